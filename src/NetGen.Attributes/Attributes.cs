@@ -1,0 +1,76 @@
+using System;
+
+namespace NetGen
+{
+    /// <summary>Declares the network's input shape. Must come before every layer.</summary>
+    /// <remarks>Dense networks use one dimension, e.g. <c>[Input(784)]</c>.</remarks>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class InputAttribute : Attribute
+    {
+        /// <summary>Creates the attribute.</summary>
+        /// <param name="shape">The input's dimensions.</param>
+        public InputAttribute(params int[] shape) => Shape = shape ?? Array.Empty<int>();
+
+        /// <summary>The input's dimensions.</summary>
+        public int[] Shape { get; }
+    }
+
+    /// <summary>A fully connected layer: <c>y = activation(x·W + b)</c>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class DenseAttribute : Attribute
+    {
+        /// <summary>Creates the attribute.</summary>
+        /// <param name="units">Number of outputs.</param>
+        /// <param name="activation">Activation applied to the outputs.</param>
+        public DenseAttribute(int units, Activation activation = Activation.Linear)
+        {
+            Units = units;
+            Activation = activation;
+        }
+
+        /// <summary>Number of outputs.</summary>
+        public int Units { get; }
+
+        /// <summary>Activation applied to the outputs.</summary>
+        public Activation Activation { get; }
+    }
+
+    /// <summary>The loss minimised in training.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class LossAttribute : Attribute
+    {
+        /// <summary>Creates the attribute.</summary>
+        public LossAttribute(LossKind kind) => Kind = kind;
+
+        /// <summary>The loss.</summary>
+        public LossKind Kind { get; }
+    }
+
+    /// <summary>Stochastic gradient descent with optional (heavy-ball) momentum, as Keras's <c>SGD</c>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class SgdAttribute : Attribute
+    {
+        /// <summary>Step size. Keras default 0.01.</summary>
+        public float LearningRate { get; set; } = 0.01f;
+
+        /// <summary>Momentum factor in [0, 1). Keras default 0.</summary>
+        public float Momentum { get; set; }
+    }
+
+    /// <summary>The Adam optimizer with Keras's defaults.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class AdamAttribute : Attribute
+    {
+        /// <summary>Step size. Keras default 0.001.</summary>
+        public float LearningRate { get; set; } = 0.001f;
+
+        /// <summary>Decay of the first moment. Keras default 0.9.</summary>
+        public float Beta1 { get; set; } = 0.9f;
+
+        /// <summary>Decay of the second moment. Keras default 0.999.</summary>
+        public float Beta2 { get; set; } = 0.999f;
+
+        /// <summary>Numerical stabiliser. Keras default 1e-7.</summary>
+        public float Epsilon { get; set; } = 1e-7f;
+    }
+}

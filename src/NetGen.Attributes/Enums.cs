@@ -1,0 +1,30 @@
+namespace NetGen
+{
+    /// <summary>The activation function applied to a layer's output.</summary>
+    public enum Activation
+    {
+        /// <summary>No activation: <c>f(x) = x</c>.</summary>
+        Linear = 0,
+        /// <summary>Rectified linear unit: <c>max(0, x)</c>.</summary>
+        ReLU = 1,
+        /// <summary>Logistic sigmoid: <c>1 / (1 + e^-x)</c>.</summary>
+        Sigmoid = 2,
+        /// <summary>Hyperbolic tangent.</summary>
+        Tanh = 3,
+        /// <summary>Softmax over the layer's outputs; only valid on the last layer.</summary>
+        Softmax = 4,
+    }
+
+    /// <summary>The training loss.</summary>
+    public enum LossKind
+    {
+        /// <summary>Mean squared error over all outputs (float targets).</summary>
+        MeanSquaredError = 0,
+        /// <summary>Binary cross-entropy (log loss) on sigmoid outputs; targets in [0, 1].</summary>
+        BinaryCrossEntropy = 1,
+        /// <summary>Categorical cross-entropy on softmax outputs with one-hot (or probability) targets.</summary>
+        CategoricalCrossEntropy = 2,
+        /// <summary>Categorical cross-entropy on softmax outputs with integer class labels.</summary>
+        SparseCategoricalCrossEntropy = 3,
+    }
+}

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetGen;
+
+/// <summary>
+/// What every generated network exposes to the runtime (data loops, metrics, model files).
+/// Implemented explicitly by the generated partial class; the same members are public constants
+/// and methods on the class itself.
+/// </summary>
+public interface IModel
+{
+    /// <summary>Floats per input sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>Floats per output sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Number of trainable parameters (the length of <see cref="Parameters"/>).</summary>
+    int ParameterCount { get; }
+
+    /// <summary>The loss the network was declared with.</summary>
+    LossKind Loss { get; }
+
+    /// <summary>A canonical text of the architecture, e.g. <c>Input(784) Dense(64,ReLU) … Loss(SparseCategoricalCrossEntropy) Adam</c>; model files use it as a fingerprint.</summary>
+    string Architecture { get; }
+
+    /// <summary>All parameters in one contiguous, 64-byte-aligned block.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>How <see cref="Parameters"/> is divided into tensors, in order.</summary>
+    IReadOnlyList<ParameterBlock> ParameterBlocks { get; }
+
+    /// <summary>Runs one sample. Thread-safe; allocates nothing.</summary>
+    void Predict(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
+    void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch);
+
+    /// <summary>The index of the largest output for one sample.</summary>
+    int Classify(ReadOnlySpan<float> input);
+}
+
+/// <summary>Static facts of a generated network, for generic code that creates models.</summary>
+public interface INetwork<TSelf> : IModel where TSelf : class, INetwork<TSelf>
+{
+    /// <summary>Creates a model with Keras's default initialization from <paramref name="seed"/>.</summary>
+    static abstract TSelf Create(int seed);
+}
+
+/// <summary>One tensor inside a model's parameter block.</summary>
+/// <param name="Name">PyTorch <c>nn.Sequential</c> state-dict name, e.g. <c>0.weight</c>.</param>
+/// <param name="Offset">First float in <see cref="IModel.Parameters"/>.</param>
+/// <param name="Shape">Shape as stored, row-major. Dense kernels are stored <c>[in, out]</c> (Keras's layout).</param>
+/// <param name="Layer">Zero-based layer index.</param>
+/// <param name="Kind">"weight" or "bias".</param>
+public sealed record ParameterBlock(string Name, int Offset, int[] Shape, int Layer, string Kind)
+{
+    /// <summary>Number of floats.</summary>
+    public int Length
+    {
+        get
+        {
+            int n = 1;
+            foreach (int d in Shape) n *= d;
+            return n;
+        }
+    }
+}
+
+/// <summary>
+/// Trains one model. Owns every buffer training needs; one thread at a time.
+/// </summary>
+public interface ITrainer
+{
+    /// <summary>The model whose parameters this trainer updates.</summary>
+    IModel Model { get; }
+
+    /// <summary>The largest batch <c>TrainBatch</c> accepts.</summary>
+    int MaxBatchSize { get; }
+
+    /// <summary>Optimizer steps taken so far.</summary>
+    long Step { get; set; }
+
+    /// <summary>Optimizer state (moments or velocity), for checkpoints. Empty for plain SGD.</summary>
+    Span<float> OptimizerState { get; }
+
+    /// <summary>True when the loss accepts integer class labels.</summary>
+    bool AcceptsLabels { get; }
+
+    /// <summary>One step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
+    float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>One step on a batch with float targets of <see cref="IModel.OutputSize"/> per sample (batch = targets.Length / OutputSize). Returns the mean loss.</summary>
+    float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+}
