@@ -17,6 +17,12 @@ public sealed class Dataset
     {
     }
 
+    /// <summary>Creates a dataset without labels or targets (e.g. inputs for inference).</summary>
+    public Dataset(float[] features, int[] sampleShape)
+        : this(features, sampleShape, null, null, 0, null)
+    {
+    }
+
     /// <summary>Creates a dataset with float targets, <paramref name="targetSize"/> per sample.</summary>
     public Dataset(float[] features, int[] sampleShape, float[] targets, int targetSize)
         : this(features, sampleShape, null, targets, targetSize, null)
@@ -82,6 +88,9 @@ public sealed class Dataset
     /// <summary>True when the dataset has integer labels.</summary>
     public bool HasLabels => Labels is not null;
 
+    /// <summary>True when the dataset has float targets.</summary>
+    public bool HasTargets => Targets is not null;
+
     /// <summary>The features of one sample.</summary>
     public ReadOnlySpan<float> GetFeatures(int index)
     {
@@ -115,16 +124,40 @@ public sealed class Dataset
             if (labels is not null) labels[i] = Labels![src];
             if (targets is not null) Targets.AsSpan(src * TargetSize, TargetSize).CopyTo(targets.AsSpan(i * TargetSize));
         }
-        return labels is not null
-            ? new Dataset(features, _sampleShape, labels, ClassNames)
-            : new Dataset(features, _sampleShape, targets!, TargetSize);
+        return new Dataset(features, _sampleShape, labels, targets, TargetSize, ClassNames);
     }
 
     /// <summary>A view of the same data with another sample shape of the same size (e.g. [28,28,1] → [784]).</summary>
     public Dataset Reshape(params int[] sampleShape)
     {
-        return Labels is not null
-            ? new Dataset(Features, sampleShape, Labels, ClassNames)
-            : new Dataset(Features, sampleShape, Targets!, TargetSize);
+        ArgumentNullException.ThrowIfNull(sampleShape);
+        long size = 1;
+        foreach (int d in sampleShape) size *= Math.Max(d, 0);
+        if (size != FeatureSize)
+            throw new ArgumentException($"Cannot reshape samples of [{string.Join(", ", _sampleShape)}] ({FeatureSize} floats) to [{string.Join(", ", sampleShape)}].", nameof(sampleShape));
+        return new Dataset(Features, sampleShape, Labels, Targets, TargetSize, ClassNames);
+    }
+
+    /// <summary>
+    /// A dataset with other features (same number of samples) and the same labels, targets and class names
+    /// (shared, not copied). The sample shape stays unless <paramref name="sampleShape"/> is given.
+    /// </summary>
+    public Dataset WithFeatures(float[] features, int[]? sampleShape = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var result = new Dataset(features, sampleShape ?? _sampleShape, Labels, Targets, TargetSize, ClassNames);
+        if (result.Count != Count)
+            throw new ArgumentException($"{result.Count} samples of {result.FeatureSize} floats for a dataset of {Count} samples.", nameof(features));
+        return result;
+    }
+
+    /// <summary>The number of samples of each class, index = label (an empty array when the dataset has no labels).</summary>
+    public int[] CountPerClass()
+    {
+        var counts = new int[ClassCount];
+        if (Labels is not null)
+            foreach (int l in Labels)
+                if (l >= 0) counts[l]++;
+        return counts;
     }
 }
