@@ -30,6 +30,9 @@ public sealed unsafe class AlignedBuffer
     /// <summary>The 64-byte-aligned first element. Valid as long as this object is alive.</summary>
     public float* Pointer => (float*)Unsafe.AsPointer(ref _array[_start]);
 
+    /// <summary>A reference to the 64-byte-aligned first element, for kernels written with refs.</summary>
+    public ref float Reference => ref _array[_start];
+
     /// <summary>The usable floats.</summary>
     public Span<float> Span => _array.AsSpan(_start, Length);
 }

@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generator.Diagnostics
+{
+    /// <summary>Every diagnostic NetGen reports. IDs are stable; never reuse a retired one.</summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "NetGen";
+        private const string HelpBase = "https://github.com/netgen/netgen/blob/main/docs/diagnostics.md#";
+
+        private static DiagnosticDescriptor Error(string id, string title, string message) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        public static readonly DiagnosticDescriptor NotPartial = Error(
+            "NG0001", "Network class must be partial",
+            "Network class '{0}' must be declared partial so NetGen can add the generated members: write 'partial class {0}'");
+
+        public static readonly DiagnosticDescriptor MissingInput = Error(
+            "NG0002", "Network has no [Input]",
+            "Network '{0}' declares layers but no input shape: add [Input(n)] before the first layer");
+
+        public static readonly DiagnosticDescriptor NoLayers = Error(
+            "NG0003", "Network has no layers",
+            "Network '{0}' has an [Input] but no layers: add at least one layer such as [Dense(10, Activation.Softmax)]");
+
+        public static readonly DiagnosticDescriptor NonPositiveSize = Error(
+            "NG0004", "Sizes must be positive",
+            "{0} has size {1}: sizes must be between 1 and {2}");
+
+        public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
+            "NG0005", "Softmax only on the last layer",
+            "Layer {0} ([Dense({1}, Activation.Softmax)]) uses softmax, which NetGen supports only on the last layer: use Activation.ReLU, Tanh or Sigmoid here");
+
+        public static readonly DiagnosticDescriptor LossDoesNotFitOutput = Error(
+            "NG0006", "Loss does not fit the output layer",
+            "[Loss(LossKind.{0})] does not fit the last layer ({1}): {2}");
+
+        public static readonly DiagnosticDescriptor MissingLoss = Error(
+            "NG0007", "Network has no [Loss]",
+            "Network '{0}' has no loss: add e.g. [Loss(LossKind.SparseCategoricalCrossEntropy)]");
+
+        public static readonly DiagnosticDescriptor SeveralLosses = Error(
+            "NG0008", "Several losses",
+            "Network '{0}' declares {1} losses: keep exactly one [Loss(...)]");
+
+        public static readonly DiagnosticDescriptor MissingOptimizer = Error(
+            "NG0009", "Network has no optimizer",
+            "Network '{0}' has no optimizer: add [Adam] or [Sgd(LearningRate = 0.01f)]");
+
+        public static readonly DiagnosticDescriptor SeveralOptimizers = Error(
+            "NG0010", "Several optimizers",
+            "Network '{0}' declares {1} optimizers: keep exactly one of [Adam] or [Sgd]");
+
+        public static readonly DiagnosticDescriptor SpreadOverPartials = Error(
+            "NG0011", "Network attributes spread over several partial declarations",
+            "Network '{0}' has NetGen attributes on several partial declarations, so their order is undefined: move all of them onto one declaration");
+
+        public static readonly DiagnosticDescriptor UnsupportedType = Error(
+            "NG0012", "Unsupported type for a network",
+            "'{0}' cannot be a network because it is {1}: declare the network as a non-generic, non-static, non-abstract top-level 'partial class'");
+
+        public static readonly DiagnosticDescriptor InvalidHyperParameter = Error(
+            "NG0013", "Invalid optimizer setting",
+            "[{0}] {1} = {2} is invalid: {3}");
+
+        public static readonly DiagnosticDescriptor UndefinedEnumValue = Error(
+            "NG0014", "Undefined enum value",
+            "{0} is not a defined {1} value: use one of {2}");
+
+        public static readonly DiagnosticDescriptor InputAfterLayer = Error(
+            "NG0015", "[Input] must come first",
+            "[Input] appears after layer {0}: move [Input(...)] above the first layer");
+
+        public static readonly DiagnosticDescriptor DenseNeedsFlatInput = Error(
+            "NG0016", "Dense needs a one-dimensional input",
+            "Layer {0} ([Dense]) receives a {1}-dimensional input [{2}]: declare the input flattened, e.g. [Input({3})]");
+
+        public static readonly DiagnosticDescriptor TooLarge = Error(
+            "NG0017", "Network too large",
+            "Network '{0}' has {1} parameters or activations, more than NetGen's limit of {2}: use smaller layers");
+
+        public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(
+            "NG9999", "NetGen internal error",
+            "NetGen failed on '{0}' ({1}); this is a bug in NetGen, please report it with the network's attributes",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "ng9999");
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
+
+        private static Dictionary<string, DiagnosticDescriptor> Build()
+        {
+            var all = new[]
+            {
+                NotPartial, MissingInput, NoLayers, NonPositiveSize, SoftmaxNotLast, LossDoesNotFitOutput,
+                MissingLoss, SeveralLosses, MissingOptimizer, SeveralOptimizers, SpreadOverPartials,
+                UnsupportedType, InvalidHyperParameter, UndefinedEnumValue, InputAfterLayer, DenseNeedsFlatInput,
+                TooLarge, InternalError,
+            };
+            var map = new Dictionary<string, DiagnosticDescriptor>();
+            foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);
+            return map;
+        }
+
+        public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+        public static DiagnosticDescriptor ById(string id) => s_byId.TryGetValue(id, out DiagnosticDescriptor? d) ? d : InternalError;
+    }
+}

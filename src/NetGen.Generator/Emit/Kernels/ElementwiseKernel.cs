@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetGen.Generator.Emit.Kernels
+{
+    /// <summary>
+    /// A loop over <see cref="Count"/> elements, a register at a time with a scalar tail
+    /// (optimizer updates). The body is written once per isa by <see cref="Body"/>(isa, index).
+    /// </summary>
+    internal sealed class ElementwiseKernel : IKernel
+    {
+        public ElementwiseKernel(string name, string summary, string signature, string arguments, int count, Func<Isa, string, IEnumerable<string>> body)
+        {
+            Name = name;
+            Summary = summary;
+            Signature = signature;
+            Arguments = arguments;
+            Count = count;
+            Body = body;
+        }
+
+        public string Name { get; }
+
+        public string Summary { get; }
+
+        public string Signature { get; }
+
+        public string Arguments { get; }
+
+        public int Count { get; }
+
+        public Func<Isa, string, IEnumerable<string>> Body { get; }
+
+        public void EmitDispatcher(SourceWriter w)
+        {
+            w.Line($"/// <summary>{Summary}</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"public static void {Name}({Signature})"))
+            {
+                GemmKernel.EmitDispatch(w, Name, Arguments);
+            }
+        }
+
+        public void EmitPath(SourceWriter w, Isa isa)
+        {
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
+            {
+                w.Line("int i = 0;");
+                if (!isa.IsScalar && Count >= isa.Width)
+                {
+                    w.Line("// main loop");
+                    using (w.Block($"for (; i + {isa.Width} <= {Literal.Int(Count)}; i += {isa.Width})"))
+                    {
+                        foreach (string line in Body(isa, "i")) w.Line(line);
+                    }
+                }
+                if (isa.IsScalar || Count % isa.Width != 0)
+                {
+                    w.Line(isa.IsScalar ? "// one element at a time" : "// tail");
+                    using (w.Block($"for (; i < {Literal.Int(Count)}; i++)"))
+                    {
+                        foreach (string line in Body(Isa.Scalar, "i")) w.Line(line);
+                    }
+                }
+            }
+        }
+    }
+}

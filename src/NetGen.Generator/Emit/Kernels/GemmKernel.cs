@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace NetGen.Generator.Emit.Kernels
+{
+    /// <summary>
+    /// A register-tiled matrix product with constant shapes: <c>C[r, c] = epilogue(init[c] + Σ_k A(r, k) · B[k, c])</c>,
+    /// with C and B row-major of width <see cref="Columns"/>. Forward passes, input gradients, weight and bias gradients
+    /// are all instances of it; the emitter writes one method per instruction-set path and a dispatcher.
+    /// </summary>
+    internal sealed class GemmKernel : IKernel
+    {
+        /// <summary>Column registers per tile: 4 × the isa's row tile accumulators (16 for V512).</summary>
+        private const int ColumnTile = 4;
+
+        public GemmKernel(string name, string summary, string signature, string arguments)
+        {
+            Name = name;
+            Summary = summary;
+            Signature = signature;
+            Arguments = arguments;
+        }
+
+        public string Name { get; }
+
+        public string Summary { get; }
+
+        /// <summary>Parameter list, e.g. <c>ref float x, ref float w, ref float bias, ref float y, int rows</c>.</summary>
+        public string Signature { get; }
+
+        /// <summary>The same parameters as arguments, for the dispatcher.</summary>
+        public string Arguments { get; }
+
+        /// <summary>Columns of B and C (a constant).</summary>
+        public int Columns { get; set; }
+
+        /// <summary>Rows of C: a constant when set, else the runtime parameter <see cref="RowsName"/>.</summary>
+        public int? ConstRows { get; set; }
+
+        public string RowsName { get; set; } = "rows";
+
+        /// <summary>Reduction length: a constant when set, else the runtime parameter <see cref="DepthName"/>.</summary>
+        public int? ConstDepth { get; set; }
+
+        public string DepthName { get; set; } = "rows";
+
+        /// <summary>The A operand's parameter name.</summary>
+        public string A { get; set; } = "x";
+
+        /// <summary>True: A(r, k) = A[r·lda + k]. False: A(r, k) = A[k·lda + r].</summary>
+        public bool ARowMajor { get; set; } = true;
+
+        /// <summary>Leading dimension of A (an expression).</summary>
+        public string Lda { get; set; } = "0";
+
+        /// <summary>A is all ones: the kernel sums rows of B (bias gradients).</summary>
+        public bool AIsOnes { get; set; }
+
+        public string B { get; set; } = "w";
+
+        public string C { get; set; } = "y";
+
+        /// <summary>When set, accumulators start from this vector (the bias); otherwise from zero.</summary>
+        public string? Bias { get; set; }
+
+        /// <summary>Value stored for an accumulator: (isa, accumulator, row reference of C's shape, column offset) → expression.</summary>
+        public Func<Isa, string, string, string, string> Epilogue { get; set; } = (isa, acc, row, col) => acc;
+
+        /// <summary>When set, the epilogue reads a second matrix of C's shape by this name (row refs are declared for it).</summary>
+        public string? EpilogueMatrix { get; set; }
+
+        private string Rows => ConstRows.HasValue ? Literal.Int(ConstRows.Value) : RowsName;
+
+        private string Depth => ConstDepth.HasValue ? Literal.Int(ConstDepth.Value) : DepthName;
+
+        public void EmitDispatcher(SourceWriter w)
+        {
+            w.Line($"/// <summary>{Summary}</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"public static void {Name}({Signature})"))
+            {
+                EmitDispatch(w, Name, Arguments);
+            }
+        }
+
+        public static void EmitDispatch(SourceWriter w, string name, string arguments)
+        {
+            w.Line($"if (Vector512.IsHardwareAccelerated) {name}_V512({arguments});");
+            w.Line($"else if (Vector256.IsHardwareAccelerated) {name}_V256({arguments});");
+            w.Line($"else {name}_Scalar({arguments});");
+        }
+
+        public void EmitPath(SourceWriter w, Isa isa)
+        {
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
+            {
+                int rowTile = isa.RowTile;
+                bool needMain = !ConstRows.HasValue || ConstRows.Value >= rowTile;
+                bool needTail = !ConstRows.HasValue || ConstRows.Value % rowTile != 0;
+                w.Line("int r = 0;");
+                if (needMain)
+                {
+                    w.Line($"// main loop: {rowTile} rows per tile");
+                    using (w.Block($"for (; r + {rowTile} <= {Rows}; r += {rowTile})"))
+                    {
+                        EmitRowTile(w, isa, rowTile);
+                    }
+                }
+                if (needTail)
+                {
+                    w.Line("// tail: one row at a time");
+                    using (w.Block($"for (; r < {Rows}; r++)"))
+                    {
+                        EmitRowTile(w, isa, 1);
+                    }
+                }
+            }
+        }
+
+        private void EmitRowTile(SourceWriter w, Isa isa, int rows)
+        {
+            int width = isa.Width;
+            int fullChunks = Columns / width;
+            int groups = fullChunks / ColumnTile;
+            int span = groups * ColumnTile * width;
+            if (groups > 1)
+            {
+                w.Line($"// columns 0..{span}, {ColumnTile * width} per step");
+                using (w.Block($"for (int c = 0; c < {span}; c += {ColumnTile * width})"))
+                {
+                    var chunks = Enumerable.Range(0, ColumnTile).Select(j => (isa, col: j == 0 ? "c" : $"c + {j * width}")).ToList();
+                    EmitTile(w, rows, chunks);
+                }
+            }
+            else if (groups == 1)
+            {
+                var chunks = Enumerable.Range(0, ColumnTile).Select(j => (isa, col: Literal.Int(j * width))).ToList();
+                w.Line($"// columns 0..{span}");
+                using (w.Block())
+                {
+                    EmitTile(w, rows, chunks);
+                }
+            }
+
+            List<Chunk> rest = Isa.SplitColumns(isa, span, Columns - span);
+            for (int start = 0; start < rest.Count; start += ColumnTile)
+            {
+                var chunks = rest.Skip(start).Take(ColumnTile).Select(ch => (ch.Isa, col: Literal.Int(ch.Column))).ToList();
+                Chunk last = rest[Math.Min(rest.Count, start + ColumnTile) - 1];
+                w.Line($"// {(span == 0 && start == 0 ? "columns" : "tail columns")} {rest[start].Column}..{last.Column + last.Isa.Width}");
+                using (w.Block())
+                {
+                    EmitTile(w, rows, chunks);
+                }
+            }
+        }
+
+        private void EmitTile(SourceWriter w, int rows, List<(Isa Isa, string Col)> chunks)
+        {
+            string RowIndex(int i) => i == 0 ? "r" : $"(r + {i})";
+            var isas = chunks.Select(c => c.Isa).Distinct().ToList();
+
+            // accumulators
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < chunks.Count; j++)
+                {
+                    string init = Bias is null ? chunks[j].Isa.Zero : chunks[j].Isa.Load(Bias, chunks[j].Col);
+                    w.Line($"var acc{i}{j} = {init};");
+                }
+            }
+            if (!AIsOnes && ARowMajor)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    w.Line($"ref float {A}{i} = ref Unsafe.Add(ref {A}, {RowIndex(i)} * {Lda});");
+                }
+            }
+
+            using (w.Block($"for (int k = 0; k < {Depth}; k++)"))
+            {
+                w.Line($"ref float {B}k = ref Unsafe.Add(ref {B}, k * {Columns});");
+                for (int j = 0; j < chunks.Count; j++)
+                {
+                    w.Line($"var {B}{j} = {chunks[j].Isa.Load(B + "k", chunks[j].Col)};");
+                }
+                if (!AIsOnes && !ARowMajor)
+                {
+                    w.Line($"ref float {A}k = ref Unsafe.Add(ref {A}, k * {Lda} + r);");
+                }
+                for (int i = 0; i < rows; i++)
+                {
+                    if (AIsOnes) break;
+                    string scalar = ARowMajor ? $"Unsafe.Add(ref {A}{i}, k)" : (i == 0 ? $"{A}k" : $"Unsafe.Add(ref {A}k, {i})");
+                    foreach (Isa isa in isas)
+                    {
+                        w.Line($"var {BroadcastName(i, isa, isas[0])} = {isa.Broadcast(scalar)};");
+                    }
+                }
+                for (int i = 0; i < rows; i++)
+                {
+                    for (int j = 0; j < chunks.Count; j++)
+                    {
+                        string acc = $"acc{i}{j}";
+                        w.Line(AIsOnes
+                            ? $"{acc} += {B}{j};"
+                            : $"{acc} = {chunks[j].Isa.Fma(BroadcastName(i, chunks[j].Isa, isas[0]), B + j, acc)};");
+                    }
+                }
+            }
+
+            for (int i = 0; i < rows; i++)
+            {
+                w.Line($"ref float {C}{i} = ref Unsafe.Add(ref {C}, {RowIndex(i)} * {Columns});");
+                if (EpilogueMatrix is not null)
+                {
+                    w.Line($"ref float {EpilogueMatrix}{i} = ref Unsafe.Add(ref {EpilogueMatrix}, {RowIndex(i)} * {Columns});");
+                }
+                for (int j = 0; j < chunks.Count; j++)
+                {
+                    string value = Epilogue(chunks[j].Isa, $"acc{i}{j}", EpilogueMatrix is null ? "" : EpilogueMatrix + i, chunks[j].Col);
+                    w.Line(chunks[j].Isa.Store(value, C + i, chunks[j].Col));
+                }
+            }
+        }
+
+        private string BroadcastName(int row, Isa isa, Isa main) =>
+            isa == main ? $"a{row}" : $"a{row}_{isa.Suffix}";
+    }
+}

@@ -1,0 +1,131 @@
+using NetGen.Generator.Emit.Kernels;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Emit.Layers
+{
+    /// <summary>Kernels and call sites of dense layers: forward, weight/bias gradients, input gradient.</summary>
+    internal static class DenseEmitter
+    {
+        public static string ActivationName(ActivationKind activation) => activation switch
+        {
+            ActivationKind.ReLU => "Relu",
+            ActivationKind.Sigmoid => "Sigmoid",
+            ActivationKind.Tanh => "Tanh",
+            ActivationKind.Softmax => "Softmax",
+            _ => "Linear",
+        };
+
+        public static string ActivationDisplay(ActivationKind activation) => activation switch
+        {
+            ActivationKind.ReLU => "ReLU",
+            _ => activation.ToString(),
+        };
+
+        /// <summary>Y = act(X·W + b). Softmax layers use the linear kernel; the network applies softmax per row.</summary>
+        public static GemmKernel Forward(DenseLayerPlan layer, ActivationKind activation)
+        {
+            string act = ActivationName(activation);
+            string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
+            return new GemmKernel(
+                $"DenseForward_{layer.In}x{layer.Out}_{act}",
+                $"Y = {formula} for X [rows, {layer.In}], W [{layer.In}, {layer.Out}] row-major, Y [rows, {layer.Out}].",
+                "ref float x, ref float w, ref float bias, ref float y, int rows",
+                "ref x, ref w, ref bias, ref y, rows")
+            {
+                Columns = layer.Out,
+                ConstDepth = layer.In,
+                A = "x",
+                Lda = Literal.Int(layer.In),
+                B = "w",
+                C = "y",
+                Bias = "bias",
+                Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+            };
+        }
+
+        /// <summary>∂L/∂W = Xᵀ·ΔZ, summed over the batch.</summary>
+        public static GemmKernel WeightGradient(DenseLayerPlan layer) =>
+            new GemmKernel(
+                $"DenseWeightGradient_{layer.In}x{layer.Out}",
+                $"dW = Xᵀ·dZ for X [rows, {layer.In}], dZ [rows, {layer.Out}], dW [{layer.In}, {layer.Out}].",
+                "ref float x, ref float dz, ref float dw, int rows",
+                "ref x, ref dz, ref dw, rows")
+            {
+                Columns = layer.Out,
+                ConstRows = layer.In,
+                DepthName = "rows",
+                A = "x",
+                ARowMajor = false,
+                Lda = Literal.Int(layer.In),
+                B = "dz",
+                C = "dw",
+            };
+
+        /// <summary>∂L/∂b = Σ_rows ΔZ.</summary>
+        public static GemmKernel BiasGradient(DenseLayerPlan layer) =>
+            new GemmKernel(
+                $"BiasGradient_{layer.Out}",
+                $"db = Σ_rows dZ for dZ [rows, {layer.Out}].",
+                "ref float dz, ref float db, int rows",
+                "ref dz, ref db, rows")
+            {
+                Columns = layer.Out,
+                ConstRows = 1,
+                DepthName = "rows",
+                AIsOnes = true,
+                B = "dz",
+                C = "db",
+            };
+
+        /// <summary>ΔZ of the previous layer = (ΔZ·Wᵀ) ⊙ act′(Y_prev), with Wᵀ [Out, In] row-major.</summary>
+        public static GemmKernel InputGradient(DenseLayerPlan layer, ActivationKind previous)
+        {
+            string act = ActivationName(previous);
+            string formula = previous == ActivationKind.Linear ? "dZ·Wᵀ" : $"(dZ·Wᵀ) ⊙ {act}′(Y)";
+            return new GemmKernel(
+                $"DenseInputGradient_{layer.In}x{layer.Out}_{act}",
+                $"dX = {formula} for dZ [rows, {layer.Out}], Wᵀ [{layer.Out}, {layer.In}] row-major, Y and dX [rows, {layer.In}].",
+                "ref float dz, ref float wt, ref float y, ref float dx, int rows",
+                "ref dz, ref wt, ref y, ref dx, rows")
+            {
+                Columns = layer.In,
+                ConstDepth = layer.Out,
+                A = "dz",
+                Lda = Literal.Int(layer.Out),
+                B = "wt",
+                C = "dx",
+                EpilogueMatrix = previous == ActivationKind.Linear ? null : "y",
+                Epilogue = (isa, acc, row, col) => previous == ActivationKind.Linear ? acc : $"VectorMath.{act}Backward({acc}, {isa.Load(row, col)})",
+            };
+        }
+
+        /// <summary>One line comment describing the layer.</summary>
+        public static string Describe(DenseLayerPlan layer) =>
+            $"Layer {layer.Index}: Dense {layer.In}→{layer.Out}, {ActivationDisplay(layer.Activation)} — {Literal.Grouped(layer.Macs)} MACs per sample";
+
+        /// <summary>Writes the forward call of <paramref name="layer"/> with <paramref name="activation"/> fused into the kernel.</summary>
+        public static void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationKind activation, string parameters, string input, string output, string rows)
+        {
+            string kernel = kernels.Use(Forward(layer, activation));
+            w.Line($"Kernels.{kernel}(ref {input}, ref Unsafe.Add(ref {parameters}, {layer.WeightOffset}), ref Unsafe.Add(ref {parameters}, {layer.BiasOffset}), ref {output}, {rows});");
+        }
+
+        /// <summary>
+        /// Writes the backward calls of <paramref name="layer"/>: weight and bias gradients into <paramref name="gradients"/>,
+        /// then (except for the first layer) the previous layer's ΔZ.
+        /// </summary>
+        public static void EmitBackward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, DenseLayerPlan? previous,
+            string gradients, string input, string delta, string previousDelta, string weightsSpan, string transposed, string rows)
+        {
+            string wg = kernels.Use(WeightGradient(layer));
+            string bg = kernels.Use(BiasGradient(layer));
+            w.Line($"Kernels.{wg}(ref {input}, ref {delta}, ref Unsafe.Add(ref {gradients}, {layer.WeightOffset}), {rows});");
+            w.Line($"Kernels.{bg}(ref {delta}, ref Unsafe.Add(ref {gradients}, {layer.BiasOffset}), {rows});");
+            if (previous is null) return;
+            string ig = kernels.Use(InputGradient(layer, previous.Activation));
+            w.Line($"VectorMath.Transpose({weightsSpan}.Slice({layer.WeightOffset}, {layer.WeightCount}), {layer.In}, {layer.Out}, {transposed}.Span);");
+            w.Line($"Kernels.{ig}(ref {delta}, ref {transposed}.Reference, ref {input}, ref {previousDelta}, {rows});");
+        }
+    }
+}

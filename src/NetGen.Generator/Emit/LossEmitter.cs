@@ -1,0 +1,120 @@
+using NetGen.Generator.Emit.Layers;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Emit
+{
+    /// <summary>
+    /// The trainer's output gradient: loss and ∂L/∂z of the last layer, fused with the output activation
+    /// where that is stable (softmax + cross-entropy, sigmoid + binary cross-entropy).
+    /// </summary>
+    internal static class LossEmitter
+    {
+        /// <summary>True when the last layer's forward in training stops at the logits and the loss applies the activation.</summary>
+        public static bool FusesActivation(NetworkPlan plan) =>
+            plan.Spec.Loss != LossKind.MeanSquaredError;
+
+        /// <summary>True when the trainer accepts integer class labels.</summary>
+        public static bool AcceptsLabels(NetworkPlan plan) =>
+            plan.Spec.Loss == LossKind.SparseCategoricalCrossEntropy ||
+            plan.Spec.Loss == LossKind.CategoricalCrossEntropy ||
+            (plan.Spec.Loss == LossKind.BinaryCrossEntropy && plan.OutputSize == 1);
+
+        public static string Describe(NetworkPlan plan) => plan.Spec.Loss switch
+        {
+            LossKind.SparseCategoricalCrossEntropy => "softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch",
+            LossKind.CategoricalCrossEntropy => "softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch",
+            LossKind.BinaryCrossEntropy => "sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs)",
+            _ => "mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation",
+        };
+
+        /// <summary>Writes <c>OutputGradient(labels, batch)</c> (when labels fit the loss) and <c>OutputGradient(targets, batch)</c>.</summary>
+        public static void Emit(SourceWriter w, NetworkPlan plan, string output, string delta)
+        {
+            int n = plan.OutputSize;
+            string row = $"r * {n}, {n}";
+            LossKind loss = plan.Spec.Loss;
+
+            if (AcceptsLabels(plan))
+            {
+                w.Line($"/// <summary>Loss: {Describe(plan)}. Returns the mean loss.</summary>");
+                using (w.Block("private float OutputGradient(ReadOnlySpan<int> labels, int batch)"))
+                {
+                    if (loss == LossKind.BinaryCrossEntropy)
+                    {
+                        w.Line("float scale = 1f / batch;");
+                        w.Line("float total = 0f;");
+                        w.Line($"Span<float> logits = {output}.Span, gradient = {delta}.Span;");
+                        using (w.Block("for (int r = 0; r < batch; r++)"))
+                        {
+                            w.Line("total += LossKernels.SigmoidBinaryCrossEntropy(logits[r], labels[r], out gradient[r], scale);");
+                        }
+                        w.Line("return total * scale;");
+                    }
+                    else
+                    {
+                        w.Line("float scale = 1f / batch;");
+                        w.Line("float total = 0f;");
+                        w.Line($"Span<float> logits = {output}.Span, gradient = {delta}.Span;");
+                        using (w.Block("for (int r = 0; r < batch; r++)"))
+                        {
+                            w.Line($"total += LossKernels.SoftmaxCrossEntropy(logits.Slice({row}), labels[r], gradient.Slice({row}), scale);");
+                        }
+                        w.Line("return total * scale;");
+                    }
+                }
+                w.Line();
+            }
+
+            w.Line($"/// <summary>Loss: {Describe(plan)}. Returns the mean loss.</summary>");
+            using (w.Block("private float OutputGradient(ReadOnlySpan<float> targets, int batch)"))
+            {
+                bool perOutput = loss == LossKind.BinaryCrossEntropy || loss == LossKind.MeanSquaredError;
+                w.Line(perOutput ? $"float scale = 1f / ((float)batch * {n});" : "float scale = 1f / batch;");
+                w.Line("float total = 0f;");
+                w.Line($"Span<float> outputs = {output}.Span, gradient = {delta}.Span;");
+                string call = loss switch
+                {
+                    LossKind.BinaryCrossEntropy => "LossKernels.SigmoidBinaryCrossEntropy",
+                    LossKind.MeanSquaredError => "LossKernels.SquaredError",
+                    _ => "LossKernels.SoftmaxCrossEntropy",
+                };
+                using (w.Block("for (int r = 0; r < batch; r++)"))
+                {
+                    w.Line($"total += {call}(outputs.Slice({row}), targets.Slice({row}), gradient.Slice({row}), scale);");
+                }
+                if (loss == LossKind.MeanSquaredError)
+                {
+                    EmitActivationBackward(w, plan);
+                }
+                w.Line("return total * scale;");
+            }
+        }
+
+        private static void EmitActivationBackward(SourceWriter w, NetworkPlan plan)
+        {
+            ActivationKind activation = plan.Last.Activation;
+            int n = plan.OutputSize;
+            switch (activation)
+            {
+                case ActivationKind.Linear:
+                    return;
+                case ActivationKind.Softmax:
+                    w.Line("// through softmax: dZ = y ⊙ (dY − ⟨dY, y⟩) per row");
+                    using (w.Block("for (int r = 0; r < batch; r++)"))
+                    {
+                        w.Line($"VectorMath.SoftmaxBackward(outputs.Slice(r * {n}, {n}), gradient.Slice(r * {n}, {n}));");
+                    }
+                    return;
+                default:
+                    string act = DenseEmitter.ActivationName(activation);
+                    w.Line($"// through {act}: dZ = dY ⊙ {act}′(y)");
+                    using (w.Block($"for (int i = 0; i < batch * {n}; i++)"))
+                    {
+                        w.Line($"gradient[i] = VectorMath.{act}Backward(gradient[i], outputs[i]);");
+                    }
+                    return;
+            }
+        }
+    }
+}

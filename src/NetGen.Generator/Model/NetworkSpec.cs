@@ -1,0 +1,51 @@
+namespace NetGen.Generator.Model
+{
+    /// <summary>Mirrors NetGen.Activation (the generator does not load the attributes assembly).</summary>
+    internal enum ActivationKind
+    {
+        Linear = 0,
+        ReLU = 1,
+        Sigmoid = 2,
+        Tanh = 3,
+        Softmax = 4,
+    }
+
+    /// <summary>Mirrors NetGen.LossKind.</summary>
+    internal enum LossKind
+    {
+        MeanSquaredError = 0,
+        BinaryCrossEntropy = 1,
+        CategoricalCrossEntropy = 2,
+        SparseCategoricalCrossEntropy = 3,
+    }
+
+    internal enum OptimizerKind
+    {
+        Sgd,
+        Adam,
+    }
+
+    /// <summary>Everything the generator needs to know about one network: plain, equatable data, no symbols.</summary>
+    internal sealed record NetworkSpec(
+        string? Namespace,
+        string ClassName,
+        EquatableArray<int> InputShape,
+        EquatableArray<LayerSpec> Layers,
+        LossKind Loss,
+        OptimizerSpec Optimizer);
+
+    /// <summary>One layer, in declaration order. One subclass per layer kind.</summary>
+    internal abstract record LayerSpec;
+
+    /// <summary>A fully connected layer.</summary>
+    internal sealed record DenseSpec(int Units, ActivationKind Activation) : LayerSpec;
+
+    /// <summary>The optimizer and its hyper-parameters (unused ones keep their defaults).</summary>
+    internal sealed record OptimizerSpec(
+        OptimizerKind Kind,
+        float LearningRate,
+        float Momentum,
+        float Beta1,
+        float Beta2,
+        float Epsilon);
+}

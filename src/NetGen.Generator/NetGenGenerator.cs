@@ -1,0 +1,77 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Model;
+using NetGen.Generator.Parsing;
+using NetGen.Generator.Planning;
+using System.Text;
+
+namespace NetGen.Generator
+{
+    /// <summary>Turns attribute-declared networks into specialized model and trainer code.</summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class NetGenGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            IncrementalValuesProvider<ParseResult> networks = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    NetworkParser.InputAttributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    NetworkParser.ParseFromInput)
+                .WithTrackingName(TrackingNames.ParseInput);
+
+            IncrementalValuesProvider<ParseResult> layerOnly = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    NetworkParser.DenseAttributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    NetworkParser.ParseFromLayer)
+                .WithTrackingName(TrackingNames.ParseLayerOnly);
+
+            IncrementalValuesProvider<NetworkSpec> specs = networks
+                .Where(static r => r.Spec is not null)
+                .Select(static (r, _) => r.Spec!)
+                .WithTrackingName(TrackingNames.Specs);
+
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = networks
+                .Select(static (r, _) => r.Diagnostics)
+                .Where(static d => d.Count > 0)
+                .WithTrackingName(TrackingNames.Diagnostics);
+
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> layerDiagnostics = layerOnly
+                .Select(static (r, _) => r.Diagnostics)
+                .Where(static d => d.Count > 0);
+
+            context.RegisterSourceOutput(diagnostics, ReportDiagnostics);
+            context.RegisterSourceOutput(layerDiagnostics, ReportDiagnostics);
+            context.RegisterSourceOutput(specs, EmitNetwork);
+        }
+
+        private static void ReportDiagnostics(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+        {
+            foreach (DiagnosticInfo info in diagnostics)
+            {
+                context.ReportDiagnostic(info.ToDiagnostic());
+            }
+        }
+
+        private static void EmitNetwork(SourceProductionContext context, NetworkSpec spec)
+        {
+            string source;
+            try
+            {
+                NetworkPlan plan = Planner.Plan(spec);
+                source = NetworkEmitter.Emit(plan);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, spec.ClassName, ex.GetType().Name + ": " + ex.Message));
+                return;
+            }
+            context.AddSource(NetworkEmitter.HintName(spec), SourceText.From(source, Encoding.UTF8));
+        }
+    }
+}

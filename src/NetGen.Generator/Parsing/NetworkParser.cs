@@ -1,0 +1,491 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Parsing
+{
+    /// <summary>
+    /// The only code that touches symbols and attribute data: turns one annotated class into a
+    /// <see cref="NetworkSpec"/> plus diagnostics. Never throws for user input.
+    /// </summary>
+    internal static class NetworkParser
+    {
+        public const string InputAttributeName = "NetGen.InputAttribute";
+        public const string DenseAttributeName = "NetGen.DenseAttribute";
+        private const string LossAttributeName = "NetGen.LossAttribute";
+        private const string SgdAttributeName = "NetGen.SgdAttribute";
+        private const string AdamAttributeName = "NetGen.AdamAttribute";
+
+        /// <summary>Largest size of one dimension or layer.</summary>
+        public const int MaxDimension = 1 << 24;
+
+        /// <summary>Largest parameter count or per-sample activation count NetGen generates code for.</summary>
+        public const long MaxElements = 1L << 28;
+
+        private static readonly string[] ActivationNames = { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax" };
+        private static readonly string[] LossNames = { "MeanSquaredError", "BinaryCrossEntropy", "CategoricalCrossEntropy", "SparseCategoricalCrossEntropy" };
+
+        /// <summary>Entry point for classes carrying [Input]: parses the whole network.</summary>
+        public static ParseResult ParseFromInput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var symbol = (INamedTypeSymbol)context.TargetSymbol;
+            try
+            {
+                return Parse(symbol, (TypeDeclarationSyntax)context.TargetNode, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                return Fail(DiagnosticDescriptors.InternalError, context.TargetNode.GetLocation(), symbol.Name, ex.GetType().Name + ": " + ex.Message);
+            }
+        }
+
+        /// <summary>
+        /// Entry point for classes carrying a layer attribute. Classes that also have [Input] are
+        /// handled by <see cref="ParseFromInput"/>; this only reports a missing [Input], once.
+        /// </summary>
+        public static ParseResult ParseFromLayer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var symbol = (INamedTypeSymbol)context.TargetSymbol;
+            var empty = new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            NetGenAttributeList attributes = NetGenAttributes(symbol);
+            if (attributes.Any(a => FullName(a) == InputAttributeName)) return empty;
+
+            // Report on the first declaration carrying a layer only, so several partial parts give one diagnostic.
+            SyntaxNode? first = attributes
+                .Where(a => FullName(a) == DenseAttributeName && a.ApplicationSyntaxReference is not null)
+                .Select(a => a.ApplicationSyntaxReference!.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>())
+                .Where(n => n is not null)
+                .OrderBy(n => n!.SyntaxTree.FilePath, StringComparer.Ordinal)
+                .ThenBy(n => n!.SpanStart)
+                .FirstOrDefault();
+            if (first is not null && first != context.TargetNode) return empty;
+
+            return Fail(DiagnosticDescriptors.MissingInput, ((TypeDeclarationSyntax)context.TargetNode).Identifier.GetLocation(), symbol.Name);
+        }
+
+        private static ParseResult Parse(INamedTypeSymbol symbol, TypeDeclarationSyntax target, CancellationToken ct)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            string name = symbol.Name;
+            Location nameLocation = target.Identifier.GetLocation();
+
+            // ---- the type itself
+            string? unsupported =
+                symbol.IsGenericType ? "generic" :
+                symbol.ContainingType is not null ? "nested in another type" :
+                symbol.IsStatic ? "static" :
+                symbol.IsAbstract ? "abstract" :
+                symbol.IsRecord ? "a record" :
+                symbol.TypeKind != TypeKind.Class ? "not a class" :
+                null;
+            if (unsupported is not null)
+            {
+                Add(diagnostics, DiagnosticDescriptors.UnsupportedType, nameLocation, name, unsupported);
+            }
+
+            foreach (SyntaxReference reference in symbol.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    Add(diagnostics, DiagnosticDescriptors.NotPartial, declaration.Identifier.GetLocation(), name);
+                }
+            }
+
+            NetGenAttributeList all = NetGenAttributes(symbol);
+            var declarations = new HashSet<SyntaxNode>();
+            foreach (AttributeData a in all)
+            {
+                SyntaxNode? owner = a.ApplicationSyntaxReference?.GetSyntax(ct).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+                if (owner is not null) declarations.Add(owner);
+            }
+            if (declarations.Count > 1)
+            {
+                Add(diagnostics, DiagnosticDescriptors.SpreadOverPartials, nameLocation, name);
+                return Result(null, diagnostics);
+            }
+
+            // Attribute order is layer order: sort by position in source.
+            List<AttributeData> ordered = all
+                .OrderBy(a => a.ApplicationSyntaxReference?.Span.Start ?? int.MaxValue)
+                .ToList();
+
+            int[]? inputShape = null;
+            var layers = new List<LayerSpec>();
+            var layerAttributes = new List<AttributeData>();
+            var losses = new List<(AttributeData Attribute, int Kind)>();
+            var optimizers = new List<(AttributeData Attribute, OptimizerSpec? Spec)>();
+            bool broken = false;
+
+            foreach (AttributeData attribute in ordered)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (attribute.AttributeConstructor is null || HasErrorArguments(attribute))
+                {
+                    // The compiler reports malformed attribute usages itself.
+                    broken = true;
+                    continue;
+                }
+
+                switch (FullName(attribute))
+                {
+                    case InputAttributeName:
+                        if (layers.Count > 0)
+                        {
+                            Add(diagnostics, DiagnosticDescriptors.InputAfterLayer, AttributeLocation(attribute, ct), layers.Count.ToString(CultureInfo.InvariantCulture));
+                        }
+                        inputShape = ParseInput(attribute, diagnostics, ct);
+                        if (inputShape is null) broken = true;
+                        break;
+                    case DenseAttributeName:
+                        DenseSpec? dense = ParseDense(attribute, layers.Count + 1, diagnostics, ct);
+                        if (dense is null) broken = true;
+                        else
+                        {
+                            layers.Add(dense);
+                            layerAttributes.Add(attribute);
+                        }
+                        break;
+                    case LossAttributeName:
+                        int kind = attribute.ConstructorArguments[0].Value is int k ? k : -1;
+                        if (kind < 0 || kind >= LossNames.Length)
+                        {
+                            Add(diagnostics, DiagnosticDescriptors.UndefinedEnumValue, ArgumentLocation(attribute, 0, "kind", ct),
+                                "(LossKind)" + kind.ToString(CultureInfo.InvariantCulture), "LossKind", string.Join(", ", LossNames));
+                            broken = true;
+                        }
+                        losses.Add((attribute, kind));
+                        break;
+                    case SgdAttributeName:
+                    case AdamAttributeName:
+                        OptimizerSpec? optimizer = ParseOptimizer(attribute, diagnostics, ct);
+                        if (optimizer is null) broken = true;
+                        optimizers.Add((attribute, optimizer));
+                        break;
+                }
+            }
+
+            // ---- structure
+            if (inputShape is null && !broken && !diagnostics.Any(d => d.Id == DiagnosticDescriptors.NonPositiveSize.Id))
+            {
+                Add(diagnostics, DiagnosticDescriptors.MissingInput, nameLocation, name);
+            }
+            if (layers.Count == 0 && !broken)
+            {
+                Add(diagnostics, DiagnosticDescriptors.NoLayers, nameLocation, name);
+            }
+
+            // Shapes flow through the layers.
+            if (inputShape is not null)
+            {
+                int[] shape = inputShape;
+                long parameters = 0;
+                for (int i = 0; i < layers.Count; i++)
+                {
+                    if (layers[i] is DenseSpec dense)
+                    {
+                        if (shape.Length != 1)
+                        {
+                            long flat = 1;
+                            foreach (int d in shape) flat *= d;
+                            Add(diagnostics, DiagnosticDescriptors.DenseNeedsFlatInput, AttributeLocation(layerAttributes[i], ct),
+                                (i + 1).ToString(CultureInfo.InvariantCulture), shape.Length.ToString(CultureInfo.InvariantCulture),
+                                string.Join(", ", shape), flat.ToString(CultureInfo.InvariantCulture));
+                            break;
+                        }
+                        parameters += (long)shape[0] * dense.Units + dense.Units;
+                        shape = new[] { dense.Units };
+                    }
+                }
+                if (parameters > MaxElements)
+                {
+                    Add(diagnostics, DiagnosticDescriptors.TooLarge, nameLocation, name, parameters.ToString("N0", CultureInfo.InvariantCulture), MaxElements.ToString("N0", CultureInfo.InvariantCulture));
+                }
+            }
+
+            for (int i = 0; i < layers.Count - 1; i++)
+            {
+                if (layers[i] is DenseSpec { Activation: ActivationKind.Softmax } dense)
+                {
+                    Add(diagnostics, DiagnosticDescriptors.SoftmaxNotLast, ArgumentLocation(layerAttributes[i], 1, "activation", ct),
+                        (i + 1).ToString(CultureInfo.InvariantCulture), dense.Units.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+
+            // ---- loss
+            if (losses.Count == 0 && !broken)
+            {
+                Add(diagnostics, DiagnosticDescriptors.MissingLoss, nameLocation, name);
+            }
+            else if (losses.Count > 1)
+            {
+                Add(diagnostics, DiagnosticDescriptors.SeveralLosses, AttributeLocation(losses[1].Attribute, ct), name, losses.Count.ToString(CultureInfo.InvariantCulture));
+            }
+            else if (losses.Count == 1 && layers.Count > 0 && losses[0].Kind >= 0 && losses[0].Kind < LossNames.Length
+                     && layers[layers.Count - 1] is DenseSpec last)
+            {
+                string? problem = CheckLossFits((LossKind)losses[0].Kind, last);
+                if (problem is not null)
+                {
+                    Add(diagnostics, DiagnosticDescriptors.LossDoesNotFitOutput, AttributeLocation(losses[0].Attribute, ct),
+                        LossNames[losses[0].Kind], $"Dense({last.Units}, Activation.{ActivationNames[(int)last.Activation]})", problem);
+                }
+            }
+
+            // ---- optimizer
+            if (optimizers.Count == 0 && !broken)
+            {
+                Add(diagnostics, DiagnosticDescriptors.MissingOptimizer, nameLocation, name);
+            }
+            else if (optimizers.Count > 1)
+            {
+                Add(diagnostics, DiagnosticDescriptors.SeveralOptimizers, AttributeLocation(optimizers[1].Attribute, ct), name, optimizers.Count.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (diagnostics.Count > 0 || broken || inputShape is null || losses.Count != 1 || optimizers.Count != 1 || optimizers[0].Spec is null)
+            {
+                return Result(null, diagnostics);
+            }
+
+            string? ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+            var spec = new NetworkSpec(
+                ns,
+                name,
+                new EquatableArray<int>(inputShape),
+                new EquatableArray<LayerSpec>(layers),
+                (LossKind)losses[0].Kind,
+                optimizers[0].Spec!);
+            return Result(spec, diagnostics);
+        }
+
+        private static string? CheckLossFits(LossKind loss, DenseSpec last)
+        {
+            switch (loss)
+            {
+                case LossKind.SparseCategoricalCrossEntropy:
+                case LossKind.CategoricalCrossEntropy:
+                    if (last.Activation != ActivationKind.Softmax)
+                        return "cross-entropy over classes needs a softmax output: write Activation.Softmax on the last layer";
+                    if (last.Units < 2)
+                        return "softmax over one unit is always 1: use at least two units, or one Sigmoid unit with LossKind.BinaryCrossEntropy";
+                    return null;
+                case LossKind.BinaryCrossEntropy:
+                    if (last.Activation != ActivationKind.Sigmoid)
+                        return "binary cross-entropy needs probabilities in (0, 1): write Activation.Sigmoid on the last layer";
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        private static int[]? ParseInput(AttributeData attribute, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+        {
+            TypedConstant arg = attribute.ConstructorArguments[0];
+            if (arg.Kind != TypedConstantKind.Array || arg.IsNull)
+            {
+                return null;
+            }
+            var shape = new int[arg.Values.Length];
+            bool ok = shape.Length > 0;
+            if (!ok)
+            {
+                Add(diagnostics, DiagnosticDescriptors.NonPositiveSize, AttributeLocation(attribute, ct), "[Input()] (no dimension)", "0", MaxDimension.ToString("N0", CultureInfo.InvariantCulture));
+            }
+            for (int i = 0; i < shape.Length; i++)
+            {
+                int d = arg.Values[i].Value is int v ? v : 0;
+                shape[i] = d;
+                if (d <= 0 || d > MaxDimension)
+                {
+                    Add(diagnostics, DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(attribute, i, "shape", ct),
+                        $"[Input] dimension {i + 1}", d.ToString(CultureInfo.InvariantCulture), MaxDimension.ToString("N0", CultureInfo.InvariantCulture));
+                    ok = false;
+                }
+            }
+            if (ok)
+            {
+                long total = 1;
+                foreach (int d in shape) total *= d;
+                if (total > MaxElements)
+                {
+                    Add(diagnostics, DiagnosticDescriptors.NonPositiveSize, AttributeLocation(attribute, ct),
+                        "[Input] (all dimensions)", total.ToString(CultureInfo.InvariantCulture), MaxElements.ToString("N0", CultureInfo.InvariantCulture));
+                    ok = false;
+                }
+            }
+            return ok ? shape : null;
+        }
+
+        private static DenseSpec? ParseDense(AttributeData attribute, int position, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+        {
+            int units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
+            int activation = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Value is int a ? a : 0;
+            bool ok = true;
+            if (units <= 0 || units > MaxDimension)
+            {
+                Add(diagnostics, DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(attribute, 0, "units", ct),
+                    $"Layer {position} ([Dense]) units", units.ToString(CultureInfo.InvariantCulture), MaxDimension.ToString("N0", CultureInfo.InvariantCulture));
+                ok = false;
+            }
+            if (activation < 0 || activation >= ActivationNames.Length)
+            {
+                Add(diagnostics, DiagnosticDescriptors.UndefinedEnumValue, ArgumentLocation(attribute, 1, "activation", ct),
+                    "(Activation)" + activation.ToString(CultureInfo.InvariantCulture), "Activation", string.Join(", ", ActivationNames));
+                ok = false;
+            }
+            return ok ? new DenseSpec(units, (ActivationKind)activation) : null;
+        }
+
+        private static OptimizerSpec? ParseOptimizer(AttributeData attribute, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+        {
+            bool adam = FullName(attribute) == AdamAttributeName;
+            string attributeName = adam ? "Adam" : "Sgd";
+            float learningRate = adam ? 0.001f : 0.01f, momentum = 0f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-7f;
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                float value = named.Value.Value switch
+                {
+                    float f => f,
+                    double d => (float)d,
+                    int i => i,
+                    _ => float.NaN,
+                };
+                switch (named.Key)
+                {
+                    case "LearningRate": learningRate = value; break;
+                    case "Momentum": momentum = value; break;
+                    case "Beta1": beta1 = value; break;
+                    case "Beta2": beta2 = value; break;
+                    case "Epsilon": epsilon = value; break;
+                }
+            }
+
+            bool ok = true;
+            void Check(string property, float value, bool valid, string rule)
+            {
+                if (valid) return;
+                Add(diagnostics, DiagnosticDescriptors.InvalidHyperParameter, ArgumentLocation(attribute, -1, property, ct),
+                    attributeName, property, Format(value), rule);
+                ok = false;
+            }
+
+            Check("LearningRate", learningRate, IsFinite(learningRate) && learningRate > 0, "the learning rate must be a positive finite number such as 1e-3f");
+            if (adam)
+            {
+                Check("Beta1", beta1, IsFinite(beta1) && beta1 >= 0 && beta1 < 1, "Beta1 must be in [0, 1), typically 0.9f");
+                Check("Beta2", beta2, IsFinite(beta2) && beta2 >= 0 && beta2 < 1, "Beta2 must be in [0, 1), typically 0.999f");
+                Check("Epsilon", epsilon, IsFinite(epsilon) && epsilon > 0, "Epsilon must be a small positive number, typically 1e-7f");
+            }
+            else
+            {
+                Check("Momentum", momentum, IsFinite(momentum) && momentum >= 0 && momentum < 1, "Momentum must be in [0, 1), typically 0.9f");
+            }
+
+            if (!ok) return null;
+            return adam
+                ? new OptimizerSpec(OptimizerKind.Adam, learningRate, 0f, beta1, beta2, epsilon)
+                : new OptimizerSpec(OptimizerKind.Sgd, learningRate, momentum, 0.9f, 0.999f, 1e-7f);
+        }
+
+        private static bool IsFinite(float f) => !float.IsNaN(f) && !float.IsInfinity(f);
+
+        private static string Format(float f) => f.ToString("R", CultureInfo.InvariantCulture);
+
+        private static bool HasErrorArguments(AttributeData attribute)
+        {
+            foreach (TypedConstant c in attribute.ConstructorArguments)
+            {
+                if (c.Kind == TypedConstantKind.Error) return true;
+            }
+            foreach (KeyValuePair<string, TypedConstant> n in attribute.NamedArguments)
+            {
+                if (n.Value.Kind == TypedConstantKind.Error) return true;
+            }
+            return false;
+        }
+
+        private static NetGenAttributeList NetGenAttributes(INamedTypeSymbol symbol)
+        {
+            var list = new NetGenAttributeList();
+            foreach (AttributeData a in symbol.GetAttributes())
+            {
+                switch (FullName(a))
+                {
+                    case InputAttributeName:
+                    case DenseAttributeName:
+                    case LossAttributeName:
+                    case SgdAttributeName:
+                    case AdamAttributeName:
+                        list.Add(a);
+                        break;
+                }
+            }
+            return list;
+        }
+
+        private static string? FullName(AttributeData attribute) => attribute.AttributeClass?.ToDisplayString();
+
+        private static Location? AttributeLocation(AttributeData attribute, CancellationToken ct) =>
+            attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
+
+        /// <summary>
+        /// The location of a constructor argument (by position, or by its parameter name when written as
+        /// <c>name: value</c>) or of a named property argument (position -1); the attribute when absent.
+        /// </summary>
+        private static Location? ArgumentLocation(AttributeData attribute, int position, string name, CancellationToken ct)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(ct) is not AttributeSyntax syntax)
+            {
+                return null;
+            }
+            if (syntax.ArgumentList is { } list)
+            {
+                int positional = 0;
+                foreach (AttributeArgumentSyntax argument in list.Arguments)
+                {
+                    if (argument.NameEquals is { } equals)
+                    {
+                        if (position < 0 && equals.Name.Identifier.ValueText == name) return argument.GetLocation();
+                        continue;
+                    }
+                    if (argument.NameColon is { } colon)
+                    {
+                        if (colon.Name.Identifier.ValueText == name) return argument.GetLocation();
+                        continue;
+                    }
+                    if (positional == position) return argument.GetLocation();
+                    positional++;
+                }
+            }
+            return syntax.GetLocation();
+        }
+
+        private static void Add(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
+            diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(args)));
+
+        private static ParseResult Fail(DiagnosticDescriptor descriptor, Location? location, params string[] args)
+        {
+            var list = new List<DiagnosticInfo>();
+            Add(list, descriptor, location, args);
+            return Result(null, list);
+        }
+
+        private static ParseResult Result(NetworkSpec? spec, List<DiagnosticInfo> diagnostics) =>
+            new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
+
+        /// <summary>A plain list; named to keep signatures short.</summary>
+        private sealed class NetGenAttributeList : List<AttributeData>
+        {
+        }
+    }
+}

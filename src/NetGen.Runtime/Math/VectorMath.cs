@@ -1,0 +1,177 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen;
+
+/// <summary>
+/// Activations and their derivatives for the generated kernels, one overload per register width
+/// (<see cref="float"/>, <see cref="Vector256{T}"/>, <see cref="Vector512{T}"/>) so a kernel written for any
+/// width calls the same name. Derivatives take the activation's <em>output</em> y, which training keeps.
+/// </summary>
+public static class VectorMath
+{
+    // ---- ReLU: max(x, 0); derivative 1 where y > 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Relu(float x) => x > 0f ? x : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Relu(Vector256<float> x) => Vector256.MaxNative(x, Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Relu(Vector512<float> x) => Vector512.MaxNative(x, Vector512<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ReluBackward(float gradient, float y) => y > 0f ? gradient : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ReluBackward(Vector256<float> gradient, Vector256<float> y) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), gradient, Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ReluBackward(Vector512<float> gradient, Vector512<float> y) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), gradient, Vector512<float>.Zero);
+
+    // ---- Sigmoid: 1 / (1 + e^-x); derivative y (1 - y).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SigmoidBackward(float gradient, float y) => gradient * y * (1f - y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SigmoidBackward(Vector256<float> gradient, Vector256<float> y) => gradient * y * (Vector256<float>.One - y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SigmoidBackward(Vector512<float> gradient, Vector512<float> y) => gradient * y * (Vector512<float>.One - y);
+
+    // ---- Tanh: sign(x) (1 - e^-2|x|) / (1 + e^-2|x|), which never overflows; derivative 1 - y².
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Tanh(float x) => MathF.Tanh(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x)
+    {
+        Vector256<float> e = Vector256.Exp(Vector256.Abs(x) * -2f);
+        Vector256<float> t = (Vector256<float>.One - e) / (Vector256<float>.One + e);
+        return Vector256.CopySign(t, x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x)
+    {
+        Vector512<float> e = Vector512.Exp(Vector512.Abs(x) * -2f);
+        Vector512<float> t = (Vector512<float>.One - e) / (Vector512<float>.One + e);
+        return Vector512.CopySign(t, x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float TanhBackward(float gradient, float y) => gradient * (1f - y * y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> TanhBackward(Vector256<float> gradient, Vector256<float> y) => gradient * (Vector256<float>.One - y * y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> TanhBackward(Vector512<float> gradient, Vector512<float> y) => gradient * (Vector512<float>.One - y * y);
+
+    // ---- Row operations.
+
+    /// <summary>The largest value of <paramref name="values"/>.</summary>
+    public static float Max(ReadOnlySpan<float> values)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in values) if (v > max) max = v;
+        return max;
+    }
+
+    /// <summary>The index of the largest value (the first on ties); -1 for an empty span. NaN is never the largest.</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty) return -1;
+        int best = 0;
+        float max = values[0];
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > max || (float.IsNaN(max) && !float.IsNaN(values[i])))
+            {
+                max = values[i];
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>log Σ e^x, computed stably as m + log Σ e^(x − m).</summary>
+    public static float LogSumExp(ReadOnlySpan<float> values)
+    {
+        float max = Max(values);
+        if (float.IsNegativeInfinity(max) || float.IsPositiveInfinity(max)) return max;
+        double sum = 0;
+        foreach (float v in values) sum += MathF.Exp(v - max);
+        return max + (float)Math.Log(sum);
+    }
+
+    /// <summary>Softmax of one row, in place, stable against overflow.</summary>
+    public static void Softmax(Span<float> row)
+    {
+        float max = Max(row);
+        float sum = 0f;
+        for (int i = 0; i < row.Length; i++)
+        {
+            float e = MathF.Exp(row[i] - max);
+            row[i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < row.Length; i++) row[i] *= inv;
+    }
+
+    /// <summary>Softmax of each of <paramref name="rows"/> rows of <paramref name="width"/> floats starting at <paramref name="values"/>.</summary>
+    public static void SoftmaxRows(ref float values, int rows, int width)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            Softmax(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref values, (nint)r * width), width));
+        }
+    }
+
+    /// <summary>
+    /// Softmax's vector–Jacobian product in place: given y = softmax(z) and g = ∂L/∂y, writes ∂L/∂z = y ⊙ (g − ⟨g, y⟩) into <paramref name="gradient"/>.
+    /// </summary>
+    public static void SoftmaxBackward(ReadOnlySpan<float> y, Span<float> gradient)
+    {
+        float dot = 0f;
+        for (int i = 0; i < y.Length; i++) dot += gradient[i] * y[i];
+        for (int i = 0; i < y.Length; i++) gradient[i] = y[i] * (gradient[i] - dot);
+    }
+
+    /// <summary>Writes the transpose of a row-major [rows, cols] matrix into <paramref name="destination"/> ([cols, rows]).</summary>
+    public static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
+    {
+        if (source.Length < (long)rows * cols || destination.Length < (long)rows * cols)
+            throw new ArgumentException("The spans are smaller than the matrix.");
+        const int Block = 16;
+        for (int r0 = 0; r0 < rows; r0 += Block)
+        {
+            int r1 = Math.Min(rows, r0 + Block);
+            for (int c0 = 0; c0 < cols; c0 += Block)
+            {
+                int c1 = Math.Min(cols, c0 + Block);
+                for (int r = r0; r < r1; r++)
+                {
+                    for (int c = c0; c < c1; c++)
+                    {
+                        destination[c * rows + r] = source[r * cols + c];
+                    }
+                }
+            }
+        }
+    }
+}

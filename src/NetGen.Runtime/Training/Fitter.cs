@@ -1,0 +1,381 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using NetGen.Data;
+using NetGen.Evaluation;
+
+namespace NetGen.Training;
+
+/// <summary>The training loop: Keras's <c>Model.fit</c> over any <see cref="ITrainer"/>.</summary>
+public static class Fitter
+{
+    /// <summary>
+    /// The seed of epoch <paramref name="epoch"/>'s shuffle for run seed <paramref name="seed"/>: each epoch has its
+    /// own stream, so an epoch's order does not depend on the epochs before it.
+    /// </summary>
+    public static ulong EpochSeed(int seed, int epoch) => ((ulong)(uint)seed << 32) | (uint)epoch;
+
+    /// <summary>
+    /// Trains <paramref name="trainer"/>'s model on <paramref name="train"/> for epochs
+    /// <see cref="FitOptions.InitialEpoch"/> … <see cref="FitOptions.Epochs"/> − 1.
+    /// </summary>
+    /// <remarks>
+    /// <para>Each epoch visits the training samples once, shuffled (unless <see cref="FitOptions.Shuffle"/> is off)
+    /// and cut into batches of <see cref="FitOptions.BatchSize"/>; the last batch holds the remainder. Batches are
+    /// gathered into buffers allocated once per call, so the batch loop allocates nothing (with the progress sinks off,
+    /// or sinks that do not allocate). Labelled data goes to
+    /// <see cref="ITrainer.TrainBatch(ReadOnlySpan{float}, ReadOnlySpan{int})"/>, or, when the trainer does not accept
+    /// labels, is turned into targets (the label itself for a single output, one-hot otherwise) for
+    /// <see cref="ITrainer.TrainBatch(ReadOnlySpan{float}, ReadOnlySpan{float})"/>; target data goes to the latter.</para>
+    /// <para>The epoch's loss is the mean of the batch losses weighted by batch size. Its accuracy, when
+    /// <see cref="FitOptions.TrainAccuracy"/> is on and the data has classes, is Keras's running accuracy: each batch
+    /// is predicted just before its step (one extra forward pass per sample). Validation runs after each epoch with
+    /// <see cref="LossFunctions"/> on the model's outputs.</para>
+    /// </remarks>
+    /// <param name="trainer">The trainer, and through it the model.</param>
+    /// <param name="train">The training data: labels, or as many targets per sample as the model has outputs.</param>
+    /// <param name="options">Settings; null means the defaults.</param>
+    /// <returns>One <see cref="EpochResult"/> per epoch trained, and how early stopping ended.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The batch size is not in 1…<see cref="ITrainer.MaxBatchSize"/>, or another option is out of range.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the model, or the options contradict each other.</exception>
+    /// <exception cref="TrainingDivergedException">A batch loss was NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="FitOptions.CancellationToken"/> was cancelled.</exception>
+    public static TrainingHistory Fit(this ITrainer trainer, Dataset train, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(train);
+        options ??= new FitOptions();
+        var run = new Run(trainer, train, options);
+        return run.Execute();
+    }
+
+    /// <summary>One call of <see cref="Fit"/>: its checked settings and every buffer it needs, allocated up front.</summary>
+    private sealed class Run
+    {
+        private readonly ITrainer _trainer;
+        private readonly IModel _model;
+        private readonly Dataset _train;
+        private readonly FitOptions _options;
+        private readonly int _inputSize, _outputSize, _batchSize, _trainCount;
+        private readonly bool _passLabels;
+        private readonly AccuracyMode _trainMode;
+        private readonly bool _trackAccuracy;
+
+        private readonly int[] _order;
+        private readonly float[]? _inputs;
+        private readonly int[]? _labels;
+        private readonly float[]? _targets;
+        private readonly float[]? _outputs;
+
+        private readonly Dataset? _validation;
+        private readonly int _validationStart, _validationCount, _validationChunk;
+        private readonly AccuracyMode _validationMode;
+        private readonly float[]? _validationOutputs;
+
+        private readonly EarlyStoppingOptions? _early;
+        private readonly EarlyStoppingMonitor _monitor;
+        private readonly float[]? _bestWeights;
+
+        public Run(ITrainer trainer, Dataset train, FitOptions options)
+        {
+            _trainer = trainer;
+            _model = trainer.Model ?? throw new ArgumentException("The trainer's Model is null.", nameof(trainer));
+            _train = train;
+            _options = options;
+            _inputSize = _model.InputSize;
+            _outputSize = _model.OutputSize;
+
+            int maxBatch = trainer.MaxBatchSize;
+            _batchSize = options.BatchSize;
+            if (_batchSize < 1 || _batchSize > maxBatch)
+                throw new ArgumentOutOfRangeException(nameof(options), _batchSize,
+                    $"FitOptions.BatchSize must be between 1 and the trainer's MaxBatchSize ({maxBatch}); got {_batchSize}. Lower the batch size or create the trainer with a larger maximum batch.");
+            if (options.Epochs < 0)
+                throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "FitOptions.Epochs must not be negative.");
+            if (options.InitialEpoch < 0 || options.InitialEpoch > options.Epochs)
+                throw new ArgumentOutOfRangeException(nameof(options), options.InitialEpoch,
+                    $"FitOptions.InitialEpoch must be between 0 and Epochs ({options.Epochs}); Epochs is the index to train up to, not a count of further epochs.");
+            if (options.ValidationBatchSize < 1)
+                throw new ArgumentOutOfRangeException(nameof(options), options.ValidationBatchSize, "FitOptions.ValidationBatchSize must be positive.");
+
+            Classification.Validate(_model, train, nameof(train));
+
+            // Validation: a held-out tail of the training data (before shuffling), or separate data.
+            double fraction = options.ValidationFraction;
+            if (!(fraction >= 0 && fraction < 1))
+                throw new ArgumentOutOfRangeException(nameof(options), fraction, "FitOptions.ValidationFraction must be in [0, 1).");
+            _trainCount = train.Count;
+            if (fraction > 0)
+            {
+                if (options.ValidationData is not null)
+                    throw new ArgumentException("Set FitOptions.ValidationData or FitOptions.ValidationFraction, not both.", nameof(options));
+                int splitAt = (int)Math.Round(train.Count * (1.0 - fraction), MidpointRounding.ToEven);
+                if (splitAt <= 0 || splitAt >= train.Count)
+                    throw new ArgumentException(
+                        $"A validation fraction of {fraction} of {train.Count} samples leaves {splitAt} to train on and {train.Count - splitAt} to validate on; both need at least one.",
+                        nameof(options));
+                _trainCount = splitAt;
+                _validation = train;
+                _validationStart = splitAt;
+                _validationCount = train.Count - splitAt;
+            }
+            else if (options.ValidationData is { } validation)
+            {
+                Classification.Validate(_model, validation, nameof(options) + "." + nameof(FitOptions.ValidationData));
+                if (validation.Count == 0)
+                    throw new ArgumentException("FitOptions.ValidationData is empty.", nameof(options));
+                _validation = validation;
+                _validationCount = validation.Count;
+            }
+            if (_trainCount == 0) throw new ArgumentException("The training data is empty.", nameof(train));
+
+            // Buffers, allocated once: the batch loop allocates nothing.
+            _passLabels = train.HasLabels && trainer.AcceptsLabels;
+            _order = new int[_trainCount];
+            if (options.Shuffle)
+            {
+                _inputs = new float[_batchSize * _inputSize];
+                if (train.HasLabels) _labels = new int[_batchSize];
+            }
+            if (!train.HasLabels || !_passLabels)
+            {
+                // Gathered targets, or labels turned into targets for a trainer that takes only targets.
+                if (options.Shuffle || train.HasLabels) _targets = new float[_batchSize * _outputSize];
+            }
+            _trainMode = Classification.ModeFor(_model.Loss, _outputSize, train.HasLabels);
+            _trackAccuracy = options.TrainAccuracy && _trainMode != AccuracyMode.None;
+            if (_trackAccuracy) _outputs = new float[_batchSize * _outputSize];
+
+            if (_validation is not null)
+            {
+                _validationMode = Classification.ModeFor(_model.Loss, _outputSize, _validation.HasLabels);
+                _validationChunk = Math.Min(options.ValidationBatchSize, _validationCount);
+                _validationOutputs = new float[_validationChunk * _outputSize];
+            }
+
+            _early = options.EarlyStopping;
+            if (_early is not null)
+            {
+                if (!(_early.MinDelta >= 0))
+                    throw new ArgumentOutOfRangeException(nameof(options), _early.MinDelta, "EarlyStoppingOptions.MinDelta must be a non-negative number.");
+                _monitor = _early.Monitor == EarlyStoppingMonitor.Auto
+                    ? (_validation is not null ? EarlyStoppingMonitor.ValidationLoss : EarlyStoppingMonitor.Loss)
+                    : _early.Monitor;
+                string? missing = _monitor switch
+                {
+                    EarlyStoppingMonitor.ValidationLoss when _validation is null => "validation data",
+                    EarlyStoppingMonitor.ValidationAccuracy when _validation is null || _validationMode == AccuracyMode.None => "validation data with classes",
+                    EarlyStoppingMonitor.Accuracy when !_trackAccuracy => "training accuracy (FitOptions.TrainAccuracy on, and data with classes)",
+                    EarlyStoppingMonitor.Loss or EarlyStoppingMonitor.ValidationLoss or EarlyStoppingMonitor.Accuracy or EarlyStoppingMonitor.ValidationAccuracy => null,
+                    _ => throw new ArgumentOutOfRangeException(nameof(options), _early.Monitor, "Unknown early stopping monitor."),
+                };
+                if (missing is not null)
+                    throw new ArgumentException($"Early stopping monitors {_monitor}, which needs {missing}.", nameof(options));
+                if (_early.RestoreBestWeights) _bestWeights = new float[_model.Parameters.Length];
+            }
+        }
+
+        public TrainingHistory Execute()
+        {
+            FitOptions options = _options;
+            CancellationToken cancellationToken = options.CancellationToken;
+            IProgress<EpochResult>? epochProgress = options.EpochProgress;
+            var epochs = new List<EpochResult>(options.Epochs - options.InitialEpoch);
+
+            bool higherIsBetter = _monitor is EarlyStoppingMonitor.Accuracy or EarlyStoppingMonitor.ValidationAccuracy;
+            double best = 0;
+            int bestEpoch = -1, wait = 0;
+            bool stoppedEarly = false;
+
+            for (int epoch = options.InitialEpoch; epoch < options.Epochs; epoch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long started = Stopwatch.GetTimestamp();
+
+                TrainEpoch(epoch, out double loss, out double? accuracy, out int batches);
+
+                double? validationLoss = null, validationAccuracy = null;
+                if (_validation is not null)
+                {
+                    Evaluator.Tally tally = default;
+                    Evaluator.Accumulate(_model, _validation, _validationStart, _validationCount, _validationOutputs!, _validationChunk, ref tally, null, cancellationToken);
+                    validationLoss = tally.MeanLoss;
+                    if (_validationMode != AccuracyMode.None) validationAccuracy = tally.Accuracy;
+                }
+
+                var result = new EpochResult(epoch, options.Epochs, loss, accuracy, validationLoss, validationAccuracy,
+                    Stopwatch.GetElapsedTime(started).TotalSeconds, batches, _trainCount);
+                epochs.Add(result);
+                epochProgress?.Report(result);
+
+                if (_early is not null)
+                {
+                    double current = _monitor switch
+                    {
+                        EarlyStoppingMonitor.Loss => loss,
+                        EarlyStoppingMonitor.ValidationLoss => validationLoss!.Value,
+                        EarlyStoppingMonitor.Accuracy => accuracy!.Value,
+                        _ => validationAccuracy!.Value,
+                    };
+                    bool improved = !double.IsNaN(current) && (bestEpoch < 0 ||
+                        (higherIsBetter ? current - _early.MinDelta > best : current + _early.MinDelta < best));
+                    if (improved)
+                    {
+                        best = current;
+                        bestEpoch = epoch;
+                        wait = 0;
+                        if (_bestWeights is not null) _model.Parameters.CopyTo(_bestWeights);
+                    }
+                    else if (++wait >= _early.Patience)
+                    {
+                        stoppedEarly = epoch + 1 < options.Epochs;
+                        if (stoppedEarly) break;
+                    }
+                }
+            }
+
+            bool restored = false;
+            int lastEpoch = epochs.Count == 0 ? -1 : epochs[^1].Epoch;
+            if (_bestWeights is not null && bestEpoch >= 0 && bestEpoch != lastEpoch)
+            {
+                _bestWeights.CopyTo(_model.Parameters);
+                restored = true;
+            }
+
+            return new TrainingHistory(
+                epochs,
+                _trainCount,
+                _validationCount,
+                _early is null ? null : _monitor,
+                stoppedEarly,
+                _early is null || bestEpoch < 0 ? null : bestEpoch,
+                _early is null || bestEpoch < 0 ? null : best,
+                restored);
+        }
+
+        private void TrainEpoch(int epoch, out double meanLoss, out double? accuracy, out int batchCount)
+        {
+            FitOptions options = _options;
+            CancellationToken cancellationToken = options.CancellationToken;
+            IProgress<BatchProgress>? batchProgress = options.BatchProgress;
+            ITrainer trainer = _trainer;
+            IModel model = _model;
+            int inputSize = _inputSize, outputSize = _outputSize, batchSize = _batchSize, count = _trainCount;
+            bool shuffle = options.Shuffle;
+            float[] features = _train.Features;
+            int[]? labels = _train.Labels;
+            float[]? targets = _train.Targets;
+
+            int[] order = _order;
+            if (shuffle)
+            {
+                for (int i = 0; i < order.Length; i++) order[i] = i;
+                var random = new SeededRandom(EpochSeed(options.Seed, epoch));
+                random.Shuffle(order.AsSpan());
+            }
+
+            batchCount = (count + batchSize - 1) / batchSize;
+            double lossSum = 0, correct = 0;
+            int seen = 0;
+            for (int batch = 0, first = 0; first < count; batch++, first += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int n = Math.Min(batchSize, count - first);
+                ReadOnlySpan<int> batchOrder = order.AsSpan(first, n);
+
+                // Inputs: a slice of the data in order, else gathered rows.
+                ReadOnlySpan<float> x;
+                if (shuffle)
+                {
+                    Span<float> gathered = _inputs.AsSpan(0, n * inputSize);
+                    for (int i = 0; i < n; i++)
+                        features.AsSpan(batchOrder[i] * inputSize, inputSize).CopyTo(gathered.Slice(i * inputSize, inputSize));
+                    x = gathered;
+                }
+                else
+                {
+                    x = features.AsSpan(first * inputSize, n * inputSize);
+                }
+
+                float loss;
+                if (labels is not null)
+                {
+                    ReadOnlySpan<int> y;
+                    if (shuffle)
+                    {
+                        Span<int> gathered = _labels.AsSpan(0, n);
+                        for (int i = 0; i < n; i++) gathered[i] = labels[batchOrder[i]];
+                        y = gathered;
+                    }
+                    else
+                    {
+                        y = labels.AsSpan(first, n);
+                    }
+
+                    if (_trackAccuracy)
+                    {
+                        Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
+                        model.Predict(x, outputs, n);
+                        correct += Classification.CorrectWithLabels(outputs, y, outputSize);
+                    }
+
+                    if (_passLabels)
+                    {
+                        loss = trainer.TrainBatch(x, y);
+                    }
+                    else
+                    {
+                        Span<float> t = _targets.AsSpan(0, n * outputSize);
+                        LabelsToTargets(y, t, outputSize);
+                        loss = trainer.TrainBatch(x, (ReadOnlySpan<float>)t);
+                    }
+                }
+                else
+                {
+                    ReadOnlySpan<float> t;
+                    if (shuffle)
+                    {
+                        Span<float> gathered = _targets.AsSpan(0, n * outputSize);
+                        for (int i = 0; i < n; i++)
+                            targets.AsSpan(batchOrder[i] * outputSize, outputSize).CopyTo(gathered.Slice(i * outputSize, outputSize));
+                        t = gathered;
+                    }
+                    else
+                    {
+                        t = targets.AsSpan(first * outputSize, n * outputSize);
+                    }
+
+                    if (_trackAccuracy)
+                    {
+                        Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
+                        model.Predict(x, outputs, n);
+                        correct += Classification.CorrectWithTargets(_trainMode, outputs, t, outputSize, n);
+                    }
+
+                    loss = trainer.TrainBatch(x, t);
+                }
+
+                if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, batch + 1, loss);
+                lossSum += (double)loss * n;
+                seen += n;
+                batchProgress?.Report(new BatchProgress(epoch, batch, batchCount, n, loss, lossSum / seen,
+                    _trackAccuracy ? correct / seen : null));
+            }
+
+            meanLoss = lossSum / seen;
+            accuracy = _trackAccuracy ? correct / seen : null;
+        }
+
+        private static void LabelsToTargets(ReadOnlySpan<int> labels, Span<float> targets, int outputSize)
+        {
+            if (outputSize == 1)
+            {
+                for (int i = 0; i < labels.Length; i++) targets[i] = labels[i];
+                return;
+            }
+            targets.Clear();
+            for (int i = 0; i < labels.Length; i++) targets[i * outputSize + labels[i]] = 1f;
+        }
+    }
+}
