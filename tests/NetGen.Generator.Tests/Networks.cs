@@ -1,0 +1,111 @@
+namespace NetGen.Generator.Tests;
+
+/// <summary>Valid network declarations shared by the snapshot, compile and incrementality tests.</summary>
+internal static class Networks
+{
+    /// <summary>The seed: Keras's Fashion-MNIST MLP.</summary>
+    public const string Seed = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(784)]
+        [Dense(64, Activation.ReLU)]
+        [Dense(64, Activation.ReLU)]
+        [Dense(10, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam(LearningRate = 1e-3f)]
+        public partial class FashionMlp
+        {
+        }
+        """;
+
+    /// <summary>XOR: 2-8 Tanh-1 Sigmoid, binary cross-entropy, SGD with momentum.</summary>
+    public const string Xor = """
+        using NetGen;
+
+        namespace Demo.Logic;
+
+        [Input(2)]
+        [Dense(8, Activation.Tanh)]
+        [Dense(1, Activation.Sigmoid)]
+        [Loss(LossKind.BinaryCrossEntropy)]
+        [Sgd(LearningRate = 0.1f, Momentum = 0.9f)]
+        public partial class XorNet
+        {
+        }
+        """;
+
+    /// <summary>Regression: 3-16 ReLU-1 Linear, mean squared error, plain SGD with the default learning rate.</summary>
+    public const string Regression = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(3)]
+        [Dense(16, Activation.ReLU)]
+        [Dense(1)]
+        [Loss(LossKind.MeanSquaredError)]
+        [Sgd]
+        internal partial class Regressor
+        {
+        }
+        """;
+
+    /// <summary>Odd widths (5 → 33 → 7) so every kernel has V256 and scalar column tails; categorical CE, Adam with all settings.</summary>
+    public const string OddWidths = """
+        using NetGen;
+
+        namespace Demo.Tails;
+
+        [Input(5)]
+        [Dense(33, Activation.Sigmoid)]
+        [Dense(7, Activation.Softmax)]
+        [Loss(LossKind.CategoricalCrossEntropy)]
+        [Adam(LearningRate = 0.0005f, Beta1 = 0.85f, Beta2 = 0.995f, Epsilon = 1e-6f)]
+        public partial class OddNet
+        {
+        }
+        """;
+
+    /// <summary>A network in the global namespace (no namespace declaration in the output).</summary>
+    public const string GlobalNamespace = """
+        using NetGen;
+
+        [Input(4)]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        partial class GlobalNet
+        {
+        }
+        """;
+
+    /// <summary>Mean squared error through sigmoid and softmax outputs, and a hidden Linear layer, wider than one V512 tile group.</summary>
+    public const string MseThroughActivations = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(20)]
+        [Dense(80)]
+        [Dense(17, Activation.Sigmoid)]
+        [Loss(LossKind.MeanSquaredError)]
+        [Sgd(LearningRate = 0.05f)]
+        public partial class Autoencoderish
+        {
+        }
+        """;
+
+    public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
+    {
+        [nameof(Seed)] = Seed,
+        [nameof(Xor)] = Xor,
+        [nameof(Regression)] = Regression,
+        [nameof(OddWidths)] = OddWidths,
+        [nameof(GlobalNamespace)] = GlobalNamespace,
+        [nameof(MseThroughActivations)] = MseThroughActivations,
+    };
+
+    public static IEnumerable<object[]> Names => All.Keys.Select(k => new object[] { k });
+}

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+
+namespace NetGen.Generator.Tests;
+
+/// <summary>
+/// The generated source of each configuration, compared with <c>Snapshots/&lt;Test&gt;/*.verified.cs</c>.
+/// After an intended change to the emitted code, run with <c>NETGEN_UPDATE_SNAPSHOTS=1</c> and review the diff.
+/// </summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void Seed() => Check(Networks.Seed);
+
+    [Fact]
+    public void Xor() => Check(Networks.Xor);
+
+    [Fact]
+    public void Regression() => Check(Networks.Regression);
+
+    [Fact]
+    public void OddWidths() => Check(Networks.OddWidths);
+
+    [Fact]
+    public void GlobalNamespace() => Check(Networks.GlobalNamespace);
+
+    [Fact]
+    public void MseThroughActivations() => Check(Networks.MseThroughActivations);
+
+    [Fact]
+    public void TwoNetworksInOneCompilation()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(new[] { "Demo.FashionMlp.g.cs", "Demo.Logic.XorNet.g.cs" }, run.GeneratedSources.Keys.Order(StringComparer.Ordinal));
+
+        // Same text as each network alone: nothing leaks between networks.
+        Assert.Equal(GeneratorHarness.Run(Networks.Seed).GeneratedSources["Demo.FashionMlp.g.cs"], run.GeneratedSources["Demo.FashionMlp.g.cs"]);
+        Assert.Equal(GeneratorHarness.Run(Networks.Xor).GeneratedSources["Demo.Logic.XorNet.g.cs"], run.GeneratedSources["Demo.Logic.XorNet.g.cs"]);
+    }
+
+    [Fact]
+    public void SnapshotHelperReportsTheFirstDifferingLine()
+    {
+        string? difference = Snapshot.FirstDifference("a\nb\nc\n", "a\nB\nc\n");
+        Assert.NotNull(difference);
+        Assert.Contains("line 2", difference);
+        Assert.Contains("verified: b", difference);
+        Assert.Contains("received: B", difference);
+        Assert.Contains("<end of file>", Snapshot.FirstDifference("a\n", "a\nextra\n"));
+        Assert.Null(Snapshot.FirstDifference("same", "same"));
+    }
+
+    private static void Check(string source, [CallerMemberName] string testName = "")
+    {
+        GeneratorRun run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.True(run.GeneratorDiagnostics.IsEmpty, GeneratorHarness.Format(run.GeneratorDiagnostics));
+        Assert.Single(run.GeneratedSources);
+        Snapshot.Verify(run.GeneratedSources, testName);
+    }
+}
