@@ -121,17 +121,21 @@ internal static class Classification
             throw new ArgumentException(
                 $"The dataset has {data.FeatureSize} features per sample (shape [{string.Join(", ", data.SampleShape.ToArray())}]) but the model takes {inputSize} inputs; reshape or preprocess the data to match {model.Architecture}.",
                 paramName);
+        if (data.Labels is null && data.Targets is null)
+            throw new ArgumentException("The dataset has neither labels nor targets; training and evaluation need one or the other.", paramName);
         if (data.Labels is { } labels)
         {
-            bool singleOutput = outputSize == 1;
-            bool crossEntropy = model.Loss is LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy or LossKind.BinaryCrossEntropy;
-            int limit = singleOutput ? (crossEntropy ? 2 : int.MaxValue) : outputSize;
+            // One output: the label is the target (0/1 for binary cross-entropy, any class for mean squared error).
+            // Several outputs, or a categorical loss: the label picks an output.
+            bool singleOutput = outputSize == 1 && model.Loss is LossKind.BinaryCrossEntropy or LossKind.MeanSquaredError;
+            int limit = !singleOutput ? outputSize : model.Loss == LossKind.BinaryCrossEntropy ? 2 : int.MaxValue;
             for (int i = 0; i < labels.Length; i++)
             {
                 int label = labels[i];
                 if (label < 0 || label >= limit)
                 {
-                    string expected = singleOutput ? (crossEntropy ? "0 or 1 for a single-output model" : "non-negative") : $"in 0…{outputSize - 1} for a model with {outputSize} outputs";
+                    string expected = !singleOutput ? $"in 0…{outputSize - 1} for a model with {outputSize} output{(outputSize == 1 ? "" : "s")}"
+                        : limit == 2 ? "0 or 1 for a single-output binary cross-entropy model" : "non-negative";
                     throw new ArgumentException($"Label {label} of sample {i} is out of range: labels must be {expected}.", paramName);
                 }
             }

@@ -63,7 +63,7 @@ public static class Fitter
         private readonly bool _trackAccuracy;
 
         private readonly int[] _order;
-        private readonly float[]? _inputs;
+        private readonly AlignedBuffer? _inputs;
         private readonly int[]? _labels;
         private readonly float[]? _targets;
         private readonly float[]? _outputs;
@@ -135,7 +135,7 @@ public static class Fitter
             _order = new int[_trainCount];
             if (options.Shuffle)
             {
-                _inputs = new float[_batchSize * _inputSize];
+                _inputs = new AlignedBuffer(_batchSize * _inputSize); // 64-byte aligned, like the kernels' own buffers
                 if (train.HasLabels) _labels = new int[_batchSize];
             }
             if (!train.HasLabels || !_passLabels)
@@ -288,7 +288,7 @@ public static class Fitter
                 ReadOnlySpan<float> x;
                 if (shuffle)
                 {
-                    Span<float> gathered = _inputs.AsSpan(0, n * inputSize);
+                    Span<float> gathered = _inputs!.Span.Slice(0, n * inputSize);
                     for (int i = 0; i < n; i++)
                         features.AsSpan(batchOrder[i] * inputSize, inputSize).CopyTo(gathered.Slice(i * inputSize, inputSize));
                     x = gathered;

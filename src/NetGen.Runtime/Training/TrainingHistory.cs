@@ -6,8 +6,8 @@ using System.Text;
 namespace NetGen.Training;
 
 /// <summary>The metrics of one epoch.</summary>
-/// <param name="Epoch">Zero-based epoch index (Keras prints it as <c>Epoch {Epoch + 1}/{Epochs}</c>).</param>
-/// <param name="Epochs">The run's <see cref="FitOptions.Epochs"/>.</param>
+/// <param name="Epoch">Zero-based epoch index (Keras prints it as <c>Epoch {Epoch + 1}/{TotalEpochs}</c>).</param>
+/// <param name="TotalEpochs">The run's <see cref="FitOptions.Epochs"/>: the epoch index training runs up to.</param>
 /// <param name="Loss">Mean of the batch losses the trainer returned, weighted by batch size.</param>
 /// <param name="Accuracy">
 /// Running training accuracy: each batch predicted just before its step (see <see cref="FitOptions.TrainAccuracy"/>);
@@ -20,7 +20,7 @@ namespace NetGen.Training;
 /// <param name="Samples">Training samples seen in the epoch.</param>
 public sealed record EpochResult(
     int Epoch,
-    int Epochs,
+    int TotalEpochs,
     double Loss,
     double? Accuracy,
     double? ValidationLoss,
@@ -34,7 +34,7 @@ public sealed record EpochResult(
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append(inv, $"Epoch {Epoch + 1}/{Epochs} - {Seconds:F2}s - loss: {Loss:F4}");
+        sb.Append(inv, $"Epoch {Epoch + 1}/{TotalEpochs} - {Seconds:F2}s - loss: {Loss:F4}");
         if (Accuracy is double a) sb.Append(inv, $" - accuracy: {a:F4}");
         if (ValidationLoss is double vl) sb.Append(inv, $" - val_loss: {vl:F4}");
         if (ValidationAccuracy is double va) sb.Append(inv, $" - val_accuracy: {va:F4}");

@@ -137,6 +137,7 @@ public class EvaluatorTests
         Assert.Contains("Label 2", Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(model, new Dataset(new float[2], [1], [0, 2]))).Message);
         Assert.Contains("3 targets", Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(model, new Dataset(new float[1], [1], new float[3], 3))).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.Evaluate(model, new Dataset(new float[1], [1], [0]), batchSize: 0));
+        Assert.Contains("neither labels nor targets", Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(model, new Dataset(new float[2], [1]))).Message);
     }
 
     [Fact]

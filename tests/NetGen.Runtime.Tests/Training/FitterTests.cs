@@ -76,7 +76,7 @@ public class FitterTests
         {
             Assert.Equal(4, e.Batches);
             Assert.Equal(100, e.Samples);
-            Assert.Equal(5, e.Epochs);
+            Assert.Equal(5, e.TotalEpochs);
             Assert.Null(e.ValidationLoss);
             Assert.Null(e.ValidationAccuracy);
             Assert.NotNull(e.Accuracy);
@@ -448,6 +448,21 @@ public class FitterTests
         // Five more epochs = 1,125 more batches; only the per-epoch result records may be added.
         long perEpoch = (sixEpochs - oneEpoch) / 5;
         Assert.True(perEpoch < 512, $"1 epoch: {oneEpoch} B, 6 epochs: {sixEpochs} B, {perEpoch} B per extra epoch of 225 batches");
+
+        // A synchronous progress sink that allocates nothing itself adds nothing per batch either.
+        long reports = 0;
+        var sink = new SynchronousProgress<BatchProgress>(p => reports += p.BatchSize);
+        FitOptions oneWithProgress = one with { BatchProgress = sink }, sixWithProgress = six with { BatchProgress = sink };
+        trainer.Fit(train, oneWithProgress);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        trainer.Fit(train, oneWithProgress);
+        oneEpoch = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        trainer.Fit(train, sixWithProgress);
+        sixEpochs = GC.GetAllocatedBytesForCurrentThread() - before;
+        perEpoch = (sixEpochs - oneEpoch) / 5;
+        Assert.True(perEpoch < 512, $"with progress: 1 epoch: {oneEpoch} B, 6 epochs: {sixEpochs} B, {perEpoch} B per extra epoch");
+        Assert.Equal(8 * 1_800, reports);
     }
 
     private static double?[] Metrics(TrainingHistory history)
