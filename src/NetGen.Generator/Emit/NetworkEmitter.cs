@@ -240,6 +240,7 @@ namespace NetGen.Generator.Emit
             w.Line();
             w.Line("/// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name=\"maxBatchSize\"/> samples.</summary>");
             w.Line("public Trainer CreateTrainer(int maxBatchSize = 32) => new Trainer(this, maxBatchSize);");
+            w.Line("IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize) => new Trainer(this, maxBatchSize);");
         }
 
         private static void EmitKernels(SourceWriter w, KernelSet kernels)

@@ -24,7 +24,7 @@ namespace NetGen.Generator.Emit
             w.Line($"/// Trains a <see cref=\"{name}\"/>. Owns every buffer training needs (activations, gradients, optimizer state);");
             w.Line("/// <c>TrainBatch</c> allocates nothing. Use one trainer from one thread at a time.");
             w.Line("/// </summary>");
-            using (w.Block("public sealed class Trainer : ITrainer"))
+            using (w.Block("public sealed class Trainer : IGradientTrainer"))
             {
                 w.Line($"private readonly {name} _model;");
                 for (int i = 0; i < layers; i++)

@@ -41,8 +41,15 @@ public interface IModel
     int Classify(ReadOnlySpan<float> input);
 }
 
+/// <summary>A model that can create its own trainer.</summary>
+public interface ITrainableModel : IModel
+{
+    /// <summary>Creates a trainer owning every buffer for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
+    IGradientTrainer CreateTrainer(int maxBatchSize);
+}
+
 /// <summary>Static facts of a generated network, for generic code that creates models.</summary>
-public interface INetwork<TSelf> : IModel where TSelf : class, INetwork<TSelf>
+public interface INetwork<TSelf> : ITrainableModel where TSelf : class, INetwork<TSelf>
 {
     /// <summary>Creates a model with Keras's default initialization from <paramref name="seed"/>.</summary>
     static abstract TSelf Create(int seed);
@@ -93,4 +100,26 @@ public interface ITrainer
 
     /// <summary>One step on a batch with float targets of <see cref="IModel.OutputSize"/> per sample (batch = targets.Length / OutputSize). Returns the mean loss.</summary>
     float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+}
+
+/// <summary>
+/// A trainer that exposes the two halves of a step: gradients, then the optimizer update
+/// (for gradient checks, accumulation and data-parallel training).
+/// </summary>
+public interface IGradientTrainer : ITrainer
+{
+    /// <summary>The optimizer's step size.</summary>
+    float LearningRate { get; set; }
+
+    /// <summary>The gradients of the last <c>ComputeGradients</c> call, laid out as <see cref="IModel.Parameters"/>.</summary>
+    ReadOnlySpan<float> Gradients { get; }
+
+    /// <summary>Forward and backward on a labelled batch; fills <see cref="Gradients"/>, returns the mean loss, changes no parameter.</summary>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>Forward and backward on a batch with float targets; fills <see cref="Gradients"/>, returns the mean loss, changes no parameter.</summary>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+
+    /// <summary>One optimizer step with the current <see cref="Gradients"/>.</summary>
+    void ApplyGradients();
 }
