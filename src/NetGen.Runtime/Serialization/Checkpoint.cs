@@ -1,0 +1,110 @@
+using System;
+using System.IO;
+
+namespace NetGen.Serialization;
+
+/// <summary>
+/// Saves and restores everything needed to resume training: the parameters, the optimizer state
+/// (<see cref="ITrainer.OptimizerState"/>), the step count (<see cref="ITrainer.Step"/>), the epoch to resume from,
+/// and the learning rate when the trainer is an <see cref="IGradientTrainer"/>. Same container, checks and atomic
+/// writes as <see cref="ModelFile"/> (<c>.ngck</c> by convention).
+/// </summary>
+/// <example>
+/// Resume a seeded run bit-identically:
+/// <code>
+/// var trainer = model.CreateTrainer(32);
+/// var options = new FitOptions { Epochs = 10, Seed = 1 };
+/// int start = File.Exists(path) ? Checkpoint.Load(trainer, path) : 0;
+/// trainer.Fit(train, options with
+/// {
+///     InitialEpoch = start,
+///     EpochProgress = new SynchronousProgress&lt;EpochResult&gt;(r =&gt; Checkpoint.Save(trainer, r.Epoch + 1, path)),
+/// });
+/// </code>
+/// </example>
+public static class Checkpoint
+{
+    /// <summary>
+    /// Saves <paramref name="trainer"/>'s model and optimizer to <paramref name="path"/>, atomically.
+    /// </summary>
+    /// <param name="trainer">The trainer; call between batches, never during one.</param>
+    /// <param name="epoch">The epoch to resume from: the number of epochs completed, i.e. the next epoch's index
+    /// (<see cref="Training.FitOptions.InitialEpoch"/> for the resumed run).</param>
+    /// <param name="path">The checkpoint file to create or replace.</param>
+    public static void Save(ITrainer trainer, int epoch, string path) => Save(trainer, epoch, path, openTemporary: null);
+
+    /// <summary>Writes a checkpoint to <paramref name="stream"/> at its position. See <see cref="Save(ITrainer, int, string)"/>.</summary>
+    public static void Save(ITrainer trainer, int epoch, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        IModel model = ModelOf(trainer);
+        if (trainer.Step < 0) throw new ArgumentException($"The trainer's Step is {trainer.Step}; it must not be negative.", nameof(trainer));
+        float? learningRate = trainer is IGradientTrainer gradientTrainer ? gradientTrainer.LearningRate : null;
+        ModelContainer.Write(stream, ModelFileKind.Checkpoint, model.Architecture, model.Parameters, trainer.OptimizerState,
+            trainer.Step, epoch, learningRate);
+    }
+
+    /// <summary>Test seam: <paramref name="openTemporary"/> opens the temporary file.</summary>
+    internal static void Save(ITrainer trainer, int epoch, string path, Func<string, Stream>? openTemporary)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        AtomicFile.Write(path, stream => Save(trainer, epoch, stream), openTemporary);
+    }
+
+    /// <summary>
+    /// Restores a checkpoint saved by <see cref="Save(ITrainer, int, string)"/> into <paramref name="trainer"/> and its
+    /// model: parameters, optimizer state, step, and the learning rate (when both the file and the trainer have one).
+    /// </summary>
+    /// <returns>The epoch to resume from, for <see cref="Training.FitOptions.InitialEpoch"/>.</returns>
+    /// <exception cref="ModelFormatException">The file is not a checkpoint (e.g. a model file), has another format
+    /// version or architecture, an optimizer state of another size, or is truncated or corrupt. Nothing is changed.</exception>
+    public static int Load(ITrainer trainer, string path)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = ModelFile.OpenRead(path);
+        return Load(trainer, stream, $"'{path}'", stream.Length);
+    }
+
+    /// <summary>Restores a checkpoint from <paramref name="stream"/> (exactly its bytes are read). See <see cref="Load(ITrainer, string)"/>.</summary>
+    public static int Load(ITrainer trainer, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(stream);
+        return Load(trainer, stream, "The stream", null);
+    }
+
+    private static int Load(ITrainer trainer, Stream stream, string source, long? knownLength)
+    {
+        IModel model = ModelOf(trainer);
+        Span<float> parameters = model.Parameters;
+        Span<float> state = trainer.OptimizerState;
+        if (parameters.Length != model.ParameterCount)
+            throw new ArgumentException($"The model's Parameters span has {parameters.Length} floats but its ParameterCount is {model.ParameterCount}.", nameof(trainer));
+
+        ModelContainer.Contents contents = ModelContainer.Read(stream, source, knownLength,
+            new ModelContainer.Expectation(model.Architecture, model.ParameterCount, KeepParameters: true, state.Length, KeepState: true));
+        ModelFileInfo info = contents.Info;
+        if (info.Kind != ModelFileKind.Checkpoint)
+            throw new ModelFormatException(ModelFormatError.WrongKind,
+                $"{source} is a model file, not a checkpoint: it holds parameters only, no optimizer state or step. Load it with ModelFile.Load to use the weights, and start training from epoch 0.");
+        if (info.OptimizerStateCount != state.Length)
+            throw new ModelFormatException(ModelFormatError.OptimizerStateMismatch,
+                $"{source} holds {info.OptimizerStateCount} optimizer-state values, but the trainer keeps {state.Length}: it was saved from a trainer with other optimizer settings (e.g. SGD with and without momentum).",
+                model.Architecture, info.Architecture);
+
+        // Everything is verified: now change the trainer, all at once.
+        contents.Parameters.AsSpan().CopyTo(parameters);
+        contents.State.AsSpan().CopyTo(state);
+        trainer.Step = info.Step;
+        if (info.LearningRate is { } rate && trainer is IGradientTrainer gradientTrainer) gradientTrainer.LearningRate = rate;
+        return info.Epoch;
+    }
+
+    private static IModel ModelOf(ITrainer trainer) =>
+        trainer.Model ?? throw new ArgumentException("The trainer's Model is null.", nameof(trainer));
+}

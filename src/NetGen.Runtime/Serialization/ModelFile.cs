@@ -1,0 +1,94 @@
+using System;
+using System.IO;
+
+namespace NetGen.Serialization;
+
+/// <summary>
+/// Saves and loads a model's parameters in NetGen's own binary format (<c>.ngmf</c> by convention): a versioned
+/// header naming the architecture, the parameters as little-endian float32, and a SHA-256 checksum of it all.
+/// </summary>
+/// <remarks>
+/// <para>Loading is all-or-nothing: the file is read and verified (magic, version, architecture, lengths, checksum)
+/// into a buffer before a single parameter of the model changes; any defect throws <see cref="ModelFormatException"/>.</para>
+/// <para>Saving to a path is atomic: the file is written under a temporary name in the same folder, flushed to disk,
+/// then renamed over the target, so a crash mid-save leaves the previous file intact.</para>
+/// <para>The architecture must match exactly (<see cref="IModel.Architecture"/>, which includes the loss and the
+/// optimizer's name). The layout is described in <c>docs</c> and on <see cref="ModelContainer"/>.</para>
+/// </remarks>
+public static class ModelFile
+{
+    /// <summary>Saves <paramref name="model"/>'s parameters to <paramref name="path"/>, atomically.</summary>
+    /// <exception cref="IOException">The file could not be written; the previous file, if any, is unchanged.</exception>
+    public static void Save(IModel model, string path) => Save(model, path, openTemporary: null);
+
+    /// <summary>Writes <paramref name="model"/>'s parameters to <paramref name="stream"/> at its position.</summary>
+    public static void Save(IModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        ModelContainer.Write(stream, ModelFileKind.Model, model.Architecture, model.Parameters, ReadOnlySpan<float>.Empty, 0, 0, null);
+    }
+
+    /// <summary>Test seam: <paramref name="openTemporary"/> opens the temporary file.</summary>
+    internal static void Save(IModel model, string path, Func<string, Stream>? openTemporary)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        AtomicFile.Write(path, stream => Save(model, stream), openTemporary);
+    }
+
+    /// <summary>
+    /// Loads parameters saved by <see cref="Save(IModel, string)"/> (or by <see cref="Checkpoint.Save(ITrainer, int, string)"/>,
+    /// whose optimizer state is then ignored) into <paramref name="model"/>, which must have the same architecture.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file is not a NetGen model file, has another format version or
+    /// architecture, is truncated or corrupt. The model is unchanged.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static void Load(IModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = OpenRead(path);
+        Load(model, stream, $"'{path}'", stream.Length);
+    }
+
+    /// <summary>
+    /// Loads parameters from <paramref name="stream"/> (from its position; exactly the saved bytes are read) into
+    /// <paramref name="model"/>. See <see cref="Load(IModel, string)"/>.
+    /// </summary>
+    public static void Load(IModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        Load(model, stream, "The stream", knownLength: null);
+    }
+
+    /// <summary>Reads and verifies the header and checksum of a model file or checkpoint, without a model.</summary>
+    /// <exception cref="ModelFormatException">The file is not a valid NetGen model file or checkpoint.</exception>
+    public static ModelFileInfo ReadInfo(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = OpenRead(path);
+        return ModelContainer.Read(stream, $"'{path}'", stream.Length, new ModelContainer.Expectation(null, -1, false, -1, false)).Info;
+    }
+
+    /// <summary>Reads and verifies one model file or checkpoint from <paramref name="stream"/>, without a model.</summary>
+    public static ModelFileInfo ReadInfo(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ModelContainer.Read(stream, "The stream", null, new ModelContainer.Expectation(null, -1, false, -1, false)).Info;
+    }
+
+    internal static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+
+    private static void Load(IModel model, Stream stream, string source, long? knownLength)
+    {
+        Span<float> target = model.Parameters;
+        if (target.Length != model.ParameterCount)
+            throw new ArgumentException($"The model's Parameters span has {target.Length} floats but its ParameterCount is {model.ParameterCount}.", nameof(model));
+        ModelContainer.Contents contents = ModelContainer.Read(stream, source, knownLength,
+            new ModelContainer.Expectation(model.Architecture, model.ParameterCount, KeepParameters: true, StateCount: -1, KeepState: false));
+        contents.Parameters.AsSpan().CopyTo(target);
+    }
+}

@@ -1,0 +1,522 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace NetGen.Serialization;
+
+/// <summary>
+/// Exports and imports a model's parameters as <a href="https://github.com/huggingface/safetensors">safetensors</a>,
+/// named and laid out as the state dict of the equivalent PyTorch <c>nn.Sequential</c>, so
+/// <c>module.load_state_dict(...)</c> takes a NetGen model and NetGen takes a PyTorch one.
+/// </summary>
+/// <remarks>
+/// <para>The file is an 8-byte little-endian header length <c>N</c>, <c>N</c> bytes of JSON
+/// (<c>{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, …, "__metadata__": {…}}</c>, padded
+/// with spaces to a multiple of 8), then the tensors' little-endian bytes; offsets are relative to the data start.</para>
+/// <para>Dense kernels, stored <c>[in, out]</c> in NetGen (Keras's layout), are <c>[out, in]</c> in PyTorch's
+/// <c>nn.Linear</c>: they are transposed on export and on import. Biases are copied as they are. Tensor names follow
+/// <see cref="SafeTensorsOptions.Naming"/>.</para>
+/// <para>Import validates the whole header before it reads any data, reads all data into a buffer, and only then
+/// changes the model; any defect throws <see cref="ModelFormatException"/> and leaves the model as it was.</para>
+/// </remarks>
+public static class SafeTensors
+{
+    /// <summary>The largest JSON header accepted on import, in bytes (100 MB, as the reference implementation).</summary>
+    public const long MaxHeaderLength = 100_000_000;
+
+    private const int ChunkBytes = 1 << 16;
+
+    /// <summary>Writes <paramref name="model"/>'s parameters to <paramref name="path"/> as safetensors, atomically.</summary>
+    /// <exception cref="NotSupportedException">The model has a parameter tensor with no PyTorch mapping yet (only dense layers have one).</exception>
+    public static void Export(IModel model, string path, SafeTensorsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Tensor[] map = Map(model, options ?? SafeTensorsOptions.Default); // fail before creating any file
+        AtomicFile.Write(path, stream => Write(model, stream, options ?? SafeTensorsOptions.Default, map));
+    }
+
+    /// <summary>Writes <paramref name="model"/>'s parameters to <paramref name="stream"/> as safetensors.</summary>
+    public static void Export(IModel model, Stream stream, SafeTensorsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= SafeTensorsOptions.Default;
+        Write(model, stream, options, Map(model, options));
+    }
+
+    /// <summary>
+    /// Reads a safetensors file (from NetGen or PyTorch) into <paramref name="model"/>, which must have tensors of the
+    /// same names and shapes.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The header is invalid, a tensor is missing, unexpected, not F32, or of
+    /// another shape, or the file is truncated. The model is unchanged.</exception>
+    public static void Import(IModel model, string path, SafeTensorsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = ModelFile.OpenRead(path);
+        Read(model, stream, options ?? SafeTensorsOptions.Default, $"'{path}'", stream.Length);
+    }
+
+    /// <summary>Reads safetensors from <paramref name="stream"/> (exactly the file's bytes are read) into <paramref name="model"/>.</summary>
+    public static void Import(IModel model, Stream stream, SafeTensorsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        Read(model, stream, options ?? SafeTensorsOptions.Default, "The stream", null);
+    }
+
+    // ---------------------------------------------------------------- mapping
+
+    /// <summary>One of the model's tensors as it appears in the file.</summary>
+    private sealed record Tensor(string Name, int Offset, int Rows, int Columns, bool Transpose, long[] FileShape)
+    {
+        public int Length => Rows * Columns;
+    }
+
+    private static Tensor[] Map(IModel model, SafeTensorsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options.Prefix, nameof(options));
+        IReadOnlyList<ParameterBlock> blocks = model.ParameterBlocks;
+        int count = model.ParameterCount;
+        if (model.Parameters.Length != count)
+            throw new ArgumentException($"The model's Parameters span has {model.Parameters.Length} floats but its ParameterCount is {count}.", nameof(model));
+        var map = new Tensor[blocks.Count];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int b = 0; b < blocks.Count; b++)
+        {
+            ParameterBlock block = blocks[b];
+            if (block.Offset < 0 || (long)block.Offset + block.Length > count)
+                throw new ArgumentException($"Parameter block '{block.Name}' ({block.Offset} + {block.Length}) lies outside the model's {count} parameters.", nameof(model));
+
+            Tensor tensor;
+            string name = Name(block, options);
+            if (block.Kind == "weight" && block.Shape.Length == 2)
+            {
+                int inputs = block.Shape[0], outputs = block.Shape[1];
+                tensor = new Tensor(name, block.Offset, inputs, outputs, Transpose: true, [outputs, inputs]);
+            }
+            else if (block.Kind == "bias" && block.Shape.Length == 1)
+            {
+                tensor = new Tensor(name, block.Offset, 1, block.Shape[0], Transpose: false, [block.Shape[0]]);
+            }
+            else
+            {
+                throw new NotSupportedException(
+                    $"Parameter block '{block.Name}' ({block.Kind}, shape [{string.Join(", ", block.Shape)}]) has no safetensors/PyTorch mapping yet; only dense weights [in, out] and biases [out] do.");
+            }
+            if (!names.Add(name)) throw new ArgumentException($"Two parameter blocks map to the tensor name '{name}'.", nameof(model));
+            map[b] = tensor;
+        }
+        return map;
+    }
+
+    private static string Name(ParameterBlock block, SafeTensorsOptions options)
+    {
+        if (options.Naming == SafeTensorsNaming.LayerIndex) return options.Prefix + block.Name;
+        if (options.Naming != SafeTensorsNaming.SequentialWithActivations)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Naming, "Unknown SafeTensorsNaming.");
+        int dot = block.Name.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !int.TryParse(block.Name.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+            throw new NotSupportedException($"Parameter block '{block.Name}' is not named '<layer>.<kind>', so it cannot be renumbered for SafeTensorsNaming.SequentialWithActivations.");
+        return options.Prefix + (2 * index).ToString(System.Globalization.CultureInfo.InvariantCulture) + block.Name.Substring(dot);
+    }
+
+    // ---------------------------------------------------------------- export
+
+    private static void Write(IModel model, Stream stream, SafeTensorsOptions options, Tensor[] map)
+    {
+        var json = new ArrayBufferWriter<byte>(256 + 96 * map.Length);
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            var metadata = new List<KeyValuePair<string, string>>
+            {
+                new("format", "pt"),
+                new("netgen.architecture", model.Architecture),
+                new("netgen.layout", options.Naming == SafeTensorsNaming.LayerIndex ? "layer-index" : "sequential-with-activations"),
+            };
+            if (options.Metadata is not null)
+            {
+                foreach (KeyValuePair<string, string> entry in options.Metadata)
+                {
+                    ArgumentNullException.ThrowIfNull(entry.Value, nameof(options));
+                    int existing = metadata.FindIndex(e => e.Key == entry.Key);
+                    if (existing >= 0) metadata[existing] = entry;
+                    else metadata.Add(entry);
+                }
+            }
+            writer.WriteStartObject("__metadata__");
+            foreach (KeyValuePair<string, string> entry in metadata) writer.WriteString(entry.Key, entry.Value);
+            writer.WriteEndObject();
+
+            long offset = 0;
+            foreach (Tensor tensor in map)
+            {
+                writer.WriteStartObject(tensor.Name);
+                writer.WriteString("dtype", "F32");
+                writer.WriteStartArray("shape");
+                foreach (long d in tensor.FileShape) writer.WriteNumberValue(d);
+                writer.WriteEndArray();
+                writer.WriteStartArray("data_offsets");
+                writer.WriteNumberValue(offset);
+                offset += 4L * tensor.Length;
+                writer.WriteNumberValue(offset);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
+        }
+
+        // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
+        int length = (json.WrittenCount + 7) & ~7;
+        byte[] header = new byte[8 + length];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)length);
+        json.WrittenSpan.CopyTo(header.AsSpan(8));
+        header.AsSpan(8 + json.WrittenCount).Fill((byte)' ');
+        stream.Write(header);
+
+        int largest = 0;
+        foreach (Tensor tensor in map) largest = Math.Max(largest, tensor.Length);
+        float[] scratch = new float[largest];
+        ReadOnlySpan<float> parameters = model.Parameters;
+        foreach (Tensor tensor in map)
+        {
+            ReadOnlySpan<float> source = parameters.Slice(tensor.Offset, tensor.Length);
+            Span<float> values = scratch.AsSpan(0, tensor.Length);
+            if (tensor.Transpose)
+            {
+                // NetGen [in, out] → PyTorch [out, in].
+                int rows = tensor.Rows, columns = tensor.Columns;
+                for (int i = 0; i < rows; i++)
+                    for (int o = 0; o < columns; o++)
+                        values[o * rows + i] = source[i * columns + o];
+            }
+            else
+            {
+                source.CopyTo(values);
+            }
+            if (!BitConverter.IsLittleEndian)
+            {
+                Span<int> bits = MemoryMarshal.Cast<float, int>(values);
+                BinaryPrimitives.ReverseEndianness(bits, bits);
+            }
+            stream.Write(MemoryMarshal.AsBytes(values));
+        }
+    }
+
+    // ---------------------------------------------------------------- import
+
+    /// <summary>A tensor entry of the header, checked for form but not yet against the model.</summary>
+    private sealed record Entry(string Name, string Dtype, long[] Shape, long Begin, long End);
+
+    private static void Read(IModel model, Stream stream, SafeTensorsOptions options, string source, long? knownLength)
+    {
+        Tensor[] map = Map(model, options);
+
+        // 1. The header length.
+        byte[] prefix = new byte[8];
+        int got = stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false);
+        if (got < 8)
+            throw new ModelFormatException(ModelFormatError.Truncated, $"{source} is truncated: it ends after {got} bytes, inside the 8-byte header length.");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > MaxHeaderLength)
+            throw Invalid(source, $"its header length is {headerLength} bytes, over the {MaxHeaderLength}-byte limit (is it a safetensors file?)");
+        if (knownLength is { } fileLength && (long)headerLength > fileLength - 8)
+            throw new ModelFormatException(ModelFormatError.Truncated,
+                $"{source} is truncated or not a safetensors file: its header length is {headerLength} bytes, but only {fileLength - 8} bytes follow.");
+        if (headerLength < 2)
+            throw Invalid(source, $"its header length is {headerLength} bytes, too short for a JSON object");
+
+        // 2. The JSON header, validated whole before any data is read.
+        byte[] headerBytes = new byte[headerLength];
+        got = stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false);
+        if (got < headerBytes.Length)
+            throw new ModelFormatException(ModelFormatError.Truncated,
+                $"{source} is truncated: it ends after {8 + got} bytes, inside its {headerLength}-byte JSON header.");
+        List<Entry> entries = ParseHeader(headerBytes, source);
+
+        // 3. Offsets: sorted, they must tile the data section exactly (no overlap, no hole), as the reference reader requires.
+        var sorted = entries.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long dataLength = 0;
+        Entry? previous = null;
+        foreach (Entry entry in sorted)
+        {
+            if (entry.Begin < dataLength)
+                throw new ModelFormatException(ModelFormatError.InvalidOffsets,
+                    $"{source} has overlapping tensors: '{entry.Name}' [{entry.Begin}, {entry.End}) starts inside '{previous!.Name}' [{previous.Begin}, {previous.End}).");
+            if (entry.Begin > dataLength)
+                throw new ModelFormatException(ModelFormatError.InvalidOffsets,
+                    $"{source} has a hole in its data: bytes [{dataLength}, {entry.Begin}) belong to no tensor (before '{entry.Name}').");
+            dataLength = entry.End;
+            previous = entry;
+        }
+        if (knownLength is { } totalLength)
+        {
+            long available = totalLength - 8 - (long)headerLength;
+            if (available < dataLength)
+                throw new ModelFormatException(ModelFormatError.Truncated,
+                    $"{source} is truncated: its tensors need {dataLength} bytes of data, but only {available} follow the header.");
+            if (available > dataLength)
+                throw new ModelFormatException(ModelFormatError.InvalidOffsets,
+                    $"{source} has {available - dataLength} bytes after its last tensor: the data section is {available} bytes, the tensors end at {dataLength}.");
+        }
+
+        // 4. The tensors against the model.
+        var byName = new Dictionary<string, Entry>(entries.Count, StringComparer.Ordinal);
+        foreach (Entry entry in entries) byName.Add(entry.Name, entry);
+        var wanted = new Dictionary<string, Tensor>(map.Length, StringComparer.Ordinal);
+        foreach (Tensor tensor in map)
+        {
+            wanted.Add(tensor.Name, tensor);
+            if (!byName.TryGetValue(tensor.Name, out Entry? entry))
+                throw new ModelFormatException(ModelFormatError.MissingTensor,
+                    $"{source} has no tensor '{tensor.Name}' (shape [{string.Join(", ", tensor.FileShape)}]), which {model.Architecture} needs. It has: {Names(entries)}.{NamingHint(entries, options)}",
+                    model.Architecture);
+            if (entry.Dtype != "F32")
+                throw new ModelFormatException(ModelFormatError.UnsupportedDtype,
+                    $"{source}: tensor '{tensor.Name}' has dtype {entry.Dtype}; NetGen imports F32 only (in PyTorch, convert with module.float() before saving).");
+            if (!entry.Shape.AsSpan().SequenceEqual(tensor.FileShape))
+            {
+                string hint = tensor.Transpose && entry.Shape.Length == 2 && entry.Shape[0] == tensor.FileShape[1] && entry.Shape[1] == tensor.FileShape[0]
+                    ? " That is the Keras layout [in, out]; PyTorch's nn.Linear weight is [out_features, in_features]."
+                    : "";
+                throw new ModelFormatException(ModelFormatError.ShapeMismatch,
+                    $"{source}: tensor '{tensor.Name}' has shape [{string.Join(", ", entry.Shape)}], but {model.Architecture} needs [{string.Join(", ", tensor.FileShape)}].{hint}",
+                    model.Architecture);
+            }
+        }
+        if (!options.IgnoreUnexpectedTensors)
+        {
+            foreach (Entry entry in entries)
+                if (!wanted.ContainsKey(entry.Name))
+                    throw new ModelFormatException(ModelFormatError.UnexpectedTensor,
+                        $"{source} has a tensor '{entry.Name}' that {model.Architecture} does not have (set SafeTensorsOptions.IgnoreUnexpectedTensors to skip such tensors).{NamingHint(entries, options)}",
+                        model.Architecture);
+        }
+
+        // 5. The data, in file order, into a staging copy of the parameters; the model changes only at the end.
+        float[] staging = model.Parameters.ToArray();
+        int largest = 0;
+        foreach (Tensor tensor in map) largest = Math.Max(largest, tensor.Length);
+        float[] scratch = new float[largest];
+        byte[]? skip = null;
+        long position = 0;
+        foreach (Entry entry in sorted)
+        {
+            long bytes = entry.End - entry.Begin;
+            if (wanted.TryGetValue(entry.Name, out Tensor? tensor))
+            {
+                Span<float> values = scratch.AsSpan(0, tensor.Length);
+                Span<byte> raw = MemoryMarshal.AsBytes(values);
+                got = stream.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false);
+                if (got < raw.Length) throw DataTruncated(source, headerLength, position + got, dataLength);
+                if (!BitConverter.IsLittleEndian)
+                {
+                    Span<int> bits = MemoryMarshal.Cast<float, int>(values);
+                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                }
+                Span<float> destination = staging.AsSpan(tensor.Offset, tensor.Length);
+                if (tensor.Transpose)
+                {
+                    // PyTorch [out, in] → NetGen [in, out].
+                    int rows = tensor.Rows, columns = tensor.Columns;
+                    for (int o = 0; o < columns; o++)
+                        for (int i = 0; i < rows; i++)
+                            destination[i * columns + o] = values[o * rows + i];
+                }
+                else
+                {
+                    values.CopyTo(destination);
+                }
+            }
+            else
+            {
+                skip ??= new byte[ChunkBytes];
+                for (long left = bytes; left > 0;)
+                {
+                    int want = (int)Math.Min(skip.Length, left);
+                    got = stream.ReadAtLeast(skip.AsSpan(0, want), want, throwOnEndOfStream: false);
+                    if (got < want) throw DataTruncated(source, headerLength, position + (bytes - left) + got, dataLength);
+                    left -= want;
+                }
+            }
+            position += bytes;
+        }
+
+        staging.CopyTo(model.Parameters);
+    }
+
+    private static List<Entry> ParseHeader(byte[] headerBytes, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { MaxDepth = 8 });
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(source, $"its header is not valid JSON ({e.Message})", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(source, $"its header is not valid UTF-8 JSON ({e.Message})", e);
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw Invalid(source, $"its header is a JSON {root.ValueKind}, not an object");
+
+            var entries = new List<Entry>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (JsonProperty property in root.EnumerateObject())
+            {
+                string name = property.Name;
+                if (!seen.Add(name)) throw Invalid(source, $"its header names '{name}' twice");
+                if (name == "__metadata__")
+                {
+                    if (property.Value.ValueKind != JsonValueKind.Object)
+                        throw Invalid(source, $"its __metadata__ is a JSON {property.Value.ValueKind}, not an object of strings");
+                    var keys = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (JsonProperty entry in property.Value.EnumerateObject())
+                    {
+                        if (!keys.Add(entry.Name)) throw Invalid(source, $"its __metadata__ names '{entry.Name}' twice");
+                        if (entry.Value.ValueKind != JsonValueKind.String)
+                            throw Invalid(source, $"its __metadata__ entry '{entry.Name}' is a JSON {entry.Value.ValueKind}, not a string");
+                    }
+                    continue;
+                }
+                entries.Add(ParseEntry(name, property.Value, source));
+            }
+            return entries;
+        }
+    }
+
+    private static Entry ParseEntry(string name, JsonElement value, string source)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+            throw Invalid(source, $"tensor '{name}' is a JSON {value.ValueKind}, not an object with dtype, shape and data_offsets");
+        string? dtype = null;
+        long[]? shape = null, offsets = null;
+        foreach (JsonProperty field in value.EnumerateObject())
+        {
+            switch (field.Name)
+            {
+                case "dtype":
+                    if (dtype is not null) throw Invalid(source, $"tensor '{name}' has two dtype fields");
+                    if (field.Value.ValueKind != JsonValueKind.String) throw Invalid(source, $"tensor '{name}' has a dtype that is not a string");
+                    dtype = field.Value.GetString()!;
+                    break;
+                case "shape":
+                    if (shape is not null) throw Invalid(source, $"tensor '{name}' has two shape fields");
+                    shape = Integers(field.Value, name, "shape", source);
+                    break;
+                case "data_offsets":
+                    if (offsets is not null) throw Invalid(source, $"tensor '{name}' has two data_offsets fields");
+                    offsets = Integers(field.Value, name, "data_offsets", source);
+                    if (offsets.Length != 2) throw Invalid(source, $"tensor '{name}' has {offsets.Length} data_offsets; it needs [begin, end]");
+                    break;
+                default:
+                    throw Invalid(source, $"tensor '{name}' has an unknown field '{field.Name}'");
+            }
+        }
+        if (dtype is null) throw Invalid(source, $"tensor '{name}' has no dtype");
+        if (shape is null) throw Invalid(source, $"tensor '{name}' has no shape");
+        if (offsets is null) throw Invalid(source, $"tensor '{name}' has no data_offsets");
+
+        int size = DtypeSize(dtype);
+        if (size == 0) throw Invalid(source, $"tensor '{name}' has an unknown dtype '{dtype}'");
+        long begin = offsets[0], end = offsets[1];
+        if (begin > end)
+            throw new ModelFormatException(ModelFormatError.InvalidOffsets, $"{source}: tensor '{name}' has data_offsets [{begin}, {end}], which end before they begin.");
+        long elements = 1;
+        foreach (long d in shape)
+        {
+            if (d != 0 && elements > long.MaxValue / 8 / d)
+                throw Invalid(source, $"tensor '{name}' has shape [{string.Join(", ", shape)}], too large");
+            elements *= d;
+        }
+        if (end - begin != elements * size)
+            throw new ModelFormatException(ModelFormatError.InvalidOffsets,
+                $"{source}: tensor '{name}' has data_offsets [{begin}, {end}] ({end - begin} bytes), but {dtype} [{string.Join(", ", shape)}] takes {elements * size} bytes.");
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    /// <summary>A JSON array of non-negative integers that fit a <see cref="long"/>.</summary>
+    private static long[] Integers(JsonElement value, string tensor, string field, string source)
+    {
+        if (value.ValueKind != JsonValueKind.Array) throw Invalid(source, $"tensor '{tensor}' has a {field} that is not an array");
+        var result = new long[value.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long n) || n < 0)
+                throw Invalid(source, $"tensor '{tensor}' has a {field} entry '{item.GetRawText()}'; it must be a non-negative integer");
+            result[i++] = n;
+        }
+        return result;
+    }
+
+    /// <summary>Bytes per element of a safetensors dtype; 0 for an unknown one.</summary>
+    private static int DtypeSize(string dtype) => dtype switch
+    {
+        "BOOL" or "U8" or "I8" or "F8_E5M2" or "F8_E4M3" => 1,
+        "I16" or "U16" or "F16" or "BF16" => 2,
+        "I32" or "U32" or "F32" => 4,
+        "I64" or "U64" or "F64" => 8,
+        _ => 0,
+    };
+
+    private static string Names(List<Entry> entries)
+    {
+        if (entries.Count == 0) return "no tensors";
+        var text = new StringBuilder();
+        for (int i = 0; i < entries.Count && i < 12; i++)
+        {
+            if (i > 0) text.Append(", ");
+            text.Append('\'').Append(entries[i].Name).Append('\'');
+        }
+        if (entries.Count > 12) text.Append(", … (").Append(entries.Count).Append(" in all)");
+        return text.ToString();
+    }
+
+    /// <summary>Suggests the other naming when the file's indices look like it.</summary>
+    private static string NamingHint(List<Entry> entries, SafeTensorsOptions options)
+    {
+        bool anyOdd = false, any = false;
+        int largest = 0;
+        foreach (Entry entry in entries)
+        {
+            string name = entry.Name.StartsWith(options.Prefix, StringComparison.Ordinal) ? entry.Name.Substring(options.Prefix.Length) : entry.Name;
+            int dot = name.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && int.TryParse(name.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+            {
+                any = true;
+                anyOdd |= index % 2 == 1;
+                largest = Math.Max(largest, index);
+            }
+        }
+        if (!any) return "";
+        if (options.Naming == SafeTensorsNaming.LayerIndex && !anyOdd && largest >= 2)
+            return " The file's layer indices are all even: it may come from nn.Sequential(Linear, activation, …); try SafeTensorsNaming.SequentialWithActivations.";
+        if (options.Naming == SafeTensorsNaming.SequentialWithActivations && anyOdd)
+            return " The file has odd layer indices: it may come from nn.Sequential(Linear, Linear, …); try SafeTensorsNaming.LayerIndex.";
+        return "";
+    }
+
+    private static ModelFormatException DataTruncated(string source, ulong headerLength, long read, long dataLength) =>
+        new(ModelFormatError.Truncated,
+            $"{source} is truncated: its data section ends after {read} bytes (at file offset {8 + (long)headerLength + read}), but its tensors need {dataLength}.");
+
+    private static ModelFormatException Invalid(string source, string what, Exception? inner = null) =>
+        new(ModelFormatError.InvalidHeader, $"{source} has an invalid safetensors header: {what}.", innerException: inner);
+}
