@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace NetGen.Samples;
+
+/// <summary>The sample's command line, with Keras's example as the defaults.</summary>
+public sealed record SampleOptions
+{
+    /// <summary><c>--epochs N</c>: Keras's <c>epochs=10</c>.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary><c>--batch-size N</c>: Keras's <c>batch_size=32</c>.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary><c>--seed N</c>: seeds the weight initialization and the per-epoch shuffles.</summary>
+    public int Seed { get; init; }
+
+    /// <summary><c>--validation-split F</c>: Keras's <c>validation_split</c>, the last fraction F of the training data. Default 0 (none), as in the example.</summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary><c>--data DIR</c>: a directory with the four Fashion-MNIST IDX files (gzip or raw); null looks in the default places.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary><c>--subset</c>: use the repository's subset (data/fashion-mnist-subset) even when the full set is installed.</summary>
+    public bool Subset { get; init; }
+
+    /// <summary><c>--out DIR</c>: where the PNG plots go. Default <c>./out</c>.</summary>
+    public string OutputDirectory { get; init; } = "out";
+
+    /// <summary><c>--no-plots</c> turns this off.</summary>
+    public bool Plots { get; init; } = true;
+
+    /// <summary><c>--json</c>: plain progress lines and, as the last line, one JSON object with the results.</summary>
+    public bool Json { get; init; }
+
+    /// <summary><c>--help</c>/<c>-h</c>: print the usage and exit.</summary>
+    public bool Help { get; init; }
+
+    /// <summary>The usage text.</summary>
+    public const string Usage =
+        """
+        Usage: dotnet run -c Release --project samples/FashionMnist -- [options]
+
+        Trains the seed MLP (784-64-64-10, Adam 1e-3) on Fashion-MNIST, as Keras's example does.
+
+        Options:
+          --epochs N             epochs to train (default 10)
+          --batch-size N         samples per optimizer step (default 32)
+          --seed N               weight-initialization and shuffling seed (default 0)
+          --validation-split F   hold out the last fraction F in [0, 1) of the training data
+                                 for val_loss/val_accuracy (default 0: none, as the example)
+          --data DIR             directory with the four Fashion-MNIST IDX files (.gz or raw)
+                                 (default /usr/share/datasets/fashion-mnist, else the subset)
+          --subset               use the repository's subset (data/fashion-mnist-subset)
+          --out DIR              where to write the PNG plots (default ./out)
+          --no-plots             do not write plots
+          --json                 no progress bar; the last line printed is one JSON object
+          -h, --help             show this help
+        """;
+
+    /// <summary>
+    /// Parses <paramref name="args"/>. Accepts <c>--name value</c> and <c>--name=value</c>. Returns false with a
+    /// message naming the offending argument when an option is unknown, lacks its value, has a malformed or
+    /// out-of-range value, or contradicts another option.
+    /// </summary>
+    public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out SampleOptions? options, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var result = new SampleOptions();
+        options = null;
+        error = null;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i] ?? string.Empty;
+            string name = arg;
+            string? inlineValue = null;
+            int eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 2)
+            {
+                name = arg[..eq];
+                inlineValue = arg[(eq + 1)..];
+            }
+
+            switch (name)
+            {
+                case "-h" or "--help":
+                    if (!NoValue(name, inlineValue, out error)) return false;
+                    result = result with { Help = true };
+                    break;
+                case "--subset":
+                    if (!NoValue(name, inlineValue, out error)) return false;
+                    result = result with { Subset = true };
+                    break;
+                case "--no-plots":
+                    if (!NoValue(name, inlineValue, out error)) return false;
+                    result = result with { Plots = false };
+                    break;
+                case "--json":
+                    if (!NoValue(name, inlineValue, out error)) return false;
+                    result = result with { Json = true };
+                    break;
+                case "--epochs":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    if (!ParseInt(name, text, 1, 100_000, out int v, out error)) return false;
+                    result = result with { Epochs = v };
+                    break;
+                }
+                case "--batch-size":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    if (!ParseInt(name, text, 1, 65_536, out int v, out error)) return false;
+                    result = result with { BatchSize = v };
+                    break;
+                }
+                case "--seed":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    if (!ParseInt(name, text, int.MinValue, int.MaxValue, out int v, out error)) return false;
+                    result = result with { Seed = v };
+                    break;
+                }
+                case "--validation-split":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= 0 && v < 1))
+                    {
+                        error = $"{name} needs a fraction in [0, 1), e.g. {name} 0.1; got '{text}'.";
+                        return false;
+                    }
+                    result = result with { ValidationSplit = v };
+                    break;
+                }
+                case "--data":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    result = result with { DataDirectory = text };
+                    break;
+                }
+                case "--out":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    result = result with { OutputDirectory = text };
+                    break;
+                }
+                default:
+                    error = arg.StartsWith('-')
+                        ? $"Unknown option '{name}'. Run with --help for the list."
+                        : $"Unexpected argument '{arg}': this sample takes options only. Run with --help for the list.";
+                    return false;
+            }
+        }
+
+        if (result.Subset && result.DataDirectory is not null)
+        {
+            error = "--subset and --data contradict each other: pass one of them.";
+            return false;
+        }
+
+        options = result;
+        return true;
+    }
+
+    private static bool NoValue(string name, string? inlineValue, [NotNullWhen(false)] out string? error)
+    {
+        error = inlineValue is null ? null : $"{name} takes no value; got '{name}={inlineValue}'.";
+        return error is null;
+    }
+
+    private static bool Value(IReadOnlyList<string> args, ref int i, string name, string? inlineValue, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        if (inlineValue is not null)
+        {
+            value = inlineValue;
+        }
+        else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            value = args[++i];
+        }
+        else
+        {
+            value = null;
+            error = $"{name} needs a value.";
+            return false;
+        }
+
+        if (value.Length == 0)
+        {
+            error = $"{name} needs a non-empty value.";
+            value = null;
+            return false;
+        }
+        return true;
+    }
+
+    private static bool ParseInt(string name, string text, int min, int max, out int value, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && value >= min && value <= max)
+            return true;
+        error = min == int.MinValue
+            ? $"{name} needs a whole number; got '{text}'."
+            : $"{name} needs a whole number from {min} to {max}; got '{text}'.";
+        return false;
+    }
+}
