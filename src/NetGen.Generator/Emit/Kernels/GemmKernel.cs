@@ -97,24 +97,61 @@ namespace NetGen.Generator.Emit.Kernels
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
             {
                 int rowTile = isa.RowTile;
-                bool needMain = !ConstRows.HasValue || ConstRows.Value >= rowTile;
-                bool needTail = !ConstRows.HasValue || ConstRows.Value % rowTile != 0;
-                w.Line("int r = 0;");
-                if (needMain)
+                int? block = DepthBlock;
+                if (block is int kb)
                 {
-                    w.Line($"// main loop: {rowTile} rows per tile");
-                    using (w.Block($"for (; r + {rowTile} <= {Rows}; r += {rowTile})"))
+                    w.Line($"// k-blocks of {kb}: the {kb}×{Columns} block of {B} stays in L1 while every row tile uses it");
+                    using (w.Block($"for (int k0 = 0; k0 < {Depth}; k0 += {kb})"))
                     {
-                        EmitRowTile(w, isa, rowTile);
+                        w.Line($"int k1 = Math.Min(k0 + {kb}, {Depth});");
+                        EmitRowLoops(w, isa, rowTile);
                     }
                 }
-                if (needTail)
+                else
                 {
-                    w.Line("// tail: one row at a time");
-                    using (w.Block($"for (; r < {Rows}; r++)"))
-                    {
-                        EmitRowTile(w, isa, 1);
-                    }
+                    EmitRowLoops(w, isa, rowTile);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The reduction is split into blocks when B (Depth × Columns floats) would not fit in L1 (48 KB here),
+        /// so that each block is read from L2 once per call instead of once per row tile.
+        /// </summary>
+        private int? DepthBlock
+        {
+            get
+            {
+                const int L1Budget = 32 * 1024;
+                if (!ConstDepth.HasValue || ConstRows.HasValue) return null;
+                long bytes = (long)ConstDepth.Value * Columns * sizeof(float);
+                if (bytes <= L1Budget) return null;
+                int block = L1Budget / (Columns * sizeof(float)) / 16 * 16;
+                return block >= 16 ? block : null;
+            }
+        }
+
+        private bool Blocked => DepthBlock.HasValue;
+
+        private void EmitRowLoops(SourceWriter w, Isa isa, int rowTile)
+        {
+            bool needMain = !ConstRows.HasValue || ConstRows.Value >= rowTile;
+            bool needTail = !ConstRows.HasValue || ConstRows.Value % rowTile != 0;
+            w.Line("int r = 0;");
+            if (needMain)
+            {
+                w.Line($"// main loop: {rowTile} rows per tile");
+                using (w.Block($"for (; r + {rowTile} <= {Rows}; r += {rowTile})"))
+                {
+                    EmitRowTile(w, isa, rowTile);
+                }
+            }
+            if (needTail)
+            {
+                w.Line("// tail: one row at a time");
+                using (w.Block($"for (; r < {Rows}; r++)"))
+                {
+                    EmitRowTile(w, isa, 1);
                 }
             }
         }
@@ -161,13 +198,20 @@ namespace NetGen.Generator.Emit.Kernels
         {
             string RowIndex(int i) => i == 0 ? "r" : $"(r + {i})";
             var isas = chunks.Select(c => c.Isa).Distinct().ToList();
+            bool blocked = Blocked;
 
-            // accumulators
+            for (int i = 0; i < rows; i++)
+            {
+                w.Line($"ref float {C}{i} = ref Unsafe.Add(ref {C}, {RowIndex(i)} * {Columns});");
+            }
+
+            // accumulators: the bias (or zero), or what the previous k-block left in C
             for (int i = 0; i < rows; i++)
             {
                 for (int j = 0; j < chunks.Count; j++)
                 {
                     string init = Bias is null ? chunks[j].Isa.Zero : chunks[j].Isa.Load(Bias, chunks[j].Col);
+                    if (blocked) init = $"k0 == 0 ? {init} : {chunks[j].Isa.Load(C + i, chunks[j].Col)}";
                     w.Line($"var acc{i}{j} = {init};");
                 }
             }
@@ -179,7 +223,7 @@ namespace NetGen.Generator.Emit.Kernels
                 }
             }
 
-            using (w.Block($"for (int k = 0; k < {Depth}; k++)"))
+            using (w.Block(blocked ? "for (int k = k0; k < k1; k++)" : $"for (int k = 0; k < {Depth}; k++)"))
             {
                 w.Line($"ref float {B}k = ref Unsafe.Add(ref {B}, k * {Columns});");
                 for (int j = 0; j < chunks.Count; j++)
@@ -190,17 +234,17 @@ namespace NetGen.Generator.Emit.Kernels
                 {
                     w.Line($"ref float {A}k = ref Unsafe.Add(ref {A}, k * {Lda} + r);");
                 }
+                // one row at a time: its broadcast, then its FMAs, so only one broadcast register is live
                 for (int i = 0; i < rows; i++)
                 {
-                    if (AIsOnes) break;
-                    string scalar = ARowMajor ? $"Unsafe.Add(ref {A}{i}, k)" : (i == 0 ? $"{A}k" : $"Unsafe.Add(ref {A}k, {i})");
-                    foreach (Isa isa in isas)
+                    if (!AIsOnes)
                     {
-                        w.Line($"var {BroadcastName(i, isa, isas[0])} = {isa.Broadcast(scalar)};");
+                        string scalar = ARowMajor ? $"Unsafe.Add(ref {A}{i}, k)" : (i == 0 ? $"{A}k" : $"Unsafe.Add(ref {A}k, {i})");
+                        foreach (Isa isa in isas)
+                        {
+                            w.Line($"var {BroadcastName(i, isa, isas[0])} = {isa.Broadcast(scalar)};");
+                        }
                     }
-                }
-                for (int i = 0; i < rows; i++)
-                {
                     for (int j = 0; j < chunks.Count; j++)
                     {
                         string acc = $"acc{i}{j}";
@@ -211,12 +255,38 @@ namespace NetGen.Generator.Emit.Kernels
                 }
             }
 
+            if (blocked)
+            {
+                using (w.Block($"if (k1 < {Depth})"))
+                {
+                    w.Line("// more k-blocks to come: keep the partial sums");
+                    for (int i = 0; i < rows; i++)
+                    {
+                        for (int j = 0; j < chunks.Count; j++)
+                        {
+                            w.Line(chunks[j].Isa.Store($"acc{i}{j}", C + i, chunks[j].Col));
+                        }
+                    }
+                }
+                using (w.Block("else"))
+                {
+                    EmitFinalStores(w, rows, chunks);
+                }
+            }
+            else
+            {
+                EmitFinalStores(w, rows, chunks);
+            }
+        }
+
+        private void EmitFinalStores(SourceWriter w, int rows, List<(Isa Isa, string Col)> chunks)
+        {
             for (int i = 0; i < rows; i++)
             {
-                w.Line($"ref float {C}{i} = ref Unsafe.Add(ref {C}, {RowIndex(i)} * {Columns});");
                 if (EpilogueMatrix is not null)
                 {
-                    w.Line($"ref float {EpilogueMatrix}{i} = ref Unsafe.Add(ref {EpilogueMatrix}, {RowIndex(i)} * {Columns});");
+                    string index = i == 0 ? "r" : $"(r + {i})";
+                    w.Line($"ref float {EpilogueMatrix}{i} = ref Unsafe.Add(ref {EpilogueMatrix}, {index} * {Columns});");
                 }
                 for (int j = 0; j < chunks.Count; j++)
                 {
