@@ -47,7 +47,7 @@ public sealed class SnapshotTests
         Assert.Contains("line 2", difference);
         Assert.Contains("verified: b", difference);
         Assert.Contains("received: B", difference);
-        Assert.Contains("<end of file>", Snapshot.FirstDifference("a\n", "a\nextra\n"));
+        Assert.Contains("<end of file>", Snapshot.FirstDifference("a", "a\nextra"));
         Assert.Null(Snapshot.FirstDifference("same", "same"));
     }
 

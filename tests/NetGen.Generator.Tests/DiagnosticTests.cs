@@ -1,0 +1,411 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generator.Tests;
+
+/// <summary>
+/// One minimal invalid network per diagnostic: the ID, Error severity, where it points (the text of its span),
+/// key words of the message, that nothing is generated, and that the generator never throws.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    /// <summary>A valid body of attributes to start from.</summary>
+    private const string Valid = """
+        [Input(4)]
+        [Dense(8, Activation.ReLU)]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        """;
+
+    private static string Net(string attributes, string declaration = "public partial class Net\n{\n}") =>
+        $"using NetGen;\n\nnamespace Demo;\n\n{attributes}\n{declaration}\n";
+
+    private static string Without(string attributes, string line) => attributes.Replace(line + "\n", "", StringComparison.Ordinal).Replace("\n" + line, "", StringComparison.Ordinal);
+
+    /// <param name="Span">The exact text the diagnostic's location covers.</param>
+    /// <param name="Line">When the span text is ambiguous: text the diagnostic's line must contain.</param>
+    public sealed record Case(string Source, string Id, string Span, string[] Keywords, string? Line = null);
+
+    private static readonly Dictionary<string, Case> Cases = new()
+    {
+        ["NotPartial"] = new(Net(Valid, "public class Net\n{\n}"), "NG0001", "Net", new[] { "'Net'", "partial class Net" }),
+        ["NoInputOnlyLayers"] = new(Net(Without(Valid, "[Input(4)]")), "NG0002", "Net", new[] { "'Net'", "no input shape", "[Input(n)]" }),
+        ["NoLayers"] = new(Net("[Input(4)]\n[Loss(LossKind.MeanSquaredError)]\n[Adam]"), "NG0003", "Net", new[] { "'Net'", "no layers", "[Dense(" }),
+        ["DenseZero"] = new(Net("[Input(4)]\n[Dense(0)]\n[Loss(LossKind.MeanSquaredError)]\n[Adam]"), "NG0004", "0",
+            new[] { "Layer 1 ([Dense]) units", "size 0", "between 1 and 16,777,216" }),
+        ["DenseNegativeNamed"] = new(Net("[Input(4)]\n[Dense(activation: Activation.Sigmoid, units: -2)]\n[Loss(LossKind.BinaryCrossEntropy)]\n[Adam]"), "NG0004", "units: -2",
+            new[] { "Layer 1 ([Dense]) units", "size -2" }),
+        ["DenseTooWide"] = new(Net("[Input(4)]\n[Dense(16777217)]\n[Loss(LossKind.MeanSquaredError)]\n[Adam]"), "NG0004", "16777217",
+            new[] { "size 16777217", "16,777,216" }),
+        ["InputZero"] = new(Net(Valid.Replace("[Input(4)]", "[Input(0)]", StringComparison.Ordinal)), "NG0004", "0", new[] { "[Input] dimension 1", "size 0" }),
+        ["InputNegative"] = new(Net(Valid.Replace("[Input(4)]", "[Input(-3)]", StringComparison.Ordinal)), "NG0004", "-3", new[] { "[Input] dimension 1", "size -3" }),
+        ["InputSecondDimensionNegative"] = new(Net(Valid.Replace("[Input(4)]", "[Input(4, -3)]", StringComparison.Ordinal)), "NG0004", "-3", new[] { "[Input] dimension 2", "size -3" }),
+        ["InputNoDimension"] = new(Net(Valid.Replace("[Input(4)]", "[Input]", StringComparison.Ordinal)), "NG0004", "Input", new[] { "no dimension" }),
+        ["InputTooManyElements"] = new(Net(Valid.Replace("[Input(4)]", "[Input(16384, 16385)]", StringComparison.Ordinal)), "NG0004", "Input(16384, 16385)",
+            new[] { "all dimensions", "268,435,456" }),
+        ["SoftmaxOnHiddenLayer"] = new(Net(Valid.Replace("[Dense(8, Activation.ReLU)]", "[Dense(8, Activation.Softmax)]", StringComparison.Ordinal)), "NG0005",
+            "Activation.Softmax", new[] { "Layer 1", "[Dense(8, Activation.Softmax)]", "only on the last layer" }, Line: "[Dense(8, Activation.Softmax)]"),
+        ["SparseCrossEntropyWithoutSoftmax"] = new(Net(Valid.Replace("[Dense(3, Activation.Softmax)]", "[Dense(3, Activation.ReLU)]", StringComparison.Ordinal)), "NG0006",
+            "Loss(LossKind.SparseCategoricalCrossEntropy)", new[] { "LossKind.SparseCategoricalCrossEntropy", "Dense(3, Activation.ReLU)", "Activation.Softmax" }),
+        ["CategoricalCrossEntropyWithoutSoftmax"] = new(Net("[Input(4)]\n[Dense(3, Activation.Sigmoid)]\n[Loss(LossKind.CategoricalCrossEntropy)]\n[Adam]"), "NG0006",
+            "Loss(LossKind.CategoricalCrossEntropy)", new[] { "LossKind.CategoricalCrossEntropy", "Dense(3, Activation.Sigmoid)", "softmax" }),
+        ["BinaryCrossEntropyWithoutSigmoid"] = new(Net("[Input(4)]\n[Dense(1)]\n[Loss(LossKind.BinaryCrossEntropy)]\n[Sgd]"), "NG0006",
+            "Loss(LossKind.BinaryCrossEntropy)", new[] { "LossKind.BinaryCrossEntropy", "Dense(1, Activation.Linear)", "Activation.Sigmoid" }),
+        ["SoftmaxOverOneUnitWithSparseCrossEntropy"] = new(Net("[Input(4)]\n[Dense(1, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"), "NG0006",
+            "Loss(LossKind.SparseCategoricalCrossEntropy)", new[] { "Dense(1, Activation.Softmax)", "one unit", "BinaryCrossEntropy" }),
+        ["MissingLoss"] = new(Net(Without(Valid, "[Loss(LossKind.SparseCategoricalCrossEntropy)]")), "NG0007", "Net", new[] { "'Net'", "no loss", "[Loss(" }),
+        ["MissingOptimizer"] = new(Net(Without(Valid, "[Adam]")), "NG0009", "Net", new[] { "'Net'", "no optimizer", "[Adam]", "[Sgd" }),
+        ["SgdAndAdam"] = new(Net(Valid.Replace("[Adam]", "[Sgd]\n[Adam]", StringComparison.Ordinal)), "NG0010", "Adam", new[] { "'Net'", "2 optimizers", "exactly one" }),
+        ["Generic"] = new(Net(Valid, "public partial class Net<T>\n{\n}"), "NG0012", "Net", new[] { "'Net'", "generic", "partial class" }),
+        ["Nested"] = new("using NetGen;\n\nnamespace Demo;\n\npublic partial class Outer\n{\n" + Valid + "\npublic partial class Net\n{\n}\n}\n", "NG0012", "Net",
+            new[] { "'Net'", "nested in another type", "top-level" }),
+        ["Static"] = new(Net(Valid, "public static partial class Net\n{\n}"), "NG0012", "Net", new[] { "'Net'", "static" }),
+        ["Abstract"] = new(Net(Valid, "public abstract partial class Net\n{\n}"), "NG0012", "Net", new[] { "'Net'", "abstract" }),
+        ["Record"] = new(Net(Valid, "public partial record Net;"), "NG0012", "Net", new[] { "'Net'", "a record" }),
+        ["AdamNegativeLearningRate"] = new(Net(Valid.Replace("[Adam]", "[Adam(LearningRate = -1f)]", StringComparison.Ordinal)), "NG0013", "LearningRate = -1f",
+            new[] { "[Adam] LearningRate = -1 is invalid", "positive finite" }),
+        ["AdamNaNLearningRate"] = new(Net(Valid.Replace("[Adam]", "[Adam(LearningRate = float.NaN)]", StringComparison.Ordinal)), "NG0013", "LearningRate = float.NaN",
+            new[] { "[Adam] LearningRate = NaN is invalid" }),
+        ["AdamBeta1One"] = new(Net(Valid.Replace("[Adam]", "[Adam(Beta1 = 1f)]", StringComparison.Ordinal)), "NG0013", "Beta1 = 1f",
+            new[] { "[Adam] Beta1 = 1 is invalid", "[0, 1)" }),
+        ["AdamZeroEpsilon"] = new(Net(Valid.Replace("[Adam]", "[Adam(Epsilon = 0f)]", StringComparison.Ordinal)), "NG0013", "Epsilon = 0f",
+            new[] { "[Adam] Epsilon = 0 is invalid" }),
+        ["SgdMomentumAboveOne"] = new(Net(Valid.Replace("[Adam]", "[Sgd(Momentum = 1.5f)]", StringComparison.Ordinal)), "NG0013", "Momentum = 1.5f",
+            new[] { "[Sgd] Momentum = 1.5 is invalid", "[0, 1)" }),
+        ["SgdInfiniteLearningRate"] = new(Net(Valid.Replace("[Adam]", "[Sgd(LearningRate = float.PositiveInfinity)]", StringComparison.Ordinal)), "NG0013",
+            "LearningRate = float.PositiveInfinity", new[] { "[Sgd] LearningRate", "Infinity", "positive finite" }),
+        ["UndefinedActivation"] = new(Net(Valid.Replace("[Dense(8, Activation.ReLU)]", "[Dense(8, (Activation)42)]", StringComparison.Ordinal)), "NG0014", "(Activation)42",
+            new[] { "(Activation)42 is not a defined Activation value", "Linear, ReLU, Sigmoid, Tanh, Softmax" }),
+        ["UndefinedLoss"] = new(Net(Valid.Replace("[Loss(LossKind.SparseCategoricalCrossEntropy)]", "[Loss((LossKind)9)]", StringComparison.Ordinal)), "NG0014", "(LossKind)9",
+            new[] { "(LossKind)9 is not a defined LossKind value", "SparseCategoricalCrossEntropy" }),
+        ["InputAfterDense"] = new(Net("[Dense(8, Activation.ReLU)]\n[Input(4)]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0015", "Input(4)", new[] { "after layer 1", "above the first layer" }),
+        ["TwoDimensionalInputIntoDense"] = new(Net(Valid.Replace("[Input(4)]", "[Input(28, 28)]", StringComparison.Ordinal)), "NG0016", "Dense(8, Activation.ReLU)",
+            new[] { "Layer 1", "2-dimensional input [28, 28]", "[Input(784)]" }),
+        ["HugeNetwork"] = new(Net("[Input(16777216)]\n[Dense(16777216)]\n[Loss(LossKind.MeanSquaredError)]\n[Sgd]"), "NG0017", "Net",
+            new[] { "'Net'", "281,474,993,487,872", "268,435,456" }),
+    };
+
+    public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(k => new object[] { k });
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void ReportsOneErrorAtTheRightPlaceAndGeneratesNothing(string name)
+    {
+        Case c = Cases[name];
+        GeneratorRun run = GeneratorHarness.Run(c.Source);
+
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratedSources);
+        Diagnostic d = Assert.Single(NetGenDiagnostics(run));
+        Assert.Equal(c.Id, d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal(c.Span, SpanText(run, d));
+        if (c.Line is not null) Assert.Contains(c.Line, LineText(run, d), StringComparison.Ordinal);
+        string message = d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (string keyword in c.Keywords) Assert.Contains(keyword, message, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\{\d\}", message);
+    }
+
+    [Fact]
+    public void EveryDiagnosticIdHasATest()
+    {
+        var covered = Cases.Values.Select(c => c.Id).ToHashSet();
+        covered.Add("NG0008");  // TwoLossesAreRejectedByTheCompiler…
+        covered.Add("NG0011");  // AttributesOverTwoPartialDeclarations
+        var ids = AllDescriptors().Select(d => d.Id).Where(id => id != "NG9999").ToList();
+        Assert.Equal(17, ids.Count);
+        Assert.All(ids, id => Assert.Contains(id, covered));
+    }
+
+    [Fact]
+    public void DescriptorsAreErrorsWithStableUniqueIdsAndReleaseNotes()
+    {
+        DiagnosticDescriptor[] all = AllDescriptors();
+        Assert.Equal(all.Length, all.Select(d => d.Id).Distinct().Count());
+        string releases = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "NetGen.Generator", "AnalyzerReleases.Unshipped.md"))
+            + File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "NetGen.Generator", "AnalyzerReleases.Shipped.md"));
+        foreach (DiagnosticDescriptor d in all)
+        {
+            Assert.Matches("^NG[0-9]{4}$", d.Id);
+            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            Assert.True(d.IsEnabledByDefault);
+            Assert.Equal("NetGen", d.Category);
+            Assert.EndsWith("#" + d.Id.ToLowerInvariant(), d.HelpLinkUri, StringComparison.Ordinal);
+            Assert.Contains($"{d.Id} | NetGen | Error | {d.Title}", releases, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ValidNetworkHasNoGeneratorDiagnostics()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Net(Valid));
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal("Demo.Net.g.cs", Assert.Single(run.GeneratedSources).Key);
+        Assert.True(run.OutputDiagnostics.IsEmpty, GeneratorHarness.Format(run.OutputDiagnostics));
+    }
+
+    [Fact]
+    public void TwoLossesAreRejectedByTheCompilerAndAlsoReportedAsNG0008()
+    {
+        // [Loss] has AllowMultiple = false, so the compiler reports CS0579 first. Roslyn still hands both attributes
+        // to the generator, which reports NG0008 on the second one; nothing is generated.
+        string source = Net(Valid.Replace("[Adam]", "[Loss(LossKind.MeanSquaredError)]\n[Adam]", StringComparison.Ordinal));
+        GeneratorRun run = GeneratorHarness.Run(source);
+
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Contains(run.InputCompilation.GetDiagnostics(), d => d.Id == "CS0579");
+        Diagnostic d = Assert.Single(NetGenDiagnostics(run));
+        Assert.Equal("NG0008", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Loss(LossKind.MeanSquaredError)", SpanText(run, d));
+        Assert.Contains("2 losses", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoInputsAreRejectedByTheCompilerWithoutAGeneratorException()
+    {
+        string source = Net(Valid.Replace("[Adam]", "[Input(5)]\n[Adam]", StringComparison.Ordinal));
+        GeneratorRun run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Contains(run.InputCompilation.GetDiagnostics(), d => d.Id == "CS0579");
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void AttributesOverTwoPartialDeclarations()
+    {
+        const string first = """
+            using NetGen;
+
+            namespace Demo;
+
+            [Input(4)]
+            [Dense(8, Activation.ReLU)]
+            public partial class Net
+            {
+            }
+            """;
+        const string second = """
+            using NetGen;
+
+            namespace Demo;
+
+            [Dense(3, Activation.Softmax)]
+            [Loss(LossKind.SparseCategoricalCrossEntropy)]
+            [Adam]
+            public partial class Net
+            {
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(first, second);
+
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratedSources);
+        Diagnostic d = Assert.Single(NetGenDiagnostics(run));
+        Assert.Equal("NG0011", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Net", SpanText(run, d));
+        Assert.Equal("/src/Source0.cs", d.Location.GetLineSpan().Path); // the declaration carrying [Input]
+        Assert.Contains("several partial declarations", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AttributesOnOnePartialAndMembersOnAnotherAreFine()
+    {
+        const string members = "namespace Demo;\n\npublic partial class Net\n{\n    public int Extra => 1;\n}\n";
+        GeneratorRun run = GeneratorHarness.Run(Net(Valid), members);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.GeneratedSources);
+        Assert.True(run.OutputDiagnostics.IsEmpty, GeneratorHarness.Format(run.OutputDiagnostics));
+    }
+
+    [Fact]
+    public void LayersWithoutInputOverTwoPartialsReportNG0002Once()
+    {
+        const string first = "using NetGen;\nnamespace Demo;\n[Dense(8, Activation.ReLU)]\npublic partial class Net { }\n";
+        const string second = "using NetGen;\nnamespace Demo;\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]\npublic partial class Net { }\n";
+        GeneratorRun run = GeneratorHarness.Run(first, second);
+
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratedSources);
+        Diagnostic d = Assert.Single(NetGenDiagnostics(run));
+        Assert.Equal("NG0002", d.Id);
+        Assert.Equal("/src/Source0.cs", d.Location.GetLineSpan().Path);
+    }
+
+    [Fact]
+    public void HugeNetworkIsRejectedWithoutAllocatingItsParameters()
+    {
+        string source = Cases["HugeNetwork"].Source;
+        CSharpCompilationHolder.Warm();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        GeneratorRun run = GeneratorHarness.Run(source);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal("NG0017", Assert.Single(NetGenDiagnostics(run)).Id);
+        Assert.True(allocated < 256L << 20, $"The generator run allocated {allocated:N0} bytes on this thread");
+    }
+
+    [Fact]
+    public void SeveralProblemsAreAllReported()
+    {
+        // Not partial, a zero-width layer and an invalid learning rate: three independent errors, one run.
+        string source = Net(Valid.Replace("[Dense(8, Activation.ReLU)]", "[Dense(0, Activation.ReLU)]", StringComparison.Ordinal)
+                                 .Replace("[Adam]", "[Adam(LearningRate = 0f)]", StringComparison.Ordinal), "public class Net\n{\n}");
+        GeneratorRun run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(new[] { "NG0001", "NG0004", "NG0013" }, NetGenDiagnostics(run).Select(d => d.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AnInvalidLastLayerDoesNotAlsoBlameTheLoss()
+    {
+        // Regression test: with the last layer invalid, the loss check used to look at the previous (hidden) layer
+        // and add a misleading NG0006 "does not fit the last layer (Dense(8, Activation.ReLU))".
+        string source = Net(Valid.Replace("[Dense(3, Activation.Softmax)]", "[Dense(0, Activation.Softmax)]", StringComparison.Ordinal));
+        GeneratorRun run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal("NG0004", Assert.Single(NetGenDiagnostics(run)).Id);
+    }
+
+    [Fact]
+    public void LayerNumbersCountInvalidLayersToo()
+    {
+        // The second [Dense] is layer 2 even though the first one is invalid.
+        string source = Net("[Input(4)]\n[Dense(0)]\n[Dense(-1)]\n[Loss(LossKind.MeanSquaredError)]\n[Sgd]");
+        GeneratorRun run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Diagnostic[] ds = NetGenDiagnostics(run).OrderBy(d => d.Location.SourceSpan.Start).ToArray();
+        Assert.Equal(2, ds.Length);
+        Assert.StartsWith("Layer 1 ", ds[0].GetMessage(), StringComparison.Ordinal);
+        Assert.StartsWith("Layer 2 ", ds[1].GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NullInputShapeIsReportedNotSilentlyIgnored()
+    {
+        // [Input(null)] compiles (params int[] receives null). The generator must say something rather than
+        // generate nothing without a word, which leaves the user with unexplained missing members.
+        string source = Net(Valid.Replace("[Input(4)]", "[Input(null)]", StringComparison.Ordinal));
+        GeneratorRun run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.DoesNotContain(run.InputCompilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(run.GeneratedSources);
+        Diagnostic d = Assert.Single(NetGenDiagnostics(run));
+        Assert.Equal("NG0004", d.Id);
+    }
+
+    [Fact]
+    public void CompilerErrorsInArgumentsAreLeftToTheCompiler()
+    {
+        // An undefined name in an argument: the compiler reports CS0103; the generator must neither throw nor pile on.
+        string source = Net(Valid.Replace("[Dense(8, Activation.ReLU)]", "[Dense(Width, Activation.ReLU)]", StringComparison.Ordinal));
+        GeneratorRun run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Contains(run.InputCompilation.GetDiagnostics(), d => d.Id == "CS0103");
+        Assert.Empty(NetGenDiagnostics(run));
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Theory]
+    [InlineData("public partial struct Net\n{\n}")]
+    [InlineData("public partial interface Net\n{\n}")]
+    [InlineData("public partial record struct Net;")]
+    public void AttributesOnNonClassesNeverThrow(string declaration)
+    {
+        // [Input] only targets classes (CS0592). Whatever the generator sees, it must not throw or generate.
+        GeneratorRun run = GeneratorHarness.Run(Net(Valid, declaration));
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Contains(run.InputCompilation.GetDiagnostics(), d => d.Id == "CS0592");
+        Assert.Empty(run.GeneratedSources);
+        Assert.All(NetGenDiagnostics(run), d => Assert.Equal("NG0012", d.Id));
+    }
+
+    [Fact]
+    public void IncompleteSourceWhileTypingNeverThrows()
+    {
+        // Half-typed attributes as the IDE sees them.
+        string[] sources =
+        {
+            Net("[Input(]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            Net("[Input(4)]\n[Dense(]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            Net("[Input(4)]\n[Dense(3, Activation.)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            Net("[Input(4)]\n[Dense(3, Activation.Softmax)]\n[Loss()]\n[Adam(LearningRate = )]"),
+            Net("[Input(4)]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam(Nope = 1f)]"),
+            Net("[Input(4)]\n[Dense(3, Activation.Softmax, 7)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            Net(Valid, "public partial class"),
+            Net(Valid, "public partial class Net"),
+        };
+        foreach (string source in sources)
+        {
+            GeneratorRun run = GeneratorHarness.Run(source);
+            GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        }
+    }
+
+    [Fact]
+    public void ClassWithoutANameWhileTypingGeneratesNothing()
+    {
+        // `public partial class` with the name not typed yet: the symbol's name is empty. Generating
+        // `partial class  : INetwork<>` into "Demo..g.cs" piles ~120 errors on the user's 3.
+        GeneratorRun run = GeneratorHarness.Run(Net(Valid, "public partial class"));
+        GeneratorHarness.AssertGeneratorDidNotThrow(run);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Empty(NetGenDiagnostics(run));
+    }
+
+    private static Diagnostic[] NetGenDiagnostics(GeneratorRun run) =>
+        run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("NG", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>
+    /// The source text under a diagnostic. Generator diagnostics carry locations rebuilt from plain data
+    /// (<c>Location.Create(path, span, lineSpan)</c>), so find the tree by path.
+    /// </summary>
+    private static string SpanText(GeneratorRun run, Diagnostic d)
+    {
+        Assert.NotEqual(Location.None, d.Location);
+        SyntaxTree tree = run.InputCompilation.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path);
+        return tree.GetText().ToString(d.Location.SourceSpan);
+    }
+
+    private static string LineText(GeneratorRun run, Diagnostic d)
+    {
+        SyntaxTree tree = run.InputCompilation.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path);
+        int line = d.Location.GetLineSpan().StartLinePosition.Line;
+        return tree.GetText().Lines[line].ToString();
+    }
+
+    private static DiagnosticDescriptor[] AllDescriptors()
+    {
+        Type type = GeneratorHarness.GeneratorAssembly.GetType("NetGen.Generator.Diagnostics.DiagnosticDescriptors", throwOnError: true)!;
+        var all = (IEnumerable<DiagnosticDescriptor>)type.GetProperty("All", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        return all.ToArray();
+    }
+
+    private static string RepositoryRoot([CallerFilePath] string file = "")
+    {
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(file)!); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, "src", "NetGen.Generator"))) return dir.FullName;
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, "src", "NetGen.Generator"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Cannot find the repository root.");
+    }
+
+    /// <summary>Loads the references and JITs Roslyn once, so allocation measurements see only the generator's run.</summary>
+    private static class CSharpCompilationHolder
+    {
+        public static void Warm() => GeneratorHarness.Run(Net(Valid));
+    }
+}
