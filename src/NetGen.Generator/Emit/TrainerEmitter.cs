@@ -42,6 +42,7 @@ namespace NetGen.Generator.Emit
                 }
                 w.Line("private readonly AlignedBuffer _gradients; // ∂L/∂parameters, laid out as the parameters");
                 w.Line($"private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients");
+                w.Line("private int _lastBatch; // rows of the last forward pass");
                 w.Line(statePerParameter == 2
                     ? "private readonly AlignedBuffer _state; // Adam: first moments, then second moments"
                     : statePerParameter == 1
@@ -54,7 +55,7 @@ namespace NetGen.Generator.Emit
                 {
                     w.Line("ArgumentNullException.ThrowIfNull(model);");
                     w.Line("if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size must be positive.\");");
-                    w.Line($"if ((long)maxBatchSize * {plan.Layers[0].In} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size is too large for this network.\");");
+                    w.Line($"if ((long)maxBatchSize * {System.Linq.Enumerable.Max(plan.Layers, l => System.Math.Max(l.In, l.Out))} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size is too large for this network.\");");
                     w.Line("_model = model;");
                     w.Line("MaxBatchSize = maxBatchSize;");
                     foreach (DenseLayerPlan layer in plan.Layers)
@@ -84,6 +85,10 @@ namespace NetGen.Generator.Emit
                 w.Line("public Span<float> OptimizerState => _state.Span;");
                 w.Line("/// <summary>The gradients of the last <c>ComputeGradients</c> call, laid out as <see cref=\"Parameters\"/>.</summary>");
                 w.Line("public ReadOnlySpan<float> Gradients => _gradients.Span;");
+                w.Line("/// <summary>The last layer's values for the last batch: " + (LossEmitter.FusesActivation(plan) ? "logits (the loss applies the output activation)." : "the activated outputs.") + "</summary>");
+                w.Line($"public ReadOnlySpan<float> LastOutputs => _a{plan.Last.Index}.Span.Slice(0, _lastBatch * OutputSize);");
+                w.Line("/// <summary>True when <see cref=\"LastOutputs\"/> holds logits.</summary>");
+                w.Line($"public bool OutputsAreLogits => {(LossEmitter.FusesActivation(plan) ? "true" : "false")};");
                 w.Line("/// <summary>True when the loss accepts integer class labels.</summary>");
                 w.Line($"public bool AcceptsLabels => {(labels ? "true" : "false")};");
                 w.Line();
@@ -152,6 +157,7 @@ namespace NetGen.Generator.Emit
                 // ---- Forward
                 using (w.Block("private void Forward(ref float x, int batch)"))
                 {
+                    w.Line("_lastBatch = batch;");
                     w.Line("ref float p = ref _model._parameters.Reference;");
                     string input = "x";
                     for (int i = 0; i < layers; i++)

@@ -122,4 +122,13 @@ public interface IGradientTrainer : ITrainer
 
     /// <summary>One optimizer step with the current <see cref="Gradients"/>.</summary>
     void ApplyGradients();
+
+    /// <summary>
+    /// The last layer's values for the batch of the last <c>ComputeGradients</c>/<c>TrainBatch</c> call, row after row:
+    /// logits when <see cref="OutputsAreLogits"/> (the loss applies the output activation itself), else the activated outputs.
+    /// </summary>
+    ReadOnlySpan<float> LastOutputs { get; }
+
+    /// <summary>True when <see cref="LastOutputs"/> holds logits (softmax or sigmoid not yet applied).</summary>
+    bool OutputsAreLogits { get; }
 }

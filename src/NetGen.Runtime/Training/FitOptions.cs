@@ -46,9 +46,10 @@ public sealed record FitOptions
 
     /// <summary>
     /// Whether to report training accuracy (when the data has classes). It is Keras's running accuracy: each batch is
-    /// predicted with <see cref="IModel.Predict(ReadOnlySpan{float}, Span{float}, int)"/> just before its optimizer
-    /// step, so it scores the weights the step starts from, as the batch loss does. That costs one extra forward pass
-    /// per sample; turn it off for speed. Default true.
+    /// scored with the weights its optimizer step starts from, as the batch loss is. Generated trainers
+    /// (<see cref="IGradientTrainer"/>) hand over the outputs of their own forward pass, which costs nothing; other
+    /// trainers are scored with <see cref="IModel.Predict(ReadOnlySpan{float}, Span{float}, int)"/> just before the
+    /// step, one extra forward pass per sample. Default true.
     /// </summary>
     public bool TrainAccuracy { get; init; } = true;
 

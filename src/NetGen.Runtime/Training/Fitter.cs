@@ -30,7 +30,8 @@ public static class Fitter
     /// <see cref="ITrainer.TrainBatch(ReadOnlySpan{float}, ReadOnlySpan{float})"/>; target data goes to the latter.</para>
     /// <para>The epoch's loss is the mean of the batch losses weighted by batch size. Its accuracy, when
     /// <see cref="FitOptions.TrainAccuracy"/> is on and the data has classes, is Keras's running accuracy: each batch
-    /// is predicted just before its step (one extra forward pass per sample). Validation runs after each epoch with
+    /// is scored with the weights its step starts from — from the trainer's own forward pass when it is an
+    /// <see cref="IGradientTrainer"/> (no extra work), else by a prediction just before the step. Validation runs after each epoch with
     /// <see cref="LossFunctions"/> on the model's outputs.</para>
     /// </remarks>
     /// <param name="trainer">The trainer, and through it the model.</param>
@@ -68,6 +69,9 @@ public static class Fitter
         private readonly float[]? _targets;
         private readonly float[]? _outputs;
 
+        /// <summary>Set when the trainer exposes its own outputs, so training accuracy needs no extra forward pass.</summary>
+        private readonly IGradientTrainer? _gradientTrainer;
+
         private readonly Dataset? _validation;
         private readonly int _validationStart, _validationCount, _validationChunk;
         private readonly AccuracyMode _validationMode;
@@ -80,6 +84,7 @@ public static class Fitter
         public Run(ITrainer trainer, Dataset train, FitOptions options)
         {
             _trainer = trainer;
+            _gradientTrainer = trainer as IGradientTrainer;
             _model = trainer.Model ?? throw new ArgumentException("The trainer's Model is null.", nameof(trainer));
             _train = train;
             _options = options;
@@ -174,6 +179,20 @@ public static class Fitter
                     throw new ArgumentException($"Early stopping monitors {_monitor}, which needs {missing}.", nameof(options));
                 if (_early.RestoreBestWeights) _bestWeights = new float[_model.Parameters.Length];
             }
+        }
+
+        /// <summary>
+        /// The outputs of the batch the trainer just stepped on, computed by its own forward pass (before the update, as
+        /// Keras's running accuracy): probabilities, or logits where only their arg-max is used.
+        /// </summary>
+        private ReadOnlySpan<float> StepOutputs(int n, int outputSize)
+        {
+            ReadOnlySpan<float> last = _gradientTrainer!.LastOutputs.Slice(0, n * outputSize);
+            if (!_gradientTrainer.OutputsAreLogits || _model.Loss != LossKind.BinaryCrossEntropy) return last;
+            // Sigmoid logits: thresholds apply to probabilities.
+            Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = VectorMath.Sigmoid(last[i]);
+            return outputs;
         }
 
         public TrainingHistory Execute()
@@ -313,7 +332,8 @@ public static class Fitter
                         y = labels.AsSpan(first, n);
                     }
 
-                    if (_trackAccuracy)
+                    bool before = _trackAccuracy && _gradientTrainer is null;
+                    if (before)
                     {
                         Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
                         model.Predict(x, outputs, n);
@@ -329,6 +349,11 @@ public static class Fitter
                         Span<float> t = _targets.AsSpan(0, n * outputSize);
                         LabelsToTargets(y, t, outputSize);
                         loss = trainer.TrainBatch(x, (ReadOnlySpan<float>)t);
+                    }
+
+                    if (_trackAccuracy && !before)
+                    {
+                        correct += Classification.CorrectWithLabels(StepOutputs(n, outputSize), y, outputSize);
                     }
                 }
                 else
@@ -346,7 +371,8 @@ public static class Fitter
                         t = targets.AsSpan(first * outputSize, n * outputSize);
                     }
 
-                    if (_trackAccuracy)
+                    bool before = _trackAccuracy && _gradientTrainer is null;
+                    if (before)
                     {
                         Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
                         model.Predict(x, outputs, n);
@@ -354,6 +380,11 @@ public static class Fitter
                     }
 
                     loss = trainer.TrainBatch(x, t);
+
+                    if (_trackAccuracy && !before)
+                    {
+                        correct += Classification.CorrectWithTargets(_trainMode, StepOutputs(n, outputSize), t, outputSize, n);
+                    }
                 }
 
                 if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, batch + 1, loss);
