@@ -372,33 +372,46 @@ public static class SafeTensors
 
         using (document)
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw Invalid(source, $"its header is a JSON {root.ValueKind}, not an object");
-
-            var entries = new List<Entry>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty property in root.EnumerateObject())
+            try
             {
-                string name = property.Name;
-                if (!seen.Add(name)) throw Invalid(source, $"its header names '{name}' twice");
-                if (name == "__metadata__")
-                {
-                    if (property.Value.ValueKind != JsonValueKind.Object)
-                        throw Invalid(source, $"its __metadata__ is a JSON {property.Value.ValueKind}, not an object of strings");
-                    var keys = new HashSet<string>(StringComparer.Ordinal);
-                    foreach (JsonProperty entry in property.Value.EnumerateObject())
-                    {
-                        if (!keys.Add(entry.Name)) throw Invalid(source, $"its __metadata__ names '{entry.Name}' twice");
-                        if (entry.Value.ValueKind != JsonValueKind.String)
-                            throw Invalid(source, $"its __metadata__ entry '{entry.Name}' is a JSON {entry.Value.ValueKind}, not a string");
-                    }
-                    continue;
-                }
-                entries.Add(ParseEntry(name, property.Value, source));
+                return Entries(document.RootElement, source);
             }
-            return entries;
+            catch (InvalidOperationException e)
+            {
+                // JsonDocument checks the UTF-8 of strings only when they are read.
+                throw Invalid(source, $"its header holds a string that is not valid UTF-8 ({e.Message})", e);
+            }
         }
+    }
+
+    private static List<Entry> Entries(JsonElement root, string source)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            throw Invalid(source, $"its header is a JSON {root.ValueKind}, not an object");
+
+        var entries = new List<Entry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            string name = property.Name;
+            if (!seen.Add(name)) throw Invalid(source, $"its header names '{name}' twice");
+            if (name == "__metadata__")
+            {
+                if (property.Value.ValueKind != JsonValueKind.Object)
+                    throw Invalid(source, $"its __metadata__ is a JSON {property.Value.ValueKind}, not an object of strings");
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                foreach (JsonProperty entry in property.Value.EnumerateObject())
+                {
+                    if (!keys.Add(entry.Name)) throw Invalid(source, $"its __metadata__ names '{entry.Name}' twice");
+                    if (entry.Value.ValueKind != JsonValueKind.String)
+                        throw Invalid(source, $"its __metadata__ entry '{entry.Name}' is a JSON {entry.Value.ValueKind}, not a string");
+                    _ = entry.Value.GetString(); // validates its UTF-8
+                }
+                continue;
+            }
+            entries.Add(ParseEntry(name, property.Value, source));
+        }
+        return entries;
     }
 
     private static Entry ParseEntry(string name, JsonElement value, string source)
