@@ -78,6 +78,7 @@ namespace NetGen.Generator.Parsing
         {
             var diagnostics = new List<DiagnosticInfo>();
             string name = symbol.Name;
+            if (target.Identifier.IsMissing) return Result(null, diagnostics); // still being typed: the compiler reports it
             Location nameLocation = target.Identifier.GetLocation();
 
             // ---- the type itself
@@ -126,6 +127,7 @@ namespace NetGen.Generator.Parsing
             var losses = new List<(AttributeData Attribute, int Kind)>();
             var optimizers = new List<(AttributeData Attribute, OptimizerSpec? Spec)>();
             bool broken = false;
+            int declaredLayers = 0; bool lastLayerValid = false;
 
             foreach (AttributeData attribute in ordered)
             {
@@ -134,6 +136,7 @@ namespace NetGen.Generator.Parsing
                 {
                     // The compiler reports malformed attribute usages itself.
                     broken = true;
+                    if (FullName(attribute) == DenseAttributeName) { declaredLayers++; lastLayerValid = false; }
                     continue;
                 }
 
@@ -148,7 +151,8 @@ namespace NetGen.Generator.Parsing
                         if (inputShape is null) broken = true;
                         break;
                     case DenseAttributeName:
-                        DenseSpec? dense = ParseDense(attribute, layers.Count + 1, diagnostics, ct);
+                        DenseSpec? dense = ParseDense(attribute, ++declaredLayers, diagnostics, ct);
+                        lastLayerValid = dense is not null;
                         if (dense is null) broken = true;
                         else
                         {
@@ -231,7 +235,7 @@ namespace NetGen.Generator.Parsing
             {
                 Add(diagnostics, DiagnosticDescriptors.SeveralLosses, AttributeLocation(losses[1].Attribute, ct), name, losses.Count.ToString(CultureInfo.InvariantCulture));
             }
-            else if (losses.Count == 1 && layers.Count > 0 && losses[0].Kind >= 0 && losses[0].Kind < LossNames.Length
+            else if (losses.Count == 1 && lastLayerValid && losses[0].Kind >= 0 && losses[0].Kind < LossNames.Length
                      && layers[layers.Count - 1] is DenseSpec last)
             {
                 string? problem = CheckLossFits((LossKind)losses[0].Kind, last);
@@ -293,6 +297,7 @@ namespace NetGen.Generator.Parsing
             TypedConstant arg = attribute.ConstructorArguments[0];
             if (arg.Kind != TypedConstantKind.Array || arg.IsNull)
             {
+                if (arg.IsNull) Add(diagnostics, DiagnosticDescriptors.NonPositiveSize, AttributeLocation(attribute, ct), "[Input(null)] (no dimension)", "0", MaxDimension.ToString("N0", CultureInfo.InvariantCulture));
                 return null;
             }
             var shape = new int[arg.Values.Length];
