@@ -11,7 +11,7 @@ namespace NetGen.Samples;
 /// <summary>Which Fashion-MNIST the run used.</summary>
 public enum DataKind
 {
-    /// <summary>The full set (60,000 training, 10,000 test images), or whatever <c>--data</c> pointed at.</summary>
+    /// <summary>The full set (60,000 training, 10,000 test images), or whatever <c>--data</c> pointed at other than the subset.</summary>
     Full,
 
     /// <summary>The repository's subset (6,000 training, 1,000 test images).</summary>
@@ -138,7 +138,9 @@ public static class FashionMnistJob
                 throw new DataNotFoundException(
                     $"--data {requested}: {full} does not hold the four Fashion-MNIST files ({FashionMnist.TrainImages}, {FashionMnist.TrainLabels}, " +
                     $"{FashionMnist.TestImages}, {FashionMnist.TestLabels}, each with or without .gz).");
-            return (DataKind.Full, full, null);
+            string? subset = FashionMnist.FindSubsetDirectory();
+            bool isSubset = subset is not null && string.Equals(Path.GetFullPath(subset).TrimEnd(Path.DirectorySeparatorChar), full.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+            return (isSubset ? DataKind.Subset : DataKind.Full, full, null);
         }
 
         if (FashionMnist.IsPresent(FashionMnist.DefaultDirectory)) return (DataKind.Full, FashionMnist.DefaultDirectory, null);

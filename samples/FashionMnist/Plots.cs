@@ -60,9 +60,9 @@ public static class Plots
             EpochResult e = epochs[i];
             x[i] = e.Epoch + 1;
             loss[i] = e.Loss;
-            accuracy[i] = e.Accuracy ?? double.NaN;
+            accuracy[i] = 100 * e.Accuracy ?? double.NaN;
             valLoss[i] = e.ValidationLoss ?? double.NaN;
-            valAccuracy[i] = e.ValidationAccuracy ?? double.NaN;
+            valAccuracy[i] = 100 * e.ValidationAccuracy ?? double.NaN;
             hasAccuracy &= e.Accuracy is not null;
             hasValidation &= e.ValidationLoss is not null;
         }
@@ -79,11 +79,7 @@ public static class Plots
         Plot accuracyPlot = multiplot.GetPlot(1);
         if (hasAccuracy) Series(accuracyPlot, x, accuracy, "training accuracy", TrainColor, LinePattern.Solid);
         if (hasValidation) Series(accuracyPlot, x, valAccuracy, "validation accuracy", ValidationColor, LinePattern.Dashed);
-        Decorate(accuracyPlot, "accuracy", x, Alignment.LowerRight);
-        accuracyPlot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = v => v.ToString("P0", CultureInfo.InvariantCulture),
-        };
+        Decorate(accuracyPlot, "accuracy (%)", x, Alignment.LowerRight);
 
         lossPlot.Title($"Loss per epoch\n{subtitle}", size: 15);
         accuracyPlot.Title($"Accuracy per epoch\n{subtitle}", size: 15);
@@ -148,7 +144,7 @@ public static class Plots
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperRight;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
         plot.Axes.Left.TickLabelStyle.FontSize = 13;
-        plot.Axes.Bottom.MinimumSize = 110;
+        plot.Axes.Bottom.MinimumSize = 100; // ScottPlot does not size the axis for rotated labels
         plot.Axes.Left.MinimumSize = 110;
         plot.Axes.Bottom.Label.Text = "predicted class";
         plot.Axes.Left.Label.Text = "true class";
@@ -157,7 +153,15 @@ public static class Plots
         plot.Title(title, size: 15);
 
         var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = "fraction of the true class (row)";
+        colorBar.Label = "share of the true class (row)";
+        var barTicks = new double[11];
+        var barLabels = new string[11];
+        for (int i = 0; i <= 10; i++)
+        {
+            barTicks[i] = i / 10.0;
+            barLabels[i] = (i * 10).ToString(CultureInfo.InvariantCulture) + "%";
+        }
+        colorBar.Axis.SetTicks(barTicks, barLabels);
 
         plot.SavePng(path, 1000, 860);
     }

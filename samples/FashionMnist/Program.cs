@@ -157,7 +157,7 @@ public static class Program
         console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
             .Start(ctx =>
             {
                 ProgressTask? task = null;
@@ -174,7 +174,7 @@ public static class Program
                 var onEpoch = new SynchronousProgress<EpochResult>(e =>
                 {
                     if (task is null) return;
-                    task.Description = EpochLabel(e.Epoch, total, e.Batches, e.Batches, e.Loss, e.Accuracy, e.ValidationLoss, e.ValidationAccuracy);
+                    task.Description = EpochLabel(e.Epoch, total, e.Batches, e.Batches, e.Loss, e.Accuracy, e.ValidationLoss, e.ValidationAccuracy, e.Seconds);
                     task.StopTask();
                 });
                 result = FashionMnistJob.Train(data, options, onBatch, onEpoch);
@@ -186,11 +186,13 @@ public static class Program
         => string.Create(CultureInfo.InvariantCulture,
             $"Data: {(data.Kind == DataKind.Full ? "full" : "subset")} Fashion-MNIST from {data.Directory}: {data.Train.Count:N0} training, {data.Test.Count:N0} test images (loaded and scaled in {data.LoadSeconds:F2}s)");
 
-    private static string EpochLabel(int epoch, int total, int done, int count, double? loss, double? accuracy, double? valLoss = null, double? valAccuracy = null)
+    private static string EpochLabel(int epoch, int total, int done, int count, double? loss, double? accuracy,
+        double? valLoss = null, double? valAccuracy = null, double? seconds = null)
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         int width = total.ToString(inv).Length, countWidth = count.ToString(inv).Length;
         string text = string.Create(inv, $"Epoch {(epoch + 1).ToString(inv).PadLeft(width)}/{total} {done.ToString(inv).PadLeft(countWidth)}/{count}");
+        if (seconds is double s) text += string.Create(inv, $"  {s:F2}s");
         if (loss is double l) text += string.Create(inv, $"  loss {l:F4}");
         if (accuracy is double a) text += string.Create(inv, $"  acc {a:F4}");
         if (valLoss is double vl) text += string.Create(inv, $"  val_loss {vl:F4}");

@@ -1,0 +1,142 @@
+using System.Runtime.Intrinsics;
+using NetGen.Data;
+using NetGen.Training;
+
+namespace NetGen.Samples.Tests;
+
+/// <summary>The sample's pipeline (<see cref="FashionMnistJob"/>) trains the seed network as Keras's example does.</summary>
+public sealed class TrainingTests
+{
+    [Fact]
+    public void Subset_TenEpochs_ReachesEightyPercent()
+    {
+        JobResult result = FashionMnistJob.Run(new SampleOptions { Subset = true, Epochs = 10, BatchSize = 32, Seed = 0 });
+
+        Assert.Equal(DataKind.Subset, result.Data.Kind);
+        Assert.Null(result.Data.Note); // asked for, so no fallback note
+        Assert.Equal(6_000, result.Data.Train.Count);
+        Assert.Equal(1_000, result.Data.Test.Count);
+        Assert.Equal(10, result.History.Epochs.Count);
+        Assert.Equal(6_000, result.History.TrainSamples);
+        Assert.Equal(0, result.History.ValidationSamples); // Keras's protocol: no validation split by default
+        Assert.True(result.TestAccuracy >= 0.80, $"test accuracy {result.TestAccuracy:F4} on the subset after 10 epochs");
+        Assert.True(result.History.Epochs[^1].Loss < result.History.Epochs[0].Loss, "the training loss went down");
+        Assert.Equal(1_000, result.ConfusionMatrix.Total);
+    }
+
+    [RequiresFashionMnistFact]
+    public void FullData_KerasSettings_ReachesKerasAccuracy()
+    {
+        // fit(x_train, y_train, epochs=10, batch_size=32) with Adam(1e-3), seed 0; evaluate(x_test, y_test).
+        JobResult result = FashionMnistJob.Run(new SampleOptions { Epochs = 10, BatchSize = 32, Seed = 0 });
+
+        Assert.Equal(DataKind.Full, result.Data.Kind);
+        Assert.Equal(60_000, result.History.TrainSamples);
+        Assert.Equal(10_000, result.Evaluation.Count);
+
+        // Seed 0 reaches 0.8762 with the vector kernels (AVX-512 and AVX2 give the same bits). The portable kernels
+        // (DOTNET_EnableHWIntrinsic=0, run by CI) round differently, so training takes another path: 0.8747. Both are
+        // inside the spread over seeds (seeds 1–7: 0.871–0.884), so the portable path gets the bound Keras's example
+        // itself would need to meet across seeds.
+        double bound = Vector128.IsHardwareAccelerated ? 0.875 : 0.870;
+        Assert.True(result.TestAccuracy >= bound, $"test accuracy {result.TestAccuracy:F4} on the full test set after 10 epochs (bound {bound})");
+    }
+
+    [Fact]
+    public void SameSeed_SameHistory_BitForBit()
+    {
+        var options = new SampleOptions { Subset = true, Epochs = 3, Seed = 7 };
+        LoadedData data = FashionMnistJob.LoadData(options);
+        JobResult first = FashionMnistJob.Train(data, options);
+        JobResult second = FashionMnistJob.Run(options); // loads again: reading and scaling are deterministic too
+
+        Assert.Equal(first.History.Epochs.Count, second.History.Epochs.Count);
+        for (int i = 0; i < first.History.Epochs.Count; i++)
+        {
+            EpochResult a = first.History.Epochs[i], b = second.History.Epochs[i];
+            Assert.Equal(BitConverter.DoubleToInt64Bits(a.Loss), BitConverter.DoubleToInt64Bits(b.Loss));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(a.Accuracy!.Value), BitConverter.DoubleToInt64Bits(b.Accuracy!.Value));
+        }
+        Assert.Equal(BitConverter.DoubleToInt64Bits(first.Evaluation.Loss), BitConverter.DoubleToInt64Bits(second.Evaluation.Loss));
+        Assert.True(first.Model.Parameters.SequenceEqual(second.Model.Parameters), "the trained parameters are identical");
+    }
+
+    [Fact]
+    public void DifferentSeed_DifferentHistory()
+    {
+        var options = new SampleOptions { Subset = true, Epochs = 1, Seed = 0 };
+        LoadedData data = FashionMnistJob.LoadData(options);
+        JobResult a = FashionMnistJob.Train(data, options);
+        JobResult b = FashionMnistJob.Train(data, options with { Seed = 1 });
+
+        Assert.NotEqual(a.History.Epochs[0].Loss, b.History.Epochs[0].Loss);
+    }
+
+    [Fact]
+    public void ValidationSplit_HoldsOutTheTail_AndReportsValidationMetrics()
+    {
+        JobResult result = FashionMnistJob.Run(new SampleOptions { Subset = true, Epochs = 2, ValidationSplit = 0.1 });
+
+        Assert.Equal(5_400, result.History.TrainSamples);
+        Assert.Equal(600, result.History.ValidationSamples);
+        Assert.All(result.History.Epochs, e =>
+        {
+            Assert.NotNull(e.ValidationLoss);
+            Assert.NotNull(e.ValidationAccuracy);
+        });
+    }
+
+    [Fact]
+    public void LoadData_ScalesPixelsToUnitRange_AndFlattens()
+    {
+        LoadedData data = FashionMnistJob.LoadData(new SampleOptions { Subset = true });
+
+        Assert.Equal(FashionMlp.InputSize, data.Train.FeatureSize);
+        Assert.Equal(new[] { 784 }, data.Train.SampleShape.ToArray());
+        Assert.Equal(new[] { 784 }, data.Test.SampleShape.ToArray());
+        Assert.All(data.Train.Features, v => Assert.InRange(v, 0f, 1f));
+        Assert.Equal(1f, data.Train.Features.Max());
+        Assert.Equal(FashionMnist.ClassNames, data.Train.ClassNames);
+    }
+
+    [Fact]
+    public void LoadData_DataDirectoryWithoutTheFiles_IsReported()
+    {
+        string empty = SampleRunner.TempDirectory();
+        try
+        {
+            var e = Assert.Throws<DataNotFoundException>(() => FashionMnistJob.LoadData(new SampleOptions { DataDirectory = empty }));
+            Assert.Contains(empty, e.Message);
+            Assert.Contains(FashionMnist.TrainImages, e.Message);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LoadData_DataDirectory_IsUsedAsGiven()
+    {
+        // A copy of the subset elsewhere counts as "full" data (it is not the repository's subset)...
+        string subset = FashionMnist.FindSubsetDirectory()!;
+        string copy = SampleRunner.TempDirectory();
+        try
+        {
+            foreach (string file in Directory.GetFiles(subset, "*.gz"))
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            LoadedData data = FashionMnistJob.LoadData(new SampleOptions { DataDirectory = copy });
+            Assert.Equal(DataKind.Full, data.Kind);
+            Assert.Equal(Path.GetFullPath(copy), data.Directory);
+            Assert.Null(data.Note);
+            Assert.Equal(6_000, data.Train.Count);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+
+        // ...while --data naming the subset itself is reported as the subset.
+        Assert.Equal(DataKind.Subset, FashionMnistJob.LoadData(new SampleOptions { DataDirectory = subset }).Kind);
+    }
+}
