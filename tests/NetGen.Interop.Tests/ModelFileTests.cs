@@ -369,6 +369,20 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Concurrent_saves_to_one_path_leave_one_whole_model()
+    {
+        using var directory = new TempDirectory();
+        string path = directory.File("model.ngmf");
+        var models = Enumerable.Range(1, 4).Select(seed => new FashionMlp(seed)).ToArray();
+        Parallel.For(0, 4 * 6, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => ModelFile.Save(models[i % 4], path));
+
+        Assert.Equal(["model.ngmf"], directory.FileNames());
+        var loaded = new FashionMlp(seed: 9);
+        ModelFile.Load(loaded, path);
+        Assert.Contains(models, m => m.Parameters.SequenceEqual(loaded.Parameters));
+    }
+
+    [Fact]
     public void Saving_into_a_missing_folder_fails_without_leaving_files()
     {
         using var directory = new TempDirectory();

@@ -13,7 +13,26 @@ namespace NetGen.Serialization;
 /// <para>Saving to a path is atomic: the file is written under a temporary name in the same folder, flushed to disk,
 /// then renamed over the target, so a crash mid-save leaves the previous file intact.</para>
 /// <para>The architecture must match exactly (<see cref="IModel.Architecture"/>, which includes the loss and the
-/// optimizer's name). The layout is described in <c>docs</c> and on <see cref="ModelContainer"/>.</para>
+/// optimizer's name).</para>
+/// <para>Layout (format version 1, shared with <see cref="Checkpoint"/>; integers and floats little-endian):</para>
+/// <code>
+/// offset  size  field
+///      0     4  magic "NGMF"
+///      4     2  format version (u16) = 1
+///      6     2  kind (u16): 1 = model, 2 = checkpoint
+///      8     4  flags (u32): bit 0 = learning rate present; other bits 0
+///     12     4  A = architecture text length in UTF-8 bytes (u32, 1 … 65,536)
+///     16     8  P = parameter count (i64)
+///     24     8  S = optimizer-state count (i64; 0 in model files)
+///     32     8  optimizer step (i64; 0 in model files)
+///     40     4  epoch to resume from (i32; 0 in model files)
+///     44     4  learning rate (f32; 0 unless flag bit 0)
+///     48    32  SHA-256 of the architecture text
+///     80     A  architecture text (UTF-8), then zero bytes up to a multiple of 8: the data offset D
+///      D    4P  parameters (f32), in IModel.Parameters order
+///   D+4P    4S  optimizer state (f32), in ITrainer.OptimizerState order
+/// D+4P+4S   32  SHA-256 of every byte before it
+/// </code>
 /// </remarks>
 public static class ModelFile
 {
