@@ -19,7 +19,7 @@ public class SeedNetworkBenchmarks
     public void Setup()
     {
         _model = new FashionMlp(0);
-        _trainer = _model.CreateTrainer(1024);
+        _trainer = _model.CreateTrainer(1024, degreeOfParallelism: 1);
         var random = new Random(1);
         _inputs = new float[1024 * 784];
         for (int i = 0; i < _inputs.Length; i++) _inputs[i] = (float)random.NextDouble();

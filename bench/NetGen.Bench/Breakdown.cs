@@ -8,7 +8,7 @@ public static class Breakdown
     public static int Run()
     {
         var model = new FashionMlp(0);
-        var trainer = model.CreateTrainer(32);
+        var trainer = model.CreateTrainer(32, degreeOfParallelism: 1);
         var random = new Random(1);
         var inputs = new float[32 * 784];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();

@@ -34,7 +34,7 @@ public static class Quick
 
         // Whole epochs through Fit (no train-accuracy pass: that is the sample's business), median of runs.
         var model = new FashionMlp(0);
-        var trainer = model.CreateTrainer(32);
+        var trainer = model.CreateTrainer(32, degreeOfParallelism: 1);
         var epochTimes = new List<double>();
         var options = new FitOptions { Epochs = 1, BatchSize = 32, Seed = 0, TrainAccuracy = false };
         trainer.Fit(Slice(train, 2048), options); // warm-up: tier-1 JIT of every kernel
@@ -47,6 +47,21 @@ public static class Quick
             Console.WriteLine($"epoch {e + 1}: {sw.Elapsed.TotalSeconds:F3} s");
         }
         double epochSeconds = Median(epochTimes);
+
+        // The same epochs on every core (data-parallel TrainBatch), in the same process.
+        int cores = Environment.ProcessorCount;
+        var parallelModel = new FashionMlp(0);
+        using var parallelTrainer = parallelModel.CreateTrainer(32, degreeOfParallelism: cores);
+        parallelTrainer.Fit(Slice(train, 2048), options);
+        var parallelTimes = new List<double>();
+        for (int e = 0; e < epochs; e++)
+        {
+            var sw = Stopwatch.StartNew();
+            parallelTrainer.Fit(train, options with { Seed = e });
+            parallelTimes.Add(sw.Elapsed.TotalSeconds);
+            Console.WriteLine($"epoch {e + 1} on {cores} cores: {sw.Elapsed.TotalSeconds:F3} s");
+        }
+        double parallelEpochSeconds = Median(parallelTimes);
 
         // The same epoch's TrainBatch calls on contiguous batches (no shuffle, no gather): the kernels alone.
         var rawTimes = new List<double>();
@@ -106,6 +121,9 @@ public static class Quick
         {
             ["peak_gflops"] = Math.Round(peak, 1),
             ["epoch_s"] = Math.Round(epochSeconds, 4),
+            ["epoch_multicore_s"] = Math.Round(parallelEpochSeconds, 4),
+            ["cores"] = cores,
+            ["multicore_speedup"] = Math.Round(epochSeconds / parallelEpochSeconds, 2),
             ["trainbatch_epoch_s"] = Math.Round(rawEpochSeconds, 4),
             ["floor_epoch_s"] = Math.Round(floor, 4),
             ["epoch_over_floor"] = Math.Round(epochSeconds / floor, 2),

@@ -28,8 +28,12 @@ namespace NetGen.Generator.Emit
             _ => "mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation",
         };
 
-        /// <summary>Writes <c>OutputGradient(labels, batch)</c> (when labels fit the loss) and <c>OutputGradient(targets, batch)</c>.</summary>
-        public static void Emit(SourceWriter w, NetworkPlan plan, string output, string delta)
+        /// <summary>
+        /// Writes the workspace's <c>OutputGradient(labels, start, rows, batch)</c> (when labels fit the loss) and
+        /// <c>OutputGradient(targets, start, rows, batch)</c>: this worker's rows, scaled by the whole batch so the
+        /// workers' shares add up to the batch mean.
+        /// </summary>
+        public static void Emit(SourceWriter w, NetworkPlan plan, string delta)
         {
             int n = plan.OutputSize;
             string row = $"r * {n}, {n}";
@@ -37,49 +41,37 @@ namespace NetGen.Generator.Emit
 
             if (AcceptsLabels(plan))
             {
-                w.Line($"/// <summary>Loss: {Describe(plan)}. Returns the mean loss.</summary>");
-                using (w.Block("private float OutputGradient(ReadOnlySpan<int> labels, int batch)"))
+                w.Line($"/// <summary>Loss: {Describe(plan)}. Returns this worker's share of the mean loss.</summary>");
+                using (w.Block("public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)"))
                 {
-                    if (loss == LossKind.BinaryCrossEntropy)
+                    w.Line("float scale = 1f / batch;");
+                    w.Line("float total = 0f;");
+                    w.Line($"Span<float> logits = _outputs.Span.Slice(start * {n}, rows * {n}), gradient = {delta}.Span;");
+                    using (w.Block("for (int r = 0; r < rows; r++)"))
                     {
-                        w.Line("float scale = 1f / batch;");
-                        w.Line("float total = 0f;");
-                        w.Line($"Span<float> logits = {output}.Span, gradient = {delta}.Span;");
-                        using (w.Block("for (int r = 0; r < batch; r++)"))
-                        {
-                            w.Line("total += LossKernels.SigmoidBinaryCrossEntropy(logits[r], labels[r], out gradient[r], scale);");
-                        }
-                        w.Line("return total * scale;");
+                        w.Line(loss == LossKind.BinaryCrossEntropy
+                            ? "total += LossKernels.SigmoidBinaryCrossEntropy(logits[r], labels[r], out gradient[r], scale);"
+                            : $"total += LossKernels.SoftmaxCrossEntropy(logits.Slice({row}), labels[r], gradient.Slice({row}), scale);");
                     }
-                    else
-                    {
-                        w.Line("float scale = 1f / batch;");
-                        w.Line("float total = 0f;");
-                        w.Line($"Span<float> logits = {output}.Span, gradient = {delta}.Span;");
-                        using (w.Block("for (int r = 0; r < batch; r++)"))
-                        {
-                            w.Line($"total += LossKernels.SoftmaxCrossEntropy(logits.Slice({row}), labels[r], gradient.Slice({row}), scale);");
-                        }
-                        w.Line("return total * scale;");
-                    }
+                    w.Line("return total * scale;");
                 }
                 w.Line();
             }
 
-            w.Line($"/// <summary>Loss: {Describe(plan)}. Returns the mean loss.</summary>");
-            using (w.Block("private float OutputGradient(ReadOnlySpan<float> targets, int batch)"))
+            w.Line($"/// <summary>Loss: {Describe(plan)}. Returns this worker's share of the mean loss.</summary>");
+            using (w.Block("public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)"))
             {
                 bool perOutput = loss == LossKind.BinaryCrossEntropy || loss == LossKind.MeanSquaredError;
                 w.Line(perOutput ? $"float scale = 1f / ((float)batch * {n});" : "float scale = 1f / batch;");
                 w.Line("float total = 0f;");
-                w.Line($"Span<float> outputs = {output}.Span, gradient = {delta}.Span;");
+                w.Line($"Span<float> outputs = _outputs.Span.Slice(start * {n}, rows * {n}), gradient = {delta}.Span;");
                 string call = loss switch
                 {
                     LossKind.BinaryCrossEntropy => "LossKernels.SigmoidBinaryCrossEntropy",
                     LossKind.MeanSquaredError => "LossKernels.SquaredError",
                     _ => "LossKernels.SoftmaxCrossEntropy",
                 };
-                using (w.Block("for (int r = 0; r < batch; r++)"))
+                using (w.Block("for (int r = 0; r < rows; r++)"))
                 {
                     w.Line($"total += {call}(outputs.Slice({row}), targets.Slice({row}), gradient.Slice({row}), scale);");
                 }
@@ -101,7 +93,7 @@ namespace NetGen.Generator.Emit
                     return;
                 case ActivationKind.Softmax:
                     w.Line("// through softmax: dZ = y ⊙ (dY − ⟨dY, y⟩) per row");
-                    using (w.Block("for (int r = 0; r < batch; r++)"))
+                    using (w.Block("for (int r = 0; r < rows; r++)"))
                     {
                         w.Line($"VectorMath.SoftmaxBackward(outputs.Slice(r * {n}, {n}), gradient.Slice(r * {n}, {n}));");
                     }
@@ -109,7 +101,7 @@ namespace NetGen.Generator.Emit
                 default:
                     string act = DenseEmitter.ActivationName(activation);
                     w.Line($"// through {act}: dZ = dY ⊙ {act}′(y)");
-                    using (w.Block($"for (int i = 0; i < batch * {n}; i++)"))
+                    using (w.Block($"for (int i = 0; i < rows * {n}; i++)"))
                     {
                         w.Line($"gradient[i] = VectorMath.{act}Backward(gradient[i], outputs[i]);");
                     }

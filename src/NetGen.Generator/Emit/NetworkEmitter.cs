@@ -239,7 +239,9 @@ namespace NetGen.Generator.Emit
             }
             w.Line();
             w.Line("/// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name=\"maxBatchSize\"/> samples.</summary>");
-            w.Line("public Trainer CreateTrainer(int maxBatchSize = 32) => new Trainer(this, maxBatchSize);");
+            w.Line("/// <param name=\"maxBatchSize\">The largest batch <c>TrainBatch</c> will get.</param>");
+            w.Line("/// <param name=\"degreeOfParallelism\">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>");
+            w.Line("public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
             w.Line("IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize) => new Trainer(this, maxBatchSize);");
         }
 

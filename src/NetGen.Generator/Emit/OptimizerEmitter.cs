@@ -18,56 +18,65 @@ namespace NetGen.Generator.Emit
                 ? $"SGD with momentum (learning rate {Literal.Float(o.LearningRate)}, momentum {Literal.Float(o.Momentum)})"
                 : $"SGD (learning rate {Literal.Float(o.LearningRate)})";
 
-        /// <summary>Writes <c>ApplyGradients()</c> and registers the update kernel.</summary>
-        public static void Emit(SourceWriter w, KernelSet kernels, NetworkPlan plan, string parameters, string gradients, string state)
+        /// <summary>Writes what the update needs before the workers run: Adam's bias-corrected step size.</summary>
+        public static void EmitStepSize(SourceWriter w, NetworkPlan plan)
         {
             OptimizerSpec o = plan.Spec.Optimizer;
-            int count = plan.ParameterCount;
-            w.Line("/// <summary>Applies one optimizer step with the gradients of the last <see cref=\"ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float})\"/> call.</summary>");
-            using (w.Block("public void ApplyGradients()"))
+            if (o.Kind != OptimizerKind.Adam) return;
+            w.Line("// Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):");
+            w.Line("// m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)");
+            w.Line($"_alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow({Literal.Double(o.Beta2)}, Step)) / (1.0 - Math.Pow({Literal.Double(o.Beta1)}, Step)));");
+        }
+
+        /// <summary>Writes <c>StepRange</c>: the fused update of the worker's range of parameters, and registers its kernel.</summary>
+        public static void EmitStepRange(SourceWriter w, KernelSet kernels, NetworkPlan plan)
+        {
+            OptimizerSpec o = plan.Spec.Optimizer;
+            w.Line($"/// <summary>{Describe(o)} over this worker's range of parameters.</summary>");
+            using (w.Block("private void StepRange(int worker, BatchWorkers workers)"))
             {
-                w.Line("Step++;");
+                w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
+                w.Line("ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);");
+                w.Line("ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);");
                 if (o.Kind == OptimizerKind.Adam)
                 {
-                    w.Line("// Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):");
-                    w.Line("// m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)");
-                    w.Line($"float alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow({Literal.Double(o.Beta2)}, Step)) / (1.0 - Math.Pow({Literal.Double(o.Beta1)}, Step)));");
                     var kernel = new ElementwiseKernel(
-                        $"AdamUpdate_{count}",
-                        $"Adam update of {Literal.Grouped(count)} parameters: β1 = {Literal.Float(o.Beta1)}, β2 = {Literal.Float(o.Beta2)}, ε = {Literal.Float(o.Epsilon)}.",
-                        "ref float p, ref float g, ref float m, ref float v, float alpha",
-                        "ref p, ref g, ref m, ref v, alpha",
-                        count,
+                        "AdamUpdate",
+                        $"Adam update: β1 = {Literal.Float(o.Beta1)}, β2 = {Literal.Float(o.Beta2)}, ε = {Literal.Float(o.Epsilon)}; α carries the learning rate and bias corrections.",
+                        "ref float p, ref float g, ref float m, ref float v, float alpha, int count",
+                        "ref p, ref g, ref m, ref v, alpha, count",
+                        null,
                         (isa, i) => AdamBody(isa, i, o));
                     kernels.Use(kernel);
-                    w.Line($"ref float m = ref {state}.Reference;");
-                    w.Line($"Kernels.{kernel.Name}(ref {parameters}, ref {gradients}, ref m, ref Unsafe.Add(ref m, ParameterCount), alpha);");
+                    w.Line("ref float m = ref Unsafe.Add(ref _state.Reference, start);");
+                    w.Line("ref float v = ref Unsafe.Add(ref _state.Reference, ParameterCount + start);");
+                    w.Line($"Kernels.{kernel.Name}(ref p, ref g, ref m, ref v, _alpha, count);");
                 }
                 else if (o.Momentum > 0)
                 {
                     w.Line("// SGD with momentum (Keras): v ← μ·v − lr·g;  p ← p + v");
                     var kernel = new ElementwiseKernel(
-                        $"SgdMomentumUpdate_{count}",
-                        $"SGD with momentum {Literal.Float(o.Momentum)} over {Literal.Grouped(count)} parameters.",
-                        "ref float p, ref float g, ref float velocity, float learningRate",
-                        "ref p, ref g, ref velocity, learningRate",
-                        count,
+                        "SgdMomentumUpdate",
+                        $"SGD with momentum {Literal.Float(o.Momentum)}.",
+                        "ref float p, ref float g, ref float velocity, float learningRate, int count",
+                        "ref p, ref g, ref velocity, learningRate, count",
+                        null,
                         (isa, i) => MomentumBody(isa, i, o));
                     kernels.Use(kernel);
-                    w.Line($"Kernels.{kernel.Name}(ref {parameters}, ref {gradients}, ref {state}.Reference, LearningRate);");
+                    w.Line($"Kernels.{kernel.Name}(ref p, ref g, ref Unsafe.Add(ref _state.Reference, start), LearningRate, count);");
                 }
                 else
                 {
                     w.Line("// SGD: p ← p − lr·g");
                     var kernel = new ElementwiseKernel(
-                        $"SgdUpdate_{count}",
-                        $"Plain SGD over {Literal.Grouped(count)} parameters.",
-                        "ref float p, ref float g, float learningRate",
-                        "ref p, ref g, learningRate",
-                        count,
+                        "SgdUpdate",
+                        "Plain SGD.",
+                        "ref float p, ref float g, float learningRate, int count",
+                        "ref p, ref g, learningRate, count",
+                        null,
                         (isa, i) => new[] { isa.Store($"{isa.Load("p", i)} - {isa.Load("g", i)} * learningRate", "p", i) });
                     kernels.Use(kernel);
-                    w.Line($"Kernels.{kernel.Name}(ref {parameters}, ref {gradients}, LearningRate);");
+                    w.Line($"Kernels.{kernel.Name}(ref p, ref g, LearningRate, count);");
                 }
             }
         }

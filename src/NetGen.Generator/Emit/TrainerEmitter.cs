@@ -5,70 +5,62 @@ using NetGen.Generator.Planning;
 
 namespace NetGen.Generator.Emit
 {
-    /// <summary>Writes the nested <c>Trainer</c>: its buffers, forward, loss, backward and optimizer step.</summary>
+    /// <summary>
+    /// Writes the nested <c>Trainer</c> (the job driver, optimizer state, the reduction and the update) and its
+    /// <c>Workspace</c> (one per worker: activations, deltas, gradients; forward, loss and backward of a slice of rows).
+    /// </summary>
     internal static class TrainerEmitter
     {
         public static void Emit(SourceWriter w, KernelSet kernels, NetworkPlan plan)
         {
             string name = plan.Spec.ClassName;
-            int layers = plan.Layers.Count;
             int statePerParameter = OptimizerEmitter.StatePerParameter(plan.Spec.Optimizer);
             bool labels = LossEmitter.AcceptsLabels(plan);
-            int maxTransposed = 0;
-            for (int i = 1; i < layers; i++)
-            {
-                if (plan.Layers[i].WeightCount > maxTransposed) maxTransposed = plan.Layers[i].WeightCount;
-            }
+            bool fused = LossEmitter.FusesActivation(plan);
 
             w.Line("/// <summary>");
             w.Line($"/// Trains a <see cref=\"{name}\"/>. Owns every buffer training needs (activations, gradients, optimizer state);");
-            w.Line("/// <c>TrainBatch</c> allocates nothing. Use one trainer from one thread at a time.");
+            w.Line("/// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward");
+            w.Line("/// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit");
+            w.Line("/// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.");
             w.Line("/// </summary>");
-            using (w.Block("public sealed class Trainer : IGradientTrainer"))
+            using (w.Block("public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable"))
             {
                 w.Line($"private readonly {name} _model;");
-                for (int i = 0; i < layers; i++)
-                {
-                    DenseLayerPlan layer = plan.Layers[i];
-                    string role = i == layers - 1
-                        ? (LossEmitter.FusesActivation(plan) ? "logits" : "outputs")
-                        : "outputs";
-                    w.Line($"private readonly AlignedBuffer _a{layer.Index}; // layer {layer.Index} {role}, [maxBatch, {layer.Out}]");
-                }
-                for (int i = 0; i < layers; i++)
-                {
-                    DenseLayerPlan layer = plan.Layers[i];
-                    w.Line($"private readonly AlignedBuffer _d{layer.Index}; // ∂L/∂z of layer {layer.Index}, [maxBatch, {layer.Out}]");
-                }
-                w.Line("private readonly AlignedBuffer _gradients; // ∂L/∂parameters, laid out as the parameters");
-                w.Line($"private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients");
-                w.Line("private int _lastBatch; // rows of the last forward pass");
+                w.Line("private readonly Workspace[] _workspaces;");
+                w.Line("private readonly BatchWorkers _workers;");
+                w.Line($"private readonly AlignedBuffer _outputs; // last layer {(fused ? "logits" : "outputs")}, [maxBatch, {plan.OutputSize}]; each worker writes its rows");
                 w.Line(statePerParameter == 2
                     ? "private readonly AlignedBuffer _state; // Adam: first moments, then second moments"
                     : statePerParameter == 1
                         ? "private readonly AlignedBuffer _state; // momentum velocities"
                         : "private readonly AlignedBuffer _state; // plain SGD keeps no state");
+                w.Line("private int _lastBatch; // rows of the last forward pass");
+                w.Line();
+                w.Line("// the job the workers run next");
+                w.Line("private Job _job;");
+                w.Line("private int _batch;");
+                if (plan.Spec.Optimizer.Kind == OptimizerKind.Adam) w.Line("private float _alpha; // Adam's step size for this step");
+                w.Line();
+                w.Line("private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }");
                 w.Line();
 
-                w.Line("/// <summary>Creates a trainer for batches of up to <paramref name=\"maxBatchSize\"/> samples.</summary>");
-                using (w.Block($"public Trainer({name} model, int maxBatchSize)"))
+                w.Line("/// <summary>Creates a trainer for batches of up to <paramref name=\"maxBatchSize\"/> samples, split over <paramref name=\"degreeOfParallelism\"/> workers (0: every core).</summary>");
+                using (w.Block($"public Trainer({name} model, int maxBatchSize, int degreeOfParallelism = 0)"))
                 {
                     w.Line("ArgumentNullException.ThrowIfNull(model);");
                     w.Line("if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size must be positive.\");");
-                    w.Line($"if ((long)maxBatchSize * {System.Linq.Enumerable.Max(plan.Layers, l => System.Math.Max(l.In, l.Out))} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size is too large for this network.\");");
+                    w.Line($"if ((long)maxBatchSize * {plan.Layers[0].In} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size is too large for this network.\");");
+                    w.Line("if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, \"The degree of parallelism cannot be negative (0 means every core).\");");
+                    w.Line("int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);");
                     w.Line("_model = model;");
                     w.Line("MaxBatchSize = maxBatchSize;");
-                    foreach (DenseLayerPlan layer in plan.Layers)
-                    {
-                        w.Line($"_a{layer.Index} = new AlignedBuffer(maxBatchSize * {layer.Out});");
-                    }
-                    foreach (DenseLayerPlan layer in plan.Layers)
-                    {
-                        w.Line($"_d{layer.Index} = new AlignedBuffer(maxBatchSize * {layer.Out});");
-                    }
-                    w.Line("_gradients = new AlignedBuffer(ParameterCount);");
-                    w.Line($"_transposed = new AlignedBuffer({maxTransposed});");
+                    w.Line("_outputs = new AlignedBuffer(maxBatchSize * OutputSize);");
                     w.Line(statePerParameter == 0 ? "_state = new AlignedBuffer(0);" : $"_state = new AlignedBuffer({(statePerParameter == 2 ? "2 * " : "")}ParameterCount);");
+                    w.Line("int rowsPerWorker = (maxBatchSize + degree - 1) / degree;");
+                    w.Line("_workspaces = new Workspace[degree];");
+                    w.Line("for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);");
+                    w.Line("_workers = new BatchWorkers(degree, this);");
                 }
                 w.Line();
 
@@ -77,42 +69,66 @@ namespace NetGen.Generator.Emit
                 w.Line("IModel ITrainer.Model => _model;");
                 w.Line("/// <summary>The largest batch this trainer accepts.</summary>");
                 w.Line("public int MaxBatchSize { get; }");
+                w.Line("/// <summary>Workers that share each batch (the calling thread is one of them).</summary>");
+                w.Line("public int DegreeOfParallelism => _workers.Count;");
                 w.Line("/// <summary>Optimizer steps taken so far (Adam's t).</summary>");
                 w.Line("public long Step { get; set; }");
                 w.Line("/// <summary>The optimizer's step size; change it between batches for a schedule.</summary>");
                 w.Line($"public float LearningRate {{ get; set; }} = {Literal.Float(plan.Spec.Optimizer.LearningRate)};");
                 w.Line("/// <summary>Optimizer state, for checkpoints.</summary>");
                 w.Line("public Span<float> OptimizerState => _state.Span;");
-                w.Line("/// <summary>The gradients of the last <c>ComputeGradients</c> call, laid out as <see cref=\"Parameters\"/>.</summary>");
-                w.Line("public ReadOnlySpan<float> Gradients => _gradients.Span;");
-                w.Line("/// <summary>The last layer's values for the last batch: " + (LossEmitter.FusesActivation(plan) ? "logits (the loss applies the output activation)." : "the activated outputs.") + "</summary>");
-                w.Line($"public ReadOnlySpan<float> LastOutputs => _a{plan.Last.Index}.Span.Slice(0, _lastBatch * OutputSize);");
+                w.Line("/// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref=\"Parameters\"/>.</summary>");
+                w.Line("public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;");
+                w.Line("/// <summary>The last layer's values for the last batch: " + (fused ? "logits (the loss applies the output activation)." : "the activated outputs.") + "</summary>");
+                w.Line("public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);");
                 w.Line("/// <summary>True when <see cref=\"LastOutputs\"/> holds logits.</summary>");
-                w.Line($"public bool OutputsAreLogits => {(LossEmitter.FusesActivation(plan) ? "true" : "false")};");
+                w.Line($"public bool OutputsAreLogits => {(fused ? "true" : "false")};");
                 w.Line("/// <summary>True when the loss accepts integer class labels.</summary>");
                 w.Line($"public bool AcceptsLabels => {(labels ? "true" : "false")};");
                 w.Line();
 
-                // ---- TrainBatch / ComputeGradients with labels
+                // ---- public entry points
                 w.Line("/// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
                 {
-                    w.Line("float loss = ComputeGradients(inputs, labels);");
-                    w.Line("ApplyGradients();");
+                    w.Line("float loss = Backpropagate(inputs, labels);");
+                    w.Line("Update(reduce: true);");
                     w.Line("return loss;");
                 }
                 w.Line();
                 w.Line($"/// <summary>One training step on a batch with float targets, {plan.OutputSize} per sample. Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
                 {
-                    w.Line("float loss = ComputeGradients(inputs, targets);");
-                    w.Line("ApplyGradients();");
+                    w.Line("float loss = Backpropagate(inputs, targets);");
+                    w.Line("Update(reduce: true);");
                     w.Line("return loss;");
                 }
                 w.Line();
-
                 w.Line("/// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref=\"Gradients\"/>.</summary>");
                 using (w.Block("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
+                {
+                    w.Line("float loss = Backpropagate(inputs, labels);");
+                    w.Line("Reduce();");
+                    w.Line("return loss;");
+                }
+                w.Line();
+                w.Line("/// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref=\"Gradients\"/>.</summary>");
+                using (w.Block("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
+                {
+                    w.Line("float loss = Backpropagate(inputs, targets);");
+                    w.Line("Reduce();");
+                    w.Line("return loss;");
+                }
+                w.Line();
+                w.Line("/// <summary>Applies one optimizer step with <see cref=\"Gradients\"/>.</summary>");
+                w.Line("public void ApplyGradients() => Update(reduce: false);");
+                w.Line();
+                w.Line("/// <summary>Stops the worker threads.</summary>");
+                w.Line("public void Dispose() => _workers.Dispose();");
+                w.Line();
+
+                // ---- the two halves
+                using (w.Block("private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
                 {
                     if (!labels)
                     {
@@ -127,26 +143,50 @@ namespace NetGen.Generator.Emit
                         {
                             w.Line($"if ((uint)labels[r] >= {bound}u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $\"Label {{labels[r]}} at index {{r}} is outside [0, {bound}).\");");
                         }
-                        w.Line("Forward(ref MemoryMarshal.GetReference(inputs), batch);");
-                        w.Line("float loss = OutputGradient(labels, batch);");
-                        w.Line("Backward(ref MemoryMarshal.GetReference(inputs), batch);");
-                        w.Line("return loss;");
+                        w.Line("_job = Job.Labels;");
+                        w.Line("_batch = batch;");
+                        w.Line("_workers.Run(inputs, labels, default);");
+                        w.Line("return Loss(batch);");
                     }
                 }
                 w.Line();
-                w.Line("/// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref=\"Gradients\"/>.</summary>");
-                using (w.Block("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
+                using (w.Block("private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
                 {
                     w.Line("int batch = targets.Length / OutputSize;");
                     w.Line("if (targets.Length != batch * OutputSize) throw new ArgumentException($\"{targets.Length} targets is not a whole number of samples of {OutputSize}.\", nameof(targets));");
                     w.Line("CheckBatch(inputs.Length, batch);");
-                    w.Line("Forward(ref MemoryMarshal.GetReference(inputs), batch);");
-                    w.Line("float loss = OutputGradient(targets, batch);");
-                    w.Line("Backward(ref MemoryMarshal.GetReference(inputs), batch);");
+                    w.Line("_job = Job.Targets;");
+                    w.Line("_batch = batch;");
+                    w.Line("_workers.Run(inputs, default, targets);");
+                    w.Line("return Loss(batch);");
+                }
+                w.Line();
+                w.Line("/// <summary>The batch's mean loss: the workers' shares, summed in worker order.</summary>");
+                using (w.Block("private float Loss(int batch)"))
+                {
+                    w.Line("_lastBatch = batch;");
+                    w.Line("float loss = 0f;");
+                    w.Line("foreach (Workspace workspace in _workspaces) loss += workspace.Loss;");
                     w.Line("return loss;");
                 }
                 w.Line();
-
+                using (w.Block("private void Reduce()"))
+                {
+                    using (w.Block("if (_workspaces.Length > 1)"))
+                    {
+                        w.Line("_job = Job.Reduce;");
+                        w.Line("_workers.Run();");
+                    }
+                }
+                w.Line();
+                using (w.Block("private void Update(bool reduce)"))
+                {
+                    w.Line("Step++;");
+                    OptimizerEmitter.EmitStepSize(w, plan);
+                    w.Line("_job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;");
+                    w.Line("_workers.Run();");
+                }
+                w.Line();
                 using (w.Block("private void CheckBatch(int inputLength, int batch)"))
                 {
                     w.Line("if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
@@ -154,36 +194,160 @@ namespace NetGen.Generator.Emit
                 }
                 w.Line();
 
-                // ---- Forward
-                using (w.Block("private void Forward(ref float x, int batch)"))
+                // ---- worker body
+                w.Line("/// <summary>Worker <paramref name=\"worker\"/>'s share of the current job.</summary>");
+                using (w.Block("void IBatchWork.Work(int worker, BatchWorkers workers)"))
                 {
-                    w.Line("_lastBatch = batch;");
+                    w.Line("Workspace workspace = _workspaces[worker];");
+                    using (w.Block("switch (_job)"))
+                    {
+                        w.Line("case Job.Labels:");
+                        w.Line("case Job.Targets:");
+                        using (w.Block()) 
+                        {
+                            w.Line("var (start, rows) = workers.Rows(worker, _batch);");
+                            w.Line("workspace.Rows = rows;");
+                            w.Line("workspace.Loss = 0f;");
+                            w.Line("if (rows == 0) return;");
+                            w.Line("ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);");
+                            w.Line("workspace.Forward(x, start, rows);");
+                            if (labels)
+                            {
+                                w.Line("workspace.Loss = _job == Job.Labels");
+                                w.Line("    ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)");
+                                w.Line("    : workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);");
+                            }
+                            else
+                            {
+                                w.Line("workspace.Loss = workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);");
+                            }
+                            w.Line("workspace.Backward(x, rows);");
+                            w.Line("return;");
+                        }
+                        w.Line("case Job.Reduce:");
+                        using (w.Indent())
+                        {
+                            w.Line("ReduceRange(worker, workers);");
+                            w.Line("return;");
+                        }
+                        w.Line("case Job.ReduceAndStep:");
+                        using (w.Indent())
+                        {
+                            w.Line("ReduceRange(worker, workers);");
+                            w.Line("StepRange(worker, workers);");
+                            w.Line("return;");
+                        }
+                        w.Line("case Job.Step:");
+                        using (w.Indent())
+                        {
+                            w.Line("StepRange(worker, workers);");
+                            w.Line("return;");
+                        }
+                    }
+                }
+                w.Line();
+                w.Line("/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>");
+                using (w.Block("private void ReduceRange(int worker, BatchWorkers workers)"))
+                {
+                    w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
+                    w.Line("Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);");
+                    using (w.Block("for (int i = 1; i < _workspaces.Length; i++)"))
+                    {
+                        w.Line("if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));");
+                    }
+                }
+                w.Line();
+                OptimizerEmitter.EmitStepRange(w, kernels, plan);
+                w.Line();
+
+                WorkspaceEmitter(w, kernels, plan);
+            }
+        }
+
+        private static void WorkspaceEmitter(SourceWriter w, KernelSet kernels, NetworkPlan plan)
+        {
+            string name = plan.Spec.ClassName;
+            int layers = plan.Layers.Count;
+            bool fused = LossEmitter.FusesActivation(plan);
+            int maxTransposed = 0;
+            for (int i = 1; i < layers; i++)
+            {
+                if (plan.Layers[i].WeightCount > maxTransposed) maxTransposed = plan.Layers[i].WeightCount;
+            }
+
+            w.Line("/// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>");
+            using (w.Block("private sealed class Workspace"))
+            {
+                w.Line($"private readonly {name} _model;");
+                w.Line($"private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows");
+                for (int i = 0; i < layers - 1; i++)
+                {
+                    DenseLayerPlan layer = plan.Layers[i];
+                    w.Line($"private readonly AlignedBuffer _a{layer.Index}; // layer {layer.Index} outputs, [rows, {layer.Out}]");
+                }
+                for (int i = 0; i < layers; i++)
+                {
+                    DenseLayerPlan layer = plan.Layers[i];
+                    w.Line($"private readonly AlignedBuffer _d{layer.Index}; // ∂L/∂z of layer {layer.Index}, [rows, {layer.Out}]");
+                }
+                w.Line("private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients");
+                w.Line();
+                using (w.Block($"public Workspace({name} model, AlignedBuffer outputs, int maxRows)"))
+                {
+                    w.Line("_model = model;");
+                    w.Line("_outputs = outputs;");
+                    for (int i = 0; i < layers - 1; i++)
+                    {
+                        w.Line($"_a{plan.Layers[i].Index} = new AlignedBuffer(maxRows * {plan.Layers[i].Out});");
+                    }
+                    foreach (DenseLayerPlan layer in plan.Layers)
+                    {
+                        w.Line($"_d{layer.Index} = new AlignedBuffer(maxRows * {layer.Out});");
+                    }
+                    w.Line("Gradients = new AlignedBuffer(ParameterCount);");
+                    w.Line($"_transposed = new AlignedBuffer({maxTransposed});");
+                }
+                w.Line();
+                w.Line("/// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>");
+                w.Line("public AlignedBuffer Gradients { get; }");
+                w.Line("/// <summary>Rows of the current batch this worker handled.</summary>");
+                w.Line("public int Rows;");
+                w.Line("/// <summary>This worker's share of the batch's mean loss.</summary>");
+                w.Line("public float Loss;");
+                w.Line();
+
+                // ---- Forward
+                using (w.Block("public void Forward(ReadOnlySpan<float> inputs, int start, int rows)"))
+                {
+                    w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
                     w.Line("ref float p = ref _model._parameters.Reference;");
+                    w.Line("ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);");
                     string input = "x";
                     for (int i = 0; i < layers; i++)
                     {
                         DenseLayerPlan layer = plan.Layers[i];
                         bool last = i == layers - 1;
-                        ActivationKind activation = last && LossEmitter.FusesActivation(plan) ? ActivationKind.Linear : layer.KernelActivation;
-                        string output = $"_a{layer.Index}.Reference";
-                        w.Line("// " + DenseEmitter.Describe(layer) + (last && LossEmitter.FusesActivation(plan) ? " (logits: the loss applies the activation)" : ""));
-                        DenseEmitter.EmitForward(w, kernels, layer, activation, "p", input, output, "batch");
-                        if (last && !LossEmitter.FusesActivation(plan) && layer.Activation == ActivationKind.Softmax)
+                        ActivationKind activation = last && fused ? ActivationKind.Linear : layer.KernelActivation;
+                        string output = last ? "output" : $"_a{layer.Index}.Reference";
+                        w.Line("// " + DenseEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
+                        DenseEmitter.EmitForward(w, kernels, layer, activation, "p", input, output, "rows");
+                        if (last && !fused && layer.Activation == ActivationKind.Softmax)
                         {
-                            w.Line($"VectorMath.SoftmaxRows(ref _a{layer.Index}.Reference, batch, {layer.Out});");
+                            w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.Out});");
                         }
                         input = output;
                     }
                 }
                 w.Line();
 
-                LossEmitter.Emit(w, plan, $"_a{plan.Last.Index}", $"_d{plan.Last.Index}");
+                LossEmitter.Emit(w, plan, $"_d{plan.Last.Index}");
                 w.Line();
 
                 // ---- Backward
-                using (w.Block("private void Backward(ref float x, int batch)"))
+                using (w.Block("public void Backward(ReadOnlySpan<float> inputs, int rows)"))
                 {
-                    w.Line("ref float g = ref _gradients.Reference;");
+                    w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                    w.Line("ref float g = ref Gradients.Reference;");
                     w.Line("Span<float> parameters = _model._parameters.Span;");
                     for (int i = layers - 1; i >= 0; i--)
                     {
@@ -193,12 +357,9 @@ namespace NetGen.Generator.Emit
                         string previousDelta = previous is null ? "" : $"_d{previous.Index}.Reference";
                         w.Line($"// Layer {layer.Index}: dW = {(previous is null ? "X" : "A" + previous.Index)}ᵀ·dZ{layer.Index}, db = Σ dZ{layer.Index}" +
                                (previous is null ? "" : $", dZ{previous.Index} = (dZ{layer.Index}·W{layer.Index}ᵀ) ⊙ {DenseEmitter.ActivationDisplay(previous.Activation)}′(A{previous.Index})"));
-                        DenseEmitter.EmitBackward(w, kernels, layer, previous, "g", input, $"_d{layer.Index}.Reference", previousDelta, "parameters", "_transposed", "batch");
+                        DenseEmitter.EmitBackward(w, kernels, layer, previous, "g", input, $"_d{layer.Index}.Reference", previousDelta, "parameters", "_transposed", "rows");
                     }
                 }
-                w.Line();
-
-                OptimizerEmitter.Emit(w, kernels, plan, "_model._parameters.Reference", "_gradients.Reference", "_state");
             }
         }
     }

@@ -152,6 +152,26 @@ public static class VectorMath
         for (int i = 0; i < y.Length; i++) gradient[i] = y[i] * (gradient[i] - dot);
     }
 
+    /// <summary><paramref name="destination"/>[i] += <paramref name="source"/>[i] (gradient reduction across workers).</summary>
+    public static void Add(Span<float> destination, ReadOnlySpan<float> source)
+    {
+        if (source.Length != destination.Length) throw new ArgumentException("The spans differ in length.");
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        ref float s = ref MemoryMarshal.GetReference(source);
+        int i = 0, n = destination.Length;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= n; i += 16)
+                (Vector512.LoadUnsafe(ref d, (nuint)i) + Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= n; i += 8)
+                (Vector256.LoadUnsafe(ref d, (nuint)i) + Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
+    }
+
     /// <summary>Writes the transpose of a row-major [rows, cols] matrix into <paramref name="destination"/> ([cols, rows]).</summary>
     public static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
     {

@@ -9,7 +9,8 @@ namespace NetGen.Generator.Emit.Kernels
     /// </summary>
     internal sealed class ElementwiseKernel : IKernel
     {
-        public ElementwiseKernel(string name, string summary, string signature, string arguments, int count, Func<Isa, string, IEnumerable<string>> body)
+        /// <param name="count">The element count: a constant, or null for the runtime parameter <c>count</c>.</param>
+        public ElementwiseKernel(string name, string summary, string signature, string arguments, int? count, Func<Isa, string, IEnumerable<string>> body)
         {
             Name = name;
             Summary = summary;
@@ -27,7 +28,9 @@ namespace NetGen.Generator.Emit.Kernels
 
         public string Arguments { get; }
 
-        public int Count { get; }
+        public int? Count { get; }
+
+        private string Bound => Count.HasValue ? Literal.Int(Count.Value) : "count";
 
         public Func<Isa, string, IEnumerable<string>> Body { get; }
 
@@ -47,18 +50,18 @@ namespace NetGen.Generator.Emit.Kernels
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
             {
                 w.Line("int i = 0;");
-                if (!isa.IsScalar && Count >= isa.Width)
+                if (!isa.IsScalar && (!Count.HasValue || Count.Value >= isa.Width))
                 {
                     w.Line("// main loop");
-                    using (w.Block($"for (; i + {isa.Width} <= {Literal.Int(Count)}; i += {isa.Width})"))
+                    using (w.Block($"for (; i + {isa.Width} <= {Bound}; i += {isa.Width})"))
                     {
                         foreach (string line in Body(isa, "i")) w.Line(line);
                     }
                 }
-                if (isa.IsScalar || Count % isa.Width != 0)
+                if (isa.IsScalar || !Count.HasValue || Count.Value % isa.Width != 0)
                 {
                     w.Line(isa.IsScalar ? "// one element at a time" : "// tail");
-                    using (w.Block($"for (; i < {Literal.Int(Count)}; i++)"))
+                    using (w.Block($"for (; i < {Bound}; i++)"))
                     {
                         foreach (string line in Body(Isa.Scalar, "i")) w.Line(line);
                     }

@@ -1,0 +1,207 @@
+using System;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace NetGen;
+
+/// <summary>What the workers of a <see cref="BatchWorkers"/> run: each worker's part of the current job.</summary>
+public interface IBatchWork
+{
+    /// <summary>Runs worker <paramref name="worker"/>'s share (0 ≤ worker &lt; workers) of the current job.</summary>
+    void Work(int worker, BatchWorkers workers);
+}
+
+/// <summary>
+/// Long-lived worker threads for data-parallel training: <see cref="Run(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float})"/> wakes
+/// every worker, runs worker 0's share on the calling thread, and returns when all shares are done. The batch's spans are
+/// pinned for the duration of the call and handed to the workers as spans, so the generated code needs no unsafe code.
+/// Nothing is allocated per call. The threads hold this object only weakly: an undisposed owner that becomes garbage
+/// stops its threads from its finalizer.
+/// </summary>
+public sealed unsafe class BatchWorkers : IDisposable
+{
+    private readonly IBatchWork _work;
+    private readonly Shared _shared;
+
+    private float* _inputs;
+    private int _inputLength;
+    private int* _labels;
+    private int _labelLength;
+    private float* _targets;
+    private int _targetLength;
+
+    /// <summary>Starts <paramref name="degree"/> − 1 background threads (the caller is worker 0).</summary>
+    public BatchWorkers(int degree, IBatchWork work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (degree < 1 || degree > 1024) throw new ArgumentOutOfRangeException(nameof(degree), degree, "The degree of parallelism must be between 1 and 1024.");
+        _work = work;
+        Count = degree;
+        _shared = new Shared(degree - 1, new WeakReference<BatchWorkers>(this));
+    }
+
+    /// <summary>Stops the threads of an owner that was not disposed.</summary>
+    ~BatchWorkers() => _shared?.Stop(join: false);
+
+    /// <summary>The number of workers, the calling thread included.</summary>
+    public int Count { get; }
+
+    /// <summary>The default degree of parallelism: every core.</summary>
+    public static int DefaultDegree => Environment.ProcessorCount;
+
+    /// <summary>Runs the current job on every worker and waits for all of them; rethrows the first worker exception.</summary>
+    public void Run(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
+    {
+        ObjectDisposedException.ThrowIf(_shared.Stopped, this);
+        fixed (float* x = inputs)
+        fixed (int* l = labels)
+        fixed (float* t = targets)
+        {
+            _inputs = x; _inputLength = inputs.Length;
+            _labels = l; _labelLength = labels.Length;
+            _targets = t; _targetLength = targets.Length;
+            try
+            {
+                if (Count == 1) _work.Work(0, this);
+                else _shared.RunAll(this);
+            }
+            finally
+            {
+                _inputs = null; _labels = null; _targets = null;
+                _inputLength = _labelLength = _targetLength = 0;
+            }
+        }
+        GC.KeepAlive(this);
+    }
+
+    /// <summary>Runs the current job (one that reads no batch) on every worker and waits for all of them.</summary>
+    public void Run() => Run(default, default, default);
+
+    internal void WorkOn(int worker) => _work.Work(worker, this);
+
+    /// <summary>A slice of the pinned inputs of the current <see cref="Run(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float})"/> call.</summary>
+    public ReadOnlySpan<float> Inputs(int start, int length)
+    {
+        Check(start, length, _inputLength);
+        return new ReadOnlySpan<float>(_inputs + start, length);
+    }
+
+    /// <summary>A slice of the pinned labels of the current call.</summary>
+    public ReadOnlySpan<int> Labels(int start, int length)
+    {
+        Check(start, length, _labelLength);
+        return new ReadOnlySpan<int>(_labels + start, length);
+    }
+
+    /// <summary>A slice of the pinned targets of the current call.</summary>
+    public ReadOnlySpan<float> Targets(int start, int length)
+    {
+        Check(start, length, _targetLength);
+        return new ReadOnlySpan<float>(_targets + start, length);
+    }
+
+    private static void Check(int start, int length, int available)
+    {
+        if (start < 0 || length < 0 || (long)start + length > available)
+            throw new ArgumentOutOfRangeException(nameof(start), $"[{start}, {start + length}) is outside the {available} values of the current batch.");
+    }
+
+    /// <summary>The first row and row count of worker <paramref name="worker"/> when <paramref name="rows"/> rows are split: worker 0 never gets fewer rows than another.</summary>
+    public (int Start, int Count) Rows(int worker, int rows)
+    {
+        int share = rows / Count, extra = rows % Count;
+        int start = worker * share + Math.Min(worker, extra);
+        return (start, share + (worker < extra ? 1 : 0));
+    }
+
+    /// <summary>The range of a flat buffer of <paramref name="length"/> floats that worker <paramref name="worker"/> owns, in whole 64-byte lines.</summary>
+    public (int Start, int Count) Range(int worker, int length)
+    {
+        int chunk = (length + Count - 1) / Count;
+        chunk = (chunk + 15) / 16 * 16;
+        int start = Math.Min(length, worker * chunk);
+        return (start, Math.Min(length, start + chunk) - start);
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose()
+    {
+        _shared.Stop(join: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>What the threads hold: the signals, and the owner only weakly.</summary>
+    private sealed class Shared
+    {
+        private readonly Thread[] _threads;
+        private readonly ManualResetEventSlim[] _start;
+        private readonly ManualResetEventSlim _done = new(false, spinCount: 2047);
+        private readonly WeakReference<BatchWorkers> _owner;
+        private int _remaining;
+        private volatile bool _stopped;
+        private ExceptionDispatchInfo? _error;
+
+        public Shared(int threads, WeakReference<BatchWorkers> owner)
+        {
+            _owner = owner;
+            _threads = new Thread[threads];
+            _start = new ManualResetEventSlim[threads];
+            for (int i = 0; i < threads; i++)
+            {
+                _start[i] = new ManualResetEventSlim(false, spinCount: 2047);
+                int worker = i + 1;
+                _threads[i] = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"NetGen worker {worker}" };
+                _threads[i].Start();
+            }
+        }
+
+        public bool Stopped => _stopped;
+
+        public void RunAll(BatchWorkers owner)
+        {
+            _error = null;
+            Volatile.Write(ref _remaining, _threads.Length);
+            for (int i = 0; i < _start.Length; i++) _start[i].Set();
+            try
+            {
+                owner.WorkOn(0);
+            }
+            finally
+            {
+                _done.Wait();
+                _done.Reset();
+            }
+            _error?.Throw();
+        }
+
+        private void Loop(int worker)
+        {
+            ManualResetEventSlim start = _start[worker - 1];
+            while (true)
+            {
+                start.Wait();
+                start.Reset();
+                if (_stopped) return;
+                try
+                {
+                    // The owner is alive: it is running RunAll on another thread.
+                    if (_owner.TryGetTarget(out BatchWorkers? owner)) owner.WorkOn(worker);
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(ex), null);
+                }
+                if (Interlocked.Decrement(ref _remaining) == 0) _done.Set();
+            }
+        }
+
+        public void Stop(bool join)
+        {
+            if (_stopped) return;
+            _stopped = true;
+            foreach (ManualResetEventSlim start in _start) start.Set();
+            if (!join) return;
+            foreach (Thread thread in _threads) thread.Join();
+        }
+    }
+}
