@@ -71,11 +71,14 @@ public static class FashionMnistJob
     /// <exception cref="DataNotFoundException"><c>--data</c> names a directory without the four files.</exception>
     /// <exception cref="DirectoryNotFoundException">The subset is needed and not found above the program or the current directory.</exception>
     /// <exception cref="InvalidDataException">A data file is damaged.</exception>
-    public static LoadedData LoadData(SampleOptions options)
+    /// <param name="options">The options: <see cref="SampleOptions.Subset"/> and <see cref="SampleOptions.DataDirectory"/> choose the data.</param>
+    /// <param name="fullDataDirectory">Where to look for the full set when neither is given (tests point it elsewhere).</param>
+    public static LoadedData LoadData(SampleOptions options, string fullDataDirectory = FashionMnist.DefaultDirectory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(fullDataDirectory);
         long started = Stopwatch.GetTimestamp();
-        (DataKind kind, string directory, string? note) = Locate(options);
+        (DataKind kind, string directory, string? note) = Locate(options, fullDataDirectory);
 
         // (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
         (Dataset train, Dataset test) = FashionMnist.Load(directory);
@@ -127,7 +130,7 @@ public static class FashionMnistJob
     }
 
     /// <summary>Chooses the data directory: <c>--subset</c>, else <c>--data DIR</c>, else the installed full set, else the subset with a note.</summary>
-    private static (DataKind Kind, string Directory, string? Note) Locate(SampleOptions options)
+    private static (DataKind Kind, string Directory, string? Note) Locate(SampleOptions options, string fullDataDirectory)
     {
         if (options.Subset) return (DataKind.Subset, FindSubset(), null);
 
@@ -143,7 +146,7 @@ public static class FashionMnistJob
             return (isSubset ? DataKind.Subset : DataKind.Full, full, null);
         }
 
-        if (FashionMnist.IsPresent(FashionMnist.DefaultDirectory)) return (DataKind.Full, FashionMnist.DefaultDirectory, null);
+        if (FashionMnist.IsPresent(fullDataDirectory)) return (DataKind.Full, fullDataDirectory, null);
 
         return (DataKind.Subset, FindSubset(), SubsetFallbackNote);
     }

@@ -87,7 +87,8 @@ public static class Program
         CultureInfo inv = CultureInfo.InvariantCulture;
         if (data.Note is not null) output.WriteLine($"Note: {data.Note}");
         output.WriteLine(DataLine(data));
-        output.WriteLine($"Model: {FashionMlp.Architecture}, {FashionMlp.ParameterCount.ToString("N0", inv)} parameters");
+        output.WriteLine(ModelLines());
+        output.WriteLine($"       {FashionMlp.ParameterCount.ToString("N0", inv)} parameters");
 
         JobResult result = FashionMnistJob.Train(data, options,
             epochProgress: new SynchronousProgress<EpochResult>(e => output.WriteLine(e.ToString())));
@@ -117,7 +118,7 @@ public static class Program
         console.Write(new Rule("[bold]NetGen · Fashion-MNIST[/] — Keras's example, compiled").LeftJustified());
         if (data.Note is not null) console.Write(new Panel(new Text(data.Note)).Header("note").BorderColor(Color.Yellow));
         console.WriteLine(DataLine(data));
-        console.WriteLine($"Model: {FashionMlp.Architecture}");
+        console.WriteLine(ModelLines());
         console.WriteLine(string.Create(inv,
             $"       {FashionMlp.ParameterCount:N0} parameters; fit(epochs={options.Epochs}, batch_size={options.BatchSize}{(options.ValidationSplit > 0 ? $", validation_split={options.ValidationSplit}" : "")}), seed {options.Seed}"));
         console.WriteLine();
@@ -189,7 +190,17 @@ public static class Program
 
     private static string DataLine(LoadedData data)
         => string.Create(CultureInfo.InvariantCulture,
-            $"Data: {(data.Kind == DataKind.Full ? "full" : "subset")} Fashion-MNIST from {data.Directory}: {data.Train.Count:N0} training, {data.Test.Count:N0} test images (loaded and scaled in {data.LoadSeconds:F2}s)");
+            $"Data:  {(data.Kind == DataKind.Full ? "full" : "subset")} Fashion-MNIST, {data.Train.Count:N0} training and {data.Test.Count:N0} test images\n       from {data.Directory} (loaded and scaled in {data.LoadSeconds:F2}s)");
+
+    /// <summary>The architecture on two lines: the layers, then the loss and optimizer.</summary>
+    private static string ModelLines()
+    {
+        string architecture = FashionMlp.Architecture;
+        int loss = architecture.IndexOf(" Loss(", StringComparison.Ordinal);
+        return loss < 0
+            ? $"Model: {architecture}"
+            : $"Model: {architecture[..loss]}\n       {architecture[(loss + 1)..]}";
+    }
 
     private static string EpochLabel(int epoch, int total, int done, int count, double? loss, double? accuracy,
         double? valLoss = null, double? valAccuracy = null, double? seconds = null)

@@ -100,6 +100,30 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void LoadData_WithoutTheFullSet_FallsBackToTheSubsetWithANote()
+    {
+        LoadedData data = FashionMnistJob.LoadData(new SampleOptions(), fullDataDirectory: "/nonexistent/fashion-mnist");
+
+        Assert.Equal(DataKind.Subset, data.Kind);
+        Assert.Equal(FashionMnistJob.SubsetFallbackNote, data.Note);
+        Assert.Contains("data/fashion-mnist-subset", data.Note);
+        Assert.Equal(Path.GetFullPath(FashionMnist.FindSubsetDirectory()!), Path.GetFullPath(data.Directory));
+        Assert.Equal(6_000, data.Train.Count);
+    }
+
+    [RequiresFashionMnistFact]
+    public void LoadData_ByDefault_TakesTheInstalledFullSet()
+    {
+        LoadedData data = FashionMnistJob.LoadData(new SampleOptions());
+
+        Assert.Equal(DataKind.Full, data.Kind);
+        Assert.Null(data.Note);
+        Assert.Equal(FashionMnist.DefaultDirectory, data.Directory);
+        Assert.Equal(60_000, data.Train.Count);
+        Assert.Equal(10_000, data.Test.Count);
+    }
+
+    [Fact]
     public void LoadData_DataDirectoryWithoutTheFiles_IsReported()
     {
         string empty = SampleRunner.TempDirectory();
