@@ -247,7 +247,7 @@ namespace NetGen.Generator.Emit
 
         private static void EmitKernels(SourceWriter w, KernelSet kernels)
         {
-            w.Line("/// <summary>Kernels specialized to this network's shapes: a dispatcher plus AVX-512, AVX2 and portable paths each.</summary>");
+            w.Line("/// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>");
             using (w.Block("private static class Kernels"))
             {
                 bool first = true;

@@ -25,7 +25,7 @@ namespace NetGen.Generator.Emit
             if (o.Kind != OptimizerKind.Adam) return;
             w.Line("// Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):");
             w.Line("// m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)");
-            w.Line($"_alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow({Literal.Double(o.Beta2)}, Step)) / (1.0 - Math.Pow({Literal.Double(o.Beta1)}, Step)));");
+            w.Line($"_alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow({Literal.Float(o.Beta2)}, Step)) / (1.0 - Math.Pow({Literal.Float(o.Beta1)}, Step)));");
         }
 
         /// <summary>Writes <c>StepRange</c>: the fused update of the worker's range of parameters, and registers its kernel.</summary>
@@ -85,8 +85,8 @@ namespace NetGen.Generator.Emit
         {
             string sqrt = isa.IsScalar ? "MathF.Sqrt" : isa.VectorClass + ".Sqrt";
             yield return $"var grad = {isa.Load("g", i)};";
-            yield return $"var m1 = {isa.Load("m", i)} * {Literal.Float(o.Beta1)} + grad * {Literal.Float(1f - o.Beta1)};";
-            yield return $"var v1 = {isa.Load("v", i)} * {Literal.Float(o.Beta2)} + grad * grad * {Literal.Float(1f - o.Beta2)};";
+            yield return $"var m1 = {isa.Load("m", i)} * {Literal.Float(o.Beta1)} + grad * {Literal.Float(1f - o.Beta1)}; // 1 − β1 in float32";
+            yield return $"var v1 = {isa.Load("v", i)} * {Literal.Float(o.Beta2)} + grad * grad * {Literal.Float(1f - o.Beta2)}; // 1 − β2 in float32";
             yield return isa.Store("m1", "m", i);
             yield return isa.Store("v1", "v", i);
             yield return isa.Store($"{isa.Load("p", i)} - m1 * alpha / ({sqrt}(v1) + {isa.Broadcast(Literal.Float(o.Epsilon))})", "p", i);

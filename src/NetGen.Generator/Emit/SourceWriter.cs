@@ -59,9 +59,19 @@ namespace NetGen.Generator.Emit
     /// <summary>C# literals, invariant culture, round-trip precision.</summary>
     internal static class Literal
     {
+        /// <summary>A float literal that round-trips, written as people write them: <c>0.001f</c>, <c>1e-7f</c>.</summary>
         public static string Float(float value)
         {
             string s = value.ToString("R", CultureInfo.InvariantCulture);
+            int e = s.IndexOf('E');
+            if (e >= 0)
+            {
+                string mantissa = s.Substring(0, e);
+                string exponent = s.Substring(e + 1);
+                string sign = exponent.StartsWith("-", StringComparison.Ordinal) ? "-" : "";
+                exponent = exponent.TrimStart('+', '-').TrimStart('0');
+                s = mantissa + "e" + sign + (exponent.Length == 0 ? "0" : exponent);
+            }
             return s + "f";
         }
 

@@ -50,7 +50,10 @@ namespace NetGen.Generator.Emit
                 {
                     w.Line("ArgumentNullException.ThrowIfNull(model);");
                     w.Line("if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size must be positive.\");");
-                    w.Line($"if ((long)maxBatchSize * {plan.Layers[0].In} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size is too large for this network.\");");
+                    int widest = plan.InputSize;
+                    foreach (DenseLayerPlan layer in plan.Layers) widest = System.Math.Max(widest, layer.Out);
+                    w.Line($"// every per-row buffer (the widest holds {widest} floats a row) must stay addressable with int offsets");
+                    w.Line($"if ((long)maxBatchSize * {widest} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"A batch of {{maxBatchSize}} is too large for this network: its widest layer has {widest} units.\");");
                     w.Line("if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, \"The degree of parallelism cannot be negative (0 means every core).\");");
                     w.Line("int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);");
                     w.Line("_model = model;");
@@ -120,7 +123,7 @@ namespace NetGen.Generator.Emit
                     w.Line("return loss;");
                 }
                 w.Line();
-                w.Line("/// <summary>Applies one optimizer step with <see cref=\"Gradients\"/>.</summary>");
+                w.Line("/// <summary>Applies one optimizer step with <see cref=\"Gradients\"/>, the result of the last <c>ComputeGradients</c> call.</summary>");
                 w.Line("public void ApplyGradients() => Update(reduce: false);");
                 w.Line();
                 w.Line("/// <summary>Stops the worker threads.</summary>");

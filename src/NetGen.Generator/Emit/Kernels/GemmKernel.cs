@@ -146,9 +146,17 @@ namespace NetGen.Generator.Emit.Kernels
                     EmitRowTile(w, isa, rowTile);
                 }
             }
-            if (needTail)
+            if (needTail && ConstRows == 1)
             {
-                w.Line("// tail: one row at a time");
+                w.Line("// one row");
+                using (w.Block())
+                {
+                    EmitRowTile(w, isa, 1);
+                }
+            }
+            else if (needTail)
+            {
+                w.Line(needMain ? "// tail: one row at a time" : "// one row at a time");
                 using (w.Block($"for (; r < {Rows}; r++)"))
                 {
                     EmitRowTile(w, isa, 1);
@@ -208,10 +216,18 @@ namespace NetGen.Generator.Emit.Kernels
             // accumulators: the bias (or zero), or what the previous k-block left in C
             for (int i = 0; i < rows; i++)
             {
+                string? from = null;
+                if (blocked && Bias is not null)
+                {
+                    from = $"start{i}";
+                    w.Line($"ref float {from} = ref k0 == 0 ? ref {Bias} : ref {C}{i};");
+                }
                 for (int j = 0; j < chunks.Count; j++)
                 {
-                    string init = Bias is null ? chunks[j].Isa.Zero : chunks[j].Isa.Load(Bias, chunks[j].Col);
-                    if (blocked) init = $"k0 == 0 ? {init} : {chunks[j].Isa.Load(C + i, chunks[j].Col)}";
+                    string init =
+                        from is not null ? chunks[j].Isa.Load(from, chunks[j].Col) :
+                        blocked ? $"k0 == 0 ? {chunks[j].Isa.Zero} : {chunks[j].Isa.Load(C + i, chunks[j].Col)}" :
+                        Bias is null ? chunks[j].Isa.Zero : chunks[j].Isa.Load(Bias, chunks[j].Col);
                     w.Line($"var acc{i}{j} = {init};");
                 }
             }

@@ -64,9 +64,18 @@ namespace NetGen.Generator.Emit.Kernels
         {
             foreach (char c in offset)
             {
-                if (!char.IsDigit(c)) return "(nuint)(" + offset + ")";
+                if (!char.IsDigit(c)) return IsIdentifier(offset) ? "(nuint)" + offset : "(nuint)(" + offset + ")";
             }
             return offset;
+        }
+
+        private static bool IsIdentifier(string expression)
+        {
+            foreach (char c in expression)
+            {
+                if (!char.IsLetterOrDigit(c) && c != '_') return false;
+            }
+            return true;
         }
 
         /// <summary>True when the expression has no operator outside parentheses, so <c>.StoreUnsafe</c> binds to all of it.</summary>

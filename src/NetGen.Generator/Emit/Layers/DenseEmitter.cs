@@ -100,6 +100,10 @@ namespace NetGen.Generator.Emit.Layers
             };
         }
 
+        /// <summary>A ref argument to element <paramref name="offset"/> of <paramref name="reference"/>.</summary>
+        private static string At(string reference, int offset) =>
+            offset == 0 ? $"ref {reference}" : $"ref Unsafe.Add(ref {reference}, {offset})";
+
         /// <summary>One line comment describing the layer.</summary>
         public static string Describe(DenseLayerPlan layer) =>
             $"Layer {layer.Index}: Dense {layer.In}→{layer.Out}, {ActivationDisplay(layer.Activation)} — {Literal.Grouped(layer.Macs)} MACs per sample";
@@ -108,7 +112,7 @@ namespace NetGen.Generator.Emit.Layers
         public static void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationKind activation, string parameters, string input, string output, string rows)
         {
             string kernel = kernels.Use(Forward(layer, activation));
-            w.Line($"Kernels.{kernel}(ref {input}, ref Unsafe.Add(ref {parameters}, {layer.WeightOffset}), ref Unsafe.Add(ref {parameters}, {layer.BiasOffset}), ref {output}, {rows});");
+            w.Line($"Kernels.{kernel}(ref {input}, {At(parameters, layer.WeightOffset)}, {At(parameters, layer.BiasOffset)}, ref {output}, {rows});");
         }
 
         /// <summary>
@@ -120,8 +124,8 @@ namespace NetGen.Generator.Emit.Layers
         {
             string wg = kernels.Use(WeightGradient(layer));
             string bg = kernels.Use(BiasGradient(layer));
-            w.Line($"Kernels.{wg}(ref {input}, ref {delta}, ref Unsafe.Add(ref {gradients}, {layer.WeightOffset}), {rows});");
-            w.Line($"Kernels.{bg}(ref {delta}, ref Unsafe.Add(ref {gradients}, {layer.BiasOffset}), {rows});");
+            w.Line($"Kernels.{wg}(ref {input}, ref {delta}, {At(gradients, layer.WeightOffset)}, {rows});");
+            w.Line($"Kernels.{bg}(ref {delta}, {At(gradients, layer.BiasOffset)}, {rows});");
             if (previous is null) return;
             string ig = kernels.Use(InputGradient(layer, previous.Activation));
             w.Line($"VectorMath.Transpose({weightsSpan}.Slice({layer.WeightOffset}, {layer.WeightCount}), {layer.In}, {layer.Out}, {transposed}.Span);");

@@ -124,46 +124,55 @@ partial class Autoencoderish : INetwork<Autoencoderish>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample
-        Kernels.DenseForward_20x80_Linear(ref x, ref Unsafe.Add(ref p, 0), ref Unsafe.Add(ref p, 1600), ref h0, rows);
+        Kernels.DenseForward_20x80_Linear(ref x, ref p, ref Unsafe.Add(ref p, 1600), ref h0, rows);
         // Layer 2: Dense 80→17, Sigmoid — 1,360 MACs per sample
         Kernels.DenseForward_80x17_Sigmoid(ref h0, ref Unsafe.Add(ref p, 1680), ref Unsafe.Add(ref p, 3040), ref y, rows);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-    public Trainer CreateTrainer(int maxBatchSize = 32) => new Trainer(this, maxBatchSize);
+    /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
+    /// <param name="degreeOfParallelism">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>
+    public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);
     IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize) => new Trainer(this, maxBatchSize);
 
     /// <summary>
     /// Trains a <see cref="Autoencoderish"/>. Owns every buffer training needs (activations, gradients, optimizer state);
-    /// <c>TrainBatch</c> allocates nothing. Use one trainer from one thread at a time.
+    /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
+    /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
+    /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer
+    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
     {
         private readonly Autoencoderish _model;
-        private readonly AlignedBuffer _a1; // layer 1 outputs, [maxBatch, 80]
-        private readonly AlignedBuffer _a2; // layer 2 outputs, [maxBatch, 17]
-        private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [maxBatch, 80]
-        private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [maxBatch, 17]
-        private readonly AlignedBuffer _gradients; // ∂L/∂parameters, laid out as the parameters
-        private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
-        private int _lastBatch; // rows of the last forward pass
+        private readonly Workspace[] _workspaces;
+        private readonly BatchWorkers _workers;
+        private readonly AlignedBuffer _outputs; // last layer outputs, [maxBatch, 17]; each worker writes its rows
         private readonly AlignedBuffer _state; // plain SGD keeps no state
+        private int _lastBatch; // rows of the last forward pass
 
-        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-        public Trainer(Autoencoderish model, int maxBatchSize)
+        // the job the workers run next
+        private Job _job;
+        private int _batch;
+
+        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }
+
+        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (0: every core).</summary>
+        public Trainer(Autoencoderish model, int maxBatchSize, int degreeOfParallelism = 0)
         {
             ArgumentNullException.ThrowIfNull(model);
             if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
-            if ((long)maxBatchSize * 80 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size is too large for this network.");
+            // every per-row buffer (the widest holds 80 floats a row) must stay addressable with int offsets
+            if ((long)maxBatchSize * 80 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 80 units.");
+            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _a1 = new AlignedBuffer(maxBatchSize * 80);
-            _a2 = new AlignedBuffer(maxBatchSize * 17);
-            _d1 = new AlignedBuffer(maxBatchSize * 80);
-            _d2 = new AlignedBuffer(maxBatchSize * 17);
-            _gradients = new AlignedBuffer(ParameterCount);
-            _transposed = new AlignedBuffer(1360);
+            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
             _state = new AlignedBuffer(0);
+            int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
+            _workspaces = new Workspace[degree];
+            for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
+            _workers = new BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
@@ -171,16 +180,18 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         IModel ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
+        /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
+        public int DegreeOfParallelism => _workers.Count;
         /// <summary>Optimizer steps taken so far (Adam's t).</summary>
         public long Step { get; set; }
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.05f;
         /// <summary>Optimizer state, for checkpoints.</summary>
         public Span<float> OptimizerState => _state.Span;
-        /// <summary>The gradients of the last <c>ComputeGradients</c> call, laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _gradients.Span;
+        /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
+        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: the activated outputs.</summary>
-        public ReadOnlySpan<float> LastOutputs => _a2.Span.Slice(0, _lastBatch * OutputSize);
+        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => false;
         /// <summary>True when the loss accepts integer class labels.</summary>
@@ -189,35 +200,80 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = ComputeGradients(inputs, labels);
-            ApplyGradients();
+            float loss = Backpropagate(inputs, labels);
+            Update(reduce: true);
             return loss;
         }
 
         /// <summary>One training step on a batch with float targets, 17 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = ComputeGradients(inputs, targets);
-            ApplyGradients();
+            float loss = Backpropagate(inputs, targets);
+            Update(reduce: true);
             return loss;
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            throw new InvalidOperationException("MeanSquaredError with 17 output(s) takes float targets: call TrainBatch(inputs, targets).");
+            float loss = Backpropagate(inputs, labels);
+            Reduce();
+            return loss;
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
+            float loss = Backpropagate(inputs, targets);
+            Reduce();
+            return loss;
+        }
+
+        /// <summary>Applies one optimizer step with <see cref="Gradients"/>, the result of the last <c>ComputeGradients</c> call.</summary>
+        public void ApplyGradients() => Update(reduce: false);
+
+        /// <summary>Stops the worker threads.</summary>
+        public void Dispose() => _workers.Dispose();
+
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        {
+            throw new InvalidOperationException("MeanSquaredError with 17 output(s) takes float targets: call TrainBatch(inputs, targets).");
+        }
+
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
-            Forward(ref MemoryMarshal.GetReference(inputs), batch);
-            float loss = OutputGradient(targets, batch);
-            Backward(ref MemoryMarshal.GetReference(inputs), batch);
+            _job = Job.Targets;
+            _batch = batch;
+            _workers.Run(inputs, default, targets);
+            return Loss(batch);
+        }
+
+        /// <summary>The batch's mean loss: the workers' shares, summed in worker order.</summary>
+        private float Loss(int batch)
+        {
+            _lastBatch = batch;
+            float loss = 0f;
+            foreach (Workspace workspace in _workspaces) loss += workspace.Loss;
             return loss;
+        }
+
+        private void Reduce()
+        {
+            if (_workspaces.Length > 1)
+            {
+                _job = Job.Reduce;
+                _workers.Run();
+            }
+        }
+
+        private void Update(bool reduce)
+        {
+            Step++;
+            _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
+            _workers.Run();
         }
 
         private void CheckBatch(int inputLength, int batch)
@@ -226,58 +282,134 @@ partial class Autoencoderish : INetwork<Autoencoderish>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
-        private void Forward(ref float x, int batch)
+        /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
+        void IBatchWork.Work(int worker, BatchWorkers workers)
         {
-            _lastBatch = batch;
-            ref float p = ref _model._parameters.Reference;
-            // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample
-            Kernels.DenseForward_20x80_Linear(ref x, ref Unsafe.Add(ref p, 0), ref Unsafe.Add(ref p, 1600), ref _a1.Reference, batch);
-            // Layer 2: Dense 80→17, Sigmoid — 1,360 MACs per sample
-            Kernels.DenseForward_80x17_Sigmoid(ref _a1.Reference, ref Unsafe.Add(ref p, 1680), ref Unsafe.Add(ref p, 3040), ref _a2.Reference, batch);
-        }
-
-        /// <summary>Loss: mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation. Returns the mean loss.</summary>
-        private float OutputGradient(ReadOnlySpan<float> targets, int batch)
-        {
-            float scale = 1f / ((float)batch * 17);
-            float total = 0f;
-            Span<float> outputs = _a2.Span, gradient = _d2.Span;
-            for (int r = 0; r < batch; r++)
+            Workspace workspace = _workspaces[worker];
+            switch (_job)
             {
-                total += LossKernels.SquaredError(outputs.Slice(r * 17, 17), targets.Slice(r * 17, 17), gradient.Slice(r * 17, 17), scale);
+                case Job.Labels:
+                case Job.Targets:
+                {
+                    var (start, rows) = workers.Rows(worker, _batch);
+                    workspace.Rows = rows;
+                    workspace.Loss = 0f;
+                    if (rows == 0) return;
+                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    workspace.Forward(x, start, rows);
+                    workspace.Loss = workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
+                    workspace.Backward(x, rows);
+                    return;
+                }
+                case Job.Reduce:
+                    ReduceRange(worker, workers);
+                    return;
+                case Job.ReduceAndStep:
+                    ReduceRange(worker, workers);
+                    StepRange(worker, workers);
+                    return;
+                case Job.Step:
+                    StepRange(worker, workers);
+                    return;
             }
-            // through Sigmoid: dZ = dY ⊙ Sigmoid′(y)
-            for (int i = 0; i < batch * 17; i++)
+        }
+
+        /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
+        private void ReduceRange(int worker, BatchWorkers workers)
+        {
+            var (start, count) = workers.Range(worker, ParameterCount);
+            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            for (int i = 1; i < _workspaces.Length; i++)
             {
-                gradient[i] = VectorMath.SigmoidBackward(gradient[i], outputs[i]);
+                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
-            return total * scale;
         }
 
-        private void Backward(ref float x, int batch)
+        /// <summary>SGD (learning rate 0.05f) over this worker's range of parameters.</summary>
+        private void StepRange(int worker, BatchWorkers workers)
         {
-            ref float g = ref _gradients.Reference;
-            Span<float> parameters = _model._parameters.Span;
-            // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ Linear′(A1)
-            Kernels.DenseWeightGradient_80x17(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 1680), batch);
-            Kernels.BiasGradient_17(ref _d2.Reference, ref Unsafe.Add(ref g, 3040), batch);
-            VectorMath.Transpose(parameters.Slice(1680, 1360), 80, 17, _transposed.Span);
-            Kernels.DenseInputGradient_80x17_Linear(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, batch);
-            // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
-            Kernels.DenseWeightGradient_20x80(ref x, ref _d1.Reference, ref Unsafe.Add(ref g, 0), batch);
-            Kernels.BiasGradient_80(ref _d1.Reference, ref Unsafe.Add(ref g, 1600), batch);
-        }
-
-        /// <summary>Applies one optimizer step with the gradients of the last <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float})"/> call.</summary>
-        public void ApplyGradients()
-        {
-            Step++;
+            var (start, count) = workers.Range(worker, ParameterCount);
+            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
             // SGD: p ← p − lr·g
-            Kernels.SgdUpdate_3057(ref _model._parameters.Reference, ref _gradients.Reference, LearningRate);
+            Kernels.SgdUpdate(ref p, ref g, LearningRate, count);
+        }
+
+        /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
+        private sealed class Workspace
+        {
+            private readonly Autoencoderish _model;
+            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 80]
+            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 80]
+            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 17]
+            private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
+
+            public Workspace(Autoencoderish model, AlignedBuffer outputs, int maxRows)
+            {
+                _model = model;
+                _outputs = outputs;
+                _a1 = new AlignedBuffer(maxRows * 80);
+                _d1 = new AlignedBuffer(maxRows * 80);
+                _d2 = new AlignedBuffer(maxRows * 17);
+                Gradients = new AlignedBuffer(ParameterCount);
+                _transposed = new AlignedBuffer(1360);
+            }
+
+            /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
+            public AlignedBuffer Gradients { get; }
+            /// <summary>Rows of the current batch this worker handled.</summary>
+            public int Rows;
+            /// <summary>This worker's share of the batch's mean loss.</summary>
+            public float Loss;
+
+            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float p = ref _model._parameters.Reference;
+                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample
+                Kernels.DenseForward_20x80_Linear(ref x, ref p, ref Unsafe.Add(ref p, 1600), ref _a1.Reference, rows);
+                // Layer 2: Dense 80→17, Sigmoid — 1,360 MACs per sample
+                Kernels.DenseForward_80x17_Sigmoid(ref _a1.Reference, ref Unsafe.Add(ref p, 1680), ref Unsafe.Add(ref p, 3040), ref output, rows);
+            }
+
+            /// <summary>Loss: mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation. Returns this worker's share of the mean loss.</summary>
+            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            {
+                float scale = 1f / ((float)batch * 17);
+                float total = 0f;
+                Span<float> outputs = _outputs.Span.Slice(start * 17, rows * 17), gradient = _d2.Span;
+                for (int r = 0; r < rows; r++)
+                {
+                    total += LossKernels.SquaredError(outputs.Slice(r * 17, 17), targets.Slice(r * 17, 17), gradient.Slice(r * 17, 17), scale);
+                }
+                // through Sigmoid: dZ = dY ⊙ Sigmoid′(y)
+                for (int i = 0; i < rows * 17; i++)
+                {
+                    gradient[i] = VectorMath.SigmoidBackward(gradient[i], outputs[i]);
+                }
+                return total * scale;
+            }
+
+            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float g = ref Gradients.Reference;
+                Span<float> parameters = _model._parameters.Span;
+                // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ Linear′(A1)
+                Kernels.DenseWeightGradient_80x17(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 1680), rows);
+                Kernels.BiasGradient_17(ref _d2.Reference, ref Unsafe.Add(ref g, 3040), rows);
+                VectorMath.Transpose(parameters.Slice(1680, 1360), 80, 17, _transposed.Span);
+                Kernels.DenseInputGradient_80x17_Linear(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
+                // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
+                Kernels.DenseWeightGradient_20x80(ref x, ref _d1.Reference, ref g, rows);
+                Kernels.BiasGradient_80(ref _d1.Reference, ref Unsafe.Add(ref g, 1600), rows);
+            }
         }
     }
 
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus AVX-512, AVX2 and portable paths each.</summary>
+    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
     private static class Kernels
     {
         /// <summary>Y = X·W + b for X [rows, 20], W [20, 80] row-major, Y [rows, 80].</summary>
@@ -458,11 +590,11 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 80);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)(c));
+                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
                     var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
                     var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
                     var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)(c));
+                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
                     var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
                     var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
                     var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
@@ -471,7 +603,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     for (int k = 0; k < 20; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)(c));
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
                         var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
                         var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
                         var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
@@ -486,11 +618,11 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                     }
-                    acc00.StoreUnsafe(ref y0, (nuint)(c));
+                    acc00.StoreUnsafe(ref y0, (nuint)c);
                     acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref y1, (nuint)(c));
+                    acc10.StoreUnsafe(ref y1, (nuint)c);
                     acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
                     acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
                     acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
@@ -530,7 +662,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                 for (int c = 0; c < 64; c += 32)
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)(c));
+                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
                     var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
                     var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
                     var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
@@ -538,7 +670,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     for (int k = 0; k < 20; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)(c));
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
                         var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
                         var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
                         var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
@@ -548,7 +680,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                         acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    acc00.StoreUnsafe(ref y0, (nuint)(c));
+                    acc00.StoreUnsafe(ref y0, (nuint)c);
                     acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
@@ -938,6 +1070,58 @@ partial class Autoencoderish : INetwork<Autoencoderish>
             }
         }
 
+        /// <summary>Plain SGD.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void SgdUpdate(ref float p, ref float g, float learningRate, int count)
+        {
+            if (Vector512.IsHardwareAccelerated) SgdUpdate_V512(ref p, ref g, learningRate, count);
+            else if (Vector256.IsHardwareAccelerated) SgdUpdate_V256(ref p, ref g, learningRate, count);
+            else SgdUpdate_Scalar(ref p, ref g, learningRate, count);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SgdUpdate_V512(ref float p, ref float g, float learningRate, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 16 <= count; i += 16)
+            {
+                (Vector512.LoadUnsafe(ref p, (nuint)i) - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SgdUpdate_V256(ref float p, ref float g, float learningRate, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 8 <= count; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref p, (nuint)i) - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SgdUpdate_Scalar(ref float p, ref float g, float learningRate, int count)
+        {
+            int i = 0;
+            // one element at a time
+            for (; i < count; i++)
+            {
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+            }
+        }
+
         /// <summary>dW = Xᵀ·dZ for X [rows, 80], dZ [rows, 17], dW [80, 17].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void DenseWeightGradient_80x17(ref float x, ref float dz, ref float dw, int rows)
@@ -1131,8 +1315,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         private static void BiasGradient_17_V512(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..17
                 {
@@ -1157,8 +1340,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         private static void BiasGradient_17_V256(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..17
                 {
@@ -1187,8 +1369,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         private static void BiasGradient_17_Scalar(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..16, 4 per step
                 for (int c = 0; c < 16; c += 4)
@@ -1421,7 +1602,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     for (int k = 0; k < 17; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)(c));
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                         var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
                         var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
@@ -1436,11 +1617,11 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
                     }
-                    acc00.StoreUnsafe(ref dx0, (nuint)(c));
+                    acc00.StoreUnsafe(ref dx0, (nuint)c);
                     acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dx1, (nuint)(c));
+                    acc10.StoreUnsafe(ref dx1, (nuint)c);
                     acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
                     acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
                     acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
@@ -1488,7 +1669,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     for (int k = 0; k < 17; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)(c));
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                         var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
                         var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
@@ -1498,7 +1679,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
                         acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
                     }
-                    acc00.StoreUnsafe(ref dx0, (nuint)(c));
+                    acc00.StoreUnsafe(ref dx0, (nuint)c);
                     acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
@@ -1746,7 +1927,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)(c));
+                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
@@ -1762,11 +1943,11 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
                     }
-                    acc00.StoreUnsafe(ref dw0, (nuint)(c));
+                    acc00.StoreUnsafe(ref dw0, (nuint)c);
                     acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)(c));
+                    acc10.StoreUnsafe(ref dw1, (nuint)c);
                     acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
                     acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
                     acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
@@ -1864,8 +2045,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         private static void BiasGradient_80_V512(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..64
                 {
@@ -1910,8 +2090,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         private static void BiasGradient_80_V256(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..64, 32 per step
                 for (int c = 0; c < 64; c += 32)
@@ -1924,7 +2103,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)(c));
+                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
@@ -1933,7 +2112,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         acc02 += dz2;
                         acc03 += dz3;
                     }
-                    acc00.StoreUnsafe(ref db0, (nuint)(c));
+                    acc00.StoreUnsafe(ref db0, (nuint)c);
                     acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
@@ -1961,8 +2140,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         private static void BiasGradient_80_Scalar(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..80, 4 per step
                 for (int c = 0; c < 80; c += 4)
@@ -1989,58 +2167,6 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     Unsafe.Add(ref db0, c + 2) = acc02;
                     Unsafe.Add(ref db0, c + 3) = acc03;
                 }
-            }
-        }
-
-        /// <summary>Plain SGD over 3,057 parameters.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SgdUpdate_3057(ref float p, ref float g, float learningRate)
-        {
-            if (Vector512.IsHardwareAccelerated) SgdUpdate_3057_V512(ref p, ref g, learningRate);
-            else if (Vector256.IsHardwareAccelerated) SgdUpdate_3057_V256(ref p, ref g, learningRate);
-            else SgdUpdate_3057_Scalar(ref p, ref g, learningRate);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_3057_V512(ref float p, ref float g, float learningRate)
-        {
-            int i = 0;
-            // main loop
-            for (; i + 16 <= 3057; i += 16)
-            {
-                (Vector512.LoadUnsafe(ref p, (nuint)(i)) - Vector512.LoadUnsafe(ref g, (nuint)(i)) * learningRate).StoreUnsafe(ref p, (nuint)(i));
-            }
-            // tail
-            for (; i < 3057; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_3057_V256(ref float p, ref float g, float learningRate)
-        {
-            int i = 0;
-            // main loop
-            for (; i + 8 <= 3057; i += 8)
-            {
-                (Vector256.LoadUnsafe(ref p, (nuint)(i)) - Vector256.LoadUnsafe(ref g, (nuint)(i)) * learningRate).StoreUnsafe(ref p, (nuint)(i));
-            }
-            // tail
-            for (; i < 3057; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_3057_Scalar(ref float p, ref float g, float learningRate)
-        {
-            int i = 0;
-            // one element at a time
-            for (; i < 3057; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
             }
         }
     }

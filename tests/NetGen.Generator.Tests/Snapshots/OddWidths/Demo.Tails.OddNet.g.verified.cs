@@ -21,7 +21,7 @@ namespace Demo.Tails;
 /// <item><term>1</term><description>Dense · 5 → 33 · Sigmoid · 198 · 165</description></item>
 /// <item><term>2</term><description>Dense · 33 → 7 · Softmax · 238 · 231</description></item>
 /// </list>
-/// <para>Total: 436 parameters, 396 MACs per sample. Loss: CategoricalCrossEntropy. Optimizer: Adam (learning rate 0.0005f, β1 0.85f, β2 0.995f, ε 1E-06f).</para>
+/// <para>Total: 436 parameters, 396 MACs per sample. Loss: CategoricalCrossEntropy. Optimizer: Adam (learning rate 0.0005f, β1 0.85f, β2 0.995f, ε 1e-6f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
 partial class OddNet : INetwork<OddNet>
@@ -124,47 +124,57 @@ partial class OddNet : INetwork<OddNet>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample
-        Kernels.DenseForward_5x33_Sigmoid(ref x, ref Unsafe.Add(ref p, 0), ref Unsafe.Add(ref p, 165), ref h0, rows);
+        Kernels.DenseForward_5x33_Sigmoid(ref x, ref p, ref Unsafe.Add(ref p, 165), ref h0, rows);
         // Layer 2: Dense 33→7, Softmax — 231 MACs per sample
         Kernels.DenseForward_33x7_Linear(ref h0, ref Unsafe.Add(ref p, 198), ref Unsafe.Add(ref p, 429), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 7);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-    public Trainer CreateTrainer(int maxBatchSize = 32) => new Trainer(this, maxBatchSize);
+    /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
+    /// <param name="degreeOfParallelism">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>
+    public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);
     IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize) => new Trainer(this, maxBatchSize);
 
     /// <summary>
     /// Trains a <see cref="OddNet"/>. Owns every buffer training needs (activations, gradients, optimizer state);
-    /// <c>TrainBatch</c> allocates nothing. Use one trainer from one thread at a time.
+    /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
+    /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
+    /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer
+    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
     {
         private readonly OddNet _model;
-        private readonly AlignedBuffer _a1; // layer 1 outputs, [maxBatch, 33]
-        private readonly AlignedBuffer _a2; // layer 2 logits, [maxBatch, 7]
-        private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [maxBatch, 33]
-        private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [maxBatch, 7]
-        private readonly AlignedBuffer _gradients; // ∂L/∂parameters, laid out as the parameters
-        private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
-        private int _lastBatch; // rows of the last forward pass
+        private readonly Workspace[] _workspaces;
+        private readonly BatchWorkers _workers;
+        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 7]; each worker writes its rows
         private readonly AlignedBuffer _state; // Adam: first moments, then second moments
+        private int _lastBatch; // rows of the last forward pass
 
-        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-        public Trainer(OddNet model, int maxBatchSize)
+        // the job the workers run next
+        private Job _job;
+        private int _batch;
+        private float _alpha; // Adam's step size for this step
+
+        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }
+
+        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (0: every core).</summary>
+        public Trainer(OddNet model, int maxBatchSize, int degreeOfParallelism = 0)
         {
             ArgumentNullException.ThrowIfNull(model);
             if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
-            if ((long)maxBatchSize * 33 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size is too large for this network.");
+            // every per-row buffer (the widest holds 33 floats a row) must stay addressable with int offsets
+            if ((long)maxBatchSize * 33 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 33 units.");
+            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _a1 = new AlignedBuffer(maxBatchSize * 33);
-            _a2 = new AlignedBuffer(maxBatchSize * 7);
-            _d1 = new AlignedBuffer(maxBatchSize * 33);
-            _d2 = new AlignedBuffer(maxBatchSize * 7);
-            _gradients = new AlignedBuffer(ParameterCount);
-            _transposed = new AlignedBuffer(231);
+            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
             _state = new AlignedBuffer(2 * ParameterCount);
+            int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
+            _workspaces = new Workspace[degree];
+            for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
+            _workers = new BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
@@ -172,16 +182,18 @@ partial class OddNet : INetwork<OddNet>
         IModel ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
+        /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
+        public int DegreeOfParallelism => _workers.Count;
         /// <summary>Optimizer steps taken so far (Adam's t).</summary>
         public long Step { get; set; }
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.0005f;
         /// <summary>Optimizer state, for checkpoints.</summary>
         public Span<float> OptimizerState => _state.Span;
-        /// <summary>The gradients of the last <c>ComputeGradients</c> call, laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _gradients.Span;
+        /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
+        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _a2.Span.Slice(0, _lastBatch * OutputSize);
+        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>True when the loss accepts integer class labels.</summary>
@@ -190,21 +202,42 @@ partial class OddNet : INetwork<OddNet>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = ComputeGradients(inputs, labels);
-            ApplyGradients();
+            float loss = Backpropagate(inputs, labels);
+            Update(reduce: true);
             return loss;
         }
 
         /// <summary>One training step on a batch with float targets, 7 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = ComputeGradients(inputs, targets);
-            ApplyGradients();
+            float loss = Backpropagate(inputs, targets);
+            Update(reduce: true);
             return loss;
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        {
+            float loss = Backpropagate(inputs, labels);
+            Reduce();
+            return loss;
+        }
+
+        /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
+        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        {
+            float loss = Backpropagate(inputs, targets);
+            Reduce();
+            return loss;
+        }
+
+        /// <summary>Applies one optimizer step with <see cref="Gradients"/>, the result of the last <c>ComputeGradients</c> call.</summary>
+        public void ApplyGradients() => Update(reduce: false);
+
+        /// <summary>Stops the worker threads.</summary>
+        public void Dispose() => _workers.Dispose();
+
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
@@ -212,22 +245,49 @@ partial class OddNet : INetwork<OddNet>
             {
                 if ((uint)labels[r] >= 7u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 7).");
             }
-            Forward(ref MemoryMarshal.GetReference(inputs), batch);
-            float loss = OutputGradient(labels, batch);
-            Backward(ref MemoryMarshal.GetReference(inputs), batch);
-            return loss;
+            _job = Job.Labels;
+            _batch = batch;
+            _workers.Run(inputs, labels, default);
+            return Loss(batch);
         }
 
-        /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
-            Forward(ref MemoryMarshal.GetReference(inputs), batch);
-            float loss = OutputGradient(targets, batch);
-            Backward(ref MemoryMarshal.GetReference(inputs), batch);
+            _job = Job.Targets;
+            _batch = batch;
+            _workers.Run(inputs, default, targets);
+            return Loss(batch);
+        }
+
+        /// <summary>The batch's mean loss: the workers' shares, summed in worker order.</summary>
+        private float Loss(int batch)
+        {
+            _lastBatch = batch;
+            float loss = 0f;
+            foreach (Workspace workspace in _workspaces) loss += workspace.Loss;
             return loss;
+        }
+
+        private void Reduce()
+        {
+            if (_workspaces.Length > 1)
+            {
+                _job = Job.Reduce;
+                _workers.Run();
+            }
+        }
+
+        private void Update(bool reduce)
+        {
+            Step++;
+            // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
+            // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
+            _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.995f, Step)) / (1.0 - Math.Pow(0.85f, Step)));
+            _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
+            _workers.Run();
         }
 
         private void CheckBatch(int inputLength, int batch)
@@ -236,69 +296,145 @@ partial class OddNet : INetwork<OddNet>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
-        private void Forward(ref float x, int batch)
+        /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
+        void IBatchWork.Work(int worker, BatchWorkers workers)
         {
-            _lastBatch = batch;
-            ref float p = ref _model._parameters.Reference;
-            // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample
-            Kernels.DenseForward_5x33_Sigmoid(ref x, ref Unsafe.Add(ref p, 0), ref Unsafe.Add(ref p, 165), ref _a1.Reference, batch);
-            // Layer 2: Dense 33→7, Softmax — 231 MACs per sample (logits: the loss applies the activation)
-            Kernels.DenseForward_33x7_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 198), ref Unsafe.Add(ref p, 429), ref _a2.Reference, batch);
-        }
-
-        /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns the mean loss.</summary>
-        private float OutputGradient(ReadOnlySpan<int> labels, int batch)
-        {
-            float scale = 1f / batch;
-            float total = 0f;
-            Span<float> logits = _a2.Span, gradient = _d2.Span;
-            for (int r = 0; r < batch; r++)
+            Workspace workspace = _workspaces[worker];
+            switch (_job)
             {
-                total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 7, 7), labels[r], gradient.Slice(r * 7, 7), scale);
+                case Job.Labels:
+                case Job.Targets:
+                {
+                    var (start, rows) = workers.Rows(worker, _batch);
+                    workspace.Rows = rows;
+                    workspace.Loss = 0f;
+                    if (rows == 0) return;
+                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    workspace.Forward(x, start, rows);
+                    workspace.Loss = _job == Job.Labels
+                        ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
+                        : workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
+                    workspace.Backward(x, rows);
+                    return;
+                }
+                case Job.Reduce:
+                    ReduceRange(worker, workers);
+                    return;
+                case Job.ReduceAndStep:
+                    ReduceRange(worker, workers);
+                    StepRange(worker, workers);
+                    return;
+                case Job.Step:
+                    StepRange(worker, workers);
+                    return;
             }
-            return total * scale;
         }
 
-        /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns the mean loss.</summary>
-        private float OutputGradient(ReadOnlySpan<float> targets, int batch)
+        /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
+        private void ReduceRange(int worker, BatchWorkers workers)
         {
-            float scale = 1f / batch;
-            float total = 0f;
-            Span<float> outputs = _a2.Span, gradient = _d2.Span;
-            for (int r = 0; r < batch; r++)
+            var (start, count) = workers.Range(worker, ParameterCount);
+            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            for (int i = 1; i < _workspaces.Length; i++)
             {
-                total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 7, 7), targets.Slice(r * 7, 7), gradient.Slice(r * 7, 7), scale);
+                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
-            return total * scale;
         }
 
-        private void Backward(ref float x, int batch)
+        /// <summary>Adam (learning rate 0.0005f, β1 0.85f, β2 0.995f, ε 1e-6f) over this worker's range of parameters.</summary>
+        private void StepRange(int worker, BatchWorkers workers)
         {
-            ref float g = ref _gradients.Reference;
-            Span<float> parameters = _model._parameters.Span;
-            // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ Sigmoid′(A1)
-            Kernels.DenseWeightGradient_33x7(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 198), batch);
-            Kernels.BiasGradient_7(ref _d2.Reference, ref Unsafe.Add(ref g, 429), batch);
-            VectorMath.Transpose(parameters.Slice(198, 231), 33, 7, _transposed.Span);
-            Kernels.DenseInputGradient_33x7_Sigmoid(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, batch);
-            // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
-            Kernels.DenseWeightGradient_5x33(ref x, ref _d1.Reference, ref Unsafe.Add(ref g, 0), batch);
-            Kernels.BiasGradient_33(ref _d1.Reference, ref Unsafe.Add(ref g, 165), batch);
+            var (start, count) = workers.Range(worker, ParameterCount);
+            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float m = ref Unsafe.Add(ref _state.Reference, start);
+            ref float v = ref Unsafe.Add(ref _state.Reference, ParameterCount + start);
+            Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
         }
 
-        /// <summary>Applies one optimizer step with the gradients of the last <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float})"/> call.</summary>
-        public void ApplyGradients()
+        /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
+        private sealed class Workspace
         {
-            Step++;
-            // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
-            // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
-            float alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.9950000047683716d, Step)) / (1.0 - Math.Pow(0.8500000238418579d, Step)));
-            ref float m = ref _state.Reference;
-            Kernels.AdamUpdate_436(ref _model._parameters.Reference, ref _gradients.Reference, ref m, ref Unsafe.Add(ref m, ParameterCount), alpha);
+            private readonly OddNet _model;
+            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 33]
+            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 33]
+            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 7]
+            private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
+
+            public Workspace(OddNet model, AlignedBuffer outputs, int maxRows)
+            {
+                _model = model;
+                _outputs = outputs;
+                _a1 = new AlignedBuffer(maxRows * 33);
+                _d1 = new AlignedBuffer(maxRows * 33);
+                _d2 = new AlignedBuffer(maxRows * 7);
+                Gradients = new AlignedBuffer(ParameterCount);
+                _transposed = new AlignedBuffer(231);
+            }
+
+            /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
+            public AlignedBuffer Gradients { get; }
+            /// <summary>Rows of the current batch this worker handled.</summary>
+            public int Rows;
+            /// <summary>This worker's share of the batch's mean loss.</summary>
+            public float Loss;
+
+            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float p = ref _model._parameters.Reference;
+                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample
+                Kernels.DenseForward_5x33_Sigmoid(ref x, ref p, ref Unsafe.Add(ref p, 165), ref _a1.Reference, rows);
+                // Layer 2: Dense 33→7, Softmax — 231 MACs per sample (logits: the loss applies the activation)
+                Kernels.DenseForward_33x7_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 198), ref Unsafe.Add(ref p, 429), ref output, rows);
+            }
+
+            /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns this worker's share of the mean loss.</summary>
+            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            {
+                float scale = 1f / batch;
+                float total = 0f;
+                Span<float> logits = _outputs.Span.Slice(start * 7, rows * 7), gradient = _d2.Span;
+                for (int r = 0; r < rows; r++)
+                {
+                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 7, 7), labels[r], gradient.Slice(r * 7, 7), scale);
+                }
+                return total * scale;
+            }
+
+            /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns this worker's share of the mean loss.</summary>
+            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            {
+                float scale = 1f / batch;
+                float total = 0f;
+                Span<float> outputs = _outputs.Span.Slice(start * 7, rows * 7), gradient = _d2.Span;
+                for (int r = 0; r < rows; r++)
+                {
+                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 7, 7), targets.Slice(r * 7, 7), gradient.Slice(r * 7, 7), scale);
+                }
+                return total * scale;
+            }
+
+            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float g = ref Gradients.Reference;
+                Span<float> parameters = _model._parameters.Span;
+                // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ Sigmoid′(A1)
+                Kernels.DenseWeightGradient_33x7(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 198), rows);
+                Kernels.BiasGradient_7(ref _d2.Reference, ref Unsafe.Add(ref g, 429), rows);
+                VectorMath.Transpose(parameters.Slice(198, 231), 33, 7, _transposed.Span);
+                Kernels.DenseInputGradient_33x7_Sigmoid(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
+                // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
+                Kernels.DenseWeightGradient_5x33(ref x, ref _d1.Reference, ref g, rows);
+                Kernels.BiasGradient_33(ref _d1.Reference, ref Unsafe.Add(ref g, 165), rows);
+            }
         }
     }
 
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus AVX-512, AVX2 and portable paths each.</summary>
+    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
     private static class Kernels
     {
         /// <summary>Y = Sigmoid(X·W + b) for X [rows, 5], W [5, 33] row-major, Y [rows, 33].</summary>
@@ -1115,6 +1251,83 @@ partial class OddNet : INetwork<OddNet>
             }
         }
 
+        /// <summary>Adam update: β1 = 0.85f, β2 = 0.995f, ε = 1e-6f; α carries the learning rate and bias corrections.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        {
+            if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
+            else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
+            else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 16 <= count; i += 16)
+            {
+                var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
+                var m1 = Vector512.LoadUnsafe(ref m, (nuint)i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
+                var v1 = Vector512.LoadUnsafe(ref v, (nuint)i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                m1.StoreUnsafe(ref m, (nuint)i);
+                v1.StoreUnsafe(ref v, (nuint)i);
+                (Vector512.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-6f))).StoreUnsafe(ref p, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                var grad = Unsafe.Add(ref g, i);
+                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
+                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                Unsafe.Add(ref m, i) = m1;
+                Unsafe.Add(ref v, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 8 <= count; i += 8)
+            {
+                var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
+                var m1 = Vector256.LoadUnsafe(ref m, (nuint)i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
+                var v1 = Vector256.LoadUnsafe(ref v, (nuint)i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                m1.StoreUnsafe(ref m, (nuint)i);
+                v1.StoreUnsafe(ref v, (nuint)i);
+                (Vector256.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-6f))).StoreUnsafe(ref p, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                var grad = Unsafe.Add(ref g, i);
+                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
+                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                Unsafe.Add(ref m, i) = m1;
+                Unsafe.Add(ref v, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        {
+            int i = 0;
+            // one element at a time
+            for (; i < count; i++)
+            {
+                var grad = Unsafe.Add(ref g, i);
+                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
+                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                Unsafe.Add(ref m, i) = m1;
+                Unsafe.Add(ref v, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
+            }
+        }
+
         /// <summary>dW = Xᵀ·dZ for X [rows, 33], dZ [rows, 7], dW [33, 7].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void DenseWeightGradient_33x7(ref float x, ref float dz, ref float dw, int rows)
@@ -1592,8 +1805,7 @@ partial class OddNet : INetwork<OddNet>
         private static void BiasGradient_7_V512(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..4
                 {
@@ -1646,8 +1858,7 @@ partial class OddNet : INetwork<OddNet>
         private static void BiasGradient_7_V256(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..4
                 {
@@ -1700,8 +1911,7 @@ partial class OddNet : INetwork<OddNet>
         private static void BiasGradient_7_Scalar(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..4
                 {
@@ -2453,8 +2663,7 @@ partial class OddNet : INetwork<OddNet>
         private static void BiasGradient_33_V512(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..33
                 {
@@ -2483,8 +2692,7 @@ partial class OddNet : INetwork<OddNet>
         private static void BiasGradient_33_V256(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..32
                 {
@@ -2529,8 +2737,7 @@ partial class OddNet : INetwork<OddNet>
         private static void BiasGradient_33_Scalar(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..32, 4 per step
                 for (int c = 0; c < 32; c += 4)
@@ -2569,83 +2776,6 @@ partial class OddNet : INetwork<OddNet>
                     }
                     Unsafe.Add(ref db0, 32) = acc00;
                 }
-            }
-        }
-
-        /// <summary>Adam update of 436 parameters: β1 = 0.85f, β2 = 0.995f, ε = 1E-06f.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AdamUpdate_436(ref float p, ref float g, ref float m, ref float v, float alpha)
-        {
-            if (Vector512.IsHardwareAccelerated) AdamUpdate_436_V512(ref p, ref g, ref m, ref v, alpha);
-            else if (Vector256.IsHardwareAccelerated) AdamUpdate_436_V256(ref p, ref g, ref m, ref v, alpha);
-            else AdamUpdate_436_Scalar(ref p, ref g, ref m, ref v, alpha);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_436_V512(ref float p, ref float g, ref float m, ref float v, float alpha)
-        {
-            int i = 0;
-            // main loop
-            for (; i + 16 <= 436; i += 16)
-            {
-                var grad = Vector512.LoadUnsafe(ref g, (nuint)(i));
-                var m1 = Vector512.LoadUnsafe(ref m, (nuint)(i)) * 0.85f + grad * 0.14999998f;
-                var v1 = Vector512.LoadUnsafe(ref v, (nuint)(i)) * 0.995f + grad * grad * 0.004999995f;
-                m1.StoreUnsafe(ref m, (nuint)(i));
-                v1.StoreUnsafe(ref v, (nuint)(i));
-                (Vector512.LoadUnsafe(ref p, (nuint)(i)) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1E-06f))).StoreUnsafe(ref p, (nuint)(i));
-            }
-            // tail
-            for (; i < 436; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f;
-                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f;
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1E-06f);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_436_V256(ref float p, ref float g, ref float m, ref float v, float alpha)
-        {
-            int i = 0;
-            // main loop
-            for (; i + 8 <= 436; i += 8)
-            {
-                var grad = Vector256.LoadUnsafe(ref g, (nuint)(i));
-                var m1 = Vector256.LoadUnsafe(ref m, (nuint)(i)) * 0.85f + grad * 0.14999998f;
-                var v1 = Vector256.LoadUnsafe(ref v, (nuint)(i)) * 0.995f + grad * grad * 0.004999995f;
-                m1.StoreUnsafe(ref m, (nuint)(i));
-                v1.StoreUnsafe(ref v, (nuint)(i));
-                (Vector256.LoadUnsafe(ref p, (nuint)(i)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1E-06f))).StoreUnsafe(ref p, (nuint)(i));
-            }
-            // tail
-            for (; i < 436; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f;
-                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f;
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1E-06f);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_436_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha)
-        {
-            int i = 0;
-            // one element at a time
-            for (; i < 436; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f;
-                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f;
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1E-06f);
             }
         }
     }

@@ -22,7 +22,7 @@ namespace Demo;
 /// <item><term>2</term><description>Dense · 64 → 64 · ReLU · 4,160 · 4,096</description></item>
 /// <item><term>3</term><description>Dense · 64 → 10 · Softmax · 650 · 640</description></item>
 /// </list>
-/// <para>Total: 55,050 parameters, 54,912 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1E-07f).</para>
+/// <para>Total: 55,050 parameters, 54,912 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
 partial class FashionMlp : INetwork<FashionMlp>
@@ -132,7 +132,7 @@ partial class FashionMlp : INetwork<FashionMlp>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
-        Kernels.DenseForward_784x64_Relu(ref x, ref Unsafe.Add(ref p, 0), ref Unsafe.Add(ref p, 50176), ref h0, rows);
+        Kernels.DenseForward_784x64_Relu(ref x, ref p, ref Unsafe.Add(ref p, 50176), ref h0, rows);
         // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
         Kernels.DenseForward_64x64_Relu(ref h0, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref h1, rows);
         // Layer 3: Dense 64→10, Softmax — 640 MACs per sample
@@ -141,44 +141,50 @@ partial class FashionMlp : INetwork<FashionMlp>
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-    public Trainer CreateTrainer(int maxBatchSize = 32) => new Trainer(this, maxBatchSize);
+    /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
+    /// <param name="degreeOfParallelism">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>
+    public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);
     IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize) => new Trainer(this, maxBatchSize);
 
     /// <summary>
     /// Trains a <see cref="FashionMlp"/>. Owns every buffer training needs (activations, gradients, optimizer state);
-    /// <c>TrainBatch</c> allocates nothing. Use one trainer from one thread at a time.
+    /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
+    /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
+    /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer
+    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
     {
         private readonly FashionMlp _model;
-        private readonly AlignedBuffer _a1; // layer 1 outputs, [maxBatch, 64]
-        private readonly AlignedBuffer _a2; // layer 2 outputs, [maxBatch, 64]
-        private readonly AlignedBuffer _a3; // layer 3 logits, [maxBatch, 10]
-        private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [maxBatch, 64]
-        private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [maxBatch, 64]
-        private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [maxBatch, 10]
-        private readonly AlignedBuffer _gradients; // ∂L/∂parameters, laid out as the parameters
-        private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
-        private int _lastBatch; // rows of the last forward pass
+        private readonly Workspace[] _workspaces;
+        private readonly BatchWorkers _workers;
+        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 10]; each worker writes its rows
         private readonly AlignedBuffer _state; // Adam: first moments, then second moments
+        private int _lastBatch; // rows of the last forward pass
 
-        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-        public Trainer(FashionMlp model, int maxBatchSize)
+        // the job the workers run next
+        private Job _job;
+        private int _batch;
+        private float _alpha; // Adam's step size for this step
+
+        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }
+
+        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (0: every core).</summary>
+        public Trainer(FashionMlp model, int maxBatchSize, int degreeOfParallelism = 0)
         {
             ArgumentNullException.ThrowIfNull(model);
             if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
-            if ((long)maxBatchSize * 784 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size is too large for this network.");
+            // every per-row buffer (the widest holds 784 floats a row) must stay addressable with int offsets
+            if ((long)maxBatchSize * 784 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 784 units.");
+            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _a1 = new AlignedBuffer(maxBatchSize * 64);
-            _a2 = new AlignedBuffer(maxBatchSize * 64);
-            _a3 = new AlignedBuffer(maxBatchSize * 10);
-            _d1 = new AlignedBuffer(maxBatchSize * 64);
-            _d2 = new AlignedBuffer(maxBatchSize * 64);
-            _d3 = new AlignedBuffer(maxBatchSize * 10);
-            _gradients = new AlignedBuffer(ParameterCount);
-            _transposed = new AlignedBuffer(4096);
+            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
             _state = new AlignedBuffer(2 * ParameterCount);
+            int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
+            _workspaces = new Workspace[degree];
+            for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
+            _workers = new BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
@@ -186,16 +192,18 @@ partial class FashionMlp : INetwork<FashionMlp>
         IModel ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
+        /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
+        public int DegreeOfParallelism => _workers.Count;
         /// <summary>Optimizer steps taken so far (Adam's t).</summary>
         public long Step { get; set; }
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.001f;
         /// <summary>Optimizer state, for checkpoints.</summary>
         public Span<float> OptimizerState => _state.Span;
-        /// <summary>The gradients of the last <c>ComputeGradients</c> call, laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _gradients.Span;
+        /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
+        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _a3.Span.Slice(0, _lastBatch * OutputSize);
+        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>True when the loss accepts integer class labels.</summary>
@@ -204,21 +212,42 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = ComputeGradients(inputs, labels);
-            ApplyGradients();
+            float loss = Backpropagate(inputs, labels);
+            Update(reduce: true);
             return loss;
         }
 
         /// <summary>One training step on a batch with float targets, 10 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = ComputeGradients(inputs, targets);
-            ApplyGradients();
+            float loss = Backpropagate(inputs, targets);
+            Update(reduce: true);
             return loss;
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        {
+            float loss = Backpropagate(inputs, labels);
+            Reduce();
+            return loss;
+        }
+
+        /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
+        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        {
+            float loss = Backpropagate(inputs, targets);
+            Reduce();
+            return loss;
+        }
+
+        /// <summary>Applies one optimizer step with <see cref="Gradients"/>, the result of the last <c>ComputeGradients</c> call.</summary>
+        public void ApplyGradients() => Update(reduce: false);
+
+        /// <summary>Stops the worker threads.</summary>
+        public void Dispose() => _workers.Dispose();
+
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
@@ -226,22 +255,49 @@ partial class FashionMlp : INetwork<FashionMlp>
             {
                 if ((uint)labels[r] >= 10u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 10).");
             }
-            Forward(ref MemoryMarshal.GetReference(inputs), batch);
-            float loss = OutputGradient(labels, batch);
-            Backward(ref MemoryMarshal.GetReference(inputs), batch);
-            return loss;
+            _job = Job.Labels;
+            _batch = batch;
+            _workers.Run(inputs, labels, default);
+            return Loss(batch);
         }
 
-        /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
-            Forward(ref MemoryMarshal.GetReference(inputs), batch);
-            float loss = OutputGradient(targets, batch);
-            Backward(ref MemoryMarshal.GetReference(inputs), batch);
+            _job = Job.Targets;
+            _batch = batch;
+            _workers.Run(inputs, default, targets);
+            return Loss(batch);
+        }
+
+        /// <summary>The batch's mean loss: the workers' shares, summed in worker order.</summary>
+        private float Loss(int batch)
+        {
+            _lastBatch = batch;
+            float loss = 0f;
+            foreach (Workspace workspace in _workspaces) loss += workspace.Loss;
             return loss;
+        }
+
+        private void Reduce()
+        {
+            if (_workspaces.Length > 1)
+            {
+                _job = Job.Reduce;
+                _workers.Run();
+            }
+        }
+
+        private void Update(bool reduce)
+        {
+            Step++;
+            // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
+            // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
+            _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.999f, Step)) / (1.0 - Math.Pow(0.9f, Step)));
+            _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
+            _workers.Run();
         }
 
         private void CheckBatch(int inputLength, int batch)
@@ -250,76 +306,156 @@ partial class FashionMlp : INetwork<FashionMlp>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
-        private void Forward(ref float x, int batch)
+        /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
+        void IBatchWork.Work(int worker, BatchWorkers workers)
         {
-            _lastBatch = batch;
-            ref float p = ref _model._parameters.Reference;
-            // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
-            Kernels.DenseForward_784x64_Relu(ref x, ref Unsafe.Add(ref p, 0), ref Unsafe.Add(ref p, 50176), ref _a1.Reference, batch);
-            // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-            Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref _a2.Reference, batch);
-            // Layer 3: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
-            Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 55040), ref _a3.Reference, batch);
-        }
-
-        /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns the mean loss.</summary>
-        private float OutputGradient(ReadOnlySpan<int> labels, int batch)
-        {
-            float scale = 1f / batch;
-            float total = 0f;
-            Span<float> logits = _a3.Span, gradient = _d3.Span;
-            for (int r = 0; r < batch; r++)
+            Workspace workspace = _workspaces[worker];
+            switch (_job)
             {
-                total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 10, 10), labels[r], gradient.Slice(r * 10, 10), scale);
+                case Job.Labels:
+                case Job.Targets:
+                {
+                    var (start, rows) = workers.Rows(worker, _batch);
+                    workspace.Rows = rows;
+                    workspace.Loss = 0f;
+                    if (rows == 0) return;
+                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    workspace.Forward(x, start, rows);
+                    workspace.Loss = _job == Job.Labels
+                        ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
+                        : workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
+                    workspace.Backward(x, rows);
+                    return;
+                }
+                case Job.Reduce:
+                    ReduceRange(worker, workers);
+                    return;
+                case Job.ReduceAndStep:
+                    ReduceRange(worker, workers);
+                    StepRange(worker, workers);
+                    return;
+                case Job.Step:
+                    StepRange(worker, workers);
+                    return;
             }
-            return total * scale;
         }
 
-        /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns the mean loss.</summary>
-        private float OutputGradient(ReadOnlySpan<float> targets, int batch)
+        /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
+        private void ReduceRange(int worker, BatchWorkers workers)
         {
-            float scale = 1f / batch;
-            float total = 0f;
-            Span<float> outputs = _a3.Span, gradient = _d3.Span;
-            for (int r = 0; r < batch; r++)
+            var (start, count) = workers.Range(worker, ParameterCount);
+            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            for (int i = 1; i < _workspaces.Length; i++)
             {
-                total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 10, 10), targets.Slice(r * 10, 10), gradient.Slice(r * 10, 10), scale);
+                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
-            return total * scale;
         }
 
-        private void Backward(ref float x, int batch)
+        /// <summary>Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f) over this worker's range of parameters.</summary>
+        private void StepRange(int worker, BatchWorkers workers)
         {
-            ref float g = ref _gradients.Reference;
-            Span<float> parameters = _model._parameters.Span;
-            // Layer 3: dW = A2ᵀ·dZ3, db = Σ dZ3, dZ2 = (dZ3·W3ᵀ) ⊙ ReLU′(A2)
-            Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, 54400), batch);
-            Kernels.BiasGradient_10(ref _d3.Reference, ref Unsafe.Add(ref g, 55040), batch);
-            VectorMath.Transpose(parameters.Slice(54400, 640), 64, 10, _transposed.Span);
-            Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, batch);
-            // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ ReLU′(A1)
-            Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 50240), batch);
-            Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, 54336), batch);
-            VectorMath.Transpose(parameters.Slice(50240, 4096), 64, 64, _transposed.Span);
-            Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, batch);
-            // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
-            Kernels.DenseWeightGradient_784x64(ref x, ref _d1.Reference, ref Unsafe.Add(ref g, 0), batch);
-            Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), batch);
+            var (start, count) = workers.Range(worker, ParameterCount);
+            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float m = ref Unsafe.Add(ref _state.Reference, start);
+            ref float v = ref Unsafe.Add(ref _state.Reference, ParameterCount + start);
+            Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
         }
 
-        /// <summary>Applies one optimizer step with the gradients of the last <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float})"/> call.</summary>
-        public void ApplyGradients()
+        /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
+        private sealed class Workspace
         {
-            Step++;
-            // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
-            // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
-            float alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.9990000128746033d, Step)) / (1.0 - Math.Pow(0.8999999761581421d, Step)));
-            ref float m = ref _state.Reference;
-            Kernels.AdamUpdate_55050(ref _model._parameters.Reference, ref _gradients.Reference, ref m, ref Unsafe.Add(ref m, ParameterCount), alpha);
+            private readonly FashionMlp _model;
+            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 64]
+            private readonly AlignedBuffer _a2; // layer 2 outputs, [rows, 64]
+            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 64]
+            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 64]
+            private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 10]
+            private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
+
+            public Workspace(FashionMlp model, AlignedBuffer outputs, int maxRows)
+            {
+                _model = model;
+                _outputs = outputs;
+                _a1 = new AlignedBuffer(maxRows * 64);
+                _a2 = new AlignedBuffer(maxRows * 64);
+                _d1 = new AlignedBuffer(maxRows * 64);
+                _d2 = new AlignedBuffer(maxRows * 64);
+                _d3 = new AlignedBuffer(maxRows * 10);
+                Gradients = new AlignedBuffer(ParameterCount);
+                _transposed = new AlignedBuffer(4096);
+            }
+
+            /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
+            public AlignedBuffer Gradients { get; }
+            /// <summary>Rows of the current batch this worker handled.</summary>
+            public int Rows;
+            /// <summary>This worker's share of the batch's mean loss.</summary>
+            public float Loss;
+
+            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float p = ref _model._parameters.Reference;
+                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
+                Kernels.DenseForward_784x64_Relu(ref x, ref p, ref Unsafe.Add(ref p, 50176), ref _a1.Reference, rows);
+                // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
+                Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref _a2.Reference, rows);
+                // Layer 3: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
+                Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 55040), ref output, rows);
+            }
+
+            /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
+            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            {
+                float scale = 1f / batch;
+                float total = 0f;
+                Span<float> logits = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d3.Span;
+                for (int r = 0; r < rows; r++)
+                {
+                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 10, 10), labels[r], gradient.Slice(r * 10, 10), scale);
+                }
+                return total * scale;
+            }
+
+            /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
+            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            {
+                float scale = 1f / batch;
+                float total = 0f;
+                Span<float> outputs = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d3.Span;
+                for (int r = 0; r < rows; r++)
+                {
+                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 10, 10), targets.Slice(r * 10, 10), gradient.Slice(r * 10, 10), scale);
+                }
+                return total * scale;
+            }
+
+            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float g = ref Gradients.Reference;
+                Span<float> parameters = _model._parameters.Span;
+                // Layer 3: dW = A2ᵀ·dZ3, db = Σ dZ3, dZ2 = (dZ3·W3ᵀ) ⊙ ReLU′(A2)
+                Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, 54400), rows);
+                Kernels.BiasGradient_10(ref _d3.Reference, ref Unsafe.Add(ref g, 55040), rows);
+                VectorMath.Transpose(parameters.Slice(54400, 640), 64, 10, _transposed.Span);
+                Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
+                // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ ReLU′(A1)
+                Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 50240), rows);
+                Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, 54336), rows);
+                VectorMath.Transpose(parameters.Slice(50240, 4096), 64, 64, _transposed.Span);
+                Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
+                // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
+                Kernels.DenseWeightGradient_784x64(ref x, ref _d1.Reference, ref g, rows);
+                Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
+            }
         }
     }
 
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus AVX-512, AVX2 and portable paths each.</summary>
+    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
     private static class Kernels
     {
         /// <summary>Y = Relu(X·W + b) for X [rows, 784], W [784, 64] row-major, Y [rows, 64].</summary>
@@ -348,22 +484,26 @@ partial class FashionMlp : INetwork<FashionMlp>
                         ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
                         ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
                         ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
-                        var acc00 = k0 == 0 ? Vector512.LoadUnsafe(ref bias) : Vector512.LoadUnsafe(ref y0);
-                        var acc01 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 16) : Vector512.LoadUnsafe(ref y0, 16);
-                        var acc02 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 32) : Vector512.LoadUnsafe(ref y0, 32);
-                        var acc03 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 48) : Vector512.LoadUnsafe(ref y0, 48);
-                        var acc10 = k0 == 0 ? Vector512.LoadUnsafe(ref bias) : Vector512.LoadUnsafe(ref y1);
-                        var acc11 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 16) : Vector512.LoadUnsafe(ref y1, 16);
-                        var acc12 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 32) : Vector512.LoadUnsafe(ref y1, 32);
-                        var acc13 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 48) : Vector512.LoadUnsafe(ref y1, 48);
-                        var acc20 = k0 == 0 ? Vector512.LoadUnsafe(ref bias) : Vector512.LoadUnsafe(ref y2);
-                        var acc21 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 16) : Vector512.LoadUnsafe(ref y2, 16);
-                        var acc22 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 32) : Vector512.LoadUnsafe(ref y2, 32);
-                        var acc23 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 48) : Vector512.LoadUnsafe(ref y2, 48);
-                        var acc30 = k0 == 0 ? Vector512.LoadUnsafe(ref bias) : Vector512.LoadUnsafe(ref y3);
-                        var acc31 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 16) : Vector512.LoadUnsafe(ref y3, 16);
-                        var acc32 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 32) : Vector512.LoadUnsafe(ref y3, 32);
-                        var acc33 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 48) : Vector512.LoadUnsafe(ref y3, 48);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector512.LoadUnsafe(ref start0);
+                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Vector512.LoadUnsafe(ref start1);
+                        var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                        var acc12 = Vector512.LoadUnsafe(ref start1, 32);
+                        var acc13 = Vector512.LoadUnsafe(ref start1, 48);
+                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                        var acc20 = Vector512.LoadUnsafe(ref start2);
+                        var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                        var acc22 = Vector512.LoadUnsafe(ref start2, 32);
+                        var acc23 = Vector512.LoadUnsafe(ref start2, 48);
+                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                        var acc30 = Vector512.LoadUnsafe(ref start3);
+                        var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                        var acc32 = Vector512.LoadUnsafe(ref start3, 32);
+                        var acc33 = Vector512.LoadUnsafe(ref start3, 48);
                         ref float x0 = ref Unsafe.Add(ref x, r * 784);
                         ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
                         ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 784);
@@ -443,10 +583,11 @@ partial class FashionMlp : INetwork<FashionMlp>
                     // columns 0..64
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        var acc00 = k0 == 0 ? Vector512.LoadUnsafe(ref bias) : Vector512.LoadUnsafe(ref y0);
-                        var acc01 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 16) : Vector512.LoadUnsafe(ref y0, 16);
-                        var acc02 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 32) : Vector512.LoadUnsafe(ref y0, 32);
-                        var acc03 = k0 == 0 ? Vector512.LoadUnsafe(ref bias, 48) : Vector512.LoadUnsafe(ref y0, 48);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector512.LoadUnsafe(ref start0);
+                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
                         ref float x0 = ref Unsafe.Add(ref x, r * 784);
                         for (int k = k0; k < k1; k++)
                         {
@@ -497,20 +638,22 @@ partial class FashionMlp : INetwork<FashionMlp>
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
                         ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        var acc00 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c)) : Vector256.LoadUnsafe(ref y0, (nuint)(c));
-                        var acc01 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 8)) : Vector256.LoadUnsafe(ref y0, (nuint)(c + 8));
-                        var acc02 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 16)) : Vector256.LoadUnsafe(ref y0, (nuint)(c + 16));
-                        var acc03 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 24)) : Vector256.LoadUnsafe(ref y0, (nuint)(c + 24));
-                        var acc10 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c)) : Vector256.LoadUnsafe(ref y1, (nuint)(c));
-                        var acc11 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 8)) : Vector256.LoadUnsafe(ref y1, (nuint)(c + 8));
-                        var acc12 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 16)) : Vector256.LoadUnsafe(ref y1, (nuint)(c + 16));
-                        var acc13 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 24)) : Vector256.LoadUnsafe(ref y1, (nuint)(c + 24));
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
                         ref float x0 = ref Unsafe.Add(ref x, r * 784);
                         ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
                         for (int k = k0; k < k1; k++)
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)(c));
+                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
                             var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
                             var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
                             var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
@@ -528,22 +671,22 @@ partial class FashionMlp : INetwork<FashionMlp>
                         if (k1 < 784)
                         {
                             // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)(c));
+                            acc00.StoreUnsafe(ref y0, (nuint)c);
                             acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
                             acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
                             acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)(c));
+                            acc10.StoreUnsafe(ref y1, (nuint)c);
                             acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
                             acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
                             acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
                         }
                         else
                         {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)(c));
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
                             VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
                             VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
                             VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)(c));
+                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
                             VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
                             VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
                             VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
@@ -557,15 +700,16 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int c = 0; c < 64; c += 32)
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        var acc00 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c)) : Vector256.LoadUnsafe(ref y0, (nuint)(c));
-                        var acc01 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 8)) : Vector256.LoadUnsafe(ref y0, (nuint)(c + 8));
-                        var acc02 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 16)) : Vector256.LoadUnsafe(ref y0, (nuint)(c + 16));
-                        var acc03 = k0 == 0 ? Vector256.LoadUnsafe(ref bias, (nuint)(c + 24)) : Vector256.LoadUnsafe(ref y0, (nuint)(c + 24));
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
                         ref float x0 = ref Unsafe.Add(ref x, r * 784);
                         for (int k = k0; k < k1; k++)
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)(c));
+                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
                             var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
                             var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
                             var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
@@ -578,14 +722,14 @@ partial class FashionMlp : INetwork<FashionMlp>
                         if (k1 < 784)
                         {
                             // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)(c));
+                            acc00.StoreUnsafe(ref y0, (nuint)c);
                             acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
                             acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
                             acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
                         }
                         else
                         {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)(c));
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
                             VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
                             VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
                             VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
@@ -611,14 +755,16 @@ partial class FashionMlp : INetwork<FashionMlp>
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
                         ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        var acc00 = k0 == 0 ? Unsafe.Add(ref bias, c) : Unsafe.Add(ref y0, c);
-                        var acc01 = k0 == 0 ? Unsafe.Add(ref bias, c + 1) : Unsafe.Add(ref y0, c + 1);
-                        var acc02 = k0 == 0 ? Unsafe.Add(ref bias, c + 2) : Unsafe.Add(ref y0, c + 2);
-                        var acc03 = k0 == 0 ? Unsafe.Add(ref bias, c + 3) : Unsafe.Add(ref y0, c + 3);
-                        var acc10 = k0 == 0 ? Unsafe.Add(ref bias, c) : Unsafe.Add(ref y1, c);
-                        var acc11 = k0 == 0 ? Unsafe.Add(ref bias, c + 1) : Unsafe.Add(ref y1, c + 1);
-                        var acc12 = k0 == 0 ? Unsafe.Add(ref bias, c + 2) : Unsafe.Add(ref y1, c + 2);
-                        var acc13 = k0 == 0 ? Unsafe.Add(ref bias, c + 3) : Unsafe.Add(ref y1, c + 3);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Unsafe.Add(ref start0, c);
+                        var acc01 = Unsafe.Add(ref start0, c + 1);
+                        var acc02 = Unsafe.Add(ref start0, c + 2);
+                        var acc03 = Unsafe.Add(ref start0, c + 3);
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Unsafe.Add(ref start1, c);
+                        var acc11 = Unsafe.Add(ref start1, c + 1);
+                        var acc12 = Unsafe.Add(ref start1, c + 2);
+                        var acc13 = Unsafe.Add(ref start1, c + 3);
                         ref float x0 = ref Unsafe.Add(ref x, r * 784);
                         ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
                         for (int k = k0; k < k1; k++)
@@ -671,10 +817,11 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int c = 0; c < 64; c += 4)
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        var acc00 = k0 == 0 ? Unsafe.Add(ref bias, c) : Unsafe.Add(ref y0, c);
-                        var acc01 = k0 == 0 ? Unsafe.Add(ref bias, c + 1) : Unsafe.Add(ref y0, c + 1);
-                        var acc02 = k0 == 0 ? Unsafe.Add(ref bias, c + 2) : Unsafe.Add(ref y0, c + 2);
-                        var acc03 = k0 == 0 ? Unsafe.Add(ref bias, c + 3) : Unsafe.Add(ref y0, c + 3);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Unsafe.Add(ref start0, c);
+                        var acc01 = Unsafe.Add(ref start0, c + 1);
+                        var acc02 = Unsafe.Add(ref start0, c + 2);
+                        var acc03 = Unsafe.Add(ref start0, c + 3);
                         ref float x0 = ref Unsafe.Add(ref x, r * 784);
                         for (int k = k0; k < k1; k++)
                         {
@@ -841,11 +988,11 @@ partial class FashionMlp : INetwork<FashionMlp>
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)(c));
+                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
                     var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
                     var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
                     var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)(c));
+                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
                     var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
                     var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
                     var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
@@ -854,7 +1001,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < 64; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
-                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)(c));
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
                         var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
                         var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
                         var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
@@ -869,11 +1016,11 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                     }
-                    VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)(c));
+                    VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
                     VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
                     VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
                     VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                    VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)(c));
+                    VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
                     VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
                     VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
                     VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
@@ -886,7 +1033,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                 for (int c = 0; c < 64; c += 32)
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)(c));
+                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
                     var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
                     var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
                     var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
@@ -894,7 +1041,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < 64; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
-                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)(c));
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
                         var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
                         var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
                         var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
@@ -904,7 +1051,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                         acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)(c));
+                    VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
                     VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
                     VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
                     VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
@@ -1304,6 +1451,83 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
         }
 
+        /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        {
+            if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
+            else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
+            else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 16 <= count; i += 16)
+            {
+                var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
+                var m1 = Vector512.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
+                var v1 = Vector512.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                m1.StoreUnsafe(ref m, (nuint)i);
+                v1.StoreUnsafe(ref v, (nuint)i);
+                (Vector512.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                var grad = Unsafe.Add(ref g, i);
+                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
+                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                Unsafe.Add(ref m, i) = m1;
+                Unsafe.Add(ref v, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 8 <= count; i += 8)
+            {
+                var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
+                var m1 = Vector256.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
+                var v1 = Vector256.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                m1.StoreUnsafe(ref m, (nuint)i);
+                v1.StoreUnsafe(ref v, (nuint)i);
+                (Vector256.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                var grad = Unsafe.Add(ref g, i);
+                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
+                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                Unsafe.Add(ref m, i) = m1;
+                Unsafe.Add(ref v, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        {
+            int i = 0;
+            // one element at a time
+            for (; i < count; i++)
+            {
+                var grad = Unsafe.Add(ref g, i);
+                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
+                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                Unsafe.Add(ref m, i) = m1;
+                Unsafe.Add(ref v, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+            }
+        }
+
         /// <summary>dW = Xᵀ·dZ for X [rows, 64], dZ [rows, 10], dW [64, 10].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void DenseWeightGradient_64x10(ref float x, ref float dz, ref float dw, int rows)
@@ -1517,8 +1741,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..10
                 {
@@ -1547,8 +1770,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..10
                 {
@@ -1577,8 +1799,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..8, 4 per step
                 for (int c = 0; c < 8; c += 4)
@@ -1774,7 +1995,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < 10; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)(c));
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                         var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
                         var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
@@ -1790,12 +2011,12 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)(c))).StoreUnsafe(ref dx0, (nuint)(c));
+                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
                     VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
                     VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
                     VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)(c))).StoreUnsafe(ref dx1, (nuint)(c));
+                    VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)c)).StoreUnsafe(ref dx1, (nuint)c);
                     VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, (nuint)(c + 8))).StoreUnsafe(ref dx1, (nuint)(c + 8));
                     VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
                     VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
@@ -1816,7 +2037,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < 10; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)(c));
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                         var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
                         var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
@@ -1827,7 +2048,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)(c))).StoreUnsafe(ref dx0, (nuint)(c));
+                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
                     VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
                     VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
                     VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
@@ -2031,7 +2252,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)(c));
+                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
@@ -2047,11 +2268,11 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
                     }
-                    acc00.StoreUnsafe(ref dw0, (nuint)(c));
+                    acc00.StoreUnsafe(ref dw0, (nuint)c);
                     acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)(c));
+                    acc10.StoreUnsafe(ref dw1, (nuint)c);
                     acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
                     acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
                     acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
@@ -2123,8 +2344,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private static void BiasGradient_64_V512(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..64
                 {
@@ -2157,8 +2377,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private static void BiasGradient_64_V256(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..64, 32 per step
                 for (int c = 0; c < 64; c += 32)
@@ -2171,7 +2390,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)(c));
+                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
@@ -2180,7 +2399,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc02 += dz2;
                         acc03 += dz3;
                     }
-                    acc00.StoreUnsafe(ref db0, (nuint)(c));
+                    acc00.StoreUnsafe(ref db0, (nuint)c);
                     acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
@@ -2192,8 +2411,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private static void BiasGradient_64_Scalar(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..64, 4 per step
                 for (int c = 0; c < 64; c += 4)
@@ -2373,7 +2591,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < 64; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)(c));
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                         var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
                         var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
@@ -2389,12 +2607,12 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)(c))).StoreUnsafe(ref dx0, (nuint)(c));
+                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
                     VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
                     VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
                     VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)(c))).StoreUnsafe(ref dx1, (nuint)(c));
+                    VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)c)).StoreUnsafe(ref dx1, (nuint)c);
                     VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, (nuint)(c + 8))).StoreUnsafe(ref dx1, (nuint)(c + 8));
                     VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
                     VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
@@ -2415,7 +2633,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < 64; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)(c));
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                         var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
                         var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
@@ -2426,7 +2644,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)(c))).StoreUnsafe(ref dx0, (nuint)(c));
+                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
                     VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
                     VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
                     VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
@@ -2630,7 +2848,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)(c));
+                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
@@ -2646,11 +2864,11 @@ partial class FashionMlp : INetwork<FashionMlp>
                         acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
                     }
-                    acc00.StoreUnsafe(ref dw0, (nuint)(c));
+                    acc00.StoreUnsafe(ref dw0, (nuint)c);
                     acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)(c));
+                    acc10.StoreUnsafe(ref dw1, (nuint)c);
                     acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
                     acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
                     acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
@@ -2706,83 +2924,6 @@ partial class FashionMlp : INetwork<FashionMlp>
                     Unsafe.Add(ref dw1, c + 2) = acc12;
                     Unsafe.Add(ref dw1, c + 3) = acc13;
                 }
-            }
-        }
-
-        /// <summary>Adam update of 55,050 parameters: β1 = 0.9f, β2 = 0.999f, ε = 1E-07f.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AdamUpdate_55050(ref float p, ref float g, ref float m, ref float v, float alpha)
-        {
-            if (Vector512.IsHardwareAccelerated) AdamUpdate_55050_V512(ref p, ref g, ref m, ref v, alpha);
-            else if (Vector256.IsHardwareAccelerated) AdamUpdate_55050_V256(ref p, ref g, ref m, ref v, alpha);
-            else AdamUpdate_55050_Scalar(ref p, ref g, ref m, ref v, alpha);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_55050_V512(ref float p, ref float g, ref float m, ref float v, float alpha)
-        {
-            int i = 0;
-            // main loop
-            for (; i + 16 <= 55050; i += 16)
-            {
-                var grad = Vector512.LoadUnsafe(ref g, (nuint)(i));
-                var m1 = Vector512.LoadUnsafe(ref m, (nuint)(i)) * 0.9f + grad * 0.100000024f;
-                var v1 = Vector512.LoadUnsafe(ref v, (nuint)(i)) * 0.999f + grad * grad * 0.0009999871f;
-                m1.StoreUnsafe(ref m, (nuint)(i));
-                v1.StoreUnsafe(ref v, (nuint)(i));
-                (Vector512.LoadUnsafe(ref p, (nuint)(i)) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1E-07f))).StoreUnsafe(ref p, (nuint)(i));
-            }
-            // tail
-            for (; i < 55050; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f;
-                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f;
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1E-07f);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_55050_V256(ref float p, ref float g, ref float m, ref float v, float alpha)
-        {
-            int i = 0;
-            // main loop
-            for (; i + 8 <= 55050; i += 8)
-            {
-                var grad = Vector256.LoadUnsafe(ref g, (nuint)(i));
-                var m1 = Vector256.LoadUnsafe(ref m, (nuint)(i)) * 0.9f + grad * 0.100000024f;
-                var v1 = Vector256.LoadUnsafe(ref v, (nuint)(i)) * 0.999f + grad * grad * 0.0009999871f;
-                m1.StoreUnsafe(ref m, (nuint)(i));
-                v1.StoreUnsafe(ref v, (nuint)(i));
-                (Vector256.LoadUnsafe(ref p, (nuint)(i)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1E-07f))).StoreUnsafe(ref p, (nuint)(i));
-            }
-            // tail
-            for (; i < 55050; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f;
-                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f;
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1E-07f);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_55050_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha)
-        {
-            int i = 0;
-            // one element at a time
-            for (; i < 55050; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f;
-                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f;
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1E-07f);
             }
         }
     }

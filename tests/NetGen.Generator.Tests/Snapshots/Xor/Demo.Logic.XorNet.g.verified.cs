@@ -124,46 +124,55 @@ partial class XorNet : INetwork<XorNet>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 2→8, Tanh — 16 MACs per sample
-        Kernels.DenseForward_2x8_Tanh(ref x, ref Unsafe.Add(ref p, 0), ref Unsafe.Add(ref p, 16), ref h0, rows);
+        Kernels.DenseForward_2x8_Tanh(ref x, ref p, ref Unsafe.Add(ref p, 16), ref h0, rows);
         // Layer 2: Dense 8→1, Sigmoid — 8 MACs per sample
         Kernels.DenseForward_8x1_Sigmoid(ref h0, ref Unsafe.Add(ref p, 24), ref Unsafe.Add(ref p, 32), ref y, rows);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-    public Trainer CreateTrainer(int maxBatchSize = 32) => new Trainer(this, maxBatchSize);
+    /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
+    /// <param name="degreeOfParallelism">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>
+    public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);
     IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize) => new Trainer(this, maxBatchSize);
 
     /// <summary>
     /// Trains a <see cref="XorNet"/>. Owns every buffer training needs (activations, gradients, optimizer state);
-    /// <c>TrainBatch</c> allocates nothing. Use one trainer from one thread at a time.
+    /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
+    /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
+    /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer
+    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
     {
         private readonly XorNet _model;
-        private readonly AlignedBuffer _a1; // layer 1 outputs, [maxBatch, 8]
-        private readonly AlignedBuffer _a2; // layer 2 logits, [maxBatch, 1]
-        private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [maxBatch, 8]
-        private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [maxBatch, 1]
-        private readonly AlignedBuffer _gradients; // ∂L/∂parameters, laid out as the parameters
-        private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
-        private int _lastBatch; // rows of the last forward pass
+        private readonly Workspace[] _workspaces;
+        private readonly BatchWorkers _workers;
+        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 1]; each worker writes its rows
         private readonly AlignedBuffer _state; // momentum velocities
+        private int _lastBatch; // rows of the last forward pass
 
-        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-        public Trainer(XorNet model, int maxBatchSize)
+        // the job the workers run next
+        private Job _job;
+        private int _batch;
+
+        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }
+
+        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (0: every core).</summary>
+        public Trainer(XorNet model, int maxBatchSize, int degreeOfParallelism = 0)
         {
             ArgumentNullException.ThrowIfNull(model);
             if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
-            if ((long)maxBatchSize * 8 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size is too large for this network.");
+            // every per-row buffer (the widest holds 8 floats a row) must stay addressable with int offsets
+            if ((long)maxBatchSize * 8 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 8 units.");
+            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _a1 = new AlignedBuffer(maxBatchSize * 8);
-            _a2 = new AlignedBuffer(maxBatchSize * 1);
-            _d1 = new AlignedBuffer(maxBatchSize * 8);
-            _d2 = new AlignedBuffer(maxBatchSize * 1);
-            _gradients = new AlignedBuffer(ParameterCount);
-            _transposed = new AlignedBuffer(8);
+            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
             _state = new AlignedBuffer(ParameterCount);
+            int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
+            _workspaces = new Workspace[degree];
+            for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
+            _workers = new BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
@@ -171,16 +180,18 @@ partial class XorNet : INetwork<XorNet>
         IModel ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
+        /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
+        public int DegreeOfParallelism => _workers.Count;
         /// <summary>Optimizer steps taken so far (Adam's t).</summary>
         public long Step { get; set; }
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.1f;
         /// <summary>Optimizer state, for checkpoints.</summary>
         public Span<float> OptimizerState => _state.Span;
-        /// <summary>The gradients of the last <c>ComputeGradients</c> call, laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _gradients.Span;
+        /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
+        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _a2.Span.Slice(0, _lastBatch * OutputSize);
+        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>True when the loss accepts integer class labels.</summary>
@@ -189,21 +200,42 @@ partial class XorNet : INetwork<XorNet>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = ComputeGradients(inputs, labels);
-            ApplyGradients();
+            float loss = Backpropagate(inputs, labels);
+            Update(reduce: true);
             return loss;
         }
 
         /// <summary>One training step on a batch with float targets, 1 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = ComputeGradients(inputs, targets);
-            ApplyGradients();
+            float loss = Backpropagate(inputs, targets);
+            Update(reduce: true);
             return loss;
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        {
+            float loss = Backpropagate(inputs, labels);
+            Reduce();
+            return loss;
+        }
+
+        /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
+        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        {
+            float loss = Backpropagate(inputs, targets);
+            Reduce();
+            return loss;
+        }
+
+        /// <summary>Applies one optimizer step with <see cref="Gradients"/>, the result of the last <c>ComputeGradients</c> call.</summary>
+        public void ApplyGradients() => Update(reduce: false);
+
+        /// <summary>Stops the worker threads.</summary>
+        public void Dispose() => _workers.Dispose();
+
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
@@ -211,22 +243,46 @@ partial class XorNet : INetwork<XorNet>
             {
                 if ((uint)labels[r] >= 2u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 2).");
             }
-            Forward(ref MemoryMarshal.GetReference(inputs), batch);
-            float loss = OutputGradient(labels, batch);
-            Backward(ref MemoryMarshal.GetReference(inputs), batch);
-            return loss;
+            _job = Job.Labels;
+            _batch = batch;
+            _workers.Run(inputs, labels, default);
+            return Loss(batch);
         }
 
-        /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
-            Forward(ref MemoryMarshal.GetReference(inputs), batch);
-            float loss = OutputGradient(targets, batch);
-            Backward(ref MemoryMarshal.GetReference(inputs), batch);
+            _job = Job.Targets;
+            _batch = batch;
+            _workers.Run(inputs, default, targets);
+            return Loss(batch);
+        }
+
+        /// <summary>The batch's mean loss: the workers' shares, summed in worker order.</summary>
+        private float Loss(int batch)
+        {
+            _lastBatch = batch;
+            float loss = 0f;
+            foreach (Workspace workspace in _workspaces) loss += workspace.Loss;
             return loss;
+        }
+
+        private void Reduce()
+        {
+            if (_workspaces.Length > 1)
+            {
+                _job = Job.Reduce;
+                _workers.Run();
+            }
+        }
+
+        private void Update(bool reduce)
+        {
+            Step++;
+            _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
+            _workers.Run();
         }
 
         private void CheckBatch(int inputLength, int batch)
@@ -235,66 +291,144 @@ partial class XorNet : INetwork<XorNet>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
-        private void Forward(ref float x, int batch)
+        /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
+        void IBatchWork.Work(int worker, BatchWorkers workers)
         {
-            _lastBatch = batch;
-            ref float p = ref _model._parameters.Reference;
-            // Layer 1: Dense 2→8, Tanh — 16 MACs per sample
-            Kernels.DenseForward_2x8_Tanh(ref x, ref Unsafe.Add(ref p, 0), ref Unsafe.Add(ref p, 16), ref _a1.Reference, batch);
-            // Layer 2: Dense 8→1, Sigmoid — 8 MACs per sample (logits: the loss applies the activation)
-            Kernels.DenseForward_8x1_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 24), ref Unsafe.Add(ref p, 32), ref _a2.Reference, batch);
-        }
-
-        /// <summary>Loss: sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs). Returns the mean loss.</summary>
-        private float OutputGradient(ReadOnlySpan<int> labels, int batch)
-        {
-            float scale = 1f / batch;
-            float total = 0f;
-            Span<float> logits = _a2.Span, gradient = _d2.Span;
-            for (int r = 0; r < batch; r++)
+            Workspace workspace = _workspaces[worker];
+            switch (_job)
             {
-                total += LossKernels.SigmoidBinaryCrossEntropy(logits[r], labels[r], out gradient[r], scale);
+                case Job.Labels:
+                case Job.Targets:
+                {
+                    var (start, rows) = workers.Rows(worker, _batch);
+                    workspace.Rows = rows;
+                    workspace.Loss = 0f;
+                    if (rows == 0) return;
+                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    workspace.Forward(x, start, rows);
+                    workspace.Loss = _job == Job.Labels
+                        ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
+                        : workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
+                    workspace.Backward(x, rows);
+                    return;
+                }
+                case Job.Reduce:
+                    ReduceRange(worker, workers);
+                    return;
+                case Job.ReduceAndStep:
+                    ReduceRange(worker, workers);
+                    StepRange(worker, workers);
+                    return;
+                case Job.Step:
+                    StepRange(worker, workers);
+                    return;
             }
-            return total * scale;
         }
 
-        /// <summary>Loss: sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs). Returns the mean loss.</summary>
-        private float OutputGradient(ReadOnlySpan<float> targets, int batch)
+        /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
+        private void ReduceRange(int worker, BatchWorkers workers)
         {
-            float scale = 1f / ((float)batch * 1);
-            float total = 0f;
-            Span<float> outputs = _a2.Span, gradient = _d2.Span;
-            for (int r = 0; r < batch; r++)
+            var (start, count) = workers.Range(worker, ParameterCount);
+            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            for (int i = 1; i < _workspaces.Length; i++)
             {
-                total += LossKernels.SigmoidBinaryCrossEntropy(outputs.Slice(r * 1, 1), targets.Slice(r * 1, 1), gradient.Slice(r * 1, 1), scale);
+                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
-            return total * scale;
         }
 
-        private void Backward(ref float x, int batch)
+        /// <summary>SGD with momentum (learning rate 0.1f, momentum 0.9f) over this worker's range of parameters.</summary>
+        private void StepRange(int worker, BatchWorkers workers)
         {
-            ref float g = ref _gradients.Reference;
-            Span<float> parameters = _model._parameters.Span;
-            // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ Tanh′(A1)
-            Kernels.DenseWeightGradient_8x1(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 24), batch);
-            Kernels.BiasGradient_1(ref _d2.Reference, ref Unsafe.Add(ref g, 32), batch);
-            VectorMath.Transpose(parameters.Slice(24, 8), 8, 1, _transposed.Span);
-            Kernels.DenseInputGradient_8x1_Tanh(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, batch);
-            // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
-            Kernels.DenseWeightGradient_2x8(ref x, ref _d1.Reference, ref Unsafe.Add(ref g, 0), batch);
-            Kernels.BiasGradient_8(ref _d1.Reference, ref Unsafe.Add(ref g, 16), batch);
-        }
-
-        /// <summary>Applies one optimizer step with the gradients of the last <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float})"/> call.</summary>
-        public void ApplyGradients()
-        {
-            Step++;
+            var (start, count) = workers.Range(worker, ParameterCount);
+            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
             // SGD with momentum (Keras): v ← μ·v − lr·g;  p ← p + v
-            Kernels.SgdMomentumUpdate_33(ref _model._parameters.Reference, ref _gradients.Reference, ref _state.Reference, LearningRate);
+            Kernels.SgdMomentumUpdate(ref p, ref g, ref Unsafe.Add(ref _state.Reference, start), LearningRate, count);
+        }
+
+        /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
+        private sealed class Workspace
+        {
+            private readonly XorNet _model;
+            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 8]
+            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 8]
+            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 1]
+            private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
+
+            public Workspace(XorNet model, AlignedBuffer outputs, int maxRows)
+            {
+                _model = model;
+                _outputs = outputs;
+                _a1 = new AlignedBuffer(maxRows * 8);
+                _d1 = new AlignedBuffer(maxRows * 8);
+                _d2 = new AlignedBuffer(maxRows * 1);
+                Gradients = new AlignedBuffer(ParameterCount);
+                _transposed = new AlignedBuffer(8);
+            }
+
+            /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
+            public AlignedBuffer Gradients { get; }
+            /// <summary>Rows of the current batch this worker handled.</summary>
+            public int Rows;
+            /// <summary>This worker's share of the batch's mean loss.</summary>
+            public float Loss;
+
+            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float p = ref _model._parameters.Reference;
+                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                // Layer 1: Dense 2→8, Tanh — 16 MACs per sample
+                Kernels.DenseForward_2x8_Tanh(ref x, ref p, ref Unsafe.Add(ref p, 16), ref _a1.Reference, rows);
+                // Layer 2: Dense 8→1, Sigmoid — 8 MACs per sample (logits: the loss applies the activation)
+                Kernels.DenseForward_8x1_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 24), ref Unsafe.Add(ref p, 32), ref output, rows);
+            }
+
+            /// <summary>Loss: sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs). Returns this worker's share of the mean loss.</summary>
+            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            {
+                float scale = 1f / batch;
+                float total = 0f;
+                Span<float> logits = _outputs.Span.Slice(start * 1, rows * 1), gradient = _d2.Span;
+                for (int r = 0; r < rows; r++)
+                {
+                    total += LossKernels.SigmoidBinaryCrossEntropy(logits[r], labels[r], out gradient[r], scale);
+                }
+                return total * scale;
+            }
+
+            /// <summary>Loss: sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs). Returns this worker's share of the mean loss.</summary>
+            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            {
+                float scale = 1f / ((float)batch * 1);
+                float total = 0f;
+                Span<float> outputs = _outputs.Span.Slice(start * 1, rows * 1), gradient = _d2.Span;
+                for (int r = 0; r < rows; r++)
+                {
+                    total += LossKernels.SigmoidBinaryCrossEntropy(outputs.Slice(r * 1, 1), targets.Slice(r * 1, 1), gradient.Slice(r * 1, 1), scale);
+                }
+                return total * scale;
+            }
+
+            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float g = ref Gradients.Reference;
+                Span<float> parameters = _model._parameters.Span;
+                // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ Tanh′(A1)
+                Kernels.DenseWeightGradient_8x1(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 24), rows);
+                Kernels.BiasGradient_1(ref _d2.Reference, ref Unsafe.Add(ref g, 32), rows);
+                VectorMath.Transpose(parameters.Slice(24, 8), 8, 1, _transposed.Span);
+                Kernels.DenseInputGradient_8x1_Tanh(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
+                // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
+                Kernels.DenseWeightGradient_2x8(ref x, ref _d1.Reference, ref g, rows);
+                Kernels.BiasGradient_8(ref _d1.Reference, ref Unsafe.Add(ref g, 16), rows);
+            }
         }
     }
 
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus AVX-512, AVX2 and portable paths each.</summary>
+    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
     private static class Kernels
     {
         /// <summary>Y = Tanh(X·W + b) for X [rows, 2], W [2, 8] row-major, Y [rows, 8].</summary>
@@ -662,6 +796,68 @@ partial class XorNet : INetwork<XorNet>
             }
         }
 
+        /// <summary>SGD with momentum 0.9f.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void SgdMomentumUpdate(ref float p, ref float g, ref float velocity, float learningRate, int count)
+        {
+            if (Vector512.IsHardwareAccelerated) SgdMomentumUpdate_V512(ref p, ref g, ref velocity, learningRate, count);
+            else if (Vector256.IsHardwareAccelerated) SgdMomentumUpdate_V256(ref p, ref g, ref velocity, learningRate, count);
+            else SgdMomentumUpdate_Scalar(ref p, ref g, ref velocity, learningRate, count);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 16 <= count; i += 16)
+            {
+                var v1 = Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate;
+                v1.StoreUnsafe(ref velocity, (nuint)i);
+                (Vector512.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
+                Unsafe.Add(ref velocity, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 8 <= count; i += 8)
+            {
+                var v1 = Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate;
+                v1.StoreUnsafe(ref velocity, (nuint)i);
+                (Vector256.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
+                Unsafe.Add(ref velocity, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
+        {
+            int i = 0;
+            // one element at a time
+            for (; i < count; i++)
+            {
+                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
+                Unsafe.Add(ref velocity, i) = v1;
+                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+            }
+        }
+
         /// <summary>Y = X·W + b for X [rows, 8], W [8, 1] row-major, Y [rows, 1].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void DenseForward_8x1_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
@@ -946,8 +1142,7 @@ partial class XorNet : INetwork<XorNet>
         private static void BiasGradient_1_V512(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..1
                 {
@@ -968,8 +1163,7 @@ partial class XorNet : INetwork<XorNet>
         private static void BiasGradient_1_V256(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..1
                 {
@@ -990,8 +1184,7 @@ partial class XorNet : INetwork<XorNet>
         private static void BiasGradient_1_Scalar(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..1
                 {
@@ -1232,7 +1425,7 @@ partial class XorNet : INetwork<XorNet>
         private static void DenseWeightGradient_2x8_V512(ref float x, ref float dz, ref float dw, int rows)
         {
             int r = 0;
-            // tail: one row at a time
+            // one row at a time
             for (; r < 2; r++)
             {
                 // columns 0..8
@@ -1345,8 +1538,7 @@ partial class XorNet : INetwork<XorNet>
         private static void BiasGradient_8_V512(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..8
                 {
@@ -1367,8 +1559,7 @@ partial class XorNet : INetwork<XorNet>
         private static void BiasGradient_8_V256(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..8
                 {
@@ -1389,8 +1580,7 @@ partial class XorNet : INetwork<XorNet>
         private static void BiasGradient_8_Scalar(ref float dz, ref float db, int rows)
         {
             int r = 0;
-            // tail: one row at a time
-            for (; r < 1; r++)
+            // one row
             {
                 // columns 0..8, 4 per step
                 for (int c = 0; c < 8; c += 4)
@@ -1417,68 +1607,6 @@ partial class XorNet : INetwork<XorNet>
                     Unsafe.Add(ref db0, c + 2) = acc02;
                     Unsafe.Add(ref db0, c + 3) = acc03;
                 }
-            }
-        }
-
-        /// <summary>SGD with momentum 0.9f over 33 parameters.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SgdMomentumUpdate_33(ref float p, ref float g, ref float velocity, float learningRate)
-        {
-            if (Vector512.IsHardwareAccelerated) SgdMomentumUpdate_33_V512(ref p, ref g, ref velocity, learningRate);
-            else if (Vector256.IsHardwareAccelerated) SgdMomentumUpdate_33_V256(ref p, ref g, ref velocity, learningRate);
-            else SgdMomentumUpdate_33_Scalar(ref p, ref g, ref velocity, learningRate);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_33_V512(ref float p, ref float g, ref float velocity, float learningRate)
-        {
-            int i = 0;
-            // main loop
-            for (; i + 16 <= 33; i += 16)
-            {
-                var v1 = Vector512.LoadUnsafe(ref velocity, (nuint)(i)) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)(i)) * learningRate;
-                v1.StoreUnsafe(ref velocity, (nuint)(i));
-                (Vector512.LoadUnsafe(ref p, (nuint)(i)) + v1).StoreUnsafe(ref p, (nuint)(i));
-            }
-            // tail
-            for (; i < 33; i++)
-            {
-                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_33_V256(ref float p, ref float g, ref float velocity, float learningRate)
-        {
-            int i = 0;
-            // main loop
-            for (; i + 8 <= 33; i += 8)
-            {
-                var v1 = Vector256.LoadUnsafe(ref velocity, (nuint)(i)) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)(i)) * learningRate;
-                v1.StoreUnsafe(ref velocity, (nuint)(i));
-                (Vector256.LoadUnsafe(ref p, (nuint)(i)) + v1).StoreUnsafe(ref p, (nuint)(i));
-            }
-            // tail
-            for (; i < 33; i++)
-            {
-                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_33_Scalar(ref float p, ref float g, ref float velocity, float learningRate)
-        {
-            int i = 0;
-            // one element at a time
-            for (; i < 33; i++)
-            {
-                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
             }
         }
     }
