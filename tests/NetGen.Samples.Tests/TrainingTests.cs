@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using System.Globalization;
 using NetGen.Data;
 using NetGen.Training;
 
@@ -27,19 +27,27 @@ public sealed class TrainingTests
     [RequiresFashionMnistFact]
     public void FullData_KerasSettings_ReachesKerasAccuracy()
     {
-        // fit(x_train, y_train, epochs=10, batch_size=32) with Adam(1e-3), seed 0; evaluate(x_test, y_test).
-        JobResult result = FashionMnistJob.Run(new SampleOptions { Epochs = 10, BatchSize = 32, Seed = 0 });
+        // fit(x_train, y_train, epochs=10, batch_size=32) with Adam(1e-3); evaluate(x_test, y_test) — for seeds 0, 1, 2.
+        // One seed's accuracy is a draw from a spread about 0.02 wide (seeds 0–9 measured 0.866–0.884, mean 0.877), and
+        // any change in a kernel's summation order (another tiling, the AVX2 or portable path) moves a given seed
+        // inside it: seed 0 measured 0.8762 before k-blocking (686a785) and 0.8747 after; the portable path gives 0.8814.
+        // So the Keras-level bound (0.875) is on the mean of three seeds, and each seed must still train properly.
+        var options = new SampleOptions { Epochs = 10, BatchSize = 32 };
+        LoadedData data = FashionMnistJob.LoadData(options);
+        Assert.Equal(DataKind.Full, data.Kind);
 
-        Assert.Equal(DataKind.Full, result.Data.Kind);
-        Assert.Equal(60_000, result.History.TrainSamples);
-        Assert.Equal(10_000, result.Evaluation.Count);
+        var accuracies = new List<double>();
+        foreach (int seed in new[] { 0, 1, 2 })
+        {
+            JobResult result = FashionMnistJob.Train(data, options with { Seed = seed });
+            Assert.Equal(60_000, result.History.TrainSamples);
+            Assert.Equal(10_000, result.Evaluation.Count);
+            accuracies.Add(result.TestAccuracy);
+        }
 
-        // Seed 0 reaches 0.8762 with the vector kernels (AVX-512 and AVX2 give the same bits). The portable kernels
-        // (DOTNET_EnableHWIntrinsic=0, run by CI) round differently, so training takes another path: 0.8747. Both are
-        // inside the spread over seeds (seeds 1–7: 0.871–0.884), so the portable path gets the bound Keras's example
-        // itself would need to meet across seeds.
-        double bound = Vector128.IsHardwareAccelerated ? 0.875 : 0.870;
-        Assert.True(result.TestAccuracy >= bound, $"test accuracy {result.TestAccuracy:F4} on the full test set after 10 epochs (bound {bound})");
+        string measured = string.Join(", ", accuracies.Select(a => a.ToString("F4", CultureInfo.InvariantCulture)));
+        Assert.True(accuracies.Average() >= 0.875, $"mean test accuracy {accuracies.Average():F4} over seeds 0, 1, 2 ({measured}) after 10 epochs");
+        Assert.True(accuracies.Min() >= 0.865, $"a seed trained badly: test accuracies {measured}");
     }
 
     [Fact]
