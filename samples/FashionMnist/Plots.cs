@@ -107,7 +107,7 @@ public static class Plots
         }
 
         var plot = NewPlot();
-        // Heatmap rows run downwards from the top of its extent: row 0 (the first true class) at the top.
+        // The heat map draws row 0 (the first true class) at the top of its rectangle.
         var heatmap = plot.Add.Heatmap(fractions);
         heatmap.Colormap = new ScottPlot.Colormaps.Reversed(new ScottPlot.Colormaps.Blues()); // white (0) to dark blue (1)
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
@@ -126,20 +126,17 @@ public static class Plots
             }
         }
 
-        var positions = new double[k];
-        var bottomLabels = new string[k];
-        var leftLabels = new string[k];
-        var leftPositions = new double[k];
+        var names = new string[k];
+        var columns = new double[k];
+        var rows = new double[k];
         for (int c = 0; c < k; c++)
         {
-            string name = c < classNames.Count ? classNames[c] : c.ToString(CultureInfo.InvariantCulture);
-            positions[c] = c;
-            bottomLabels[c] = name;
-            leftPositions[c] = Row(c, k);
-            leftLabels[c] = name;
+            names[c] = c < classNames.Count ? classNames[c] : c.ToString(CultureInfo.InvariantCulture);
+            columns[c] = c;
+            rows[c] = Row(c, k);
         }
-        plot.Axes.Bottom.SetTicks(positions, bottomLabels);
-        plot.Axes.Left.SetTicks(leftPositions, leftLabels);
+        plot.Axes.Bottom.SetTicks(columns, names);
+        plot.Axes.Left.SetTicks(rows, names);
         plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperRight;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
