@@ -45,16 +45,20 @@ namespace NetGen.Generator
                 .Select(static (r, _) => r.Diagnostics)
                 .Where(static d => d.Count > 0);
 
-            context.RegisterSourceOutput(diagnostics, ReportDiagnostics);
-            context.RegisterSourceOutput(layerDiagnostics, ReportDiagnostics);
+            // Diagnostics are cached as plain data (no syntax trees); when reported they are mapped back onto the
+            // compilation's trees, so that they are source locations and #pragma warning disable applies to them
+            // (a location made from a file path alone is never suppressed: dotnet/roslyn#68291). Only this cheap
+            // reporting step re-runs on each compilation; parsing and emitting stay cached.
+            context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), ReportDiagnostics);
+            context.RegisterSourceOutput(layerDiagnostics.Combine(context.CompilationProvider), ReportDiagnostics);
             context.RegisterSourceOutput(specs, EmitNetwork);
         }
 
-        private static void ReportDiagnostics(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+        private static void ReportDiagnostics(SourceProductionContext context, (EquatableArray<DiagnosticInfo> Diagnostics, Compilation Compilation) input)
         {
-            foreach (DiagnosticInfo info in diagnostics)
+            foreach (DiagnosticInfo info in input.Diagnostics)
             {
-                context.ReportDiagnostic(info.ToDiagnostic());
+                context.ReportDiagnostic(info.ToDiagnostic(input.Compilation));
             }
         }
 

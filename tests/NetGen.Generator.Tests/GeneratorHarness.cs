@@ -99,6 +99,8 @@ internal static class GeneratorHarness
         ImmutableArray<Diagnostic> outputDiagnostics = output.GetDiagnostics()
             .Where(d => d.Severity >= DiagnosticSeverity.Warning)
             .ToImmutableArray();
+        // Diagnostics suppressed in source (#pragma warning disable) are hidden from users, so from the tests too.
+        diagnostics = diagnostics.Where(d => !d.IsSuppressed).ToImmutableArray();
         return new GeneratorRun(sources, diagnostics, output, outputDiagnostics, driver, compilation);
     }
 

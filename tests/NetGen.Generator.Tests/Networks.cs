@@ -87,6 +87,7 @@ internal static class Networks
 
         namespace Demo;
 
+        #pragma warning disable NG0103 // deliberately a hidden layer without activation
         [Input(20)]
         [Dense(80)]
         [Dense(17, Activation.Sigmoid)]

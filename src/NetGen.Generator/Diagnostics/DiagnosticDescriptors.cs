@@ -7,10 +7,16 @@ namespace NetGen.Generator.Diagnostics
     internal static class DiagnosticDescriptors
     {
         private const string Category = "NetGen";
-        private const string HelpBase = "https://github.com/netgen/netgen/blob/main/docs/diagnostics.md#";
+
+        /// <summary>docs/diagnostics.md has one section per ID, anchored by the lower-case ID (<c>#ng0001</c>).</summary>
+        public const string HelpBase = "https://github.com/netgen-dev/netgen/blob/main/docs/diagnostics.md#";
 
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        /// <summary>A likely mistake that still compiles: reported, and the network is generated anyway.</summary>
+        private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 
         public static readonly DiagnosticDescriptor NotPartial = Error(
             "NG0001", "Network class must be partial",
@@ -26,7 +32,7 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor NonPositiveSize = Error(
             "NG0004", "Sizes must be positive",
-            "{0} has size {1}: sizes must be between 1 and {2}");
+            "{0} has size {1}: write a size between 1 and {2}");
 
         public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
             "NG0005", "Softmax only on the last layer",
@@ -34,7 +40,7 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor LossDoesNotFitOutput = Error(
             "NG0006", "Loss does not fit the output layer",
-            "[Loss(LossKind.{0})] does not fit the last layer ({1}): {2}");
+            "[Loss(LossKind.{0})] does not fit the output layer, layer {1} ([{2}]): {3}");
 
         public static readonly DiagnosticDescriptor MissingLoss = Error(
             "NG0007", "Network has no [Loss]",
@@ -70,7 +76,7 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor InputAfterLayer = Error(
             "NG0015", "[Input] must come first",
-            "[Input] appears after layer {0}: move [Input(...)] above the first layer");
+            "[Input] appears after layer {0} ([{1}]): move [Input(...)] above the first layer");
 
         public static readonly DiagnosticDescriptor DenseNeedsFlatInput = Error(
             "NG0016", "Dense needs a one-dimensional input",
@@ -79,6 +85,24 @@ namespace NetGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor TooLarge = Error(
             "NG0017", "Network too large",
             "Network '{0}' has {1} parameters or activations, more than NetGen's limit of {2}: use smaller layers");
+
+        // ---- warnings: likely mistakes that still compile; the network is generated
+
+        public static readonly DiagnosticDescriptor LearningRateOutOfRange = Warning(
+            "NG0100", "Learning rate outside the usual range",
+            "[{0}] LearningRate = {1} is {2} for {0}, whose learning rates are usually between {3} and {4}: training will {5}; write e.g. LearningRate = {6}");
+
+        public static readonly DiagnosticDescriptor AdamBetasSwapped = Warning(
+            "NG0101", "Adam's Beta2 is not larger than Beta1",
+            "[Adam] Beta2 = {0} is not larger than Beta1 = {1}: the squared-gradient average (Beta2) must forget more slowly than the gradient average (Beta1), or steps become erratic; did you swap them? Write e.g. Beta1 = 0.9f, Beta2 = 0.999f");
+
+        public static readonly DiagnosticDescriptor SoftmaxWithMeanSquaredError = Warning(
+            "NG0102", "Softmax output trained with mean squared error",
+            "Layer {0} ([Dense({1}, Activation.Softmax)]) is the output layer and [Loss(LossKind.MeanSquaredError)] trains it: {2}");
+
+        public static readonly DiagnosticDescriptor RedundantLinearLayer = Warning(
+            "NG0103", "Hidden layer without an activation adds no capacity",
+            "Layer {0} ([{1}]) is a hidden layer without an activation: together with layer {2} it computes one linear map that layer {2} alone can learn, so its {3} weights add no capacity; give it an activation, e.g. [Dense({4}, Activation.ReLU)], or remove it");
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(
             "NG9999", "NetGen internal error",
@@ -94,7 +118,9 @@ namespace NetGen.Generator.Diagnostics
                 NotPartial, MissingInput, NoLayers, NonPositiveSize, SoftmaxNotLast, LossDoesNotFitOutput,
                 MissingLoss, SeveralLosses, MissingOptimizer, SeveralOptimizers, SpreadOverPartials,
                 UnsupportedType, InvalidHyperParameter, UndefinedEnumValue, InputAfterLayer, DenseNeedsFlatInput,
-                TooLarge, InternalError,
+                TooLarge,
+                LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
+                InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);
@@ -102,6 +128,8 @@ namespace NetGen.Generator.Diagnostics
         }
 
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+        public static bool IsError(string id) => ById(id).DefaultSeverity == DiagnosticSeverity.Error;
 
         public static DiagnosticDescriptor ById(string id) => s_byId.TryGetValue(id, out DiagnosticDescriptor? d) ? d : InternalError;
     }

@@ -8,6 +8,22 @@ namespace NetGen.Generator.Model
     {
         public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
 
+        /// <summary>
+        /// A source location in <paramref name="compilation"/>'s tree with this path when there is one (so that
+        /// <c>#pragma warning disable</c> applies), else a location made from the path alone.
+        /// </summary>
+        public Location ToLocation(Compilation? compilation)
+        {
+            if (compilation is not null)
+            {
+                foreach (SyntaxTree tree in compilation.SyntaxTrees)
+                {
+                    if (tree.FilePath == FilePath && Span.End <= tree.Length) return Location.Create(tree, Span);
+                }
+            }
+            return ToLocation();
+        }
+
         public static LocationInfo? From(Location? location)
         {
             if (location is null || location.SourceTree is null) return null;
@@ -18,12 +34,12 @@ namespace NetGen.Generator.Model
     /// <summary>A diagnostic as plain, equatable data.</summary>
     internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
     {
-        public Diagnostic ToDiagnostic()
+        public Diagnostic ToDiagnostic(Compilation? compilation = null)
         {
             DiagnosticDescriptor descriptor = Diagnostics.DiagnosticDescriptors.ById(Id);
             object[] args = new object[Arguments.Count];
             for (int i = 0; i < args.Length; i++) args[i] = Arguments[i];
-            return Diagnostic.Create(descriptor, Location?.ToLocation(), args);
+            return Diagnostic.Create(descriptor, Location?.ToLocation(compilation), args);
         }
     }
 

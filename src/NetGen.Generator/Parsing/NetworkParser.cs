@@ -129,6 +129,13 @@ namespace NetGen.Generator.Parsing
             bool broken = false;
             int declaredLayers = 0; bool lastLayerValid = false;
 
+            // Layer numbers as the user counts them: every layer attribute, valid or not, in source order.
+            var layerNumbers = new Dictionary<AttributeData, int>();
+            foreach (AttributeData attribute in ordered)
+            {
+                if (!IsNonLayerAttribute(FullName(attribute))) layerNumbers[attribute] = layerNumbers.Count + 1;
+            }
+
             foreach (AttributeData attribute in ordered)
             {
                 ct.ThrowIfCancellationRequested();
@@ -145,7 +152,9 @@ namespace NetGen.Generator.Parsing
                     case InputAttributeName:
                         if (layers.Count > 0)
                         {
-                            Add(diagnostics, DiagnosticDescriptors.InputAfterLayer, AttributeLocation(attribute, ct), layers.Count.ToString(CultureInfo.InvariantCulture));
+                            AttributeData before = layerAttributes[layerAttributes.Count - 1];
+                            Add(diagnostics, DiagnosticDescriptors.InputAfterLayer, AttributeLocation(attribute, ct),
+                                layerNumbers[before].ToString(CultureInfo.InvariantCulture), AttributeText(before, ct));
                         }
                         inputShape = ParseInput(attribute, diagnostics, ct);
                         if (inputShape is null) broken = true;
@@ -241,8 +250,10 @@ namespace NetGen.Generator.Parsing
                 string? problem = CheckLossFits((LossKind)losses[0].Kind, last);
                 if (problem is not null)
                 {
+                    AttributeData output = layerAttributes[layerAttributes.Count - 1];
                     Add(diagnostics, DiagnosticDescriptors.LossDoesNotFitOutput, AttributeLocation(losses[0].Attribute, ct),
-                        LossNames[losses[0].Kind], $"Dense({last.Units}, Activation.{ActivationNames[(int)last.Activation]})", problem);
+                        LossNames[losses[0].Kind], layerNumbers[output].ToString(CultureInfo.InvariantCulture),
+                        $"Dense({last.Units}, Activation.{ActivationNames[(int)last.Activation]})", problem);
                 }
             }
 
@@ -256,7 +267,13 @@ namespace NetGen.Generator.Parsing
                 Add(diagnostics, DiagnosticDescriptors.SeveralOptimizers, AttributeLocation(optimizers[1].Attribute, ct), name, optimizers.Count.ToString(CultureInfo.InvariantCulture));
             }
 
-            if (diagnostics.Count > 0 || broken || inputShape is null || losses.Count != 1 || optimizers.Count != 1 || optimizers[0].Spec is null)
+            if (!broken && inputShape is not null && !diagnostics.Any(d => DiagnosticDescriptors.IsError(d.Id)))
+            {
+                WarnAboutLayers(inputShape, layers, layerAttributes, layerNumbers, losses.Count == 1 ? losses[0].Kind : -1, diagnostics, ct);
+            }
+
+            // Warnings do not stop generation; errors do.
+            if (diagnostics.Any(d => DiagnosticDescriptors.IsError(d.Id)) || broken || inputShape is null || losses.Count != 1 || optimizers.Count != 1 || optimizers[0].Spec is null)
             {
                 return Result(null, diagnostics);
             }
@@ -345,7 +362,7 @@ namespace NetGen.Generator.Parsing
             if (activation < 0 || activation >= ActivationNames.Length)
             {
                 Add(diagnostics, DiagnosticDescriptors.UndefinedEnumValue, ArgumentLocation(attribute, 1, "activation", ct),
-                    "(Activation)" + activation.ToString(CultureInfo.InvariantCulture), "Activation", string.Join(", ", ActivationNames));
+                    $"Layer {position} ([Dense]) activation (Activation)" + activation.ToString(CultureInfo.InvariantCulture), "Activation", string.Join(", ", ActivationNames));
                 ok = false;
             }
             return ok ? new DenseSpec(units, (ActivationKind)activation) : null;
@@ -397,10 +414,69 @@ namespace NetGen.Generator.Parsing
             }
 
             if (!ok) return null;
+
+            // Valid but suspicious settings: warn, and generate anyway.
+            float low = 1e-6f, high = adam ? 0.1f : 1f;
+            if (learningRate < low || learningRate > high)
+            {
+                bool tooHigh = learningRate > high;
+                Add(diagnostics, DiagnosticDescriptors.LearningRateOutOfRange, ArgumentLocation(attribute, -1, "LearningRate", ct),
+                    attributeName, Format(learningRate), tooHigh ? "very large" : "very small", Format(low), Format(high),
+                    tooHigh ? "likely diverge (the loss grows or becomes NaN)" : "barely move the weights",
+                    adam ? "1e-3f" : "0.01f");
+            }
+            if (adam && beta2 <= beta1)
+            {
+                Location? where = ArgumentLocation(attribute, -1, "Beta2", ct);
+                if (where is not null && where.SourceSpan == AttributeLocation(attribute, ct)?.SourceSpan) where = ArgumentLocation(attribute, -1, "Beta1", ct);
+                Add(diagnostics, DiagnosticDescriptors.AdamBetasSwapped, where, Format(beta2), Format(beta1));
+            }
+
             return adam
                 ? new OptimizerSpec(OptimizerKind.Adam, learningRate, 0f, beta1, beta2, epsilon)
                 : new OptimizerSpec(OptimizerKind.Sgd, learningRate, momentum, 0.9f, 0.999f, 1e-7f);
         }
+
+        /// <summary>
+        /// Likely mistakes in a network that is otherwise valid (NG0102, NG0103). <paramref name="layerAttributes"/> runs
+        /// parallel to <paramref name="layers"/>; <paramref name="loss"/> is the LossKind value, -1 when unknown.
+        /// </summary>
+        private static void WarnAboutLayers(int[] inputShape, List<LayerSpec> layers, List<AttributeData> layerAttributes,
+            Dictionary<AttributeData, int> layerNumbers, int loss, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+        {
+            string Number(int i) => layerNumbers[layerAttributes[i]].ToString(CultureInfo.InvariantCulture);
+
+            // NG0103: a hidden Dense without activation feeding another Dense composes into one linear map. Only when it is
+            // not a bottleneck (a layer narrower than both neighbours restricts the rank on purpose, as in a linear autoencoder).
+            for (int i = 0; i + 1 < layers.Count; i++)
+            {
+                if (layers[i] is not DenseSpec { Activation: ActivationKind.Linear } hidden || layers[i + 1] is not DenseSpec next) continue;
+                int fanIn = i == 0 ? (inputShape.Length == 1 ? inputShape[0] : 0) : (layers[i - 1] is DenseSpec previous ? previous.Units : 0);
+                if (fanIn <= 0 || hidden.Units < Math.Min(fanIn, next.Units)) continue;
+                long weights = (long)fanIn * hidden.Units;
+                Add(diagnostics, DiagnosticDescriptors.RedundantLinearLayer, ArgumentLocation(layerAttributes[i], 1, "activation", ct),
+                    Number(i), AttributeText(layerAttributes[i], ct), layerNumbers[layerAttributes[i + 1]].ToString(CultureInfo.InvariantCulture),
+                    weights.ToString("N0", CultureInfo.InvariantCulture), hidden.Units.ToString(CultureInfo.InvariantCulture));
+            }
+
+            // NG0102: softmax output trained with mean squared error.
+            if (loss == (int)LossKind.MeanSquaredError && layers.Count > 0 && layers[layers.Count - 1] is DenseSpec { Activation: ActivationKind.Softmax } output)
+            {
+                int i = layers.Count - 1;
+                string why = output.Units == 1
+                    ? "softmax over one unit always outputs 1, so the network cannot learn anything; for a yes/no output write [Dense(1, Activation.Sigmoid)] with LossKind.BinaryCrossEntropy"
+                    : "the gradient of the squared error through softmax vanishes when the softmax saturates, so learning stalls on confidently wrong samples; for classes write LossKind.SparseCategoricalCrossEntropy (integer labels) or LossKind.CategoricalCrossEntropy (one-hot targets)";
+                Add(diagnostics, DiagnosticDescriptors.SoftmaxWithMeanSquaredError, ArgumentLocation(layerAttributes[i], 1, "activation", ct),
+                    Number(i), output.Units.ToString(CultureInfo.InvariantCulture), why);
+            }
+        }
+
+        private static bool IsNonLayerAttribute(string? name) =>
+            name == InputAttributeName || name == LossAttributeName || name == SgdAttributeName || name == AdamAttributeName;
+
+        /// <summary>An attribute as the user wrote it, without brackets: <c>Dense(8, Activation.ReLU)</c>.</summary>
+        private static string AttributeText(AttributeData attribute, CancellationToken ct) =>
+            attribute.ApplicationSyntaxReference?.GetSyntax(ct).ToString() ?? attribute.AttributeClass?.Name ?? "?";
 
         private static bool IsFinite(float f) => !float.IsNaN(f) && !float.IsInfinity(f);
 

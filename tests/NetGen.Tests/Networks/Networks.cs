@@ -29,12 +29,14 @@ public partial class OddSparse;
 public partial class CategoricalNet;
 
 /// <summary>Binary cross-entropy on several sigmoid outputs (multi-label).</summary>
+#pragma warning disable NG0103 // deliberately a hidden layer without activation, to test the Linear kernels
 [Input(6)]
 [Dense(9, Activation.Linear)]
 [Dense(3, Activation.Sigmoid)]
 [Loss(LossKind.BinaryCrossEntropy)]
 [Sgd(LearningRate = 0.05f)]
 public partial class MultiLabelNet;
+#pragma warning restore NG0103
 
 /// <summary>XOR: 2-8 tanh-1 sigmoid, binary cross-entropy with 0/1 labels.</summary>
 [Input(2)]
@@ -77,12 +79,14 @@ public partial class MseSigmoidNet;
 public partial class MseTanhNet;
 
 /// <summary>MSE through a softmax output (softmax's full Jacobian in backward).</summary>
+#pragma warning disable NG0102 // deliberately MSE through softmax, to test its backward pass
 [Input(4)]
 [Dense(8, Activation.Tanh)]
 [Dense(5, Activation.Softmax)]
 [Loss(LossKind.MeanSquaredError)]
 [Adam]
 public partial class MseSoftmaxNet;
+#pragma warning restore NG0102
 
 /// <summary>A single layer (no hidden layer, no input gradient).</summary>
 [Input(20)]
