@@ -28,3 +28,15 @@ namespace NetGen
         SparseCategoricalCrossEntropy = 3,
     }
 }
+
+namespace NetGen
+{
+    /// <summary>How a convolution or pooling window treats the borders, as Keras's <c>padding</c>.</summary>
+    public enum Padding
+    {
+        /// <summary>No padding: the window stays inside the input; the output shrinks.</summary>
+        Valid = 0,
+        /// <summary>Zero padding so that the output has ceil(input / stride) positions (TensorFlow's rule: the extra row or column goes at the end).</summary>
+        Same = 1,
+    }
+}

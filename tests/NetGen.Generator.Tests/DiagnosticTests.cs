@@ -83,9 +83,21 @@ public sealed class DiagnosticTests
         ["InputAfterDense"] = new(Net("[Dense(8, Activation.ReLU)]\n[Input(4)]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
             "NG0015", "Input(4)", new[] { "after layer 1", "above the first layer" }),
         ["TwoDimensionalInputIntoDense"] = new(Net(Valid.Replace("[Input(4)]", "[Input(28, 28)]", StringComparison.Ordinal)), "NG0016", "Dense(8, Activation.ReLU)",
-            new[] { "Layer 1", "2-dimensional input [28, 28]", "[Input(784)]" }),
+            new[] { "Layer 1", "2-dimensional input [28, 28]", "[Flatten]", "[Input(784)]" }),
         ["HugeNetwork"] = new(Net("[Input(16777216)]\n[Dense(16777216)]\n[Loss(LossKind.MeanSquaredError)]\n[Sgd]"), "NG0017", "Net",
             new[] { "'Net'", "281,474,993,487,872", "268,435,456" }),
+        ["ConvolutionOnAVector"] = new(Net("[Input(784)]\n[Conv2D(6, 5)]\n[Flatten]\n[Dense(10, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0018", "Conv2D(6, 5)", new[] { "Layer 1", "[Conv2D(6, 5)]", "[784]", "[Input(height, width, channels)]" }),
+        ["KernelLargerThanInput"] = new(Net("[Input(4, 6, 1)]\n[Conv2D(3, 5)]\n[Flatten]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0019", "Conv2D(3, 5)", new[] { "Layer 1", "[4, 6, 1]", "5×5 kernel", "Padding.Same" }),
+        ["PoolWindowLargerThanInput"] = new(Net("[Input(8, 8, 1)]\n[Conv2D(4, 3)]\n[MaxPool2D(4)]\n[MaxPool2D(2)]\n[Flatten]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0019", "MaxPool2D(2)", new[] { "Layer 3", "[1, 1, 4]", "2×2 window" }),
+        ["DropoutRateOne"] = new(Net("[Input(4)]\n[Dense(8, Activation.ReLU)]\n[Dropout(1f)]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0020", "1f", new[] { "Layer 2", "Dropout(1)", "0.5f" }),
+        ["FlattenLast"] = new(Net("[Input(4, 4, 1)]\n[Conv2D(2, 3)]\n[Flatten]\n[Loss(LossKind.MeanSquaredError)]\n[Adam]"),
+            "NG0021", "Flatten", new[] { "Layer 2", "[Flatten]", "[Dense(10, Activation.Softmax)]" }),
+        ["SoftmaxConvolution"] = new(Net("[Input(6, 6, 1)]\n[Conv2D(2, 3, Activation.Softmax)]\n[Flatten]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0022", "Activation.Softmax", new[] { "Layer 1", "[Conv2D]", "Activation.ReLU" }),
     };
 
     public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(k => new object[] { k });

@@ -80,11 +80,31 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor DenseNeedsFlatInput = Error(
             "NG0016", "Dense needs a one-dimensional input",
-            "Layer {0} ([Dense]) receives a {1}-dimensional input [{2}]: declare the input flattened, e.g. [Input({3})]");
+            "Layer {0} ([Dense]) receives a {1}-dimensional input [{2}]: add [Flatten] before it, or declare the input flattened, e.g. [Input({3})]");
 
         public static readonly DiagnosticDescriptor TooLarge = Error(
             "NG0017", "Network too large",
             "Network '{0}' has {1} parameters or activations, more than NetGen's limit of {2}: use smaller layers");
+
+        public static readonly DiagnosticDescriptor NeedsImageInput = Error(
+            "NG0018", "Layer needs an image input",
+            "Layer {0} ([{1}]) needs a (height, width, channels) input but receives {2}: declare [Input(height, width, channels)] and put convolution and pooling layers before [Flatten]");
+
+        public static readonly DiagnosticDescriptor ShapeDoesNotFit = Error(
+            "NG0019", "Layer does not fit its input",
+            "Layer {0} ([{1}]) does not fit its input {2}: {3}");
+
+        public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
+            "NG0020", "Invalid dropout rate",
+            "Layer {0} ([Dropout({1})]) drops a fraction outside [0, 1): write a rate such as 0.5f");
+
+        public static readonly DiagnosticDescriptor OutputMustBeDense = Error(
+            "NG0021", "The last layer must be [Dense]",
+            "Layer {0} ([{1}]) is the last layer, but losses apply to a [Dense] output: end the network with e.g. [Flatten] and [Dense(10, Activation.Softmax)]");
+
+        public static readonly DiagnosticDescriptor SoftmaxOnConvolution = Error(
+            "NG0022", "Softmax on a convolution",
+            "Layer {0} ([Conv2D]) uses softmax, which NetGen supports only on the last [Dense] layer: use Activation.ReLU, Tanh or Sigmoid here");
 
         // ---- warnings: likely mistakes that still compile; the network is generated
 
@@ -118,7 +138,7 @@ namespace NetGen.Generator.Diagnostics
                 NotPartial, MissingInput, NoLayers, NonPositiveSize, SoftmaxNotLast, LossDoesNotFitOutput,
                 MissingLoss, SeveralLosses, MissingOptimizer, SeveralOptimizers, SpreadOverPartials,
                 UnsupportedType, InvalidHyperParameter, UndefinedEnumValue, InputAfterLayer, DenseNeedsFlatInput,
-                TooLarge,
+                TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
                 LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 InternalError,
             };

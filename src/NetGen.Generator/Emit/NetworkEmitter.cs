@@ -64,9 +64,10 @@ namespace NetGen.Generator.Emit
             w.Line("/// <list type=\"table\">");
             w.Line("/// <listheader><term>Layer</term><description>Kind · shape · activation · parameters · MACs per sample</description></listheader>");
             w.Line($"/// <item><term>0</term><description>Input · {string.Join("×", plan.Spec.InputShape)}</description></item>");
-            foreach (DenseLayerPlan layer in plan.Layers)
+            foreach (LayerPlan layer in plan.Layers)
             {
-                w.Line($"/// <item><term>{layer.Index}</term><description>Dense · {layer.In} → {layer.Out} · {DenseEmitter.ActivationDisplay(layer.Activation)} · {Literal.Grouped(layer.ParameterCount)} · {Literal.Grouped(layer.Macs)}</description></item>");
+                string shape = $"{ShapeInference.Format(layer.InShape)} → {ShapeInference.Format(layer.OutShape)}";
+                w.Line($"/// <item><term>{layer.Index}</term><description>{layer.Kind} · {shape} · {DenseEmitter.ActivationDisplay(layer.Activation)} · {Literal.Grouped(layer.ParameterCount)} · {Literal.Grouped(layer.Macs)}</description></item>");
             }
             w.Line("/// </list>");
             w.Line($"/// <para>Total: {Literal.Grouped(plan.ParameterCount)} parameters, {Literal.Grouped(plan.TotalMacs)} MACs per sample. Loss: {plan.Spec.Loss}. Optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}.</para>");
@@ -76,7 +77,7 @@ namespace NetGen.Generator.Emit
         private static void EmitShell(SourceWriter w, KernelSet kernels, NetworkPlan plan)
         {
             string name = plan.Spec.ClassName;
-            int scratch = 2 * plan.MaxHiddenWidth;
+            int scratch = 2 * plan.MaxHiddenWidth + plan.MaxPaddedInput;
 
             w.Line("/// <summary>Floats per input sample.</summary>");
             w.Line($"public const int InputSize = {plan.InputSize};");
@@ -91,17 +92,30 @@ namespace NetGen.Generator.Emit
             w.Line();
             w.Line("/// <summary>Widest hidden layer: the size of each inference scratch row.</summary>");
             w.Line($"private const int MaxHidden = {plan.MaxHiddenWidth};");
+            w.Line("/// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>");
+            w.Line($"private const int MaxPadded = {plan.MaxPaddedInput};");
             w.Line("/// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>");
             w.Line($"private const int PredictChunkRows = {plan.PredictChunkRows};");
             w.Line();
             w.Line("private static readonly ParameterBlock[] s_parameterBlocks =");
             using (w.Block(null, "};"))
             {
-                foreach (DenseLayerPlan layer in plan.Layers)
+                int tensor = 0;
+                foreach (LayerPlan layer in plan.Layers)
                 {
-                    int i = layer.Index - 1;
-                    w.Line($"new ParameterBlock(\"{i}.weight\", {layer.WeightOffset}, new[] {{ {layer.In}, {layer.Out} }}, {i}, \"weight\"),");
-                    w.Line($"new ParameterBlock(\"{i}.bias\", {layer.BiasOffset}, new[] {{ {layer.Out} }}, {i}, \"bias\"),");
+                    switch (layer)
+                    {
+                        case DenseLayerPlan d:
+                            w.Line($"new ParameterBlock(\"{tensor}.weight\", {d.WeightOffset}, new[] {{ {d.In}, {d.Out} }}, {layer.Index - 1}, \"weight\"),");
+                            w.Line($"new ParameterBlock(\"{tensor}.bias\", {d.BiasOffset}, new[] {{ {d.Out} }}, {layer.Index - 1}, \"bias\"),");
+                            tensor++;
+                            break;
+                        case Conv2DLayerPlan c:
+                            w.Line($"new ParameterBlock(\"{tensor}.weight\", {c.WeightOffset}, new[] {{ {c.Filters}, {c.Channels}, {c.KernelSize}, {c.KernelSize} }}, {layer.Index - 1}, \"conv.weight\"),");
+                            w.Line($"new ParameterBlock(\"{tensor}.bias\", {c.BiasOffset}, new[] {{ {c.Filters} }}, {layer.Index - 1}, \"bias\"),");
+                            tensor++;
+                            break;
+                    }
                 }
             }
             w.Line();
@@ -113,9 +127,12 @@ namespace NetGen.Generator.Emit
             {
                 w.Line("_parameters = new AlignedBuffer(ParameterCount);");
                 w.Line("var random = new SeededRandom(unchecked((ulong)seed));");
-                foreach (DenseLayerPlan layer in plan.Layers)
+                foreach (LayerPlan layer in plan.Layers)
                 {
-                    w.Line($"Initializers.GlorotUniform(Dense{layer.Index}Weights, fanIn: {layer.In}, fanOut: {layer.Out}, ref random);");
+                    if (layer is DenseLayerPlan d)
+                        w.Line($"Initializers.GlorotUniform(Dense{d.Index}Weights, fanIn: {d.In}, fanOut: {d.Out}, ref random);");
+                    else if (layer is Conv2DLayerPlan c)
+                        w.Line($"Initializers.GlorotUniform(Conv{c.Index}Weights, fanIn: {c.Taps}, fanOut: {c.Filters * c.KernelSize * c.KernelSize}, ref random);");
                 }
             }
             w.Line();
@@ -124,12 +141,22 @@ namespace NetGen.Generator.Emit
             w.Line("/// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>");
             w.Line("public Span<float> Parameters => _parameters.Span;");
             w.Line();
-            foreach (DenseLayerPlan layer in plan.Layers)
+            foreach (LayerPlan layer in plan.Layers)
             {
-                w.Line($"/// <summary>Layer {layer.Index} weights, [{layer.In}, {layer.Out}] row-major (input × unit).</summary>");
-                w.Line($"public Span<float> Dense{layer.Index}Weights => _parameters.Span.Slice({layer.WeightOffset}, {layer.WeightCount});");
-                w.Line($"/// <summary>Layer {layer.Index} biases, [{layer.Out}].</summary>");
-                w.Line($"public Span<float> Dense{layer.Index}Biases => _parameters.Span.Slice({layer.BiasOffset}, {layer.Out});");
+                if (layer is DenseLayerPlan d)
+                {
+                    w.Line($"/// <summary>Layer {d.Index} weights, [{d.In}, {d.Out}] row-major (input × unit).</summary>");
+                    w.Line($"public Span<float> Dense{d.Index}Weights => _parameters.Span.Slice({d.WeightOffset}, {d.WeightCount});");
+                    w.Line($"/// <summary>Layer {d.Index} biases, [{d.Out}].</summary>");
+                    w.Line($"public Span<float> Dense{d.Index}Biases => _parameters.Span.Slice({d.BiasOffset}, {d.Out});");
+                }
+                else if (layer is Conv2DLayerPlan c)
+                {
+                    w.Line($"/// <summary>Layer {c.Index} kernels, [{c.Filters}, {c.Channels}, {c.KernelSize}, {c.KernelSize}] row-major (filter × channel × row × column, PyTorch's layout).</summary>");
+                    w.Line($"public Span<float> Conv{c.Index}Weights => _parameters.Span.Slice({c.WeightOffset}, {c.WeightCount});");
+                    w.Line($"/// <summary>Layer {c.Index} biases, [{c.Filters}].</summary>");
+                    w.Line($"public Span<float> Conv{c.Index}Biases => _parameters.Span.Slice({c.BiasOffset}, {c.Filters});");
+                }
             }
             w.Line();
             w.Line("int IModel.InputSize => InputSize;");
@@ -149,12 +176,13 @@ namespace NetGen.Generator.Emit
                 if (scratch <= MaxStackFloats)
                 {
                     w.Line($"Span<float> scratch = stackalloc float[{scratch}];");
-                    w.Line("Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(scratch), ref Unsafe.Add(ref MemoryMarshal.GetReference(scratch), MaxHidden), 1);");
+                    w.Line("ref float h0 = ref MemoryMarshal.GetReference(scratch);");
+                    w.Line("Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);");
                 }
                 else
                 {
                     w.Line($"float[] rented = ArrayPool<float>.Shared.Rent({scratch});");
-                    w.Line("Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref rented[0], ref rented[MaxHidden], 1);");
+                    w.Line("Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref rented[0], ref rented[MaxHidden], ref rented[2 * MaxHidden], 1);");
                     w.Line("ArrayPool<float>.Shared.Return(rented);");
                 }
             }
@@ -169,24 +197,25 @@ namespace NetGen.Generator.Emit
                 w.Line("if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($\"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.\", nameof(outputs));");
                 w.Line("if (batch == 0) return;");
                 w.Line("int chunk = Math.Min(batch, PredictChunkRows);");
-                bool stack = (long)2 * plan.PredictChunkRows * plan.MaxHiddenWidth <= MaxStackFloats;
+                bool stack = (long)2 * plan.PredictChunkRows * plan.MaxHiddenWidth + plan.MaxPaddedInput <= MaxStackFloats;
                 if (stack)
                 {
-                    w.Line("Span<float> scratch = stackalloc float[2 * chunk * MaxHidden];");
+                    w.Line("Span<float> scratch = stackalloc float[2 * chunk * MaxHidden + MaxPadded];");
                     w.Line("ref float h0 = ref MemoryMarshal.GetReference(scratch);");
                 }
                 else
                 {
-                    w.Line("float[] rented = ArrayPool<float>.Shared.Rent(2 * chunk * MaxHidden);");
+                    w.Line("float[] rented = ArrayPool<float>.Shared.Rent(2 * chunk * MaxHidden + MaxPadded);");
                     w.Line("ref float h0 = ref rented[0];");
                 }
                 w.Line("ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);");
+                w.Line("ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);");
                 w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
                 w.Line("ref float y = ref MemoryMarshal.GetReference(outputs);");
                 using (w.Block("for (int start = 0; start < batch; start += chunk)"))
                 {
                     w.Line("int rows = Math.Min(chunk, batch - start);");
-                    w.Line("Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);");
+                    w.Line("Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);");
                 }
                 if (!stack) w.Line("ArrayPool<float>.Shared.Return(rented);");
             }
@@ -219,20 +248,28 @@ namespace NetGen.Generator.Emit
 
             // ---- Infer: the forward pass shared by both Predict overloads
             w.Line("/// <summary>Forward pass of <paramref name=\"rows\"/> samples; <paramref name=\"h0\"/> and <paramref name=\"h1\"/> hold hidden activations in turn.</summary>");
-            using (w.Block("private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)"))
+            using (w.Block("private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)"))
             {
                 w.Line("ref float p = ref _parameters.Reference;");
                 string input = "x";
+                int next = 0;
                 for (int i = 0; i < plan.Layers.Count; i++)
                 {
-                    DenseLayerPlan layer = plan.Layers[i];
+                    LayerPlan layer = plan.Layers[i];
                     bool last = i == plan.Layers.Count - 1;
-                    string output = last ? "y" : (i % 2 == 0 ? "h0" : "h1");
-                    w.Line("// " + DenseEmitter.Describe(layer));
-                    DenseEmitter.EmitForward(w, kernels, layer, layer.KernelActivation, "p", input, output, "rows");
+                    if (layer.IdentityAtInference)
+                    {
+                        w.Line($"// {LayerEmitter.Describe(layer)}: nothing to do at inference");
+                        continue;
+                    }
+                    string output = last ? "y" : (next++ % 2 == 0 ? "h0" : "h1");
+                    if (!last && output == input) output = output == "h0" ? "h1" : "h0";
+                    w.Line("// " + LayerEmitter.Describe(layer));
+                    ActivationKind activation = layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
+                    LayerEmitter.EmitForward(w, kernels, layer, activation, new LayerRefs { Input = input, Output = output, Rows = "rows", Scratch = "pad" });
                     if (layer.Activation == ActivationKind.Softmax)
                     {
-                        w.Line($"VectorMath.SoftmaxRows(ref y, rows, {layer.Out});");
+                        w.Line($"VectorMath.SoftmaxRows(ref y, rows, {layer.OutSize});");
                     }
                     input = output;
                 }

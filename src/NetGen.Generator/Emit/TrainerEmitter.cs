@@ -51,7 +51,8 @@ namespace NetGen.Generator.Emit
                     w.Line("ArgumentNullException.ThrowIfNull(model);");
                     w.Line("if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size must be positive.\");");
                     int widest = plan.InputSize;
-                    foreach (DenseLayerPlan layer in plan.Layers) widest = System.Math.Max(widest, layer.Out);
+                    foreach (LayerPlan layer in plan.Layers) widest = System.Math.Max(widest, layer.OutSize);
+                    foreach (LayerPlan layer in plan.Layers) if (layer is Conv2DLayerPlan conv) widest = System.Math.Max(widest, conv.PaddedSize);
                     w.Line($"// every per-row buffer (the widest holds {widest} floats a row) must stay addressable with int offsets");
                     w.Line($"if ((long)maxBatchSize * {widest} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"A batch of {{maxBatchSize}} is too large for this network: its widest layer has {widest} units.\");");
                     w.Line("if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, \"The degree of parallelism cannot be negative (0 means every core).\");");
@@ -76,6 +77,11 @@ namespace NetGen.Generator.Emit
                 w.Line("public int DegreeOfParallelism => _workers.Count;");
                 w.Line("/// <summary>Optimizer steps taken so far (Adam's t).</summary>");
                 w.Line("public long Step { get; set; }");
+                if (HasDropout(plan))
+                {
+                    w.Line("/// <summary>Seeds the dropout masks; with <see cref=\"Step\"/> and the row, it fixes every mask, whatever the degree of parallelism.</summary>");
+                    w.Line("public int Seed { get; set; }");
+                }
                 w.Line("/// <summary>The optimizer's step size; change it between batches for a schedule.</summary>");
                 w.Line($"public float LearningRate {{ get; set; }} = {Literal.Float(plan.Spec.Optimizer.LearningRate)};");
                 w.Line("/// <summary>Optimizer state, for checkpoints.</summary>");
@@ -202,6 +208,11 @@ namespace NetGen.Generator.Emit
                 using (w.Block("void IBatchWork.Work(int worker, BatchWorkers workers)"))
                 {
                     w.Line("Workspace workspace = _workspaces[worker];");
+                    if (HasDropout(plan))
+                    {
+                        w.Line("workspace.Seed = Seed;");
+                        w.Line("workspace.Step = Step;");
+                    }
                     using (w.Block("switch (_job)"))
                     {
                         w.Line("case Job.Labels:");
@@ -267,15 +278,22 @@ namespace NetGen.Generator.Emit
             }
         }
 
+        private static bool HasDropout(NetworkPlan plan)
+        {
+            foreach (LayerPlan layer in plan.Layers) if (layer is DropoutLayerPlan) return true;
+            return false;
+        }
+
         private static void WorkspaceEmitter(SourceWriter w, KernelSet kernels, NetworkPlan plan)
         {
             string name = plan.Spec.ClassName;
             int layers = plan.Layers.Count;
             bool fused = LossEmitter.FusesActivation(plan);
-            int maxTransposed = 0;
+            int maxTransposed = 0, maxPadded = 0;
             for (int i = 1; i < layers; i++)
             {
-                if (plan.Layers[i].WeightCount > maxTransposed) maxTransposed = plan.Layers[i].WeightCount;
+                if (plan.Layers[i] is DenseLayerPlan d && d.WeightCount > maxTransposed) maxTransposed = d.WeightCount;
+                if (plan.Layers[i] is Conv2DLayerPlan c && c.PaddedSize > maxPadded) maxPadded = c.PaddedSize;
             }
 
             w.Line("/// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>");
@@ -285,15 +303,19 @@ namespace NetGen.Generator.Emit
                 w.Line($"private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows");
                 for (int i = 0; i < layers - 1; i++)
                 {
-                    DenseLayerPlan layer = plan.Layers[i];
-                    w.Line($"private readonly AlignedBuffer _a{layer.Index}; // layer {layer.Index} outputs, [rows, {layer.Out}]");
+                    LayerPlan layer = plan.Layers[i];
+                    w.Line($"private readonly AlignedBuffer _a{layer.Index}; // layer {layer.Index} outputs, [rows, {layer.OutSize}]");
                 }
-                for (int i = 0; i < layers; i++)
+                foreach (LayerPlan layer in plan.Layers)
                 {
-                    DenseLayerPlan layer = plan.Layers[i];
-                    w.Line($"private readonly AlignedBuffer _d{layer.Index}; // ∂L/∂z of layer {layer.Index}, [rows, {layer.Out}]");
+                    w.Line($"private readonly AlignedBuffer _d{layer.Index}; // ∂L/∂z of layer {layer.Index}, [rows, {layer.OutSize}]");
                 }
-                w.Line("private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients");
+                foreach (LayerPlan layer in plan.Layers)
+                {
+                    foreach (var (field, _, comment) in LayerEmitter.ExtraBuffers(layer)) w.Line($"private readonly AlignedBuffer {field}; // {comment}");
+                }
+                if (maxTransposed > 0) w.Line("private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients");
+                if (maxPadded > 0) w.Line("private readonly AlignedBuffer _dpad; // one sample's gradient with respect to a padded convolution input");
                 w.Line();
                 using (w.Block($"public Workspace({name} model, AlignedBuffer outputs, int maxRows)"))
                 {
@@ -301,14 +323,19 @@ namespace NetGen.Generator.Emit
                     w.Line("_outputs = outputs;");
                     for (int i = 0; i < layers - 1; i++)
                     {
-                        w.Line($"_a{plan.Layers[i].Index} = new AlignedBuffer(maxRows * {plan.Layers[i].Out});");
+                        w.Line($"_a{plan.Layers[i].Index} = new AlignedBuffer(maxRows * {plan.Layers[i].OutSize});");
                     }
-                    foreach (DenseLayerPlan layer in plan.Layers)
+                    foreach (LayerPlan layer in plan.Layers)
                     {
-                        w.Line($"_d{layer.Index} = new AlignedBuffer(maxRows * {layer.Out});");
+                        w.Line($"_d{layer.Index} = new AlignedBuffer(maxRows * {layer.OutSize});");
+                    }
+                    foreach (LayerPlan layer in plan.Layers)
+                    {
+                        foreach (var (field, size, _) in LayerEmitter.ExtraBuffers(layer)) w.Line($"{field} = new AlignedBuffer({size});");
                     }
                     w.Line("Gradients = new AlignedBuffer(ParameterCount);");
-                    w.Line($"_transposed = new AlignedBuffer({maxTransposed});");
+                    if (maxTransposed > 0) w.Line($"_transposed = new AlignedBuffer({maxTransposed});");
+                    if (maxPadded > 0) w.Line($"_dpad = new AlignedBuffer({maxPadded});");
                 }
                 w.Line();
                 w.Line("/// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>");
@@ -317,6 +344,12 @@ namespace NetGen.Generator.Emit
                 w.Line("public int Rows;");
                 w.Line("/// <summary>This worker's share of the batch's mean loss.</summary>");
                 w.Line("public float Loss;");
+                if (HasDropout(plan))
+                {
+                    w.Line("/// <summary>The trainer's dropout seed and step, for this job's masks.</summary>");
+                    w.Line("public int Seed;");
+                    w.Line("public long Step;");
+                }
                 w.Line();
 
                 // ---- Forward
@@ -328,15 +361,17 @@ namespace NetGen.Generator.Emit
                     string input = "x";
                     for (int i = 0; i < layers; i++)
                     {
-                        DenseLayerPlan layer = plan.Layers[i];
+                        LayerPlan layer = plan.Layers[i];
                         bool last = i == layers - 1;
-                        ActivationKind activation = last && fused ? ActivationKind.Linear : layer.KernelActivation;
+                        ActivationKind activation = last && fused ? ActivationKind.Linear
+                            : layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
                         string output = last ? "output" : $"_a{layer.Index}.Reference";
-                        w.Line("// " + DenseEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
-                        DenseEmitter.EmitForward(w, kernels, layer, activation, "p", input, output, "rows");
+                        w.Line("// " + LayerEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
+                        LayerEmitter.EmitForward(w, kernels, layer, activation,
+                            new LayerRefs { Input = input, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
                         if (last && !fused && layer.Activation == ActivationKind.Softmax)
                         {
-                            w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.Out});");
+                            w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
                         }
                         input = output;
                     }
@@ -350,17 +385,24 @@ namespace NetGen.Generator.Emit
                 using (w.Block("public void Backward(ReadOnlySpan<float> inputs, int rows)"))
                 {
                     w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                    w.Line("ref float p = ref _model._parameters.Reference;");
                     w.Line("ref float g = ref Gradients.Reference;");
                     w.Line("Span<float> parameters = _model._parameters.Span;");
                     for (int i = layers - 1; i >= 0; i--)
                     {
-                        DenseLayerPlan layer = plan.Layers[i];
-                        DenseLayerPlan? previous = i > 0 ? plan.Layers[i - 1] : null;
-                        string input = previous is null ? "x" : $"_a{previous.Index}.Reference";
-                        string previousDelta = previous is null ? "" : $"_d{previous.Index}.Reference";
-                        w.Line($"// Layer {layer.Index}: dW = {(previous is null ? "X" : "A" + previous.Index)}ᵀ·dZ{layer.Index}, db = Σ dZ{layer.Index}" +
-                               (previous is null ? "" : $", dZ{previous.Index} = (dZ{layer.Index}·W{layer.Index}ᵀ) ⊙ {DenseEmitter.ActivationDisplay(previous.Activation)}′(A{previous.Index})"));
-                        DenseEmitter.EmitBackward(w, kernels, layer, previous, "g", input, $"_d{layer.Index}.Reference", previousDelta, "parameters", "_transposed", "rows");
+                        LayerPlan layer = plan.Layers[i];
+                        LayerPlan? previous = i > 0 ? plan.Layers[i - 1] : null;
+                        w.Line($"// {LayerEmitter.Describe(layer)}: backward" + (previous is null ? "" : $", into ∂L/∂z of layer {previous.Index}"));
+                        LayerEmitter.EmitBackward(w, kernels, layer, new LayerRefs
+                        {
+                            Input = previous is null ? "x" : $"_a{previous.Index}.Reference",
+                            Output = i == layers - 1 ? "_outputs.Reference" : $"_a{layer.Index}.Reference",
+                            Delta = $"_d{layer.Index}.Reference",
+                            PreviousDelta = previous is null ? null : $"_d{previous.Index}.Reference",
+                            PreviousActivation = previous?.Activation ?? ActivationKind.Linear,
+                            Rows = "rows",
+                            Training = true,
+                        });
                     }
                 }
             }

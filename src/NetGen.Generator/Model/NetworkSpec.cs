@@ -49,3 +49,31 @@ namespace NetGen.Generator.Model
         float Beta2,
         float Epsilon);
 }
+
+namespace NetGen.Generator.Model
+{
+    /// <summary>Mirrors NetGen.Padding.</summary>
+    internal enum PaddingKind
+    {
+        Valid = 0,
+        Same = 1,
+    }
+
+    internal enum PoolKind
+    {
+        Max,
+        Average,
+    }
+
+    /// <summary>A 2-D convolution with a square kernel and the same stride on both axes.</summary>
+    internal sealed record Conv2DSpec(int Filters, int KernelSize, int Stride, PaddingKind Padding, ActivationKind Activation) : LayerSpec;
+
+    /// <summary>Max or average pooling over square windows.</summary>
+    internal sealed record Pool2DSpec(PoolKind Kind, int Size, int Stride, PaddingKind Padding) : LayerSpec;
+
+    /// <summary>Flattens an image into a vector (channel-major order).</summary>
+    internal sealed record FlattenSpec : LayerSpec;
+
+    /// <summary>Inverted dropout, active in training only.</summary>
+    internal sealed record DropoutSpec(float Rate) : LayerSpec;
+}

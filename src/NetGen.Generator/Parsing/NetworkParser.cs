@@ -15,7 +15,7 @@ namespace NetGen.Generator.Parsing
     /// The only code that touches symbols and attribute data: turns one annotated class into a
     /// <see cref="NetworkSpec"/> plus diagnostics. Never throws for user input.
     /// </summary>
-    internal static class NetworkParser
+    internal static partial class NetworkParser
     {
         public const string InputAttributeName = "NetGen.InputAttribute";
         public const string DenseAttributeName = "NetGen.DenseAttribute";
@@ -143,7 +143,7 @@ namespace NetGen.Generator.Parsing
                 {
                     // The compiler reports malformed attribute usages itself.
                     broken = true;
-                    if (FullName(attribute) == DenseAttributeName) { declaredLayers++; lastLayerValid = false; }
+                    if (IsLayerAttribute(FullName(attribute))) { declaredLayers++; lastLayerValid = false; }
                     continue;
                 }
 
@@ -166,6 +166,20 @@ namespace NetGen.Generator.Parsing
                         else
                         {
                             layers.Add(dense);
+                            layerAttributes.Add(attribute);
+                        }
+                        break;
+                    case Conv2DAttributeName:
+                    case MaxPool2DAttributeName:
+                    case AvgPool2DAttributeName:
+                    case FlattenAttributeName:
+                    case DropoutAttributeName:
+                        LayerSpec? other = ParseOtherLayer(attribute, ++declaredLayers, diagnostics, ct);
+                        lastLayerValid = other is not null;
+                        if (other is null) broken = true;
+                        else
+                        {
+                            layers.Add(other);
                             layerAttributes.Add(attribute);
                         }
                         break;
@@ -201,29 +215,7 @@ namespace NetGen.Generator.Parsing
             // Shapes flow through the layers.
             if (inputShape is not null)
             {
-                int[] shape = inputShape;
-                long parameters = 0;
-                for (int i = 0; i < layers.Count; i++)
-                {
-                    if (layers[i] is DenseSpec dense)
-                    {
-                        if (shape.Length != 1)
-                        {
-                            long flat = 1;
-                            foreach (int d in shape) flat *= d;
-                            Add(diagnostics, DiagnosticDescriptors.DenseNeedsFlatInput, AttributeLocation(layerAttributes[i], ct),
-                                (i + 1).ToString(CultureInfo.InvariantCulture), shape.Length.ToString(CultureInfo.InvariantCulture),
-                                string.Join(", ", shape), flat.ToString(CultureInfo.InvariantCulture));
-                            break;
-                        }
-                        parameters += (long)shape[0] * dense.Units + dense.Units;
-                        shape = new[] { dense.Units };
-                    }
-                }
-                if (parameters > MaxElements)
-                {
-                    Add(diagnostics, DiagnosticDescriptors.TooLarge, nameLocation, name, parameters.ToString("N0", CultureInfo.InvariantCulture), MaxElements.ToString("N0", CultureInfo.InvariantCulture));
-                }
+                CheckShapes(name, nameLocation, inputShape, layers, layerAttributes, diagnostics, ct);
             }
 
             for (int i = 0; i < layers.Count - 1; i++)
@@ -243,6 +235,11 @@ namespace NetGen.Generator.Parsing
             else if (losses.Count > 1)
             {
                 Add(diagnostics, DiagnosticDescriptors.SeveralLosses, AttributeLocation(losses[1].Attribute, ct), name, losses.Count.ToString(CultureInfo.InvariantCulture));
+            }
+            else if (losses.Count == 1 && lastLayerValid && layers.Count > 0 && layers[layers.Count - 1] is not DenseSpec)
+            {
+                Add(diagnostics, DiagnosticDescriptors.OutputMustBeDense, AttributeLocation(layerAttributes[layers.Count - 1], ct),
+                    layers.Count.ToString(CultureInfo.InvariantCulture), LayerName(layers[layers.Count - 1]));
             }
             else if (losses.Count == 1 && lastLayerValid && losses[0].Kind >= 0 && losses[0].Kind < LossNames.Length
                      && layers[layers.Count - 1] is DenseSpec last)
@@ -504,6 +501,11 @@ namespace NetGen.Generator.Parsing
                 {
                     case InputAttributeName:
                     case DenseAttributeName:
+                    case Conv2DAttributeName:
+                    case MaxPool2DAttributeName:
+                    case AvgPool2DAttributeName:
+                    case FlattenAttributeName:
+                    case DropoutAttributeName:
                     case LossAttributeName:
                     case SgdAttributeName:
                     case AdamAttributeName:

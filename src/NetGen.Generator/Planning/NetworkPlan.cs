@@ -1,52 +1,264 @@
+using System.Collections.Generic;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Planning
 {
     /// <summary>What the emitters need, computed once from a spec: shapes, offsets, buffer sizes.</summary>
-    internal sealed record NetworkPlan(
-        NetworkSpec Spec,
-        int InputSize,
-        int OutputSize,
-        int ParameterCount,
-        EquatableArray<DenseLayerPlan> Layers,
-        int MaxHiddenWidth,
-        int PredictChunkRows,
-        string Architecture)
+    internal sealed class NetworkPlan
     {
-        public DenseLayerPlan Last => Layers[Layers.Count - 1];
+        public NetworkPlan(NetworkSpec spec, int inputSize, int parameterCount, IReadOnlyList<LayerPlan> layers, string architecture)
+        {
+            Spec = spec;
+            InputSize = inputSize;
+            ParameterCount = parameterCount;
+            Layers = layers;
+            Architecture = architecture;
+            int maxHidden = 1, maxPad = 0;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (i < layers.Count - 1 && layers[i].OutSize > maxHidden) maxHidden = layers[i].OutSize;
+                if (layers[i] is Conv2DLayerPlan conv && conv.PaddedSize > maxPad) maxPad = conv.PaddedSize;
+            }
+            MaxHiddenWidth = maxHidden;
+            MaxPaddedInput = maxPad;
+            PredictChunkRows = System.Math.Max(1, System.Math.Min(64, Planner.PredictScratchFloats / 2 / maxHidden));
+        }
+
+        public NetworkSpec Spec { get; }
+
+        /// <summary>Floats per input sample.</summary>
+        public int InputSize { get; }
+
+        /// <summary>Floats per output sample (the last layer is dense).</summary>
+        public int OutputSize => Last.Out;
+
+        public int ParameterCount { get; }
+
+        public IReadOnlyList<LayerPlan> Layers { get; }
+
+        /// <summary>The widest activation of any layer but the last: the size of each inference scratch row.</summary>
+        public int MaxHiddenWidth { get; }
+
+        /// <summary>The largest zero-padded convolution input (0 without convolutions).</summary>
+        public int MaxPaddedInput { get; }
+
+        /// <summary>Rows per step of batched inference (bounds the scratch).</summary>
+        public int PredictChunkRows { get; }
+
+        public string Architecture { get; }
+
+        public DenseLayerPlan Last => (DenseLayerPlan)Layers[Layers.Count - 1];
 
         public long TotalMacs
         {
             get
             {
                 long total = 0;
-                foreach (DenseLayerPlan layer in Layers) total += layer.Macs;
+                foreach (LayerPlan layer in Layers) total += layer.Macs;
                 return total;
             }
         }
     }
 
-    /// <summary>
-    /// One dense layer. Weights are stored [In, Out] row-major (Keras's kernel layout) at
-    /// <see cref="WeightOffset"/> in the parameter block, biases [Out] at <see cref="BiasOffset"/>.
-    /// </summary>
-    internal sealed record DenseLayerPlan(
-        int Index,
-        int In,
-        int Out,
-        ActivationKind Activation,
-        int WeightOffset,
-        int BiasOffset)
+    /// <summary>One layer: its position, shapes and activation. Images are [height, width, channels] in shapes and
+    /// stored channel-major (C, H, W) in buffers, except the raw input, which is (H, W, C).</summary>
+    internal abstract class LayerPlan
     {
-        public int WeightCount => In * Out;
+        protected LayerPlan(int index, int[] inShape, int[] outShape, ActivationKind activation)
+        {
+            Index = index;
+            InShape = inShape;
+            OutShape = outShape;
+            Activation = activation;
+            InSize = Product(inShape);
+            OutSize = Product(outShape);
+        }
 
-        public int ParameterCount => In * Out + Out;
+        /// <summary>1-based position in the declaration.</summary>
+        public int Index { get; }
 
-        public long Macs => (long)In * Out;
+        public int[] InShape { get; }
+
+        public int[] OutShape { get; }
+
+        public ActivationKind Activation { get; }
+
+        public int InSize { get; }
+
+        public int OutSize { get; }
+
+        public virtual int ParameterCount => 0;
+
+        public virtual long Macs => 0;
+
+        /// <summary>Layers that inference skips (their output is their input).</summary>
+        public virtual bool IdentityAtInference => false;
 
         public bool IsFirst => Index == 1;
 
+        /// <summary>The attribute as written, e.g. <c>Conv2D(6, 5)</c>.</summary>
+        public abstract string Kind { get; }
+
+        private static int Product(int[] shape)
+        {
+            int n = 1;
+            foreach (int d in shape) n *= d;
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// A dense layer. Weights are stored [In, Out] row-major (Keras's kernel layout) at
+    /// <see cref="WeightOffset"/> in the parameter block, biases [Out] at <see cref="BiasOffset"/>.
+    /// </summary>
+    internal sealed class DenseLayerPlan : LayerPlan
+    {
+        public DenseLayerPlan(int index, int[] inShape, int units, ActivationKind activation, int weightOffset)
+            : base(index, inShape, new[] { units }, activation)
+        {
+            WeightOffset = weightOffset;
+            BiasOffset = weightOffset + InSize * units;
+        }
+
+        public int In => InSize;
+
+        public int Out => OutSize;
+
+        public int WeightOffset { get; }
+
+        public int BiasOffset { get; }
+
+        public int WeightCount => In * Out;
+
+        public override int ParameterCount => In * Out + Out;
+
+        public override long Macs => (long)In * Out;
+
+        public override string Kind => "Dense";
+
         /// <summary>Softmax is applied by the network after the layer's linear kernel.</summary>
         public ActivationKind KernelActivation => Activation == ActivationKind.Softmax ? ActivationKind.Linear : Activation;
+    }
+
+    /// <summary>
+    /// A 2-D convolution, stride 1 or more, computed directly on a zero-padded copy of each sample.
+    /// Weights are stored [Filters, Channels, Kernel, Kernel] (PyTorch's layout) at <see cref="WeightOffset"/>.
+    /// </summary>
+    internal sealed class Conv2DLayerPlan : LayerPlan
+    {
+        public Conv2DLayerPlan(int index, int[] inShape, int[] outShape, Conv2DSpec spec, int weightOffset, bool inputIsHwc)
+            : base(index, inShape, outShape, spec.Activation)
+        {
+            Filters = spec.Filters;
+            KernelSize = spec.KernelSize;
+            Stride = spec.Stride;
+            Padding = spec.Padding;
+            WeightOffset = weightOffset;
+            BiasOffset = weightOffset + Filters * Taps;
+            InputIsHwc = inputIsHwc;
+            PadTop = ShapeInference.PadBefore(InHeight, KernelSize, Stride, Padding);
+            PadLeft = ShapeInference.PadBefore(InWidth, KernelSize, Stride, Padding);
+            // rows and columns of the padded copy: enough for every window, at least the input
+            PaddedHeight = System.Math.Max((OutHeight - 1) * Stride + KernelSize, PadTop + InHeight);
+            PaddedWidth = System.Math.Max((OutWidth - 1) * Stride + KernelSize, PadLeft + InWidth);
+        }
+
+        public int InHeight => InShape[0];
+        public int InWidth => InShape[1];
+        public int Channels => InShape[2];
+        public int OutHeight => OutShape[0];
+        public int OutWidth => OutShape[1];
+        public int Filters { get; }
+        public int KernelSize { get; }
+        public int Stride { get; }
+        public PaddingKind Padding { get; }
+        public int PadTop { get; }
+        public int PadLeft { get; }
+        public int PaddedHeight { get; }
+        public int PaddedWidth { get; }
+
+        /// <summary>Floats of one sample's zero-padded input.</summary>
+        public int PaddedSize => Channels * PaddedHeight * PaddedWidth;
+
+        /// <summary>Weights per filter: channels × kernel × kernel.</summary>
+        public int Taps => Channels * KernelSize * KernelSize;
+
+        public int WeightOffset { get; }
+        public int BiasOffset { get; }
+        public int WeightCount => Filters * Taps;
+
+        /// <summary>True when the input is the network's raw (height, width, channels) input with several channels.</summary>
+        public bool InputIsHwc { get; }
+
+        public override int ParameterCount => WeightCount + Filters;
+
+        public override long Macs => (long)OutHeight * OutWidth * Filters * Taps;
+
+        public override string Kind => $"Conv2D({Filters}, {KernelSize})";
+    }
+
+    /// <summary>Max or average pooling, per channel.</summary>
+    internal sealed class Pool2DLayerPlan : LayerPlan
+    {
+        public Pool2DLayerPlan(int index, int[] inShape, int[] outShape, Pool2DSpec spec, bool inputIsHwc)
+            : base(index, inShape, outShape, ActivationKind.Linear)
+        {
+            Pool = spec.Kind;
+            Size = spec.Size;
+            Stride = spec.Stride;
+            Padding = spec.Padding;
+            PadTop = ShapeInference.PadBefore(InHeight, Size, Stride, Padding);
+            PadLeft = ShapeInference.PadBefore(InWidth, Size, Stride, Padding);
+            InputIsHwc = inputIsHwc;
+        }
+
+        public PoolKind Pool { get; }
+        public int InHeight => InShape[0];
+        public int InWidth => InShape[1];
+        public int Channels => InShape[2];
+        public int OutHeight => OutShape[0];
+        public int OutWidth => OutShape[1];
+        public int Size { get; }
+        public int Stride { get; }
+        public PaddingKind Padding { get; }
+        public int PadTop { get; }
+        public int PadLeft { get; }
+        public bool InputIsHwc { get; }
+
+        public override string Kind => (Pool == PoolKind.Max ? "MaxPool2D(" : "AvgPool2D(") + Size + ")";
+    }
+
+    /// <summary>Flatten: the same floats, one dimension.</summary>
+    internal sealed class FlattenLayerPlan : LayerPlan
+    {
+        public FlattenLayerPlan(int index, int[] inShape) : base(index, inShape, new[] { Size(inShape) }, ActivationKind.Linear)
+        {
+        }
+
+        private static int Size(int[] shape)
+        {
+            int n = 1;
+            foreach (int d in shape) n *= d;
+            return n;
+        }
+
+        public override bool IdentityAtInference => true;
+
+        public override string Kind => "Flatten";
+    }
+
+    /// <summary>Inverted dropout: training only.</summary>
+    internal sealed class DropoutLayerPlan : LayerPlan
+    {
+        public DropoutLayerPlan(int index, int[] shape, float rate) : base(index, shape, shape, ActivationKind.Linear)
+        {
+            Rate = rate;
+        }
+
+        public float Rate { get; }
+
+        public override bool IdentityAtInference => true;
+
+        public override string Kind => "Dropout(" + Emit.Literal.Float(Rate) + ")";
     }
 }

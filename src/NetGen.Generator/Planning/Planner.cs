@@ -14,31 +14,35 @@ namespace NetGen.Generator.Planning
 
         public static NetworkPlan Plan(NetworkSpec spec)
         {
-            int width = 1;
-            foreach (int d in spec.InputShape) width *= d;
-            int inputSize = width;
+            int[] shape = new int[spec.InputShape.Count];
+            for (int i = 0; i < shape.Length; i++) shape[i] = spec.InputShape[i];
+            int inputSize = 1;
+            foreach (int d in shape) inputSize *= d;
 
-            var layers = new List<DenseLayerPlan>();
+            // The raw input is (H, W, C); every image layer writes (C, H, W). Dropout keeps its input's layout.
+            bool hwc = shape.Length == 3 && shape[2] > 1;
+            var layers = new List<LayerPlan>();
             int offset = 0;
-            int maxHidden = 1;
             for (int i = 0; i < spec.Layers.Count; i++)
             {
-                switch (spec.Layers[i])
+                LayerSpec layer = spec.Layers[i];
+                int[] next = ShapeInference.Next(shape, layer, out string? problem)
+                    ?? throw new InvalidOperationException($"Layer {i + 1} does not fit its input: {problem}");
+                LayerPlan plan = layer switch
                 {
-                    case DenseSpec dense:
-                        var layer = new DenseLayerPlan(i + 1, width, dense.Units, dense.Activation, offset, offset + width * dense.Units);
-                        layers.Add(layer);
-                        offset += layer.ParameterCount;
-                        width = dense.Units;
-                        if (i < spec.Layers.Count - 1) maxHidden = Math.Max(maxHidden, width);
-                        break;
-                    default:
-                        throw new InvalidOperationException("Unknown layer kind " + spec.Layers[i].GetType().Name);
-                }
+                    DenseSpec dense => new DenseLayerPlan(i + 1, shape, dense.Units, dense.Activation, offset),
+                    Conv2DSpec conv => new Conv2DLayerPlan(i + 1, shape, next, conv, offset, hwc),
+                    Pool2DSpec pool => new Pool2DLayerPlan(i + 1, shape, next, pool, hwc),
+                    FlattenSpec => new FlattenLayerPlan(i + 1, shape),
+                    DropoutSpec dropout => new DropoutLayerPlan(i + 1, shape, dropout.Rate),
+                    _ => throw new InvalidOperationException("Unknown layer kind " + layer.GetType().Name),
+                };
+                if (layer is not DropoutSpec) hwc = false;
+                layers.Add(plan);
+                offset += plan.ParameterCount;
+                shape = next;
             }
-
-            int chunk = Math.Max(1, Math.Min(64, PredictScratchFloats / 2 / maxHidden));
-            return new NetworkPlan(spec, inputSize, width, offset, new EquatableArray<DenseLayerPlan>(layers), maxHidden, chunk, Describe(spec));
+            return new NetworkPlan(spec, inputSize, offset, layers, Describe(spec));
         }
 
         /// <summary>The canonical architecture text, used as the model-file fingerprint.</summary>
@@ -48,9 +52,26 @@ namespace NetGen.Generator.Planning
             sb.Append("Input(").Append(string.Join(",", spec.InputShape)).Append(')');
             foreach (LayerSpec layer in spec.Layers)
             {
-                if (layer is DenseSpec dense)
+                sb.Append(' ');
+                switch (layer)
                 {
-                    sb.Append(" Dense(").Append(dense.Units.ToString(CultureInfo.InvariantCulture)).Append(',').Append(dense.Activation).Append(')');
+                    case DenseSpec dense:
+                        sb.Append("Dense(").Append(dense.Units.ToString(CultureInfo.InvariantCulture)).Append(',').Append(dense.Activation).Append(')');
+                        break;
+                    case Conv2DSpec conv:
+                        sb.Append("Conv2D(").Append(conv.Filters).Append(',').Append(conv.KernelSize).Append(",stride=").Append(conv.Stride)
+                          .Append(',').Append(conv.Padding).Append(',').Append(conv.Activation).Append(')');
+                        break;
+                    case Pool2DSpec pool:
+                        sb.Append(pool.Kind == PoolKind.Max ? "MaxPool2D(" : "AvgPool2D(").Append(pool.Size).Append(",stride=").Append(pool.Stride)
+                          .Append(',').Append(pool.Padding).Append(')');
+                        break;
+                    case FlattenSpec:
+                        sb.Append("Flatten");
+                        break;
+                    case DropoutSpec dropout:
+                        sb.Append("Dropout(").Append(dropout.Rate.ToString("R", CultureInfo.InvariantCulture)).Append(')');
+                        break;
                 }
             }
             sb.Append(" Loss(").Append(spec.Loss).Append(')');

@@ -70,6 +70,39 @@ namespace NetGen.Generator.Emit.Kernels
         /// <summary>When set, the epilogue reads a second matrix of C's shape by this name (row refs are declared for it).</summary>
         public string? EpilogueMatrix { get; set; }
 
+        /// <summary>The variable of the row loops (a filter index in convolutions).</summary>
+        public string RowVar { get; set; } = "r";
+
+        /// <summary>C's row <c>i</c> as a ref expression, from the row index expression; default <c>C + i·Columns</c>.</summary>
+        public Func<string, string>? CRowRef { get; set; }
+
+        /// <summary>The epilogue matrix's row as a ref expression; default like C.</summary>
+        public Func<string, string>? EpilogueRowRef { get; set; }
+
+        /// <summary>B's row for reduction index <c>k</c> as a ref expression; default <c>B + k·Columns</c>.</summary>
+        public Func<string, string>? BRowRef { get; set; }
+
+        /// <summary>When set, accumulators start from <c>Bias[row]</c> broadcast (a bias per row, as convolution filters).</summary>
+        public string? RowBias { get; set; }
+
+        /// <summary>Accumulators start from C's current values (the kernel adds into C).</summary>
+        public bool Accumulate { get; set; }
+
+        /// <summary>Distance between consecutive columns in B and C (a convolution's stride); above 1 every column is scalar.</summary>
+        public int ColumnStride { get; set; } = 1;
+
+        /// <summary>Rows per tile at most (1 when rows of C overlap in memory).</summary>
+        public int MaxRowTile { get; set; } = int.MaxValue;
+
+        /// <summary>
+        /// When set, the reduction runs over a convolution's taps as nested loops (channel, kernel row, kernel column)
+        /// instead of <c>for k</c>; <c>k</c> still counts taps for A, and <c>{B}k</c> points at the tap's input row.
+        /// </summary>
+        public ConvTaps? Taps { get; set; }
+
+        /// <summary>Loops around the whole row loop nest (samples, output rows), written by the caller.</summary>
+        public Action<SourceWriter, Action>? Outer { get; set; }
+
         private string Rows => ConstRows.HasValue ? Literal.Int(ConstRows.Value) : RowsName;
 
         private string Depth => ConstDepth.HasValue ? Literal.Int(ConstDepth.Value) : DepthName;
@@ -96,8 +129,13 @@ namespace NetGen.Generator.Emit.Kernels
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
             {
-                int rowTile = isa.RowTile;
+                int rowTile = Math.Min(isa.RowTile, MaxRowTile);
                 int? block = DepthBlock;
+                if (Outer is not null)
+                {
+                    Outer(w, () => EmitRowLoops(w, isa, rowTile));
+                    return;
+                }
                 if (block is int kb)
                 {
                     w.Line($"// k-blocks of {kb}: the {kb}×{Columns} block of {B} stays in L1 while every row tile uses it");
@@ -123,7 +161,7 @@ namespace NetGen.Generator.Emit.Kernels
             get
             {
                 const int L1Budget = 32 * 1024;
-                if (!ConstDepth.HasValue || ConstRows.HasValue) return null;
+                if (!ConstDepth.HasValue || ConstRows.HasValue || Taps is not null || Accumulate) return null;
                 long bytes = (long)ConstDepth.Value * Columns * sizeof(float);
                 if (bytes <= L1Budget) return null;
                 int block = L1Budget / (Columns * sizeof(float)) / 16 * 16;
@@ -137,11 +175,11 @@ namespace NetGen.Generator.Emit.Kernels
         {
             bool needMain = !ConstRows.HasValue || ConstRows.Value >= rowTile;
             bool needTail = !ConstRows.HasValue || ConstRows.Value % rowTile != 0;
-            w.Line("int r = 0;");
+            w.Line($"int {RowVar} = 0;");
             if (needMain)
             {
                 w.Line($"// main loop: {rowTile} rows per tile");
-                using (w.Block($"for (; r + {rowTile} <= {Rows}; r += {rowTile})"))
+                using (w.Block($"for (; {RowVar} + {rowTile} <= {Rows}; {RowVar} += {rowTile})"))
                 {
                     EmitRowTile(w, isa, rowTile);
                 }
@@ -157,7 +195,7 @@ namespace NetGen.Generator.Emit.Kernels
             else if (needTail)
             {
                 w.Line(needMain ? "// tail: one row at a time" : "// one row at a time");
-                using (w.Block($"for (; r < {Rows}; r++)"))
+                using (w.Block($"for (; {RowVar} < {Rows}; {RowVar}++)"))
                 {
                     EmitRowTile(w, isa, 1);
                 }
@@ -166,6 +204,7 @@ namespace NetGen.Generator.Emit.Kernels
 
         private void EmitRowTile(SourceWriter w, Isa isa, int rows)
         {
+            if (ColumnStride != 1) isa = Isa.Scalar;
             int width = isa.Width;
             int fullChunks = Columns / width;
             int groups = fullChunks / ColumnTile;
@@ -204,13 +243,14 @@ namespace NetGen.Generator.Emit.Kernels
 
         private void EmitTile(SourceWriter w, int rows, List<(Isa Isa, string Col)> chunks)
         {
-            string RowIndex(int i) => i == 0 ? "r" : $"(r + {i})";
+            string RowIndex(int i) => i == 0 ? RowVar : $"({RowVar} + {i})";
             var isas = chunks.Select(c => c.Isa).Distinct().ToList();
             bool blocked = Blocked;
 
             for (int i = 0; i < rows; i++)
             {
-                w.Line($"ref float {C}{i} = ref Unsafe.Add(ref {C}, {RowIndex(i)} * {Columns});");
+                string rowRef = CRowRef is null ? $"Unsafe.Add(ref {C}, {RowIndex(i)} * {Columns})" : CRowRef(RowIndex(i));
+                w.Line($"ref float {C}{i} = ref {rowRef};");
             }
 
             // accumulators: the bias (or zero), or what the previous k-block left in C
@@ -222,12 +262,19 @@ namespace NetGen.Generator.Emit.Kernels
                     from = $"start{i}";
                     w.Line($"ref float {from} = ref k0 == 0 ? ref {Bias} : ref {C}{i};");
                 }
+                if (RowBias is not null)
+                {
+                    w.Line($"float bias{i} = Unsafe.Add(ref {RowBias}, {RowIndex(i)});");
+                }
                 for (int j = 0; j < chunks.Count; j++)
                 {
+                    Isa isa = chunks[j].Isa;
                     string init =
-                        from is not null ? chunks[j].Isa.Load(from, chunks[j].Col) :
-                        blocked ? $"k0 == 0 ? {chunks[j].Isa.Zero} : {chunks[j].Isa.Load(C + i, chunks[j].Col)}" :
-                        Bias is null ? chunks[j].Isa.Zero : chunks[j].Isa.Load(Bias, chunks[j].Col);
+                        from is not null ? isa.Load(from, chunks[j].Col) :
+                        blocked ? $"k0 == 0 ? {isa.Zero} : {isa.Load(C + i, chunks[j].Col)}" :
+                        Accumulate ? isa.Load(C + i, StridedColumn(chunks[j].Col)) :
+                        RowBias is not null ? isa.Broadcast($"bias{i}") :
+                        Bias is null ? isa.Zero : isa.Load(Bias, chunks[j].Col);
                     w.Line($"var acc{i}{j} = {init};");
                 }
             }
@@ -239,37 +286,49 @@ namespace NetGen.Generator.Emit.Kernels
                 }
             }
 
-            using (w.Block(blocked ? "for (int k = k0; k < k1; k++)" : $"for (int k = 0; k < {Depth}; k++)"))
+            var closers = new List<IDisposable>();
+            if (Taps is ConvTaps taps)
             {
-                w.Line($"ref float {B}k = ref Unsafe.Add(ref {B}, k * {Columns});");
+                w.Line("int k = 0; // tap: (channel, kernel row, kernel column)");
+                closers.Add(w.Block($"for (int c = 0; c < {taps.Channels}; c++)"));
+                closers.Add(w.Block($"for (int kh = 0; kh < {taps.Kernel}; kh++)"));
+                w.Line($"ref float {B}row = ref Unsafe.Add(ref {taps.Source}, c * {taps.PlaneStride} + {taps.RowExpression("kh")} * {taps.RowStride});");
+                closers.Add(w.Block($"for (int kw = 0; kw < {taps.Kernel}; kw++, k++)"));
+                w.Line($"ref float {B}k = ref Unsafe.Add(ref {B}row, kw);");
+            }
+            else
+            {
+                closers.Add(w.Block(blocked ? "for (int k = k0; k < k1; k++)" : $"for (int k = 0; k < {Depth}; k++)"));
+                w.Line($"ref float {B}k = ref {(BRowRef is null ? $"Unsafe.Add(ref {B}, k * {Columns})" : BRowRef("k"))};");
+            }
+            for (int j = 0; j < chunks.Count; j++)
+            {
+                w.Line($"var {B}{j} = {chunks[j].Isa.Load(B + "k", StridedColumn(chunks[j].Col))};");
+            }
+            if (!AIsOnes && !ARowMajor)
+            {
+                w.Line($"ref float {A}k = ref Unsafe.Add(ref {A}, k * {Lda} + {RowVar});");
+            }
+            // one row at a time: its broadcast, then its FMAs, so only one broadcast register is live
+            for (int i = 0; i < rows; i++)
+            {
+                if (!AIsOnes)
+                {
+                    string scalar = ARowMajor ? $"Unsafe.Add(ref {A}{i}, k)" : (i == 0 ? $"{A}k" : $"Unsafe.Add(ref {A}k, {i})");
+                    foreach (Isa isa in isas)
+                    {
+                        w.Line($"var {BroadcastName(i, isa, isas[0])} = {isa.Broadcast(scalar)};");
+                    }
+                }
                 for (int j = 0; j < chunks.Count; j++)
                 {
-                    w.Line($"var {B}{j} = {chunks[j].Isa.Load(B + "k", chunks[j].Col)};");
-                }
-                if (!AIsOnes && !ARowMajor)
-                {
-                    w.Line($"ref float {A}k = ref Unsafe.Add(ref {A}, k * {Lda} + r);");
-                }
-                // one row at a time: its broadcast, then its FMAs, so only one broadcast register is live
-                for (int i = 0; i < rows; i++)
-                {
-                    if (!AIsOnes)
-                    {
-                        string scalar = ARowMajor ? $"Unsafe.Add(ref {A}{i}, k)" : (i == 0 ? $"{A}k" : $"Unsafe.Add(ref {A}k, {i})");
-                        foreach (Isa isa in isas)
-                        {
-                            w.Line($"var {BroadcastName(i, isa, isas[0])} = {isa.Broadcast(scalar)};");
-                        }
-                    }
-                    for (int j = 0; j < chunks.Count; j++)
-                    {
-                        string acc = $"acc{i}{j}";
-                        w.Line(AIsOnes
-                            ? $"{acc} += {B}{j};"
-                            : $"{acc} = {chunks[j].Isa.Fma(BroadcastName(i, chunks[j].Isa, isas[0]), B + j, acc)};");
-                    }
+                    string acc = $"acc{i}{j}";
+                    w.Line(AIsOnes
+                        ? $"{acc} += {B}{j};"
+                        : $"{acc} = {chunks[j].Isa.Fma(BroadcastName(i, chunks[j].Isa, isas[0]), B + j, acc)};");
                 }
             }
+            for (int i = closers.Count - 1; i >= 0; i--) closers[i].Dispose();
 
             if (blocked)
             {
@@ -295,19 +354,27 @@ namespace NetGen.Generator.Emit.Kernels
             }
         }
 
+        /// <summary>The element offset of a column in B and C: the column itself, or column × stride.</summary>
+        private string StridedColumn(string column)
+        {
+            if (ColumnStride == 1) return column;
+            return int.TryParse(column, out int c) ? Literal.Int(c * ColumnStride) : $"({column}) * {ColumnStride}";
+        }
+
         private void EmitFinalStores(SourceWriter w, int rows, List<(Isa Isa, string Col)> chunks)
         {
             for (int i = 0; i < rows; i++)
             {
                 if (EpilogueMatrix is not null)
                 {
-                    string index = i == 0 ? "r" : $"(r + {i})";
-                    w.Line($"ref float {EpilogueMatrix}{i} = ref Unsafe.Add(ref {EpilogueMatrix}, {index} * {Columns});");
+                    string index = i == 0 ? RowVar : $"({RowVar} + {i})";
+                    string rowRef = EpilogueRowRef is null ? $"Unsafe.Add(ref {EpilogueMatrix}, {index} * {Columns})" : EpilogueRowRef(index);
+                    w.Line($"ref float {EpilogueMatrix}{i} = ref {rowRef};");
                 }
                 for (int j = 0; j < chunks.Count; j++)
                 {
-                    string value = Epilogue(chunks[j].Isa, $"acc{i}{j}", EpilogueMatrix is null ? "" : EpilogueMatrix + i, chunks[j].Col);
-                    w.Line(chunks[j].Isa.Store(value, C + i, chunks[j].Col));
+                    string value = Epilogue(chunks[j].Isa, $"acc{i}{j}", EpilogueMatrix is null ? "" : EpilogueMatrix + i, StridedColumn(chunks[j].Col));
+                    w.Line(chunks[j].Isa.Store(value, C + i, StridedColumn(chunks[j].Col)));
                 }
             }
         }

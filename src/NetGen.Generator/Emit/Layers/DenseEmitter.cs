@@ -100,36 +100,35 @@ namespace NetGen.Generator.Emit.Layers
             };
         }
 
-        /// <summary>A ref argument to element <paramref name="offset"/> of <paramref name="reference"/>.</summary>
-        private static string At(string reference, int offset) =>
-            offset == 0 ? $"ref {reference}" : $"ref Unsafe.Add(ref {reference}, {offset})";
-
         /// <summary>One line comment describing the layer.</summary>
         public static string Describe(DenseLayerPlan layer) =>
             $"Layer {layer.Index}: Dense {layer.In}→{layer.Out}, {ActivationDisplay(layer.Activation)} — {Literal.Grouped(layer.Macs)} MACs per sample";
 
-        /// <summary>Writes the forward call of <paramref name="layer"/> with <paramref name="activation"/> fused into the kernel.</summary>
-        public static void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationKind activation, string parameters, string input, string output, string rows)
+        /// <summary>Writes the forward call with <paramref name="activation"/> fused into the kernel.</summary>
+        public static void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationKind activation, LayerRefs refs)
         {
             string kernel = kernels.Use(Forward(layer, activation));
-            w.Line($"Kernels.{kernel}(ref {input}, {At(parameters, layer.WeightOffset)}, {At(parameters, layer.BiasOffset)}, ref {output}, {rows});");
+            w.Line($"Kernels.{kernel}(ref {refs.Input}, {At(refs.Parameters, layer.WeightOffset)}, {At(refs.Parameters, layer.BiasOffset)}, ref {refs.Output}, {refs.Rows});");
         }
 
         /// <summary>
-        /// Writes the backward calls of <paramref name="layer"/>: weight and bias gradients into <paramref name="gradients"/>,
-        /// then (except for the first layer) the previous layer's ΔZ.
+        /// Writes the backward calls: weight and bias gradients, then (except for the first layer) the previous
+        /// layer's ∂L/∂z with its activation's derivative fused into the kernel.
         /// </summary>
-        public static void EmitBackward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, DenseLayerPlan? previous,
-            string gradients, string input, string delta, string previousDelta, string weightsSpan, string transposed, string rows)
+        public static void EmitBackward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, LayerRefs refs)
         {
             string wg = kernels.Use(WeightGradient(layer));
             string bg = kernels.Use(BiasGradient(layer));
-            w.Line($"Kernels.{wg}(ref {input}, ref {delta}, {At(gradients, layer.WeightOffset)}, {rows});");
-            w.Line($"Kernels.{bg}(ref {delta}, {At(gradients, layer.BiasOffset)}, {rows});");
-            if (previous is null) return;
-            string ig = kernels.Use(InputGradient(layer, previous.Activation));
-            w.Line($"VectorMath.Transpose({weightsSpan}.Slice({layer.WeightOffset}, {layer.WeightCount}), {layer.In}, {layer.Out}, {transposed}.Span);");
-            w.Line($"Kernels.{ig}(ref {delta}, ref {transposed}.Reference, ref {input}, ref {previousDelta}, {rows});");
+            w.Line($"Kernels.{wg}(ref {refs.Input}, ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset)}, {refs.Rows});");
+            w.Line($"Kernels.{bg}(ref {refs.Delta}, {At(refs.Gradients, layer.BiasOffset)}, {refs.Rows});");
+            if (refs.PreviousDelta is null) return;
+            string ig = kernels.Use(InputGradient(layer, refs.PreviousActivation));
+            w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({layer.WeightOffset}, {layer.WeightCount}), {layer.In}, {layer.Out}, _transposed.Span);");
+            w.Line($"Kernels.{ig}(ref {refs.Delta}, ref _transposed.Reference, ref {refs.Input}, ref {refs.PreviousDelta}, {refs.Rows});");
         }
+
+        /// <summary>A ref argument to element <paramref name="offset"/> of <paramref name="reference"/>.</summary>
+        public static string At(string reference, int offset) =>
+            offset == 0 ? $"ref {reference}" : $"ref Unsafe.Add(ref {reference}, {offset})";
     }
 }

@@ -16,7 +16,7 @@ using NetGen;
 /// <list type="table">
 /// <listheader><term>Layer</term><description>Kind · shape · activation · parameters · MACs per sample</description></listheader>
 /// <item><term>0</term><description>Input · 4</description></item>
-/// <item><term>1</term><description>Dense · 4 → 3 · Softmax · 15 · 12</description></item>
+/// <item><term>1</term><description>Dense · [4] → [3] · Softmax · 15 · 12</description></item>
 /// </list>
 /// <para>Total: 15 parameters, 12 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
 /// </remarks>
@@ -36,6 +36,8 @@ partial class GlobalNet : INetwork<GlobalNet>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 1;
+    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
+    private const int MaxPadded = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -78,7 +80,8 @@ partial class GlobalNet : INetwork<GlobalNet>
         if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[2];
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(scratch), ref Unsafe.Add(ref MemoryMarshal.GetReference(scratch), MaxHidden), 1);
+        ref float h0 = ref MemoryMarshal.GetReference(scratch);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -89,15 +92,16 @@ partial class GlobalNet : INetwork<GlobalNet>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[2 * chunk * MaxHidden];
+        Span<float> scratch = stackalloc float[2 * chunk * MaxHidden + MaxPadded];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
         }
     }
 
@@ -110,7 +114,7 @@ partial class GlobalNet : INetwork<GlobalNet>
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 4→3, Softmax — 12 MACs per sample
@@ -346,7 +350,6 @@ partial class GlobalNet : INetwork<GlobalNet>
             private readonly GlobalNet _model;
             private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
             private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 3]
-            private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
 
             public Workspace(GlobalNet model, AlignedBuffer outputs, int maxRows)
             {
@@ -354,7 +357,6 @@ partial class GlobalNet : INetwork<GlobalNet>
                 _outputs = outputs;
                 _d1 = new AlignedBuffer(maxRows * 3);
                 Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(0);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
@@ -402,9 +404,10 @@ partial class GlobalNet : INetwork<GlobalNet>
             public void Backward(ReadOnlySpan<float> inputs, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
-                // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
+                // Layer 1: Dense 4→3, Softmax — 12 MACs per sample: backward
                 Kernels.DenseWeightGradient_4x3(ref x, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_3(ref _d1.Reference, ref Unsafe.Add(ref g, 12), rows);
             }

@@ -18,8 +18,8 @@ namespace Demo.Tails;
 /// <list type="table">
 /// <listheader><term>Layer</term><description>Kind · shape · activation · parameters · MACs per sample</description></listheader>
 /// <item><term>0</term><description>Input · 5</description></item>
-/// <item><term>1</term><description>Dense · 5 → 33 · Sigmoid · 198 · 165</description></item>
-/// <item><term>2</term><description>Dense · 33 → 7 · Softmax · 238 · 231</description></item>
+/// <item><term>1</term><description>Dense · [5] → [33] · Sigmoid · 198 · 165</description></item>
+/// <item><term>2</term><description>Dense · [33] → [7] · Softmax · 238 · 231</description></item>
 /// </list>
 /// <para>Total: 436 parameters, 396 MACs per sample. Loss: CategoricalCrossEntropy. Optimizer: Adam (learning rate 0.0005f, β1 0.85f, β2 0.995f, ε 1e-6f).</para>
 /// </remarks>
@@ -39,6 +39,8 @@ partial class OddNet : INetwork<OddNet>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 33;
+    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
+    private const int MaxPadded = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -88,7 +90,8 @@ partial class OddNet : INetwork<OddNet>
         if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[66];
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(scratch), ref Unsafe.Add(ref MemoryMarshal.GetReference(scratch), MaxHidden), 1);
+        ref float h0 = ref MemoryMarshal.GetReference(scratch);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -99,15 +102,16 @@ partial class OddNet : INetwork<OddNet>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[2 * chunk * MaxHidden];
+        Span<float> scratch = stackalloc float[2 * chunk * MaxHidden + MaxPadded];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
         }
     }
 
@@ -120,7 +124,7 @@ partial class OddNet : INetwork<OddNet>
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample
@@ -360,7 +364,7 @@ partial class OddNet : INetwork<OddNet>
             private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 33]
             private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 33]
             private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 7]
-            private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
+            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
             public Workspace(OddNet model, AlignedBuffer outputs, int maxRows)
             {
@@ -420,14 +424,15 @@ partial class OddNet : INetwork<OddNet>
             public void Backward(ReadOnlySpan<float> inputs, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
-                // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ Sigmoid′(A1)
+                // Layer 2: Dense 33→7, Softmax — 231 MACs per sample: backward, into ∂L/∂z of layer 1
                 Kernels.DenseWeightGradient_33x7(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 198), rows);
                 Kernels.BiasGradient_7(ref _d2.Reference, ref Unsafe.Add(ref g, 429), rows);
                 VectorMath.Transpose(parameters.Slice(198, 231), 33, 7, _transposed.Span);
                 Kernels.DenseInputGradient_33x7_Sigmoid(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
-                // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
+                // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample: backward
                 Kernels.DenseWeightGradient_5x33(ref x, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_33(ref _d1.Reference, ref Unsafe.Add(ref g, 165), rows);
             }

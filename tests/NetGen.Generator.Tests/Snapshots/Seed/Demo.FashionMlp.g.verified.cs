@@ -18,9 +18,9 @@ namespace Demo;
 /// <list type="table">
 /// <listheader><term>Layer</term><description>Kind · shape · activation · parameters · MACs per sample</description></listheader>
 /// <item><term>0</term><description>Input · 784</description></item>
-/// <item><term>1</term><description>Dense · 784 → 64 · ReLU · 50,240 · 50,176</description></item>
-/// <item><term>2</term><description>Dense · 64 → 64 · ReLU · 4,160 · 4,096</description></item>
-/// <item><term>3</term><description>Dense · 64 → 10 · Softmax · 650 · 640</description></item>
+/// <item><term>1</term><description>Dense · [784] → [64] · ReLU · 50,240 · 50,176</description></item>
+/// <item><term>2</term><description>Dense · [64] → [64] · ReLU · 4,160 · 4,096</description></item>
+/// <item><term>3</term><description>Dense · [64] → [10] · Softmax · 650 · 640</description></item>
 /// </list>
 /// <para>Total: 55,050 parameters, 54,912 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
 /// </remarks>
@@ -40,6 +40,8 @@ partial class FashionMlp : INetwork<FashionMlp>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 64;
+    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
+    private const int MaxPadded = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -96,7 +98,8 @@ partial class FashionMlp : INetwork<FashionMlp>
         if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[128];
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(scratch), ref Unsafe.Add(ref MemoryMarshal.GetReference(scratch), MaxHidden), 1);
+        ref float h0 = ref MemoryMarshal.GetReference(scratch);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -107,15 +110,16 @@ partial class FashionMlp : INetwork<FashionMlp>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[2 * chunk * MaxHidden];
+        Span<float> scratch = stackalloc float[2 * chunk * MaxHidden + MaxPadded];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
         }
     }
 
@@ -128,7 +132,7 @@ partial class FashionMlp : INetwork<FashionMlp>
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
@@ -372,7 +376,7 @@ partial class FashionMlp : INetwork<FashionMlp>
             private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 64]
             private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 64]
             private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 10]
-            private readonly AlignedBuffer _transposed; // one layer's weights transposed, for input gradients
+            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
             public Workspace(FashionMlp model, AlignedBuffer outputs, int maxRows)
             {
@@ -436,19 +440,20 @@ partial class FashionMlp : INetwork<FashionMlp>
             public void Backward(ReadOnlySpan<float> inputs, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
-                // Layer 3: dW = A2ᵀ·dZ3, db = Σ dZ3, dZ2 = (dZ3·W3ᵀ) ⊙ ReLU′(A2)
+                // Layer 3: Dense 64→10, Softmax — 640 MACs per sample: backward, into ∂L/∂z of layer 2
                 Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, 54400), rows);
                 Kernels.BiasGradient_10(ref _d3.Reference, ref Unsafe.Add(ref g, 55040), rows);
                 VectorMath.Transpose(parameters.Slice(54400, 640), 64, 10, _transposed.Span);
                 Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
-                // Layer 2: dW = A1ᵀ·dZ2, db = Σ dZ2, dZ1 = (dZ2·W2ᵀ) ⊙ ReLU′(A1)
+                // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample: backward, into ∂L/∂z of layer 1
                 Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 50240), rows);
                 Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, 54336), rows);
                 VectorMath.Transpose(parameters.Slice(50240, 4096), 64, 64, _transposed.Span);
                 Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
-                // Layer 1: dW = Xᵀ·dZ1, db = Σ dZ1
+                // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: backward
                 Kernels.DenseWeightGradient_784x64(ref x, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
             }

@@ -1,0 +1,98 @@
+using System;
+
+namespace NetGen
+{
+    /// <summary>
+    /// A 2-D convolution over (height, width, channels) inputs, as Keras's <c>Conv2D</c>: square kernels,
+    /// the same stride on both axes, Glorot-uniform weights and zero biases.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class Conv2DAttribute : Attribute
+    {
+        /// <summary>Creates the attribute.</summary>
+        /// <param name="filters">Output channels.</param>
+        /// <param name="kernelSize">Height and width of the kernel.</param>
+        /// <param name="activation">Activation applied to the outputs.</param>
+        public Conv2DAttribute(int filters, int kernelSize, Activation activation = Activation.Linear)
+        {
+            Filters = filters;
+            KernelSize = kernelSize;
+            Activation = activation;
+        }
+
+        /// <summary>Output channels.</summary>
+        public int Filters { get; }
+
+        /// <summary>Height and width of the kernel.</summary>
+        public int KernelSize { get; }
+
+        /// <summary>Activation applied to the outputs.</summary>
+        public Activation Activation { get; }
+
+        /// <summary>Step between windows on both axes. Default 1.</summary>
+        public int Stride { get; set; } = 1;
+
+        /// <summary>Border handling. Default <see cref="Padding.Valid"/>.</summary>
+        public Padding Padding { get; set; } = Padding.Valid;
+    }
+
+    /// <summary>Max pooling over square windows, per channel, as Keras's <c>MaxPool2D</c>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class MaxPool2DAttribute : Attribute
+    {
+        /// <summary>Creates the attribute.</summary>
+        /// <param name="size">Height and width of the window. Default 2.</param>
+        public MaxPool2DAttribute(int size = 2) => Size = size;
+
+        /// <summary>Height and width of the window.</summary>
+        public int Size { get; }
+
+        /// <summary>Step between windows; 0 (the default) means the window size.</summary>
+        public int Stride { get; set; }
+
+        /// <summary>Border handling. Default <see cref="Padding.Valid"/>.</summary>
+        public Padding Padding { get; set; } = Padding.Valid;
+    }
+
+    /// <summary>Average pooling over square windows, per channel, as Keras's <c>AveragePooling2D</c> (padding is not counted).</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AvgPool2DAttribute : Attribute
+    {
+        /// <summary>Creates the attribute.</summary>
+        /// <param name="size">Height and width of the window. Default 2.</param>
+        public AvgPool2DAttribute(int size = 2) => Size = size;
+
+        /// <summary>Height and width of the window.</summary>
+        public int Size { get; }
+
+        /// <summary>Step between windows; 0 (the default) means the window size.</summary>
+        public int Stride { get; set; }
+
+        /// <summary>Border handling. Default <see cref="Padding.Valid"/>.</summary>
+        public Padding Padding { get; set; } = Padding.Valid;
+    }
+
+    /// <summary>
+    /// Flattens (height, width, channels) activations into one dimension. NetGen stores images channel-major
+    /// inside the network, so the flattened order is (channel, row, column), as PyTorch's <c>nn.Flatten</c>.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class FlattenAttribute : Attribute
+    {
+    }
+
+    /// <summary>
+    /// Dropout, as Keras's: in training each value is zeroed with probability <see cref="Rate"/> and the rest are scaled by
+    /// 1 / (1 − rate); at inference the layer passes values through. The masks come from the trainer's seed.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class DropoutAttribute : Attribute
+    {
+        /// <summary>Creates the attribute.</summary>
+        /// <param name="rate">The fraction of values dropped, in [0, 1).</param>
+        public DropoutAttribute(float rate) => Rate = rate;
+
+        /// <summary>The fraction of values dropped.</summary>
+        public float Rate { get; }
+    }
+}

@@ -1,0 +1,44 @@
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Emit.Layers
+{
+    /// <summary>The names a layer's generated code reads and writes (ref expressions of buffers, variables).</summary>
+    internal sealed class LayerRefs
+    {
+        /// <summary>The parameter block (<c>ref float</c>).</summary>
+        public string Parameters { get; set; } = "p";
+
+        /// <summary>The layer's input rows.</summary>
+        public string Input { get; set; } = "x";
+
+        /// <summary>The layer's output rows.</summary>
+        public string Output { get; set; } = "y";
+
+        /// <summary>The number of rows (samples).</summary>
+        public string Rows { get; set; } = "rows";
+
+        /// <summary>One sample's scratch for zero-padded convolution inputs (inference).</summary>
+        public string Scratch { get; set; } = "pad";
+
+        // ---- training only
+        public bool Training { get; set; }
+
+        /// <summary>∂L/∂z of this layer's rows.</summary>
+        public string Delta { get; set; } = "";
+
+        /// <summary>∂L/∂z of the previous layer's rows, to fill; null for the first layer.</summary>
+        public string? PreviousDelta { get; set; }
+
+        /// <summary>The previous layer's activation, whose derivative turns ∂L/∂A into ∂L/∂z.</summary>
+        public ActivationKind PreviousActivation { get; set; }
+
+        /// <summary>The gradient block (<c>ref float</c>), laid out as the parameters.</summary>
+        public string Gradients { get; set; } = "g";
+
+        /// <summary>The parameters as a span (for transposes).</summary>
+        public string ParametersSpan { get; set; } = "parameters";
+
+        /// <summary>The first row of this worker in the batch (dropout seeds).</summary>
+        public string FirstRow { get; set; } = "start";
+    }
+}
