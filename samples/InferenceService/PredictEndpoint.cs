@@ -92,11 +92,10 @@ public sealed class PredictEndpoint(Predictor predictor, ILogger<PredictEndpoint
             predictions[r] = new Prediction { Class = cls, Label = Predictor.ClassNames[cls], Probabilities = row.ToArray() };
         }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
         if (input.IsBatch)
-            await context.Response.WriteAsJsonAsync(new BatchPrediction { Predictions = predictions }, ServiceJson.Context.BatchPrediction, contentType: null, context.RequestAborted);
+            await JsonResponse.WriteAsync(context, new BatchPrediction { Predictions = predictions }, ServiceJson.Context.BatchPrediction);
         else
-            await context.Response.WriteAsJsonAsync(predictions[0], ServiceJson.Context.Prediction, contentType: null, context.RequestAborted);
+            await JsonResponse.WriteAsync(context, predictions[0], ServiceJson.Context.Prediction);
     }
 
     /// <summary>Reads the whole body into a pooled buffer; a body over the limit is refused without reading it all.</summary>
@@ -132,6 +131,6 @@ public sealed class PredictEndpoint(Predictor predictor, ILogger<PredictEndpoint
     internal static Task WriteErrorAsync(HttpContext context, RequestError error)
     {
         context.Response.StatusCode = error.StatusCode;
-        return context.Response.WriteAsJsonAsync(new ErrorResponse { Error = error.Message }, ServiceJson.Context.ErrorResponse, contentType: null, context.RequestAborted);
+        return JsonResponse.WriteAsync(context, new ErrorResponse { Error = error.Message }, ServiceJson.Context.ErrorResponse);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 
 namespace NetGen.Samples.InferenceService;
 
@@ -56,7 +57,8 @@ public static class Program
 
         try
         {
-            await app.RunAsync();
+            await ServiceApp.StartAsync(app);
+            await app.WaitForShutdownAsync();
             return 0;
         }
         catch (Exception ex) when (ex is System.IO.IOException or InvalidOperationException)

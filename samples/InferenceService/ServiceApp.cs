@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -32,23 +34,42 @@ public static class ServiceApp
         // Per-request Information logs would cost more than the model; keep the start-up lines and the warnings.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(predictor);
+        builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<PredictEndpoint>();
 
         WebApplication app = builder.Build();
         PredictEndpoint predict = app.Services.GetRequiredService<PredictEndpoint>();
         app.MapPost("/predict", new RequestDelegate(predict.HandleAsync));
-        app.MapGet("/health", new RequestDelegate(context => context.Response.WriteAsJsonAsync(new HealthResponse
+        Readiness readiness = app.Services.GetRequiredService<Readiness>();
+        app.MapGet("/health", new RequestDelegate(context =>
         {
-            Model = predictor.Source,
-            Architecture = Predictor.Architecture,
-            Parameters = FashionMlp.ParameterCount,
-            InputSize = Predictor.InputSize,
-            OutputSize = Predictor.OutputSize,
-            MaxBatch = PredictRequestParser.MaxBatchRows,
-            MaxBodyBytes = PredictRequestParser.MaxBodyBytes,
-        }, ServiceJson.Context.HealthResponse, contentType: null, context.RequestAborted)));
+            context.Response.StatusCode = readiness.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            return JsonResponse.WriteAsync(context, new HealthResponse
+            {
+                Status = readiness.IsReady ? "ok" : "warming up",
+                Model = predictor.Source,
+                Architecture = Predictor.Architecture,
+                Parameters = FashionMlp.ParameterCount,
+                InputSize = Predictor.InputSize,
+                OutputSize = Predictor.OutputSize,
+                MaxBatch = PredictRequestParser.MaxBatchRows,
+                MaxBodyBytes = PredictRequestParser.MaxBodyBytes,
+            }, ServiceJson.Context.HealthResponse);
+        }));
         app.Logger.LogInformation("Model {Model} loaded: {Architecture}", predictor.Source, Predictor.Architecture);
         return app;
+    }
+
+    /// <summary>
+    /// Starts listening, sends the service a few requests of its own over loopback (see <see cref="SelfWarmup"/>), then
+    /// reports ready on <c>GET /health</c>. Returns once the server listens and is warm; stop it with
+    /// <c>app.StopAsync()</c> or wait with <c>app.WaitForShutdownAsync()</c>.
+    /// </summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancel = default)
+    {
+        await app.StartAsync(cancel);
+        await SelfWarmup.RunAsync(app.Urls, Warmup.SingleBody, Warmup.BatchBody, cancel);
+        app.Services.GetRequiredService<Readiness>().MarkReady();
     }
 }
 
@@ -58,20 +79,31 @@ public static class ServiceApp
 /// </summary>
 internal static class Warmup
 {
+    private static readonly string s_zeros = string.Join(",", System.Linq.Enumerable.Repeat("0", Predictor.InputSize));
+
+    /// <summary>A valid single-sample body (all zeros).</summary>
+    public static byte[] SingleBody { get; } = System.Text.Encoding.UTF8.GetBytes($"{{\"features\":[{s_zeros}]}}");
+
+    /// <summary>A valid two-row batch body (all zeros).</summary>
+    public static byte[] BatchBody { get; } = System.Text.Encoding.UTF8.GetBytes($"{{\"batch\":[[{s_zeros}],[{s_zeros}]]}}");
+
     public static void Run(Predictor predictor)
     {
-        string zeros = string.Join(",", System.Linq.Enumerable.Repeat("0", Predictor.InputSize));
-        byte[] single = System.Text.Encoding.UTF8.GetBytes($"{{\"features\":[{zeros}]}}");
-        byte[] batch = System.Text.Encoding.UTF8.GetBytes($"{{\"batch\":[[{zeros}],[{zeros}]]}}");
-        Span<float> outputs = stackalloc float[2 * Predictor.OutputSize];
+        byte[] single = SingleBody;
+        byte[] batch = BatchBody;
+        float[] outputs = new float[2 * Predictor.OutputSize];
+        using var sink = new System.IO.MemoryStream();
         if (PredictRequestParser.TryParse(single, out PredictInput one, out _))
         {
             int cls = predictor.Predict(one.Inputs, outputs);
-            _ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-                new Prediction { Class = cls, Label = Predictor.ClassNames[cls], Probabilities = outputs.Slice(0, Predictor.OutputSize).ToArray() },
-                ServiceJson.Context.Prediction);
+            var prediction = new Prediction { Class = cls, Label = Predictor.ClassNames[cls], Probabilities = outputs[..Predictor.OutputSize] };
+            System.Text.Json.JsonSerializer.Serialize(sink, prediction, ServiceJson.Context.Prediction);
+            System.Text.Json.JsonSerializer.Serialize(sink, new BatchPrediction { Predictions = [prediction] }, ServiceJson.Context.BatchPrediction);
         }
         if (PredictRequestParser.TryParse(batch, out PredictInput two, out _))
             predictor.Predict(two.Inputs, outputs, two.Rows);
+        PredictRequestParser.TryParse("{\"features\":[1]}"u8, out _, out RequestError error);
+        System.Text.Json.JsonSerializer.Serialize(sink, new ErrorResponse { Error = error.Message }, ServiceJson.Context.ErrorResponse);
+        System.Text.Json.JsonSerializer.Serialize(sink, new HealthResponse(), ServiceJson.Context.HealthResponse);
     }
 }
