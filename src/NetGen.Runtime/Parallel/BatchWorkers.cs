@@ -134,8 +134,8 @@ public sealed unsafe class BatchWorkers : IDisposable
     private sealed class Shared
     {
         private readonly Thread[] _threads;
-        private readonly ManualResetEventSlim[] _start;
-        private readonly ManualResetEventSlim _done = new(false, spinCount: 2047);
+        private readonly Signal[] _start;
+        private readonly Signal _done = new();
         private readonly WeakReference<BatchWorkers> _owner;
         private int _remaining;
         private volatile bool _stopped;
@@ -145,10 +145,10 @@ public sealed unsafe class BatchWorkers : IDisposable
         {
             _owner = owner;
             _threads = new Thread[threads];
-            _start = new ManualResetEventSlim[threads];
+            _start = new Signal[threads];
             for (int i = 0; i < threads; i++)
             {
-                _start[i] = new ManualResetEventSlim(false, spinCount: 2047);
+                _start[i] = new Signal();
                 int worker = i + 1;
                 _threads[i] = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"NetGen worker {worker}" };
                 _threads[i].Start();
@@ -176,7 +176,7 @@ public sealed unsafe class BatchWorkers : IDisposable
 
         private void Loop(int worker)
         {
-            ManualResetEventSlim start = _start[worker - 1];
+            Signal start = _start[worker - 1];
             while (true)
             {
                 start.Wait();
@@ -199,9 +199,42 @@ public sealed unsafe class BatchWorkers : IDisposable
         {
             if (_stopped) return;
             _stopped = true;
-            foreach (ManualResetEventSlim start in _start) start.Set();
+            foreach (Signal start in _start) start.Set();
             if (!join) return;
             foreach (Thread thread in _threads) thread.Join();
+        }
+    }
+}
+
+/// <summary>
+/// A manual-reset signal that spins briefly, then blocks on a monitor it allocated up front, so waiting never
+/// allocates (ManualResetEventSlim creates its lock object lazily, on the first wait that blocks).
+/// </summary>
+internal sealed class Signal
+{
+    private const int SpinIterations = 64;
+    private readonly object _gate = new();
+    private volatile bool _set;
+
+    public void Set()
+    {
+        lock (_gate)
+        {
+            _set = true;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    public void Reset() => _set = false;
+
+    public void Wait()
+    {
+        var spinner = new SpinWait();
+        for (int i = 0; i < SpinIterations && !_set; i++) spinner.SpinOnce(sleep1Threshold: -1);
+        if (_set) return;
+        lock (_gate)
+        {
+            while (!_set) Monitor.Wait(_gate);
         }
     }
 }

@@ -88,8 +88,11 @@ namespace NetGen.Generator.Emit.Kernels
         /// <summary>Accumulators start from C's current values (the kernel adds into C).</summary>
         public bool Accumulate { get; set; }
 
-        /// <summary>Distance between consecutive columns in B and C (a convolution's stride); above 1 every column is scalar.</summary>
+        /// <summary>Distance between consecutive columns in B (a convolution's stride on its input); above 1 every column is scalar.</summary>
         public int ColumnStride { get; set; } = 1;
+
+        /// <summary>Distance between consecutive columns in C (a convolution's stride on its input gradient); above 1 every column is scalar.</summary>
+        public int CColumnStride { get; set; } = 1;
 
         /// <summary>Rows per tile at most (1 when rows of C overlap in memory).</summary>
         public int MaxRowTile { get; set; } = int.MaxValue;
@@ -204,7 +207,7 @@ namespace NetGen.Generator.Emit.Kernels
 
         private void EmitRowTile(SourceWriter w, Isa isa, int rows)
         {
-            if (ColumnStride != 1) isa = Isa.Scalar;
+            if (ColumnStride != 1 || CColumnStride != 1) isa = Isa.Scalar;
             int width = isa.Width;
             int fullChunks = Columns / width;
             int groups = fullChunks / ColumnTile;
@@ -272,7 +275,7 @@ namespace NetGen.Generator.Emit.Kernels
                     string init =
                         from is not null ? isa.Load(from, chunks[j].Col) :
                         blocked ? $"k0 == 0 ? {isa.Zero} : {isa.Load(C + i, chunks[j].Col)}" :
-                        Accumulate ? isa.Load(C + i, StridedColumn(chunks[j].Col)) :
+                        Accumulate ? isa.Load(C + i, StridedColumn(chunks[j].Col, CColumnStride)) :
                         RowBias is not null ? isa.Broadcast($"bias{i}") :
                         Bias is null ? isa.Zero : isa.Load(Bias, chunks[j].Col);
                     w.Line($"var acc{i}{j} = {init};");
@@ -290,9 +293,9 @@ namespace NetGen.Generator.Emit.Kernels
             if (Taps is ConvTaps taps)
             {
                 w.Line("int k = 0; // tap: (channel, kernel row, kernel column)");
-                closers.Add(w.Block($"for (int c = 0; c < {taps.Channels}; c++)"));
+                closers.Add(w.Block($"for (int ch = 0; ch < {taps.Channels}; ch++)"));
                 closers.Add(w.Block($"for (int kh = 0; kh < {taps.Kernel}; kh++)"));
-                w.Line($"ref float {B}row = ref Unsafe.Add(ref {taps.Source}, c * {taps.PlaneStride} + {taps.RowExpression("kh")} * {taps.RowStride});");
+                w.Line($"ref float {B}row = ref Unsafe.Add(ref {taps.Source}, ch * {taps.PlaneStride} + {taps.RowExpression("kh")} * {taps.RowStride});");
                 closers.Add(w.Block($"for (int kw = 0; kw < {taps.Kernel}; kw++, k++)"));
                 w.Line($"ref float {B}k = ref Unsafe.Add(ref {B}row, kw);");
             }
@@ -303,7 +306,7 @@ namespace NetGen.Generator.Emit.Kernels
             }
             for (int j = 0; j < chunks.Count; j++)
             {
-                w.Line($"var {B}{j} = {chunks[j].Isa.Load(B + "k", StridedColumn(chunks[j].Col))};");
+                w.Line($"var {B}{j} = {chunks[j].Isa.Load(B + "k", StridedColumn(chunks[j].Col, ColumnStride))};");
             }
             if (!AIsOnes && !ARowMajor)
             {
@@ -354,11 +357,11 @@ namespace NetGen.Generator.Emit.Kernels
             }
         }
 
-        /// <summary>The element offset of a column in B and C: the column itself, or column × stride.</summary>
-        private string StridedColumn(string column)
+        /// <summary>The element offset of a column: the column itself, or column × stride.</summary>
+        private static string StridedColumn(string column, int stride)
         {
-            if (ColumnStride == 1) return column;
-            return int.TryParse(column, out int c) ? Literal.Int(c * ColumnStride) : $"({column}) * {ColumnStride}";
+            if (stride == 1) return column;
+            return int.TryParse(column, out int c) ? Literal.Int(c * stride) : $"({column}) * {stride}";
         }
 
         private void EmitFinalStores(SourceWriter w, int rows, List<(Isa Isa, string Col)> chunks)
@@ -373,8 +376,9 @@ namespace NetGen.Generator.Emit.Kernels
                 }
                 for (int j = 0; j < chunks.Count; j++)
                 {
-                    string value = Epilogue(chunks[j].Isa, $"acc{i}{j}", EpilogueMatrix is null ? "" : EpilogueMatrix + i, StridedColumn(chunks[j].Col));
-                    w.Line(chunks[j].Isa.Store(value, C + i, StridedColumn(chunks[j].Col)));
+                    string column = StridedColumn(chunks[j].Col, CColumnStride);
+                    string value = Epilogue(chunks[j].Isa, $"acc{i}{j}", EpilogueMatrix is null ? "" : EpilogueMatrix + i, column);
+                    w.Line(chunks[j].Isa.Store(value, C + i, column));
                 }
             }
         }

@@ -90,7 +90,7 @@ namespace NetGen.Generator.Emit.Layers
                 C = "dx",
                 CRowRef = row => $"Unsafe.Add(ref dpad, {rowOfTap.Replace("t", row)})",
                 Accumulate = true,
-                ColumnStride = l.Stride,
+                CColumnStride = l.Stride,
                 Outer = (w, body) =>
                 {
                     w.Line($"ref float dys = ref Unsafe.Add(ref dy, s * {l.OutSize});");
@@ -156,16 +156,16 @@ namespace NetGen.Generator.Emit.Layers
             }
         }
 
-        public void EmitPath(SourceWriter w, Isa isa)
+        public void EmitPath(SourceWriter w, Isa path)
         {
             Conv2DLayerPlan l = _l;
-            if (l.Stride != 1) isa = Isa.Scalar;
+            Isa isa = l.Stride != 1 ? Isa.Scalar : path; // strided columns are not contiguous
             int p = l.OutHeight * l.OutWidth;
             int plane = l.PaddedHeight * l.PaddedWidth;
             List<Chunk> chunks = Isa.SplitColumns(isa, 0, l.OutWidth);
             int rowTile = System.Math.Max(1, System.Math.Min(isa.RowTile, 16 / System.Math.Max(1, System.Math.Min(chunks.Count, 4))));
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
+            using (w.Block($"private static void {Name}_{path.Suffix}({Signature})"))
             {
                 w.Line($"ImageKernels.Clear(ref dw, {l.WeightCount});");
                 w.Line($"ImageKernels.Clear(ref db, {l.Filters});");
