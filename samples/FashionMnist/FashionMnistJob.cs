@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using NetGen.Data;
 using NetGen.Evaluation;
+using NetGen.Serialization;
 using NetGen.Training;
 
 namespace NetGen.Samples;
@@ -29,11 +31,22 @@ public sealed record LoadedData(DataKind Kind, string Directory, string? Note, D
 
 /// <summary>What a run produced.</summary>
 /// <param name="Data">The data it trained and evaluated on.</param>
-/// <param name="Model">The trained network.</param>
-/// <param name="History">Keras's <c>History</c>: one entry per epoch.</param>
+/// <param name="Network">Which network (<c>--model</c>).</param>
+/// <param name="Model">The trained (or loaded) network.</param>
+/// <param name="History">Keras's <c>History</c>: one entry per epoch trained in this run (none when it only evaluated loaded weights).</param>
 /// <param name="Evaluation">Keras's <c>evaluate(x_test, y_test)</c>, with the confusion matrix.</param>
 /// <param name="Options">The options it ran with.</param>
-public sealed record JobResult(LoadedData Data, FashionMlp Model, TrainingHistory History, EvaluationResult Evaluation, SampleOptions Options)
+/// <param name="LoadedFrom">The model file (<c>--load</c>) or safetensors file (<c>--import-safetensors</c>) the weights came from; null otherwise.</param>
+/// <param name="InitialEpoch">The epoch training resumed from (<c>--checkpoint</c>); 0 for a run from the start.</param>
+public sealed record JobResult(
+    LoadedData Data,
+    SampleNetwork Network,
+    ITrainableModel Model,
+    TrainingHistory History,
+    EvaluationResult Evaluation,
+    SampleOptions Options,
+    string? LoadedFrom = null,
+    int InitialEpoch = 0)
 {
     /// <summary>The names of the ten classes, index = label.</summary>
     public IReadOnlyList<string> ClassNames => FashionMnist.ClassNames;
@@ -43,14 +56,28 @@ public sealed record JobResult(LoadedData Data, FashionMlp Model, TrainingHistor
 
     /// <summary>The confusion matrix of the test set.</summary>
     public ConfusionMatrix ConfusionMatrix => Evaluation.ConfusionMatrix!;
+
+    /// <summary>Whether this run trained at least one epoch.</summary>
+    public bool Trained => History.Epochs.Count > 0;
 }
 
+/// <summary>
+/// A command line that names something unusable (a data directory without the files, a model file that does not
+/// exist, a safetensors file for a network that has no safetensors form, …): a usage error, exit code 2.
+/// </summary>
+public class SampleUsageException(string message, Exception? innerException = null) : Exception(message, innerException);
+
 /// <summary>A requested data directory that does not hold Fashion-MNIST (a usage error: exit code 2).</summary>
-public sealed class DataNotFoundException(string message) : Exception(message);
+public sealed class DataNotFoundException(string message) : SampleUsageException(message);
+
+/// <summary>A model file, checkpoint or safetensors file could not be written (exit code 1).</summary>
+public sealed class ModelOutputException(string message, Exception innerException) : IOException(message, innerException);
 
 /// <summary>
 /// The sample's pipeline, step by step as Keras's Fashion-MNIST example, so the console program and the tests run the
-/// same code: <see cref="LoadData"/>, then <see cref="Train"/>; <see cref="Run"/> does both.
+/// same code: <see cref="LoadData"/>, then <see cref="Train"/>; <see cref="Run"/> does both. It is the same for every
+/// network (<see cref="SampleOptions.Model"/>): the models are used through <see cref="ITrainableModel"/> and
+/// <see cref="IGradientTrainer"/>.
 /// </summary>
 public static class FashionMnistJob
 {
@@ -62,16 +89,20 @@ public static class FashionMnistJob
 
     /// <summary>Loads the data and trains and evaluates the network on it.</summary>
     public static JobResult Run(SampleOptions options, IProgress<BatchProgress>? batchProgress = null, IProgress<EpochResult>? epochProgress = null)
-        => Train(LoadData(options), options, batchProgress, epochProgress);
+    {
+        CheckFiles(options);
+        return Train(LoadData(options), options, batchProgress, epochProgress);
+    }
 
     /// <summary>
     /// Keras: <c>(x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()</c>, then
-    /// <c>x_train, x_test = x_train / 255.0, x_test / 255.0</c> and <c>reshape(-1, 784)</c>.
+    /// <c>x_train, x_test = x_train / 255.0, x_test / 255.0</c> and <c>reshape(-1, 784)</c> for the MLP, or
+    /// <c>reshape(-1, 28, 28, 1)</c> for LeNet-5.
     /// </summary>
     /// <exception cref="DataNotFoundException"><c>--data</c> names a directory without the four files.</exception>
     /// <exception cref="DirectoryNotFoundException">The subset is needed and not found above the program or the current directory.</exception>
     /// <exception cref="InvalidDataException">A data file is damaged.</exception>
-    /// <param name="options">The options: <see cref="SampleOptions.Subset"/> and <see cref="SampleOptions.DataDirectory"/> choose the data.</param>
+    /// <param name="options">The options: <see cref="SampleOptions.Subset"/> and <see cref="SampleOptions.DataDirectory"/> choose the data, <see cref="SampleOptions.Model"/> its shape.</param>
     /// <param name="fullDataDirectory">Where to look for the full set when neither is given (tests point it elsewhere).</param>
     public static LoadedData LoadData(SampleOptions options, string fullDataDirectory = FashionMnist.DefaultDirectory)
     {
@@ -88,48 +119,189 @@ public static class FashionMnistJob
         train = scale.Transform(train);
         test = scale.Transform(test);
 
-        // x_train = x_train.reshape(-1, 784): the images are [28, 28]; the network's input is 784 floats.
-        train = train.Reshape(FashionMlp.InputSize);
-        test = test.Reshape(FashionMlp.InputSize);
+        // x_train = x_train.reshape(-1, 784) for the MLP, whose input is 784 floats; LeNet-5 takes the images as
+        // [28, 28, 1] (height, width, channels). Either way a view of the same floats, nothing is copied.
+        int[] shape = SampleNetwork.For(options.Model).SampleShape.ToArray();
+        train = train.Reshape(shape);
+        test = test.Reshape(shape);
 
         return new LoadedData(kind, directory, note, train, test, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>
-    /// Builds, trains and evaluates the seed network on <paramref name="data"/>. Deterministic: the same seed and data
-    /// give the same history and the same evaluation, bit for bit.
+    /// Checks, before any data is loaded or any epoch trained, that the files the options name can be used: the
+    /// model or safetensors file to start from exists, the network has a safetensors form when one is asked for, and
+    /// the folders of the files to write exist.
     /// </summary>
+    /// <exception cref="SampleUsageException">One of them cannot (exit code 2).</exception>
+    public static void CheckFiles(SampleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        SampleNetwork network = SampleNetwork.For(options.Model);
+        string? safeTensorsOption = options.ExportSafeTensorsPath is not null ? "--export-safetensors"
+            : options.ImportSafeTensorsPath is not null ? "--import-safetensors" : null;
+        if (safeTensorsOption is not null && !network.SupportsSafeTensors(out string? reason))
+            throw new SampleUsageException(
+                $"{safeTensorsOption}: the {network.Name} network has no safetensors form yet (NetGen's safetensors export maps dense layers only): {reason} " +
+                "Use --save/--load (NetGen's model file), which keeps every layer.");
+
+        if (options.LoadPath is { } load) MustExist("--load", load);
+        if (options.ImportSafeTensorsPath is { } import) MustExist("--import-safetensors", import);
+        if (options.SavePath is { } save) FolderMustExist("--save", save);
+        if (options.ExportSafeTensorsPath is { } export) FolderMustExist("--export-safetensors", export);
+        if (options.CheckpointPath is { } checkpoint)
+        {
+            if (Directory.Exists(checkpoint)) throw new SampleUsageException($"--checkpoint {checkpoint}: that is a directory; name a file.");
+            FolderMustExist("--checkpoint", checkpoint);
+        }
+
+        static void MustExist(string option, string path)
+        {
+            if (!File.Exists(path))
+                throw new SampleUsageException(Directory.Exists(path)
+                    ? $"{option} {path}: that is a directory; name a file."
+                    : $"{option} {path}: there is no such file ({Path.GetFullPath(path)}).");
+        }
+
+        static void FolderMustExist(string option, string path)
+        {
+            if (Directory.Exists(path)) throw new SampleUsageException($"{option} {path}: that is a directory; name a file.");
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null && !Directory.Exists(folder))
+                throw new SampleUsageException($"{option} {path}: the folder {folder} does not exist.");
+        }
+    }
+
+    /// <summary>
+    /// Builds, trains and evaluates the network <see cref="SampleOptions.Model"/> on <paramref name="data"/>.
+    /// Deterministic: the same seed, data and <see cref="SampleOptions.Threads"/> give the same history and the same
+    /// evaluation, bit for bit.
+    /// </summary>
+    /// <remarks>
+    /// The steps, each only when its option is given: start from a model file (<c>--load</c>) or a safetensors file
+    /// (<c>--import-safetensors</c>) or resume a checkpoint (<c>--checkpoint</c>); train (unless the weights were loaded
+    /// and no epochs were asked for: <see cref="SampleOptions.Trains"/>), saving the checkpoint after every epoch; save
+    /// the model file (<c>--save</c>) and the safetensors file (<c>--export-safetensors</c>); evaluate on the test set.
+    /// </remarks>
+    /// <exception cref="SampleUsageException">A file to start from is missing, or a checkpoint is past <see cref="SampleOptions.Epochs"/>.</exception>
+    /// <exception cref="ModelFormatException">A file to start from is damaged or was saved from another network.</exception>
+    /// <exception cref="ModelOutputException">A model file, checkpoint or safetensors file could not be written.</exception>
     public static JobResult Train(LoadedData data, SampleOptions options, IProgress<BatchProgress>? batchProgress = null, IProgress<EpochResult>? epochProgress = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
+        SampleNetwork network = SampleNetwork.For(options.Model);
+        Dataset train = ShapedFor(network, data.Train), test = ShapedFor(network, data.Test);
 
-        // model = keras.Sequential([...]): the layers are the attributes on FashionMlp; the generator wrote the code.
-        // Weights start Glorot-uniform, biases zero, as Keras's defaults, from the seed.
-        var model = new FashionMlp(options.Seed);
+        // model = keras.Sequential([...]): the layers are the attributes on FashionMlp or LeNet5; the generator wrote
+        // the code. Weights start as Keras's defaults (Glorot-uniform kernels, zero biases), from the seed.
+        ITrainableModel model = network.Create(options.Seed);
+
+        // model = keras.models.load_model(path) / model.load_weights(path): replaces every weight, or changes none.
+        string? loadedFrom = null;
+        if (options.LoadPath is { } load)
+        {
+            Reading("--load", load, () => ModelFile.Load(model, load));
+            loadedFrom = load;
+        }
+        else if (options.ImportSafeTensorsPath is { } import)
+        {
+            Reading("--import-safetensors", import, () => SafeTensors.Import(model, import));
+            loadedFrom = import;
+        }
 
         // model.compile(optimizer=Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"]):
-        // the trainer owns every training buffer (activations, gradients, Adam's moments) for batches up to batch_size.
-        FashionMlp.Trainer trainer = model.CreateTrainer(options.BatchSize);
-
-        // history = model.fit(x_train, y_train, epochs=10, batch_size=32[, validation_split=F])
-        TrainingHistory history = trainer.Fit(data.Train, new FitOptions
+        // the trainer owns every training buffer (activations, gradients, Adam's moments) for batches up to batch_size,
+        // and its workers (--threads); disposing it stops them.
+        IGradientTrainer trainer = network.CreateTrainer(model, options.BatchSize, options.Threads);
+        TrainingHistory history;
+        int initialEpoch = 0;
+        try
         {
-            Epochs = options.Epochs,
-            BatchSize = options.BatchSize,
-            Seed = options.Seed,
-            ValidationFraction = options.ValidationSplit,
-            BatchProgress = batchProgress,
-            EpochProgress = epochProgress,
-        });
+            // A checkpoint restores the weights, Adam's moments and step, and the epoch to go on from.
+            if (options.CheckpointPath is { } checkpoint && File.Exists(checkpoint))
+            {
+                Reading("--checkpoint", checkpoint, () => initialEpoch = Checkpoint.Load(trainer, checkpoint));
+                if (initialEpoch > options.Epochs)
+                    throw new SampleUsageException(
+                        $"--checkpoint {checkpoint} has {initialEpoch} epochs done, more than --epochs {options.Epochs}: pass --epochs {initialEpoch} or more to go on from it, or another --checkpoint file to start afresh.");
+            }
+
+            if (options.Trains)
+            {
+                IProgress<EpochResult>? onEpoch = epochProgress;
+                if (options.CheckpointPath is { } path)
+                {
+                    // Saved between epochs, on the training thread, before the epoch is reported.
+                    onEpoch = new SynchronousProgress<EpochResult>(e =>
+                    {
+                        Writing("--checkpoint", path, () => Checkpoint.Save(trainer, e.Epoch + 1, path));
+                        epochProgress?.Report(e);
+                    });
+                }
+
+                // history = model.fit(x_train, y_train, epochs=10, batch_size=32[, validation_split=F])
+                history = trainer.Fit(train, new FitOptions
+                {
+                    Epochs = options.Epochs,
+                    InitialEpoch = initialEpoch,
+                    BatchSize = options.BatchSize,
+                    Seed = options.Seed,
+                    ValidationFraction = options.ValidationSplit,
+                    BatchProgress = batchProgress,
+                    EpochProgress = onEpoch,
+                });
+            }
+            else
+            {
+                history = new TrainingHistory([], 0, 0, monitor: null, stoppedEarly: false, bestEpoch: null, bestValue: null, restoredBestWeights: false);
+            }
+        }
+        finally
+        {
+            (trainer as IDisposable)?.Dispose();
+        }
+
+        // model.save(path): NetGen's model file; and the same weights as safetensors for PyTorch.
+        if (options.SavePath is { } save) Writing("--save", save, () => ModelFile.Save(model, save));
+        if (options.ExportSafeTensorsPath is { } export) Writing("--export-safetensors", export, () => SafeTensors.Export(model, export));
 
         // test_loss, test_acc = model.evaluate(x_test, y_test)
-        EvaluationResult evaluation = Evaluator.Evaluate(model, data.Test);
+        EvaluationResult evaluation = Evaluator.Evaluate(model, test);
 
-        return new JobResult(data, model, history, evaluation, options);
+        return new JobResult(data, network, model, history, evaluation, options, loadedFrom, initialEpoch);
     }
 
-    /// <summary>Chooses the data directory: <c>--subset</c>, else <c>--data DIR</c>, else the installed full set, else the subset with a note.</summary>
+    /// <summary>The data as the network takes it (a view when the shape differs, e.g. data loaded for the other model).</summary>
+    private static Dataset ShapedFor(SampleNetwork network, Dataset data)
+        => data.SampleShape.SequenceEqual(network.SampleShape) ? data : data.Reshape(network.SampleShape.ToArray());
+
+    /// <summary>A file that vanished since <see cref="CheckFiles"/> is a usage error; a damaged one throws <see cref="ModelFormatException"/> as it is.</summary>
+    private static void Reading(string option, string path, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new SampleUsageException($"{option} {path}: there is no such file ({Path.GetFullPath(path)}).", e);
+        }
+    }
+
+    private static void Writing(string option, string path, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelOutputException($"{option}: could not write {path}: {e.Message}", e);
+        }
+    }
+
+/// <summary>Chooses the data directory: <c>--subset</c>, else <c>--data DIR</c>, else the installed full set, else the subset with a note.</summary>
     private static (DataKind Kind, string Directory, string? Note) Locate(SampleOptions options, string fullDataDirectory)
     {
         if (options.Subset) return (DataKind.Subset, FindSubset(), null);

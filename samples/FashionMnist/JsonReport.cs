@@ -6,8 +6,15 @@ using NetGen.Training;
 
 namespace NetGen.Samples;
 
-/// <summary>The one-line JSON summary that <c>--json</c> prints last (keys in snake_case).</summary>
+/// <summary>The one-line JSON summary that <c>--json</c> prints last (keys in snake_case; null values are left out).</summary>
+/// <param name="Model"><c>mlp</c> or <c>lenet</c>.</param>
+/// <param name="Epochs">The epoch count the run trained up to (<c>--epochs</c>); 0 when it only evaluated loaded weights.</param>
+/// <param name="Threads">The <c>--threads</c> value the trainer got (0: every core).</param>
+/// <param name="LoadedFrom">The <c>--load</c> or <c>--import-safetensors</c> file, else null.</param>
+/// <param name="InitialEpoch">The epoch a <c>--checkpoint</c> run resumed from, else null.</param>
 public sealed record JsonReport(
+    string Model,
+    int Parameters,
     double TestLoss,
     double TestAccuracy,
     IReadOnlyList<JsonClassMetrics> PerClass,
@@ -15,11 +22,14 @@ public sealed record JsonReport(
     int Epochs,
     int BatchSize,
     int Seed,
+    int Threads,
     string Data,
     int TrainSamples,
     int TestSamples,
     int ValidationSamples,
-    IReadOnlyList<JsonEpoch> History)
+    IReadOnlyList<JsonEpoch> History,
+    string? LoadedFrom,
+    int? InitialEpoch)
 {
     /// <summary>The summary of <paramref name="result"/>.</summary>
     public static JsonReport From(JobResult result)
@@ -38,18 +48,23 @@ public sealed record JsonReport(
         }
 
         return new JsonReport(
+            result.Network.Name,
+            result.Model.ParameterCount,
             result.Evaluation.Loss,
             result.TestAccuracy,
             perClass,
             seconds,
-            result.Options.Epochs,
+            result.Options.Trains ? result.Options.Epochs : 0,
             result.Options.BatchSize,
             result.Options.Seed,
+            result.Options.Threads,
             result.Data.Kind == DataKind.Full ? "full" : "subset",
             result.History.TrainSamples,
             result.Evaluation.Count,
             result.History.ValidationSamples,
-            history);
+            history,
+            result.LoadedFrom,
+            result.Options.CheckpointPath is null ? null : result.InitialEpoch);
     }
 
     /// <summary>The report as one line of JSON.</summary>

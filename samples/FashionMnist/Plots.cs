@@ -20,24 +20,34 @@ public static class Plots
     private static readonly Color TrainColor = Color.FromHex("#1f77b4");
     private static readonly Color ValidationColor = Color.FromHex("#ff7f0e");
 
-    /// <summary>Writes both plots into <paramref name="directory"/> (created when missing) and returns their full paths.</summary>
+    /// <summary>
+    /// Writes both plots into <paramref name="directory"/> (created when missing) and returns their full paths; only
+    /// the confusion matrix when the run trained no epoch (it evaluated loaded weights).
+    /// </summary>
     public static IReadOnlyList<string> WriteAll(JobResult result, string directory)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(directory);
         Directory.CreateDirectory(directory);
-        string curves = Path.GetFullPath(Path.Combine(directory, TrainingCurvesFile));
-        string matrix = Path.GetFullPath(Path.Combine(directory, ConfusionMatrixFile));
+        var paths = new List<string>(2);
         string data = result.Data.Kind == DataKind.Full ? "Fashion-MNIST" : "Fashion-MNIST subset";
+        string model = result.Network.Kind == ModelKind.LeNet ? "LeNet-5" : "MLP";
         TrainingHistory history = result.History;
-        string validation = history.ValidationSamples > 0
-            ? string.Create(CultureInfo.InvariantCulture, $" + {history.ValidationSamples:N0} validation")
-            : "";
-        WriteTrainingCurves(history, curves,
-            string.Create(CultureInfo.InvariantCulture, $"{data}: {history.TrainSamples:N0} training{validation} images, batch {result.Options.BatchSize}, seed {result.Options.Seed}"));
+        if (result.Trained)
+        {
+            string curves = Path.GetFullPath(Path.Combine(directory, TrainingCurvesFile));
+            string validation = history.ValidationSamples > 0
+                ? string.Create(CultureInfo.InvariantCulture, $" + {history.ValidationSamples:N0} validation")
+                : "";
+            WriteTrainingCurves(history, curves,
+                string.Create(CultureInfo.InvariantCulture, $"{model}, {data}: {history.TrainSamples:N0} training{validation} images, batch {result.Options.BatchSize}, seed {result.Options.Seed}"));
+            paths.Add(curves);
+        }
+        string matrix = Path.GetFullPath(Path.Combine(directory, ConfusionMatrixFile));
         WriteConfusionMatrix(result.ConfusionMatrix, result.ClassNames, matrix,
-            string.Create(CultureInfo.InvariantCulture, $"{data} test set: {result.ConfusionMatrix.Total:N0} images, accuracy {result.TestAccuracy:P2}"));
-        return new[] { curves, matrix };
+            string.Create(CultureInfo.InvariantCulture, $"{model}, {data} test set: {result.ConfusionMatrix.Total:N0} images, accuracy {result.TestAccuracy:P2}"));
+        paths.Add(matrix);
+        return paths;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using NetGen.Data;
+using NetGen.Serialization;
 using NetGen.Training;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -18,10 +19,16 @@ public static class Program
     /// <summary>Exit code of a successful run.</summary>
     public const int ExitSuccess = 0;
 
-    /// <summary>Exit code when the data is damaged, training diverges or a plot cannot be written.</summary>
+    /// <summary>
+    /// Exit code when the data is damaged, a model file, checkpoint or safetensors file is damaged or from another
+    /// network, training diverges, or a plot or model file cannot be written.
+    /// </summary>
     public const int ExitFailure = 1;
 
-    /// <summary>Exit code for a bad command line (unknown option, bad value, <c>--data</c> without the files).</summary>
+    /// <summary>
+    /// Exit code for a bad command line (unknown option, bad value, <c>--data</c> without the files, a <c>--load</c> or
+    /// <c>--import-safetensors</c> file that does not exist, safetensors asked of a network without a safetensors form).
+    /// </summary>
     public const int ExitUsage = 2;
 
     /// <summary>The entry point.</summary>
@@ -52,9 +59,11 @@ public static class Program
         LoadedData data;
         try
         {
+            // The files the options name, before the data is loaded or an epoch trained.
+            FashionMnistJob.CheckFiles(options);
             data = FashionMnistJob.LoadData(options);
         }
-        catch (DataNotFoundException e)
+        catch (SampleUsageException e)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitUsage;
@@ -69,8 +78,14 @@ public static class Program
         {
             return options.Json ? RunPlain(data, options, output) : RunRich(data, options, output);
         }
-        catch (TrainingDivergedException e)
+        catch (SampleUsageException e)
         {
+            error.WriteLine($"error: {e.Message}");
+            return ExitUsage;
+        }
+        catch (Exception e) when (e is TrainingDivergedException or ModelFormatException or ModelOutputException)
+        {
+            // ModelFormatException: a damaged file, or one saved from another network (its message names both architectures).
             error.WriteLine($"error: {e.Message}");
             return ExitFailure;
         }
@@ -86,9 +101,11 @@ public static class Program
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         if (data.Note is not null) output.WriteLine($"Note: {data.Note}");
+        SampleNetwork network = SampleNetwork.For(options.Model);
         output.WriteLine(DataLine(data));
-        output.WriteLine(ModelLines());
-        output.WriteLine($"       {FashionMlp.ParameterCount.ToString("N0", inv)} parameters");
+        output.WriteLine(ModelLines(network));
+        output.WriteLine($"       {network.ParameterCount.ToString("N0", inv)} parameters; threads {ThreadsText(options.Threads)}");
+        if (WeightsLine(options) is { } weights) output.WriteLine(weights);
 
         JobResult result = FashionMnistJob.Train(data, options,
             epochProgress: new SynchronousProgress<EpochResult>(e => output.WriteLine(e.ToString())));
@@ -117,10 +134,14 @@ public static class Program
 
         console.Write(new Rule("[bold]NetGen · Fashion-MNIST[/] — Keras's example, compiled").LeftJustified());
         if (data.Note is not null) console.Write(new Panel(new Text(data.Note)).Header("note").BorderColor(Color.Yellow));
+        SampleNetwork network = SampleNetwork.For(options.Model);
         console.WriteLine(DataLine(data));
-        console.WriteLine(ModelLines());
-        console.WriteLine(string.Create(inv,
-            $"       {FashionMlp.ParameterCount:N0} parameters; fit(epochs={options.Epochs}, batch_size={options.BatchSize}{(options.ValidationSplit > 0 ? $", validation_split={options.ValidationSplit}" : "")}), seed {options.Seed}"));
+        console.WriteLine(ModelLines(network));
+        console.WriteLine(options.Trains
+            ? string.Create(inv,
+                $"       {network.ParameterCount:N0} parameters; fit(epochs={options.Epochs}, batch_size={options.BatchSize}{(options.ValidationSplit > 0 ? $", validation_split={options.ValidationSplit}" : "")}), seed {options.Seed}, threads {ThreadsText(options.Threads)}")
+            : string.Create(inv, $"       {network.ParameterCount:N0} parameters"));
+        if (WeightsLine(options) is { } weights) console.WriteLine(weights);
         console.WriteLine();
 
         JobResult result;
@@ -134,9 +155,11 @@ public static class Program
             result = FashionMnistJob.Train(data, options,
                 epochProgress: new SynchronousProgress<EpochResult>(e => console.WriteLine(e.ToString())));
         }
-        console.WriteLine();
-
-        console.Write(EpochTable(result));
+        if (result.Trained)
+        {
+            console.WriteLine();
+            console.Write(EpochTable(result));
+        }
         console.WriteLine();
 
         console.Write(new Rule("evaluate(x_test, y_test)").LeftJustified());
@@ -192,10 +215,27 @@ public static class Program
         => string.Create(CultureInfo.InvariantCulture,
             $"Data:  {(data.Kind == DataKind.Full ? "full" : "subset")} Fashion-MNIST, {data.Train.Count:N0} training and {data.Test.Count:N0} test images\n       from {data.Directory} (loaded and scaled in {data.LoadSeconds:F2}s)");
 
-    /// <summary>The architecture on two lines: the layers, then the loss and optimizer.</summary>
-    private static string ModelLines()
+    private static string ThreadsText(int threads)
+        => threads == 0 ? string.Create(CultureInfo.InvariantCulture, $"0 (every core: {Environment.ProcessorCount})") : threads.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Where the weights come from and go to, when not simply fresh and kept in memory; else null.</summary>
+    private static string? WeightsLine(SampleOptions options)
     {
-        string architecture = FashionMlp.Architecture;
+        var parts = new List<string>();
+        if (options.LoadPath is { } load) parts.Add($"loaded from {load}");
+        if (options.ImportSafeTensorsPath is { } import) parts.Add($"imported from {import} (safetensors)");
+        if (!options.Trains) parts.Add("evaluated without training (pass --epochs N to train on from them)");
+        if (options.CheckpointPath is { } checkpoint)
+            parts.Add(File.Exists(checkpoint) ? $"resumed from the checkpoint {checkpoint}, saved there after every epoch" : $"checkpoint saved to {checkpoint} after every epoch");
+        if (options.SavePath is { } save) parts.Add($"saved to {save}");
+        if (options.ExportSafeTensorsPath is { } export) parts.Add($"exported to {export} (safetensors)");
+        return parts.Count == 0 ? null : "Weights: " + string.Join("; ", parts);
+    }
+
+    /// <summary>The architecture on two lines: the layers, then the loss and optimizer.</summary>
+    private static string ModelLines(SampleNetwork network)
+    {
+        string architecture = network.Architecture;
         int loss = architecture.IndexOf(" Loss(", StringComparison.Ordinal);
         return loss < 0
             ? $"Model: {architecture}"

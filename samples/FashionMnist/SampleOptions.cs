@@ -8,8 +8,27 @@ namespace NetGen.Samples;
 /// <summary>The sample's command line, with Keras's example as the defaults.</summary>
 public sealed record SampleOptions
 {
-    /// <summary><c>--epochs N</c>: Keras's <c>epochs=10</c>.</summary>
-    public int Epochs { get; init; } = 10;
+    private readonly int _epochs = 10;
+
+    /// <summary><c>--model mlp|lenet</c>: which network to train. Default <see cref="ModelKind.Mlp"/>, the seed network.</summary>
+    public ModelKind Model { get; init; } = ModelKind.Mlp;
+
+    /// <summary>
+    /// <c>--epochs N</c>: Keras's <c>epochs=10</c>. Setting it (on the command line or in an initializer) also sets
+    /// <see cref="EpochsGiven"/>, which makes a run that starts from <c>--load</c> or <c>--import-safetensors</c> train.
+    /// </summary>
+    public int Epochs
+    {
+        get => _epochs;
+        init
+        {
+            _epochs = value;
+            EpochsGiven = true;
+        }
+    }
+
+    /// <summary>True when <see cref="Epochs"/> was given rather than left at its default.</summary>
+    public bool EpochsGiven { get; init; }
 
     /// <summary><c>--batch-size N</c>: Keras's <c>batch_size=32</c>.</summary>
     public int BatchSize { get; init; } = 32;
@@ -32,6 +51,30 @@ public sealed record SampleOptions
     /// <summary><c>--no-plots</c> turns this off.</summary>
     public bool Plots { get; init; } = true;
 
+    /// <summary><c>--threads N</c>: the trainer's degree of parallelism; 0 (the default) uses every core, 1 the calling thread only.</summary>
+    public int Threads { get; init; }
+
+    /// <summary><c>--save PATH</c>: after training, save the model's parameters there (NetGen's model file, <c>.ngmf</c>).</summary>
+    public string? SavePath { get; init; }
+
+    /// <summary><c>--load PATH</c>: start from a model file instead of fresh weights; without <c>--epochs</c>, evaluate only.</summary>
+    public string? LoadPath { get; init; }
+
+    /// <summary><c>--export-safetensors PATH</c>: after training, write the parameters as safetensors (PyTorch's names and layout).</summary>
+    public string? ExportSafeTensorsPath { get; init; }
+
+    /// <summary><c>--import-safetensors PATH</c>: start from a safetensors file; without <c>--epochs</c>, evaluate only.</summary>
+    public string? ImportSafeTensorsPath { get; init; }
+
+    /// <summary><c>--checkpoint PATH</c>: resume from this checkpoint when it exists, and save one there after every epoch.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>
+    /// Whether the run trains: always, unless it starts from <c>--load</c> or <c>--import-safetensors</c> without
+    /// <c>--epochs</c> (then it only evaluates the weights it loaded).
+    /// </summary>
+    public bool Trains => EpochsGiven || (LoadPath is null && ImportSafeTensorsPath is null);
+
     /// <summary><c>--json</c>: plain progress lines and, as the last line, one JSON object with the results.</summary>
     public bool Json { get; init; }
 
@@ -43,9 +86,12 @@ public sealed record SampleOptions
         """
         Usage: dotnet run -c Release --project samples/FashionMnist -- [options]
 
-        Trains the seed MLP (784-64-64-10, Adam 1e-3) on Fashion-MNIST, as Keras's example does.
+        Trains the seed MLP (784-64-64-10, Adam 1e-3) on Fashion-MNIST, as Keras's example does,
+        or LeNet-5 (--model lenet).
 
         Options:
+          --model mlp|lenet      the network: the seed MLP (default) or LeNet-5 (two 5x5
+                                 convolutions with max pooling, then dense 120-84-10)
           --epochs N             epochs to train (default 10)
           --batch-size N         samples per optimizer step (default 32)
           --seed N               weight-initialization and shuffling seed (default 0)
@@ -54,6 +100,17 @@ public sealed record SampleOptions
           --data DIR             directory with the four Fashion-MNIST IDX files (.gz or raw)
                                  (default /usr/share/datasets/fashion-mnist, else the subset)
           --subset               use the repository's subset (data/fashion-mnist-subset)
+          --threads N            training threads: 0 = every core (default), 1 = one thread
+          --save PATH            after training, save the model file (NetGen's format)
+          --load PATH            start from a model file saved by --save; evaluates only,
+                                 unless --epochs is given (then trains that many epochs on)
+          --export-safetensors PATH
+                                 after training, write the weights as safetensors (PyTorch
+                                 names and layout; dense layers only: not for lenet yet)
+          --import-safetensors PATH
+                                 start from a safetensors file (as --load; mlp only)
+          --checkpoint PATH      resume from PATH when it exists (optimizer state and epoch
+                                 included), and save a checkpoint there after every epoch
           --out DIR              where to write the PNG plots (default ./out)
           --no-plots             do not write plots
           --json                 no progress bar; the last line printed is one JSON object
@@ -101,6 +158,39 @@ public sealed record SampleOptions
                     if (!NoValue(name, inlineValue, out error)) return false;
                     result = result with { Json = true };
                     break;
+                case "--model":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    switch (text)
+                    {
+                        case "mlp": result = result with { Model = ModelKind.Mlp }; break;
+                        case "lenet": result = result with { Model = ModelKind.LeNet }; break;
+                        default:
+                            error = $"{name} needs mlp or lenet; got '{text}'.";
+                            return false;
+                    }
+                    break;
+                }
+                case "--threads":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    if (!ParseInt(name, text, 0, 256, out int v, out error)) return false;
+                    result = result with { Threads = v };
+                    break;
+                }
+                case "--save" or "--load" or "--export-safetensors" or "--import-safetensors" or "--checkpoint":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    result = name switch
+                    {
+                        "--save" => result with { SavePath = text },
+                        "--load" => result with { LoadPath = text },
+                        "--export-safetensors" => result with { ExportSafeTensorsPath = text },
+                        "--import-safetensors" => result with { ImportSafeTensorsPath = text },
+                        _ => result with { CheckpointPath = text },
+                    };
+                    break;
+                }
                 case "--epochs":
                 {
                     if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
@@ -156,6 +246,17 @@ public sealed record SampleOptions
         if (result.Subset && result.DataDirectory is not null)
         {
             error = "--subset and --data contradict each other: pass one of them.";
+            return false;
+        }
+        if (result.LoadPath is not null && result.ImportSafeTensorsPath is not null)
+        {
+            error = "--load and --import-safetensors both give the starting weights: pass one of them.";
+            return false;
+        }
+        if (result.CheckpointPath is not null && (result.LoadPath ?? result.ImportSafeTensorsPath) is not null)
+        {
+            error = $"--checkpoint and {(result.LoadPath is not null ? "--load" : "--import-safetensors")} both give the starting weights: " +
+                    "a checkpoint resumes its own run. Pass one of them.";
             return false;
         }
 

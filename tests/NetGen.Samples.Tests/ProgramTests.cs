@@ -8,7 +8,8 @@ public sealed class ProgramTests
 {
     private static readonly string[] RequiredKeys =
     {
-        "test_loss", "test_accuracy", "per_class", "epoch_seconds", "epochs", "batch_size", "seed", "data", "train_samples", "test_samples",
+        "model", "parameters", "test_loss", "test_accuracy", "per_class", "epoch_seconds", "epochs", "batch_size", "seed", "threads", "data",
+        "train_samples", "test_samples",
     };
 
     [Fact]
@@ -26,6 +27,11 @@ public sealed class ProgramTests
             Assert.True(root.TryGetProperty(key, out _), $"missing key {key} in {last}");
 
         Assert.Equal("subset", root.GetProperty("data").GetString());
+        Assert.Equal("mlp", root.GetProperty("model").GetString());
+        Assert.Equal(FashionMlp.ParameterCount, root.GetProperty("parameters").GetInt32());
+        Assert.Equal(0, root.GetProperty("threads").GetInt32());
+        Assert.False(root.TryGetProperty("loaded_from", out _));
+        Assert.False(root.TryGetProperty("initial_epoch", out _));
         Assert.Equal(2, root.GetProperty("epochs").GetInt32());
         Assert.Equal(64, root.GetProperty("batch_size").GetInt32());
         Assert.Equal(3, root.GetProperty("seed").GetInt32());
@@ -97,6 +103,14 @@ public sealed class ProgramTests
     [InlineData("--json=yes")]
     [InlineData("--subset", "--data", "/tmp")]
     [InlineData("--data", "/nonexistent/fashion-mnist")]
+    [InlineData("--model", "cnn")]
+    [InlineData("--model")]
+    [InlineData("--threads", "-1")]
+    [InlineData("--threads", "257")]
+    [InlineData("--load", "a.ngmf", "--import-safetensors", "b.safetensors")]
+    [InlineData("--checkpoint", "c.ngck", "--load", "a.ngmf")]
+    [InlineData("--checkpoint", "c.ngck", "--import-safetensors", "b.safetensors")]
+    [InlineData("--save")]
     public void BadOptions_ExitCodeTwo_WithAMessage(params string[] args)
     {
         var run = SampleRunner.Run(args);
@@ -121,6 +135,8 @@ public sealed class ProgramTests
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--validation-split", run.Output);
         Assert.Contains("--no-plots", run.Output);
+        foreach (string option in new[] { "--model mlp|lenet", "--threads", "--save", "--load", "--export-safetensors", "--import-safetensors", "--checkpoint" })
+            Assert.Contains(option, run.Output);
     }
 
     [Fact]
@@ -136,6 +152,40 @@ public sealed class ProgramTests
         Assert.False(options.Json);
         Assert.False(options.Subset);
         Assert.Null(options.DataDirectory);
+        Assert.Equal(ModelKind.Mlp, options.Model);
+        Assert.Equal(0, options.Threads);
+        Assert.False(options.EpochsGiven);
+        Assert.True(options.Trains);
+        Assert.Null(options.SavePath);
+        Assert.Null(options.LoadPath);
+        Assert.Null(options.ExportSafeTensorsPath);
+        Assert.Null(options.ImportSafeTensorsPath);
+        Assert.Null(options.CheckpointPath);
+    }
+
+    [Fact]
+    public void Options_ModelThreadsAndFiles()
+    {
+        Assert.True(SampleOptions.TryParse(new[] { "--model=lenet", "--threads", "1", "--save", "a.ngmf", "--checkpoint=c.ngck", "--export-safetensors", "e.safetensors" },
+            out SampleOptions? options, out string? error), error);
+        Assert.Equal(ModelKind.LeNet, options.Model);
+        Assert.Equal(1, options.Threads);
+        Assert.Equal("a.ngmf", options.SavePath);
+        Assert.Equal("c.ngck", options.CheckpointPath);
+        Assert.Equal("e.safetensors", options.ExportSafeTensorsPath);
+        Assert.True(options.Trains);
+
+        // Loaded weights are evaluated only, unless --epochs asks for training.
+        Assert.True(SampleOptions.TryParse(new[] { "--load", "a.ngmf" }, out options, out error), error);
+        Assert.Equal(ModelKind.Mlp, options.Model);
+        Assert.False(options.EpochsGiven);
+        Assert.False(options.Trains);
+        Assert.True(SampleOptions.TryParse(new[] { "--import-safetensors", "a.safetensors", "--epochs", "10" }, out options, out error), error);
+        Assert.True(options.EpochsGiven);
+        Assert.True(options.Trains);
+        Assert.True((options with { Seed = 1 }).Trains); // `with` keeps it
+        Assert.False(new SampleOptions { LoadPath = "a.ngmf" }.Trains);
+        Assert.True(new SampleOptions { LoadPath = "a.ngmf", Epochs = 10 }.Trains);
     }
 
     [Fact]
