@@ -1,12 +1,38 @@
 #!/usr/bin/env bash
-# Runs NetGen's quick benchmark and the same network in Debian's python3-torch, one after the other in one run,
-# and prints the epoch-time ratio. Usage: bench/peers/compare.sh [epochs]
+# Runs NetGen and the same network in Debian's python3-torch, one after the other in one run, one thread each, and
+# prints the epoch-time ratio.
+#   bench/peers/compare.sh [epochs]         the seed MLP: NetGen's quick benchmark vs bench/peers/torch_mlp.py (default 3 epochs)
+#   bench/peers/compare.sh lenet [epochs]   LeNet-5: the Fashion-MNIST sample (--model lenet --json --threads 1) vs
+#                                           bench/peers/torch_lenet.py (default 1 epoch), on the full Fashion-MNIST
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# OpenBLAS 0.3.21 does not recognise this CPU and falls back to SSE3 kernels unless told the core type.
+export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Cooperlake}" OMP_NUM_THREADS=1
+
+if [[ "${1:-}" == "lenet" ]]; then
+  epochs="${2:-1}"
+  data="${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
+  # --data, not the sample's fallback to the subset: both sides must train on the full set.
+  netgen=$(dotnet run -c Release --project samples/FashionMnist -- --model lenet --json --threads 1 --no-plots \
+             --epochs "$epochs" --data "$data" | tail -n 1)
+  torch=$(/usr/bin/python3 bench/peers/torch_lenet.py --epochs "$epochs" --data "$data" | tail -n 1)
+  /usr/bin/python3 - "$netgen" "$torch" <<'PY'
+import json, statistics, sys
+n, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+n_epoch_s = statistics.median(n["epoch_seconds"])
+print("netgen: " + json.dumps({"model": n["model"], "threads": n["threads"], "epoch_s": n_epoch_s,
+                               "epoch_seconds": n["epoch_seconds"], "test_accuracy": n["test_accuracy"], "epochs": n["epochs"]}))
+print("torch:  " + json.dumps(t))
+print(json.dumps({"network": "lenet5", "epochs": n["epochs"], "netgen_epoch_s": round(n_epoch_s, 3),
+                  "torch_epoch_s": round(t["epoch_s"], 3), "speedup": round(t["epoch_s"] / n_epoch_s, 2),
+                  "netgen_test_accuracy": n["test_accuracy"], "torch_test_accuracy": t["test_accuracy"]}))
+PY
+  exit 0
+fi
+
 epochs="${1:-3}"
 netgen=$(dotnet run -c Release --project bench/NetGen.Bench -- quick --epochs "$epochs" | tail -n 1)
-# OpenBLAS 0.3.21 does not recognise this CPU and falls back to SSE3 kernels unless told the core type.
-torch=$(OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Cooperlake}" OMP_NUM_THREADS=1 /usr/bin/python3 bench/peers/torch_mlp.py --epochs "$epochs" | tail -n 1)
+torch=$(/usr/bin/python3 bench/peers/torch_mlp.py --epochs "$epochs" | tail -n 1)
 echo "netgen: $netgen"
 echo "torch:  $torch"
 /usr/bin/python3 - "$netgen" "$torch" <<'PY'
