@@ -33,6 +33,24 @@ public static class Breakdown
         Console.WriteLine($"ApplyGradients:        {Time(() => trainer.ApplyGradients()):F2} µs");
         Console.WriteLine($"Predict batch 32:      {Time(() => model.Predict(inputs, outputs, 32)):F2} µs");
         Console.WriteLine($"Predict batch 1:       {Time(() => model.Predict(inputs.AsSpan(0, 784), outputs.AsSpan(0, 10))):F2} µs");
+
+        var lenet = new LeNet5(0);
+        using var lenetTrainer = lenet.CreateTrainer(32, degreeOfParallelism: 1);
+        Console.WriteLine($"LeNet-5 ComputeGradients (32): {Time(() => lenetTrainer.ComputeGradients(inputs, labels), 300):F2} µs");
+        Console.WriteLine($"LeNet-5 ApplyGradients:        {Time(() => lenetTrainer.ApplyGradients(), 300):F2} µs");
+        Console.WriteLine($"LeNet-5 Predict batch 32:      {Time(() => lenet.Predict(inputs, outputs, 32), 300):F2} µs");
+
+        var big = new float[32 * 28 * 28 * 6];
+        for (int i = 0; i < big.Length; i++) big[i] = (float)random.NextDouble();
+        void Probe<T>(T model, int inputSize) where T : ITrainableModel
+        {
+            var t = model.CreateTrainer(32, 1);
+            var x = big.AsSpan(0, 32 * inputSize).ToArray();
+            Console.WriteLine($"{typeof(T).Name}: ComputeGradients {Time(() => t.ComputeGradients(x, labels), 300):F1} µs, Predict32 {Time(() => model.Predict(x, outputs, 32), 300):F1} µs");
+        }
+        Probe(new PoolProbe(0), 28 * 28 * 6);
+        Probe(new Conv1Probe(0), 28 * 28);
+        Probe(new Conv2Probe(0), 14 * 14 * 6);
         return 0;
     }
 }

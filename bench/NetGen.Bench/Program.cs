@@ -5,6 +5,23 @@ if (args.Length > 0 && args[0] == "quick")
 {
     return Quick.Run(args[1..]);
 }
+if (args.Length > 0 && args[0] == "lenet-loop")
+{
+    // A steady LeNet-5 training loop for a profiler to sample: one thread, batch 32, random data.
+    var model = new LeNet5(0);
+    using var trainer = model.CreateTrainer(32, degreeOfParallelism: 1);
+    var random = new Random(1);
+    var inputs = new float[32 * 784];
+    for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
+    var labels = new int[32];
+    for (int i = 0; i < 32; i++) labels[i] = i % 10;
+    double seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    long batches = 0;
+    while (clock.Elapsed.TotalSeconds < seconds) { trainer.TrainBatch(inputs, labels); batches++; }
+    Console.WriteLine($"{batches} batches, {clock.Elapsed.TotalMilliseconds * 1000 / batches:F0} µs per batch");
+    return 0;
+}
 if (args.Length > 0 && args[0] == "breakdown")
 {
     return Breakdown.Run();

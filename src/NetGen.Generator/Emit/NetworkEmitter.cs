@@ -33,6 +33,7 @@ namespace NetGen.Generator.Emit
             w.Line("using System;");
             w.Line("using System.Buffers;");
             w.Line("using System.Collections.Generic;");
+            w.Line("using System.Numerics;");
             w.Line("using System.Runtime.CompilerServices;");
             w.Line("using System.Runtime.InteropServices;");
             w.Line("using System.Runtime.Intrinsics;");
@@ -248,6 +249,7 @@ namespace NetGen.Generator.Emit
 
             // ---- Infer: the forward pass shared by both Predict overloads
             w.Line("/// <summary>Forward pass of <paramref name=\"rows\"/> samples; <paramref name=\"h0\"/> and <paramref name=\"h1\"/> hold hidden activations in turn.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block("private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)"))
             {
                 w.Line("ref float p = ref _parameters.Reference;");
@@ -279,7 +281,7 @@ namespace NetGen.Generator.Emit
             w.Line("/// <param name=\"maxBatchSize\">The largest batch <c>TrainBatch</c> will get.</param>");
             w.Line("/// <param name=\"degreeOfParallelism\">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>");
             w.Line("public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
-            w.Line("IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize) => new Trainer(this, maxBatchSize);");
+            w.Line("IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
         }
 
         private static void EmitKernels(SourceWriter w, KernelSet kernels)

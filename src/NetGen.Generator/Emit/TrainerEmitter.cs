@@ -289,7 +289,11 @@ namespace NetGen.Generator.Emit
             string name = plan.Spec.ClassName;
             int layers = plan.Layers.Count;
             bool fused = LossEmitter.FusesActivation(plan);
-            int maxTransposed = 0, maxPadded = 0;
+            int maxTransposed = 0, maxPadded = 0, maxGrid = 0;
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                if (layer is Conv2DLayerPlan conv && conv.GridSize > maxGrid) maxGrid = conv.GridSize;
+            }
             for (int i = 1; i < layers; i++)
             {
                 if (plan.Layers[i] is DenseLayerPlan d && d.WeightCount > maxTransposed) maxTransposed = d.WeightCount;
@@ -316,6 +320,7 @@ namespace NetGen.Generator.Emit
                 }
                 if (maxTransposed > 0) w.Line("private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients");
                 if (maxPadded > 0) w.Line("private readonly AlignedBuffer _dpad; // one sample's gradient with respect to a padded convolution input");
+                if (maxGrid > 0) w.Line("private readonly AlignedBuffer _grid; // one sample's convolution outputs, or their gradients, on the padded grid");
                 w.Line();
                 using (w.Block($"public Workspace({name} model, AlignedBuffer outputs, int maxRows)"))
                 {
@@ -336,6 +341,7 @@ namespace NetGen.Generator.Emit
                     w.Line("Gradients = new AlignedBuffer(ParameterCount);");
                     if (maxTransposed > 0) w.Line($"_transposed = new AlignedBuffer({maxTransposed});");
                     if (maxPadded > 0) w.Line($"_dpad = new AlignedBuffer({maxPadded});");
+                    if (maxGrid > 0) w.Line($"_grid = new AlignedBuffer({maxGrid});");
                 }
                 w.Line();
                 w.Line("/// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>");
@@ -353,6 +359,7 @@ namespace NetGen.Generator.Emit
                 w.Line();
 
                 // ---- Forward
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
                 using (w.Block("public void Forward(ReadOnlySpan<float> inputs, int start, int rows)"))
                 {
                     w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
@@ -382,6 +389,7 @@ namespace NetGen.Generator.Emit
                 w.Line();
 
                 // ---- Backward
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
                 using (w.Block("public void Backward(ReadOnlySpan<float> inputs, int rows)"))
                 {
                     w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");

@@ -17,7 +17,7 @@ namespace NetGen.Generator.Planning
             for (int i = 0; i < layers.Count; i++)
             {
                 if (i < layers.Count - 1 && layers[i].OutSize > maxHidden) maxHidden = layers[i].OutSize;
-                if (layers[i] is Conv2DLayerPlan conv && conv.PaddedSize > maxPad) maxPad = conv.PaddedSize;
+                if (layers[i] is Conv2DLayerPlan conv && conv.PaddedSize + conv.GridSize > maxPad) maxPad = conv.PaddedSize + conv.GridSize;
             }
             MaxHiddenWidth = maxHidden;
             MaxPaddedInput = maxPad;
@@ -39,7 +39,7 @@ namespace NetGen.Generator.Planning
         /// <summary>The widest activation of any layer but the last: the size of each inference scratch row.</summary>
         public int MaxHiddenWidth { get; }
 
-        /// <summary>The largest zero-padded convolution input (0 without convolutions).</summary>
+        /// <summary>The largest convolution scratch of one sample: padded input plus output grid (0 without convolutions).</summary>
         public int MaxPaddedInput { get; }
 
         /// <summary>Rows per step of batched inference (bounds the scratch).</summary>
@@ -161,7 +161,30 @@ namespace NetGen.Generator.Planning
             // rows and columns of the padded copy: enough for every window, at least the input
             PaddedHeight = System.Math.Max((OutHeight - 1) * Stride + KernelSize, PadTop + InHeight);
             PaddedWidth = System.Math.Max((OutWidth - 1) * Stride + KernelSize, PadLeft + InWidth);
+            if (UsesGrid)
+            {
+                GridColumns = (OutHeight * PaddedWidth + 15) / 16 * 16;
+                int lastTap = (Channels - 1) * PaddedHeight * PaddedWidth + (KernelSize - 1) * PaddedWidth + KernelSize - 1;
+                PaddedSize = System.Math.Max(Channels * PaddedHeight * PaddedWidth, lastTap + GridColumns);
+            }
+            else
+            {
+                PaddedSize = Channels * PaddedHeight * PaddedWidth;
+            }
         }
+
+        /// <summary>
+        /// Stride 1 runs on the padded grid: output (oh, ow) is computed at oh·PaddedWidth + ow, where every tap is a
+        /// shifted contiguous view of the padded input, so whole registers cover whole output planes; the PaddedWidth −
+        /// OutWidth extra columns per row are computed and dropped.
+        /// </summary>
+        public bool UsesGrid => Stride == 1;
+
+        /// <summary>Columns of the grid (OutHeight × PaddedWidth rounded up to 16); 0 off the grid path.</summary>
+        public int GridColumns { get; }
+
+        /// <summary>Floats of one filter-major grid of all filters: the scratch for outputs or their gradients.</summary>
+        public int GridSize => Filters * GridColumns;
 
         public int InHeight => InShape[0];
         public int InWidth => InShape[1];
@@ -177,8 +200,8 @@ namespace NetGen.Generator.Planning
         public int PaddedHeight { get; }
         public int PaddedWidth { get; }
 
-        /// <summary>Floats of one sample's zero-padded input.</summary>
-        public int PaddedSize => Channels * PaddedHeight * PaddedWidth;
+        /// <summary>Floats of one sample's zero-padded input, with the slack the grid's last registers read.</summary>
+        public int PaddedSize { get; }
 
         /// <summary>Weights per filter: channels × kernel × kernel.</summary>
         public int Taps => Channels * KernelSize * KernelSize;

@@ -44,8 +44,11 @@ public interface IModel
 /// <summary>A model that can create its own trainer.</summary>
 public interface ITrainableModel : IModel
 {
-    /// <summary>Creates a trainer owning every buffer for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
-    IGradientTrainer CreateTrainer(int maxBatchSize);
+    /// <summary>
+    /// Creates a trainer owning every buffer for batches of up to <paramref name="maxBatchSize"/> samples, split over
+    /// <paramref name="degreeOfParallelism"/> workers (0: every core; 1: the calling thread only).
+    /// </summary>
+    IGradientTrainer CreateTrainer(int maxBatchSize, int degreeOfParallelism = 0);
 }
 
 /// <summary>Static facts of a generated network, for generic code that creates models.</summary>

@@ -19,6 +19,12 @@ public static class ImageKernels
         int paddedHeight, int paddedWidth, int padTop, int padLeft, bool hwc)
     {
         int plane = paddedHeight * paddedWidth;
+        if (!hwc && padTop == 0 && padLeft == 0 && paddedHeight == height && paddedWidth == width)
+        {
+            // no border: the padded copy is the input itself (the slack after it stays as allocated: zero)
+            MemoryMarshal.CreateSpan(ref x, channels * plane).CopyTo(MemoryMarshal.CreateSpan(ref padded, channels * plane));
+            return;
+        }
         MemoryMarshal.CreateSpan(ref padded, channels * plane).Clear();
         for (int c = 0; c < channels; c++)
         {
@@ -38,17 +44,24 @@ public static class ImageKernels
         }
     }
 
-    /// <summary>The inverse of <see cref="Pad"/> for gradients: dx[c, i, j] = padded[c, padTop + i, padLeft + j] (channel-major).</summary>
+    /// <summary>The inverse of <see cref="Pad"/> for gradients: dx[c, i, j] = padded[c, padTop + i, padLeft + j] (dx channel-major, or (H, W, C) when <paramref name="hwc"/>).</summary>
     public static void Unpad(ref float padded, ref float dx, int channels, int height, int width,
-        int paddedHeight, int paddedWidth, int padTop, int padLeft)
+        int paddedHeight, int paddedWidth, int padTop, int padLeft, bool hwc = false)
     {
         int plane = paddedHeight * paddedWidth;
         for (int c = 0; c < channels; c++)
         {
             for (int i = 0; i < height; i++)
             {
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref padded, c * plane + (padTop + i) * paddedWidth + padLeft), width)
-                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dx, (c * height + i) * width), width));
+                ref float row = ref Unsafe.Add(ref padded, c * plane + (padTop + i) * paddedWidth + padLeft);
+                if (!hwc)
+                {
+                    MemoryMarshal.CreateSpan(ref row, width).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dx, (c * height + i) * width), width));
+                }
+                else
+                {
+                    for (int j = 0; j < width; j++) Unsafe.Add(ref dx, (i * width + j) * channels + c) = Unsafe.Add(ref row, j);
+                }
             }
         }
     }
@@ -81,22 +94,55 @@ public static class ImageKernels
         return total;
     }
 
-    /// <summary>gradient[i] = ReLU′(y[i]) · gradient[i] over <paramref name="count"/> values.</summary>
+    /// <summary>gradient[i] = ReLU′(y[i]) · gradient[i] over <paramref name="count"/> values (vectorized, branch-free: after ReLU, zeros make branches unpredictable).</summary>
     public static void ReluBackward(ref float gradient, ref float y, int count)
     {
-        for (int i = 0; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.ReluBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= count; i += 16)
+                VectorMath.ReluBackward(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= count; i += 8)
+                VectorMath.ReluBackward(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+        }
+        for (; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.ReluBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
     }
 
     /// <summary>gradient[i] = σ′ · gradient[i], from the sigmoid's outputs y.</summary>
     public static void SigmoidBackward(ref float gradient, ref float y, int count)
     {
-        for (int i = 0; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.SigmoidBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= count; i += 16)
+                VectorMath.SigmoidBackward(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= count; i += 8)
+                VectorMath.SigmoidBackward(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+        }
+        for (; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.SigmoidBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
     }
 
     /// <summary>gradient[i] = tanh′ · gradient[i], from tanh's outputs y.</summary>
     public static void TanhBackward(ref float gradient, ref float y, int count)
     {
-        for (int i = 0; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.TanhBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= count; i += 16)
+                VectorMath.TanhBackward(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= count; i += 8)
+                VectorMath.TanhBackward(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+        }
+        for (; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.TanhBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
     }
 
     /// <summary>
@@ -124,4 +170,43 @@ public static class ImageKernels
     /// <summary>A seed for one sample's dropout mask: the trainer's seed, the optimizer step, the layer and the row in the batch.</summary>
     public static ulong DropoutSeed(int seed, long step, int layer, int row) =>
         unchecked(((ulong)(uint)seed << 32) ^ ((ulong)step * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)layer << 24) ^ (uint)row);
+}
+
+/// <summary>Moves convolution outputs between dense (C, H, W) planes and the padded grid the stride-1 kernels compute on.</summary>
+public static class GridKernels
+{
+    /// <summary>y[f, oh, ow] = grid[f, oh · gridWidth + ow] for every filter (the grid's extra columns are dropped).</summary>
+    public static void FromGrid(ref float grid, ref float y, int filters, int height, int width, int gridWidth, int gridColumns)
+    {
+        for (int f = 0; f < filters; f++)
+        {
+            for (int i = 0; i < height; i++)
+            {
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref grid, f * gridColumns + i * gridWidth), width)
+                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, (f * height + i) * width), width));
+            }
+        }
+    }
+
+    /// <summary>grid[f, oh · gridWidth + ow] = dy[f, oh, ow], zero in every other column.</summary>
+    public static void ToGrid(ref float dy, ref float grid, int filters, int height, int width, int gridWidth, int gridColumns)
+    {
+        for (int f = 0; f < filters; f++)
+        {
+            ref float plane = ref Unsafe.Add(ref grid, f * gridColumns);
+            for (int i = 0; i < height; i++)
+            {
+                ref float row = ref Unsafe.Add(ref plane, i * gridWidth);
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dy, (f * height + i) * width), width).CopyTo(MemoryMarshal.CreateSpan(ref row, width));
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, width), gridWidth - width).Clear();
+            }
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref plane, height * gridWidth), gridColumns - height * gridWidth).Clear();
+        }
+    }
+
+    /// <summary>db[f] += Σ dy[f, :, :] for each of <paramref name="filters"/> planes of <paramref name="plane"/> floats.</summary>
+    public static void AddPlaneSums(ref float dy, ref float db, int filters, int plane)
+    {
+        for (int f = 0; f < filters; f++) Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dy, f * plane), plane);
+    }
 }

@@ -30,6 +30,7 @@ namespace NetGen.Generator.Emit.Kernels
         public int Stride { get; }
 
         public string RowExpression(string kernelRow) =>
+            OutputRow == "0" ? kernelRow :
             Stride == 1 ? $"({OutputRow} + {kernelRow})" : $"({OutputRow} * {Stride} + {kernelRow})";
     }
 }

@@ -102,8 +102,78 @@ namespace NetGen.Generator.Emit.Layers
             };
         }
 
+        /// <summary>Grid[f, q] = act(b[f] + Σ_taps W[f, tap] · Xpad[offset(tap) + q]) for q over the padded grid (stride 1).</summary>
+        public static GemmKernel GridForward(Conv2DLayerPlan l)
+        {
+            string act = DenseEmitter.ActivationName(l.Activation);
+            return new GemmKernel(
+                $"Conv2DForward_{Shape(l)}_{act}",
+                $"Y = {act}(conv(X, W) + b) for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}], " +
+                $"computed on the padded grid ({l.OutHeight} rows of {l.PaddedWidth}, {l.GridColumns} columns) where every tap is a shifted view of the padded input.",
+                "ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows",
+                "ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows")
+            {
+                RowVar = "f",
+                ConstRows = l.Filters,
+                Columns = l.GridColumns,
+                A = "w",
+                Lda = Literal.Int(l.Taps),
+                B = "src",
+                C = "out",
+                CRowRef = row => $"Unsafe.Add(ref grid, {row} * {l.GridColumns})",
+                RowBias = "bias",
+                Taps = new ConvTaps("pads", l.Channels, l.KernelSize, l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "0", 1),
+                Epilogue = (isa, acc, row, col) => l.Activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Outer = (w, body) =>
+                {
+                    using (w.Block("for (int s = 0; s < rows; s++)"))
+                    {
+                        w.Line("ref float pads = ref Unsafe.Add(ref pad, s * padStride);");
+                        w.Line(PadCall(l, $"Unsafe.Add(ref x, s * {l.InSize})", "pads"));
+                        body();
+                        w.Line($"GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * {l.OutSize}), {l.Filters}, {l.OutHeight}, {l.OutWidth}, {l.PaddedWidth}, {l.GridColumns});");
+                    }
+                },
+            };
+        }
+
+        /// <summary>The padded-input offset of every tap (channel, kernel row, kernel column), as a constant table.</summary>
+        private static TapOffsets Offsets(Conv2DLayerPlan l) => new TapOffsets(l, Shape(l));
+
+        /// <summary>dXpad[offset(tap) + q] += Σ_f W[f, tap] · dYgrid[f, q], one tap at a time (taps overlap in dXpad).</summary>
+        public static GemmKernel GridInputGradient(Conv2DLayerPlan l, string offsets) =>
+            new GemmKernel(
+                $"Conv2DInputGradient_{Shape(l)}",
+                $"dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid ({l.GridColumns} columns per filter).",
+                "ref float grid, ref float w, ref float dpad",
+                "ref grid, ref w, ref dpad")
+            {
+                RowVar = "t",
+                ConstRows = l.Taps,
+                MaxRowTile = 1,
+                Columns = l.GridColumns,
+                ConstDepth = l.Filters,
+                A = "w",
+                ARowMajor = false,
+                Lda = Literal.Int(l.Taps),
+                B = "g",
+                BRowRef = k => $"Unsafe.Add(ref grid, {k} * {l.GridColumns})",
+                C = "dx",
+                CRowRef = row => $"Unsafe.Add(ref dpad, {offsets}[{row}])",
+                Accumulate = true,
+            };
+
         public static void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
         {
+            if (l.UsesGrid)
+            {
+                string grid = kernels.Use(GridForward(l));
+                string padded = refs.Training ? $"_pad{l.Index}.Reference" : refs.Scratch;
+                string gridScratch = refs.Training ? "_grid.Reference" : $"Unsafe.Add(ref {refs.Scratch}, {l.PaddedSize})";
+                string padStride = refs.Training ? Literal.Int(l.PaddedSize) : "0";
+                w.Line($"Kernels.{grid}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, {DenseEmitter.At(refs.Parameters, l.BiasOffset)}, ref {refs.Output}, ref {padded}, {padStride}, ref {gridScratch}, {refs.Rows});");
+                return;
+            }
             string kernel = kernels.Use(Forward(l));
             string pad = refs.Training ? $"_pad{l.Index}.Reference" : refs.Scratch;
             string stride = refs.Training ? Literal.Int(l.PaddedSize) : "0";
@@ -112,6 +182,11 @@ namespace NetGen.Generator.Emit.Layers
 
         public static void EmitBackward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
         {
+            if (l.UsesGrid)
+            {
+                EmitGridBackward(w, kernels, l, refs);
+                return;
+            }
             var weightGradient = new ConvWeightGradientKernel(l, Shape(l));
             kernels.Use(weightGradient);
             w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref {refs.Delta}, {DenseEmitter.At(refs.Gradients, l.WeightOffset)}, {DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {refs.Rows});");
@@ -121,9 +196,41 @@ namespace NetGen.Generator.Emit.Layers
             {
                 w.Line($"ImageKernels.Clear(ref _dpad.Reference, {l.PaddedSize});");
                 w.Line($"Kernels.{kernel}(ref {refs.Delta}, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _dpad.Reference, {refs.Rows}, s);");
-                w.Line($"ImageKernels.Unpad(ref _dpad.Reference, ref Unsafe.Add(ref {refs.PreviousDelta}, s * {l.InSize}), {l.Channels}, {l.InHeight}, {l.InWidth}, {l.PaddedHeight}, {l.PaddedWidth}, {l.PadTop}, {l.PadLeft});");
+                w.Line(UnpadCall(l, refs.PreviousDelta));
             }
             LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+        }
+
+        private static string UnpadCall(Conv2DLayerPlan l, string previousDelta) =>
+            $"ImageKernels.Unpad(ref _dpad.Reference, ref Unsafe.Add(ref {previousDelta}, s * {l.InSize}), {l.Channels}, {l.InHeight}, {l.InWidth}, {l.PaddedHeight}, {l.PaddedWidth}, {l.PadTop}, {l.PadLeft}{(l.InputIsHwc ? ", hwc: true" : "")});";
+
+        private static void EmitGridBackward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
+        {
+            var weightGradient = new ConvGridWeightGradientKernel(l, Shape(l), Offsets(l).Name);
+            kernels.Use(Offsets(l));
+            kernels.Use(weightGradient);
+            string? inputGradient = refs.PreviousDelta is null ? null : kernels.Use(GridInputGradient(l, Offsets(l).Name));
+            w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters});");
+            using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
+            {
+                w.Line($"ref float dys = ref Unsafe.Add(ref {refs.Delta}, s * {l.OutSize});");
+                w.Line($"GridKernels.ToGrid(ref dys, ref Unsafe.Add(ref _dgrid{l.Index}.Reference, s * {l.GridSize}), {l.Filters}, {l.OutHeight}, {l.OutWidth}, {l.PaddedWidth}, {l.GridColumns});");
+                w.Line($"GridKernels.AddPlaneSums(ref dys, {DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
+            }
+            w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref _dgrid{l.Index}.Reference, {DenseEmitter.At(refs.Gradients, l.WeightOffset)}, {refs.Rows});");
+            if (inputGradient is not null)
+            {
+                using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
+                {
+                    w.Line($"ImageKernels.Clear(ref _dpad.Reference, {l.PaddedSize});");
+                    w.Line($"Kernels.{inputGradient}(ref Unsafe.Add(ref _dgrid{l.Index}.Reference, s * {l.GridSize}), {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _dpad.Reference);");
+                    w.Line(UnpadCall(l, refs.PreviousDelta!));
+                }
+            }
+            if (refs.PreviousDelta is not null)
+            {
+                LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+            }
         }
     }
 
@@ -244,6 +351,158 @@ namespace NetGen.Generator.Emit.Layers
                             w.Line($"{target} += {string.Join(" + ", sums)};");
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+namespace NetGen.Generator.Emit.Layers
+{
+    /// <summary>The padded-input offset of each tap of one convolution shape, emitted once as a constant table.</summary>
+    internal sealed class TapOffsets : IKernel
+    {
+        private readonly Conv2DLayerPlan _l;
+
+        public TapOffsets(Conv2DLayerPlan layer, string shape)
+        {
+            _l = layer;
+            Name = "TapOffsets_" + shape;
+        }
+
+        public string Name { get; }
+
+        public void EmitDispatcher(SourceWriter w)
+        {
+            var offsets = new System.Collections.Generic.List<string>();
+            for (int c = 0; c < _l.Channels; c++)
+                for (int kh = 0; kh < _l.KernelSize; kh++)
+                    for (int kw = 0; kw < _l.KernelSize; kw++)
+                        offsets.Add(Literal.Int((c * _l.PaddedHeight + kh) * _l.PaddedWidth + kw));
+            w.Line($"/// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded {_l.Channels}×{_l.PaddedHeight}×{_l.PaddedWidth} input.</summary>");
+            w.Line($"private static ReadOnlySpan<int> {Name} => new int[]");
+            using (w.Block(null, "};"))
+            {
+                for (int i = 0; i < offsets.Count; i += 16)
+                {
+                    w.Line(string.Join(", ", offsets.Skip(i).Take(16)) + ",");
+                }
+            }
+        }
+
+        public void EmitPath(SourceWriter w, Isa isa)
+        {
+            // a table, not code: nothing per path
+        }
+    }
+
+    /// <summary>
+    /// dW[f, tap] += ⟨dYgrid[f, :], Xpad[offset(tap) + :]⟩ for one sample: whole registers along the grid, a tile of
+    /// filters × taps, lanes summed once per tile.
+    /// </summary>
+    internal sealed class ConvGridWeightGradientKernel : IKernel
+    {
+        private readonly Conv2DLayerPlan _l;
+        private readonly string _offsets;
+
+        public ConvGridWeightGradientKernel(Conv2DLayerPlan layer, string shape, string offsets)
+        {
+            _l = layer;
+            _offsets = offsets;
+            Name = "Conv2DWeightGradient_" + shape;
+        }
+
+        public string Name { get; }
+
+        private const string Signature = "ref float pad, ref float grid, ref float dw, int rows";
+        private const string Arguments = "ref pad, ref grid, ref dw, rows";
+
+        public void EmitDispatcher(SourceWriter w)
+        {
+            w.Line($"/// <summary>dW += Σ_samples dY ⋆ Xpad, W [{_l.Filters}, {_l.Channels}, {_l.KernelSize}, {_l.KernelSize}]: dY of every sample on the padded grid (stride {_l.GridSize}), padded inputs at stride {_l.PaddedSize}.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"public static void {Name}({Signature})"))
+            {
+                GemmKernel.EmitDispatch(w, Name, Arguments);
+            }
+        }
+
+        public void EmitPath(SourceWriter w, Isa isa)
+        {
+            Conv2DLayerPlan l = _l;
+            int filterTile = isa == Isa.V512 ? 4 : 2;
+            int tapTile = isa.IsScalar ? 2 : 4;
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
+            {
+                w.Line($"ReadOnlySpan<int> offsets = {_offsets};");
+                w.Line("int f = 0;");
+                if (l.Filters >= filterTile)
+                {
+                    w.Line($"// main loop: {filterTile} filters × {tapTile} taps per tile");
+                    using (w.Block($"for (; f + {filterTile} <= {l.Filters}; f += {filterTile})"))
+                    {
+                        EmitTaps(w, isa, filterTile, tapTile);
+                    }
+                }
+                if (l.Filters % filterTile != 0)
+                {
+                    w.Line("// tail: one filter at a time");
+                    using (w.Block($"for (; f < {l.Filters}; f++)"))
+                    {
+                        EmitTaps(w, isa, 1, tapTile);
+                    }
+                }
+            }
+        }
+
+        private void EmitTaps(SourceWriter w, Isa isa, int filters, int taps)
+        {
+            w.Line("int t = 0;");
+            if (_l.Taps >= taps)
+            {
+                using (w.Block($"for (; t + {taps} <= {_l.Taps}; t += {taps})"))
+                {
+                    EmitTile(w, isa, filters, taps);
+                }
+            }
+            if (_l.Taps % taps != 0)
+            {
+                using (w.Block($"for (; t < {_l.Taps}; t++)"))
+                {
+                    EmitTile(w, isa, filters, 1);
+                }
+            }
+        }
+
+        private void EmitTile(SourceWriter w, Isa isa, int filters, int taps)
+        {
+            Conv2DLayerPlan l = _l;
+            for (int i = 0; i < filters; i++)
+                for (int j = 0; j < taps; j++) w.Line($"var acc{i}{j} = {isa.Zero};");
+            // every sample into the same registers: lanes are summed once per tile, not once per sample
+            using (w.Block("for (int s = 0; s < rows; s++)"))
+            {
+                for (int i = 0; i < filters; i++) w.Line($"ref float g{i} = ref Unsafe.Add(ref grid, s * {l.GridSize} + {(i == 0 ? "f" : $"(f + {i})")} * {l.GridColumns});");
+                for (int j = 0; j < taps; j++) w.Line($"ref float x{j} = ref Unsafe.Add(ref pad, s * {l.PaddedSize} + offsets[{(j == 0 ? "t" : $"t + {j}")}]);");
+                using (w.Block($"for (int q = 0; q < {l.GridColumns}; q += {isa.Width})"))
+                {
+                    for (int j = 0; j < taps; j++) w.Line($"var xv{j} = {isa.Load($"x{j}", "q")};");
+                    for (int i = 0; i < filters; i++)
+                    {
+                        w.Line($"var gv{i} = {isa.Load($"g{i}", "q")};");
+                        for (int j = 0; j < taps; j++) w.Line($"acc{i}{j} = {isa.Fma($"gv{i}", $"xv{j}", $"acc{i}{j}")};");
+                    }
+                }
+            }
+            for (int i = 0; i < filters; i++)
+            {
+                for (int j = 0; j < taps; j++)
+                {
+                    string sum = isa.IsScalar ? $"acc{i}{j}" : $"{isa.VectorClass}.Sum(acc{i}{j})";
+                    string row = i == 0 ? "f" : $"(f + {i})";
+                    string tap = j == 0 ? "t" : $"t + {j}";
+                    w.Line($"Unsafe.Add(ref dw, {row} * {l.Taps} + {tap}) = {sum};");
                 }
             }
         }

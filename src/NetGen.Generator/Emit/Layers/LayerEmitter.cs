@@ -20,6 +20,11 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>The buffers a training workspace needs for this layer beyond its output and delta: (field, floats per row or in all, comment).</summary>
         public static (string Field, string Size, string Comment)[] ExtraBuffers(LayerPlan layer) => layer switch
         {
+            Conv2DLayerPlan c when c.UsesGrid => new[]
+            {
+                ($"_pad{c.Index}", $"maxRows * {c.PaddedSize}", $"layer {c.Index}'s zero-padded inputs, [rows, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}] (+ slack)"),
+                ($"_dgrid{c.Index}", $"maxRows * {c.GridSize}", $"layer {c.Index}'s output gradients on the padded grid, [rows, {c.Filters}, {c.GridColumns}]"),
+            },
             Conv2DLayerPlan c => new[] { ($"_pad{c.Index}", $"maxRows * {c.PaddedSize}", $"layer {c.Index}'s zero-padded inputs, [rows, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}]") },
             DropoutLayerPlan d => new[] { ($"_mask{d.Index}", $"maxRows * {d.OutSize}", $"layer {d.Index}'s dropout masks (0 or 1 / (1 − rate)), [rows, {d.OutSize}]") },
             _ => System.Array.Empty<(string, string, string)>(),

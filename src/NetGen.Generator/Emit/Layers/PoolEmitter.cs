@@ -44,8 +44,54 @@ namespace NetGen.Generator.Emit.Layers
             }
         }
 
+        /// <summary>Valid padding on a channel-major input: no bounds checks, windows unrolled (the common LeNet case).</summary>
+        private static bool Fast(Pool2DLayerPlan l) => l.Padding == PaddingKind.Valid && !l.InputIsHwc && l.Size <= 4;
+
+        /// <summary>Loops over samples × channels × output rows with the input rows of the window and the output row as refs.</summary>
+        private static void FastRows(SourceWriter w, Pool2DLayerPlan l, LayerRefs refs, string input, string output, System.Action body)
+        {
+            using (w.Block($"for (int plane = 0; plane < {refs.Rows} * {l.Channels}; plane++)"))
+            using (w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"))
+            {
+                for (int i = 0; i < l.Size; i++)
+                {
+                    w.Line($"ref float in{i} = ref Unsafe.Add(ref {input}, plane * {l.InHeight * l.InWidth} + (oh * {l.Stride} + {i}) * {l.InWidth});");
+                }
+                w.Line($"ref float row = ref Unsafe.Add(ref {output}, plane * {l.OutHeight * l.OutWidth} + oh * {l.OutWidth});");
+                using (w.Block($"for (int ow = 0; ow < {l.OutWidth}; ow++)"))
+                {
+                    w.Line($"int left = ow * {l.Stride};");
+                    body();
+                }
+            }
+        }
+
+        private static System.Collections.Generic.IEnumerable<string> Window(Pool2DLayerPlan l, string prefix)
+        {
+            for (int i = 0; i < l.Size; i++)
+                for (int j = 0; j < l.Size; j++)
+                    yield return $"{prefix}{i}, left{(j == 0 ? "" : " + " + j)}";
+        }
+
         public static void EmitForward(SourceWriter w, Pool2DLayerPlan l, LayerRefs refs)
         {
+            if (Fast(l))
+            {
+                bool maxPool = l.Pool == PoolKind.Max;
+                FastRows(w, l, refs, refs.Input, refs.Output, () =>
+                {
+                    var cells = System.Linq.Enumerable.ToList(Window(l, "in"));
+                    w.Line($"float v = Unsafe.Add(ref {cells[0]});");
+                    for (int k = 1; k < cells.Count; k++)
+                    {
+                        w.Line(maxPool
+                            ? $"v = float.MaxNative(v, Unsafe.Add(ref {cells[k]}));"
+                            : $"v += Unsafe.Add(ref {cells[k]});");
+                    }
+                    w.Line(maxPool ? "Unsafe.Add(ref row, ow) = v;" : $"Unsafe.Add(ref row, ow) = v * {Literal.Float(1f / (l.Size * l.Size))};");
+                });
+                return;
+            }
             bool max = l.Pool == PoolKind.Max;
             Windows(w, l, refs.Rows,
                 () => w.Line(max ? "float best = float.NegativeInfinity;" : "float sum = 0f; int count = 0;"),
@@ -62,6 +108,56 @@ namespace NetGen.Generator.Emit.Layers
             if (refs.PreviousDelta is null) return;
             bool max = l.Pool == PoolKind.Max;
             w.Line($"ImageKernels.Clear(ref {refs.PreviousDelta}, {refs.Rows} * {l.InSize});");
+            if (Fast(l))
+            {
+                // the same window walk over the input and its gradient: d{i} rows mirror in{i}
+                using (w.Block($"for (int plane = 0; plane < {refs.Rows} * {l.Channels}; plane++)"))
+                using (w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"))
+                {
+                    for (int i = 0; i < l.Size; i++)
+                    {
+                        string offset = $"plane * {l.InHeight * l.InWidth} + (oh * {l.Stride} + {i}) * {l.InWidth}";
+                        if (max && i > 0) continue;
+                        if (max) w.Line($"ref float in{i} = ref Unsafe.Add(ref {refs.Input}, {offset});");
+                        w.Line($"ref float d{i} = ref Unsafe.Add(ref {refs.PreviousDelta}, {offset});");
+                    }
+                    if (max) w.Line($"ref float row = ref Unsafe.Add(ref {refs.Output}, plane * {l.OutHeight * l.OutWidth} + oh * {l.OutWidth});");
+                    w.Line($"ref float grad = ref Unsafe.Add(ref {refs.Delta}, plane * {l.OutHeight * l.OutWidth} + oh * {l.OutWidth});");
+                    using (w.Block($"for (int ow = 0; ow < {l.OutWidth}; ow++)"))
+                    {
+                        w.Line($"int left = ow * {l.Stride};");
+                        w.Line("float dy = Unsafe.Add(ref grad, ow);");
+                        if (max)
+                        {
+                            // to the first position holding the window's maximum (the forward output), as PyTorch and
+                            // TensorFlow route it, found without branches: after ReLU, ties at zero make branches unpredictable
+                            w.Line("float best = Unsafe.Add(ref row, ow);");
+                            var cells = new System.Collections.Generic.List<string>();
+                            var offsets = new System.Collections.Generic.List<int>();
+                            for (int i = 0; i < l.Size; i++)
+                                for (int j = 0; j < l.Size; j++)
+                                {
+                                    offsets.Add(i * l.InWidth + j);
+                                    cells.Add($"Unsafe.Add(ref in0, left + {i * l.InWidth + j})");
+                                }
+                            string vector = cells.Count <= 4 ? "Vector128" : cells.Count <= 8 ? "Vector256" : "Vector512";
+                            int lanes = vector == "Vector128" ? 4 : vector == "Vector256" ? 8 : 16;
+                            while (cells.Count < lanes) cells.Add("float.NegativeInfinity");
+                            w.Line($"var window = {vector}.Create({string.Join(", ", cells)});");
+                            w.Line($"int first = BitOperations.TrailingZeroCount({vector}.ExtractMostSignificantBits({vector}.Equals(window, {vector}.Create(best))));");
+                            w.Line($"int at = {(l.Size == 2 ? $"(first >> 1) * {l.InWidth} + (first & 1)" : $"first / {l.Size} * {l.InWidth} + first % {l.Size}")};");
+                            w.Line("Unsafe.Add(ref d0, left + at) += dy;");
+                        }
+                        else
+                        {
+                            w.Line($"float share = dy * {Literal.Float(1f / (l.Size * l.Size))};");
+                            foreach (string target in Window(l, "d")) w.Line($"Unsafe.Add(ref {target}) += share;");
+                        }
+                    }
+                }
+                LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+                return;
+            }
             if (max)
             {
                 Windows(w, l, refs.Rows,

@@ -6,6 +6,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -124,6 +125,7 @@ partial class XorNet : INetwork<XorNet>
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
@@ -137,7 +139,7 @@ partial class XorNet : INetwork<XorNet>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize) => new Trainer(this, maxBatchSize);
+    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 
     /// <summary>
     /// Trains a <see cref="XorNet"/>. Owns every buffer training needs (activations, gradients, optimizer state);
@@ -378,6 +380,7 @@ partial class XorNet : INetwork<XorNet>
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
@@ -415,6 +418,7 @@ partial class XorNet : INetwork<XorNet>
                 return total * scale;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Backward(ReadOnlySpan<float> inputs, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
