@@ -98,8 +98,49 @@ internal static class Networks
         }
         """;
 
+    public const string LeNet = """
+        using NetGen;
+
+        namespace Demo.Vision;
+
+        [Input(28, 28, 1)]
+        [Conv2D(6, 5, Activation.ReLU, Padding = Padding.Same)]
+        [MaxPool2D(2)]
+        [Conv2D(16, 5, Activation.ReLU)]
+        [MaxPool2D(2)]
+        [Flatten]
+        [Dropout(0.25f)]
+        [Dense(120, Activation.ReLU)]
+        [Dense(84, Activation.ReLU)]
+        [Dense(10, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class LeNet5
+        {
+        }
+        """;
+
+    public const string StridedConvolution = """
+        using NetGen;
+
+        namespace Demo.Vision;
+
+        [Input(11, 9, 3)]
+        [Conv2D(4, 3, Activation.Tanh, Stride = 2, Padding = Padding.Same)]
+        [AvgPool2D(2, Padding = Padding.Same)]
+        [Flatten]
+        [Dense(2, Activation.Sigmoid)]
+        [Loss(LossKind.BinaryCrossEntropy)]
+        [Sgd(LearningRate = 0.05f, Momentum = 0.9f)]
+        public partial class Strided
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(LeNet)] = LeNet,
+        [nameof(StridedConvolution)] = StridedConvolution,
         [nameof(Seed)] = Seed,
         [nameof(Xor)] = Xor,
         [nameof(Regression)] = Regression,

@@ -27,6 +27,12 @@ public sealed class SnapshotTests
     public void MseThroughActivations() => Check(Networks.MseThroughActivations);
 
     [Fact]
+    public void LeNet() => Check(Networks.LeNet);
+
+    [Fact]
+    public void StridedConvolution() => Check(Networks.StridedConvolution);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);
