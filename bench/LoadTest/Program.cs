@@ -13,11 +13,11 @@ namespace NetGen.Bench.LoadTest;
 /// </summary>
 /// <remarks>
 /// <code>
-/// startup [--repeat 3] [--sequential 300] [--timeout 30] --url URL --body FILE [--expected-class N] -- SERVICE ARGS...
+/// startup [--repeat 3] [--sequential 300] [--timeout 30] --url URL --body FILE [--expected-class N] [--bodies FILE.jsonl [--expected FILE.txt]] -- SERVICE ARGS...
 ///     launches the service (once unreported, to warm this client up, then --repeat times), polls GET /health every millisecond, sends one POST /predict, then --sequential more on the
-///     same connection; reports the time from process start to /health and to the first answer, the first
+///     same connection (cycling through --bodies when given); reports the time from process start to /health and to the first answer, the first
 ///     /predict's latency against the sequential p50; kills the service. Repeats --repeat times.
-/// run [--connections 8] [--requests 20000] [--duration 15] [--warmup 1000] [--batch 0] [--label NAME]
+/// run [--connections 8] [--requests 50000] [--duration 15] [--warmup 5000] [--batch 0] [--label NAME]
 ///     --url URL --bodies FILE.jsonl [--expected FILE.txt]
 ///     --connections workers, each with its own keep-alive connection, send the bodies round-robin (single samples, or
 ///     --batch rows per request) until --requests have been sent or --duration seconds have passed; checks every answer
@@ -53,8 +53,8 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: LoadTest startup [--repeat 3] [--sequential 300] --url URL --body FILE [--expected-class N] -- SERVICE ARGS...");
-        Console.Error.WriteLine("       LoadTest run [--connections 8] [--requests 20000] [--duration 15] [--warmup 1000] [--batch 0] --url URL --bodies FILE.jsonl [--expected FILE.txt]");
+        Console.Error.WriteLine("usage: LoadTest startup [--repeat 3] [--sequential 300] --url URL --body FILE [--expected-class N] [--bodies FILE.jsonl [--expected FILE.txt]] -- SERVICE ARGS...");
+        Console.Error.WriteLine("       LoadTest run [--connections 8] [--requests 50000] [--duration 15] [--warmup 5000] [--batch 0] --url URL --bodies FILE.jsonl [--expected FILE.txt]");
         return 2;
     }
 }
@@ -205,6 +205,16 @@ internal static class Startup
         Uri url = options.Url();
         byte[] body = File.ReadAllBytes(options.Get("body"));
         int expectedClass = options.Int("expected-class", -1);
+        // The steady state is measured on realistic traffic: other images (--bodies, with --expected classes), not
+        // the first request repeated, which would let branch predictors learn one body's digits.
+        byte[][] steadyBodies = options.Find("bodies") is string bodiesFile
+            ? File.ReadAllLines(bodiesFile).Where(l => l.Length > 0).Select(Encoding.UTF8.GetBytes).ToArray()
+            : [body];
+        int[] steadyClasses = options.Find("expected") is string expectedFile
+            ? File.ReadAllLines(expectedFile).Where(l => l.Length > 0).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray()
+            : Enumerable.Repeat(options.Find("bodies") is null ? expectedClass : -1, steadyBodies.Length).ToArray();
+        if (steadyClasses.Length != steadyBodies.Length)
+            throw new ArgumentException($"--expected has {steadyClasses.Length} classes for {steadyBodies.Length} bodies.");
         int repeat = Math.Clamp(options.Int("repeat", 3), 1, 20);
         int sequential = Math.Clamp(options.Int("sequential", 300), 10, 10_000);
         double timeout = options.Double("timeout", 30);
@@ -270,12 +280,12 @@ internal static class Startup
                     return 1;
                 }
 
-                // Steady state: the same request, one at a time on the same connection.
+                // Steady state: one request at a time on the same connection.
                 var latencies = new List<double>(sequential);
                 for (int i = 0; i < sequential; i++)
                 {
                     long t = Stopwatch.GetTimestamp();
-                    (ok, problem) = await PredictOnceAsync(client, url, body, expectedClass);
+                    (ok, problem) = await PredictOnceAsync(client, url, steadyBodies[i % steadyBodies.Length], steadyClasses[i % steadyBodies.Length]);
                     latencies.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
                     if (!ok)
                     {
@@ -326,9 +336,9 @@ internal static class Load
     {
         Uri url = options.Url();
         int connections = Math.Clamp(options.Int("connections", 8), 1, 256);
-        int requests = Math.Clamp(options.Int("requests", 20_000), 1, 10_000_000);
+        int requests = Math.Clamp(options.Int("requests", 50_000), 1, 10_000_000);
         double duration = Math.Clamp(options.Double("duration", 15), 0.1, 600);
-        int warmup = Math.Clamp(options.Int("warmup", 1000), 0, 1_000_000);
+        int warmup = Math.Clamp(options.Int("warmup", 5000), 0, 1_000_000);
         int batch = Math.Clamp(options.Int("batch", 0), 0, 256);
         string label = options.Find("label") ?? "service";
 
@@ -352,8 +362,8 @@ internal static class Load
             }
         }
 
-        // Warm-up (not measured): opens the connections and lets tiered JIT settle on both sides.
-        if (warmup > 0) await Phase(client, url, bodies, answers, connections, warmup, Math.Min(duration, 10), recordInto: null);
+        // Warm-up (not measured, at most 5 s): opens the connections and lets tiered JIT and PGO settle on both sides.
+        if (warmup > 0) await Phase(client, url, bodies, answers, connections, warmup, Math.Min(duration, 5), recordInto: null);
 
         var latencies = new double[requests];
         long started = Stopwatch.GetTimestamp();

@@ -2,7 +2,7 @@
 # Load test of samples/InferenceService, JIT build and NativeAOT build, on this machine's loopback only.
 #
 #   bench/service/run-load.sh            # figures for docs/service.md
-#   CONNECTIONS=16 REQUESTS=50000 DURATION=20 bench/service/run-load.sh
+#   CONNECTIONS=16 REQUESTS=100000 DURATION=20 bench/service/run-load.sh
 #
 # For each build: time to first answer (LoadTest startup: launch the service, poll /health every millisecond, first
 # POST /predict, then sequential requests for the steady state; 5 launches), then the load runs (start the service on a
@@ -12,13 +12,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CONNECTIONS=${CONNECTIONS:-8}
-REQUESTS=${REQUESTS:-20000}
+REQUESTS=${REQUESTS:-50000}
 DURATION=${DURATION:-15}
 BATCH=${BATCH:-32}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-4}
-BATCH_REQUESTS=${BATCH_REQUESTS:-2000}
+BATCH_REQUESTS=${BATCH_REQUESTS:-3000}
 STARTS=${STARTS:-5}
 OUT=${OUT:-$(mktemp -d /tmp/netgen-service-load.XXXXXX)}
+mkdir -p "$OUT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 service_pid=""
@@ -66,9 +67,11 @@ for build in jit aot; do
   url="http://127.0.0.1:$port"
 
   echo "== $build: time to first answer ($STARTS launches)"
-  line=$("$loadtest" startup --repeat "$STARTS" --url "$url" --body "$OUT/data/request.json" --expected-class "$expected_class" --label "$build" \
-           -- "$bin" --model "$OUT/data/model.ngmf" --urls "$url" | tee /dev/stderr | grep '^RESULT')
-  results+=("$line")
+  "$loadtest" startup --repeat "$STARTS" --url "$url" --body "$OUT/data/request.json" --expected-class "$expected_class" \
+    --bodies "$OUT/data/requests.jsonl" --expected "$OUT/data/expected.txt" --label "$build" \
+    -- "$bin" --model "$OUT/data/model.ngmf" --urls "$url" >"$OUT/startup-$build.txt"
+  cat "$OUT/startup-$build.txt"
+  results+=("$(grep '^RESULT' "$OUT/startup-$build.txt")")
 
   echo "== $build: load"
   port=$(free_port)
@@ -81,12 +84,14 @@ for build in jit aot; do
     sleep 0.01
   done
   curl -sf "$url/health" >/dev/null || { echo "the $build service did not answer /health"; exit 1; }
-  line=$("$loadtest" run --url "$url" --bodies "$OUT/data/requests.jsonl" --expected "$OUT/data/expected.txt" \
-           --connections "$CONNECTIONS" --requests "$REQUESTS" --duration "$DURATION" --label "$build-single" | tee /dev/stderr | grep '^RESULT')
-  results+=("$line")
-  line=$("$loadtest" run --url "$url" --bodies "$OUT/data/requests.jsonl" --expected "$OUT/data/expected.txt" --batch "$BATCH" \
-           --connections "$BATCH_CONNECTIONS" --requests "$BATCH_REQUESTS" --duration "$DURATION" --warmup 100 --label "$build-batch$BATCH" | tee /dev/stderr | grep '^RESULT')
-  results+=("$line")
+  "$loadtest" run --url "$url" --bodies "$OUT/data/requests.jsonl" --expected "$OUT/data/expected.txt" \
+    --connections "$CONNECTIONS" --requests "$REQUESTS" --duration "$DURATION" --label "$build-single" >"$OUT/run-$build-single.txt"
+  cat "$OUT/run-$build-single.txt"
+  results+=("$(grep '^RESULT' "$OUT/run-$build-single.txt")")
+  "$loadtest" run --url "$url" --bodies "$OUT/data/requests.jsonl" --expected "$OUT/data/expected.txt" --batch "$BATCH" \
+    --connections "$BATCH_CONNECTIONS" --requests "$BATCH_REQUESTS" --duration "$DURATION" --warmup 300 --label "$build-batch$BATCH" >"$OUT/run-$build-batch.txt"
+  cat "$OUT/run-$build-batch.txt"
+  results+=("$(grep '^RESULT' "$OUT/run-$build-batch.txt")")
   rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$service_pid/status")
   results+=("RESULT label=$build-memory peak_rss_mb=$((rss_kb / 1024))")
   kill "$service_pid"; wait "$service_pid" 2>/dev/null || true

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -79,13 +80,16 @@ public static class ServiceApp
 /// </summary>
 internal static class Warmup
 {
-    private static readonly string s_zeros = string.Join(",", System.Linq.Enumerable.Repeat("0", Predictor.InputSize));
+    // Values written as clients write pixels / 255 (zeros, short and long decimals, exponents), so that every path of
+    // the number parser is taken, not only the one for "0".
+    private static readonly string s_pixels = string.Join(",", System.Linq.Enumerable.Range(0, Predictor.InputSize).Select(i =>
+        (i % 5 == 0 ? 0f : (i % 256) / 255f * (i % 7 == 0 ? 1e-5f : 1f)).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
 
-    /// <summary>A valid single-sample body (all zeros).</summary>
-    public static byte[] SingleBody { get; } = System.Text.Encoding.UTF8.GetBytes($"{{\"features\":[{s_zeros}]}}");
+    /// <summary>A valid single-sample body.</summary>
+    public static byte[] SingleBody { get; } = System.Text.Encoding.UTF8.GetBytes($"{{\"features\":[{s_pixels}]}}");
 
-    /// <summary>A valid two-row batch body (all zeros).</summary>
-    public static byte[] BatchBody { get; } = System.Text.Encoding.UTF8.GetBytes($"{{\"batch\":[[{s_zeros}],[{s_zeros}]]}}");
+    /// <summary>A valid two-row batch body.</summary>
+    public static byte[] BatchBody { get; } = System.Text.Encoding.UTF8.GetBytes($"{{\"batch\":[[{s_pixels}],[{s_pixels}]]}}");
 
     public static void Run(Predictor predictor)
     {
