@@ -24,12 +24,6 @@ namespace NetGen.Generator
                     NetworkParser.ParseFromInput)
                 .WithTrackingName(TrackingNames.ParseInput);
 
-            IncrementalValuesProvider<ParseResult> layerOnly = context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    NetworkParser.DenseAttributeName,
-                    static (node, _) => node is TypeDeclarationSyntax,
-                    NetworkParser.ParseFromLayer)
-                .WithTrackingName(TrackingNames.ParseLayerOnly);
 
             IncrementalValuesProvider<NetworkSpec> specs = networks
                 .Where(static r => r.Spec is not null)
@@ -41,16 +35,26 @@ namespace NetGen.Generator
                 .Where(static d => d.Count > 0)
                 .WithTrackingName(TrackingNames.Diagnostics);
 
-            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> layerDiagnostics = layerOnly
-                .Select(static (r, _) => r.Diagnostics)
-                .Where(static d => d.Count > 0);
 
             // Diagnostics are cached as plain data (no syntax trees); when reported they are mapped back onto the
             // compilation's trees, so that they are source locations and #pragma warning disable applies to them
             // (a location made from a file path alone is never suppressed: dotnet/roslyn#68291). Only this cheap
             // reporting step re-runs on each compilation; parsing and emitting stay cached.
             context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), ReportDiagnostics);
-            context.RegisterSourceOutput(layerDiagnostics.Combine(context.CompilationProvider), ReportDiagnostics);
+            // Classes with NetGen attributes but no [Input]: one pipeline per attribute kind, so that a class with only
+            // [Conv2D], [Loss] or [Adam] is told it lacks [Input] instead of silently getting nothing.
+            foreach (string attributeName in NetworkParser.NonInputAttributeNames)
+            {
+                IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> withoutInput = context.SyntaxProvider
+                    .ForAttributeWithMetadataName(
+                        attributeName,
+                        static (node, _) => node is TypeDeclarationSyntax,
+                        NetworkParser.ParseFromLayer)
+                    .WithTrackingName(TrackingNames.ParseLayerOnly)
+                    .Select(static (r, _) => r.Diagnostics)
+                    .Where(static d => d.Count > 0);
+                context.RegisterSourceOutput(withoutInput.Combine(context.CompilationProvider), ReportDiagnostics);
+            }
             context.RegisterSourceOutput(specs, EmitNetwork);
         }
 
@@ -64,18 +68,17 @@ namespace NetGen.Generator
 
         private static void EmitNetwork(SourceProductionContext context, NetworkSpec spec)
         {
-            string source;
+            // Nothing may escape: an exception here would reach users only as the opaque warning CS8785.
             try
             {
                 NetworkPlan plan = Planner.Plan(spec);
-                source = NetworkEmitter.Emit(plan);
+                string source = NetworkEmitter.Emit(plan);
+                context.AddSource(NetworkEmitter.HintName(spec), SourceText.From(source, Encoding.UTF8));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, spec.ClassName, ex.GetType().Name + ": " + ex.Message));
-                return;
             }
-            context.AddSource(NetworkEmitter.HintName(spec), SourceText.From(source, Encoding.UTF8));
         }
     }
 }

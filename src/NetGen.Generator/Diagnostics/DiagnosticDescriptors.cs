@@ -24,7 +24,7 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor MissingInput = Error(
             "NG0002", "Network has no [Input]",
-            "Network '{0}' declares layers but no input shape: add [Input(n)] before the first layer");
+            "Network '{0}' has NetGen attributes but no input shape: add [Input(n)] above the first layer");
 
         public static readonly DiagnosticDescriptor NoLayers = Error(
             "NG0003", "Network has no layers",
@@ -106,6 +106,10 @@ namespace NetGen.Generator.Diagnostics
             "NG0022", "Softmax on a convolution",
             "Layer {0} ([Conv2D]) uses softmax, which NetGen supports only on the last [Dense] layer: use Activation.ReLU, Tanh or Sigmoid here");
 
+        public static readonly DiagnosticDescriptor ReservedName = Error(
+            "NG0023", "Name not supported by the generated code",
+            "'{0}' cannot be the name of {1} because {2}: rename it");
+
         // ---- warnings: likely mistakes that still compile; the network is generated
 
         public static readonly DiagnosticDescriptor LearningRateOutOfRange = Warning(
@@ -139,7 +143,7 @@ namespace NetGen.Generator.Diagnostics
                 MissingLoss, SeveralLosses, MissingOptimizer, SeveralOptimizers, SpreadOverPartials,
                 UnsupportedType, InvalidHyperParameter, UndefinedEnumValue, InputAfterLayer, DenseNeedsFlatInput,
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
-                LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
+                ReservedName, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();

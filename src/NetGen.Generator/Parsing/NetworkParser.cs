@@ -19,6 +19,13 @@ namespace NetGen.Generator.Parsing
     {
         public const string InputAttributeName = "NetGen.InputAttribute";
         public const string DenseAttributeName = "NetGen.DenseAttribute";
+        /// <summary>Every NetGen attribute but [Input]: a class carrying any of them without [Input] gets NG0002 (from <see cref="ParseFromLayer"/>).</summary>
+        public static readonly string[] NonInputAttributeNames =
+        {
+            DenseAttributeName, Conv2DAttributeName, MaxPool2DAttributeName, AvgPool2DAttributeName, FlattenAttributeName,
+            DropoutAttributeName, LossAttributeName, SgdAttributeName, AdamAttributeName,
+        };
+
         private const string LossAttributeName = "NetGen.LossAttribute";
         private const string SgdAttributeName = "NetGen.SgdAttribute";
         private const string AdamAttributeName = "NetGen.AdamAttribute";
@@ -61,15 +68,16 @@ namespace NetGen.Generator.Parsing
             NetGenAttributeList attributes = NetGenAttributes(symbol);
             if (attributes.Any(a => FullName(a) == InputAttributeName)) return empty;
 
-            // Report on the first declaration carrying a layer only, so several partial parts give one diagnostic.
-            SyntaxNode? first = attributes
-                .Where(a => FullName(a) == DenseAttributeName && a.ApplicationSyntaxReference is not null)
-                .Select(a => a.ApplicationSyntaxReference!.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>())
-                .Where(n => n is not null)
-                .OrderBy(n => n!.SyntaxTree.FilePath, StringComparer.Ordinal)
-                .ThenBy(n => n!.SpanStart)
+            // One pipeline per attribute kind calls this for each declaration carrying that kind: only the call for the
+            // first NetGen attribute in source order reports, so a class gets one NG0002 however many parts and kinds it has.
+            AttributeData? first = attributes
+                .Where(a => a.ApplicationSyntaxReference is not null)
+                .OrderBy(a => a.ApplicationSyntaxReference!.SyntaxTree.FilePath, StringComparer.Ordinal)
+                .ThenBy(a => a.ApplicationSyntaxReference!.Span.Start)
                 .FirstOrDefault();
-            if (first is not null && first != context.TargetNode) return empty;
+            if (first is null || context.Attributes.Length == 0 || FullName(first) != FullName(context.Attributes[0])) return empty;
+            SyntaxNode? owner = first.ApplicationSyntaxReference!.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            if (owner != context.TargetNode) return empty;
 
             return Fail(DiagnosticDescriptors.MissingInput, ((TypeDeclarationSyntax)context.TargetNode).Identifier.GetLocation(), symbol.Name);
         }
@@ -93,6 +101,22 @@ namespace NetGen.Generator.Parsing
             if (unsupported is not null)
             {
                 Add(diagnostics, DiagnosticDescriptors.UnsupportedType, nameLocation, name, unsupported);
+            }
+
+            if (ReservedNames.ClassProblem(name) is { } nameProblem)
+            {
+                Add(diagnostics, DiagnosticDescriptors.ReservedName, nameLocation, name, "a network class", nameProblem);
+            }
+            if (target.FirstAncestorOrSelf<BaseNamespaceDeclarationSyntax>() is { } namespaceDeclaration)
+            {
+                for (INamespaceSymbol? part = symbol.ContainingNamespace; part is { IsGlobalNamespace: false }; part = part.ContainingNamespace)
+                {
+                    string segment = part.Name;
+                    if (ReservedNames.NamespaceProblem(segment) is { } segmentProblem)
+                    {
+                        Add(diagnostics, DiagnosticDescriptors.ReservedName, namespaceDeclaration.Name.GetLocation(), segment, "a namespace holding a network", segmentProblem);
+                    }
+                }
             }
 
             foreach (SyntaxReference reference in symbol.DeclaringSyntaxReferences)
