@@ -6,8 +6,10 @@
 #                                           bench/peers/torch_lenet.py (default 1 epoch), on the full Fashion-MNIST
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# OpenBLAS 0.3.21 does not recognise this CPU and falls back to SSE3 kernels unless told the core type.
-export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Cooperlake}" OMP_NUM_THREADS=1
+# OpenBLAS 0.3.21 does not recognise this CPU and falls back to SSE3 kernels unless told the core type. Cooperlake
+# gives its AVX-512 kernels (the fair peer). Set here, not taken from OPENBLAS_CORETYPE: this machine's environment
+# exports OPENBLAS_CORETYPE=Haswell (AVX2) for everything; PEER_OPENBLAS_CORETYPE chooses another one on purpose.
+export OPENBLAS_CORETYPE="${PEER_OPENBLAS_CORETYPE:-Cooperlake}" OMP_NUM_THREADS=1
 
 if [[ "${1:-}" == "lenet" ]]; then
   epochs="${2:-1}"
