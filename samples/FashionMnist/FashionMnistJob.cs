@@ -212,8 +212,8 @@ public static class FashionMnistJob
 
         // model.compile(optimizer=Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"]):
         // the trainer owns every training buffer (activations, gradients, Adam's moments) for batches up to batch_size,
-        // and its workers (--threads); disposing it stops them.
-        IGradientTrainer trainer = network.CreateTrainer(model, options.BatchSize, options.Threads);
+        // and its workers (--threads: 0 = every core, 1 = this thread only); disposing it stops them.
+        IGradientTrainer trainer = model.CreateTrainer(options.BatchSize, options.Threads);
         TrainingHistory history;
         int initialEpoch = 0;
         try

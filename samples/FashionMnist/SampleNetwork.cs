@@ -15,16 +15,16 @@ public enum ModelKind
 }
 
 /// <summary>
-/// One of the sample's networks, seen through the runtime's interfaces (<see cref="ITrainableModel"/>,
-/// <see cref="IGradientTrainer"/>) so that <see cref="FashionMnistJob"/> runs the same pipeline for each.
+/// One of the sample's networks: what the command line, the data loader and the report need to know of it, and a
+/// factory for its model. Everything else (training, model files, evaluation) goes through the runtime's interfaces,
+/// <see cref="ITrainableModel"/> and the <see cref="IGradientTrainer"/> it creates, so <see cref="FashionMnistJob"/>
+/// runs the same pipeline for each.
 /// </summary>
 public sealed class SampleNetwork
 {
     private readonly Func<int, ITrainableModel> _create;
-    private readonly Func<ITrainableModel, int, int, IGradientTrainer> _createTrainer;
 
-    private SampleNetwork(ModelKind kind, string name, int[] sampleShape, string architecture, int parameterCount,
-        Func<int, ITrainableModel> create, Func<ITrainableModel, int, int, IGradientTrainer> createTrainer)
+    private SampleNetwork(ModelKind kind, string name, int[] sampleShape, string architecture, int parameterCount, Func<int, ITrainableModel> create)
     {
         Kind = kind;
         Name = name;
@@ -32,16 +32,13 @@ public sealed class SampleNetwork
         Architecture = architecture;
         ParameterCount = parameterCount;
         _create = create;
-        _createTrainer = createTrainer;
     }
 
     /// <summary>The seed MLP: Input(784) Dense(64,ReLU) Dense(64,ReLU) Dense(10,Softmax).</summary>
-    public static SampleNetwork Mlp { get; } = Of<FashionMlp, FashionMlp.Trainer>(ModelKind.Mlp, "mlp", [FashionMlp.InputSize],
-        FashionMlp.Architecture, FashionMlp.ParameterCount, static (m, batch, threads) => m.CreateTrainer(batch, threads));
+    public static SampleNetwork Mlp { get; } = Of<FashionMlp>(ModelKind.Mlp, "mlp", [FashionMlp.InputSize], FashionMlp.Architecture, FashionMlp.ParameterCount);
 
     /// <summary>LeNet-5: two 5×5 convolutions with 2×2 max pooling, then Dense 120, 84, 10; images as [28, 28, 1].</summary>
-    public static SampleNetwork LeNet { get; } = Of<LeNet5, LeNet5.Trainer>(ModelKind.LeNet, "lenet", [28, 28, 1],
-        LeNet5.Architecture, LeNet5.ParameterCount, static (m, batch, threads) => m.CreateTrainer(batch, threads));
+    public static SampleNetwork LeNet { get; } = Of<LeNet5>(ModelKind.LeNet, "lenet", [28, 28, 1], LeNet5.Architecture, LeNet5.ParameterCount);
 
     /// <summary>The network for <paramref name="kind"/>.</summary>
     public static SampleNetwork For(ModelKind kind) => kind switch
@@ -72,14 +69,6 @@ public sealed class SampleNetwork
     public ITrainableModel Create(int seed) => _create(seed);
 
     /// <summary>
-    /// The generated trainer of <paramref name="model"/> (which <see cref="Create"/> made) for batches of up to
-    /// <paramref name="maxBatchSize"/>, split over <paramref name="degreeOfParallelism"/> workers (0: every core).
-    /// The trainer is <see cref="IDisposable"/> (its workers); dispose it when done.
-    /// </summary>
-    public IGradientTrainer CreateTrainer(ITrainableModel model, int maxBatchSize, int degreeOfParallelism)
-        => _createTrainer(model, maxBatchSize, degreeOfParallelism);
-
-    /// <summary>
     /// Whether the runtime can write this network as safetensors (<see cref="SafeTensors"/> maps dense layers only);
     /// asked of the runtime itself, so the answer changes when the runtime learns convolutions.
     /// </summary>
@@ -102,13 +91,7 @@ public sealed class SampleNetwork
     /// <summary>The <c>--model</c> value.</summary>
     public override string ToString() => Name;
 
-    private static SampleNetwork Of<TModel, TTrainer>(ModelKind kind, string name, int[] sampleShape, string architecture, int parameterCount,
-        Func<TModel, int, int, TTrainer> createTrainer)
+    private static SampleNetwork Of<TModel>(ModelKind kind, string name, int[] sampleShape, string architecture, int parameterCount)
         where TModel : class, INetwork<TModel>
-        where TTrainer : IGradientTrainer, IDisposable
-        => new(kind, name, sampleShape, architecture, parameterCount,
-            static seed => TModel.Create(seed),
-            (model, batch, threads) => createTrainer(
-                model as TModel ?? throw new ArgumentException($"The model is a {model.GetType().Name}, not a {typeof(TModel).Name}.", nameof(model)),
-                batch, threads));
+        => new(kind, name, sampleShape, architecture, parameterCount, static seed => TModel.Create(seed));
 }
