@@ -212,29 +212,46 @@ public sealed unsafe class BatchWorkers : IDisposable
 /// </summary>
 internal sealed class Signal
 {
-    private const int SpinIterations = 64;
-    private readonly object _gate = new();
-    private volatile bool _set;
+    /// <summary>
+    /// How long a waiter spins before it blocks. Training calls come every few tens of microseconds; a worker that
+    /// blocked would need the kernel to wake it (several microseconds), so it spins through the gap between batches.
+    /// </summary>
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000; // 200 µs
 
+    private readonly object _gate = new();
+    private int _set;
+    private int _sleeping;
+
+    // Set and Wait each write their flag with a full fence before reading the other's, so either the setter sees a
+    // sleeper and pulses, or the sleeper sees the flag and never sleeps: no lost wake-up.
     public void Set()
     {
+        Interlocked.Exchange(ref _set, 1);
+        if (Volatile.Read(ref _sleeping) == 0) return;
         lock (_gate)
         {
-            _set = true;
             Monitor.PulseAll(_gate);
         }
     }
 
-    public void Reset() => _set = false;
+    public void Reset() => Volatile.Write(ref _set, 0);
 
     public void Wait()
     {
-        var spinner = new SpinWait();
-        for (int i = 0; i < SpinIterations && !_set; i++) spinner.SpinOnce(sleep1Threshold: -1);
-        if (_set) return;
+        if (Volatile.Read(ref _set) != 0) return;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        int spins = 0;
+        while (Volatile.Read(ref _set) == 0)
+        {
+            Thread.SpinWait(8);
+            if ((++spins & 63) == 0 && System.Diagnostics.Stopwatch.GetTimestamp() - start > SpinTicks) break;
+        }
+        if (Volatile.Read(ref _set) != 0) return;
         lock (_gate)
         {
-            while (!_set) Monitor.Wait(_gate);
+            Interlocked.Exchange(ref _sleeping, 1);
+            while (Volatile.Read(ref _set) == 0) Monitor.Wait(_gate);
+            Volatile.Write(ref _sleeping, 0);
         }
     }
 }
