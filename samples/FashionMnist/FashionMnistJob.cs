@@ -130,10 +130,13 @@ public static class FashionMnistJob
 
     /// <summary>
     /// Checks, before any data is loaded or any epoch trained, that the files the options name can be used: the
-    /// model or safetensors file to start from exists, the network has a safetensors form when one is asked for, and
-    /// the folders of the files to write exist.
+    /// network has a safetensors form when one is asked for; the model file, safetensors file or checkpoint to start
+    /// from exists and loads into this network (it is read and verified into a scratch model, and read again by
+    /// <see cref="Train"/>); the folders of the files to write exist.
     /// </summary>
-    /// <exception cref="SampleUsageException">One of them cannot (exit code 2).</exception>
+    /// <exception cref="SampleUsageException">A file is missing, a folder does not exist, the network has no safetensors
+    /// form, or a checkpoint is past <see cref="SampleOptions.Epochs"/> (exit code 2).</exception>
+    /// <exception cref="ModelFormatException">A file to start from is damaged or was saved from another network (exit code 1).</exception>
     public static void CheckFiles(SampleOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -153,6 +156,28 @@ public static class FashionMnistJob
         {
             if (Directory.Exists(checkpoint)) throw new SampleUsageException($"--checkpoint {checkpoint}: that is a directory; name a file.");
             FolderMustExist("--checkpoint", checkpoint);
+        }
+
+        // Load what the run will start from into a scratch model now, so that a damaged file or one saved from the
+        // other network fails before the data is loaded, not after.
+        string? resume = options.CheckpointPath is { } path && File.Exists(path) ? path : null;
+        if (options.LoadPath is null && options.ImportSafeTensorsPath is null && resume is null) return;
+        ITrainableModel scratch = network.Create(0);
+        if (options.LoadPath is { } loadPath) Reading("--load", loadPath, () => ModelFile.Load(scratch, loadPath));
+        if (options.ImportSafeTensorsPath is { } importPath) Reading("--import-safetensors", importPath, () => SafeTensors.Import(scratch, importPath));
+        if (resume is not null)
+        {
+            IGradientTrainer trainer = scratch.CreateTrainer(options.BatchSize, degreeOfParallelism: 1);
+            try
+            {
+                int epoch = 0;
+                Reading("--checkpoint", resume, () => epoch = Checkpoint.Load(trainer, resume));
+                CheckResumable(resume, epoch, options.Epochs);
+            }
+            finally
+            {
+                (trainer as IDisposable)?.Dispose();
+            }
         }
 
         static void MustExist(string option, string path)
@@ -222,9 +247,7 @@ public static class FashionMnistJob
             if (options.CheckpointPath is { } checkpoint && File.Exists(checkpoint))
             {
                 Reading("--checkpoint", checkpoint, () => initialEpoch = Checkpoint.Load(trainer, checkpoint));
-                if (initialEpoch > options.Epochs)
-                    throw new SampleUsageException(
-                        $"--checkpoint {checkpoint} has {initialEpoch} epochs done, more than --epochs {options.Epochs}: pass --epochs {initialEpoch} or more to go on from it, or another --checkpoint file to start afresh.");
+                CheckResumable(checkpoint, initialEpoch, options.Epochs);
             }
 
             if (options.Trains)
@@ -275,6 +298,13 @@ public static class FashionMnistJob
     /// <summary>The data as the network takes it (a view when the shape differs, e.g. data loaded for the other model).</summary>
     private static Dataset ShapedFor(SampleNetwork network, Dataset data)
         => data.SampleShape.SequenceEqual(network.SampleShape) ? data : data.Reshape(network.SampleShape.ToArray());
+
+    private static void CheckResumable(string checkpoint, int epochsDone, int epochs)
+    {
+        if (epochsDone > epochs)
+            throw new SampleUsageException(
+                $"--checkpoint {checkpoint} has {epochsDone} epochs done, more than --epochs {epochs}: pass --epochs {epochsDone} or more to go on from it, or another --checkpoint file to start afresh.");
+    }
 
     /// <summary>A file that vanished since <see cref="CheckFiles"/> is a usage error; a damaged one throws <see cref="ModelFormatException"/> as it is.</summary>
     private static void Reading(string option, string path, Action read)

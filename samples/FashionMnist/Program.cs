@@ -56,11 +56,31 @@ public static class Program
             return ExitSuccess;
         }
 
-        LoadedData data;
         try
         {
             // The files the options name, before the data is loaded or an epoch trained.
             FashionMnistJob.CheckFiles(options);
+        }
+        catch (SampleUsageException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitUsage;
+        }
+        catch (ModelFormatException e)
+        {
+            // A damaged file, or one saved from the other network (the message names both architectures).
+            error.WriteLine($"error: {e.Message}");
+            return ExitFailure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: could not read a model file: {e.Message}");
+            return ExitFailure;
+        }
+
+        LoadedData data;
+        try
+        {
             data = FashionMnistJob.LoadData(options);
         }
         catch (SampleUsageException e)
@@ -232,14 +252,29 @@ public static class Program
         return parts.Count == 0 ? null : "Weights: " + string.Join("; ", parts);
     }
 
-    /// <summary>The architecture on two lines: the layers, then the loss and optimizer.</summary>
+    /// <summary>
+    /// The architecture: the layers (wrapped between layers at 100 characters, so LeNet-5's take two lines), then the
+    /// loss and optimizer on a line of their own.
+    /// </summary>
     private static string ModelLines(SampleNetwork network)
     {
         string architecture = network.Architecture;
         int loss = architecture.IndexOf(" Loss(", StringComparison.Ordinal);
-        return loss < 0
-            ? $"Model: {architecture}"
-            : $"Model: {architecture[..loss]}\n       {architecture[(loss + 1)..]}";
+        string layers = loss < 0 ? architecture : architecture[..loss];
+        var text = new System.Text.StringBuilder("Model:");
+        int lineStart = 0;
+        foreach (string layer in layers.Split(' '))
+        {
+            if (text.Length - lineStart + 1 + layer.Length > 100 && text.Length - lineStart > 7)
+            {
+                text.Append('\n');
+                lineStart = text.Length;
+                text.Append("      ");
+            }
+            text.Append(' ').Append(layer);
+        }
+        if (loss >= 0) text.Append("\n       ").Append(architecture, loss + 1, architecture.Length - loss - 1);
+        return text.ToString();
     }
 
     private static string EpochLabel(int epoch, int total, int done, int count, double? loss, double? accuracy,

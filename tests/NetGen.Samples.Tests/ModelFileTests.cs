@@ -88,6 +88,7 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("different architecture", run.Error);
         Assert.Contains(FashionMlp.Architecture, run.Error);
         Assert.Contains(LeNet5.Architecture, run.Error);
+        Assert.Equal("", run.Output); // found before the data is loaded
     }
 
     [Fact]
@@ -104,7 +105,9 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
         var e = Assert.Throws<ModelFormatException>(() => ModelFile.ReadInfo(file));
+        Assert.Equal(ModelFormatError.ChecksumMismatch, e.Error);
         Assert.Contains(e.Message, run.Error);
+        Assert.Equal("", run.Output);
     }
 
     [Fact]
@@ -249,6 +252,11 @@ public sealed class ModelFileTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("has 2 epochs done, more than --epochs 1", run.Error);
+        Assert.Equal("", run.Output);
+
+        // The job checks it too when called directly.
+        var options = new SampleOptions { Subset = true, Epochs = 1, CheckpointPath = checkpoint };
+        Assert.Throws<SampleUsageException>(() => FashionMnistJob.Train(FashionMnistJob.LoadData(options), options));
     }
 
     [Fact]
@@ -262,6 +270,14 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains(FashionMlp.Architecture, run.Error);
         Assert.Contains(LeNet5.Architecture, run.Error);
+        Assert.Equal("", run.Output);
+
+        // The job, called directly, reports it as the runtime's exception.
+        var options = new SampleOptions { Subset = true, Model = ModelKind.LeNet, Epochs = 2, CheckpointPath = checkpoint };
+        var e = Assert.Throws<ModelFormatException>(() => FashionMnistJob.Train(FashionMnistJob.LoadData(options), options));
+        Assert.Equal(ModelFormatError.ArchitectureMismatch, e.Error);
+        Assert.Equal(LeNet5.Architecture, e.ExpectedArchitecture);
+        Assert.Equal(FashionMlp.Architecture, e.FileArchitecture);
     }
 
     [Fact]
