@@ -22,6 +22,24 @@ if (args.Length > 0 && args[0] == "lenet-loop")
     Console.WriteLine($"{batches} batches, {clock.Elapsed.TotalMilliseconds * 1000 / batches:F0} µs per batch");
     return 0;
 }
+if (args.Length > 0 && args[0] == "mlp-loop")
+{
+    // The seed network's TrainBatch in a loop, on a given number of workers, for a profiler or a quick look.
+    int degree = args.Length > 1 ? int.Parse(args[1]) : 2;
+    double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
+    var model = new FashionMlp(0);
+    using var trainer = model.CreateTrainer(32, degree);
+    var random = new Random(1);
+    var inputs = new float[32 * 784];
+    for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
+    var labels = new int[32];
+    for (int i = 0; i < 32; i++) labels[i] = i % 10;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    long batches = 0;
+    while (clock.Elapsed.TotalSeconds < seconds) { trainer.TrainBatch(inputs, labels); batches++; }
+    Console.WriteLine($"{batches} batches, {clock.Elapsed.TotalMilliseconds * 1000 / batches:F1} µs per batch on {degree} workers");
+    return 0;
+}
 if (args.Length > 0 && args[0] == "breakdown")
 {
     return Breakdown.Run();

@@ -51,8 +51,8 @@ public sealed record SampleOptions
     /// <summary><c>--no-plots</c> turns this off.</summary>
     public bool Plots { get; init; } = true;
 
-    /// <summary><c>--threads N</c>: the trainer's degree of parallelism; 0 (the default) uses every core, 1 the calling thread only.</summary>
-    public int Threads { get; init; }
+    /// <summary><c>--threads N</c>: the trainer's degree of parallelism; 1 (the default) trains on the calling thread, 0 uses every core.</summary>
+    public int Threads { get; init; } = 1;
 
     /// <summary><c>--save PATH</c>: after training, save the model's parameters there (NetGen's model file, <c>.ngmf</c>).</summary>
     public string? SavePath { get; init; }
@@ -100,7 +100,7 @@ public sealed record SampleOptions
           --data DIR             directory with the four Fashion-MNIST IDX files (.gz or raw)
                                  (default /usr/share/datasets/fashion-mnist, else the subset)
           --subset               use the repository's subset (data/fashion-mnist-subset)
-          --threads N            training threads: 0 = every core (default), 1 = one thread
+          --threads N            training threads: 1 = one thread (default), 0 = every core
           --save PATH            after training, save the model file (NetGen's format)
           --load PATH            start from a model file saved by --save; evaluates only,
                                  unless --epochs is given (then trains that many epochs on)

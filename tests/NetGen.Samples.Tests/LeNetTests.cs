@@ -45,7 +45,7 @@ public sealed class LeNetTests(ITestOutputHelper output)
         Assert.Equal("lenet", root.GetProperty("model").GetString());
         Assert.Equal(LeNet5.ParameterCount, root.GetProperty("parameters").GetInt32());
         Assert.Equal(2, root.GetProperty("epochs").GetInt32());
-        Assert.Equal(0, root.GetProperty("threads").GetInt32());
+        Assert.Equal(1, root.GetProperty("threads").GetInt32());
         Assert.Equal("subset", root.GetProperty("data").GetString());
         Assert.Equal(6_000, root.GetProperty("train_samples").GetInt32());
         Assert.Equal(1_000, root.GetProperty("test_samples").GetInt32());

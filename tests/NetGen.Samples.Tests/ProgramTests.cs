@@ -29,7 +29,7 @@ public sealed class ProgramTests
         Assert.Equal("subset", root.GetProperty("data").GetString());
         Assert.Equal("mlp", root.GetProperty("model").GetString());
         Assert.Equal(FashionMlp.ParameterCount, root.GetProperty("parameters").GetInt32());
-        Assert.Equal(0, root.GetProperty("threads").GetInt32());
+        Assert.Equal(1, root.GetProperty("threads").GetInt32());
         Assert.False(root.TryGetProperty("loaded_from", out _));
         Assert.False(root.TryGetProperty("initial_epoch", out _));
         Assert.Equal(2, root.GetProperty("epochs").GetInt32());
@@ -153,7 +153,7 @@ public sealed class ProgramTests
         Assert.False(options.Subset);
         Assert.Null(options.DataDirectory);
         Assert.Equal(ModelKind.Mlp, options.Model);
-        Assert.Equal(0, options.Threads);
+        Assert.Equal(1, options.Threads);
         Assert.False(options.EpochsGiven);
         Assert.True(options.Trains);
         Assert.Null(options.SavePath);
@@ -166,10 +166,10 @@ public sealed class ProgramTests
     [Fact]
     public void Options_ModelThreadsAndFiles()
     {
-        Assert.True(SampleOptions.TryParse(new[] { "--model=lenet", "--threads", "1", "--save", "a.ngmf", "--checkpoint=c.ngck", "--export-safetensors", "e.safetensors" },
+        Assert.True(SampleOptions.TryParse(new[] { "--model=lenet", "--threads", "0", "--save", "a.ngmf", "--checkpoint=c.ngck", "--export-safetensors", "e.safetensors" },
             out SampleOptions? options, out string? error), error);
         Assert.Equal(ModelKind.LeNet, options.Model);
-        Assert.Equal(1, options.Threads);
+        Assert.Equal(0, options.Threads);
         Assert.Equal("a.ngmf", options.SavePath);
         Assert.Equal("c.ngck", options.CheckpointPath);
         Assert.Equal("e.safetensors", options.ExportSafeTensorsPath);

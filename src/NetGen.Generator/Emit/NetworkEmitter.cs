@@ -279,8 +279,8 @@ namespace NetGen.Generator.Emit
             w.Line();
             w.Line("/// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name=\"maxBatchSize\"/> samples.</summary>");
             w.Line("/// <param name=\"maxBatchSize\">The largest batch <c>TrainBatch</c> will get.</param>");
-            w.Line("/// <param name=\"degreeOfParallelism\">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>");
-            w.Line("public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
+            w.Line("/// <param name=\"degreeOfParallelism\">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>");
+            w.Line("public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
             w.Line("IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
         }
 

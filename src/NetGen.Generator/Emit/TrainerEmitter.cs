@@ -45,8 +45,8 @@ namespace NetGen.Generator.Emit
                 w.Line("private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }");
                 w.Line();
 
-                w.Line("/// <summary>Creates a trainer for batches of up to <paramref name=\"maxBatchSize\"/> samples, split over <paramref name=\"degreeOfParallelism\"/> workers (0: every core).</summary>");
-                using (w.Block($"public Trainer({name} model, int maxBatchSize, int degreeOfParallelism = 0)"))
+                w.Line("/// <summary>Creates a trainer for batches of up to <paramref name=\"maxBatchSize\"/> samples, split over <paramref name=\"degreeOfParallelism\"/> workers (1, the default: the calling thread; 0: every core).</summary>");
+                using (w.Block($"public Trainer({name} model, int maxBatchSize, int degreeOfParallelism = 1)"))
                 {
                     w.Line("ArgumentNullException.ThrowIfNull(model);");
                     w.Line("if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size must be positive.\");");

@@ -46,9 +46,9 @@ public interface ITrainableModel : IModel
 {
     /// <summary>
     /// Creates a trainer owning every buffer for batches of up to <paramref name="maxBatchSize"/> samples, split over
-    /// <paramref name="degreeOfParallelism"/> workers (0: every core; 1: the calling thread only).
+    /// <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread only; 0: every core).
     /// </summary>
-    IGradientTrainer CreateTrainer(int maxBatchSize, int degreeOfParallelism = 0);
+    IGradientTrainer CreateTrainer(int maxBatchSize, int degreeOfParallelism = 1);
 }
 
 /// <summary>Static facts of a generated network, for generic code that creates models.</summary>

@@ -138,8 +138,8 @@ partial class OddNet : INetwork<OddNet>
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
-    /// <param name="degreeOfParallelism">Workers that share each batch; 0 (the default) uses every core, 1 trains on the calling thread only.</param>
-    public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 0) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
+    public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
     IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 
     /// <summary>
@@ -164,8 +164,8 @@ partial class OddNet : INetwork<OddNet>
 
         private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }
 
-        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (0: every core).</summary>
-        public Trainer(OddNet model, int maxBatchSize, int degreeOfParallelism = 0)
+        /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
+        public Trainer(OddNet model, int maxBatchSize, int degreeOfParallelism = 1)
         {
             ArgumentNullException.ThrowIfNull(model);
             if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
