@@ -22,6 +22,15 @@ if (args.Length > 0 && args[0] == "lenet-loop")
     Console.WriteLine($"{batches} batches, {clock.Elapsed.TotalMilliseconds * 1000 / batches:F0} µs per batch");
     return 0;
 }
+if (args.Length > 0 && args[0] == "peak-cores")
+{
+    // The register-only FMA kernel on one thread, then on every core at once: do the cores have FMA units of their own?
+    double one = Peak.MeasureGflops();
+    var each = new double[Environment.ProcessorCount];
+    Parallel.For(0, each.Length, new ParallelOptions { MaxDegreeOfParallelism = each.Length }, i => each[i] = Peak.MeasureGflops());
+    Console.WriteLine($"one thread: {one:F1} GFLOP/s; {each.Length} threads at once: {string.Join(" + ", each.Select(e => e.ToString("F1")))} = {each.Sum():F1} GFLOP/s");
+    return 0;
+}
 if (args.Length > 0 && args[0] == "mlp-loop")
 {
     // The seed network's TrainBatch in a loop, on a given number of workers, for a profiler or a quick look.
