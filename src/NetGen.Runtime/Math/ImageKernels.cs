@@ -95,54 +95,58 @@ public static class ImageKernels
     }
 
     /// <summary>gradient[i] = ReLU′(y[i]) · gradient[i] over <paramref name="count"/> values (vectorized, branch-free: after ReLU, zeros make branches unpredictable).</summary>
-    public static void ReluBackward(ref float gradient, ref float y, int count)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= count; i += 16)
-                VectorMath.ReluBackward(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= count; i += 8)
-                VectorMath.ReluBackward(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
-        }
-        for (; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.ReluBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
-    }
+    public static void ReluBackward(ref float gradient, ref float y, int count) => Backward<Relu>(ref gradient, ref y, count);
 
     /// <summary>gradient[i] = σ′ · gradient[i], from the sigmoid's outputs y.</summary>
-    public static void SigmoidBackward(ref float gradient, ref float y, int count)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= count; i += 16)
-                VectorMath.SigmoidBackward(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= count; i += 8)
-                VectorMath.SigmoidBackward(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
-        }
-        for (; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.SigmoidBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
-    }
+    public static void SigmoidBackward(ref float gradient, ref float y, int count) => Backward<Sigmoid>(ref gradient, ref y, count);
 
     /// <summary>gradient[i] = tanh′ · gradient[i], from tanh's outputs y.</summary>
-    public static void TanhBackward(ref float gradient, ref float y, int count)
+    public static void TanhBackward(ref float gradient, ref float y, int count) => Backward<Tanh>(ref gradient, ref y, count);
+
+    /// <summary>An activation's derivative at every register width, for <see cref="Backward{T}"/>.</summary>
+    private interface IDerivative
+    {
+        static abstract float Apply(float gradient, float y);
+        static abstract Vector256<float> Apply(Vector256<float> gradient, Vector256<float> y);
+        static abstract Vector512<float> Apply(Vector512<float> gradient, Vector512<float> y);
+    }
+
+    private readonly struct Relu : IDerivative
+    {
+        public static float Apply(float g, float y) => VectorMath.ReluBackward(g, y);
+        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.ReluBackward(g, y);
+        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.ReluBackward(g, y);
+    }
+
+    private readonly struct Sigmoid : IDerivative
+    {
+        public static float Apply(float g, float y) => VectorMath.SigmoidBackward(g, y);
+        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.SigmoidBackward(g, y);
+        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.SigmoidBackward(g, y);
+    }
+
+    private readonly struct Tanh : IDerivative
+    {
+        public static float Apply(float g, float y) => VectorMath.TanhBackward(g, y);
+        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.TanhBackward(g, y);
+        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.TanhBackward(g, y);
+    }
+
+    /// <summary>gradient = T′(y) ⊙ gradient, a register at a time, then a scalar tail.</summary>
+    private static void Backward<T>(ref float gradient, ref float y, int count) where T : struct, IDerivative
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i + 16 <= count; i += 16)
-                VectorMath.TanhBackward(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+                T.Apply(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= count; i += 8)
-                VectorMath.TanhBackward(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+                T.Apply(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
         }
-        for (; i < count; i++) Unsafe.Add(ref gradient, i) = VectorMath.TanhBackward(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
+        for (; i < count; i++) Unsafe.Add(ref gradient, i) = T.Apply(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
     }
 
     /// <summary>

@@ -7,26 +7,16 @@ namespace NetGen.Generator.Emit.Kernels
     /// A loop over <see cref="Count"/> elements, a register at a time with a scalar tail
     /// (optimizer updates). The body is written once per isa by <see cref="Body"/>(isa, index).
     /// </summary>
-    internal sealed class ElementwiseKernel : IKernel
+    internal sealed class ElementwiseKernel : KernelBase
     {
         /// <param name="count">The element count: a constant, or null for the runtime parameter <c>count</c>.</param>
+        /// <param name="count">The element count: a constant, or null for the runtime parameter <c>count</c>.</param>
         public ElementwiseKernel(string name, string summary, string signature, string arguments, int? count, Func<Isa, string, IEnumerable<string>> body)
+            : base(name, summary, signature, arguments)
         {
-            Name = name;
-            Summary = summary;
-            Signature = signature;
-            Arguments = arguments;
             Count = count;
             Body = body;
         }
-
-        public string Name { get; }
-
-        public string Summary { get; }
-
-        public string Signature { get; }
-
-        public string Arguments { get; }
 
         public int? Count { get; }
 
@@ -34,17 +24,7 @@ namespace NetGen.Generator.Emit.Kernels
 
         public Func<Isa, string, IEnumerable<string>> Body { get; }
 
-        public void EmitDispatcher(SourceWriter w)
-        {
-            w.Line($"/// <summary>{Summary}</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"public static void {Name}({Signature})"))
-            {
-                GemmKernel.EmitDispatch(w, Name, Arguments);
-            }
-        }
-
-        public void EmitPath(SourceWriter w, Isa isa)
+        public override void EmitPath(SourceWriter w, Isa isa)
         {
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))

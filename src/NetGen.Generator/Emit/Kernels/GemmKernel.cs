@@ -9,28 +9,15 @@ namespace NetGen.Generator.Emit.Kernels
     /// with C and B row-major of width <see cref="Columns"/>. Forward passes, input gradients, weight and bias gradients
     /// are all instances of it; the emitter writes one method per instruction-set path and a dispatcher.
     /// </summary>
-    internal sealed class GemmKernel : IKernel
+    internal sealed class GemmKernel : KernelBase
     {
         /// <summary>Column registers per tile: 4 × the isa's row tile accumulators (16 for V512).</summary>
         private const int ColumnTile = 4;
 
         public GemmKernel(string name, string summary, string signature, string arguments)
+            : base(name, summary, signature, arguments)
         {
-            Name = name;
-            Summary = summary;
-            Signature = signature;
-            Arguments = arguments;
         }
-
-        public string Name { get; }
-
-        public string Summary { get; }
-
-        /// <summary>Parameter list, e.g. <c>ref float x, ref float w, ref float bias, ref float y, int rows</c>.</summary>
-        public string Signature { get; }
-
-        /// <summary>The same parameters as arguments, for the dispatcher.</summary>
-        public string Arguments { get; }
 
         /// <summary>Columns of B and C (a constant).</summary>
         public int Columns { get; set; }
@@ -110,24 +97,7 @@ namespace NetGen.Generator.Emit.Kernels
 
         private string Depth => ConstDepth.HasValue ? Literal.Int(ConstDepth.Value) : DepthName;
 
-        public void EmitDispatcher(SourceWriter w)
-        {
-            w.Line($"/// <summary>{Summary}</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"public static void {Name}({Signature})"))
-            {
-                EmitDispatch(w, Name, Arguments);
-            }
-        }
-
-        public static void EmitDispatch(SourceWriter w, string name, string arguments)
-        {
-            w.Line($"if (Vector512.IsHardwareAccelerated) {name}_V512({arguments});");
-            w.Line($"else if (Vector256.IsHardwareAccelerated) {name}_V256({arguments});");
-            w.Line($"else {name}_Scalar({arguments});");
-        }
-
-        public void EmitPath(SourceWriter w, Isa isa)
+        public override void EmitPath(SourceWriter w, Isa isa)
         {
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))

@@ -238,32 +238,20 @@ namespace NetGen.Generator.Emit.Layers
     /// dW[f, tap] = Σ_samples Σ_oh ⟨dY[s, f, oh, :], Xpad[s, tap row, tap column + stride·(0..OW)]⟩ and db[f] = Σ dY[s, f, :, :]:
     /// dot products along the output width, filters in register tiles, lanes summed once per tap.
     /// </summary>
-    internal sealed class ConvWeightGradientKernel : IKernel
+    internal sealed class ConvWeightGradientKernel : KernelBase
     {
         private readonly Conv2DLayerPlan _l;
 
         public ConvWeightGradientKernel(Conv2DLayerPlan layer, string shape)
+            : base("Conv2DWeightGradient_" + shape,
+                $"dW = Σ dY ⋆ Xpad and db = Σ dY over the batch, for W [{layer.Filters}, {layer.Channels}, {layer.KernelSize}, {layer.KernelSize}] (padded inputs kept from the forward pass).",
+                "ref float pad, ref float dy, ref float dw, ref float db, int rows",
+                "ref pad, ref dy, ref dw, ref db, rows")
         {
             _l = layer;
-            Name = "Conv2DWeightGradient_" + shape;
         }
 
-        public string Name { get; }
-
-        private const string Signature = "ref float pad, ref float dy, ref float dw, ref float db, int rows";
-        private const string Arguments = "ref pad, ref dy, ref dw, ref db, rows";
-
-        public void EmitDispatcher(SourceWriter w)
-        {
-            w.Line($"/// <summary>dW = Σ dY ⋆ Xpad and db = Σ dY over the batch, for W [{_l.Filters}, {_l.Channels}, {_l.KernelSize}, {_l.KernelSize}] (padded inputs kept from the forward pass).</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"public static void {Name}({Signature})"))
-            {
-                GemmKernel.EmitDispatch(w, Name, Arguments);
-            }
-        }
-
-        public void EmitPath(SourceWriter w, Isa path)
+        public override void EmitPath(SourceWriter w, Isa path)
         {
             Conv2DLayerPlan l = _l;
             Isa isa = l.Stride != 1 ? Isa.Scalar : path; // strided columns are not contiguous
@@ -400,34 +388,22 @@ namespace NetGen.Generator.Emit.Layers
     /// dW[f, tap] += ⟨dYgrid[f, :], Xpad[offset(tap) + :]⟩ for one sample: whole registers along the grid, a tile of
     /// filters × taps, lanes summed once per tile.
     /// </summary>
-    internal sealed class ConvGridWeightGradientKernel : IKernel
+    internal sealed class ConvGridWeightGradientKernel : KernelBase
     {
         private readonly Conv2DLayerPlan _l;
         private readonly string _offsets;
 
         public ConvGridWeightGradientKernel(Conv2DLayerPlan layer, string shape, string offsets)
+            : base("Conv2DWeightGradient_" + shape,
+                $"dW += Σ_samples dY ⋆ Xpad, W [{layer.Filters}, {layer.Channels}, {layer.KernelSize}, {layer.KernelSize}]: dY of every sample on the padded grid (stride {layer.GridSize}), padded inputs at stride {layer.PaddedSize}.",
+                "ref float pad, ref float grid, ref float dw, int rows",
+                "ref pad, ref grid, ref dw, rows")
         {
             _l = layer;
             _offsets = offsets;
-            Name = "Conv2DWeightGradient_" + shape;
         }
 
-        public string Name { get; }
-
-        private const string Signature = "ref float pad, ref float grid, ref float dw, int rows";
-        private const string Arguments = "ref pad, ref grid, ref dw, rows";
-
-        public void EmitDispatcher(SourceWriter w)
-        {
-            w.Line($"/// <summary>dW += Σ_samples dY ⋆ Xpad, W [{_l.Filters}, {_l.Channels}, {_l.KernelSize}, {_l.KernelSize}]: dY of every sample on the padded grid (stride {_l.GridSize}), padded inputs at stride {_l.PaddedSize}.</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"public static void {Name}({Signature})"))
-            {
-                GemmKernel.EmitDispatch(w, Name, Arguments);
-            }
-        }
-
-        public void EmitPath(SourceWriter w, Isa isa)
+        public override void EmitPath(SourceWriter w, Isa isa)
         {
             Conv2DLayerPlan l = _l;
             int filterTile = isa == Isa.V512 ? 4 : 2;
