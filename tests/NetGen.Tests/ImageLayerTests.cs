@@ -149,7 +149,7 @@ public class ImageLayerTests
         var labels = Enumerable.Range(0, 32).Select(i => i % 10).ToArray();
         var output = new float[10];
         var outputs = new float[32 * 10];
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 40; i++)
         {
             trainer.TrainBatch(inputs, labels);
             model.Predict(inputs.AsSpan(0, 784), output);

@@ -93,7 +93,7 @@ public class ParallelTrainingTests
         var model = new FashionMlp(0);
         using var trainer = model.CreateTrainer(32, 2);
         var (inputs, labels, _) = c.Batch(32, 1);
-        for (int i = 0; i < 20; i++) trainer.TrainBatch(inputs, labels!);
+        for (int i = 0; i < 100; i++) trainer.TrainBatch(inputs, labels!);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++) trainer.TrainBatch(inputs, labels!);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
