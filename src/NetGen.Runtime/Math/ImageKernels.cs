@@ -208,6 +208,15 @@ public static class GridKernels
         }
     }
 
+    /// <summary>w2[f, t, c] = w[f, c, t]: a convolution's kernels [filters, channels, taps] with the channel moved last.</summary>
+    public static void ChannelLast(ref float w, ref float permuted, int filters, int channels, int taps)
+    {
+        for (int f = 0; f < filters; f++)
+            for (int c = 0; c < channels; c++)
+                for (int t = 0; t < taps; t++)
+                    Unsafe.Add(ref permuted, (f * taps + t) * channels + c) = Unsafe.Add(ref w, (f * channels + c) * taps + t);
+    }
+
     /// <summary>db[f] += Σ dy[f, :, :] for each of <paramref name="filters"/> planes of <paramref name="plane"/> floats.</summary>
     public static void AddPlaneSums(ref float dy, ref float db, int filters, int plane)
     {

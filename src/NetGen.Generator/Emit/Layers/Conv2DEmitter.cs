@@ -140,17 +140,21 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>The padded-input offset of every tap (channel, kernel row, kernel column), as a constant table.</summary>
         private static TapOffsets Offsets(Conv2DLayerPlan l) => new TapOffsets(l, Shape(l));
 
-        /// <summary>dXpad[offset(tap) + q] += Σ_f W[f, tap] · dYgrid[f, q], one tap at a time (taps overlap in dXpad).</summary>
+        /// <summary>
+        /// dXpad[offset(tap) + q] += Σ_f W[f, tap] · dYgrid[f, q]. Taps of one channel overlap in dXpad, so the rows
+        /// are the taps in (kernel row, kernel column, channel) order, weights permuted to match, and a register tile
+        /// of up to <c>Channels</c> consecutive rows always spans distinct channels: distinct planes of dXpad.
+        /// </summary>
         public static GemmKernel GridInputGradient(Conv2DLayerPlan l, string offsets) =>
             new GemmKernel(
                 $"Conv2DInputGradient_{Shape(l)}",
-                $"dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid ({l.GridColumns} columns per filter).",
+                $"dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid ({l.GridColumns} columns per filter) and W permuted to [{l.Filters}, {l.KernelSize}, {l.KernelSize}, {l.Channels}].",
                 "ref float grid, ref float w, ref float dpad",
                 "ref grid, ref w, ref dpad")
             {
                 RowVar = "t",
                 ConstRows = l.Taps,
-                MaxRowTile = 1,
+                MaxRowTile = l.Channels,
                 Columns = l.GridColumns,
                 ConstDepth = l.Filters,
                 A = "w",
@@ -209,7 +213,13 @@ namespace NetGen.Generator.Emit.Layers
             var weightGradient = new ConvGridWeightGradientKernel(l, Shape(l), Offsets(l).Name);
             kernels.Use(Offsets(l));
             kernels.Use(weightGradient);
-            string? inputGradient = refs.PreviousDelta is null ? null : kernels.Use(GridInputGradient(l, Offsets(l).Name));
+            var channelLast = new TapOffsets(l, Shape(l), channelLast: true);
+            string? inputGradient = null;
+            if (refs.PreviousDelta is not null)
+            {
+                kernels.Use(channelLast);
+                inputGradient = kernels.Use(GridInputGradient(l, channelLast.Name));
+            }
             w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters});");
             using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
             {
@@ -220,10 +230,11 @@ namespace NetGen.Generator.Emit.Layers
             w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref _dgrid{l.Index}.Reference, {DenseEmitter.At(refs.Gradients, l.WeightOffset)}, {refs.Rows});");
             if (inputGradient is not null)
             {
+                w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelSize * l.KernelSize});");
                 using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
                 {
                     w.Line($"ImageKernels.Clear(ref _dpad.Reference, {l.PaddedSize});");
-                    w.Line($"Kernels.{inputGradient}(ref Unsafe.Add(ref _dgrid{l.Index}.Reference, s * {l.GridSize}), {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _dpad.Reference);");
+                    w.Line($"Kernels.{inputGradient}(ref Unsafe.Add(ref _dgrid{l.Index}.Reference, s * {l.GridSize}), ref _wperm{l.Index}.Reference, ref _dpad.Reference);");
                     w.Line(UnpadCall(l, refs.PreviousDelta!));
                 }
             }
@@ -352,10 +363,14 @@ namespace NetGen.Generator.Emit.Layers
     {
         private readonly Conv2DLayerPlan _l;
 
-        public TapOffsets(Conv2DLayerPlan layer, string shape)
+        private readonly bool _channelLast;
+
+        /// <param name="channelLast">Order the taps (kernel row, kernel column, channel) instead of (channel, kernel row, kernel column).</param>
+        public TapOffsets(Conv2DLayerPlan layer, string shape, bool channelLast = false)
         {
             _l = layer;
-            Name = "TapOffsets_" + shape;
+            _channelLast = channelLast;
+            Name = (channelLast ? "TapOffsetsChannelLast_" : "TapOffsets_") + shape;
         }
 
         public string Name { get; }
@@ -363,11 +378,15 @@ namespace NetGen.Generator.Emit.Layers
         public void EmitDispatcher(SourceWriter w)
         {
             var offsets = new System.Collections.Generic.List<string>();
-            for (int c = 0; c < _l.Channels; c++)
-                for (int kh = 0; kh < _l.KernelSize; kh++)
-                    for (int kw = 0; kw < _l.KernelSize; kw++)
-                        offsets.Add(Literal.Int((c * _l.PaddedHeight + kh) * _l.PaddedWidth + kw));
-            w.Line($"/// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded {_l.Channels}×{_l.PaddedHeight}×{_l.PaddedWidth} input.</summary>");
+            int k = _l.KernelSize;
+            for (int i = 0; i < _l.Taps; i++)
+            {
+                int c = _channelLast ? i % _l.Channels : i / (k * k);
+                int khkw = _channelLast ? i / _l.Channels : i % (k * k);
+                offsets.Add(Literal.Int((c * _l.PaddedHeight + khkw / k) * _l.PaddedWidth + khkw % k));
+            }
+            string order = _channelLast ? "(kernel row, kernel column, channel)" : "(channel, kernel row, kernel column)";
+            w.Line($"/// <summary>Offset of each tap {order} in a padded {_l.Channels}×{_l.PaddedHeight}×{_l.PaddedWidth} input.</summary>");
             w.Line($"private static ReadOnlySpan<int> {Name} => new int[]");
             using (w.Block(null, "};"))
             {

@@ -24,6 +24,7 @@ namespace NetGen.Generator.Emit.Layers
             {
                 ($"_pad{c.Index}", $"maxRows * {c.PaddedSize}", $"layer {c.Index}'s zero-padded inputs, [rows, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}] (+ slack)"),
                 ($"_dgrid{c.Index}", $"maxRows * {c.GridSize}", $"layer {c.Index}'s output gradients on the padded grid, [rows, {c.Filters}, {c.GridColumns}]"),
+                ($"_wperm{c.Index}", $"{c.WeightCount}", $"layer {c.Index}'s kernels with the channel last, [{c.Filters}, {c.KernelSize}, {c.KernelSize}, {c.Channels}], for its input gradient"),
             },
             Conv2DLayerPlan c => new[] { ($"_pad{c.Index}", $"maxRows * {c.PaddedSize}", $"layer {c.Index}'s zero-padded inputs, [rows, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}]") },
             DropoutLayerPlan d => new[] { ($"_mask{d.Index}", $"maxRows * {d.OutSize}", $"layer {d.Index}'s dropout masks (0 or 1 / (1 − rate)), [rows, {d.OutSize}]") },

@@ -460,8 +460,10 @@ partial class LeNet5 : INetwork<LeNet5>
             private readonly AlignedBuffer _d9; // ∂L/∂z of layer 9, [rows, 10]
             private readonly AlignedBuffer _pad1; // layer 1's zero-padded inputs, [rows, 1, 32, 32] (+ slack)
             private readonly AlignedBuffer _dgrid1; // layer 1's output gradients on the padded grid, [rows, 6, 896]
+            private readonly AlignedBuffer _wperm1; // layer 1's kernels with the channel last, [6, 5, 5, 1], for its input gradient
             private readonly AlignedBuffer _pad3; // layer 3's zero-padded inputs, [rows, 6, 14, 14] (+ slack)
             private readonly AlignedBuffer _dgrid3; // layer 3's output gradients on the padded grid, [rows, 16, 144]
+            private readonly AlignedBuffer _wperm3; // layer 3's kernels with the channel last, [16, 5, 5, 6], for its input gradient
             private readonly AlignedBuffer _mask6; // layer 6's dropout masks (0 or 1 / (1 − rate)), [rows, 400]
             private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
             private readonly AlignedBuffer _dpad; // one sample's gradient with respect to a padded convolution input
@@ -490,8 +492,10 @@ partial class LeNet5 : INetwork<LeNet5>
                 _d9 = new AlignedBuffer(maxRows * 10);
                 _pad1 = new AlignedBuffer(maxRows * 1028);
                 _dgrid1 = new AlignedBuffer(maxRows * 5376);
+                _wperm1 = new AlignedBuffer(150);
                 _pad3 = new AlignedBuffer(maxRows * 1184);
                 _dgrid3 = new AlignedBuffer(maxRows * 2304);
+                _wperm3 = new AlignedBuffer(2400);
                 _mask6 = new AlignedBuffer(maxRows * 400);
                 Gradients = new AlignedBuffer(ParameterCount);
                 _transposed = new AlignedBuffer(48000);
@@ -656,10 +660,11 @@ partial class LeNet5 : INetwork<LeNet5>
                     GridKernels.AddPlaneSums(ref dys, ref Unsafe.Add(ref g, 2556), 16, 100);
                 }
                 Kernels.Conv2DWeightGradient_6x14x14_16x5x5(ref _pad3.Reference, ref _dgrid3.Reference, ref Unsafe.Add(ref g, 156), rows);
+                GridKernels.ChannelLast(ref Unsafe.Add(ref p, 156), ref _wperm3.Reference, 16, 6, 25);
                 for (int s = 0; s < rows; s++)
                 {
                     ImageKernels.Clear(ref _dpad.Reference, 1184);
-                    Kernels.Conv2DInputGradient_6x14x14_16x5x5(ref Unsafe.Add(ref _dgrid3.Reference, s * 2304), ref Unsafe.Add(ref p, 156), ref _dpad.Reference);
+                    Kernels.Conv2DInputGradient_6x14x14_16x5x5(ref Unsafe.Add(ref _dgrid3.Reference, s * 2304), ref _wperm3.Reference, ref _dpad.Reference);
                     ImageKernels.Unpad(ref _dpad.Reference, ref Unsafe.Add(ref _d2.Reference, s * 1176), 6, 14, 14, 14, 14, 0, 0);
                 }
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6: backward, into ∂L/∂z of layer 1
@@ -6382,7 +6387,25 @@ partial class LeNet5 : INetwork<LeNet5>
             }
         }
 
-        /// <summary>dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid (144 columns per filter).</summary>
+        /// <summary>Offset of each tap (kernel row, kernel column, channel) in a padded 6×14×14 input.</summary>
+        private static ReadOnlySpan<int> TapOffsetsChannelLast_6x14x14_16x5x5 => new int[]
+        {
+            0, 196, 392, 588, 784, 980, 1, 197, 393, 589, 785, 981, 2, 198, 394, 590,
+            786, 982, 3, 199, 395, 591, 787, 983, 4, 200, 396, 592, 788, 984, 14, 210,
+            406, 602, 798, 994, 15, 211, 407, 603, 799, 995, 16, 212, 408, 604, 800, 996,
+            17, 213, 409, 605, 801, 997, 18, 214, 410, 606, 802, 998, 28, 224, 420, 616,
+            812, 1008, 29, 225, 421, 617, 813, 1009, 30, 226, 422, 618, 814, 1010, 31, 227,
+            423, 619, 815, 1011, 32, 228, 424, 620, 816, 1012, 42, 238, 434, 630, 826, 1022,
+            43, 239, 435, 631, 827, 1023, 44, 240, 436, 632, 828, 1024, 45, 241, 437, 633,
+            829, 1025, 46, 242, 438, 634, 830, 1026, 56, 252, 448, 644, 840, 1036, 57, 253,
+            449, 645, 841, 1037, 58, 254, 450, 646, 842, 1038, 59, 255, 451, 647, 843, 1039,
+            60, 256, 452, 648, 844, 1040,
+        };
+
+
+
+
+        /// <summary>dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid (144 columns per filter) and W permuted to [16, 5, 5, 6].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Conv2DInputGradient_6x14x14_16x5x5(ref float grid, ref float w, ref float dpad)
         {
@@ -6395,13 +6418,115 @@ partial class LeNet5 : INetwork<LeNet5>
         private static void Conv2DInputGradient_6x14x14_16x5x5_V512(ref float grid, ref float w, ref float dpad)
         {
             int t = 0;
-            // main loop: 1 rows per tile
-            for (; t + 1 <= 150; t += 1)
+            // main loop: 4 rows per tile
+            for (; t + 4 <= 150; t += 4)
             {
                 // columns 0..128, 64 per step
                 for (int c = 0; c < 128; c += 64)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsets_6x14x14_16x5x5[t]);
+                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
+                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
+                    ref float dx2 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 2)]);
+                    ref float dx3 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 3)]);
+                    var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
+                    var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
+                    var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                    var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
+                    var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
+                    var acc20 = Vector512.LoadUnsafe(ref dx2, (nuint)c);
+                    var acc21 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 16));
+                    var acc22 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 32));
+                    var acc23 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 48));
+                    var acc30 = Vector512.LoadUnsafe(ref dx3, (nuint)c);
+                    var acc31 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 16));
+                    var acc32 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 32));
+                    var acc33 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 48));
+                    for (int k = 0; k < 16; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
+                        var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
+                        var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
+                        var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
+                        var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
+                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                        var a0 = Vector512.Create(wk);
+                        acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, g1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, g2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, g3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, g1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, g2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, g3, acc33);
+                    }
+                    acc00.StoreUnsafe(ref dx0, (nuint)c);
+                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                    acc10.StoreUnsafe(ref dx1, (nuint)c);
+                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                    acc20.StoreUnsafe(ref dx2, (nuint)c);
+                    acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
+                    acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
+                    acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
+                    acc30.StoreUnsafe(ref dx3, (nuint)c);
+                    acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
+                    acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
+                    acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
+                }
+                // tail columns 128..144
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
+                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
+                    ref float dx2 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 2)]);
+                    ref float dx3 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 3)]);
+                    var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
+                    var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
+                    var acc20 = Vector512.LoadUnsafe(ref dx2, 128);
+                    var acc30 = Vector512.LoadUnsafe(ref dx3, 128);
+                    for (int k = 0; k < 16; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
+                        var g0 = Vector512.LoadUnsafe(ref gk, 128);
+                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                        var a0 = Vector512.Create(wk);
+                        acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                        var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                        var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
+                        var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
+                    }
+                    acc00.StoreUnsafe(ref dx0, 128);
+                    acc10.StoreUnsafe(ref dx1, 128);
+                    acc20.StoreUnsafe(ref dx2, 128);
+                    acc30.StoreUnsafe(ref dx3, 128);
+                }
+            }
+            // tail: one row at a time
+            for (; t < 150; t++)
+            {
+                // columns 0..128, 64 per step
+                for (int c = 0; c < 128; c += 64)
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
                     var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
                     var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
                     var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
@@ -6427,7 +6552,7 @@ partial class LeNet5 : INetwork<LeNet5>
                 }
                 // tail columns 128..144
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsets_6x14x14_16x5x5[t]);
+                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
                     var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
                     for (int k = 0; k < 16; k++)
                     {
@@ -6446,17 +6571,22 @@ partial class LeNet5 : INetwork<LeNet5>
         private static void Conv2DInputGradient_6x14x14_16x5x5_V256(ref float grid, ref float w, ref float dpad)
         {
             int t = 0;
-            // main loop: 1 rows per tile
-            for (; t + 1 <= 150; t += 1)
+            // main loop: 2 rows per tile
+            for (; t + 2 <= 150; t += 2)
             {
                 // columns 0..128, 32 per step
                 for (int c = 0; c < 128; c += 32)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsets_6x14x14_16x5x5[t]);
+                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
+                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
                     var acc00 = Vector256.LoadUnsafe(ref dx0, (nuint)c);
                     var acc01 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
                     var acc02 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
                     var acc03 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
+                    var acc10 = Vector256.LoadUnsafe(ref dx1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
                     for (int k = 0; k < 16; k++)
                     {
                         ref float gk = ref Unsafe.Add(ref grid, k * 144);
@@ -6470,17 +6600,29 @@ partial class LeNet5 : INetwork<LeNet5>
                         acc01 = Vector256.FusedMultiplyAdd(a0, g1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, g2, acc02);
                         acc03 = Vector256.FusedMultiplyAdd(a0, g3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref wk, 1));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, g0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, g1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, g2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, g3, acc13);
                     }
                     acc00.StoreUnsafe(ref dx0, (nuint)c);
                     acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
                     acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                    acc10.StoreUnsafe(ref dx1, (nuint)c);
+                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
                 }
                 // tail columns 128..144
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsets_6x14x14_16x5x5[t]);
+                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
+                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
                     var acc00 = Vector256.LoadUnsafe(ref dx0, 128);
                     var acc01 = Vector256.LoadUnsafe(ref dx0, 136);
+                    var acc10 = Vector256.LoadUnsafe(ref dx1, 128);
+                    var acc11 = Vector256.LoadUnsafe(ref dx1, 136);
                     for (int k = 0; k < 16; k++)
                     {
                         ref float gk = ref Unsafe.Add(ref grid, k * 144);
@@ -6490,9 +6632,14 @@ partial class LeNet5 : INetwork<LeNet5>
                         var a0 = Vector256.Create(wk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, g0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, g1, acc01);
+                        var a1 = Vector256.Create(Unsafe.Add(ref wk, 1));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, g0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, g1, acc11);
                     }
                     acc00.StoreUnsafe(ref dx0, 128);
                     acc01.StoreUnsafe(ref dx0, 136);
+                    acc10.StoreUnsafe(ref dx1, 128);
+                    acc11.StoreUnsafe(ref dx1, 136);
                 }
             }
         }
@@ -6501,17 +6648,22 @@ partial class LeNet5 : INetwork<LeNet5>
         private static void Conv2DInputGradient_6x14x14_16x5x5_Scalar(ref float grid, ref float w, ref float dpad)
         {
             int t = 0;
-            // main loop: 1 rows per tile
-            for (; t + 1 <= 150; t += 1)
+            // main loop: 2 rows per tile
+            for (; t + 2 <= 150; t += 2)
             {
                 // columns 0..144, 4 per step
                 for (int c = 0; c < 144; c += 4)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsets_6x14x14_16x5x5[t]);
+                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
+                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
                     var acc00 = Unsafe.Add(ref dx0, c);
                     var acc01 = Unsafe.Add(ref dx0, c + 1);
                     var acc02 = Unsafe.Add(ref dx0, c + 2);
                     var acc03 = Unsafe.Add(ref dx0, c + 3);
+                    var acc10 = Unsafe.Add(ref dx1, c);
+                    var acc11 = Unsafe.Add(ref dx1, c + 1);
+                    var acc12 = Unsafe.Add(ref dx1, c + 2);
+                    var acc13 = Unsafe.Add(ref dx1, c + 3);
                     for (int k = 0; k < 16; k++)
                     {
                         ref float gk = ref Unsafe.Add(ref grid, k * 144);
@@ -6525,11 +6677,20 @@ partial class LeNet5 : INetwork<LeNet5>
                         acc01 = a0 * g1 + acc01;
                         acc02 = a0 * g2 + acc02;
                         acc03 = a0 * g3 + acc03;
+                        var a1 = Unsafe.Add(ref wk, 1);
+                        acc10 = a1 * g0 + acc10;
+                        acc11 = a1 * g1 + acc11;
+                        acc12 = a1 * g2 + acc12;
+                        acc13 = a1 * g3 + acc13;
                     }
                     Unsafe.Add(ref dx0, c) = acc00;
                     Unsafe.Add(ref dx0, c + 1) = acc01;
                     Unsafe.Add(ref dx0, c + 2) = acc02;
                     Unsafe.Add(ref dx0, c + 3) = acc03;
+                    Unsafe.Add(ref dx1, c) = acc10;
+                    Unsafe.Add(ref dx1, c + 1) = acc11;
+                    Unsafe.Add(ref dx1, c + 2) = acc12;
+                    Unsafe.Add(ref dx1, c + 3) = acc13;
                 }
             }
         }
