@@ -177,6 +177,9 @@ public static class VectorMath
     {
         if (source.Length < (long)rows * cols || destination.Length < (long)rows * cols)
             throw new ArgumentException("The spans are smaller than the matrix.");
+        // Lengths are checked once above; the loops run on refs (this runs every training step, per worker).
+        ref float src = ref MemoryMarshal.GetReference(source);
+        ref float dst = ref MemoryMarshal.GetReference(destination);
         const int Block = 16;
         for (int r0 = 0; r0 < rows; r0 += Block)
         {
@@ -186,9 +189,10 @@ public static class VectorMath
                 int c1 = Math.Min(cols, c0 + Block);
                 for (int r = r0; r < r1; r++)
                 {
+                    ref float row = ref Unsafe.Add(ref src, r * cols);
                     for (int c = c0; c < c1; c++)
                     {
-                        destination[c * rows + r] = source[r * cols + c];
+                        Unsafe.Add(ref dst, c * rows + r) = Unsafe.Add(ref row, c);
                     }
                 }
             }
