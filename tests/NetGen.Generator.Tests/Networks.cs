@@ -137,8 +137,44 @@ internal static class Networks
         }
         """;
 
+    /// <summary>Row-sequential Fashion-MNIST: 28 steps of 28 pixels through an LSTM.</summary>
+    public const string RowLstm = """
+        using NetGen;
+
+        namespace Demo.Sequences;
+
+        [Input(28, 28)]
+        [LSTM(128)]
+        [Dense(10, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class FashionLstm
+        {
+        }
+        """;
+
+    /// <summary>Token ids through a masked embedding, a stacked GRU and a SimpleRNN, odd sizes.</summary>
+    public const string TokenGru = """
+        using NetGen;
+
+        namespace Demo.Sequences;
+
+        [Input(9)]
+        [Embedding(30, 7, MaskZero = true)]
+        [GRU(19, ReturnSequences = true)]
+        [SimpleRNN(5, Activation.ReLU)]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Sgd(LearningRate = 0.05f)]
+        public partial class TokenGru
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(RowLstm)] = RowLstm,
+        [nameof(TokenGru)] = TokenGru,
         [nameof(LeNet)] = LeNet,
         [nameof(StridedConvolution)] = StridedConvolution,
         [nameof(Seed)] = Seed,

@@ -33,6 +33,12 @@ public sealed class SnapshotTests
     public void StridedConvolution() => Check(Networks.StridedConvolution);
 
     [Fact]
+    public void RowLstm() => Check(Networks.RowLstm);
+
+    [Fact]
+    public void TokenGru() => Check(Networks.TokenGru);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);

@@ -110,6 +110,18 @@ namespace NetGen.Generator.Diagnostics
             "NG0023", "Name not supported by the generated code",
             "'{0}' cannot be the name of {1} because {2}: rename it");
 
+        public static readonly DiagnosticDescriptor NeedsSequenceInput = Error(
+            "NG0024", "Layer needs a sequence input",
+            "Layer {0} ([{1}]) needs a (steps, features) input but receives {2}: declare [Input(steps, features)], put [Embedding] first for token ids, or set ReturnSequences = true on the recurrent layer before it");
+
+        public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error(
+            "NG0025", "Embedding must be the first layer",
+            "Layer {0} ([{1}]) receives {2}, but an embedding reads the network's token ids: make it the first layer, after [Input(steps)]");
+
+        public static readonly DiagnosticDescriptor SoftmaxInsideNetwork = Error(
+            "NG0026", "Softmax on a recurrent layer",
+            "Layer {0} ([{1}]) uses softmax, which NetGen supports only on the last [Dense] layer: use Activation.Tanh (Keras's default), ReLU or Sigmoid here");
+
         // ---- warnings: likely mistakes that still compile; the network is generated
 
         public static readonly DiagnosticDescriptor LearningRateOutOfRange = Warning(
@@ -133,6 +145,10 @@ namespace NetGen.Generator.Diagnostics
             "NetGen failed on '{0}' ({1}); this is a bug in NetGen, please report it with the network's attributes",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "ng9999");
 
+        public static readonly DiagnosticDescriptor MaskUnused = Warning(
+            "NG0104", "MaskZero has no recurrent layer to act on",
+            "Layer {0} ([Embedding]) sets MaskZero = true, but no recurrent layer follows it, so padding (id 0) is embedded and used like any token: put an [LSTM], [GRU] or [SimpleRNN] after it, or remove MaskZero");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -143,7 +159,8 @@ namespace NetGen.Generator.Diagnostics
                 MissingLoss, SeveralLosses, MissingOptimizer, SeveralOptimizers, SpreadOverPartials,
                 UnsupportedType, InvalidHyperParameter, UndefinedEnumValue, InputAfterLayer, DenseNeedsFlatInput,
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
-                ReservedName, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
+                ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
+                MaskUnused,
                 InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();

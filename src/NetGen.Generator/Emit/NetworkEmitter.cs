@@ -78,7 +78,7 @@ namespace NetGen.Generator.Emit
         private static void EmitShell(SourceWriter w, KernelSet kernels, NetworkPlan plan)
         {
             string name = plan.Spec.ClassName;
-            int scratch = 2 * plan.MaxHiddenWidth + plan.MaxPaddedInput;
+            int scratch = 2 * plan.MaxHiddenWidth + plan.MaxPaddedInput + plan.MaxRecurrentScratch;
 
             w.Line("/// <summary>Floats per input sample.</summary>");
             w.Line($"public const int InputSize = {plan.InputSize};");
@@ -95,6 +95,8 @@ namespace NetGen.Generator.Emit
             w.Line($"private const int MaxHidden = {plan.MaxHiddenWidth};");
             w.Line("/// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>");
             w.Line($"private const int MaxPadded = {plan.MaxPaddedInput};");
+            w.Line("/// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>");
+            w.Line($"private const int MaxRecurrent = {plan.MaxRecurrentScratch};");
             w.Line("/// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>");
             w.Line($"private const int PredictChunkRows = {plan.PredictChunkRows};");
             w.Line();
@@ -116,6 +118,20 @@ namespace NetGen.Generator.Emit
                             w.Line($"new ParameterBlock(\"{tensor}.bias\", {c.BiasOffset}, new[] {{ {c.Filters} }}, {layer.Index - 1}, \"bias\"),");
                             tensor++;
                             break;
+                        case EmbeddingLayerPlan e:
+                            w.Line($"new ParameterBlock(\"{tensor}.weight\", {e.WeightOffset}, new[] {{ {e.Vocabulary}, {e.Dimension} }}, {layer.Index - 1}, \"embedding.weight\"),");
+                            tensor++;
+                            break;
+                        case RecurrentLayerPlan r:
+                        {
+                            string kind = r.Cell.ToString().ToLowerInvariant();
+                            string bias = r.Cell == RecurrentKind.Gru ? $"2, {r.Gates}" : $"{r.Gates}";
+                            w.Line($"new ParameterBlock(\"{tensor}.kernel\", {r.KernelOffset}, new[] {{ {r.Features}, {r.Gates} }}, {layer.Index - 1}, \"{kind}.kernel\"),");
+                            w.Line($"new ParameterBlock(\"{tensor}.recurrent_kernel\", {r.RecurrentOffset}, new[] {{ {r.Units}, {r.Gates} }}, {layer.Index - 1}, \"{kind}.recurrent_kernel\"),");
+                            w.Line($"new ParameterBlock(\"{tensor}.bias\", {r.BiasOffset}, new[] {{ {bias} }}, {layer.Index - 1}, \"{kind}.bias\"),");
+                            tensor++;
+                            break;
+                        }
                     }
                 }
             }
@@ -123,7 +139,9 @@ namespace NetGen.Generator.Emit
             w.Line("private readonly AlignedBuffer _parameters;");
             w.Line();
 
-            w.Line("/// <summary>Creates the network with Keras's default initialization: Glorot-uniform weights and zero biases, from <paramref name=\"seed\"/>.</summary>");
+            w.Line(plan.Layers.Any(l => l is RecurrentLayerPlan || l is EmbeddingLayerPlan)
+                ? "/// <summary>Creates the network with Keras's default initialization from <paramref name=\"seed\"/>: Glorot-uniform weights, orthogonal recurrent kernels, embeddings uniform in ±0.05, zero biases (LSTM forget gates 1).</summary>"
+                : "/// <summary>Creates the network with Keras's default initialization: Glorot-uniform weights and zero biases, from <paramref name=\"seed\"/>.</summary>");
             using (w.Block($"public {name}(int seed = 0)"))
             {
                 w.Line("_parameters = new AlignedBuffer(ParameterCount);");
@@ -134,6 +152,14 @@ namespace NetGen.Generator.Emit
                         w.Line($"Initializers.GlorotUniform(Dense{d.Index}Weights, fanIn: {d.In}, fanOut: {d.Out}, ref random);");
                     else if (layer is Conv2DLayerPlan c)
                         w.Line($"Initializers.GlorotUniform(Conv{c.Index}Weights, fanIn: {c.Taps}, fanOut: {c.Filters * c.KernelSize * c.KernelSize}, ref random);");
+                    else if (layer is EmbeddingLayerPlan e)
+                        w.Line($"Initializers.Uniform(Embedding{e.Index}Weights, -0.05f, 0.05f, ref random);");
+                    else if (layer is RecurrentLayerPlan r)
+                    {
+                        w.Line($"Initializers.GlorotUniform({r.AccessorPrefix}Kernel, fanIn: {r.Features}, fanOut: {r.Gates}, ref random);");
+                        w.Line($"Initializers.Orthogonal({r.AccessorPrefix}RecurrentKernel, {r.Units}, {r.Gates}, ref random);");
+                        if (r.Cell == RecurrentKind.Lstm) w.Line($"{r.AccessorPrefix}Biases.Slice({r.Units}, {r.Units}).Fill(1f); // forget gates start open (Keras's unit_forget_bias)");
+                    }
                 }
             }
             w.Line();
@@ -150,6 +176,23 @@ namespace NetGen.Generator.Emit
                     w.Line($"public Span<float> Dense{d.Index}Weights => _parameters.Span.Slice({d.WeightOffset}, {d.WeightCount});");
                     w.Line($"/// <summary>Layer {d.Index} biases, [{d.Out}].</summary>");
                     w.Line($"public Span<float> Dense{d.Index}Biases => _parameters.Span.Slice({d.BiasOffset}, {d.Out});");
+                }
+                else if (layer is EmbeddingLayerPlan e)
+                {
+                    w.Line($"/// <summary>Layer {e.Index} embedding table, [{e.Vocabulary}, {e.Dimension}] row-major (row = token id).</summary>");
+                    w.Line($"public Span<float> Embedding{e.Index}Weights => _parameters.Span.Slice({e.WeightOffset}, {e.WeightCount});");
+                }
+                else if (layer is RecurrentLayerPlan r)
+                {
+                    string gates = r.Cell == RecurrentKind.Lstm ? "i, f, c, o" : r.Cell == RecurrentKind.Gru ? "z, r, h" : "one block";
+                    w.Line($"/// <summary>Layer {r.Index} ({r.Name}) input kernel, [{r.Features}, {r.Gates}] row-major, gate blocks of {r.Units} columns: {gates} (Keras's layout).</summary>");
+                    w.Line($"public Span<float> {r.AccessorPrefix}Kernel => _parameters.Span.Slice({r.KernelOffset}, {r.KernelCount});");
+                    w.Line($"/// <summary>Layer {r.Index} ({r.Name}) recurrent kernel, [{r.Units}, {r.Gates}] row-major.</summary>");
+                    w.Line($"public Span<float> {r.AccessorPrefix}RecurrentKernel => _parameters.Span.Slice({r.RecurrentOffset}, {r.RecurrentCount});");
+                    w.Line(r.Cell == RecurrentKind.Gru
+                        ? $"/// <summary>Layer {r.Index} (GRU) biases, [2, {r.Gates}]: the input-side row, then the recurrent-side row.</summary>"
+                        : $"/// <summary>Layer {r.Index} ({r.Name}) biases, [{r.Gates}].</summary>");
+                    w.Line($"public Span<float> {r.AccessorPrefix}Biases => _parameters.Span.Slice({r.BiasOffset}, {r.BiasCount});");
                 }
                 else if (layer is Conv2DLayerPlan c)
                 {
@@ -174,6 +217,7 @@ namespace NetGen.Generator.Emit
             {
                 w.Line("if (input.Length != InputSize) throw new ArgumentException($\"Expected {InputSize} input values, got {input.Length}.\", nameof(input));");
                 w.Line("if (output.Length < OutputSize) throw new ArgumentException($\"The output needs room for {OutputSize} values, has {output.Length}.\", nameof(output));");
+                if (plan.Embedding is EmbeddingLayerPlan emb1) w.Line($"SequenceKernels.CheckTokens(input, {emb1.Vocabulary}, nameof(input));");
                 if (scratch <= MaxStackFloats)
                 {
                     w.Line($"Span<float> scratch = stackalloc float[{scratch}];");
@@ -197,16 +241,17 @@ namespace NetGen.Generator.Emit
                 w.Line("if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($\"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.\", nameof(inputs));");
                 w.Line("if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($\"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.\", nameof(outputs));");
                 w.Line("if (batch == 0) return;");
+                if (plan.Embedding is EmbeddingLayerPlan emb2) w.Line($"SequenceKernels.CheckTokens(inputs.Slice(0, batch * InputSize), {emb2.Vocabulary}, nameof(inputs));");
                 w.Line("int chunk = Math.Min(batch, PredictChunkRows);");
-                bool stack = (long)2 * plan.PredictChunkRows * plan.MaxHiddenWidth + plan.MaxPaddedInput <= MaxStackFloats;
+                bool stack = (long)plan.PredictChunkRows * (2 * plan.MaxHiddenWidth + plan.MaxRecurrentScratch) + plan.MaxPaddedInput <= MaxStackFloats;
                 if (stack)
                 {
-                    w.Line("Span<float> scratch = stackalloc float[2 * chunk * MaxHidden + MaxPadded];");
+                    w.Line("Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];");
                     w.Line("ref float h0 = ref MemoryMarshal.GetReference(scratch);");
                 }
                 else
                 {
-                    w.Line("float[] rented = ArrayPool<float>.Shared.Rent(2 * chunk * MaxHidden + MaxPadded);");
+                    w.Line("float[] rented = ArrayPool<float>.Shared.Rent(chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded);");
                     w.Line("ref float h0 = ref rented[0];");
                 }
                 w.Line("ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);");

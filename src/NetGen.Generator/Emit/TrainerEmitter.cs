@@ -53,6 +53,7 @@ namespace NetGen.Generator.Emit
                     int widest = plan.InputSize;
                     foreach (LayerPlan layer in plan.Layers) widest = System.Math.Max(widest, layer.OutSize);
                     foreach (LayerPlan layer in plan.Layers) if (layer is Conv2DLayerPlan conv) widest = System.Math.Max(widest, conv.PaddedSize);
+                    foreach (LayerPlan layer in plan.Layers) if (layer is RecurrentLayerPlan rnn) widest = System.Math.Max(widest, RecurrentEmitter.TrainingFloatsPerRow(rnn));
                     w.Line($"// every per-row buffer (the widest holds {widest} floats a row) must stay addressable with int offsets");
                     w.Line($"if ((long)maxBatchSize * {widest} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"A batch of {{maxBatchSize}} is too large for this network: its widest layer has {widest} units.\");");
                     w.Line("if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, \"The degree of parallelism cannot be negative (0 means every core).\");");
@@ -147,6 +148,7 @@ namespace NetGen.Generator.Emit
                     {
                         w.Line("int batch = labels.Length;");
                         w.Line("CheckBatch(inputs.Length, batch);");
+                        if (plan.Embedding is EmbeddingLayerPlan e1) w.Line($"SequenceKernels.CheckTokens(inputs, {e1.Vocabulary}, nameof(inputs));");
                         int bound = plan.Spec.Loss == LossKind.BinaryCrossEntropy ? 2 : plan.OutputSize;
                         using (w.Block("for (int r = 0; r < batch; r++)"))
                         {
@@ -164,6 +166,7 @@ namespace NetGen.Generator.Emit
                     w.Line("int batch = targets.Length / OutputSize;");
                     w.Line("if (targets.Length != batch * OutputSize) throw new ArgumentException($\"{targets.Length} targets is not a whole number of samples of {OutputSize}.\", nameof(targets));");
                     w.Line("CheckBatch(inputs.Length, batch);");
+                    if (plan.Embedding is EmbeddingLayerPlan e2) w.Line($"SequenceKernels.CheckTokens(inputs, {e2.Vocabulary}, nameof(inputs));");
                     w.Line("_job = Job.Targets;");
                     w.Line("_batch = batch;");
                     w.Line("_workers.Run(inputs, default, targets);");

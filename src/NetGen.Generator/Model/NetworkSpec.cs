@@ -77,3 +77,19 @@ namespace NetGen.Generator.Model
     /// <summary>Inverted dropout, active in training only.</summary>
     internal sealed record DropoutSpec(float Rate) : LayerSpec;
 }
+
+namespace NetGen.Generator.Model
+{
+    internal enum RecurrentKind
+    {
+        SimpleRnn,
+        Lstm,
+        Gru,
+    }
+
+    /// <summary>Token ids to learned vectors; with <paramref name="MaskZero"/>, id 0 is padding the recurrent layers skip.</summary>
+    internal sealed record EmbeddingSpec(int Vocabulary, int Dimension, bool MaskZero) : LayerSpec;
+
+    /// <summary>A recurrent layer over (steps, features); <paramref name="Activation"/> is SimpleRNN's (LSTM and GRU use sigmoid and tanh).</summary>
+    internal sealed record RecurrentSpec(RecurrentKind Kind, int Units, ActivationKind Activation, bool ReturnSequences) : LayerSpec;
+}

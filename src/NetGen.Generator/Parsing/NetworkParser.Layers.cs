@@ -16,12 +16,17 @@ namespace NetGen.Generator.Parsing
         private const string AvgPool2DAttributeName = "NetGen.AvgPool2DAttribute";
         private const string FlattenAttributeName = "NetGen.FlattenAttribute";
         private const string DropoutAttributeName = "NetGen.DropoutAttribute";
+        private const string EmbeddingAttributeName = "NetGen.EmbeddingAttribute";
+        private const string SimpleRnnAttributeName = "NetGen.SimpleRNNAttribute";
+        private const string LstmAttributeName = "NetGen.LSTMAttribute";
+        private const string GruAttributeName = "NetGen.GRUAttribute";
 
         private static readonly string[] PaddingNames = { "Valid", "Same" };
 
         private static bool IsLayerAttribute(string? name) =>
             name == DenseAttributeName || name == Conv2DAttributeName || name == MaxPool2DAttributeName ||
-            name == AvgPool2DAttributeName || name == FlattenAttributeName || name == DropoutAttributeName;
+            name == AvgPool2DAttributeName || name == FlattenAttributeName || name == DropoutAttributeName ||
+            name == EmbeddingAttributeName || name == SimpleRnnAttributeName || name == LstmAttributeName || name == GruAttributeName;
 
         /// <summary>How a layer is written, for messages: <c>Conv2D(6, 5)</c>, <c>MaxPool2D(2)</c>.</summary>
         private static string LayerName(LayerSpec layer) => layer switch
@@ -32,6 +37,10 @@ namespace NetGen.Generator.Parsing
             Pool2DSpec p => $"AvgPool2D({p.Size})",
             FlattenSpec => "Flatten",
             DropoutSpec d => $"Dropout({d.Rate.ToString("R", CultureInfo.InvariantCulture)}f)",
+            EmbeddingSpec e => $"Embedding({e.Vocabulary}, {e.Dimension})",
+            RecurrentSpec { Kind: RecurrentKind.Lstm } r => $"LSTM({r.Units})",
+            RecurrentSpec { Kind: RecurrentKind.Gru } r => $"GRU({r.Units})",
+            RecurrentSpec r => $"SimpleRNN({r.Units})",
             _ => layer.GetType().Name,
         };
 
@@ -121,9 +130,54 @@ namespace NetGen.Generator.Parsing
                     }
                     return new DropoutSpec(rate);
                 }
+                case EmbeddingAttributeName:
+                {
+                    int vocabulary = Positive(0, "vocabulary", "[Embedding] vocabulary", Arg(attribute, 0));
+                    int dimension = Positive(1, "dimension", "[Embedding] dimension", Arg(attribute, 1));
+                    return ok ? new EmbeddingSpec(vocabulary, dimension, NamedBool(attribute, "MaskZero")) : null;
+                }
+                case SimpleRnnAttributeName:
+                case LstmAttributeName:
+                case GruAttributeName:
+                {
+                    string fullName = FullName(attribute)!;
+                    RecurrentKind kind = fullName == LstmAttributeName ? RecurrentKind.Lstm : fullName == GruAttributeName ? RecurrentKind.Gru : RecurrentKind.SimpleRnn;
+                    string attributeName = kind == RecurrentKind.Lstm ? "[LSTM]" : kind == RecurrentKind.Gru ? "[GRU]" : "[SimpleRNN]";
+                    int units = Positive(0, "units", attributeName + " units", Arg(attribute, 0));
+                    var activation = ActivationKind.Tanh;
+                    if (kind == RecurrentKind.SimpleRnn)
+                    {
+                        int value = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Value is int a ? a : (int)ActivationKind.Tanh;
+                        if (value < 0 || value >= ActivationNames.Length)
+                        {
+                            Add(diagnostics, DiagnosticDescriptors.UndefinedEnumValue, ArgumentLocation(attribute, 1, "activation", ct),
+                                "(Activation)" + value.ToString(CultureInfo.InvariantCulture), "Activation", string.Join(", ", ActivationNames));
+                            ok = false;
+                        }
+                        else if ((ActivationKind)value == ActivationKind.Softmax)
+                        {
+                            Add(diagnostics, DiagnosticDescriptors.SoftmaxInsideNetwork, ArgumentLocation(attribute, 1, "activation", ct), pos, "SimpleRNN");
+                            ok = false;
+                        }
+                        else
+                        {
+                            activation = (ActivationKind)value;
+                        }
+                    }
+                    return ok ? new RecurrentSpec(kind, units, activation, NamedBool(attribute, "ReturnSequences")) : null;
+                }
                 default:
                     return null;
             }
+        }
+
+        private static bool NamedBool(AttributeData attribute, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == name && named.Value.Value is bool v) return v;
+            }
+            return false;
         }
 
         private static int Arg(AttributeData attribute, int index) =>
@@ -138,6 +192,13 @@ namespace NetGen.Generator.Parsing
             return fallback;
         }
 
+        /// <summary>Gate columns × (features + units) weights plus the biases (two rows of them for GRU).</summary>
+        private static long RecurrentParameters(RecurrentSpec recurrent, int features)
+        {
+            long gates = (long)recurrent.Units * (recurrent.Kind == RecurrentKind.Lstm ? 4 : recurrent.Kind == RecurrentKind.Gru ? 3 : 1);
+            return gates * (features + recurrent.Units) + gates * (recurrent.Kind == RecurrentKind.Gru ? 2 : 1);
+        }
+
         /// <summary>Runs the shapes through the layers and reports the first layer that does not fit its input.</summary>
         private static void CheckShapes(string name, Location nameLocation, int[] inputShape, List<LayerSpec> layers,
             List<AttributeData> layerAttributes, List<DiagnosticInfo> diagnostics, CancellationToken ct)
@@ -147,7 +208,9 @@ namespace NetGen.Generator.Parsing
             for (int i = 0; i < layers.Count; i++)
             {
                 string position = (i + 1).ToString(CultureInfo.InvariantCulture);
-                int[]? next = ShapeInference.Next(shape, layers[i], out string? problem);
+                string? problem = null;
+                int[]? next = layers[i] is EmbeddingSpec && i > 0 ? null : ShapeInference.Next(shape, layers[i], out problem);
+                if (layers[i] is EmbeddingSpec && i > 0) problem = "tokens";
                 if (next is null)
                 {
                     Location? at = AttributeLocation(layerAttributes[i], ct);
@@ -161,6 +224,14 @@ namespace NetGen.Generator.Parsing
                     else if (problem == "image")
                     {
                         Add(diagnostics, DiagnosticDescriptors.NeedsImageInput, at, position, LayerName(layers[i]), ShapeInference.Format(shape));
+                    }
+                    else if (problem == "sequence")
+                    {
+                        Add(diagnostics, DiagnosticDescriptors.NeedsSequenceInput, at, position, LayerName(layers[i]), ShapeInference.Format(shape));
+                    }
+                    else if (problem == "tokens")
+                    {
+                        Add(diagnostics, DiagnosticDescriptors.EmbeddingNotFirst, at, position, LayerName(layers[i]), ShapeInference.Format(shape));
                     }
                     else
                     {
@@ -176,6 +247,8 @@ namespace NetGen.Generator.Parsing
                 {
                     DenseSpec dense => inSize * dense.Units + dense.Units,
                     Conv2DSpec conv => (long)shape[2] * conv.KernelSize * conv.KernelSize * conv.Filters + conv.Filters,
+                    EmbeddingSpec embedding => (long)embedding.Vocabulary * embedding.Dimension,
+                    RecurrentSpec recurrent => RecurrentParameters(recurrent, shape[1]),
                     _ => 0,
                 };
                 if (layers[i] is Conv2DSpec c2)

@@ -23,7 +23,7 @@ namespace NetGen.Generator.Parsing
         public static readonly string[] NonInputAttributeNames =
         {
             DenseAttributeName, Conv2DAttributeName, MaxPool2DAttributeName, AvgPool2DAttributeName, FlattenAttributeName,
-            DropoutAttributeName, LossAttributeName, SgdAttributeName, AdamAttributeName,
+            DropoutAttributeName, EmbeddingAttributeName, SimpleRnnAttributeName, LstmAttributeName, GruAttributeName, LossAttributeName, SgdAttributeName, AdamAttributeName,
         };
 
         private const string LossAttributeName = "NetGen.LossAttribute";
@@ -198,6 +198,10 @@ namespace NetGen.Generator.Parsing
                     case AvgPool2DAttributeName:
                     case FlattenAttributeName:
                     case DropoutAttributeName:
+                    case EmbeddingAttributeName:
+                    case SimpleRnnAttributeName:
+                    case LstmAttributeName:
+                    case GruAttributeName:
                         LayerSpec? other = ParseOtherLayer(attribute, ++declaredLayers, diagnostics, ct);
                         lastLayerValid = other is not null;
                         if (other is null) broken = true;
@@ -480,6 +484,16 @@ namespace NetGen.Generator.Parsing
                     weights.ToString("N0", CultureInfo.InvariantCulture), hidden.Units.ToString(CultureInfo.InvariantCulture));
             }
 
+            // NG0104: an embedding's MaskZero that no recurrent layer reads.
+            if (layers.Count > 0 && layers[0] is EmbeddingSpec { MaskZero: true })
+            {
+                bool[] masked = Planning.ShapeInference.MaskedLayers(layers);
+                if (System.Array.IndexOf(masked, true) < 0)
+                {
+                    Add(diagnostics, DiagnosticDescriptors.MaskUnused, ArgumentLocation(layerAttributes[0], -1, "MaskZero", ct), Number(0));
+                }
+            }
+
             // NG0102: softmax output trained with mean squared error.
             if (loss == (int)LossKind.MeanSquaredError && layers.Count > 0 && layers[layers.Count - 1] is DenseSpec { Activation: ActivationKind.Softmax } output)
             {
@@ -521,21 +535,8 @@ namespace NetGen.Generator.Parsing
             var list = new NetGenAttributeList();
             foreach (AttributeData a in symbol.GetAttributes())
             {
-                switch (FullName(a))
-                {
-                    case InputAttributeName:
-                    case DenseAttributeName:
-                    case Conv2DAttributeName:
-                    case MaxPool2DAttributeName:
-                    case AvgPool2DAttributeName:
-                    case FlattenAttributeName:
-                    case DropoutAttributeName:
-                    case LossAttributeName:
-                    case SgdAttributeName:
-                    case AdamAttributeName:
-                        list.Add(a);
-                        break;
-                }
+                string? name = FullName(a);
+                if (IsLayerAttribute(name) || IsNonLayerAttribute(name)) list.Add(a);
             }
             return list;
         }

@@ -19,13 +19,13 @@ namespace NetGen.Generator.Parsing
             "AcceptsLabels", "ApplyGradients", "Architecture", "Backpropagate", "Backward", "CheckBatch", "Classify",
             "ComputeGradients", "Create", "CreateTrainer", "DegreeOfParallelism", "Dispose", "Forward", "Gradients", "Infer",
             "InputSize", "Job", "Kernels", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
-            "MaxPadded", "Model", "OptimizerState", "OutputGradient", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
+            "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputGradient", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",
             "Seed", "Step", "StepRange", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
         };
 
         /// <summary>Per-layer members (<c>Dense1Weights</c>, <c>Conv3Biases</c>) and private fields (<c>_a1</c>, <c>s_parameterBlocks</c>).</summary>
-        private static readonly Regex s_memberPattern = new Regex(@"^([A-Z][A-Za-z]*[0-9]+(Weights|Biases)|_[a-z][A-Za-z]*[0-9]*|s_[A-Za-z]+)$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_memberPattern = new Regex(@"^([A-Z][A-Za-z]*[0-9]+(Weights|Biases|Kernel|RecurrentKernel)|_[a-z][A-Za-z]*[0-9]*|s_[A-Za-z]+)$", RegexOptions.CultureInvariant);
 
         /// <summary>Types the generated code names without qualification.</summary>
         private static readonly HashSet<string> s_usedTypes = new HashSet<string>(System.StringComparer.Ordinal)
@@ -34,7 +34,7 @@ namespace NetGen.Generator.Parsing
             "IBatchWork", "IDisposable", "IGradientTrainer", "IModel", "INetwork", "IReadOnlyList", "ITrainableModel",
             "ITrainer", "ImageKernels", "Initializers", "InvalidOperationException", "LossKernels", "LossKind", "Math",
             "MathF", "MemoryMarshal", "MethodImpl", "MethodImplAttribute", "MethodImplOptions", "ParameterBlock",
-            "ReadOnlySpan", "SeededRandom", "Span", "Unsafe", "Vector256", "Vector512", "VectorMath", "nint", "nuint", "var",
+            "ReadOnlySpan", "SeededRandom", "SequenceKernels", "Span", "Unsafe", "Vector256", "Vector512", "VectorMath", "nint", "nuint", "var",
         };
 
         public static bool IsMember(string name) => s_members.Contains(name) || s_memberPattern.IsMatch(name);

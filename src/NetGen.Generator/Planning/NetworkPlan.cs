@@ -13,15 +13,17 @@ namespace NetGen.Generator.Planning
             ParameterCount = parameterCount;
             Layers = layers;
             Architecture = architecture;
-            int maxHidden = 1, maxPad = 0;
+            int maxHidden = 1, maxPad = 0, maxRecurrent = 0;
             for (int i = 0; i < layers.Count; i++)
             {
+                if (layers[i] is RecurrentLayerPlan rnn && rnn.InferenceScratchPerRow > maxRecurrent) maxRecurrent = rnn.InferenceScratchPerRow;
                 if (i < layers.Count - 1 && layers[i].OutSize > maxHidden) maxHidden = layers[i].OutSize;
                 if (layers[i] is Conv2DLayerPlan conv && conv.PaddedSize + conv.GridSize > maxPad) maxPad = conv.PaddedSize + conv.GridSize;
             }
             MaxHiddenWidth = maxHidden;
             MaxPaddedInput = maxPad;
-            PredictChunkRows = System.Math.Max(1, System.Math.Min(64, Planner.PredictScratchFloats / 2 / maxHidden));
+            MaxRecurrentScratch = maxRecurrent;
+            PredictChunkRows = System.Math.Max(1, System.Math.Min(64, Planner.PredictScratchFloats / (2 * maxHidden + maxRecurrent)));
         }
 
         public NetworkSpec Spec { get; }
@@ -41,6 +43,12 @@ namespace NetGen.Generator.Planning
 
         /// <summary>The largest convolution scratch of one sample: padded input plus output grid (0 without convolutions).</summary>
         public int MaxPaddedInput { get; }
+
+        /// <summary>The largest recurrent inference scratch per row (0 without recurrent layers).</summary>
+        public int MaxRecurrentScratch { get; }
+
+        /// <summary>The first layer's embedding, whose vocabulary bounds every input value; null for other networks.</summary>
+        public EmbeddingLayerPlan? Embedding => Layers.Count > 0 ? Layers[0] as EmbeddingLayerPlan : null;
 
         /// <summary>Rows per step of batched inference (bounds the scratch).</summary>
         public int PredictChunkRows { get; }
@@ -283,5 +291,94 @@ namespace NetGen.Generator.Planning
         public override bool IdentityAtInference => true;
 
         public override string Kind => "Dropout(" + Emit.Literal.Float(Rate) + ")";
+    }
+}
+
+namespace NetGen.Generator.Planning
+{
+    /// <summary>Token ids [steps] to vectors [steps, dimension]. Weights [Vocabulary, Dimension] at <see cref="WeightOffset"/>.</summary>
+    internal sealed class EmbeddingLayerPlan : LayerPlan
+    {
+        public EmbeddingLayerPlan(int index, int[] inShape, EmbeddingSpec spec, int weightOffset)
+            : base(index, inShape, new[] { inShape[0], spec.Dimension }, ActivationKind.Linear)
+        {
+            Vocabulary = spec.Vocabulary;
+            Dimension = spec.Dimension;
+            MaskZero = spec.MaskZero;
+            WeightOffset = weightOffset;
+        }
+
+        public int Vocabulary { get; }
+        public int Dimension { get; }
+        public bool MaskZero { get; }
+        public int Steps => InShape[0];
+        public int WeightOffset { get; }
+        public int WeightCount => Vocabulary * Dimension;
+
+        public override int ParameterCount => WeightCount;
+
+        public override string Kind => $"Embedding({Vocabulary}, {Dimension})";
+    }
+
+    /// <summary>
+    /// SimpleRNN, LSTM or GRU over [Steps, Features]. Parameters (Keras's layout): kernel [Features, Gates] at
+    /// <see cref="KernelOffset"/>, recurrent kernel [Units, Gates] at <see cref="RecurrentOffset"/>, bias [Gates]
+    /// (GRU: [2, Gates], input then recurrent) at <see cref="BiasOffset"/>; gate column blocks in Keras's order.
+    /// Sequences are stored sample-major then step-major: element (sample b, step t, unit u) at (b·Steps + t)·Units + u.
+    /// </summary>
+    internal sealed class RecurrentLayerPlan : LayerPlan
+    {
+        public RecurrentLayerPlan(int index, int[] inShape, int[] outShape, RecurrentSpec spec, int offset, bool masked)
+            : base(index, inShape, outShape, ActivationKind.Linear)
+        {
+            Cell = spec.Kind;
+            Units = spec.Units;
+            CellActivation = spec.Activation;
+            ReturnSequences = spec.ReturnSequences;
+            Masked = masked;
+            KernelOffset = offset;
+            RecurrentOffset = offset + Features * Gates;
+            BiasOffset = RecurrentOffset + Units * Gates;
+        }
+
+        public RecurrentKind Cell { get; }
+        public int Units { get; }
+
+        /// <summary>SimpleRNN's activation (LSTM and GRU: tanh with sigmoid gates).</summary>
+        public ActivationKind CellActivation { get; }
+        public bool ReturnSequences { get; }
+
+        /// <summary>True when the network's token ids mask this layer's steps (an embedding with MaskZero before it).</summary>
+        public bool Masked { get; }
+
+        public int Steps => InShape[0];
+        public int Features => InShape[1];
+
+        /// <summary>Gate blocks of <see cref="Units"/> columns: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h).</summary>
+        public int GateCount => Cell == RecurrentKind.Lstm ? 4 : Cell == RecurrentKind.Gru ? 3 : 1;
+        public int Gates => GateCount * Units;
+
+        public int KernelOffset { get; }
+        public int RecurrentOffset { get; }
+        public int BiasOffset { get; }
+        public int KernelCount => Features * Gates;
+        public int RecurrentCount => Units * Gates;
+        public int BiasCount => Cell == RecurrentKind.Gru ? 2 * Gates : Gates;
+
+        public override int ParameterCount => KernelCount + RecurrentCount + BiasCount;
+
+        public override long Macs => (long)Steps * (Features + Units) * Gates;
+
+        /// <summary>Floats of inference scratch per row: the step's gate pre-activations, the cell states (LSTM) or
+        /// h-side products (GRU), and the running state when every step's state is the output.</summary>
+        public int InferenceScratchPerRow =>
+            Gates + (Cell == RecurrentKind.Lstm ? Units : Cell == RecurrentKind.Gru ? Gates : 0) + (ReturnSequences ? Units : 0);
+
+        public string Name => Cell == RecurrentKind.Lstm ? "LSTM" : Cell == RecurrentKind.Gru ? "GRU" : "SimpleRNN";
+
+        /// <summary>Prefix of the generated accessors: <c>Lstm2Kernel</c>.</summary>
+        public string AccessorPrefix => (Cell == RecurrentKind.Lstm ? "Lstm" : Cell == RecurrentKind.Gru ? "Gru" : "SimpleRnn") + Index;
+
+        public override string Kind => $"{Name}({Units}{(ReturnSequences ? ", sequences" : "")})";
     }
 }

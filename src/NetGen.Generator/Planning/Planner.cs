@@ -22,6 +22,7 @@ namespace NetGen.Generator.Planning
             // The raw input is (H, W, C); every image layer writes (C, H, W). Dropout keeps its input's layout.
             bool hwc = shape.Length == 3 && shape[2] > 1;
             var layers = new List<LayerPlan>();
+            bool[] masked = ShapeInference.MaskedLayers(new List<LayerSpec>(spec.Layers));
             int offset = 0;
             for (int i = 0; i < spec.Layers.Count; i++)
             {
@@ -35,6 +36,8 @@ namespace NetGen.Generator.Planning
                     Pool2DSpec pool => new Pool2DLayerPlan(i + 1, shape, next, pool, hwc),
                     FlattenSpec => new FlattenLayerPlan(i + 1, shape),
                     DropoutSpec dropout => new DropoutLayerPlan(i + 1, shape, dropout.Rate),
+                    EmbeddingSpec embedding => new EmbeddingLayerPlan(i + 1, shape, embedding, offset),
+                    RecurrentSpec recurrent => new RecurrentLayerPlan(i + 1, shape, next, recurrent, offset, masked[i]),
                     _ => throw new InvalidOperationException("Unknown layer kind " + layer.GetType().Name),
                 };
                 if (layer is not DropoutSpec) hwc = false;
@@ -71,6 +74,16 @@ namespace NetGen.Generator.Planning
                         break;
                     case DropoutSpec dropout:
                         sb.Append("Dropout(").Append(dropout.Rate.ToString("R", CultureInfo.InvariantCulture)).Append(')');
+                        break;
+                    case EmbeddingSpec embedding:
+                        sb.Append("Embedding(").Append(embedding.Vocabulary).Append(',').Append(embedding.Dimension)
+                          .Append(embedding.MaskZero ? ",mask_zero" : "").Append(')');
+                        break;
+                    case RecurrentSpec recurrent:
+                        sb.Append(recurrent.Kind == RecurrentKind.Lstm ? "LSTM(" : recurrent.Kind == RecurrentKind.Gru ? "GRU(" : "SimpleRNN(")
+                          .Append(recurrent.Units);
+                        if (recurrent.Kind == RecurrentKind.SimpleRnn) sb.Append(',').Append(recurrent.Activation);
+                        sb.Append(recurrent.ReturnSequences ? ",return_sequences" : "").Append(')');
                         break;
                 }
             }

@@ -65,9 +65,43 @@ namespace NetGen.Generator.Planning
                 case DropoutSpec:
                     return (int[])input.Clone();
 
+                case EmbeddingSpec embedding:
+                    if (input.Length != 1)
+                    {
+                        problem = "tokens";
+                        return null;
+                    }
+                    return new[] { input[0], embedding.Dimension };
+
+                case RecurrentSpec recurrent:
+                    if (input.Length != 2)
+                    {
+                        problem = "sequence";
+                        return null;
+                    }
+                    return recurrent.ReturnSequences ? new[] { input[0], recurrent.Units } : new[] { recurrent.Units };
+
                 default:
                     throw new InvalidOperationException("Unknown layer kind " + layer.GetType().Name);
             }
+        }
+
+        /// <summary>
+        /// Which layers skip padded steps: the recurrent layers an embedding's <c>MaskZero</c> reaches. The mask passes
+        /// through dropout and through recurrent layers that return sequences (as in Keras); anything else stops it.
+        /// </summary>
+        public static bool[] MaskedLayers(System.Collections.Generic.IReadOnlyList<LayerSpec> layers)
+        {
+            var masked = new bool[layers.Count];
+            if (layers.Count == 0 || layers[0] is not EmbeddingSpec { MaskZero: true }) return masked;
+            for (int i = 1; i < layers.Count; i++)
+            {
+                if (layers[i] is DropoutSpec) continue;
+                if (layers[i] is not RecurrentSpec recurrent) break;
+                masked[i] = true;
+                if (!recurrent.ReturnSequences) break;
+            }
+            return masked;
         }
 
         private static int[]? Window(int[] input, int window, int stride, PaddingKind padding, int channels, string what, out string? problem)

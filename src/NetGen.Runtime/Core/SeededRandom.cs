@@ -46,6 +46,14 @@ public struct SeededRandom
     /// <summary>Uniform in [0, 1) with 53 bits of precision.</summary>
     public double NextDouble() => (((ulong)NextUInt32() << 21) ^ (NextUInt32() >> 11)) * (1.0 / 9007199254740992.0);
 
+    /// <summary>Standard normal (mean 0, variance 1), by the Box–Muller transform.</summary>
+    public double NextGaussian()
+    {
+        // Box–Muller; 1 − u keeps the logarithm's argument in (0, 1]
+        double u = 1.0 - NextDouble(), v = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * v);
+    }
+
     /// <summary>Uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias.</summary>
     public int NextInt(int maxExclusive)
     {

@@ -69,6 +69,12 @@ namespace NetGen.Generator.Emit.Kernels
         /// <summary>B's row for reduction index <c>k</c> as a ref expression; default <c>B + k·Columns</c>.</summary>
         public Func<string, string>? BRowRef { get; set; }
 
+        /// <summary>With a column-major A: A(0, k) as a ref expression from the reduction index; default <c>A + k·Lda</c>.</summary>
+        public Func<string, string>? AColumnRef { get; set; }
+
+        /// <summary>A statement written at the top of each reduction step (e.g. an index both operand hooks use).</summary>
+        public string? ReductionPrologue { get; set; }
+
         /// <summary>When set, accumulators start from <c>Bias[row]</c> broadcast (a bias per row, as convolution filters).</summary>
         public string? RowBias { get; set; }
 
@@ -134,7 +140,7 @@ namespace NetGen.Generator.Emit.Kernels
             get
             {
                 const int L1Budget = 32 * 1024;
-                if (!ConstDepth.HasValue || ConstRows.HasValue || Taps is not null || Accumulate) return null;
+                if (!ConstDepth.HasValue || ConstRows.HasValue || Taps is not null || (Accumulate && Bias is not null)) return null;
                 long bytes = (long)ConstDepth.Value * Columns * sizeof(float);
                 if (bytes <= L1Budget) return null;
                 int block = L1Budget / (Columns * sizeof(float)) / 16 * 16;
@@ -244,6 +250,7 @@ namespace NetGen.Generator.Emit.Kernels
                     Isa isa = chunks[j].Isa;
                     string init =
                         from is not null ? isa.Load(from, chunks[j].Col) :
+                        blocked && Accumulate ? isa.Load(C + i, chunks[j].Col) :
                         blocked ? $"k0 == 0 ? {isa.Zero} : {isa.Load(C + i, chunks[j].Col)}" :
                         Accumulate ? isa.Load(C + i, StridedColumn(chunks[j].Col, CColumnStride)) :
                         RowBias is not null ? isa.Broadcast($"bias{i}") :
@@ -272,6 +279,7 @@ namespace NetGen.Generator.Emit.Kernels
             else
             {
                 closers.Add(w.Block(blocked ? "for (int k = k0; k < k1; k++)" : $"for (int k = 0; k < {Depth}; k++)"));
+                if (ReductionPrologue is not null) w.Line(ReductionPrologue);
                 w.Line($"ref float {B}k = ref {(BRowRef is null ? $"Unsafe.Add(ref {B}, k * {Columns})" : BRowRef("k"))};");
             }
             for (int j = 0; j < chunks.Count; j++)
@@ -280,7 +288,9 @@ namespace NetGen.Generator.Emit.Kernels
             }
             if (!AIsOnes && !ARowMajor)
             {
-                w.Line($"ref float {A}k = ref Unsafe.Add(ref {A}, k * {Lda} + {RowVar});");
+                w.Line(AColumnRef is null
+                    ? $"ref float {A}k = ref Unsafe.Add(ref {A}, k * {Lda} + {RowVar});"
+                    : $"ref float {A}k = ref Unsafe.Add(ref {AColumnRef("k")}, {RowVar});");
             }
             // one row at a time: its broadcast, then its FMAs, so only one broadcast register is live
             for (int i = 0; i < rows; i++)

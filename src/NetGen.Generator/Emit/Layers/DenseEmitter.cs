@@ -23,20 +23,23 @@ namespace NetGen.Generator.Emit.Layers
         };
 
         /// <summary>Y = act(X·W + b). Softmax layers use the linear kernel; the network applies softmax per row.</summary>
-        public static GemmKernel Forward(DenseLayerPlan layer, ActivationKind activation)
+        public static GemmKernel Forward(DenseLayerPlan layer, ActivationKind activation) => Forward(layer.In, layer.Out, activation);
+
+        /// <summary>Y = act(X·W + b) for X [rows, <paramref name="inputs"/>] and W [<paramref name="inputs"/>, <paramref name="outputs"/>].</summary>
+        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation)
         {
             string act = ActivationName(activation);
             string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
             return new GemmKernel(
-                $"DenseForward_{layer.In}x{layer.Out}_{act}",
-                $"Y = {formula} for X [rows, {layer.In}], W [{layer.In}, {layer.Out}] row-major, Y [rows, {layer.Out}].",
+                $"DenseForward_{inputs}x{outputs}_{act}",
+                $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].",
                 "ref float x, ref float w, ref float bias, ref float y, int rows",
                 "ref x, ref w, ref bias, ref y, rows")
             {
-                Columns = layer.Out,
-                ConstDepth = layer.In,
+                Columns = outputs,
+                ConstDepth = inputs,
                 A = "x",
-                Lda = Literal.Int(layer.In),
+                Lda = Literal.Int(inputs),
                 B = "w",
                 C = "y",
                 Bias = "bias",
@@ -45,32 +48,38 @@ namespace NetGen.Generator.Emit.Layers
         }
 
         /// <summary>∂L/∂W = Xᵀ·ΔZ, summed over the batch.</summary>
-        public static GemmKernel WeightGradient(DenseLayerPlan layer) =>
+        public static GemmKernel WeightGradient(DenseLayerPlan layer) => WeightGradient(layer.In, layer.Out);
+
+        /// <summary>dW = Xᵀ·dZ for X [rows, <paramref name="inputs"/>] and dZ [rows, <paramref name="outputs"/>].</summary>
+        public static GemmKernel WeightGradient(int inputs, int outputs) =>
             new GemmKernel(
-                $"DenseWeightGradient_{layer.In}x{layer.Out}",
-                $"dW = Xᵀ·dZ for X [rows, {layer.In}], dZ [rows, {layer.Out}], dW [{layer.In}, {layer.Out}].",
+                $"DenseWeightGradient_{inputs}x{outputs}",
+                $"dW = Xᵀ·dZ for X [rows, {inputs}], dZ [rows, {outputs}], dW [{inputs}, {outputs}].",
                 "ref float x, ref float dz, ref float dw, int rows",
                 "ref x, ref dz, ref dw, rows")
             {
-                Columns = layer.Out,
-                ConstRows = layer.In,
+                Columns = outputs,
+                ConstRows = inputs,
                 DepthName = "rows",
                 A = "x",
                 ARowMajor = false,
-                Lda = Literal.Int(layer.In),
+                Lda = Literal.Int(inputs),
                 B = "dz",
                 C = "dw",
             };
 
         /// <summary>∂L/∂b = Σ_rows ΔZ.</summary>
-        public static GemmKernel BiasGradient(DenseLayerPlan layer) =>
+        public static GemmKernel BiasGradient(DenseLayerPlan layer) => BiasGradient(layer.Out);
+
+        /// <summary>db = Σ_rows dZ for dZ [rows, <paramref name="outputs"/>].</summary>
+        public static GemmKernel BiasGradient(int outputs) =>
             new GemmKernel(
-                $"BiasGradient_{layer.Out}",
-                $"db = Σ_rows dZ for dZ [rows, {layer.Out}].",
+                $"BiasGradient_{outputs}",
+                $"db = Σ_rows dZ for dZ [rows, {outputs}].",
                 "ref float dz, ref float db, int rows",
                 "ref dz, ref db, rows")
             {
-                Columns = layer.Out,
+                Columns = outputs,
                 ConstRows = 1,
                 DepthName = "rows",
                 AIsOnes = true,
@@ -79,20 +88,23 @@ namespace NetGen.Generator.Emit.Layers
             };
 
         /// <summary>ΔZ of the previous layer = (ΔZ·Wᵀ) ⊙ act′(Y_prev), with Wᵀ [Out, In] row-major.</summary>
-        public static GemmKernel InputGradient(DenseLayerPlan layer, ActivationKind previous)
+        public static GemmKernel InputGradient(DenseLayerPlan layer, ActivationKind previous) => InputGradient(layer.In, layer.Out, previous);
+
+        /// <summary>dX = (dZ·Wᵀ) ⊙ act′(Y) for dZ [rows, <paramref name="outputs"/>] and Wᵀ [<paramref name="outputs"/>, <paramref name="inputs"/>].</summary>
+        public static GemmKernel InputGradient(int inputs, int outputs, ActivationKind previous)
         {
             string act = ActivationName(previous);
             string formula = previous == ActivationKind.Linear ? "dZ·Wᵀ" : $"(dZ·Wᵀ) ⊙ {act}′(Y)";
             return new GemmKernel(
-                $"DenseInputGradient_{layer.In}x{layer.Out}_{act}",
-                $"dX = {formula} for dZ [rows, {layer.Out}], Wᵀ [{layer.Out}, {layer.In}] row-major, Y and dX [rows, {layer.In}].",
+                $"DenseInputGradient_{inputs}x{outputs}_{act}",
+                $"dX = {formula} for dZ [rows, {outputs}], Wᵀ [{outputs}, {inputs}] row-major, Y and dX [rows, {inputs}].",
                 "ref float dz, ref float wt, ref float y, ref float dx, int rows",
                 "ref dz, ref wt, ref y, ref dx, rows")
             {
-                Columns = layer.In,
-                ConstDepth = layer.Out,
+                Columns = inputs,
+                ConstDepth = outputs,
                 A = "dz",
-                Lda = Literal.Int(layer.Out),
+                Lda = Literal.Int(outputs),
                 B = "wt",
                 C = "dx",
                 EpilogueMatrix = previous == ActivationKind.Linear ? null : "y",

@@ -14,6 +14,8 @@ namespace NetGen.Generator.Emit.Layers
             Pool2DLayerPlan p => PoolEmitter.Describe(p),
             FlattenLayerPlan f => $"Layer {f.Index}: Flatten {ShapeInference.Format(f.InShape)} → {f.OutSize}",
             DropoutLayerPlan d => $"Layer {d.Index}: Dropout {Literal.Float(d.Rate)} over {d.OutSize} values (training only)",
+            EmbeddingLayerPlan e => EmbeddingEmitter.Describe(e),
+            RecurrentLayerPlan r => RecurrentEmitter.Describe(r),
             _ => $"Layer {layer.Index}",
         };
 
@@ -27,6 +29,7 @@ namespace NetGen.Generator.Emit.Layers
                 ($"_wperm{c.Index}", $"{c.WeightCount}", $"layer {c.Index}'s kernels with the channel last, [{c.Filters}, {c.KernelSize}, {c.KernelSize}, {c.Channels}], for its input gradient"),
             },
             Conv2DLayerPlan c => new[] { ($"_pad{c.Index}", $"maxRows * {c.PaddedSize}", $"layer {c.Index}'s zero-padded inputs, [rows, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}]") },
+            RecurrentLayerPlan r => RecurrentEmitter.ExtraBuffers(r),
             DropoutLayerPlan d => new[] { ($"_mask{d.Index}", $"maxRows * {d.OutSize}", $"layer {d.Index}'s dropout masks (0 or 1 / (1 − rate)), [rows, {d.OutSize}]") },
             _ => System.Array.Empty<(string, string, string)>(),
         };
@@ -44,6 +47,12 @@ namespace NetGen.Generator.Emit.Layers
                     break;
                 case Pool2DLayerPlan pool:
                     PoolEmitter.EmitForward(w, pool, refs);
+                    break;
+                case EmbeddingLayerPlan embedding:
+                    EmbeddingEmitter.EmitForward(w, embedding, refs);
+                    break;
+                case RecurrentLayerPlan recurrent:
+                    RecurrentEmitter.EmitForward(w, kernels, recurrent, refs);
                     break;
                 case FlattenLayerPlan flatten:
                     w.Line($"ImageKernels.Copy(ref {refs.Input}, ref {refs.Output}, {refs.Rows} * {flatten.OutSize});");
@@ -72,6 +81,12 @@ namespace NetGen.Generator.Emit.Layers
                     break;
                 case Pool2DLayerPlan pool:
                     PoolEmitter.EmitBackward(w, pool, refs);
+                    break;
+                case EmbeddingLayerPlan embedding:
+                    EmbeddingEmitter.EmitBackward(w, embedding, refs);
+                    break;
+                case RecurrentLayerPlan recurrent:
+                    RecurrentEmitter.EmitBackward(w, kernels, recurrent, refs);
                     break;
                 case FlattenLayerPlan flatten:
                     if (refs.PreviousDelta is null) return;

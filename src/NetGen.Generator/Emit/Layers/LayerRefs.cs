@@ -17,6 +17,9 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>The number of rows (samples).</summary>
         public string Rows { get; set; } = "rows";
 
+        /// <summary>The network's input (token ids, for layers masked by an embedding's MaskZero).</summary>
+        public string Tokens { get; set; } = "x";
+
         /// <summary>One sample's scratch for zero-padded convolution inputs (inference).</summary>
         public string Scratch { get; set; } = "pad";
 

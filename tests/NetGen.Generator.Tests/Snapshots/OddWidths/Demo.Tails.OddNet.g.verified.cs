@@ -42,6 +42,8 @@ partial class OddNet : INetwork<OddNet>
     private const int MaxHidden = 33;
     /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
     private const int MaxPadded = 0;
+    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
+    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -103,7 +105,7 @@ partial class OddNet : INetwork<OddNet>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[2 * chunk * MaxHidden + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
         ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
