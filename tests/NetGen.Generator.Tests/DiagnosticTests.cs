@@ -98,6 +98,22 @@ public sealed class DiagnosticTests
             "NG0021", "Flatten", new[] { "Layer 2", "[Flatten]", "[Dense(10, Activation.Softmax)]" }),
         ["SoftmaxConvolution"] = new(Net("[Input(6, 6, 1)]\n[Conv2D(2, 3, Activation.Softmax)]\n[Flatten]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
             "NG0022", "Activation.Softmax", new[] { "Layer 1", "[Conv2D]", "Activation.ReLU" }),
+        ["RecurrentOnFlatInput"] = new(Net("[Input(10)]\n[LSTM(4)]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0024", "LSTM(4)", new[] { "Layer 1", "[LSTM(4)]", "[10]", "[Input(steps, features)]", "[Embedding]" }),
+        ["StackedRecurrentWithoutSequences"] = new(Net("[Input(5, 3)]\n[LSTM(4)]\n[GRU(6)]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0024", "GRU(6)", new[] { "Layer 2", "[GRU(6)]", "[4]", "ReturnSequences = true" }),
+        ["RecurrentOnImage"] = new(Net("[Input(4, 4, 1)]\n[SimpleRNN(3)]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0024", "SimpleRNN(3)", new[] { "Layer 1", "[SimpleRNN(3)]", "[4, 4, 1]" }),
+        ["EmbeddingAfterALayer"] = new(Net("[Input(5, 3)]\n[LSTM(4, ReturnSequences = true)]\n[Embedding(10, 4)]\n[Flatten]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0025", "Embedding(10, 4)", new[] { "Layer 2", "[Embedding(10, 4)]", "[5, 4]", "first layer" }),
+        ["EmbeddingOnSequenceInput"] = new(Net("[Input(5, 3)]\n[Embedding(10, 4)]\n[Flatten]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0025", "Embedding(10, 4)", new[] { "Layer 1", "[5, 3]", "[Input(steps)]" }),
+        ["SoftmaxSimpleRnn"] = new(Net("[Input(5, 3)]\n[SimpleRNN(4, Activation.Softmax)]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0026", "Activation.Softmax", new[] { "Layer 1", "[SimpleRNN]", "Activation.Tanh" }),
+        ["ZeroUnitLstm"] = new(Net("[Input(5, 3)]\n[LSTM(0)]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0004", "0", new[] { "Layer 1 ([LSTM] units)" }),
+        ["ZeroVocabulary"] = new(Net("[Input(5)]\n[Embedding(0, 4)]\n[Flatten]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0004", "0", new[] { "Layer 1 ([Embedding] vocabulary)" }),
     };
 
     public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(k => new object[] { k });

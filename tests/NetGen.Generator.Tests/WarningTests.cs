@@ -36,6 +36,8 @@ public sealed class WarningTests
             "NG0103", "Dense(8)", new[] { "Layer 1 ([Dense(8)])", "with layer 2", "32 weights", "[Dense(8, Activation.ReLU)]" }),
         ["HiddenLayerWithExplicitLinear"] = new(Net("[Input(6)]\n[Dense(16, Activation.Tanh)]\n[Dense(9, Activation.Linear)]\n[Dense(3, Activation.Sigmoid)]\n[Loss(LossKind.BinaryCrossEntropy)]\n[Sgd(LearningRate = 0.05f)]"),
             "NG0103", "Activation.Linear", new[] { "Layer 2 ([Dense(9, Activation.Linear)])", "with layer 3", "144 weights" }),
+        ["MaskWithoutRecurrentLayer"] = new(Net("[Input(6)]\n[Embedding(10, 4, MaskZero = true)]\n[Flatten]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0104", "MaskZero = true", new[] { "Layer 1 ([Embedding])", "no recurrent layer", "[LSTM]" }),
     };
 
     public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(k => new object[] { k });

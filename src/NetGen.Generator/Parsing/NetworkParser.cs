@@ -240,8 +240,8 @@ namespace NetGen.Generator.Parsing
                 Add(diagnostics, DiagnosticDescriptors.NoLayers, nameLocation, name);
             }
 
-            // Shapes flow through the layers.
-            if (inputShape is not null)
+            // Shapes flow through the layers (not when one failed to parse: the others' shapes would be wrong).
+            if (inputShape is not null && layers.Count == declaredLayers)
             {
                 CheckShapes(name, nameLocation, inputShape, layers, layerAttributes, diagnostics, ct);
             }
