@@ -119,8 +119,17 @@ public static class FashionMnistJob
         train = scale.Transform(train);
         test = scale.Transform(test);
 
+        // --limit N: x_train, y_train = x_train[:N], y_train[:N].
+        if (options.Limit is int limit && limit < train.Count)
+        {
+            var first = new int[limit];
+            for (int i = 0; i < limit; i++) first[i] = i;
+            train = train.Subset(first);
+        }
+
         // x_train = x_train.reshape(-1, 784) for the MLP, whose input is 784 floats; LeNet-5 takes the images as
-        // [28, 28, 1] (height, width, channels). Either way a view of the same floats, nothing is copied.
+        // [28, 28, 1] (height, width, channels), the LSTM and the GRU as [28, 28] (28 rows, the steps, of 28 pixels).
+        // Either way a view of the same floats, nothing is copied.
         int[] shape = SampleNetwork.For(options.Model).SampleShape.ToArray();
         train = train.Reshape(shape);
         test = test.Reshape(shape);
@@ -218,7 +227,7 @@ public static class FashionMnistJob
         SampleNetwork network = SampleNetwork.For(options.Model);
         Dataset train = ShapedFor(network, data.Train), test = ShapedFor(network, data.Test);
 
-        // model = keras.Sequential([...]): the layers are the attributes on FashionMlp or LeNet5; the generator wrote
+        // model = keras.Sequential([...]): the layers are the attributes on FashionMlp, LeNet5, FashionLstm or FashionGru; the generator wrote
         // the code. Weights start as Keras's defaults (Glorot-uniform kernels, zero biases), from the seed.
         ITrainableModel model = network.Create(options.Seed);
 

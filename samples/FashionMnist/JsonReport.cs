@@ -7,7 +7,7 @@ using NetGen.Training;
 namespace NetGen.Samples;
 
 /// <summary>The one-line JSON summary that <c>--json</c> prints last (keys in snake_case; null values are left out).</summary>
-/// <param name="Model"><c>mlp</c> or <c>lenet</c>.</param>
+/// <param name="Model"><c>mlp</c>, <c>lenet</c>, <c>lstm</c> or <c>gru</c>.</param>
 /// <param name="Epochs">The epoch count the run trained up to (<c>--epochs</c>); 0 when it only evaluated loaded weights.</param>
 /// <param name="Threads">The <c>--threads</c> value the trainer got (0: every core).</param>
 /// <param name="LoadedFrom">The <c>--load</c> or <c>--import-safetensors</c> file, else null.</param>

@@ -31,7 +31,7 @@ public static class Plots
         Directory.CreateDirectory(directory);
         var paths = new List<string>(2);
         string data = result.Data.Kind == DataKind.Full ? "Fashion-MNIST" : "Fashion-MNIST subset";
-        string model = result.Network.Kind == ModelKind.LeNet ? "LeNet-5" : "MLP";
+        string model = result.Network.DisplayName;
         TrainingHistory history = result.History;
         if (result.Trained)
         {

@@ -12,6 +12,12 @@ public enum ModelKind
 
     /// <summary><c>--model lenet</c>: LeNet-5 (<see cref="LeNet5"/>, input [28, 28, 1]).</summary>
     LeNet,
+
+    /// <summary><c>--model lstm</c>: an LSTM(128) reading the image row by row (<c>FashionLstm</c>, input [28, 28]: 28 steps of 28 pixels).</summary>
+    Lstm,
+
+    /// <summary><c>--model gru</c>: a GRU(128) reading the image row by row (<c>FashionGru</c>, input [28, 28]).</summary>
+    Gru,
 }
 
 /// <summary>
@@ -40,23 +46,40 @@ public sealed class SampleNetwork
     /// <summary>LeNet-5: two 5×5 convolutions with 2×2 max pooling, then Dense 120, 84, 10; images as [28, 28, 1].</summary>
     public static SampleNetwork LeNet { get; } = Of<LeNet5>(ModelKind.LeNet, "lenet", [28, 28, 1], LeNet5.Architecture, LeNet5.ParameterCount);
 
+    /// <summary>An LSTM(128) over the image's 28 rows, then Dense(10, Softmax); images as [28, 28] (steps, features).</summary>
+    public static SampleNetwork Lstm { get; } = Of<FashionLstm>(ModelKind.Lstm, "lstm", [28, 28], FashionLstm.Architecture, FashionLstm.ParameterCount);
+
+    /// <summary>A GRU(128) over the image's 28 rows, then Dense(10, Softmax); images as [28, 28] (steps, features).</summary>
+    public static SampleNetwork Gru { get; } = Of<FashionGru>(ModelKind.Gru, "gru", [28, 28], FashionGru.Architecture, FashionGru.ParameterCount);
+
     /// <summary>The network for <paramref name="kind"/>.</summary>
     public static SampleNetwork For(ModelKind kind) => kind switch
     {
         ModelKind.Mlp => Mlp,
         ModelKind.LeNet => LeNet,
+        ModelKind.Lstm => Lstm,
+        ModelKind.Gru => Gru,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown model."),
+    };
+
+    /// <summary>The name plots and reports give the network: MLP, LeNet-5, LSTM or GRU.</summary>
+    public string DisplayName => Kind switch
+    {
+        ModelKind.LeNet => "LeNet-5",
+        ModelKind.Lstm => "LSTM",
+        ModelKind.Gru => "GRU",
+        _ => "MLP",
     };
 
     /// <summary>Which network this is.</summary>
     public ModelKind Kind { get; }
 
-    /// <summary>The <c>--model</c> value and the JSON report's <c>model</c>: <c>mlp</c> or <c>lenet</c>.</summary>
+    /// <summary>The <c>--model</c> value and the JSON report's <c>model</c>: <c>mlp</c>, <c>lenet</c>, <c>lstm</c> or <c>gru</c>.</summary>
     public string Name { get; }
 
     private readonly int[] _sampleShape;
 
-    /// <summary>The shape of one input sample: [784] for the MLP, [28, 28, 1] (height, width, channels) for LeNet-5.</summary>
+    /// <summary>The shape of one input sample: [784] for the MLP, [28, 28, 1] (height, width, channels) for LeNet-5, [28, 28] (steps, features) for the LSTM and the GRU.</summary>
     public ReadOnlySpan<int> SampleShape => _sampleShape;
 
     /// <summary>The generated class's canonical architecture text (model files check it).</summary>

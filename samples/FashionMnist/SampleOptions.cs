@@ -10,7 +10,7 @@ public sealed record SampleOptions
 {
     private readonly int _epochs = 10;
 
-    /// <summary><c>--model mlp|lenet</c>: which network to train. Default <see cref="ModelKind.Mlp"/>, the seed network.</summary>
+    /// <summary><c>--model mlp|lenet|lstm|gru</c>: which network to train. Default <see cref="ModelKind.Mlp"/>, the seed network.</summary>
     public ModelKind Model { get; init; } = ModelKind.Mlp;
 
     /// <summary>
@@ -44,6 +44,12 @@ public sealed record SampleOptions
 
     /// <summary><c>--subset</c>: use the repository's subset (data/fashion-mnist-subset) even when the full set is installed.</summary>
     public bool Subset { get; init; }
+
+    /// <summary>
+    /// <c>--limit N</c>: train on the first N training images only (the test set stays whole); null, the default, uses
+    /// them all. For quick runs of the slower networks.
+    /// </summary>
+    public int? Limit { get; init; }
 
     /// <summary><c>--out DIR</c>: where the PNG plots go. Default <c>./out</c>.</summary>
     public string OutputDirectory { get; init; } = "out";
@@ -87,11 +93,13 @@ public sealed record SampleOptions
         Usage: dotnet run -c Release --project samples/FashionMnist -- [options]
 
         Trains the seed MLP (784-64-64-10, Adam 1e-3) on Fashion-MNIST, as Keras's example does,
-        or LeNet-5 (--model lenet).
+        or LeNet-5 (--model lenet), or an LSTM or GRU reading the image row by row (--model lstm|gru).
 
         Options:
-          --model mlp|lenet      the network: the seed MLP (default) or LeNet-5 (two 5x5
-                                 convolutions with max pooling, then dense 120-84-10)
+          --model mlp|lenet|lstm|gru
+                                 the network: the seed MLP (default), LeNet-5 (two 5x5
+                                 convolutions with max pooling, then dense 120-84-10), or
+                                 LSTM(128) / GRU(128) over the 28 rows of 28 pixels, then dense 10
           --epochs N             epochs to train (default 10)
           --batch-size N         samples per optimizer step (default 32)
           --seed N               weight-initialization and shuffling seed (default 0)
@@ -100,6 +108,7 @@ public sealed record SampleOptions
           --data DIR             directory with the four Fashion-MNIST IDX files (.gz or raw)
                                  (default /usr/share/datasets/fashion-mnist, else the subset)
           --subset               use the repository's subset (data/fashion-mnist-subset)
+          --limit N              train on the first N training images only (quick runs)
           --threads N            training threads: 1 = one thread (default), 0 = every core
           --save PATH            after training, save the model file (NetGen's format)
           --load PATH            start from a model file saved by --save; evaluates only,
@@ -165,8 +174,10 @@ public sealed record SampleOptions
                     {
                         case "mlp": result = result with { Model = ModelKind.Mlp }; break;
                         case "lenet": result = result with { Model = ModelKind.LeNet }; break;
+                        case "lstm": result = result with { Model = ModelKind.Lstm }; break;
+                        case "gru": result = result with { Model = ModelKind.Gru }; break;
                         default:
-                            error = $"{name} needs mlp or lenet; got '{text}'.";
+                            error = $"{name} needs mlp, lenet, lstm or gru; got '{text}'.";
                             return false;
                     }
                     break;
@@ -196,6 +207,13 @@ public sealed record SampleOptions
                     if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
                     if (!ParseInt(name, text, 1, 100_000, out int v, out error)) return false;
                     result = result with { Epochs = v };
+                    break;
+                }
+                case "--limit":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    if (!ParseInt(name, text, 1, int.MaxValue, out int v, out error)) return false;
+                    result = result with { Limit = v };
                     break;
                 }
                 case "--batch-size":

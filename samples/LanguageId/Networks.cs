@@ -1,0 +1,63 @@
+using NetGen;
+
+namespace NetGen.Samples.LanguageId;
+
+/// <summary>The shapes the networks and the data pipeline share.</summary>
+public static class LanguageIdShapes
+{
+    /// <summary>Characters per sample: the first 64 characters of a fortune (a shorter one is padded with id 0).</summary>
+    public const int SequenceLength = 64;
+
+    /// <summary>
+    /// Ids the embedding knows: 0 (padding), 1 (any character outside the vocabulary) and the 126 characters most
+    /// frequent in the training split (the corpus has about 170 distinct ones; the 126 most frequent cover all but about
+    /// 3 in 100,000 of its characters).
+    /// </summary>
+    public const int VocabularySize = 128;
+
+    /// <summary>Length of each character's learned vector.</summary>
+    public const int EmbeddingDimension = 32;
+
+    /// <summary>Hidden units of the recurrent layer.</summary>
+    public const int RecurrentUnits = 64;
+
+    /// <summary>Classes: English, German, Spanish, Italian, Portuguese.</summary>
+    public const int Languages = 5;
+}
+
+/// <summary>
+/// The default network (<c>--model gru</c>): characters → 32-dimensional embeddings → GRU(64) → softmax over the five
+/// languages. Padding (id 0) is masked: the GRU skips it, so its last state is the state after the last character.
+/// </summary>
+/// <remarks>
+/// Keras:
+/// <code>
+/// model = keras.Sequential([
+///     keras.Input(shape=(64,)),
+///     keras.layers.Embedding(128, 32, mask_zero=True),
+///     keras.layers.GRU(64),
+///     keras.layers.Dense(5, activation="softmax"),
+/// ])
+/// model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy")
+/// </code>
+/// The same network in PyTorch is <c>bench/peers/torch_langid.py</c>.
+/// </remarks>
+[Input(LanguageIdShapes.SequenceLength)]
+[Embedding(LanguageIdShapes.VocabularySize, LanguageIdShapes.EmbeddingDimension, MaskZero = true)]
+[GRU(LanguageIdShapes.RecurrentUnits)]
+[Dense(LanguageIdShapes.Languages, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 1e-3f)]
+public partial class LanguageGru;
+
+/// <summary>
+/// <c>--model lstm</c>: as <see cref="LanguageGru"/> with an LSTM(64) (Keras: <c>keras.layers.LSTM(64)</c>) in place
+/// of the GRU.
+/// </summary>
+[Input(LanguageIdShapes.SequenceLength)]
+[Embedding(LanguageIdShapes.VocabularySize, LanguageIdShapes.EmbeddingDimension, MaskZero = true)]
+[LSTM(LanguageIdShapes.RecurrentUnits)]
+[Dense(LanguageIdShapes.Languages, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 1e-3f)]
+public partial class LanguageLstm;
