@@ -51,3 +51,19 @@ public partial class Conv2Probe;
 [Loss(LossKind.SparseCategoricalCrossEntropy)]
 [Adam]
 public partial class Conv1Probe;
+
+/// <summary>Row-sequential Fashion-MNIST (28 steps of 28 pixels) through an LSTM, as issue 9 states it.</summary>
+[Input(28, 28)]
+[LSTM(128)]
+[Dense(10, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 1e-3f)]
+public partial class FashionLstm;
+
+/// <summary>The same with a GRU.</summary>
+[Input(28, 28)]
+[GRU(128)]
+[Dense(10, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 1e-3f)]
+public partial class FashionGru;

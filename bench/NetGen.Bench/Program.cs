@@ -49,6 +49,48 @@ if (args.Length > 0 && args[0] == "mlp-loop")
     Console.WriteLine($"{batches} batches, {clock.Elapsed.TotalMilliseconds * 1000 / batches:F1} µs per batch on {degree} workers");
     return 0;
 }
+if (args.Length > 0 && args[0] == "rnn-loop")
+{
+    // Row-sequential Fashion-MNIST networks: TrainBatch (batch 32, one thread) in a loop on random data, and the
+    // epoch it implies (1,875 batches), beside the FMA floor of the same run.
+    string kind = args.Length > 1 ? args[1] : "lstm";
+    double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    NetGen.ITrainableModel model = kind == "gru" ? new FashionGru(0) : new FashionLstm(0);
+    int gates = kind == "gru" ? 3 * 128 : 4 * 128;
+    var trainer = model.CreateTrainer(32, 1);
+    var random = new Random(1);
+    var inputs = new float[32 * 784];
+    for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
+    var labels = new int[32];
+    for (int i = 0; i < 32; i++) labels[i] = i % 10;
+    for (int i = 0; i < 50; i++) trainer.TrainBatch(inputs, labels);
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    long batches = 0;
+    while (clock.Elapsed.TotalSeconds < seconds) { trainer.TrainBatch(inputs, labels); batches++; }
+    double perBatch = clock.Elapsed.TotalSeconds / batches;
+    double peak = Peak.MeasureGflops();
+    // MACs per sample: forward, kernel and recurrent-kernel gradients over every step, and the recurrent input gradient
+    long perStep = (28L + 128) * gates;
+    long macs = 3 * 28 * perStep - 28L * 28 * gates + 3 * 128 * 10;
+    double floor = 2.0 * macs * 60000 / (peak * 1e9);
+    Console.WriteLine($"{kind}: {batches} batches, {perBatch * 1e6:F0} µs per batch, {perBatch * 1875:F2} s per 60,000-sample epoch; floor {floor:F2} s at {peak:F0} GFLOP/s ({perBatch * 1875 / floor:F2}× the floor)");
+    return 0;
+}
+if (args.Length > 0 && args[0] == "rnn-fit")
+{
+    // A correctness smoke run: the row-sequential networks on the embedded subset (6,000 / 1,000), a few epochs.
+    string kind = args.Length > 1 ? args[1] : "lstm";
+    int epochs = args.Length > 2 ? int.Parse(args[2]) : 2;
+    var (train, test) = NetGen.Data.FashionMnist.LoadSubset();
+    foreach (var d in new[] { train, test }) { var f = d.Features; for (int i = 0; i < f.Length; i++) f[i] /= 255f; }
+    NetGen.ITrainableModel model = kind == "gru" ? new FashionGru(0) : new FashionLstm(0);
+    var trainer = model.CreateTrainer(32, 1);
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    NetGen.Training.Fitter.Fit(trainer, train.Reshape(784), new NetGen.Training.FitOptions { Epochs = epochs, BatchSize = 32, Seed = 0 });
+    var result = NetGen.Evaluation.Evaluator.Evaluate(model, test.Reshape(784));
+    Console.WriteLine($"{kind}: {epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s, test accuracy {result.Accuracy:F4}, loss {result.Loss:F4}");
+    return 0;
+}
 if (args.Length > 0 && args[0] == "breakdown")
 {
     return Breakdown.Run();

@@ -3660,78 +3660,106 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x512_V512(ref float x, ref float dz, ref float dw, int rows)
         {
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 28; r += 4)
+            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < rows; k0 += 128)
             {
-                // columns 0..512, 64 per step
-                for (int c = 0; c < 512; c += 64)
+                int k1 = Math.Min(k0 + 128, rows);
+                int r = 0;
+                // main loop: 4 rows per tile
+                for (; r + 4 <= 28; r += 4)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 512);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 512);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    // columns 0..512, 64 per step
+                    for (int c = 0; c < 512; c += 64)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
-                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                        ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
+                        ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
+                        ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 512);
+                        ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 512);
+                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)c);
+                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 16));
+                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 32));
+                        var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 48));
+                        var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)c);
+                        var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 16));
+                        var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 32));
+                        var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 48));
+                        var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)c);
+                        var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 16));
+                        var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 32));
+                        var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 48));
+                        var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)c);
+                        var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 16));
+                        var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 32));
+                        var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 48));
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                            var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
+                            var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                            var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
+                            var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
+                            ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
+                            var a0 = Vector512.Create(xk);
+                            acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                            var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                            acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                            acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                            var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                            acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                            acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                            acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                            acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                            var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                            acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                            acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                            acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                            acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                        }
+                        if (k1 < rows)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref dw0, (nuint)c);
+                            acc01.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                            acc02.StoreUnsafe(ref dw0, (nuint)(c + 32));
+                            acc03.StoreUnsafe(ref dw0, (nuint)(c + 48));
+                            acc10.StoreUnsafe(ref dw1, (nuint)c);
+                            acc11.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                            acc12.StoreUnsafe(ref dw1, (nuint)(c + 32));
+                            acc13.StoreUnsafe(ref dw1, (nuint)(c + 48));
+                            acc20.StoreUnsafe(ref dw2, (nuint)c);
+                            acc21.StoreUnsafe(ref dw2, (nuint)(c + 16));
+                            acc22.StoreUnsafe(ref dw2, (nuint)(c + 32));
+                            acc23.StoreUnsafe(ref dw2, (nuint)(c + 48));
+                            acc30.StoreUnsafe(ref dw3, (nuint)c);
+                            acc31.StoreUnsafe(ref dw3, (nuint)(c + 16));
+                            acc32.StoreUnsafe(ref dw3, (nuint)(c + 32));
+                            acc33.StoreUnsafe(ref dw3, (nuint)(c + 48));
+                        }
+                        else
+                        {
+                            acc00.StoreUnsafe(ref dw0, (nuint)c);
+                            acc01.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                            acc02.StoreUnsafe(ref dw0, (nuint)(c + 32));
+                            acc03.StoreUnsafe(ref dw0, (nuint)(c + 48));
+                            acc10.StoreUnsafe(ref dw1, (nuint)c);
+                            acc11.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                            acc12.StoreUnsafe(ref dw1, (nuint)(c + 32));
+                            acc13.StoreUnsafe(ref dw1, (nuint)(c + 48));
+                            acc20.StoreUnsafe(ref dw2, (nuint)c);
+                            acc21.StoreUnsafe(ref dw2, (nuint)(c + 16));
+                            acc22.StoreUnsafe(ref dw2, (nuint)(c + 32));
+                            acc23.StoreUnsafe(ref dw2, (nuint)(c + 48));
+                            acc30.StoreUnsafe(ref dw3, (nuint)c);
+                            acc31.StoreUnsafe(ref dw3, (nuint)(c + 16));
+                            acc32.StoreUnsafe(ref dw3, (nuint)(c + 32));
+                            acc33.StoreUnsafe(ref dw3, (nuint)(c + 48));
+                        }
                     }
-                    acc00.StoreUnsafe(ref dw0, (nuint)c);
-                    acc01.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref dw0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref dw0, (nuint)(c + 48));
-                    acc10.StoreUnsafe(ref dw1, (nuint)c);
-                    acc11.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                    acc12.StoreUnsafe(ref dw1, (nuint)(c + 32));
-                    acc13.StoreUnsafe(ref dw1, (nuint)(c + 48));
-                    acc20.StoreUnsafe(ref dw2, (nuint)c);
-                    acc21.StoreUnsafe(ref dw2, (nuint)(c + 16));
-                    acc22.StoreUnsafe(ref dw2, (nuint)(c + 32));
-                    acc23.StoreUnsafe(ref dw2, (nuint)(c + 48));
-                    acc30.StoreUnsafe(ref dw3, (nuint)c);
-                    acc31.StoreUnsafe(ref dw3, (nuint)(c + 16));
-                    acc32.StoreUnsafe(ref dw3, (nuint)(c + 32));
-                    acc33.StoreUnsafe(ref dw3, (nuint)(c + 48));
                 }
             }
         }
@@ -3739,50 +3767,70 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x512_V256(ref float x, ref float dz, ref float dw, int rows)
         {
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 28; r += 2)
+            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < rows; k0 += 128)
             {
-                // columns 0..512, 32 per step
-                for (int c = 0; c < 512; c += 32)
+                int k1 = Math.Min(k0 + 128, rows);
+                int r = 0;
+                // main loop: 2 rows per tile
+                for (; r + 2 <= 28; r += 2)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    // columns 0..512, 32 per step
+                    for (int c = 0; c < 512; c += 32)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                        ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
+                        ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
+                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)c);
+                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 8));
+                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 16));
+                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 24));
+                        var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)c);
+                        var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 8));
+                        var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 16));
+                        var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 24));
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                            var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                            var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                            var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                            var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                            ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
+                            var a0 = Vector256.Create(xk);
+                            acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                            acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                            acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                            var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                            acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                            acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                        }
+                        if (k1 < rows)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref dw0, (nuint)c);
+                            acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                            acc10.StoreUnsafe(ref dw1, (nuint)c);
+                            acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                            acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                            acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+                        }
+                        else
+                        {
+                            acc00.StoreUnsafe(ref dw0, (nuint)c);
+                            acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                            acc10.StoreUnsafe(ref dw1, (nuint)c);
+                            acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                            acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                            acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+                        }
                     }
-                    acc00.StoreUnsafe(ref dw0, (nuint)c);
-                    acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)c);
-                    acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
                 }
             }
         }
@@ -3790,50 +3838,70 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x512_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 28; r += 2)
+            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < rows; k0 += 128)
             {
-                // columns 0..512, 4 per step
-                for (int c = 0; c < 512; c += 4)
+                int k1 = Math.Min(k0 + 128, rows);
+                int r = 0;
+                // main loop: 2 rows per tile
+                for (; r + 2 <= 28; r += 2)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
+                    // columns 0..512, 4 per step
+                    for (int c = 0; c < 512; c += 4)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
+                        ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
+                        ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
+                        var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c);
+                        var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 1);
+                        var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 2);
+                        var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 3);
+                        var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c);
+                        var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 1);
+                        var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 2);
+                        var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 3);
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                            var dz0 = Unsafe.Add(ref dzk, c);
+                            var dz1 = Unsafe.Add(ref dzk, c + 1);
+                            var dz2 = Unsafe.Add(ref dzk, c + 2);
+                            var dz3 = Unsafe.Add(ref dzk, c + 3);
+                            ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
+                            var a0 = xk;
+                            acc00 = a0 * dz0 + acc00;
+                            acc01 = a0 * dz1 + acc01;
+                            acc02 = a0 * dz2 + acc02;
+                            acc03 = a0 * dz3 + acc03;
+                            var a1 = Unsafe.Add(ref xk, 1);
+                            acc10 = a1 * dz0 + acc10;
+                            acc11 = a1 * dz1 + acc11;
+                            acc12 = a1 * dz2 + acc12;
+                            acc13 = a1 * dz3 + acc13;
+                        }
+                        if (k1 < rows)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            Unsafe.Add(ref dw0, c) = acc00;
+                            Unsafe.Add(ref dw0, c + 1) = acc01;
+                            Unsafe.Add(ref dw0, c + 2) = acc02;
+                            Unsafe.Add(ref dw0, c + 3) = acc03;
+                            Unsafe.Add(ref dw1, c) = acc10;
+                            Unsafe.Add(ref dw1, c + 1) = acc11;
+                            Unsafe.Add(ref dw1, c + 2) = acc12;
+                            Unsafe.Add(ref dw1, c + 3) = acc13;
+                        }
+                        else
+                        {
+                            Unsafe.Add(ref dw0, c) = acc00;
+                            Unsafe.Add(ref dw0, c + 1) = acc01;
+                            Unsafe.Add(ref dw0, c + 2) = acc02;
+                            Unsafe.Add(ref dw0, c + 3) = acc03;
+                            Unsafe.Add(ref dw1, c) = acc10;
+                            Unsafe.Add(ref dw1, c + 1) = acc11;
+                            Unsafe.Add(ref dw1, c + 2) = acc12;
+                            Unsafe.Add(ref dw1, c + 3) = acc13;
+                        }
                     }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
                 }
             }
         }
@@ -3961,79 +4029,107 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_128x512_28_V512(ref float h, ref float dz, ref float dr, int pairs)
         {
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 128; r += 4)
+            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < pairs; k0 += 128)
             {
-                // columns 0..512, 64 per step
-                for (int c = 0; c < 512; c += 64)
+                int k1 = Math.Min(k0 + 128, pairs);
+                int r = 0;
+                // main loop: 4 rows per tile
+                for (; r + 4 <= 128; r += 4)
                 {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
-                    ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 512);
-                    ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 512);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < pairs; k++)
+                    // columns 0..512, 64 per step
+                    for (int c = 0; c < 512; c += 64)
                     {
-                        int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 512);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
-                        var a0 = Vector512.Create(hk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref hk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                        ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
+                        ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
+                        ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 512);
+                        ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 512);
+                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)c);
+                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 16));
+                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 32));
+                        var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 48));
+                        var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)c);
+                        var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 16));
+                        var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 32));
+                        var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 48));
+                        var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)c);
+                        var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 16));
+                        var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 32));
+                        var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 48));
+                        var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)c);
+                        var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 16));
+                        var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 32));
+                        var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 48));
+                        for (int k = k0; k < k1; k++)
+                        {
+                            int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
+                            ref float dzk = ref Unsafe.Add(ref dz, j * 512);
+                            var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
+                            var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                            var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
+                            var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
+                            ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
+                            var a0 = Vector512.Create(hk);
+                            acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                            var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                            acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                            acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                            var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
+                            acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                            acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                            acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                            acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                            var a3 = Vector512.Create(Unsafe.Add(ref hk, 3));
+                            acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                            acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                            acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                            acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                        }
+                        if (k1 < pairs)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref dr0, (nuint)c);
+                            acc01.StoreUnsafe(ref dr0, (nuint)(c + 16));
+                            acc02.StoreUnsafe(ref dr0, (nuint)(c + 32));
+                            acc03.StoreUnsafe(ref dr0, (nuint)(c + 48));
+                            acc10.StoreUnsafe(ref dr1, (nuint)c);
+                            acc11.StoreUnsafe(ref dr1, (nuint)(c + 16));
+                            acc12.StoreUnsafe(ref dr1, (nuint)(c + 32));
+                            acc13.StoreUnsafe(ref dr1, (nuint)(c + 48));
+                            acc20.StoreUnsafe(ref dr2, (nuint)c);
+                            acc21.StoreUnsafe(ref dr2, (nuint)(c + 16));
+                            acc22.StoreUnsafe(ref dr2, (nuint)(c + 32));
+                            acc23.StoreUnsafe(ref dr2, (nuint)(c + 48));
+                            acc30.StoreUnsafe(ref dr3, (nuint)c);
+                            acc31.StoreUnsafe(ref dr3, (nuint)(c + 16));
+                            acc32.StoreUnsafe(ref dr3, (nuint)(c + 32));
+                            acc33.StoreUnsafe(ref dr3, (nuint)(c + 48));
+                        }
+                        else
+                        {
+                            acc00.StoreUnsafe(ref dr0, (nuint)c);
+                            acc01.StoreUnsafe(ref dr0, (nuint)(c + 16));
+                            acc02.StoreUnsafe(ref dr0, (nuint)(c + 32));
+                            acc03.StoreUnsafe(ref dr0, (nuint)(c + 48));
+                            acc10.StoreUnsafe(ref dr1, (nuint)c);
+                            acc11.StoreUnsafe(ref dr1, (nuint)(c + 16));
+                            acc12.StoreUnsafe(ref dr1, (nuint)(c + 32));
+                            acc13.StoreUnsafe(ref dr1, (nuint)(c + 48));
+                            acc20.StoreUnsafe(ref dr2, (nuint)c);
+                            acc21.StoreUnsafe(ref dr2, (nuint)(c + 16));
+                            acc22.StoreUnsafe(ref dr2, (nuint)(c + 32));
+                            acc23.StoreUnsafe(ref dr2, (nuint)(c + 48));
+                            acc30.StoreUnsafe(ref dr3, (nuint)c);
+                            acc31.StoreUnsafe(ref dr3, (nuint)(c + 16));
+                            acc32.StoreUnsafe(ref dr3, (nuint)(c + 32));
+                            acc33.StoreUnsafe(ref dr3, (nuint)(c + 48));
+                        }
                     }
-                    acc00.StoreUnsafe(ref dr0, (nuint)c);
-                    acc01.StoreUnsafe(ref dr0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref dr0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref dr0, (nuint)(c + 48));
-                    acc10.StoreUnsafe(ref dr1, (nuint)c);
-                    acc11.StoreUnsafe(ref dr1, (nuint)(c + 16));
-                    acc12.StoreUnsafe(ref dr1, (nuint)(c + 32));
-                    acc13.StoreUnsafe(ref dr1, (nuint)(c + 48));
-                    acc20.StoreUnsafe(ref dr2, (nuint)c);
-                    acc21.StoreUnsafe(ref dr2, (nuint)(c + 16));
-                    acc22.StoreUnsafe(ref dr2, (nuint)(c + 32));
-                    acc23.StoreUnsafe(ref dr2, (nuint)(c + 48));
-                    acc30.StoreUnsafe(ref dr3, (nuint)c);
-                    acc31.StoreUnsafe(ref dr3, (nuint)(c + 16));
-                    acc32.StoreUnsafe(ref dr3, (nuint)(c + 32));
-                    acc33.StoreUnsafe(ref dr3, (nuint)(c + 48));
                 }
             }
         }
@@ -4041,51 +4137,71 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_128x512_28_V256(ref float h, ref float dz, ref float dr, int pairs)
         {
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 128; r += 2)
+            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < pairs; k0 += 128)
             {
-                // columns 0..512, 32 per step
-                for (int c = 0; c < 512; c += 32)
+                int k1 = Math.Min(k0 + 128, pairs);
+                int r = 0;
+                // main loop: 2 rows per tile
+                for (; r + 2 <= 128; r += 2)
                 {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < pairs; k++)
+                    // columns 0..512, 32 per step
+                    for (int c = 0; c < 512; c += 32)
                     {
-                        int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 512);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
-                        var a0 = Vector256.Create(hk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                        ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
+                        ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
+                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)c);
+                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 8));
+                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 16));
+                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 24));
+                        var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)c);
+                        var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 8));
+                        var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 16));
+                        var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 24));
+                        for (int k = k0; k < k1; k++)
+                        {
+                            int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
+                            ref float dzk = ref Unsafe.Add(ref dz, j * 512);
+                            var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                            var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                            var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                            var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                            ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
+                            var a0 = Vector256.Create(hk);
+                            acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                            acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                            acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                            var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                            acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                            acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                        }
+                        if (k1 < pairs)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref dr0, (nuint)c);
+                            acc01.StoreUnsafe(ref dr0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref dr0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref dr0, (nuint)(c + 24));
+                            acc10.StoreUnsafe(ref dr1, (nuint)c);
+                            acc11.StoreUnsafe(ref dr1, (nuint)(c + 8));
+                            acc12.StoreUnsafe(ref dr1, (nuint)(c + 16));
+                            acc13.StoreUnsafe(ref dr1, (nuint)(c + 24));
+                        }
+                        else
+                        {
+                            acc00.StoreUnsafe(ref dr0, (nuint)c);
+                            acc01.StoreUnsafe(ref dr0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref dr0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref dr0, (nuint)(c + 24));
+                            acc10.StoreUnsafe(ref dr1, (nuint)c);
+                            acc11.StoreUnsafe(ref dr1, (nuint)(c + 8));
+                            acc12.StoreUnsafe(ref dr1, (nuint)(c + 16));
+                            acc13.StoreUnsafe(ref dr1, (nuint)(c + 24));
+                        }
                     }
-                    acc00.StoreUnsafe(ref dr0, (nuint)c);
-                    acc01.StoreUnsafe(ref dr0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dr0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dr0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dr1, (nuint)c);
-                    acc11.StoreUnsafe(ref dr1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dr1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dr1, (nuint)(c + 24));
                 }
             }
         }
@@ -4093,51 +4209,71 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_128x512_28_Scalar(ref float h, ref float dz, ref float dr, int pairs)
         {
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 128; r += 2)
+            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < pairs; k0 += 128)
             {
-                // columns 0..512, 4 per step
-                for (int c = 0; c < 512; c += 4)
+                int k1 = Math.Min(k0 + 128, pairs);
+                int r = 0;
+                // main loop: 2 rows per tile
+                for (; r + 2 <= 128; r += 2)
                 {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < pairs; k++)
+                    // columns 0..512, 4 per step
+                    for (int c = 0; c < 512; c += 4)
                     {
-                        int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 512);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
+                        ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
+                        ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
+                        var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c);
+                        var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 1);
+                        var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 2);
+                        var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 3);
+                        var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c);
+                        var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 1);
+                        var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 2);
+                        var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 3);
+                        for (int k = k0; k < k1; k++)
+                        {
+                            int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
+                            ref float dzk = ref Unsafe.Add(ref dz, j * 512);
+                            var dz0 = Unsafe.Add(ref dzk, c);
+                            var dz1 = Unsafe.Add(ref dzk, c + 1);
+                            var dz2 = Unsafe.Add(ref dzk, c + 2);
+                            var dz3 = Unsafe.Add(ref dzk, c + 3);
+                            ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
+                            var a0 = hk;
+                            acc00 = a0 * dz0 + acc00;
+                            acc01 = a0 * dz1 + acc01;
+                            acc02 = a0 * dz2 + acc02;
+                            acc03 = a0 * dz3 + acc03;
+                            var a1 = Unsafe.Add(ref hk, 1);
+                            acc10 = a1 * dz0 + acc10;
+                            acc11 = a1 * dz1 + acc11;
+                            acc12 = a1 * dz2 + acc12;
+                            acc13 = a1 * dz3 + acc13;
+                        }
+                        if (k1 < pairs)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            Unsafe.Add(ref dr0, c) = acc00;
+                            Unsafe.Add(ref dr0, c + 1) = acc01;
+                            Unsafe.Add(ref dr0, c + 2) = acc02;
+                            Unsafe.Add(ref dr0, c + 3) = acc03;
+                            Unsafe.Add(ref dr1, c) = acc10;
+                            Unsafe.Add(ref dr1, c + 1) = acc11;
+                            Unsafe.Add(ref dr1, c + 2) = acc12;
+                            Unsafe.Add(ref dr1, c + 3) = acc13;
+                        }
+                        else
+                        {
+                            Unsafe.Add(ref dr0, c) = acc00;
+                            Unsafe.Add(ref dr0, c + 1) = acc01;
+                            Unsafe.Add(ref dr0, c + 2) = acc02;
+                            Unsafe.Add(ref dr0, c + 3) = acc03;
+                            Unsafe.Add(ref dr1, c) = acc10;
+                            Unsafe.Add(ref dr1, c + 1) = acc11;
+                            Unsafe.Add(ref dr1, c + 2) = acc12;
+                            Unsafe.Add(ref dr1, c + 3) = acc13;
+                        }
                     }
-                    Unsafe.Add(ref dr0, c) = acc00;
-                    Unsafe.Add(ref dr0, c + 1) = acc01;
-                    Unsafe.Add(ref dr0, c + 2) = acc02;
-                    Unsafe.Add(ref dr0, c + 3) = acc03;
-                    Unsafe.Add(ref dr1, c) = acc10;
-                    Unsafe.Add(ref dr1, c + 1) = acc11;
-                    Unsafe.Add(ref dr1, c + 2) = acc12;
-                    Unsafe.Add(ref dr1, c + 3) = acc13;
                 }
             }
         }
