@@ -168,3 +168,41 @@ public partial class MemoryLstmNet;
 [Loss(LossKind.MeanSquaredError)]
 [Adam]
 public partial class MseGruDropoutNet;
+
+/// <summary>An embedding alone: flattened token vectors into a dense layer (the embedding's gradient on its own).</summary>
+[Input(5)]
+[Embedding(7, 3)]
+[Flatten]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class EmbeddingFlattenNet;
+
+/// <summary>The mask goes through rate-0 dropouts (identities) and a stacked LSTM into a GRU.</summary>
+[Input(6)]
+[Embedding(9, 4, MaskZero = true)]
+[Dropout(0f)]
+[LSTM(5, ReturnSequences = true)]
+[Dropout(0f)]
+[GRU(3)]
+[Dense(2, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class MaskedDropoutNet;
+
+/// <summary>SimpleRNN with a sigmoid state, every step flattened into a sigmoid output, mean squared error.</summary>
+[Input(3, 4)]
+[SimpleRNN(6, Activation.Sigmoid, ReturnSequences = true)]
+[Flatten]
+[Dense(2, Activation.Sigmoid)]
+[Loss(LossKind.MeanSquaredError)]
+[Adam]
+public partial class RnnSigmoidSequenceNet;
+
+/// <summary>A longer sequence (16 steps) through a small GRU.</summary>
+[Input(16, 2)]
+[GRU(3)]
+[Dense(2, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class LongGruNet;
