@@ -4,6 +4,12 @@
 #   bench/peers/compare.sh [epochs]         the seed MLP: NetGen's quick benchmark vs bench/peers/torch_mlp.py (default 3 epochs)
 #   bench/peers/compare.sh lenet [epochs]   LeNet-5: the Fashion-MNIST sample (--model lenet --json --threads 1) vs
 #                                           bench/peers/torch_lenet.py (default 1 epoch), on the full Fashion-MNIST
+#   bench/peers/compare.sh rnn lstm|gru [epochs] [limit]
+#                                           Fashion-MNIST read row by row: the sample's --model lstm|gru vs
+#                                           bench/peers/torch_rnn.py (default 1 epoch; limit: the first N training images)
+#   bench/peers/compare.sh langid gru|lstm [epochs]
+#                                           language identification: samples/LanguageId vs bench/peers/torch_langid.py
+#                                           on the split the sample exports (--export), default 2 epochs
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # OpenBLAS 0.3.21 does not recognise this CPU and falls back to SSE3 kernels unless told the core type. Cooperlake
@@ -29,6 +35,53 @@ print(json.dumps({"network": "lenet5", "epochs": n["epochs"], "netgen_epoch_s": 
                   "torch_epoch_s": round(t["epoch_s"], 3), "speedup": round(t["epoch_s"] / n_epoch_s, 2),
                   "netgen_test_accuracy": n["test_accuracy"], "torch_test_accuracy": t["test_accuracy"]}))
 PY
+  exit 0
+fi
+
+# Both sides' last JSON lines, side by side, and the epoch-time ratio: compare NAME NETGEN_JSON TORCH_JSON
+compare() {
+  /usr/bin/python3 - "$1" "$2" "$3" <<'PY'
+import json, statistics, sys
+name, n, t = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+n_epoch_s = statistics.median(n["epoch_seconds"])
+keep = ("test_accuracy", "macro_f1")
+print("netgen: " + json.dumps({"model": n["model"], "threads": n["threads"], "epoch_s": n_epoch_s, "epoch_seconds": n["epoch_seconds"],
+                               "epochs": n["epochs"], "train_samples": n["train_samples"], **{k: n[k] for k in keep if k in n}}))
+print("torch:  " + json.dumps(t))
+summary = {"network": name, "epochs": n["epochs"], "train_samples": n["train_samples"], "netgen_epoch_s": round(n_epoch_s, 3),
+           "torch_epoch_s": round(t["epoch_s"], 3), "speedup": round(t["epoch_s"] / n_epoch_s, 2)}
+for k in keep:
+    if k in n and k in t:
+        summary["netgen_" + k], summary["torch_" + k] = n[k], t[k]
+print(json.dumps(summary))
+PY
+}
+
+if [[ "${1:-}" == "rnn" ]]; then
+  model="${2:?usage: compare.sh rnn lstm|gru [epochs] [limit]}"
+  [[ "$model" == "lstm" || "$model" == "gru" ]] || { echo "compare.sh rnn: lstm or gru, not '$model'" >&2; exit 2; }
+  epochs="${3:-1}"
+  limit=()
+  [[ -n "${4:-}" ]] && limit=(--limit "$4")
+  data="${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
+  netgen=$(dotnet run -c Release --project samples/FashionMnist -- --model "$model" --json --threads 1 --no-plots \
+             --epochs "$epochs" --data "$data" "${limit[@]}" | tail -n 1)
+  torch=$(/usr/bin/python3 bench/peers/torch_rnn.py --model "$model" --epochs "$epochs" --data "$data" "${limit[@]}" | tail -n 1)
+  compare "fashion-$model-128" "$netgen" "$torch"
+  exit 0
+fi
+
+if [[ "${1:-}" == "langid" ]]; then
+  model="${2:?usage: compare.sh langid gru|lstm [epochs]}"
+  [[ "$model" == "lstm" || "$model" == "gru" ]] || { echo "compare.sh langid: gru or lstm, not '$model'" >&2; exit 2; }
+  epochs="${3:-2}"
+  split=$(mktemp -d)
+  trap 'rm -rf "$split"' EXIT
+  # The same fortunes, split, vocabulary and encoding on both sides: the sample writes them, torch_langid.py reads them.
+  dotnet run -c Release --project samples/LanguageId -- --export "$split" >/dev/null
+  netgen=$(dotnet run -c Release --project samples/LanguageId -- --model "$model" --json --threads 1 --epochs "$epochs" | tail -n 1)
+  torch=$(/usr/bin/python3 bench/peers/torch_langid.py --data "$split" --model "$model" --epochs "$epochs" | tail -n 1)
+  compare "langid-$model-64" "$netgen" "$torch"
   exit 0
 fi
 
