@@ -20,6 +20,20 @@ public sealed class RequiresFortunesFactAttribute : FactAttribute
     }
 }
 
+/// <summary>
+/// A fact that needs the fortune packages and takes a minute or more: it runs only when <c>NETGEN_SLOW_TESTS</c> is
+/// <c>1</c>, and is reported as skipped, with the reason, otherwise.
+/// </summary>
+public sealed class RequiresFortunesSlowFactAttribute : FactAttribute
+{
+    public RequiresFortunesSlowFactAttribute()
+    {
+        IReadOnlyList<string> missing = FortuneCorpus.MissingPackages();
+        if (missing.Count > 0) Skip = $"Fortune packages not installed ({string.Join(", ", missing)}): {FortuneCorpus.InstallCommand}";
+        else if (Environment.GetEnvironmentVariable(RequiresSlowTestsFactAttribute.Variable) != "1") Skip = RequiresSlowTestsFactAttribute.SkipReason;
+    }
+}
+
 /// <summary>samples/LanguageId: the corpus, the pipeline and the program.</summary>
 public sealed class LanguageIdTests(Xunit.Abstractions.ITestOutputHelper output)
 {
@@ -221,6 +235,26 @@ public sealed class LanguageIdTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {accuracy:F4}, macro F1 {macroF1:F4}, {took.TotalSeconds:F1}s"));
         Assert.True(macroF1 >= 0.5, string.Create(CultureInfo.InvariantCulture, $"macro F1 {macroF1:F4} after 2 epochs (chance 0.2)"));
         Assert.Single(root.GetProperty("predictions").EnumerateArray());
+    }
+
+    /// <summary>
+    /// The issue's bar: macro F1 of at least 0.95 on the held-out split, with the sample's defaults (GRU, at most 8,000
+    /// fortunes per language, 20 % held out, 10 epochs, batch 32, Adam 1e-3, seed 0, one thread). Measured with seeds
+    /// 0, 1 and 2: 0.9684, 0.9737 and 0.9734 (accuracy 0.9710, 0.9765, 0.9758); 10 epochs take 12–20 s here on one
+    /// thread (AVX-512), minutes on the portable path, hence NETGEN_SLOW_TESTS=1.
+    /// </summary>
+    [RequiresFortunesSlowFact]
+    public void Defaults_ReachTheIssuesBar_MacroF1OfAtLeast095()
+    {
+        var options = new LanguageIdOptions();
+        LanguageIdResult result = LanguageIdJob.Train(LanguageIdJob.LoadData(options), options);
+
+        output.WriteLine(result.Evaluation.Render(FortuneCorpus.ClassNames));
+        Assert.Equal(10, result.History.Epochs.Count);
+        Assert.Equal(6_900, result.Evaluation.Count);
+        Assert.True(result.MacroF1 >= 0.95, string.Create(CultureInfo.InvariantCulture, $"macro F1 {result.MacroF1:F4}, accuracy {result.TestAccuracy:F4}"));
+        for (int c = 0; c < FortuneCorpus.Languages.Count; c++)
+            Assert.True(result.ConfusionMatrix.F1(c) >= 0.9, $"{FortuneCorpus.Languages[c].Name}: F1 {result.ConfusionMatrix.F1(c):F4}");
     }
 
     [RequiresFortunesFact]
