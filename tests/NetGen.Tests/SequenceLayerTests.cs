@@ -239,6 +239,51 @@ public class SequenceLayerTests(ITestOutputHelper log)
         Assert.Equal(before, model.Parameters.ToArray()); // ComputeGradients changes no parameter
     }
 
+    [Fact]
+    public void Wide_lstm_gradients_over_many_rows_and_steps_match_sampled_central_differences()
+    {
+        // 4U = 512 columns and a depth of batch × steps = 140 (or 70 per worker): weight-gradient products that the
+        // generator splits into depth blocks; central differences for a sample of every tensor (the whole set is slow)
+        var c = new SeqCase("BlockedLstmNet", s => new BlockedLstmNet(s), R(new[] { 10, 2 }, Sparse, new SLstm(128), new SDense(3, Activation.Softmax)));
+        ITrainableModel model = c.Create(3);
+        NetCase.Randomize(model, 6, 0.2f);
+        double[] p = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        const int batch = 14;
+        var (inputs, labels, _) = Batch(c, batch, 31);
+        var random = new Random(4);
+        var indices = new List<int>();
+        foreach (STensor t in c.Reference.Tensors)
+        {
+            int samples = Math.Min(t.Length, t.Name == "recurrent" ? 60 : 30);
+            indices.AddRange(Enumerable.Range(0, samples).Select(_ => t.Offset + random.Next(t.Length)));
+        }
+        double[] expected = c.Reference.FiniteDifferenceGradient(p, inputs, labels, null, batch, indices.Distinct().ToArray());
+        double refLoss = c.Reference.MeanLoss(p, inputs, labels, null, batch);
+        double scale = expected.Where(g => !double.IsNaN(g)).Max(Math.Abs);
+        foreach (int degree in new[] { 1, 2 })
+        {
+            IGradientTrainer trainer = model.CreateTrainer(16, degree);
+            float loss = trainer.ComputeGradients(inputs, labels!);
+            float[] actual = trainer.Gradients.ToArray();
+            (trainer as IDisposable)?.Dispose();
+            Assert.True(Math.Abs(loss - refLoss) <= 1e-4 * Math.Max(1, Math.Abs(refLoss)), $"degree {degree}: loss {loss} vs reference {refLoss}");
+            double worst = 0;
+            int at = 0;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                if (double.IsNaN(expected[i])) continue;
+                double error = Math.Abs(actual[i] - expected[i]) / scale;
+                if (error > worst)
+                {
+                    worst = error;
+                    at = i;
+                }
+            }
+            log.WriteLine($"BlockedLstmNet, degree {degree}, batch {batch}: loss {loss} vs {refLoss}; max error / max |g| = {worst:E3} at {Describe(c, at)}");
+            Assert.True(worst <= 1e-4, $"degree {degree}: {Describe(c, at)}: generated {actual[at]} vs reference {expected[at]} (max error / max |g| = {worst:E3}, max |g| = {scale:E3})");
+        }
+    }
+
     [Theory]
     [InlineData("MaskedEmbeddingLstmNet")]
     [InlineData("EmbeddingGruNet")]

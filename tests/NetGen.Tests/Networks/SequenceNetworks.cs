@@ -206,3 +206,11 @@ public partial class RnnSigmoidSequenceNet;
 [Loss(LossKind.SparseCategoricalCrossEntropy)]
 [Adam]
 public partial class LongGruNet;
+
+/// <summary>LSTM(128): 512 gate columns, so weight gradients over rows × steps run in several depth blocks for a batch of 14 × 10 steps.</summary>
+[Input(10, 2)]
+[LSTM(128)]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class BlockedLstmNet;
