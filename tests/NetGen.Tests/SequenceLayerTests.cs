@@ -183,6 +183,11 @@ public class SequenceLayerTests(ITestOutputHelper log)
             }
         }
         log.WriteLine($"{name}: max error batch {worstBatch:E3}, single {worstSingle:E3}");
+        for (int r = 0; r < batch; r++)
+        {
+            model.Predict(inputs.AsSpan(r * size, size), single);
+            Assert.True(single.AsSpan().SequenceEqual(outputs.AsSpan(r * n, n)), $"{name}: row {r}: one-sample and batched Predict differ");
+        }
         Assert.True(worstBatch <= 1e-5 && worstSingle <= 1e-5, $"{name}: max error batch {worstBatch:E3}, single {worstSingle:E3} ({where})");
     }
 
@@ -237,6 +242,59 @@ public class SequenceLayerTests(ITestOutputHelper log)
             foreach (IGradientTrainer t in trainers) (t as IDisposable)?.Dispose();
         }
         Assert.Equal(before, model.Parameters.ToArray()); // ComputeGradients changes no parameter
+    }
+
+    [Theory]
+    [InlineData("MaskedStackedNet")]
+    [InlineData("StackedLstmGruNet")]
+    [InlineData("MseLstmNet")]
+    public void A_partial_batch_trains_like_a_full_one_of_the_same_rows(string name)
+    {
+        SeqCase c = Get(name);
+        var (inputs, labels, targets) = Batch(c, 5, 9);
+        ITrainableModel a = c.Create(2), b = c.Create(2);
+        IGradientTrainer ta = a.CreateTrainer(16), tb = b.CreateTrainer(5);
+        for (int step = 0; step < 3; step++)
+        {
+            float la = labels is not null ? ta.TrainBatch(inputs, labels) : ta.TrainBatch(inputs, targets!);
+            float lb = labels is not null ? tb.TrainBatch(inputs, labels) : tb.TrainBatch(inputs, targets!);
+            Assert.Equal(lb, la);
+        }
+        Assert.Equal(b.Parameters.ToArray(), a.Parameters.ToArray());
+        (ta as IDisposable)?.Dispose();
+        (tb as IDisposable)?.Dispose();
+    }
+
+    [Theory]
+    [InlineData("MaskedEmbeddingGruNet")]
+    [InlineData("WideGruRnnNet")]
+    public void Predict_is_thread_safe(string name)
+    {
+        SeqCase c = Get(name);
+        ITrainableModel model = c.Create(4);
+        const int rows = 40;
+        var (inputs, _, _) = Batch(c, rows, 12);
+        int size = model.InputSize, n = model.OutputSize;
+        var expected = new float[rows * n];
+        model.Predict(inputs, expected, rows);
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            var output = new float[n];
+            var outputs = new float[rows * n];
+            for (int i = 0; i < 300; i++)
+            {
+                int r = (i * 7 + worker) % rows;
+                model.Predict(inputs.AsSpan(r * size, size), output);
+                if (!output.AsSpan().SequenceEqual(expected.AsSpan(r * n, n))) failures.Add($"worker {worker}, call {i}, row {r}");
+                if (i % 50 == 0)
+                {
+                    model.Predict(inputs, outputs, rows);
+                    if (!outputs.AsSpan().SequenceEqual(expected)) failures.Add($"worker {worker}, call {i}, batch");
+                }
+            }
+        });
+        Assert.True(failures.IsEmpty, string.Join("; ", failures.Take(5)));
     }
 
     [Fact]
