@@ -282,12 +282,12 @@ public class SequenceLayerTests(ITestOutputHelper log)
         {
             var output = new float[n];
             var outputs = new float[rows * n];
-            for (int i = 0; i < 300; i++)
+            for (int i = 0; i < 3000; i++)
             {
-                int r = (i * 7 + worker) % rows;
+                int r = ((i * 7) + worker) % rows;
                 model.Predict(inputs.AsSpan(r * size, size), output);
                 if (!output.AsSpan().SequenceEqual(expected.AsSpan(r * n, n))) failures.Add($"worker {worker}, call {i}, row {r}");
-                if (i % 50 == 0)
+                if (i % 300 == 0)
                 {
                     model.Predict(inputs, outputs, rows);
                     if (!outputs.AsSpan().SequenceEqual(expected)) failures.Add($"worker {worker}, call {i}, batch");
