@@ -129,11 +129,12 @@ public static class Program
         ArgumentNullException.ThrowIfNull(data);
         CultureInfo inv = CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        text.Append(string.Create(inv, $"Data:  {data.Train.Count:N0} training and {data.Test.Count:N0} test texts, at most {data.PerLanguage:N0} per language; vocabulary {data.Vocabulary.Size} ids (read, split and encoded in {data.LoadSeconds:F2}s)\n"));
-        text.Append("       language    package      files  fortunes  repeated  ambiguous  distinct   used  train  test\n");
+        text.Append(string.Create(inv, $"Data:  {data.Train.Count:N0} training and {data.Test.Count:N0} test texts, at most {data.PerLanguage:N0} per language (read, split and encoded in {data.LoadSeconds:F2}s)\n"));
+        text.Append(string.Create(inv, $"       vocabulary: {data.Vocabulary.Size} ids from the training texts (0 padding, 1 unknown); {data.UnknownTestCharacters:N0} unknown characters in the test texts' first {LanguageIdShapes.SequenceLength}\n"));
+        text.Append("       language      package      files  fortunes  repeated  ambiguous  distinct   used  train  test\n");
         foreach (LanguageCount c in data.Counts)
             text.Append(string.Create(inv,
-                $"       {c.Code + " " + c.Name,-11} {c.Package,-11} {c.Files,6} {c.Fortunes,9} {c.Duplicates,9} {c.Ambiguous,10} {c.Available,9} {c.Used,6} {c.Train,6} {c.Test,5}\n"));
+                $"       {c.Code + " " + c.Name,-13} {c.Package,-11} {c.Files,6} {c.Fortunes,9} {c.Duplicates,9} {c.Ambiguous,10} {c.Available,9} {c.Used,6} {c.Train,6} {c.Test,5}\n"));
         int latin1 = data.Counts.Sum(c => c.Latin1Files);
         if (latin1 > 0) text.Append(string.Create(inv, $"       {latin1} file(s) were not valid UTF-8 and were read as Latin-1\n"));
         return text.ToString();

@@ -244,13 +244,12 @@ public sealed class CharacterVocabulary
 
     private int EncodeCore(string text, Span<float> destination, SequencePadding padding, string parameter, int? index)
     {
-        // Count the characters that fit first, so that padding before them knows where they start.
+        // The characters that fit go first; with padding before them they are then moved to the end.
         int written = 0;
-        Span<float> staging = destination;
         foreach (Rune rune in Runes(Normalize(text, LowerCase), parameter, index))
         {
-            if (written == staging.Length) break;
-            staging[written++] = _ids.TryGetValue(rune, out int id) ? id : UnknownId;
+            if (written == destination.Length) break;
+            destination[written++] = _ids.TryGetValue(rune, out int id) ? id : UnknownId;
         }
         if (padding == SequencePadding.Before && written < destination.Length)
         {
