@@ -22,6 +22,24 @@ public sealed class FashionRecurrentTests(ITestOutputHelper output)
         Assert.True(flat.Train.Features.AsSpan().SequenceEqual(data.Train.Features));
     }
 
+    [Fact]
+    public void Limit_KeepsTheFirstTrainingImagesAndTheWholeTestSet()
+    {
+        LoadedData all = FashionMnistJob.LoadData(new SampleOptions { Subset = true, Model = ModelKind.Gru });
+        LoadedData limited = FashionMnistJob.LoadData(new SampleOptions { Subset = true, Model = ModelKind.Gru, Limit = 100 });
+
+        Assert.Equal(100, limited.Train.Count);
+        Assert.Equal(all.Test.Count, limited.Test.Count);
+        Assert.Equal(new[] { 28, 28 }, limited.Train.SampleShape.ToArray());
+        Assert.True(all.Train.Features.AsSpan(0, 100 * 784).SequenceEqual(limited.Train.Features));
+        Assert.Equal(all.Train.Labels!.Take(100), limited.Train.Labels!);
+        Assert.Equal(all.Train.Count, FashionMnistJob.LoadData(new SampleOptions { Subset = true, Limit = 1_000_000 }).Train.Count);
+
+        var run = SampleRunner.Run("--limit", "0");
+        Assert.Equal(Program.ExitUsage, run.ExitCode);
+        Assert.Contains("--limit needs a whole number from 1", run.Error);
+    }
+
     [Theory]
     [InlineData("lstm", 81_674)] // Keras: LSTM 4 × (128 × (28 + 128) + 128) = 80,384, Dense 128 × 10 + 10 = 1,290
     [InlineData("gru", 61_962)]  // Keras (reset_after): GRU 3 × (128 × (28 + 128) + 2 × 128) = 60,672, Dense 1,290
