@@ -149,6 +149,37 @@ public sealed class LanguageIdTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void FilesThatCannotBeUsed_AreUsageErrors_BeforeAnyDataIsRead()
+    {
+        string dir = SampleRunner.TempDirectory();
+        try
+        {
+            string file = Path.Combine(dir, "a-file");
+            File.WriteAllText(file, "x");
+
+            var export = Run("--export", file);
+            Assert.Equal(LanguageIdProgram.ExitUsage, export.ExitCode);
+            Assert.Contains("that is a file; name a directory", export.Error);
+
+            var load = Run("--load", Path.Combine(dir, "missing.ngmf"));
+            Assert.Equal(LanguageIdProgram.ExitUsage, load.ExitCode);
+            Assert.Contains("there is no such file", load.Error);
+
+            var save = Run("--save", Path.Combine(dir, "no-such-folder", "m.ngmf"));
+            Assert.Equal(LanguageIdProgram.ExitUsage, save.ExitCode);
+            Assert.Contains("does not exist", save.Error);
+
+            var damaged = Run("--load", file);
+            Assert.Equal(LanguageIdProgram.ExitFailure, damaged.ExitCode);
+            Assert.StartsWith("error: --load: ", damaged.Error);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Options_TakeTextsThatStartWithADash()
     {
         Assert.True(LanguageIdOptions.TryParse(["--text", "-- quoted", "--text=zwei", "--model", "lstm"], out LanguageIdOptions? options, out _));
