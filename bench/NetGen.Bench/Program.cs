@@ -74,6 +74,25 @@ if (args.Length > 0 && args[0] == "rnn-loop")
     long macs = 3 * 28 * perStep - 28L * 28 * gates + 3 * 128 * 10;
     double floor = 2.0 * macs * 60000 / (peak * 1e9);
     Console.WriteLine($"{kind}: {batches} batches, {perBatch * 1e6:F0} µs per batch, {perBatch * 1875:F2} s per 60,000-sample epoch; floor {floor:F2} s at {peak:F0} GFLOP/s ({perBatch * 1875 / floor:F2}× the floor)");
+    // inference: one sample (median of 2,000 calls) and batches of 1,024
+    var output = new float[10];
+    var outputs = new float[1024 * 10];
+    var many = new float[1024 * 784];
+    for (int i = 0; i < many.Length; i++) many[i] = inputs[i % inputs.Length];
+    for (int i = 0; i < 500; i++) model.Predict(inputs.AsSpan(0, 784), output);
+    var single = new double[2000];
+    for (int i = 0; i < single.Length; i++)
+    {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        model.Predict(inputs.AsSpan((i % 32) * 784, 784), output);
+        single[i] = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+    }
+    Array.Sort(single);
+    model.Predict(many, outputs, 1024);
+    var batchClock = System.Diagnostics.Stopwatch.StartNew();
+    int rounds = 0;
+    while (batchClock.Elapsed.TotalSeconds < 2) { model.Predict(many, outputs, 1024); rounds++; }
+    Console.WriteLine($"{kind} inference: batch 1 median {single[single.Length / 2]:F1} µs, batch 1024 {rounds * 1024 / batchClock.Elapsed.TotalSeconds:F0} samples/s");
     return 0;
 }
 if (args.Length > 0 && args[0] == "rnn-fit")

@@ -117,6 +117,7 @@ public static class Quick
 
         (double generatorMs, int seedChars) = GeneratorTime(SeedSource);
         (double lenetGeneratorMs, int lenetChars) = GeneratorTime(LeNetSource);
+        (double lstmGeneratorMs, int lstmChars) = GeneratorTime(LstmSource);
 
         var result = new Dictionary<string, object>
         {
@@ -137,6 +138,8 @@ public static class Quick
             ["generated_chars"] = seedChars,
             ["lenet_generator_ms"] = Math.Round(lenetGeneratorMs, 1),
             ["lenet_generated_chars"] = lenetChars,
+            ["lstm_generator_ms"] = Math.Round(lstmGeneratorMs, 1),
+            ["lstm_generated_chars"] = lstmChars,
             ["isa"] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "avx512" : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "avx2" : "portable",
             ["data"] = source,
         };
@@ -189,6 +192,16 @@ public static class Quick
         [Loss(LossKind.SparseCategoricalCrossEntropy)]
         [Adam(LearningRate = 1e-3f)]
         public partial class FashionMlp;
+        """;
+
+    private const string LstmSource = """
+        using NetGen;
+        [Input(28, 28)]
+        [LSTM(128)]
+        [Dense(10, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam(LearningRate = 1e-3f)]
+        public partial class FashionLstm;
         """;
 
     private const string LeNetSource = """
