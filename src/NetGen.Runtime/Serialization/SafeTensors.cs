@@ -18,9 +18,15 @@ namespace NetGen.Serialization;
 /// <para>The file is an 8-byte little-endian header length <c>N</c>, <c>N</c> bytes of JSON
 /// (<c>{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, …, "__metadata__": {…}}</c>, padded
 /// with spaces to a multiple of 8), then the tensors' little-endian bytes; offsets are relative to the data start.</para>
-/// <para>Dense kernels, stored <c>[in, out]</c> in NetGen (Keras's layout), are <c>[out, in]</c> in PyTorch's
-/// <c>nn.Linear</c>: they are transposed on export and on import. Biases are copied as they are. Tensor names follow
-/// <see cref="SafeTensorsOptions.Naming"/>.</para>
+/// <para>Each layer maps to the PyTorch module of the same kind, with its parameter names and layouts: tensor
+/// <c>t</c> (the t-th layer with parameters) is <c>t.weight</c> and <c>t.bias</c> for <c>nn.Linear</c>,
+/// <c>nn.Conv2d</c> and <c>nn.Embedding</c> (<c>weight</c> only), and <c>t.weight_ih_l0</c>, <c>t.weight_hh_l0</c>,
+/// <c>t.bias_ih_l0</c>, <c>t.bias_hh_l0</c> for <c>nn.RNN</c>, <c>nn.LSTM</c> and <c>nn.GRU</c>. Dense and
+/// recurrent kernels, stored <c>[in, out]</c> in NetGen (Keras's layout), are <c>[out, in]</c> in PyTorch: they are
+/// transposed on export and on import; convolution kernels (<c>[filters, channels, k, k]</c>) and embeddings
+/// (<c>[vocabulary, dimension]</c>) have PyTorch's layout already. GRU gates are in Keras's order (z, r, h) in NetGen
+/// and PyTorch's (r, z, n) in the file. SimpleRNN and LSTM have one bias in NetGen and two in PyTorch: export writes
+/// <c>bias_hh_l0</c> as zeros, import adds the two. Tensor names follow <see cref="SafeTensorsOptions.Naming"/>.</para>
 /// <para>Import validates the whole header before it reads any data, reads all data into a buffer, and only then
 /// changes the model; any defect throws <see cref="ModelFormatException"/> and leaves the model as it was.</para>
 /// </remarks>
@@ -32,7 +38,7 @@ public static class SafeTensors
     private const int ChunkBytes = 1 << 16;
 
     /// <summary>Writes <paramref name="model"/>'s parameters to <paramref name="path"/> as safetensors, atomically.</summary>
-    /// <exception cref="NotSupportedException">The model has a parameter tensor with no PyTorch mapping yet (only dense layers have one).</exception>
+    /// <exception cref="NotSupportedException">The model has a parameter block of a kind with no PyTorch mapping.</exception>
     public static void Export(IModel model, string path, SafeTensorsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -74,11 +80,40 @@ public static class SafeTensors
 
     // ---------------------------------------------------------------- mapping
 
-    /// <summary>One of the model's tensors as it appears in the file.</summary>
+    /// <summary>
+    /// One of the file's tensors: a [Rows, Columns] row-major matrix at <see cref="Offset"/> in the parameters,
+    /// transposed in the file when <see cref="Transpose"/> is set, with column blocks of <see cref="GateSize"/>
+    /// reordered when <see cref="GateOrder"/> is set (file block j holds NetGen block GateOrder[j]).
+    /// </summary>
     private sealed record Tensor(string Name, int Offset, int Rows, int Columns, bool Transpose, long[] FileShape)
     {
         public int Length => Rows * Columns;
+
+        public int[]? GateOrder { get; init; }
+
+        public int GateSize { get; init; } = 1;
+
+        /// <summary>PyTorch's second recurrent bias where NetGen has one: written as zeros, added on import.</summary>
+        public bool Summed { get; init; }
+
+        /// <summary>The file's column (before any transpose) of NetGen column <paramref name="column"/>.</summary>
+        public int FileColumn(int column)
+        {
+            if (GateOrder is null) return column;
+            int block = column / GateSize;
+            return Array.IndexOf(GateOrder, block) * GateSize + column % GateSize;
+        }
+
+        /// <summary>Index in the file's values of NetGen element (row, column).</summary>
+        public int FileIndex(int row, int column)
+        {
+            int fileColumn = FileColumn(column);
+            return Transpose ? fileColumn * Rows + row : row * Columns + fileColumn;
+        }
     }
+
+    /// <summary>PyTorch's order of GRU gates (r, z, n) taken from NetGen's (z, r, h) blocks.</summary>
+    private static readonly int[] GruGateOrder = { 1, 0, 2 };
 
     private static Tensor[] Map(IModel model, SafeTensorsOptions options)
     {
@@ -87,45 +122,90 @@ public static class SafeTensors
         int count = model.ParameterCount;
         if (model.Parameters.Length != count)
             throw new ArgumentException($"The model's Parameters span has {model.Parameters.Length} floats but its ParameterCount is {count}.", nameof(model));
-        var map = new Tensor[blocks.Count];
+        var map = new List<Tensor>(blocks.Count + 4);
         var names = new HashSet<string>(StringComparer.Ordinal);
-        for (int b = 0; b < blocks.Count; b++)
+        foreach (ParameterBlock block in blocks)
         {
-            ParameterBlock block = blocks[b];
             if (block.Offset < 0 || (long)block.Offset + block.Length > count)
                 throw new ArgumentException($"Parameter block '{block.Name}' ({block.Offset} + {block.Length}) lies outside the model's {count} parameters.", nameof(model));
-
-            Tensor tensor;
-            string name = Name(block, options);
-            if (block.Kind == "weight" && block.Shape.Length == 2)
+            foreach (Tensor tensor in Tensors(block, options))
             {
-                int inputs = block.Shape[0], outputs = block.Shape[1];
-                tensor = new Tensor(name, block.Offset, inputs, outputs, Transpose: true, [outputs, inputs]);
+                if ((long)tensor.Length + (tensor.Offset - block.Offset) > block.Length)
+                    throw new ArgumentException($"Parameter block '{block.Name}' is smaller than its shape [{string.Join(", ", block.Shape)}] says.", nameof(model));
+                if (!names.Add(tensor.Name)) throw new ArgumentException($"Two parameter blocks map to the tensor name '{tensor.Name}'.", nameof(model));
+                map.Add(tensor);
             }
-            else if (block.Kind == "bias" && block.Shape.Length == 1)
-            {
-                tensor = new Tensor(name, block.Offset, 1, block.Shape[0], Transpose: false, [block.Shape[0]]);
-            }
-            else
-            {
-                throw new NotSupportedException(
-                    $"Parameter block '{block.Name}' ({block.Kind}, shape [{string.Join(", ", block.Shape)}]) has no safetensors/PyTorch mapping yet; only dense weights [in, out] and biases [out] do.");
-            }
-            if (!names.Add(name)) throw new ArgumentException($"Two parameter blocks map to the tensor name '{name}'.", nameof(model));
-            map[b] = tensor;
         }
-        return map;
+        return map.ToArray();
     }
 
-    private static string Name(ParameterBlock block, SafeTensorsOptions options)
+    /// <summary>The file's tensors of one parameter block (two for recurrent biases).</summary>
+    private static IEnumerable<Tensor> Tensors(ParameterBlock block, SafeTensorsOptions options)
     {
-        if (options.Naming == SafeTensorsNaming.LayerIndex) return options.Prefix + block.Name;
+        int[] shape = block.Shape;
+        string Named(string kind) => Name(block.Name, kind, options);
+        NotSupportedException Unsupported() => new(
+            $"Parameter block '{block.Name}' ({block.Kind}, shape [{string.Join(", ", shape)}]) has no safetensors/PyTorch mapping.");
+
+        switch (block.Kind)
+        {
+            case "weight" when shape.Length == 2:
+                // nn.Linear: [out, in]
+                yield return new Tensor(Named("weight"), block.Offset, shape[0], shape[1], Transpose: true, [shape[1], shape[0]]);
+                yield break;
+            case "bias" when shape.Length == 1:
+                yield return new Tensor(Named("bias"), block.Offset, 1, shape[0], Transpose: false, [shape[0]]);
+                yield break;
+            case "conv.weight" when shape.Length == 4:
+                // nn.Conv2d: [filters, channels, k, k], NetGen's layout
+                yield return new Tensor(Named("weight"), block.Offset, 1, shape[0] * shape[1] * shape[2] * shape[3], Transpose: false,
+                    [shape[0], shape[1], shape[2], shape[3]]);
+                yield break;
+            case "embedding.weight" when shape.Length == 2:
+                // nn.Embedding: [vocabulary, dimension], NetGen's layout
+                yield return new Tensor(Named("weight"), block.Offset, shape[0], shape[1], Transpose: false, [shape[0], shape[1]]);
+                yield break;
+        }
+
+        int dot = block.Kind.IndexOf('.', StringComparison.Ordinal);
+        string cell = dot > 0 ? block.Kind.Substring(0, dot) : "";
+        string part = dot > 0 ? block.Kind.Substring(dot + 1) : "";
+        int gates = cell switch { "lstm" => 4, "gru" => 3, "simplernn" => 1, _ => 0 };
+        if (gates == 0) throw Unsupported();
+        int[]? order = cell == "gru" ? GruGateOrder : null;
+        int columns = shape[shape.Length - 1], units = columns / gates;
+        switch (part)
+        {
+            case "kernel" when shape.Length == 2:
+            case "recurrent_kernel" when shape.Length == 2:
+                // nn.LSTM's weight_ih_l0 [gates × units, in], weight_hh_l0 [gates × units, units]
+                yield return new Tensor(Named(part == "kernel" ? "weight_ih_l0" : "weight_hh_l0"), block.Offset, shape[0], columns, Transpose: true, [columns, shape[0]])
+                    { GateOrder = order, GateSize = units };
+                yield break;
+            case "bias" when shape.Length == 1 && cell != "gru":
+                yield return new Tensor(Named("bias_ih_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { GateOrder = order, GateSize = units };
+                yield return new Tensor(Named("bias_hh_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { GateOrder = order, GateSize = units, Summed = true };
+                yield break;
+            case "bias" when shape.Length == 2 && shape[0] == 2 && cell == "gru":
+                yield return new Tensor(Named("bias_ih_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { GateOrder = order, GateSize = units };
+                yield return new Tensor(Named("bias_hh_l0"), block.Offset + columns, 1, columns, Transpose: false, [columns]) { GateOrder = order, GateSize = units };
+                yield break;
+            default:
+                throw Unsupported();
+        }
+    }
+
+    /// <summary>The file name of <paramref name="kind"/> in the layer of block <paramref name="blockName"/> (<c>t.kind</c>).</summary>
+    private static string Name(string blockName, string kind, SafeTensorsOptions options)
+    {
+        int dot = blockName.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !int.TryParse(blockName.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+            throw new NotSupportedException($"Parameter block '{blockName}' is not named '<layer>.<kind>'.");
+        if (options.Naming == SafeTensorsNaming.LayerIndex)
+            return options.Prefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + kind;
         if (options.Naming != SafeTensorsNaming.SequentialWithActivations)
             throw new ArgumentOutOfRangeException(nameof(options), options.Naming, "Unknown SafeTensorsNaming.");
-        int dot = block.Name.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !int.TryParse(block.Name.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
-            throw new NotSupportedException($"Parameter block '{block.Name}' is not named '<layer>.<kind>', so it cannot be renumbered for SafeTensorsNaming.SequentialWithActivations.");
-        return options.Prefix + (2 * index).ToString(System.Globalization.CultureInfo.InvariantCulture) + block.Name.Substring(dot);
+        return options.Prefix + (2 * index).ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + kind;
     }
 
     // ---------------------------------------------------------------- export
@@ -190,13 +270,17 @@ public static class SafeTensors
         {
             ReadOnlySpan<float> source = parameters.Slice(tensor.Offset, tensor.Length);
             Span<float> values = scratch.AsSpan(0, tensor.Length);
-            if (tensor.Transpose)
+            if (tensor.Summed)
             {
-                // NetGen [in, out] → PyTorch [out, in].
+                values.Clear(); // NetGen's one bias went into bias_ih_l0
+            }
+            else if (tensor.Transpose || tensor.GateOrder is not null)
+            {
+                // NetGen [in, out] → PyTorch [out, in], gate blocks in PyTorch's order.
                 int rows = tensor.Rows, columns = tensor.Columns;
                 for (int i = 0; i < rows; i++)
                     for (int o = 0; o < columns; o++)
-                        values[o * rows + i] = source[i * columns + o];
+                        values[tensor.FileIndex(i, o)] = source[i * columns + o];
             }
             else
             {
@@ -309,6 +393,7 @@ public static class SafeTensors
         float[] scratch = new float[largest];
         byte[]? skip = null;
         long position = 0;
+        var summed = new List<(Tensor Tensor, float[] Values)>(); // added once every other tensor is in place
         foreach (Entry entry in sorted)
         {
             long bytes = entry.End - entry.Begin;
@@ -324,13 +409,17 @@ public static class SafeTensors
                     BinaryPrimitives.ReverseEndianness(bits, bits);
                 }
                 Span<float> destination = staging.AsSpan(tensor.Offset, tensor.Length);
-                if (tensor.Transpose)
+                if (tensor.Summed)
                 {
-                    // PyTorch [out, in] → NetGen [in, out].
+                    summed.Add((tensor, values.ToArray()));
+                }
+                else if (tensor.Transpose || tensor.GateOrder is not null)
+                {
+                    // PyTorch [out, in] → NetGen [in, out], gate blocks in NetGen's order.
                     int rows = tensor.Rows, columns = tensor.Columns;
-                    for (int o = 0; o < columns; o++)
-                        for (int i = 0; i < rows; i++)
-                            destination[i * columns + o] = values[o * rows + i];
+                    for (int i = 0; i < rows; i++)
+                        for (int o = 0; o < columns; o++)
+                            destination[i * columns + o] = values[tensor.FileIndex(i, o)];
                 }
                 else
                 {
@@ -349,6 +438,15 @@ public static class SafeTensors
                 }
             }
             position += bytes;
+        }
+
+        foreach (var (tensor, values) in summed)
+        {
+            // PyTorch's bias_hh_l0 where NetGen has one bias: b = b_ih + b_hh
+            Span<float> destination = staging.AsSpan(tensor.Offset, tensor.Length);
+            for (int i = 0; i < tensor.Rows; i++)
+                for (int o = 0; o < tensor.Columns; o++)
+                    destination[i * tensor.Columns + o] += values[tensor.FileIndex(i, o)];
         }
 
         staging.CopyTo(model.Parameters);
