@@ -71,3 +71,82 @@ public partial class PlainSgdNet;
 [Loss(LossKind.SparseCategoricalCrossEntropy)]
 [Adam(LearningRate = 0.01f)]
 public partial class AdamNet;
+
+// ---- Every layer kind, for the PyTorch interop tests (TorchLayerInteropTests) ----
+
+/// <summary>Two channels of (H, W, C) input, same and valid convolutions, max and average pooling (same padding with an odd input: the extra column after, not counted), flattened channel-major.</summary>
+[Input(8, 8, 2)]
+[Conv2D(3, 3, Activation.ReLU, Padding = Padding.Same)]
+[MaxPool2D(2)]
+[Conv2D(4, 2, Activation.Tanh)]
+[AvgPool2D(2, Padding = Padding.Same)]
+[Flatten]
+[Dense(5, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchCnn;
+
+/// <summary>Stride 2 with same padding on an odd, non-square input (asymmetric padding), max pooling with same padding, regression.</summary>
+[Input(9, 7, 1)]
+[Conv2D(2, 3, Activation.Sigmoid, Stride = 2, Padding = Padding.Same)]
+[MaxPool2D(2, Padding = Padding.Same)]
+[Flatten]
+[Dense(3)]
+[Loss(LossKind.MeanSquaredError)]
+[Sgd(LearningRate = 0.05f)]
+public partial class TorchStridedCnn;
+
+/// <summary>An LSTM classifier: 5 steps of 3 features, the last state.</summary>
+[Input(5, 3)]
+[LSTM(4)]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchLstm;
+
+/// <summary>A GRU returning every step, flattened step-major into a dense layer.</summary>
+[Input(5, 3)]
+[GRU(4, ReturnSequences = true)]
+[Flatten]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchGruSequence;
+
+/// <summary>A SimpleRNN with ReLU (nn.RNN's nonlinearity="relu"), the last state.</summary>
+[Input(4, 3)]
+[SimpleRNN(6, Activation.ReLU)]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchRnnRelu;
+
+/// <summary>A masked embedding through a GRU returning sequences, a dropout (the mask passes) and an LSTM: both recurrent layers skip id 0.</summary>
+[Input(7)]
+[Embedding(11, 4, MaskZero = true)]
+[GRU(5, ReturnSequences = true)]
+[Dropout(0.25f)]
+[LSTM(6)]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchMaskedEmbeddingGruLstm;
+
+/// <summary>An embedding without a mask (id 0 is an ordinary token), flattened into a dense layer.</summary>
+[Input(6)]
+[Embedding(10, 3)]
+[Flatten]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchEmbeddingFlatten;
+
+/// <summary>A masked embedding into a tanh SimpleRNN returning sequences, flattened: a masked step's output (the carried-over state) reaches the dense layer.</summary>
+[Input(6)]
+[Embedding(9, 3, MaskZero = true)]
+[SimpleRNN(5, ReturnSequences = true)]
+[Flatten]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchMaskedEmbeddingRnnSequence;
