@@ -6,9 +6,13 @@ namespace NetGen.Serialization;
 public enum SafeTensorsNaming
 {
     /// <summary>
-    /// The names in <see cref="IModel.ParameterBlocks"/>: layer <c>i</c> (counting only layers with parameters) is
-    /// <c>i.weight</c> and <c>i.bias</c>. The PyTorch equivalent is <c>nn.Sequential(nn.Linear(784, 64), nn.Linear(64, 64),
-    /// nn.Linear(64, 10))</c> with the activations applied functionally in <c>forward</c>.
+    /// Layer <c>i</c> (counting only layers with parameters) carries the parameter names of its PyTorch module:
+    /// <c>i.weight</c> and <c>i.bias</c> for <c>nn.Linear</c> and <c>nn.Conv2d</c>, <c>i.weight</c> for
+    /// <c>nn.Embedding</c>, <c>i.weight_ih_l0</c>, <c>i.weight_hh_l0</c>, <c>i.bias_ih_l0</c>, <c>i.bias_hh_l0</c> for
+    /// <c>nn.RNN</c>, <c>nn.LSTM</c> and <c>nn.GRU</c> (SimpleRNN and LSTM export <c>bias_hh_l0</c> as zeros and import
+    /// the sum of the two biases). The PyTorch equivalent is a container whose i-th child is that module, e.g.
+    /// <c>nn.Sequential(nn.Linear(784, 64), nn.Linear(64, 64), nn.Linear(64, 10))</c> with the activations, pooling and
+    /// flattening applied functionally in <c>forward</c>.
     /// </summary>
     LayerIndex = 0,
 
