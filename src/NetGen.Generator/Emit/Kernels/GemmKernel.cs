@@ -213,7 +213,14 @@ namespace NetGen.Generator.Emit.Kernels
                 }
             }
 
+            // a narrow tail overlaps the columns before it rather than running scalar: only inside one tile (a tile loads
+            // what it reads before it stores, so an overlapped column is never read after the other chunk stored it)
             List<Chunk> rest = Isa.SplitColumns(isa, span, Columns - span);
+            if (ColumnStride == 1 && CColumnStride == 1)
+            {
+                List<Chunk> overlapping = Isa.SplitColumnsOverlapping(isa, span, Columns - span);
+                if (overlapping.Count <= ColumnTile) rest = overlapping;
+            }
             for (int start = 0; start < rest.Count; start += ColumnTile)
             {
                 var chunks = rest.Skip(start).Take(ColumnTile).Select(ch => (ch.Isa, col: Literal.Int(ch.Column))).ToList();

@@ -98,6 +98,37 @@ namespace NetGen.Generator.Emit.Kernels
         public string Condition => IsScalar ? "true" : VectorClass + ".IsHardwareAccelerated";
 
         /// <summary>
+        /// Like <see cref="SplitColumns"/>, but a tail narrower than a register ends in one register that overlaps the
+        /// chunk before it (e.g. 10 columns: 0..8 and 2..10) instead of scalar columns, when the columns from
+        /// <paramref name="start"/> have room for it. Overlapped columns are computed twice in the same order, so both
+        /// stores write the same value: the chunks must be one register tile (which loads all it reads before it stores),
+        /// at unit column stride.
+        /// </summary>
+        public static List<Chunk> SplitColumnsOverlapping(Isa isa, int start, int count)
+        {
+            var chunks = new List<Chunk>();
+            int column = start, end = start + count;
+            for (Isa? current = isa; current is not null && !current.IsScalar; current = current.Narrower)
+            {
+                while (end - column >= current.Width)
+                {
+                    chunks.Add(new Chunk(current, column));
+                    column += current.Width;
+                }
+                int left = end - column;
+                Isa narrower = current.Narrower!;
+                bool narrowerCannot = narrower.IsScalar || left > narrower.Width;
+                if (left > 0 && narrowerCannot && end - current.Width >= start)
+                {
+                    chunks.Add(new Chunk(current, end - current.Width));
+                    return chunks;
+                }
+            }
+            while (column < end) chunks.Add(new Chunk(Scalar, column++));
+            return chunks;
+        }
+
+        /// <summary>
         /// Splits <paramref name="count"/> columns into register-wide chunks of this isa, then narrower ones for the tail.
         /// </summary>
         public static List<Chunk> SplitColumns(Isa isa, int start, int count)

@@ -2058,7 +2058,7 @@ partial class LeNet5 : INetwork<LeNet5>
                             VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
                         }
                     }
-                    // tail columns 64..83
+                    // tail columns 64..84
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 84);
                         ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
@@ -2066,24 +2066,16 @@ partial class LeNet5 : INetwork<LeNet5>
                         ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
                         var acc00 = Vector512.LoadUnsafe(ref start0, 64);
-                        var acc01 = Unsafe.Add(ref start0, 80);
-                        var acc02 = Unsafe.Add(ref start0, 81);
-                        var acc03 = Unsafe.Add(ref start0, 82);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, 76);
                         ref float start1 = ref k0 == 0 ? ref bias : ref y1;
                         var acc10 = Vector512.LoadUnsafe(ref start1, 64);
-                        var acc11 = Unsafe.Add(ref start1, 80);
-                        var acc12 = Unsafe.Add(ref start1, 81);
-                        var acc13 = Unsafe.Add(ref start1, 82);
+                        var acc11 = Vector256.LoadUnsafe(ref start1, 76);
                         ref float start2 = ref k0 == 0 ? ref bias : ref y2;
                         var acc20 = Vector512.LoadUnsafe(ref start2, 64);
-                        var acc21 = Unsafe.Add(ref start2, 80);
-                        var acc22 = Unsafe.Add(ref start2, 81);
-                        var acc23 = Unsafe.Add(ref start2, 82);
+                        var acc21 = Vector256.LoadUnsafe(ref start2, 76);
                         ref float start3 = ref k0 == 0 ? ref bias : ref y3;
                         var acc30 = Vector512.LoadUnsafe(ref start3, 64);
-                        var acc31 = Unsafe.Add(ref start3, 80);
-                        var acc32 = Unsafe.Add(ref start3, 81);
-                        var acc33 = Unsafe.Add(ref start3, 82);
+                        var acc31 = Vector256.LoadUnsafe(ref start3, 76);
                         ref float x0 = ref Unsafe.Add(ref x, r * 120);
                         ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
                         ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 120);
@@ -2092,119 +2084,46 @@ partial class LeNet5 : INetwork<LeNet5>
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 84);
                             var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                            var w1 = Unsafe.Add(ref wk, 80);
-                            var w2 = Unsafe.Add(ref wk, 81);
-                            var w3 = Unsafe.Add(ref wk, 82);
+                            var w1 = Vector256.LoadUnsafe(ref wk, 76);
                             var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            var a0_Scalar = Unsafe.Add(ref x0, k);
+                            var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                             acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = a0_Scalar * w1 + acc01;
-                            acc02 = a0_Scalar * w2 + acc02;
-                            acc03 = a0_Scalar * w3 + acc03;
+                            acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
                             var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            var a1_Scalar = Unsafe.Add(ref x1, k);
+                            var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
                             acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = a1_Scalar * w1 + acc11;
-                            acc12 = a1_Scalar * w2 + acc12;
-                            acc13 = a1_Scalar * w3 + acc13;
+                            acc11 = Vector256.FusedMultiplyAdd(a1_V256, w1, acc11);
                             var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            var a2_Scalar = Unsafe.Add(ref x2, k);
+                            var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
                             acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = a2_Scalar * w1 + acc21;
-                            acc22 = a2_Scalar * w2 + acc22;
-                            acc23 = a2_Scalar * w3 + acc23;
+                            acc21 = Vector256.FusedMultiplyAdd(a2_V256, w1, acc21);
                             var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            var a3_Scalar = Unsafe.Add(ref x3, k);
+                            var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
                             acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = a3_Scalar * w1 + acc31;
-                            acc32 = a3_Scalar * w2 + acc32;
-                            acc33 = a3_Scalar * w3 + acc33;
+                            acc31 = Vector256.FusedMultiplyAdd(a3_V256, w1, acc31);
                         }
                         if (k1 < 120)
                         {
                             // more k-blocks to come: keep the partial sums
                             acc00.StoreUnsafe(ref y0, 64);
-                            Unsafe.Add(ref y0, 80) = acc01;
-                            Unsafe.Add(ref y0, 81) = acc02;
-                            Unsafe.Add(ref y0, 82) = acc03;
+                            acc01.StoreUnsafe(ref y0, 76);
                             acc10.StoreUnsafe(ref y1, 64);
-                            Unsafe.Add(ref y1, 80) = acc11;
-                            Unsafe.Add(ref y1, 81) = acc12;
-                            Unsafe.Add(ref y1, 82) = acc13;
+                            acc11.StoreUnsafe(ref y1, 76);
                             acc20.StoreUnsafe(ref y2, 64);
-                            Unsafe.Add(ref y2, 80) = acc21;
-                            Unsafe.Add(ref y2, 81) = acc22;
-                            Unsafe.Add(ref y2, 82) = acc23;
+                            acc21.StoreUnsafe(ref y2, 76);
                             acc30.StoreUnsafe(ref y3, 64);
-                            Unsafe.Add(ref y3, 80) = acc31;
-                            Unsafe.Add(ref y3, 81) = acc32;
-                            Unsafe.Add(ref y3, 82) = acc33;
+                            acc31.StoreUnsafe(ref y3, 76);
                         }
                         else
                         {
                             VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
-                            Unsafe.Add(ref y0, 80) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, 81) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, 82) = VectorMath.Relu(acc03);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 76);
                             VectorMath.Relu(acc10).StoreUnsafe(ref y1, 64);
-                            Unsafe.Add(ref y1, 80) = VectorMath.Relu(acc11);
-                            Unsafe.Add(ref y1, 81) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref y1, 82) = VectorMath.Relu(acc13);
+                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 76);
                             VectorMath.Relu(acc20).StoreUnsafe(ref y2, 64);
-                            Unsafe.Add(ref y2, 80) = VectorMath.Relu(acc21);
-                            Unsafe.Add(ref y2, 81) = VectorMath.Relu(acc22);
-                            Unsafe.Add(ref y2, 82) = VectorMath.Relu(acc23);
+                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 76);
                             VectorMath.Relu(acc30).StoreUnsafe(ref y3, 64);
-                            Unsafe.Add(ref y3, 80) = VectorMath.Relu(acc31);
-                            Unsafe.Add(ref y3, 81) = VectorMath.Relu(acc32);
-                            Unsafe.Add(ref y3, 82) = VectorMath.Relu(acc33);
-                        }
-                    }
-                    // tail columns 83..84
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, 83);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Unsafe.Add(ref start1, 83);
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Unsafe.Add(ref start2, 83);
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Unsafe.Add(ref start3, 83);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
-                        ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 120);
-                        ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Unsafe.Add(ref wk, 83);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            var a2 = Unsafe.Add(ref x2, k);
-                            acc20 = a2 * w0 + acc20;
-                            var a3 = Unsafe.Add(ref x3, k);
-                            acc30 = a3 * w0 + acc30;
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, 83) = acc00;
-                            Unsafe.Add(ref y1, 83) = acc10;
-                            Unsafe.Add(ref y2, 83) = acc20;
-                            Unsafe.Add(ref y3, 83) = acc30;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, 83) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y1, 83) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref y2, 83) = VectorMath.Relu(acc20);
-                            Unsafe.Add(ref y3, 83) = VectorMath.Relu(acc30);
+                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 76);
                         }
                     }
                 }
@@ -2249,66 +2168,33 @@ partial class LeNet5 : INetwork<LeNet5>
                             VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
                         }
                     }
-                    // tail columns 64..83
+                    // tail columns 64..84
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 84);
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
                         var acc00 = Vector512.LoadUnsafe(ref start0, 64);
-                        var acc01 = Unsafe.Add(ref start0, 80);
-                        var acc02 = Unsafe.Add(ref start0, 81);
-                        var acc03 = Unsafe.Add(ref start0, 82);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, 76);
                         ref float x0 = ref Unsafe.Add(ref x, r * 120);
                         for (int k = k0; k < k1; k++)
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 84);
                             var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                            var w1 = Unsafe.Add(ref wk, 80);
-                            var w2 = Unsafe.Add(ref wk, 81);
-                            var w3 = Unsafe.Add(ref wk, 82);
+                            var w1 = Vector256.LoadUnsafe(ref wk, 76);
                             var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            var a0_Scalar = Unsafe.Add(ref x0, k);
+                            var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                             acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = a0_Scalar * w1 + acc01;
-                            acc02 = a0_Scalar * w2 + acc02;
-                            acc03 = a0_Scalar * w3 + acc03;
+                            acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
                         }
                         if (k1 < 120)
                         {
                             // more k-blocks to come: keep the partial sums
                             acc00.StoreUnsafe(ref y0, 64);
-                            Unsafe.Add(ref y0, 80) = acc01;
-                            Unsafe.Add(ref y0, 81) = acc02;
-                            Unsafe.Add(ref y0, 82) = acc03;
+                            acc01.StoreUnsafe(ref y0, 76);
                         }
                         else
                         {
                             VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
-                            Unsafe.Add(ref y0, 80) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, 81) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, 82) = VectorMath.Relu(acc03);
-                        }
-                    }
-                    // tail columns 83..84
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, 83);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Unsafe.Add(ref wk, 83);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, 83) = acc00;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, 83) = VectorMath.Relu(acc00);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 76);
                         }
                     }
                 }
@@ -2385,20 +2271,18 @@ partial class LeNet5 : INetwork<LeNet5>
                             VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
                         }
                     }
-                    // tail columns 64..82
+                    // tail columns 64..84
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 84);
                         ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
                         var acc00 = Vector256.LoadUnsafe(ref start0, 64);
                         var acc01 = Vector256.LoadUnsafe(ref start0, 72);
-                        var acc02 = Unsafe.Add(ref start0, 80);
-                        var acc03 = Unsafe.Add(ref start0, 81);
+                        var acc02 = Vector256.LoadUnsafe(ref start0, 76);
                         ref float start1 = ref k0 == 0 ? ref bias : ref y1;
                         var acc10 = Vector256.LoadUnsafe(ref start1, 64);
                         var acc11 = Vector256.LoadUnsafe(ref start1, 72);
-                        var acc12 = Unsafe.Add(ref start1, 80);
-                        var acc13 = Unsafe.Add(ref start1, 81);
+                        var acc12 = Vector256.LoadUnsafe(ref start1, 76);
                         ref float x0 = ref Unsafe.Add(ref x, r * 120);
                         ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
                         for (int k = k0; k < k1; k++)
@@ -2406,83 +2290,34 @@ partial class LeNet5 : INetwork<LeNet5>
                             ref float wk = ref Unsafe.Add(ref w, k * 84);
                             var w0 = Vector256.LoadUnsafe(ref wk, 64);
                             var w1 = Vector256.LoadUnsafe(ref wk, 72);
-                            var w2 = Unsafe.Add(ref wk, 80);
-                            var w3 = Unsafe.Add(ref wk, 81);
+                            var w2 = Vector256.LoadUnsafe(ref wk, 76);
                             var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            var a0_Scalar = Unsafe.Add(ref x0, k);
                             acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                             acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = a0_Scalar * w2 + acc02;
-                            acc03 = a0_Scalar * w3 + acc03;
+                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                             var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            var a1_Scalar = Unsafe.Add(ref x1, k);
                             acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                             acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = a1_Scalar * w2 + acc12;
-                            acc13 = a1_Scalar * w3 + acc13;
+                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
                         }
                         if (k1 < 120)
                         {
                             // more k-blocks to come: keep the partial sums
                             acc00.StoreUnsafe(ref y0, 64);
                             acc01.StoreUnsafe(ref y0, 72);
-                            Unsafe.Add(ref y0, 80) = acc02;
-                            Unsafe.Add(ref y0, 81) = acc03;
+                            acc02.StoreUnsafe(ref y0, 76);
                             acc10.StoreUnsafe(ref y1, 64);
                             acc11.StoreUnsafe(ref y1, 72);
-                            Unsafe.Add(ref y1, 80) = acc12;
-                            Unsafe.Add(ref y1, 81) = acc13;
+                            acc12.StoreUnsafe(ref y1, 76);
                         }
                         else
                         {
                             VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
                             VectorMath.Relu(acc01).StoreUnsafe(ref y0, 72);
-                            Unsafe.Add(ref y0, 80) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, 81) = VectorMath.Relu(acc03);
+                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 76);
                             VectorMath.Relu(acc10).StoreUnsafe(ref y1, 64);
                             VectorMath.Relu(acc11).StoreUnsafe(ref y1, 72);
-                            Unsafe.Add(ref y1, 80) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref y1, 81) = VectorMath.Relu(acc13);
-                        }
-                    }
-                    // tail columns 82..84
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, 82);
-                        var acc01 = Unsafe.Add(ref start0, 83);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Unsafe.Add(ref start1, 82);
-                        var acc11 = Unsafe.Add(ref start1, 83);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Unsafe.Add(ref wk, 82);
-                            var w1 = Unsafe.Add(ref wk, 83);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            acc11 = a1 * w1 + acc11;
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, 82) = acc00;
-                            Unsafe.Add(ref y0, 83) = acc01;
-                            Unsafe.Add(ref y1, 82) = acc10;
-                            Unsafe.Add(ref y1, 83) = acc11;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, 82) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, 83) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y1, 82) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref y1, 83) = VectorMath.Relu(acc11);
+                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 76);
                         }
                     }
                 }
@@ -2528,71 +2363,37 @@ partial class LeNet5 : INetwork<LeNet5>
                             VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
                         }
                     }
-                    // tail columns 64..82
+                    // tail columns 64..84
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 84);
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
                         var acc00 = Vector256.LoadUnsafe(ref start0, 64);
                         var acc01 = Vector256.LoadUnsafe(ref start0, 72);
-                        var acc02 = Unsafe.Add(ref start0, 80);
-                        var acc03 = Unsafe.Add(ref start0, 81);
+                        var acc02 = Vector256.LoadUnsafe(ref start0, 76);
                         ref float x0 = ref Unsafe.Add(ref x, r * 120);
                         for (int k = k0; k < k1; k++)
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 84);
                             var w0 = Vector256.LoadUnsafe(ref wk, 64);
                             var w1 = Vector256.LoadUnsafe(ref wk, 72);
-                            var w2 = Unsafe.Add(ref wk, 80);
-                            var w3 = Unsafe.Add(ref wk, 81);
+                            var w2 = Vector256.LoadUnsafe(ref wk, 76);
                             var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            var a0_Scalar = Unsafe.Add(ref x0, k);
                             acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                             acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = a0_Scalar * w2 + acc02;
-                            acc03 = a0_Scalar * w3 + acc03;
+                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                         }
                         if (k1 < 120)
                         {
                             // more k-blocks to come: keep the partial sums
                             acc00.StoreUnsafe(ref y0, 64);
                             acc01.StoreUnsafe(ref y0, 72);
-                            Unsafe.Add(ref y0, 80) = acc02;
-                            Unsafe.Add(ref y0, 81) = acc03;
+                            acc02.StoreUnsafe(ref y0, 76);
                         }
                         else
                         {
                             VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
                             VectorMath.Relu(acc01).StoreUnsafe(ref y0, 72);
-                            Unsafe.Add(ref y0, 80) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, 81) = VectorMath.Relu(acc03);
-                        }
-                    }
-                    // tail columns 82..84
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, 82);
-                        var acc01 = Unsafe.Add(ref start0, 83);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Unsafe.Add(ref wk, 82);
-                            var w1 = Unsafe.Add(ref wk, 83);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, 82) = acc00;
-                            Unsafe.Add(ref y0, 83) = acc01;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, 82) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, 83) = VectorMath.Relu(acc01);
+                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 76);
                         }
                     }
                 }
@@ -2739,17 +2540,13 @@ partial class LeNet5 : INetwork<LeNet5>
                     ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 10);
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 10);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 9);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
                     var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Unsafe.Add(ref bias, 8);
-                    var acc12 = Unsafe.Add(ref bias, 9);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
                     var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc21 = Unsafe.Add(ref bias, 8);
-                    var acc22 = Unsafe.Add(ref bias, 9);
+                    var acc21 = Vector256.LoadUnsafe(ref bias, 2);
                     var acc30 = Vector256.LoadUnsafe(ref bias);
-                    var acc31 = Unsafe.Add(ref bias, 8);
-                    var acc32 = Unsafe.Add(ref bias, 9);
+                    var acc31 = Vector256.LoadUnsafe(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, r * 84);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
                     ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 84);
@@ -2758,41 +2555,28 @@ partial class LeNet5 : INetwork<LeNet5>
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 10);
                         var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 9);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = a1_Scalar * w1 + acc11;
-                        acc12 = a1_Scalar * w2 + acc12;
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
                         var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        var a2_Scalar = Unsafe.Add(ref x2, k);
                         acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = a2_Scalar * w1 + acc21;
-                        acc22 = a2_Scalar * w2 + acc22;
+                        acc21 = Vector256.FusedMultiplyAdd(a2, w1, acc21);
                         var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        var a3_Scalar = Unsafe.Add(ref x3, k);
                         acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = a3_Scalar * w1 + acc31;
-                        acc32 = a3_Scalar * w2 + acc32;
+                        acc31 = Vector256.FusedMultiplyAdd(a3, w1, acc31);
                     }
                     acc00.StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 8) = acc01;
-                    Unsafe.Add(ref y0, 9) = acc02;
+                    acc01.StoreUnsafe(ref y0, 2);
                     acc10.StoreUnsafe(ref y1);
-                    Unsafe.Add(ref y1, 8) = acc11;
-                    Unsafe.Add(ref y1, 9) = acc12;
+                    acc11.StoreUnsafe(ref y1, 2);
                     acc20.StoreUnsafe(ref y2);
-                    Unsafe.Add(ref y2, 8) = acc21;
-                    Unsafe.Add(ref y2, 9) = acc22;
+                    acc21.StoreUnsafe(ref y2, 2);
                     acc30.StoreUnsafe(ref y3);
-                    Unsafe.Add(ref y3, 8) = acc31;
-                    Unsafe.Add(ref y3, 9) = acc32;
+                    acc31.StoreUnsafe(ref y3, 2);
                 }
             }
             // tail: one row at a time
@@ -2802,24 +2586,19 @@ partial class LeNet5 : INetwork<LeNet5>
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 10);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 9);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, r * 84);
                     for (int k = 0; k < 84; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 10);
                         var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 9);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                     }
                     acc00.StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 8) = acc01;
-                    Unsafe.Add(ref y0, 9) = acc02;
+                    acc01.StoreUnsafe(ref y0, 2);
                 }
             }
         }
@@ -2836,36 +2615,27 @@ partial class LeNet5 : INetwork<LeNet5>
                     ref float y0 = ref Unsafe.Add(ref y, r * 10);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 9);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
                     var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Unsafe.Add(ref bias, 8);
-                    var acc12 = Unsafe.Add(ref bias, 9);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, r * 84);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
                     for (int k = 0; k < 84; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 10);
                         var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 9);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = a1_Scalar * w1 + acc11;
-                        acc12 = a1_Scalar * w2 + acc12;
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
                     }
                     acc00.StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 8) = acc01;
-                    Unsafe.Add(ref y0, 9) = acc02;
+                    acc01.StoreUnsafe(ref y0, 2);
                     acc10.StoreUnsafe(ref y1);
-                    Unsafe.Add(ref y1, 8) = acc11;
-                    Unsafe.Add(ref y1, 9) = acc12;
+                    acc11.StoreUnsafe(ref y1, 2);
                 }
             }
             // tail: one row at a time
@@ -2875,24 +2645,19 @@ partial class LeNet5 : INetwork<LeNet5>
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 10);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 9);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, r * 84);
                     for (int k = 0; k < 84; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 10);
                         var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 9);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                     }
                     acc00.StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 8) = acc01;
-                    Unsafe.Add(ref y0, 9) = acc02;
+                    acc01.StoreUnsafe(ref y0, 2);
                 }
             }
         }
@@ -3125,57 +2890,40 @@ partial class LeNet5 : INetwork<LeNet5>
                     ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 10);
                     ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 10);
                     var acc00 = Vector256<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
+                    var acc11 = Vector256<float>.Zero;
                     var acc20 = Vector256<float>.Zero;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
+                    var acc21 = Vector256<float>.Zero;
                     var acc30 = Vector256<float>.Zero;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
+                    var acc31 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 10);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 9);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
                         ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
                         var a0 = Vector256.Create(xk);
-                        var a0_Scalar = xk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = a0_Scalar * dz1 + acc01;
-                        acc02 = a0_Scalar * dz2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
                         var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
                         acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = a1_Scalar * dz1 + acc11;
-                        acc12 = a1_Scalar * dz2 + acc12;
+                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
                         var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        var a2_Scalar = Unsafe.Add(ref xk, 2);
                         acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = a2_Scalar * dz1 + acc21;
-                        acc22 = a2_Scalar * dz2 + acc22;
+                        acc21 = Vector256.FusedMultiplyAdd(a2, dz1, acc21);
                         var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        var a3_Scalar = Unsafe.Add(ref xk, 3);
                         acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = a3_Scalar * dz1 + acc31;
-                        acc32 = a3_Scalar * dz2 + acc32;
+                        acc31 = Vector256.FusedMultiplyAdd(a3, dz1, acc31);
                     }
                     acc00.StoreUnsafe(ref dw0);
-                    Unsafe.Add(ref dw0, 8) = acc01;
-                    Unsafe.Add(ref dw0, 9) = acc02;
+                    acc01.StoreUnsafe(ref dw0, 2);
                     acc10.StoreUnsafe(ref dw1);
-                    Unsafe.Add(ref dw1, 8) = acc11;
-                    Unsafe.Add(ref dw1, 9) = acc12;
+                    acc11.StoreUnsafe(ref dw1, 2);
                     acc20.StoreUnsafe(ref dw2);
-                    Unsafe.Add(ref dw2, 8) = acc21;
-                    Unsafe.Add(ref dw2, 9) = acc22;
+                    acc21.StoreUnsafe(ref dw2, 2);
                     acc30.StoreUnsafe(ref dw3);
-                    Unsafe.Add(ref dw3, 8) = acc31;
-                    Unsafe.Add(ref dw3, 9) = acc32;
+                    acc31.StoreUnsafe(ref dw3, 2);
                 }
             }
         }
@@ -3192,35 +2940,26 @@ partial class LeNet5 : INetwork<LeNet5>
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
                     ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
                     var acc00 = Vector256<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
+                    var acc11 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 10);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 9);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
                         ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
                         var a0 = Vector256.Create(xk);
-                        var a0_Scalar = xk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = a0_Scalar * dz1 + acc01;
-                        acc02 = a0_Scalar * dz2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
                         var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
                         acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = a1_Scalar * dz1 + acc11;
-                        acc12 = a1_Scalar * dz2 + acc12;
+                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
                     }
                     acc00.StoreUnsafe(ref dw0);
-                    Unsafe.Add(ref dw0, 8) = acc01;
-                    Unsafe.Add(ref dw0, 9) = acc02;
+                    acc01.StoreUnsafe(ref dw0, 2);
                     acc10.StoreUnsafe(ref dw1);
-                    Unsafe.Add(ref dw1, 8) = acc11;
-                    Unsafe.Add(ref dw1, 9) = acc12;
+                    acc11.StoreUnsafe(ref dw1, 2);
                 }
             }
         }
@@ -3321,21 +3060,17 @@ partial class LeNet5 : INetwork<LeNet5>
                 {
                     ref float db0 = ref Unsafe.Add(ref db, r * 10);
                     var acc00 = Vector256<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 10);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 9);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
                         acc00 += dz0;
                         acc01 += dz1;
-                        acc02 += dz2;
                     }
                     acc00.StoreUnsafe(ref db0);
-                    Unsafe.Add(ref db0, 8) = acc01;
-                    Unsafe.Add(ref db0, 9) = acc02;
+                    acc01.StoreUnsafe(ref db0, 2);
                 }
             }
         }
@@ -3350,21 +3085,17 @@ partial class LeNet5 : INetwork<LeNet5>
                 {
                     ref float db0 = ref Unsafe.Add(ref db, r * 10);
                     var acc00 = Vector256<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 10);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 9);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
                         acc00 += dz0;
                         acc01 += dz1;
-                        acc02 += dz2;
                     }
                     acc00.StoreUnsafe(ref db0);
-                    Unsafe.Add(ref db0, 8) = acc01;
-                    Unsafe.Add(ref db0, 9) = acc02;
+                    acc01.StoreUnsafe(ref db0, 2);
                 }
             }
         }
@@ -3510,28 +3241,20 @@ partial class LeNet5 : INetwork<LeNet5>
                     VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 32)).StoreUnsafe(ref dx3, 32);
                     VectorMath.ReluBackward(acc33, Vector512.LoadUnsafe(ref y3, 48)).StoreUnsafe(ref dx3, 48);
                 }
-                // tail columns 64..83
+                // tail columns 64..84
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
                     ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
                     ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 84);
                     ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 84);
                     var acc00 = Vector512<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
+                    var acc11 = Vector256<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
+                    var acc21 = Vector256<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
+                    var acc31 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
                     ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
                     ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
@@ -3540,90 +3263,36 @@ partial class LeNet5 : INetwork<LeNet5>
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 84);
                         var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
-                        var wt1 = Unsafe.Add(ref wtk, 80);
-                        var wt2 = Unsafe.Add(ref wtk, 81);
-                        var wt3 = Unsafe.Add(ref wtk, 82);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, 76);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = a0_Scalar * wt1 + acc01;
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
                         var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_Scalar = Unsafe.Add(ref dz1, k);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = a1_Scalar * wt1 + acc11;
-                        acc12 = a1_Scalar * wt2 + acc12;
-                        acc13 = a1_Scalar * wt3 + acc13;
+                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, wt1, acc11);
                         var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_Scalar = Unsafe.Add(ref dz2, k);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = a2_Scalar * wt1 + acc21;
-                        acc22 = a2_Scalar * wt2 + acc22;
-                        acc23 = a2_Scalar * wt3 + acc23;
+                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, wt1, acc21);
                         var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_Scalar = Unsafe.Add(ref dz3, k);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = a3_Scalar * wt1 + acc31;
-                        acc32 = a3_Scalar * wt2 + acc32;
-                        acc33 = a3_Scalar * wt3 + acc33;
+                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, wt1, acc31);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 84);
                     VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
-                    Unsafe.Add(ref dx0, 80) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, 80));
-                    Unsafe.Add(ref dx0, 81) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, 81));
-                    Unsafe.Add(ref dx0, 82) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, 82));
+                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
                     VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1, 64)).StoreUnsafe(ref dx1, 64);
-                    Unsafe.Add(ref dx1, 80) = VectorMath.ReluBackward(acc11, Unsafe.Add(ref y1, 80));
-                    Unsafe.Add(ref dx1, 81) = VectorMath.ReluBackward(acc12, Unsafe.Add(ref y1, 81));
-                    Unsafe.Add(ref dx1, 82) = VectorMath.ReluBackward(acc13, Unsafe.Add(ref y1, 82));
+                    VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, 76)).StoreUnsafe(ref dx1, 76);
                     ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
                     VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2, 64)).StoreUnsafe(ref dx2, 64);
-                    Unsafe.Add(ref dx2, 80) = VectorMath.ReluBackward(acc21, Unsafe.Add(ref y2, 80));
-                    Unsafe.Add(ref dx2, 81) = VectorMath.ReluBackward(acc22, Unsafe.Add(ref y2, 81));
-                    Unsafe.Add(ref dx2, 82) = VectorMath.ReluBackward(acc23, Unsafe.Add(ref y2, 82));
+                    VectorMath.ReluBackward(acc21, Vector256.LoadUnsafe(ref y2, 76)).StoreUnsafe(ref dx2, 76);
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
                     VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3, 64)).StoreUnsafe(ref dx3, 64);
-                    Unsafe.Add(ref dx3, 80) = VectorMath.ReluBackward(acc31, Unsafe.Add(ref y3, 80));
-                    Unsafe.Add(ref dx3, 81) = VectorMath.ReluBackward(acc32, Unsafe.Add(ref y3, 81));
-                    Unsafe.Add(ref dx3, 82) = VectorMath.ReluBackward(acc33, Unsafe.Add(ref y3, 82));
-                }
-                // tail columns 83..84
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 84);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 84);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    var acc30 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
-                        var wt0 = Unsafe.Add(ref wtk, 83);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        var a2 = Unsafe.Add(ref dz2, k);
-                        acc20 = a2 * wt0 + acc20;
-                        var a3 = Unsafe.Add(ref dz3, k);
-                        acc30 = a3 * wt0 + acc30;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    Unsafe.Add(ref dx0, 83) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, 83));
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                    Unsafe.Add(ref dx1, 83) = VectorMath.ReluBackward(acc10, Unsafe.Add(ref y1, 83));
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
-                    Unsafe.Add(ref dx2, 83) = VectorMath.ReluBackward(acc20, Unsafe.Add(ref y2, 83));
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
-                    Unsafe.Add(ref dx3, 83) = VectorMath.ReluBackward(acc30, Unsafe.Add(ref y3, 83));
+                    VectorMath.ReluBackward(acc31, Vector256.LoadUnsafe(ref y3, 76)).StoreUnsafe(ref dx3, 76);
                 }
             }
             // tail: one row at a time
@@ -3656,48 +3325,25 @@ partial class LeNet5 : INetwork<LeNet5>
                     VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
                     VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
                 }
-                // tail columns 64..83
+                // tail columns 64..84
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
                     var acc00 = Vector512<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
                     for (int k = 0; k < 10; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 84);
                         var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
-                        var wt1 = Unsafe.Add(ref wtk, 80);
-                        var wt2 = Unsafe.Add(ref wtk, 81);
-                        var wt3 = Unsafe.Add(ref wtk, 82);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, 76);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = a0_Scalar * wt1 + acc01;
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 84);
                     VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
-                    Unsafe.Add(ref dx0, 80) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, 80));
-                    Unsafe.Add(ref dx0, 81) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, 81));
-                    Unsafe.Add(ref dx0, 82) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, 82));
-                }
-                // tail columns 83..84
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    var acc00 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
-                        var wt0 = Unsafe.Add(ref wtk, 83);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    Unsafe.Add(ref dx0, 83) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, 83));
+                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
                 }
             }
         }
@@ -3753,18 +3399,16 @@ partial class LeNet5 : INetwork<LeNet5>
                     VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
                     VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
                 }
-                // tail columns 64..82
+                // tail columns 64..84
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
                     ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
                     var acc11 = Vector256<float>.Zero;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
+                    var acc12 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
                     ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
                     for (int k = 0; k < 10; k++)
@@ -3772,60 +3416,24 @@ partial class LeNet5 : INetwork<LeNet5>
                         ref float wtk = ref Unsafe.Add(ref wt, k * 84);
                         var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
-                        var wt2 = Unsafe.Add(ref wtk, 80);
-                        var wt3 = Unsafe.Add(ref wtk, 81);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 76);
                         var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
                         var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        var a1_Scalar = Unsafe.Add(ref dz1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = a1_Scalar * wt2 + acc12;
-                        acc13 = a1_Scalar * wt3 + acc13;
+                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 84);
                     VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
                     VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 72)).StoreUnsafe(ref dx0, 72);
-                    Unsafe.Add(ref dx0, 80) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, 80));
-                    Unsafe.Add(ref dx0, 81) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, 81));
+                    VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
                     VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, 64)).StoreUnsafe(ref dx1, 64);
                     VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, 72)).StoreUnsafe(ref dx1, 72);
-                    Unsafe.Add(ref dx1, 80) = VectorMath.ReluBackward(acc12, Unsafe.Add(ref y1, 80));
-                    Unsafe.Add(ref dx1, 81) = VectorMath.ReluBackward(acc13, Unsafe.Add(ref y1, 81));
-                }
-                // tail columns 82..84
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
-                        var wt0 = Unsafe.Add(ref wtk, 82);
-                        var wt1 = Unsafe.Add(ref wtk, 83);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    Unsafe.Add(ref dx0, 82) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, 82));
-                    Unsafe.Add(ref dx0, 83) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, 83));
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                    Unsafe.Add(ref dx1, 82) = VectorMath.ReluBackward(acc10, Unsafe.Add(ref y1, 82));
-                    Unsafe.Add(ref dx1, 83) = VectorMath.ReluBackward(acc11, Unsafe.Add(ref y1, 83));
+                    VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, 76)).StoreUnsafe(ref dx1, 76);
                 }
             }
             // tail: one row at a time
@@ -3859,52 +3467,28 @@ partial class LeNet5 : INetwork<LeNet5>
                     VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
                     VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
                 }
-                // tail columns 64..82
+                // tail columns 64..84
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
                     for (int k = 0; k < 10; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 84);
                         var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
-                        var wt2 = Unsafe.Add(ref wtk, 80);
-                        var wt3 = Unsafe.Add(ref wtk, 81);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 76);
                         var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 84);
                     VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
                     VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 72)).StoreUnsafe(ref dx0, 72);
-                    Unsafe.Add(ref dx0, 80) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, 80));
-                    Unsafe.Add(ref dx0, 81) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, 81));
-                }
-                // tail columns 82..84
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
-                        var wt0 = Unsafe.Add(ref wtk, 82);
-                        var wt1 = Unsafe.Add(ref wtk, 83);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    Unsafe.Add(ref dx0, 82) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, 82));
-                    Unsafe.Add(ref dx0, 83) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, 83));
+                    VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
                 }
             }
         }
@@ -4079,106 +3663,51 @@ partial class LeNet5 : INetwork<LeNet5>
                     acc32.StoreUnsafe(ref dw3, 32);
                     acc33.StoreUnsafe(ref dw3, 48);
                 }
-                // tail columns 64..83
+                // tail columns 64..84
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
                     ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
                     ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 84);
                     ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 84);
                     var acc00 = Vector512<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
+                    var acc11 = Vector256<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
+                    var acc21 = Vector256<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
+                    var acc31 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 84);
                         var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Unsafe.Add(ref dzk, 80);
-                        var dz2 = Unsafe.Add(ref dzk, 81);
-                        var dz3 = Unsafe.Add(ref dzk, 82);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 76);
                         ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
                         var a0 = Vector512.Create(xk);
-                        var a0_Scalar = xk;
+                        var a0_V256 = Vector256.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = a0_Scalar * dz1 + acc01;
-                        acc02 = a0_Scalar * dz2 + acc02;
-                        acc03 = a0_Scalar * dz3 + acc03;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, dz1, acc01);
                         var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
                         acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = a1_Scalar * dz1 + acc11;
-                        acc12 = a1_Scalar * dz2 + acc12;
-                        acc13 = a1_Scalar * dz3 + acc13;
+                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, dz1, acc11);
                         var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        var a2_Scalar = Unsafe.Add(ref xk, 2);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
                         acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = a2_Scalar * dz1 + acc21;
-                        acc22 = a2_Scalar * dz2 + acc22;
-                        acc23 = a2_Scalar * dz3 + acc23;
+                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, dz1, acc21);
                         var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        var a3_Scalar = Unsafe.Add(ref xk, 3);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
                         acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = a3_Scalar * dz1 + acc31;
-                        acc32 = a3_Scalar * dz2 + acc32;
-                        acc33 = a3_Scalar * dz3 + acc33;
+                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, dz1, acc31);
                     }
                     acc00.StoreUnsafe(ref dw0, 64);
-                    Unsafe.Add(ref dw0, 80) = acc01;
-                    Unsafe.Add(ref dw0, 81) = acc02;
-                    Unsafe.Add(ref dw0, 82) = acc03;
+                    acc01.StoreUnsafe(ref dw0, 76);
                     acc10.StoreUnsafe(ref dw1, 64);
-                    Unsafe.Add(ref dw1, 80) = acc11;
-                    Unsafe.Add(ref dw1, 81) = acc12;
-                    Unsafe.Add(ref dw1, 82) = acc13;
+                    acc11.StoreUnsafe(ref dw1, 76);
                     acc20.StoreUnsafe(ref dw2, 64);
-                    Unsafe.Add(ref dw2, 80) = acc21;
-                    Unsafe.Add(ref dw2, 81) = acc22;
-                    Unsafe.Add(ref dw2, 82) = acc23;
+                    acc21.StoreUnsafe(ref dw2, 76);
                     acc30.StoreUnsafe(ref dw3, 64);
-                    Unsafe.Add(ref dw3, 80) = acc31;
-                    Unsafe.Add(ref dw3, 81) = acc32;
-                    Unsafe.Add(ref dw3, 82) = acc33;
-                }
-                // tail columns 83..84
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 84);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 84);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    var acc30 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Unsafe.Add(ref dzk, 83);
-                        ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                    }
-                    Unsafe.Add(ref dw0, 83) = acc00;
-                    Unsafe.Add(ref dw1, 83) = acc10;
-                    Unsafe.Add(ref dw2, 83) = acc20;
-                    Unsafe.Add(ref dw3, 83) = acc30;
+                    acc31.StoreUnsafe(ref dw3, 76);
                 }
             }
         }
@@ -4231,73 +3760,38 @@ partial class LeNet5 : INetwork<LeNet5>
                     acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
                     acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
                 }
-                // tail columns 64..82
+                // tail columns 64..84
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
                     ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
                     var acc11 = Vector256<float>.Zero;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
+                    var acc12 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 84);
                         var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
-                        var dz2 = Unsafe.Add(ref dzk, 80);
-                        var dz3 = Unsafe.Add(ref dzk, 81);
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, 76);
                         ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
                         var a0 = Vector256.Create(xk);
-                        var a0_Scalar = xk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = a0_Scalar * dz2 + acc02;
-                        acc03 = a0_Scalar * dz3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
                         var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
                         acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = a1_Scalar * dz2 + acc12;
-                        acc13 = a1_Scalar * dz3 + acc13;
+                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
                     }
                     acc00.StoreUnsafe(ref dw0, 64);
                     acc01.StoreUnsafe(ref dw0, 72);
-                    Unsafe.Add(ref dw0, 80) = acc02;
-                    Unsafe.Add(ref dw0, 81) = acc03;
+                    acc02.StoreUnsafe(ref dw0, 76);
                     acc10.StoreUnsafe(ref dw1, 64);
                     acc11.StoreUnsafe(ref dw1, 72);
-                    Unsafe.Add(ref dw1, 80) = acc12;
-                    Unsafe.Add(ref dw1, 81) = acc13;
-                }
-                // tail columns 82..84
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Unsafe.Add(ref dzk, 82);
-                        var dz1 = Unsafe.Add(ref dzk, 83);
-                        ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 82) = acc00;
-                    Unsafe.Add(ref dw0, 83) = acc01;
-                    Unsafe.Add(ref dw1, 82) = acc10;
-                    Unsafe.Add(ref dw1, 83) = acc11;
+                    acc12.StoreUnsafe(ref dw1, 76);
                 }
             }
         }
@@ -4392,41 +3886,21 @@ partial class LeNet5 : INetwork<LeNet5>
                     acc02.StoreUnsafe(ref db0, 32);
                     acc03.StoreUnsafe(ref db0, 48);
                 }
-                // tail columns 64..83
+                // tail columns 64..84
                 {
                     ref float db0 = ref Unsafe.Add(ref db, r * 84);
                     var acc00 = Vector512<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 84);
                         var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Unsafe.Add(ref dzk, 80);
-                        var dz2 = Unsafe.Add(ref dzk, 81);
-                        var dz3 = Unsafe.Add(ref dzk, 82);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 76);
                         acc00 += dz0;
                         acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
                     }
                     acc00.StoreUnsafe(ref db0, 64);
-                    Unsafe.Add(ref db0, 80) = acc01;
-                    Unsafe.Add(ref db0, 81) = acc02;
-                    Unsafe.Add(ref db0, 82) = acc03;
-                }
-                // tail columns 83..84
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 84);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Unsafe.Add(ref dzk, 83);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 83) = acc00;
+                    acc01.StoreUnsafe(ref db0, 76);
                 }
             }
         }
@@ -4462,45 +3936,25 @@ partial class LeNet5 : INetwork<LeNet5>
                     acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
                     acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
                 }
-                // tail columns 64..82
+                // tail columns 64..84
                 {
                     ref float db0 = ref Unsafe.Add(ref db, r * 84);
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 84);
                         var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
-                        var dz2 = Unsafe.Add(ref dzk, 80);
-                        var dz3 = Unsafe.Add(ref dzk, 81);
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, 76);
                         acc00 += dz0;
                         acc01 += dz1;
                         acc02 += dz2;
-                        acc03 += dz3;
                     }
                     acc00.StoreUnsafe(ref db0, 64);
                     acc01.StoreUnsafe(ref db0, 72);
-                    Unsafe.Add(ref db0, 80) = acc02;
-                    Unsafe.Add(ref db0, 81) = acc03;
-                }
-                // tail columns 82..84
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 84);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Unsafe.Add(ref dzk, 82);
-                        var dz1 = Unsafe.Add(ref dzk, 83);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 82) = acc00;
-                    Unsafe.Add(ref db0, 83) = acc01;
+                    acc02.StoreUnsafe(ref db0, 76);
                 }
             }
         }

@@ -823,13 +823,13 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 17);
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 17);
                     var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 16);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 9);
                     var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Unsafe.Add(ref bias, 16);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, 9);
                     var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Unsafe.Add(ref bias, 16);
+                    var acc21 = Vector256.LoadUnsafe(ref bias, 9);
                     var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Unsafe.Add(ref bias, 16);
+                    var acc31 = Vector256.LoadUnsafe(ref bias, 9);
                     ref float x0 = ref Unsafe.Add(ref x, r * 80);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
                     ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 80);
@@ -838,32 +838,32 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 17);
                         var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 16);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 9);
                         var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
                         var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = a1_Scalar * w1 + acc11;
+                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, w1, acc11);
                         var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        var a2_Scalar = Unsafe.Add(ref x2, k);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = a2_Scalar * w1 + acc21;
+                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, w1, acc21);
                         var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        var a3_Scalar = Unsafe.Add(ref x3, k);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = a3_Scalar * w1 + acc31;
+                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, w1, acc31);
                     }
                     VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 16) = VectorMath.Sigmoid(acc01);
+                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 9);
                     VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
-                    Unsafe.Add(ref y1, 16) = VectorMath.Sigmoid(acc11);
+                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 9);
                     VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
-                    Unsafe.Add(ref y2, 16) = VectorMath.Sigmoid(acc21);
+                    VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 9);
                     VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
-                    Unsafe.Add(ref y3, 16) = VectorMath.Sigmoid(acc31);
+                    VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 9);
                 }
             }
             // tail: one row at a time
@@ -873,20 +873,20 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 17);
                     var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 16);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 9);
                     ref float x0 = ref Unsafe.Add(ref x, r * 80);
                     for (int k = 0; k < 80; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 17);
                         var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 16);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 9);
                         var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
                     }
                     VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 16) = VectorMath.Sigmoid(acc01);
+                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 9);
                 }
             }
         }
@@ -904,10 +904,10 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 16);
+                    var acc02 = Vector256.LoadUnsafe(ref bias, 9);
                     var acc10 = Vector256.LoadUnsafe(ref bias);
                     var acc11 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc12 = Unsafe.Add(ref bias, 16);
+                    var acc12 = Vector256.LoadUnsafe(ref bias, 9);
                     ref float x0 = ref Unsafe.Add(ref x, r * 80);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
                     for (int k = 0; k < 80; k++)
@@ -915,24 +915,22 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         ref float wk = ref Unsafe.Add(ref w, k * 17);
                         var w0 = Vector256.LoadUnsafe(ref wk);
                         var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 16);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 9);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = a1_Scalar * w2 + acc12;
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
                     }
                     VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
                     VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
-                    Unsafe.Add(ref y0, 16) = VectorMath.Sigmoid(acc02);
+                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 9);
                     VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
                     VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 8);
-                    Unsafe.Add(ref y1, 16) = VectorMath.Sigmoid(acc12);
+                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 9);
                 }
             }
             // tail: one row at a time
@@ -943,23 +941,22 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     ref float y0 = ref Unsafe.Add(ref y, r * 17);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 16);
+                    var acc02 = Vector256.LoadUnsafe(ref bias, 9);
                     ref float x0 = ref Unsafe.Add(ref x, r * 80);
                     for (int k = 0; k < 80; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 17);
                         var w0 = Vector256.LoadUnsafe(ref wk);
                         var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 16);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 9);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                     }
                     VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
                     VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
-                    Unsafe.Add(ref y0, 16) = VectorMath.Sigmoid(acc02);
+                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 9);
                 }
             }
         }
@@ -1156,44 +1153,44 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 17);
                     ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 17);
                     var acc00 = Vector512<float>.Zero;
-                    var acc01 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
-                    var acc11 = 0f;
+                    var acc11 = Vector256<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
-                    var acc21 = 0f;
+                    var acc21 = Vector256<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
-                    var acc31 = 0f;
+                    var acc31 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 17);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 16);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 9);
                         ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
                         var a0 = Vector512.Create(xk);
-                        var a0_Scalar = xk;
+                        var a0_V256 = Vector256.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = a0_Scalar * dz1 + acc01;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, dz1, acc01);
                         var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
                         acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = a1_Scalar * dz1 + acc11;
+                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, dz1, acc11);
                         var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        var a2_Scalar = Unsafe.Add(ref xk, 2);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
                         acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = a2_Scalar * dz1 + acc21;
+                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, dz1, acc21);
                         var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        var a3_Scalar = Unsafe.Add(ref xk, 3);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
                         acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = a3_Scalar * dz1 + acc31;
+                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, dz1, acc31);
                     }
                     acc00.StoreUnsafe(ref dw0);
-                    Unsafe.Add(ref dw0, 16) = acc01;
+                    acc01.StoreUnsafe(ref dw0, 9);
                     acc10.StoreUnsafe(ref dw1);
-                    Unsafe.Add(ref dw1, 16) = acc11;
+                    acc11.StoreUnsafe(ref dw1, 9);
                     acc20.StoreUnsafe(ref dw2);
-                    Unsafe.Add(ref dw2, 16) = acc21;
+                    acc21.StoreUnsafe(ref dw2, 9);
                     acc30.StoreUnsafe(ref dw3);
-                    Unsafe.Add(ref dw3, 16) = acc31;
+                    acc31.StoreUnsafe(ref dw3, 9);
                 }
             }
         }
@@ -1211,34 +1208,32 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
-                    var acc02 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
                     var acc11 = Vector256<float>.Zero;
-                    var acc12 = 0f;
+                    var acc12 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 17);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 16);
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, 9);
                         ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
                         var a0 = Vector256.Create(xk);
-                        var a0_Scalar = xk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = a0_Scalar * dz2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
                         var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
                         acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = a1_Scalar * dz2 + acc12;
+                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
                     }
                     acc00.StoreUnsafe(ref dw0);
                     acc01.StoreUnsafe(ref dw0, 8);
-                    Unsafe.Add(ref dw0, 16) = acc02;
+                    acc02.StoreUnsafe(ref dw0, 9);
                     acc10.StoreUnsafe(ref dw1);
                     acc11.StoreUnsafe(ref dw1, 8);
-                    Unsafe.Add(ref dw1, 16) = acc12;
+                    acc12.StoreUnsafe(ref dw1, 9);
                 }
             }
         }
@@ -1332,17 +1327,17 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                 {
                     ref float db0 = ref Unsafe.Add(ref db, r * 17);
                     var acc00 = Vector512<float>.Zero;
-                    var acc01 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 17);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 16);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 9);
                         acc00 += dz0;
                         acc01 += dz1;
                     }
                     acc00.StoreUnsafe(ref db0);
-                    Unsafe.Add(ref db0, 16) = acc01;
+                    acc01.StoreUnsafe(ref db0, 9);
                 }
             }
         }
@@ -1358,20 +1353,20 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     ref float db0 = ref Unsafe.Add(ref db, r * 17);
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
-                    var acc02 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 17);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 16);
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, 9);
                         acc00 += dz0;
                         acc01 += dz1;
                         acc02 += dz2;
                     }
                     acc00.StoreUnsafe(ref db0);
                     acc01.StoreUnsafe(ref db0, 8);
-                    Unsafe.Add(ref db0, 16) = acc02;
+                    acc02.StoreUnsafe(ref db0, 9);
                 }
             }
         }

@@ -472,16 +472,16 @@ partial class OddNet : INetwork<OddNet>
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Unsafe.Add(ref bias, 32);
+                    var acc02 = Vector256.LoadUnsafe(ref bias, 25);
                     var acc10 = Vector512.LoadUnsafe(ref bias);
                     var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Unsafe.Add(ref bias, 32);
+                    var acc12 = Vector256.LoadUnsafe(ref bias, 25);
                     var acc20 = Vector512.LoadUnsafe(ref bias);
                     var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Unsafe.Add(ref bias, 32);
+                    var acc22 = Vector256.LoadUnsafe(ref bias, 25);
                     var acc30 = Vector512.LoadUnsafe(ref bias);
                     var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Unsafe.Add(ref bias, 32);
+                    var acc32 = Vector256.LoadUnsafe(ref bias, 25);
                     ref float x0 = ref Unsafe.Add(ref x, r * 5);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
                     ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
@@ -491,40 +491,40 @@ partial class OddNet : INetwork<OddNet>
                         ref float wk = ref Unsafe.Add(ref w, k * 33);
                         var w0 = Vector512.LoadUnsafe(ref wk);
                         var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Unsafe.Add(ref wk, 32);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 25);
                         var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
                         var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = a1_Scalar * w2 + acc12;
+                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, w2, acc12);
                         var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        var a2_Scalar = Unsafe.Add(ref x2, k);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                        acc22 = a2_Scalar * w2 + acc22;
+                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, w2, acc22);
                         var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        var a3_Scalar = Unsafe.Add(ref x3, k);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                        acc32 = a3_Scalar * w2 + acc32;
+                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, w2, acc32);
                     }
                     VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
                     VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc02);
+                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
                     VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
                     VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 16);
-                    Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc12);
+                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 25);
                     VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
                     VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 16);
-                    Unsafe.Add(ref y2, 32) = VectorMath.Sigmoid(acc22);
+                    VectorMath.Sigmoid(acc22).StoreUnsafe(ref y2, 25);
                     VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
                     VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 16);
-                    Unsafe.Add(ref y3, 32) = VectorMath.Sigmoid(acc32);
+                    VectorMath.Sigmoid(acc32).StoreUnsafe(ref y3, 25);
                 }
             }
             // tail: one row at a time
@@ -535,23 +535,23 @@ partial class OddNet : INetwork<OddNet>
                     ref float y0 = ref Unsafe.Add(ref y, r * 33);
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Unsafe.Add(ref bias, 32);
+                    var acc02 = Vector256.LoadUnsafe(ref bias, 25);
                     ref float x0 = ref Unsafe.Add(ref x, r * 5);
                     for (int k = 0; k < 5; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 33);
                         var w0 = Vector512.LoadUnsafe(ref wk);
                         var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Unsafe.Add(ref wk, 32);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 25);
                         var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
                     }
                     VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
                     VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc02);
+                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
                 }
             }
         }
@@ -1995,16 +1995,16 @@ partial class OddNet : INetwork<OddNet>
                     ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 33);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
-                    var acc02 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
                     var acc11 = Vector512<float>.Zero;
-                    var acc12 = 0f;
+                    var acc12 = Vector256<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
                     var acc21 = Vector512<float>.Zero;
-                    var acc22 = 0f;
+                    var acc22 = Vector256<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
                     var acc31 = Vector512<float>.Zero;
-                    var acc32 = 0f;
+                    var acc32 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
                     ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
                     ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 7);
@@ -2014,44 +2014,44 @@ partial class OddNet : INetwork<OddNet>
                         ref float wtk = ref Unsafe.Add(ref wt, k * 33);
                         var wt0 = Vector512.LoadUnsafe(ref wtk);
                         var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Unsafe.Add(ref wtk, 32);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 25);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = a0_Scalar * wt2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
                         var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_Scalar = Unsafe.Add(ref dz1, k);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = a1_Scalar * wt2 + acc12;
+                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, wt2, acc12);
                         var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_Scalar = Unsafe.Add(ref dz2, k);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = a2_Scalar * wt2 + acc22;
+                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, wt2, acc22);
                         var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_Scalar = Unsafe.Add(ref dz3, k);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = a3_Scalar * wt2 + acc32;
+                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, wt2, acc32);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 33);
                     VectorMath.SigmoidBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
                     VectorMath.SigmoidBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc02, Unsafe.Add(ref y0, 32));
+                    VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 25)).StoreUnsafe(ref dx0, 25);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
                     VectorMath.SigmoidBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
                     VectorMath.SigmoidBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
-                    Unsafe.Add(ref dx1, 32) = VectorMath.SigmoidBackward(acc12, Unsafe.Add(ref y1, 32));
+                    VectorMath.SigmoidBackward(acc12, Vector256.LoadUnsafe(ref y1, 25)).StoreUnsafe(ref dx1, 25);
                     ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 33);
                     VectorMath.SigmoidBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
                     VectorMath.SigmoidBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
-                    Unsafe.Add(ref dx2, 32) = VectorMath.SigmoidBackward(acc22, Unsafe.Add(ref y2, 32));
+                    VectorMath.SigmoidBackward(acc22, Vector256.LoadUnsafe(ref y2, 25)).StoreUnsafe(ref dx2, 25);
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
                     VectorMath.SigmoidBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
                     VectorMath.SigmoidBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
-                    Unsafe.Add(ref dx3, 32) = VectorMath.SigmoidBackward(acc32, Unsafe.Add(ref y3, 32));
+                    VectorMath.SigmoidBackward(acc32, Vector256.LoadUnsafe(ref y3, 25)).StoreUnsafe(ref dx3, 25);
                 }
             }
             // tail: one row at a time
@@ -2062,24 +2062,24 @@ partial class OddNet : INetwork<OddNet>
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
-                    var acc02 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
                     for (int k = 0; k < 7; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 33);
                         var wt0 = Vector512.LoadUnsafe(ref wtk);
                         var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Unsafe.Add(ref wtk, 32);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 25);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = a0_Scalar * wt2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
                     }
                     ref float y0 = ref Unsafe.Add(ref y, r * 33);
                     VectorMath.SigmoidBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
                     VectorMath.SigmoidBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc02, Unsafe.Add(ref y0, 32));
+                    VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 25)).StoreUnsafe(ref dx0, 25);
                 }
             }
         }
@@ -2352,56 +2352,56 @@ partial class OddNet : INetwork<OddNet>
                     ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 33);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
-                    var acc02 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
                     var acc11 = Vector512<float>.Zero;
-                    var acc12 = 0f;
+                    var acc12 = Vector256<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
                     var acc21 = Vector512<float>.Zero;
-                    var acc22 = 0f;
+                    var acc22 = Vector256<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
                     var acc31 = Vector512<float>.Zero;
-                    var acc32 = 0f;
+                    var acc32 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 33);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Unsafe.Add(ref dzk, 32);
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
                         ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
                         var a0 = Vector512.Create(xk);
-                        var a0_Scalar = xk;
+                        var a0_V256 = Vector256.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = a0_Scalar * dz2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, dz2, acc02);
                         var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
                         acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = a1_Scalar * dz2 + acc12;
+                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, dz2, acc12);
                         var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        var a2_Scalar = Unsafe.Add(ref xk, 2);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
                         acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = a2_Scalar * dz2 + acc22;
+                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, dz2, acc22);
                         var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        var a3_Scalar = Unsafe.Add(ref xk, 3);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
                         acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = a3_Scalar * dz2 + acc32;
+                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, dz2, acc32);
                     }
                     acc00.StoreUnsafe(ref dw0);
                     acc01.StoreUnsafe(ref dw0, 16);
-                    Unsafe.Add(ref dw0, 32) = acc02;
+                    acc02.StoreUnsafe(ref dw0, 25);
                     acc10.StoreUnsafe(ref dw1);
                     acc11.StoreUnsafe(ref dw1, 16);
-                    Unsafe.Add(ref dw1, 32) = acc12;
+                    acc12.StoreUnsafe(ref dw1, 25);
                     acc20.StoreUnsafe(ref dw2);
                     acc21.StoreUnsafe(ref dw2, 16);
-                    Unsafe.Add(ref dw2, 32) = acc22;
+                    acc22.StoreUnsafe(ref dw2, 25);
                     acc30.StoreUnsafe(ref dw3);
                     acc31.StoreUnsafe(ref dw3, 16);
-                    Unsafe.Add(ref dw3, 32) = acc32;
+                    acc32.StoreUnsafe(ref dw3, 25);
                 }
             }
             // tail: one row at a time
@@ -2412,23 +2412,23 @@ partial class OddNet : INetwork<OddNet>
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
-                    var acc02 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 33);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Unsafe.Add(ref dzk, 32);
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
                         ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
                         var a0 = Vector512.Create(xk);
-                        var a0_Scalar = xk;
+                        var a0_V256 = Vector256.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = a0_Scalar * dz2 + acc02;
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, dz2, acc02);
                     }
                     acc00.StoreUnsafe(ref dw0);
                     acc01.StoreUnsafe(ref dw0, 16);
-                    Unsafe.Add(ref dw0, 32) = acc02;
+                    acc02.StoreUnsafe(ref dw0, 25);
                 }
             }
         }
@@ -2681,20 +2681,20 @@ partial class OddNet : INetwork<OddNet>
                     ref float db0 = ref Unsafe.Add(ref db, r * 33);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
-                    var acc02 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 33);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Unsafe.Add(ref dzk, 32);
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
                         acc00 += dz0;
                         acc01 += dz1;
                         acc02 += dz2;
                     }
                     acc00.StoreUnsafe(ref db0);
                     acc01.StoreUnsafe(ref db0, 16);
-                    Unsafe.Add(ref db0, 32) = acc02;
+                    acc02.StoreUnsafe(ref db0, 25);
                 }
             }
         }

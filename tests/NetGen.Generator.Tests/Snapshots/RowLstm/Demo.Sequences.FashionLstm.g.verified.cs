@@ -1424,17 +1424,13 @@ partial class FashionLstm : INetwork<FashionLstm>
                     ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 10);
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 10);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 9);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
                     var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Unsafe.Add(ref bias, 8);
-                    var acc12 = Unsafe.Add(ref bias, 9);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
                     var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc21 = Unsafe.Add(ref bias, 8);
-                    var acc22 = Unsafe.Add(ref bias, 9);
+                    var acc21 = Vector256.LoadUnsafe(ref bias, 2);
                     var acc30 = Vector256.LoadUnsafe(ref bias);
-                    var acc31 = Unsafe.Add(ref bias, 8);
-                    var acc32 = Unsafe.Add(ref bias, 9);
+                    var acc31 = Vector256.LoadUnsafe(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, r * 128);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
                     ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 128);
@@ -1443,41 +1439,28 @@ partial class FashionLstm : INetwork<FashionLstm>
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 10);
                         var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 9);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = a1_Scalar * w1 + acc11;
-                        acc12 = a1_Scalar * w2 + acc12;
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
                         var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        var a2_Scalar = Unsafe.Add(ref x2, k);
                         acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = a2_Scalar * w1 + acc21;
-                        acc22 = a2_Scalar * w2 + acc22;
+                        acc21 = Vector256.FusedMultiplyAdd(a2, w1, acc21);
                         var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        var a3_Scalar = Unsafe.Add(ref x3, k);
                         acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = a3_Scalar * w1 + acc31;
-                        acc32 = a3_Scalar * w2 + acc32;
+                        acc31 = Vector256.FusedMultiplyAdd(a3, w1, acc31);
                     }
                     acc00.StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 8) = acc01;
-                    Unsafe.Add(ref y0, 9) = acc02;
+                    acc01.StoreUnsafe(ref y0, 2);
                     acc10.StoreUnsafe(ref y1);
-                    Unsafe.Add(ref y1, 8) = acc11;
-                    Unsafe.Add(ref y1, 9) = acc12;
+                    acc11.StoreUnsafe(ref y1, 2);
                     acc20.StoreUnsafe(ref y2);
-                    Unsafe.Add(ref y2, 8) = acc21;
-                    Unsafe.Add(ref y2, 9) = acc22;
+                    acc21.StoreUnsafe(ref y2, 2);
                     acc30.StoreUnsafe(ref y3);
-                    Unsafe.Add(ref y3, 8) = acc31;
-                    Unsafe.Add(ref y3, 9) = acc32;
+                    acc31.StoreUnsafe(ref y3, 2);
                 }
             }
             // tail: one row at a time
@@ -1487,24 +1470,19 @@ partial class FashionLstm : INetwork<FashionLstm>
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 10);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 9);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, r * 128);
                     for (int k = 0; k < 128; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 10);
                         var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 9);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                     }
                     acc00.StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 8) = acc01;
-                    Unsafe.Add(ref y0, 9) = acc02;
+                    acc01.StoreUnsafe(ref y0, 2);
                 }
             }
         }
@@ -1521,36 +1499,27 @@ partial class FashionLstm : INetwork<FashionLstm>
                     ref float y0 = ref Unsafe.Add(ref y, r * 10);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 9);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
                     var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Unsafe.Add(ref bias, 8);
-                    var acc12 = Unsafe.Add(ref bias, 9);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, r * 128);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
                     for (int k = 0; k < 128; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 10);
                         var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 9);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = a1_Scalar * w1 + acc11;
-                        acc12 = a1_Scalar * w2 + acc12;
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
                     }
                     acc00.StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 8) = acc01;
-                    Unsafe.Add(ref y0, 9) = acc02;
+                    acc01.StoreUnsafe(ref y0, 2);
                     acc10.StoreUnsafe(ref y1);
-                    Unsafe.Add(ref y1, 8) = acc11;
-                    Unsafe.Add(ref y1, 9) = acc12;
+                    acc11.StoreUnsafe(ref y1, 2);
                 }
             }
             // tail: one row at a time
@@ -1560,24 +1529,19 @@ partial class FashionLstm : INetwork<FashionLstm>
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 10);
                     var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Unsafe.Add(ref bias, 8);
-                    var acc02 = Unsafe.Add(ref bias, 9);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, r * 128);
                     for (int k = 0; k < 128; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 10);
                         var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Unsafe.Add(ref wk, 8);
-                        var w2 = Unsafe.Add(ref wk, 9);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = a0_Scalar * w1 + acc01;
-                        acc02 = a0_Scalar * w2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                     }
                     acc00.StoreUnsafe(ref y0);
-                    Unsafe.Add(ref y0, 8) = acc01;
-                    Unsafe.Add(ref y0, 9) = acc02;
+                    acc01.StoreUnsafe(ref y0, 2);
                 }
             }
         }
@@ -2599,57 +2563,40 @@ partial class FashionLstm : INetwork<FashionLstm>
                     ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 10);
                     ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 10);
                     var acc00 = Vector256<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
+                    var acc11 = Vector256<float>.Zero;
                     var acc20 = Vector256<float>.Zero;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
+                    var acc21 = Vector256<float>.Zero;
                     var acc30 = Vector256<float>.Zero;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
+                    var acc31 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 10);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 9);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
                         ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
                         var a0 = Vector256.Create(xk);
-                        var a0_Scalar = xk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = a0_Scalar * dz1 + acc01;
-                        acc02 = a0_Scalar * dz2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
                         var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
                         acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = a1_Scalar * dz1 + acc11;
-                        acc12 = a1_Scalar * dz2 + acc12;
+                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
                         var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        var a2_Scalar = Unsafe.Add(ref xk, 2);
                         acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = a2_Scalar * dz1 + acc21;
-                        acc22 = a2_Scalar * dz2 + acc22;
+                        acc21 = Vector256.FusedMultiplyAdd(a2, dz1, acc21);
                         var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        var a3_Scalar = Unsafe.Add(ref xk, 3);
                         acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = a3_Scalar * dz1 + acc31;
-                        acc32 = a3_Scalar * dz2 + acc32;
+                        acc31 = Vector256.FusedMultiplyAdd(a3, dz1, acc31);
                     }
                     acc00.StoreUnsafe(ref dw0);
-                    Unsafe.Add(ref dw0, 8) = acc01;
-                    Unsafe.Add(ref dw0, 9) = acc02;
+                    acc01.StoreUnsafe(ref dw0, 2);
                     acc10.StoreUnsafe(ref dw1);
-                    Unsafe.Add(ref dw1, 8) = acc11;
-                    Unsafe.Add(ref dw1, 9) = acc12;
+                    acc11.StoreUnsafe(ref dw1, 2);
                     acc20.StoreUnsafe(ref dw2);
-                    Unsafe.Add(ref dw2, 8) = acc21;
-                    Unsafe.Add(ref dw2, 9) = acc22;
+                    acc21.StoreUnsafe(ref dw2, 2);
                     acc30.StoreUnsafe(ref dw3);
-                    Unsafe.Add(ref dw3, 8) = acc31;
-                    Unsafe.Add(ref dw3, 9) = acc32;
+                    acc31.StoreUnsafe(ref dw3, 2);
                 }
             }
         }
@@ -2666,35 +2613,26 @@ partial class FashionLstm : INetwork<FashionLstm>
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
                     ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
                     var acc00 = Vector256<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
+                    var acc11 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 10);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 9);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
                         ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
                         var a0 = Vector256.Create(xk);
-                        var a0_Scalar = xk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = a0_Scalar * dz1 + acc01;
-                        acc02 = a0_Scalar * dz2 + acc02;
+                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
                         var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
                         acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = a1_Scalar * dz1 + acc11;
-                        acc12 = a1_Scalar * dz2 + acc12;
+                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
                     }
                     acc00.StoreUnsafe(ref dw0);
-                    Unsafe.Add(ref dw0, 8) = acc01;
-                    Unsafe.Add(ref dw0, 9) = acc02;
+                    acc01.StoreUnsafe(ref dw0, 2);
                     acc10.StoreUnsafe(ref dw1);
-                    Unsafe.Add(ref dw1, 8) = acc11;
-                    Unsafe.Add(ref dw1, 9) = acc12;
+                    acc11.StoreUnsafe(ref dw1, 2);
                 }
             }
         }
@@ -2795,21 +2733,17 @@ partial class FashionLstm : INetwork<FashionLstm>
                 {
                     ref float db0 = ref Unsafe.Add(ref db, r * 10);
                     var acc00 = Vector256<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 10);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 9);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
                         acc00 += dz0;
                         acc01 += dz1;
-                        acc02 += dz2;
                     }
                     acc00.StoreUnsafe(ref db0);
-                    Unsafe.Add(ref db0, 8) = acc01;
-                    Unsafe.Add(ref db0, 9) = acc02;
+                    acc01.StoreUnsafe(ref db0, 2);
                 }
             }
         }
@@ -2824,21 +2758,17 @@ partial class FashionLstm : INetwork<FashionLstm>
                 {
                     ref float db0 = ref Unsafe.Add(ref db, r * 10);
                     var acc00 = Vector256<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 10);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Unsafe.Add(ref dzk, 8);
-                        var dz2 = Unsafe.Add(ref dzk, 9);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
                         acc00 += dz0;
                         acc01 += dz1;
-                        acc02 += dz2;
                     }
                     acc00.StoreUnsafe(ref db0);
-                    Unsafe.Add(ref db0, 8) = acc01;
-                    Unsafe.Add(ref db0, 9) = acc02;
+                    acc01.StoreUnsafe(ref db0, 2);
                 }
             }
         }

@@ -1579,7 +1579,7 @@ partial class Strided : INetwork<Strided>
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..34
+                // columns 0..36
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
                     ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
@@ -1587,20 +1587,16 @@ partial class Strided : INetwork<Strided>
                     ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 36);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
                     var acc11 = Vector512<float>.Zero;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
+                    var acc12 = Vector256<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
                     var acc21 = Vector512<float>.Zero;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
+                    var acc22 = Vector256<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
                     var acc31 = Vector512<float>.Zero;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
+                    var acc32 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
                     ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
                     ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 2);
@@ -1610,143 +1606,67 @@ partial class Strided : INetwork<Strided>
                         ref float wtk = ref Unsafe.Add(ref wt, k * 36);
                         var wt0 = Vector512.LoadUnsafe(ref wtk);
                         var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Unsafe.Add(ref wtk, 32);
-                        var wt3 = Unsafe.Add(ref wtk, 33);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 28);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
                         var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_Scalar = Unsafe.Add(ref dz1, k);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = a1_Scalar * wt2 + acc12;
-                        acc13 = a1_Scalar * wt3 + acc13;
+                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, wt2, acc12);
                         var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_Scalar = Unsafe.Add(ref dz2, k);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = a2_Scalar * wt2 + acc22;
-                        acc23 = a2_Scalar * wt3 + acc23;
+                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, wt2, acc22);
                         var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_Scalar = Unsafe.Add(ref dz3, k);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = a3_Scalar * wt2 + acc32;
-                        acc33 = a3_Scalar * wt3 + acc33;
+                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, wt2, acc32);
                     }
                     acc00.StoreUnsafe(ref dx0);
                     acc01.StoreUnsafe(ref dx0, 16);
-                    Unsafe.Add(ref dx0, 32) = acc02;
-                    Unsafe.Add(ref dx0, 33) = acc03;
+                    acc02.StoreUnsafe(ref dx0, 28);
                     acc10.StoreUnsafe(ref dx1);
                     acc11.StoreUnsafe(ref dx1, 16);
-                    Unsafe.Add(ref dx1, 32) = acc12;
-                    Unsafe.Add(ref dx1, 33) = acc13;
+                    acc12.StoreUnsafe(ref dx1, 28);
                     acc20.StoreUnsafe(ref dx2);
                     acc21.StoreUnsafe(ref dx2, 16);
-                    Unsafe.Add(ref dx2, 32) = acc22;
-                    Unsafe.Add(ref dx2, 33) = acc23;
+                    acc22.StoreUnsafe(ref dx2, 28);
                     acc30.StoreUnsafe(ref dx3);
                     acc31.StoreUnsafe(ref dx3, 16);
-                    Unsafe.Add(ref dx3, 32) = acc32;
-                    Unsafe.Add(ref dx3, 33) = acc33;
-                }
-                // tail columns 34..36
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 36);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 36);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 2);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Unsafe.Add(ref wtk, 34);
-                        var wt1 = Unsafe.Add(ref wtk, 35);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        var a2 = Unsafe.Add(ref dz2, k);
-                        acc20 = a2 * wt0 + acc20;
-                        acc21 = a2 * wt1 + acc21;
-                        var a3 = Unsafe.Add(ref dz3, k);
-                        acc30 = a3 * wt0 + acc30;
-                        acc31 = a3 * wt1 + acc31;
-                    }
-                    Unsafe.Add(ref dx0, 34) = acc00;
-                    Unsafe.Add(ref dx0, 35) = acc01;
-                    Unsafe.Add(ref dx1, 34) = acc10;
-                    Unsafe.Add(ref dx1, 35) = acc11;
-                    Unsafe.Add(ref dx2, 34) = acc20;
-                    Unsafe.Add(ref dx2, 35) = acc21;
-                    Unsafe.Add(ref dx3, 34) = acc30;
-                    Unsafe.Add(ref dx3, 35) = acc31;
+                    acc32.StoreUnsafe(ref dx3, 28);
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..34
+                // columns 0..36
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
                     for (int k = 0; k < 2; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 36);
                         var wt0 = Vector512.LoadUnsafe(ref wtk);
                         var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Unsafe.Add(ref wtk, 32);
-                        var wt3 = Unsafe.Add(ref wtk, 33);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 28);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
                     }
                     acc00.StoreUnsafe(ref dx0);
                     acc01.StoreUnsafe(ref dx0, 16);
-                    Unsafe.Add(ref dx0, 32) = acc02;
-                    Unsafe.Add(ref dx0, 33) = acc03;
-                }
-                // tail columns 34..36
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Unsafe.Add(ref wtk, 34);
-                        var wt1 = Unsafe.Add(ref wtk, 35);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                    }
-                    Unsafe.Add(ref dx0, 34) = acc00;
-                    Unsafe.Add(ref dx0, 35) = acc01;
+                    acc02.StoreUnsafe(ref dx0, 28);
                 }
             }
         }

@@ -693,7 +693,7 @@ partial class TokenGru : INetwork<TokenGru>
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float z0 = ref Unsafe.Add(ref z, r * 57);
                     ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
@@ -702,19 +702,19 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc10 = Vector512.LoadUnsafe(ref bias);
                     var acc11 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc13 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc20 = Vector512.LoadUnsafe(ref bias);
                     var acc21 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc23 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc30 = Vector512.LoadUnsafe(ref bias);
                     var acc31 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc33 = Vector512.LoadUnsafe(ref bias, 41);
                     ref float x0 = ref Unsafe.Add(ref x, r * 63);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
                     ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 63);
@@ -725,92 +725,56 @@ partial class TokenGru : INetwork<TokenGru>
                         var w0 = Vector512.LoadUnsafe(ref wk);
                         var w1 = Vector512.LoadUnsafe(ref wk, 16);
                         var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 48);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 41);
                         var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, w3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                         var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
                         acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, w3, acc13);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
                         var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
                         acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, w3, acc23);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
                         var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
                         acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, w3, acc33);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                     }
                     acc00.StoreUnsafe(ref z0);
                     acc01.StoreUnsafe(ref z0, 16);
                     acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 48);
+                    acc03.StoreUnsafe(ref z0, 41);
                     acc10.StoreUnsafe(ref z1);
                     acc11.StoreUnsafe(ref z1, 16);
                     acc12.StoreUnsafe(ref z1, 32);
-                    acc13.StoreUnsafe(ref z1, 48);
+                    acc13.StoreUnsafe(ref z1, 41);
                     acc20.StoreUnsafe(ref z2);
                     acc21.StoreUnsafe(ref z2, 16);
                     acc22.StoreUnsafe(ref z2, 32);
-                    acc23.StoreUnsafe(ref z2, 48);
+                    acc23.StoreUnsafe(ref z2, 41);
                     acc30.StoreUnsafe(ref z3);
                     acc31.StoreUnsafe(ref z3, 16);
                     acc32.StoreUnsafe(ref z3, 32);
-                    acc33.StoreUnsafe(ref z3, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 57);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    var acc10 = Unsafe.Add(ref bias, 56);
-                    var acc20 = Unsafe.Add(ref bias, 56);
-                    var acc30 = Unsafe.Add(ref bias, 56);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 63);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, 56);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                    Unsafe.Add(ref z1, 56) = acc10;
-                    Unsafe.Add(ref z2, 56) = acc20;
-                    Unsafe.Add(ref z3, 56) = acc30;
+                    acc33.StoreUnsafe(ref z3, 41);
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float z0 = ref Unsafe.Add(ref z, r * 57);
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
                     ref float x0 = ref Unsafe.Add(ref x, r * 63);
                     for (int k = 0; k < 7; k++)
                     {
@@ -818,32 +782,17 @@ partial class TokenGru : INetwork<TokenGru>
                         var w0 = Vector512.LoadUnsafe(ref wk);
                         var w1 = Vector512.LoadUnsafe(ref wk, 16);
                         var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 48);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 41);
                         var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, w3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                     }
                     acc00.StoreUnsafe(ref z0);
                     acc01.StoreUnsafe(ref z0, 16);
                     acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, 56);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
+                    acc03.StoreUnsafe(ref z0, 41);
                 }
             }
         }
@@ -903,11 +852,11 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Unsafe.Add(ref bias, 56);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
                     var acc10 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc11 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc12 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc13 = Unsafe.Add(ref bias, 56);
+                    var acc13 = Vector256.LoadUnsafe(ref bias, 49);
                     ref float x0 = ref Unsafe.Add(ref x, r * 63);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
                     for (int k = 0; k < 7; k++)
@@ -916,28 +865,26 @@ partial class TokenGru : INetwork<TokenGru>
                         var w0 = Vector256.LoadUnsafe(ref wk, 32);
                         var w1 = Vector256.LoadUnsafe(ref wk, 40);
                         var w2 = Vector256.LoadUnsafe(ref wk, 48);
-                        var w3 = Unsafe.Add(ref wk, 56);
+                        var w3 = Vector256.LoadUnsafe(ref wk, 49);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = a0_Scalar * w3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
                         acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = a1_Scalar * w3 + acc13;
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                     }
                     acc00.StoreUnsafe(ref z0, 32);
                     acc01.StoreUnsafe(ref z0, 40);
                     acc02.StoreUnsafe(ref z0, 48);
-                    Unsafe.Add(ref z0, 56) = acc03;
+                    acc03.StoreUnsafe(ref z0, 49);
                     acc10.StoreUnsafe(ref z1, 32);
                     acc11.StoreUnsafe(ref z1, 40);
                     acc12.StoreUnsafe(ref z1, 48);
-                    Unsafe.Add(ref z1, 56) = acc13;
+                    acc13.StoreUnsafe(ref z1, 49);
                 }
             }
             // tail: one row at a time
@@ -975,7 +922,7 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Unsafe.Add(ref bias, 56);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
                     ref float x0 = ref Unsafe.Add(ref x, r * 63);
                     for (int k = 0; k < 7; k++)
                     {
@@ -983,18 +930,17 @@ partial class TokenGru : INetwork<TokenGru>
                         var w0 = Vector256.LoadUnsafe(ref wk, 32);
                         var w1 = Vector256.LoadUnsafe(ref wk, 40);
                         var w2 = Vector256.LoadUnsafe(ref wk, 48);
-                        var w3 = Unsafe.Add(ref wk, 56);
+                        var w3 = Vector256.LoadUnsafe(ref wk, 49);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = a0_Scalar * w3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                     }
                     acc00.StoreUnsafe(ref z0, 32);
                     acc01.StoreUnsafe(ref z0, 40);
                     acc02.StoreUnsafe(ref z0, 48);
-                    Unsafe.Add(ref z0, 56) = acc03;
+                    acc03.StoreUnsafe(ref z0, 49);
                 }
             }
         }
@@ -1219,7 +1165,7 @@ partial class TokenGru : INetwork<TokenGru>
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float z0 = ref Unsafe.Add(ref z, r * 57);
                     ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
@@ -1228,19 +1174,19 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc10 = Vector512.LoadUnsafe(ref bias);
                     var acc11 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc13 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc20 = Vector512.LoadUnsafe(ref bias);
                     var acc21 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc23 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc30 = Vector512.LoadUnsafe(ref bias);
                     var acc31 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc33 = Vector512.LoadUnsafe(ref bias, 41);
                     ref float h0 = ref Unsafe.Add(ref h, r * 19);
                     ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
                     ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 19);
@@ -1251,92 +1197,56 @@ partial class TokenGru : INetwork<TokenGru>
                         var wr0 = Vector512.LoadUnsafe(ref wrk);
                         var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
                         var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 48);
+                        var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
                         var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref h0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, wr3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
                         var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref h1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
                         acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, wr3, acc13);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
                         var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref h2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
                         acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
-                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, wr3, acc23);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
                         var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref h3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
                         acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
-                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, wr3, acc33);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
                     }
                     acc00.StoreUnsafe(ref z0);
                     acc01.StoreUnsafe(ref z0, 16);
                     acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 48);
+                    acc03.StoreUnsafe(ref z0, 41);
                     acc10.StoreUnsafe(ref z1);
                     acc11.StoreUnsafe(ref z1, 16);
                     acc12.StoreUnsafe(ref z1, 32);
-                    acc13.StoreUnsafe(ref z1, 48);
+                    acc13.StoreUnsafe(ref z1, 41);
                     acc20.StoreUnsafe(ref z2);
                     acc21.StoreUnsafe(ref z2, 16);
                     acc22.StoreUnsafe(ref z2, 32);
-                    acc23.StoreUnsafe(ref z2, 48);
+                    acc23.StoreUnsafe(ref z2, 41);
                     acc30.StoreUnsafe(ref z3);
                     acc31.StoreUnsafe(ref z3, 16);
                     acc32.StoreUnsafe(ref z3, 32);
-                    acc33.StoreUnsafe(ref z3, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 57);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    var acc10 = Unsafe.Add(ref bias, 56);
-                    var acc20 = Unsafe.Add(ref bias, 56);
-                    var acc30 = Unsafe.Add(ref bias, 56);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
-                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 19);
-                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, 56);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        var a2 = Unsafe.Add(ref h2, k);
-                        acc20 = a2 * wr0 + acc20;
-                        var a3 = Unsafe.Add(ref h3, k);
-                        acc30 = a3 * wr0 + acc30;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                    Unsafe.Add(ref z1, 56) = acc10;
-                    Unsafe.Add(ref z2, 56) = acc20;
-                    Unsafe.Add(ref z3, 56) = acc30;
+                    acc33.StoreUnsafe(ref z3, 41);
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float z0 = ref Unsafe.Add(ref z, r * 57);
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
                     ref float h0 = ref Unsafe.Add(ref h, r * 19);
                     for (int k = 0; k < 19; k++)
                     {
@@ -1344,32 +1254,17 @@ partial class TokenGru : INetwork<TokenGru>
                         var wr0 = Vector512.LoadUnsafe(ref wrk);
                         var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
                         var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 48);
+                        var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
                         var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref h0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, wr3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
                     }
                     acc00.StoreUnsafe(ref z0);
                     acc01.StoreUnsafe(ref z0, 16);
                     acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, 56);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
+                    acc03.StoreUnsafe(ref z0, 41);
                 }
             }
         }
@@ -1429,11 +1324,11 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Unsafe.Add(ref bias, 56);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
                     var acc10 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc11 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc12 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc13 = Unsafe.Add(ref bias, 56);
+                    var acc13 = Vector256.LoadUnsafe(ref bias, 49);
                     ref float h0 = ref Unsafe.Add(ref h, r * 19);
                     ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
                     for (int k = 0; k < 19; k++)
@@ -1442,28 +1337,26 @@ partial class TokenGru : INetwork<TokenGru>
                         var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
                         var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
                         var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
-                        var wr3 = Unsafe.Add(ref wrk, 56);
+                        var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
                         var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        var a0_Scalar = Unsafe.Add(ref h0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = a0_Scalar * wr3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
                         var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
-                        var a1_Scalar = Unsafe.Add(ref h1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
                         acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = a1_Scalar * wr3 + acc13;
+                        acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
                     }
                     acc00.StoreUnsafe(ref z0, 32);
                     acc01.StoreUnsafe(ref z0, 40);
                     acc02.StoreUnsafe(ref z0, 48);
-                    Unsafe.Add(ref z0, 56) = acc03;
+                    acc03.StoreUnsafe(ref z0, 49);
                     acc10.StoreUnsafe(ref z1, 32);
                     acc11.StoreUnsafe(ref z1, 40);
                     acc12.StoreUnsafe(ref z1, 48);
-                    Unsafe.Add(ref z1, 56) = acc13;
+                    acc13.StoreUnsafe(ref z1, 49);
                 }
             }
             // tail: one row at a time
@@ -1501,7 +1394,7 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Unsafe.Add(ref bias, 56);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
                     ref float h0 = ref Unsafe.Add(ref h, r * 19);
                     for (int k = 0; k < 19; k++)
                     {
@@ -1509,18 +1402,17 @@ partial class TokenGru : INetwork<TokenGru>
                         var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
                         var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
                         var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
-                        var wr3 = Unsafe.Add(ref wrk, 56);
+                        var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
                         var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        var a0_Scalar = Unsafe.Add(ref h0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = a0_Scalar * wr3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
                     }
                     acc00.StoreUnsafe(ref z0, 32);
                     acc01.StoreUnsafe(ref z0, 40);
                     acc02.StoreUnsafe(ref z0, 48);
-                    Unsafe.Add(ref z0, 56) = acc03;
+                    acc03.StoreUnsafe(ref z0, 49);
                 }
             }
         }
@@ -2787,7 +2679,7 @@ partial class TokenGru : INetwork<TokenGru>
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 57);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
@@ -2796,19 +2688,19 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc10 = Vector512.LoadUnsafe(ref bias);
                     var acc11 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc13 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc20 = Vector512.LoadUnsafe(ref bias);
                     var acc21 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc23 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc30 = Vector512.LoadUnsafe(ref bias);
                     var acc31 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc33 = Vector512.LoadUnsafe(ref bias, 41);
                     ref float x0 = ref Unsafe.Add(ref x, r * 7);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
                     ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 7);
@@ -2819,92 +2711,56 @@ partial class TokenGru : INetwork<TokenGru>
                         var w0 = Vector512.LoadUnsafe(ref wk);
                         var w1 = Vector512.LoadUnsafe(ref wk, 16);
                         var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 48);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 41);
                         var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, w3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                         var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
                         acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, w3, acc13);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
                         var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
                         acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, w3, acc23);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
                         var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
                         acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, w3, acc33);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                     }
                     acc00.StoreUnsafe(ref y0);
                     acc01.StoreUnsafe(ref y0, 16);
                     acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 48);
+                    acc03.StoreUnsafe(ref y0, 41);
                     acc10.StoreUnsafe(ref y1);
                     acc11.StoreUnsafe(ref y1, 16);
                     acc12.StoreUnsafe(ref y1, 32);
-                    acc13.StoreUnsafe(ref y1, 48);
+                    acc13.StoreUnsafe(ref y1, 41);
                     acc20.StoreUnsafe(ref y2);
                     acc21.StoreUnsafe(ref y2, 16);
                     acc22.StoreUnsafe(ref y2, 32);
-                    acc23.StoreUnsafe(ref y2, 48);
+                    acc23.StoreUnsafe(ref y2, 41);
                     acc30.StoreUnsafe(ref y3);
                     acc31.StoreUnsafe(ref y3, 16);
                     acc32.StoreUnsafe(ref y3, 32);
-                    acc33.StoreUnsafe(ref y3, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 57);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    var acc10 = Unsafe.Add(ref bias, 56);
-                    var acc20 = Unsafe.Add(ref bias, 56);
-                    var acc30 = Unsafe.Add(ref bias, 56);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 7);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, 56);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                    }
-                    Unsafe.Add(ref y0, 56) = acc00;
-                    Unsafe.Add(ref y1, 56) = acc10;
-                    Unsafe.Add(ref y2, 56) = acc20;
-                    Unsafe.Add(ref y3, 56) = acc30;
+                    acc33.StoreUnsafe(ref y3, 41);
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 57);
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
                     ref float x0 = ref Unsafe.Add(ref x, r * 7);
                     for (int k = 0; k < 7; k++)
                     {
@@ -2912,32 +2768,17 @@ partial class TokenGru : INetwork<TokenGru>
                         var w0 = Vector512.LoadUnsafe(ref wk);
                         var w1 = Vector512.LoadUnsafe(ref wk, 16);
                         var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 48);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 41);
                         var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, w3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                     }
                     acc00.StoreUnsafe(ref y0);
                     acc01.StoreUnsafe(ref y0, 16);
                     acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, 56);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 56) = acc00;
+                    acc03.StoreUnsafe(ref y0, 41);
                 }
             }
         }
@@ -2997,11 +2838,11 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Unsafe.Add(ref bias, 56);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
                     var acc10 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc11 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc12 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc13 = Unsafe.Add(ref bias, 56);
+                    var acc13 = Vector256.LoadUnsafe(ref bias, 49);
                     ref float x0 = ref Unsafe.Add(ref x, r * 7);
                     ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
                     for (int k = 0; k < 7; k++)
@@ -3010,28 +2851,26 @@ partial class TokenGru : INetwork<TokenGru>
                         var w0 = Vector256.LoadUnsafe(ref wk, 32);
                         var w1 = Vector256.LoadUnsafe(ref wk, 40);
                         var w2 = Vector256.LoadUnsafe(ref wk, 48);
-                        var w3 = Unsafe.Add(ref wk, 56);
+                        var w3 = Vector256.LoadUnsafe(ref wk, 49);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = a0_Scalar * w3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        var a1_Scalar = Unsafe.Add(ref x1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
                         acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = a1_Scalar * w3 + acc13;
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                     }
                     acc00.StoreUnsafe(ref y0, 32);
                     acc01.StoreUnsafe(ref y0, 40);
                     acc02.StoreUnsafe(ref y0, 48);
-                    Unsafe.Add(ref y0, 56) = acc03;
+                    acc03.StoreUnsafe(ref y0, 49);
                     acc10.StoreUnsafe(ref y1, 32);
                     acc11.StoreUnsafe(ref y1, 40);
                     acc12.StoreUnsafe(ref y1, 48);
-                    Unsafe.Add(ref y1, 56) = acc13;
+                    acc13.StoreUnsafe(ref y1, 49);
                 }
             }
             // tail: one row at a time
@@ -3069,7 +2908,7 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Unsafe.Add(ref bias, 56);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
                     ref float x0 = ref Unsafe.Add(ref x, r * 7);
                     for (int k = 0; k < 7; k++)
                     {
@@ -3077,18 +2916,17 @@ partial class TokenGru : INetwork<TokenGru>
                         var w0 = Vector256.LoadUnsafe(ref wk, 32);
                         var w1 = Vector256.LoadUnsafe(ref wk, 40);
                         var w2 = Vector256.LoadUnsafe(ref wk, 48);
-                        var w3 = Unsafe.Add(ref wk, 56);
+                        var w3 = Vector256.LoadUnsafe(ref wk, 49);
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        var a0_Scalar = Unsafe.Add(ref x0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = a0_Scalar * w3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                     }
                     acc00.StoreUnsafe(ref y0, 32);
                     acc01.StoreUnsafe(ref y0, 40);
                     acc02.StoreUnsafe(ref y0, 48);
-                    Unsafe.Add(ref y0, 56) = acc03;
+                    acc03.StoreUnsafe(ref y0, 49);
                 }
             }
         }
@@ -3226,7 +3064,7 @@ partial class TokenGru : INetwork<TokenGru>
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float z0 = ref Unsafe.Add(ref z, r * 513);
                     ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
@@ -3235,19 +3073,19 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc10 = Vector512.LoadUnsafe(ref bias);
                     var acc11 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc13 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc20 = Vector512.LoadUnsafe(ref bias);
                     var acc21 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc23 = Vector512.LoadUnsafe(ref bias, 41);
                     var acc30 = Vector512.LoadUnsafe(ref bias);
                     var acc31 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc33 = Vector512.LoadUnsafe(ref bias, 41);
                     ref float h0 = ref Unsafe.Add(ref h, r * 171);
                     ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
                     ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 171);
@@ -3258,92 +3096,56 @@ partial class TokenGru : INetwork<TokenGru>
                         var wr0 = Vector512.LoadUnsafe(ref wrk);
                         var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
                         var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 48);
+                        var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
                         var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref h0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, wr3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
                         var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref h1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
                         acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, wr3, acc13);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
                         var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref h2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
                         acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
-                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, wr3, acc23);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
                         var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref h3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
                         acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
-                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, wr3, acc33);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
                     }
                     acc00.StoreUnsafe(ref z0);
                     acc01.StoreUnsafe(ref z0, 16);
                     acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 48);
+                    acc03.StoreUnsafe(ref z0, 41);
                     acc10.StoreUnsafe(ref z1);
                     acc11.StoreUnsafe(ref z1, 16);
                     acc12.StoreUnsafe(ref z1, 32);
-                    acc13.StoreUnsafe(ref z1, 48);
+                    acc13.StoreUnsafe(ref z1, 41);
                     acc20.StoreUnsafe(ref z2);
                     acc21.StoreUnsafe(ref z2, 16);
                     acc22.StoreUnsafe(ref z2, 32);
-                    acc23.StoreUnsafe(ref z2, 48);
+                    acc23.StoreUnsafe(ref z2, 41);
                     acc30.StoreUnsafe(ref z3);
                     acc31.StoreUnsafe(ref z3, 16);
                     acc32.StoreUnsafe(ref z3, 32);
-                    acc33.StoreUnsafe(ref z3, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 513);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 513);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    var acc10 = Unsafe.Add(ref bias, 56);
-                    var acc20 = Unsafe.Add(ref bias, 56);
-                    var acc30 = Unsafe.Add(ref bias, 56);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
-                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 171);
-                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, 56);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        var a2 = Unsafe.Add(ref h2, k);
-                        acc20 = a2 * wr0 + acc20;
-                        var a3 = Unsafe.Add(ref h3, k);
-                        acc30 = a3 * wr0 + acc30;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                    Unsafe.Add(ref z1, 56) = acc10;
-                    Unsafe.Add(ref z2, 56) = acc20;
-                    Unsafe.Add(ref z3, 56) = acc30;
+                    acc33.StoreUnsafe(ref z3, 41);
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float z0 = ref Unsafe.Add(ref z, r * 513);
                     var acc00 = Vector512.LoadUnsafe(ref bias);
                     var acc01 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 48);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
                     ref float h0 = ref Unsafe.Add(ref h, r * 171);
                     for (int k = 0; k < 19; k++)
                     {
@@ -3351,32 +3153,17 @@ partial class TokenGru : INetwork<TokenGru>
                         var wr0 = Vector512.LoadUnsafe(ref wrk);
                         var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
                         var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 48);
+                        var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
                         var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref h0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, wr3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
                     }
                     acc00.StoreUnsafe(ref z0);
                     acc01.StoreUnsafe(ref z0, 16);
                     acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, 56);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
+                    acc03.StoreUnsafe(ref z0, 41);
                 }
             }
         }
@@ -3436,11 +3223,11 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Unsafe.Add(ref bias, 56);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
                     var acc10 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc11 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc12 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc13 = Unsafe.Add(ref bias, 56);
+                    var acc13 = Vector256.LoadUnsafe(ref bias, 49);
                     ref float h0 = ref Unsafe.Add(ref h, r * 171);
                     ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
                     for (int k = 0; k < 19; k++)
@@ -3449,28 +3236,26 @@ partial class TokenGru : INetwork<TokenGru>
                         var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
                         var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
                         var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
-                        var wr3 = Unsafe.Add(ref wrk, 56);
+                        var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
                         var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        var a0_Scalar = Unsafe.Add(ref h0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = a0_Scalar * wr3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
                         var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
-                        var a1_Scalar = Unsafe.Add(ref h1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
                         acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = a1_Scalar * wr3 + acc13;
+                        acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
                     }
                     acc00.StoreUnsafe(ref z0, 32);
                     acc01.StoreUnsafe(ref z0, 40);
                     acc02.StoreUnsafe(ref z0, 48);
-                    Unsafe.Add(ref z0, 56) = acc03;
+                    acc03.StoreUnsafe(ref z0, 49);
                     acc10.StoreUnsafe(ref z1, 32);
                     acc11.StoreUnsafe(ref z1, 40);
                     acc12.StoreUnsafe(ref z1, 48);
-                    Unsafe.Add(ref z1, 56) = acc13;
+                    acc13.StoreUnsafe(ref z1, 49);
                 }
             }
             // tail: one row at a time
@@ -3508,7 +3293,7 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256.LoadUnsafe(ref bias, 32);
                     var acc01 = Vector256.LoadUnsafe(ref bias, 40);
                     var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Unsafe.Add(ref bias, 56);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
                     ref float h0 = ref Unsafe.Add(ref h, r * 171);
                     for (int k = 0; k < 19; k++)
                     {
@@ -3516,18 +3301,17 @@ partial class TokenGru : INetwork<TokenGru>
                         var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
                         var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
                         var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
-                        var wr3 = Unsafe.Add(ref wrk, 56);
+                        var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
                         var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        var a0_Scalar = Unsafe.Add(ref h0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = a0_Scalar * wr3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
                     }
                     acc00.StoreUnsafe(ref z0, 32);
                     acc01.StoreUnsafe(ref z0, 40);
                     acc02.StoreUnsafe(ref z0, 48);
-                    Unsafe.Add(ref z0, 56) = acc03;
+                    acc03.StoreUnsafe(ref z0, 49);
                 }
             }
         }
@@ -6566,21 +6350,13 @@ partial class TokenGru : INetwork<TokenGru>
                     ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 19);
                     ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 19);
                     var acc00 = Vector512<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
+                    var acc11 = Vector256<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
+                    var acc21 = Vector256<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
+                    var acc31 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
                     ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
                     ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 5);
@@ -6589,50 +6365,32 @@ partial class TokenGru : INetwork<TokenGru>
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 19);
                         var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Unsafe.Add(ref wtk, 16);
-                        var wt2 = Unsafe.Add(ref wtk, 17);
-                        var wt3 = Unsafe.Add(ref wtk, 18);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, 11);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = a0_Scalar * wt1 + acc01;
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
                         var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_Scalar = Unsafe.Add(ref dz1, k);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = a1_Scalar * wt1 + acc11;
-                        acc12 = a1_Scalar * wt2 + acc12;
-                        acc13 = a1_Scalar * wt3 + acc13;
+                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, wt1, acc11);
                         var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_Scalar = Unsafe.Add(ref dz2, k);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = a2_Scalar * wt1 + acc21;
-                        acc22 = a2_Scalar * wt2 + acc22;
-                        acc23 = a2_Scalar * wt3 + acc23;
+                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, wt1, acc21);
                         var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_Scalar = Unsafe.Add(ref dz3, k);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = a3_Scalar * wt1 + acc31;
-                        acc32 = a3_Scalar * wt2 + acc32;
-                        acc33 = a3_Scalar * wt3 + acc33;
+                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, wt1, acc31);
                     }
                     acc00.StoreUnsafe(ref dx0);
-                    Unsafe.Add(ref dx0, 16) = acc01;
-                    Unsafe.Add(ref dx0, 17) = acc02;
-                    Unsafe.Add(ref dx0, 18) = acc03;
+                    acc01.StoreUnsafe(ref dx0, 11);
                     acc10.StoreUnsafe(ref dx1);
-                    Unsafe.Add(ref dx1, 16) = acc11;
-                    Unsafe.Add(ref dx1, 17) = acc12;
-                    Unsafe.Add(ref dx1, 18) = acc13;
+                    acc11.StoreUnsafe(ref dx1, 11);
                     acc20.StoreUnsafe(ref dx2);
-                    Unsafe.Add(ref dx2, 16) = acc21;
-                    Unsafe.Add(ref dx2, 17) = acc22;
-                    Unsafe.Add(ref dx2, 18) = acc23;
+                    acc21.StoreUnsafe(ref dx2, 11);
                     acc30.StoreUnsafe(ref dx3);
-                    Unsafe.Add(ref dx3, 16) = acc31;
-                    Unsafe.Add(ref dx3, 17) = acc32;
-                    Unsafe.Add(ref dx3, 18) = acc33;
+                    acc31.StoreUnsafe(ref dx3, 11);
                 }
             }
             // tail: one row at a time
@@ -6642,28 +6400,20 @@ partial class TokenGru : INetwork<TokenGru>
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
                     var acc00 = Vector512<float>.Zero;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc01 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
                     for (int k = 0; k < 5; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 19);
                         var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Unsafe.Add(ref wtk, 16);
-                        var wt2 = Unsafe.Add(ref wtk, 17);
-                        var wt3 = Unsafe.Add(ref wtk, 18);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, 11);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = a0_Scalar * wt1 + acc01;
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
                     }
                     acc00.StoreUnsafe(ref dx0);
-                    Unsafe.Add(ref dx0, 16) = acc01;
-                    Unsafe.Add(ref dx0, 17) = acc02;
-                    Unsafe.Add(ref dx0, 18) = acc03;
+                    acc01.StoreUnsafe(ref dx0, 11);
                 }
             }
         }
@@ -6675,18 +6425,16 @@ partial class TokenGru : INetwork<TokenGru>
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..18
+                // columns 0..19
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
                     ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
                     var acc11 = Vector256<float>.Zero;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
+                    var acc12 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
                     ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
                     for (int k = 0; k < 5; k++)
@@ -6694,94 +6442,48 @@ partial class TokenGru : INetwork<TokenGru>
                         ref float wtk = ref Unsafe.Add(ref wt, k * 19);
                         var wt0 = Vector256.LoadUnsafe(ref wtk);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Unsafe.Add(ref wtk, 16);
-                        var wt3 = Unsafe.Add(ref wtk, 17);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 11);
                         var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
                         var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        var a1_Scalar = Unsafe.Add(ref dz1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = a1_Scalar * wt2 + acc12;
-                        acc13 = a1_Scalar * wt3 + acc13;
+                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
                     }
                     acc00.StoreUnsafe(ref dx0);
                     acc01.StoreUnsafe(ref dx0, 8);
-                    Unsafe.Add(ref dx0, 16) = acc02;
-                    Unsafe.Add(ref dx0, 17) = acc03;
+                    acc02.StoreUnsafe(ref dx0, 11);
                     acc10.StoreUnsafe(ref dx1);
                     acc11.StoreUnsafe(ref dx1, 8);
-                    Unsafe.Add(ref dx1, 16) = acc12;
-                    Unsafe.Add(ref dx1, 17) = acc13;
-                }
-                // tail columns 18..19
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Unsafe.Add(ref wtk, 18);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                    }
-                    Unsafe.Add(ref dx0, 18) = acc00;
-                    Unsafe.Add(ref dx1, 18) = acc10;
+                    acc12.StoreUnsafe(ref dx1, 11);
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..18
+                // columns 0..19
                 {
                     ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
+                    var acc02 = Vector256<float>.Zero;
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
                     for (int k = 0; k < 5; k++)
                     {
                         ref float wtk = ref Unsafe.Add(ref wt, k * 19);
                         var wt0 = Vector256.LoadUnsafe(ref wtk);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Unsafe.Add(ref wtk, 16);
-                        var wt3 = Unsafe.Add(ref wtk, 17);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 11);
                         var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = a0_Scalar * wt2 + acc02;
-                        acc03 = a0_Scalar * wt3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
                     }
                     acc00.StoreUnsafe(ref dx0);
                     acc01.StoreUnsafe(ref dx0, 8);
-                    Unsafe.Add(ref dx0, 16) = acc02;
-                    Unsafe.Add(ref dx0, 17) = acc03;
-                }
-                // tail columns 18..19
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    var acc00 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Unsafe.Add(ref wtk, 18);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                    }
-                    Unsafe.Add(ref dx0, 18) = acc00;
+                    acc02.StoreUnsafe(ref dx0, 11);
                 }
             }
         }
@@ -7070,21 +6772,13 @@ partial class TokenGru : INetwork<TokenGru>
                     ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 19);
                     ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 19);
                     var acc00 = Vector512.LoadUnsafe(ref dh0);
-                    var acc01 = Unsafe.Add(ref dh0, 16);
-                    var acc02 = Unsafe.Add(ref dh0, 17);
-                    var acc03 = Unsafe.Add(ref dh0, 18);
+                    var acc01 = Vector256.LoadUnsafe(ref dh0, 11);
                     var acc10 = Vector512.LoadUnsafe(ref dh1);
-                    var acc11 = Unsafe.Add(ref dh1, 16);
-                    var acc12 = Unsafe.Add(ref dh1, 17);
-                    var acc13 = Unsafe.Add(ref dh1, 18);
+                    var acc11 = Vector256.LoadUnsafe(ref dh1, 11);
                     var acc20 = Vector512.LoadUnsafe(ref dh2);
-                    var acc21 = Unsafe.Add(ref dh2, 16);
-                    var acc22 = Unsafe.Add(ref dh2, 17);
-                    var acc23 = Unsafe.Add(ref dh2, 18);
+                    var acc21 = Vector256.LoadUnsafe(ref dh2, 11);
                     var acc30 = Vector512.LoadUnsafe(ref dh3);
-                    var acc31 = Unsafe.Add(ref dh3, 16);
-                    var acc32 = Unsafe.Add(ref dh3, 17);
-                    var acc33 = Unsafe.Add(ref dh3, 18);
+                    var acc31 = Vector256.LoadUnsafe(ref dh3, 11);
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
                     ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
                     ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 513);
@@ -7093,50 +6787,32 @@ partial class TokenGru : INetwork<TokenGru>
                     {
                         ref float rtk = ref Unsafe.Add(ref rt, k * 19);
                         var rt0 = Vector512.LoadUnsafe(ref rtk);
-                        var rt1 = Unsafe.Add(ref rtk, 16);
-                        var rt2 = Unsafe.Add(ref rtk, 17);
-                        var rt3 = Unsafe.Add(ref rtk, 18);
+                        var rt1 = Vector256.LoadUnsafe(ref rtk, 11);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
-                        acc01 = a0_Scalar * rt1 + acc01;
-                        acc02 = a0_Scalar * rt2 + acc02;
-                        acc03 = a0_Scalar * rt3 + acc03;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, rt1, acc01);
                         var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_Scalar = Unsafe.Add(ref dz1, k);
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, rt0, acc10);
-                        acc11 = a1_Scalar * rt1 + acc11;
-                        acc12 = a1_Scalar * rt2 + acc12;
-                        acc13 = a1_Scalar * rt3 + acc13;
+                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, rt1, acc11);
                         var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_Scalar = Unsafe.Add(ref dz2, k);
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, rt0, acc20);
-                        acc21 = a2_Scalar * rt1 + acc21;
-                        acc22 = a2_Scalar * rt2 + acc22;
-                        acc23 = a2_Scalar * rt3 + acc23;
+                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, rt1, acc21);
                         var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_Scalar = Unsafe.Add(ref dz3, k);
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, rt0, acc30);
-                        acc31 = a3_Scalar * rt1 + acc31;
-                        acc32 = a3_Scalar * rt2 + acc32;
-                        acc33 = a3_Scalar * rt3 + acc33;
+                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, rt1, acc31);
                     }
                     acc00.StoreUnsafe(ref dh0);
-                    Unsafe.Add(ref dh0, 16) = acc01;
-                    Unsafe.Add(ref dh0, 17) = acc02;
-                    Unsafe.Add(ref dh0, 18) = acc03;
+                    acc01.StoreUnsafe(ref dh0, 11);
                     acc10.StoreUnsafe(ref dh1);
-                    Unsafe.Add(ref dh1, 16) = acc11;
-                    Unsafe.Add(ref dh1, 17) = acc12;
-                    Unsafe.Add(ref dh1, 18) = acc13;
+                    acc11.StoreUnsafe(ref dh1, 11);
                     acc20.StoreUnsafe(ref dh2);
-                    Unsafe.Add(ref dh2, 16) = acc21;
-                    Unsafe.Add(ref dh2, 17) = acc22;
-                    Unsafe.Add(ref dh2, 18) = acc23;
+                    acc21.StoreUnsafe(ref dh2, 11);
                     acc30.StoreUnsafe(ref dh3);
-                    Unsafe.Add(ref dh3, 16) = acc31;
-                    Unsafe.Add(ref dh3, 17) = acc32;
-                    Unsafe.Add(ref dh3, 18) = acc33;
+                    acc31.StoreUnsafe(ref dh3, 11);
                 }
             }
             // tail: one row at a time
@@ -7146,28 +6822,20 @@ partial class TokenGru : INetwork<TokenGru>
                 {
                     ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
                     var acc00 = Vector512.LoadUnsafe(ref dh0);
-                    var acc01 = Unsafe.Add(ref dh0, 16);
-                    var acc02 = Unsafe.Add(ref dh0, 17);
-                    var acc03 = Unsafe.Add(ref dh0, 18);
+                    var acc01 = Vector256.LoadUnsafe(ref dh0, 11);
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
                     for (int k = 0; k < 57; k++)
                     {
                         ref float rtk = ref Unsafe.Add(ref rt, k * 19);
                         var rt0 = Vector512.LoadUnsafe(ref rtk);
-                        var rt1 = Unsafe.Add(ref rtk, 16);
-                        var rt2 = Unsafe.Add(ref rtk, 17);
-                        var rt3 = Unsafe.Add(ref rtk, 18);
+                        var rt1 = Vector256.LoadUnsafe(ref rtk, 11);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
-                        acc01 = a0_Scalar * rt1 + acc01;
-                        acc02 = a0_Scalar * rt2 + acc02;
-                        acc03 = a0_Scalar * rt3 + acc03;
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, rt1, acc01);
                     }
                     acc00.StoreUnsafe(ref dh0);
-                    Unsafe.Add(ref dh0, 16) = acc01;
-                    Unsafe.Add(ref dh0, 17) = acc02;
-                    Unsafe.Add(ref dh0, 18) = acc03;
+                    acc01.StoreUnsafe(ref dh0, 11);
                 }
             }
         }
@@ -7179,18 +6847,16 @@ partial class TokenGru : INetwork<TokenGru>
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..18
+                // columns 0..19
                 {
                     ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
                     ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
                     var acc00 = Vector256.LoadUnsafe(ref dh0);
                     var acc01 = Vector256.LoadUnsafe(ref dh0, 8);
-                    var acc02 = Unsafe.Add(ref dh0, 16);
-                    var acc03 = Unsafe.Add(ref dh0, 17);
+                    var acc02 = Vector256.LoadUnsafe(ref dh0, 11);
                     var acc10 = Vector256.LoadUnsafe(ref dh1);
                     var acc11 = Vector256.LoadUnsafe(ref dh1, 8);
-                    var acc12 = Unsafe.Add(ref dh1, 16);
-                    var acc13 = Unsafe.Add(ref dh1, 17);
+                    var acc12 = Vector256.LoadUnsafe(ref dh1, 11);
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
                     ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
                     for (int k = 0; k < 57; k++)
@@ -7198,94 +6864,48 @@ partial class TokenGru : INetwork<TokenGru>
                         ref float rtk = ref Unsafe.Add(ref rt, k * 19);
                         var rt0 = Vector256.LoadUnsafe(ref rtk);
                         var rt1 = Vector256.LoadUnsafe(ref rtk, 8);
-                        var rt2 = Unsafe.Add(ref rtk, 16);
-                        var rt3 = Unsafe.Add(ref rtk, 17);
+                        var rt2 = Vector256.LoadUnsafe(ref rtk, 11);
                         var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
-                        acc02 = a0_Scalar * rt2 + acc02;
-                        acc03 = a0_Scalar * rt3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
                         var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        var a1_Scalar = Unsafe.Add(ref dz1, k);
                         acc10 = Vector256.FusedMultiplyAdd(a1, rt0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, rt1, acc11);
-                        acc12 = a1_Scalar * rt2 + acc12;
-                        acc13 = a1_Scalar * rt3 + acc13;
+                        acc12 = Vector256.FusedMultiplyAdd(a1, rt2, acc12);
                     }
                     acc00.StoreUnsafe(ref dh0);
                     acc01.StoreUnsafe(ref dh0, 8);
-                    Unsafe.Add(ref dh0, 16) = acc02;
-                    Unsafe.Add(ref dh0, 17) = acc03;
+                    acc02.StoreUnsafe(ref dh0, 11);
                     acc10.StoreUnsafe(ref dh1);
                     acc11.StoreUnsafe(ref dh1, 8);
-                    Unsafe.Add(ref dh1, 16) = acc12;
-                    Unsafe.Add(ref dh1, 17) = acc13;
-                }
-                // tail columns 18..19
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
-                    var acc00 = Unsafe.Add(ref dh0, 18);
-                    var acc10 = Unsafe.Add(ref dh1, 18);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Unsafe.Add(ref rtk, 18);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                    }
-                    Unsafe.Add(ref dh0, 18) = acc00;
-                    Unsafe.Add(ref dh1, 18) = acc10;
+                    acc12.StoreUnsafe(ref dh1, 11);
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..18
+                // columns 0..19
                 {
                     ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
                     var acc00 = Vector256.LoadUnsafe(ref dh0);
                     var acc01 = Vector256.LoadUnsafe(ref dh0, 8);
-                    var acc02 = Unsafe.Add(ref dh0, 16);
-                    var acc03 = Unsafe.Add(ref dh0, 17);
+                    var acc02 = Vector256.LoadUnsafe(ref dh0, 11);
                     ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
                     for (int k = 0; k < 57; k++)
                     {
                         ref float rtk = ref Unsafe.Add(ref rt, k * 19);
                         var rt0 = Vector256.LoadUnsafe(ref rtk);
                         var rt1 = Vector256.LoadUnsafe(ref rtk, 8);
-                        var rt2 = Unsafe.Add(ref rtk, 16);
-                        var rt3 = Unsafe.Add(ref rtk, 17);
+                        var rt2 = Vector256.LoadUnsafe(ref rtk, 11);
                         var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        var a0_Scalar = Unsafe.Add(ref dz0, k);
                         acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
-                        acc02 = a0_Scalar * rt2 + acc02;
-                        acc03 = a0_Scalar * rt3 + acc03;
+                        acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
                     }
                     acc00.StoreUnsafe(ref dh0);
                     acc01.StoreUnsafe(ref dh0, 8);
-                    Unsafe.Add(ref dh0, 16) = acc02;
-                    Unsafe.Add(ref dh0, 17) = acc03;
-                }
-                // tail columns 18..19
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    var acc00 = Unsafe.Add(ref dh0, 18);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Unsafe.Add(ref rtk, 18);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                    }
-                    Unsafe.Add(ref dh0, 18) = acc00;
+                    acc02.StoreUnsafe(ref dh0, 11);
                 }
             }
         }
@@ -7445,7 +7065,7 @@ partial class TokenGru : INetwork<TokenGru>
             // main loop: 4 rows per tile
             for (; r + 4 <= 7; r += 4)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
                     ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
@@ -7454,142 +7074,94 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
                     var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
+                    var acc03 = Vector512<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
                     var acc11 = Vector512<float>.Zero;
                     var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
+                    var acc13 = Vector512<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
                     var acc21 = Vector512<float>.Zero;
                     var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector256<float>.Zero;
+                    var acc23 = Vector512<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
                     var acc31 = Vector512<float>.Zero;
                     var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector256<float>.Zero;
+                    var acc33 = Vector512<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 57);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 48);
+                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
                         ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
                         var a0 = Vector512.Create(xk);
-                        var a0_V256 = Vector256.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, dz3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
                         var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
                         acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
                         acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, dz3, acc13);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
                         var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
                         acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
                         acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, dz3, acc23);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
                         var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
                         acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
                         acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, dz3, acc33);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
                     }
                     acc00.StoreUnsafe(ref dw0);
                     acc01.StoreUnsafe(ref dw0, 16);
                     acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 48);
+                    acc03.StoreUnsafe(ref dw0, 41);
                     acc10.StoreUnsafe(ref dw1);
                     acc11.StoreUnsafe(ref dw1, 16);
                     acc12.StoreUnsafe(ref dw1, 32);
-                    acc13.StoreUnsafe(ref dw1, 48);
+                    acc13.StoreUnsafe(ref dw1, 41);
                     acc20.StoreUnsafe(ref dw2);
                     acc21.StoreUnsafe(ref dw2, 16);
                     acc22.StoreUnsafe(ref dw2, 32);
-                    acc23.StoreUnsafe(ref dw2, 48);
+                    acc23.StoreUnsafe(ref dw2, 41);
                     acc30.StoreUnsafe(ref dw3);
                     acc31.StoreUnsafe(ref dw3, 16);
                     acc32.StoreUnsafe(ref dw3, 32);
-                    acc33.StoreUnsafe(ref dw3, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 57);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 57);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    var acc30 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                    }
-                    Unsafe.Add(ref dw0, 56) = acc00;
-                    Unsafe.Add(ref dw1, 56) = acc10;
-                    Unsafe.Add(ref dw2, 56) = acc20;
-                    Unsafe.Add(ref dw3, 56) = acc30;
+                    acc33.StoreUnsafe(ref dw3, 41);
                 }
             }
             // tail: one row at a time
             for (; r < 7; r++)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
                     var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
+                    var acc03 = Vector512<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 57);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 48);
+                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
                         ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
                         var a0 = Vector512.Create(xk);
-                        var a0_V256 = Vector256.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, dz3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
                     }
                     acc00.StoreUnsafe(ref dw0);
                     acc01.StoreUnsafe(ref dw0, 16);
                     acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dw0, 56) = acc00;
+                    acc03.StoreUnsafe(ref dw0, 41);
                 }
             }
         }
@@ -7648,40 +7220,38 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
                     var acc02 = Vector256<float>.Zero;
-                    var acc03 = 0f;
+                    var acc03 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
                     var acc11 = Vector256<float>.Zero;
                     var acc12 = Vector256<float>.Zero;
-                    var acc13 = 0f;
+                    var acc13 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 57);
                         var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
                         var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Unsafe.Add(ref dzk, 56);
+                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
                         ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
                         var a0 = Vector256.Create(xk);
-                        var a0_Scalar = xk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = a0_Scalar * dz3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
                         var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        var a1_Scalar = Unsafe.Add(ref xk, 1);
                         acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
                         acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = a1_Scalar * dz3 + acc13;
+                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
                     }
                     acc00.StoreUnsafe(ref dw0, 32);
                     acc01.StoreUnsafe(ref dw0, 40);
                     acc02.StoreUnsafe(ref dw0, 48);
-                    Unsafe.Add(ref dw0, 56) = acc03;
+                    acc03.StoreUnsafe(ref dw0, 49);
                     acc10.StoreUnsafe(ref dw1, 32);
                     acc11.StoreUnsafe(ref dw1, 40);
                     acc12.StoreUnsafe(ref dw1, 48);
-                    Unsafe.Add(ref dw1, 56) = acc13;
+                    acc13.StoreUnsafe(ref dw1, 49);
                 }
             }
             // tail: one row at a time
@@ -7719,26 +7289,25 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
                     var acc02 = Vector256<float>.Zero;
-                    var acc03 = 0f;
+                    var acc03 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 57);
                         var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
                         var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Unsafe.Add(ref dzk, 56);
+                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
                         ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
                         var a0 = Vector256.Create(xk);
-                        var a0_Scalar = xk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = a0_Scalar * dz3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
                     }
                     acc00.StoreUnsafe(ref dw0, 32);
                     acc01.StoreUnsafe(ref dw0, 40);
                     acc02.StoreUnsafe(ref dw0, 48);
-                    Unsafe.Add(ref dw0, 56) = acc03;
+                    acc03.StoreUnsafe(ref dw0, 49);
                 }
             }
         }
@@ -7873,20 +7442,20 @@ partial class TokenGru : INetwork<TokenGru>
             int r = 0;
             // one row
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float db0 = ref Unsafe.Add(ref db, r * 57);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
                     var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
+                    var acc03 = Vector512<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 57);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 48);
+                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
                         acc00 += dz0;
                         acc01 += dz1;
                         acc02 += dz2;
@@ -7895,19 +7464,7 @@ partial class TokenGru : INetwork<TokenGru>
                     acc00.StoreUnsafe(ref db0);
                     acc01.StoreUnsafe(ref db0, 16);
                     acc02.StoreUnsafe(ref db0, 32);
-                    acc03.StoreUnsafe(ref db0, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 57);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 56) = acc00;
+                    acc03.StoreUnsafe(ref db0, 41);
                 }
             }
         }
@@ -7948,14 +7505,14 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
                     var acc02 = Vector256<float>.Zero;
-                    var acc03 = 0f;
+                    var acc03 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 57);
                         var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
                         var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Unsafe.Add(ref dzk, 56);
+                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
                         acc00 += dz0;
                         acc01 += dz1;
                         acc02 += dz2;
@@ -7964,7 +7521,7 @@ partial class TokenGru : INetwork<TokenGru>
                     acc00.StoreUnsafe(ref db0, 32);
                     acc01.StoreUnsafe(ref db0, 40);
                     acc02.StoreUnsafe(ref db0, 48);
-                    Unsafe.Add(ref db0, 56) = acc03;
+                    acc03.StoreUnsafe(ref db0, 49);
                 }
             }
         }
@@ -8031,7 +7588,7 @@ partial class TokenGru : INetwork<TokenGru>
             // main loop: 4 rows per tile
             for (; r + 4 <= 19; r += 4)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
                     ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
@@ -8040,19 +7597,19 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
                     var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
+                    var acc03 = Vector512<float>.Zero;
                     var acc10 = Vector512<float>.Zero;
                     var acc11 = Vector512<float>.Zero;
                     var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
+                    var acc13 = Vector512<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
                     var acc21 = Vector512<float>.Zero;
                     var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector256<float>.Zero;
+                    var acc23 = Vector512<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
                     var acc31 = Vector512<float>.Zero;
                     var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector256<float>.Zero;
+                    var acc33 = Vector512<float>.Zero;
                     for (int k = 0; k < pairs; k++)
                     {
                         int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
@@ -8060,91 +7617,57 @@ partial class TokenGru : INetwork<TokenGru>
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 48);
+                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
                         ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
                         var a0 = Vector512.Create(hk);
-                        var a0_V256 = Vector256.Create(hk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, dz3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
                         var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref hk, 1));
                         acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
                         acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
                         acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, dz3, acc13);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
                         var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref hk, 2));
                         acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
                         acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
                         acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, dz3, acc23);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
                         var a3 = Vector512.Create(Unsafe.Add(ref hk, 3));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref hk, 3));
                         acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
                         acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, dz3, acc33);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
                     }
                     acc00.StoreUnsafe(ref dr0);
                     acc01.StoreUnsafe(ref dr0, 16);
                     acc02.StoreUnsafe(ref dr0, 32);
-                    acc03.StoreUnsafe(ref dr0, 48);
+                    acc03.StoreUnsafe(ref dr0, 41);
                     acc10.StoreUnsafe(ref dr1);
                     acc11.StoreUnsafe(ref dr1, 16);
                     acc12.StoreUnsafe(ref dr1, 32);
-                    acc13.StoreUnsafe(ref dr1, 48);
+                    acc13.StoreUnsafe(ref dr1, 41);
                     acc20.StoreUnsafe(ref dr2);
                     acc21.StoreUnsafe(ref dr2, 16);
                     acc22.StoreUnsafe(ref dr2, 32);
-                    acc23.StoreUnsafe(ref dr2, 48);
+                    acc23.StoreUnsafe(ref dr2, 41);
                     acc30.StoreUnsafe(ref dr3);
                     acc31.StoreUnsafe(ref dr3, 16);
                     acc32.StoreUnsafe(ref dr3, 32);
-                    acc33.StoreUnsafe(ref dr3, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
-                    ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 57);
-                    ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 57);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    var acc30 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        var a2 = Unsafe.Add(ref hk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        var a3 = Unsafe.Add(ref hk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                    }
-                    Unsafe.Add(ref dr0, 56) = acc00;
-                    Unsafe.Add(ref dr1, 56) = acc10;
-                    Unsafe.Add(ref dr2, 56) = acc20;
-                    Unsafe.Add(ref dr3, 56) = acc30;
+                    acc33.StoreUnsafe(ref dr3, 41);
                 }
             }
             // tail: one row at a time
             for (; r < 19; r++)
             {
-                // columns 0..56
+                // columns 0..57
                 {
                     ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
                     var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
+                    var acc03 = Vector512<float>.Zero;
                     for (int k = 0; k < pairs; k++)
                     {
                         int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
@@ -8152,34 +7675,18 @@ partial class TokenGru : INetwork<TokenGru>
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 48);
+                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
                         ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
                         var a0 = Vector512.Create(hk);
-                        var a0_V256 = Vector256.Create(hk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, dz3, acc03);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
                     }
                     acc00.StoreUnsafe(ref dr0);
                     acc01.StoreUnsafe(ref dr0, 16);
                     acc02.StoreUnsafe(ref dr0, 32);
-                    acc03.StoreUnsafe(ref dr0, 48);
-                }
-                // tail columns 56..57
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    var acc00 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dr0, 56) = acc00;
+                    acc03.StoreUnsafe(ref dr0, 41);
                 }
             }
         }
@@ -8239,11 +7746,11 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
                     var acc02 = Vector256<float>.Zero;
-                    var acc03 = 0f;
+                    var acc03 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
                     var acc11 = Vector256<float>.Zero;
                     var acc12 = Vector256<float>.Zero;
-                    var acc13 = 0f;
+                    var acc13 = Vector256<float>.Zero;
                     for (int k = 0; k < pairs; k++)
                     {
                         int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
@@ -8251,29 +7758,27 @@ partial class TokenGru : INetwork<TokenGru>
                         var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
                         var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Unsafe.Add(ref dzk, 56);
+                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
                         ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
                         var a0 = Vector256.Create(hk);
-                        var a0_Scalar = hk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = a0_Scalar * dz3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
                         var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
-                        var a1_Scalar = Unsafe.Add(ref hk, 1);
                         acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
                         acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = a1_Scalar * dz3 + acc13;
+                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
                     }
                     acc00.StoreUnsafe(ref dr0, 32);
                     acc01.StoreUnsafe(ref dr0, 40);
                     acc02.StoreUnsafe(ref dr0, 48);
-                    Unsafe.Add(ref dr0, 56) = acc03;
+                    acc03.StoreUnsafe(ref dr0, 49);
                     acc10.StoreUnsafe(ref dr1, 32);
                     acc11.StoreUnsafe(ref dr1, 40);
                     acc12.StoreUnsafe(ref dr1, 48);
-                    Unsafe.Add(ref dr1, 56) = acc13;
+                    acc13.StoreUnsafe(ref dr1, 49);
                 }
             }
             // tail: one row at a time
@@ -8312,7 +7817,7 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc00 = Vector256<float>.Zero;
                     var acc01 = Vector256<float>.Zero;
                     var acc02 = Vector256<float>.Zero;
-                    var acc03 = 0f;
+                    var acc03 = Vector256<float>.Zero;
                     for (int k = 0; k < pairs; k++)
                     {
                         int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
@@ -8320,19 +7825,18 @@ partial class TokenGru : INetwork<TokenGru>
                         var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
                         var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Unsafe.Add(ref dzk, 56);
+                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
                         ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
                         var a0 = Vector256.Create(hk);
-                        var a0_Scalar = hk;
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = a0_Scalar * dz3 + acc03;
+                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
                     }
                     acc00.StoreUnsafe(ref dr0, 32);
                     acc01.StoreUnsafe(ref dr0, 40);
                     acc02.StoreUnsafe(ref dr0, 48);
-                    Unsafe.Add(ref dr0, 56) = acc03;
+                    acc03.StoreUnsafe(ref dr0, 49);
                 }
             }
         }
