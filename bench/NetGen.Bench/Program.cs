@@ -125,6 +125,26 @@ if (args.Length > 0 && args[0] == "predict-loop")
     Console.WriteLine($"{calls * 1024 / clock.Elapsed.TotalSeconds:F0} samples/s");
     return 0;
 }
+if (args.Length > 0 && args[0] == "fit-loop")
+{
+    // Whole epochs of the seed network through Fit (as quick measures them), for a profiler.
+    int epochs = args.Length > 1 ? int.Parse(args[1]) : 5;
+    NetGen.Data.FashionMnist.TryLoad(NetGen.Data.FashionMnist.DefaultDirectory, out var full, out _);
+    var train = full ?? NetGen.Data.FashionMnist.LoadSubset().Train;
+    var f = train.Features;
+    for (int i = 0; i < f.Length; i++) f[i] /= 255f;
+    train = train.Reshape(784);
+    var model = new FashionMlp(0);
+    var trainer = model.CreateTrainer(32, 1);
+    var options = new NetGen.Training.FitOptions { Epochs = 1, BatchSize = 32, Seed = 0, TrainAccuracy = false };
+    for (int e = 0; e < epochs; e++)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        NetGen.Training.Fitter.Fit(trainer, train, options with { Seed = e });
+        Console.WriteLine($"epoch {e + 1}: {sw.Elapsed.TotalSeconds:F3} s");
+    }
+    return 0;
+}
 if (args.Length > 0 && args[0] == "breakdown")
 {
     return Breakdown.Run();

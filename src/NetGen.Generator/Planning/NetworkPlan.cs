@@ -23,7 +23,9 @@ namespace NetGen.Generator.Planning
             MaxHiddenWidth = maxHidden;
             MaxPaddedInput = maxPad;
             MaxRecurrentScratch = maxRecurrent;
-            PredictChunkRows = System.Math.Max(1, System.Math.Min(64, Planner.PredictScratchFloats / (2 * maxHidden + maxRecurrent)));
+            int chunk = System.Math.Max(1, System.Math.Min(64, Planner.PredictScratchFloats / (2 * maxHidden + maxRecurrent)));
+            // whole register tiles (4 rows): a chunk of 18 would leave two rows to the one-row tail at every step
+            PredictChunkRows = chunk >= 8 ? chunk / 4 * 4 : chunk;
         }
 
         public NetworkSpec Spec { get; }

@@ -45,7 +45,7 @@ partial class FashionLstm : INetwork<FashionLstm>
     /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
     private const int MaxRecurrent = 640;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
-    private const int PredictChunkRows = 18;
+    private const int PredictChunkRows = 16;
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {

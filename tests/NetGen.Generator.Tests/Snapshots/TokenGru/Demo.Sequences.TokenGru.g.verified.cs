@@ -47,7 +47,7 @@ partial class TokenGru : INetwork<TokenGru>
     /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
     private const int MaxRecurrent = 133;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
-    private const int PredictChunkRows = 34;
+    private const int PredictChunkRows = 32;
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
