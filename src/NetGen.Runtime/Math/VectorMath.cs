@@ -177,10 +177,40 @@ public static class VectorMath
     /// <summary>Softmax of each of <paramref name="rows"/> rows of <paramref name="width"/> floats starting at <paramref name="values"/>.</summary>
     public static void SoftmaxRows(ref float values, int rows, int width)
     {
+        if (Vector256.IsHardwareAccelerated && width >= 8 && width <= 16)
+        {
+            // two registers, the second overlapping the first when width < 16 (10 classes: 0..8 and 2..10)
+            Vector256<float> tail = Vector256.GreaterThanOrEqual(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7) + Vector256.Create((float)(width - 8)), Vector256.Create(8f));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float row = ref Unsafe.Add(ref values, (nint)r * width);
+                Vector256<float> head = Vector256.LoadUnsafe(ref row), last = Vector256.LoadUnsafe(ref row, (nuint)(width - 8));
+                float max = Math.Max(HorizontalMax(head), HorizontalMax(last));
+                if (float.IsInfinity(max) || float.IsNaN(max))
+                {
+                    Softmax(MemoryMarshal.CreateSpan(ref row, width));
+                    continue;
+                }
+                Vector256<float> m = Vector256.Create(max);
+                Vector256<float> e0 = Exp(head - m), e1 = Exp(last - m);
+                float inverse = 1f / (Vector256.Sum(e0) + Vector256.Sum(e1 & tail)); // lanes of e1 past column 8 only
+                (e1 * inverse).StoreUnsafe(ref row, (nuint)(width - 8));
+                (e0 * inverse).StoreUnsafe(ref row);
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++)
         {
             Softmax(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref values, (nint)r * width), width));
         }
+    }
+
+    private static float HorizontalMax(Vector256<float> v)
+    {
+        Vector128<float> m = Vector128.Max(v.GetLower(), v.GetUpper());
+        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
+        return m.ToScalar();
     }
 
     /// <summary>
