@@ -308,6 +308,7 @@ namespace NetGen.Generator.Emit.Layers
             string cell = kernels.Use(RecurrentCells.Backward(l));
             string stepGradient = kernels.Use(StepGradient(l));
             string rows = refs.Rows;
+            string recurrentDelta = gru ? "drh" : "dz"; // the gradient of what h_(t−1)·R fed: GRU's h-side products, else the gates
             using (w.Block())
             {
                 w.Line($"ref float z = ref _z{i}.Reference;");
@@ -363,9 +364,8 @@ namespace NetGen.Generator.Emit.Layers
                                 break;
                         }
                     }
-                    string through = gru ? "drh" : "dz";
                     w.Line($"// ∂L/∂h of the step before: dh += d{(gru ? "(h·R)" : "Z")}_t·Rᵀ");
-                    w.Line($"if (t > 0) Kernels.{stepGradient}(ref Unsafe.Add(ref {through}, t * {g}), ref _rt{i}.Reference, ref dh, {rows});");
+                    w.Line($"if (t > 0) Kernels.{stepGradient}(ref Unsafe.Add(ref {recurrentDelta}, t * {g}), ref _rt{i}.Reference, ref dh, {rows});");
                 }
 
                 string wg = kernels.Use(DenseEmitter.WeightGradient(f, g));
@@ -373,12 +373,11 @@ namespace NetGen.Generator.Emit.Layers
                 w.Line("// parameter gradients over every sample and step at once");
                 w.Line($"Kernels.{wg}(ref {refs.Input}, ref dz, {DenseEmitter.At(refs.Gradients, l.KernelOffset)}, {rows} * {t});");
                 w.Line($"Kernels.{bg}(ref dz, {DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {rows} * {t});");
-                string through2 = gru ? "drh" : "dz";
                 if (gru) w.Line($"Kernels.{bg}(ref drh, {DenseEmitter.At(refs.Gradients, l.BiasOffset + g)}, {rows} * {t});");
                 if (t > 1)
                 {
                     string rg = kernels.Use(RecurrentWeightGradient(l));
-                    w.Line($"Kernels.{rg}(ref hs, ref {through2}, {DenseEmitter.At(refs.Gradients, l.RecurrentOffset)}, {rows} * {t - 1});");
+                    w.Line($"Kernels.{rg}(ref hs, ref {recurrentDelta}, {DenseEmitter.At(refs.Gradients, l.RecurrentOffset)}, {rows} * {t - 1});");
                 }
                 else
                 {
