@@ -10,11 +10,7 @@ if (args.Length > 0 && args[0] == "lenet-loop")
     // A steady LeNet-5 training loop for a profiler to sample: one thread, batch 32, random data.
     var model = new LeNet5(0);
     using var trainer = model.CreateTrainer(32, degreeOfParallelism: 1);
-    var random = new Random(1);
-    var inputs = new float[32 * 784];
-    for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
-    var labels = new int[32];
-    for (int i = 0; i < 32; i++) labels[i] = i % 10;
+    var (inputs, labels) = RandomBatch(32);
     double seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
     var clock = System.Diagnostics.Stopwatch.StartNew();
     long batches = 0;
@@ -38,11 +34,7 @@ if (args.Length > 0 && args[0] == "mlp-loop")
     double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
     var model = new FashionMlp(0);
     using var trainer = model.CreateTrainer(32, degree);
-    var random = new Random(1);
-    var inputs = new float[32 * 784];
-    for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
-    var labels = new int[32];
-    for (int i = 0; i < 32; i++) labels[i] = i % 10;
+    var (inputs, labels) = RandomBatch(32);
     var clock = System.Diagnostics.Stopwatch.StartNew();
     long batches = 0;
     while (clock.Elapsed.TotalSeconds < seconds) { trainer.TrainBatch(inputs, labels); batches++; }
@@ -58,11 +50,7 @@ if (args.Length > 0 && args[0] == "rnn-loop")
     NetGen.ITrainableModel model = kind == "gru" ? new FashionGru(0) : new FashionLstm(0);
     int gates = kind == "gru" ? 3 * 128 : 4 * 128;
     var trainer = model.CreateTrainer(32, 1);
-    var random = new Random(1);
-    var inputs = new float[32 * 784];
-    for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
-    var labels = new int[32];
-    for (int i = 0; i < 32; i++) labels[i] = i % 10;
+    var (inputs, labels) = RandomBatch(32);
     for (int i = 0; i < 50; i++) trainer.TrainBatch(inputs, labels);
     var clock = System.Diagnostics.Stopwatch.StartNew();
     long batches = 0;
@@ -115,9 +103,7 @@ if (args.Length > 0 && args[0] == "predict-loop")
     // The seed network's batched Predict (1,024 samples per call) in a loop, for a profiler or a quick look.
     double seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
     var model = new FashionMlp(0);
-    var random = new Random(1);
-    var inputs = new float[1024 * 784];
-    for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
+    var (inputs, _) = RandomBatch(1024);
     var outputs = new float[1024 * 10];
     var clock = System.Diagnostics.Stopwatch.StartNew();
     long calls = 0;
@@ -151,3 +137,14 @@ if (args.Length > 0 && args[0] == "breakdown")
 }
 BenchmarkSwitcher.FromAssembly(typeof(Quick).Assembly).Run(args);
 return 0;
+
+// A batch of random 784-pixel images in [0, 1) and labels 0..9, the same in every mode.
+static (float[] Inputs, int[] Labels) RandomBatch(int rows)
+{
+    var random = new Random(1);
+    var inputs = new float[rows * 784];
+    for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
+    var labels = new int[rows];
+    for (int i = 0; i < rows; i++) labels[i] = i % 10;
+    return (inputs, labels);
+}

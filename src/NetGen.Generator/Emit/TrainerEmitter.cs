@@ -53,7 +53,7 @@ namespace NetGen.Generator.Emit
                     int widest = plan.InputSize;
                     foreach (LayerPlan layer in plan.Layers) widest = System.Math.Max(widest, layer.OutSize);
                     foreach (LayerPlan layer in plan.Layers) if (layer is Conv2DLayerPlan conv) widest = System.Math.Max(widest, conv.PaddedSize);
-                    foreach (LayerPlan layer in plan.Layers) if (layer is RecurrentLayerPlan rnn) widest = System.Math.Max(widest, RecurrentEmitter.TrainingFloatsPerRow(rnn));
+                    foreach (LayerPlan layer in plan.Layers) if (layer is RecurrentLayerPlan rnn) widest = System.Math.Max(widest, rnn.TrainingFloatsPerRow);
                     w.Line($"// every per-row buffer (the widest holds {widest} floats a row) must stay addressable with int offsets");
                     w.Line($"if ((long)maxBatchSize * {widest} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"A batch of {{maxBatchSize}} is too large for this network: its widest layer has {widest} units.\");");
                     w.Line("if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, \"The degree of parallelism cannot be negative (0 means every core).\");");

@@ -91,5 +91,18 @@ namespace NetGen.Generator.Model
     internal sealed record EmbeddingSpec(int Vocabulary, int Dimension, bool MaskZero) : LayerSpec;
 
     /// <summary>A recurrent layer over (steps, features); <paramref name="Activation"/> is SimpleRNN's (LSTM and GRU use sigmoid and tanh).</summary>
-    internal sealed record RecurrentSpec(RecurrentKind Kind, int Units, ActivationKind Activation, bool ReturnSequences) : LayerSpec;
+    internal sealed record RecurrentSpec(RecurrentKind Kind, int Units, ActivationKind Activation, bool ReturnSequences) : LayerSpec
+    {
+        /// <summary>The attribute's name: <c>SimpleRNN</c>, <c>LSTM</c> or <c>GRU</c>.</summary>
+        public string Name => NameOf(Kind);
+
+        /// <summary>The attribute's name of a recurrent kind.</summary>
+        public static string NameOf(RecurrentKind kind) => kind == RecurrentKind.Lstm ? "LSTM" : kind == RecurrentKind.Gru ? "GRU" : "SimpleRNN";
+
+        /// <summary>Gate blocks of <see cref="Units"/> columns: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h).</summary>
+        public int GateBlocks => Kind == RecurrentKind.Lstm ? 4 : Kind == RecurrentKind.Gru ? 3 : 1;
+
+        /// <summary>Bias rows: GRU keeps its input-side and recurrent-side biases apart.</summary>
+        public int BiasRows => Kind == RecurrentKind.Gru ? 2 : 1;
+    }
 }

@@ -38,9 +38,7 @@ namespace NetGen.Generator.Parsing
             FlattenSpec => "Flatten",
             DropoutSpec d => $"Dropout({d.Rate.ToString("R", CultureInfo.InvariantCulture)}f)",
             EmbeddingSpec e => $"Embedding({e.Vocabulary}, {e.Dimension})",
-            RecurrentSpec { Kind: RecurrentKind.Lstm } r => $"LSTM({r.Units})",
-            RecurrentSpec { Kind: RecurrentKind.Gru } r => $"GRU({r.Units})",
-            RecurrentSpec r => $"SimpleRNN({r.Units})",
+            RecurrentSpec r => $"{r.Name}({r.Units})",
             _ => layer.GetType().Name,
         };
 
@@ -142,7 +140,7 @@ namespace NetGen.Generator.Parsing
                 {
                     string fullName = FullName(attribute)!;
                     RecurrentKind kind = fullName == LstmAttributeName ? RecurrentKind.Lstm : fullName == GruAttributeName ? RecurrentKind.Gru : RecurrentKind.SimpleRnn;
-                    string attributeName = kind == RecurrentKind.Lstm ? "[LSTM]" : kind == RecurrentKind.Gru ? "[GRU]" : "[SimpleRNN]";
+                    string attributeName = "[" + RecurrentSpec.NameOf(kind) + "]";
                     int units = Positive(0, "units", attributeName + " units", Arg(attribute, 0));
                     var activation = ActivationKind.Tanh;
                     if (kind == RecurrentKind.SimpleRnn)
@@ -195,8 +193,8 @@ namespace NetGen.Generator.Parsing
         /// <summary>Gate columns × (features + units) weights plus the biases (two rows of them for GRU).</summary>
         private static long RecurrentParameters(RecurrentSpec recurrent, int features)
         {
-            long gates = (long)recurrent.Units * (recurrent.Kind == RecurrentKind.Lstm ? 4 : recurrent.Kind == RecurrentKind.Gru ? 3 : 1);
-            return gates * (features + recurrent.Units) + gates * (recurrent.Kind == RecurrentKind.Gru ? 2 : 1);
+            long gates = (long)recurrent.Units * recurrent.GateBlocks;
+            return gates * (features + recurrent.Units + recurrent.BiasRows);
         }
 
         /// <summary>Runs the shapes through the layers and reports the first layer that does not fit its input.</summary>
@@ -208,9 +206,18 @@ namespace NetGen.Generator.Parsing
             for (int i = 0; i < layers.Count; i++)
             {
                 string position = (i + 1).ToString(CultureInfo.InvariantCulture);
-                string? problem = null;
-                int[]? next = layers[i] is EmbeddingSpec && i > 0 ? null : ShapeInference.Next(shape, layers[i], out problem);
-                if (layers[i] is EmbeddingSpec && i > 0) problem = "tokens";
+                string? problem;
+                int[]? next;
+                if (layers[i] is EmbeddingSpec && i > 0)
+                {
+                    // an embedding reads the network's token ids, whatever the shape before it
+                    next = null;
+                    problem = "tokens";
+                }
+                else
+                {
+                    next = ShapeInference.Next(shape, layers[i], out problem);
+                }
                 if (next is null)
                 {
                     Location? at = AttributeLocation(layerAttributes[i], ct);

@@ -334,6 +334,9 @@ namespace NetGen.Generator.Planning
             : base(index, inShape, outShape, ActivationKind.Linear)
         {
             Cell = spec.Kind;
+            Name = spec.Name;
+            GateCount = spec.GateBlocks;
+            BiasCount = spec.BiasRows * spec.GateBlocks * spec.Units;
             Units = spec.Units;
             CellActivation = spec.Activation;
             ReturnSequences = spec.ReturnSequences;
@@ -357,7 +360,7 @@ namespace NetGen.Generator.Planning
         public int Features => InShape[1];
 
         /// <summary>Gate blocks of <see cref="Units"/> columns: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h).</summary>
-        public int GateCount => Cell == RecurrentKind.Lstm ? 4 : Cell == RecurrentKind.Gru ? 3 : 1;
+        public int GateCount { get; }
         public int Gates => GateCount * Units;
 
         public int KernelOffset { get; }
@@ -365,7 +368,7 @@ namespace NetGen.Generator.Planning
         public int BiasOffset { get; }
         public int KernelCount => Features * Gates;
         public int RecurrentCount => Units * Gates;
-        public int BiasCount => Cell == RecurrentKind.Gru ? 2 * Gates : Gates;
+        public int BiasCount { get; }
 
         public override int ParameterCount => KernelCount + RecurrentCount + BiasCount;
 
@@ -376,7 +379,11 @@ namespace NetGen.Generator.Planning
         public int InferenceScratchPerRow =>
             Gates + (Cell == RecurrentKind.Lstm ? Units : Cell == RecurrentKind.Gru ? Gates : 0) + (ReturnSequences ? Units : 0);
 
-        public string Name => Cell == RecurrentKind.Lstm ? "LSTM" : Cell == RecurrentKind.Gru ? "GRU" : "SimpleRNN";
+        /// <summary>The attribute's name: <c>SimpleRNN</c>, <c>LSTM</c> or <c>GRU</c>.</summary>
+        public string Name { get; }
+
+        /// <summary>Floats per row of the training buffers of every step (the trainer checks they stay addressable).</summary>
+        public int TrainingFloatsPerRow => Steps * Gates;
 
         /// <summary>Prefix of the generated accessors: <c>Lstm2Kernel</c>.</summary>
         public string AccessorPrefix => (Cell == RecurrentKind.Lstm ? "Lstm" : Cell == RecurrentKind.Gru ? "Gru" : "SimpleRnn") + Index;

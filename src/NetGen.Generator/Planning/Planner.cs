@@ -80,8 +80,7 @@ namespace NetGen.Generator.Planning
                           .Append(embedding.MaskZero ? ",mask_zero" : "").Append(')');
                         break;
                     case RecurrentSpec recurrent:
-                        sb.Append(recurrent.Kind == RecurrentKind.Lstm ? "LSTM(" : recurrent.Kind == RecurrentKind.Gru ? "GRU(" : "SimpleRNN(")
-                          .Append(recurrent.Units);
+                        sb.Append(recurrent.Name).Append('(').Append(recurrent.Units);
                         if (recurrent.Kind == RecurrentKind.SimpleRnn) sb.Append(',').Append(recurrent.Activation);
                         sb.Append(recurrent.ReturnSequences ? ",return_sequences" : "").Append(')');
                         break;

@@ -185,7 +185,7 @@ public static class VectorMath
             {
                 ref float row = ref Unsafe.Add(ref values, (nint)r * width);
                 Vector256<float> head = Vector256.LoadUnsafe(ref row), last = Vector256.LoadUnsafe(ref row, (nuint)(width - 8));
-                float max = Math.Max(HorizontalMax(head), HorizontalMax(last));
+                float max = HorizontalMax(Vector256.Max(head, last));
                 if (float.IsInfinity(max) || float.IsNaN(max))
                 {
                     Softmax(MemoryMarshal.CreateSpan(ref row, width));

@@ -83,13 +83,13 @@ public static class SafeTensors
     /// <summary>
     /// One of the file's tensors: a [Rows, Columns] row-major matrix at <see cref="Offset"/> in the parameters,
     /// transposed in the file when <see cref="Transpose"/> is set, with column blocks of <see cref="GateSize"/>
-    /// reordered when <see cref="GateOrder"/> is set (file block j holds NetGen block GateOrder[j]).
+    /// reordered when <see cref="FileBlock"/> is set (NetGen block b is file block FileBlock[b]).
     /// </summary>
     private sealed record Tensor(string Name, int Offset, int Rows, int Columns, bool Transpose, long[] FileShape)
     {
         public int Length => Rows * Columns;
 
-        public int[]? GateOrder { get; init; }
+        public int[]? FileBlock { get; init; }
 
         public int GateSize { get; init; } = 1;
 
@@ -99,9 +99,7 @@ public static class SafeTensors
         /// <summary>The file's column (before any transpose) of NetGen column <paramref name="column"/>.</summary>
         public int FileColumn(int column)
         {
-            if (GateOrder is null) return column;
-            int block = column / GateSize;
-            return Array.IndexOf(GateOrder, block) * GateSize + column % GateSize;
+            return FileBlock is null ? column : FileBlock[column / GateSize] * GateSize + column % GateSize;
         }
 
         /// <summary>Index in the file's values of NetGen element (row, column).</summary>
@@ -112,8 +110,8 @@ public static class SafeTensors
         }
     }
 
-    /// <summary>PyTorch's order of GRU gates (r, z, n) taken from NetGen's (z, r, h) blocks.</summary>
-    private static readonly int[] GruGateOrder = { 1, 0, 2 };
+    /// <summary>Where NetGen's GRU gate blocks (z, r, h) go in PyTorch's order (r, z, n): z to 1, r to 0, h to 2.</summary>
+    private static readonly int[] GruFileBlocks = { 1, 0, 2 };
 
     private static Tensor[] Map(IModel model, SafeTensorsOptions options)
     {
@@ -172,7 +170,7 @@ public static class SafeTensors
         string part = dot > 0 ? block.Kind.Substring(dot + 1) : "";
         int gates = cell switch { "lstm" => 4, "gru" => 3, "simplernn" => 1, _ => 0 };
         if (gates == 0) throw Unsupported();
-        int[]? order = cell == "gru" ? GruGateOrder : null;
+        int[]? order = cell == "gru" ? GruFileBlocks : null;
         int columns = shape[shape.Length - 1], units = columns / gates;
         switch (part)
         {
@@ -180,15 +178,15 @@ public static class SafeTensors
             case "recurrent_kernel" when shape.Length == 2:
                 // nn.LSTM's weight_ih_l0 [gates × units, in], weight_hh_l0 [gates × units, units]
                 yield return new Tensor(Named(part == "kernel" ? "weight_ih_l0" : "weight_hh_l0"), block.Offset, shape[0], columns, Transpose: true, [columns, shape[0]])
-                    { GateOrder = order, GateSize = units };
+                    { FileBlock = order, GateSize = units };
                 yield break;
             case "bias" when shape.Length == 1 && cell != "gru":
-                yield return new Tensor(Named("bias_ih_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { GateOrder = order, GateSize = units };
-                yield return new Tensor(Named("bias_hh_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { GateOrder = order, GateSize = units, Summed = true };
+                yield return new Tensor(Named("bias_ih_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { FileBlock = order, GateSize = units };
+                yield return new Tensor(Named("bias_hh_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { FileBlock = order, GateSize = units, Summed = true };
                 yield break;
             case "bias" when shape.Length == 2 && shape[0] == 2 && cell == "gru":
-                yield return new Tensor(Named("bias_ih_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { GateOrder = order, GateSize = units };
-                yield return new Tensor(Named("bias_hh_l0"), block.Offset + columns, 1, columns, Transpose: false, [columns]) { GateOrder = order, GateSize = units };
+                yield return new Tensor(Named("bias_ih_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { FileBlock = order, GateSize = units };
+                yield return new Tensor(Named("bias_hh_l0"), block.Offset + columns, 1, columns, Transpose: false, [columns]) { FileBlock = order, GateSize = units };
                 yield break;
             default:
                 throw Unsupported();
@@ -274,7 +272,7 @@ public static class SafeTensors
             {
                 values.Clear(); // NetGen's one bias went into bias_ih_l0
             }
-            else if (tensor.Transpose || tensor.GateOrder is not null)
+            else if (tensor.Transpose || tensor.FileBlock is not null)
             {
                 // NetGen [in, out] → PyTorch [out, in], gate blocks in PyTorch's order.
                 int rows = tensor.Rows, columns = tensor.Columns;
@@ -413,7 +411,7 @@ public static class SafeTensors
                 {
                     summed.Add((tensor, values.ToArray()));
                 }
-                else if (tensor.Transpose || tensor.GateOrder is not null)
+                else if (tensor.Transpose || tensor.FileBlock is not null)
                 {
                     // PyTorch [out, in] → NetGen [in, out], gate blocks in NetGen's order.
                     int rows = tensor.Rows, columns = tensor.Columns;

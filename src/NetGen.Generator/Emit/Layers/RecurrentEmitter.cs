@@ -18,9 +18,6 @@ namespace NetGen.Generator.Emit.Layers
             (l.Masked ? ", padded steps (token 0) skipped" : "") +
             $" — {Literal.Grouped(l.Macs)} MACs per sample";
 
-        /// <summary>Floats per row of the training buffers (the trainer checks that they stay addressable).</summary>
-        public static int TrainingFloatsPerRow(RecurrentLayerPlan l) => l.Steps * l.Gates;
-
         public static (string Field, string Size, string Comment)[] ExtraBuffers(RecurrentLayerPlan l)
         {
             int i = l.Index, t = l.Steps, u = l.Units, g = l.Gates;
@@ -44,7 +41,7 @@ namespace NetGen.Generator.Emit.Layers
             list.Add(($"_dh{i}", $"maxRows * {u}", $"∂L/∂h of layer {i} from later steps, [rows, {u}]"));
             list.Add(($"_rt{i}", $"{g * u}", $"layer {i}'s recurrent kernel transposed, [{g}, {u}]"));
             if (!l.IsFirst) list.Add(($"_wt{i}", $"{g * l.Features}", $"layer {i}'s kernel transposed, [{g}, {l.Features}]"));
-            list.Add(($"_zero{i}", $"{System.Math.Max(u, g)}", "zeros: the state before the first step"));
+            list.Add(($"_zero{i}", $"{u}", "zeros: the state before the first step, and no output gradient"));
             return list.ToArray();
         }
 
@@ -266,7 +263,8 @@ namespace NetGen.Generator.Emit.Layers
                     w.Line($"Kernels.{input}(ref Unsafe.Add(ref {refs.Input}, t * {f}), {P(refs, l.KernelOffset)}, {P(refs, l.BiasOffset)}, ref z, {rows});");
                     if (gru)
                     {
-                        w.Line($"Kernels.{step}(ref h, {P(refs, l.RecurrentOffset)}, {P(refs, l.BiasOffset + g)}, ref rh, {rows});");
+                        w.Line($"if (t > 0) Kernels.{step}(ref h, {P(refs, l.RecurrentOffset)}, {P(refs, l.BiasOffset + g)}, ref rh, {rows});");
+                        w.Line($"else for (int b = 0; b < {rows}; b++) ImageKernels.Copy({P(refs, l.BiasOffset + g)}, ref Unsafe.Add(ref rh, b * {g}), {g}); // h_(−1) = 0: just b_h");
                     }
                     else
                     {

@@ -398,7 +398,7 @@ partial class FashionLstm : INetwork<FashionLstm>
             private readonly AlignedBuffer _dc1; // ∂L/∂c of layer 1, carried backwards through time, [rows, 128]
             private readonly AlignedBuffer _dh1; // ∂L/∂h of layer 1 from later steps, [rows, 128]
             private readonly AlignedBuffer _rt1; // layer 1's recurrent kernel transposed, [512, 128]
-            private readonly AlignedBuffer _zero1; // zeros: the state before the first step
+            private readonly AlignedBuffer _zero1; // zeros: the state before the first step, and no output gradient
             private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
             public Workspace(FashionLstm model, AlignedBuffer outputs, int maxRows)
@@ -416,7 +416,7 @@ partial class FashionLstm : INetwork<FashionLstm>
                 _dc1 = new AlignedBuffer(maxRows * 128);
                 _dh1 = new AlignedBuffer(maxRows * 128);
                 _rt1 = new AlignedBuffer(65536);
-                _zero1 = new AlignedBuffer(512);
+                _zero1 = new AlignedBuffer(128);
                 Gradients = new AlignedBuffer(ParameterCount);
                 _transposed = new AlignedBuffer(1280);
             }

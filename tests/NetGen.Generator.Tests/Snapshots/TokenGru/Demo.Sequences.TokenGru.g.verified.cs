@@ -165,7 +165,8 @@ partial class TokenGru : INetwork<TokenGru>
             for (int t = 0; t < 9; t++)
             {
                 Kernels.StepInput_7x57_63(ref Unsafe.Add(ref h0, t * 7), ref Unsafe.Add(ref p, 210), ref Unsafe.Add(ref p, 1692), ref z, rows);
-                Kernels.RecurrentBiasStep_19x57_19_57(ref h, ref Unsafe.Add(ref p, 609), ref Unsafe.Add(ref p, 1749), ref rh, rows);
+                if (t > 0) Kernels.RecurrentBiasStep_19x57_19_57(ref h, ref Unsafe.Add(ref p, 609), ref Unsafe.Add(ref p, 1749), ref rh, rows);
+                else for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref p, 1749), ref Unsafe.Add(ref rh, b * 57), 57); // h_(−1) = 0: just b_h
                 for (int b = 0; b < rows; b++)
                 {
                     if (Unsafe.Add(ref x, b * 9 + t) == 0f) continue; // padding: the state carries over
@@ -435,14 +436,14 @@ partial class TokenGru : INetwork<TokenGru>
             private readonly AlignedBuffer _dh2; // ∂L/∂h of layer 2 from later steps, [rows, 19]
             private readonly AlignedBuffer _rt2; // layer 2's recurrent kernel transposed, [57, 19]
             private readonly AlignedBuffer _wt2; // layer 2's kernel transposed, [57, 7]
-            private readonly AlignedBuffer _zero2; // zeros: the state before the first step
+            private readonly AlignedBuffer _zero2; // zeros: the state before the first step, and no output gradient
             private readonly AlignedBuffer _z3; // layer 3's gate pre-activations, then gates, [rows, 9, 5]
             private readonly AlignedBuffer _dz3; // layer 3's gate gradients, [rows, 9, 5]
             private readonly AlignedBuffer _hs3; // layer 3's states of every step, [rows, 9, 5]
             private readonly AlignedBuffer _dh3; // ∂L/∂h of layer 3 from later steps, [rows, 5]
             private readonly AlignedBuffer _rt3; // layer 3's recurrent kernel transposed, [5, 5]
             private readonly AlignedBuffer _wt3; // layer 3's kernel transposed, [5, 19]
-            private readonly AlignedBuffer _zero3; // zeros: the state before the first step
+            private readonly AlignedBuffer _zero3; // zeros: the state before the first step, and no output gradient
             private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
             public Workspace(TokenGru model, AlignedBuffer outputs, int maxRows)
@@ -463,7 +464,7 @@ partial class TokenGru : INetwork<TokenGru>
                 _dh2 = new AlignedBuffer(maxRows * 19);
                 _rt2 = new AlignedBuffer(1083);
                 _wt2 = new AlignedBuffer(399);
-                _zero2 = new AlignedBuffer(57);
+                _zero2 = new AlignedBuffer(19);
                 _z3 = new AlignedBuffer(maxRows * 45);
                 _dz3 = new AlignedBuffer(maxRows * 45);
                 _hs3 = new AlignedBuffer(maxRows * 45);
