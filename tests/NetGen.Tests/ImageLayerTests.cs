@@ -27,6 +27,11 @@ public class ImageLayerTests
             new RConv(6, 5, 1, true, Activation.ReLU), new RPool(true, 2, 2, false), new RConv(16, 5, 1, false, Activation.ReLU),
             new RPool(true, 2, 2, false), new RFlatten(), new RDense(32, Activation.ReLU), new RDense(10, Activation.Softmax),
         }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("WidePoolCnn", s => new WidePoolCnn(s), new ImageReference(new[] { 9, 37, 2 }, new RLayer[]
+        {
+            new RConv(3, 3, 1, true, Activation.Tanh), new RPool(true, 2, 2, false), new RConv(2, 3, 1, true, Activation.ReLU),
+            new RPool(false, 2, 2, false), new RFlatten(), new RDense(3, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
         new("PoolFirstCnn", s => new PoolFirstCnn(s), new ImageReference(new[] { 6, 6, 3 }, new RLayer[]
         {
             new RPool(true, 2, 1, false), new RConv(2, 3, 1, true, Activation.ReLU), new RPool(false, 3, 2, false), new RFlatten(), new RDense(2, Activation.Softmax),

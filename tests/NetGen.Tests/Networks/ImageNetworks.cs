@@ -37,6 +37,22 @@ public partial class StridedCnn;
 [Adam]
 public partial class MiniLeNet;
 
+/// <summary>
+/// Vectorized 2×2 pooling on rows wider than a register: 18 and 9 windows per row (a last register overlapping the one
+/// before it), a last input row and column that no window covers, tanh (not fused) before a max pool and ReLU (fused)
+/// before an average pool.
+/// </summary>
+[Input(9, 37, 2)]
+[Conv2D(3, 3, Activation.Tanh, Padding = Padding.Same)]
+[MaxPool2D(2)]
+[Conv2D(2, 3, Activation.ReLU, Padding = Padding.Same)]
+[AvgPool2D(2)]
+[Flatten]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class WidePoolCnn;
+
 /// <summary>Pooling as the first layer, on a 3-channel (H, W, C) input, overlapping windows, then a convolution.</summary>
 [Input(6, 6, 3)]
 [MaxPool2D(2, Stride = 1)]

@@ -108,7 +108,7 @@ namespace NetGen.Generator.Emit.Kernels
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
             {
-                int rowTile = Math.Min(isa.RowTile, MaxRowTile);
+                int rowTile = RowTileFor(isa);
                 int? block = DepthBlock;
                 if (Outer is not null)
                 {
@@ -156,6 +156,18 @@ namespace NetGen.Generator.Emit.Kernels
 
         private bool Blocked => DepthBlock.HasValue;
 
+        /// <summary>
+        /// The isa's row tile, or all the rows in one tile when a constant 5 or 6 rows fit V512's registers
+        /// (6 rows × 4 column vectors = 24 accumulators): a 4-row tile and a 1- or 2-row remainder would read every
+        /// column vector of B twice and leave the remainder's FMAs waiting on each other.
+        /// </summary>
+        private int RowTileFor(Isa isa)
+        {
+            int rowTile = Math.Min(isa.RowTile, MaxRowTile);
+            if (isa == Isa.V512 && ConstRows is int rows && rows > rowTile && rows <= 6 && rows <= MaxRowTile) return rows;
+            return rowTile;
+        }
+
         private void EmitRowLoops(SourceWriter w, Isa isa, int rowTile)
         {
             bool needMain = !ConstRows.HasValue || ConstRows.Value >= rowTile;
@@ -169,12 +181,13 @@ namespace NetGen.Generator.Emit.Kernels
                     EmitRowTile(w, isa, rowTile);
                 }
             }
-            if (needTail && ConstRows == 1)
+            if (needTail && ConstRows is int constRows && constRows % rowTile is int remainder && (constRows == 1 || remainder > 1))
             {
-                w.Line("// one row");
+                // a known remainder of several rows is one tile of that many rows, not a loop of single rows
+                w.Line(constRows == 1 ? "// one row" : needMain ? $"// the last {remainder} rows" : $"// all {remainder} rows in one tile");
                 using (w.Block())
                 {
-                    EmitRowTile(w, isa, 1);
+                    EmitRowTile(w, isa, remainder);
                 }
             }
             else if (needTail)

@@ -427,6 +427,9 @@ namespace NetGen.Generator.Emit.Layers
             Conv2DLayerPlan l = _l;
             int filterTile = isa == Isa.V512 ? 4 : 2;
             int tapTile = isa.IsScalar ? 2 : 4;
+            // 5 or 6 filters fit one V512 tile (24 accumulators): no remainder tile reading every input row again
+            if (isa == Isa.V512 && l.Filters > filterTile && l.Filters <= 6) filterTile = l.Filters;
+            int remainder = l.Filters % filterTile;
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
             {
@@ -440,12 +443,12 @@ namespace NetGen.Generator.Emit.Layers
                         EmitTaps(w, isa, filterTile, tapTile);
                     }
                 }
-                if (l.Filters % filterTile != 0)
+                if (remainder != 0)
                 {
-                    w.Line("// tail: one filter at a time");
-                    using (w.Block($"for (; f < {l.Filters}; f++)"))
+                    w.Line($"// the last {(remainder == 1 ? "filter" : remainder + " filters")}");
+                    using (w.Block())
                     {
-                        EmitTaps(w, isa, 1, tapTile);
+                        EmitTaps(w, isa, remainder, tapTile);
                     }
                 }
             }

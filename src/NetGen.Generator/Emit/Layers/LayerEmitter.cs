@@ -46,7 +46,7 @@ namespace NetGen.Generator.Emit.Layers
                     Conv2DEmitter.EmitForward(w, kernels, conv, refs);
                     break;
                 case Pool2DLayerPlan pool:
-                    PoolEmitter.EmitForward(w, pool, refs);
+                    PoolEmitter.EmitForward(w, kernels, pool, refs);
                     break;
                 case EmbeddingLayerPlan embedding:
                     EmbeddingEmitter.EmitForward(w, embedding, refs);
@@ -80,7 +80,7 @@ namespace NetGen.Generator.Emit.Layers
                     Conv2DEmitter.EmitBackward(w, kernels, conv, refs);
                     break;
                 case Pool2DLayerPlan pool:
-                    PoolEmitter.EmitBackward(w, pool, refs);
+                    PoolEmitter.EmitBackward(w, kernels, pool, refs);
                     break;
                 case EmbeddingLayerPlan embedding:
                     EmbeddingEmitter.EmitBackward(w, embedding, refs);

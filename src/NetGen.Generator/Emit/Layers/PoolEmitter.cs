@@ -1,3 +1,4 @@
+using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
@@ -73,8 +74,14 @@ namespace NetGen.Generator.Emit.Layers
                     yield return $"{prefix}{i}, left{(j == 0 ? "" : " + " + j)}";
         }
 
-        public static void EmitForward(SourceWriter w, Pool2DLayerPlan l, LayerRefs refs)
+        public static void EmitForward(SourceWriter w, KernelSet kernels, Pool2DLayerPlan l, LayerRefs refs)
         {
+            if (Pool2x2Kernel.Applies(l))
+            {
+                string kernel = kernels.Use(new Pool2x2ForwardKernel(l));
+                w.Line($"Kernels.{kernel}(ref {refs.Input}, ref {refs.Output}, {refs.Rows} * {l.Channels});");
+                return;
+            }
             if (Fast(l))
             {
                 bool maxPool = l.Pool == PoolKind.Max;
@@ -103,9 +110,22 @@ namespace NetGen.Generator.Emit.Layers
                     : $"Unsafe.Add(ref {refs.Output}, o) = sum / count;"));
         }
 
-        public static void EmitBackward(SourceWriter w, Pool2DLayerPlan l, LayerRefs refs)
+        public static void EmitBackward(SourceWriter w, KernelSet kernels, Pool2DLayerPlan l, LayerRefs refs)
         {
             if (refs.PreviousDelta is null) return;
+            if (Pool2x2Kernel.Applies(l))
+            {
+                // the kernel writes every position its windows cover; a last odd row or column belongs to none
+                if (l.InHeight != 2 * l.OutHeight || l.InWidth != 2 * l.OutWidth)
+                {
+                    w.Line($"ImageKernels.Clear(ref {refs.PreviousDelta}, {refs.Rows} * {l.InSize});");
+                }
+                bool relu = refs.PreviousActivation == ActivationKind.ReLU;
+                string kernel = kernels.Use(new Pool2x2BackwardKernel(l, relu));
+                w.Line($"Kernels.{kernel}(ref {refs.Input}, ref {refs.Output}, ref {refs.Delta}, ref {refs.PreviousDelta}, {refs.Rows} * {l.Channels});");
+                if (!relu) LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+                return;
+            }
             bool max = l.Pool == PoolKind.Max;
             w.Line($"ImageKernels.Clear(ref {refs.PreviousDelta}, {refs.Rows} * {l.InSize});");
             if (Fast(l))

@@ -162,45 +162,11 @@ partial class LeNet5 : INetwork<LeNet5>
         // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample
         Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref p, ref Unsafe.Add(ref p, 150), ref h0, ref pad, 0, ref Unsafe.Add(ref pad, 1028), rows);
         // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6
-        for (int plane = 0; plane < rows * 6; plane++)
-        {
-            for (int oh = 0; oh < 14; oh++)
-            {
-                ref float in0 = ref Unsafe.Add(ref h0, plane * 784 + (oh * 2 + 0) * 28);
-                ref float in1 = ref Unsafe.Add(ref h0, plane * 784 + (oh * 2 + 1) * 28);
-                ref float row = ref Unsafe.Add(ref h1, plane * 196 + oh * 14);
-                for (int ow = 0; ow < 14; ow++)
-                {
-                    int left = ow * 2;
-                    float v = Unsafe.Add(ref in0, left);
-                    v = float.MaxNative(v, Unsafe.Add(ref in0, left + 1));
-                    v = float.MaxNative(v, Unsafe.Add(ref in1, left));
-                    v = float.MaxNative(v, Unsafe.Add(ref in1, left + 1));
-                    Unsafe.Add(ref row, ow) = v;
-                }
-            }
-        }
+        Kernels.MaxPool2x2_6x28x28(ref h0, ref h1, rows * 6);
         // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample
         Kernels.Conv2DForward_6x14x14_16x5x5_Relu(ref h1, ref Unsafe.Add(ref p, 156), ref Unsafe.Add(ref p, 2556), ref h0, ref pad, 0, ref Unsafe.Add(ref pad, 1184), rows);
         // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16
-        for (int plane = 0; plane < rows * 16; plane++)
-        {
-            for (int oh = 0; oh < 5; oh++)
-            {
-                ref float in0 = ref Unsafe.Add(ref h0, plane * 100 + (oh * 2 + 0) * 10);
-                ref float in1 = ref Unsafe.Add(ref h0, plane * 100 + (oh * 2 + 1) * 10);
-                ref float row = ref Unsafe.Add(ref h1, plane * 25 + oh * 5);
-                for (int ow = 0; ow < 5; ow++)
-                {
-                    int left = ow * 2;
-                    float v = Unsafe.Add(ref in0, left);
-                    v = float.MaxNative(v, Unsafe.Add(ref in0, left + 1));
-                    v = float.MaxNative(v, Unsafe.Add(ref in1, left));
-                    v = float.MaxNative(v, Unsafe.Add(ref in1, left + 1));
-                    Unsafe.Add(ref row, ow) = v;
-                }
-            }
-        }
+        Kernels.MaxPool2x2_16x10x10(ref h0, ref h1, rows * 16);
         // Layer 5: Flatten [5, 5, 16] → 400: nothing to do at inference
         // Layer 6: Dropout 0.25f over 400 values (training only): nothing to do at inference
         // Layer 7: Dense 400→120, ReLU — 48,000 MACs per sample
@@ -524,45 +490,11 @@ partial class LeNet5 : INetwork<LeNet5>
                 // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample
                 Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref p, ref Unsafe.Add(ref p, 150), ref _a1.Reference, ref _pad1.Reference, 1028, ref _grid.Reference, rows);
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6
-                for (int plane = 0; plane < rows * 6; plane++)
-                {
-                    for (int oh = 0; oh < 14; oh++)
-                    {
-                        ref float in0 = ref Unsafe.Add(ref _a1.Reference, plane * 784 + (oh * 2 + 0) * 28);
-                        ref float in1 = ref Unsafe.Add(ref _a1.Reference, plane * 784 + (oh * 2 + 1) * 28);
-                        ref float row = ref Unsafe.Add(ref _a2.Reference, plane * 196 + oh * 14);
-                        for (int ow = 0; ow < 14; ow++)
-                        {
-                            int left = ow * 2;
-                            float v = Unsafe.Add(ref in0, left);
-                            v = float.MaxNative(v, Unsafe.Add(ref in0, left + 1));
-                            v = float.MaxNative(v, Unsafe.Add(ref in1, left));
-                            v = float.MaxNative(v, Unsafe.Add(ref in1, left + 1));
-                            Unsafe.Add(ref row, ow) = v;
-                        }
-                    }
-                }
+                Kernels.MaxPool2x2_6x28x28(ref _a1.Reference, ref _a2.Reference, rows * 6);
                 // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample
                 Kernels.Conv2DForward_6x14x14_16x5x5_Relu(ref _a2.Reference, ref Unsafe.Add(ref p, 156), ref Unsafe.Add(ref p, 2556), ref _a3.Reference, ref _pad3.Reference, 1184, ref _grid.Reference, rows);
                 // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16
-                for (int plane = 0; plane < rows * 16; plane++)
-                {
-                    for (int oh = 0; oh < 5; oh++)
-                    {
-                        ref float in0 = ref Unsafe.Add(ref _a3.Reference, plane * 100 + (oh * 2 + 0) * 10);
-                        ref float in1 = ref Unsafe.Add(ref _a3.Reference, plane * 100 + (oh * 2 + 1) * 10);
-                        ref float row = ref Unsafe.Add(ref _a4.Reference, plane * 25 + oh * 5);
-                        for (int ow = 0; ow < 5; ow++)
-                        {
-                            int left = ow * 2;
-                            float v = Unsafe.Add(ref in0, left);
-                            v = float.MaxNative(v, Unsafe.Add(ref in0, left + 1));
-                            v = float.MaxNative(v, Unsafe.Add(ref in1, left));
-                            v = float.MaxNative(v, Unsafe.Add(ref in1, left + 1));
-                            Unsafe.Add(ref row, ow) = v;
-                        }
-                    }
-                }
+                Kernels.MaxPool2x2_16x10x10(ref _a3.Reference, ref _a4.Reference, rows * 16);
                 // Layer 5: Flatten [5, 5, 16] → 400
                 ImageKernels.Copy(ref _a4.Reference, ref _a5.Reference, rows * 400);
                 // Layer 6: Dropout 0.25f over 400 values (training only)
@@ -631,28 +563,7 @@ partial class LeNet5 : INetwork<LeNet5>
                 // Layer 5: Flatten [5, 5, 16] → 400: backward, into ∂L/∂z of layer 4
                 ImageKernels.Copy(ref _d5.Reference, ref _d4.Reference, rows * 400);
                 // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16: backward, into ∂L/∂z of layer 3
-                ImageKernels.Clear(ref _d3.Reference, rows * 1600);
-                for (int plane = 0; plane < rows * 16; plane++)
-                {
-                    for (int oh = 0; oh < 5; oh++)
-                    {
-                        ref float in0 = ref Unsafe.Add(ref _a3.Reference, plane * 100 + (oh * 2 + 0) * 10);
-                        ref float d0 = ref Unsafe.Add(ref _d3.Reference, plane * 100 + (oh * 2 + 0) * 10);
-                        ref float row = ref Unsafe.Add(ref _a4.Reference, plane * 25 + oh * 5);
-                        ref float grad = ref Unsafe.Add(ref _d4.Reference, plane * 25 + oh * 5);
-                        for (int ow = 0; ow < 5; ow++)
-                        {
-                            int left = ow * 2;
-                            float dy = Unsafe.Add(ref grad, ow);
-                            float best = Unsafe.Add(ref row, ow);
-                            var window = Vector128.Create(Unsafe.Add(ref in0, left + 0), Unsafe.Add(ref in0, left + 1), Unsafe.Add(ref in0, left + 10), Unsafe.Add(ref in0, left + 11));
-                            int first = BitOperations.TrailingZeroCount(Vector128.ExtractMostSignificantBits(Vector128.Equals(window, Vector128.Create(best))));
-                            int at = (first >> 1) * 10 + (first & 1);
-                            Unsafe.Add(ref d0, left + at) += dy;
-                        }
-                    }
-                }
-                ImageKernels.ReluBackward(ref _d3.Reference, ref _a3.Reference, rows * 1600);
+                Kernels.MaxPool2x2Backward_16x10x10_Relu(ref _a3.Reference, ref _a4.Reference, ref _d4.Reference, ref _d3.Reference, rows * 16);
                 // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample: backward, into ∂L/∂z of layer 2
                 ImageKernels.Clear(ref Unsafe.Add(ref g, 2556), 16);
                 for (int s = 0; s < rows; s++)
@@ -670,28 +581,7 @@ partial class LeNet5 : INetwork<LeNet5>
                     ImageKernels.Unpad(ref _dpad.Reference, ref Unsafe.Add(ref _d2.Reference, s * 1176), 6, 14, 14, 14, 14, 0, 0);
                 }
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6: backward, into ∂L/∂z of layer 1
-                ImageKernels.Clear(ref _d1.Reference, rows * 4704);
-                for (int plane = 0; plane < rows * 6; plane++)
-                {
-                    for (int oh = 0; oh < 14; oh++)
-                    {
-                        ref float in0 = ref Unsafe.Add(ref _a1.Reference, plane * 784 + (oh * 2 + 0) * 28);
-                        ref float d0 = ref Unsafe.Add(ref _d1.Reference, plane * 784 + (oh * 2 + 0) * 28);
-                        ref float row = ref Unsafe.Add(ref _a2.Reference, plane * 196 + oh * 14);
-                        ref float grad = ref Unsafe.Add(ref _d2.Reference, plane * 196 + oh * 14);
-                        for (int ow = 0; ow < 14; ow++)
-                        {
-                            int left = ow * 2;
-                            float dy = Unsafe.Add(ref grad, ow);
-                            float best = Unsafe.Add(ref row, ow);
-                            var window = Vector128.Create(Unsafe.Add(ref in0, left + 0), Unsafe.Add(ref in0, left + 1), Unsafe.Add(ref in0, left + 28), Unsafe.Add(ref in0, left + 29));
-                            int first = BitOperations.TrailingZeroCount(Vector128.ExtractMostSignificantBits(Vector128.Equals(window, Vector128.Create(best))));
-                            int at = (first >> 1) * 28 + (first & 1);
-                            Unsafe.Add(ref d0, left + at) += dy;
-                        }
-                    }
-                }
-                ImageKernels.ReluBackward(ref _d1.Reference, ref _a1.Reference, rows * 4704);
+                Kernels.MaxPool2x2Backward_6x28x28_Relu(ref _a1.Reference, ref _a2.Reference, ref _d2.Reference, ref _d1.Reference, rows * 6);
                 // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample: backward
                 ImageKernels.Clear(ref Unsafe.Add(ref g, 150), 6);
                 for (int s = 0; s < rows; s++)
@@ -725,8 +615,8 @@ partial class LeNet5 : INetwork<LeNet5>
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
                 ImageKernels.Pad(ref Unsafe.Add(ref x, s * 784), ref pads, 1, 28, 28, 32, 32, 2, 2, hwc: false);
                 int f = 0;
-                // main loop: 4 rows per tile
-                for (; f + 4 <= 6; f += 4)
+                // main loop: 6 rows per tile
+                for (; f + 6 <= 6; f += 6)
                 {
                     // columns 0..896, 64 per step
                     for (int c = 0; c < 896; c += 64)
@@ -735,6 +625,8 @@ partial class LeNet5 : INetwork<LeNet5>
                         ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 896);
                         ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 896);
                         ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 896);
+                        ref float out4 = ref Unsafe.Add(ref grid, (f + 4) * 896);
+                        ref float out5 = ref Unsafe.Add(ref grid, (f + 5) * 896);
                         float bias0 = Unsafe.Add(ref bias, f);
                         var acc00 = Vector512.Create(bias0);
                         var acc01 = Vector512.Create(bias0);
@@ -755,10 +647,22 @@ partial class LeNet5 : INetwork<LeNet5>
                         var acc31 = Vector512.Create(bias3);
                         var acc32 = Vector512.Create(bias3);
                         var acc33 = Vector512.Create(bias3);
+                        float bias4 = Unsafe.Add(ref bias, (f + 4));
+                        var acc40 = Vector512.Create(bias4);
+                        var acc41 = Vector512.Create(bias4);
+                        var acc42 = Vector512.Create(bias4);
+                        var acc43 = Vector512.Create(bias4);
+                        float bias5 = Unsafe.Add(ref bias, (f + 5));
+                        var acc50 = Vector512.Create(bias5);
+                        var acc51 = Vector512.Create(bias5);
+                        var acc52 = Vector512.Create(bias5);
+                        var acc53 = Vector512.Create(bias5);
                         ref float w0 = ref Unsafe.Add(ref w, f * 25);
                         ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 25);
                         ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 25);
                         ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 25);
+                        ref float w4 = ref Unsafe.Add(ref w, (f + 4) * 25);
+                        ref float w5 = ref Unsafe.Add(ref w, (f + 5) * 25);
                         int k = 0; // tap: (channel, kernel row, kernel column)
                         for (int ch = 0; ch < 1; ch++)
                         {
@@ -792,6 +696,16 @@ partial class LeNet5 : INetwork<LeNet5>
                                     acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
                                     acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
                                     acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
+                                    var a4 = Vector512.Create(Unsafe.Add(ref w4, k));
+                                    acc40 = Vector512.FusedMultiplyAdd(a4, src0, acc40);
+                                    acc41 = Vector512.FusedMultiplyAdd(a4, src1, acc41);
+                                    acc42 = Vector512.FusedMultiplyAdd(a4, src2, acc42);
+                                    acc43 = Vector512.FusedMultiplyAdd(a4, src3, acc43);
+                                    var a5 = Vector512.Create(Unsafe.Add(ref w5, k));
+                                    acc50 = Vector512.FusedMultiplyAdd(a5, src0, acc50);
+                                    acc51 = Vector512.FusedMultiplyAdd(a5, src1, acc51);
+                                    acc52 = Vector512.FusedMultiplyAdd(a5, src2, acc52);
+                                    acc53 = Vector512.FusedMultiplyAdd(a5, src3, acc53);
                                 }
                             }
                         }
@@ -811,46 +725,14 @@ partial class LeNet5 : INetwork<LeNet5>
                         VectorMath.Relu(acc31).StoreUnsafe(ref out3, (nuint)(c + 16));
                         VectorMath.Relu(acc32).StoreUnsafe(ref out3, (nuint)(c + 32));
                         VectorMath.Relu(acc33).StoreUnsafe(ref out3, (nuint)(c + 48));
-                    }
-                }
-                // tail: one row at a time
-                for (; f < 6; f++)
-                {
-                    // columns 0..896, 64 per step
-                    for (int c = 0; c < 896; c += 64)
-                    {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 896);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = Vector512.Create(bias0);
-                        var acc01 = Vector512.Create(bias0);
-                        var acc02 = Vector512.Create(bias0);
-                        var acc03 = Vector512.Create(bias0);
-                        ref float w0 = ref Unsafe.Add(ref w, f * 25);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 1; ch++)
-                        {
-                            for (int kh = 0; kh < 5; kh++)
-                            {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 1024 + kh * 32);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector512.LoadUnsafe(ref srck, (nuint)c);
-                                    var src1 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 16));
-                                    var src2 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 32));
-                                    var src3 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 48));
-                                    var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
-                                    acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
-                                    acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
-                                    acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
-                                    acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
-                                }
-                            }
-                        }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 16));
-                        VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 32));
-                        VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 48));
+                        VectorMath.Relu(acc40).StoreUnsafe(ref out4, (nuint)c);
+                        VectorMath.Relu(acc41).StoreUnsafe(ref out4, (nuint)(c + 16));
+                        VectorMath.Relu(acc42).StoreUnsafe(ref out4, (nuint)(c + 32));
+                        VectorMath.Relu(acc43).StoreUnsafe(ref out4, (nuint)(c + 48));
+                        VectorMath.Relu(acc50).StoreUnsafe(ref out5, (nuint)c);
+                        VectorMath.Relu(acc51).StoreUnsafe(ref out5, (nuint)(c + 16));
+                        VectorMath.Relu(acc52).StoreUnsafe(ref out5, (nuint)(c + 32));
+                        VectorMath.Relu(acc53).StoreUnsafe(ref out5, (nuint)(c + 48));
                     }
                 }
                 GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 4704), 6, 28, 28, 32, 896);
@@ -990,6 +872,68 @@ partial class LeNet5 : INetwork<LeNet5>
                     }
                 }
                 GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 4704), 6, 28, 28, 32, 896);
+            }
+        }
+
+        /// <summary>y = 2×2 maximum of x, for 28×28 input planes → 14×14 (planes = rows × 6 channels).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void MaxPool2x2_6x28x28(ref float x, ref float y, int planes)
+        {
+            if (Vector512.IsHardwareAccelerated) MaxPool2x2_6x28x28_V512(ref x, ref y, planes);
+            else if (Vector256.IsHardwareAccelerated) MaxPool2x2_6x28x28_V256(ref x, ref y, planes);
+            else MaxPool2x2_6x28x28_Scalar(ref x, ref y, planes);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2_6x28x28_V512(ref float x, ref float y, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 14; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                    ref float bottom = ref Unsafe.Add(ref top, 28);
+                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                    Pool2x2.Max512(ref top, ref bottom, ref row); // input columns 0..16
+                    Pool2x2.Max512(ref Unsafe.Add(ref top, 12), ref Unsafe.Add(ref bottom, 12), ref Unsafe.Add(ref row, 6)); // input columns 12..28
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2_6x28x28_V256(ref float x, ref float y, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 14; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                    ref float bottom = ref Unsafe.Add(ref top, 28);
+                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                    Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
+                    Pool2x2.Max256(ref Unsafe.Add(ref top, 8), ref Unsafe.Add(ref bottom, 8), ref Unsafe.Add(ref row, 4)); // input columns 8..16
+                    Pool2x2.Max256(ref Unsafe.Add(ref top, 16), ref Unsafe.Add(ref bottom, 16), ref Unsafe.Add(ref row, 8)); // input columns 16..24
+                    Pool2x2.Max256(ref Unsafe.Add(ref top, 20), ref Unsafe.Add(ref bottom, 20), ref Unsafe.Add(ref row, 10)); // input columns 20..28
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2_6x28x28_Scalar(ref float x, ref float y, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 14; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                    ref float bottom = ref Unsafe.Add(ref top, 28);
+                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                    for (int ow = 0; ow < 14; ow++)
+                    {
+                        int left = 2 * ow;
+                        Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
+                    }
+                }
             }
         }
 
@@ -1316,6 +1260,66 @@ partial class LeNet5 : INetwork<LeNet5>
                     }
                 }
                 GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 1600), 16, 10, 10, 14, 144);
+            }
+        }
+
+        /// <summary>y = 2×2 maximum of x, for 10×10 input planes → 5×5 (planes = rows × 16 channels).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void MaxPool2x2_16x10x10(ref float x, ref float y, int planes)
+        {
+            if (Vector512.IsHardwareAccelerated) MaxPool2x2_16x10x10_V512(ref x, ref y, planes);
+            else if (Vector256.IsHardwareAccelerated) MaxPool2x2_16x10x10_V256(ref x, ref y, planes);
+            else MaxPool2x2_16x10x10_Scalar(ref x, ref y, planes);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2_16x10x10_V512(ref float x, ref float y, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                    ref float bottom = ref Unsafe.Add(ref top, 10);
+                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                    Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
+                    Pool2x2.Max256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1)); // input columns 2..10
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2_16x10x10_V256(ref float x, ref float y, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                    ref float bottom = ref Unsafe.Add(ref top, 10);
+                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                    Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
+                    Pool2x2.Max256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1)); // input columns 2..10
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2_16x10x10_Scalar(ref float x, ref float y, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                    ref float bottom = ref Unsafe.Add(ref top, 10);
+                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                    for (int ow = 0; ow < 5; ow++)
+                    {
+                        int left = 2 * ow;
+                        Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
+                    }
+                }
             }
         }
 
@@ -5581,6 +5585,82 @@ partial class LeNet5 : INetwork<LeNet5>
             }
         }
 
+        /// <summary>dx = ∂L/∂x of 2×2 max pooling from dy, for 10×10 input planes (x the inputs, y the outputs), times ReLU's derivative at x.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void MaxPool2x2Backward_16x10x10_Relu(ref float x, ref float y, ref float dy, ref float dx, int planes)
+        {
+            if (Vector512.IsHardwareAccelerated) MaxPool2x2Backward_16x10x10_Relu_V512(ref x, ref y, ref dy, ref dx, planes);
+            else if (Vector256.IsHardwareAccelerated) MaxPool2x2Backward_16x10x10_Relu_V256(ref x, ref y, ref dy, ref dx, planes);
+            else MaxPool2x2Backward_16x10x10_Relu_Scalar(ref x, ref y, ref dy, ref dx, planes);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2Backward_16x10x10_Relu_V512(ref float x, ref float y, ref float dy, ref float dx, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                    ref float bottom = ref Unsafe.Add(ref top, 10);
+                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                    ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
+                    ref float dbottom = ref Unsafe.Add(ref dtop, 10);
+                    ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
+                    Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
+                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1), ref Unsafe.Add(ref grad, 1), ref Unsafe.Add(ref dtop, 2), ref Unsafe.Add(ref dbottom, 2), relu: true);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2Backward_16x10x10_Relu_V256(ref float x, ref float y, ref float dy, ref float dx, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                    ref float bottom = ref Unsafe.Add(ref top, 10);
+                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                    ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
+                    ref float dbottom = ref Unsafe.Add(ref dtop, 10);
+                    ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
+                    Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
+                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1), ref Unsafe.Add(ref grad, 1), ref Unsafe.Add(ref dtop, 2), ref Unsafe.Add(ref dbottom, 2), relu: true);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2Backward_16x10x10_Relu_Scalar(ref float x, ref float y, ref float dy, ref float dx, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                    ref float bottom = ref Unsafe.Add(ref top, 10);
+                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                    ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
+                    ref float dbottom = ref Unsafe.Add(ref dtop, 10);
+                    ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
+                    for (int ow = 0; ow < 5; ow++)
+                    {
+                        int left = 2 * ow;
+                        float x00 = Unsafe.Add(ref top, left), x01 = Unsafe.Add(ref top, left + 1), x10 = Unsafe.Add(ref bottom, left), x11 = Unsafe.Add(ref bottom, left + 1);
+                        float g = Unsafe.Add(ref grad, ow);
+                        float best = Unsafe.Add(ref row, ow);
+                        bool t00 = x00 == best, t01 = !t00 && x01 == best, t10 = !t00 && !t01 && x10 == best, t11 = !t00 && !t01 && !t10 && x11 == best;
+                        Unsafe.Add(ref dtop, left) = t00 && x00 > 0f ? g : 0f;
+                        Unsafe.Add(ref dtop, left + 1) = t01 && x01 > 0f ? g : 0f;
+                        Unsafe.Add(ref dbottom, left) = t10 && x10 > 0f ? g : 0f;
+                        Unsafe.Add(ref dbottom, left + 1) = t11 && x11 > 0f ? g : 0f;
+                    }
+                }
+            }
+        }
+
         /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 6×14×14 input.</summary>
         private static ReadOnlySpan<int> TapOffsets_6x14x14_16x5x5 => new int[]
         {
@@ -5976,17 +6056,21 @@ partial class LeNet5 : INetwork<LeNet5>
                     acc30.StoreUnsafe(ref dx3, 128);
                 }
             }
-            // tail: one row at a time
-            for (; t < 150; t++)
+            // the last 2 rows
             {
                 // columns 0..128, 64 per step
                 for (int c = 0; c < 128; c += 64)
                 {
                     ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
+                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
                     var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
                     var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
                     var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
                     var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
+                    var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
+                    var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                    var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
+                    var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
                     for (int k = 0; k < 16; k++)
                     {
                         ref float gk = ref Unsafe.Add(ref grid, k * 144);
@@ -6000,16 +6084,27 @@ partial class LeNet5 : INetwork<LeNet5>
                         acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
                         acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
                     }
                     acc00.StoreUnsafe(ref dx0, (nuint)c);
                     acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
                     acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
                     acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                    acc10.StoreUnsafe(ref dx1, (nuint)c);
+                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
                 }
                 // tail columns 128..144
                 {
                     ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
+                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
                     var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
+                    var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
                     for (int k = 0; k < 16; k++)
                     {
                         ref float gk = ref Unsafe.Add(ref grid, k * 144);
@@ -6017,8 +6112,11 @@ partial class LeNet5 : INetwork<LeNet5>
                         ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
                         var a0 = Vector512.Create(wk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                        var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
                     }
                     acc00.StoreUnsafe(ref dx0, 128);
+                    acc10.StoreUnsafe(ref dx1, 128);
                 }
             }
         }
@@ -6151,6 +6249,84 @@ partial class LeNet5 : INetwork<LeNet5>
             }
         }
 
+        /// <summary>dx = ∂L/∂x of 2×2 max pooling from dy, for 28×28 input planes (x the inputs, y the outputs), times ReLU's derivative at x.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void MaxPool2x2Backward_6x28x28_Relu(ref float x, ref float y, ref float dy, ref float dx, int planes)
+        {
+            if (Vector512.IsHardwareAccelerated) MaxPool2x2Backward_6x28x28_Relu_V512(ref x, ref y, ref dy, ref dx, planes);
+            else if (Vector256.IsHardwareAccelerated) MaxPool2x2Backward_6x28x28_Relu_V256(ref x, ref y, ref dy, ref dx, planes);
+            else MaxPool2x2Backward_6x28x28_Relu_Scalar(ref x, ref y, ref dy, ref dx, planes);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2Backward_6x28x28_Relu_V512(ref float x, ref float y, ref float dy, ref float dx, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 14; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                    ref float bottom = ref Unsafe.Add(ref top, 28);
+                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                    ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
+                    ref float dbottom = ref Unsafe.Add(ref dtop, 28);
+                    ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
+                    Pool2x2.MaxBackward512(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
+                    Pool2x2.MaxBackward512(ref Unsafe.Add(ref top, 12), ref Unsafe.Add(ref bottom, 12), ref Unsafe.Add(ref row, 6), ref Unsafe.Add(ref grad, 6), ref Unsafe.Add(ref dtop, 12), ref Unsafe.Add(ref dbottom, 12), relu: true);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2Backward_6x28x28_Relu_V256(ref float x, ref float y, ref float dy, ref float dx, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 14; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                    ref float bottom = ref Unsafe.Add(ref top, 28);
+                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                    ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
+                    ref float dbottom = ref Unsafe.Add(ref dtop, 28);
+                    ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
+                    Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
+                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 8), ref Unsafe.Add(ref bottom, 8), ref Unsafe.Add(ref row, 4), ref Unsafe.Add(ref grad, 4), ref Unsafe.Add(ref dtop, 8), ref Unsafe.Add(ref dbottom, 8), relu: true);
+                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 16), ref Unsafe.Add(ref bottom, 16), ref Unsafe.Add(ref row, 8), ref Unsafe.Add(ref grad, 8), ref Unsafe.Add(ref dtop, 16), ref Unsafe.Add(ref dbottom, 16), relu: true);
+                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 20), ref Unsafe.Add(ref bottom, 20), ref Unsafe.Add(ref row, 10), ref Unsafe.Add(ref grad, 10), ref Unsafe.Add(ref dtop, 20), ref Unsafe.Add(ref dbottom, 20), relu: true);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MaxPool2x2Backward_6x28x28_Relu_Scalar(ref float x, ref float y, ref float dy, ref float dx, int planes)
+        {
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int oh = 0; oh < 14; oh++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                    ref float bottom = ref Unsafe.Add(ref top, 28);
+                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                    ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
+                    ref float dbottom = ref Unsafe.Add(ref dtop, 28);
+                    ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
+                    for (int ow = 0; ow < 14; ow++)
+                    {
+                        int left = 2 * ow;
+                        float x00 = Unsafe.Add(ref top, left), x01 = Unsafe.Add(ref top, left + 1), x10 = Unsafe.Add(ref bottom, left), x11 = Unsafe.Add(ref bottom, left + 1);
+                        float g = Unsafe.Add(ref grad, ow);
+                        float best = Unsafe.Add(ref row, ow);
+                        bool t00 = x00 == best, t01 = !t00 && x01 == best, t10 = !t00 && !t01 && x10 == best, t11 = !t00 && !t01 && !t10 && x11 == best;
+                        Unsafe.Add(ref dtop, left) = t00 && x00 > 0f ? g : 0f;
+                        Unsafe.Add(ref dtop, left + 1) = t01 && x01 > 0f ? g : 0f;
+                        Unsafe.Add(ref dbottom, left) = t10 && x10 > 0f ? g : 0f;
+                        Unsafe.Add(ref dbottom, left + 1) = t11 && x11 > 0f ? g : 0f;
+                    }
+                }
+            }
+        }
+
         /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 1×32×32 input.</summary>
         private static ReadOnlySpan<int> TapOffsets_1x28x28_6x5x5_Same => new int[]
         {
@@ -6175,8 +6351,8 @@ partial class LeNet5 : INetwork<LeNet5>
         {
             ReadOnlySpan<int> offsets = TapOffsets_1x28x28_6x5x5_Same;
             int f = 0;
-            // main loop: 4 filters × 4 taps per tile
-            for (; f + 4 <= 6; f += 4)
+            // main loop: 6 filters × 4 taps per tile
+            for (; f + 6 <= 6; f += 6)
             {
                 int t = 0;
                 for (; t + 4 <= 25; t += 4)
@@ -6197,12 +6373,22 @@ partial class LeNet5 : INetwork<LeNet5>
                     var acc31 = Vector512<float>.Zero;
                     var acc32 = Vector512<float>.Zero;
                     var acc33 = Vector512<float>.Zero;
+                    var acc40 = Vector512<float>.Zero;
+                    var acc41 = Vector512<float>.Zero;
+                    var acc42 = Vector512<float>.Zero;
+                    var acc43 = Vector512<float>.Zero;
+                    var acc50 = Vector512<float>.Zero;
+                    var acc51 = Vector512<float>.Zero;
+                    var acc52 = Vector512<float>.Zero;
+                    var acc53 = Vector512<float>.Zero;
                     for (int s = 0; s < rows; s++)
                     {
                         ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
                         ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
                         ref float g2 = ref Unsafe.Add(ref grid, s * 5376 + (f + 2) * 896);
                         ref float g3 = ref Unsafe.Add(ref grid, s * 5376 + (f + 3) * 896);
+                        ref float g4 = ref Unsafe.Add(ref grid, s * 5376 + (f + 4) * 896);
+                        ref float g5 = ref Unsafe.Add(ref grid, s * 5376 + (f + 5) * 896);
                         ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
                         ref float x1 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 1]);
                         ref float x2 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 2]);
@@ -6233,6 +6419,16 @@ partial class LeNet5 : INetwork<LeNet5>
                             acc31 = Vector512.FusedMultiplyAdd(gv3, xv1, acc31);
                             acc32 = Vector512.FusedMultiplyAdd(gv3, xv2, acc32);
                             acc33 = Vector512.FusedMultiplyAdd(gv3, xv3, acc33);
+                            var gv4 = Vector512.LoadUnsafe(ref g4, (nuint)q);
+                            acc40 = Vector512.FusedMultiplyAdd(gv4, xv0, acc40);
+                            acc41 = Vector512.FusedMultiplyAdd(gv4, xv1, acc41);
+                            acc42 = Vector512.FusedMultiplyAdd(gv4, xv2, acc42);
+                            acc43 = Vector512.FusedMultiplyAdd(gv4, xv3, acc43);
+                            var gv5 = Vector512.LoadUnsafe(ref g5, (nuint)q);
+                            acc50 = Vector512.FusedMultiplyAdd(gv5, xv0, acc50);
+                            acc51 = Vector512.FusedMultiplyAdd(gv5, xv1, acc51);
+                            acc52 = Vector512.FusedMultiplyAdd(gv5, xv2, acc52);
+                            acc53 = Vector512.FusedMultiplyAdd(gv5, xv3, acc53);
                         }
                     }
                     Unsafe.Add(ref dw, f * 25 + t) = Vector512.Sum(acc00);
@@ -6251,6 +6447,14 @@ partial class LeNet5 : INetwork<LeNet5>
                     Unsafe.Add(ref dw, (f + 3) * 25 + t + 1) = Vector512.Sum(acc31);
                     Unsafe.Add(ref dw, (f + 3) * 25 + t + 2) = Vector512.Sum(acc32);
                     Unsafe.Add(ref dw, (f + 3) * 25 + t + 3) = Vector512.Sum(acc33);
+                    Unsafe.Add(ref dw, (f + 4) * 25 + t) = Vector512.Sum(acc40);
+                    Unsafe.Add(ref dw, (f + 4) * 25 + t + 1) = Vector512.Sum(acc41);
+                    Unsafe.Add(ref dw, (f + 4) * 25 + t + 2) = Vector512.Sum(acc42);
+                    Unsafe.Add(ref dw, (f + 4) * 25 + t + 3) = Vector512.Sum(acc43);
+                    Unsafe.Add(ref dw, (f + 5) * 25 + t) = Vector512.Sum(acc50);
+                    Unsafe.Add(ref dw, (f + 5) * 25 + t + 1) = Vector512.Sum(acc51);
+                    Unsafe.Add(ref dw, (f + 5) * 25 + t + 2) = Vector512.Sum(acc52);
+                    Unsafe.Add(ref dw, (f + 5) * 25 + t + 3) = Vector512.Sum(acc53);
                 }
                 for (; t < 25; t++)
                 {
@@ -6258,12 +6462,16 @@ partial class LeNet5 : INetwork<LeNet5>
                     var acc10 = Vector512<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
+                    var acc40 = Vector512<float>.Zero;
+                    var acc50 = Vector512<float>.Zero;
                     for (int s = 0; s < rows; s++)
                     {
                         ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
                         ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
                         ref float g2 = ref Unsafe.Add(ref grid, s * 5376 + (f + 2) * 896);
                         ref float g3 = ref Unsafe.Add(ref grid, s * 5376 + (f + 3) * 896);
+                        ref float g4 = ref Unsafe.Add(ref grid, s * 5376 + (f + 4) * 896);
+                        ref float g5 = ref Unsafe.Add(ref grid, s * 5376 + (f + 5) * 896);
                         ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
                         for (int q = 0; q < 896; q += 16)
                         {
@@ -6276,64 +6484,18 @@ partial class LeNet5 : INetwork<LeNet5>
                             acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
                             var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
                             acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
+                            var gv4 = Vector512.LoadUnsafe(ref g4, (nuint)q);
+                            acc40 = Vector512.FusedMultiplyAdd(gv4, xv0, acc40);
+                            var gv5 = Vector512.LoadUnsafe(ref g5, (nuint)q);
+                            acc50 = Vector512.FusedMultiplyAdd(gv5, xv0, acc50);
                         }
                     }
                     Unsafe.Add(ref dw, f * 25 + t) = Vector512.Sum(acc00);
                     Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector512.Sum(acc10);
                     Unsafe.Add(ref dw, (f + 2) * 25 + t) = Vector512.Sum(acc20);
                     Unsafe.Add(ref dw, (f + 3) * 25 + t) = Vector512.Sum(acc30);
-                }
-            }
-            // tail: one filter at a time
-            for (; f < 6; f++)
-            {
-                int t = 0;
-                for (; t + 4 <= 25; t += 4)
-                {
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    for (int s = 0; s < rows; s++)
-                    {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
-                        ref float x1 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 1]);
-                        ref float x2 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 2]);
-                        ref float x3 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 3]);
-                        for (int q = 0; q < 896; q += 16)
-                        {
-                            var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
-                            var xv1 = Vector512.LoadUnsafe(ref x1, (nuint)q);
-                            var xv2 = Vector512.LoadUnsafe(ref x2, (nuint)q);
-                            var xv3 = Vector512.LoadUnsafe(ref x3, (nuint)q);
-                            var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
-                            acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(gv0, xv1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(gv0, xv2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(gv0, xv3, acc03);
-                        }
-                    }
-                    Unsafe.Add(ref dw, f * 25 + t) = Vector512.Sum(acc00);
-                    Unsafe.Add(ref dw, f * 25 + t + 1) = Vector512.Sum(acc01);
-                    Unsafe.Add(ref dw, f * 25 + t + 2) = Vector512.Sum(acc02);
-                    Unsafe.Add(ref dw, f * 25 + t + 3) = Vector512.Sum(acc03);
-                }
-                for (; t < 25; t++)
-                {
-                    var acc00 = Vector512<float>.Zero;
-                    for (int s = 0; s < rows; s++)
-                    {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
-                        for (int q = 0; q < 896; q += 16)
-                        {
-                            var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
-                            var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
-                            acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
-                        }
-                    }
-                    Unsafe.Add(ref dw, f * 25 + t) = Vector512.Sum(acc00);
+                    Unsafe.Add(ref dw, (f + 4) * 25 + t) = Vector512.Sum(acc40);
+                    Unsafe.Add(ref dw, (f + 5) * 25 + t) = Vector512.Sum(acc50);
                 }
             }
         }

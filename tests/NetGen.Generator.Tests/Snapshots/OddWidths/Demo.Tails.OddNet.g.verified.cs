@@ -2341,8 +2341,8 @@ partial class OddNet : INetwork<OddNet>
         private static void DenseWeightGradient_5x33_V512(ref float x, ref float dz, ref float dw, int rows)
         {
             int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 5; r += 4)
+            // main loop: 5 rows per tile
+            for (; r + 5 <= 5; r += 5)
             {
                 // columns 0..33
                 {
@@ -2350,6 +2350,7 @@ partial class OddNet : INetwork<OddNet>
                     ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
                     ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 33);
                     ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 33);
+                    ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 33);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
                     var acc02 = Vector256<float>.Zero;
@@ -2362,6 +2363,9 @@ partial class OddNet : INetwork<OddNet>
                     var acc30 = Vector512<float>.Zero;
                     var acc31 = Vector512<float>.Zero;
                     var acc32 = Vector256<float>.Zero;
+                    var acc40 = Vector512<float>.Zero;
+                    var acc41 = Vector512<float>.Zero;
+                    var acc42 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 33);
@@ -2389,6 +2393,11 @@ partial class OddNet : INetwork<OddNet>
                         acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
                         acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
                         acc32 = Vector256.FusedMultiplyAdd(a3_V256, dz2, acc32);
+                        var a4 = Vector512.Create(Unsafe.Add(ref xk, 4));
+                        var a4_V256 = Vector256.Create(Unsafe.Add(ref xk, 4));
+                        acc40 = Vector512.FusedMultiplyAdd(a4, dz0, acc40);
+                        acc41 = Vector512.FusedMultiplyAdd(a4, dz1, acc41);
+                        acc42 = Vector256.FusedMultiplyAdd(a4_V256, dz2, acc42);
                     }
                     acc00.StoreUnsafe(ref dw0);
                     acc01.StoreUnsafe(ref dw0, 16);
@@ -2402,33 +2411,9 @@ partial class OddNet : INetwork<OddNet>
                     acc30.StoreUnsafe(ref dw3);
                     acc31.StoreUnsafe(ref dw3, 16);
                     acc32.StoreUnsafe(ref dw3, 25);
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..33
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = Vector512.Create(xk);
-                        var a0_V256 = Vector256.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, dz2, acc02);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 25);
+                    acc40.StoreUnsafe(ref dw4);
+                    acc41.StoreUnsafe(ref dw4, 16);
+                    acc42.StoreUnsafe(ref dw4, 25);
                 }
             }
         }

@@ -1259,13 +1259,16 @@ partial class Regressor : INetwork<Regressor>
         private static void DenseWeightGradient_3x16_V512(ref float x, ref float dz, ref float dw, int rows)
         {
             int r = 0;
-            // one row at a time
-            for (; r < 3; r++)
+            // all 3 rows in one tile
             {
                 // columns 0..16
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 16);
+                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 16);
+                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 16);
                     var acc00 = Vector512<float>.Zero;
+                    var acc10 = Vector512<float>.Zero;
+                    var acc20 = Vector512<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 16);
@@ -1273,8 +1276,14 @@ partial class Regressor : INetwork<Regressor>
                         ref float xk = ref Unsafe.Add(ref x, k * 3 + r);
                         var a0 = Vector512.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
                     }
                     acc00.StoreUnsafe(ref dw0);
+                    acc10.StoreUnsafe(ref dw1);
+                    acc20.StoreUnsafe(ref dw2);
                 }
             }
         }

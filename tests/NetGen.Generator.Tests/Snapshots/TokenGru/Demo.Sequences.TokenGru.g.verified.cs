@@ -4239,8 +4239,8 @@ partial class TokenGru : INetwork<TokenGru>
         private static void DenseWeightGradient_5x3_V512(ref float x, ref float dz, ref float dw, int rows)
         {
             int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 5; r += 4)
+            // main loop: 5 rows per tile
+            for (; r + 5 <= 5; r += 5)
             {
                 // columns 0..3
                 {
@@ -4248,6 +4248,7 @@ partial class TokenGru : INetwork<TokenGru>
                     ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
                     ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 3);
                     ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 3);
+                    ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 3);
                     var acc00 = 0f;
                     var acc01 = 0f;
                     var acc02 = 0f;
@@ -4260,6 +4261,9 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc30 = 0f;
                     var acc31 = 0f;
                     var acc32 = 0f;
+                    var acc40 = 0f;
+                    var acc41 = 0f;
+                    var acc42 = 0f;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 3);
@@ -4283,6 +4287,10 @@ partial class TokenGru : INetwork<TokenGru>
                         acc30 = a3 * dz0 + acc30;
                         acc31 = a3 * dz1 + acc31;
                         acc32 = a3 * dz2 + acc32;
+                        var a4 = Unsafe.Add(ref xk, 4);
+                        acc40 = a4 * dz0 + acc40;
+                        acc41 = a4 * dz1 + acc41;
+                        acc42 = a4 * dz2 + acc42;
                     }
                     Unsafe.Add(ref dw0, 0) = acc00;
                     Unsafe.Add(ref dw0, 1) = acc01;
@@ -4296,32 +4304,9 @@ partial class TokenGru : INetwork<TokenGru>
                     Unsafe.Add(ref dw3, 0) = acc30;
                     Unsafe.Add(ref dw3, 1) = acc31;
                     Unsafe.Add(ref dw3, 2) = acc32;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..3
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
+                    Unsafe.Add(ref dw4, 0) = acc40;
+                    Unsafe.Add(ref dw4, 1) = acc41;
+                    Unsafe.Add(ref dw4, 2) = acc42;
                 }
             }
         }
@@ -5514,16 +5499,25 @@ partial class TokenGru : INetwork<TokenGru>
                     Unsafe.Add(ref dw3, 4) = acc30;
                 }
             }
-            // tail: one row at a time
-            for (; r < 19; r++)
+            // the last 3 rows
             {
                 // columns 0..4
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
                     var acc00 = 0f;
                     var acc01 = 0f;
                     var acc02 = 0f;
                     var acc03 = 0f;
+                    var acc10 = 0f;
+                    var acc11 = 0f;
+                    var acc12 = 0f;
+                    var acc13 = 0f;
+                    var acc20 = 0f;
+                    var acc21 = 0f;
+                    var acc22 = 0f;
+                    var acc23 = 0f;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 5);
@@ -5537,16 +5531,38 @@ partial class TokenGru : INetwork<TokenGru>
                         acc01 = a0 * dz1 + acc01;
                         acc02 = a0 * dz2 + acc02;
                         acc03 = a0 * dz3 + acc03;
+                        var a1 = Unsafe.Add(ref xk, 1);
+                        acc10 = a1 * dz0 + acc10;
+                        acc11 = a1 * dz1 + acc11;
+                        acc12 = a1 * dz2 + acc12;
+                        acc13 = a1 * dz3 + acc13;
+                        var a2 = Unsafe.Add(ref xk, 2);
+                        acc20 = a2 * dz0 + acc20;
+                        acc21 = a2 * dz1 + acc21;
+                        acc22 = a2 * dz2 + acc22;
+                        acc23 = a2 * dz3 + acc23;
                     }
                     Unsafe.Add(ref dw0, 0) = acc00;
                     Unsafe.Add(ref dw0, 1) = acc01;
                     Unsafe.Add(ref dw0, 2) = acc02;
                     Unsafe.Add(ref dw0, 3) = acc03;
+                    Unsafe.Add(ref dw1, 0) = acc10;
+                    Unsafe.Add(ref dw1, 1) = acc11;
+                    Unsafe.Add(ref dw1, 2) = acc12;
+                    Unsafe.Add(ref dw1, 3) = acc13;
+                    Unsafe.Add(ref dw2, 0) = acc20;
+                    Unsafe.Add(ref dw2, 1) = acc21;
+                    Unsafe.Add(ref dw2, 2) = acc22;
+                    Unsafe.Add(ref dw2, 3) = acc23;
                 }
                 // tail columns 4..5
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
                     var acc00 = 0f;
+                    var acc10 = 0f;
+                    var acc20 = 0f;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 5);
@@ -5554,8 +5570,14 @@ partial class TokenGru : INetwork<TokenGru>
                         ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
+                        var a1 = Unsafe.Add(ref xk, 1);
+                        acc10 = a1 * dz0 + acc10;
+                        var a2 = Unsafe.Add(ref xk, 2);
+                        acc20 = a2 * dz0 + acc20;
                     }
                     Unsafe.Add(ref dw0, 4) = acc00;
+                    Unsafe.Add(ref dw1, 4) = acc10;
+                    Unsafe.Add(ref dw2, 4) = acc20;
                 }
             }
         }
@@ -5943,8 +5965,8 @@ partial class TokenGru : INetwork<TokenGru>
         private static void RecurrentWeightGradient_5x5_9_V512(ref float h, ref float dz, ref float dr, int pairs)
         {
             int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 5; r += 4)
+            // main loop: 5 rows per tile
+            for (; r + 5 <= 5; r += 5)
             {
                 // columns 0..4
                 {
@@ -5952,6 +5974,7 @@ partial class TokenGru : INetwork<TokenGru>
                     ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
                     ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 5);
                     ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 5);
+                    ref float dr4 = ref Unsafe.Add(ref dr, (r + 4) * 5);
                     var acc00 = 0f;
                     var acc01 = 0f;
                     var acc02 = 0f;
@@ -5968,6 +5991,10 @@ partial class TokenGru : INetwork<TokenGru>
                     var acc31 = 0f;
                     var acc32 = 0f;
                     var acc33 = 0f;
+                    var acc40 = 0f;
+                    var acc41 = 0f;
+                    var acc42 = 0f;
+                    var acc43 = 0f;
                     for (int k = 0; k < pairs; k++)
                     {
                         int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
@@ -5997,6 +6024,11 @@ partial class TokenGru : INetwork<TokenGru>
                         acc31 = a3 * dz1 + acc31;
                         acc32 = a3 * dz2 + acc32;
                         acc33 = a3 * dz3 + acc33;
+                        var a4 = Unsafe.Add(ref hk, 4);
+                        acc40 = a4 * dz0 + acc40;
+                        acc41 = a4 * dz1 + acc41;
+                        acc42 = a4 * dz2 + acc42;
+                        acc43 = a4 * dz3 + acc43;
                     }
                     Unsafe.Add(ref dr0, 0) = acc00;
                     Unsafe.Add(ref dr0, 1) = acc01;
@@ -6014,6 +6046,10 @@ partial class TokenGru : INetwork<TokenGru>
                     Unsafe.Add(ref dr3, 1) = acc31;
                     Unsafe.Add(ref dr3, 2) = acc32;
                     Unsafe.Add(ref dr3, 3) = acc33;
+                    Unsafe.Add(ref dr4, 0) = acc40;
+                    Unsafe.Add(ref dr4, 1) = acc41;
+                    Unsafe.Add(ref dr4, 2) = acc42;
+                    Unsafe.Add(ref dr4, 3) = acc43;
                 }
                 // tail columns 4..5
                 {
@@ -6021,10 +6057,12 @@ partial class TokenGru : INetwork<TokenGru>
                     ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
                     ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 5);
                     ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 5);
+                    ref float dr4 = ref Unsafe.Add(ref dr, (r + 4) * 5);
                     var acc00 = 0f;
                     var acc10 = 0f;
                     var acc20 = 0f;
                     var acc30 = 0f;
+                    var acc40 = 0f;
                     for (int k = 0; k < pairs; k++)
                     {
                         int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
@@ -6039,57 +6077,14 @@ partial class TokenGru : INetwork<TokenGru>
                         acc20 = a2 * dz0 + acc20;
                         var a3 = Unsafe.Add(ref hk, 3);
                         acc30 = a3 * dz0 + acc30;
+                        var a4 = Unsafe.Add(ref hk, 4);
+                        acc40 = a4 * dz0 + acc40;
                     }
                     Unsafe.Add(ref dr0, 4) = acc00;
                     Unsafe.Add(ref dr1, 4) = acc10;
                     Unsafe.Add(ref dr2, 4) = acc20;
                     Unsafe.Add(ref dr3, 4) = acc30;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dr0, 0) = acc00;
-                    Unsafe.Add(ref dr0, 1) = acc01;
-                    Unsafe.Add(ref dr0, 2) = acc02;
-                    Unsafe.Add(ref dr0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    var acc00 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dr0, 4) = acc00;
+                    Unsafe.Add(ref dr4, 4) = acc40;
                 }
             }
         }
@@ -7135,16 +7130,25 @@ partial class TokenGru : INetwork<TokenGru>
                     acc33.StoreUnsafe(ref dw3, 41);
                 }
             }
-            // tail: one row at a time
-            for (; r < 7; r++)
+            // the last 3 rows
             {
                 // columns 0..57
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
+                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 57);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
                     var acc02 = Vector512<float>.Zero;
                     var acc03 = Vector512<float>.Zero;
+                    var acc10 = Vector512<float>.Zero;
+                    var acc11 = Vector512<float>.Zero;
+                    var acc12 = Vector512<float>.Zero;
+                    var acc13 = Vector512<float>.Zero;
+                    var acc20 = Vector512<float>.Zero;
+                    var acc21 = Vector512<float>.Zero;
+                    var acc22 = Vector512<float>.Zero;
+                    var acc23 = Vector512<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 57);
@@ -7158,11 +7162,29 @@ partial class TokenGru : INetwork<TokenGru>
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
                         acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
                     }
                     acc00.StoreUnsafe(ref dw0);
                     acc01.StoreUnsafe(ref dw0, 16);
                     acc02.StoreUnsafe(ref dw0, 32);
                     acc03.StoreUnsafe(ref dw0, 41);
+                    acc10.StoreUnsafe(ref dw1);
+                    acc11.StoreUnsafe(ref dw1, 16);
+                    acc12.StoreUnsafe(ref dw1, 32);
+                    acc13.StoreUnsafe(ref dw1, 41);
+                    acc20.StoreUnsafe(ref dw2);
+                    acc21.StoreUnsafe(ref dw2, 16);
+                    acc22.StoreUnsafe(ref dw2, 32);
+                    acc23.StoreUnsafe(ref dw2, 41);
                 }
             }
         }
@@ -7659,16 +7681,25 @@ partial class TokenGru : INetwork<TokenGru>
                     acc33.StoreUnsafe(ref dr3, 41);
                 }
             }
-            // tail: one row at a time
-            for (; r < 19; r++)
+            // the last 3 rows
             {
                 // columns 0..57
                 {
                     ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
+                    ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 57);
                     var acc00 = Vector512<float>.Zero;
                     var acc01 = Vector512<float>.Zero;
                     var acc02 = Vector512<float>.Zero;
                     var acc03 = Vector512<float>.Zero;
+                    var acc10 = Vector512<float>.Zero;
+                    var acc11 = Vector512<float>.Zero;
+                    var acc12 = Vector512<float>.Zero;
+                    var acc13 = Vector512<float>.Zero;
+                    var acc20 = Vector512<float>.Zero;
+                    var acc21 = Vector512<float>.Zero;
+                    var acc22 = Vector512<float>.Zero;
+                    var acc23 = Vector512<float>.Zero;
                     for (int k = 0; k < pairs; k++)
                     {
                         int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
@@ -7683,11 +7714,29 @@ partial class TokenGru : INetwork<TokenGru>
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
                         acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
                         acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
                     }
                     acc00.StoreUnsafe(ref dr0);
                     acc01.StoreUnsafe(ref dr0, 16);
                     acc02.StoreUnsafe(ref dr0, 32);
                     acc03.StoreUnsafe(ref dr0, 41);
+                    acc10.StoreUnsafe(ref dr1);
+                    acc11.StoreUnsafe(ref dr1, 16);
+                    acc12.StoreUnsafe(ref dr1, 32);
+                    acc13.StoreUnsafe(ref dr1, 41);
+                    acc20.StoreUnsafe(ref dr2);
+                    acc21.StoreUnsafe(ref dr2, 16);
+                    acc22.StoreUnsafe(ref dr2, 32);
+                    acc23.StoreUnsafe(ref dr2, 41);
                 }
             }
         }

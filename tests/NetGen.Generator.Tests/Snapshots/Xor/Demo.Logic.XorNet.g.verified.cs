@@ -1436,13 +1436,14 @@ partial class XorNet : INetwork<XorNet>
         private static void DenseWeightGradient_2x8_V512(ref float x, ref float dz, ref float dw, int rows)
         {
             int r = 0;
-            // one row at a time
-            for (; r < 2; r++)
+            // all 2 rows in one tile
             {
                 // columns 0..8
                 {
                     ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
+                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
                     var acc00 = Vector256<float>.Zero;
+                    var acc10 = Vector256<float>.Zero;
                     for (int k = 0; k < rows; k++)
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 8);
@@ -1450,8 +1451,11 @@ partial class XorNet : INetwork<XorNet>
                         ref float xk = ref Unsafe.Add(ref x, k * 2 + r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
                     }
                     acc00.StoreUnsafe(ref dw0);
+                    acc10.StoreUnsafe(ref dw1);
                 }
             }
         }
