@@ -109,6 +109,46 @@ public class ImageLayerTests
         }
     }
 
+    /// <summary>
+    /// Batches of several groups of 16 samples (the sample-lane convolutions' unit), the last one partial: the loss is
+    /// the reference's and the gradient the mean of the single-sample gradients, on one worker and on two.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Gradients_of_a_batch_spanning_several_lane_groups_are_the_mean_of_single_sample_gradients(string name)
+    {
+        ImageCase c = Cases.Single(k => k.Name == name);
+        ITrainableModel model = c.Create(5);
+        NetCase.Randomize(model, 7, 0.4f);
+        double[] p = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        const int batch = 37;
+        var (inputs, labels, targets) = Batch(c, model, batch, 99);
+        var single = (IGradientTrainer)((dynamic)model).CreateTrainer(1, 1);
+        var mean = new double[p.Length];
+        for (int r = 0; r < batch; r++)
+        {
+            float[] x = inputs.AsSpan(r * model.InputSize, model.InputSize).ToArray();
+            if (labels is not null) single.ComputeGradients(x, new[] { labels[r] });
+            else single.ComputeGradients(x, targets!.AsSpan(r * model.OutputSize, model.OutputSize).ToArray());
+            float[] g = single.Gradients.ToArray();
+            for (int i = 0; i < mean.Length; i++) mean[i] += g[i] / batch;
+        }
+        ((IDisposable)single).Dispose();
+        double scale = mean.Max(Math.Abs);
+        foreach (int degree in new[] { 1, 2 })
+        {
+            var trainer = (IGradientTrainer)((dynamic)model).CreateTrainer(40, degree);
+            float loss = labels is not null ? trainer.ComputeGradients(inputs, labels) : trainer.ComputeGradients(inputs, targets);
+            double refLoss = c.Reference.MeanLoss(p, inputs, labels, targets, batch);
+            Assert.True(Math.Abs(loss - refLoss) <= 1e-4 * Math.Max(1, Math.Abs(refLoss)), $"degree {degree}: loss {loss} vs {refLoss}");
+            float[] actual = trainer.Gradients.ToArray();
+            double worst = 0;
+            for (int i = 0; i < mean.Length; i++) worst = Math.Max(worst, Math.Abs(actual[i] - mean[i]) / scale);
+            Assert.True(worst <= 1e-5, $"degree {degree}: max |batch − mean of single| / max |g| = {worst:E3}");
+            ((IDisposable)trainer).Dispose();
+        }
+    }
+
     /// <summary>Central differences for a sample of parameters of every tensor (the full set is slow for the LeNet-sized net); NaN elsewhere.</summary>
     private static double[] SampledGradient(ImageCase c, double[] p, float[] inputs, int[]? labels, float[]? targets, int batch)
     {

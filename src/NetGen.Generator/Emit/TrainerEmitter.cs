@@ -295,12 +295,12 @@ namespace NetGen.Generator.Emit
             int maxTransposed = 0, maxPadded = 0, maxGrid = 0;
             foreach (LayerPlan layer in plan.Layers)
             {
-                if (layer is Conv2DLayerPlan conv && conv.GridSize > maxGrid) maxGrid = conv.GridSize;
+                if (layer is Conv2DLayerPlan conv && !conv.TrainsInLanes && conv.GridSize > maxGrid) maxGrid = conv.GridSize;
             }
             for (int i = 1; i < layers; i++)
             {
                 if (plan.Layers[i] is DenseLayerPlan d && d.WeightCount > maxTransposed) maxTransposed = d.WeightCount;
-                if (plan.Layers[i] is Conv2DLayerPlan c && c.PaddedSize > maxPadded) maxPadded = c.PaddedSize;
+                if (plan.Layers[i] is Conv2DLayerPlan c && !c.TrainsInLanes && c.PaddedSize > maxPadded) maxPadded = c.PaddedSize;
             }
 
             w.Line("/// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>");

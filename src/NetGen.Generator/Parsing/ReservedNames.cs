@@ -30,7 +30,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Types the generated code names without qualification.</summary>
         private static readonly HashSet<string> s_usedTypes = new HashSet<string>(System.StringComparer.Ordinal)
         {
-            "AlignedBuffer", "ArgumentException", "ArrayPool", "BitOperations", "GridKernels", "Pool2x2", "Vector128", "ArgumentNullException", "ArgumentOutOfRangeException", "BatchWorkers",
+            "AlignedBuffer", "ArgumentException", "ArrayPool", "BitOperations", "GridKernels", "Pool2x2", "SampleLanes", "Vector128", "ArgumentNullException", "ArgumentOutOfRangeException", "BatchWorkers",
             "IBatchWork", "IDisposable", "IGradientTrainer", "IModel", "INetwork", "IReadOnlyList", "ITrainableModel",
             "ITrainer", "ImageKernels", "Initializers", "InvalidOperationException", "LossKernels", "LossKind", "Math",
             "MathF", "MemoryMarshal", "MethodImpl", "MethodImplAttribute", "MethodImplOptions", "ParameterBlock",

@@ -190,6 +190,17 @@ namespace NetGen.Generator.Planning
         /// </summary>
         public bool UsesGrid => Stride == 1;
 
+        /// <summary>
+        /// Training runs in sample lanes when the grid would waste more than a fifth of its columns (LeNet's second
+        /// convolution: 144 columns for 100 outputs): 16 samples side by side, one pixel of each per register, so every
+        /// lane of every FMA is an output. Packing and unpacking cost a transpose of the layer's inputs and outputs,
+        /// which is small beside the products only when the waste is large. Inference keeps the grid (one sample).
+        /// </summary>
+        public bool TrainsInLanes => UsesGrid && OutHeight * OutWidth * 5 < GridColumns * 4;
+
+        /// <summary>Pixels of one sample's zero-padded input (without the grid's slack): floats per lane.</summary>
+        public int PaddedPixels => Channels * PaddedHeight * PaddedWidth;
+
         /// <summary>Columns of the grid (OutHeight × PaddedWidth rounded up to 16); 0 off the grid path.</summary>
         public int GridColumns { get; }
 

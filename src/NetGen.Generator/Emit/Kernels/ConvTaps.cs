@@ -29,6 +29,12 @@ namespace NetGen.Generator.Emit.Kernels
 
         public int Stride { get; }
 
+        /// <summary>Floats per input pixel along a row: 1, or 16 when samples sit side by side in lanes.</summary>
+        public int ColumnScale { get; set; } = 1;
+
+        /// <summary>The offset of kernel column <paramref name="kernelColumn"/> within an input row.</summary>
+        public string ColumnExpression(string kernelColumn) => ColumnScale == 1 ? kernelColumn : $"{kernelColumn} * {ColumnScale}";
+
         public string RowExpression(string kernelRow) =>
             OutputRow == "0" ? kernelRow :
             Stride == 1 ? $"({OutputRow} + {kernelRow})" : $"({OutputRow} * {Stride} + {kernelRow})";

@@ -300,7 +300,7 @@ namespace NetGen.Generator.Emit.Kernels
                 closers.Add(w.Block($"for (int kh = 0; kh < {taps.Kernel}; kh++)"));
                 w.Line($"ref float {B}row = ref Unsafe.Add(ref {taps.Source}, ch * {taps.PlaneStride} + {taps.RowExpression("kh")} * {taps.RowStride});");
                 closers.Add(w.Block($"for (int kw = 0; kw < {taps.Kernel}; kw++, k++)"));
-                w.Line($"ref float {B}k = ref Unsafe.Add(ref {B}row, kw);");
+                w.Line($"ref float {B}k = ref Unsafe.Add(ref {B}row, {taps.ColumnExpression("kw")});");
             }
             else
             {

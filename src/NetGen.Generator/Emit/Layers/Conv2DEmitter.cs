@@ -169,6 +169,11 @@ namespace NetGen.Generator.Emit.Layers
 
         public static void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
         {
+            if (refs.Training && l.TrainsInLanes)
+            {
+                EmitLanesForward(w, kernels, l, refs);
+                return;
+            }
             if (l.UsesGrid)
             {
                 string grid = kernels.Use(GridForward(l));
@@ -186,6 +191,11 @@ namespace NetGen.Generator.Emit.Layers
 
         public static void EmitBackward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
         {
+            if (l.TrainsInLanes)
+            {
+                EmitLanesBackward(w, kernels, l, refs);
+                return;
+            }
             if (l.UsesGrid)
             {
                 EmitGridBackward(w, kernels, l, refs);
@@ -201,6 +211,155 @@ namespace NetGen.Generator.Emit.Layers
                 w.Line($"ImageKernels.Clear(ref _dpad.Reference, {l.PaddedSize});");
                 w.Line($"Kernels.{kernel}(ref {refs.Delta}, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _dpad.Reference, {refs.Rows}, s);");
                 w.Line(UnpadCall(l, refs.PreviousDelta));
+            }
+            LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+        }
+
+        // ---- training in sample lanes: 16 samples side by side, packed[c, h, w, lane]
+
+        private const int Lanes = 16;
+
+        /// <summary>A layer trained in lanes keeps its packed inputs, its packed outputs (then output gradients) and its packed input gradients.</summary>
+        public static (string Field, string Size, string Comment)[] LaneBuffers(Conv2DLayerPlan c)
+        {
+            string rows16 = $"(maxRows + {Lanes - 1}) / {Lanes} * {Lanes}";
+            var buffers = new List<(string, string, string)>
+            {
+                ($"_xlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s zero-padded inputs in sample lanes, [groups, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}, {Lanes}]"),
+                ($"_ylanes{c.Index}", $"{rows16} * {c.OutSize}", $"layer {c.Index}'s outputs, then their gradients, in sample lanes, [groups, {c.Filters}, {c.OutHeight}, {c.OutWidth}, {Lanes}]"),
+            };
+            if (c.Index > 1)
+            {
+                buffers.Add(($"_dxlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s gradients with respect to its padded inputs, in sample lanes"));
+                buffers.Add(($"_wperm{c.Index}", $"{c.WeightCount}", $"layer {c.Index}'s kernels with the channel last, [{c.Filters}, {c.KernelSize}, {c.KernelSize}, {c.Channels}], for its input gradient"));
+            }
+            return buffers.ToArray();
+        }
+
+        private static string PackArguments(Conv2DLayerPlan l) =>
+            $"{l.Channels}, {l.InHeight}, {l.InWidth}, {l.PaddedHeight}, {l.PaddedWidth}, {l.PadTop}, {l.PadLeft}, hwc: {(l.InputIsHwc ? "true" : "false")}";
+
+        /// <summary>Opens the loop over lane groups: <c>first</c> is the group's first sample, <c>lanes</c> its number of samples.</summary>
+        private static System.IDisposable Groups(SourceWriter w, string rows)
+        {
+            var block = w.Block($"for (int first = 0; first < {rows}; first += {Lanes})");
+            w.Line($"int lanes = Math.Min({Lanes}, {rows} - first);");
+            return block;
+        }
+
+        /// <summary>Y[group, f, oh, (ow, lane)] = act(b[f] + Σ_taps W[f, tap] · Xlanes[group, tap row, (tap column + ow, lane)]): the direct convolution, a pixel being 16 floats.</summary>
+        public static GemmKernel LanesForward(Conv2DLayerPlan l)
+        {
+            string act = DenseEmitter.ActivationName(l.Activation);
+            return new GemmKernel(
+                $"Conv2DLanesForward_{Shape(l)}_{act}",
+                $"Y = {act}(conv(X, W) + b) on 16 samples per lane group: X [groups, {l.Channels}, {l.PaddedHeight}, {l.PaddedWidth}, 16] (padded), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [groups, {l.Filters}, {l.OutHeight}, {l.OutWidth}, 16].",
+                "ref float x, ref float w, ref float bias, ref float y, int groups",
+                "ref x, ref w, ref bias, ref y, groups")
+            {
+                RowVar = "f",
+                ConstRows = l.Filters,
+                Columns = l.OutWidth * Lanes,
+                A = "w",
+                Lda = Literal.Int(l.Taps),
+                B = "src",
+                C = "ys",
+                CRowRef = row => $"Unsafe.Add(ref ys, {row} * {l.OutHeight * l.OutWidth * Lanes} + oh * {l.OutWidth * Lanes})",
+                RowBias = "bias",
+                Taps = new ConvTaps("xs", l.Channels, l.KernelSize, l.PaddedWidth * Lanes, l.PaddedHeight * l.PaddedWidth * Lanes, "oh", 1) { ColumnScale = Lanes },
+                Epilogue = (isa, acc, row, col) => l.Activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Outer = (w, body) =>
+                {
+                    using (w.Block("for (int group = 0; group < groups; group++)"))
+                    {
+                        w.Line($"ref float xs = ref Unsafe.Add(ref x, group * {l.PaddedPixels * Lanes});");
+                        w.Line($"ref float ys = ref Unsafe.Add(ref y, group * {l.OutSize * Lanes});");
+                        using (w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"))
+                        {
+                            body();
+                        }
+                    }
+                },
+            };
+        }
+
+        /// <summary>dXlanes[group, offset(tap) + oh row, (ow, lane)] += Σ_f W[f, tap] · dYlanes[group, f, oh, (ow, lane)], taps channel-last so a tile spans distinct planes.</summary>
+        public static GemmKernel LanesInputGradient(Conv2DLayerPlan l, string offsets) =>
+            new GemmKernel(
+                $"Conv2DLanesInputGradient_{Shape(l)}",
+                $"dXlanes += Wᵀ ⋆ dYlanes on 16 samples per lane group, with W permuted to [{l.Filters}, {l.KernelSize}, {l.KernelSize}, {l.Channels}].",
+                "ref float dy, ref float w, ref float dx, int groups",
+                "ref dy, ref w, ref dx, groups")
+            {
+                RowVar = "t",
+                ConstRows = l.Taps,
+                MaxRowTile = l.Channels,
+                Columns = l.OutWidth * Lanes,
+                ConstDepth = l.Filters,
+                A = "w",
+                ARowMajor = false,
+                Lda = Literal.Int(l.Taps),
+                B = "g",
+                BRowRef = k => $"Unsafe.Add(ref dys, {k} * {l.OutHeight * l.OutWidth * Lanes} + oh * {l.OutWidth * Lanes})",
+                C = "dx",
+                CRowRef = row => $"Unsafe.Add(ref dxs, {offsets}[{row}] + oh * {l.PaddedWidth * Lanes})",
+                Accumulate = true,
+                Outer = (w, body) =>
+                {
+                    using (w.Block("for (int group = 0; group < groups; group++)"))
+                    {
+                        w.Line($"ref float dys = ref Unsafe.Add(ref dy, group * {l.OutSize * Lanes});");
+                        w.Line($"ref float dxs = ref Unsafe.Add(ref dx, group * {l.PaddedPixels * Lanes});");
+                        using (w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"))
+                        {
+                            body();
+                        }
+                    }
+                },
+            };
+
+        private static void EmitLanesForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
+        {
+            string kernel = kernels.Use(LanesForward(l));
+            w.Line($"// in sample lanes: {Lanes} samples side by side, so every lane of the {l.OutWidth}-wide output rows is an output");
+            using (Groups(w, refs.Rows))
+            {
+                w.Line($"SampleLanes.Pack(ref Unsafe.Add(ref {refs.Input}, first * {l.InSize}), lanes, {l.InSize}, {PackArguments(l)}, ref Unsafe.Add(ref _xlanes{l.Index}.Reference, first * {l.PaddedPixels}));");
+            }
+            w.Line($"Kernels.{kernel}(ref _xlanes{l.Index}.Reference, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, {DenseEmitter.At(refs.Parameters, l.BiasOffset)}, ref _ylanes{l.Index}.Reference, ({refs.Rows} + {Lanes - 1}) / {Lanes});");
+            using (Groups(w, refs.Rows))
+            {
+                w.Line($"SampleLanes.Unpack(ref Unsafe.Add(ref _ylanes{l.Index}.Reference, first * {l.OutSize}), lanes, {l.OutSize}, ref Unsafe.Add(ref {refs.Output}, first * {l.OutSize}));");
+            }
+        }
+
+        private static void EmitLanesBackward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
+        {
+            var offsets = new TapOffsets(l, Shape(l), lanes: Lanes);
+            var weightGradient = new ConvGridWeightGradientKernel(l, Shape(l), offsets.Name, lanes: true);
+            kernels.Use(offsets);
+            kernels.Use(weightGradient);
+            string groups = $"({refs.Rows} + {Lanes - 1}) / {Lanes}";
+            w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters});");
+            using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
+            {
+                w.Line($"GridKernels.AddPlaneSums(ref Unsafe.Add(ref {refs.Delta}, s * {l.OutSize}), {DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
+            }
+            using (Groups(w, refs.Rows))
+            {
+                w.Line($"SampleLanes.Pack(ref Unsafe.Add(ref {refs.Delta}, first * {l.OutSize}), lanes, {l.OutSize}, {l.Filters}, {l.OutHeight}, {l.OutWidth}, {l.OutHeight}, {l.OutWidth}, 0, 0, hwc: false, ref Unsafe.Add(ref _ylanes{l.Index}.Reference, first * {l.OutSize}));");
+            }
+            w.Line($"Kernels.{weightGradient.Name}(ref _xlanes{l.Index}.Reference, ref _ylanes{l.Index}.Reference, {DenseEmitter.At(refs.Gradients, l.WeightOffset)}, {groups});");
+            if (refs.PreviousDelta is null) return;
+            var channelLast = new TapOffsets(l, Shape(l), channelLast: true, lanes: Lanes);
+            kernels.Use(channelLast);
+            string inputGradient = kernels.Use(LanesInputGradient(l, channelLast.Name));
+            w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelSize * l.KernelSize});");
+            w.Line($"ImageKernels.Clear(ref _dxlanes{l.Index}.Reference, {groups} * {l.PaddedPixels * Lanes});");
+            w.Line($"Kernels.{inputGradient}(ref _ylanes{l.Index}.Reference, ref _wperm{l.Index}.Reference, ref _dxlanes{l.Index}.Reference, {groups});");
+            using (Groups(w, refs.Rows))
+            {
+                w.Line($"SampleLanes.UnpackCropped(ref Unsafe.Add(ref _dxlanes{l.Index}.Reference, first * {l.PaddedPixels}), lanes, {l.InSize}, {PackArguments(l)}, ref Unsafe.Add(ref {refs.PreviousDelta}, first * {l.InSize}));");
             }
             LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
         }
@@ -365,12 +524,16 @@ namespace NetGen.Generator.Emit.Layers
 
         private readonly bool _channelLast;
 
+        private readonly int _lanes;
+
         /// <param name="channelLast">Order the taps (kernel row, kernel column, channel) instead of (channel, kernel row, kernel column).</param>
-        public TapOffsets(Conv2DLayerPlan layer, string shape, bool channelLast = false)
+        /// <param name="lanes">Floats per pixel: 1, or 16 for inputs packed in sample lanes.</param>
+        public TapOffsets(Conv2DLayerPlan layer, string shape, bool channelLast = false, int lanes = 1)
         {
             _l = layer;
             _channelLast = channelLast;
-            Name = (channelLast ? "TapOffsetsChannelLast_" : "TapOffsets_") + shape;
+            _lanes = lanes;
+            Name = (channelLast ? "TapOffsetsChannelLast" : "TapOffsets") + (lanes == 1 ? "" : "Lanes") + "_" + shape;
         }
 
         public string Name { get; }
@@ -383,10 +546,11 @@ namespace NetGen.Generator.Emit.Layers
             {
                 int c = _channelLast ? i % _l.Channels : i / (k * k);
                 int khkw = _channelLast ? i / _l.Channels : i % (k * k);
-                offsets.Add(Literal.Int((c * _l.PaddedHeight + khkw / k) * _l.PaddedWidth + khkw % k));
+                offsets.Add(Literal.Int(((c * _l.PaddedHeight + khkw / k) * _l.PaddedWidth + khkw % k) * _lanes));
             }
             string order = _channelLast ? "(kernel row, kernel column, channel)" : "(channel, kernel row, kernel column)";
-            w.Line($"/// <summary>Offset of each tap {order} in a padded {_l.Channels}×{_l.PaddedHeight}×{_l.PaddedWidth} input.</summary>");
+            string layout = _lanes == 1 ? "" : $" in sample lanes ({_lanes} floats per pixel)";
+            w.Line($"/// <summary>Offset of each tap {order} in a padded {_l.Channels}×{_l.PaddedHeight}×{_l.PaddedWidth} input{layout}.</summary>");
             w.Line($"private static ReadOnlySpan<int> {Name} => new int[]");
             using (w.Block(null, "};"))
             {
@@ -404,22 +568,26 @@ namespace NetGen.Generator.Emit.Layers
     }
 
     /// <summary>
-    /// dW[f, tap] += ⟨dYgrid[f, :], Xpad[offset(tap) + :]⟩ for one sample: whole registers along the grid, a tile of
-    /// filters × taps, lanes summed once per tile.
+    /// dW[f, tap] = Σ ⟨dY[f, :], X[offset(tap) + :]⟩ over the batch: whole registers along the padded grid (one sample at
+    /// a time), or along each output row of 16 samples in lanes; a tile of filters × taps, lanes summed once per tile.
     /// </summary>
     internal sealed class ConvGridWeightGradientKernel : KernelBase
     {
         private readonly Conv2DLayerPlan _l;
         private readonly string _offsets;
+        private readonly bool _lanes;
 
-        public ConvGridWeightGradientKernel(Conv2DLayerPlan layer, string shape, string offsets)
-            : base("Conv2DWeightGradient_" + shape,
-                $"dW += Σ_samples dY ⋆ Xpad, W [{layer.Filters}, {layer.Channels}, {layer.KernelSize}, {layer.KernelSize}]: dY of every sample on the padded grid (stride {layer.GridSize}), padded inputs at stride {layer.PaddedSize}.",
-                "ref float pad, ref float grid, ref float dw, int rows",
-                "ref pad, ref grid, ref dw, rows")
+        public ConvGridWeightGradientKernel(Conv2DLayerPlan layer, string shape, string offsets, bool lanes = false)
+            : base((lanes ? "Conv2DLanesWeightGradient_" : "Conv2DWeightGradient_") + shape,
+                lanes
+                    ? $"dW = Σ_groups dYlanes ⋆ Xlanes, W [{layer.Filters}, {layer.Channels}, {layer.KernelSize}, {layer.KernelSize}]: 16 samples per lane group, output rows of {layer.OutWidth} pixels × 16 lanes."
+                    : $"dW += Σ_samples dY ⋆ Xpad, W [{layer.Filters}, {layer.Channels}, {layer.KernelSize}, {layer.KernelSize}]: dY of every sample on the padded grid (stride {layer.GridSize}), padded inputs at stride {layer.PaddedSize}.",
+                lanes ? "ref float x, ref float dy, ref float dw, int groups" : "ref float pad, ref float grid, ref float dw, int rows",
+                lanes ? "ref x, ref dy, ref dw, groups" : "ref pad, ref grid, ref dw, rows")
         {
             _l = layer;
             _offsets = offsets;
+            _lanes = lanes;
         }
 
         public override void EmitPath(SourceWriter w, Isa isa)
@@ -479,20 +647,38 @@ namespace NetGen.Generator.Emit.Layers
             for (int i = 0; i < filters; i++)
                 for (int j = 0; j < taps; j++) w.Line($"var acc{i}{j} = {isa.Zero};");
             // every sample into the same registers: lanes are summed once per tile, not once per sample
-            using (w.Block("for (int s = 0; s < rows; s++)"))
+            var loops = new List<System.IDisposable>();
+            string filterRow, tapRow;
+            int columns;
+            if (_lanes)
             {
-                for (int i = 0; i < filters; i++) w.Line($"ref float g{i} = ref Unsafe.Add(ref grid, s * {l.GridSize} + {(i == 0 ? "f" : $"(f + {i})")} * {l.GridColumns});");
-                for (int j = 0; j < taps; j++) w.Line($"ref float x{j} = ref Unsafe.Add(ref pad, s * {l.PaddedSize} + offsets[{(j == 0 ? "t" : $"t + {j}")}]);");
-                using (w.Block($"for (int q = 0; q < {l.GridColumns}; q += {isa.Width})"))
+                const int lanes = 16;
+                loops.Add(w.Block("for (int group = 0; group < groups; group++)"));
+                loops.Add(w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"));
+                filterRow = $"group * {l.OutSize * lanes} + {{0}} * {l.OutHeight * l.OutWidth * lanes} + oh * {l.OutWidth * lanes}";
+                tapRow = $"group * {l.PaddedPixels * lanes} + offsets[{{0}}] + oh * {l.PaddedWidth * lanes}";
+                columns = l.OutWidth * lanes;
+            }
+            else
+            {
+                loops.Add(w.Block("for (int s = 0; s < rows; s++)"));
+                filterRow = $"s * {l.GridSize} + {{0}} * {l.GridColumns}";
+                tapRow = $"s * {l.PaddedSize} + offsets[{{0}}]";
+                columns = l.GridColumns;
+            }
+            string dy = _lanes ? "dy" : "grid", x = _lanes ? "x" : "pad";
+            for (int i = 0; i < filters; i++) w.Line($"ref float g{i} = ref Unsafe.Add(ref {dy}, {string.Format(filterRow, i == 0 ? "f" : $"(f + {i})")});");
+            for (int j = 0; j < taps; j++) w.Line($"ref float x{j} = ref Unsafe.Add(ref {x}, {string.Format(tapRow, j == 0 ? "t" : $"t + {j}")});");
+            using (w.Block($"for (int q = 0; q < {columns}; q += {isa.Width})"))
+            {
+                for (int j = 0; j < taps; j++) w.Line($"var xv{j} = {isa.Load($"x{j}", "q")};");
+                for (int i = 0; i < filters; i++)
                 {
-                    for (int j = 0; j < taps; j++) w.Line($"var xv{j} = {isa.Load($"x{j}", "q")};");
-                    for (int i = 0; i < filters; i++)
-                    {
-                        w.Line($"var gv{i} = {isa.Load($"g{i}", "q")};");
-                        for (int j = 0; j < taps; j++) w.Line($"acc{i}{j} = {isa.Fma($"gv{i}", $"xv{j}", $"acc{i}{j}")};");
-                    }
+                    w.Line($"var gv{i} = {isa.Load($"g{i}", "q")};");
+                    for (int j = 0; j < taps; j++) w.Line($"acc{i}{j} = {isa.Fma($"gv{i}", $"xv{j}", $"acc{i}{j}")};");
                 }
             }
+            for (int k = loops.Count - 1; k >= 0; k--) loops[k].Dispose();
             for (int i = 0; i < filters; i++)
             {
                 for (int j = 0; j < taps; j++)

@@ -22,6 +22,7 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>The buffers a training workspace needs for this layer beyond its output and delta: (field, floats per row or in all, comment).</summary>
         public static (string Field, string Size, string Comment)[] ExtraBuffers(LayerPlan layer) => layer switch
         {
+            Conv2DLayerPlan c when c.TrainsInLanes => Conv2DEmitter.LaneBuffers(c),
             Conv2DLayerPlan c when c.UsesGrid => new[]
             {
                 ($"_pad{c.Index}", $"maxRows * {c.PaddedSize}", $"layer {c.Index}'s zero-padded inputs, [rows, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}] (+ slack)"),

@@ -429,12 +429,12 @@ partial class LeNet5 : INetwork<LeNet5>
             private readonly AlignedBuffer _pad1; // layer 1's zero-padded inputs, [rows, 1, 32, 32] (+ slack)
             private readonly AlignedBuffer _dgrid1; // layer 1's output gradients on the padded grid, [rows, 6, 896]
             private readonly AlignedBuffer _wperm1; // layer 1's kernels with the channel last, [6, 5, 5, 1], for its input gradient
-            private readonly AlignedBuffer _pad3; // layer 3's zero-padded inputs, [rows, 6, 14, 14] (+ slack)
-            private readonly AlignedBuffer _dgrid3; // layer 3's output gradients on the padded grid, [rows, 16, 144]
+            private readonly AlignedBuffer _xlanes3; // layer 3's zero-padded inputs in sample lanes, [groups, 6, 14, 14, 16]
+            private readonly AlignedBuffer _ylanes3; // layer 3's outputs, then their gradients, in sample lanes, [groups, 16, 10, 10, 16]
+            private readonly AlignedBuffer _dxlanes3; // layer 3's gradients with respect to its padded inputs, in sample lanes
             private readonly AlignedBuffer _wperm3; // layer 3's kernels with the channel last, [16, 5, 5, 6], for its input gradient
             private readonly AlignedBuffer _mask6; // layer 6's dropout masks (0 or 1 / (1 − rate)), [rows, 400]
             private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
-            private readonly AlignedBuffer _dpad; // one sample's gradient with respect to a padded convolution input
             private readonly AlignedBuffer _grid; // one sample's convolution outputs, or their gradients, on the padded grid
 
             public Workspace(LeNet5 model, AlignedBuffer outputs, int maxRows)
@@ -461,13 +461,13 @@ partial class LeNet5 : INetwork<LeNet5>
                 _pad1 = new AlignedBuffer(maxRows * 1028);
                 _dgrid1 = new AlignedBuffer(maxRows * 5376);
                 _wperm1 = new AlignedBuffer(150);
-                _pad3 = new AlignedBuffer(maxRows * 1184);
-                _dgrid3 = new AlignedBuffer(maxRows * 2304);
+                _xlanes3 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 1176);
+                _ylanes3 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 1600);
+                _dxlanes3 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 1176);
                 _wperm3 = new AlignedBuffer(2400);
                 _mask6 = new AlignedBuffer(maxRows * 400);
                 Gradients = new AlignedBuffer(ParameterCount);
                 _transposed = new AlignedBuffer(48000);
-                _dpad = new AlignedBuffer(1184);
                 _grid = new AlignedBuffer(5376);
             }
 
@@ -492,7 +492,18 @@ partial class LeNet5 : INetwork<LeNet5>
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6
                 Kernels.MaxPool2x2_6x28x28(ref _a1.Reference, ref _a2.Reference, rows * 6);
                 // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample
-                Kernels.Conv2DForward_6x14x14_16x5x5_Relu(ref _a2.Reference, ref Unsafe.Add(ref p, 156), ref Unsafe.Add(ref p, 2556), ref _a3.Reference, ref _pad3.Reference, 1184, ref _grid.Reference, rows);
+                // in sample lanes: 16 samples side by side, so every lane of the 10-wide output rows is an output
+                for (int first = 0; first < rows; first += 16)
+                {
+                    int lanes = Math.Min(16, rows - first);
+                    SampleLanes.Pack(ref Unsafe.Add(ref _a2.Reference, first * 1176), lanes, 1176, 6, 14, 14, 14, 14, 0, 0, hwc: false, ref Unsafe.Add(ref _xlanes3.Reference, first * 1176));
+                }
+                Kernels.Conv2DLanesForward_6x14x14_16x5x5_Relu(ref _xlanes3.Reference, ref Unsafe.Add(ref p, 156), ref Unsafe.Add(ref p, 2556), ref _ylanes3.Reference, (rows + 15) / 16);
+                for (int first = 0; first < rows; first += 16)
+                {
+                    int lanes = Math.Min(16, rows - first);
+                    SampleLanes.Unpack(ref Unsafe.Add(ref _ylanes3.Reference, first * 1600), lanes, 1600, ref Unsafe.Add(ref _a3.Reference, first * 1600));
+                }
                 // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16
                 Kernels.MaxPool2x2_16x10x10(ref _a3.Reference, ref _a4.Reference, rows * 16);
                 // Layer 5: Flatten [5, 5, 16] → 400
@@ -568,17 +579,21 @@ partial class LeNet5 : INetwork<LeNet5>
                 ImageKernels.Clear(ref Unsafe.Add(ref g, 2556), 16);
                 for (int s = 0; s < rows; s++)
                 {
-                    ref float dys = ref Unsafe.Add(ref _d3.Reference, s * 1600);
-                    GridKernels.ToGrid(ref dys, ref Unsafe.Add(ref _dgrid3.Reference, s * 2304), 16, 10, 10, 14, 144);
-                    GridKernels.AddPlaneSums(ref dys, ref Unsafe.Add(ref g, 2556), 16, 100);
+                    GridKernels.AddPlaneSums(ref Unsafe.Add(ref _d3.Reference, s * 1600), ref Unsafe.Add(ref g, 2556), 16, 100);
                 }
-                Kernels.Conv2DWeightGradient_6x14x14_16x5x5(ref _pad3.Reference, ref _dgrid3.Reference, ref Unsafe.Add(ref g, 156), rows);
-                GridKernels.ChannelLast(ref Unsafe.Add(ref p, 156), ref _wperm3.Reference, 16, 6, 25);
-                for (int s = 0; s < rows; s++)
+                for (int first = 0; first < rows; first += 16)
                 {
-                    ImageKernels.Clear(ref _dpad.Reference, 1184);
-                    Kernels.Conv2DInputGradient_6x14x14_16x5x5(ref Unsafe.Add(ref _dgrid3.Reference, s * 2304), ref _wperm3.Reference, ref _dpad.Reference);
-                    ImageKernels.Unpad(ref _dpad.Reference, ref Unsafe.Add(ref _d2.Reference, s * 1176), 6, 14, 14, 14, 14, 0, 0);
+                    int lanes = Math.Min(16, rows - first);
+                    SampleLanes.Pack(ref Unsafe.Add(ref _d3.Reference, first * 1600), lanes, 1600, 16, 10, 10, 10, 10, 0, 0, hwc: false, ref Unsafe.Add(ref _ylanes3.Reference, first * 1600));
+                }
+                Kernels.Conv2DLanesWeightGradient_6x14x14_16x5x5(ref _xlanes3.Reference, ref _ylanes3.Reference, ref Unsafe.Add(ref g, 156), (rows + 15) / 16);
+                GridKernels.ChannelLast(ref Unsafe.Add(ref p, 156), ref _wperm3.Reference, 16, 6, 25);
+                ImageKernels.Clear(ref _dxlanes3.Reference, (rows + 15) / 16 * 18816);
+                Kernels.Conv2DLanesInputGradient_6x14x14_16x5x5(ref _ylanes3.Reference, ref _wperm3.Reference, ref _dxlanes3.Reference, (rows + 15) / 16);
+                for (int first = 0; first < rows; first += 16)
+                {
+                    int lanes = Math.Min(16, rows - first);
+                    SampleLanes.UnpackCropped(ref Unsafe.Add(ref _dxlanes3.Reference, first * 1176), lanes, 1176, 6, 14, 14, 14, 14, 0, 0, hwc: false, ref Unsafe.Add(ref _d2.Reference, first * 1176));
                 }
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6: backward, into ∂L/∂z of layer 1
                 Kernels.MaxPool2x2Backward_6x28x28_Relu(ref _a1.Reference, ref _a2.Reference, ref _d2.Reference, ref _d1.Reference, rows * 6);
@@ -2868,6 +2883,314 @@ partial class LeNet5 : INetwork<LeNet5>
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+            }
+        }
+
+        /// <summary>Y = Relu(conv(X, W) + b) on 16 samples per lane group: X [groups, 6, 14, 14, 16] (padded), W [16, 6, 5, 5], Y [groups, 16, 10, 10, 16].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Conv2DLanesForward_6x14x14_16x5x5_Relu(ref float x, ref float w, ref float bias, ref float y, int groups)
+        {
+            if (Vector512.IsHardwareAccelerated) Conv2DLanesForward_6x14x14_16x5x5_Relu_V512(ref x, ref w, ref bias, ref y, groups);
+            else if (Vector256.IsHardwareAccelerated) Conv2DLanesForward_6x14x14_16x5x5_Relu_V256(ref x, ref w, ref bias, ref y, groups);
+            else Conv2DLanesForward_6x14x14_16x5x5_Relu_Scalar(ref x, ref w, ref bias, ref y, groups);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int groups)
+        {
+            for (int group = 0; group < groups; group++)
+            {
+                ref float xs = ref Unsafe.Add(ref x, group * 18816);
+                ref float ys = ref Unsafe.Add(ref y, group * 25600);
+                for (int oh = 0; oh < 10; oh++)
+                {
+                    int f = 0;
+                    // main loop: 4 rows per tile
+                    for (; f + 4 <= 16; f += 4)
+                    {
+                        // columns 0..128, 64 per step
+                        for (int c = 0; c < 128; c += 64)
+                        {
+                            ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
+                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
+                            ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 1600 + oh * 160);
+                            ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 1600 + oh * 160);
+                            float bias0 = Unsafe.Add(ref bias, f);
+                            var acc00 = Vector512.Create(bias0);
+                            var acc01 = Vector512.Create(bias0);
+                            var acc02 = Vector512.Create(bias0);
+                            var acc03 = Vector512.Create(bias0);
+                            float bias1 = Unsafe.Add(ref bias, (f + 1));
+                            var acc10 = Vector512.Create(bias1);
+                            var acc11 = Vector512.Create(bias1);
+                            var acc12 = Vector512.Create(bias1);
+                            var acc13 = Vector512.Create(bias1);
+                            float bias2 = Unsafe.Add(ref bias, (f + 2));
+                            var acc20 = Vector512.Create(bias2);
+                            var acc21 = Vector512.Create(bias2);
+                            var acc22 = Vector512.Create(bias2);
+                            var acc23 = Vector512.Create(bias2);
+                            float bias3 = Unsafe.Add(ref bias, (f + 3));
+                            var acc30 = Vector512.Create(bias3);
+                            var acc31 = Vector512.Create(bias3);
+                            var acc32 = Vector512.Create(bias3);
+                            var acc33 = Vector512.Create(bias3);
+                            ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                            ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
+                            ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
+                            int k = 0; // tap: (channel, kernel row, kernel column)
+                            for (int ch = 0; ch < 6; ch++)
+                            {
+                                for (int kh = 0; kh < 5; kh++)
+                                {
+                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
+                                    for (int kw = 0; kw < 5; kw++, k++)
+                                    {
+                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                        var src0 = Vector512.LoadUnsafe(ref srck, (nuint)c);
+                                        var src1 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                        var src2 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 32));
+                                        var src3 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 48));
+                                        var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                        acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                        acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
+                                        acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
+                                        acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
+                                        var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                        acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                        acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
+                                        acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
+                                        acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
+                                        var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                        acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                        acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
+                                        acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
+                                        acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
+                                        var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                        acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
+                                        acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
+                                        acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
+                                        acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
+                                    }
+                                }
+                            }
+                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0, (nuint)c);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, (nuint)(c + 16));
+                            VectorMath.Relu(acc02).StoreUnsafe(ref ys0, (nuint)(c + 32));
+                            VectorMath.Relu(acc03).StoreUnsafe(ref ys0, (nuint)(c + 48));
+                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1, (nuint)c);
+                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, (nuint)(c + 16));
+                            VectorMath.Relu(acc12).StoreUnsafe(ref ys1, (nuint)(c + 32));
+                            VectorMath.Relu(acc13).StoreUnsafe(ref ys1, (nuint)(c + 48));
+                            VectorMath.Relu(acc20).StoreUnsafe(ref ys2, (nuint)c);
+                            VectorMath.Relu(acc21).StoreUnsafe(ref ys2, (nuint)(c + 16));
+                            VectorMath.Relu(acc22).StoreUnsafe(ref ys2, (nuint)(c + 32));
+                            VectorMath.Relu(acc23).StoreUnsafe(ref ys2, (nuint)(c + 48));
+                            VectorMath.Relu(acc30).StoreUnsafe(ref ys3, (nuint)c);
+                            VectorMath.Relu(acc31).StoreUnsafe(ref ys3, (nuint)(c + 16));
+                            VectorMath.Relu(acc32).StoreUnsafe(ref ys3, (nuint)(c + 32));
+                            VectorMath.Relu(acc33).StoreUnsafe(ref ys3, (nuint)(c + 48));
+                        }
+                        // tail columns 128..160
+                        {
+                            ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
+                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
+                            ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 1600 + oh * 160);
+                            ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 1600 + oh * 160);
+                            float bias0 = Unsafe.Add(ref bias, f);
+                            var acc00 = Vector512.Create(bias0);
+                            var acc01 = Vector512.Create(bias0);
+                            float bias1 = Unsafe.Add(ref bias, (f + 1));
+                            var acc10 = Vector512.Create(bias1);
+                            var acc11 = Vector512.Create(bias1);
+                            float bias2 = Unsafe.Add(ref bias, (f + 2));
+                            var acc20 = Vector512.Create(bias2);
+                            var acc21 = Vector512.Create(bias2);
+                            float bias3 = Unsafe.Add(ref bias, (f + 3));
+                            var acc30 = Vector512.Create(bias3);
+                            var acc31 = Vector512.Create(bias3);
+                            ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                            ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
+                            ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
+                            int k = 0; // tap: (channel, kernel row, kernel column)
+                            for (int ch = 0; ch < 6; ch++)
+                            {
+                                for (int kh = 0; kh < 5; kh++)
+                                {
+                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
+                                    for (int kw = 0; kw < 5; kw++, k++)
+                                    {
+                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                        var src0 = Vector512.LoadUnsafe(ref srck, 128);
+                                        var src1 = Vector512.LoadUnsafe(ref srck, 144);
+                                        var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                        acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                        acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
+                                        var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                        acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                        acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
+                                        var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                        acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                        acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
+                                        var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                        acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
+                                        acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
+                                    }
+                                }
+                            }
+                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0, 128);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, 144);
+                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1, 128);
+                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, 144);
+                            VectorMath.Relu(acc20).StoreUnsafe(ref ys2, 128);
+                            VectorMath.Relu(acc21).StoreUnsafe(ref ys2, 144);
+                            VectorMath.Relu(acc30).StoreUnsafe(ref ys3, 128);
+                            VectorMath.Relu(acc31).StoreUnsafe(ref ys3, 144);
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int groups)
+        {
+            for (int group = 0; group < groups; group++)
+            {
+                ref float xs = ref Unsafe.Add(ref x, group * 18816);
+                ref float ys = ref Unsafe.Add(ref y, group * 25600);
+                for (int oh = 0; oh < 10; oh++)
+                {
+                    int f = 0;
+                    // main loop: 2 rows per tile
+                    for (; f + 2 <= 16; f += 2)
+                    {
+                        // columns 0..160, 32 per step
+                        for (int c = 0; c < 160; c += 32)
+                        {
+                            ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
+                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
+                            float bias0 = Unsafe.Add(ref bias, f);
+                            var acc00 = Vector256.Create(bias0);
+                            var acc01 = Vector256.Create(bias0);
+                            var acc02 = Vector256.Create(bias0);
+                            var acc03 = Vector256.Create(bias0);
+                            float bias1 = Unsafe.Add(ref bias, (f + 1));
+                            var acc10 = Vector256.Create(bias1);
+                            var acc11 = Vector256.Create(bias1);
+                            var acc12 = Vector256.Create(bias1);
+                            var acc13 = Vector256.Create(bias1);
+                            ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                            int k = 0; // tap: (channel, kernel row, kernel column)
+                            for (int ch = 0; ch < 6; ch++)
+                            {
+                                for (int kh = 0; kh < 5; kh++)
+                                {
+                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
+                                    for (int kw = 0; kw < 5; kw++, k++)
+                                    {
+                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                        var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
+                                        var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
+                                        var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                        var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
+                                        var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
+                                        acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
+                                        acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
+                                        acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
+                                        acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
+                                        var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
+                                        acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
+                                        acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
+                                        acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
+                                        acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
+                                    }
+                                }
+                            }
+                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0, (nuint)c);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, (nuint)(c + 8));
+                            VectorMath.Relu(acc02).StoreUnsafe(ref ys0, (nuint)(c + 16));
+                            VectorMath.Relu(acc03).StoreUnsafe(ref ys0, (nuint)(c + 24));
+                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1, (nuint)c);
+                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, (nuint)(c + 8));
+                            VectorMath.Relu(acc12).StoreUnsafe(ref ys1, (nuint)(c + 16));
+                            VectorMath.Relu(acc13).StoreUnsafe(ref ys1, (nuint)(c + 24));
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int groups)
+        {
+            for (int group = 0; group < groups; group++)
+            {
+                ref float xs = ref Unsafe.Add(ref x, group * 18816);
+                ref float ys = ref Unsafe.Add(ref y, group * 25600);
+                for (int oh = 0; oh < 10; oh++)
+                {
+                    int f = 0;
+                    // main loop: 2 rows per tile
+                    for (; f + 2 <= 16; f += 2)
+                    {
+                        // columns 0..160, 4 per step
+                        for (int c = 0; c < 160; c += 4)
+                        {
+                            ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
+                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
+                            float bias0 = Unsafe.Add(ref bias, f);
+                            var acc00 = bias0;
+                            var acc01 = bias0;
+                            var acc02 = bias0;
+                            var acc03 = bias0;
+                            float bias1 = Unsafe.Add(ref bias, (f + 1));
+                            var acc10 = bias1;
+                            var acc11 = bias1;
+                            var acc12 = bias1;
+                            var acc13 = bias1;
+                            ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                            int k = 0; // tap: (channel, kernel row, kernel column)
+                            for (int ch = 0; ch < 6; ch++)
+                            {
+                                for (int kh = 0; kh < 5; kh++)
+                                {
+                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
+                                    for (int kw = 0; kw < 5; kw++, k++)
+                                    {
+                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                        var src0 = Unsafe.Add(ref srck, c);
+                                        var src1 = Unsafe.Add(ref srck, c + 1);
+                                        var src2 = Unsafe.Add(ref srck, c + 2);
+                                        var src3 = Unsafe.Add(ref srck, c + 3);
+                                        var a0 = Unsafe.Add(ref w0, k);
+                                        acc00 = a0 * src0 + acc00;
+                                        acc01 = a0 * src1 + acc01;
+                                        acc02 = a0 * src2 + acc02;
+                                        acc03 = a0 * src3 + acc03;
+                                        var a1 = Unsafe.Add(ref w1, k);
+                                        acc10 = a1 * src0 + acc10;
+                                        acc11 = a1 * src1 + acc11;
+                                        acc12 = a1 * src2 + acc12;
+                                        acc13 = a1 * src3 + acc13;
+                                    }
+                                }
+                            }
+                            Unsafe.Add(ref ys0, c) = VectorMath.Relu(acc00);
+                            Unsafe.Add(ref ys0, c + 1) = VectorMath.Relu(acc01);
+                            Unsafe.Add(ref ys0, c + 2) = VectorMath.Relu(acc02);
+                            Unsafe.Add(ref ys0, c + 3) = VectorMath.Relu(acc03);
+                            Unsafe.Add(ref ys1, c) = VectorMath.Relu(acc10);
+                            Unsafe.Add(ref ys1, c + 1) = VectorMath.Relu(acc11);
+                            Unsafe.Add(ref ys1, c + 2) = VectorMath.Relu(acc12);
+                            Unsafe.Add(ref ys1, c + 3) = VectorMath.Relu(acc13);
+                        }
+                    }
+                }
             }
         }
 
@@ -5661,37 +5984,37 @@ partial class LeNet5 : INetwork<LeNet5>
             }
         }
 
-        /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 6×14×14 input.</summary>
-        private static ReadOnlySpan<int> TapOffsets_6x14x14_16x5x5 => new int[]
+        /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 6×14×14 input in sample lanes (16 floats per pixel).</summary>
+        private static ReadOnlySpan<int> TapOffsetsLanes_6x14x14_16x5x5 => new int[]
         {
-            0, 1, 2, 3, 4, 14, 15, 16, 17, 18, 28, 29, 30, 31, 32, 42,
-            43, 44, 45, 46, 56, 57, 58, 59, 60, 196, 197, 198, 199, 200, 210, 211,
-            212, 213, 214, 224, 225, 226, 227, 228, 238, 239, 240, 241, 242, 252, 253, 254,
-            255, 256, 392, 393, 394, 395, 396, 406, 407, 408, 409, 410, 420, 421, 422, 423,
-            424, 434, 435, 436, 437, 438, 448, 449, 450, 451, 452, 588, 589, 590, 591, 592,
-            602, 603, 604, 605, 606, 616, 617, 618, 619, 620, 630, 631, 632, 633, 634, 644,
-            645, 646, 647, 648, 784, 785, 786, 787, 788, 798, 799, 800, 801, 802, 812, 813,
-            814, 815, 816, 826, 827, 828, 829, 830, 840, 841, 842, 843, 844, 980, 981, 982,
-            983, 984, 994, 995, 996, 997, 998, 1008, 1009, 1010, 1011, 1012, 1022, 1023, 1024, 1025,
-            1026, 1036, 1037, 1038, 1039, 1040,
+            0, 16, 32, 48, 64, 224, 240, 256, 272, 288, 448, 464, 480, 496, 512, 672,
+            688, 704, 720, 736, 896, 912, 928, 944, 960, 3136, 3152, 3168, 3184, 3200, 3360, 3376,
+            3392, 3408, 3424, 3584, 3600, 3616, 3632, 3648, 3808, 3824, 3840, 3856, 3872, 4032, 4048, 4064,
+            4080, 4096, 6272, 6288, 6304, 6320, 6336, 6496, 6512, 6528, 6544, 6560, 6720, 6736, 6752, 6768,
+            6784, 6944, 6960, 6976, 6992, 7008, 7168, 7184, 7200, 7216, 7232, 9408, 9424, 9440, 9456, 9472,
+            9632, 9648, 9664, 9680, 9696, 9856, 9872, 9888, 9904, 9920, 10080, 10096, 10112, 10128, 10144, 10304,
+            10320, 10336, 10352, 10368, 12544, 12560, 12576, 12592, 12608, 12768, 12784, 12800, 12816, 12832, 12992, 13008,
+            13024, 13040, 13056, 13216, 13232, 13248, 13264, 13280, 13440, 13456, 13472, 13488, 13504, 15680, 15696, 15712,
+            15728, 15744, 15904, 15920, 15936, 15952, 15968, 16128, 16144, 16160, 16176, 16192, 16352, 16368, 16384, 16400,
+            16416, 16576, 16592, 16608, 16624, 16640,
         };
 
 
 
 
-        /// <summary>dW += Σ_samples dY ⋆ Xpad, W [16, 6, 5, 5]: dY of every sample on the padded grid (stride 2304), padded inputs at stride 1184.</summary>
+        /// <summary>dW = Σ_groups dYlanes ⋆ Xlanes, W [16, 6, 5, 5]: 16 samples per lane group, output rows of 10 pixels × 16 lanes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DWeightGradient_6x14x14_16x5x5(ref float pad, ref float grid, ref float dw, int rows)
+        public static void Conv2DLanesWeightGradient_6x14x14_16x5x5(ref float x, ref float dy, ref float dw, int groups)
         {
-            if (Vector512.IsHardwareAccelerated) Conv2DWeightGradient_6x14x14_16x5x5_V512(ref pad, ref grid, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) Conv2DWeightGradient_6x14x14_16x5x5_V256(ref pad, ref grid, ref dw, rows);
-            else Conv2DWeightGradient_6x14x14_16x5x5_Scalar(ref pad, ref grid, ref dw, rows);
+            if (Vector512.IsHardwareAccelerated) Conv2DLanesWeightGradient_6x14x14_16x5x5_V512(ref x, ref dy, ref dw, groups);
+            else if (Vector256.IsHardwareAccelerated) Conv2DLanesWeightGradient_6x14x14_16x5x5_V256(ref x, ref dy, ref dw, groups);
+            else Conv2DLanesWeightGradient_6x14x14_16x5x5_Scalar(ref x, ref dy, ref dw, groups);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_6x14x14_16x5x5_V512(ref float pad, ref float grid, ref float dw, int rows)
+        private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_V512(ref float x, ref float dy, ref float dw, int groups)
         {
-            ReadOnlySpan<int> offsets = TapOffsets_6x14x14_16x5x5;
+            ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
             int f = 0;
             // main loop: 4 filters × 4 taps per tile
             for (; f + 4 <= 16; f += 4)
@@ -5715,42 +6038,45 @@ partial class LeNet5 : INetwork<LeNet5>
                     var acc31 = Vector512<float>.Zero;
                     var acc32 = Vector512<float>.Zero;
                     var acc33 = Vector512<float>.Zero;
-                    for (int s = 0; s < rows; s++)
+                    for (int group = 0; group < groups; group++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 2304 + f * 144);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 2304 + (f + 1) * 144);
-                        ref float g2 = ref Unsafe.Add(ref grid, s * 2304 + (f + 2) * 144);
-                        ref float g3 = ref Unsafe.Add(ref grid, s * 2304 + (f + 3) * 144);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t]);
-                        ref float x1 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t + 1]);
-                        ref float x2 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t + 2]);
-                        ref float x3 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t + 3]);
-                        for (int q = 0; q < 144; q += 16)
+                        for (int oh = 0; oh < 10; oh++)
                         {
-                            var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
-                            var xv1 = Vector512.LoadUnsafe(ref x1, (nuint)q);
-                            var xv2 = Vector512.LoadUnsafe(ref x2, (nuint)q);
-                            var xv3 = Vector512.LoadUnsafe(ref x3, (nuint)q);
-                            var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
-                            acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(gv0, xv1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(gv0, xv2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(gv0, xv3, acc03);
-                            var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
-                            acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(gv1, xv1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(gv1, xv2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(gv1, xv3, acc13);
-                            var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
-                            acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(gv2, xv1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(gv2, xv2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(gv2, xv3, acc23);
-                            var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
-                            acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(gv3, xv1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(gv3, xv2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(gv3, xv3, acc33);
+                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                            ref float g2 = ref Unsafe.Add(ref dy, group * 25600 + (f + 2) * 1600 + oh * 160);
+                            ref float g3 = ref Unsafe.Add(ref dy, group * 25600 + (f + 3) * 1600 + oh * 160);
+                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                            ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
+                            ref float x2 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 2] + oh * 224);
+                            ref float x3 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 3] + oh * 224);
+                            for (int q = 0; q < 160; q += 16)
+                            {
+                                var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
+                                var xv1 = Vector512.LoadUnsafe(ref x1, (nuint)q);
+                                var xv2 = Vector512.LoadUnsafe(ref x2, (nuint)q);
+                                var xv3 = Vector512.LoadUnsafe(ref x3, (nuint)q);
+                                var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
+                                acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
+                                acc01 = Vector512.FusedMultiplyAdd(gv0, xv1, acc01);
+                                acc02 = Vector512.FusedMultiplyAdd(gv0, xv2, acc02);
+                                acc03 = Vector512.FusedMultiplyAdd(gv0, xv3, acc03);
+                                var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
+                                acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
+                                acc11 = Vector512.FusedMultiplyAdd(gv1, xv1, acc11);
+                                acc12 = Vector512.FusedMultiplyAdd(gv1, xv2, acc12);
+                                acc13 = Vector512.FusedMultiplyAdd(gv1, xv3, acc13);
+                                var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
+                                acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
+                                acc21 = Vector512.FusedMultiplyAdd(gv2, xv1, acc21);
+                                acc22 = Vector512.FusedMultiplyAdd(gv2, xv2, acc22);
+                                acc23 = Vector512.FusedMultiplyAdd(gv2, xv3, acc23);
+                                var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
+                                acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
+                                acc31 = Vector512.FusedMultiplyAdd(gv3, xv1, acc31);
+                                acc32 = Vector512.FusedMultiplyAdd(gv3, xv2, acc32);
+                                acc33 = Vector512.FusedMultiplyAdd(gv3, xv3, acc33);
+                            }
                         }
                     }
                     Unsafe.Add(ref dw, f * 150 + t) = Vector512.Sum(acc00);
@@ -5776,24 +6102,27 @@ partial class LeNet5 : INetwork<LeNet5>
                     var acc10 = Vector512<float>.Zero;
                     var acc20 = Vector512<float>.Zero;
                     var acc30 = Vector512<float>.Zero;
-                    for (int s = 0; s < rows; s++)
+                    for (int group = 0; group < groups; group++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 2304 + f * 144);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 2304 + (f + 1) * 144);
-                        ref float g2 = ref Unsafe.Add(ref grid, s * 2304 + (f + 2) * 144);
-                        ref float g3 = ref Unsafe.Add(ref grid, s * 2304 + (f + 3) * 144);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t]);
-                        for (int q = 0; q < 144; q += 16)
+                        for (int oh = 0; oh < 10; oh++)
                         {
-                            var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
-                            var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
-                            acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
-                            var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
-                            acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
-                            var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
-                            acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
-                            var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
-                            acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
+                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                            ref float g2 = ref Unsafe.Add(ref dy, group * 25600 + (f + 2) * 1600 + oh * 160);
+                            ref float g3 = ref Unsafe.Add(ref dy, group * 25600 + (f + 3) * 1600 + oh * 160);
+                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                            for (int q = 0; q < 160; q += 16)
+                            {
+                                var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
+                                var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
+                                acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
+                                var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
+                                acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
+                                var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
+                                acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
+                                var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
+                                acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
+                            }
                         }
                     }
                     Unsafe.Add(ref dw, f * 150 + t) = Vector512.Sum(acc00);
@@ -5805,9 +6134,9 @@ partial class LeNet5 : INetwork<LeNet5>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_6x14x14_16x5x5_V256(ref float pad, ref float grid, ref float dw, int rows)
+        private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_V256(ref float x, ref float dy, ref float dw, int groups)
         {
-            ReadOnlySpan<int> offsets = TapOffsets_6x14x14_16x5x5;
+            ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
             int f = 0;
             // main loop: 2 filters × 4 taps per tile
             for (; f + 2 <= 16; f += 2)
@@ -5823,30 +6152,33 @@ partial class LeNet5 : INetwork<LeNet5>
                     var acc11 = Vector256<float>.Zero;
                     var acc12 = Vector256<float>.Zero;
                     var acc13 = Vector256<float>.Zero;
-                    for (int s = 0; s < rows; s++)
+                    for (int group = 0; group < groups; group++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 2304 + f * 144);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 2304 + (f + 1) * 144);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t]);
-                        ref float x1 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t + 1]);
-                        ref float x2 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t + 2]);
-                        ref float x3 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t + 3]);
-                        for (int q = 0; q < 144; q += 8)
+                        for (int oh = 0; oh < 10; oh++)
                         {
-                            var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
-                            var xv1 = Vector256.LoadUnsafe(ref x1, (nuint)q);
-                            var xv2 = Vector256.LoadUnsafe(ref x2, (nuint)q);
-                            var xv3 = Vector256.LoadUnsafe(ref x3, (nuint)q);
-                            var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
-                            acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(gv0, xv1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(gv0, xv2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(gv0, xv3, acc03);
-                            var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
-                            acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(gv1, xv1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(gv1, xv2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(gv1, xv3, acc13);
+                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                            ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
+                            ref float x2 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 2] + oh * 224);
+                            ref float x3 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 3] + oh * 224);
+                            for (int q = 0; q < 160; q += 8)
+                            {
+                                var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
+                                var xv1 = Vector256.LoadUnsafe(ref x1, (nuint)q);
+                                var xv2 = Vector256.LoadUnsafe(ref x2, (nuint)q);
+                                var xv3 = Vector256.LoadUnsafe(ref x3, (nuint)q);
+                                var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
+                                acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
+                                acc01 = Vector256.FusedMultiplyAdd(gv0, xv1, acc01);
+                                acc02 = Vector256.FusedMultiplyAdd(gv0, xv2, acc02);
+                                acc03 = Vector256.FusedMultiplyAdd(gv0, xv3, acc03);
+                                var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
+                                acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
+                                acc11 = Vector256.FusedMultiplyAdd(gv1, xv1, acc11);
+                                acc12 = Vector256.FusedMultiplyAdd(gv1, xv2, acc12);
+                                acc13 = Vector256.FusedMultiplyAdd(gv1, xv3, acc13);
+                            }
                         }
                     }
                     Unsafe.Add(ref dw, f * 150 + t) = Vector256.Sum(acc00);
@@ -5862,18 +6194,21 @@ partial class LeNet5 : INetwork<LeNet5>
                 {
                     var acc00 = Vector256<float>.Zero;
                     var acc10 = Vector256<float>.Zero;
-                    for (int s = 0; s < rows; s++)
+                    for (int group = 0; group < groups; group++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 2304 + f * 144);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 2304 + (f + 1) * 144);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t]);
-                        for (int q = 0; q < 144; q += 8)
+                        for (int oh = 0; oh < 10; oh++)
                         {
-                            var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
-                            var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
-                            acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
-                            var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
-                            acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
+                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                            for (int q = 0; q < 160; q += 8)
+                            {
+                                var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
+                                var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
+                                acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
+                                var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
+                                acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
+                            }
                         }
                     }
                     Unsafe.Add(ref dw, f * 150 + t) = Vector256.Sum(acc00);
@@ -5883,9 +6218,9 @@ partial class LeNet5 : INetwork<LeNet5>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_6x14x14_16x5x5_Scalar(ref float pad, ref float grid, ref float dw, int rows)
+        private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_Scalar(ref float x, ref float dy, ref float dw, int groups)
         {
-            ReadOnlySpan<int> offsets = TapOffsets_6x14x14_16x5x5;
+            ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
             int f = 0;
             // main loop: 2 filters × 2 taps per tile
             for (; f + 2 <= 16; f += 2)
@@ -5897,22 +6232,25 @@ partial class LeNet5 : INetwork<LeNet5>
                     var acc01 = 0f;
                     var acc10 = 0f;
                     var acc11 = 0f;
-                    for (int s = 0; s < rows; s++)
+                    for (int group = 0; group < groups; group++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 2304 + f * 144);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 2304 + (f + 1) * 144);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t]);
-                        ref float x1 = ref Unsafe.Add(ref pad, s * 1184 + offsets[t + 1]);
-                        for (int q = 0; q < 144; q += 1)
+                        for (int oh = 0; oh < 10; oh++)
                         {
-                            var xv0 = Unsafe.Add(ref x0, q);
-                            var xv1 = Unsafe.Add(ref x1, q);
-                            var gv0 = Unsafe.Add(ref g0, q);
-                            acc00 = gv0 * xv0 + acc00;
-                            acc01 = gv0 * xv1 + acc01;
-                            var gv1 = Unsafe.Add(ref g1, q);
-                            acc10 = gv1 * xv0 + acc10;
-                            acc11 = gv1 * xv1 + acc11;
+                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                            ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
+                            for (int q = 0; q < 160; q += 1)
+                            {
+                                var xv0 = Unsafe.Add(ref x0, q);
+                                var xv1 = Unsafe.Add(ref x1, q);
+                                var gv0 = Unsafe.Add(ref g0, q);
+                                acc00 = gv0 * xv0 + acc00;
+                                acc01 = gv0 * xv1 + acc01;
+                                var gv1 = Unsafe.Add(ref g1, q);
+                                acc10 = gv1 * xv0 + acc10;
+                                acc11 = gv1 * xv1 + acc11;
+                            }
                         }
                     }
                     Unsafe.Add(ref dw, f * 150 + t) = acc00;
@@ -5923,328 +6261,346 @@ partial class LeNet5 : INetwork<LeNet5>
             }
         }
 
-        /// <summary>Offset of each tap (kernel row, kernel column, channel) in a padded 6×14×14 input.</summary>
-        private static ReadOnlySpan<int> TapOffsetsChannelLast_6x14x14_16x5x5 => new int[]
+        /// <summary>Offset of each tap (kernel row, kernel column, channel) in a padded 6×14×14 input in sample lanes (16 floats per pixel).</summary>
+        private static ReadOnlySpan<int> TapOffsetsChannelLastLanes_6x14x14_16x5x5 => new int[]
         {
-            0, 196, 392, 588, 784, 980, 1, 197, 393, 589, 785, 981, 2, 198, 394, 590,
-            786, 982, 3, 199, 395, 591, 787, 983, 4, 200, 396, 592, 788, 984, 14, 210,
-            406, 602, 798, 994, 15, 211, 407, 603, 799, 995, 16, 212, 408, 604, 800, 996,
-            17, 213, 409, 605, 801, 997, 18, 214, 410, 606, 802, 998, 28, 224, 420, 616,
-            812, 1008, 29, 225, 421, 617, 813, 1009, 30, 226, 422, 618, 814, 1010, 31, 227,
-            423, 619, 815, 1011, 32, 228, 424, 620, 816, 1012, 42, 238, 434, 630, 826, 1022,
-            43, 239, 435, 631, 827, 1023, 44, 240, 436, 632, 828, 1024, 45, 241, 437, 633,
-            829, 1025, 46, 242, 438, 634, 830, 1026, 56, 252, 448, 644, 840, 1036, 57, 253,
-            449, 645, 841, 1037, 58, 254, 450, 646, 842, 1038, 59, 255, 451, 647, 843, 1039,
-            60, 256, 452, 648, 844, 1040,
+            0, 3136, 6272, 9408, 12544, 15680, 16, 3152, 6288, 9424, 12560, 15696, 32, 3168, 6304, 9440,
+            12576, 15712, 48, 3184, 6320, 9456, 12592, 15728, 64, 3200, 6336, 9472, 12608, 15744, 224, 3360,
+            6496, 9632, 12768, 15904, 240, 3376, 6512, 9648, 12784, 15920, 256, 3392, 6528, 9664, 12800, 15936,
+            272, 3408, 6544, 9680, 12816, 15952, 288, 3424, 6560, 9696, 12832, 15968, 448, 3584, 6720, 9856,
+            12992, 16128, 464, 3600, 6736, 9872, 13008, 16144, 480, 3616, 6752, 9888, 13024, 16160, 496, 3632,
+            6768, 9904, 13040, 16176, 512, 3648, 6784, 9920, 13056, 16192, 672, 3808, 6944, 10080, 13216, 16352,
+            688, 3824, 6960, 10096, 13232, 16368, 704, 3840, 6976, 10112, 13248, 16384, 720, 3856, 6992, 10128,
+            13264, 16400, 736, 3872, 7008, 10144, 13280, 16416, 896, 4032, 7168, 10304, 13440, 16576, 912, 4048,
+            7184, 10320, 13456, 16592, 928, 4064, 7200, 10336, 13472, 16608, 944, 4080, 7216, 10352, 13488, 16624,
+            960, 4096, 7232, 10368, 13504, 16640,
         };
 
 
 
 
-        /// <summary>dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid (144 columns per filter) and W permuted to [16, 5, 5, 6].</summary>
+        /// <summary>dXlanes += Wᵀ ⋆ dYlanes on 16 samples per lane group, with W permuted to [16, 5, 5, 6].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DInputGradient_6x14x14_16x5x5(ref float grid, ref float w, ref float dpad)
+        public static void Conv2DLanesInputGradient_6x14x14_16x5x5(ref float dy, ref float w, ref float dx, int groups)
         {
-            if (Vector512.IsHardwareAccelerated) Conv2DInputGradient_6x14x14_16x5x5_V512(ref grid, ref w, ref dpad);
-            else if (Vector256.IsHardwareAccelerated) Conv2DInputGradient_6x14x14_16x5x5_V256(ref grid, ref w, ref dpad);
-            else Conv2DInputGradient_6x14x14_16x5x5_Scalar(ref grid, ref w, ref dpad);
+            if (Vector512.IsHardwareAccelerated) Conv2DLanesInputGradient_6x14x14_16x5x5_V512(ref dy, ref w, ref dx, groups);
+            else if (Vector256.IsHardwareAccelerated) Conv2DLanesInputGradient_6x14x14_16x5x5_V256(ref dy, ref w, ref dx, groups);
+            else Conv2DLanesInputGradient_6x14x14_16x5x5_Scalar(ref dy, ref w, ref dx, groups);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DInputGradient_6x14x14_16x5x5_V512(ref float grid, ref float w, ref float dpad)
+        private static void Conv2DLanesInputGradient_6x14x14_16x5x5_V512(ref float dy, ref float w, ref float dx, int groups)
         {
-            int t = 0;
-            // main loop: 4 rows per tile
-            for (; t + 4 <= 150; t += 4)
+            for (int group = 0; group < groups; group++)
             {
-                // columns 0..128, 64 per step
-                for (int c = 0; c < 128; c += 64)
+                ref float dys = ref Unsafe.Add(ref dy, group * 25600);
+                ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
+                for (int oh = 0; oh < 10; oh++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
-                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
-                    ref float dx2 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 2)]);
-                    ref float dx3 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 3)]);
-                    var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
-                    var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                    var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
-                    var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
-                    var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
-                    var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                    var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
-                    var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
-                    var acc20 = Vector512.LoadUnsafe(ref dx2, (nuint)c);
-                    var acc21 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 16));
-                    var acc22 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 32));
-                    var acc23 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 48));
-                    var acc30 = Vector512.LoadUnsafe(ref dx3, (nuint)c);
-                    var acc31 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 16));
-                    var acc32 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 32));
-                    var acc33 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 48));
-                    for (int k = 0; k < 16; k++)
+                    int t = 0;
+                    // main loop: 4 rows per tile
+                    for (; t + 4 <= 150; t += 4)
                     {
-                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
-                        var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
-                        var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
-                        var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
-                        var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
-                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                        var a0 = Vector512.Create(wk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, g1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, g2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, g3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, g1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, g2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, g3, acc33);
+                        // columns 0..128, 64 per step
+                        for (int c = 0; c < 128; c += 64)
+                        {
+                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                            ref float dx2 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 2)] + oh * 224);
+                            ref float dx3 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 3)] + oh * 224);
+                            var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
+                            var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                            var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
+                            var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
+                            var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
+                            var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                            var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
+                            var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
+                            var acc20 = Vector512.LoadUnsafe(ref dx2, (nuint)c);
+                            var acc21 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 16));
+                            var acc22 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 32));
+                            var acc23 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 48));
+                            var acc30 = Vector512.LoadUnsafe(ref dx3, (nuint)c);
+                            var acc31 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 16));
+                            var acc32 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 32));
+                            var acc33 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 48));
+                            for (int k = 0; k < 16; k++)
+                            {
+                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                                var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
+                                var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
+                                var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
+                                var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
+                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                                var a0 = Vector512.Create(wk);
+                                acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                                acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                                acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
+                                acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
+                                var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                                acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                                acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                                acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
+                                acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
+                                var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
+                                acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
+                                acc21 = Vector512.FusedMultiplyAdd(a2, g1, acc21);
+                                acc22 = Vector512.FusedMultiplyAdd(a2, g2, acc22);
+                                acc23 = Vector512.FusedMultiplyAdd(a2, g3, acc23);
+                                var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
+                                acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
+                                acc31 = Vector512.FusedMultiplyAdd(a3, g1, acc31);
+                                acc32 = Vector512.FusedMultiplyAdd(a3, g2, acc32);
+                                acc33 = Vector512.FusedMultiplyAdd(a3, g3, acc33);
+                            }
+                            acc00.StoreUnsafe(ref dx0, (nuint)c);
+                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                            acc10.StoreUnsafe(ref dx1, (nuint)c);
+                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                            acc20.StoreUnsafe(ref dx2, (nuint)c);
+                            acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
+                            acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
+                            acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
+                            acc30.StoreUnsafe(ref dx3, (nuint)c);
+                            acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
+                            acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
+                            acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
+                        }
+                        // tail columns 128..160
+                        {
+                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                            ref float dx2 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 2)] + oh * 224);
+                            ref float dx3 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 3)] + oh * 224);
+                            var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
+                            var acc01 = Vector512.LoadUnsafe(ref dx0, 144);
+                            var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
+                            var acc11 = Vector512.LoadUnsafe(ref dx1, 144);
+                            var acc20 = Vector512.LoadUnsafe(ref dx2, 128);
+                            var acc21 = Vector512.LoadUnsafe(ref dx2, 144);
+                            var acc30 = Vector512.LoadUnsafe(ref dx3, 128);
+                            var acc31 = Vector512.LoadUnsafe(ref dx3, 144);
+                            for (int k = 0; k < 16; k++)
+                            {
+                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                                var g0 = Vector512.LoadUnsafe(ref gk, 128);
+                                var g1 = Vector512.LoadUnsafe(ref gk, 144);
+                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                                var a0 = Vector512.Create(wk);
+                                acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                                acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                                var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                                acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                                acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                                var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
+                                acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
+                                acc21 = Vector512.FusedMultiplyAdd(a2, g1, acc21);
+                                var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
+                                acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
+                                acc31 = Vector512.FusedMultiplyAdd(a3, g1, acc31);
+                            }
+                            acc00.StoreUnsafe(ref dx0, 128);
+                            acc01.StoreUnsafe(ref dx0, 144);
+                            acc10.StoreUnsafe(ref dx1, 128);
+                            acc11.StoreUnsafe(ref dx1, 144);
+                            acc20.StoreUnsafe(ref dx2, 128);
+                            acc21.StoreUnsafe(ref dx2, 144);
+                            acc30.StoreUnsafe(ref dx3, 128);
+                            acc31.StoreUnsafe(ref dx3, 144);
+                        }
                     }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
-                    acc20.StoreUnsafe(ref dx2, (nuint)c);
-                    acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
-                    acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
-                    acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
-                    acc30.StoreUnsafe(ref dx3, (nuint)c);
-                    acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
-                    acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
-                    acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
-                }
-                // tail columns 128..144
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
-                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
-                    ref float dx2 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 2)]);
-                    ref float dx3 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 3)]);
-                    var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
-                    var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
-                    var acc20 = Vector512.LoadUnsafe(ref dx2, 128);
-                    var acc30 = Vector512.LoadUnsafe(ref dx3, 128);
-                    for (int k = 0; k < 16; k++)
+                    // the last 2 rows
                     {
-                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
-                        var g0 = Vector512.LoadUnsafe(ref gk, 128);
-                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                        var a0 = Vector512.Create(wk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
-                        var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
-                        var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
-                        var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
+                        // columns 0..128, 64 per step
+                        for (int c = 0; c < 128; c += 64)
+                        {
+                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                            var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
+                            var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                            var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
+                            var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
+                            var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
+                            var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                            var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
+                            var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
+                            for (int k = 0; k < 16; k++)
+                            {
+                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                                var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
+                                var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
+                                var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
+                                var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
+                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                                var a0 = Vector512.Create(wk);
+                                acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                                acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                                acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
+                                acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
+                                var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                                acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                                acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                                acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
+                                acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
+                            }
+                            acc00.StoreUnsafe(ref dx0, (nuint)c);
+                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                            acc10.StoreUnsafe(ref dx1, (nuint)c);
+                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                        }
+                        // tail columns 128..160
+                        {
+                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                            var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
+                            var acc01 = Vector512.LoadUnsafe(ref dx0, 144);
+                            var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
+                            var acc11 = Vector512.LoadUnsafe(ref dx1, 144);
+                            for (int k = 0; k < 16; k++)
+                            {
+                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                                var g0 = Vector512.LoadUnsafe(ref gk, 128);
+                                var g1 = Vector512.LoadUnsafe(ref gk, 144);
+                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                                var a0 = Vector512.Create(wk);
+                                acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                                acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                                var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                                acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                                acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                            }
+                            acc00.StoreUnsafe(ref dx0, 128);
+                            acc01.StoreUnsafe(ref dx0, 144);
+                            acc10.StoreUnsafe(ref dx1, 128);
+                            acc11.StoreUnsafe(ref dx1, 144);
+                        }
                     }
-                    acc00.StoreUnsafe(ref dx0, 128);
-                    acc10.StoreUnsafe(ref dx1, 128);
-                    acc20.StoreUnsafe(ref dx2, 128);
-                    acc30.StoreUnsafe(ref dx3, 128);
-                }
-            }
-            // the last 2 rows
-            {
-                // columns 0..128, 64 per step
-                for (int c = 0; c < 128; c += 64)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
-                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
-                    var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
-                    var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                    var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
-                    var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
-                    var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
-                    var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                    var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
-                    var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
-                    for (int k = 0; k < 16; k++)
-                    {
-                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
-                        var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
-                        var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
-                        var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
-                        var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
-                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                        var a0 = Vector512.Create(wk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
-                }
-                // tail columns 128..144
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
-                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
-                    var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
-                    var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
-                    for (int k = 0; k < 16; k++)
-                    {
-                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
-                        var g0 = Vector512.LoadUnsafe(ref gk, 128);
-                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                        var a0 = Vector512.Create(wk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
-                        var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 128);
-                    acc10.StoreUnsafe(ref dx1, 128);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DInputGradient_6x14x14_16x5x5_V256(ref float grid, ref float w, ref float dpad)
-        {
-            int t = 0;
-            // main loop: 2 rows per tile
-            for (; t + 2 <= 150; t += 2)
-            {
-                // columns 0..128, 32 per step
-                for (int c = 0; c < 128; c += 32)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
-                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
-                    var acc00 = Vector256.LoadUnsafe(ref dx0, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
-                    var acc10 = Vector256.LoadUnsafe(ref dx1, (nuint)c);
-                    var acc11 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
-                    var acc12 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                    var acc13 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
-                    for (int k = 0; k < 16; k++)
-                    {
-                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
-                        var g0 = Vector256.LoadUnsafe(ref gk, (nuint)c);
-                        var g1 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 8));
-                        var g2 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 16));
-                        var g3 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 24));
-                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                        var a0 = Vector256.Create(wk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, g0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, g1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, g2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, g3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref wk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, g0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, g1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, g2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, g3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
-                }
-                // tail columns 128..144
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
-                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
-                    var acc00 = Vector256.LoadUnsafe(ref dx0, 128);
-                    var acc01 = Vector256.LoadUnsafe(ref dx0, 136);
-                    var acc10 = Vector256.LoadUnsafe(ref dx1, 128);
-                    var acc11 = Vector256.LoadUnsafe(ref dx1, 136);
-                    for (int k = 0; k < 16; k++)
-                    {
-                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
-                        var g0 = Vector256.LoadUnsafe(ref gk, 128);
-                        var g1 = Vector256.LoadUnsafe(ref gk, 136);
-                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                        var a0 = Vector256.Create(wk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, g0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, g1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref wk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, g0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, g1, acc11);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 128);
-                    acc01.StoreUnsafe(ref dx0, 136);
-                    acc10.StoreUnsafe(ref dx1, 128);
-                    acc11.StoreUnsafe(ref dx1, 136);
                 }
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DInputGradient_6x14x14_16x5x5_Scalar(ref float grid, ref float w, ref float dpad)
+        private static void Conv2DLanesInputGradient_6x14x14_16x5x5_V256(ref float dy, ref float w, ref float dx, int groups)
         {
-            int t = 0;
-            // main loop: 2 rows per tile
-            for (; t + 2 <= 150; t += 2)
+            for (int group = 0; group < groups; group++)
             {
-                // columns 0..144, 4 per step
-                for (int c = 0; c < 144; c += 4)
+                ref float dys = ref Unsafe.Add(ref dy, group * 25600);
+                ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
+                for (int oh = 0; oh < 10; oh++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[t]);
-                    ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_6x14x14_16x5x5[(t + 1)]);
-                    var acc00 = Unsafe.Add(ref dx0, c);
-                    var acc01 = Unsafe.Add(ref dx0, c + 1);
-                    var acc02 = Unsafe.Add(ref dx0, c + 2);
-                    var acc03 = Unsafe.Add(ref dx0, c + 3);
-                    var acc10 = Unsafe.Add(ref dx1, c);
-                    var acc11 = Unsafe.Add(ref dx1, c + 1);
-                    var acc12 = Unsafe.Add(ref dx1, c + 2);
-                    var acc13 = Unsafe.Add(ref dx1, c + 3);
-                    for (int k = 0; k < 16; k++)
+                    int t = 0;
+                    // main loop: 2 rows per tile
+                    for (; t + 2 <= 150; t += 2)
                     {
-                        ref float gk = ref Unsafe.Add(ref grid, k * 144);
-                        var g0 = Unsafe.Add(ref gk, c);
-                        var g1 = Unsafe.Add(ref gk, c + 1);
-                        var g2 = Unsafe.Add(ref gk, c + 2);
-                        var g3 = Unsafe.Add(ref gk, c + 3);
-                        ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                        var a0 = wk;
-                        acc00 = a0 * g0 + acc00;
-                        acc01 = a0 * g1 + acc01;
-                        acc02 = a0 * g2 + acc02;
-                        acc03 = a0 * g3 + acc03;
-                        var a1 = Unsafe.Add(ref wk, 1);
-                        acc10 = a1 * g0 + acc10;
-                        acc11 = a1 * g1 + acc11;
-                        acc12 = a1 * g2 + acc12;
-                        acc13 = a1 * g3 + acc13;
+                        // columns 0..160, 32 per step
+                        for (int c = 0; c < 160; c += 32)
+                        {
+                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                            var acc00 = Vector256.LoadUnsafe(ref dx0, (nuint)c);
+                            var acc01 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
+                            var acc02 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                            var acc03 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
+                            var acc10 = Vector256.LoadUnsafe(ref dx1, (nuint)c);
+                            var acc11 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
+                            var acc12 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                            var acc13 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
+                            for (int k = 0; k < 16; k++)
+                            {
+                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                                var g0 = Vector256.LoadUnsafe(ref gk, (nuint)c);
+                                var g1 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 8));
+                                var g2 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 16));
+                                var g3 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 24));
+                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                                var a0 = Vector256.Create(wk);
+                                acc00 = Vector256.FusedMultiplyAdd(a0, g0, acc00);
+                                acc01 = Vector256.FusedMultiplyAdd(a0, g1, acc01);
+                                acc02 = Vector256.FusedMultiplyAdd(a0, g2, acc02);
+                                acc03 = Vector256.FusedMultiplyAdd(a0, g3, acc03);
+                                var a1 = Vector256.Create(Unsafe.Add(ref wk, 1));
+                                acc10 = Vector256.FusedMultiplyAdd(a1, g0, acc10);
+                                acc11 = Vector256.FusedMultiplyAdd(a1, g1, acc11);
+                                acc12 = Vector256.FusedMultiplyAdd(a1, g2, acc12);
+                                acc13 = Vector256.FusedMultiplyAdd(a1, g3, acc13);
+                            }
+                            acc00.StoreUnsafe(ref dx0, (nuint)c);
+                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                            acc10.StoreUnsafe(ref dx1, (nuint)c);
+                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+                        }
                     }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                    Unsafe.Add(ref dx1, c) = acc10;
-                    Unsafe.Add(ref dx1, c + 1) = acc11;
-                    Unsafe.Add(ref dx1, c + 2) = acc12;
-                    Unsafe.Add(ref dx1, c + 3) = acc13;
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2DLanesInputGradient_6x14x14_16x5x5_Scalar(ref float dy, ref float w, ref float dx, int groups)
+        {
+            for (int group = 0; group < groups; group++)
+            {
+                ref float dys = ref Unsafe.Add(ref dy, group * 25600);
+                ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
+                for (int oh = 0; oh < 10; oh++)
+                {
+                    int t = 0;
+                    // main loop: 2 rows per tile
+                    for (; t + 2 <= 150; t += 2)
+                    {
+                        // columns 0..160, 4 per step
+                        for (int c = 0; c < 160; c += 4)
+                        {
+                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                            var acc00 = Unsafe.Add(ref dx0, c);
+                            var acc01 = Unsafe.Add(ref dx0, c + 1);
+                            var acc02 = Unsafe.Add(ref dx0, c + 2);
+                            var acc03 = Unsafe.Add(ref dx0, c + 3);
+                            var acc10 = Unsafe.Add(ref dx1, c);
+                            var acc11 = Unsafe.Add(ref dx1, c + 1);
+                            var acc12 = Unsafe.Add(ref dx1, c + 2);
+                            var acc13 = Unsafe.Add(ref dx1, c + 3);
+                            for (int k = 0; k < 16; k++)
+                            {
+                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                                var g0 = Unsafe.Add(ref gk, c);
+                                var g1 = Unsafe.Add(ref gk, c + 1);
+                                var g2 = Unsafe.Add(ref gk, c + 2);
+                                var g3 = Unsafe.Add(ref gk, c + 3);
+                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                                var a0 = wk;
+                                acc00 = a0 * g0 + acc00;
+                                acc01 = a0 * g1 + acc01;
+                                acc02 = a0 * g2 + acc02;
+                                acc03 = a0 * g3 + acc03;
+                                var a1 = Unsafe.Add(ref wk, 1);
+                                acc10 = a1 * g0 + acc10;
+                                acc11 = a1 * g1 + acc11;
+                                acc12 = a1 * g2 + acc12;
+                                acc13 = a1 * g3 + acc13;
+                            }
+                            Unsafe.Add(ref dx0, c) = acc00;
+                            Unsafe.Add(ref dx0, c + 1) = acc01;
+                            Unsafe.Add(ref dx0, c + 2) = acc02;
+                            Unsafe.Add(ref dx0, c + 3) = acc03;
+                            Unsafe.Add(ref dx1, c) = acc10;
+                            Unsafe.Add(ref dx1, c + 1) = acc11;
+                            Unsafe.Add(ref dx1, c + 2) = acc12;
+                            Unsafe.Add(ref dx1, c + 3) = acc13;
+                        }
+                    }
                 }
             }
         }
