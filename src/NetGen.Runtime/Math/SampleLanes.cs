@@ -106,15 +106,15 @@ public static class SampleLanes
         int j = 0;
         if (Avx512F.IsSupported)
         {
-            Span<Vector512<float>> block = stackalloc Vector512<float>[Lanes];
             for (; j + Lanes <= count; j += Lanes)
             {
-                for (int s = 0; s < Lanes; s++)
-                {
-                    block[s] = s < lanes ? Vector512.LoadUnsafe(ref src, (nuint)(s * stride + j)) : Vector512<float>.Zero;
-                }
-                Transpose16(block);
-                for (int k = 0; k < Lanes; k++) block[k].StoreUnsafe(ref dst, (nuint)((j + k) * Lanes));
+                ref float block = ref Unsafe.Add(ref src, j);
+                RegisterTranspose.Transpose16(
+                    Row(ref block, 0, stride, lanes), Row(ref block, 1, stride, lanes), Row(ref block, 2, stride, lanes), Row(ref block, 3, stride, lanes),
+                    Row(ref block, 4, stride, lanes), Row(ref block, 5, stride, lanes), Row(ref block, 6, stride, lanes), Row(ref block, 7, stride, lanes),
+                    Row(ref block, 8, stride, lanes), Row(ref block, 9, stride, lanes), Row(ref block, 10, stride, lanes), Row(ref block, 11, stride, lanes),
+                    Row(ref block, 12, stride, lanes), Row(ref block, 13, stride, lanes), Row(ref block, 14, stride, lanes), Row(ref block, 15, stride, lanes),
+                    ref Unsafe.Add(ref dst, j * Lanes), Lanes, Lanes);
             }
         }
         for (; j < count; j++)
@@ -130,12 +130,15 @@ public static class SampleLanes
         int j = 0;
         if (Avx512F.IsSupported)
         {
-            Span<Vector512<float>> block = stackalloc Vector512<float>[Lanes];
             for (; j + Lanes <= count; j += Lanes)
             {
-                for (int k = 0; k < Lanes; k++) block[k] = Vector512.LoadUnsafe(ref src, (nuint)((j + k) * Lanes));
-                Transpose16(block);
-                for (int s = 0; s < lanes; s++) block[s].StoreUnsafe(ref dst, (nuint)(s * stride + j));
+                ref float block = ref Unsafe.Add(ref src, j * Lanes);
+                RegisterTranspose.Transpose16(
+                    Pixel(ref block, 0), Pixel(ref block, 1), Pixel(ref block, 2), Pixel(ref block, 3),
+                    Pixel(ref block, 4), Pixel(ref block, 5), Pixel(ref block, 6), Pixel(ref block, 7),
+                    Pixel(ref block, 8), Pixel(ref block, 9), Pixel(ref block, 10), Pixel(ref block, 11),
+                    Pixel(ref block, 12), Pixel(ref block, 13), Pixel(ref block, 14), Pixel(ref block, 15),
+                    ref Unsafe.Add(ref dst, j), stride, lanes);
             }
         }
         for (; j < count; j++)
@@ -145,34 +148,11 @@ public static class SampleLanes
         }
     }
 
-    /// <summary>
-    /// Transposes 16 registers of 16 floats in place: four butterfly stages, each pairing rows i and i + b (b = 8, 4,
-    /// 2, 1) and exchanging their b-wide lane blocks with two-source permutes, which swaps the off-diagonal blocks at
-    /// every scale.
-    /// </summary>
+    /// <summary>Row s of a block: 16 floats of sample s, or zero past the group's samples.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose16(Span<Vector512<float>> r)
-    {
-        Stage(r, 8, Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31));
-        Stage(r, 4, Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27), Vector512.Create(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31));
-        Stage(r, 2, Vector512.Create(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29), Vector512.Create(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31));
-        Stage(r, 1, Vector512.Create(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30), Vector512.Create(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31));
-    }
+    private static Vector512<float> Row(ref float block, int s, int stride, int lanes) =>
+        s < lanes ? Vector512.LoadUnsafe(ref block, (nuint)(s * stride)) : Vector512<float>.Zero;
 
-    /// <summary>
-    /// For every row i with bit b clear and its partner j = i + b: i keeps its lanes with bit b clear and takes j's
-    /// matching ones; j takes i's lanes with bit b set and keeps its own.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Stage(Span<Vector512<float>> r, int b, Vector512<int> low, Vector512<int> high)
-    {
-        for (int i = 0; i < Lanes; i++)
-        {
-            if ((i & b) != 0) continue;
-            var top = r[i];
-            var bottom = r[i + b];
-            r[i] = Avx512F.PermuteVar16x32x2(top, low, bottom);
-            r[i + b] = Avx512F.PermuteVar16x32x2(top, high, bottom);
-        }
-    }
+    private static Vector512<float> Pixel(ref float block, int k) => Vector512.LoadUnsafe(ref block, (nuint)(k * Lanes));
 }

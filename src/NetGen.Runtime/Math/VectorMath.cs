@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen;
 
@@ -258,6 +259,19 @@ public static class VectorMath
             for (int c0 = 0; c0 < cols; c0 += Block)
             {
                 int c1 = Math.Min(cols, c0 + Block);
+                if (Avx512F.IsSupported && r1 - r0 == Block && c1 - c0 == Block)
+                {
+                    // a whole block: 16 rows in registers, transposed there, stored as 16 columns
+                    ref float b = ref Unsafe.Add(ref src, r0 * cols + c0);
+                    nuint n = (nuint)cols;
+                    RegisterTranspose.Transpose16(
+                        Vector512.LoadUnsafe(ref b), Vector512.LoadUnsafe(ref b, n), Vector512.LoadUnsafe(ref b, 2 * n), Vector512.LoadUnsafe(ref b, 3 * n),
+                        Vector512.LoadUnsafe(ref b, 4 * n), Vector512.LoadUnsafe(ref b, 5 * n), Vector512.LoadUnsafe(ref b, 6 * n), Vector512.LoadUnsafe(ref b, 7 * n),
+                        Vector512.LoadUnsafe(ref b, 8 * n), Vector512.LoadUnsafe(ref b, 9 * n), Vector512.LoadUnsafe(ref b, 10 * n), Vector512.LoadUnsafe(ref b, 11 * n),
+                        Vector512.LoadUnsafe(ref b, 12 * n), Vector512.LoadUnsafe(ref b, 13 * n), Vector512.LoadUnsafe(ref b, 14 * n), Vector512.LoadUnsafe(ref b, 15 * n),
+                        ref Unsafe.Add(ref dst, c0 * rows + r0), rows, Block);
+                    continue;
+                }
                 for (int r = r0; r < r1; r++)
                 {
                     ref float row = ref Unsafe.Add(ref src, r * cols);
