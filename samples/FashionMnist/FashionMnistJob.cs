@@ -154,7 +154,7 @@ public static class FashionMnistJob
             : options.ImportSafeTensorsPath is not null ? "--import-safetensors" : null;
         if (safeTensorsOption is not null && !network.SupportsSafeTensors(out string? reason))
             throw new SampleUsageException(
-                $"{safeTensorsOption}: the {network.Name} network has no safetensors form yet (NetGen's safetensors export maps dense layers only): {reason} " +
+                $"{safeTensorsOption}: the {network.Name} network has no safetensors form: {reason} " +
                 "Use --save/--load (NetGen's model file), which keeps every layer.");
 
         if (options.LoadPath is { } load) MustExist("--load", load);

@@ -92,8 +92,8 @@ public sealed class SampleNetwork
     public ITrainableModel Create(int seed) => _create(seed);
 
     /// <summary>
-    /// Whether the runtime can write this network as safetensors (<see cref="SafeTensors"/> maps dense layers only);
-    /// asked of the runtime itself, so the answer changes when the runtime learns convolutions.
+    /// Whether the runtime can write this network as safetensors (<see cref="SafeTensors"/> maps every layer kind the
+    /// samples use); asked of the runtime itself, so the answer follows what the runtime maps.
     /// </summary>
     /// <param name="reason">The runtime's explanation when it cannot.</param>
     public bool SupportsSafeTensors(out string? reason)

@@ -114,10 +114,10 @@ public sealed record SampleOptions
           --load PATH            start from a model file saved by --save; evaluates only,
                                  unless --epochs is given (then trains that many epochs on)
           --export-safetensors PATH
-                                 after training, write the weights as safetensors (PyTorch
-                                 names and layout; dense layers only: not for lenet yet)
+                                 after training, write the weights as safetensors (PyTorch's
+                                 module names and layouts: Linear, Conv2d, LSTM, GRU)
           --import-safetensors PATH
-                                 start from a safetensors file (as --load; mlp only)
+                                 start from a safetensors file (as --load)
           --checkpoint PATH      resume from PATH when it exists (optimizer state and epoch
                                  included), and save a checkpoint there after every epoch
           --out DIR              where to write the PNG plots (default ./out)
