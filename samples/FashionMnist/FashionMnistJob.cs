@@ -272,7 +272,7 @@ public static class FashionMnistJob
                     });
                 }
 
-                // history = model.fit(x_train, y_train, epochs=10, batch_size=32[, validation_split=F])
+                // history = model.fit(x_train, y_train, epochs=10, batch_size=32[, validation_split=F | validation_data=(x_test, y_test)])
                 history = trainer.Fit(train, new FitOptions
                 {
                     Epochs = options.Epochs,
@@ -280,6 +280,7 @@ public static class FashionMnistJob
                     BatchSize = options.BatchSize,
                     Seed = options.Seed,
                     ValidationFraction = options.ValidationSplit,
+                    ValidationData = options.ValidateOnTest ? test : null,
                     BatchProgress = batchProgress,
                     EpochProgress = onEpoch,
                 });

@@ -159,7 +159,7 @@ public static class Program
         console.WriteLine(ModelLines(network));
         console.WriteLine(options.Trains
             ? string.Create(inv,
-                $"       {network.ParameterCount:N0} parameters; fit(epochs={options.Epochs}, batch_size={options.BatchSize}{(options.ValidationSplit > 0 ? $", validation_split={options.ValidationSplit}" : "")}), seed {options.Seed}, threads {ThreadsText(options.Threads)}")
+                $"       {network.ParameterCount:N0} parameters; fit(epochs={options.Epochs}, batch_size={options.BatchSize}{(options.ValidationSplit > 0 ? $", validation_split={options.ValidationSplit}" : "")}{(options.ValidateOnTest ? ", validation_data=(x_test, y_test)" : "")}), seed {options.Seed}, threads {ThreadsText(options.Threads)}")
             : string.Create(inv, $"       {network.ParameterCount:N0} parameters"));
         if (WeightsLine(options) is { } weights) console.WriteLine(weights);
         console.WriteLine();

@@ -39,6 +39,13 @@ public sealed record SampleOptions
     /// <summary><c>--validation-split F</c>: Keras's <c>validation_split</c>, the last fraction F of the training data. Default 0 (none), as in the example.</summary>
     public double ValidationSplit { get; init; }
 
+    /// <summary>
+    /// <c>--validate-on-test</c>: Keras's <c>validation_data=(x_test, y_test)</c>, the test set evaluated after every epoch
+    /// (val_loss and val_accuracy in the history), to see when a network reaches an accuracy. The final report is the
+    /// same test set's, so the last epoch's val_accuracy equals it.
+    /// </summary>
+    public bool ValidateOnTest { get; init; }
+
     /// <summary><c>--data DIR</c>: a directory with the four Fashion-MNIST IDX files (gzip or raw); null looks in the default places.</summary>
     public string? DataDirectory { get; init; }
 
@@ -105,6 +112,8 @@ public sealed record SampleOptions
           --seed N               weight-initialization and shuffling seed (default 0)
           --validation-split F   hold out the last fraction F in [0, 1) of the training data
                                  for val_loss/val_accuracy (default 0: none, as the example)
+          --validate-on-test     evaluate the test set after every epoch (Keras's validation_data=
+                                 (x_test, y_test)): val_loss/val_accuracy per epoch
           --data DIR             directory with the four Fashion-MNIST IDX files (.gz or raw)
                                  (default /usr/share/datasets/fashion-mnist, else the subset)
           --subset               use the repository's subset (data/fashion-mnist-subset)
@@ -166,6 +175,10 @@ public sealed record SampleOptions
                 case "--json":
                     if (!NoValue(name, inlineValue, out error)) return false;
                     result = result with { Json = true };
+                    break;
+                case "--validate-on-test":
+                    if (!NoValue(name, inlineValue, out error)) return false;
+                    result = result with { ValidateOnTest = true };
                     break;
                 case "--model":
                 {
@@ -264,6 +277,11 @@ public sealed record SampleOptions
         if (result.Subset && result.DataDirectory is not null)
         {
             error = "--subset and --data contradict each other: pass one of them.";
+            return false;
+        }
+        if (result.ValidateOnTest && result.ValidationSplit > 0)
+        {
+            error = "--validate-on-test and --validation-split both choose the validation data: pass one of them.";
             return false;
         }
         if (result.LoadPath is not null && result.ImportSafeTensorsPath is not null)

@@ -87,7 +87,29 @@ public sealed class ProgramTests
         Assert.True(epoch.TryGetProperty("val_accuracy", out _));
     }
 
+    [Fact]
+    public void Json_WithValidateOnTest_ReportsTheTestSetAfterEveryEpoch()
+    {
+        var run = SampleRunner.Run("--subset", "--json", "--epochs", "2", "--validate-on-test", "--no-plots");
+
+        Assert.Equal(0, run.ExitCode);
+        using JsonDocument json = JsonDocument.Parse(run.Lines[^1]);
+        JsonElement root = json.RootElement;
+        Assert.Equal(6_000, root.GetProperty("train_samples").GetInt32()); // nothing held out of training
+        JsonElement history = root.GetProperty("history");
+        Assert.Equal(2, history.GetArrayLength());
+        foreach (JsonElement epoch in history.EnumerateArray())
+        {
+            double accuracy = epoch.GetProperty("val_accuracy").GetDouble();
+            Assert.InRange(accuracy, 0.3, 1.0);
+        }
+        // the last epoch's validation is the final evaluation of the same test set
+        Assert.Equal(root.GetProperty("test_accuracy").GetDouble(), history[1].GetProperty("val_accuracy").GetDouble(), 6);
+        Assert.Equal(root.GetProperty("test_loss").GetDouble(), history[1].GetProperty("val_loss").GetDouble(), 4);
+    }
+
     [Theory]
+    [InlineData("--validate-on-test", "--validation-split", "0.1")]
     [InlineData("--bogus")]
     [InlineData("extra")]
     [InlineData("--epochs")]
