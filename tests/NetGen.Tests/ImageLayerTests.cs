@@ -149,6 +149,38 @@ public class ImageLayerTests
         }
     }
 
+    /// <summary>
+    /// The training forward pass (sample lanes for the convolutions that train in them) and inference (the padded grid,
+    /// one sample at a time) compute the same outputs: the training loss equals the loss of Predict's outputs, tightly.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_training_forward_pass_matches_inference(string name)
+    {
+        ImageCase c = Cases.Single(k => k.Name == name);
+        ITrainableModel model = c.Create(8);
+        NetCase.Randomize(model, 9, 0.4f);
+        const int batch = 37;
+        var (inputs, labels, targets) = Batch(c, model, batch, 123);
+        var outputs = new float[batch * model.OutputSize];
+        model.Predict(inputs, outputs, batch);
+        double expected = 0;
+        for (int r = 0; r < batch; r++)
+        {
+            for (int j = 0; j < model.OutputSize; j++)
+            {
+                double y = outputs[r * model.OutputSize + j];
+                if (labels is not null) { if (j == labels[r]) expected -= Math.Log(y); }
+                else { double e = y - targets![r * model.OutputSize + j]; expected += e * e / model.OutputSize; }
+            }
+        }
+        expected /= batch;
+        var trainer = (IGradientTrainer)((dynamic)model).CreateTrainer(batch, 1);
+        float loss = labels is not null ? trainer.ComputeGradients(inputs, labels) : trainer.ComputeGradients(inputs, targets);
+        ((IDisposable)trainer).Dispose();
+        Assert.True(Math.Abs(loss - expected) <= 2e-6 * Math.Max(1, Math.Abs(expected)), $"training loss {loss} vs Predict's {expected}");
+    }
+
     /// <summary>Central differences for a sample of parameters of every tensor (the full set is slow for the LeNet-sized net); NaN elsewhere.</summary>
     private static double[] SampledGradient(ImageCase c, double[] p, float[] inputs, int[]? labels, float[]? targets, int batch)
     {
