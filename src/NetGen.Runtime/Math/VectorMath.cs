@@ -178,6 +178,10 @@ public static class VectorMath
     /// <summary>Softmax of each of <paramref name="rows"/> rows of <paramref name="width"/> floats starting at <paramref name="values"/>.</summary>
     public static void SoftmaxRows(ref float values, int rows, int width)
     {
+        int done = Avx512F.IsSupported && width >= 8 && width <= 16 ? SoftmaxRowsInLanes(ref values, rows, width) : 0;
+        if (done == rows) return;
+        values = ref Unsafe.Add(ref values, (nint)done * width);
+        rows -= done;
         if (Vector256.IsHardwareAccelerated && width >= 8 && width <= 16)
         {
             // two registers, the second overlapping the first when width < 16 (10 classes: 0..8 and 2..10)
@@ -205,6 +209,62 @@ public static class VectorMath
             Softmax(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref values, (nint)r * width), width));
         }
     }
+
+    /// <summary>
+    /// Softmax of 16 rows at a time with the rows in lanes: the block is transposed in registers so that register j
+    /// holds class j of 16 rows, the max, exponentials, sum and scaling are plain vertical operations (no horizontal
+    /// reductions per row), and the block is transposed back. Returns how many leading rows it did: whole blocks whose
+    /// 16-float row loads stay inside the rows (the rest, and blocks with an infinite or NaN logit, take the per-row path).
+    /// A row's 16-float store runs into the next row, which is stored after it; the block's last row is copied exactly.
+    /// </summary>
+    private static int SoftmaxRowsInLanes(ref float values, int rows, int width)
+    {
+        Span<float> classes = stackalloc float[2 * 256]; // [class, row] of a block, then [row, 16] back
+        ref float t = ref MemoryMarshal.GetReference(classes);
+        ref float u = ref Unsafe.Add(ref t, 256);
+        int r = 0;
+        for (; r + 16 <= rows && (long)(r + 15) * width + 16 <= (long)rows * width; r += 16)
+        {
+            ref float block = ref Unsafe.Add(ref values, (nint)r * width);
+            nuint w = (nuint)width;
+            RegisterTranspose.Transpose16(
+                Vector512.LoadUnsafe(ref block), Vector512.LoadUnsafe(ref block, w), Vector512.LoadUnsafe(ref block, 2 * w), Vector512.LoadUnsafe(ref block, 3 * w),
+                Vector512.LoadUnsafe(ref block, 4 * w), Vector512.LoadUnsafe(ref block, 5 * w), Vector512.LoadUnsafe(ref block, 6 * w), Vector512.LoadUnsafe(ref block, 7 * w),
+                Vector512.LoadUnsafe(ref block, 8 * w), Vector512.LoadUnsafe(ref block, 9 * w), Vector512.LoadUnsafe(ref block, 10 * w), Vector512.LoadUnsafe(ref block, 11 * w),
+                Vector512.LoadUnsafe(ref block, 12 * w), Vector512.LoadUnsafe(ref block, 13 * w), Vector512.LoadUnsafe(ref block, 14 * w), Vector512.LoadUnsafe(ref block, 15 * w),
+                ref t, 16, 16);
+            Vector512<float> max = Vector512.LoadUnsafe(ref t);
+            for (int j = 1; j < width; j++) max = Vector512.Max(max, Vector512.LoadUnsafe(ref t, (nuint)(16 * j)));
+            if (!Vector512.EqualsAll(max - max, Vector512<float>.Zero))
+            {
+                // an infinite or NaN logit in one of the rows: the scalar rules, row by row
+                for (int i = 0; i < 16; i++) Softmax(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref block, i * width), width));
+                continue;
+            }
+            Vector512<float> sum = Vector512<float>.Zero;
+            for (int j = 0; j < width; j++)
+            {
+                Vector512<float> e = Exp(Vector512.LoadUnsafe(ref t, (nuint)(16 * j)) - max);
+                e.StoreUnsafe(ref t, (nuint)(16 * j));
+                sum += e;
+            }
+            Vector512<float> inverse = Vector512<float>.One / sum;
+            RegisterTranspose.Transpose16(
+                Scaled(ref t, 0, width, inverse), Scaled(ref t, 1, width, inverse), Scaled(ref t, 2, width, inverse), Scaled(ref t, 3, width, inverse),
+                Scaled(ref t, 4, width, inverse), Scaled(ref t, 5, width, inverse), Scaled(ref t, 6, width, inverse), Scaled(ref t, 7, width, inverse),
+                Scaled(ref t, 8, width, inverse), Scaled(ref t, 9, width, inverse), Scaled(ref t, 10, width, inverse), Scaled(ref t, 11, width, inverse),
+                Scaled(ref t, 12, width, inverse), Scaled(ref t, 13, width, inverse), Scaled(ref t, 14, width, inverse), Scaled(ref t, 15, width, inverse),
+                ref u, 16, 16);
+            for (int i = 0; i < 15; i++) Vector512.LoadUnsafe(ref u, (nuint)(16 * i)).StoreUnsafe(ref block, (nuint)(i * width));
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref u, 16 * 15), width).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref block, 15 * width), width));
+        }
+        return r;
+    }
+
+    /// <summary>Class j's probabilities of a block (zero for the classes past the width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Scaled(ref float t, int j, int width, Vector512<float> inverse) =>
+        j < width ? Vector512.LoadUnsafe(ref t, (nuint)(16 * j)) * inverse : Vector512<float>.Zero;
 
     private static float HorizontalMax(Vector256<float> v)
     {

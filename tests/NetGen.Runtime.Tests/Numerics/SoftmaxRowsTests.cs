@@ -1,6 +1,9 @@
 namespace NetGen.Runtime.Tests.Numerics;
 
-/// <summary>VectorMath.SoftmaxRows: the two-register path for 8–16 classes and the scalar path agree with double softmax.</summary>
+/// <summary>
+/// VectorMath.SoftmaxRows: the 16-rows-in-lanes path and the two-register path for 8–16 classes, and the scalar path,
+/// agree with double softmax.
+/// </summary>
 public sealed class SoftmaxRowsTests
 {
     private static double[] Exact(float[] row)
@@ -10,18 +13,23 @@ public sealed class SoftmaxRowsTests
     }
 
     [Theory]
-    [InlineData(3)]
-    [InlineData(7)]
-    [InlineData(8)]
-    [InlineData(10)]
-    [InlineData(13)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(40)]
-    public void Rows_match_the_double_softmax_and_sum_to_one(int width)
+    [InlineData(3, 9)]
+    [InlineData(7, 9)]
+    [InlineData(8, 9)]
+    [InlineData(10, 9)]
+    [InlineData(13, 9)]
+    [InlineData(16, 9)]
+    [InlineData(17, 9)]
+    [InlineData(40, 9)]
+    [InlineData(10, 16)]  // one block in lanes, the last row copied exactly
+    [InlineData(10, 37)]  // two blocks, then five rows one by one
+    [InlineData(8, 48)]
+    [InlineData(13, 33)]
+    [InlineData(16, 32)]
+    [InlineData(5, 40)]   // too narrow for lanes (a row's store would run two rows on)
+    public void Rows_match_the_double_softmax_and_sum_to_one(int width, int rows)
     {
-        var random = new Random(width);
-        const int rows = 9;
+        var random = new Random(width * 100 + rows);
         var values = new float[rows * width + 5]; // room after the rows: nothing past them may change
         for (int i = 0; i < rows * width; i++) values[i] = (float)(random.NextDouble() * 40 - 20);
         values[2 * width + 1] = 300f; // one dominant logit
@@ -44,6 +52,28 @@ public sealed class SoftmaxRowsTests
             Assert.InRange(sum, 1 - 1e-5, 1 + 1e-5);
         }
         for (int i = rows * width; i < values.Length; i++) Assert.Equal(123f, values[i]);
+    }
+
+    [Fact]
+    public void A_block_of_rows_with_an_infinite_logit_takes_the_scalar_rules()
+    {
+        var random = new Random(5);
+        const int rows = 32, width = 10;
+        var values = new float[rows * width];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 10 - 5);
+        values[20 * width + 3] = float.PositiveInfinity;
+        values[21 * width + 4] = float.NaN;
+        var expected = (float[])values.Clone();
+        for (int r = 0; r < rows; r++) VectorMath.Softmax(expected.AsSpan(r * width, width));
+        VectorMath.SoftmaxRows(ref values[0], rows, width);
+        for (int r = 20; r <= 21; r++)
+            for (int j = 0; j < width; j++)
+                Assert.Equal(expected[r * width + j], values[r * width + j]); // the scalar rules, bit for bit (NaN stays NaN)
+        for (int r = 0; r < rows; r++)
+        {
+            if (r is 20 or 21) continue;
+            for (int j = 0; j < width; j++) Assert.InRange(values[r * width + j], expected[r * width + j] - 1e-6f, expected[r * width + j] + 1e-6f);
+        }
     }
 
     [Fact]
