@@ -213,25 +213,28 @@ public static class VectorMath
     /// <summary>
     /// Softmax of 16 rows at a time with the rows in lanes: the block is transposed in registers so that register j
     /// holds class j of 16 rows, the max, exponentials, sum and scaling are plain vertical operations (no horizontal
-    /// reductions per row), and the block is transposed back. Returns how many leading rows it did: whole blocks whose
-    /// 16-float row loads stay inside the rows (the rest, and blocks with an infinite or NaN logit, take the per-row path).
-    /// A row's 16-float store runs into the next row, which is stored after it; the block's last row is copied exactly.
+    /// reductions per row), and the block is transposed back. Returns how many leading rows it did: the whole blocks (the
+    /// rest, and blocks with an infinite or NaN logit, take the per-row path). A row's 16-float load or store runs into
+    /// the next row (stored after it); the block's last row is read and written through exact copies.
     /// </summary>
     private static int SoftmaxRowsInLanes(ref float values, int rows, int width)
     {
-        Span<float> classes = stackalloc float[2 * 256]; // [class, row] of a block, then [row, 16] back
+        Span<float> classes = stackalloc float[2 * 256 + 16]; // [class, row] of a block, then [row, 16] back, then the last row
         ref float t = ref MemoryMarshal.GetReference(classes);
         ref float u = ref Unsafe.Add(ref t, 256);
+        ref float last = ref Unsafe.Add(ref t, 512);
         int r = 0;
-        for (; r + 16 <= rows && (long)(r + 15) * width + 16 <= (long)rows * width; r += 16)
+        for (; r + 16 <= rows; r += 16)
         {
             ref float block = ref Unsafe.Add(ref values, (nint)r * width);
             nuint w = (nuint)width;
+            // the block's last row is read through a copy: its 16-float load would run past the rows
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref block, 15 * width), width).CopyTo(classes.Slice(512, 16));
             RegisterTranspose.Transpose16(
                 Vector512.LoadUnsafe(ref block), Vector512.LoadUnsafe(ref block, w), Vector512.LoadUnsafe(ref block, 2 * w), Vector512.LoadUnsafe(ref block, 3 * w),
                 Vector512.LoadUnsafe(ref block, 4 * w), Vector512.LoadUnsafe(ref block, 5 * w), Vector512.LoadUnsafe(ref block, 6 * w), Vector512.LoadUnsafe(ref block, 7 * w),
                 Vector512.LoadUnsafe(ref block, 8 * w), Vector512.LoadUnsafe(ref block, 9 * w), Vector512.LoadUnsafe(ref block, 10 * w), Vector512.LoadUnsafe(ref block, 11 * w),
-                Vector512.LoadUnsafe(ref block, 12 * w), Vector512.LoadUnsafe(ref block, 13 * w), Vector512.LoadUnsafe(ref block, 14 * w), Vector512.LoadUnsafe(ref block, 15 * w),
+                Vector512.LoadUnsafe(ref block, 12 * w), Vector512.LoadUnsafe(ref block, 13 * w), Vector512.LoadUnsafe(ref block, 14 * w), Vector512.LoadUnsafe(ref last),
                 ref t, 16, 16);
             Vector512<float> max = Vector512.LoadUnsafe(ref t);
             for (int j = 1; j < width; j++) max = Vector512.Max(max, Vector512.LoadUnsafe(ref t, (nuint)(16 * j)));
