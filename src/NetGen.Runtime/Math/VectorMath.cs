@@ -176,38 +176,47 @@ public static class VectorMath
     }
 
     /// <summary>Softmax of each of <paramref name="rows"/> rows of <paramref name="width"/> floats starting at <paramref name="values"/>.</summary>
+    /// <remarks>
+    /// A row's result does not depend on the rows beside it: with 8–16 classes every path takes the same exponentials
+    /// and sums them in class order, so a sample predicted alone and in a batch gives the same bits.
+    /// </remarks>
     public static void SoftmaxRows(ref float values, int rows, int width)
     {
         int done = Avx512F.IsSupported && width >= 8 && width <= 16 ? SoftmaxRowsInLanes(ref values, rows, width) : 0;
-        if (done == rows) return;
-        values = ref Unsafe.Add(ref values, (nint)done * width);
-        rows -= done;
-        if (Vector256.IsHardwareAccelerated && width >= 8 && width <= 16)
+        for (int r = done; r < rows; r++)
         {
-            // two registers, the second overlapping the first when width < 16 (10 classes: 0..8 and 2..10)
-            Vector256<float> tail = Vector256.GreaterThanOrEqual(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7) + Vector256.Create((float)(width - 8)), Vector256.Create(8f));
-            for (int r = 0; r < rows; r++)
-            {
-                ref float row = ref Unsafe.Add(ref values, (nint)r * width);
-                Vector256<float> head = Vector256.LoadUnsafe(ref row), last = Vector256.LoadUnsafe(ref row, (nuint)(width - 8));
-                float max = HorizontalMax(Vector256.Max(head, last));
-                if (float.IsInfinity(max) || float.IsNaN(max))
-                {
-                    Softmax(MemoryMarshal.CreateSpan(ref row, width));
-                    continue;
-                }
-                Vector256<float> m = Vector256.Create(max);
-                Vector256<float> e0 = Exp(head - m), e1 = Exp(last - m);
-                float inverse = 1f / (Vector256.Sum(e0) + Vector256.Sum(e1 & tail)); // lanes of e1 past column 8 only
-                (e1 * inverse).StoreUnsafe(ref row, (nuint)(width - 8));
-                (e0 * inverse).StoreUnsafe(ref row);
-            }
+            SoftmaxRow(ref Unsafe.Add(ref values, (nint)r * width), width);
+        }
+    }
+
+    /// <summary>
+    /// One row: with 8–16 classes, two registers (the second overlapping the first when width &lt; 16: 10 classes are
+    /// 0..8 and 2..10) and the exponentials summed in class order, as <see cref="SoftmaxRowsInLanes"/> sums them;
+    /// infinite or NaN logits, and other widths, by <see cref="Softmax"/>.
+    /// </summary>
+    private static void SoftmaxRow(ref float row, int width)
+    {
+        if (!Vector256.IsHardwareAccelerated || width < 8 || width > 16)
+        {
+            Softmax(MemoryMarshal.CreateSpan(ref row, width));
             return;
         }
-        for (int r = 0; r < rows; r++)
+        Vector256<float> head = Vector256.LoadUnsafe(ref row), last = Vector256.LoadUnsafe(ref row, (nuint)(width - 8));
+        float max = HorizontalMax(Vector256.Max(head, last));
+        if (float.IsInfinity(max) || float.IsNaN(max))
         {
-            Softmax(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref values, (nint)r * width), width));
+            Softmax(MemoryMarshal.CreateSpan(ref row, width));
+            return;
         }
+        Vector256<float> m = Vector256.Create(max);
+        Exp(last - m).StoreUnsafe(ref row, (nuint)(width - 8)); // the overlapping classes get the same value twice
+        Exp(head - m).StoreUnsafe(ref row);
+        float sum = 0f;
+        for (int j = 0; j < width; j++) sum += Unsafe.Add(ref row, j);
+        float inverse = 1f / sum;
+        Vector256<float> e0 = Vector256.LoadUnsafe(ref row), e1 = Vector256.LoadUnsafe(ref row, (nuint)(width - 8)); // both before either store
+        (e1 * inverse).StoreUnsafe(ref row, (nuint)(width - 8));
+        (e0 * inverse).StoreUnsafe(ref row);
     }
 
     /// <summary>
@@ -240,8 +249,8 @@ public static class VectorMath
             for (int j = 1; j < width; j++) max = Vector512.Max(max, Vector512.LoadUnsafe(ref t, (nuint)(16 * j)));
             if (!Vector512.EqualsAll(max - max, Vector512<float>.Zero))
             {
-                // an infinite or NaN logit in one of the rows: the scalar rules, row by row
-                for (int i = 0; i < 16; i++) Softmax(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref block, i * width), width));
+                // an infinite or NaN logit in one of the rows: row by row (the scalar rules for that row)
+                for (int i = 0; i < 16; i++) SoftmaxRow(ref Unsafe.Add(ref block, i * width), width);
                 continue;
             }
             Vector512<float> sum = Vector512<float>.Zero;

@@ -54,6 +54,23 @@ public sealed class SoftmaxRowsTests
         for (int i = rows * width; i < values.Length; i++) Assert.Equal(123f, values[i]);
     }
 
+    [Theory]
+    [InlineData(10, 37)]
+    [InlineData(8, 16)]
+    [InlineData(16, 48)]
+    [InlineData(13, 21)]
+    public void A_row_gives_the_same_bits_alone_and_among_others(int width, int rows)
+    {
+        var random = new Random(width + rows);
+        var values = new float[rows * width];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 30 - 15);
+        values[17 * width % values.Length] = float.NegativeInfinity; // a -inf logit keeps the vector path (max stays finite)
+        float[] alone = (float[])values.Clone();
+        VectorMath.SoftmaxRows(ref values[0], rows, width);
+        for (int r = 0; r < rows; r++) VectorMath.SoftmaxRows(ref alone[r * width], 1, width);
+        Assert.Equal(alone, values);
+    }
+
     [Fact]
     public void A_block_of_rows_with_an_infinite_logit_takes_the_scalar_rules()
     {
