@@ -155,6 +155,52 @@ public class NumericsTests
         Assert.Equal(3, trainer.Step);
     }
 
+    /// <summary>
+    /// On one worker, TrainBatch applies Adam's step to the first dense layer's weights inside the backward pass (the
+    /// gradient is never stored); the arithmetic is the update kernel's, so every network gives the same bits as
+    /// ComputeGradients followed by ApplyGradients: parameters, both moments and the step counter, over several steps.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NetCase.Data), MemberType = typeof(NetCase))]
+    public void TrainBatch_gives_the_bits_of_ComputeGradients_then_ApplyGradients(string name)
+    {
+        var c = NetCase.Get(name);
+        ITrainableModel fused = c.Create(4), separate = c.Create(4);
+        var a = fused.CreateTrainer(16, 1);
+        var b = separate.CreateTrainer(16, 1);
+        for (int step = 1; step <= 3; step++)
+        {
+            var (inputs, labels, targets) = c.Batch(step == 3 ? 5 : 16, 40 + step);
+            float lossA = labels is not null ? a.TrainBatch(inputs, labels) : a.TrainBatch(inputs, targets!);
+            float lossB = labels is not null ? b.ComputeGradients(inputs, labels) : b.ComputeGradients(inputs, targets!);
+            b.ApplyGradients();
+            Assert.Equal(lossB, lossA);
+            Assert.Equal(separate.Parameters.ToArray(), fused.Parameters.ToArray());
+            Assert.Equal(b.OptimizerState.ToArray(), a.OptimizerState.ToArray());
+            Assert.Equal(b.Step, a.Step);
+        }
+        ((IDisposable)a).Dispose();
+        ((IDisposable)b).Dispose();
+    }
+
+    [Fact]
+    public void TrainBatch_with_a_bad_label_changes_nothing_on_one_worker()
+    {
+        var c = NetCase.Get("FashionMlp");
+        var model = c.Create(5);
+        var trainer = model.CreateTrainer(8, 1);
+        var (inputs, labels, _) = c.Batch(8, 9);
+        trainer.TrainBatch(inputs, labels!);
+        float[] parameters = model.Parameters.ToArray(), state = trainer.OptimizerState.ToArray();
+        long step = trainer.Step;
+        labels![3] = 10;
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.TrainBatch(inputs, labels));
+        Assert.Equal(step, trainer.Step);
+        Assert.Equal(parameters, model.Parameters.ToArray());
+        Assert.Equal(state, trainer.OptimizerState.ToArray());
+        ((IDisposable)trainer).Dispose();
+    }
+
     [Fact]
     public void Sgd_momentum_step_matches_textbook_formula()
     {

@@ -29,13 +29,23 @@ namespace NetGen.Generator.Emit
         }
 
         /// <summary>Writes <c>StepRange</c>: the fused update of the worker's range of parameters, and registers its kernel.</summary>
-        public static void EmitStepRange(SourceWriter w, KernelSet kernels, NetworkPlan plan)
+        /// <param name="withFirst">Give it a first parameter: the parameters before it already took their step.</param>
+        public static void EmitStepRange(SourceWriter w, KernelSet kernels, NetworkPlan plan, bool withFirst = false)
         {
             OptimizerSpec o = plan.Spec.Optimizer;
-            w.Line($"/// <summary>{Describe(o)} over this worker's range of parameters.</summary>");
-            using (w.Block("private void StepRange(int worker, BatchWorkers workers)"))
+            string from = withFirst ? " from <paramref name=\"first\"/> on" : "";
+            w.Line($"/// <summary>{Describe(o)} over this worker's range of parameters{from}.</summary>");
+            using (w.Block(withFirst ? "private void StepRange(int worker, BatchWorkers workers, int first = 0)" : "private void StepRange(int worker, BatchWorkers workers)"))
             {
-                w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
+                if (withFirst)
+                {
+                    w.Line("var (start, count) = workers.Range(worker, ParameterCount - first);");
+                    w.Line("start += first;");
+                }
+                else
+                {
+                    w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
+                }
                 w.Line("ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);");
                 w.Line("ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);");
                 if (o.Kind == OptimizerKind.Adam)
@@ -83,13 +93,23 @@ namespace NetGen.Generator.Emit
 
         private static IEnumerable<string> AdamBody(Isa isa, string i, OptimizerSpec o)
         {
-            string sqrt = isa.IsScalar ? "MathF.Sqrt" : isa.VectorClass + ".Sqrt";
             yield return $"var grad = {isa.Load("g", i)};";
-            yield return $"var m1 = {isa.Load("m", i)} * {Literal.Float(o.Beta1)} + grad * {Literal.Float(1f - o.Beta1)}; // 1 − β1 in float32";
-            yield return $"var v1 = {isa.Load("v", i)} * {Literal.Float(o.Beta2)} + grad * grad * {Literal.Float(1f - o.Beta2)}; // 1 − β2 in float32";
-            yield return isa.Store("m1", "m", i);
-            yield return isa.Store("v1", "v", i);
-            yield return isa.Store($"{isa.Load("p", i)} - m1 * alpha / ({sqrt}(v1) + {isa.Broadcast(Literal.Float(o.Epsilon))})", "p", i);
+            foreach (string line in AdamStep(isa, o, "grad", "p", "m", "v", i)) yield return line;
+        }
+
+        /// <summary>
+        /// Adam's step for the elements at <paramref name="offset"/> of <paramref name="p"/>, <paramref name="m"/> and
+        /// <paramref name="v"/> from the gradient expression <paramref name="grad"/>, with the step size in <c>alpha</c>:
+        /// the update kernel and the weight-gradient kernels that apply the step themselves write the same arithmetic.
+        /// </summary>
+        public static IEnumerable<string> AdamStep(Isa isa, OptimizerSpec o, string grad, string p, string m, string v, string offset)
+        {
+            string sqrt = isa.IsScalar ? "MathF.Sqrt" : isa.VectorClass + ".Sqrt";
+            yield return $"var m1 = {isa.Load(m, offset)} * {Literal.Float(o.Beta1)} + {grad} * {Literal.Float(1f - o.Beta1)}; // 1 − β1 in float32";
+            yield return $"var v1 = {isa.Load(v, offset)} * {Literal.Float(o.Beta2)} + {grad} * {grad} * {Literal.Float(1f - o.Beta2)}; // 1 − β2 in float32";
+            yield return isa.Store("m1", m, offset);
+            yield return isa.Store("v1", v, offset);
+            yield return isa.Store($"{isa.Load(p, offset)} - m1 * alpha / ({sqrt}(v1) + {isa.Broadcast(Literal.Float(o.Epsilon))})", p, offset);
         }
 
         private static IEnumerable<string> MomentumBody(Isa isa, string i, OptimizerSpec o)

@@ -41,8 +41,12 @@ namespace NetGen.Generator.Emit
                 w.Line("private Job _job;");
                 w.Line("private int _batch;");
                 if (plan.Spec.Optimizer.Kind == OptimizerKind.Adam) w.Line("private float _alpha; // Adam's step size for this step");
+                DenseLayerPlan? fusedAdam = FusedAdamLayer(plan);
+                if (fusedAdam is not null) w.Line($"private bool _fuse; // this batch's backward pass applies Adam's step to layer {fusedAdam.Index}'s weights itself");
                 w.Line();
-                w.Line("private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }");
+                w.Line(fusedAdam is null
+                    ? "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }"
+                    : "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest }");
                 w.Line();
 
                 w.Line("/// <summary>Creates a trainer for batches of up to <paramref name=\"maxBatchSize\"/> samples, split over <paramref name=\"degreeOfParallelism\"/> workers (1, the default: the calling thread; 0: every core).</summary>");
@@ -101,17 +105,13 @@ namespace NetGen.Generator.Emit
                 w.Line("/// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
                 {
-                    w.Line("float loss = Backpropagate(inputs, labels);");
-                    w.Line("Update(reduce: true);");
-                    w.Line("return loss;");
+                    EmitTrainBatch(w, fusedAdam, "labels");
                 }
                 w.Line();
                 w.Line($"/// <summary>One training step on a batch with float targets, {plan.OutputSize} per sample. Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
                 {
-                    w.Line("float loss = Backpropagate(inputs, targets);");
-                    w.Line("Update(reduce: true);");
-                    w.Line("return loss;");
+                    EmitTrainBatch(w, fusedAdam, "targets");
                 }
                 w.Line();
                 w.Line("/// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref=\"Gradients\"/>.</summary>");
@@ -138,7 +138,8 @@ namespace NetGen.Generator.Emit
                 w.Line();
 
                 // ---- the two halves
-                using (w.Block("private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
+                string fuseParameter = fusedAdam is null ? "" : ", bool fuse = false";
+                using (w.Block($"private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels{fuseParameter})"))
                 {
                     if (!labels)
                     {
@@ -156,12 +157,12 @@ namespace NetGen.Generator.Emit
                         }
                         w.Line("_job = Job.Labels;");
                         w.Line("_batch = batch;");
-                        w.Line("_workers.Run(inputs, labels, default);");
+                        EmitRun(w, fusedAdam, "_workers.Run(inputs, labels, default);");
                         w.Line("return Loss(batch);");
                     }
                 }
                 w.Line();
-                using (w.Block("private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
+                using (w.Block($"private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets{fuseParameter})"))
                 {
                     w.Line("int batch = targets.Length / OutputSize;");
                     w.Line("if (targets.Length != batch * OutputSize) throw new ArgumentException($\"{targets.Length} targets is not a whole number of samples of {OutputSize}.\", nameof(targets));");
@@ -169,7 +170,7 @@ namespace NetGen.Generator.Emit
                     if (plan.Embedding is EmbeddingLayerPlan e2) w.Line($"SequenceKernels.CheckTokens(inputs, {e2.Vocabulary}, nameof(inputs));");
                     w.Line("_job = Job.Targets;");
                     w.Line("_batch = batch;");
-                    w.Line("_workers.Run(inputs, default, targets);");
+                    EmitRun(w, fusedAdam, "_workers.Run(inputs, default, targets);");
                     w.Line("return Loss(batch);");
                 }
                 w.Line();
@@ -193,10 +194,15 @@ namespace NetGen.Generator.Emit
                 w.Line();
                 using (w.Block("private void Update(bool reduce)"))
                 {
-                    w.Line("Step++;");
-                    OptimizerEmitter.EmitStepSize(w, plan);
+                    w.Line("BeginStep();");
                     w.Line("_job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;");
                     w.Line("_workers.Run();");
+                }
+                w.Line();
+                using (w.Block("private void BeginStep()"))
+                {
+                    w.Line("Step++;");
+                    OptimizerEmitter.EmitStepSize(w, plan);
                 }
                 w.Line();
                 using (w.Block("private void CheckBatch(int inputLength, int batch)"))
@@ -238,7 +244,7 @@ namespace NetGen.Generator.Emit
                             {
                                 w.Line("workspace.Loss = workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);");
                             }
-                            w.Line("workspace.Backward(x, rows);");
+                            w.Line(fusedAdam is null ? "workspace.Backward(x, rows);" : "workspace.Backward(x, rows, _fuse ? _state : null, _alpha);");
                             w.Line("return;");
                         }
                         w.Line("case Job.Reduce:");
@@ -260,6 +266,15 @@ namespace NetGen.Generator.Emit
                             w.Line("StepRange(worker, workers);");
                             w.Line("return;");
                         }
+                        if (fusedAdam is not null)
+                        {
+                            w.Line("case Job.StepRest:");
+                            using (w.Indent())
+                            {
+                                w.Line($"StepRange(worker, workers, first: {fusedAdam.WeightCount}); // layer {fusedAdam.Index}'s weights took their step in the backward pass");
+                                w.Line("return;");
+                            }
+                        }
                     }
                 }
                 w.Line();
@@ -274,7 +289,7 @@ namespace NetGen.Generator.Emit
                     }
                 }
                 w.Line();
-                OptimizerEmitter.EmitStepRange(w, kernels, plan);
+                OptimizerEmitter.EmitStepRange(w, kernels, plan, withFirst: fusedAdam is not null);
                 w.Line();
 
                 WorkspaceEmitter(w, kernels, plan);
@@ -285,6 +300,61 @@ namespace NetGen.Generator.Emit
         {
             foreach (LayerPlan layer in plan.Layers) if (layer is DropoutLayerPlan) return true;
             return false;
+        }
+
+        /// <summary>
+        /// The layer whose weights take Adam's step inside the backward pass when the trainer has one worker: the first
+        /// layer, when it is dense and its weight gradient keeps its whole reduction in registers (and nothing reads the
+        /// step counter during the pass: no dropout). Its weights are the first parameters, usually most of them: without
+        /// their gradient written and read back, and without a second pass over them, the step's memory traffic drops.
+        /// </summary>
+        private static DenseLayerPlan? FusedAdamLayer(NetworkPlan plan) =>
+            plan.Spec.Optimizer.Kind == OptimizerKind.Adam && !HasDropout(plan) && plan.Layers[0] is DenseLayerPlan first &&
+            first.WeightOffset == 0 && DenseEmitter.CanFuseAdam(first)
+                ? first
+                : null;
+
+        private static void EmitTrainBatch(SourceWriter w, DenseLayerPlan? fusedAdam, string kind)
+        {
+            if (fusedAdam is null)
+            {
+                w.Line($"float loss = Backpropagate(inputs, {kind});");
+                w.Line("Update(reduce: true);");
+                w.Line("return loss;");
+                return;
+            }
+            using (w.Block("if (_workspaces.Length > 1)"))
+            {
+                w.Line($"float loss = Backpropagate(inputs, {kind});");
+                w.Line("Update(reduce: true);");
+                w.Line("return loss;");
+            }
+            w.Line($"// one worker: layer {fusedAdam.Index}'s weights take Adam's step in the backward pass, as each tile of their gradient");
+            w.Line("// is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it");
+            w.Line($"float oneWorkerLoss = Backpropagate(inputs, {kind}, fuse: true);");
+            w.Line("_job = Job.StepRest;");
+            w.Line("_workers.Run();");
+            w.Line("return oneWorkerLoss;");
+        }
+
+        /// <summary>Runs the batch job; with a fused layer, begins the step first when asked (after the batch was checked).</summary>
+        private static void EmitRun(SourceWriter w, DenseLayerPlan? fusedAdam, string run)
+        {
+            if (fusedAdam is null)
+            {
+                w.Line(run);
+                return;
+            }
+            w.Line("if (fuse) BeginStep();");
+            w.Line("_fuse = fuse;");
+            using (w.Block("try"))
+            {
+                w.Line(run);
+            }
+            using (w.Block("finally"))
+            {
+                w.Line("_fuse = false;");
+            }
         }
 
         private static void WorkspaceEmitter(SourceWriter w, KernelSet kernels, NetworkPlan plan)
@@ -392,8 +462,15 @@ namespace NetGen.Generator.Emit
                 w.Line();
 
                 // ---- Backward
+                DenseLayerPlan? fusedAdamLayer = FusedAdamLayer(plan);
+                if (fusedAdamLayer is not null)
+                {
+                    w.Line($"/// <summary>Backward over this worker's rows; given the trainer's Adam state (one worker), layer {fusedAdamLayer.Index}'s weights also take Adam's step, of size alpha, as their gradient is finished.</summary>");
+                }
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-                using (w.Block("public void Backward(ReadOnlySpan<float> inputs, int rows)"))
+                using (w.Block(fusedAdamLayer is null
+                    ? "public void Backward(ReadOnlySpan<float> inputs, int rows)"
+                    : "public void Backward(ReadOnlySpan<float> inputs, int rows, AlignedBuffer? adam, float alpha)"))
                 {
                     w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
                     w.Line("ref float p = ref _model._parameters.Reference;");
@@ -413,6 +490,7 @@ namespace NetGen.Generator.Emit
                             PreviousActivation = previous?.Activation ?? ActivationKind.Linear,
                             Rows = "rows",
                             Training = true,
+                            FusedAdam = fusedAdamLayer is not null && ReferenceEquals(layer, fusedAdamLayer) ? plan.Spec.Optimizer : null,
                         });
                     }
                 }

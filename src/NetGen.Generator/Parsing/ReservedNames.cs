@@ -21,7 +21,7 @@ namespace NetGen.Generator.Parsing
             "InputSize", "Job", "Kernels", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
             "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputGradient", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",
-            "Seed", "Step", "StepRange", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
+            "Seed", "BeginStep", "Step", "StepRange", "StepRest", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
         };
 
         /// <summary>Per-layer members (<c>Dense1Weights</c>, <c>Conv3Biases</c>) and private fields (<c>_a1</c>, <c>s_parameterBlocks</c>).</summary>

@@ -57,6 +57,15 @@ namespace NetGen.Generator.Emit.Kernels
         /// <summary>When set, the epilogue reads a second matrix of C's shape by this name (row refs are declared for it).</summary>
         public string? EpilogueMatrix { get; set; }
 
+        /// <summary>
+        /// When set, replaces the final store of each accumulator: (isa, accumulator, tile row, column offset) → statements,
+        /// written in a block of their own. <see cref="FinalRowRefs"/> declares what they read and write per tile row.
+        /// </summary>
+        public Func<Isa, string, int, string, IEnumerable<string>>? FinalStore { get; set; }
+
+        /// <summary>With <see cref="FinalStore"/>: declarations per tile row (tile row, row index expression) → statements.</summary>
+        public Func<int, string, IEnumerable<string>>? FinalRowRefs { get; set; }
+
         /// <summary>The variable of the row loops (a filter index in convolutions).</summary>
         public string RowVar { get; set; } = "r";
 
@@ -156,6 +165,9 @@ namespace NetGen.Generator.Emit.Kernels
 
         private bool Blocked => DepthBlock.HasValue;
 
+        /// <summary>True when the reduction runs in k-blocks (partial sums go through C between blocks).</summary>
+        public bool IsBlocked => Blocked;
+
         /// <summary>
         /// The isa's row tile, or all the rows in one tile when a constant 5 or 6 rows fit V512's registers
         /// (6 rows × 4 column vectors = 24 accumulators): a 4-row tile and a 1- or 2-row remainder would read every
@@ -229,7 +241,8 @@ namespace NetGen.Generator.Emit.Kernels
             // a narrow tail overlaps the columns before it rather than running scalar: only inside one tile (a tile loads
             // what it reads before it stores, so an overlapped column is never read after the other chunk stored it)
             List<Chunk> rest = Isa.SplitColumns(isa, span, Columns - span);
-            if (ColumnStride == 1 && CColumnStride == 1)
+            // (not with a final store of its own: it reads C and more after the other chunk stored them)
+            if (ColumnStride == 1 && CColumnStride == 1 && FinalStore is null)
             {
                 List<Chunk> overlapping = Isa.SplitColumnsOverlapping(isa, span, Columns - span);
                 if (overlapping.Count <= ColumnTile) rest = overlapping;
@@ -372,6 +385,25 @@ namespace NetGen.Generator.Emit.Kernels
 
         private void EmitFinalStores(SourceWriter w, int rows, List<(Isa Isa, string Col)> chunks)
         {
+            if (FinalStore is not null)
+            {
+                if (Blocked) throw new InvalidOperationException($"{Name}: a final store of its own needs the whole reduction in registers (no k-blocks).");
+                for (int i = 0; i < rows; i++)
+                {
+                    if (FinalRowRefs is not null)
+                    {
+                        foreach (string line in FinalRowRefs(i, i == 0 ? RowVar : $"({RowVar} + {i})")) w.Line(line);
+                    }
+                    for (int j = 0; j < chunks.Count; j++)
+                    {
+                        using (w.Block())
+                        {
+                            foreach (string line in FinalStore(chunks[j].Isa, $"acc{i}{j}", i, StridedColumn(chunks[j].Col, CColumnStride))) w.Line(line);
+                        }
+                    }
+                }
+                return;
+            }
             for (int i = 0; i < rows; i++)
             {
                 if (EpilogueMatrix is not null)

@@ -68,6 +68,44 @@ namespace NetGen.Generator.Emit.Layers
                 C = "dw",
             };
 
+        /// <summary>
+        /// Adam's step for W from ∂L/∂W = Xᵀ·ΔZ without storing the gradient: each register tile of the product is the
+        /// gradient of its weights, which take their step (moments, then weights) as the tile is finished. The arithmetic
+        /// is the update kernel's, so the result is the same bits as the gradient followed by the update.
+        /// </summary>
+        public static GemmKernel WeightGradientAdam(DenseLayerPlan layer, OptimizerSpec optimizer)
+        {
+            int inputs = layer.In, outputs = layer.Out;
+            return new GemmKernel(
+                $"DenseWeightGradientAdam_{inputs}x{outputs}",
+                $"Adam's step for W [{inputs}, {outputs}] from its gradient Xᵀ·dZ (X [rows, {inputs}], dZ [rows, {outputs}]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.",
+                "ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows",
+                "ref x, ref dz, ref w, ref m, ref v, alpha, rows")
+            {
+                Columns = outputs,
+                ConstRows = inputs,
+                DepthName = "rows",
+                A = "x",
+                ARowMajor = false,
+                Lda = Literal.Int(inputs),
+                B = "dz",
+                C = "w",
+                FinalRowRefs = (i, row) => new[]
+                {
+                    $"ref float mRow{i} = ref Unsafe.Add(ref m, {row} * {outputs});",
+                    $"ref float vRow{i} = ref Unsafe.Add(ref v, {row} * {outputs});",
+                },
+                FinalStore = (isa, acc, i, col) => OptimizerEmitter.AdamStep(isa, optimizer, acc, $"w{i}", $"mRow{i}", $"vRow{i}", col),
+            };
+        }
+
+        /// <summary>
+        /// Whether <see cref="WeightGradientAdam"/> can serve the layer with the same bits as the separate gradient and
+        /// update: its whole reduction stays in registers, and its outputs are whole 16-float registers (a narrower tail
+        /// would be split differently from the gradient kernel's overlapping one, whose scalar columns round apart from FMAs).
+        /// </summary>
+        public static bool CanFuseAdam(DenseLayerPlan layer) => layer.Out % 16 == 0 && !WeightGradient(layer).IsBlocked;
+
         /// <summary>∂L/∂b = Σ_rows ΔZ.</summary>
         public static GemmKernel BiasGradient(DenseLayerPlan layer) => BiasGradient(layer.Out);
 
@@ -131,7 +169,19 @@ namespace NetGen.Generator.Emit.Layers
         {
             string wg = kernels.Use(WeightGradient(layer));
             string bg = kernels.Use(BiasGradient(layer));
-            w.Line($"Kernels.{wg}(ref {refs.Input}, ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset)}, {refs.Rows});");
+            string call = $"Kernels.{wg}(ref {refs.Input}, ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset)}, {refs.Rows});";
+            if (refs.FusedAdam is OptimizerSpec adam)
+            {
+                string fused = kernels.Use(WeightGradientAdam(layer, adam));
+                w.Line("// one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)");
+                w.Line($"if (adam is not null) Kernels.{fused}(ref {refs.Input}, ref {refs.Delta}, {At(refs.Parameters, layer.WeightOffset)}, " +
+                       $"ref Unsafe.Add(ref adam.Reference, {layer.WeightOffset}), ref Unsafe.Add(ref adam.Reference, ParameterCount + {layer.WeightOffset}), alpha, {refs.Rows});");
+                w.Line($"else {call}");
+            }
+            else
+            {
+                w.Line(call);
+            }
             w.Line($"Kernels.{bg}(ref {refs.Delta}, {At(refs.Gradients, layer.BiasOffset)}, {refs.Rows});");
             if (refs.PreviousDelta is null) return;
             string ig = kernels.Use(InputGradient(layer, refs.PreviousActivation));

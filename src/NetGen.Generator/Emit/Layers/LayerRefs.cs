@@ -41,6 +41,12 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>The parameters as a span (for transposes).</summary>
         public string ParametersSpan { get; set; } = "parameters";
 
+        /// <summary>
+        /// Set on the layer whose weights take Adam's step inside the backward pass (the first, dense layer of a
+        /// one-worker trainer): the backward code then branches on <c>adam</c>, the optimizer state or null, and <c>alpha</c>.
+        /// </summary>
+        public OptimizerSpec? FusedAdam { get; set; }
+
         /// <summary>The first row of this worker in the batch (dropout seeds).</summary>
         public string FirstRow { get; set; } = "start";
     }

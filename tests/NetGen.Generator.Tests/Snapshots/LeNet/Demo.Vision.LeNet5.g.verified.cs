@@ -332,12 +332,17 @@ partial class LeNet5 : INetwork<LeNet5>
 
         private void Update(bool reduce)
         {
+            BeginStep();
+            _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
+            _workers.Run();
+        }
+
+        private void BeginStep()
+        {
             Step++;
             // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
             // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
             _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.999f, Step)) / (1.0 - Math.Pow(0.9f, Step)));
-            _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
-            _workers.Run();
         }
 
         private void CheckBatch(int inputLength, int batch)

@@ -279,9 +279,14 @@ partial class Autoencoderish : INetwork<Autoencoderish>
 
         private void Update(bool reduce)
         {
-            Step++;
+            BeginStep();
             _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
             _workers.Run();
+        }
+
+        private void BeginStep()
+        {
+            Step++;
         }
 
         private void CheckBatch(int inputLength, int batch)

@@ -173,8 +173,9 @@ partial class FashionMlp : INetwork<FashionMlp>
         private Job _job;
         private int _batch;
         private float _alpha; // Adam's step size for this step
+        private bool _fuse; // this batch's backward pass applies Adam's step to layer 1's weights itself
 
-        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }
+        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest }
 
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(FashionMlp model, int maxBatchSize, int degreeOfParallelism = 1)
@@ -220,17 +221,35 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
-            Update(reduce: true);
-            return loss;
+            if (_workspaces.Length > 1)
+            {
+                float loss = Backpropagate(inputs, labels);
+                Update(reduce: true);
+                return loss;
+            }
+            // one worker: layer 1's weights take Adam's step in the backward pass, as each tile of their gradient
+            // is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it
+            float oneWorkerLoss = Backpropagate(inputs, labels, fuse: true);
+            _job = Job.StepRest;
+            _workers.Run();
+            return oneWorkerLoss;
         }
 
         /// <summary>One training step on a batch with float targets, 10 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
-            Update(reduce: true);
-            return loss;
+            if (_workspaces.Length > 1)
+            {
+                float loss = Backpropagate(inputs, targets);
+                Update(reduce: true);
+                return loss;
+            }
+            // one worker: layer 1's weights take Adam's step in the backward pass, as each tile of their gradient
+            // is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it
+            float oneWorkerLoss = Backpropagate(inputs, targets, fuse: true);
+            _job = Job.StepRest;
+            _workers.Run();
+            return oneWorkerLoss;
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
@@ -255,7 +274,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, bool fuse = false)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
@@ -265,18 +284,36 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
             _job = Job.Labels;
             _batch = batch;
-            _workers.Run(inputs, labels, default);
+            if (fuse) BeginStep();
+            _fuse = fuse;
+            try
+            {
+                _workers.Run(inputs, labels, default);
+            }
+            finally
+            {
+                _fuse = false;
+            }
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, bool fuse = false)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
             _job = Job.Targets;
             _batch = batch;
-            _workers.Run(inputs, default, targets);
+            if (fuse) BeginStep();
+            _fuse = fuse;
+            try
+            {
+                _workers.Run(inputs, default, targets);
+            }
+            finally
+            {
+                _fuse = false;
+            }
             return Loss(batch);
         }
 
@@ -300,12 +337,17 @@ partial class FashionMlp : INetwork<FashionMlp>
 
         private void Update(bool reduce)
         {
+            BeginStep();
+            _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
+            _workers.Run();
+        }
+
+        private void BeginStep()
+        {
             Step++;
             // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
             // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
             _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.999f, Step)) / (1.0 - Math.Pow(0.9f, Step)));
-            _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
-            _workers.Run();
         }
 
         private void CheckBatch(int inputLength, int batch)
@@ -332,7 +374,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
                         : workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
-                    workspace.Backward(x, rows);
+                    workspace.Backward(x, rows, _fuse ? _state : null, _alpha);
                     return;
                 }
                 case Job.Reduce:
@@ -344,6 +386,9 @@ partial class FashionMlp : INetwork<FashionMlp>
                     return;
                 case Job.Step:
                     StepRange(worker, workers);
+                    return;
+                case Job.StepRest:
+                    StepRange(worker, workers, first: 50176); // layer 1's weights took their step in the backward pass
                     return;
             }
         }
@@ -359,10 +404,11 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
         }
 
-        /// <summary>Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        /// <summary>Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f) over this worker's range of parameters from <paramref name="first"/> on.</summary>
+        private void StepRange(int worker, BatchWorkers workers, int first = 0)
         {
-            var (start, count) = workers.Range(worker, ParameterCount);
+            var (start, count) = workers.Range(worker, ParameterCount - first);
+            start += first;
             ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
             ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
             ref float m = ref Unsafe.Add(ref _state.Reference, start);
@@ -442,8 +488,9 @@ partial class FashionMlp : INetwork<FashionMlp>
                 return total * scale;
             }
 
+            /// <summary>Backward over this worker's rows; given the trainer's Adam state (one worker), layer 1's weights also take Adam's step, of size alpha, as their gradient is finished.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            public void Backward(ReadOnlySpan<float> inputs, int rows, AlignedBuffer? adam, float alpha)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
@@ -460,7 +507,9 @@ partial class FashionMlp : INetwork<FashionMlp>
                 VectorMath.Transpose(parameters.Slice(50240, 4096), 64, 64, _transposed.Span);
                 Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: backward
-                Kernels.DenseWeightGradient_784x64(ref x, ref _d1.Reference, ref g, rows);
+                // one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)
+                if (adam is not null) Kernels.DenseWeightGradientAdam_784x64(ref x, ref _d1.Reference, ref p, ref Unsafe.Add(ref adam.Reference, 0), ref Unsafe.Add(ref adam.Reference, ParameterCount + 0), alpha, rows);
+                else Kernels.DenseWeightGradient_784x64(ref x, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
             }
         }
@@ -2864,6 +2913,403 @@ partial class FashionMlp : INetwork<FashionMlp>
                     Unsafe.Add(ref dw1, c + 1) = acc11;
                     Unsafe.Add(ref dw1, c + 2) = acc12;
                     Unsafe.Add(ref dw1, c + 3) = acc13;
+                }
+            }
+        }
+
+        /// <summary>Adam's step for W [784, 64] from its gradient Xᵀ·dZ (X [rows, 784], dZ [rows, 64]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DenseWeightGradientAdam_784x64(ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated) DenseWeightGradientAdam_784x64_V512(ref x, ref dz, ref w, ref m, ref v, alpha, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientAdam_784x64_V256(ref x, ref dz, ref w, ref m, ref v, alpha, rows);
+            else DenseWeightGradientAdam_784x64_Scalar(ref x, ref dz, ref w, ref m, ref v, alpha, rows);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseWeightGradientAdam_784x64_V512(ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        {
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= 784; r += 4)
+            {
+                // columns 0..64
+                {
+                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                    ref float w2 = ref Unsafe.Add(ref w, (r + 2) * 64);
+                    ref float w3 = ref Unsafe.Add(ref w, (r + 3) * 64);
+                    var acc00 = Vector512<float>.Zero;
+                    var acc01 = Vector512<float>.Zero;
+                    var acc02 = Vector512<float>.Zero;
+                    var acc03 = Vector512<float>.Zero;
+                    var acc10 = Vector512<float>.Zero;
+                    var acc11 = Vector512<float>.Zero;
+                    var acc12 = Vector512<float>.Zero;
+                    var acc13 = Vector512<float>.Zero;
+                    var acc20 = Vector512<float>.Zero;
+                    var acc21 = Vector512<float>.Zero;
+                    var acc22 = Vector512<float>.Zero;
+                    var acc23 = Vector512<float>.Zero;
+                    var acc30 = Vector512<float>.Zero;
+                    var acc31 = Vector512<float>.Zero;
+                    var acc32 = Vector512<float>.Zero;
+                    var acc33 = Vector512<float>.Zero;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                        var dz0 = Vector512.LoadUnsafe(ref dzk);
+                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        var a0 = Vector512.Create(xk);
+                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                    }
+                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow0) * 0.9f + acc00 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow0) * 0.999f + acc00 * acc00 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0);
+                        v1.StoreUnsafe(ref vRow0);
+                        (Vector512.LoadUnsafe(ref w0) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow0, 16) * 0.9f + acc01 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow0, 16) * 0.999f + acc01 * acc01 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, 16);
+                        v1.StoreUnsafe(ref vRow0, 16);
+                        (Vector512.LoadUnsafe(ref w0, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 16);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow0, 32) * 0.9f + acc02 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow0, 32) * 0.999f + acc02 * acc02 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, 32);
+                        v1.StoreUnsafe(ref vRow0, 32);
+                        (Vector512.LoadUnsafe(ref w0, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 32);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow0, 48) * 0.9f + acc03 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow0, 48) * 0.999f + acc03 * acc03 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, 48);
+                        v1.StoreUnsafe(ref vRow0, 48);
+                        (Vector512.LoadUnsafe(ref w0, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 48);
+                    }
+                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow1) * 0.9f + acc10 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow1) * 0.999f + acc10 * acc10 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1);
+                        v1.StoreUnsafe(ref vRow1);
+                        (Vector512.LoadUnsafe(ref w1) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow1, 16) * 0.9f + acc11 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow1, 16) * 0.999f + acc11 * acc11 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, 16);
+                        v1.StoreUnsafe(ref vRow1, 16);
+                        (Vector512.LoadUnsafe(ref w1, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 16);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow1, 32) * 0.9f + acc12 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow1, 32) * 0.999f + acc12 * acc12 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, 32);
+                        v1.StoreUnsafe(ref vRow1, 32);
+                        (Vector512.LoadUnsafe(ref w1, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 32);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow1, 48) * 0.9f + acc13 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow1, 48) * 0.999f + acc13 * acc13 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, 48);
+                        v1.StoreUnsafe(ref vRow1, 48);
+                        (Vector512.LoadUnsafe(ref w1, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 48);
+                    }
+                    ref float mRow2 = ref Unsafe.Add(ref m, (r + 2) * 64);
+                    ref float vRow2 = ref Unsafe.Add(ref v, (r + 2) * 64);
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow2) * 0.9f + acc20 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow2) * 0.999f + acc20 * acc20 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow2);
+                        v1.StoreUnsafe(ref vRow2);
+                        (Vector512.LoadUnsafe(ref w2) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow2, 16) * 0.9f + acc21 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow2, 16) * 0.999f + acc21 * acc21 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow2, 16);
+                        v1.StoreUnsafe(ref vRow2, 16);
+                        (Vector512.LoadUnsafe(ref w2, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 16);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow2, 32) * 0.9f + acc22 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow2, 32) * 0.999f + acc22 * acc22 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow2, 32);
+                        v1.StoreUnsafe(ref vRow2, 32);
+                        (Vector512.LoadUnsafe(ref w2, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 32);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow2, 48) * 0.9f + acc23 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow2, 48) * 0.999f + acc23 * acc23 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow2, 48);
+                        v1.StoreUnsafe(ref vRow2, 48);
+                        (Vector512.LoadUnsafe(ref w2, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 48);
+                    }
+                    ref float mRow3 = ref Unsafe.Add(ref m, (r + 3) * 64);
+                    ref float vRow3 = ref Unsafe.Add(ref v, (r + 3) * 64);
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow3) * 0.9f + acc30 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow3) * 0.999f + acc30 * acc30 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow3);
+                        v1.StoreUnsafe(ref vRow3);
+                        (Vector512.LoadUnsafe(ref w3) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow3, 16) * 0.9f + acc31 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow3, 16) * 0.999f + acc31 * acc31 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow3, 16);
+                        v1.StoreUnsafe(ref vRow3, 16);
+                        (Vector512.LoadUnsafe(ref w3, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 16);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow3, 32) * 0.9f + acc32 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow3, 32) * 0.999f + acc32 * acc32 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow3, 32);
+                        v1.StoreUnsafe(ref vRow3, 32);
+                        (Vector512.LoadUnsafe(ref w3, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 32);
+                    }
+                    {
+                        var m1 = Vector512.LoadUnsafe(ref mRow3, 48) * 0.9f + acc33 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector512.LoadUnsafe(ref vRow3, 48) * 0.999f + acc33 * acc33 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow3, 48);
+                        v1.StoreUnsafe(ref vRow3, 48);
+                        (Vector512.LoadUnsafe(ref w3, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 48);
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseWeightGradientAdam_784x64_V256(ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        {
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= 784; r += 2)
+            {
+                // columns 0..64, 32 per step
+                for (int c = 0; c < 64; c += 32)
+                {
+                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                    var acc00 = Vector256<float>.Zero;
+                    var acc01 = Vector256<float>.Zero;
+                    var acc02 = Vector256<float>.Zero;
+                    var acc03 = Vector256<float>.Zero;
+                    var acc10 = Vector256<float>.Zero;
+                    var acc11 = Vector256<float>.Zero;
+                    var acc12 = Vector256<float>.Zero;
+                    var acc13 = Vector256<float>.Zero;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        var a0 = Vector256.Create(xk);
+                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                    }
+                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                    {
+                        var m1 = Vector256.LoadUnsafe(ref mRow0, (nuint)c) * 0.9f + acc00 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector256.LoadUnsafe(ref vRow0, (nuint)c) * 0.999f + acc00 * acc00 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, (nuint)c);
+                        v1.StoreUnsafe(ref vRow0, (nuint)c);
+                        (Vector256.LoadUnsafe(ref w0, (nuint)c) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)c);
+                    }
+                    {
+                        var m1 = Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)) * 0.9f + acc01 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)) * 0.999f + acc01 * acc01 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 8));
+                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 8));
+                        (Vector256.LoadUnsafe(ref w0, (nuint)(c + 8)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 8));
+                    }
+                    {
+                        var m1 = Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)) * 0.9f + acc02 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)) * 0.999f + acc02 * acc02 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 16));
+                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 16));
+                        (Vector256.LoadUnsafe(ref w0, (nuint)(c + 16)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 16));
+                    }
+                    {
+                        var m1 = Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)) * 0.9f + acc03 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)) * 0.999f + acc03 * acc03 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 24));
+                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 24));
+                        (Vector256.LoadUnsafe(ref w0, (nuint)(c + 24)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 24));
+                    }
+                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                    {
+                        var m1 = Vector256.LoadUnsafe(ref mRow1, (nuint)c) * 0.9f + acc10 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector256.LoadUnsafe(ref vRow1, (nuint)c) * 0.999f + acc10 * acc10 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, (nuint)c);
+                        v1.StoreUnsafe(ref vRow1, (nuint)c);
+                        (Vector256.LoadUnsafe(ref w1, (nuint)c) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)c);
+                    }
+                    {
+                        var m1 = Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)) * 0.9f + acc11 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)) * 0.999f + acc11 * acc11 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 8));
+                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 8));
+                        (Vector256.LoadUnsafe(ref w1, (nuint)(c + 8)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 8));
+                    }
+                    {
+                        var m1 = Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)) * 0.9f + acc12 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)) * 0.999f + acc12 * acc12 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 16));
+                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 16));
+                        (Vector256.LoadUnsafe(ref w1, (nuint)(c + 16)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 16));
+                    }
+                    {
+                        var m1 = Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)) * 0.9f + acc13 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)) * 0.999f + acc13 * acc13 * 0.0009999871f; // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 24));
+                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 24));
+                        (Vector256.LoadUnsafe(ref w1, (nuint)(c + 24)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 24));
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseWeightGradientAdam_784x64_Scalar(ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        {
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= 784; r += 2)
+            {
+                // columns 0..64, 4 per step
+                for (int c = 0; c < 64; c += 4)
+                {
+                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                    var acc00 = 0f;
+                    var acc01 = 0f;
+                    var acc02 = 0f;
+                    var acc03 = 0f;
+                    var acc10 = 0f;
+                    var acc11 = 0f;
+                    var acc12 = 0f;
+                    var acc13 = 0f;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                        var dz0 = Unsafe.Add(ref dzk, c);
+                        var dz1 = Unsafe.Add(ref dzk, c + 1);
+                        var dz2 = Unsafe.Add(ref dzk, c + 2);
+                        var dz3 = Unsafe.Add(ref dzk, c + 3);
+                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        var a0 = xk;
+                        acc00 = a0 * dz0 + acc00;
+                        acc01 = a0 * dz1 + acc01;
+                        acc02 = a0 * dz2 + acc02;
+                        acc03 = a0 * dz3 + acc03;
+                        var a1 = Unsafe.Add(ref xk, 1);
+                        acc10 = a1 * dz0 + acc10;
+                        acc11 = a1 * dz1 + acc11;
+                        acc12 = a1 * dz2 + acc12;
+                        acc13 = a1 * dz3 + acc13;
+                    }
+                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                    {
+                        var m1 = Unsafe.Add(ref mRow0, c) * 0.9f + acc00 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f; // 1 − β2 in float32
+                        Unsafe.Add(ref mRow0, c) = m1;
+                        Unsafe.Add(ref vRow0, c) = v1;
+                        Unsafe.Add(ref w0, c) = Unsafe.Add(ref w0, c) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                    }
+                    {
+                        var m1 = Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f; // 1 − β2 in float32
+                        Unsafe.Add(ref mRow0, c + 1) = m1;
+                        Unsafe.Add(ref vRow0, c + 1) = v1;
+                        Unsafe.Add(ref w0, c + 1) = Unsafe.Add(ref w0, c + 1) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                    }
+                    {
+                        var m1 = Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f; // 1 − β2 in float32
+                        Unsafe.Add(ref mRow0, c + 2) = m1;
+                        Unsafe.Add(ref vRow0, c + 2) = v1;
+                        Unsafe.Add(ref w0, c + 2) = Unsafe.Add(ref w0, c + 2) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                    }
+                    {
+                        var m1 = Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f; // 1 − β2 in float32
+                        Unsafe.Add(ref mRow0, c + 3) = m1;
+                        Unsafe.Add(ref vRow0, c + 3) = v1;
+                        Unsafe.Add(ref w0, c + 3) = Unsafe.Add(ref w0, c + 3) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                    }
+                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                    {
+                        var m1 = Unsafe.Add(ref mRow1, c) * 0.9f + acc10 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f; // 1 − β2 in float32
+                        Unsafe.Add(ref mRow1, c) = m1;
+                        Unsafe.Add(ref vRow1, c) = v1;
+                        Unsafe.Add(ref w1, c) = Unsafe.Add(ref w1, c) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                    }
+                    {
+                        var m1 = Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f; // 1 − β2 in float32
+                        Unsafe.Add(ref mRow1, c + 1) = m1;
+                        Unsafe.Add(ref vRow1, c + 1) = v1;
+                        Unsafe.Add(ref w1, c + 1) = Unsafe.Add(ref w1, c + 1) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                    }
+                    {
+                        var m1 = Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f; // 1 − β2 in float32
+                        Unsafe.Add(ref mRow1, c + 2) = m1;
+                        Unsafe.Add(ref vRow1, c + 2) = v1;
+                        Unsafe.Add(ref w1, c + 2) = Unsafe.Add(ref w1, c + 2) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                    }
+                    {
+                        var m1 = Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f; // 1 − β1 in float32
+                        var v1 = Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f; // 1 − β2 in float32
+                        Unsafe.Add(ref mRow1, c + 3) = m1;
+                        Unsafe.Add(ref vRow1, c + 3) = v1;
+                        Unsafe.Add(ref w1, c + 3) = Unsafe.Add(ref w1, c + 3) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                    }
                 }
             }
         }

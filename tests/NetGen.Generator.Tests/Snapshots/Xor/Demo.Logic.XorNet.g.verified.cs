@@ -288,9 +288,14 @@ partial class XorNet : INetwork<XorNet>
 
         private void Update(bool reduce)
         {
-            Step++;
+            BeginStep();
             _job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;
             _workers.Run();
+        }
+
+        private void BeginStep()
+        {
+            Step++;
         }
 
         private void CheckBatch(int inputLength, int batch)
