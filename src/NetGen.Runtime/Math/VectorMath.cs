@@ -180,6 +180,7 @@ public static class VectorMath
     /// A row's result does not depend on the rows beside it: with 8–16 classes every path takes the same exponentials
     /// and sums them in class order, so a sample predicted alone and in a batch gives the same bits.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled once, optimized: no tier-up or on-stack replacement while a service runs
     public static void SoftmaxRows(ref float values, int rows, int width)
     {
         int done = Avx512F.IsSupported && width >= 8 && width <= 16 ? SoftmaxRowsInLanes(ref values, rows, width) : 0;
@@ -194,6 +195,7 @@ public static class VectorMath
     /// 0..8 and 2..10) and the exponentials summed in class order, as <see cref="SoftmaxRowsInLanes"/> sums them;
     /// infinite or NaN logits, and other widths, by <see cref="Softmax"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled once, optimized: no tier-up or on-stack replacement while a service runs
     private static void SoftmaxRow(ref float row, int width)
     {
         if (!Vector256.IsHardwareAccelerated || width < 8 || width > 16)
@@ -226,6 +228,7 @@ public static class VectorMath
     /// rest, and blocks with an infinite or NaN logit, take the per-row path). A row's 16-float load or store runs into
     /// the next row (stored after it); the block's last row is read and written through exact copies.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled once, optimized: no tier-up or on-stack replacement while a service runs
     private static int SoftmaxRowsInLanes(ref float values, int rows, int width)
     {
         Span<float> classes = stackalloc float[2 * 256 + 16]; // [class, row] of a block, then [row, 16] back, then the last row
