@@ -320,6 +320,7 @@ public static class VectorMath
     }
 
     /// <summary>Writes the transpose of a row-major [rows, cols] matrix into <paramref name="destination"/> ([cols, rows]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
     {
         if (source.Length < (long)rows * cols || destination.Length < (long)rows * cols)
