@@ -292,7 +292,7 @@ namespace NetGen.Generator.Emit
                 OptimizerEmitter.EmitStepRange(w, kernels, plan, withFirst: fusedAdam is not null);
                 w.Line();
 
-                WorkspaceEmitter(w, kernels, plan);
+                WorkspaceEmitter(w, kernels, plan, fusedAdam);
             }
         }
 
@@ -316,18 +316,20 @@ namespace NetGen.Generator.Emit
 
         private static void EmitTrainBatch(SourceWriter w, DenseLayerPlan? fusedAdam, string kind)
         {
-            if (fusedAdam is null)
+            void GradientsThenUpdate()
             {
                 w.Line($"float loss = Backpropagate(inputs, {kind});");
                 w.Line("Update(reduce: true);");
                 w.Line("return loss;");
+            }
+            if (fusedAdam is null)
+            {
+                GradientsThenUpdate();
                 return;
             }
             using (w.Block("if (_workspaces.Length > 1)"))
             {
-                w.Line($"float loss = Backpropagate(inputs, {kind});");
-                w.Line("Update(reduce: true);");
-                w.Line("return loss;");
+                GradientsThenUpdate();
             }
             w.Line($"// one worker: layer {fusedAdam.Index}'s weights take Adam's step in the backward pass, as each tile of their gradient");
             w.Line("// is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it");
@@ -357,7 +359,7 @@ namespace NetGen.Generator.Emit
             }
         }
 
-        private static void WorkspaceEmitter(SourceWriter w, KernelSet kernels, NetworkPlan plan)
+        private static void WorkspaceEmitter(SourceWriter w, KernelSet kernels, NetworkPlan plan, DenseLayerPlan? fusedAdamLayer)
         {
             string name = plan.Spec.ClassName;
             int layers = plan.Layers.Count;
@@ -462,7 +464,6 @@ namespace NetGen.Generator.Emit
                 w.Line();
 
                 // ---- Backward
-                DenseLayerPlan? fusedAdamLayer = FusedAdamLayer(plan);
                 if (fusedAdamLayer is not null)
                 {
                     w.Line($"/// <summary>Backward over this worker's rows; given the trainer's Adam state (one worker), layer {fusedAdamLayer.Index}'s weights also take Adam's step, of size alpha, as their gradient is finished.</summary>");

@@ -183,7 +183,8 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled once, optimized: no tier-up or on-stack replacement while a service runs
     public static void SoftmaxRows(ref float values, int rows, int width)
     {
-        int done = Avx512F.IsSupported && width >= 8 && width <= 16 ? SoftmaxRowsInLanes(ref values, rows, width) : 0;
+        // (fewer than 16 rows, e.g. one sample, skip the lanes path and its stack buffer)
+        int done = Avx512F.IsSupported && rows >= 16 && width >= 8 && width <= 16 ? SoftmaxRowsInLanes(ref values, rows, width) : 0;
         for (int r = done; r < rows; r++)
         {
             SoftmaxRow(ref Unsafe.Add(ref values, (nint)r * width), width);
@@ -229,6 +230,7 @@ public static class VectorMath
     /// the next row (stored after it); the block's last row is read and written through exact copies.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled once, optimized: no tier-up or on-stack replacement while a service runs
+    [SkipLocalsInit] // the stack buffer is written before it is read
     private static int SoftmaxRowsInLanes(ref float values, int rows, int width)
     {
         Span<float> classes = stackalloc float[2 * 256 + 16]; // [class, row] of a block, then [row, 16] back, then the last row

@@ -163,10 +163,8 @@ namespace NetGen.Generator.Emit.Kernels
             }
         }
 
-        private bool Blocked => DepthBlock.HasValue;
-
         /// <summary>True when the reduction runs in k-blocks (partial sums go through C between blocks).</summary>
-        public bool IsBlocked => Blocked;
+        public bool IsBlocked => DepthBlock.HasValue;
 
         /// <summary>
         /// The isa's row tile, or all the rows in one tile when a constant 5 or 6 rows fit V512's registers
@@ -193,10 +191,11 @@ namespace NetGen.Generator.Emit.Kernels
                     EmitRowTile(w, isa, rowTile);
                 }
             }
-            if (needTail && ConstRows is int constRows && constRows % rowTile is int remainder && (constRows == 1 || remainder > 1))
+            int remainder = ConstRows.HasValue ? ConstRows.Value % rowTile : 0;
+            if (needTail && (ConstRows == 1 || remainder > 1))
             {
                 // a known remainder of several rows is one tile of that many rows, not a loop of single rows
-                w.Line(constRows == 1 ? "// one row" : needMain ? $"// the last {remainder} rows" : $"// all {remainder} rows in one tile");
+                w.Line(ConstRows == 1 ? "// one row" : needMain ? $"// the last {remainder} rows" : $"// all {remainder} rows in one tile");
                 using (w.Block())
                 {
                     EmitRowTile(w, isa, remainder);
@@ -263,7 +262,7 @@ namespace NetGen.Generator.Emit.Kernels
         {
             string RowIndex(int i) => i == 0 ? RowVar : $"({RowVar} + {i})";
             var isas = chunks.Select(c => c.Isa).Distinct().ToList();
-            bool blocked = Blocked;
+            bool blocked = IsBlocked;
 
             for (int i = 0; i < rows; i++)
             {
@@ -387,7 +386,7 @@ namespace NetGen.Generator.Emit.Kernels
         {
             if (FinalStore is not null)
             {
-                if (Blocked) throw new InvalidOperationException($"{Name}: a final store of its own needs the whole reduction in registers (no k-blocks).");
+                if (IsBlocked) throw new InvalidOperationException($"{Name}: a final store of its own needs the whole reduction in registers (no k-blocks).");
                 for (int i = 0; i < rows; i++)
                 {
                     if (FinalRowRefs is not null)

@@ -42,6 +42,26 @@ namespace NetGen.Generator.Emit.Layers
             return block;
         }
 
+        /// <summary>
+        /// The loops of a lane kernel: over lane groups, with a ref to each buffer's group (name, parameter, floats per
+        /// sample), then over output rows <c>oh</c>.
+        /// </summary>
+        private static System.Action<SourceWriter, System.Action> GroupsAndOutputRows(Conv2DLayerPlan l, params (string Name, string Buffer, int PerSample)[] groupRefs) =>
+            (w, body) =>
+            {
+                using (w.Block("for (int group = 0; group < groups; group++)"))
+                {
+                    foreach (var (name, buffer, perSample) in groupRefs)
+                    {
+                        w.Line($"ref float {name} = ref Unsafe.Add(ref {buffer}, group * {perSample * Lanes});");
+                    }
+                    using (w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"))
+                    {
+                        body();
+                    }
+                }
+            };
+
         /// <summary>Y[group, f, oh, (ow, lane)] = act(b[f] + Σ_taps W[f, tap] · Xlanes[group, tap row, (tap column + ow, lane)]): the direct convolution, a pixel being 16 floats.</summary>
         public static GemmKernel LanesForward(Conv2DLayerPlan l)
         {
@@ -63,18 +83,7 @@ namespace NetGen.Generator.Emit.Layers
                 RowBias = "bias",
                 Taps = new ConvTaps("xs", l.Channels, l.KernelSize, l.PaddedWidth * Lanes, l.PaddedHeight * l.PaddedWidth * Lanes, "oh", 1) { ColumnScale = Lanes },
                 Epilogue = (isa, acc, row, col) => l.Activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
-                Outer = (w, body) =>
-                {
-                    using (w.Block("for (int group = 0; group < groups; group++)"))
-                    {
-                        w.Line($"ref float xs = ref Unsafe.Add(ref x, group * {l.PaddedPixels * Lanes});");
-                        w.Line($"ref float ys = ref Unsafe.Add(ref y, group * {l.OutSize * Lanes});");
-                        using (w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"))
-                        {
-                            body();
-                        }
-                    }
-                },
+                Outer = GroupsAndOutputRows(l, ("xs", "x", l.PaddedPixels), ("ys", "y", l.OutSize)),
             };
         }
 
@@ -99,18 +108,7 @@ namespace NetGen.Generator.Emit.Layers
                 C = "dx",
                 CRowRef = row => $"Unsafe.Add(ref dxs, {offsets}[{row}] + oh * {l.PaddedWidth * Lanes})",
                 Accumulate = true,
-                Outer = (w, body) =>
-                {
-                    using (w.Block("for (int group = 0; group < groups; group++)"))
-                    {
-                        w.Line($"ref float dys = ref Unsafe.Add(ref dy, group * {l.OutSize * Lanes});");
-                        w.Line($"ref float dxs = ref Unsafe.Add(ref dx, group * {l.PaddedPixels * Lanes});");
-                        using (w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"))
-                        {
-                            body();
-                        }
-                    }
-                },
+                Outer = GroupsAndOutputRows(l, ("dys", "dy", l.OutSize), ("dxs", "dx", l.PaddedPixels)),
             };
 
         private static void EmitLanesForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)

@@ -174,8 +174,9 @@ namespace NetGen.Generator.Emit.Layers
             {
                 string fused = kernels.Use(WeightGradientAdam(layer, adam));
                 w.Line("// one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)");
+                string secondMoments = layer.WeightOffset == 0 ? "ParameterCount" : $"ParameterCount + {layer.WeightOffset}";
                 w.Line($"if (adam is not null) Kernels.{fused}(ref {refs.Input}, ref {refs.Delta}, {At(refs.Parameters, layer.WeightOffset)}, " +
-                       $"ref Unsafe.Add(ref adam.Reference, {layer.WeightOffset}), ref Unsafe.Add(ref adam.Reference, ParameterCount + {layer.WeightOffset}), alpha, {refs.Rows});");
+                       $"{At("adam.Reference", layer.WeightOffset)}, ref Unsafe.Add(ref adam.Reference, {secondMoments}), alpha, {refs.Rows});");
                 w.Line($"else {call}");
             }
             else

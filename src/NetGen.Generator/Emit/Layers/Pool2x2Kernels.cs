@@ -41,7 +41,8 @@ namespace NetGen.Generator.Emit.Layers
         }
 
         /// <summary>The loops over planes and rows of windows, with <c>top</c>, <c>bottom</c> (input rows) and <c>row</c> (output row) declared.</summary>
-        protected void Rows(SourceWriter w, System.Action<string> extraRefs, System.Action body)
+        /// <paramref name="extraRefs"/> gets the offsets of the input rows and of the output row, for refs into buffers of the same shapes.
+        protected void Rows(SourceWriter w, System.Action<string, string> extraRefs, System.Action body)
         {
             Pool2DLayerPlan l = Layer;
             using (w.Block("for (int plane = 0; plane < planes; plane++)"))
@@ -52,7 +53,7 @@ namespace NetGen.Generator.Emit.Layers
                 w.Line($"ref float top = ref Unsafe.Add(ref x, {input});");
                 w.Line($"ref float bottom = ref Unsafe.Add(ref top, {l.InWidth});");
                 w.Line($"ref float row = ref Unsafe.Add(ref y, {output});");
-                extraRefs(input + "|" + output);
+                extraRefs(input, output);
                 body();
             }
         }
@@ -77,7 +78,7 @@ namespace NetGen.Generator.Emit.Layers
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
             {
-                Rows(w, _ => { }, () =>
+                Rows(w, (_, _) => { }, () =>
                 {
                     if (registers.Count == 0)
                     {
@@ -124,12 +125,11 @@ namespace NetGen.Generator.Emit.Layers
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
             {
-                Rows(w, offsets =>
+                Rows(w, (input, output) =>
                 {
-                    string[] parts = offsets.Split('|');
-                    w.Line($"ref float dtop = ref Unsafe.Add(ref dx, {parts[0]});");
+                    w.Line($"ref float dtop = ref Unsafe.Add(ref dx, {input});");
                     w.Line($"ref float dbottom = ref Unsafe.Add(ref dtop, {Layer.InWidth});");
-                    w.Line($"ref float grad = ref Unsafe.Add(ref dy, {parts[1]});");
+                    w.Line($"ref float grad = ref Unsafe.Add(ref dy, {output});");
                 }, () =>
                 {
                     if (registers.Count == 0)

@@ -508,7 +508,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                 Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: backward
                 // one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)
-                if (adam is not null) Kernels.DenseWeightGradientAdam_784x64(ref x, ref _d1.Reference, ref p, ref Unsafe.Add(ref adam.Reference, 0), ref Unsafe.Add(ref adam.Reference, ParameterCount + 0), alpha, rows);
+                if (adam is not null) Kernels.DenseWeightGradientAdam_784x64(ref x, ref _d1.Reference, ref p, ref adam.Reference, ref Unsafe.Add(ref adam.Reference, ParameterCount), alpha, rows);
                 else Kernels.DenseWeightGradient_784x64(ref x, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
             }
