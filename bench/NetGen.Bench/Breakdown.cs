@@ -31,6 +31,7 @@ public static class Breakdown
 
         Console.WriteLine($"ComputeGradients (32): {Time(() => trainer.ComputeGradients(inputs, labels)):F2} µs");
         Console.WriteLine($"ApplyGradients:        {Time(() => trainer.ApplyGradients()):F2} µs");
+        Console.WriteLine($"TrainBatch (32):       {Time(() => trainer.TrainBatch(inputs, labels)):F2} µs");
         Console.WriteLine($"Predict batch 32:      {Time(() => model.Predict(inputs, outputs, 32)):F2} µs");
         Console.WriteLine($"Predict batch 1:       {Time(() => model.Predict(inputs.AsSpan(0, 784), outputs.AsSpan(0, 10))):F2} µs");
 

@@ -128,6 +128,10 @@ if (args.Length > 0 && args[0] == "fit-loop")
         var sw = System.Diagnostics.Stopwatch.StartNew();
         NetGen.Training.Fitter.Fit(trainer, train, options with { Seed = e });
         Console.WriteLine($"epoch {e + 1}: {sw.Elapsed.TotalSeconds:F3} s");
+        var st = trainer.OptimizerState;
+        int dm = 0, dv = 0, zm = 0, zv = 0;
+        for (int i = 0; i < NetGen.Bench.FashionMlp.ParameterCount; i++) { if (float.IsSubnormal(st[i])) dm++; if (st[i] == 0) zm++; if (float.IsSubnormal(st[i + NetGen.Bench.FashionMlp.ParameterCount])) dv++; if (st[i + NetGen.Bench.FashionMlp.ParameterCount] == 0) zv++; }
+        Console.WriteLine($"  subnormal m {dm}, v {dv}; zero m {zm}, v {zv}");
     }
     return 0;
 }

@@ -201,6 +201,48 @@ public class NumericsTests
         ((IDisposable)trainer).Dispose();
     }
 
+    /// <summary>
+    /// Optimizer state that decays where the gradient is 0 is flushed to 0 instead of turning subnormal (arithmetic on
+    /// subnormal floats is slow on x86). Input feature 0 is 0 in every sample, so the first layer's weights from it (the
+    /// first row of W [in, out]) get a zero gradient; their state starts just above the smallest normal float, where one
+    /// decay step would make it subnormal. Adam on one worker (the fused step) and two (the update kernel), SGD with
+    /// momentum on one; elsewhere the state must still match what it did before, and nothing in it may be subnormal.
+    /// </summary>
+    [Theory]
+    [InlineData("FashionMlp", 64, 1)]
+    [InlineData("FashionMlp", 64, 2)]
+    [InlineData("CategoricalNet", 17, 1)]
+    public void Decaying_optimizer_state_is_flushed_to_zero_not_left_subnormal(string name, int width, int workers)
+    {
+        var c = NetCase.Get(name);
+        var model = c.Create(6);
+        var trainer = model.CreateTrainer(8, workers);
+        var (inputs, labels, targets) = c.Batch(8, 12, preferLabels: true);
+        int inputSize = c.Reference.InputSize;
+        for (int r = 0; r < 8; r++) inputs[r * inputSize] = 0f;
+        int n = model.ParameterCount;
+        bool adam = trainer.OptimizerState.Length == 2 * n;
+        Span<float> state = trainer.OptimizerState;
+        for (int j = 0; j < width; j++)
+        {
+            state[j] = j % 2 == 0 ? 1.25e-38f : -1.25e-38f; // × β1 (or momentum) 0.9 = ±1.125e-38 < 1.1755e-38
+            if (adam) state[n + j] = 1.1760e-38f; // × β2 0.999 = 1.1748e-38
+        }
+        float[] firstRow = model.Parameters.Slice(0, width).ToArray();
+        float loss = labels is not null ? trainer.TrainBatch(inputs, labels) : trainer.TrainBatch(inputs, targets!);
+        Assert.True(float.IsFinite(loss));
+        float[] after = trainer.OptimizerState.ToArray();
+        for (int j = 0; j < width; j++)
+        {
+            Assert.Equal(0f, after[j]);
+            if (adam) Assert.Equal(0f, after[n + j]);
+        }
+        Assert.Equal(firstRow, model.Parameters.Slice(0, width).ToArray()); // a zero moment moves nothing
+        Assert.DoesNotContain(after, float.IsSubnormal);
+        Assert.Contains(after.Skip(width).Take(n - width), x => x != 0f); // the rest of the state did move
+        ((IDisposable)trainer).Dispose();
+    }
+
     [Fact]
     public void Sgd_momentum_step_matches_textbook_formula()
     {

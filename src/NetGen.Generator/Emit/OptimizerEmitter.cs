@@ -105,8 +105,9 @@ namespace NetGen.Generator.Emit
         public static IEnumerable<string> AdamStep(Isa isa, OptimizerSpec o, string grad, string p, string m, string v, string offset)
         {
             string sqrt = isa.IsScalar ? "MathF.Sqrt" : isa.VectorClass + ".Sqrt";
-            yield return $"var m1 = {isa.Load(m, offset)} * {Literal.Float(o.Beta1)} + {grad} * {Literal.Float(1f - o.Beta1)}; // 1 − β1 in float32";
-            yield return $"var v1 = {isa.Load(v, offset)} * {Literal.Float(o.Beta2)} + {grad} * {grad} * {Literal.Float(1f - o.Beta2)}; // 1 − β2 in float32";
+            // the moments decay geometrically where the gradient is 0: flushed to 0 before they turn subnormal (slow on x86)
+            yield return $"var m1 = VectorMath.FlushSubnormal({isa.Load(m, offset)} * {Literal.Float(o.Beta1)} + {grad} * {Literal.Float(1f - o.Beta1)}); // 1 − β1 in float32";
+            yield return $"var v1 = VectorMath.FlushSubnormal({isa.Load(v, offset)} * {Literal.Float(o.Beta2)} + {grad} * {grad} * {Literal.Float(1f - o.Beta2)}); // 1 − β2 in float32";
             yield return isa.Store("m1", m, offset);
             yield return isa.Store("v1", v, offset);
             yield return isa.Store($"{isa.Load(p, offset)} - m1 * alpha / ({sqrt}(v1) + {isa.Broadcast(Literal.Float(o.Epsilon))})", p, offset);
@@ -114,7 +115,8 @@ namespace NetGen.Generator.Emit
 
         private static IEnumerable<string> MomentumBody(Isa isa, string i, OptimizerSpec o)
         {
-            yield return $"var v1 = {isa.Load("velocity", i)} * {Literal.Float(o.Momentum)} - {isa.Load("g", i)} * learningRate;";
+            // the velocity decays geometrically where the gradient is 0: flushed to 0 before it turns subnormal (slow on x86)
+            yield return $"var v1 = VectorMath.FlushSubnormal({isa.Load("velocity", i)} * {Literal.Float(o.Momentum)} - {isa.Load("g", i)} * learningRate);";
             yield return isa.Store("v1", "velocity", i);
             yield return isa.Store($"{isa.Load("p", i)} + v1", "p", i);
         }

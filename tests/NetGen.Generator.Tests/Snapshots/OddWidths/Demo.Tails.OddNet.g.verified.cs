@@ -1284,8 +1284,8 @@ partial class OddNet : INetwork<OddNet>
             for (; i + 16 <= count; i += 16)
             {
                 var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = Vector512.LoadUnsafe(ref m, (nuint)i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
-                var v1 = Vector512.LoadUnsafe(ref v, (nuint)i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref m, (nuint)i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref v, (nuint)i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
                 (Vector512.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-6f))).StoreUnsafe(ref p, (nuint)i);
@@ -1294,8 +1294,8 @@ partial class OddNet : INetwork<OddNet>
             for (; i < count; i++)
             {
                 var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
-                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
@@ -1310,8 +1310,8 @@ partial class OddNet : INetwork<OddNet>
             for (; i + 8 <= count; i += 8)
             {
                 var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = Vector256.LoadUnsafe(ref m, (nuint)i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
-                var v1 = Vector256.LoadUnsafe(ref v, (nuint)i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref m, (nuint)i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref v, (nuint)i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
                 (Vector256.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-6f))).StoreUnsafe(ref p, (nuint)i);
@@ -1320,8 +1320,8 @@ partial class OddNet : INetwork<OddNet>
             for (; i < count; i++)
             {
                 var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
-                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
@@ -1336,8 +1336,8 @@ partial class OddNet : INetwork<OddNet>
             for (; i < count; i++)
             {
                 var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f; // 1 − β1 in float32
-                var v1 = Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);

@@ -1492,8 +1492,8 @@ partial class FashionMlp : INetwork<FashionMlp>
             for (; i + 16 <= count; i += 16)
             {
                 var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = Vector512.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
-                var v1 = Vector512.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
                 (Vector512.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
@@ -1502,8 +1502,8 @@ partial class FashionMlp : INetwork<FashionMlp>
             for (; i < count; i++)
             {
                 var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
-                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
@@ -1518,8 +1518,8 @@ partial class FashionMlp : INetwork<FashionMlp>
             for (; i + 8 <= count; i += 8)
             {
                 var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = Vector256.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
-                var v1 = Vector256.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
                 (Vector256.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
@@ -1528,8 +1528,8 @@ partial class FashionMlp : INetwork<FashionMlp>
             for (; i < count; i++)
             {
                 var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
-                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
@@ -1544,8 +1544,8 @@ partial class FashionMlp : INetwork<FashionMlp>
             for (; i < count; i++)
             {
                 var grad = Unsafe.Add(ref g, i);
-                var m1 = Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f; // 1 − β1 in float32
-                var v1 = Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f; // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
@@ -2987,29 +2987,29 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
                     ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow0) * 0.9f + acc00 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow0) * 0.999f + acc00 * acc00 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow0) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow0) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0);
                         v1.StoreUnsafe(ref vRow0);
                         (Vector512.LoadUnsafe(ref w0) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow0, 16) * 0.9f + acc01 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow0, 16) * 0.999f + acc01 * acc01 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow0, 16) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow0, 16) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, 16);
                         v1.StoreUnsafe(ref vRow0, 16);
                         (Vector512.LoadUnsafe(ref w0, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 16);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow0, 32) * 0.9f + acc02 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow0, 32) * 0.999f + acc02 * acc02 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow0, 32) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow0, 32) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, 32);
                         v1.StoreUnsafe(ref vRow0, 32);
                         (Vector512.LoadUnsafe(ref w0, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 32);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow0, 48) * 0.9f + acc03 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow0, 48) * 0.999f + acc03 * acc03 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow0, 48) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow0, 48) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, 48);
                         v1.StoreUnsafe(ref vRow0, 48);
                         (Vector512.LoadUnsafe(ref w0, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 48);
@@ -3017,29 +3017,29 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
                     ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow1) * 0.9f + acc10 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow1) * 0.999f + acc10 * acc10 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow1) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow1) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1);
                         v1.StoreUnsafe(ref vRow1);
                         (Vector512.LoadUnsafe(ref w1) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow1, 16) * 0.9f + acc11 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow1, 16) * 0.999f + acc11 * acc11 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow1, 16) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow1, 16) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, 16);
                         v1.StoreUnsafe(ref vRow1, 16);
                         (Vector512.LoadUnsafe(ref w1, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 16);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow1, 32) * 0.9f + acc12 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow1, 32) * 0.999f + acc12 * acc12 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow1, 32) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow1, 32) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, 32);
                         v1.StoreUnsafe(ref vRow1, 32);
                         (Vector512.LoadUnsafe(ref w1, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 32);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow1, 48) * 0.9f + acc13 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow1, 48) * 0.999f + acc13 * acc13 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow1, 48) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow1, 48) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, 48);
                         v1.StoreUnsafe(ref vRow1, 48);
                         (Vector512.LoadUnsafe(ref w1, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 48);
@@ -3047,29 +3047,29 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow2 = ref Unsafe.Add(ref m, (r + 2) * 64);
                     ref float vRow2 = ref Unsafe.Add(ref v, (r + 2) * 64);
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow2) * 0.9f + acc20 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow2) * 0.999f + acc20 * acc20 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow2) * 0.9f + acc20 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow2) * 0.999f + acc20 * acc20 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow2);
                         v1.StoreUnsafe(ref vRow2);
                         (Vector512.LoadUnsafe(ref w2) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow2, 16) * 0.9f + acc21 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow2, 16) * 0.999f + acc21 * acc21 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow2, 16) * 0.9f + acc21 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow2, 16) * 0.999f + acc21 * acc21 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow2, 16);
                         v1.StoreUnsafe(ref vRow2, 16);
                         (Vector512.LoadUnsafe(ref w2, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 16);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow2, 32) * 0.9f + acc22 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow2, 32) * 0.999f + acc22 * acc22 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow2, 32) * 0.9f + acc22 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow2, 32) * 0.999f + acc22 * acc22 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow2, 32);
                         v1.StoreUnsafe(ref vRow2, 32);
                         (Vector512.LoadUnsafe(ref w2, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 32);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow2, 48) * 0.9f + acc23 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow2, 48) * 0.999f + acc23 * acc23 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow2, 48) * 0.9f + acc23 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow2, 48) * 0.999f + acc23 * acc23 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow2, 48);
                         v1.StoreUnsafe(ref vRow2, 48);
                         (Vector512.LoadUnsafe(ref w2, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 48);
@@ -3077,29 +3077,29 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow3 = ref Unsafe.Add(ref m, (r + 3) * 64);
                     ref float vRow3 = ref Unsafe.Add(ref v, (r + 3) * 64);
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow3) * 0.9f + acc30 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow3) * 0.999f + acc30 * acc30 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow3) * 0.9f + acc30 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow3) * 0.999f + acc30 * acc30 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow3);
                         v1.StoreUnsafe(ref vRow3);
                         (Vector512.LoadUnsafe(ref w3) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow3, 16) * 0.9f + acc31 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow3, 16) * 0.999f + acc31 * acc31 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow3, 16) * 0.9f + acc31 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow3, 16) * 0.999f + acc31 * acc31 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow3, 16);
                         v1.StoreUnsafe(ref vRow3, 16);
                         (Vector512.LoadUnsafe(ref w3, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 16);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow3, 32) * 0.9f + acc32 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow3, 32) * 0.999f + acc32 * acc32 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow3, 32) * 0.9f + acc32 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow3, 32) * 0.999f + acc32 * acc32 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow3, 32);
                         v1.StoreUnsafe(ref vRow3, 32);
                         (Vector512.LoadUnsafe(ref w3, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 32);
                     }
                     {
-                        var m1 = Vector512.LoadUnsafe(ref mRow3, 48) * 0.9f + acc33 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector512.LoadUnsafe(ref vRow3, 48) * 0.999f + acc33 * acc33 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow3, 48) * 0.9f + acc33 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow3, 48) * 0.999f + acc33 * acc33 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow3, 48);
                         v1.StoreUnsafe(ref vRow3, 48);
                         (Vector512.LoadUnsafe(ref w3, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 48);
@@ -3150,29 +3150,29 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
                     ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
                     {
-                        var m1 = Vector256.LoadUnsafe(ref mRow0, (nuint)c) * 0.9f + acc00 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector256.LoadUnsafe(ref vRow0, (nuint)c) * 0.999f + acc00 * acc00 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow0, (nuint)c) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow0, (nuint)c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, (nuint)c);
                         v1.StoreUnsafe(ref vRow0, (nuint)c);
                         (Vector256.LoadUnsafe(ref w0, (nuint)c) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)c);
                     }
                     {
-                        var m1 = Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)) * 0.9f + acc01 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)) * 0.999f + acc01 * acc01 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, (nuint)(c + 8));
                         v1.StoreUnsafe(ref vRow0, (nuint)(c + 8));
                         (Vector256.LoadUnsafe(ref w0, (nuint)(c + 8)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 8));
                     }
                     {
-                        var m1 = Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)) * 0.9f + acc02 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)) * 0.999f + acc02 * acc02 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, (nuint)(c + 16));
                         v1.StoreUnsafe(ref vRow0, (nuint)(c + 16));
                         (Vector256.LoadUnsafe(ref w0, (nuint)(c + 16)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 16));
                     }
                     {
-                        var m1 = Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)) * 0.9f + acc03 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)) * 0.999f + acc03 * acc03 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, (nuint)(c + 24));
                         v1.StoreUnsafe(ref vRow0, (nuint)(c + 24));
                         (Vector256.LoadUnsafe(ref w0, (nuint)(c + 24)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 24));
@@ -3180,29 +3180,29 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
                     ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
                     {
-                        var m1 = Vector256.LoadUnsafe(ref mRow1, (nuint)c) * 0.9f + acc10 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector256.LoadUnsafe(ref vRow1, (nuint)c) * 0.999f + acc10 * acc10 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow1, (nuint)c) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow1, (nuint)c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, (nuint)c);
                         v1.StoreUnsafe(ref vRow1, (nuint)c);
                         (Vector256.LoadUnsafe(ref w1, (nuint)c) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)c);
                     }
                     {
-                        var m1 = Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)) * 0.9f + acc11 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)) * 0.999f + acc11 * acc11 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, (nuint)(c + 8));
                         v1.StoreUnsafe(ref vRow1, (nuint)(c + 8));
                         (Vector256.LoadUnsafe(ref w1, (nuint)(c + 8)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 8));
                     }
                     {
-                        var m1 = Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)) * 0.9f + acc12 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)) * 0.999f + acc12 * acc12 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, (nuint)(c + 16));
                         v1.StoreUnsafe(ref vRow1, (nuint)(c + 16));
                         (Vector256.LoadUnsafe(ref w1, (nuint)(c + 16)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 16));
                     }
                     {
-                        var m1 = Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)) * 0.9f + acc13 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)) * 0.999f + acc13 * acc13 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, (nuint)(c + 24));
                         v1.StoreUnsafe(ref vRow1, (nuint)(c + 24));
                         (Vector256.LoadUnsafe(ref w1, (nuint)(c + 24)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 24));
@@ -3253,29 +3253,29 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
                     ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
                     {
-                        var m1 = Unsafe.Add(ref mRow0, c) * 0.9f + acc00 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow0, c) = m1;
                         Unsafe.Add(ref vRow0, c) = v1;
                         Unsafe.Add(ref w0, c) = Unsafe.Add(ref w0, c) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
                     }
                     {
-                        var m1 = Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow0, c + 1) = m1;
                         Unsafe.Add(ref vRow0, c + 1) = v1;
                         Unsafe.Add(ref w0, c + 1) = Unsafe.Add(ref w0, c + 1) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
                     }
                     {
-                        var m1 = Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow0, c + 2) = m1;
                         Unsafe.Add(ref vRow0, c + 2) = v1;
                         Unsafe.Add(ref w0, c + 2) = Unsafe.Add(ref w0, c + 2) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
                     }
                     {
-                        var m1 = Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow0, c + 3) = m1;
                         Unsafe.Add(ref vRow0, c + 3) = v1;
                         Unsafe.Add(ref w0, c + 3) = Unsafe.Add(ref w0, c + 3) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
@@ -3283,29 +3283,29 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
                     ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
                     {
-                        var m1 = Unsafe.Add(ref mRow1, c) * 0.9f + acc10 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow1, c) = m1;
                         Unsafe.Add(ref vRow1, c) = v1;
                         Unsafe.Add(ref w1, c) = Unsafe.Add(ref w1, c) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
                     }
                     {
-                        var m1 = Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow1, c + 1) = m1;
                         Unsafe.Add(ref vRow1, c + 1) = v1;
                         Unsafe.Add(ref w1, c + 1) = Unsafe.Add(ref w1, c + 1) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
                     }
                     {
-                        var m1 = Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow1, c + 2) = m1;
                         Unsafe.Add(ref vRow1, c + 2) = v1;
                         Unsafe.Add(ref w1, c + 2) = Unsafe.Add(ref w1, c + 2) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
                     }
                     {
-                        var m1 = Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f; // 1 − β1 in float32
-                        var v1 = Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f; // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow1, c + 3) = m1;
                         Unsafe.Add(ref vRow1, c + 3) = v1;
                         Unsafe.Add(ref w1, c + 3) = Unsafe.Add(ref w1, c + 3) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);

@@ -828,14 +828,14 @@ partial class XorNet : INetwork<XorNet>
             // main loop
             for (; i + 16 <= count; i += 16)
             {
-                var v1 = Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate;
+                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate);
                 v1.StoreUnsafe(ref velocity, (nuint)i);
                 (Vector512.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
             {
-                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
                 Unsafe.Add(ref velocity, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
             }
@@ -848,14 +848,14 @@ partial class XorNet : INetwork<XorNet>
             // main loop
             for (; i + 8 <= count; i += 8)
             {
-                var v1 = Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate;
+                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate);
                 v1.StoreUnsafe(ref velocity, (nuint)i);
                 (Vector256.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
             {
-                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
                 Unsafe.Add(ref velocity, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
             }
@@ -868,7 +868,7 @@ partial class XorNet : INetwork<XorNet>
             // one element at a time
             for (; i < count; i++)
             {
-                var v1 = Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate;
+                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
                 Unsafe.Add(ref velocity, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
             }
