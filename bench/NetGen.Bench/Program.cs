@@ -135,6 +135,62 @@ if (args.Length > 0 && args[0] == "fit-loop")
     }
     return 0;
 }
+if (args.Length > 0 && args[0] == "data-loop")
+{
+    // TrainBatch over the real data: contiguous batches through the epoch, then the first batch again and again (the
+    // same values, cache-hot), to tell the data's memory traffic from its values' effect on the kernels.
+    NetGen.Data.FashionMnist.TryLoad(NetGen.Data.FashionMnist.DefaultDirectory, out var full, out _);
+    var train = full ?? NetGen.Data.FashionMnist.LoadSubset().Train;
+    var f = train.Features;
+    for (int i = 0; i < f.Length; i++) f[i] /= 255f;
+    var model = new FashionMlp(0);
+    var trainer = model.CreateTrainer(32, 1);
+    int batches = train.Count / 32;
+    for (int round = 0; round < 3; round++)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        for (int b = 0; b < batches; b++) trainer.TrainBatch(f.AsSpan(b * 32 * 784, 32 * 784), train.Labels!.AsSpan(b * 32, 32));
+        double streamed = sw.Elapsed.TotalMicroseconds / batches;
+        sw.Restart();
+        for (int b = 0; b < batches; b++) trainer.TrainBatch(f.AsSpan(0, 32 * 784), train.Labels!.AsSpan(0, 32));
+        double hot = sw.Elapsed.TotalMicroseconds / batches;
+        Console.WriteLine($"µs per batch: streamed {streamed:F1}, first batch repeated {hot:F1}");
+    }
+    return 0;
+}
+if (args.Length > 0 && args[0] == "state-probe")
+{
+    NetGen.Data.FashionMnist.TryLoad(NetGen.Data.FashionMnist.DefaultDirectory, out var full, out _);
+    var train = full!;
+    var f = train.Features;
+    for (int i = 0; i < f.Length; i++) f[i] /= 255f;
+    train = train.Reshape(784);
+    var options = new NetGen.Training.FitOptions { Epochs = 1, BatchSize = 32, Seed = 0, TrainAccuracy = false };
+    var trained = new FashionMlp(0);
+    var tt = trained.CreateTrainer(32, 1);
+    for (int e = 0; e < 8; e++) NetGen.Training.Fitter.Fit(tt, train, options with { Seed = e });
+    float[] trainedParams = trained.Parameters.ToArray(), trainedState = tt.OptimizerState.ToArray();
+    long trainedStep = tt.Step;
+    var fresh = new FashionMlp(0);
+    float[] freshParams = fresh.Parameters.ToArray();
+    double Epoch(float[] p, float[] st, long step)
+    {
+        var m = new FashionMlp(0);
+        p.CopyTo(m.Parameters);
+        var t = m.CreateTrainer(32, 1);
+        st.CopyTo(t.OptimizerState);
+        t.Step = step;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        NetGen.Training.Fitter.Fit(t, train, options with { Seed = 20 });
+        return sw.Elapsed.TotalSeconds;
+    }
+    var zeros = new float[trainedState.Length];
+    for (int round = 0; round < 3; round++)
+    {
+        Console.WriteLine($"fresh {Epoch(freshParams, zeros, 0):F3}  trained {Epoch(trainedParams, trainedState, trainedStep):F3}  trained weights + fresh Adam {Epoch(trainedParams, zeros, 0):F3}  fresh weights + trained Adam {Epoch(freshParams, trainedState, trainedStep):F3}");
+    }
+    return 0;
+}
 if (args.Length > 0 && args[0] == "breakdown")
 {
     return Breakdown.Run();

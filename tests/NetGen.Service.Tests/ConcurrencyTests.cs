@@ -114,14 +114,23 @@ public class ConcurrencyTests
         float[] batch = TestModels.Images.Take(32).SelectMany(r => r).ToArray();
         var y = new float[Predictor.OutputSize];
         var ys = new float[32 * Predictor.OutputSize];
-        predictor.Predict(x, y);
-        predictor.Predict(batch, ys, 32);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        long Window(int calls)
         {
-            predictor.Predict(x, y);
-            predictor.Predict(batch, ys, 32);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < calls; i++)
+            {
+                predictor.Predict(x, y);
+                predictor.Predict(batch, ys, 32);
+            }
+            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Window(2000); // warm-up: tier-up and on-stack replacement of every method on the path
+        // Three windows of 1,000 calls of each overload: an allocation per call (at least 24 bytes) shows in every window.
+        // Twice in full test runs (once in CI), with every test assembly running at once, one window saw a single 6.8 KB
+        // allocation that no run of this assembly alone reproduced (the runtime's own work as a method tiers up late): one
+        // window may hold one such event.
+        long[] windows = { Window(1000), Window(1000), Window(1000) };
+        Assert.True(windows.Count(b => b != 0) <= 1 && windows.All(b => b < 16 * 1024),
+            $"bytes allocated in three windows of 1,000 calls: {string.Join(", ", windows)}");
     }
 }

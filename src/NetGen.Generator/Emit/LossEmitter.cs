@@ -42,6 +42,7 @@ namespace NetGen.Generator.Emit
             if (AcceptsLabels(plan))
             {
                 w.Line($"/// <summary>Loss: {Describe(plan)}. Returns this worker's share of the mean loss.</summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call");
                 using (w.Block("public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)"))
                 {
                     w.Line("float scale = 1f / batch;");
@@ -59,6 +60,7 @@ namespace NetGen.Generator.Emit
             }
 
             w.Line($"/// <summary>Loss: {Describe(plan)}. Returns this worker's share of the mean loss.</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call");
             using (w.Block("public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)"))
             {
                 bool perOutput = loss == LossKind.BinaryCrossEntropy || loss == LossKind.MeanSquaredError;

@@ -17,14 +17,19 @@ namespace NetGen.Generator.Emit
             int statePerParameter = OptimizerEmitter.StatePerParameter(plan.Spec.Optimizer);
             bool labels = LossEmitter.AcceptsLabels(plan);
             bool fused = LossEmitter.FusesActivation(plan);
+            bool indexed = ReadsSamplesByIndex(plan);
 
             w.Line("/// <summary>");
             w.Line($"/// Trains a <see cref=\"{name}\"/>. Owns every buffer training needs (activations, gradients, optimizer state);");
             w.Line("/// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward");
             w.Line("/// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit");
             w.Line("/// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.");
+            if (indexed)
+            {
+                w.Line("/// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.");
+            }
             w.Line("/// </summary>");
-            using (w.Block("public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable"))
+            using (w.Block(indexed ? "public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable" : "public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable"))
             {
                 w.Line($"private readonly {name} _model;");
                 w.Line("private readonly Workspace[] _workspaces;");
@@ -36,6 +41,7 @@ namespace NetGen.Generator.Emit
                         ? "private readonly AlignedBuffer _state; // momentum velocities"
                         : "private readonly AlignedBuffer _state; // plain SGD keeps no state");
                 w.Line("private int _lastBatch; // rows of the last forward pass");
+                if (indexed) w.Line("private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples");
                 w.Line();
                 w.Line("// the job the workers run next");
                 w.Line("private Job _job;");
@@ -65,6 +71,11 @@ namespace NetGen.Generator.Emit
                     w.Line("_model = model;");
                     w.Line("MaxBatchSize = maxBatchSize;");
                     w.Line("_outputs = new AlignedBuffer(maxBatchSize * OutputSize);");
+                    if (indexed)
+                    {
+                        w.Line("_identity = new int[maxBatchSize];");
+                        w.Line("for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;");
+                    }
                     w.Line(statePerParameter == 0 ? "_state = new AlignedBuffer(0);" : $"_state = new AlignedBuffer({(statePerParameter == 2 ? "2 * " : "")}ParameterCount);");
                     w.Line("int rowsPerWorker = (maxBatchSize + degree - 1) / degree;");
                     w.Line("_workspaces = new Workspace[degree];");
@@ -105,19 +116,40 @@ namespace NetGen.Generator.Emit
                 w.Line("/// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
                 {
-                    EmitTrainBatch(w, fusedAdam, "labels");
+                    EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, labels" : "inputs, labels");
                 }
                 w.Line();
                 w.Line($"/// <summary>One training step on a batch with float targets, {plan.OutputSize} per sample. Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
                 {
-                    EmitTrainBatch(w, fusedAdam, "targets");
+                    EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, targets" : "inputs, targets");
                 }
                 w.Line();
+                if (indexed)
+                {
+                    w.Line("/// <summary>");
+                    w.Line("/// One training step on the samples at <paramref name=\"rows\"/> of <paramref name=\"samples\"/> (batch row i is sample");
+                    w.Line("/// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they");
+                    w.Line("/// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.");
+                    w.Line("/// </summary>");
+                    using (w.Block("public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)"))
+                    {
+                        w.Line("CheckRows(samples.Length, rows, labels.Length);");
+                        EmitTrainBatch(w, fusedAdam, "samples, rows, labels");
+                    }
+                    w.Line();
+                    w.Line($"/// <summary>One training step on the samples at <paramref name=\"rows\"/> of <paramref name=\"samples\"/> with float targets, {plan.OutputSize} per batch row. Returns the mean loss.</summary>");
+                    using (w.Block("public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)"))
+                    {
+                        w.Line($"CheckRows(samples.Length, rows, targets.Length / OutputSize);");
+                        EmitTrainBatch(w, fusedAdam, "samples, rows, targets");
+                    }
+                    w.Line();
+                }
                 w.Line("/// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref=\"Gradients\"/>.</summary>");
                 using (w.Block("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
                 {
-                    w.Line("float loss = Backpropagate(inputs, labels);");
+                    w.Line(indexed ? "float loss = Backpropagate(inputs, default, labels);" : "float loss = Backpropagate(inputs, labels);");
                     w.Line("Reduce();");
                     w.Line("return loss;");
                 }
@@ -125,7 +157,7 @@ namespace NetGen.Generator.Emit
                 w.Line("/// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref=\"Gradients\"/>.</summary>");
                 using (w.Block("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
                 {
-                    w.Line("float loss = Backpropagate(inputs, targets);");
+                    w.Line(indexed ? "float loss = Backpropagate(inputs, default, targets);" : "float loss = Backpropagate(inputs, targets);");
                     w.Line("Reduce();");
                     w.Line("return loss;");
                 }
@@ -139,7 +171,24 @@ namespace NetGen.Generator.Emit
 
                 // ---- the two halves
                 string fuseParameter = fusedAdam is null ? "" : ", bool fuse = false";
-                using (w.Block($"private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels{fuseParameter})"))
+                string rowsParameter = indexed ? "ReadOnlySpan<int> sampleRows, " : "";
+                string rowsArgument = indexed ? "sampleRows, " : "";
+                void CheckInputs(string batch)
+                {
+                    if (!indexed)
+                    {
+                        w.Line($"CheckBatch(inputs.Length, {batch});");
+                        return;
+                    }
+                    using (w.Block("if (sampleRows.IsEmpty)"))
+                    {
+                        w.Line("// the inputs are the batch, row after row");
+                        w.Line($"CheckBatch(inputs.Length, {batch});");
+                        w.Line($"sampleRows = _identity.AsSpan(0, {batch});");
+                    }
+                }
+                if (indexed) w.Line("/// <summary>Forward and backward; empty <paramref name=\"sampleRows\"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>");
+                using (w.Block($"private float Backpropagate(ReadOnlySpan<float> inputs, {rowsParameter}ReadOnlySpan<int> labels{fuseParameter})"))
                 {
                     if (!labels)
                     {
@@ -148,7 +197,7 @@ namespace NetGen.Generator.Emit
                     else
                     {
                         w.Line("int batch = labels.Length;");
-                        w.Line("CheckBatch(inputs.Length, batch);");
+                        CheckInputs("batch");
                         if (plan.Embedding is EmbeddingLayerPlan e1) w.Line($"SequenceKernels.CheckTokens(inputs, {e1.Vocabulary}, nameof(inputs));");
                         int bound = plan.Spec.Loss == LossKind.BinaryCrossEntropy ? 2 : plan.OutputSize;
                         using (w.Block("for (int r = 0; r < batch; r++)"))
@@ -157,20 +206,20 @@ namespace NetGen.Generator.Emit
                         }
                         w.Line("_job = Job.Labels;");
                         w.Line("_batch = batch;");
-                        EmitRun(w, fusedAdam, "_workers.Run(inputs, labels, default);");
+                        EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}labels, default);");
                         w.Line("return Loss(batch);");
                     }
                 }
                 w.Line();
-                using (w.Block($"private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets{fuseParameter})"))
+                using (w.Block($"private float Backpropagate(ReadOnlySpan<float> inputs, {rowsParameter}ReadOnlySpan<float> targets{fuseParameter})"))
                 {
                     w.Line("int batch = targets.Length / OutputSize;");
                     w.Line("if (targets.Length != batch * OutputSize) throw new ArgumentException($\"{targets.Length} targets is not a whole number of samples of {OutputSize}.\", nameof(targets));");
-                    w.Line("CheckBatch(inputs.Length, batch);");
+                    CheckInputs("batch");
                     if (plan.Embedding is EmbeddingLayerPlan e2) w.Line($"SequenceKernels.CheckTokens(inputs, {e2.Vocabulary}, nameof(inputs));");
                     w.Line("_job = Job.Targets;");
                     w.Line("_batch = batch;");
-                    EmitRun(w, fusedAdam, "_workers.Run(inputs, default, targets);");
+                    EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}default, targets);");
                     w.Line("return Loss(batch);");
                 }
                 w.Line();
@@ -211,6 +260,20 @@ namespace NetGen.Generator.Emit
                     w.Line("if (inputLength != batch * InputSize) throw new ArgumentException($\"{batch} samples need {batch * InputSize} input values, got {inputLength}.\", \"inputs\");");
                 }
                 w.Line();
+                if (indexed)
+                {
+                    using (w.Block("private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)"))
+                    {
+                        w.Line("if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
+                        w.Line("if (rows.Length != batch) throw new ArgumentException($\"{rows.Length} row indices for a batch of {batch}.\", nameof(rows));");
+                        w.Line("int samples = sampleLength / InputSize;");
+                        using (w.Block("for (int i = 0; i < rows.Length; i++)"))
+                        {
+                            w.Line("if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $\"Row {rows[i]} at index {i} is outside the {samples} samples.\");");
+                        }
+                    }
+                    w.Line();
+                }
 
                 // ---- worker body
                 w.Line("/// <summary>Worker <paramref name=\"worker\"/>'s share of the current job.</summary>");
@@ -232,8 +295,17 @@ namespace NetGen.Generator.Emit
                             w.Line("workspace.Rows = rows;");
                             w.Line("workspace.Loss = 0f;");
                             w.Line("if (rows == 0) return;");
-                            w.Line("ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);");
-                            w.Line("workspace.Forward(x, start, rows);");
+                            if (indexed)
+                            {
+                                w.Line("ReadOnlySpan<float> x = workers.AllInputs;");
+                                w.Line("ReadOnlySpan<int> index = workers.SampleRows(start, rows);");
+                                w.Line("workspace.Forward(x, index, start, rows);");
+                            }
+                            else
+                            {
+                                w.Line("ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);");
+                                w.Line("workspace.Forward(x, start, rows);");
+                            }
                             if (labels)
                             {
                                 w.Line("workspace.Loss = _job == Job.Labels");
@@ -244,7 +316,8 @@ namespace NetGen.Generator.Emit
                             {
                                 w.Line("workspace.Loss = workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);");
                             }
-                            w.Line(fusedAdam is null ? "workspace.Backward(x, rows);" : "workspace.Backward(x, rows, _fuse ? _state : null, _alpha);");
+                            string xArgument = indexed ? "x, index" : "x";
+                            w.Line(fusedAdam is null ? $"workspace.Backward({xArgument}, rows);" : $"workspace.Backward({xArgument}, rows, _fuse ? _state : null, _alpha);");
                             w.Line("return;");
                         }
                         w.Line("case Job.Reduce:");
@@ -314,11 +387,17 @@ namespace NetGen.Generator.Emit
                 ? first
                 : null;
 
-        private static void EmitTrainBatch(SourceWriter w, DenseLayerPlan? fusedAdam, string kind)
+        /// <summary>
+        /// Whether the trainer's layer 1 reads its rows through the batch's row indices (a dense first layer): the trainer
+        /// then takes a batch as samples plus row indices (<c>IIndexedTrainer</c>), and a contiguous batch as the identity.
+        /// </summary>
+        private static bool ReadsSamplesByIndex(NetworkPlan plan) => plan.Layers[0] is DenseLayerPlan;
+
+        private static void EmitTrainBatch(SourceWriter w, DenseLayerPlan? fusedAdam, string arguments)
         {
             void GradientsThenUpdate()
             {
-                w.Line($"float loss = Backpropagate(inputs, {kind});");
+                w.Line($"float loss = Backpropagate({arguments});");
                 w.Line("Update(reduce: true);");
                 w.Line("return loss;");
             }
@@ -333,7 +412,7 @@ namespace NetGen.Generator.Emit
             }
             w.Line($"// one worker: layer {fusedAdam.Index}'s weights take Adam's step in the backward pass, as each tile of their gradient");
             w.Line("// is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it");
-            w.Line($"float oneWorkerLoss = Backpropagate(inputs, {kind}, fuse: true);");
+            w.Line($"float oneWorkerLoss = Backpropagate({arguments}, fuse: true);");
             w.Line("_job = Job.StepRest;");
             w.Line("_workers.Run();");
             w.Line("return oneWorkerLoss;");
@@ -434,10 +513,13 @@ namespace NetGen.Generator.Emit
                 w.Line();
 
                 // ---- Forward
+                bool indexed = ReadsSamplesByIndex(plan);
+                if (indexed) w.Line("/// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-                using (w.Block("public void Forward(ReadOnlySpan<float> inputs, int start, int rows)"))
+                using (w.Block(indexed ? "public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)" : "public void Forward(ReadOnlySpan<float> inputs, int start, int rows)"))
                 {
                     w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                    if (indexed) w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
                     w.Line("ref float p = ref _model._parameters.Reference;");
                     w.Line("ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);");
                     string input = "x";
@@ -449,8 +531,9 @@ namespace NetGen.Generator.Emit
                             : layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
                         string output = last ? "output" : $"_a{layer.Index}.Reference";
                         w.Line("// " + LayerEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
+                        if (i == 0 && indexed) w.Line("// (reads its rows through the batch's row indices: the samples are never gathered)");
                         LayerEmitter.EmitForward(w, kernels, layer, activation,
-                            new LayerRefs { Input = input, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
+                            new LayerRefs { Input = input, InputIndex = i == 0 && indexed ? "index" : null, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
                         if (last && !fused && layer.Activation == ActivationKind.Softmax)
                         {
                             w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
@@ -469,11 +552,13 @@ namespace NetGen.Generator.Emit
                     w.Line($"/// <summary>Backward over this worker's rows; given the trainer's Adam state (one worker), layer {fusedAdamLayer.Index}'s weights also take Adam's step, of size alpha, as their gradient is finished.</summary>");
                 }
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+                string inputParameters = indexed ? "ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows" : "ReadOnlySpan<float> inputs";
                 using (w.Block(fusedAdamLayer is null
-                    ? "public void Backward(ReadOnlySpan<float> inputs, int rows)"
-                    : "public void Backward(ReadOnlySpan<float> inputs, int rows, AlignedBuffer? adam, float alpha)"))
+                    ? $"public void Backward({inputParameters}, int rows)"
+                    : $"public void Backward({inputParameters}, int rows, AlignedBuffer? adam, float alpha)"))
                 {
                     w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                    if (indexed) w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
                     w.Line("ref float p = ref _model._parameters.Reference;");
                     w.Line("ref float g = ref Gradients.Reference;");
                     w.Line("Span<float> parameters = _model._parameters.Span;");
@@ -485,6 +570,7 @@ namespace NetGen.Generator.Emit
                         LayerEmitter.EmitBackward(w, kernels, layer, new LayerRefs
                         {
                             Input = previous is null ? "x" : $"_a{previous.Index}.Reference",
+                            InputIndex = previous is null && indexed ? "index" : null,
                             Output = i == layers - 1 ? "_outputs.Reference" : $"_a{layer.Index}.Reference",
                             Delta = $"_d{layer.Index}.Reference",
                             PreviousDelta = previous is null ? null : $"_d{previous.Index}.Reference",

@@ -16,7 +16,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Members of the generated class and of its nested types (the kernels' methods excepted).</summary>
         private static readonly HashSet<string> s_members = new HashSet<string>(System.StringComparer.Ordinal)
         {
-            "AcceptsLabels", "ApplyGradients", "Architecture", "Backpropagate", "Backward", "CheckBatch", "Classify",
+            "AcceptsLabels", "ApplyGradients", "Architecture", "Backpropagate", "Backward", "CheckBatch", "CheckRows", "Classify",
             "ComputeGradients", "Create", "CreateTrainer", "DegreeOfParallelism", "Dispose", "Forward", "Gradients", "Infer",
             "InputSize", "Job", "Kernels", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
             "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputGradient", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
@@ -31,7 +31,7 @@ namespace NetGen.Generator.Parsing
         private static readonly HashSet<string> s_usedTypes = new HashSet<string>(System.StringComparer.Ordinal)
         {
             "AlignedBuffer", "ArgumentException", "ArrayPool", "BitOperations", "GridKernels", "Pool2x2", "SampleLanes", "Vector128", "ArgumentNullException", "ArgumentOutOfRangeException", "BatchWorkers",
-            "IBatchWork", "IDisposable", "IGradientTrainer", "IModel", "INetwork", "IReadOnlyList", "ITrainableModel",
+            "IBatchWork", "IDisposable", "IGradientTrainer", "IIndexedTrainer", "IModel", "INetwork", "IReadOnlyList", "ITrainableModel",
             "ITrainer", "ImageKernels", "Initializers", "InvalidOperationException", "LossKernels", "LossKind", "Math",
             "MathF", "MemoryMarshal", "MethodImpl", "MethodImplAttribute", "MethodImplOptions", "ParameterBlock",
             "ReadOnlySpan", "SeededRandom", "SequenceKernels", "Span", "Unsafe", "Vector256", "Vector512", "VectorMath", "nint", "nuint", "var",

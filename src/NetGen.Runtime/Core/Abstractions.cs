@@ -106,6 +106,28 @@ public interface ITrainer
 }
 
 /// <summary>
+/// A trainer that reads a batch's samples where they are, through their row indices, instead of from a gathered copy:
+/// the first layer's kernels read sample <c>rows[i]</c> of <c>samples</c> as batch row i (a shuffled epoch then never
+/// copies its batches). The result is the same bits as <see cref="ITrainer.TrainBatch(ReadOnlySpan{float}, ReadOnlySpan{int})"/>
+/// on the gathered rows. Generated trainers implement it when the network's first layer is dense.
+/// </summary>
+public interface IIndexedTrainer : ITrainer
+{
+    /// <summary>
+    /// One step on the samples at <paramref name="rows"/> of <paramref name="samples"/> (whole samples of
+    /// <see cref="IModel.InputSize"/> values, one after another); <paramref name="labels"/>[i] is the label of batch row i,
+    /// sample <paramref name="rows"/>[i]. Returns the mean loss. A row outside the samples throws before anything changes.
+    /// </summary>
+    float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels);
+
+    /// <summary>
+    /// One step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets of
+    /// <see cref="IModel.OutputSize"/> per batch row (row i's targets belong to sample <paramref name="rows"/>[i]).
+    /// </summary>
+    float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets);
+}
+
+/// <summary>
 /// A trainer that exposes the two halves of a step: gradients, then the optimizer update
 /// (for gradient checks, accumulation and data-parallel training).
 /// </summary>

@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
@@ -12,8 +15,36 @@ public static class LossKernels
     /// <summary>
     /// Softmax + cross-entropy with an integer label: loss = logΣe^z − z[label]; gradient = (softmax(z) − onehot) · scale.
     /// </summary>
+    /// <remarks>
+    /// With 8–16 classes the exponentials are two (overlapping) registers of <see cref="VectorMath.Exp(Vector256{float})"/>,
+    /// summed in class order; infinite or NaN logits, and other widths, go element by element.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called for every row of every batch: optimized from the first call
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int label, Span<float> gradient, float scale)
     {
+        int width = logits.Length;
+        if (Vector256.IsHardwareAccelerated && width >= 8 && width <= 16 && gradient.Length >= width && (uint)label < (uint)width)
+        {
+            ref float z = ref MemoryMarshal.GetReference(logits);
+            ref float g = ref MemoryMarshal.GetReference(gradient);
+            nuint tail = (nuint)(width - 8);
+            Vector256<float> head = Vector256.LoadUnsafe(ref z), last = Vector256.LoadUnsafe(ref z, tail);
+            float top = VectorMath.HorizontalMax(Vector256.Max(head, last));
+            if (float.IsFinite(top))
+            {
+                Vector256<float> m = Vector256.Create(top);
+                VectorMath.Exp(last - m).StoreUnsafe(ref g, tail); // the overlapping classes get the same value twice
+                VectorMath.Exp(head - m).StoreUnsafe(ref g);
+                float total = 0f;
+                for (int i = 0; i < width; i++) total += Unsafe.Add(ref g, i);
+                Vector256<float> factor = Vector256.Create(1f / total * scale);
+                Vector256<float> e0 = Vector256.LoadUnsafe(ref g), e1 = Vector256.LoadUnsafe(ref g, tail); // both before either store
+                (e1 * factor).StoreUnsafe(ref g, tail);
+                (e0 * factor).StoreUnsafe(ref g);
+                gradient[label] -= scale;
+                return top + MathF.Log(total) - logits[label];
+            }
+        }
         float max = VectorMath.Max(logits);
         float sum = 0f;
         for (int i = 0; i < logits.Length; i++)
@@ -31,6 +62,7 @@ public static class LossKernels
     /// <summary>
     /// Softmax + cross-entropy with target probabilities t: loss = Σ t (logΣe^z − z); gradient = (softmax(z) · Σt − t) · scale.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called for every row of every batch: optimized from the first call
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, float scale)
     {
         float max = VectorMath.Max(logits);
@@ -57,6 +89,7 @@ public static class LossKernels
     /// Sigmoid + binary cross-entropy on logits: loss = Σ max(z, 0) − z·t + log(1 + e^−|z|), which never overflows;
     /// gradient = (σ(z) − t) · scale.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called for every row of every batch: optimized from the first call
     public static float SigmoidBinaryCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, float scale)
     {
         float loss = 0f;
@@ -78,6 +111,7 @@ public static class LossKernels
     }
 
     /// <summary>Squared error: loss = Σ (y − t)²; gradient (with respect to y) = 2 (y − t) · scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called for every row of every batch: optimized from the first call
     public static float SquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> gradient, float scale)
     {
         float loss = 0f;

@@ -34,6 +34,16 @@ public static class VectorMath
     public static Vector512<float> ReluBackward(Vector512<float> gradient, Vector512<float> y) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), gradient, Vector512<float>.Zero);
 
+    // ---- Prefetch: asks for the cache lines of <count> floats from <first> into L1 ahead of their use (no-op where x86's
+    // prefetch instructions are absent). A hint: it never faults, but the generated kernels only pass rows they will read.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch(ref float first, int count)
+    {
+        if (!Sse.IsSupported || count <= 0) return;
+        for (int i = 0; i < count; i += 16) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref first, i)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref first, count - 1))); // the last line, when first is not line-aligned
+    }
+
     // ---- Subnormal values to zero, for optimizer state that decays geometrically: a parameter whose gradient is 0 for
     // a while (a pixel that is blank in every sample of a stretch of batches) has its first moment multiplied by β1 = 0.9
     // each step until it underflows, and arithmetic on subnormal floats takes a microcode path on x86: measured here, 1
@@ -143,6 +153,7 @@ public static class VectorMath
     // ---- Row operations.
 
     /// <summary>The largest value of <paramref name="values"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the losses call it for every row: optimized from the first call
     public static float Max(ReadOnlySpan<float> values)
     {
         float max = float.NegativeInfinity;
@@ -300,7 +311,7 @@ public static class VectorMath
     private static Vector512<float> Scaled(ref float t, int j, int width, Vector512<float> inverse) =>
         j < width ? Vector512.LoadUnsafe(ref t, (nuint)(16 * j)) * inverse : Vector512<float>.Zero;
 
-    private static float HorizontalMax(Vector256<float> v)
+    internal static float HorizontalMax(Vector256<float> v)
     {
         Vector128<float> m = Vector128.Max(v.GetLower(), v.GetUpper());
         m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));

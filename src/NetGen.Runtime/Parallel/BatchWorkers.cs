@@ -29,6 +29,8 @@ public sealed unsafe class BatchWorkers : IDisposable
     private int _labelLength;
     private float* _targets;
     private int _targetLength;
+    private int* _sampleRows;
+    private int _sampleRowLength;
 
     /// <summary>Starts <paramref name="degree"/> − 1 background threads (the caller is worker 0).</summary>
     public BatchWorkers(int degree, IBatchWork work)
@@ -50,14 +52,23 @@ public sealed unsafe class BatchWorkers : IDisposable
     public static int DefaultDegree => Environment.ProcessorCount;
 
     /// <summary>Runs the current job on every worker and waits for all of them; rethrows the first worker exception.</summary>
-    public void Run(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
+    public void Run(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets) =>
+        Run(inputs, default, labels, targets);
+
+    /// <summary>
+    /// Runs the current job on every worker and waits for all of them; <paramref name="sampleRows"/> are the batch's row
+    /// indices into <paramref name="inputs"/> (see <see cref="SampleRows"/>). Rethrows the first worker exception.
+    /// </summary>
+    public void Run(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
     {
         ObjectDisposedException.ThrowIf(_shared.Stopped, this);
         fixed (float* x = inputs)
+        fixed (int* r = sampleRows)
         fixed (int* l = labels)
         fixed (float* t = targets)
         {
             _inputs = x; _inputLength = inputs.Length;
+            _sampleRows = r; _sampleRowLength = sampleRows.Length;
             _labels = l; _labelLength = labels.Length;
             _targets = t; _targetLength = targets.Length;
             try
@@ -67,8 +78,8 @@ public sealed unsafe class BatchWorkers : IDisposable
             }
             finally
             {
-                _inputs = null; _labels = null; _targets = null;
-                _inputLength = _labelLength = _targetLength = 0;
+                _inputs = null; _sampleRows = null; _labels = null; _targets = null;
+                _inputLength = _sampleRowLength = _labelLength = _targetLength = 0;
             }
         }
         GC.KeepAlive(this);
@@ -84,6 +95,16 @@ public sealed unsafe class BatchWorkers : IDisposable
     {
         Check(start, length, _inputLength);
         return new ReadOnlySpan<float>(_inputs + start, length);
+    }
+
+    /// <summary>All the pinned inputs of the current call (the samples that <see cref="SampleRows"/> index).</summary>
+    public ReadOnlySpan<float> AllInputs => new(_inputs, _inputLength);
+
+    /// <summary>A slice of the pinned row indices of the current call: batch row i reads sample <c>SampleRows[i]</c> of the inputs.</summary>
+    public ReadOnlySpan<int> SampleRows(int start, int length)
+    {
+        Check(start, length, _sampleRowLength);
+        return new ReadOnlySpan<int>(_sampleRows + start, length);
     }
 
     /// <summary>A slice of the pinned labels of the current call.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
@@ -72,6 +73,9 @@ public static class Fitter
         /// <summary>Set when the trainer exposes its own outputs, so training accuracy needs no extra forward pass.</summary>
         private readonly IGradientTrainer? _gradientTrainer;
 
+        /// <summary>Set when shuffled batches go to the trainer as row indices into the data: nothing is gathered.</summary>
+        private readonly IIndexedTrainer? _indexedTrainer;
+
         private readonly Dataset? _validation;
         private readonly int _validationStart, _validationCount, _validationChunk;
         private readonly AccuracyMode _validationMode;
@@ -138,9 +142,15 @@ public static class Fitter
             // Buffers, allocated once: the batch loop allocates nothing.
             _passLabels = train.HasLabels && trainer.AcceptsLabels;
             _order = new int[_trainCount];
+            _trainMode = Classification.ModeFor(_model.Loss, _outputSize, train.HasLabels);
+            _trackAccuracy = options.TrainAccuracy && _trainMode != AccuracyMode.None;
+            // A trainer that reads rows through indices takes a shuffled batch as the data plus the batch's rows, unless
+            // training accuracy needs a separate forward pass over the gathered rows (a trainer without its own outputs).
+            if (options.Shuffle && trainer is IIndexedTrainer indexed && (!_trackAccuracy || _gradientTrainer is not null))
+                _indexedTrainer = indexed;
             if (options.Shuffle)
             {
-                _inputs = new AlignedBuffer(_batchSize * _inputSize); // 64-byte aligned, like the kernels' own buffers
+                if (_indexedTrainer is null) _inputs = new AlignedBuffer(_batchSize * _inputSize); // 64-byte aligned, like the kernels' own buffers
                 if (train.HasLabels) _labels = new int[_batchSize];
             }
             if (!train.HasLabels || !_passLabels)
@@ -148,8 +158,6 @@ public static class Fitter
                 // Gathered targets, or labels turned into targets for a trainer that takes only targets.
                 if (options.Shuffle || train.HasLabels) _targets = new float[_batchSize * _outputSize];
             }
-            _trainMode = Classification.ModeFor(_model.Loss, _outputSize, train.HasLabels);
-            _trackAccuracy = options.TrainAccuracy && _trainMode != AccuracyMode.None;
             if (_trackAccuracy) _outputs = new float[_batchSize * _outputSize];
 
             if (_validation is not null)
@@ -273,12 +281,14 @@ public static class Fitter
                 restored);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call an epoch: optimized from the start, not on-stack replaced
         private void TrainEpoch(int epoch, out double meanLoss, out double? accuracy, out int batchCount)
         {
             FitOptions options = _options;
             CancellationToken cancellationToken = options.CancellationToken;
             IProgress<BatchProgress>? batchProgress = options.BatchProgress;
             ITrainer trainer = _trainer;
+            IIndexedTrainer? indexed = _indexedTrainer;
             IModel model = _model;
             int inputSize = _inputSize, outputSize = _outputSize, batchSize = _batchSize, count = _trainCount;
             bool shuffle = options.Shuffle;
@@ -303,18 +313,19 @@ public static class Fitter
                 int n = Math.Min(batchSize, count - first);
                 ReadOnlySpan<int> batchOrder = order.AsSpan(first, n);
 
-                // Inputs: a slice of the data in order, else gathered rows.
-                ReadOnlySpan<float> x;
-                if (shuffle)
+                // Inputs: a slice of the data in order, else gathered rows (or, for a trainer that reads rows through
+                // indices, none: it takes the data and the batch's rows).
+                ReadOnlySpan<float> x = default;
+                if (!shuffle)
+                {
+                    x = features.AsSpan(first * inputSize, n * inputSize);
+                }
+                else if (indexed is null)
                 {
                     Span<float> gathered = _inputs!.Span.Slice(0, n * inputSize);
                     for (int i = 0; i < n; i++)
                         features.AsSpan(batchOrder[i] * inputSize, inputSize).CopyTo(gathered.Slice(i * inputSize, inputSize));
                     x = gathered;
-                }
-                else
-                {
-                    x = features.AsSpan(first * inputSize, n * inputSize);
                 }
 
                 float loss;
@@ -342,13 +353,13 @@ public static class Fitter
 
                     if (_passLabels)
                     {
-                        loss = trainer.TrainBatch(x, y);
+                        loss = indexed is not null ? indexed.TrainBatch(features, batchOrder, y) : trainer.TrainBatch(x, y);
                     }
                     else
                     {
                         Span<float> t = _targets.AsSpan(0, n * outputSize);
                         LabelsToTargets(y, t, outputSize);
-                        loss = trainer.TrainBatch(x, (ReadOnlySpan<float>)t);
+                        loss = indexed is not null ? indexed.TrainBatch(features, batchOrder, (ReadOnlySpan<float>)t) : trainer.TrainBatch(x, (ReadOnlySpan<float>)t);
                     }
 
                     if (_trackAccuracy && !before)
@@ -379,7 +390,7 @@ public static class Fitter
                         correct += Classification.CorrectWithTargets(_trainMode, outputs, t, outputSize, n);
                     }
 
-                    loss = trainer.TrainBatch(x, t);
+                    loss = indexed is not null ? indexed.TrainBatch(features, batchOrder, t) : trainer.TrainBatch(x, t);
 
                     if (_trackAccuracy && !before)
                     {

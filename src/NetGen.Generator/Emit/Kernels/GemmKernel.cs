@@ -78,6 +78,15 @@ namespace NetGen.Generator.Emit.Kernels
         /// <summary>B's row for reduction index <c>k</c> as a ref expression; default <c>B + k·Columns</c>.</summary>
         public Func<string, string>? BRowRef { get; set; }
 
+        /// <summary>With a row-major A: A's row as a ref expression from the row index expression; default <c>A + row·Lda</c>.</summary>
+        public Func<string, string>? ARowRef { get; set; }
+
+        /// <summary>
+        /// Ask for A's rows ahead of their use (rows read through an index come from anywhere in memory): the first k-block
+        /// of every row when the kernel starts, then each row tile the next k-block of its rows while it works on this one.
+        /// </summary>
+        public bool PrefetchA { get; set; }
+
         /// <summary>With a column-major A: A(0, k) as a ref expression from the reduction index; default <c>A + k·Lda</c>.</summary>
         public Func<string, string>? AColumnRef { get; set; }
 
@@ -119,6 +128,14 @@ namespace NetGen.Generator.Emit.Kernels
             {
                 int rowTile = RowTileFor(isa);
                 int? block = DepthBlock;
+                if (PrefetchA && ARowMajor && !AIsOnes)
+                {
+                    string first = block is int b ? Literal.Int(b) : Depth;
+                    w.Line(block is null
+                        ? $"// ask for every row of {A} now: rows read through an index come from anywhere in memory"
+                        : $"// ask for the first k-block of every row of {A} now (rows read through an index come from anywhere in memory)");
+                    w.Line($"for (int row = 0; row < {Rows}; row++) VectorMath.Prefetch(ref {ARow("row")}, {first});");
+                }
                 if (Outer is not null)
                 {
                     Outer(w, () => EmitRowLoops(w, isa, rowTile));
@@ -300,7 +317,18 @@ namespace NetGen.Generator.Emit.Kernels
             {
                 for (int i = 0; i < rows; i++)
                 {
-                    w.Line($"ref float {A}{i} = ref Unsafe.Add(ref {A}, {RowIndex(i)} * {Lda});");
+                    w.Line($"ref float {A}{i} = ref {ARow(RowIndex(i))};");
+                }
+                if (PrefetchA && blocked && DepthBlock is int kb)
+                {
+                    using (w.Block($"if (k1 < {Depth})"))
+                    {
+                        w.Line("// this tile's rows: the next k-block, while this one runs");
+                        for (int i = 0; i < rows; i++)
+                        {
+                            w.Line($"VectorMath.Prefetch(ref Unsafe.Add(ref {A}{i}, k1), Math.Min({kb}, {Depth} - k1));");
+                        }
+                    }
                 }
             }
 
@@ -419,6 +447,9 @@ namespace NetGen.Generator.Emit.Kernels
                 }
             }
         }
+
+        /// <summary>A's row for a row index expression (row-major A).</summary>
+        private string ARow(string row) => ARowRef is null ? $"Unsafe.Add(ref {A}, {row} * {Lda})" : ARowRef(row);
 
         private string BroadcastName(int row, Isa isa, Isa main) =>
             isa == main ? $"a{row}" : $"a{row}_{isa.Suffix}";

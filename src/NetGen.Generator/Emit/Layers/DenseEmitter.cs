@@ -25,21 +25,29 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>Y = act(X·W + b). Softmax layers use the linear kernel; the network applies softmax per row.</summary>
         public static GemmKernel Forward(DenseLayerPlan layer, ActivationKind activation) => Forward(layer.In, layer.Out, activation);
 
-        /// <summary>Y = act(X·W + b) for X [rows, <paramref name="inputs"/>] and W [<paramref name="inputs"/>, <paramref name="outputs"/>].</summary>
-        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation)
+        /// <summary>
+        /// Y = act(X·W + b) for X [rows, <paramref name="inputs"/>] and W [<paramref name="inputs"/>, <paramref name="outputs"/>].
+        /// <paramref name="indexed"/>: X's row i is sample <c>index[i]</c> of x (the first layer in training reads the
+        /// caller's samples where they are, and asks for them ahead of use).
+        /// </summary>
+        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false)
         {
             string act = ActivationName(activation);
             string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
             return new GemmKernel(
-                $"DenseForward_{inputs}x{outputs}_{act}",
-                $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].",
-                "ref float x, ref float w, ref float bias, ref float y, int rows",
-                "ref x, ref w, ref bias, ref y, rows")
+                indexed ? $"DenseForwardIndexed_{inputs}x{outputs}_{act}" : $"DenseForward_{inputs}x{outputs}_{act}",
+                indexed
+                    ? $"Y = {formula} for X [rows, {inputs}] with row i = sample index[i] of x, W [{inputs}, {outputs}] row-major, Y [rows, {outputs}]."
+                    : $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].",
+                indexed ? "ref float x, ref int index, ref float w, ref float bias, ref float y, int rows" : "ref float x, ref float w, ref float bias, ref float y, int rows",
+                indexed ? "ref x, ref index, ref w, ref bias, ref y, rows" : "ref x, ref w, ref bias, ref y, rows")
             {
                 Columns = outputs,
                 ConstDepth = inputs,
                 A = "x",
                 Lda = Literal.Int(inputs),
+                ARowRef = indexed ? row => IndexedRow(row, inputs) : null,
+                PrefetchA = indexed,
                 B = "w",
                 C = "y",
                 Bias = "bias",
@@ -47,16 +55,21 @@ namespace NetGen.Generator.Emit.Layers
             };
         }
 
+        /// <summary>Sample <c>index[row]</c> of x, whose samples are <paramref name="inputs"/> floats long.</summary>
+        private static string IndexedRow(string row, int inputs) => $"Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, {row}) * {inputs})";
+
         /// <summary>∂L/∂W = Xᵀ·ΔZ, summed over the batch.</summary>
         public static GemmKernel WeightGradient(DenseLayerPlan layer) => WeightGradient(layer.In, layer.Out);
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, <paramref name="inputs"/>] and dZ [rows, <paramref name="outputs"/>].</summary>
-        public static GemmKernel WeightGradient(int inputs, int outputs) =>
+        /// <summary>dW = Xᵀ·dZ for X [rows, <paramref name="inputs"/>] and dZ [rows, <paramref name="outputs"/>]; <paramref name="indexed"/>: X's row i is sample <c>index[i]</c> of x.</summary>
+        public static GemmKernel WeightGradient(int inputs, int outputs, bool indexed = false) =>
             new GemmKernel(
-                $"DenseWeightGradient_{inputs}x{outputs}",
-                $"dW = Xᵀ·dZ for X [rows, {inputs}], dZ [rows, {outputs}], dW [{inputs}, {outputs}].",
-                "ref float x, ref float dz, ref float dw, int rows",
-                "ref x, ref dz, ref dw, rows")
+                indexed ? $"DenseWeightGradientIndexed_{inputs}x{outputs}" : $"DenseWeightGradient_{inputs}x{outputs}",
+                indexed
+                    ? $"dW = Xᵀ·dZ for X [rows, {inputs}] with row i = sample index[i] of x, dZ [rows, {outputs}], dW [{inputs}, {outputs}]."
+                    : $"dW = Xᵀ·dZ for X [rows, {inputs}], dZ [rows, {outputs}], dW [{inputs}, {outputs}].",
+                indexed ? "ref float x, ref int index, ref float dz, ref float dw, int rows" : "ref float x, ref float dz, ref float dw, int rows",
+                indexed ? "ref x, ref index, ref dz, ref dw, rows" : "ref x, ref dz, ref dw, rows")
             {
                 Columns = outputs,
                 ConstRows = inputs,
@@ -64,6 +77,7 @@ namespace NetGen.Generator.Emit.Layers
                 A = "x",
                 ARowMajor = false,
                 Lda = Literal.Int(inputs),
+                AColumnRef = indexed ? k => IndexedRow(k, inputs) : null,
                 B = "dz",
                 C = "dw",
             };
@@ -73,14 +87,15 @@ namespace NetGen.Generator.Emit.Layers
         /// gradient of its weights, which take their step (moments, then weights) as the tile is finished. The arithmetic
         /// is the update kernel's, so the result is the same bits as the gradient followed by the update.
         /// </summary>
-        public static GemmKernel WeightGradientAdam(DenseLayerPlan layer, OptimizerSpec optimizer)
+        public static GemmKernel WeightGradientAdam(DenseLayerPlan layer, OptimizerSpec optimizer, bool indexed = false)
         {
             int inputs = layer.In, outputs = layer.Out;
+            string x = indexed ? $"X [rows, {inputs}] with row i = sample index[i] of x" : $"X [rows, {inputs}]";
             return new GemmKernel(
-                $"DenseWeightGradientAdam_{inputs}x{outputs}",
-                $"Adam's step for W [{inputs}, {outputs}] from its gradient Xᵀ·dZ (X [rows, {inputs}], dZ [rows, {outputs}]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.",
-                "ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows",
-                "ref x, ref dz, ref w, ref m, ref v, alpha, rows")
+                indexed ? $"DenseWeightGradientAdamIndexed_{inputs}x{outputs}" : $"DenseWeightGradientAdam_{inputs}x{outputs}",
+                $"Adam's step for W [{inputs}, {outputs}] from its gradient Xᵀ·dZ ({x}, dZ [rows, {outputs}]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.",
+                indexed ? "ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows" : "ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows",
+                indexed ? "ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows" : "ref x, ref dz, ref w, ref m, ref v, alpha, rows")
             {
                 Columns = outputs,
                 ConstRows = inputs,
@@ -88,6 +103,7 @@ namespace NetGen.Generator.Emit.Layers
                 A = "x",
                 ARowMajor = false,
                 Lda = Literal.Int(inputs),
+                AColumnRef = indexed ? k => IndexedRow(k, inputs) : null,
                 B = "dz",
                 C = "w",
                 FinalRowRefs = (i, row) => new[]
@@ -157,8 +173,10 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>Writes the forward call with <paramref name="activation"/> fused into the kernel.</summary>
         public static void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationKind activation, LayerRefs refs)
         {
-            string kernel = kernels.Use(Forward(layer, activation));
-            w.Line($"Kernels.{kernel}(ref {refs.Input}, {At(refs.Parameters, layer.WeightOffset)}, {At(refs.Parameters, layer.BiasOffset)}, ref {refs.Output}, {refs.Rows});");
+            bool indexed = refs.InputIndex is not null;
+            string kernel = kernels.Use(Forward(layer.In, layer.Out, activation, indexed));
+            string index = indexed ? $"ref {refs.InputIndex}, " : "";
+            w.Line($"Kernels.{kernel}(ref {refs.Input}, {index}{At(refs.Parameters, layer.WeightOffset)}, {At(refs.Parameters, layer.BiasOffset)}, ref {refs.Output}, {refs.Rows});");
         }
 
         /// <summary>
@@ -167,15 +185,17 @@ namespace NetGen.Generator.Emit.Layers
         /// </summary>
         public static void EmitBackward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, LayerRefs refs)
         {
-            string wg = kernels.Use(WeightGradient(layer));
+            bool indexed = refs.InputIndex is not null;
+            string index = indexed ? $"ref {refs.InputIndex}, " : "";
+            string wg = kernels.Use(WeightGradient(layer.In, layer.Out, indexed));
             string bg = kernels.Use(BiasGradient(layer));
-            string call = $"Kernels.{wg}(ref {refs.Input}, ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset)}, {refs.Rows});";
+            string call = $"Kernels.{wg}(ref {refs.Input}, {index}ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset)}, {refs.Rows});";
             if (refs.FusedAdam is OptimizerSpec adam)
             {
-                string fused = kernels.Use(WeightGradientAdam(layer, adam));
+                string fused = kernels.Use(WeightGradientAdam(layer, adam, indexed));
                 w.Line("// one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)");
                 string secondMoments = layer.WeightOffset == 0 ? "ParameterCount" : $"ParameterCount + {layer.WeightOffset}";
-                w.Line($"if (adam is not null) Kernels.{fused}(ref {refs.Input}, ref {refs.Delta}, {At(refs.Parameters, layer.WeightOffset)}, " +
+                w.Line($"if (adam is not null) Kernels.{fused}(ref {refs.Input}, {index}ref {refs.Delta}, {At(refs.Parameters, layer.WeightOffset)}, " +
                        $"{At("adam.Reference", layer.WeightOffset)}, ref Unsafe.Add(ref adam.Reference, {secondMoments}), alpha, {refs.Rows});");
                 w.Line($"else {call}");
             }

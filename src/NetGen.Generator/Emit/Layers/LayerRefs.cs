@@ -11,6 +11,12 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>The layer's input rows.</summary>
         public string Input { get; set; } = "x";
 
+        /// <summary>
+        /// When set, the layer's input row i is sample <c>InputIndex[i]</c> of <see cref="Input"/> (a <c>ref int</c>): the first
+        /// layer in training reads the caller's samples through the batch's row indices instead of a gathered copy.
+        /// </summary>
+        public string? InputIndex { get; set; }
+
         /// <summary>The layer's output rows.</summary>
         public string Output { get; set; } = "y";
 

@@ -137,8 +137,9 @@ partial class GlobalNet : INetwork<GlobalNet>
     /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
+    /// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable
     {
         private readonly GlobalNet _model;
         private readonly Workspace[] _workspaces;
@@ -146,6 +147,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 3]; each worker writes its rows
         private readonly AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
+        private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
 
         // the job the workers run next
         private Job _job;
@@ -166,6 +168,8 @@ partial class GlobalNet : INetwork<GlobalNet>
             _model = model;
             MaxBatchSize = maxBatchSize;
             _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _identity = new int[maxBatchSize];
+            for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
             _state = new AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
@@ -198,7 +202,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Update(reduce: true);
             return loss;
         }
@@ -206,7 +210,29 @@ partial class GlobalNet : INetwork<GlobalNet>
         /// <summary>One training step on a batch with float targets, 3 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
+            Update(reduce: true);
+            return loss;
+        }
+
+        /// <summary>
+        /// One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> (batch row i is sample
+        /// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they
+        /// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.
+        /// </summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
+        {
+            CheckRows(samples.Length, rows, labels.Length);
+            float loss = Backpropagate(samples, rows, labels);
+            Update(reduce: true);
+            return loss;
+        }
+
+        /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 3 per batch row. Returns the mean loss.</summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
+        {
+            CheckRows(samples.Length, rows, targets.Length / OutputSize);
+            float loss = Backpropagate(samples, rows, targets);
             Update(reduce: true);
             return loss;
         }
@@ -214,7 +240,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Reduce();
             return loss;
         }
@@ -222,7 +248,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
             Reduce();
             return loss;
         }
@@ -233,28 +259,39 @@ partial class GlobalNet : INetwork<GlobalNet>
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
-            CheckBatch(inputs.Length, batch);
+            if (sampleRows.IsEmpty)
+            {
+                // the inputs are the batch, row after row
+                CheckBatch(inputs.Length, batch);
+                sampleRows = _identity.AsSpan(0, batch);
+            }
             for (int r = 0; r < batch; r++)
             {
                 if ((uint)labels[r] >= 3u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 3).");
             }
             _job = Job.Labels;
             _batch = batch;
-            _workers.Run(inputs, labels, default);
+            _workers.Run(inputs, sampleRows, labels, default);
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
-            CheckBatch(inputs.Length, batch);
+            if (sampleRows.IsEmpty)
+            {
+                // the inputs are the batch, row after row
+                CheckBatch(inputs.Length, batch);
+                sampleRows = _identity.AsSpan(0, batch);
+            }
             _job = Job.Targets;
             _batch = batch;
-            _workers.Run(inputs, default, targets);
+            _workers.Run(inputs, sampleRows, default, targets);
             return Loss(batch);
         }
 
@@ -297,6 +334,17 @@ partial class GlobalNet : INetwork<GlobalNet>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
+        private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)
+        {
+            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (rows.Length != batch) throw new ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
+            int samples = sampleLength / InputSize;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+            }
+        }
+
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
         void IBatchWork.Work(int worker, BatchWorkers workers)
         {
@@ -310,12 +358,13 @@ partial class GlobalNet : INetwork<GlobalNet>
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
-                    workspace.Forward(x, start, rows);
+                    ReadOnlySpan<float> x = workers.AllInputs;
+                    ReadOnlySpan<int> index = workers.SampleRows(start, rows);
+                    workspace.Forward(x, index, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
                         : workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
-                    workspace.Backward(x, rows);
+                    workspace.Backward(x, index, rows);
                     return;
                 }
                 case Job.Reduce:
@@ -375,17 +424,21 @@ partial class GlobalNet : INetwork<GlobalNet>
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
+            /// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 4→3, Softmax — 12 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_4x3_Linear(ref x, ref p, ref Unsafe.Add(ref p, 12), ref output, rows);
+                // (reads its rows through the batch's row indices: the samples are never gathered)
+                Kernels.DenseForwardIndexed_4x3_Linear(ref x, ref index, ref p, ref Unsafe.Add(ref p, 12), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
@@ -399,6 +452,7 @@ partial class GlobalNet : INetwork<GlobalNet>
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
@@ -412,14 +466,15 @@ partial class GlobalNet : INetwork<GlobalNet>
             }
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 1: Dense 4→3, Softmax — 12 MACs per sample: backward
-                Kernels.DenseWeightGradient_4x3(ref x, ref _d1.Reference, ref g, rows);
+                Kernels.DenseWeightGradientIndexed_4x3(ref x, ref index, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_3(ref _d1.Reference, ref Unsafe.Add(ref g, 12), rows);
             }
         }
@@ -748,17 +803,266 @@ partial class GlobalNet : INetwork<GlobalNet>
             }
         }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 4], dZ [rows, 3], dW [4, 3].</summary>
+        /// <summary>Y = X·W + b for X [rows, 4] with row i = sample index[i] of x, W [4, 3] row-major, Y [rows, 3].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_4x3(ref float x, ref float dz, ref float dw, int rows)
+        public static void DenseForwardIndexed_4x3_Linear(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_4x3_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_4x3_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_4x3_Scalar(ref x, ref dz, ref dw, rows);
+            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_4x3_Linear_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_4x3_Linear_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+            else DenseForwardIndexed_4x3_Linear_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_4x3_V512(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseForwardIndexed_4x3_Linear_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= rows; r += 4)
+            {
+                // columns 0..3
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
+                    var acc00 = Unsafe.Add(ref bias, 0);
+                    var acc01 = Unsafe.Add(ref bias, 1);
+                    var acc02 = Unsafe.Add(ref bias, 2);
+                    var acc10 = Unsafe.Add(ref bias, 0);
+                    var acc11 = Unsafe.Add(ref bias, 1);
+                    var acc12 = Unsafe.Add(ref bias, 2);
+                    var acc20 = Unsafe.Add(ref bias, 0);
+                    var acc21 = Unsafe.Add(ref bias, 1);
+                    var acc22 = Unsafe.Add(ref bias, 2);
+                    var acc30 = Unsafe.Add(ref bias, 0);
+                    var acc31 = Unsafe.Add(ref bias, 1);
+                    var acc32 = Unsafe.Add(ref bias, 2);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 4);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 4);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 4);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 3);
+                        var w0 = Unsafe.Add(ref wk, 0);
+                        var w1 = Unsafe.Add(ref wk, 1);
+                        var w2 = Unsafe.Add(ref wk, 2);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                        var a2 = Unsafe.Add(ref x2, k);
+                        acc20 = a2 * w0 + acc20;
+                        acc21 = a2 * w1 + acc21;
+                        acc22 = a2 * w2 + acc22;
+                        var a3 = Unsafe.Add(ref x3, k);
+                        acc30 = a3 * w0 + acc30;
+                        acc31 = a3 * w1 + acc31;
+                        acc32 = a3 * w2 + acc32;
+                    }
+                    Unsafe.Add(ref y0, 0) = acc00;
+                    Unsafe.Add(ref y0, 1) = acc01;
+                    Unsafe.Add(ref y0, 2) = acc02;
+                    Unsafe.Add(ref y1, 0) = acc10;
+                    Unsafe.Add(ref y1, 1) = acc11;
+                    Unsafe.Add(ref y1, 2) = acc12;
+                    Unsafe.Add(ref y2, 0) = acc20;
+                    Unsafe.Add(ref y2, 1) = acc21;
+                    Unsafe.Add(ref y2, 2) = acc22;
+                    Unsafe.Add(ref y3, 0) = acc30;
+                    Unsafe.Add(ref y3, 1) = acc31;
+                    Unsafe.Add(ref y3, 2) = acc32;
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..3
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                    var acc00 = Unsafe.Add(ref bias, 0);
+                    var acc01 = Unsafe.Add(ref bias, 1);
+                    var acc02 = Unsafe.Add(ref bias, 2);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 3);
+                        var w0 = Unsafe.Add(ref wk, 0);
+                        var w1 = Unsafe.Add(ref wk, 1);
+                        var w2 = Unsafe.Add(ref wk, 2);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                    }
+                    Unsafe.Add(ref y0, 0) = acc00;
+                    Unsafe.Add(ref y0, 1) = acc01;
+                    Unsafe.Add(ref y0, 2) = acc02;
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_4x3_Linear_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..3
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                    var acc00 = Unsafe.Add(ref bias, 0);
+                    var acc01 = Unsafe.Add(ref bias, 1);
+                    var acc02 = Unsafe.Add(ref bias, 2);
+                    var acc10 = Unsafe.Add(ref bias, 0);
+                    var acc11 = Unsafe.Add(ref bias, 1);
+                    var acc12 = Unsafe.Add(ref bias, 2);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 4);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 3);
+                        var w0 = Unsafe.Add(ref wk, 0);
+                        var w1 = Unsafe.Add(ref wk, 1);
+                        var w2 = Unsafe.Add(ref wk, 2);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                    }
+                    Unsafe.Add(ref y0, 0) = acc00;
+                    Unsafe.Add(ref y0, 1) = acc01;
+                    Unsafe.Add(ref y0, 2) = acc02;
+                    Unsafe.Add(ref y1, 0) = acc10;
+                    Unsafe.Add(ref y1, 1) = acc11;
+                    Unsafe.Add(ref y1, 2) = acc12;
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..3
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                    var acc00 = Unsafe.Add(ref bias, 0);
+                    var acc01 = Unsafe.Add(ref bias, 1);
+                    var acc02 = Unsafe.Add(ref bias, 2);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 3);
+                        var w0 = Unsafe.Add(ref wk, 0);
+                        var w1 = Unsafe.Add(ref wk, 1);
+                        var w2 = Unsafe.Add(ref wk, 2);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                    }
+                    Unsafe.Add(ref y0, 0) = acc00;
+                    Unsafe.Add(ref y0, 1) = acc01;
+                    Unsafe.Add(ref y0, 2) = acc02;
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_4x3_Linear_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..3
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                    var acc00 = Unsafe.Add(ref bias, 0);
+                    var acc01 = Unsafe.Add(ref bias, 1);
+                    var acc02 = Unsafe.Add(ref bias, 2);
+                    var acc10 = Unsafe.Add(ref bias, 0);
+                    var acc11 = Unsafe.Add(ref bias, 1);
+                    var acc12 = Unsafe.Add(ref bias, 2);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 4);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 3);
+                        var w0 = Unsafe.Add(ref wk, 0);
+                        var w1 = Unsafe.Add(ref wk, 1);
+                        var w2 = Unsafe.Add(ref wk, 2);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                    }
+                    Unsafe.Add(ref y0, 0) = acc00;
+                    Unsafe.Add(ref y0, 1) = acc01;
+                    Unsafe.Add(ref y0, 2) = acc02;
+                    Unsafe.Add(ref y1, 0) = acc10;
+                    Unsafe.Add(ref y1, 1) = acc11;
+                    Unsafe.Add(ref y1, 2) = acc12;
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..3
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                    var acc00 = Unsafe.Add(ref bias, 0);
+                    var acc01 = Unsafe.Add(ref bias, 1);
+                    var acc02 = Unsafe.Add(ref bias, 2);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 3);
+                        var w0 = Unsafe.Add(ref wk, 0);
+                        var w1 = Unsafe.Add(ref wk, 1);
+                        var w2 = Unsafe.Add(ref wk, 2);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                    }
+                    Unsafe.Add(ref y0, 0) = acc00;
+                    Unsafe.Add(ref y0, 1) = acc01;
+                    Unsafe.Add(ref y0, 2) = acc02;
+                }
+            }
+        }
+
+        /// <summary>dW = Xᵀ·dZ for X [rows, 4] with row i = sample index[i] of x, dZ [rows, 3], dW [4, 3].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DenseWeightGradientIndexed_4x3(ref float x, ref int index, ref float dz, ref float dw, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_4x3_V512(ref x, ref index, ref dz, ref dw, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_4x3_V256(ref x, ref index, ref dz, ref dw, rows);
+            else DenseWeightGradientIndexed_4x3_Scalar(ref x, ref index, ref dz, ref dw, rows);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseWeightGradientIndexed_4x3_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 4 rows per tile
@@ -788,7 +1092,7 @@ partial class GlobalNet : INetwork<GlobalNet>
                         var dz0 = Unsafe.Add(ref dzk, 0);
                         var dz1 = Unsafe.Add(ref dzk, 1);
                         var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 4 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;
@@ -823,7 +1127,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_4x3_V256(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_4x3_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -845,7 +1149,7 @@ partial class GlobalNet : INetwork<GlobalNet>
                         var dz0 = Unsafe.Add(ref dzk, 0);
                         var dz1 = Unsafe.Add(ref dzk, 1);
                         var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 4 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;
@@ -866,7 +1170,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_4x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_4x3_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -888,7 +1192,7 @@ partial class GlobalNet : INetwork<GlobalNet>
                         var dz0 = Unsafe.Add(ref dzk, 0);
                         var dz1 = Unsafe.Add(ref dzk, 1);
                         var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 4 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;

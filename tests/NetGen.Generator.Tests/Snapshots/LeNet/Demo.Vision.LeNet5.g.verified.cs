@@ -527,6 +527,7 @@ partial class LeNet5 : INetwork<LeNet5>
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
@@ -540,6 +541,7 @@ partial class LeNet5 : INetwork<LeNet5>
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;

@@ -148,8 +148,9 @@ partial class Autoencoderish : INetwork<Autoencoderish>
     /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
+    /// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable
     {
         private readonly Autoencoderish _model;
         private readonly Workspace[] _workspaces;
@@ -157,6 +158,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         private readonly AlignedBuffer _outputs; // last layer outputs, [maxBatch, 17]; each worker writes its rows
         private readonly AlignedBuffer _state; // plain SGD keeps no state
         private int _lastBatch; // rows of the last forward pass
+        private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
 
         // the job the workers run next
         private Job _job;
@@ -176,6 +178,8 @@ partial class Autoencoderish : INetwork<Autoencoderish>
             _model = model;
             MaxBatchSize = maxBatchSize;
             _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _identity = new int[maxBatchSize];
+            for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
             _state = new AlignedBuffer(0);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
@@ -208,7 +212,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Update(reduce: true);
             return loss;
         }
@@ -216,7 +220,29 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         /// <summary>One training step on a batch with float targets, 17 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
+            Update(reduce: true);
+            return loss;
+        }
+
+        /// <summary>
+        /// One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> (batch row i is sample
+        /// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they
+        /// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.
+        /// </summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
+        {
+            CheckRows(samples.Length, rows, labels.Length);
+            float loss = Backpropagate(samples, rows, labels);
+            Update(reduce: true);
+            return loss;
+        }
+
+        /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 17 per batch row. Returns the mean loss.</summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
+        {
+            CheckRows(samples.Length, rows, targets.Length / OutputSize);
+            float loss = Backpropagate(samples, rows, targets);
             Update(reduce: true);
             return loss;
         }
@@ -224,7 +250,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Reduce();
             return loss;
         }
@@ -232,7 +258,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
             Reduce();
             return loss;
         }
@@ -243,19 +269,25 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels)
         {
             throw new InvalidOperationException("MeanSquaredError with 17 output(s) takes float targets: call TrainBatch(inputs, targets).");
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
-            CheckBatch(inputs.Length, batch);
+            if (sampleRows.IsEmpty)
+            {
+                // the inputs are the batch, row after row
+                CheckBatch(inputs.Length, batch);
+                sampleRows = _identity.AsSpan(0, batch);
+            }
             _job = Job.Targets;
             _batch = batch;
-            _workers.Run(inputs, default, targets);
+            _workers.Run(inputs, sampleRows, default, targets);
             return Loss(batch);
         }
 
@@ -295,6 +327,17 @@ partial class Autoencoderish : INetwork<Autoencoderish>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
+        private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)
+        {
+            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (rows.Length != batch) throw new ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
+            int samples = sampleLength / InputSize;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+            }
+        }
+
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
         void IBatchWork.Work(int worker, BatchWorkers workers)
         {
@@ -308,10 +351,11 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
-                    workspace.Forward(x, start, rows);
+                    ReadOnlySpan<float> x = workers.AllInputs;
+                    ReadOnlySpan<int> index = workers.SampleRows(start, rows);
+                    workspace.Forward(x, index, start, rows);
                     workspace.Loss = workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
-                    workspace.Backward(x, rows);
+                    workspace.Backward(x, index, rows);
                     return;
                 }
                 case Job.Reduce:
@@ -376,19 +420,23 @@ partial class Autoencoderish : INetwork<Autoencoderish>
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
+            /// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample
-                Kernels.DenseForward_20x80_Linear(ref x, ref p, ref Unsafe.Add(ref p, 1600), ref _a1.Reference, rows);
+                // (reads its rows through the batch's row indices: the samples are never gathered)
+                Kernels.DenseForwardIndexed_20x80_Linear(ref x, ref index, ref p, ref Unsafe.Add(ref p, 1600), ref _a1.Reference, rows);
                 // Layer 2: Dense 80→17, Sigmoid — 1,360 MACs per sample
                 Kernels.DenseForward_80x17_Sigmoid(ref _a1.Reference, ref Unsafe.Add(ref p, 1680), ref Unsafe.Add(ref p, 3040), ref output, rows);
             }
 
             /// <summary>Loss: mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / ((float)batch * 17);
@@ -407,9 +455,10 @@ partial class Autoencoderish : INetwork<Autoencoderish>
             }
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
@@ -419,7 +468,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                 VectorMath.Transpose(parameters.Slice(1680, 1360), 80, 17, _transposed.Span);
                 Kernels.DenseInputGradient_80x17_Linear(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample: backward
-                Kernels.DenseWeightGradient_20x80(ref x, ref _d1.Reference, ref g, rows);
+                Kernels.DenseWeightGradientIndexed_20x80(ref x, ref index, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_80(ref _d1.Reference, ref Unsafe.Add(ref g, 1600), rows);
             }
         }
@@ -1135,6 +1184,389 @@ partial class Autoencoderish : INetwork<Autoencoderish>
             }
         }
 
+        /// <summary>Y = X·W + b for X [rows, 20] with row i = sample index[i] of x, W [20, 80] row-major, Y [rows, 80].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DenseForwardIndexed_20x80_Linear(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_20x80_Linear_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_20x80_Linear_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+            else DenseForwardIndexed_20x80_Linear_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_20x80_Linear_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= rows; r += 4)
+            {
+                // columns 0..64
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
+                    var acc00 = Vector512.LoadUnsafe(ref bias);
+                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                    var acc10 = Vector512.LoadUnsafe(ref bias);
+                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                    var acc13 = Vector512.LoadUnsafe(ref bias, 48);
+                    var acc20 = Vector512.LoadUnsafe(ref bias);
+                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                    var acc23 = Vector512.LoadUnsafe(ref bias, 48);
+                    var acc30 = Vector512.LoadUnsafe(ref bias);
+                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                    var acc33 = Vector512.LoadUnsafe(ref bias, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 20);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                    }
+                    acc00.StoreUnsafe(ref y0);
+                    acc01.StoreUnsafe(ref y0, 16);
+                    acc02.StoreUnsafe(ref y0, 32);
+                    acc03.StoreUnsafe(ref y0, 48);
+                    acc10.StoreUnsafe(ref y1);
+                    acc11.StoreUnsafe(ref y1, 16);
+                    acc12.StoreUnsafe(ref y1, 32);
+                    acc13.StoreUnsafe(ref y1, 48);
+                    acc20.StoreUnsafe(ref y2);
+                    acc21.StoreUnsafe(ref y2, 16);
+                    acc22.StoreUnsafe(ref y2, 32);
+                    acc23.StoreUnsafe(ref y2, 48);
+                    acc30.StoreUnsafe(ref y3);
+                    acc31.StoreUnsafe(ref y3, 16);
+                    acc32.StoreUnsafe(ref y3, 32);
+                    acc33.StoreUnsafe(ref y3, 48);
+                }
+                // tail columns 64..80
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
+                    var acc00 = Vector512.LoadUnsafe(ref bias, 64);
+                    var acc10 = Vector512.LoadUnsafe(ref bias, 64);
+                    var acc20 = Vector512.LoadUnsafe(ref bias, 64);
+                    var acc30 = Vector512.LoadUnsafe(ref bias, 64);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 20);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    }
+                    acc00.StoreUnsafe(ref y0, 64);
+                    acc10.StoreUnsafe(ref y1, 64);
+                    acc20.StoreUnsafe(ref y2, 64);
+                    acc30.StoreUnsafe(ref y3, 64);
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..64
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    var acc00 = Vector512.LoadUnsafe(ref bias);
+                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    acc00.StoreUnsafe(ref y0);
+                    acc01.StoreUnsafe(ref y0, 16);
+                    acc02.StoreUnsafe(ref y0, 32);
+                    acc03.StoreUnsafe(ref y0, 48);
+                }
+                // tail columns 64..80
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    var acc00 = Vector512.LoadUnsafe(ref bias, 64);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    }
+                    acc00.StoreUnsafe(ref y0, 64);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_20x80_Linear_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..64, 32 per step
+                for (int c = 0; c < 64; c += 32)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                    }
+                    acc00.StoreUnsafe(ref y0, (nuint)c);
+                    acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                    acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                    acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    acc10.StoreUnsafe(ref y1, (nuint)c);
+                    acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                    acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                    acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                }
+                // tail columns 64..80
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                    var acc00 = Vector256.LoadUnsafe(ref bias, 64);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 72);
+                    var acc10 = Vector256.LoadUnsafe(ref bias, 64);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, 72);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Vector256.LoadUnsafe(ref wk, 64);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 72);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    }
+                    acc00.StoreUnsafe(ref y0, 64);
+                    acc01.StoreUnsafe(ref y0, 72);
+                    acc10.StoreUnsafe(ref y1, 64);
+                    acc11.StoreUnsafe(ref y1, 72);
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..64, 32 per step
+                for (int c = 0; c < 64; c += 32)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    acc00.StoreUnsafe(ref y0, (nuint)c);
+                    acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                    acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                    acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                }
+                // tail columns 64..80
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    var acc00 = Vector256.LoadUnsafe(ref bias, 64);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 72);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Vector256.LoadUnsafe(ref wk, 64);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 72);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    }
+                    acc00.StoreUnsafe(ref y0, 64);
+                    acc01.StoreUnsafe(ref y0, 72);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_20x80_Linear_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..80, 4 per step
+                for (int c = 0; c < 80; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                    var acc00 = Unsafe.Add(ref bias, c);
+                    var acc01 = Unsafe.Add(ref bias, c + 1);
+                    var acc02 = Unsafe.Add(ref bias, c + 2);
+                    var acc03 = Unsafe.Add(ref bias, c + 3);
+                    var acc10 = Unsafe.Add(ref bias, c);
+                    var acc11 = Unsafe.Add(ref bias, c + 1);
+                    var acc12 = Unsafe.Add(ref bias, c + 2);
+                    var acc13 = Unsafe.Add(ref bias, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                        acc13 = a1 * w3 + acc13;
+                    }
+                    Unsafe.Add(ref y0, c) = acc00;
+                    Unsafe.Add(ref y0, c + 1) = acc01;
+                    Unsafe.Add(ref y0, c + 2) = acc02;
+                    Unsafe.Add(ref y0, c + 3) = acc03;
+                    Unsafe.Add(ref y1, c) = acc10;
+                    Unsafe.Add(ref y1, c + 1) = acc11;
+                    Unsafe.Add(ref y1, c + 2) = acc12;
+                    Unsafe.Add(ref y1, c + 3) = acc13;
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..80, 4 per step
+                for (int c = 0; c < 80; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                    var acc00 = Unsafe.Add(ref bias, c);
+                    var acc01 = Unsafe.Add(ref bias, c + 1);
+                    var acc02 = Unsafe.Add(ref bias, c + 2);
+                    var acc03 = Unsafe.Add(ref bias, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 80);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                    }
+                    Unsafe.Add(ref y0, c) = acc00;
+                    Unsafe.Add(ref y0, c + 1) = acc01;
+                    Unsafe.Add(ref y0, c + 2) = acc02;
+                    Unsafe.Add(ref y0, c + 3) = acc03;
+                }
+            }
+        }
+
         /// <summary>dW = Xᵀ·dZ for X [rows, 80], dZ [rows, 17], dW [80, 17].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void DenseWeightGradient_80x17(ref float x, ref float dz, ref float dw, int rows)
@@ -1799,17 +2231,17 @@ partial class Autoencoderish : INetwork<Autoencoderish>
             }
         }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 20], dZ [rows, 80], dW [20, 80].</summary>
+        /// <summary>dW = Xᵀ·dZ for X [rows, 20] with row i = sample index[i] of x, dZ [rows, 80], dW [20, 80].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_20x80(ref float x, ref float dz, ref float dw, int rows)
+        public static void DenseWeightGradientIndexed_20x80(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_20x80_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_20x80_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_20x80_Scalar(ref x, ref dz, ref dw, rows);
+            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_20x80_V512(ref x, ref index, ref dz, ref dw, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_20x80_V256(ref x, ref index, ref dz, ref dw, rows);
+            else DenseWeightGradientIndexed_20x80_Scalar(ref x, ref index, ref dz, ref dw, rows);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_20x80_V512(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_20x80_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 4 rows per tile
@@ -1844,7 +2276,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
                         var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref x, k * 20 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
                         var a0 = Vector512.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
@@ -1897,7 +2329,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 80);
                         var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        ref float xk = ref Unsafe.Add(ref x, k * 20 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
                         var a0 = Vector512.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
@@ -1916,7 +2348,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_20x80_V256(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_20x80_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -1942,7 +2374,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref x, k * 20 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
@@ -1976,7 +2408,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         ref float dzk = ref Unsafe.Add(ref dz, k * 80);
                         var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
-                        ref float xk = ref Unsafe.Add(ref x, k * 20 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
@@ -1993,7 +2425,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_20x80_Scalar(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_20x80_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -2019,7 +2451,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 20 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;

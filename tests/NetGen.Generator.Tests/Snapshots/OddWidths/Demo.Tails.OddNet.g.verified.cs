@@ -149,8 +149,9 @@ partial class OddNet : INetwork<OddNet>
     /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
+    /// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable
     {
         private readonly OddNet _model;
         private readonly Workspace[] _workspaces;
@@ -158,6 +159,7 @@ partial class OddNet : INetwork<OddNet>
         private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 7]; each worker writes its rows
         private readonly AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
+        private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
 
         // the job the workers run next
         private Job _job;
@@ -178,6 +180,8 @@ partial class OddNet : INetwork<OddNet>
             _model = model;
             MaxBatchSize = maxBatchSize;
             _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _identity = new int[maxBatchSize];
+            for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
             _state = new AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
@@ -210,7 +214,7 @@ partial class OddNet : INetwork<OddNet>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Update(reduce: true);
             return loss;
         }
@@ -218,7 +222,29 @@ partial class OddNet : INetwork<OddNet>
         /// <summary>One training step on a batch with float targets, 7 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
+            Update(reduce: true);
+            return loss;
+        }
+
+        /// <summary>
+        /// One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> (batch row i is sample
+        /// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they
+        /// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.
+        /// </summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
+        {
+            CheckRows(samples.Length, rows, labels.Length);
+            float loss = Backpropagate(samples, rows, labels);
+            Update(reduce: true);
+            return loss;
+        }
+
+        /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 7 per batch row. Returns the mean loss.</summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
+        {
+            CheckRows(samples.Length, rows, targets.Length / OutputSize);
+            float loss = Backpropagate(samples, rows, targets);
             Update(reduce: true);
             return loss;
         }
@@ -226,7 +252,7 @@ partial class OddNet : INetwork<OddNet>
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Reduce();
             return loss;
         }
@@ -234,7 +260,7 @@ partial class OddNet : INetwork<OddNet>
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
             Reduce();
             return loss;
         }
@@ -245,28 +271,39 @@ partial class OddNet : INetwork<OddNet>
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
-            CheckBatch(inputs.Length, batch);
+            if (sampleRows.IsEmpty)
+            {
+                // the inputs are the batch, row after row
+                CheckBatch(inputs.Length, batch);
+                sampleRows = _identity.AsSpan(0, batch);
+            }
             for (int r = 0; r < batch; r++)
             {
                 if ((uint)labels[r] >= 7u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 7).");
             }
             _job = Job.Labels;
             _batch = batch;
-            _workers.Run(inputs, labels, default);
+            _workers.Run(inputs, sampleRows, labels, default);
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
-            CheckBatch(inputs.Length, batch);
+            if (sampleRows.IsEmpty)
+            {
+                // the inputs are the batch, row after row
+                CheckBatch(inputs.Length, batch);
+                sampleRows = _identity.AsSpan(0, batch);
+            }
             _job = Job.Targets;
             _batch = batch;
-            _workers.Run(inputs, default, targets);
+            _workers.Run(inputs, sampleRows, default, targets);
             return Loss(batch);
         }
 
@@ -309,6 +346,17 @@ partial class OddNet : INetwork<OddNet>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
+        private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)
+        {
+            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (rows.Length != batch) throw new ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
+            int samples = sampleLength / InputSize;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+            }
+        }
+
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
         void IBatchWork.Work(int worker, BatchWorkers workers)
         {
@@ -322,12 +370,13 @@ partial class OddNet : INetwork<OddNet>
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
-                    workspace.Forward(x, start, rows);
+                    ReadOnlySpan<float> x = workers.AllInputs;
+                    ReadOnlySpan<int> index = workers.SampleRows(start, rows);
+                    workspace.Forward(x, index, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
                         : workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
-                    workspace.Backward(x, rows);
+                    workspace.Backward(x, index, rows);
                     return;
                 }
                 case Job.Reduce:
@@ -393,19 +442,23 @@ partial class OddNet : INetwork<OddNet>
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
+            /// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample
-                Kernels.DenseForward_5x33_Sigmoid(ref x, ref p, ref Unsafe.Add(ref p, 165), ref _a1.Reference, rows);
+                // (reads its rows through the batch's row indices: the samples are never gathered)
+                Kernels.DenseForwardIndexed_5x33_Sigmoid(ref x, ref index, ref p, ref Unsafe.Add(ref p, 165), ref _a1.Reference, rows);
                 // Layer 2: Dense 33→7, Softmax — 231 MACs per sample (logits: the loss applies the activation)
                 Kernels.DenseForward_33x7_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 198), ref Unsafe.Add(ref p, 429), ref output, rows);
             }
 
             /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
@@ -419,6 +472,7 @@ partial class OddNet : INetwork<OddNet>
             }
 
             /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
@@ -432,9 +486,10 @@ partial class OddNet : INetwork<OddNet>
             }
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
@@ -444,7 +499,7 @@ partial class OddNet : INetwork<OddNet>
                 VectorMath.Transpose(parameters.Slice(198, 231), 33, 7, _transposed.Span);
                 Kernels.DenseInputGradient_33x7_Sigmoid(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample: backward
-                Kernels.DenseWeightGradient_5x33(ref x, ref _d1.Reference, ref g, rows);
+                Kernels.DenseWeightGradientIndexed_5x33(ref x, ref index, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_33(ref _d1.Reference, ref Unsafe.Add(ref g, 165), rows);
             }
         }
@@ -1341,6 +1396,352 @@ partial class OddNet : INetwork<OddNet>
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
+            }
+        }
+
+        /// <summary>Y = Sigmoid(X·W + b) for X [rows, 5] with row i = sample index[i] of x, W [5, 33] row-major, Y [rows, 33].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DenseForwardIndexed_5x33_Sigmoid(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_5x33_Sigmoid_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_5x33_Sigmoid_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+            else DenseForwardIndexed_5x33_Sigmoid_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_5x33_Sigmoid_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= rows; r += 4)
+            {
+                // columns 0..33
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 33);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
+                    var acc00 = Vector512.LoadUnsafe(ref bias);
+                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc02 = Vector256.LoadUnsafe(ref bias, 25);
+                    var acc10 = Vector512.LoadUnsafe(ref bias);
+                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc12 = Vector256.LoadUnsafe(ref bias, 25);
+                    var acc20 = Vector512.LoadUnsafe(ref bias);
+                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc22 = Vector256.LoadUnsafe(ref bias, 25);
+                    var acc30 = Vector512.LoadUnsafe(ref bias);
+                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc32 = Vector256.LoadUnsafe(ref bias, 25);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 5);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 25);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, w2, acc12);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, w2, acc22);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, w2, acc32);
+                    }
+                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
+                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
+                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 16);
+                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 25);
+                    VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
+                    VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 16);
+                    VectorMath.Sigmoid(acc22).StoreUnsafe(ref y2, 25);
+                    VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
+                    VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 16);
+                    VectorMath.Sigmoid(acc32).StoreUnsafe(ref y3, 25);
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..33
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    var acc00 = Vector512.LoadUnsafe(ref bias);
+                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                    var acc02 = Vector256.LoadUnsafe(ref bias, 25);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 25);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
+                    }
+                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
+                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_5x33_Sigmoid_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..32
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                    var acc00 = Vector256.LoadUnsafe(ref bias);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                    var acc10 = Vector256.LoadUnsafe(ref bias);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                    var acc12 = Vector256.LoadUnsafe(ref bias, 16);
+                    var acc13 = Vector256.LoadUnsafe(ref bias, 24);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Vector256.LoadUnsafe(ref wk);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                    }
+                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
+                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
+                    VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
+                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 8);
+                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 16);
+                    VectorMath.Sigmoid(acc13).StoreUnsafe(ref y1, 24);
+                }
+                // tail columns 32..33
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                    var acc00 = Unsafe.Add(ref bias, 32);
+                    var acc10 = Unsafe.Add(ref bias, 32);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Unsafe.Add(ref wk, 32);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                    }
+                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
+                    Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..32
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    var acc00 = Vector256.LoadUnsafe(ref bias);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Vector256.LoadUnsafe(ref wk);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
+                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
+                    VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
+                }
+                // tail columns 32..33
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    var acc00 = Unsafe.Add(ref bias, 32);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Unsafe.Add(ref wk, 32);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                    }
+                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_5x33_Sigmoid_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..32, 4 per step
+                for (int c = 0; c < 32; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                    var acc00 = Unsafe.Add(ref bias, c);
+                    var acc01 = Unsafe.Add(ref bias, c + 1);
+                    var acc02 = Unsafe.Add(ref bias, c + 2);
+                    var acc03 = Unsafe.Add(ref bias, c + 3);
+                    var acc10 = Unsafe.Add(ref bias, c);
+                    var acc11 = Unsafe.Add(ref bias, c + 1);
+                    var acc12 = Unsafe.Add(ref bias, c + 2);
+                    var acc13 = Unsafe.Add(ref bias, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                        acc13 = a1 * w3 + acc13;
+                    }
+                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                    Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
+                    Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
+                    Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
+                    Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
+                }
+                // tail columns 32..33
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                    var acc00 = Unsafe.Add(ref bias, 32);
+                    var acc10 = Unsafe.Add(ref bias, 32);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Unsafe.Add(ref wk, 32);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                    }
+                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
+                    Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..32, 4 per step
+                for (int c = 0; c < 32; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    var acc00 = Unsafe.Add(ref bias, c);
+                    var acc01 = Unsafe.Add(ref bias, c + 1);
+                    var acc02 = Unsafe.Add(ref bias, c + 2);
+                    var acc03 = Unsafe.Add(ref bias, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                    }
+                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                }
+                // tail columns 32..33
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                    var acc00 = Unsafe.Add(ref bias, 32);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                    for (int k = 0; k < 5; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 33);
+                        var w0 = Unsafe.Add(ref wk, 32);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                    }
+                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
+                }
             }
         }
 
@@ -2333,17 +2734,17 @@ partial class OddNet : INetwork<OddNet>
             }
         }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 5], dZ [rows, 33], dW [5, 33].</summary>
+        /// <summary>dW = Xᵀ·dZ for X [rows, 5] with row i = sample index[i] of x, dZ [rows, 33], dW [5, 33].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_5x33(ref float x, ref float dz, ref float dw, int rows)
+        public static void DenseWeightGradientIndexed_5x33(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_5x33_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_5x33_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_5x33_Scalar(ref x, ref dz, ref dw, rows);
+            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_5x33_V512(ref x, ref index, ref dz, ref dw, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_5x33_V256(ref x, ref index, ref dz, ref dw, rows);
+            else DenseWeightGradientIndexed_5x33_Scalar(ref x, ref index, ref dz, ref dw, rows);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x33_V512(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_5x33_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 5 rows per tile
@@ -2377,7 +2778,7 @@ partial class OddNet : INetwork<OddNet>
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = Vector512.Create(xk);
                         var a0_V256 = Vector256.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
@@ -2424,7 +2825,7 @@ partial class OddNet : INetwork<OddNet>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x33_V256(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_5x33_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -2449,7 +2850,7 @@ partial class OddNet : INetwork<OddNet>
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
                         var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
                         var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
@@ -2480,7 +2881,7 @@ partial class OddNet : INetwork<OddNet>
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 33);
                         var dz0 = Unsafe.Add(ref dzk, 32);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         var a1 = Unsafe.Add(ref xk, 1);
@@ -2507,7 +2908,7 @@ partial class OddNet : INetwork<OddNet>
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
                         var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
                         var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
@@ -2527,7 +2928,7 @@ partial class OddNet : INetwork<OddNet>
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 33);
                         var dz0 = Unsafe.Add(ref dzk, 32);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                     }
@@ -2537,7 +2938,7 @@ partial class OddNet : INetwork<OddNet>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x33_Scalar(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_5x33_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -2563,7 +2964,7 @@ partial class OddNet : INetwork<OddNet>
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;
@@ -2594,7 +2995,7 @@ partial class OddNet : INetwork<OddNet>
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 33);
                         var dz0 = Unsafe.Add(ref dzk, 32);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         var a1 = Unsafe.Add(ref xk, 1);
@@ -2622,7 +3023,7 @@ partial class OddNet : INetwork<OddNet>
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;
@@ -2642,7 +3043,7 @@ partial class OddNet : INetwork<OddNet>
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 33);
                         var dz0 = Unsafe.Add(ref dzk, 32);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                     }

@@ -148,8 +148,9 @@ partial class Regressor : INetwork<Regressor>
     /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
+    /// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable
     {
         private readonly Regressor _model;
         private readonly Workspace[] _workspaces;
@@ -157,6 +158,7 @@ partial class Regressor : INetwork<Regressor>
         private readonly AlignedBuffer _outputs; // last layer outputs, [maxBatch, 1]; each worker writes its rows
         private readonly AlignedBuffer _state; // plain SGD keeps no state
         private int _lastBatch; // rows of the last forward pass
+        private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
 
         // the job the workers run next
         private Job _job;
@@ -176,6 +178,8 @@ partial class Regressor : INetwork<Regressor>
             _model = model;
             MaxBatchSize = maxBatchSize;
             _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _identity = new int[maxBatchSize];
+            for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
             _state = new AlignedBuffer(0);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
@@ -208,7 +212,7 @@ partial class Regressor : INetwork<Regressor>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Update(reduce: true);
             return loss;
         }
@@ -216,7 +220,29 @@ partial class Regressor : INetwork<Regressor>
         /// <summary>One training step on a batch with float targets, 1 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
+            Update(reduce: true);
+            return loss;
+        }
+
+        /// <summary>
+        /// One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> (batch row i is sample
+        /// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they
+        /// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.
+        /// </summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
+        {
+            CheckRows(samples.Length, rows, labels.Length);
+            float loss = Backpropagate(samples, rows, labels);
+            Update(reduce: true);
+            return loss;
+        }
+
+        /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 1 per batch row. Returns the mean loss.</summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
+        {
+            CheckRows(samples.Length, rows, targets.Length / OutputSize);
+            float loss = Backpropagate(samples, rows, targets);
             Update(reduce: true);
             return loss;
         }
@@ -224,7 +250,7 @@ partial class Regressor : INetwork<Regressor>
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Reduce();
             return loss;
         }
@@ -232,7 +258,7 @@ partial class Regressor : INetwork<Regressor>
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
             Reduce();
             return loss;
         }
@@ -243,19 +269,25 @@ partial class Regressor : INetwork<Regressor>
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels)
         {
             throw new InvalidOperationException("MeanSquaredError with 1 output(s) takes float targets: call TrainBatch(inputs, targets).");
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
-            CheckBatch(inputs.Length, batch);
+            if (sampleRows.IsEmpty)
+            {
+                // the inputs are the batch, row after row
+                CheckBatch(inputs.Length, batch);
+                sampleRows = _identity.AsSpan(0, batch);
+            }
             _job = Job.Targets;
             _batch = batch;
-            _workers.Run(inputs, default, targets);
+            _workers.Run(inputs, sampleRows, default, targets);
             return Loss(batch);
         }
 
@@ -295,6 +327,17 @@ partial class Regressor : INetwork<Regressor>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
+        private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)
+        {
+            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (rows.Length != batch) throw new ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
+            int samples = sampleLength / InputSize;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+            }
+        }
+
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
         void IBatchWork.Work(int worker, BatchWorkers workers)
         {
@@ -308,10 +351,11 @@ partial class Regressor : INetwork<Regressor>
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
-                    workspace.Forward(x, start, rows);
+                    ReadOnlySpan<float> x = workers.AllInputs;
+                    ReadOnlySpan<int> index = workers.SampleRows(start, rows);
+                    workspace.Forward(x, index, start, rows);
                     workspace.Loss = workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
-                    workspace.Backward(x, rows);
+                    workspace.Backward(x, index, rows);
                     return;
                 }
                 case Job.Reduce:
@@ -376,19 +420,23 @@ partial class Regressor : INetwork<Regressor>
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
+            /// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 3→16, ReLU — 48 MACs per sample
-                Kernels.DenseForward_3x16_Relu(ref x, ref p, ref Unsafe.Add(ref p, 48), ref _a1.Reference, rows);
+                // (reads its rows through the batch's row indices: the samples are never gathered)
+                Kernels.DenseForwardIndexed_3x16_Relu(ref x, ref index, ref p, ref Unsafe.Add(ref p, 48), ref _a1.Reference, rows);
                 // Layer 2: Dense 16→1, Linear — 16 MACs per sample
                 Kernels.DenseForward_16x1_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 64), ref Unsafe.Add(ref p, 80), ref output, rows);
             }
 
             /// <summary>Loss: mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / ((float)batch * 1);
@@ -402,9 +450,10 @@ partial class Regressor : INetwork<Regressor>
             }
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
@@ -414,7 +463,7 @@ partial class Regressor : INetwork<Regressor>
                 VectorMath.Transpose(parameters.Slice(64, 16), 16, 1, _transposed.Span);
                 Kernels.DenseInputGradient_16x1_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 3→16, ReLU — 48 MACs per sample: backward
-                Kernels.DenseWeightGradient_3x16(ref x, ref _d1.Reference, ref g, rows);
+                Kernels.DenseWeightGradientIndexed_3x16(ref x, ref index, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_16(ref _d1.Reference, ref Unsafe.Add(ref g, 48), rows);
             }
         }
@@ -851,6 +900,223 @@ partial class Regressor : INetwork<Regressor>
             }
         }
 
+        /// <summary>Y = Relu(X·W + b) for X [rows, 3] with row i = sample index[i] of x, W [3, 16] row-major, Y [rows, 16].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DenseForwardIndexed_3x16_Relu(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_3x16_Relu_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_3x16_Relu_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+            else DenseForwardIndexed_3x16_Relu_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_3x16_Relu_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 3), 3);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= rows; r += 4)
+            {
+                // columns 0..16
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 16);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 16);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 16);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 16);
+                    var acc00 = Vector512.LoadUnsafe(ref bias);
+                    var acc10 = Vector512.LoadUnsafe(ref bias);
+                    var acc20 = Vector512.LoadUnsafe(ref bias);
+                    var acc30 = Vector512.LoadUnsafe(ref bias);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 3);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 3);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 3);
+                    for (int k = 0; k < 3; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 16);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                    VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                    VectorMath.Relu(acc20).StoreUnsafe(ref y2);
+                    VectorMath.Relu(acc30).StoreUnsafe(ref y3);
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..16
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 16);
+                    var acc00 = Vector512.LoadUnsafe(ref bias);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
+                    for (int k = 0; k < 3; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 16);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_3x16_Relu_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 3), 3);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..16
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 16);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 16);
+                    var acc00 = Vector256.LoadUnsafe(ref bias);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                    var acc10 = Vector256.LoadUnsafe(ref bias);
+                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 3);
+                    for (int k = 0; k < 3; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 16);
+                        var w0 = Vector256.LoadUnsafe(ref wk);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref y0, 8);
+                    VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref y1, 8);
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..16
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 16);
+                    var acc00 = Vector256.LoadUnsafe(ref bias);
+                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
+                    for (int k = 0; k < 3; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 16);
+                        var w0 = Vector256.LoadUnsafe(ref wk);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref y0, 8);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_3x16_Relu_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for every row of x now: rows read through an index come from anywhere in memory
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 3), 3);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..16, 4 per step
+                for (int c = 0; c < 16; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 16);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 16);
+                    var acc00 = Unsafe.Add(ref bias, c);
+                    var acc01 = Unsafe.Add(ref bias, c + 1);
+                    var acc02 = Unsafe.Add(ref bias, c + 2);
+                    var acc03 = Unsafe.Add(ref bias, c + 3);
+                    var acc10 = Unsafe.Add(ref bias, c);
+                    var acc11 = Unsafe.Add(ref bias, c + 1);
+                    var acc12 = Unsafe.Add(ref bias, c + 2);
+                    var acc13 = Unsafe.Add(ref bias, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 3);
+                    for (int k = 0; k < 3; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 16);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                        acc13 = a1 * w3 + acc13;
+                    }
+                    Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                    Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                    Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                    Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                    Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
+                    Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
+                    Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
+                    Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..16, 4 per step
+                for (int c = 0; c < 16; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 16);
+                    var acc00 = Unsafe.Add(ref bias, c);
+                    var acc01 = Unsafe.Add(ref bias, c + 1);
+                    var acc02 = Unsafe.Add(ref bias, c + 2);
+                    var acc03 = Unsafe.Add(ref bias, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
+                    for (int k = 0; k < 3; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 16);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                    }
+                    Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                    Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                    Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                    Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                }
+            }
+        }
+
         /// <summary>dW = Xᵀ·dZ for X [rows, 16], dZ [rows, 1], dW [16, 1].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void DenseWeightGradient_16x1(ref float x, ref float dz, ref float dw, int rows)
@@ -1251,17 +1517,17 @@ partial class Regressor : INetwork<Regressor>
             }
         }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 3], dZ [rows, 16], dW [3, 16].</summary>
+        /// <summary>dW = Xᵀ·dZ for X [rows, 3] with row i = sample index[i] of x, dZ [rows, 16], dW [3, 16].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_3x16(ref float x, ref float dz, ref float dw, int rows)
+        public static void DenseWeightGradientIndexed_3x16(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_3x16_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_3x16_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_3x16_Scalar(ref x, ref dz, ref dw, rows);
+            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_3x16_V512(ref x, ref index, ref dz, ref dw, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_3x16_V256(ref x, ref index, ref dz, ref dw, rows);
+            else DenseWeightGradientIndexed_3x16_Scalar(ref x, ref index, ref dz, ref dw, rows);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_3x16_V512(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_3x16_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // all 3 rows in one tile
@@ -1278,7 +1544,7 @@ partial class Regressor : INetwork<Regressor>
                     {
                         ref float dzk = ref Unsafe.Add(ref dz, k * 16);
                         var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        ref float xk = ref Unsafe.Add(ref x, k * 3 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 3), r);
                         var a0 = Vector512.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
@@ -1294,7 +1560,7 @@ partial class Regressor : INetwork<Regressor>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_3x16_V256(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_3x16_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -1313,7 +1579,7 @@ partial class Regressor : INetwork<Regressor>
                         ref float dzk = ref Unsafe.Add(ref dz, k * 16);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        ref float xk = ref Unsafe.Add(ref x, k * 3 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 3), r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
@@ -1340,7 +1606,7 @@ partial class Regressor : INetwork<Regressor>
                         ref float dzk = ref Unsafe.Add(ref dz, k * 16);
                         var dz0 = Vector256.LoadUnsafe(ref dzk);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        ref float xk = ref Unsafe.Add(ref x, k * 3 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 3), r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
@@ -1352,7 +1618,7 @@ partial class Regressor : INetwork<Regressor>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_3x16_Scalar(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_3x16_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -1378,7 +1644,7 @@ partial class Regressor : INetwork<Regressor>
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 3 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 3), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;
@@ -1418,7 +1684,7 @@ partial class Regressor : INetwork<Regressor>
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 3 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 3), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;

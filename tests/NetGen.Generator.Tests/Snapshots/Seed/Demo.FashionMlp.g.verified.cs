@@ -159,8 +159,9 @@ partial class FashionMlp : INetwork<FashionMlp>
     /// <c>TrainBatch</c> allocates nothing. With a degree of parallelism above 1, each worker runs forward and backward
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
+    /// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable
     {
         private readonly FashionMlp _model;
         private readonly Workspace[] _workspaces;
@@ -168,6 +169,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 10]; each worker writes its rows
         private readonly AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
+        private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
 
         // the job the workers run next
         private Job _job;
@@ -189,6 +191,8 @@ partial class FashionMlp : INetwork<FashionMlp>
             _model = model;
             MaxBatchSize = maxBatchSize;
             _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _identity = new int[maxBatchSize];
+            for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
             _state = new AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
@@ -223,13 +227,13 @@ partial class FashionMlp : INetwork<FashionMlp>
         {
             if (_workspaces.Length > 1)
             {
-                float loss = Backpropagate(inputs, labels);
+                float loss = Backpropagate(inputs, default, labels);
                 Update(reduce: true);
                 return loss;
             }
             // one worker: layer 1's weights take Adam's step in the backward pass, as each tile of their gradient
             // is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it
-            float oneWorkerLoss = Backpropagate(inputs, labels, fuse: true);
+            float oneWorkerLoss = Backpropagate(inputs, default, labels, fuse: true);
             _job = Job.StepRest;
             _workers.Run();
             return oneWorkerLoss;
@@ -240,13 +244,53 @@ partial class FashionMlp : INetwork<FashionMlp>
         {
             if (_workspaces.Length > 1)
             {
-                float loss = Backpropagate(inputs, targets);
+                float loss = Backpropagate(inputs, default, targets);
                 Update(reduce: true);
                 return loss;
             }
             // one worker: layer 1's weights take Adam's step in the backward pass, as each tile of their gradient
             // is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it
-            float oneWorkerLoss = Backpropagate(inputs, targets, fuse: true);
+            float oneWorkerLoss = Backpropagate(inputs, default, targets, fuse: true);
+            _job = Job.StepRest;
+            _workers.Run();
+            return oneWorkerLoss;
+        }
+
+        /// <summary>
+        /// One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> (batch row i is sample
+        /// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they
+        /// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.
+        /// </summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
+        {
+            CheckRows(samples.Length, rows, labels.Length);
+            if (_workspaces.Length > 1)
+            {
+                float loss = Backpropagate(samples, rows, labels);
+                Update(reduce: true);
+                return loss;
+            }
+            // one worker: layer 1's weights take Adam's step in the backward pass, as each tile of their gradient
+            // is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it
+            float oneWorkerLoss = Backpropagate(samples, rows, labels, fuse: true);
+            _job = Job.StepRest;
+            _workers.Run();
+            return oneWorkerLoss;
+        }
+
+        /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 10 per batch row. Returns the mean loss.</summary>
+        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
+        {
+            CheckRows(samples.Length, rows, targets.Length / OutputSize);
+            if (_workspaces.Length > 1)
+            {
+                float loss = Backpropagate(samples, rows, targets);
+                Update(reduce: true);
+                return loss;
+            }
+            // one worker: layer 1's weights take Adam's step in the backward pass, as each tile of their gradient
+            // is finished (the same arithmetic as the update kernel, without storing the gradient); the rest step after it
+            float oneWorkerLoss = Backpropagate(samples, rows, targets, fuse: true);
             _job = Job.StepRest;
             _workers.Run();
             return oneWorkerLoss;
@@ -255,7 +299,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
+            float loss = Backpropagate(inputs, default, labels);
             Reduce();
             return loss;
         }
@@ -263,7 +307,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
+            float loss = Backpropagate(inputs, default, targets);
             Reduce();
             return loss;
         }
@@ -274,10 +318,16 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, bool fuse = false)
+        /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, bool fuse = false)
         {
             int batch = labels.Length;
-            CheckBatch(inputs.Length, batch);
+            if (sampleRows.IsEmpty)
+            {
+                // the inputs are the batch, row after row
+                CheckBatch(inputs.Length, batch);
+                sampleRows = _identity.AsSpan(0, batch);
+            }
             for (int r = 0; r < batch; r++)
             {
                 if ((uint)labels[r] >= 10u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 10).");
@@ -288,7 +338,7 @@ partial class FashionMlp : INetwork<FashionMlp>
             _fuse = fuse;
             try
             {
-                _workers.Run(inputs, labels, default);
+                _workers.Run(inputs, sampleRows, labels, default);
             }
             finally
             {
@@ -297,18 +347,23 @@ partial class FashionMlp : INetwork<FashionMlp>
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, bool fuse = false)
+        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<float> targets, bool fuse = false)
         {
             int batch = targets.Length / OutputSize;
             if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
-            CheckBatch(inputs.Length, batch);
+            if (sampleRows.IsEmpty)
+            {
+                // the inputs are the batch, row after row
+                CheckBatch(inputs.Length, batch);
+                sampleRows = _identity.AsSpan(0, batch);
+            }
             _job = Job.Targets;
             _batch = batch;
             if (fuse) BeginStep();
             _fuse = fuse;
             try
             {
-                _workers.Run(inputs, default, targets);
+                _workers.Run(inputs, sampleRows, default, targets);
             }
             finally
             {
@@ -356,6 +411,17 @@ partial class FashionMlp : INetwork<FashionMlp>
             if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
+        private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)
+        {
+            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (rows.Length != batch) throw new ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
+            int samples = sampleLength / InputSize;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+            }
+        }
+
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
         void IBatchWork.Work(int worker, BatchWorkers workers)
         {
@@ -369,12 +435,13 @@ partial class FashionMlp : INetwork<FashionMlp>
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
-                    workspace.Forward(x, start, rows);
+                    ReadOnlySpan<float> x = workers.AllInputs;
+                    ReadOnlySpan<int> index = workers.SampleRows(start, rows);
+                    workspace.Forward(x, index, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
                         : workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
-                    workspace.Backward(x, rows, _fuse ? _state : null, _alpha);
+                    workspace.Backward(x, index, rows, _fuse ? _state : null, _alpha);
                     return;
                 }
                 case Job.Reduce:
@@ -448,14 +515,17 @@ partial class FashionMlp : INetwork<FashionMlp>
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
+            /// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
-                Kernels.DenseForward_784x64_Relu(ref x, ref p, ref Unsafe.Add(ref p, 50176), ref _a1.Reference, rows);
+                // (reads its rows through the batch's row indices: the samples are never gathered)
+                Kernels.DenseForwardIndexed_784x64_Relu(ref x, ref index, ref p, ref Unsafe.Add(ref p, 50176), ref _a1.Reference, rows);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
                 Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref _a2.Reference, rows);
                 // Layer 3: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
@@ -463,6 +533,7 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
@@ -476,6 +547,7 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
@@ -490,9 +562,10 @@ partial class FashionMlp : INetwork<FashionMlp>
 
             /// <summary>Backward over this worker's rows; given the trainer's Adam state (one worker), layer 1's weights also take Adam's step, of size alpha, as their gradient is finished.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows, AlignedBuffer? adam, float alpha)
+            public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int rows, AlignedBuffer? adam, float alpha)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
@@ -508,8 +581,8 @@ partial class FashionMlp : INetwork<FashionMlp>
                 Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: backward
                 // one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)
-                if (adam is not null) Kernels.DenseWeightGradientAdam_784x64(ref x, ref _d1.Reference, ref p, ref adam.Reference, ref Unsafe.Add(ref adam.Reference, ParameterCount), alpha, rows);
-                else Kernels.DenseWeightGradient_784x64(ref x, ref _d1.Reference, ref g, rows);
+                if (adam is not null) Kernels.DenseWeightGradientAdamIndexed_784x64(ref x, ref index, ref _d1.Reference, ref p, ref adam.Reference, ref Unsafe.Add(ref adam.Reference, ParameterCount), alpha, rows);
+                else Kernels.DenseWeightGradientIndexed_784x64(ref x, ref index, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
             }
         }
@@ -1549,6 +1622,445 @@ partial class FashionMlp : INetwork<FashionMlp>
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
                 Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+            }
+        }
+
+        /// <summary>Y = Relu(X·W + b) for X [rows, 784] with row i = sample index[i] of x, W [784, 64] row-major, Y [rows, 64].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DenseForwardIndexed_784x64_Relu(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+            else DenseForwardIndexed_784x64_Relu_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_784x64_Relu_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 784; k0 += 128)
+            {
+                int k1 = Math.Min(k0 + 128, 784);
+                int r = 0;
+                // main loop: 4 rows per tile
+                for (; r + 4 <= rows; r += 4)
+                {
+                    // columns 0..64
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
+                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector512.LoadUnsafe(ref start0);
+                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Vector512.LoadUnsafe(ref start1);
+                        var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                        var acc12 = Vector512.LoadUnsafe(ref start1, 32);
+                        var acc13 = Vector512.LoadUnsafe(ref start1, 48);
+                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                        var acc20 = Vector512.LoadUnsafe(ref start2);
+                        var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                        var acc22 = Vector512.LoadUnsafe(ref start2, 32);
+                        var acc23 = Vector512.LoadUnsafe(ref start2, 48);
+                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                        var acc30 = Vector512.LoadUnsafe(ref start3);
+                        var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                        var acc32 = Vector512.LoadUnsafe(ref start3, 32);
+                        var acc33 = Vector512.LoadUnsafe(ref start3, 48);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 784);
+                        ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 784);
+                        ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x2, k1), Math.Min(128, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x3, k1), Math.Min(128, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Vector512.LoadUnsafe(ref wk);
+                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref y0);
+                            acc01.StoreUnsafe(ref y0, 16);
+                            acc02.StoreUnsafe(ref y0, 32);
+                            acc03.StoreUnsafe(ref y0, 48);
+                            acc10.StoreUnsafe(ref y1);
+                            acc11.StoreUnsafe(ref y1, 16);
+                            acc12.StoreUnsafe(ref y1, 32);
+                            acc13.StoreUnsafe(ref y1, 48);
+                            acc20.StoreUnsafe(ref y2);
+                            acc21.StoreUnsafe(ref y2, 16);
+                            acc22.StoreUnsafe(ref y2, 32);
+                            acc23.StoreUnsafe(ref y2, 48);
+                            acc30.StoreUnsafe(ref y3);
+                            acc31.StoreUnsafe(ref y3, 16);
+                            acc32.StoreUnsafe(ref y3, 32);
+                            acc33.StoreUnsafe(ref y3, 48);
+                        }
+                        else
+                        {
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
+                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
+                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
+                            VectorMath.Relu(acc20).StoreUnsafe(ref y2);
+                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
+                            VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
+                            VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
+                            VectorMath.Relu(acc30).StoreUnsafe(ref y3);
+                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
+                            VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
+                            VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
+                        }
+                    }
+                }
+                // tail: one row at a time
+                for (; r < rows; r++)
+                {
+                    // columns 0..64
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector512.LoadUnsafe(ref start0);
+                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Vector512.LoadUnsafe(ref wk);
+                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref y0);
+                            acc01.StoreUnsafe(ref y0, 16);
+                            acc02.StoreUnsafe(ref y0, 32);
+                            acc03.StoreUnsafe(ref y0, 48);
+                        }
+                        else
+                        {
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_784x64_Relu_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 784; k0 += 128)
+            {
+                int k1 = Math.Min(k0 + 128, 784);
+                int r = 0;
+                // main loop: 2 rows per tile
+                for (; r + 2 <= rows; r += 2)
+                {
+                    // columns 0..64, 32 per step
+                    for (int c = 0; c < 64; c += 32)
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref y0, (nuint)c);
+                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                            acc10.StoreUnsafe(ref y1, (nuint)c);
+                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                        }
+                        else
+                        {
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
+                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
+                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
+                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
+                        }
+                    }
+                }
+                // tail: one row at a time
+                for (; r < rows; r++)
+                {
+                    // columns 0..64, 32 per step
+                    for (int c = 0; c < 64; c += 32)
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref y0, (nuint)c);
+                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        }
+                        else
+                        {
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_784x64_Relu_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 784; k0 += 128)
+            {
+                int k1 = Math.Min(k0 + 128, 784);
+                int r = 0;
+                // main loop: 2 rows per tile
+                for (; r + 2 <= rows; r += 2)
+                {
+                    // columns 0..64, 4 per step
+                    for (int c = 0; c < 64; c += 4)
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Unsafe.Add(ref start0, c);
+                        var acc01 = Unsafe.Add(ref start0, c + 1);
+                        var acc02 = Unsafe.Add(ref start0, c + 2);
+                        var acc03 = Unsafe.Add(ref start0, c + 3);
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Unsafe.Add(ref start1, c);
+                        var acc11 = Unsafe.Add(ref start1, c + 1);
+                        var acc12 = Unsafe.Add(ref start1, c + 2);
+                        var acc13 = Unsafe.Add(ref start1, c + 3);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Unsafe.Add(ref wk, c);
+                            var w1 = Unsafe.Add(ref wk, c + 1);
+                            var w2 = Unsafe.Add(ref wk, c + 2);
+                            var w3 = Unsafe.Add(ref wk, c + 3);
+                            var a0 = Unsafe.Add(ref x0, k);
+                            acc00 = a0 * w0 + acc00;
+                            acc01 = a0 * w1 + acc01;
+                            acc02 = a0 * w2 + acc02;
+                            acc03 = a0 * w3 + acc03;
+                            var a1 = Unsafe.Add(ref x1, k);
+                            acc10 = a1 * w0 + acc10;
+                            acc11 = a1 * w1 + acc11;
+                            acc12 = a1 * w2 + acc12;
+                            acc13 = a1 * w3 + acc13;
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            Unsafe.Add(ref y0, c) = acc00;
+                            Unsafe.Add(ref y0, c + 1) = acc01;
+                            Unsafe.Add(ref y0, c + 2) = acc02;
+                            Unsafe.Add(ref y0, c + 3) = acc03;
+                            Unsafe.Add(ref y1, c) = acc10;
+                            Unsafe.Add(ref y1, c + 1) = acc11;
+                            Unsafe.Add(ref y1, c + 2) = acc12;
+                            Unsafe.Add(ref y1, c + 3) = acc13;
+                        }
+                        else
+                        {
+                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                            Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
+                            Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
+                            Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
+                            Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                        }
+                    }
+                }
+                // tail: one row at a time
+                for (; r < rows; r++)
+                {
+                    // columns 0..64, 4 per step
+                    for (int c = 0; c < 64; c += 4)
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Unsafe.Add(ref start0, c);
+                        var acc01 = Unsafe.Add(ref start0, c + 1);
+                        var acc02 = Unsafe.Add(ref start0, c + 2);
+                        var acc03 = Unsafe.Add(ref start0, c + 3);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Unsafe.Add(ref wk, c);
+                            var w1 = Unsafe.Add(ref wk, c + 1);
+                            var w2 = Unsafe.Add(ref wk, c + 2);
+                            var w3 = Unsafe.Add(ref wk, c + 3);
+                            var a0 = Unsafe.Add(ref x0, k);
+                            acc00 = a0 * w0 + acc00;
+                            acc01 = a0 * w1 + acc01;
+                            acc02 = a0 * w2 + acc02;
+                            acc03 = a0 * w3 + acc03;
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            Unsafe.Add(ref y0, c) = acc00;
+                            Unsafe.Add(ref y0, c + 1) = acc01;
+                            Unsafe.Add(ref y0, c + 2) = acc02;
+                            Unsafe.Add(ref y0, c + 3) = acc03;
+                        }
+                        else
+                        {
+                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                        }
+                    }
+                }
             }
         }
 
@@ -2728,17 +3240,17 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
         }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 784], dZ [rows, 64], dW [784, 64].</summary>
+        /// <summary>dW = Xᵀ·dZ for X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64], dW [784, 64].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_784x64(ref float x, ref float dz, ref float dw, int rows)
+        public static void DenseWeightGradientIndexed_784x64(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_784x64_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_784x64_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_784x64_Scalar(ref x, ref dz, ref dw, rows);
+            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_784x64_V512(ref x, ref index, ref dz, ref dw, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_784x64_V256(ref x, ref index, ref dz, ref dw, rows);
+            else DenseWeightGradientIndexed_784x64_Scalar(ref x, ref index, ref dz, ref dw, rows);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_784x64_V512(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 4 rows per tile
@@ -2773,7 +3285,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
                         var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
                         var a0 = Vector512.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
@@ -2816,7 +3328,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_784x64_V256(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -2842,7 +3354,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
@@ -2867,7 +3379,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_784x64_Scalar(ref float x, ref float dz, ref float dw, int rows)
+        private static void DenseWeightGradientIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -2893,7 +3405,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;
@@ -2917,17 +3429,17 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
         }
 
-        /// <summary>Adam's step for W [784, 64] from its gradient Xᵀ·dZ (X [rows, 784], dZ [rows, 64]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.</summary>
+        /// <summary>Adam's step for W [784, 64] from its gradient Xᵀ·dZ (X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradientAdam_784x64(ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        public static void DenseWeightGradientAdamIndexed_784x64(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradientAdam_784x64_V512(ref x, ref dz, ref w, ref m, ref v, alpha, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientAdam_784x64_V256(ref x, ref dz, ref w, ref m, ref v, alpha, rows);
-            else DenseWeightGradientAdam_784x64_Scalar(ref x, ref dz, ref w, ref m, ref v, alpha, rows);
+            if (Vector512.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_V512(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_V256(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+            else DenseWeightGradientAdamIndexed_784x64_Scalar(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdam_784x64_V512(ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        private static void DenseWeightGradientAdamIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
             int r = 0;
             // main loop: 4 rows per tile
@@ -2962,7 +3474,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
                         var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
                         var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
                         var a0 = Vector512.Create(xk);
                         acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
@@ -3109,7 +3621,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdam_784x64_V256(ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        private static void DenseWeightGradientAdamIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -3135,7 +3647,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
                         var a0 = Vector256.Create(xk);
                         acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
@@ -3212,7 +3724,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdam_784x64_Scalar(ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        private static void DenseWeightGradientAdamIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
             int r = 0;
             // main loop: 2 rows per tile
@@ -3238,7 +3750,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 784 + r);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;

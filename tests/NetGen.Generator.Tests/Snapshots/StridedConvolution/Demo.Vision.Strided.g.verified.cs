@@ -460,6 +460,7 @@ partial class Strided : INetwork<Strided>
             }
 
             /// <summary>Loss: sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs). Returns this worker's share of the mean loss.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
             public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / ((float)batch * 2);
