@@ -15,7 +15,7 @@ public static class Quick
 {
     public static int Run(string[] args)
     {
-        int epochs = 3;
+        int epochs = 5; // the median of 5: the first epoch of a fresh model still carries one-time costs
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--epochs" && i + 1 < args.Length) epochs = int.Parse(args[++i]);

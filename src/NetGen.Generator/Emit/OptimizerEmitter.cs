@@ -106,11 +106,11 @@ namespace NetGen.Generator.Emit
         {
             string sqrt = isa.IsScalar ? "MathF.Sqrt" : isa.VectorClass + ".Sqrt";
             // the moments decay geometrically where the gradient is 0: flushed to 0 before they turn subnormal (slow on x86)
-            yield return $"var m1 = VectorMath.FlushSubnormal({isa.Load(m, offset)} * {Literal.Float(o.Beta1)} + {grad} * {Literal.Float(1f - o.Beta1)}); // 1 − β1 in float32";
-            yield return $"var v1 = VectorMath.FlushSubnormal({isa.Load(v, offset)} * {Literal.Float(o.Beta2)} + {grad} * {grad} * {Literal.Float(1f - o.Beta2)}); // 1 − β2 in float32";
+            yield return $"var m1 = VectorMath.FlushSubnormal({isa.Fma(isa.Load(m, offset), isa.Broadcast(Literal.Float(o.Beta1)), $"{grad} * {Literal.Float(1f - o.Beta1)}")}); // 1 − β1 in float32";
+            yield return $"var v1 = VectorMath.FlushSubnormal({isa.Fma(isa.Load(v, offset), isa.Broadcast(Literal.Float(o.Beta2)), $"{grad} * {grad} * {Literal.Float(1f - o.Beta2)}")}); // 1 − β2 in float32";
             yield return isa.Store("m1", m, offset);
             yield return isa.Store("v1", v, offset);
-            yield return isa.Store($"{isa.Load(p, offset)} - m1 * alpha / ({sqrt}(v1) + {isa.Broadcast(Literal.Float(o.Epsilon))})", p, offset);
+            yield return isa.Store(isa.Fma("-m1", $"{isa.Broadcast("alpha")} / ({sqrt}(v1) + {isa.Broadcast(Literal.Float(o.Epsilon))})", isa.Load(p, offset)), p, offset);
         }
 
         private static IEnumerable<string> MomentumBody(Isa isa, string i, OptimizerSpec o)

@@ -56,7 +56,8 @@ namespace NetGen.Generator.Emit.Layers
         }
 
         /// <summary>Sample <c>index[row]</c> of x, whose samples are <paramref name="inputs"/> floats long.</summary>
-        private static string IndexedRow(string row, int inputs) => $"Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, {row}) * {inputs})";
+        private static string IndexedRow(string row, int inputs) =>
+            $"Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, {(row.StartsWith("(") && row.EndsWith(")") ? row.Substring(1, row.Length - 2) : row)}) * {inputs})";
 
         /// <summary>∂L/∂W = Xᵀ·ΔZ, summed over the batch.</summary>
         public static GemmKernel WeightGradient(DenseLayerPlan layer) => WeightGradient(layer.In, layer.Out);

@@ -743,11 +743,11 @@ partial class GlobalNet : INetwork<GlobalNet>
             for (; i + 16 <= count; i += 16)
             {
                 var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
-                (Vector512.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
+                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
@@ -757,7 +757,7 @@ partial class GlobalNet : INetwork<GlobalNet>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -769,11 +769,11 @@ partial class GlobalNet : INetwork<GlobalNet>
             for (; i + 8 <= count; i += 8)
             {
                 var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
+                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
@@ -783,7 +783,7 @@ partial class GlobalNet : INetwork<GlobalNet>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -799,7 +799,7 @@ partial class GlobalNet : INetwork<GlobalNet>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -840,9 +840,9 @@ partial class GlobalNet : INetwork<GlobalNet>
                     var acc31 = Unsafe.Add(ref bias, 1);
                     var acc32 = Unsafe.Add(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 4);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 4);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 4);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 4);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 4);
                     for (int k = 0; k < 4; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 3);
@@ -928,7 +928,7 @@ partial class GlobalNet : INetwork<GlobalNet>
                     var acc11 = Unsafe.Add(ref bias, 1);
                     var acc12 = Unsafe.Add(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 4);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
                     for (int k = 0; k < 4; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 3);
@@ -1000,7 +1000,7 @@ partial class GlobalNet : INetwork<GlobalNet>
                     var acc11 = Unsafe.Add(ref bias, 1);
                     var acc12 = Unsafe.Add(ref bias, 2);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 4);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
                     for (int k = 0; k < 4; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 3);

@@ -2833,11 +2833,11 @@ partial class LeNet5 : INetwork<LeNet5>
             for (; i + 16 <= count; i += 16)
             {
                 var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
-                (Vector512.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
+                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
@@ -2847,7 +2847,7 @@ partial class LeNet5 : INetwork<LeNet5>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -2859,11 +2859,11 @@ partial class LeNet5 : INetwork<LeNet5>
             for (; i + 8 <= count; i += 8)
             {
                 var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
+                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
@@ -2873,7 +2873,7 @@ partial class LeNet5 : INetwork<LeNet5>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -2889,7 +2889,7 @@ partial class LeNet5 : INetwork<LeNet5>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 

@@ -1225,9 +1225,9 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     var acc32 = Vector512.LoadUnsafe(ref bias, 32);
                     var acc33 = Vector512.LoadUnsafe(ref bias, 48);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 20);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 20);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 20);
                     for (int k = 0; k < 20; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 80);
@@ -1284,9 +1284,9 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     var acc20 = Vector512.LoadUnsafe(ref bias, 64);
                     var acc30 = Vector512.LoadUnsafe(ref bias, 64);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 20);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 20);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 20);
                     for (int k = 0; k < 20; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 80);
@@ -1375,7 +1375,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
                     var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
                     for (int k = 0; k < 20; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 80);
@@ -1412,7 +1412,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     var acc10 = Vector256.LoadUnsafe(ref bias, 64);
                     var acc11 = Vector256.LoadUnsafe(ref bias, 72);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
                     for (int k = 0; k < 20; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 80);
@@ -1505,7 +1505,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
                     var acc12 = Unsafe.Add(ref bias, c + 2);
                     var acc13 = Unsafe.Add(ref bias, c + 3);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 20);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
                     for (int k = 0; k < 20; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 80);

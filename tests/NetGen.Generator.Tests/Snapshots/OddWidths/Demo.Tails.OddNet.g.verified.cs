@@ -1339,11 +1339,11 @@ partial class OddNet : INetwork<OddNet>
             for (; i + 16 <= count; i += 16)
             {
                 var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref m, (nuint)i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref v, (nuint)i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.85f), grad * 0.14999998f)); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.995f), grad * grad * 0.004999995f)); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
-                (Vector512.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-6f))).StoreUnsafe(ref p, (nuint)i);
+                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-6f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
@@ -1353,7 +1353,7 @@ partial class OddNet : INetwork<OddNet>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -1365,11 +1365,11 @@ partial class OddNet : INetwork<OddNet>
             for (; i + 8 <= count; i += 8)
             {
                 var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref m, (nuint)i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref v, (nuint)i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.85f), grad * 0.14999998f)); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.995f), grad * grad * 0.004999995f)); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-6f))).StoreUnsafe(ref p, (nuint)i);
+                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-6f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
@@ -1379,7 +1379,7 @@ partial class OddNet : INetwork<OddNet>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -1395,7 +1395,7 @@ partial class OddNet : INetwork<OddNet>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-6f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -1436,9 +1436,9 @@ partial class OddNet : INetwork<OddNet>
                     var acc31 = Vector512.LoadUnsafe(ref bias, 16);
                     var acc32 = Vector256.LoadUnsafe(ref bias, 25);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 5);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 5);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 5);
                     for (int k = 0; k < 5; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 33);
@@ -1531,7 +1531,7 @@ partial class OddNet : INetwork<OddNet>
                     var acc12 = Vector256.LoadUnsafe(ref bias, 16);
                     var acc13 = Vector256.LoadUnsafe(ref bias, 24);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
                     for (int k = 0; k < 5; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 33);
@@ -1566,7 +1566,7 @@ partial class OddNet : INetwork<OddNet>
                     var acc00 = Unsafe.Add(ref bias, 32);
                     var acc10 = Unsafe.Add(ref bias, 32);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
                     for (int k = 0; k < 5; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 33);
@@ -1649,7 +1649,7 @@ partial class OddNet : INetwork<OddNet>
                     var acc12 = Unsafe.Add(ref bias, c + 2);
                     var acc13 = Unsafe.Add(ref bias, c + 3);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
                     for (int k = 0; k < 5; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 33);
@@ -1684,7 +1684,7 @@ partial class OddNet : INetwork<OddNet>
                     var acc00 = Unsafe.Add(ref bias, 32);
                     var acc10 = Unsafe.Add(ref bias, 32);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 5);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
                     for (int k = 0; k < 5; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 33);

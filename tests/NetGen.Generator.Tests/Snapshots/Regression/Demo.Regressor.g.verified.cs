@@ -929,9 +929,9 @@ partial class Regressor : INetwork<Regressor>
                     var acc20 = Vector512.LoadUnsafe(ref bias);
                     var acc30 = Vector512.LoadUnsafe(ref bias);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 3);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 3);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 3);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 3);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 3);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 3);
                     for (int k = 0; k < 3; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 16);
@@ -989,7 +989,7 @@ partial class Regressor : INetwork<Regressor>
                     var acc10 = Vector256.LoadUnsafe(ref bias);
                     var acc11 = Vector256.LoadUnsafe(ref bias, 8);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 3);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 3);
                     for (int k = 0; k < 3; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 16);
@@ -1055,7 +1055,7 @@ partial class Regressor : INetwork<Regressor>
                     var acc12 = Unsafe.Add(ref bias, c + 2);
                     var acc13 = Unsafe.Add(ref bias, c + 3);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 3);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 3);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 3);
                     for (int k = 0; k < 3; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 16);

@@ -1565,11 +1565,11 @@ partial class FashionMlp : INetwork<FashionMlp>
             for (; i + 16 <= count; i += 16)
             {
                 var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
-                (Vector512.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
+                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
@@ -1579,7 +1579,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -1591,11 +1591,11 @@ partial class FashionMlp : INetwork<FashionMlp>
             for (; i + 8 <= count; i += 8)
             {
                 var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref m, (nuint)i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref v, (nuint)i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
                 m1.StoreUnsafe(ref m, (nuint)i);
                 v1.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref p, (nuint)i);
+                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
             }
             // tail
             for (; i < count; i++)
@@ -1605,7 +1605,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -1621,7 +1621,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                 var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
                 Unsafe.Add(ref m, i) = m1;
                 Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
             }
         }
 
@@ -1674,9 +1674,9 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var acc32 = Vector512.LoadUnsafe(ref start3, 32);
                         var acc33 = Vector512.LoadUnsafe(ref start3, 48);
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 784);
-                        ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 784);
-                        ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                        ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 784);
+                        ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 784);
                         if (k1 < 784)
                         {
                             // this tile's rows: the next k-block, while this one runs
@@ -1833,7 +1833,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
                         var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
                         if (k1 < 784)
                         {
                             // this tile's rows: the next k-block, while this one runs
@@ -1963,7 +1963,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var acc12 = Unsafe.Add(ref start1, c + 2);
                         var acc13 = Unsafe.Add(ref start1, c + 3);
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
                         if (k1 < 784)
                         {
                             // this tile's rows: the next k-block, while this one runs
@@ -3499,122 +3499,122 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
                     ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow0) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow0) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0), Vector512.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0), Vector512.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0);
                         v1.StoreUnsafe(ref vRow0);
-                        (Vector512.LoadUnsafe(ref w0) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0)).StoreUnsafe(ref w0);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow0, 16) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow0, 16) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 16), Vector512.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 16), Vector512.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, 16);
                         v1.StoreUnsafe(ref vRow0, 16);
-                        (Vector512.LoadUnsafe(ref w0, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 16);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 16)).StoreUnsafe(ref w0, 16);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow0, 32) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow0, 32) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 32), Vector512.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 32), Vector512.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, 32);
                         v1.StoreUnsafe(ref vRow0, 32);
-                        (Vector512.LoadUnsafe(ref w0, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 32);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 32)).StoreUnsafe(ref w0, 32);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow0, 48) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow0, 48) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 48), Vector512.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 48), Vector512.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, 48);
                         v1.StoreUnsafe(ref vRow0, 48);
-                        (Vector512.LoadUnsafe(ref w0, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w0, 48);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 48)).StoreUnsafe(ref w0, 48);
                     }
                     ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
                     ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow1) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow1) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1), Vector512.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1), Vector512.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1);
                         v1.StoreUnsafe(ref vRow1);
-                        (Vector512.LoadUnsafe(ref w1) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1)).StoreUnsafe(ref w1);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow1, 16) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow1, 16) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 16), Vector512.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 16), Vector512.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, 16);
                         v1.StoreUnsafe(ref vRow1, 16);
-                        (Vector512.LoadUnsafe(ref w1, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 16);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 16)).StoreUnsafe(ref w1, 16);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow1, 32) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow1, 32) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 32), Vector512.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 32), Vector512.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, 32);
                         v1.StoreUnsafe(ref vRow1, 32);
-                        (Vector512.LoadUnsafe(ref w1, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 32);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 32)).StoreUnsafe(ref w1, 32);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow1, 48) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow1, 48) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 48), Vector512.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 48), Vector512.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, 48);
                         v1.StoreUnsafe(ref vRow1, 48);
-                        (Vector512.LoadUnsafe(ref w1, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w1, 48);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 48)).StoreUnsafe(ref w1, 48);
                     }
                     ref float mRow2 = ref Unsafe.Add(ref m, (r + 2) * 64);
                     ref float vRow2 = ref Unsafe.Add(ref v, (r + 2) * 64);
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow2) * 0.9f + acc20 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow2) * 0.999f + acc20 * acc20 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2), Vector512.Create(0.9f), acc20 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2), Vector512.Create(0.999f), acc20 * acc20 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow2);
                         v1.StoreUnsafe(ref vRow2);
-                        (Vector512.LoadUnsafe(ref w2) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2)).StoreUnsafe(ref w2);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow2, 16) * 0.9f + acc21 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow2, 16) * 0.999f + acc21 * acc21 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 16), Vector512.Create(0.9f), acc21 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 16), Vector512.Create(0.999f), acc21 * acc21 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow2, 16);
                         v1.StoreUnsafe(ref vRow2, 16);
-                        (Vector512.LoadUnsafe(ref w2, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 16);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 16)).StoreUnsafe(ref w2, 16);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow2, 32) * 0.9f + acc22 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow2, 32) * 0.999f + acc22 * acc22 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 32), Vector512.Create(0.9f), acc22 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 32), Vector512.Create(0.999f), acc22 * acc22 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow2, 32);
                         v1.StoreUnsafe(ref vRow2, 32);
-                        (Vector512.LoadUnsafe(ref w2, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 32);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 32)).StoreUnsafe(ref w2, 32);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow2, 48) * 0.9f + acc23 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow2, 48) * 0.999f + acc23 * acc23 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 48), Vector512.Create(0.9f), acc23 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 48), Vector512.Create(0.999f), acc23 * acc23 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow2, 48);
                         v1.StoreUnsafe(ref vRow2, 48);
-                        (Vector512.LoadUnsafe(ref w2, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w2, 48);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 48)).StoreUnsafe(ref w2, 48);
                     }
                     ref float mRow3 = ref Unsafe.Add(ref m, (r + 3) * 64);
                     ref float vRow3 = ref Unsafe.Add(ref v, (r + 3) * 64);
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow3) * 0.9f + acc30 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow3) * 0.999f + acc30 * acc30 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3), Vector512.Create(0.9f), acc30 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3), Vector512.Create(0.999f), acc30 * acc30 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow3);
                         v1.StoreUnsafe(ref vRow3);
-                        (Vector512.LoadUnsafe(ref w3) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3)).StoreUnsafe(ref w3);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow3, 16) * 0.9f + acc31 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow3, 16) * 0.999f + acc31 * acc31 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 16), Vector512.Create(0.9f), acc31 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 16), Vector512.Create(0.999f), acc31 * acc31 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow3, 16);
                         v1.StoreUnsafe(ref vRow3, 16);
-                        (Vector512.LoadUnsafe(ref w3, 16) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 16);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 16)).StoreUnsafe(ref w3, 16);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow3, 32) * 0.9f + acc32 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow3, 32) * 0.999f + acc32 * acc32 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 32), Vector512.Create(0.9f), acc32 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 32), Vector512.Create(0.999f), acc32 * acc32 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow3, 32);
                         v1.StoreUnsafe(ref vRow3, 32);
-                        (Vector512.LoadUnsafe(ref w3, 32) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 32);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 32)).StoreUnsafe(ref w3, 32);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref mRow3, 48) * 0.9f + acc33 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref vRow3, 48) * 0.999f + acc33 * acc33 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 48), Vector512.Create(0.9f), acc33 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 48), Vector512.Create(0.999f), acc33 * acc33 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow3, 48);
                         v1.StoreUnsafe(ref vRow3, 48);
-                        (Vector512.LoadUnsafe(ref w3, 48) - m1 * alpha / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f))).StoreUnsafe(ref w3, 48);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 48)).StoreUnsafe(ref w3, 48);
                     }
                 }
             }
@@ -3662,62 +3662,62 @@ partial class FashionMlp : INetwork<FashionMlp>
                     ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
                     ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow0, (nuint)c) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow0, (nuint)c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)c), Vector256.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)c), Vector256.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, (nuint)c);
                         v1.StoreUnsafe(ref vRow0, (nuint)c);
-                        (Vector256.LoadUnsafe(ref w0, (nuint)c) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)c);
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)c)).StoreUnsafe(ref w0, (nuint)c);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)), Vector256.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)), Vector256.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, (nuint)(c + 8));
                         v1.StoreUnsafe(ref vRow0, (nuint)(c + 8));
-                        (Vector256.LoadUnsafe(ref w0, (nuint)(c + 8)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 8));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 8))).StoreUnsafe(ref w0, (nuint)(c + 8));
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)), Vector256.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)), Vector256.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, (nuint)(c + 16));
                         v1.StoreUnsafe(ref vRow0, (nuint)(c + 16));
-                        (Vector256.LoadUnsafe(ref w0, (nuint)(c + 16)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 16));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 16))).StoreUnsafe(ref w0, (nuint)(c + 16));
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)), Vector256.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)), Vector256.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow0, (nuint)(c + 24));
                         v1.StoreUnsafe(ref vRow0, (nuint)(c + 24));
-                        (Vector256.LoadUnsafe(ref w0, (nuint)(c + 24)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w0, (nuint)(c + 24));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 24))).StoreUnsafe(ref w0, (nuint)(c + 24));
                     }
                     ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
                     ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow1, (nuint)c) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow1, (nuint)c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)c), Vector256.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)c), Vector256.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, (nuint)c);
                         v1.StoreUnsafe(ref vRow1, (nuint)c);
-                        (Vector256.LoadUnsafe(ref w1, (nuint)c) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)c);
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)c)).StoreUnsafe(ref w1, (nuint)c);
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)), Vector256.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)), Vector256.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, (nuint)(c + 8));
                         v1.StoreUnsafe(ref vRow1, (nuint)(c + 8));
-                        (Vector256.LoadUnsafe(ref w1, (nuint)(c + 8)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 8));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 8))).StoreUnsafe(ref w1, (nuint)(c + 8));
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)), Vector256.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)), Vector256.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, (nuint)(c + 16));
                         v1.StoreUnsafe(ref vRow1, (nuint)(c + 16));
-                        (Vector256.LoadUnsafe(ref w1, (nuint)(c + 16)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 16));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 16))).StoreUnsafe(ref w1, (nuint)(c + 16));
                     }
                     {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)), Vector256.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)), Vector256.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
                         m1.StoreUnsafe(ref mRow1, (nuint)(c + 24));
                         v1.StoreUnsafe(ref vRow1, (nuint)(c + 24));
-                        (Vector256.LoadUnsafe(ref w1, (nuint)(c + 24)) - m1 * alpha / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f))).StoreUnsafe(ref w1, (nuint)(c + 24));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 24))).StoreUnsafe(ref w1, (nuint)(c + 24));
                     }
                 }
             }
@@ -3769,28 +3769,28 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow0, c) = m1;
                         Unsafe.Add(ref vRow0, c) = v1;
-                        Unsafe.Add(ref w0, c) = Unsafe.Add(ref w0, c) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                        Unsafe.Add(ref w0, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c);
                     }
                     {
                         var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
                         var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow0, c + 1) = m1;
                         Unsafe.Add(ref vRow0, c + 1) = v1;
-                        Unsafe.Add(ref w0, c + 1) = Unsafe.Add(ref w0, c + 1) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                        Unsafe.Add(ref w0, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 1);
                     }
                     {
                         var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
                         var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow0, c + 2) = m1;
                         Unsafe.Add(ref vRow0, c + 2) = v1;
-                        Unsafe.Add(ref w0, c + 2) = Unsafe.Add(ref w0, c + 2) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                        Unsafe.Add(ref w0, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 2);
                     }
                     {
                         var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
                         var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow0, c + 3) = m1;
                         Unsafe.Add(ref vRow0, c + 3) = v1;
-                        Unsafe.Add(ref w0, c + 3) = Unsafe.Add(ref w0, c + 3) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                        Unsafe.Add(ref w0, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 3);
                     }
                     ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
                     ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
@@ -3799,28 +3799,28 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow1, c) = m1;
                         Unsafe.Add(ref vRow1, c) = v1;
-                        Unsafe.Add(ref w1, c) = Unsafe.Add(ref w1, c) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                        Unsafe.Add(ref w1, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c);
                     }
                     {
                         var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
                         var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow1, c + 1) = m1;
                         Unsafe.Add(ref vRow1, c + 1) = v1;
-                        Unsafe.Add(ref w1, c + 1) = Unsafe.Add(ref w1, c + 1) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                        Unsafe.Add(ref w1, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 1);
                     }
                     {
                         var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
                         var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow1, c + 2) = m1;
                         Unsafe.Add(ref vRow1, c + 2) = v1;
-                        Unsafe.Add(ref w1, c + 2) = Unsafe.Add(ref w1, c + 2) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                        Unsafe.Add(ref w1, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 2);
                     }
                     {
                         var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
                         var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
                         Unsafe.Add(ref mRow1, c + 3) = m1;
                         Unsafe.Add(ref vRow1, c + 3) = v1;
-                        Unsafe.Add(ref w1, c + 3) = Unsafe.Add(ref w1, c + 3) - m1 * alpha / (MathF.Sqrt(v1) + 1e-7f);
+                        Unsafe.Add(ref w1, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 3);
                     }
                 }
             }

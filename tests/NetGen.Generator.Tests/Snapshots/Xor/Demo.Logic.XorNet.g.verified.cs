@@ -958,9 +958,9 @@ partial class XorNet : INetwork<XorNet>
                     var acc20 = Vector256.LoadUnsafe(ref bias);
                     var acc30 = Vector256.LoadUnsafe(ref bias);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 2);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 2)) * 2);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 3)) * 2);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 2);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 2);
                     for (int k = 0; k < 2; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 8);
@@ -1016,7 +1016,7 @@ partial class XorNet : INetwork<XorNet>
                     var acc00 = Vector256.LoadUnsafe(ref bias);
                     var acc10 = Vector256.LoadUnsafe(ref bias);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 2);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
                     for (int k = 0; k < 2; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 8);
@@ -1073,7 +1073,7 @@ partial class XorNet : INetwork<XorNet>
                     var acc12 = Unsafe.Add(ref bias, c + 2);
                     var acc13 = Unsafe.Add(ref bias, c + 3);
                     ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, (r + 1)) * 2);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
                     for (int k = 0; k < 2; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 8);
