@@ -14,6 +14,7 @@ public class SeedNetworkBenchmarks
     private float[] _inputs = null!;
     private int[] _labels = null!;
     private float[] _outputs = null!;
+    private int[] _rows = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -26,6 +27,8 @@ public class SeedNetworkBenchmarks
         _labels = new int[1024];
         for (int i = 0; i < _labels.Length; i++) _labels[i] = i % 10;
         _outputs = new float[1024 * 10];
+        _rows = new int[32];
+        for (int i = 0; i < _rows.Length; i++) _rows[i] = random.Next(1024); // a shuffled batch, as Fit passes it
     }
 
     [Benchmark(Description = "Predict, batch 1")]
@@ -45,4 +48,7 @@ public class SeedNetworkBenchmarks
 
     [Benchmark(Description = "TrainBatch, batch 32")]
     public float TrainBatch32() => _trainer.TrainBatch(_inputs.AsSpan(0, 32 * 784), _labels.AsSpan(0, 32));
+
+    [Benchmark(Description = "TrainBatch, batch 32 through row indices (32 of 1,024 samples)")]
+    public float TrainBatchRows32() => _trainer.TrainBatch(_inputs, _rows, _labels.AsSpan(0, 32));
 }
