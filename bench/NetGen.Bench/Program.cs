@@ -158,39 +158,6 @@ if (args.Length > 0 && args[0] == "data-loop")
     }
     return 0;
 }
-if (args.Length > 0 && args[0] == "state-probe")
-{
-    NetGen.Data.FashionMnist.TryLoad(NetGen.Data.FashionMnist.DefaultDirectory, out var full, out _);
-    var train = full!;
-    var f = train.Features;
-    for (int i = 0; i < f.Length; i++) f[i] /= 255f;
-    train = train.Reshape(784);
-    var options = new NetGen.Training.FitOptions { Epochs = 1, BatchSize = 32, Seed = 0, TrainAccuracy = false };
-    var trained = new FashionMlp(0);
-    var tt = trained.CreateTrainer(32, 1);
-    for (int e = 0; e < 8; e++) NetGen.Training.Fitter.Fit(tt, train, options with { Seed = e });
-    float[] trainedParams = trained.Parameters.ToArray(), trainedState = tt.OptimizerState.ToArray();
-    long trainedStep = tt.Step;
-    var fresh = new FashionMlp(0);
-    float[] freshParams = fresh.Parameters.ToArray();
-    double Epoch(float[] p, float[] st, long step)
-    {
-        var m = new FashionMlp(0);
-        p.CopyTo(m.Parameters);
-        var t = m.CreateTrainer(32, 1);
-        st.CopyTo(t.OptimizerState);
-        t.Step = step;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        NetGen.Training.Fitter.Fit(t, train, options with { Seed = 20 });
-        return sw.Elapsed.TotalSeconds;
-    }
-    var zeros = new float[trainedState.Length];
-    for (int round = 0; round < 3; round++)
-    {
-        Console.WriteLine($"fresh {Epoch(freshParams, zeros, 0):F3}  trained {Epoch(trainedParams, trainedState, trainedStep):F3}  trained weights + fresh Adam {Epoch(trainedParams, zeros, 0):F3}  fresh weights + trained Adam {Epoch(freshParams, trainedState, trainedStep):F3}");
-    }
-    return 0;
-}
 if (args.Length > 0 && args[0] == "breakdown")
 {
     return Breakdown.Run();
