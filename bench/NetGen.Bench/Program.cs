@@ -113,15 +113,16 @@ if (args.Length > 0 && args[0] == "predict-loop")
 }
 if (args.Length > 0 && args[0] == "fit-loop")
 {
-    // Whole epochs of the seed network through Fit (as quick measures them), for a profiler.
+    // Whole epochs of the seed network through Fit (as quick measures them), on 1 (default) or more workers, for a profiler.
     int epochs = args.Length > 1 ? int.Parse(args[1]) : 5;
+    int workers = args.Length > 2 ? int.Parse(args[2]) : 1;
     NetGen.Data.FashionMnist.TryLoad(NetGen.Data.FashionMnist.DefaultDirectory, out var full, out _);
     var train = full ?? NetGen.Data.FashionMnist.LoadSubset().Train;
     var f = train.Features;
     for (int i = 0; i < f.Length; i++) f[i] /= 255f;
     train = train.Reshape(784);
     var model = new FashionMlp(0);
-    var trainer = model.CreateTrainer(32, 1);
+    var trainer = model.CreateTrainer(32, workers);
     var options = new NetGen.Training.FitOptions { Epochs = 1, BatchSize = 32, Seed = 0, TrainAccuracy = false };
     for (int e = 0; e < epochs; e++)
     {
@@ -155,6 +156,30 @@ if (args.Length > 0 && args[0] == "data-loop")
         for (int b = 0; b < batches; b++) trainer.TrainBatch(f.AsSpan(0, 32 * 784), train.Labels!.AsSpan(0, 32));
         double hot = sw.Elapsed.TotalMicroseconds / batches;
         Console.WriteLine($"µs per batch: streamed {streamed:F1}, first batch repeated {hot:F1}");
+    }
+    return 0;
+}
+if (args.Length > 0 && args[0] == "predict-split")
+{
+    // Batch-1024 Predict on one thread, then split in two halves on two threads at once (the model is thread-safe).
+    var model = new FashionMlp(0);
+    var (inputs, _) = RandomBatch(1024);
+    var outputs = new float[1024 * 10];
+    for (int round = 0; round < 3; round++)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long calls = 0;
+        while (clock.Elapsed.TotalSeconds < 2) { model.Predict(inputs, outputs, 1024); calls++; }
+        double one = calls * 1024 / clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        calls = 0;
+        while (clock.Elapsed.TotalSeconds < 2)
+        {
+            Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, h => model.Predict(inputs.AsSpan(h * 512 * 784, 512 * 784), outputs.AsSpan(h * 5120, 5120), 512));
+            calls++;
+        }
+        double two = calls * 1024 / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"one thread {one:F0} samples/s, two {two:F0} ({two / one:F2}x)");
     }
     return 0;
 }

@@ -149,3 +149,45 @@ public class IndexedTrainingTests
         Assert.IsNotAssignableFrom<IIndexedTrainer>(new SmallCnn(0).CreateTrainer(4));
     }
 }
+
+/// <summary>
+/// Two workers that share the first layer by units (each computes and steps half of its units for the whole batch, the
+/// rest of the network runs between) give exactly one worker's results: every unit's arithmetic is the same.
+/// </summary>
+public class UnitSplitTrainingTests
+{
+    [Theory]
+    [InlineData("FashionMlp")] // 64 units: two blocks of 32
+    [InlineData("RingsNet")] // 32 units: two blocks of 16
+    public void Two_workers_give_the_bits_of_one(string name)
+    {
+        var c = NetCase.Get(name);
+        ITrainableModel oneModel = c.Create(5), twoModel = c.Create(5);
+        var one = (IIndexedTrainer)oneModel.CreateTrainer(16, 1);
+        var two = (IIndexedTrainer)twoModel.CreateTrainer(16, 2);
+        for (int step = 1; step <= 4; step++)
+        {
+            int batch = step == 4 ? 3 : 16;
+            var (inputs, labels, _) = c.Batch(batch, 30 + step);
+            float a, b;
+            if (step % 2 == 0)
+            {
+                a = one.TrainBatch(inputs, labels!);
+                b = two.TrainBatch(inputs, labels!);
+            }
+            else
+            {
+                var (samples, _, _) = c.Batch(40, 50 + step);
+                int[] rows = Enumerable.Range(0, batch).Select(i => (i * 7 + step) % 40).ToArray();
+                a = one.TrainBatch(samples, rows, labels!);
+                b = two.TrainBatch(samples, rows, labels!);
+            }
+            Assert.Equal(a, b);
+            Assert.Equal(oneModel.Parameters.ToArray(), twoModel.Parameters.ToArray());
+            Assert.Equal(one.OptimizerState.ToArray(), two.OptimizerState.ToArray());
+            Assert.Equal(one.Step, two.Step);
+        }
+        ((IDisposable)one).Dispose();
+        ((IDisposable)two).Dispose();
+    }
+}

@@ -48,11 +48,14 @@ namespace NetGen.Generator.Emit
                 w.Line("private int _batch;");
                 if (plan.Spec.Optimizer.Kind == OptimizerKind.Adam) w.Line("private float _alpha; // Adam's step size for this step");
                 DenseLayerPlan? fusedAdam = FusedAdamLayer(plan);
+                DenseLayerPlan? split = SplitUnitsLayer(plan);
                 if (fusedAdam is not null) w.Line($"private bool _fuse; // this batch's backward pass applies Adam's step to layer {fusedAdam.Index}'s weights itself");
                 w.Line();
                 w.Line(fusedAdam is null
                     ? "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }"
-                    : "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest }");
+                    : split is null
+                        ? "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest }"
+                        : "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, ForwardUnits, StepInputs }");
                 w.Line();
 
                 w.Line("/// <summary>Creates a trainer for batches of up to <paramref name=\"maxBatchSize\"/> samples, split over <paramref name=\"degreeOfParallelism\"/> workers (1, the default: the calling thread; 0: every core).</summary>");
@@ -79,7 +82,15 @@ namespace NetGen.Generator.Emit
                     w.Line(statePerParameter == 0 ? "_state = new AlignedBuffer(0);" : $"_state = new AlignedBuffer({(statePerParameter == 2 ? "2 * " : "")}ParameterCount);");
                     w.Line("int rowsPerWorker = (maxBatchSize + degree - 1) / degree;");
                     w.Line("_workspaces = new Workspace[degree];");
-                    w.Line("for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);");
+                    if (split is null)
+                    {
+                        w.Line("for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);");
+                    }
+                    else
+                    {
+                        w.Line($"// two workers share layer {split.Index} (forward by units, step by inputs), the rest of the network runs on worker 0's buffers: it holds every row");
+                        w.Line("for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, i == 0 && degree == 2 ? maxBatchSize : rowsPerWorker);");
+                    }
                     w.Line("_workers = new BatchWorkers(degree, this);");
                 }
                 w.Line();
@@ -116,13 +127,13 @@ namespace NetGen.Generator.Emit
                 w.Line("/// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
                 {
-                    EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, labels" : "inputs, labels");
+                    EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, labels" : "inputs, labels", split);
                 }
                 w.Line();
                 w.Line($"/// <summary>One training step on a batch with float targets, {plan.OutputSize} per sample. Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
                 {
-                    EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, targets" : "inputs, targets");
+                    EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, targets" : "inputs, targets", split);
                 }
                 w.Line();
                 if (indexed)
@@ -135,14 +146,14 @@ namespace NetGen.Generator.Emit
                     using (w.Block("public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)"))
                     {
                         w.Line("CheckRows(samples.Length, rows, labels.Length);");
-                        EmitTrainBatch(w, fusedAdam, "samples, rows, labels");
+                        EmitTrainBatch(w, fusedAdam, "samples, rows, labels", split);
                     }
                     w.Line();
                     w.Line($"/// <summary>One training step on the samples at <paramref name=\"rows\"/> of <paramref name=\"samples\"/> with float targets, {plan.OutputSize} per batch row. Returns the mean loss.</summary>");
                     using (w.Block("public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)"))
                     {
                         w.Line($"CheckRows(samples.Length, rows, targets.Length / OutputSize);");
-                        EmitTrainBatch(w, fusedAdam, "samples, rows, targets");
+                        EmitTrainBatch(w, fusedAdam, "samples, rows, targets", split);
                     }
                     w.Line();
                 }
@@ -206,7 +217,7 @@ namespace NetGen.Generator.Emit
                         }
                         w.Line("_job = Job.Labels;");
                         w.Line("_batch = batch;");
-                        EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}labels, default);");
+                        EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}labels, default);", split is null ? null : "SplitUnits(inputs, sampleRows, labels, default);");
                         w.Line("return Loss(batch);");
                     }
                 }
@@ -219,10 +230,33 @@ namespace NetGen.Generator.Emit
                     if (plan.Embedding is EmbeddingLayerPlan e2) w.Line($"SequenceKernels.CheckTokens(inputs, {e2.Vocabulary}, nameof(inputs));");
                     w.Line("_job = Job.Targets;");
                     w.Line("_batch = batch;");
-                    EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}default, targets);");
+                    EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}default, targets);", split is null ? null : "SplitUnits(inputs, sampleRows, default, targets);");
                     w.Line("return Loss(batch);");
                 }
                 w.Line();
+                if (split is not null)
+                {
+                    int half = split.Out / 2;
+                    w.Line("/// <summary>");
+                    w.Line($"/// Forward and backward on two workers that share layer {split.Index}: each computes {half} units' outputs for every row, worker 0 runs the");
+                    w.Line($"/// rest of the network and the loss, then each takes Adam's step for half of the layer's inputs' weights and the rest of the parameters. One worker's bits.");
+                    w.Line("/// </summary>");
+                    using (w.Block("private void SplitUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)"))
+                    {
+                        w.Line("Workspace main = _workspaces[0], other = _workspaces[1];");
+                        w.Line("_job = Job.ForwardUnits;");
+                        w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
+                        w.Line("main.ForwardRest(_batch);");
+                        w.Line("main.Loss = labels.IsEmpty ? main.OutputGradient(targets, 0, _batch, _batch) : main.OutputGradient(labels, 0, _batch, _batch);");
+                        w.Line("main.Rows = _batch;");
+                        w.Line("other.Rows = 0;");
+                        w.Line("other.Loss = 0f;");
+                        w.Line("main.BackwardRest(_batch);");
+                        w.Line("_job = Job.StepInputs;");
+                        w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
+                    }
+                    w.Line();
+                }
                 w.Line("/// <summary>The batch's mean loss: the workers' shares, summed in worker order.</summary>");
                 using (w.Block("private float Loss(int batch)"))
                 {
@@ -339,6 +373,25 @@ namespace NetGen.Generator.Emit
                             w.Line("StepRange(worker, workers);");
                             w.Line("return;");
                         }
+                        if (split is not null)
+                        {
+                            int half = split.Out / 2;
+                            w.Line("case Job.ForwardUnits:");
+                            using (w.Indent())
+                            {
+                                w.Line($"// layer {split.Index}'s units [{half}·worker, {half}·worker + {half}) for every row, into worker 0's buffers");
+                                w.Line($"_workspaces[0].ForwardUnits(workers.AllInputs, workers.SampleRows(0, _batch), worker * {half}, _batch);");
+                                w.Line("return;");
+                            }
+                            w.Line("case Job.StepInputs:");
+                            using (w.Indent())
+                            {
+                                w.Line($"// Adam's step for layer {split.Index}'s weights from inputs [{split.In / 2}·worker, …), over every row; then this worker's range of the rest");
+                                w.Line($"_workspaces[0].StepInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker * {split.In / 2}, _batch, _state, _alpha);");
+                                w.Line($"StepRange(worker, workers, first: {split.WeightCount});");
+                                w.Line("return;");
+                            }
+                        }
                         if (fusedAdam is not null)
                         {
                             w.Line("case Job.StepRest:");
@@ -369,6 +422,104 @@ namespace NetGen.Generator.Emit
             }
         }
 
+        /// <summary>The workspace methods of a trainer whose two workers share the first layer (see <see cref="SplitUnitsLayer"/>).</summary>
+        private static void EmitSplitUnits(SourceWriter w, KernelSet kernels, NetworkPlan plan, DenseLayerPlan split)
+        {
+            int layers = plan.Layers.Count;
+            int half = split.Out / 2;
+            bool fused = LossEmitter.FusesActivation(plan);
+            string splitOutput = $"_a{split.Index}.Reference";
+
+            w.Line($"/// <summary>Layer {split.Index}'s forward for the {half} units from <paramref name=\"unit\"/> on, every row (row i is sample sampleRows[i] of the inputs).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block("public void ForwardUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int unit, int rows)"))
+            {
+                w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
+                w.Line("ref float p = ref _model._parameters.Reference;");
+                w.Line("// " + LayerEmitter.Describe(split) + $", units [unit, unit + {half})");
+                DenseEmitter.EmitForwardUnits(w, kernels, split, half, new LayerRefs { Input = "x", InputIndex = "index", Output = splitOutput, Rows = "rows" });
+            }
+            w.Line();
+
+            w.Line($"/// <summary>The forward pass after layer {split.Index}, every row (layer {split.Index}'s outputs are complete).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block("public void ForwardRest(int rows)"))
+            {
+                w.Line("ref float p = ref _model._parameters.Reference;");
+                w.Line("ref float output = ref _outputs.Reference;");
+                string input = splitOutput;
+                for (int i = 1; i < layers; i++)
+                {
+                    LayerPlan layer = plan.Layers[i];
+                    bool last = i == layers - 1;
+                    ActivationKind activation = last && fused ? ActivationKind.Linear
+                        : layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
+                    string output = last ? "output" : $"_a{layer.Index}.Reference";
+                    w.Line("// " + LayerEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
+                    LayerEmitter.EmitForward(w, kernels, layer, activation,
+                        new LayerRefs { Input = input, Output = output, Rows = "rows", Training = true, FirstRow = "0" });
+                    if (last && !fused && layer.Activation == ActivationKind.Softmax)
+                    {
+                        w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
+                    }
+                    input = output;
+                }
+            }
+            w.Line();
+
+            w.Line($"/// <summary>The backward pass down to layer {split.Index}'s ∂L/∂z and its bias gradient, every row (its weights step in <c>StepInputs</c>).</summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block("public void BackwardRest(int rows)"))
+            {
+                w.Line("ref float p = ref _model._parameters.Reference;");
+                w.Line("ref float g = ref Gradients.Reference;");
+                w.Line("Span<float> parameters = _model._parameters.Span;");
+                for (int i = layers - 1; i >= 1; i--)
+                {
+                    LayerPlan layer = plan.Layers[i];
+                    LayerPlan previous = plan.Layers[i - 1];
+                    w.Line($"// {LayerEmitter.Describe(layer)}: backward, into ∂L/∂z of layer {previous.Index}");
+                    LayerEmitter.EmitBackward(w, kernels, layer, new LayerRefs
+                    {
+                        Input = $"_a{previous.Index}.Reference",
+                        Output = i == layers - 1 ? "_outputs.Reference" : $"_a{layer.Index}.Reference",
+                        Delta = $"_d{layer.Index}.Reference",
+                        PreviousDelta = $"_d{previous.Index}.Reference",
+                        PreviousActivation = previous.Activation,
+                        Rows = "rows",
+                        Training = true,
+                    });
+                }
+                w.Line($"// {LayerEmitter.Describe(split)}: the bias gradient (the weights take their step in StepInputs)");
+                DenseEmitter.EmitBiasGradient(w, kernels, split, new LayerRefs { Delta = $"_d{split.Index}.Reference", Rows = "rows", Training = true });
+            }
+            w.Line();
+
+            int lower = split.In / 2, upper = split.In - lower;
+            w.Line($"/// <summary>");
+            w.Line($"/// Adam's step for layer {split.Index}'s weights from input <paramref name=\"first\"/> on ({lower} inputs from 0, {upper} from {lower}), from their");
+            w.Line($"/// gradient over every row. By inputs, not units: a block of W's rows, and of its moments, is contiguous (no cache line of it is shared).");
+            w.Line($"/// </summary>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block("public void StepInputs(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int first, int rows, AlignedBuffer adam, float alpha)"))
+            {
+                w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
+                w.Line("ref float p = ref _model._parameters.Reference;");
+                var refs = new LayerRefs { Input = "x", InputIndex = "index", Delta = $"_d{split.Index}.Reference", Rows = "rows" };
+                if (lower == upper)
+                {
+                    DenseEmitter.EmitWeightStepRows(w, kernels, split, plan.Spec.Optimizer, lower, refs);
+                }
+                else
+                {
+                    using (w.Block("if (first == 0)")) DenseEmitter.EmitWeightStepRows(w, kernels, split, plan.Spec.Optimizer, lower, refs);
+                    using (w.Block("else")) DenseEmitter.EmitWeightStepRows(w, kernels, split, plan.Spec.Optimizer, upper, refs);
+                }
+            }
+        }
+
         private static bool HasDropout(NetworkPlan plan)
         {
             foreach (LayerPlan layer in plan.Layers) if (layer is DropoutLayerPlan) return true;
@@ -388,12 +539,24 @@ namespace NetGen.Generator.Emit
                 : null;
 
         /// <summary>
+        /// The layer that two workers share instead of splitting the batch (TrainBatch on two workers): the fused layer, when
+        /// it is not the only layer and its units split into two blocks of whole 16-float registers. The forward pass is
+        /// split by units (each worker computes half of the outputs for every row: it reads half of each row of W), the
+        /// step by inputs (each worker takes Adam's step for half of W's rows over the whole batch: a contiguous block of W
+        /// and of its moments, which stay in that core's cache). No gradient is reduced, and every weight's arithmetic is
+        /// the one worker's: the same bits. The rest of the network (a few percent of the work) runs on the calling thread
+        /// between the two halves.
+        /// </summary>
+        private static DenseLayerPlan? SplitUnitsLayer(NetworkPlan plan) =>
+            FusedAdamLayer(plan) is DenseLayerPlan first && plan.Layers.Count >= 2 && first.Out % 32 == 0 ? first : null;
+
+        /// <summary>
         /// Whether the trainer's layer 1 reads its rows through the batch's row indices (a dense first layer): the trainer
         /// then takes a batch as samples plus row indices (<c>IIndexedTrainer</c>), and a contiguous batch as the identity.
         /// </summary>
         private static bool ReadsSamplesByIndex(NetworkPlan plan) => plan.Layers[0] is DenseLayerPlan;
 
-        private static void EmitTrainBatch(SourceWriter w, DenseLayerPlan? fusedAdam, string arguments)
+        private static void EmitTrainBatch(SourceWriter w, DenseLayerPlan? fusedAdam, string arguments, DenseLayerPlan? split = null)
         {
             void GradientsThenUpdate()
             {
@@ -405,6 +568,12 @@ namespace NetGen.Generator.Emit
             {
                 GradientsThenUpdate();
                 return;
+            }
+            if (split is not null)
+            {
+                w.Line($"// two workers: each computes half of layer {split.Index}'s units for the whole batch, then takes Adam's step for half of its weights;");
+                w.Line("// the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)");
+                w.Line($"if (_workspaces.Length == 2) return Backpropagate({arguments}, fuse: true);");
             }
             using (w.Block("if (_workspaces.Length > 1)"))
             {
@@ -419,7 +588,7 @@ namespace NetGen.Generator.Emit
         }
 
         /// <summary>Runs the batch job; with a fused layer, begins the step first when asked (after the batch was checked).</summary>
-        private static void EmitRun(SourceWriter w, DenseLayerPlan? fusedAdam, string run)
+        private static void EmitRun(SourceWriter w, DenseLayerPlan? fusedAdam, string run, string? splitRun = null)
         {
             if (fusedAdam is null)
             {
@@ -430,7 +599,15 @@ namespace NetGen.Generator.Emit
             w.Line("_fuse = fuse;");
             using (w.Block("try"))
             {
-                w.Line(run);
+                if (splitRun is not null)
+                {
+                    w.Line($"if (fuse && _workspaces.Length == 2) {splitRun}");
+                    w.Line($"else {run}");
+                }
+                else
+                {
+                    w.Line(run);
+                }
             }
             using (w.Block("finally"))
             {
@@ -580,6 +757,12 @@ namespace NetGen.Generator.Emit
                             FusedAdam = fusedAdamLayer is not null && ReferenceEquals(layer, fusedAdamLayer) ? plan.Spec.Optimizer : null,
                         });
                     }
+                }
+
+                if (SplitUnitsLayer(plan) is DenseLayerPlan split)
+                {
+                    w.Line();
+                    EmitSplitUnits(w, kernels, plan, split);
                 }
             }
         }

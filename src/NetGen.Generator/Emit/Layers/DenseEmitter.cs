@@ -30,30 +30,42 @@ namespace NetGen.Generator.Emit.Layers
         /// <paramref name="indexed"/>: X's row i is sample <c>index[i]</c> of x (the first layer in training reads the
         /// caller's samples where they are, and asks for them ahead of use).
         /// </summary>
-        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false)
+        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false, int? columns = null)
         {
             string act = ActivationName(activation);
             string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
+            int width = columns ?? outputs;
+            string part = ColumnsSuffix(outputs, columns);
             return new GemmKernel(
-                indexed ? $"DenseForwardIndexed_{inputs}x{outputs}_{act}" : $"DenseForward_{inputs}x{outputs}_{act}",
-                indexed
+                (indexed ? $"DenseForwardIndexed_{inputs}x{outputs}_{act}" : $"DenseForward_{inputs}x{outputs}_{act}") + part,
+                (indexed
                     ? $"Y = {formula} for X [rows, {inputs}] with row i = sample index[i] of x, W [{inputs}, {outputs}] row-major, Y [rows, {outputs}]."
-                    : $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].",
+                    : $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].") + ColumnsNote(outputs, columns),
                 indexed ? "ref float x, ref int index, ref float w, ref float bias, ref float y, int rows" : "ref float x, ref float w, ref float bias, ref float y, int rows",
                 indexed ? "ref x, ref index, ref w, ref bias, ref y, rows" : "ref x, ref w, ref bias, ref y, rows")
             {
-                Columns = outputs,
+                Columns = width,
                 ConstDepth = inputs,
                 A = "x",
                 Lda = Literal.Int(inputs),
                 ARowRef = indexed ? row => IndexedRow(row, inputs) : null,
                 PrefetchA = indexed,
                 B = "w",
+                BRowRef = columns is null ? null : k => $"Unsafe.Add(ref w, {k} * {outputs})",
                 C = "y",
+                CRowRef = columns is null ? null : row => $"Unsafe.Add(ref y, {row} * {outputs})",
                 Bias = "bias",
                 Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
             };
         }
+
+        /// <summary>The name suffix of a kernel over a block of <paramref name="columns"/> of the layer's units (none: all).</summary>
+        private static string ColumnsSuffix(int outputs, int? columns) => columns is int c && c != outputs ? $"_Units{c}" : "";
+
+        /// <summary>The summary's note for a kernel over a block of the layer's units.</summary>
+        private static string ColumnsNote(int outputs, int? columns) => columns is int c && c != outputs
+            ? $" Only a block of {c} units: w, bias, y (and the other per-unit operands) point at its first unit; rows stay {outputs} wide."
+            : "";
 
         /// <summary>Sample <c>index[row]</c> of x, whose samples are <paramref name="inputs"/> floats long.</summary>
         private static string IndexedRow(string row, int inputs) =>
@@ -88,25 +100,31 @@ namespace NetGen.Generator.Emit.Layers
         /// gradient of its weights, which take their step (moments, then weights) as the tile is finished. The arithmetic
         /// is the update kernel's, so the result is the same bits as the gradient followed by the update.
         /// </summary>
-        public static GemmKernel WeightGradientAdam(DenseLayerPlan layer, OptimizerSpec optimizer, bool indexed = false)
+        public static GemmKernel WeightGradientAdam(DenseLayerPlan layer, OptimizerSpec optimizer, bool indexed = false, int? columns = null, int? inputRows = null)
         {
             int inputs = layer.In, outputs = layer.Out;
             string x = indexed ? $"X [rows, {inputs}] with row i = sample index[i] of x" : $"X [rows, {inputs}]";
+            string part = ColumnsSuffix(outputs, columns) + (inputRows is int ir && ir != inputs ? $"_Inputs{ir}" : "");
+            string note = ColumnsNote(outputs, columns) + (inputRows is int n && n != inputs
+                ? $" Only a block of {n} of W's rows (inputs): x, w, m and v point at its first; X's rows stay {inputs} wide."
+                : "");
             return new GemmKernel(
-                indexed ? $"DenseWeightGradientAdamIndexed_{inputs}x{outputs}" : $"DenseWeightGradientAdam_{inputs}x{outputs}",
-                $"Adam's step for W [{inputs}, {outputs}] from its gradient Xᵀ·dZ ({x}, dZ [rows, {outputs}]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.",
+                (indexed ? $"DenseWeightGradientAdamIndexed_{inputs}x{outputs}" : $"DenseWeightGradientAdam_{inputs}x{outputs}") + part,
+                $"Adam's step for W [{inputs}, {outputs}] from its gradient Xᵀ·dZ ({x}, dZ [rows, {outputs}]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W." + note,
                 indexed ? "ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows" : "ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows",
                 indexed ? "ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows" : "ref x, ref dz, ref w, ref m, ref v, alpha, rows")
             {
-                Columns = outputs,
-                ConstRows = inputs,
+                Columns = columns ?? outputs,
+                ConstRows = inputRows ?? inputs,
                 DepthName = "rows",
                 A = "x",
                 ARowMajor = false,
                 Lda = Literal.Int(inputs),
                 AColumnRef = indexed ? k => IndexedRow(k, inputs) : null,
                 B = "dz",
+                BRowRef = columns is null ? null : k => $"Unsafe.Add(ref dz, {k} * {outputs})",
                 C = "w",
+                CRowRef = columns is null ? null : row => $"Unsafe.Add(ref w, {row} * {outputs})",
                 FinalRowRefs = (i, row) => new[]
                 {
                     $"ref float mRow{i} = ref Unsafe.Add(ref m, {row} * {outputs});",
@@ -210,6 +228,39 @@ namespace NetGen.Generator.Emit.Layers
             w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({layer.WeightOffset}, {layer.WeightCount}), {layer.In}, {layer.Out}, _transposed.Span);");
             w.Line($"Kernels.{ig}(ref {refs.Delta}, ref _transposed.Reference, ref {refs.Input}, ref {refs.PreviousDelta}, {refs.Rows});");
         }
+
+        /// <summary>Writes the bias gradient alone (the weights' step is taken elsewhere, by units).</summary>
+        public static void EmitBiasGradient(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, LayerRefs refs)
+        {
+            string bg = kernels.Use(BiasGradient(layer));
+            w.Line($"Kernels.{bg}(ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset + layer.WeightCount)}, {refs.Rows});");
+        }
+
+        /// <summary>
+        /// Writes the forward call for the block of <paramref name="units"/> units that starts at the unit in the variable
+        /// <c>unit</c>, for every row, with the batch's rows read through <c>index</c>.
+        /// </summary>
+        public static void EmitForwardUnits(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, int units, LayerRefs refs)
+        {
+            string kernel = kernels.Use(Forward(layer.In, layer.Out, layer.KernelActivation, indexed: true, columns: units));
+            w.Line($"Kernels.{kernel}(ref {refs.Input}, ref {refs.InputIndex}, ref Unsafe.Add(ref {refs.Parameters}, {Offset(layer.WeightOffset)}unit), " +
+                   $"ref Unsafe.Add(ref {refs.Parameters}, {layer.BiasOffset} + unit), ref Unsafe.Add(ref {refs.Output}, unit), {refs.Rows});");
+        }
+
+        /// <summary>
+        /// Writes Adam's step for the block of <paramref name="inputRows"/> rows of W (inputs) that starts at the row in the
+        /// variable <c>first</c>, from their gradient over every sample (the fused kernel over a block of rows: every weight's
+        /// arithmetic is the whole kernel's, so the bits are the same). Blocks of rows are contiguous in W and in its moments.
+        /// </summary>
+        public static void EmitWeightStepRows(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, OptimizerSpec adam, int inputRows, LayerRefs refs)
+        {
+            string kernel = kernels.Use(WeightGradientAdam(layer, adam, indexed: true, inputRows: inputRows));
+            string at = $"{Offset(layer.WeightOffset)}first * {layer.Out}";
+            w.Line($"Kernels.{kernel}(ref Unsafe.Add(ref {refs.Input}, first), ref {refs.InputIndex}, ref {refs.Delta}, ref Unsafe.Add(ref {refs.Parameters}, {at}), " +
+                   $"ref Unsafe.Add(ref adam.Reference, {at}), ref Unsafe.Add(ref adam.Reference, ParameterCount + {at}), alpha, {refs.Rows});");
+        }
+
+        private static string Offset(int offset) => offset == 0 ? "" : $"{offset} + ";
 
         /// <summary>A ref argument to element <paramref name="offset"/> of <paramref name="reference"/>.</summary>
         public static string At(string reference, int offset) =>

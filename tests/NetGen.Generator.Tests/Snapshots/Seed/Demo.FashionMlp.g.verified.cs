@@ -177,7 +177,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private float _alpha; // Adam's step size for this step
         private bool _fuse; // this batch's backward pass applies Adam's step to layer 1's weights itself
 
-        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest }
+        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, ForwardUnits, StepInputs }
 
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(FashionMlp model, int maxBatchSize, int degreeOfParallelism = 1)
@@ -196,7 +196,8 @@ partial class FashionMlp : INetwork<FashionMlp>
             _state = new AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
-            for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
+            // two workers share layer 1 (forward by units, step by inputs), the rest of the network runs on worker 0's buffers: it holds every row
+            for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, i == 0 && degree == 2 ? maxBatchSize : rowsPerWorker);
             _workers = new BatchWorkers(degree, this);
         }
 
@@ -225,6 +226,9 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
+            // two workers: each computes half of layer 1's units for the whole batch, then takes Adam's step for half of its weights;
+            // the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)
+            if (_workspaces.Length == 2) return Backpropagate(inputs, default, labels, fuse: true);
             if (_workspaces.Length > 1)
             {
                 float loss = Backpropagate(inputs, default, labels);
@@ -242,6 +246,9 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>One training step on a batch with float targets, 10 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
+            // two workers: each computes half of layer 1's units for the whole batch, then takes Adam's step for half of its weights;
+            // the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)
+            if (_workspaces.Length == 2) return Backpropagate(inputs, default, targets, fuse: true);
             if (_workspaces.Length > 1)
             {
                 float loss = Backpropagate(inputs, default, targets);
@@ -264,6 +271,9 @@ partial class FashionMlp : INetwork<FashionMlp>
         public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
         {
             CheckRows(samples.Length, rows, labels.Length);
+            // two workers: each computes half of layer 1's units for the whole batch, then takes Adam's step for half of its weights;
+            // the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)
+            if (_workspaces.Length == 2) return Backpropagate(samples, rows, labels, fuse: true);
             if (_workspaces.Length > 1)
             {
                 float loss = Backpropagate(samples, rows, labels);
@@ -282,6 +292,9 @@ partial class FashionMlp : INetwork<FashionMlp>
         public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
         {
             CheckRows(samples.Length, rows, targets.Length / OutputSize);
+            // two workers: each computes half of layer 1's units for the whole batch, then takes Adam's step for half of its weights;
+            // the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)
+            if (_workspaces.Length == 2) return Backpropagate(samples, rows, targets, fuse: true);
             if (_workspaces.Length > 1)
             {
                 float loss = Backpropagate(samples, rows, targets);
@@ -338,7 +351,8 @@ partial class FashionMlp : INetwork<FashionMlp>
             _fuse = fuse;
             try
             {
-                _workers.Run(inputs, sampleRows, labels, default);
+                if (fuse && _workspaces.Length == 2) SplitUnits(inputs, sampleRows, labels, default);
+                else _workers.Run(inputs, sampleRows, labels, default);
             }
             finally
             {
@@ -363,13 +377,33 @@ partial class FashionMlp : INetwork<FashionMlp>
             _fuse = fuse;
             try
             {
-                _workers.Run(inputs, sampleRows, default, targets);
+                if (fuse && _workspaces.Length == 2) SplitUnits(inputs, sampleRows, default, targets);
+                else _workers.Run(inputs, sampleRows, default, targets);
             }
             finally
             {
                 _fuse = false;
             }
             return Loss(batch);
+        }
+
+        /// <summary>
+        /// Forward and backward on two workers that share layer 1: each computes 32 units' outputs for every row, worker 0 runs the
+        /// rest of the network and the loss, then each takes Adam's step for half of the layer's inputs' weights and the rest of the parameters. One worker's bits.
+        /// </summary>
+        private void SplitUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
+        {
+            Workspace main = _workspaces[0], other = _workspaces[1];
+            _job = Job.ForwardUnits;
+            _workers.Run(inputs, sampleRows, labels, targets);
+            main.ForwardRest(_batch);
+            main.Loss = labels.IsEmpty ? main.OutputGradient(targets, 0, _batch, _batch) : main.OutputGradient(labels, 0, _batch, _batch);
+            main.Rows = _batch;
+            other.Rows = 0;
+            other.Loss = 0f;
+            main.BackwardRest(_batch);
+            _job = Job.StepInputs;
+            _workers.Run(inputs, sampleRows, labels, targets);
         }
 
         /// <summary>The batch's mean loss: the workers' shares, summed in worker order.</summary>
@@ -453,6 +487,15 @@ partial class FashionMlp : INetwork<FashionMlp>
                     return;
                 case Job.Step:
                     StepRange(worker, workers);
+                    return;
+                case Job.ForwardUnits:
+                    // layer 1's units [32·worker, 32·worker + 32) for every row, into worker 0's buffers
+                    _workspaces[0].ForwardUnits(workers.AllInputs, workers.SampleRows(0, _batch), worker * 32, _batch);
+                    return;
+                case Job.StepInputs:
+                    // Adam's step for layer 1's weights from inputs [392·worker, …), over every row; then this worker's range of the rest
+                    _workspaces[0].StepInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker * 392, _batch, _state, _alpha);
+                    StepRange(worker, workers, first: 50176);
                     return;
                 case Job.StepRest:
                     StepRange(worker, workers, first: 50176); // layer 1's weights took their step in the backward pass
@@ -584,6 +627,63 @@ partial class FashionMlp : INetwork<FashionMlp>
                 if (adam is not null) Kernels.DenseWeightGradientAdamIndexed_784x64(ref x, ref index, ref _d1.Reference, ref p, ref adam.Reference, ref Unsafe.Add(ref adam.Reference, ParameterCount), alpha, rows);
                 else Kernels.DenseWeightGradientIndexed_784x64(ref x, ref index, ref _d1.Reference, ref g, rows);
                 Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
+            }
+
+            /// <summary>Layer 1's forward for the 32 units from <paramref name="unit"/> on, every row (row i is sample sampleRows[i] of the inputs).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void ForwardUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int unit, int rows)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float p = ref _model._parameters.Reference;
+                // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample, units [unit, unit + 32)
+                Kernels.DenseForwardIndexed_784x64_Relu_Units32(ref x, ref index, ref Unsafe.Add(ref p, unit), ref Unsafe.Add(ref p, 50176 + unit), ref Unsafe.Add(ref _a1.Reference, unit), rows);
+            }
+
+            /// <summary>The forward pass after layer 1, every row (layer 1's outputs are complete).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void ForwardRest(int rows)
+            {
+                ref float p = ref _model._parameters.Reference;
+                ref float output = ref _outputs.Reference;
+                // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
+                Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref _a2.Reference, rows);
+                // Layer 3: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
+                Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 55040), ref output, rows);
+            }
+
+            /// <summary>The backward pass down to layer 1's ∂L/∂z and its bias gradient, every row (its weights step in <c>StepInputs</c>).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void BackwardRest(int rows)
+            {
+                ref float p = ref _model._parameters.Reference;
+                ref float g = ref Gradients.Reference;
+                Span<float> parameters = _model._parameters.Span;
+                // Layer 3: Dense 64→10, Softmax — 640 MACs per sample: backward, into ∂L/∂z of layer 2
+                Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, 54400), rows);
+                Kernels.BiasGradient_10(ref _d3.Reference, ref Unsafe.Add(ref g, 55040), rows);
+                VectorMath.Transpose(parameters.Slice(54400, 640), 64, 10, _transposed.Span);
+                Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
+                // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample: backward, into ∂L/∂z of layer 1
+                Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 50240), rows);
+                Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, 54336), rows);
+                VectorMath.Transpose(parameters.Slice(50240, 4096), 64, 64, _transposed.Span);
+                Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
+                // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: the bias gradient (the weights take their step in StepInputs)
+                Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
+            }
+
+            /// <summary>
+            /// Adam's step for layer 1's weights from input <paramref name="first"/> on (392 inputs from 0, 392 from 392), from their
+            /// gradient over every row. By inputs, not units: a block of W's rows, and of its moments, is contiguous (no cache line of it is shared).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void StepInputs(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int first, int rows, AlignedBuffer adam, float alpha)
+            {
+                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float p = ref _model._parameters.Reference;
+                Kernels.DenseWeightGradientAdamIndexed_784x64_Inputs392(ref Unsafe.Add(ref x, first), ref index, ref _d1.Reference, ref Unsafe.Add(ref p, first * 64), ref Unsafe.Add(ref adam.Reference, first * 64), ref Unsafe.Add(ref adam.Reference, ParameterCount + first * 64), alpha, rows);
             }
         }
     }
@@ -3729,6 +3829,796 @@ partial class FashionMlp : INetwork<FashionMlp>
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
+            {
+                // columns 0..64, 4 per step
+                for (int c = 0; c < 64; c += 4)
+                {
+                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                    var acc00 = 0f;
+                    var acc01 = 0f;
+                    var acc02 = 0f;
+                    var acc03 = 0f;
+                    var acc10 = 0f;
+                    var acc11 = 0f;
+                    var acc12 = 0f;
+                    var acc13 = 0f;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                        var dz0 = Unsafe.Add(ref dzk, c);
+                        var dz1 = Unsafe.Add(ref dzk, c + 1);
+                        var dz2 = Unsafe.Add(ref dzk, c + 2);
+                        var dz3 = Unsafe.Add(ref dzk, c + 3);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                        var a0 = xk;
+                        acc00 = a0 * dz0 + acc00;
+                        acc01 = a0 * dz1 + acc01;
+                        acc02 = a0 * dz2 + acc02;
+                        acc03 = a0 * dz3 + acc03;
+                        var a1 = Unsafe.Add(ref xk, 1);
+                        acc10 = a1 * dz0 + acc10;
+                        acc11 = a1 * dz1 + acc11;
+                        acc12 = a1 * dz2 + acc12;
+                        acc13 = a1 * dz3 + acc13;
+                    }
+                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
+                        Unsafe.Add(ref mRow0, c) = m1;
+                        Unsafe.Add(ref vRow0, c) = v1;
+                        Unsafe.Add(ref w0, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
+                        Unsafe.Add(ref mRow0, c + 1) = m1;
+                        Unsafe.Add(ref vRow0, c + 1) = v1;
+                        Unsafe.Add(ref w0, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 1);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
+                        Unsafe.Add(ref mRow0, c + 2) = m1;
+                        Unsafe.Add(ref vRow0, c + 2) = v1;
+                        Unsafe.Add(ref w0, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 2);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
+                        Unsafe.Add(ref mRow0, c + 3) = m1;
+                        Unsafe.Add(ref vRow0, c + 3) = v1;
+                        Unsafe.Add(ref w0, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 3);
+                    }
+                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
+                        Unsafe.Add(ref mRow1, c) = m1;
+                        Unsafe.Add(ref vRow1, c) = v1;
+                        Unsafe.Add(ref w1, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
+                        Unsafe.Add(ref mRow1, c + 1) = m1;
+                        Unsafe.Add(ref vRow1, c + 1) = v1;
+                        Unsafe.Add(ref w1, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 1);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
+                        Unsafe.Add(ref mRow1, c + 2) = m1;
+                        Unsafe.Add(ref vRow1, c + 2) = v1;
+                        Unsafe.Add(ref w1, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 2);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
+                        Unsafe.Add(ref mRow1, c + 3) = m1;
+                        Unsafe.Add(ref vRow1, c + 3) = v1;
+                        Unsafe.Add(ref w1, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 3);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Y = Relu(X·W + b) for X [rows, 784] with row i = sample index[i] of x, W [784, 64] row-major, Y [rows, 64]. Only a block of 32 units: w, bias, y (and the other per-unit operands) point at its first unit; rows stay 64 wide.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DenseForwardIndexed_784x64_Relu_Units32(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_Units32_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_Units32_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+            else DenseForwardIndexed_784x64_Relu_Units32_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_784x64_Relu_Units32_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 256);
+            // k-blocks of 256: the 256×32 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 784; k0 += 256)
+            {
+                int k1 = Math.Min(k0 + 256, 784);
+                int r = 0;
+                // main loop: 4 rows per tile
+                for (; r + 4 <= rows; r += 4)
+                {
+                    // columns 0..32
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
+                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector512.LoadUnsafe(ref start0);
+                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Vector512.LoadUnsafe(ref start1);
+                        var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                        var acc20 = Vector512.LoadUnsafe(ref start2);
+                        var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                        var acc30 = Vector512.LoadUnsafe(ref start3);
+                        var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                        ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 784);
+                        ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x2, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x3, k1), Math.Min(256, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Vector512.LoadUnsafe(ref wk);
+                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref y0);
+                            acc01.StoreUnsafe(ref y0, 16);
+                            acc10.StoreUnsafe(ref y1);
+                            acc11.StoreUnsafe(ref y1, 16);
+                            acc20.StoreUnsafe(ref y2);
+                            acc21.StoreUnsafe(ref y2, 16);
+                            acc30.StoreUnsafe(ref y3);
+                            acc31.StoreUnsafe(ref y3, 16);
+                        }
+                        else
+                        {
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
+                            VectorMath.Relu(acc20).StoreUnsafe(ref y2);
+                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
+                            VectorMath.Relu(acc30).StoreUnsafe(ref y3);
+                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
+                        }
+                    }
+                }
+                // tail: one row at a time
+                for (; r < rows; r++)
+                {
+                    // columns 0..32
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector512.LoadUnsafe(ref start0);
+                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Vector512.LoadUnsafe(ref wk);
+                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref y0);
+                            acc01.StoreUnsafe(ref y0, 16);
+                        }
+                        else
+                        {
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_784x64_Relu_Units32_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 256);
+            // k-blocks of 256: the 256×32 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 784; k0 += 256)
+            {
+                int k1 = Math.Min(k0 + 256, 784);
+                int r = 0;
+                // main loop: 2 rows per tile
+                for (; r + 2 <= rows; r += 2)
+                {
+                    // columns 0..32
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector256.LoadUnsafe(ref start0);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, 8);
+                        var acc02 = Vector256.LoadUnsafe(ref start0, 16);
+                        var acc03 = Vector256.LoadUnsafe(ref start0, 24);
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Vector256.LoadUnsafe(ref start1);
+                        var acc11 = Vector256.LoadUnsafe(ref start1, 8);
+                        var acc12 = Vector256.LoadUnsafe(ref start1, 16);
+                        var acc13 = Vector256.LoadUnsafe(ref start1, 24);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(256, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Vector256.LoadUnsafe(ref wk);
+                            var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                            var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                            var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref y0);
+                            acc01.StoreUnsafe(ref y0, 8);
+                            acc02.StoreUnsafe(ref y0, 16);
+                            acc03.StoreUnsafe(ref y0, 24);
+                            acc10.StoreUnsafe(ref y1);
+                            acc11.StoreUnsafe(ref y1, 8);
+                            acc12.StoreUnsafe(ref y1, 16);
+                            acc13.StoreUnsafe(ref y1, 24);
+                        }
+                        else
+                        {
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 8);
+                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 16);
+                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 24);
+                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 8);
+                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 16);
+                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, 24);
+                        }
+                    }
+                }
+                // tail: one row at a time
+                for (; r < rows; r++)
+                {
+                    // columns 0..32
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Vector256.LoadUnsafe(ref start0);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, 8);
+                        var acc02 = Vector256.LoadUnsafe(ref start0, 16);
+                        var acc03 = Vector256.LoadUnsafe(ref start0, 24);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Vector256.LoadUnsafe(ref wk);
+                            var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                            var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                            var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            acc00.StoreUnsafe(ref y0);
+                            acc01.StoreUnsafe(ref y0, 8);
+                            acc02.StoreUnsafe(ref y0, 16);
+                            acc03.StoreUnsafe(ref y0, 24);
+                        }
+                        else
+                        {
+                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 8);
+                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 16);
+                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 24);
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseForwardIndexed_784x64_Relu_Units32_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        {
+            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 256);
+            // k-blocks of 256: the 256×32 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 784; k0 += 256)
+            {
+                int k1 = Math.Min(k0 + 256, 784);
+                int r = 0;
+                // main loop: 2 rows per tile
+                for (; r + 2 <= rows; r += 2)
+                {
+                    // columns 0..32, 4 per step
+                    for (int c = 0; c < 32; c += 4)
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Unsafe.Add(ref start0, c);
+                        var acc01 = Unsafe.Add(ref start0, c + 1);
+                        var acc02 = Unsafe.Add(ref start0, c + 2);
+                        var acc03 = Unsafe.Add(ref start0, c + 3);
+                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                        var acc10 = Unsafe.Add(ref start1, c);
+                        var acc11 = Unsafe.Add(ref start1, c + 1);
+                        var acc12 = Unsafe.Add(ref start1, c + 2);
+                        var acc13 = Unsafe.Add(ref start1, c + 3);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(256, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Unsafe.Add(ref wk, c);
+                            var w1 = Unsafe.Add(ref wk, c + 1);
+                            var w2 = Unsafe.Add(ref wk, c + 2);
+                            var w3 = Unsafe.Add(ref wk, c + 3);
+                            var a0 = Unsafe.Add(ref x0, k);
+                            acc00 = a0 * w0 + acc00;
+                            acc01 = a0 * w1 + acc01;
+                            acc02 = a0 * w2 + acc02;
+                            acc03 = a0 * w3 + acc03;
+                            var a1 = Unsafe.Add(ref x1, k);
+                            acc10 = a1 * w0 + acc10;
+                            acc11 = a1 * w1 + acc11;
+                            acc12 = a1 * w2 + acc12;
+                            acc13 = a1 * w3 + acc13;
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            Unsafe.Add(ref y0, c) = acc00;
+                            Unsafe.Add(ref y0, c + 1) = acc01;
+                            Unsafe.Add(ref y0, c + 2) = acc02;
+                            Unsafe.Add(ref y0, c + 3) = acc03;
+                            Unsafe.Add(ref y1, c) = acc10;
+                            Unsafe.Add(ref y1, c + 1) = acc11;
+                            Unsafe.Add(ref y1, c + 2) = acc12;
+                            Unsafe.Add(ref y1, c + 3) = acc13;
+                        }
+                        else
+                        {
+                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                            Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
+                            Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
+                            Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
+                            Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                        }
+                    }
+                }
+                // tail: one row at a time
+                for (; r < rows; r++)
+                {
+                    // columns 0..32, 4 per step
+                    for (int c = 0; c < 32; c += 4)
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                        var acc00 = Unsafe.Add(ref start0, c);
+                        var acc01 = Unsafe.Add(ref start0, c + 1);
+                        var acc02 = Unsafe.Add(ref start0, c + 2);
+                        var acc03 = Unsafe.Add(ref start0, c + 3);
+                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                        if (k1 < 784)
+                        {
+                            // this tile's rows: the next k-block, while this one runs
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                        }
+                        for (int k = k0; k < k1; k++)
+                        {
+                            ref float wk = ref Unsafe.Add(ref w, k * 64);
+                            var w0 = Unsafe.Add(ref wk, c);
+                            var w1 = Unsafe.Add(ref wk, c + 1);
+                            var w2 = Unsafe.Add(ref wk, c + 2);
+                            var w3 = Unsafe.Add(ref wk, c + 3);
+                            var a0 = Unsafe.Add(ref x0, k);
+                            acc00 = a0 * w0 + acc00;
+                            acc01 = a0 * w1 + acc01;
+                            acc02 = a0 * w2 + acc02;
+                            acc03 = a0 * w3 + acc03;
+                        }
+                        if (k1 < 784)
+                        {
+                            // more k-blocks to come: keep the partial sums
+                            Unsafe.Add(ref y0, c) = acc00;
+                            Unsafe.Add(ref y0, c + 1) = acc01;
+                            Unsafe.Add(ref y0, c + 2) = acc02;
+                            Unsafe.Add(ref y0, c + 3) = acc03;
+                        }
+                        else
+                        {
+                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Adam's step for W [784, 64] from its gradient Xᵀ·dZ (X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W. Only a block of 392 of W's rows (inputs): x, w, m and v point at its first; X's rows stay 784 wide.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DenseWeightGradientAdamIndexed_784x64_Inputs392(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_Inputs392_V512(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_Inputs392_V256(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+            else DenseWeightGradientAdamIndexed_784x64_Inputs392_Scalar(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        {
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= 392; r += 4)
+            {
+                // columns 0..64
+                {
+                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                    ref float w2 = ref Unsafe.Add(ref w, (r + 2) * 64);
+                    ref float w3 = ref Unsafe.Add(ref w, (r + 3) * 64);
+                    var acc00 = Vector512<float>.Zero;
+                    var acc01 = Vector512<float>.Zero;
+                    var acc02 = Vector512<float>.Zero;
+                    var acc03 = Vector512<float>.Zero;
+                    var acc10 = Vector512<float>.Zero;
+                    var acc11 = Vector512<float>.Zero;
+                    var acc12 = Vector512<float>.Zero;
+                    var acc13 = Vector512<float>.Zero;
+                    var acc20 = Vector512<float>.Zero;
+                    var acc21 = Vector512<float>.Zero;
+                    var acc22 = Vector512<float>.Zero;
+                    var acc23 = Vector512<float>.Zero;
+                    var acc30 = Vector512<float>.Zero;
+                    var acc31 = Vector512<float>.Zero;
+                    var acc32 = Vector512<float>.Zero;
+                    var acc33 = Vector512<float>.Zero;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                        var dz0 = Vector512.LoadUnsafe(ref dzk);
+                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                        var a0 = Vector512.Create(xk);
+                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                    }
+                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0), Vector512.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0), Vector512.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0);
+                        v1.StoreUnsafe(ref vRow0);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0)).StoreUnsafe(ref w0);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 16), Vector512.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 16), Vector512.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, 16);
+                        v1.StoreUnsafe(ref vRow0, 16);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 16)).StoreUnsafe(ref w0, 16);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 32), Vector512.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 32), Vector512.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, 32);
+                        v1.StoreUnsafe(ref vRow0, 32);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 32)).StoreUnsafe(ref w0, 32);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 48), Vector512.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 48), Vector512.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, 48);
+                        v1.StoreUnsafe(ref vRow0, 48);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 48)).StoreUnsafe(ref w0, 48);
+                    }
+                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1), Vector512.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1), Vector512.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1);
+                        v1.StoreUnsafe(ref vRow1);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1)).StoreUnsafe(ref w1);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 16), Vector512.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 16), Vector512.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, 16);
+                        v1.StoreUnsafe(ref vRow1, 16);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 16)).StoreUnsafe(ref w1, 16);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 32), Vector512.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 32), Vector512.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, 32);
+                        v1.StoreUnsafe(ref vRow1, 32);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 32)).StoreUnsafe(ref w1, 32);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 48), Vector512.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 48), Vector512.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, 48);
+                        v1.StoreUnsafe(ref vRow1, 48);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 48)).StoreUnsafe(ref w1, 48);
+                    }
+                    ref float mRow2 = ref Unsafe.Add(ref m, (r + 2) * 64);
+                    ref float vRow2 = ref Unsafe.Add(ref v, (r + 2) * 64);
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2), Vector512.Create(0.9f), acc20 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2), Vector512.Create(0.999f), acc20 * acc20 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow2);
+                        v1.StoreUnsafe(ref vRow2);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2)).StoreUnsafe(ref w2);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 16), Vector512.Create(0.9f), acc21 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 16), Vector512.Create(0.999f), acc21 * acc21 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow2, 16);
+                        v1.StoreUnsafe(ref vRow2, 16);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 16)).StoreUnsafe(ref w2, 16);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 32), Vector512.Create(0.9f), acc22 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 32), Vector512.Create(0.999f), acc22 * acc22 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow2, 32);
+                        v1.StoreUnsafe(ref vRow2, 32);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 32)).StoreUnsafe(ref w2, 32);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 48), Vector512.Create(0.9f), acc23 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 48), Vector512.Create(0.999f), acc23 * acc23 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow2, 48);
+                        v1.StoreUnsafe(ref vRow2, 48);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 48)).StoreUnsafe(ref w2, 48);
+                    }
+                    ref float mRow3 = ref Unsafe.Add(ref m, (r + 3) * 64);
+                    ref float vRow3 = ref Unsafe.Add(ref v, (r + 3) * 64);
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3), Vector512.Create(0.9f), acc30 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3), Vector512.Create(0.999f), acc30 * acc30 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow3);
+                        v1.StoreUnsafe(ref vRow3);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3)).StoreUnsafe(ref w3);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 16), Vector512.Create(0.9f), acc31 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 16), Vector512.Create(0.999f), acc31 * acc31 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow3, 16);
+                        v1.StoreUnsafe(ref vRow3, 16);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 16)).StoreUnsafe(ref w3, 16);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 32), Vector512.Create(0.9f), acc32 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 32), Vector512.Create(0.999f), acc32 * acc32 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow3, 32);
+                        v1.StoreUnsafe(ref vRow3, 32);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 32)).StoreUnsafe(ref w3, 32);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 48), Vector512.Create(0.9f), acc33 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 48), Vector512.Create(0.999f), acc33 * acc33 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow3, 48);
+                        v1.StoreUnsafe(ref vRow3, 48);
+                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 48)).StoreUnsafe(ref w3, 48);
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        {
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= 392; r += 2)
+            {
+                // columns 0..64, 32 per step
+                for (int c = 0; c < 64; c += 32)
+                {
+                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                    var acc00 = Vector256<float>.Zero;
+                    var acc01 = Vector256<float>.Zero;
+                    var acc02 = Vector256<float>.Zero;
+                    var acc03 = Vector256<float>.Zero;
+                    var acc10 = Vector256<float>.Zero;
+                    var acc11 = Vector256<float>.Zero;
+                    var acc12 = Vector256<float>.Zero;
+                    var acc13 = Vector256<float>.Zero;
+                    for (int k = 0; k < rows; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                        var a0 = Vector256.Create(xk);
+                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                    }
+                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)c), Vector256.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)c), Vector256.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, (nuint)c);
+                        v1.StoreUnsafe(ref vRow0, (nuint)c);
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)c)).StoreUnsafe(ref w0, (nuint)c);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)), Vector256.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)), Vector256.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 8));
+                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 8));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 8))).StoreUnsafe(ref w0, (nuint)(c + 8));
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)), Vector256.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)), Vector256.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 16));
+                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 16));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 16))).StoreUnsafe(ref w0, (nuint)(c + 16));
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)), Vector256.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)), Vector256.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 24));
+                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 24));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 24))).StoreUnsafe(ref w0, (nuint)(c + 24));
+                    }
+                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)c), Vector256.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)c), Vector256.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, (nuint)c);
+                        v1.StoreUnsafe(ref vRow1, (nuint)c);
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)c)).StoreUnsafe(ref w1, (nuint)c);
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)), Vector256.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)), Vector256.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 8));
+                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 8));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 8))).StoreUnsafe(ref w1, (nuint)(c + 8));
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)), Vector256.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)), Vector256.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 16));
+                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 16));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 16))).StoreUnsafe(ref w1, (nuint)(c + 16));
+                    }
+                    {
+                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)), Vector256.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
+                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)), Vector256.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
+                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 24));
+                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 24));
+                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 24))).StoreUnsafe(ref w1, (nuint)(c + 24));
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+        {
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= 392; r += 2)
             {
                 // columns 0..64, 4 per step
                 for (int c = 0; c < 64; c += 4)
