@@ -18,6 +18,7 @@ namespace NetGen.Generator.Emit
             bool labels = LossEmitter.AcceptsLabels(plan);
             bool fused = LossEmitter.FusesActivation(plan);
             bool indexed = ReadsSamplesByIndex(plan);
+            DenseLayerPlan? split = SplitUnitsLayer(plan);
 
             w.Line("/// <summary>");
             w.Line($"/// Trains a <see cref=\"{name}\"/>. Owns every buffer training needs (activations, gradients, optimizer state);");
@@ -42,20 +43,24 @@ namespace NetGen.Generator.Emit
                         : "private readonly AlignedBuffer _state; // plain SGD keeps no state");
                 w.Line("private int _lastBatch; // rows of the last forward pass");
                 if (indexed) w.Line("private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples");
+                if (split is not null)
+                {
+                    w.Line($"private readonly AlignedBuffer _partial; // two workers: worker 1's partial sums of layer {split.Index} (the second half of its inputs), [maxBatch, {split.Out}]");
+                    w.Line($"private readonly AlignedBuffer _zeros; // {split.Out} zeros: worker 1's partial sums start from them, worker 0's from the bias");
+                }
                 w.Line();
                 w.Line("// the job the workers run next");
                 w.Line("private Job _job;");
                 w.Line("private int _batch;");
                 if (plan.Spec.Optimizer.Kind == OptimizerKind.Adam) w.Line("private float _alpha; // Adam's step size for this step");
                 DenseLayerPlan? fusedAdam = FusedAdamLayer(plan);
-                DenseLayerPlan? split = SplitUnitsLayer(plan);
                 if (fusedAdam is not null) w.Line($"private bool _fuse; // this batch's backward pass applies Adam's step to layer {fusedAdam.Index}'s weights itself");
                 w.Line();
                 w.Line(fusedAdam is null
                     ? "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }"
                     : split is null
                         ? "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest }"
-                        : "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, ForwardUnits, StepInputs }");
+                        : "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, ForwardInputs, Middle, StepInputs }");
                 w.Line();
 
                 w.Line("/// <summary>Creates a trainer for batches of up to <paramref name=\"maxBatchSize\"/> samples, split over <paramref name=\"degreeOfParallelism\"/> workers (1, the default: the calling thread; 0: every core).</summary>");
@@ -88,8 +93,10 @@ namespace NetGen.Generator.Emit
                     }
                     else
                     {
-                        w.Line($"// two workers share layer {split.Index} (forward by units, step by inputs), the rest of the network runs on worker 0's buffers: it holds every row");
+                        w.Line($"// two workers share layer {split.Index} by inputs, and worker 0's buffers hold its outputs and ∂L/∂z for every row");
                         w.Line("for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, i == 0 && degree == 2 ? maxBatchSize : rowsPerWorker);");
+                        w.Line($"_partial = new AlignedBuffer(degree == 2 ? maxBatchSize * {split.Out} : 0);");
+                        w.Line($"_zeros = new AlignedBuffer({split.Out});");
                     }
                     w.Line("_workers = new BatchWorkers(degree, this);");
                 }
@@ -236,22 +243,17 @@ namespace NetGen.Generator.Emit
                 w.Line();
                 if (split is not null)
                 {
-                    int half = split.Out / 2;
                     w.Line("/// <summary>");
-                    w.Line($"/// Forward and backward on two workers that share layer {split.Index}: each computes {half} units' outputs for every row, worker 0 runs the");
-                    w.Line($"/// rest of the network and the loss, then each takes Adam's step for half of the layer's inputs' weights and the rest of the parameters. One worker's bits.");
+                    w.Line($"/// Forward and backward on two workers that share layer {split.Index} by its inputs: each sums half of them for every row, each");
+                    w.Line($"/// runs the rest of the network on half of the rows, then each takes Adam's step for half of layer {split.Index}'s weights (a");
+                    w.Line("/// contiguous block of W and its moments, which never leave that core) and for its range of the other parameters.");
                     w.Line("/// </summary>");
                     using (w.Block("private void SplitUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)"))
                     {
-                        w.Line("Workspace main = _workspaces[0], other = _workspaces[1];");
-                        w.Line("_job = Job.ForwardUnits;");
+                        w.Line("_job = Job.ForwardInputs;");
                         w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
-                        w.Line("main.ForwardRest(_batch);");
-                        w.Line("main.Loss = labels.IsEmpty ? main.OutputGradient(targets, 0, _batch, _batch) : main.OutputGradient(labels, 0, _batch, _batch);");
-                        w.Line("main.Rows = _batch;");
-                        w.Line("other.Rows = 0;");
-                        w.Line("other.Loss = 0f;");
-                        w.Line("main.BackwardRest(_batch);");
+                        w.Line("_job = Job.Middle;");
+                        w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
                         w.Line("_job = Job.StepInputs;");
                         w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
                     }
@@ -375,19 +377,38 @@ namespace NetGen.Generator.Emit
                         }
                         if (split is not null)
                         {
-                            int half = split.Out / 2;
-                            w.Line("case Job.ForwardUnits:");
+                            int lower = split.In / 2;
+                            w.Line("case Job.ForwardInputs:");
                             using (w.Indent())
                             {
-                                w.Line($"// layer {split.Index}'s units [{half}·worker, {half}·worker + {half}) for every row, into worker 0's buffers");
-                                w.Line($"_workspaces[0].ForwardUnits(workers.AllInputs, workers.SampleRows(0, _batch), worker * {half}, _batch);");
+                                w.Line($"// layer {split.Index}'s sums over inputs [{lower}·worker, …) for every row");
+                                w.Line("_workspaces[0].ForwardInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker, _partial, _zeros, _batch);");
+                                w.Line("return;");
+                            }
+                            w.Line("case Job.Middle:");
+                            using (w.Block())
+                            {
+                                w.Line("// this worker's rows: the two halves' sums added and activated, the rest of the network, the loss, back to ∂L/∂z of layer " + split.Index);
+                                w.Line("var (start, rows) = workers.Rows(worker, _batch);");
+                                w.Line("workspace.Rows = rows;");
+                                w.Line("workspace.Loss = 0f;");
+                                w.Line("if (rows == 0) return;");
+                                if (labels)
+                                {
+                                    w.Line("workspace.Loss = workspace.Middle(_workspaces[0], _partial, workers.AllLabels, workers.AllTargets, start, rows, _batch);");
+                                }
+                                else
+                                {
+                                    w.Line("workspace.Loss = workspace.Middle(_workspaces[0], _partial, default, workers.AllTargets, start, rows, _batch);");
+                                }
                                 w.Line("return;");
                             }
                             w.Line("case Job.StepInputs:");
                             using (w.Indent())
                             {
-                                w.Line($"// Adam's step for layer {split.Index}'s weights from inputs [{split.In / 2}·worker, …), over every row; then this worker's range of the rest");
-                                w.Line($"_workspaces[0].StepInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker * {split.In / 2}, _batch, _state, _alpha);");
+                                w.Line($"// Adam's step for layer {split.Index}'s weights from inputs [{lower}·worker, …), over every row; then this worker's range of the rest");
+                                w.Line($"_workspaces[0].StepInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker * {lower}, _batch, _state, _alpha);");
+                                w.Line($"ReduceRange(worker, workers, first: {split.WeightCount});");
                                 w.Line($"StepRange(worker, workers, first: {split.WeightCount});");
                                 w.Line("return;");
                             }
@@ -404,10 +425,21 @@ namespace NetGen.Generator.Emit
                     }
                 }
                 w.Line();
-                w.Line("/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>");
-                using (w.Block("private void ReduceRange(int worker, BatchWorkers workers)"))
+                bool splitReduce = SplitUnitsLayer(plan) is not null;
+                w.Line(splitReduce
+                    ? "/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters from <paramref name=\"first\"/> on, in worker order.</summary>"
+                    : "/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>");
+                using (w.Block(splitReduce ? "private void ReduceRange(int worker, BatchWorkers workers, int first = 0)" : "private void ReduceRange(int worker, BatchWorkers workers)"))
                 {
-                    w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
+                    if (splitReduce)
+                    {
+                        w.Line("var (start, count) = workers.Range(worker, ParameterCount - first);");
+                        w.Line("start += first;");
+                    }
+                    else
+                    {
+                        w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
+                    }
                     w.Line("Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);");
                     using (w.Block("for (int i = 1; i < _workspaces.Length; i++)"))
                     {
@@ -426,29 +458,58 @@ namespace NetGen.Generator.Emit
         private static void EmitSplitUnits(SourceWriter w, KernelSet kernels, NetworkPlan plan, DenseLayerPlan split)
         {
             int layers = plan.Layers.Count;
-            int half = split.Out / 2;
+            int lower = split.In / 2, upper = split.In - lower;
+            int units = split.Out;
             bool fused = LossEmitter.FusesActivation(plan);
-            string splitOutput = $"_a{split.Index}.Reference";
+            bool labels = LossEmitter.AcceptsLabels(plan);
+            var inputRefs = new LayerRefs { Input = "x", InputIndex = "index", Rows = "rows" };
 
-            w.Line($"/// <summary>Layer {split.Index}'s forward for the {half} units from <paramref name=\"unit\"/> on, every row (row i is sample sampleRows[i] of the inputs).</summary>");
+            void Halves(System.Action<int> emit)
+            {
+                if (lower == upper)
+                {
+                    emit(lower);
+                    return;
+                }
+                using (w.Block("if (worker == 0)")) emit(lower);
+                using (w.Block("else")) emit(upper);
+            }
+
+            w.Line($"/// <summary>");
+            w.Line($"/// Layer {split.Index}'s sums over worker <paramref name=\"worker\"/>'s half of its inputs ({lower} from 0, {upper} from {lower}), for every row:");
+            w.Line($"/// worker 0's from the bias into this workspace's layer-{split.Index} outputs, worker 1's from zero into <paramref name=\"partial\"/>.");
+            w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block("public void ForwardUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int unit, int rows)"))
+            using (w.Block("public void ForwardInputs(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int worker, AlignedBuffer partial, AlignedBuffer zeros, int rows)"))
             {
                 w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
                 w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
                 w.Line("ref float p = ref _model._parameters.Reference;");
-                w.Line("// " + LayerEmitter.Describe(split) + $", units [unit, unit + {half})");
-                DenseEmitter.EmitForwardUnits(w, kernels, split, half, new LayerRefs { Input = "x", InputIndex = "index", Output = splitOutput, Rows = "rows" });
+                w.Line($"int first = worker * {lower};");
+                w.Line($"ref float bias = ref worker == 0 ? ref Unsafe.Add(ref p, {split.BiasOffset}) : ref zeros.Reference;");
+                w.Line($"ref float output = ref worker == 0 ? ref _a{split.Index}.Reference : ref partial.Reference;");
+                Halves(n => DenseEmitter.EmitForwardInputs(w, kernels, split, n, inputRefs));
             }
             w.Line();
 
-            w.Line($"/// <summary>The forward pass after layer {split.Index}, every row (layer {split.Index}'s outputs are complete).</summary>");
+            string add = kernels.Use(DenseEmitter.AddPartial(split.KernelActivation));
+            w.Line("/// <summary>");
+            w.Line($"/// Rows [start, start + rows) between layer {split.Index}'s two halves: their sums added and activated (into <paramref name=\"shared\"/>'s");
+            w.Line($"/// layer-{split.Index} outputs), the rest of the network, the loss, and the backward pass down to layer {split.Index}'s ∂L/∂z (into");
+            w.Line($"/// <paramref name=\"shared\"/>'s) and bias gradient (into this worker's gradients). Returns this worker's share of the mean loss.");
+            w.Line("/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block("public void ForwardRest(int rows)"))
+            using (w.Block("public float Middle(Workspace shared, AlignedBuffer partial, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, int start, int rows, int batch)"))
             {
                 w.Line("ref float p = ref _model._parameters.Reference;");
-                w.Line("ref float output = ref _outputs.Reference;");
-                string input = splitOutput;
+                w.Line("ref float g = ref Gradients.Reference;");
+                w.Line("Span<float> parameters = _model._parameters.Span;");
+                w.Line($"ref float a{split.Index} = ref Unsafe.Add(ref shared._a{split.Index}.Reference, start * {units});");
+                w.Line($"ref float d{split.Index} = ref Unsafe.Add(ref shared._d{split.Index}.Reference, start * {units});");
+                w.Line("ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);");
+                w.Line($"// {LayerEmitter.Describe(split)}: the two halves' sums, activated");
+                w.Line($"Kernels.{add}(ref a{split.Index}, ref Unsafe.Add(ref partial.Reference, start * {units}), rows * {units});");
+                string input = $"a{split.Index}";
                 for (int i = 1; i < layers; i++)
                 {
                     LayerPlan layer = plan.Layers[i];
@@ -457,49 +518,40 @@ namespace NetGen.Generator.Emit
                         : layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
                     string output = last ? "output" : $"_a{layer.Index}.Reference";
                     w.Line("// " + LayerEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
-                    LayerEmitter.EmitForward(w, kernels, layer, activation,
-                        new LayerRefs { Input = input, Output = output, Rows = "rows", Training = true, FirstRow = "0" });
-                    if (last && !fused && layer.Activation == ActivationKind.Softmax)
-                    {
-                        w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
-                    }
+                    LayerEmitter.EmitForward(w, kernels, layer, activation, new LayerRefs { Input = input, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
+                    if (last && !fused && layer.Activation == ActivationKind.Softmax) w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
                     input = output;
                 }
-            }
-            w.Line();
-
-            w.Line($"/// <summary>The backward pass down to layer {split.Index}'s ∂L/∂z and its bias gradient, every row (its weights step in <c>StepInputs</c>).</summary>");
-            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block("public void BackwardRest(int rows)"))
-            {
-                w.Line("ref float p = ref _model._parameters.Reference;");
-                w.Line("ref float g = ref Gradients.Reference;");
-                w.Line("Span<float> parameters = _model._parameters.Span;");
+                w.Line(labels
+                    ? "float loss = labels.IsEmpty ? OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch) : OutputGradient(labels.Slice(start, rows), start, rows, batch);"
+                    : "float loss = OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch);");
                 for (int i = layers - 1; i >= 1; i--)
                 {
                     LayerPlan layer = plan.Layers[i];
                     LayerPlan previous = plan.Layers[i - 1];
+                    bool first = i == 1;
                     w.Line($"// {LayerEmitter.Describe(layer)}: backward, into ∂L/∂z of layer {previous.Index}");
                     LayerEmitter.EmitBackward(w, kernels, layer, new LayerRefs
                     {
-                        Input = $"_a{previous.Index}.Reference",
-                        Output = i == layers - 1 ? "_outputs.Reference" : $"_a{layer.Index}.Reference",
+                        Input = first ? $"a{split.Index}" : $"_a{previous.Index}.Reference",
+                        Output = i == layers - 1 ? "output" : $"_a{layer.Index}.Reference",
                         Delta = $"_d{layer.Index}.Reference",
-                        PreviousDelta = $"_d{previous.Index}.Reference",
+                        PreviousDelta = first ? $"d{split.Index}" : $"_d{previous.Index}.Reference",
                         PreviousActivation = previous.Activation,
                         Rows = "rows",
                         Training = true,
                     });
                 }
-                w.Line($"// {LayerEmitter.Describe(split)}: the bias gradient (the weights take their step in StepInputs)");
-                DenseEmitter.EmitBiasGradient(w, kernels, split, new LayerRefs { Delta = $"_d{split.Index}.Reference", Rows = "rows", Training = true });
+                w.Line($"// {LayerEmitter.Describe(split)}: the bias gradient (its weights take their step in StepInputs)");
+                DenseEmitter.EmitBiasGradient(w, kernels, split, new LayerRefs { Delta = $"d{split.Index}", Rows = "rows", Training = true });
+                w.Line("return loss;");
             }
             w.Line();
 
-            int lower = split.In / 2, upper = split.In - lower;
             w.Line($"/// <summary>");
             w.Line($"/// Adam's step for layer {split.Index}'s weights from input <paramref name=\"first\"/> on ({lower} inputs from 0, {upper} from {lower}), from their");
-            w.Line($"/// gradient over every row. By inputs, not units: a block of W's rows, and of its moments, is contiguous (no cache line of it is shared).");
+            w.Line($"/// gradient over every row (this workspace's ∂L/∂z of layer {split.Index}). A block of W's rows, and of its moments, is contiguous: it stays in");
+            w.Line("/// the cache of the core that steps it, which also sums over those inputs in the forward pass.");
             w.Line($"/// </summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block("public void StepInputs(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int first, int rows, AlignedBuffer adam, float alpha)"))
@@ -548,7 +600,7 @@ namespace NetGen.Generator.Emit
         /// between the two halves.
         /// </summary>
         private static DenseLayerPlan? SplitUnitsLayer(NetworkPlan plan) =>
-            FusedAdamLayer(plan) is DenseLayerPlan first && plan.Layers.Count >= 2 && first.Out % 32 == 0 ? first : null;
+            FusedAdamLayer(plan) is DenseLayerPlan first && plan.Layers.Count >= 2 && first.In >= 2 ? first : null;
 
         /// <summary>
         /// Whether the trainer's layer 1 reads its rows through the batch's row indices (a dense first layer): the trainer

@@ -100,6 +100,12 @@ public sealed unsafe class BatchWorkers : IDisposable
     /// <summary>All the pinned inputs of the current call (the samples that <see cref="SampleRows"/> index).</summary>
     public ReadOnlySpan<float> AllInputs => new(_inputs, _inputLength);
 
+    /// <summary>All the pinned labels of the current call (empty when it passed none).</summary>
+    public ReadOnlySpan<int> AllLabels => new(_labels, _labelLength);
+
+    /// <summary>All the pinned targets of the current call (empty when it passed none).</summary>
+    public ReadOnlySpan<float> AllTargets => new(_targets, _targetLength);
+
     /// <summary>A slice of the pinned row indices of the current call: batch row i reads sample <c>SampleRows[i]</c> of the inputs.</summary>
     public ReadOnlySpan<int> SampleRows(int start, int length)
     {

@@ -30,22 +30,23 @@ namespace NetGen.Generator.Emit.Layers
         /// <paramref name="indexed"/>: X's row i is sample <c>index[i]</c> of x (the first layer in training reads the
         /// caller's samples where they are, and asks for them ahead of use).
         /// </summary>
-        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false, int? columns = null)
+        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false, int? columns = null, int? depth = null)
         {
             string act = ActivationName(activation);
             string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
             int width = columns ?? outputs;
-            string part = ColumnsSuffix(outputs, columns);
+            string part = ColumnsSuffix(outputs, columns) + (depth is int d && d != inputs ? $"_Inputs{d}" : "");
             return new GemmKernel(
                 (indexed ? $"DenseForwardIndexed_{inputs}x{outputs}_{act}" : $"DenseForward_{inputs}x{outputs}_{act}") + part,
                 (indexed
                     ? $"Y = {formula} for X [rows, {inputs}] with row i = sample index[i] of x, W [{inputs}, {outputs}] row-major, Y [rows, {outputs}]."
-                    : $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].") + ColumnsNote(outputs, columns),
+                    : $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].") + ColumnsNote(outputs, columns) +
+                (depth is int n && n != inputs ? $" Only a block of {n} inputs: x and w point at its first (X's rows stay {inputs} wide), so Y holds partial sums." : ""),
                 indexed ? "ref float x, ref int index, ref float w, ref float bias, ref float y, int rows" : "ref float x, ref float w, ref float bias, ref float y, int rows",
                 indexed ? "ref x, ref index, ref w, ref bias, ref y, rows" : "ref x, ref w, ref bias, ref y, rows")
             {
                 Columns = width,
-                ConstDepth = inputs,
+                ConstDepth = depth ?? inputs,
                 A = "x",
                 Lda = Literal.Int(inputs),
                 ARowRef = indexed ? row => IndexedRow(row, inputs) : null,
@@ -245,6 +246,34 @@ namespace NetGen.Generator.Emit.Layers
             string kernel = kernels.Use(Forward(layer.In, layer.Out, layer.KernelActivation, indexed: true, columns: units));
             w.Line($"Kernels.{kernel}(ref {refs.Input}, ref {refs.InputIndex}, ref Unsafe.Add(ref {refs.Parameters}, {Offset(layer.WeightOffset)}unit), " +
                    $"ref Unsafe.Add(ref {refs.Parameters}, {layer.BiasOffset} + unit), ref Unsafe.Add(ref {refs.Output}, unit), {refs.Rows});");
+        }
+
+        /// <summary>
+        /// Writes the forward call over the block of <paramref name="inputs"/> inputs that starts at the input in the variable
+        /// <c>first</c>, for every row, into <c>output</c> from <c>bias</c> (partial sums: no activation).
+        /// </summary>
+        public static void EmitForwardInputs(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, int inputs, LayerRefs refs)
+        {
+            string kernel = kernels.Use(Forward(layer.In, layer.Out, ActivationKind.Linear, indexed: true, depth: inputs));
+            w.Line($"Kernels.{kernel}(ref Unsafe.Add(ref {refs.Input}, first), ref {refs.InputIndex}, ref Unsafe.Add(ref {refs.Parameters}, {Offset(layer.WeightOffset)}first * {layer.Out}), " +
+                   $"ref bias, ref output, {refs.Rows});");
+        }
+
+        /// <summary>y = act(y + partial), element by element: two blocks of partial sums of a dense layer, and its activation.</summary>
+        public static ElementwiseKernel AddPartial(ActivationKind activation)
+        {
+            string act = ActivationName(activation);
+            return new ElementwiseKernel(
+                $"AddPartial_{act}",
+                activation == ActivationKind.Linear ? "y = y + partial." : $"y = {act}(y + partial).",
+                "ref float y, ref float partial, int count",
+                "ref y, ref partial, count",
+                null,
+                (isa, i) =>
+                {
+                    string sum = $"{isa.Load("y", i)} + {isa.Load("partial", i)}";
+                    return new[] { isa.Store(activation == ActivationKind.Linear ? sum : $"VectorMath.{act}({sum})", "y", i) };
+                });
         }
 
         /// <summary>

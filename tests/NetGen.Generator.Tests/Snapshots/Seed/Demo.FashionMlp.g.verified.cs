@@ -170,6 +170,8 @@ partial class FashionMlp : INetwork<FashionMlp>
         private readonly AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
         private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
+        private readonly AlignedBuffer _partial; // two workers: worker 1's partial sums of layer 1 (the second half of its inputs), [maxBatch, 64]
+        private readonly AlignedBuffer _zeros; // 64 zeros: worker 1's partial sums start from them, worker 0's from the bias
 
         // the job the workers run next
         private Job _job;
@@ -177,7 +179,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private float _alpha; // Adam's step size for this step
         private bool _fuse; // this batch's backward pass applies Adam's step to layer 1's weights itself
 
-        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, ForwardUnits, StepInputs }
+        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, ForwardInputs, Middle, StepInputs }
 
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(FashionMlp model, int maxBatchSize, int degreeOfParallelism = 1)
@@ -196,8 +198,10 @@ partial class FashionMlp : INetwork<FashionMlp>
             _state = new AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
-            // two workers share layer 1 (forward by units, step by inputs), the rest of the network runs on worker 0's buffers: it holds every row
+            // two workers share layer 1 by inputs, and worker 0's buffers hold its outputs and ∂L/∂z for every row
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, i == 0 && degree == 2 ? maxBatchSize : rowsPerWorker);
+            _partial = new AlignedBuffer(degree == 2 ? maxBatchSize * 64 : 0);
+            _zeros = new AlignedBuffer(64);
             _workers = new BatchWorkers(degree, this);
         }
 
@@ -388,20 +392,16 @@ partial class FashionMlp : INetwork<FashionMlp>
         }
 
         /// <summary>
-        /// Forward and backward on two workers that share layer 1: each computes 32 units' outputs for every row, worker 0 runs the
-        /// rest of the network and the loss, then each takes Adam's step for half of the layer's inputs' weights and the rest of the parameters. One worker's bits.
+        /// Forward and backward on two workers that share layer 1 by its inputs: each sums half of them for every row, each
+        /// runs the rest of the network on half of the rows, then each takes Adam's step for half of layer 1's weights (a
+        /// contiguous block of W and its moments, which never leave that core) and for its range of the other parameters.
         /// </summary>
         private void SplitUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
         {
-            Workspace main = _workspaces[0], other = _workspaces[1];
-            _job = Job.ForwardUnits;
+            _job = Job.ForwardInputs;
             _workers.Run(inputs, sampleRows, labels, targets);
-            main.ForwardRest(_batch);
-            main.Loss = labels.IsEmpty ? main.OutputGradient(targets, 0, _batch, _batch) : main.OutputGradient(labels, 0, _batch, _batch);
-            main.Rows = _batch;
-            other.Rows = 0;
-            other.Loss = 0f;
-            main.BackwardRest(_batch);
+            _job = Job.Middle;
+            _workers.Run(inputs, sampleRows, labels, targets);
             _job = Job.StepInputs;
             _workers.Run(inputs, sampleRows, labels, targets);
         }
@@ -488,13 +488,24 @@ partial class FashionMlp : INetwork<FashionMlp>
                 case Job.Step:
                     StepRange(worker, workers);
                     return;
-                case Job.ForwardUnits:
-                    // layer 1's units [32·worker, 32·worker + 32) for every row, into worker 0's buffers
-                    _workspaces[0].ForwardUnits(workers.AllInputs, workers.SampleRows(0, _batch), worker * 32, _batch);
+                case Job.ForwardInputs:
+                    // layer 1's sums over inputs [392·worker, …) for every row
+                    _workspaces[0].ForwardInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker, _partial, _zeros, _batch);
                     return;
+                case Job.Middle:
+                {
+                    // this worker's rows: the two halves' sums added and activated, the rest of the network, the loss, back to ∂L/∂z of layer 1
+                    var (start, rows) = workers.Rows(worker, _batch);
+                    workspace.Rows = rows;
+                    workspace.Loss = 0f;
+                    if (rows == 0) return;
+                    workspace.Loss = workspace.Middle(_workspaces[0], _partial, workers.AllLabels, workers.AllTargets, start, rows, _batch);
+                    return;
+                }
                 case Job.StepInputs:
                     // Adam's step for layer 1's weights from inputs [392·worker, …), over every row; then this worker's range of the rest
                     _workspaces[0].StepInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker * 392, _batch, _state, _alpha);
+                    ReduceRange(worker, workers, first: 50176);
                     StepRange(worker, workers, first: 50176);
                     return;
                 case Job.StepRest:
@@ -503,10 +514,11 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
         }
 
-        /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters from <paramref name="first"/> on, in worker order.</summary>
+        private void ReduceRange(int worker, BatchWorkers workers, int first = 0)
         {
-            var (start, count) = workers.Range(worker, ParameterCount);
+            var (start, count) = workers.Range(worker, ParameterCount - first);
+            start += first;
             Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
@@ -629,53 +641,62 @@ partial class FashionMlp : INetwork<FashionMlp>
                 Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
             }
 
-            /// <summary>Layer 1's forward for the 32 units from <paramref name="unit"/> on, every row (row i is sample sampleRows[i] of the inputs).</summary>
+            /// <summary>
+            /// Layer 1's sums over worker <paramref name="worker"/>'s half of its inputs (392 from 0, 392 from 392), for every row:
+            /// worker 0's from the bias into this workspace's layer-1 outputs, worker 1's from zero into <paramref name="partial"/>.
+            /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void ForwardUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int unit, int rows)
+            public void ForwardInputs(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int worker, AlignedBuffer partial, AlignedBuffer zeros, int rows)
             {
                 ref float x = ref MemoryMarshal.GetReference(inputs);
                 ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
-                // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample, units [unit, unit + 32)
-                Kernels.DenseForwardIndexed_784x64_Relu_Units32(ref x, ref index, ref Unsafe.Add(ref p, unit), ref Unsafe.Add(ref p, 50176 + unit), ref Unsafe.Add(ref _a1.Reference, unit), rows);
+                int first = worker * 392;
+                ref float bias = ref worker == 0 ? ref Unsafe.Add(ref p, 50176) : ref zeros.Reference;
+                ref float output = ref worker == 0 ? ref _a1.Reference : ref partial.Reference;
+                Kernels.DenseForwardIndexed_784x64_Linear_Inputs392(ref Unsafe.Add(ref x, first), ref index, ref Unsafe.Add(ref p, first * 64), ref bias, ref output, rows);
             }
 
-            /// <summary>The forward pass after layer 1, every row (layer 1's outputs are complete).</summary>
+            /// <summary>
+            /// Rows [start, start + rows) between layer 1's two halves: their sums added and activated (into <paramref name="shared"/>'s
+            /// layer-1 outputs), the rest of the network, the loss, and the backward pass down to layer 1's ∂L/∂z (into
+            /// <paramref name="shared"/>'s) and bias gradient (into this worker's gradients). Returns this worker's share of the mean loss.
+            /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void ForwardRest(int rows)
-            {
-                ref float p = ref _model._parameters.Reference;
-                ref float output = ref _outputs.Reference;
-                // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-                Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref _a2.Reference, rows);
-                // Layer 3: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 55040), ref output, rows);
-            }
-
-            /// <summary>The backward pass down to layer 1's ∂L/∂z and its bias gradient, every row (its weights step in <c>StepInputs</c>).</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void BackwardRest(int rows)
+            public float Middle(Workspace shared, AlignedBuffer partial, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
+                ref float a1 = ref Unsafe.Add(ref shared._a1.Reference, start * 64);
+                ref float d1 = ref Unsafe.Add(ref shared._d1.Reference, start * 64);
+                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: the two halves' sums, activated
+                Kernels.AddPartial_Relu(ref a1, ref Unsafe.Add(ref partial.Reference, start * 64), rows * 64);
+                // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
+                Kernels.DenseForward_64x64_Relu(ref a1, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref _a2.Reference, rows);
+                // Layer 3: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
+                Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 55040), ref output, rows);
+                float loss = labels.IsEmpty ? OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch) : OutputGradient(labels.Slice(start, rows), start, rows, batch);
                 // Layer 3: Dense 64→10, Softmax — 640 MACs per sample: backward, into ∂L/∂z of layer 2
                 Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, 54400), rows);
                 Kernels.BiasGradient_10(ref _d3.Reference, ref Unsafe.Add(ref g, 55040), rows);
                 VectorMath.Transpose(parameters.Slice(54400, 640), 64, 10, _transposed.Span);
                 Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 50240), rows);
+                Kernels.DenseWeightGradient_64x64(ref a1, ref _d2.Reference, ref Unsafe.Add(ref g, 50240), rows);
                 Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, 54336), rows);
                 VectorMath.Transpose(parameters.Slice(50240, 4096), 64, 64, _transposed.Span);
-                Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
-                // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: the bias gradient (the weights take their step in StepInputs)
-                Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
+                Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref a1, ref d1, rows);
+                // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: the bias gradient (its weights take their step in StepInputs)
+                Kernels.BiasGradient_64(ref d1, ref Unsafe.Add(ref g, 50176), rows);
+                return loss;
             }
 
             /// <summary>
             /// Adam's step for layer 1's weights from input <paramref name="first"/> on (392 inputs from 0, 392 from 392), from their
-            /// gradient over every row. By inputs, not units: a block of W's rows, and of its moments, is contiguous (no cache line of it is shared).
+            /// gradient over every row (this workspace's ∂L/∂z of layer 1). A block of W's rows, and of its moments, is contiguous: it stays in
+            /// the cache of the core that steps it, which also sums over those inputs in the forward pass.
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void StepInputs(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int first, int rows, AlignedBuffer adam, float alpha)
@@ -3926,29 +3947,29 @@ partial class FashionMlp : INetwork<FashionMlp>
             }
         }
 
-        /// <summary>Y = Relu(X·W + b) for X [rows, 784] with row i = sample index[i] of x, W [784, 64] row-major, Y [rows, 64]. Only a block of 32 units: w, bias, y (and the other per-unit operands) point at its first unit; rows stay 64 wide.</summary>
+        /// <summary>Y = X·W + b for X [rows, 784] with row i = sample index[i] of x, W [784, 64] row-major, Y [rows, 64]. Only a block of 392 inputs: x and w point at its first (X's rows stay 784 wide), so Y holds partial sums.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForwardIndexed_784x64_Relu_Units32(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        public static void DenseForwardIndexed_784x64_Linear_Inputs392(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_Units32_V512(ref x, ref index, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_Units32_V256(ref x, ref index, ref w, ref bias, ref y, rows);
-            else DenseForwardIndexed_784x64_Relu_Units32_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_784x64_Linear_Inputs392_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_784x64_Linear_Inputs392_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+            else DenseForwardIndexed_784x64_Linear_Inputs392_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Relu_Units32_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        private static void DenseForwardIndexed_784x64_Linear_Inputs392_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 256);
-            // k-blocks of 256: the 256×32 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 256)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 392; k0 += 128)
             {
-                int k1 = Math.Min(k0 + 256, 784);
+                int k1 = Math.Min(k0 + 128, 392);
                 int r = 0;
                 // main loop: 4 rows per tile
                 for (; r + 4 <= rows; r += 4)
                 {
-                    // columns 0..32
+                    // columns 0..64
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
                         ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
@@ -3957,104 +3978,148 @@ partial class FashionMlp : INetwork<FashionMlp>
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
                         var acc00 = Vector512.LoadUnsafe(ref start0);
                         var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
                         ref float start1 = ref k0 == 0 ? ref bias : ref y1;
                         var acc10 = Vector512.LoadUnsafe(ref start1);
                         var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                        var acc12 = Vector512.LoadUnsafe(ref start1, 32);
+                        var acc13 = Vector512.LoadUnsafe(ref start1, 48);
                         ref float start2 = ref k0 == 0 ? ref bias : ref y2;
                         var acc20 = Vector512.LoadUnsafe(ref start2);
                         var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                        var acc22 = Vector512.LoadUnsafe(ref start2, 32);
+                        var acc23 = Vector512.LoadUnsafe(ref start2, 48);
                         ref float start3 = ref k0 == 0 ? ref bias : ref y3;
                         var acc30 = Vector512.LoadUnsafe(ref start3);
                         var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                        var acc32 = Vector512.LoadUnsafe(ref start3, 32);
+                        var acc33 = Vector512.LoadUnsafe(ref start3, 48);
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
                         ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
                         ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 784);
                         ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 784);
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(256, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x2, k1), Math.Min(256, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x3, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x2, k1), Math.Min(128, 392 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x3, k1), Math.Min(128, 392 - k1));
                         }
                         for (int k = k0; k < k1; k++)
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 64);
                             var w0 = Vector512.LoadUnsafe(ref wk);
                             var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
                             var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
                             acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                             acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                             var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
                             acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
                             acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
                             var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
                             acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
                             acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
                             var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
                             acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
                             acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                         }
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // more k-blocks to come: keep the partial sums
                             acc00.StoreUnsafe(ref y0);
                             acc01.StoreUnsafe(ref y0, 16);
+                            acc02.StoreUnsafe(ref y0, 32);
+                            acc03.StoreUnsafe(ref y0, 48);
                             acc10.StoreUnsafe(ref y1);
                             acc11.StoreUnsafe(ref y1, 16);
+                            acc12.StoreUnsafe(ref y1, 32);
+                            acc13.StoreUnsafe(ref y1, 48);
                             acc20.StoreUnsafe(ref y2);
                             acc21.StoreUnsafe(ref y2, 16);
+                            acc22.StoreUnsafe(ref y2, 32);
+                            acc23.StoreUnsafe(ref y2, 48);
                             acc30.StoreUnsafe(ref y3);
                             acc31.StoreUnsafe(ref y3, 16);
+                            acc32.StoreUnsafe(ref y3, 32);
+                            acc33.StoreUnsafe(ref y3, 48);
                         }
                         else
                         {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref y2);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref y3);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
+                            acc00.StoreUnsafe(ref y0);
+                            acc01.StoreUnsafe(ref y0, 16);
+                            acc02.StoreUnsafe(ref y0, 32);
+                            acc03.StoreUnsafe(ref y0, 48);
+                            acc10.StoreUnsafe(ref y1);
+                            acc11.StoreUnsafe(ref y1, 16);
+                            acc12.StoreUnsafe(ref y1, 32);
+                            acc13.StoreUnsafe(ref y1, 48);
+                            acc20.StoreUnsafe(ref y2);
+                            acc21.StoreUnsafe(ref y2, 16);
+                            acc22.StoreUnsafe(ref y2, 32);
+                            acc23.StoreUnsafe(ref y2, 48);
+                            acc30.StoreUnsafe(ref y3);
+                            acc31.StoreUnsafe(ref y3, 16);
+                            acc32.StoreUnsafe(ref y3, 32);
+                            acc33.StoreUnsafe(ref y3, 48);
                         }
                     }
                 }
                 // tail: one row at a time
                 for (; r < rows; r++)
                 {
-                    // columns 0..32
+                    // columns 0..64
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
                         var acc00 = Vector512.LoadUnsafe(ref start0);
                         var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
                         }
                         for (int k = k0; k < k1; k++)
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 64);
                             var w0 = Vector512.LoadUnsafe(ref wk);
                             var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
                             var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
                             acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                             acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                         }
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // more k-blocks to come: keep the partial sums
                             acc00.StoreUnsafe(ref y0);
                             acc01.StoreUnsafe(ref y0, 16);
+                            acc02.StoreUnsafe(ref y0, 32);
+                            acc03.StoreUnsafe(ref y0, 48);
                         }
                         else
                         {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                            acc00.StoreUnsafe(ref y0);
+                            acc01.StoreUnsafe(ref y0, 16);
+                            acc02.StoreUnsafe(ref y0, 32);
+                            acc03.StoreUnsafe(ref y0, 48);
                         }
                     }
                 }
@@ -4062,47 +4127,48 @@ partial class FashionMlp : INetwork<FashionMlp>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Relu_Units32_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        private static void DenseForwardIndexed_784x64_Linear_Inputs392_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 256);
-            // k-blocks of 256: the 256×32 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 256)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 392; k0 += 128)
             {
-                int k1 = Math.Min(k0 + 256, 784);
+                int k1 = Math.Min(k0 + 128, 392);
                 int r = 0;
                 // main loop: 2 rows per tile
                 for (; r + 2 <= rows; r += 2)
                 {
-                    // columns 0..32
+                    // columns 0..64, 32 per step
+                    for (int c = 0; c < 64; c += 32)
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
                         ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, 8);
-                        var acc02 = Vector256.LoadUnsafe(ref start0, 16);
-                        var acc03 = Vector256.LoadUnsafe(ref start0, 24);
+                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
                         ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, 8);
-                        var acc12 = Vector256.LoadUnsafe(ref start1, 16);
-                        var acc13 = Vector256.LoadUnsafe(ref start1, 24);
+                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
                         ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
                         }
                         for (int k = k0; k < k1; k++)
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk);
-                            var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                            var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                            var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
                             var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
                             acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                             acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
@@ -4114,75 +4180,76 @@ partial class FashionMlp : INetwork<FashionMlp>
                             acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
                             acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                         }
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 8);
-                            acc02.StoreUnsafe(ref y0, 16);
-                            acc03.StoreUnsafe(ref y0, 24);
-                            acc10.StoreUnsafe(ref y1);
-                            acc11.StoreUnsafe(ref y1, 8);
-                            acc12.StoreUnsafe(ref y1, 16);
-                            acc13.StoreUnsafe(ref y1, 24);
+                            acc00.StoreUnsafe(ref y0, (nuint)c);
+                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                            acc10.StoreUnsafe(ref y1, (nuint)c);
+                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
                         }
                         else
                         {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 8);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 24);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 8);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 16);
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, 24);
+                            acc00.StoreUnsafe(ref y0, (nuint)c);
+                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                            acc10.StoreUnsafe(ref y1, (nuint)c);
+                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
                         }
                     }
                 }
                 // tail: one row at a time
                 for (; r < rows; r++)
                 {
-                    // columns 0..32
+                    // columns 0..64, 32 per step
+                    for (int c = 0; c < 64; c += 32)
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, 8);
-                        var acc02 = Vector256.LoadUnsafe(ref start0, 16);
-                        var acc03 = Vector256.LoadUnsafe(ref start0, 24);
+                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
                         }
                         for (int k = k0; k < k1; k++)
                         {
                             ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk);
-                            var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                            var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                            var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
                             var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
                             acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                             acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                             acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                             acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                         }
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 8);
-                            acc02.StoreUnsafe(ref y0, 16);
-                            acc03.StoreUnsafe(ref y0, 24);
+                            acc00.StoreUnsafe(ref y0, (nuint)c);
+                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
                         }
                         else
                         {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 8);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 24);
+                            acc00.StoreUnsafe(ref y0, (nuint)c);
+                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
                         }
                     }
                 }
@@ -4190,20 +4257,20 @@ partial class FashionMlp : INetwork<FashionMlp>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Relu_Units32_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        private static void DenseForwardIndexed_784x64_Linear_Inputs392_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 256);
-            // k-blocks of 256: the 256×32 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 256)
+            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+            for (int k0 = 0; k0 < 392; k0 += 128)
             {
-                int k1 = Math.Min(k0 + 256, 784);
+                int k1 = Math.Min(k0 + 128, 392);
                 int r = 0;
                 // main loop: 2 rows per tile
                 for (; r + 2 <= rows; r += 2)
                 {
-                    // columns 0..32, 4 per step
-                    for (int c = 0; c < 32; c += 4)
+                    // columns 0..64, 4 per step
+                    for (int c = 0; c < 64; c += 4)
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
                         ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
@@ -4219,11 +4286,11 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var acc13 = Unsafe.Add(ref start1, c + 3);
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
                         ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
                         }
                         for (int k = k0; k < k1; k++)
                         {
@@ -4243,7 +4310,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                             acc12 = a1 * w2 + acc12;
                             acc13 = a1 * w3 + acc13;
                         }
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // more k-blocks to come: keep the partial sums
                             Unsafe.Add(ref y0, c) = acc00;
@@ -4257,22 +4324,22 @@ partial class FashionMlp : INetwork<FashionMlp>
                         }
                         else
                         {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                            Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
-                            Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                            Unsafe.Add(ref y0, c) = acc00;
+                            Unsafe.Add(ref y0, c + 1) = acc01;
+                            Unsafe.Add(ref y0, c + 2) = acc02;
+                            Unsafe.Add(ref y0, c + 3) = acc03;
+                            Unsafe.Add(ref y1, c) = acc10;
+                            Unsafe.Add(ref y1, c + 1) = acc11;
+                            Unsafe.Add(ref y1, c + 2) = acc12;
+                            Unsafe.Add(ref y1, c + 3) = acc13;
                         }
                     }
                 }
                 // tail: one row at a time
                 for (; r < rows; r++)
                 {
-                    // columns 0..32, 4 per step
-                    for (int c = 0; c < 32; c += 4)
+                    // columns 0..64, 4 per step
+                    for (int c = 0; c < 64; c += 4)
                     {
                         ref float y0 = ref Unsafe.Add(ref y, r * 64);
                         ref float start0 = ref k0 == 0 ? ref bias : ref y0;
@@ -4281,10 +4348,10 @@ partial class FashionMlp : INetwork<FashionMlp>
                         var acc02 = Unsafe.Add(ref start0, c + 2);
                         var acc03 = Unsafe.Add(ref start0, c + 3);
                         ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(256, 784 - k1));
+                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
                         }
                         for (int k = k0; k < k1; k++)
                         {
@@ -4299,7 +4366,7 @@ partial class FashionMlp : INetwork<FashionMlp>
                             acc02 = a0 * w2 + acc02;
                             acc03 = a0 * w3 + acc03;
                         }
-                        if (k1 < 784)
+                        if (k1 < 392)
                         {
                             // more k-blocks to come: keep the partial sums
                             Unsafe.Add(ref y0, c) = acc00;
@@ -4309,13 +4376,65 @@ partial class FashionMlp : INetwork<FashionMlp>
                         }
                         else
                         {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                            Unsafe.Add(ref y0, c) = acc00;
+                            Unsafe.Add(ref y0, c + 1) = acc01;
+                            Unsafe.Add(ref y0, c + 2) = acc02;
+                            Unsafe.Add(ref y0, c + 3) = acc03;
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>y = Relu(y + partial).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddPartial_Relu(ref float y, ref float partial, int count)
+        {
+            if (Vector512.IsHardwareAccelerated) AddPartial_Relu_V512(ref y, ref partial, count);
+            else if (Vector256.IsHardwareAccelerated) AddPartial_Relu_V256(ref y, ref partial, count);
+            else AddPartial_Relu_Scalar(ref y, ref partial, count);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AddPartial_Relu_V512(ref float y, ref float partial, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 16 <= count; i += 16)
+            {
+                VectorMath.Relu(Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref partial, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AddPartial_Relu_V256(ref float y, ref float partial, int count)
+        {
+            int i = 0;
+            // main loop
+            for (; i + 8 <= count; i += 8)
+            {
+                VectorMath.Relu(Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref partial, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+            // tail
+            for (; i < count; i++)
+            {
+                Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void AddPartial_Relu_Scalar(ref float y, ref float partial, int count)
+        {
+            int i = 0;
+            // one element at a time
+            for (; i < count; i++)
+            {
+                Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
             }
         }
 
