@@ -183,6 +183,20 @@ if (args.Length > 0 && args[0] == "predict-split")
     }
     return 0;
 }
+if (args.Length > 0 && args[0] == "handover")
+{
+    // The cost of one BatchWorkers.Run with nothing to do, on every core: the synchronization a job pays.
+    using var workers = new NetGen.BatchWorkers(Environment.ProcessorCount, new NoWork());
+    for (int i = 0; i < 100_000; i++) workers.Run();
+    for (int round = 0; round < 3; round++)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        const int calls = 1_000_000;
+        for (int i = 0; i < calls; i++) workers.Run();
+        Console.WriteLine($"{clock.Elapsed.TotalMilliseconds * 1000 / calls:F3} µs per empty Run on {workers.Count} workers");
+    }
+    return 0;
+}
 if (args.Length > 0 && args[0] == "breakdown")
 {
     return Breakdown.Run();
@@ -199,4 +213,10 @@ static (float[] Inputs, int[] Labels) RandomBatch(int rows)
     var labels = new int[rows];
     for (int i = 0; i < rows; i++) labels[i] = i % 10;
     return (inputs, labels);
+}
+
+/// <summary>A job that does nothing (the handover mode).</summary>
+sealed class NoWork : NetGen.IBatchWork
+{
+    public void Work(int worker, NetGen.BatchWorkers workers) { }
 }

@@ -18,7 +18,7 @@ namespace NetGen.Generator.Emit
             bool labels = LossEmitter.AcceptsLabels(plan);
             bool fused = LossEmitter.FusesActivation(plan);
             bool indexed = ReadsSamplesByIndex(plan);
-            DenseLayerPlan? split = SplitUnitsLayer(plan);
+            DenseLayerPlan? split = SharedLayer(plan);
 
             w.Line("/// <summary>");
             w.Line($"/// Trains a <see cref=\"{name}\"/>. Owns every buffer training needs (activations, gradients, optimizer state);");
@@ -224,7 +224,7 @@ namespace NetGen.Generator.Emit
                         }
                         w.Line("_job = Job.Labels;");
                         w.Line("_batch = batch;");
-                        EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}labels, default);", split is null ? null : "SplitUnits(inputs, sampleRows, labels, default);");
+                        EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}labels, default);", split is null ? null : "SharedLayerStep(inputs, sampleRows, labels, default);");
                         w.Line("return Loss(batch);");
                     }
                 }
@@ -237,7 +237,7 @@ namespace NetGen.Generator.Emit
                     if (plan.Embedding is EmbeddingLayerPlan e2) w.Line($"SequenceKernels.CheckTokens(inputs, {e2.Vocabulary}, nameof(inputs));");
                     w.Line("_job = Job.Targets;");
                     w.Line("_batch = batch;");
-                    EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}default, targets);", split is null ? null : "SplitUnits(inputs, sampleRows, default, targets);");
+                    EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}default, targets);", split is null ? null : "SharedLayerStep(inputs, sampleRows, default, targets);");
                     w.Line("return Loss(batch);");
                 }
                 w.Line();
@@ -248,7 +248,7 @@ namespace NetGen.Generator.Emit
                     w.Line($"/// runs the rest of the network on half of the rows, then each takes Adam's step for half of layer {split.Index}'s weights (a");
                     w.Line("/// contiguous block of W and its moments, which never leave that core) and for its range of the other parameters.");
                     w.Line("/// </summary>");
-                    using (w.Block("private void SplitUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)"))
+                    using (w.Block("private void SharedLayerStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)"))
                     {
                         w.Line("_job = Job.ForwardInputs;");
                         w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
@@ -425,7 +425,7 @@ namespace NetGen.Generator.Emit
                     }
                 }
                 w.Line();
-                bool splitReduce = SplitUnitsLayer(plan) is not null;
+                bool splitReduce = SharedLayer(plan) is not null;
                 w.Line(splitReduce
                     ? "/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters from <paramref name=\"first\"/> on, in worker order.</summary>"
                     : "/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>");
@@ -454,8 +454,8 @@ namespace NetGen.Generator.Emit
             }
         }
 
-        /// <summary>The workspace methods of a trainer whose two workers share the first layer (see <see cref="SplitUnitsLayer"/>).</summary>
-        private static void EmitSplitUnits(SourceWriter w, KernelSet kernels, NetworkPlan plan, DenseLayerPlan split)
+        /// <summary>The workspace methods of a trainer whose two workers share the first layer (see <see cref="SharedLayer"/>).</summary>
+        private static void EmitSharedLayer(SourceWriter w, KernelSet kernels, NetworkPlan plan, DenseLayerPlan split)
         {
             int layers = plan.Layers.Count;
             int lower = split.In / 2, upper = split.In - lower;
@@ -592,14 +592,13 @@ namespace NetGen.Generator.Emit
 
         /// <summary>
         /// The layer that two workers share instead of splitting the batch (TrainBatch on two workers): the fused layer, when
-        /// it is not the only layer and its units split into two blocks of whole 16-float registers. The forward pass is
-        /// split by units (each worker computes half of the outputs for every row: it reads half of each row of W), the
-        /// step by inputs (each worker takes Adam's step for half of W's rows over the whole batch: a contiguous block of W
-        /// and of its moments, which stay in that core's cache). No gradient is reduced, and every weight's arithmetic is
-        /// the one worker's: the same bits. The rest of the network (a few percent of the work) runs on the calling thread
-        /// between the two halves.
+        /// it is not the only layer. Each worker sums half of its inputs for every row, runs the rest of the network on half
+        /// of the rows, and takes Adam's step for its half of W's rows over the whole batch: a contiguous block of W and of
+        /// its moments, which stays in that core's cache; no gradient of the layer is reduced. Reproducible bit for bit at
+        /// two workers; one worker's results up to the summation order of the layer's two half-sums and of the other
+        /// layers' gradients.
         /// </summary>
-        private static DenseLayerPlan? SplitUnitsLayer(NetworkPlan plan) =>
+        private static DenseLayerPlan? SharedLayer(NetworkPlan plan) =>
             FusedAdamLayer(plan) is DenseLayerPlan first && plan.Layers.Count >= 2 && first.In >= 2 ? first : null;
 
         /// <summary>
@@ -811,10 +810,10 @@ namespace NetGen.Generator.Emit
                     }
                 }
 
-                if (SplitUnitsLayer(plan) is DenseLayerPlan split)
+                if (SharedLayer(plan) is DenseLayerPlan split)
                 {
                     w.Line();
-                    EmitSplitUnits(w, kernels, plan, split);
+                    EmitSharedLayer(w, kernels, plan, split);
                 }
             }
         }

@@ -30,43 +30,32 @@ namespace NetGen.Generator.Emit.Layers
         /// <paramref name="indexed"/>: X's row i is sample <c>index[i]</c> of x (the first layer in training reads the
         /// caller's samples where they are, and asks for them ahead of use).
         /// </summary>
-        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false, int? columns = null, int? depth = null)
+        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false, int? depth = null)
         {
             string act = ActivationName(activation);
             string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
-            int width = columns ?? outputs;
-            string part = ColumnsSuffix(outputs, columns) + (depth is int d && d != inputs ? $"_Inputs{d}" : "");
+            string part = depth is int d && d != inputs ? $"_Inputs{d}" : "";
             return new GemmKernel(
                 (indexed ? $"DenseForwardIndexed_{inputs}x{outputs}_{act}" : $"DenseForward_{inputs}x{outputs}_{act}") + part,
                 (indexed
                     ? $"Y = {formula} for X [rows, {inputs}] with row i = sample index[i] of x, W [{inputs}, {outputs}] row-major, Y [rows, {outputs}]."
-                    : $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].") + ColumnsNote(outputs, columns) +
+                    : $"Y = {formula} for X [rows, {inputs}], W [{inputs}, {outputs}] row-major, Y [rows, {outputs}].") +
                 (depth is int n && n != inputs ? $" Only a block of {n} inputs: x and w point at its first (X's rows stay {inputs} wide), so Y holds partial sums." : ""),
                 indexed ? "ref float x, ref int index, ref float w, ref float bias, ref float y, int rows" : "ref float x, ref float w, ref float bias, ref float y, int rows",
                 indexed ? "ref x, ref index, ref w, ref bias, ref y, rows" : "ref x, ref w, ref bias, ref y, rows")
             {
-                Columns = width,
+                Columns = outputs,
                 ConstDepth = depth ?? inputs,
                 A = "x",
                 Lda = Literal.Int(inputs),
                 ARowRef = indexed ? row => IndexedRow(row, inputs) : null,
                 PrefetchA = indexed,
                 B = "w",
-                BRowRef = columns is null ? null : k => $"Unsafe.Add(ref w, {k} * {outputs})",
                 C = "y",
-                CRowRef = columns is null ? null : row => $"Unsafe.Add(ref y, {row} * {outputs})",
                 Bias = "bias",
                 Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
             };
         }
-
-        /// <summary>The name suffix of a kernel over a block of <paramref name="columns"/> of the layer's units (none: all).</summary>
-        private static string ColumnsSuffix(int outputs, int? columns) => columns is int c && c != outputs ? $"_Units{c}" : "";
-
-        /// <summary>The summary's note for a kernel over a block of the layer's units.</summary>
-        private static string ColumnsNote(int outputs, int? columns) => columns is int c && c != outputs
-            ? $" Only a block of {c} units: w, bias, y (and the other per-unit operands) point at its first unit; rows stay {outputs} wide."
-            : "";
 
         /// <summary>Sample <c>index[row]</c> of x, whose samples are <paramref name="inputs"/> floats long.</summary>
         private static string IndexedRow(string row, int inputs) =>
@@ -101,12 +90,12 @@ namespace NetGen.Generator.Emit.Layers
         /// gradient of its weights, which take their step (moments, then weights) as the tile is finished. The arithmetic
         /// is the update kernel's, so the result is the same bits as the gradient followed by the update.
         /// </summary>
-        public static GemmKernel WeightGradientAdam(DenseLayerPlan layer, OptimizerSpec optimizer, bool indexed = false, int? columns = null, int? inputRows = null)
+        public static GemmKernel WeightGradientAdam(DenseLayerPlan layer, OptimizerSpec optimizer, bool indexed = false, int? inputRows = null)
         {
             int inputs = layer.In, outputs = layer.Out;
             string x = indexed ? $"X [rows, {inputs}] with row i = sample index[i] of x" : $"X [rows, {inputs}]";
-            string part = ColumnsSuffix(outputs, columns) + (inputRows is int ir && ir != inputs ? $"_Inputs{ir}" : "");
-            string note = ColumnsNote(outputs, columns) + (inputRows is int n && n != inputs
+            string part = inputRows is int ir && ir != inputs ? $"_Inputs{ir}" : "";
+            string note = (inputRows is int n && n != inputs
                 ? $" Only a block of {n} of W's rows (inputs): x, w, m and v point at its first; X's rows stay {inputs} wide."
                 : "");
             return new GemmKernel(
@@ -115,7 +104,7 @@ namespace NetGen.Generator.Emit.Layers
                 indexed ? "ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows" : "ref float x, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows",
                 indexed ? "ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows" : "ref x, ref dz, ref w, ref m, ref v, alpha, rows")
             {
-                Columns = columns ?? outputs,
+                Columns = outputs,
                 ConstRows = inputRows ?? inputs,
                 DepthName = "rows",
                 A = "x",
@@ -123,9 +112,7 @@ namespace NetGen.Generator.Emit.Layers
                 Lda = Literal.Int(inputs),
                 AColumnRef = indexed ? k => IndexedRow(k, inputs) : null,
                 B = "dz",
-                BRowRef = columns is null ? null : k => $"Unsafe.Add(ref dz, {k} * {outputs})",
                 C = "w",
-                CRowRef = columns is null ? null : row => $"Unsafe.Add(ref w, {row} * {outputs})",
                 FinalRowRefs = (i, row) => new[]
                 {
                     $"ref float mRow{i} = ref Unsafe.Add(ref m, {row} * {outputs});",
@@ -235,17 +222,6 @@ namespace NetGen.Generator.Emit.Layers
         {
             string bg = kernels.Use(BiasGradient(layer));
             w.Line($"Kernels.{bg}(ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset + layer.WeightCount)}, {refs.Rows});");
-        }
-
-        /// <summary>
-        /// Writes the forward call for the block of <paramref name="units"/> units that starts at the unit in the variable
-        /// <c>unit</c>, for every row, with the batch's rows read through <c>index</c>.
-        /// </summary>
-        public static void EmitForwardUnits(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, int units, LayerRefs refs)
-        {
-            string kernel = kernels.Use(Forward(layer.In, layer.Out, layer.KernelActivation, indexed: true, columns: units));
-            w.Line($"Kernels.{kernel}(ref {refs.Input}, ref {refs.InputIndex}, ref Unsafe.Add(ref {refs.Parameters}, {Offset(layer.WeightOffset)}unit), " +
-                   $"ref Unsafe.Add(ref {refs.Parameters}, {layer.BiasOffset} + unit), ref Unsafe.Add(ref {refs.Output}, unit), {refs.Rows});");
         }
 
         /// <summary>

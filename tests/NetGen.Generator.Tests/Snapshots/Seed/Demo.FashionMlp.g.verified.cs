@@ -355,7 +355,7 @@ partial class FashionMlp : INetwork<FashionMlp>
             _fuse = fuse;
             try
             {
-                if (fuse && _workspaces.Length == 2) SplitUnits(inputs, sampleRows, labels, default);
+                if (fuse && _workspaces.Length == 2) SharedLayerStep(inputs, sampleRows, labels, default);
                 else _workers.Run(inputs, sampleRows, labels, default);
             }
             finally
@@ -381,7 +381,7 @@ partial class FashionMlp : INetwork<FashionMlp>
             _fuse = fuse;
             try
             {
-                if (fuse && _workspaces.Length == 2) SplitUnits(inputs, sampleRows, default, targets);
+                if (fuse && _workspaces.Length == 2) SharedLayerStep(inputs, sampleRows, default, targets);
                 else _workers.Run(inputs, sampleRows, default, targets);
             }
             finally
@@ -396,7 +396,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// runs the rest of the network on half of the rows, then each takes Adam's step for half of layer 1's weights (a
         /// contiguous block of W and its moments, which never leave that core) and for its range of the other parameters.
         /// </summary>
-        private void SplitUnits(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
+        private void SharedLayerStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
         {
             _job = Job.ForwardInputs;
             _workers.Run(inputs, sampleRows, labels, targets);
