@@ -60,7 +60,7 @@ namespace NetGen.Generator.Emit
                     ? "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep }"
                     : split is null
                         ? "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest }"
-                        : "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, ForwardInputs, Middle, StepInputs }");
+                        : "private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, SharedLayer }");
                 w.Line();
 
                 w.Line("/// <summary>Creates a trainer for batches of up to <paramref name=\"maxBatchSize\"/> samples, split over <paramref name=\"degreeOfParallelism\"/> workers (1, the default: the calling thread; 0: every core).</summary>");
@@ -250,11 +250,7 @@ namespace NetGen.Generator.Emit
                     w.Line("/// </summary>");
                     using (w.Block("private void SharedLayerStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)"))
                     {
-                        w.Line("_job = Job.ForwardInputs;");
-                        w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
-                        w.Line("_job = Job.Middle;");
-                        w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
-                        w.Line("_job = Job.StepInputs;");
+                        w.Line("_job = Job.SharedLayer;");
                         w.Line("_workers.Run(inputs, sampleRows, labels, targets);");
                     }
                     w.Line();
@@ -378,35 +374,20 @@ namespace NetGen.Generator.Emit
                         if (split is not null)
                         {
                             int lower = split.In / 2;
-                            w.Line("case Job.ForwardInputs:");
-                            using (w.Indent())
-                            {
-                                w.Line($"// layer {split.Index}'s sums over inputs [{lower}·worker, …) for every row");
-                                w.Line("_workspaces[0].ForwardInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker, _partial, _zeros, _batch);");
-                                w.Line("return;");
-                            }
-                            w.Line("case Job.Middle:");
+                            w.Line("case Job.SharedLayer:");
                             using (w.Block())
                             {
-                                w.Line("// this worker's rows: the two halves' sums added and activated, the rest of the network, the loss, back to ∂L/∂z of layer " + split.Index);
+                                w.Line($"// 1. layer {split.Index}'s sums over inputs [{lower}·worker, …) for every row");
+                                w.Line("_workspaces[0].ForwardInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker, _partial, _zeros, _batch);");
+                                w.Line("workers.Barrier();");
+                                w.Line($"// 2. this worker's rows (a batch of one gives worker 1 none): the two halves' sums added and activated, the rest of the network, the loss, back to ∂L/∂z of layer {split.Index}");
                                 w.Line("var (start, rows) = workers.Rows(worker, _batch);");
                                 w.Line("workspace.Rows = rows;");
-                                w.Line("workspace.Loss = 0f;");
-                                w.Line("if (rows == 0) return;");
-                                if (labels)
-                                {
-                                    w.Line("workspace.Loss = workspace.Middle(_workspaces[0], _partial, workers.AllLabels, workers.AllTargets, start, rows, _batch);");
-                                }
-                                else
-                                {
-                                    w.Line("workspace.Loss = workspace.Middle(_workspaces[0], _partial, default, workers.AllTargets, start, rows, _batch);");
-                                }
-                                w.Line("return;");
-                            }
-                            w.Line("case Job.StepInputs:");
-                            using (w.Indent())
-                            {
-                                w.Line($"// Adam's step for layer {split.Index}'s weights from inputs [{lower}·worker, …), over every row; then this worker's range of the rest");
+                                w.Line(labels
+                                    ? "workspace.Loss = rows == 0 ? 0f : workspace.Middle(_workspaces[0], _partial, workers.AllLabels, workers.AllTargets, start, rows, _batch);"
+                                    : "workspace.Loss = rows == 0 ? 0f : workspace.Middle(_workspaces[0], _partial, default, workers.AllTargets, start, rows, _batch);");
+                                w.Line("workers.Barrier();");
+                                w.Line($"// 3. Adam's step for layer {split.Index}'s weights from inputs [{lower}·worker, …), over every row; then this worker's range of the rest");
                                 w.Line($"_workspaces[0].StepInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker * {lower}, _batch, _state, _alpha);");
                                 w.Line($"ReduceRange(worker, workers, first: {split.WeightCount});");
                                 w.Line($"StepRange(worker, workers, first: {split.WeightCount});");

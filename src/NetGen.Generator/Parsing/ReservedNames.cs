@@ -16,7 +16,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Members of the generated class and of its nested types (the kernels' methods excepted).</summary>
         private static readonly HashSet<string> s_members = new HashSet<string>(System.StringComparer.Ordinal)
         {
-            "AcceptsLabels", "ApplyGradients", "Architecture", "Backpropagate", "Backward", "CheckBatch", "CheckRows", "ForwardInputs", "Middle", "SharedLayerStep", "StepInputs", "Classify",
+            "AcceptsLabels", "ApplyGradients", "Architecture", "Backpropagate", "Backward", "CheckBatch", "CheckRows", "ForwardInputs", "Middle", "SharedLayer", "SharedLayerStep", "StepInputs", "Classify",
             "ComputeGradients", "Create", "CreateTrainer", "DegreeOfParallelism", "Dispose", "Forward", "Gradients", "Infer",
             "InputSize", "Job", "Kernels", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
             "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputGradient", "OutputSize", "OutputsAreLogits", "ParameterBlocks",

@@ -31,6 +31,7 @@ public sealed unsafe class BatchWorkers : IDisposable
     private int _targetLength;
     private int* _sampleRows;
     private int _sampleRowLength;
+    private readonly BarrierState _barrier = new(); // on cache lines of its own: workers spin on it
 
     /// <summary>Starts <paramref name="degree"/> − 1 background threads (the caller is worker 0).</summary>
     public BatchWorkers(int degree, IBatchWork work)
@@ -71,6 +72,7 @@ public sealed unsafe class BatchWorkers : IDisposable
             _sampleRows = r; _sampleRowLength = sampleRows.Length;
             _labels = l; _labelLength = labels.Length;
             _targets = t; _targetLength = targets.Length;
+            Volatile.Write(ref _barrier.Arrived, 0); // (a failed job may have left a barrier half-passed)
             try
             {
                 if (Count == 1) _work.Work(0, this);
@@ -133,6 +135,37 @@ public sealed unsafe class BatchWorkers : IDisposable
             throw new ArgumentOutOfRangeException(nameof(start), $"[{start}, {start + length}) is outside the {available} values of the current batch.");
     }
 
+    /// <summary>How long a worker spins at a barrier before it also yields its core.</summary>
+    private static readonly long BarrierSpinTicks = System.Diagnostics.Stopwatch.Frequency / 1000; // 1 ms
+
+    /// <summary>
+    /// Waits until every worker of the current job has reached this point (a spin barrier: a job whose phases depend on
+    /// each other's results pays one handover instead of one <c>Run</c> per phase). Every worker must call it the same
+    /// number of times. Throws when another worker of the job failed, so that none waits for ever.
+    /// </summary>
+    public void Barrier()
+    {
+        if (Count == 1) return;
+        BarrierState state = _barrier;
+        int generation = Volatile.Read(ref state.Generation);
+        if (Interlocked.Increment(ref state.Arrived) == Count)
+        {
+            Volatile.Write(ref state.Arrived, 0);
+            Interlocked.Increment(ref state.Generation);
+            return;
+        }
+        // a phase takes microseconds: spin (a yield costs more than the wait), and yield only if the others were descheduled
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        int spins = 0;
+        while (Volatile.Read(ref state.Generation) == generation)
+        {
+            Thread.SpinWait(4);
+            if ((++spins & 255) != 0) continue;
+            if (_shared.Failed) throw new OperationCanceledException("Another worker of this job failed.");
+            if (System.Diagnostics.Stopwatch.GetTimestamp() - start > BarrierSpinTicks) Thread.Yield();
+        }
+    }
+
     /// <summary>The first row and row count of worker <paramref name="worker"/> when <paramref name="rows"/> rows are split: worker 0 never gets fewer rows than another.</summary>
     public (int Start, int Count) Rows(int worker, int rows)
     {
@@ -184,6 +217,9 @@ public sealed unsafe class BatchWorkers : IDisposable
 
         public bool Stopped => _stopped;
 
+        /// <summary>True once a worker of the current job has thrown.</summary>
+        public bool Failed => Volatile.Read(ref _error) is not null;
+
         public void RunAll(BatchWorkers owner)
         {
             _error = null;
@@ -192,6 +228,11 @@ public sealed unsafe class BatchWorkers : IDisposable
             try
             {
                 owner.WorkOn(0);
+            }
+            catch (Exception ex)
+            {
+                // recorded before waiting, so that a worker at a barrier stops waiting for this one
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(ex), null);
             }
             finally
             {
@@ -281,4 +322,15 @@ internal sealed class Signal
             Volatile.Write(ref _sleeping, 0);
         }
     }
+}
+
+/// <summary>A barrier's counters, on cache lines of their own so that spinning on them slows nothing else.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 192)]
+internal sealed class BarrierState
+{
+    /// <summary>Workers at the current barrier.</summary>
+    [System.Runtime.InteropServices.FieldOffset(64)] public int Arrived;
+
+    /// <summary>Barriers passed so far.</summary>
+    [System.Runtime.InteropServices.FieldOffset(128)] public int Generation;
 }

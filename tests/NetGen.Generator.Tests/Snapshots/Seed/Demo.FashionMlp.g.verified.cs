@@ -179,7 +179,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         private float _alpha; // Adam's step size for this step
         private bool _fuse; // this batch's backward pass applies Adam's step to layer 1's weights itself
 
-        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, ForwardInputs, Middle, StepInputs }
+        private enum Job { Labels, Targets, Reduce, Step, ReduceAndStep, StepRest, SharedLayer }
 
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(FashionMlp model, int maxBatchSize, int degreeOfParallelism = 1)
@@ -398,11 +398,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// </summary>
         private void SharedLayerStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
         {
-            _job = Job.ForwardInputs;
-            _workers.Run(inputs, sampleRows, labels, targets);
-            _job = Job.Middle;
-            _workers.Run(inputs, sampleRows, labels, targets);
-            _job = Job.StepInputs;
+            _job = Job.SharedLayer;
             _workers.Run(inputs, sampleRows, labels, targets);
         }
 
@@ -488,26 +484,22 @@ partial class FashionMlp : INetwork<FashionMlp>
                 case Job.Step:
                     StepRange(worker, workers);
                     return;
-                case Job.ForwardInputs:
-                    // layer 1's sums over inputs [392·worker, …) for every row
-                    _workspaces[0].ForwardInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker, _partial, _zeros, _batch);
-                    return;
-                case Job.Middle:
+                case Job.SharedLayer:
                 {
-                    // this worker's rows: the two halves' sums added and activated, the rest of the network, the loss, back to ∂L/∂z of layer 1
+                    // 1. layer 1's sums over inputs [392·worker, …) for every row
+                    _workspaces[0].ForwardInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker, _partial, _zeros, _batch);
+                    workers.Barrier();
+                    // 2. this worker's rows (a batch of one gives worker 1 none): the two halves' sums added and activated, the rest of the network, the loss, back to ∂L/∂z of layer 1
                     var (start, rows) = workers.Rows(worker, _batch);
                     workspace.Rows = rows;
-                    workspace.Loss = 0f;
-                    if (rows == 0) return;
-                    workspace.Loss = workspace.Middle(_workspaces[0], _partial, workers.AllLabels, workers.AllTargets, start, rows, _batch);
-                    return;
-                }
-                case Job.StepInputs:
-                    // Adam's step for layer 1's weights from inputs [392·worker, …), over every row; then this worker's range of the rest
+                    workspace.Loss = rows == 0 ? 0f : workspace.Middle(_workspaces[0], _partial, workers.AllLabels, workers.AllTargets, start, rows, _batch);
+                    workers.Barrier();
+                    // 3. Adam's step for layer 1's weights from inputs [392·worker, …), over every row; then this worker's range of the rest
                     _workspaces[0].StepInputs(workers.AllInputs, workers.SampleRows(0, _batch), worker * 392, _batch, _state, _alpha);
                     ReduceRange(worker, workers, first: 50176);
                     StepRange(worker, workers, first: 50176);
                     return;
+                }
                 case Job.StepRest:
                     StepRange(worker, workers, first: 50176); // layer 1's weights took their step in the backward pass
                     return;
