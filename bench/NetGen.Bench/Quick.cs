@@ -104,6 +104,18 @@ public static class Quick
         }
         double batchRate = Median(rates);
 
+        // The same batches on every core (ParallelPredictor: one block of rows per worker).
+        using var parallelPredictor = new NetGen.ParallelPredictor(model, cores);
+        for (int i = 0; i < 50; i++) parallelPredictor.Predict(inputs, outputs, 1024);
+        var parallelRates = new List<double>();
+        for (int trial = 0; trial < 7; trial++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 50; i++) parallelPredictor.Predict(inputs, outputs, 1024);
+            parallelRates.Add(50 * 1024 / sw.Elapsed.TotalSeconds);
+        }
+        double parallelBatchRate = Median(parallelRates);
+
         // Allocations.
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++) model.Predict(input, output);
@@ -132,6 +144,7 @@ public static class Quick
             ["predict_ns"] = Math.Round(predictNs, 0),
             ["batch1024_samples_per_s"] = Math.Round(batchRate, 0),
             ["batch1024_ceiling_samples_per_s"] = Math.Round(peak * 1e9 / (2.0 * forward), 0),
+            ["batch1024_multicore_samples_per_s"] = Math.Round(parallelBatchRate, 0),
             ["predict_alloc_bytes"] = predictAlloc,
             ["trainbatch_alloc_bytes"] = trainAlloc,
             ["generator_ms"] = Math.Round(generatorMs, 1),
