@@ -603,8 +603,8 @@ namespace NetGen.Generator.Emit
             }
             if (split is not null)
             {
-                w.Line($"// two workers: each computes half of layer {split.Index}'s units for the whole batch, then takes Adam's step for half of its weights;");
-                w.Line("// the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)");
+                w.Line($"// two workers share layer {split.Index}: each sums half of its inputs for every row, runs the rest of the network on half");
+                w.Line($"// of the rows, and takes Adam's step for its half of layer {split.Index}'s weights and its range of the other parameters");
                 w.Line($"if (_workspaces.Length == 2) return Backpropagate({arguments}, fuse: true);");
             }
             using (w.Block("if (_workspaces.Length > 1)"))

@@ -217,7 +217,7 @@ namespace NetGen.Generator.Emit.Layers
             w.Line($"Kernels.{ig}(ref {refs.Delta}, ref _transposed.Reference, ref {refs.Input}, ref {refs.PreviousDelta}, {refs.Rows});");
         }
 
-        /// <summary>Writes the bias gradient alone (the weights' step is taken elsewhere, by units).</summary>
+        /// <summary>Writes the bias gradient alone (the weights take their step elsewhere: the shared layer's <c>StepInputs</c>).</summary>
         public static void EmitBiasGradient(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, LayerRefs refs)
         {
             string bg = kernels.Use(BiasGradient(layer));

@@ -230,8 +230,8 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
-            // two workers: each computes half of layer 1's units for the whole batch, then takes Adam's step for half of its weights;
-            // the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)
+            // two workers share layer 1: each sums half of its inputs for every row, runs the rest of the network on half
+            // of the rows, and takes Adam's step for its half of layer 1's weights and its range of the other parameters
             if (_workspaces.Length == 2) return Backpropagate(inputs, default, labels, fuse: true);
             if (_workspaces.Length > 1)
             {
@@ -250,8 +250,8 @@ partial class FashionMlp : INetwork<FashionMlp>
         /// <summary>One training step on a batch with float targets, 10 per sample. Returns the mean loss.</summary>
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
-            // two workers: each computes half of layer 1's units for the whole batch, then takes Adam's step for half of its weights;
-            // the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)
+            // two workers share layer 1: each sums half of its inputs for every row, runs the rest of the network on half
+            // of the rows, and takes Adam's step for its half of layer 1's weights and its range of the other parameters
             if (_workspaces.Length == 2) return Backpropagate(inputs, default, targets, fuse: true);
             if (_workspaces.Length > 1)
             {
@@ -275,8 +275,8 @@ partial class FashionMlp : INetwork<FashionMlp>
         public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
         {
             CheckRows(samples.Length, rows, labels.Length);
-            // two workers: each computes half of layer 1's units for the whole batch, then takes Adam's step for half of its weights;
-            // the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)
+            // two workers share layer 1: each sums half of its inputs for every row, runs the rest of the network on half
+            // of the rows, and takes Adam's step for its half of layer 1's weights and its range of the other parameters
             if (_workspaces.Length == 2) return Backpropagate(samples, rows, labels, fuse: true);
             if (_workspaces.Length > 1)
             {
@@ -296,8 +296,8 @@ partial class FashionMlp : INetwork<FashionMlp>
         public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
         {
             CheckRows(samples.Length, rows, targets.Length / OutputSize);
-            // two workers: each computes half of layer 1's units for the whole batch, then takes Adam's step for half of its weights;
-            // the rest of the network runs on this thread in between, and the other parameters step with the units (one worker's bits)
+            // two workers share layer 1: each sums half of its inputs for every row, runs the rest of the network on half
+            // of the rows, and takes Adam's step for its half of layer 1's weights and its range of the other parameters
             if (_workspaces.Length == 2) return Backpropagate(samples, rows, targets, fuse: true);
             if (_workspaces.Length > 1)
             {
