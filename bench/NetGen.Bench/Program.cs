@@ -116,11 +116,7 @@ if (args.Length > 0 && args[0] == "fit-loop")
     // Whole epochs of the seed network through Fit (as quick measures them), on 1 (default) or more workers, for a profiler.
     int epochs = args.Length > 1 ? int.Parse(args[1]) : 5;
     int workers = args.Length > 2 ? int.Parse(args[2]) : 1;
-    NetGen.Data.FashionMnist.TryLoad(NetGen.Data.FashionMnist.DefaultDirectory, out var full, out _);
-    var train = full ?? NetGen.Data.FashionMnist.LoadSubset().Train;
-    var f = train.Features;
-    for (int i = 0; i < f.Length; i++) f[i] /= 255f;
-    train = train.Reshape(784);
+    var train = ScaledTrainingData();
     var model = new FashionMlp(0);
     var trainer = model.CreateTrainer(32, workers);
     var options = new NetGen.Training.FitOptions { Epochs = 1, BatchSize = 32, Seed = 0, TrainAccuracy = false };
@@ -140,10 +136,8 @@ if (args.Length > 0 && args[0] == "data-loop")
 {
     // TrainBatch over the real data: contiguous batches through the epoch, then the first batch again and again (the
     // same values, cache-hot), to tell the data's memory traffic from its values' effect on the kernels.
-    NetGen.Data.FashionMnist.TryLoad(NetGen.Data.FashionMnist.DefaultDirectory, out var full, out _);
-    var train = full ?? NetGen.Data.FashionMnist.LoadSubset().Train;
+    var train = ScaledTrainingData();
     var f = train.Features;
-    for (int i = 0; i < f.Length; i++) f[i] /= 255f;
     var model = new FashionMlp(0);
     var trainer = model.CreateTrainer(32, 1);
     int batches = train.Count / 32;
@@ -203,6 +197,16 @@ if (args.Length > 0 && args[0] == "breakdown")
 }
 BenchmarkSwitcher.FromAssembly(typeof(Quick).Assembly).Run(args);
 return 0;
+
+// Fashion-MNIST's training set (the embedded subset when the full set is absent), pixels divided by 255, 784 a sample.
+static NetGen.Data.Dataset ScaledTrainingData()
+{
+    NetGen.Data.FashionMnist.TryLoad(NetGen.Data.FashionMnist.DefaultDirectory, out var full, out _);
+    var train = full ?? NetGen.Data.FashionMnist.LoadSubset().Train;
+    var f = train.Features;
+    for (int i = 0; i < f.Length; i++) f[i] /= 255f;
+    return train.Reshape(784);
+}
 
 // A batch of random 784-pixel images in [0, 1) and labels 0..9, the same in every mode.
 static (float[] Inputs, int[] Labels) RandomBatch(int rows)

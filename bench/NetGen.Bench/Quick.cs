@@ -94,27 +94,23 @@ public static class Quick
         // Batch-1024 throughput.
         var inputs = train.Features.AsSpan(0, 1024 * 784).ToArray();
         var outputs = new float[1024 * 10];
-        for (int i = 0; i < 50; i++) model.Predict(inputs, outputs, 1024);
-        var rates = new List<double>();
-        for (int trial = 0; trial < 7; trial++)
+        double BatchRate(Action predict)
         {
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < 50; i++) model.Predict(inputs, outputs, 1024);
-            rates.Add(50 * 1024 / sw.Elapsed.TotalSeconds);
+            for (int i = 0; i < 50; i++) predict();
+            var rates = new List<double>();
+            for (int trial = 0; trial < 7; trial++)
+            {
+                var sw = Stopwatch.StartNew();
+                for (int i = 0; i < 50; i++) predict();
+                rates.Add(50 * 1024 / sw.Elapsed.TotalSeconds);
+            }
+            return Median(rates);
         }
-        double batchRate = Median(rates);
+        double batchRate = BatchRate(() => model.Predict(inputs, outputs, 1024));
 
         // The same batches on every core (ParallelPredictor: one block of rows per worker).
         using var parallelPredictor = new NetGen.ParallelPredictor(model, cores);
-        for (int i = 0; i < 50; i++) parallelPredictor.Predict(inputs, outputs, 1024);
-        var parallelRates = new List<double>();
-        for (int trial = 0; trial < 7; trial++)
-        {
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < 50; i++) parallelPredictor.Predict(inputs, outputs, 1024);
-            parallelRates.Add(50 * 1024 / sw.Elapsed.TotalSeconds);
-        }
-        double parallelBatchRate = Median(parallelRates);
+        double parallelBatchRate = BatchRate(() => parallelPredictor.Predict(inputs, outputs, 1024));
 
         // Allocations.
         long before = GC.GetAllocatedBytesForCurrentThread();

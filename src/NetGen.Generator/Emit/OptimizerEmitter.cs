@@ -37,15 +37,7 @@ namespace NetGen.Generator.Emit
             w.Line($"/// <summary>{Describe(o)} over this worker's range of parameters{from}.</summary>");
             using (w.Block(withFirst ? "private void StepRange(int worker, BatchWorkers workers, int first = 0)" : "private void StepRange(int worker, BatchWorkers workers)"))
             {
-                if (withFirst)
-                {
-                    w.Line("var (start, count) = workers.Range(worker, ParameterCount - first);");
-                    w.Line("start += first;");
-                }
-                else
-                {
-                    w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
-                }
+                EmitWorkerRange(w, withFirst);
                 w.Line("ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);");
                 w.Line("ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);");
                 if (o.Kind == OptimizerKind.Adam)
@@ -89,6 +81,21 @@ namespace NetGen.Generator.Emit
                     w.Line($"Kernels.{kernel.Name}(ref p, ref g, LearningRate, count);");
                 }
             }
+        }
+
+        /// <summary>
+        /// Declares <c>start</c> and <c>count</c>: this worker's range of the parameters, or with <paramref name="withFirst"/>
+        /// of those from the variable <c>first</c> on.
+        /// </summary>
+        public static void EmitWorkerRange(SourceWriter w, bool withFirst)
+        {
+            if (!withFirst)
+            {
+                w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
+                return;
+            }
+            w.Line("var (start, count) = workers.Range(worker, ParameterCount - first);");
+            w.Line("start += first;");
         }
 
         private static IEnumerable<string> AdamBody(Isa isa, string i, OptimizerSpec o)

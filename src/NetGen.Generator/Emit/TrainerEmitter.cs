@@ -412,15 +412,7 @@ namespace NetGen.Generator.Emit
                     : "/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>");
                 using (w.Block(splitReduce ? "private void ReduceRange(int worker, BatchWorkers workers, int first = 0)" : "private void ReduceRange(int worker, BatchWorkers workers)"))
                 {
-                    if (splitReduce)
-                    {
-                        w.Line("var (start, count) = workers.Range(worker, ParameterCount - first);");
-                        w.Line("start += first;");
-                    }
-                    else
-                    {
-                        w.Line("var (start, count) = workers.Range(worker, ParameterCount);");
-                    }
+                    OptimizerEmitter.EmitWorkerRange(w, splitReduce);
                     w.Line("Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);");
                     using (w.Block("for (int i = 1; i < _workspaces.Length; i++)"))
                     {
@@ -435,13 +427,71 @@ namespace NetGen.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// Writes the forward pass of layers <paramref name="from"/> onward into the workspace's buffers, the last one into
+        /// <c>output</c> (logits when the loss applies the activation). <paramref name="input"/> is the first layer's input;
+        /// with <paramref name="inputIndex"/>, layer 1 reads its rows through it.
+        /// </summary>
+        private static void EmitForwardLayers(SourceWriter w, KernelSet kernels, NetworkPlan plan, int from, string input, string? inputIndex)
+        {
+            int layers = plan.Layers.Count;
+            bool fused = LossEmitter.FusesActivation(plan);
+            for (int i = from; i < layers; i++)
+            {
+                LayerPlan layer = plan.Layers[i];
+                bool last = i == layers - 1;
+                ActivationKind activation = last && fused ? ActivationKind.Linear
+                    : layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
+                string output = last ? "output" : $"_a{layer.Index}.Reference";
+                string? index = i == 0 ? inputIndex : null;
+                w.Line("// " + LayerEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
+                if (index is not null) w.Line("// (reads its rows through the batch's row indices: the samples are never gathered)");
+                LayerEmitter.EmitForward(w, kernels, layer, activation,
+                    new LayerRefs { Input = input, InputIndex = index, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
+                if (last && !fused && layer.Activation == ActivationKind.Softmax)
+                {
+                    w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
+                }
+                input = output;
+            }
+        }
+
+        /// <summary>
+        /// Writes the backward pass from the last layer down to layer <paramref name="downTo"/> (each into ∂L/∂z of the layer
+        /// before it). Layer 1 reads the workspace's input <c>x</c> (through <paramref name="inputIndex"/> when set) and takes
+        /// Adam's step itself when it is <paramref name="fusedAdamLayer"/>; <paramref name="firstActivations"/> and
+        /// <paramref name="firstDelta"/> name layer 1's outputs and ∂L/∂z when they are not this workspace's own.
+        /// </summary>
+        private static void EmitBackwardLayers(SourceWriter w, KernelSet kernels, NetworkPlan plan, int downTo, string lastOutput,
+            string? inputIndex, DenseLayerPlan? fusedAdamLayer, string? firstActivations = null, string? firstDelta = null)
+        {
+            int layers = plan.Layers.Count;
+            for (int i = layers - 1; i >= downTo; i--)
+            {
+                LayerPlan layer = plan.Layers[i];
+                LayerPlan? previous = i > 0 ? plan.Layers[i - 1] : null;
+                bool afterFirst = i == 1;
+                w.Line($"// {LayerEmitter.Describe(layer)}: backward" + (previous is null ? "" : $", into ∂L/∂z of layer {previous.Index}"));
+                LayerEmitter.EmitBackward(w, kernels, layer, new LayerRefs
+                {
+                    Input = previous is null ? "x" : afterFirst && firstActivations is not null ? firstActivations : $"_a{previous.Index}.Reference",
+                    InputIndex = previous is null ? inputIndex : null,
+                    Output = i == layers - 1 ? lastOutput : $"_a{layer.Index}.Reference",
+                    Delta = $"_d{layer.Index}.Reference",
+                    PreviousDelta = previous is null ? null : afterFirst && firstDelta is not null ? firstDelta : $"_d{previous.Index}.Reference",
+                    PreviousActivation = previous?.Activation ?? ActivationKind.Linear,
+                    Rows = "rows",
+                    Training = true,
+                    FusedAdam = fusedAdamLayer is not null && ReferenceEquals(layer, fusedAdamLayer) ? plan.Spec.Optimizer : null,
+                });
+            }
+        }
+
         /// <summary>The workspace methods of a trainer whose two workers share the first layer (see <see cref="SharedLayer"/>).</summary>
         private static void EmitSharedLayer(SourceWriter w, KernelSet kernels, NetworkPlan plan, DenseLayerPlan split)
         {
-            int layers = plan.Layers.Count;
             int lower = split.In / 2, upper = split.In - lower;
             int units = split.Out;
-            bool fused = LossEmitter.FusesActivation(plan);
             bool labels = LossEmitter.AcceptsLabels(plan);
             var inputRefs = new LayerRefs { Input = "x", InputIndex = "index", Rows = "rows" };
 
@@ -490,39 +540,11 @@ namespace NetGen.Generator.Emit
                 w.Line("ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);");
                 w.Line($"// {LayerEmitter.Describe(split)}: the two halves' sums, activated");
                 w.Line($"Kernels.{add}(ref a{split.Index}, ref Unsafe.Add(ref partial.Reference, start * {units}), rows * {units});");
-                string input = $"a{split.Index}";
-                for (int i = 1; i < layers; i++)
-                {
-                    LayerPlan layer = plan.Layers[i];
-                    bool last = i == layers - 1;
-                    ActivationKind activation = last && fused ? ActivationKind.Linear
-                        : layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
-                    string output = last ? "output" : $"_a{layer.Index}.Reference";
-                    w.Line("// " + LayerEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
-                    LayerEmitter.EmitForward(w, kernels, layer, activation, new LayerRefs { Input = input, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
-                    if (last && !fused && layer.Activation == ActivationKind.Softmax) w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
-                    input = output;
-                }
+                EmitForwardLayers(w, kernels, plan, 1, $"a{split.Index}", null);
                 w.Line(labels
                     ? "float loss = labels.IsEmpty ? OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch) : OutputGradient(labels.Slice(start, rows), start, rows, batch);"
                     : "float loss = OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch);");
-                for (int i = layers - 1; i >= 1; i--)
-                {
-                    LayerPlan layer = plan.Layers[i];
-                    LayerPlan previous = plan.Layers[i - 1];
-                    bool first = i == 1;
-                    w.Line($"// {LayerEmitter.Describe(layer)}: backward, into ∂L/∂z of layer {previous.Index}");
-                    LayerEmitter.EmitBackward(w, kernels, layer, new LayerRefs
-                    {
-                        Input = first ? $"a{split.Index}" : $"_a{previous.Index}.Reference",
-                        Output = i == layers - 1 ? "output" : $"_a{layer.Index}.Reference",
-                        Delta = $"_d{layer.Index}.Reference",
-                        PreviousDelta = first ? $"d{split.Index}" : $"_d{previous.Index}.Reference",
-                        PreviousActivation = previous.Activation,
-                        Rows = "rows",
-                        Training = true,
-                    });
-                }
+                EmitBackwardLayers(w, kernels, plan, 1, "output", null, null, $"a{split.Index}", $"d{split.Index}");
                 w.Line($"// {LayerEmitter.Describe(split)}: the bias gradient (its weights take their step in StepInputs)");
                 DenseEmitter.EmitBiasGradient(w, kernels, split, new LayerRefs { Delta = $"d{split.Index}", Rows = "rows", Training = true });
                 w.Line("return loss;");
@@ -651,7 +673,6 @@ namespace NetGen.Generator.Emit
         {
             string name = plan.Spec.ClassName;
             int layers = plan.Layers.Count;
-            bool fused = LossEmitter.FusesActivation(plan);
             int maxTransposed = 0, maxPadded = 0, maxGrid = 0;
             foreach (LayerPlan layer in plan.Layers)
             {
@@ -731,24 +752,7 @@ namespace NetGen.Generator.Emit
                     if (indexed) w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
                     w.Line("ref float p = ref _model._parameters.Reference;");
                     w.Line("ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);");
-                    string input = "x";
-                    for (int i = 0; i < layers; i++)
-                    {
-                        LayerPlan layer = plan.Layers[i];
-                        bool last = i == layers - 1;
-                        ActivationKind activation = last && fused ? ActivationKind.Linear
-                            : layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
-                        string output = last ? "output" : $"_a{layer.Index}.Reference";
-                        w.Line("// " + LayerEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
-                        if (i == 0 && indexed) w.Line("// (reads its rows through the batch's row indices: the samples are never gathered)");
-                        LayerEmitter.EmitForward(w, kernels, layer, activation,
-                            new LayerRefs { Input = input, InputIndex = i == 0 && indexed ? "index" : null, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
-                        if (last && !fused && layer.Activation == ActivationKind.Softmax)
-                        {
-                            w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
-                        }
-                        input = output;
-                    }
+                    EmitForwardLayers(w, kernels, plan, 0, "x", indexed ? "index" : null);
                 }
                 w.Line();
 
@@ -771,24 +775,7 @@ namespace NetGen.Generator.Emit
                     w.Line("ref float p = ref _model._parameters.Reference;");
                     w.Line("ref float g = ref Gradients.Reference;");
                     w.Line("Span<float> parameters = _model._parameters.Span;");
-                    for (int i = layers - 1; i >= 0; i--)
-                    {
-                        LayerPlan layer = plan.Layers[i];
-                        LayerPlan? previous = i > 0 ? plan.Layers[i - 1] : null;
-                        w.Line($"// {LayerEmitter.Describe(layer)}: backward" + (previous is null ? "" : $", into ∂L/∂z of layer {previous.Index}"));
-                        LayerEmitter.EmitBackward(w, kernels, layer, new LayerRefs
-                        {
-                            Input = previous is null ? "x" : $"_a{previous.Index}.Reference",
-                            InputIndex = previous is null && indexed ? "index" : null,
-                            Output = i == layers - 1 ? "_outputs.Reference" : $"_a{layer.Index}.Reference",
-                            Delta = $"_d{layer.Index}.Reference",
-                            PreviousDelta = previous is null ? null : $"_d{previous.Index}.Reference",
-                            PreviousActivation = previous?.Activation ?? ActivationKind.Linear,
-                            Rows = "rows",
-                            Training = true,
-                            FusedAdam = fusedAdamLayer is not null && ReferenceEquals(layer, fusedAdamLayer) ? plan.Spec.Optimizer : null,
-                        });
-                    }
+                    EmitBackwardLayers(w, kernels, plan, 0, "_outputs.Reference", indexed ? "index" : null, fusedAdamLayer);
                 }
 
                 if (SharedLayer(plan) is DenseLayerPlan split)

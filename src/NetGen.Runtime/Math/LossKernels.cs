@@ -17,33 +17,16 @@ public static class LossKernels
     /// </summary>
     /// <remarks>
     /// With 8–16 classes the exponentials are two (overlapping) registers of <see cref="VectorMath.Exp(Vector256{float})"/>,
-    /// summed in class order; infinite or NaN logits, and other widths, go element by element.
+    /// summed in class order, as softmax inference takes them; infinite or NaN logits, and other widths, go element by element.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called for every row of every batch: optimized from the first call
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int label, Span<float> gradient, float scale)
     {
-        int width = logits.Length;
-        if (Vector256.IsHardwareAccelerated && width >= 8 && width <= 16 && gradient.Length >= width && (uint)label < (uint)width)
+        if (gradient.Length >= logits.Length && (uint)label < (uint)logits.Length &&
+            VectorMath.TrySoftmaxInRegisters(ref MemoryMarshal.GetReference(logits), ref MemoryMarshal.GetReference(gradient), logits.Length, scale, out float top, out float total))
         {
-            ref float z = ref MemoryMarshal.GetReference(logits);
-            ref float g = ref MemoryMarshal.GetReference(gradient);
-            nuint tail = (nuint)(width - 8);
-            Vector256<float> head = Vector256.LoadUnsafe(ref z), last = Vector256.LoadUnsafe(ref z, tail);
-            float top = VectorMath.HorizontalMax(Vector256.Max(head, last));
-            if (float.IsFinite(top))
-            {
-                Vector256<float> m = Vector256.Create(top);
-                VectorMath.Exp(last - m).StoreUnsafe(ref g, tail); // the overlapping classes get the same value twice
-                VectorMath.Exp(head - m).StoreUnsafe(ref g);
-                float total = 0f;
-                for (int i = 0; i < width; i++) total += Unsafe.Add(ref g, i);
-                Vector256<float> factor = Vector256.Create(1f / total * scale);
-                Vector256<float> e0 = Vector256.LoadUnsafe(ref g), e1 = Vector256.LoadUnsafe(ref g, tail); // both before either store
-                (e1 * factor).StoreUnsafe(ref g, tail);
-                (e0 * factor).StoreUnsafe(ref g);
-                gradient[label] -= scale;
-                return top + MathF.Log(total) - logits[label];
-            }
+            gradient[label] -= scale;
+            return top + MathF.Log(total) - logits[label];
         }
         float max = VectorMath.Max(logits);
         float sum = 0f;

@@ -227,27 +227,34 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled once, optimized: no tier-up or on-stack replacement while a service runs
     private static void SoftmaxRow(ref float row, int width)
     {
-        if (!Vector256.IsHardwareAccelerated || width < 8 || width > 16)
-        {
-            Softmax(MemoryMarshal.CreateSpan(ref row, width));
-            return;
-        }
-        Vector256<float> head = Vector256.LoadUnsafe(ref row), last = Vector256.LoadUnsafe(ref row, (nuint)(width - 8));
-        float max = HorizontalMax(Vector256.Max(head, last));
-        if (float.IsInfinity(max) || float.IsNaN(max))
-        {
-            Softmax(MemoryMarshal.CreateSpan(ref row, width));
-            return;
-        }
+        if (!TrySoftmaxInRegisters(ref row, ref row, width, 1f, out _, out _)) Softmax(MemoryMarshal.CreateSpan(ref row, width));
+    }
+
+    /// <summary>
+    /// Softmax of one row of 8–16 values in two registers (the second overlapping the first when width &lt; 16: 10 classes
+    /// are 0..8 and 2..10), the exponentials summed in class order, each probability times <paramref name="scale"/>, into
+    /// <paramref name="destination"/> (which may be the row itself). Gives the row's max and the sum of its exponentials
+    /// (for a log-sum-exp). False, having written nothing, for other widths, without 256-bit vectors, or when a value is
+    /// infinite or NaN: the caller then takes the element-by-element rules.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TrySoftmaxInRegisters(ref float row, ref float destination, int width, float scale, out float max, out float sum)
+    {
+        max = sum = 0f;
+        if (!Vector256.IsHardwareAccelerated || width < 8 || width > 16) return false;
+        nuint tail = (nuint)(width - 8);
+        Vector256<float> head = Vector256.LoadUnsafe(ref row), last = Vector256.LoadUnsafe(ref row, tail);
+        max = HorizontalMax(Vector256.Max(head, last));
+        if (!float.IsFinite(max)) return false;
         Vector256<float> m = Vector256.Create(max);
-        Exp(last - m).StoreUnsafe(ref row, (nuint)(width - 8)); // the overlapping classes get the same value twice
-        Exp(head - m).StoreUnsafe(ref row);
-        float sum = 0f;
-        for (int j = 0; j < width; j++) sum += Unsafe.Add(ref row, j);
-        float inverse = 1f / sum;
-        Vector256<float> e0 = Vector256.LoadUnsafe(ref row), e1 = Vector256.LoadUnsafe(ref row, (nuint)(width - 8)); // both before either store
-        (e1 * inverse).StoreUnsafe(ref row, (nuint)(width - 8));
-        (e0 * inverse).StoreUnsafe(ref row);
+        Exp(last - m).StoreUnsafe(ref destination, tail); // the overlapping classes get the same value twice
+        Exp(head - m).StoreUnsafe(ref destination);
+        for (int j = 0; j < width; j++) sum += Unsafe.Add(ref destination, j);
+        Vector256<float> factor = Vector256.Create(1f / sum * scale);
+        Vector256<float> e0 = Vector256.LoadUnsafe(ref destination), e1 = Vector256.LoadUnsafe(ref destination, tail); // both before either store
+        (e1 * factor).StoreUnsafe(ref destination, tail);
+        (e0 * factor).StoreUnsafe(ref destination);
+        return true;
     }
 
     /// <summary>
@@ -311,7 +318,7 @@ public static class VectorMath
     private static Vector512<float> Scaled(ref float t, int j, int width, Vector512<float> inverse) =>
         j < width ? Vector512.LoadUnsafe(ref t, (nuint)(16 * j)) * inverse : Vector512<float>.Zero;
 
-    internal static float HorizontalMax(Vector256<float> v)
+    private static float HorizontalMax(Vector256<float> v)
     {
         Vector128<float> m = Vector128.Max(v.GetLower(), v.GetUpper());
         m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
