@@ -25,8 +25,12 @@ public sealed class ModelPurityTests
 
     public static IEnumerable<object[]> RootNames => Roots.Select(r => new object[] { r });
 
+    /// <summary>Layer kinds keep their spec records in their own folders (namespace NetGen.Generator.Layers).</summary>
+    private const string LayersNamespace = "NetGen.Generator.Layers.";
+
     private static Type ModelType(string name) =>
-        GeneratorHarness.GeneratorAssembly.GetType(ModelNamespace + name, throwOnError: true)!;
+        GeneratorHarness.GeneratorAssembly.GetType(ModelNamespace + name, throwOnError: false)
+        ?? GeneratorHarness.GeneratorAssembly.GetType(LayersNamespace + name, throwOnError: true)!;
 
     [Theory]
     [MemberData(nameof(RootNames))]

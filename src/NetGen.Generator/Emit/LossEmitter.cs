@@ -1,4 +1,4 @@
-using NetGen.Generator.Emit.Layers;
+using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
@@ -10,16 +10,6 @@ namespace NetGen.Generator.Emit
     /// </summary>
     internal static class LossEmitter
     {
-        /// <summary>True when the last layer's forward in training stops at the logits and the loss applies the activation.</summary>
-        public static bool FusesActivation(NetworkPlan plan) =>
-            plan.Spec.Loss != LossKind.MeanSquaredError;
-
-        /// <summary>True when the trainer accepts integer class labels.</summary>
-        public static bool AcceptsLabels(NetworkPlan plan) =>
-            plan.Spec.Loss == LossKind.SparseCategoricalCrossEntropy ||
-            plan.Spec.Loss == LossKind.CategoricalCrossEntropy ||
-            (plan.Spec.Loss == LossKind.BinaryCrossEntropy && plan.OutputSize == 1);
-
         public static string Describe(NetworkPlan plan) => plan.Spec.Loss switch
         {
             LossKind.SparseCategoricalCrossEntropy => "softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch",
@@ -39,7 +29,7 @@ namespace NetGen.Generator.Emit
             string row = $"r * {n}, {n}";
             LossKind loss = plan.Spec.Loss;
 
-            if (AcceptsLabels(plan))
+            if (plan.AcceptsLabels)
             {
                 w.Line($"/// <summary>Loss: {Describe(plan)}. Returns this worker's share of the mean loss.</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call");
@@ -101,7 +91,7 @@ namespace NetGen.Generator.Emit
                     }
                     return;
                 default:
-                    string act = DenseEmitter.ActivationName(activation);
+                    string act = Activations.KernelName(activation);
                     w.Line($"// through {act}: dZ = dY ⊙ {act}′(y)");
                     using (w.Block($"for (int i = 0; i < rows * {n}; i++)"))
                     {

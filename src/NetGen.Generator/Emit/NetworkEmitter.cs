@@ -1,7 +1,6 @@
 using System.Collections.Generic;
-using System.Linq;
 using NetGen.Generator.Emit.Kernels;
-using NetGen.Generator.Emit.Layers;
+using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
@@ -68,7 +67,7 @@ namespace NetGen.Generator.Emit
             foreach (LayerPlan layer in plan.Layers)
             {
                 string shape = $"{ShapeInference.Format(layer.InShape)} → {ShapeInference.Format(layer.OutShape)}";
-                w.Line($"/// <item><term>{layer.Index}</term><description>{layer.Kind} · {shape} · {DenseEmitter.ActivationDisplay(layer.Activation)} · {Literal.Grouped(layer.ParameterCount)} · {Literal.Grouped(layer.Macs)}</description></item>");
+                w.Line($"/// <item><term>{layer.Index}</term><description>{layer.Title} · {shape} · {Activations.Display(layer.Activation)} · {Literal.Grouped(layer.ParameterCount)} · {Literal.Grouped(layer.Macs)}</description></item>");
             }
             w.Line("/// </list>");
             w.Line($"/// <para>Total: {Literal.Grouped(plan.ParameterCount)} parameters, {Literal.Grouped(plan.TotalMacs)} MACs per sample. Loss: {plan.Spec.Loss}. Optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}.</para>");
@@ -106,61 +105,29 @@ namespace NetGen.Generator.Emit
                 int tensor = 0;
                 foreach (LayerPlan layer in plan.Layers)
                 {
-                    switch (layer)
+                    IReadOnlyList<ParameterTensor> tensors = layer.Kind.Parameters(layer);
+                    foreach (ParameterTensor t in tensors)
                     {
-                        case DenseLayerPlan d:
-                            w.Line($"new ParameterBlock(\"{tensor}.weight\", {d.WeightOffset}, new[] {{ {d.In}, {d.Out} }}, {layer.Index - 1}, \"weight\"),");
-                            w.Line($"new ParameterBlock(\"{tensor}.bias\", {d.BiasOffset}, new[] {{ {d.Out} }}, {layer.Index - 1}, \"bias\"),");
-                            tensor++;
-                            break;
-                        case Conv2DLayerPlan c:
-                            w.Line($"new ParameterBlock(\"{tensor}.weight\", {c.WeightOffset}, new[] {{ {c.Filters}, {c.Channels}, {c.KernelSize}, {c.KernelSize} }}, {layer.Index - 1}, \"conv.weight\"),");
-                            w.Line($"new ParameterBlock(\"{tensor}.bias\", {c.BiasOffset}, new[] {{ {c.Filters} }}, {layer.Index - 1}, \"bias\"),");
-                            tensor++;
-                            break;
-                        case EmbeddingLayerPlan e:
-                            w.Line($"new ParameterBlock(\"{tensor}.weight\", {e.WeightOffset}, new[] {{ {e.Vocabulary}, {e.Dimension} }}, {layer.Index - 1}, \"embedding.weight\"),");
-                            tensor++;
-                            break;
-                        case RecurrentLayerPlan r:
-                        {
-                            string kind = r.Cell.ToString().ToLowerInvariant();
-                            string bias = r.Cell == RecurrentKind.Gru ? $"2, {r.Gates}" : $"{r.Gates}";
-                            w.Line($"new ParameterBlock(\"{tensor}.kernel\", {r.KernelOffset}, new[] {{ {r.Features}, {r.Gates} }}, {layer.Index - 1}, \"{kind}.kernel\"),");
-                            w.Line($"new ParameterBlock(\"{tensor}.recurrent_kernel\", {r.RecurrentOffset}, new[] {{ {r.Units}, {r.Gates} }}, {layer.Index - 1}, \"{kind}.recurrent_kernel\"),");
-                            w.Line($"new ParameterBlock(\"{tensor}.bias\", {r.BiasOffset}, new[] {{ {bias} }}, {layer.Index - 1}, \"{kind}.bias\"),");
-                            tensor++;
-                            break;
-                        }
+                        w.Line($"new ParameterBlock(\"{tensor}.{t.Name}\", {t.Offset}, new[] {{ {string.Join(", ", t.Shape)} }}, {layer.Index - 1}, \"{t.BlockKind}\"),");
                     }
+                    if (tensors.Count > 0) tensor++;
                 }
             }
             w.Line();
             w.Line("private readonly AlignedBuffer _parameters;");
             w.Line();
 
-            w.Line(plan.Layers.Any(l => l is RecurrentLayerPlan || l is EmbeddingLayerPlan)
-                ? "/// <summary>Creates the network with Keras's default initialization from <paramref name=\"seed\"/>: Glorot-uniform weights, orthogonal recurrent kernels, embeddings uniform in ±0.05, zero biases (LSTM forget gates 1).</summary>"
-                : "/// <summary>Creates the network with Keras's default initialization: Glorot-uniform weights and zero biases, from <paramref name=\"seed\"/>.</summary>");
+            var phrases = new List<string>();
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                foreach (string phrase in layer.Kind.InitializationPhrases(layer)) if (!phrases.Contains(phrase)) phrases.Add(phrase);
+            }
+            w.Line($"/// <summary>Creates the network with Keras's default initialization from <paramref name=\"seed\"/>: {string.Join(", ", phrases)}.</summary>");
             using (w.Block($"public {name}(int seed = 0)"))
             {
                 w.Line("_parameters = new AlignedBuffer(ParameterCount);");
                 w.Line("var random = new SeededRandom(unchecked((ulong)seed));");
-                foreach (LayerPlan layer in plan.Layers)
-                {
-                    if (layer is DenseLayerPlan d)
-                        w.Line($"Initializers.GlorotUniform(Dense{d.Index}Weights, fanIn: {d.In}, fanOut: {d.Out}, ref random);");
-                    else if (layer is Conv2DLayerPlan c)
-                        w.Line($"Initializers.GlorotUniform(Conv{c.Index}Weights, fanIn: {c.Taps}, fanOut: {c.Filters * c.KernelSize * c.KernelSize}, ref random);");
-                    else if (layer is EmbeddingLayerPlan e)
-                        w.Line($"Initializers.Uniform(Embedding{e.Index}Weights, -0.05f, 0.05f, ref random);");
-                    else if (layer is RecurrentLayerPlan r)
-                    {
-                        w.Line($"Initializers.GlorotUniform({r.AccessorPrefix}Kernel, fanIn: {r.Features}, fanOut: {r.Gates}, ref random);");
-                        w.Line($"Initializers.Orthogonal({r.AccessorPrefix}RecurrentKernel, {r.Units}, {r.Gates}, ref random);");
-                        if (r.Cell == RecurrentKind.Lstm) w.Line($"{r.AccessorPrefix}Biases.Slice({r.Units}, {r.Units}).Fill(1f); // forget gates start open (Keras's unit_forget_bias)");
-                    }
-                }
+                foreach (LayerPlan layer in plan.Layers) layer.Kind.EmitInitialization(w, layer);
             }
             w.Line();
             w.Line($"static {name} INetwork<{name}>.Create(int seed) => new {name}(seed);");
@@ -170,36 +137,10 @@ namespace NetGen.Generator.Emit
             w.Line();
             foreach (LayerPlan layer in plan.Layers)
             {
-                if (layer is DenseLayerPlan d)
+                foreach (ParameterTensor t in layer.Kind.Parameters(layer))
                 {
-                    w.Line($"/// <summary>Layer {d.Index} weights, [{d.In}, {d.Out}] row-major (input × unit).</summary>");
-                    w.Line($"public Span<float> Dense{d.Index}Weights => _parameters.Span.Slice({d.WeightOffset}, {d.WeightCount});");
-                    w.Line($"/// <summary>Layer {d.Index} biases, [{d.Out}].</summary>");
-                    w.Line($"public Span<float> Dense{d.Index}Biases => _parameters.Span.Slice({d.BiasOffset}, {d.Out});");
-                }
-                else if (layer is EmbeddingLayerPlan e)
-                {
-                    w.Line($"/// <summary>Layer {e.Index} embedding table, [{e.Vocabulary}, {e.Dimension}] row-major (row = token id).</summary>");
-                    w.Line($"public Span<float> Embedding{e.Index}Weights => _parameters.Span.Slice({e.WeightOffset}, {e.WeightCount});");
-                }
-                else if (layer is RecurrentLayerPlan r)
-                {
-                    string gates = r.Cell == RecurrentKind.Lstm ? "i, f, c, o" : r.Cell == RecurrentKind.Gru ? "z, r, h" : "one block";
-                    w.Line($"/// <summary>Layer {r.Index} ({r.Name}) input kernel, [{r.Features}, {r.Gates}] row-major, gate blocks of {r.Units} columns: {gates} (Keras's layout).</summary>");
-                    w.Line($"public Span<float> {r.AccessorPrefix}Kernel => _parameters.Span.Slice({r.KernelOffset}, {r.KernelCount});");
-                    w.Line($"/// <summary>Layer {r.Index} ({r.Name}) recurrent kernel, [{r.Units}, {r.Gates}] row-major.</summary>");
-                    w.Line($"public Span<float> {r.AccessorPrefix}RecurrentKernel => _parameters.Span.Slice({r.RecurrentOffset}, {r.RecurrentCount});");
-                    w.Line(r.Cell == RecurrentKind.Gru
-                        ? $"/// <summary>Layer {r.Index} (GRU) biases, [2, {r.Gates}]: the input-side row, then the recurrent-side row.</summary>"
-                        : $"/// <summary>Layer {r.Index} ({r.Name}) biases, [{r.Gates}].</summary>");
-                    w.Line($"public Span<float> {r.AccessorPrefix}Biases => _parameters.Span.Slice({r.BiasOffset}, {r.BiasCount});");
-                }
-                else if (layer is Conv2DLayerPlan c)
-                {
-                    w.Line($"/// <summary>Layer {c.Index} kernels, [{c.Filters}, {c.Channels}, {c.KernelSize}, {c.KernelSize}] row-major (filter × channel × row × column, PyTorch's layout).</summary>");
-                    w.Line($"public Span<float> Conv{c.Index}Weights => _parameters.Span.Slice({c.WeightOffset}, {c.WeightCount});");
-                    w.Line($"/// <summary>Layer {c.Index} biases, [{c.Filters}].</summary>");
-                    w.Line($"public Span<float> Conv{c.Index}Biases => _parameters.Span.Slice({c.BiasOffset}, {c.Filters});");
+                    w.Line($"/// <summary>{t.Summary}</summary>");
+                    w.Line($"public Span<float> {t.Accessor} => _parameters.Span.Slice({t.Offset}, {t.Count});");
                 }
             }
             w.Line();
@@ -217,7 +158,7 @@ namespace NetGen.Generator.Emit
             {
                 w.Line("if (input.Length != InputSize) throw new ArgumentException($\"Expected {InputSize} input values, got {input.Length}.\", nameof(input));");
                 w.Line("if (output.Length < OutputSize) throw new ArgumentException($\"The output needs room for {OutputSize} values, has {output.Length}.\", nameof(output));");
-                if (plan.Embedding is EmbeddingLayerPlan emb1) w.Line($"SequenceKernels.CheckTokens(input, {emb1.Vocabulary}, nameof(input));");
+                if (plan.TokenVocabulary is int vocabulary1) w.Line($"SequenceKernels.CheckTokens(input, {vocabulary1}, nameof(input));");
                 if (scratch <= MaxStackFloats)
                 {
                     w.Line($"Span<float> scratch = stackalloc float[{scratch}];");
@@ -241,7 +182,7 @@ namespace NetGen.Generator.Emit
                 w.Line("if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($\"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.\", nameof(inputs));");
                 w.Line("if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($\"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.\", nameof(outputs));");
                 w.Line("if (batch == 0) return;");
-                if (plan.Embedding is EmbeddingLayerPlan emb2) w.Line($"SequenceKernels.CheckTokens(inputs.Slice(0, batch * InputSize), {emb2.Vocabulary}, nameof(inputs));");
+                if (plan.TokenVocabulary is int vocabulary2) w.Line($"SequenceKernels.CheckTokens(inputs.Slice(0, batch * InputSize), {vocabulary2}, nameof(inputs));");
                 w.Line("int chunk = Math.Min(batch, PredictChunkRows);");
                 bool stack = (long)plan.PredictChunkRows * (2 * plan.MaxHiddenWidth + plan.MaxRecurrentScratch) + plan.MaxPaddedInput <= MaxStackFloats;
                 if (stack)
@@ -306,14 +247,13 @@ namespace NetGen.Generator.Emit
                     bool last = i == plan.Layers.Count - 1;
                     if (layer.IdentityAtInference)
                     {
-                        w.Line($"// {LayerEmitter.Describe(layer)}: nothing to do at inference");
+                        w.Line($"// {layer.Kind.Describe(layer)}: nothing to do at inference");
                         continue;
                     }
                     string output = last ? "y" : (next++ % 2 == 0 ? "h0" : "h1");
                     if (!last && output == input) output = output == "h0" ? "h1" : "h0";
-                    w.Line("// " + LayerEmitter.Describe(layer));
-                    ActivationKind activation = layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
-                    LayerEmitter.EmitForward(w, kernels, layer, activation, new LayerRefs { Input = input, Output = output, Rows = "rows", Scratch = "pad" });
+                    w.Line("// " + layer.Kind.Describe(layer));
+                    layer.Kind.EmitForward(w, kernels, layer, layer.KernelActivation, new LayerRefs { Input = input, Output = output, Rows = "rows", Scratch = "pad" });
                     if (layer.Activation == ActivationKind.Softmax)
                     {
                         w.Line($"VectorMath.SoftmaxRows(ref y, rows, {layer.OutSize});");

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NetGen.Generator.Layers;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;

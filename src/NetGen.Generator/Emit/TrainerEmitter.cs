@@ -1,5 +1,5 @@
 using NetGen.Generator.Emit.Kernels;
-using NetGen.Generator.Emit.Layers;
+using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
@@ -15,10 +15,10 @@ namespace NetGen.Generator.Emit
         {
             string name = plan.Spec.ClassName;
             int statePerParameter = OptimizerEmitter.StatePerParameter(plan.Spec.Optimizer);
-            bool labels = LossEmitter.AcceptsLabels(plan);
-            bool fused = LossEmitter.FusesActivation(plan);
-            bool indexed = ReadsSamplesByIndex(plan);
-            DenseLayerPlan? split = SharedLayer(plan);
+            bool labels = plan.AcceptsLabels;
+            bool fused = plan.FusesActivation;
+            bool indexed = plan.IndexedFirstLayer is not null;
+            DenseLayerPlan? split = plan.SharedLayer;
 
             w.Line("/// <summary>");
             w.Line($"/// Trains a <see cref=\"{name}\"/>. Owns every buffer training needs (activations, gradients, optimizer state);");
@@ -53,7 +53,7 @@ namespace NetGen.Generator.Emit
                 w.Line("private Job _job;");
                 w.Line("private int _batch;");
                 if (plan.Spec.Optimizer.Kind == OptimizerKind.Adam) w.Line("private float _alpha; // Adam's step size for this step");
-                DenseLayerPlan? fusedAdam = FusedAdamLayer(plan);
+                DenseLayerPlan? fusedAdam = plan.FusedAdamLayer;
                 if (fusedAdam is not null) w.Line($"private bool _fuse; // this batch's backward pass applies Adam's step to layer {fusedAdam.Index}'s weights itself");
                 w.Line();
                 w.Line(fusedAdam is null
@@ -68,10 +68,7 @@ namespace NetGen.Generator.Emit
                 {
                     w.Line("ArgumentNullException.ThrowIfNull(model);");
                     w.Line("if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, \"The maximum batch size must be positive.\");");
-                    int widest = plan.InputSize;
-                    foreach (LayerPlan layer in plan.Layers) widest = System.Math.Max(widest, layer.OutSize);
-                    foreach (LayerPlan layer in plan.Layers) if (layer is Conv2DLayerPlan conv) widest = System.Math.Max(widest, conv.PaddedSize);
-                    foreach (LayerPlan layer in plan.Layers) if (layer is RecurrentLayerPlan rnn) widest = System.Math.Max(widest, rnn.TrainingFloatsPerRow);
+                    int widest = plan.WidestTrainingRow;
                     w.Line($"// every per-row buffer (the widest holds {widest} floats a row) must stay addressable with int offsets");
                     w.Line($"if ((long)maxBatchSize * {widest} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"A batch of {{maxBatchSize}} is too large for this network: its widest layer has {widest} units.\");");
                     w.Line("if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, \"The degree of parallelism cannot be negative (0 means every core).\");");
@@ -111,7 +108,7 @@ namespace NetGen.Generator.Emit
                 w.Line("public int DegreeOfParallelism => _workers.Count;");
                 w.Line("/// <summary>Optimizer steps taken so far (Adam's t).</summary>");
                 w.Line("public long Step { get; set; }");
-                if (HasDropout(plan))
+                if (plan.ReadsStep)
                 {
                     w.Line("/// <summary>Seeds the dropout masks; with <see cref=\"Step\"/> and the row, it fixes every mask, whatever the degree of parallelism.</summary>");
                     w.Line("public int Seed { get; set; }");
@@ -216,7 +213,7 @@ namespace NetGen.Generator.Emit
                     {
                         w.Line("int batch = labels.Length;");
                         CheckInputs("batch");
-                        if (plan.Embedding is EmbeddingLayerPlan e1) w.Line($"SequenceKernels.CheckTokens(inputs, {e1.Vocabulary}, nameof(inputs));");
+                        if (plan.TokenVocabulary is int vocabulary1) w.Line($"SequenceKernels.CheckTokens(inputs, {vocabulary1}, nameof(inputs));");
                         int bound = plan.Spec.Loss == LossKind.BinaryCrossEntropy ? 2 : plan.OutputSize;
                         using (w.Block("for (int r = 0; r < batch; r++)"))
                         {
@@ -234,7 +231,7 @@ namespace NetGen.Generator.Emit
                     w.Line("int batch = targets.Length / OutputSize;");
                     w.Line("if (targets.Length != batch * OutputSize) throw new ArgumentException($\"{targets.Length} targets is not a whole number of samples of {OutputSize}.\", nameof(targets));");
                     CheckInputs("batch");
-                    if (plan.Embedding is EmbeddingLayerPlan e2) w.Line($"SequenceKernels.CheckTokens(inputs, {e2.Vocabulary}, nameof(inputs));");
+                    if (plan.TokenVocabulary is int vocabulary2) w.Line($"SequenceKernels.CheckTokens(inputs, {vocabulary2}, nameof(inputs));");
                     w.Line("_job = Job.Targets;");
                     w.Line("_batch = batch;");
                     EmitRun(w, fusedAdam, $"_workers.Run(inputs, {rowsArgument}default, targets);", split is null ? null : "SharedLayerStep(inputs, sampleRows, default, targets);");
@@ -312,7 +309,7 @@ namespace NetGen.Generator.Emit
                 using (w.Block("void IBatchWork.Work(int worker, BatchWorkers workers)"))
                 {
                     w.Line("Workspace workspace = _workspaces[worker];");
-                    if (HasDropout(plan))
+                    if (plan.ReadsStep)
                     {
                         w.Line("workspace.Seed = Seed;");
                         w.Line("workspace.Step = Step;");
@@ -406,7 +403,7 @@ namespace NetGen.Generator.Emit
                     }
                 }
                 w.Line();
-                bool splitReduce = SharedLayer(plan) is not null;
+                bool splitReduce = plan.SharedLayer is not null;
                 w.Line(splitReduce
                     ? "/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters from <paramref name=\"first\"/> on, in worker order.</summary>"
                     : "/// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>");
@@ -435,18 +432,18 @@ namespace NetGen.Generator.Emit
         private static void EmitForwardLayers(SourceWriter w, KernelSet kernels, NetworkPlan plan, int from, string input, string? inputIndex)
         {
             int layers = plan.Layers.Count;
-            bool fused = LossEmitter.FusesActivation(plan);
+            bool fused = plan.FusesActivation;
             for (int i = from; i < layers; i++)
             {
                 LayerPlan layer = plan.Layers[i];
                 bool last = i == layers - 1;
                 ActivationKind activation = last && fused ? ActivationKind.Linear
-                    : layer is DenseLayerPlan dense ? dense.KernelActivation : layer.Activation;
+                    : layer.KernelActivation;
                 string output = last ? "output" : $"_a{layer.Index}.Reference";
                 string? index = i == 0 ? inputIndex : null;
-                w.Line("// " + LayerEmitter.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
+                w.Line("// " + layer.Kind.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
                 if (index is not null) w.Line("// (reads its rows through the batch's row indices: the samples are never gathered)");
-                LayerEmitter.EmitForward(w, kernels, layer, activation,
+                layer.Kind.EmitForward(w, kernels, layer, activation,
                     new LayerRefs { Input = input, InputIndex = index, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
                 if (last && !fused && layer.Activation == ActivationKind.Softmax)
                 {
@@ -471,8 +468,8 @@ namespace NetGen.Generator.Emit
                 LayerPlan layer = plan.Layers[i];
                 LayerPlan? previous = i > 0 ? plan.Layers[i - 1] : null;
                 bool afterFirst = i == 1;
-                w.Line($"// {LayerEmitter.Describe(layer)}: backward" + (previous is null ? "" : $", into ∂L/∂z of layer {previous.Index}"));
-                LayerEmitter.EmitBackward(w, kernels, layer, new LayerRefs
+                w.Line($"// {layer.Kind.Describe(layer)}: backward" + (previous is null ? "" : $", into ∂L/∂z of layer {previous.Index}"));
+                layer.Kind.EmitBackward(w, kernels, layer, new LayerRefs
                 {
                     Input = previous is null ? "x" : afterFirst && firstActivations is not null ? firstActivations : $"_a{previous.Index}.Reference",
                     InputIndex = previous is null ? inputIndex : null,
@@ -492,7 +489,7 @@ namespace NetGen.Generator.Emit
         {
             int lower = split.In / 2, upper = split.In - lower;
             int units = split.Out;
-            bool labels = LossEmitter.AcceptsLabels(plan);
+            bool labels = plan.AcceptsLabels;
             var inputRefs = new LayerRefs { Input = "x", InputIndex = "index", Rows = "rows" };
 
             void Halves(System.Action<int> emit)
@@ -538,14 +535,14 @@ namespace NetGen.Generator.Emit
                 w.Line($"ref float a{split.Index} = ref Unsafe.Add(ref shared._a{split.Index}.Reference, start * {units});");
                 w.Line($"ref float d{split.Index} = ref Unsafe.Add(ref shared._d{split.Index}.Reference, start * {units});");
                 w.Line("ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);");
-                w.Line($"// {LayerEmitter.Describe(split)}: the two halves' sums, activated");
+                w.Line($"// {split.Kind.Describe(split)}: the two halves' sums, activated");
                 w.Line($"Kernels.{add}(ref a{split.Index}, ref Unsafe.Add(ref partial.Reference, start * {units}), rows * {units});");
                 EmitForwardLayers(w, kernels, plan, 1, $"a{split.Index}", null);
                 w.Line(labels
                     ? "float loss = labels.IsEmpty ? OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch) : OutputGradient(labels.Slice(start, rows), start, rows, batch);"
                     : "float loss = OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch);");
                 EmitBackwardLayers(w, kernels, plan, 1, "output", null, null, $"a{split.Index}", $"d{split.Index}");
-                w.Line($"// {LayerEmitter.Describe(split)}: the bias gradient (its weights take their step in StepInputs)");
+                w.Line($"// {split.Kind.Describe(split)}: the bias gradient (its weights take their step in StepInputs)");
                 DenseEmitter.EmitBiasGradient(w, kernels, split, new LayerRefs { Delta = $"d{split.Index}", Rows = "rows", Training = true });
                 w.Line("return loss;");
             }
@@ -574,41 +571,6 @@ namespace NetGen.Generator.Emit
                 }
             }
         }
-
-        private static bool HasDropout(NetworkPlan plan)
-        {
-            foreach (LayerPlan layer in plan.Layers) if (layer is DropoutLayerPlan) return true;
-            return false;
-        }
-
-        /// <summary>
-        /// The layer whose weights take Adam's step inside the backward pass when the trainer has one worker: the first
-        /// layer, when it is dense and its weight gradient keeps its whole reduction in registers (and nothing reads the
-        /// step counter during the pass: no dropout). Its weights are the first parameters, usually most of them: without
-        /// their gradient written and read back, and without a second pass over them, the step's memory traffic drops.
-        /// </summary>
-        private static DenseLayerPlan? FusedAdamLayer(NetworkPlan plan) =>
-            plan.Spec.Optimizer.Kind == OptimizerKind.Adam && !HasDropout(plan) && plan.Layers[0] is DenseLayerPlan first &&
-            first.WeightOffset == 0 && DenseEmitter.CanFuseAdam(first)
-                ? first
-                : null;
-
-        /// <summary>
-        /// The layer that two workers share instead of splitting the batch (TrainBatch on two workers): the fused layer, when
-        /// it is not the only layer. Each worker sums half of its inputs for every row, runs the rest of the network on half
-        /// of the rows, and takes Adam's step for its half of W's rows over the whole batch: a contiguous block of W and of
-        /// its moments, which stays in that core's cache; no gradient of the layer is reduced. Reproducible bit for bit at
-        /// two workers; one worker's results up to the summation order of the layer's two half-sums and of the other
-        /// layers' gradients.
-        /// </summary>
-        private static DenseLayerPlan? SharedLayer(NetworkPlan plan) =>
-            FusedAdamLayer(plan) is DenseLayerPlan first && plan.Layers.Count >= 2 && first.In >= 2 ? first : null;
-
-        /// <summary>
-        /// Whether the trainer's layer 1 reads its rows through the batch's row indices (a dense first layer): the trainer
-        /// then takes a batch as samples plus row indices (<c>IIndexedTrainer</c>), and a contiguous batch as the identity.
-        /// </summary>
-        private static bool ReadsSamplesByIndex(NetworkPlan plan) => plan.Layers[0] is DenseLayerPlan;
 
         private static void EmitTrainBatch(SourceWriter w, DenseLayerPlan? fusedAdam, string arguments, DenseLayerPlan? split = null)
         {
@@ -673,17 +635,6 @@ namespace NetGen.Generator.Emit
         {
             string name = plan.Spec.ClassName;
             int layers = plan.Layers.Count;
-            int maxTransposed = 0, maxPadded = 0, maxGrid = 0;
-            foreach (LayerPlan layer in plan.Layers)
-            {
-                if (layer is Conv2DLayerPlan conv && !conv.TrainsInLanes && conv.GridSize > maxGrid) maxGrid = conv.GridSize;
-            }
-            for (int i = 1; i < layers; i++)
-            {
-                if (plan.Layers[i] is DenseLayerPlan d && d.WeightCount > maxTransposed) maxTransposed = d.WeightCount;
-                if (plan.Layers[i] is Conv2DLayerPlan c && !c.TrainsInLanes && c.PaddedSize > maxPadded) maxPadded = c.PaddedSize;
-            }
-
             w.Line("/// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>");
             using (w.Block("private sealed class Workspace"))
             {
@@ -700,11 +651,9 @@ namespace NetGen.Generator.Emit
                 }
                 foreach (LayerPlan layer in plan.Layers)
                 {
-                    foreach (var (field, _, comment) in LayerEmitter.ExtraBuffers(layer)) w.Line($"private readonly AlignedBuffer {field}; // {comment}");
+                    foreach (TrainingBuffer buffer in layer.Kind.TrainingBuffers(layer)) w.Line($"private readonly AlignedBuffer {buffer.Field}; // {buffer.Comment}");
                 }
-                if (maxTransposed > 0) w.Line("private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients");
-                if (maxPadded > 0) w.Line("private readonly AlignedBuffer _dpad; // one sample's gradient with respect to a padded convolution input");
-                if (maxGrid > 0) w.Line("private readonly AlignedBuffer _grid; // one sample's convolution outputs, or their gradients, on the padded grid");
+                foreach (var (scratch, _) in plan.TrainingScratch) w.Line($"private readonly AlignedBuffer {scratch.Field}; // {scratch.Comment}");
                 w.Line();
                 using (w.Block($"public Workspace({name} model, AlignedBuffer outputs, int maxRows)"))
                 {
@@ -720,12 +669,10 @@ namespace NetGen.Generator.Emit
                     }
                     foreach (LayerPlan layer in plan.Layers)
                     {
-                        foreach (var (field, size, _) in LayerEmitter.ExtraBuffers(layer)) w.Line($"{field} = new AlignedBuffer({size});");
+                        foreach (TrainingBuffer buffer in layer.Kind.TrainingBuffers(layer)) w.Line($"{buffer.Field} = new AlignedBuffer({buffer.Size});");
                     }
                     w.Line("Gradients = new AlignedBuffer(ParameterCount);");
-                    if (maxTransposed > 0) w.Line($"_transposed = new AlignedBuffer({maxTransposed});");
-                    if (maxPadded > 0) w.Line($"_dpad = new AlignedBuffer({maxPadded});");
-                    if (maxGrid > 0) w.Line($"_grid = new AlignedBuffer({maxGrid});");
+                    foreach (var (scratch, floats) in plan.TrainingScratch) w.Line($"{scratch.Field} = new AlignedBuffer({floats});");
                 }
                 w.Line();
                 w.Line("/// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>");
@@ -734,7 +681,7 @@ namespace NetGen.Generator.Emit
                 w.Line("public int Rows;");
                 w.Line("/// <summary>This worker's share of the batch's mean loss.</summary>");
                 w.Line("public float Loss;");
-                if (HasDropout(plan))
+                if (plan.ReadsStep)
                 {
                     w.Line("/// <summary>The trainer's dropout seed and step, for this job's masks.</summary>");
                     w.Line("public int Seed;");
@@ -743,7 +690,7 @@ namespace NetGen.Generator.Emit
                 w.Line();
 
                 // ---- Forward
-                bool indexed = ReadsSamplesByIndex(plan);
+                bool indexed = plan.IndexedFirstLayer is not null;
                 if (indexed) w.Line("/// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>");
                 w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
                 using (w.Block(indexed ? "public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)" : "public void Forward(ReadOnlySpan<float> inputs, int start, int rows)"))
@@ -778,7 +725,7 @@ namespace NetGen.Generator.Emit
                     EmitBackwardLayers(w, kernels, plan, 0, "_outputs.Reference", indexed ? "index" : null, fusedAdamLayer);
                 }
 
-                if (SharedLayer(plan) is DenseLayerPlan split)
+                if (plan.SharedLayer is DenseLayerPlan split)
                 {
                     w.Line();
                     EmitSharedLayer(w, kernels, plan, split);

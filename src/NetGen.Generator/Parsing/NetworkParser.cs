@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Parsing
@@ -18,13 +19,9 @@ namespace NetGen.Generator.Parsing
     internal static partial class NetworkParser
     {
         public const string InputAttributeName = "NetGen.InputAttribute";
-        public const string DenseAttributeName = "NetGen.DenseAttribute";
         /// <summary>Every NetGen attribute but [Input]: a class carrying any of them without [Input] gets NG0002 (from <see cref="ParseFromLayer"/>).</summary>
         public static readonly string[] NonInputAttributeNames =
-        {
-            DenseAttributeName, Conv2DAttributeName, MaxPool2DAttributeName, AvgPool2DAttributeName, FlattenAttributeName,
-            DropoutAttributeName, EmbeddingAttributeName, SimpleRnnAttributeName, LstmAttributeName, GruAttributeName, LossAttributeName, SgdAttributeName, AdamAttributeName,
-        };
+            LayerKinds.AttributeNames.Concat(new[] { LossAttributeName, SgdAttributeName, AdamAttributeName }).ToArray();
 
         private const string LossAttributeName = "NetGen.LossAttribute";
         private const string SgdAttributeName = "NetGen.SgdAttribute";
@@ -33,10 +30,12 @@ namespace NetGen.Generator.Parsing
         /// <summary>Largest size of one dimension or layer.</summary>
         public const int MaxDimension = 1 << 24;
 
+        internal static readonly string[] PaddingNames = { "Valid", "Same" };
+
         /// <summary>Largest parameter count or per-sample activation count NetGen generates code for.</summary>
         public const long MaxElements = 1L << 28;
 
-        private static readonly string[] ActivationNames = { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax" };
+        internal static readonly string[] ActivationNames = { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax" };
         private static readonly string[] LossNames = { "MeanSquaredError", "BinaryCrossEntropy", "CategoricalCrossEntropy", "SparseCategoricalCrossEntropy" };
 
         /// <summary>Entry point for classes carrying [Input]: parses the whole network.</summary>
@@ -167,7 +166,20 @@ namespace NetGen.Generator.Parsing
                 {
                     // The compiler reports malformed attribute usages itself.
                     broken = true;
-                    if (IsLayerAttribute(FullName(attribute))) { declaredLayers++; lastLayerValid = false; }
+                    if (LayerKinds.ForAttribute(FullName(attribute)) is not null) { declaredLayers++; lastLayerValid = false; }
+                    continue;
+                }
+
+                if (LayerKinds.ForAttribute(FullName(attribute)) is LayerKind layerKind)
+                {
+                    LayerSpec? layer = layerKind.Parse(new LayerAttribute(attribute, ++declaredLayers, diagnostics, ct));
+                    lastLayerValid = layer is not null;
+                    if (layer is null) broken = true;
+                    else
+                    {
+                        layers.Add(layer);
+                        layerAttributes.Add(attribute);
+                    }
                     continue;
                 }
 
@@ -182,34 +194,6 @@ namespace NetGen.Generator.Parsing
                         }
                         inputShape = ParseInput(attribute, diagnostics, ct);
                         if (inputShape is null) broken = true;
-                        break;
-                    case DenseAttributeName:
-                        DenseSpec? dense = ParseDense(attribute, ++declaredLayers, diagnostics, ct);
-                        lastLayerValid = dense is not null;
-                        if (dense is null) broken = true;
-                        else
-                        {
-                            layers.Add(dense);
-                            layerAttributes.Add(attribute);
-                        }
-                        break;
-                    case Conv2DAttributeName:
-                    case MaxPool2DAttributeName:
-                    case AvgPool2DAttributeName:
-                    case FlattenAttributeName:
-                    case DropoutAttributeName:
-                    case EmbeddingAttributeName:
-                    case SimpleRnnAttributeName:
-                    case LstmAttributeName:
-                    case GruAttributeName:
-                        LayerSpec? other = ParseOtherLayer(attribute, ++declaredLayers, diagnostics, ct);
-                        lastLayerValid = other is not null;
-                        if (other is null) broken = true;
-                        else
-                        {
-                            layers.Add(other);
-                            layerAttributes.Add(attribute);
-                        }
                         break;
                     case LossAttributeName:
                         int kind = attribute.ConstructorArguments[0].Value is int k ? k : -1;
@@ -267,7 +251,7 @@ namespace NetGen.Generator.Parsing
             else if (losses.Count == 1 && lastLayerValid && layers.Count > 0 && layers[layers.Count - 1] is not DenseSpec)
             {
                 Add(diagnostics, DiagnosticDescriptors.OutputMustBeDense, AttributeLocation(layerAttributes[layers.Count - 1], ct),
-                    layers.Count.ToString(CultureInfo.InvariantCulture), LayerName(layers[layers.Count - 1]));
+                    layers.Count.ToString(CultureInfo.InvariantCulture), layers[layers.Count - 1].Kind.Display(layers[layers.Count - 1]));
             }
             else if (losses.Count == 1 && lastLayerValid && losses[0].Kind >= 0 && losses[0].Kind < LossNames.Length
                      && layers[layers.Count - 1] is DenseSpec last)
@@ -373,26 +357,6 @@ namespace NetGen.Generator.Parsing
             return ok ? shape : null;
         }
 
-        private static DenseSpec? ParseDense(AttributeData attribute, int position, List<DiagnosticInfo> diagnostics, CancellationToken ct)
-        {
-            int units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
-            int activation = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Value is int a ? a : 0;
-            bool ok = true;
-            if (units <= 0 || units > MaxDimension)
-            {
-                Add(diagnostics, DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(attribute, 0, "units", ct),
-                    $"Layer {position} ([Dense]) units", units.ToString(CultureInfo.InvariantCulture), MaxDimension.ToString("N0", CultureInfo.InvariantCulture));
-                ok = false;
-            }
-            if (activation < 0 || activation >= ActivationNames.Length)
-            {
-                Add(diagnostics, DiagnosticDescriptors.UndefinedEnumValue, ArgumentLocation(attribute, 1, "activation", ct),
-                    $"Layer {position} ([Dense]) activation (Activation)" + activation.ToString(CultureInfo.InvariantCulture), "Activation", string.Join(", ", ActivationNames));
-                ok = false;
-            }
-            return ok ? new DenseSpec(units, (ActivationKind)activation) : null;
-        }
-
         private static OptimizerSpec? ParseOptimizer(AttributeData attribute, List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {
             bool adam = FullName(attribute) == AdamAttributeName;
@@ -485,9 +449,9 @@ namespace NetGen.Generator.Parsing
             }
 
             // NG0104: an embedding's MaskZero that no recurrent layer reads.
-            if (layers.Count > 0 && layers[0] is EmbeddingSpec { MaskZero: true })
+            if (layers.Count > 0 && layers[0].Kind.Mask(layers[0]) == MaskFlow.Starts)
             {
-                bool[] masked = Planning.ShapeInference.MaskedLayers(layers);
+                bool[] masked = Planning.Masking.MaskedLayers(layers);
                 if (System.Array.IndexOf(masked, true) < 0)
                 {
                     Add(diagnostics, DiagnosticDescriptors.MaskUnused, ArgumentLocation(layerAttributes[0], -1, "MaskZero", ct), Number(0));
@@ -536,7 +500,7 @@ namespace NetGen.Generator.Parsing
             foreach (AttributeData a in symbol.GetAttributes())
             {
                 string? name = FullName(a);
-                if (IsLayerAttribute(name) || IsNonLayerAttribute(name)) list.Add(a);
+                if (LayerKinds.ForAttribute(name) is not null || IsNonLayerAttribute(name)) list.Add(a);
             }
             return list;
         }
@@ -550,7 +514,7 @@ namespace NetGen.Generator.Parsing
         /// The location of a constructor argument (by position, or by its parameter name when written as
         /// <c>name: value</c>) or of a named property argument (position -1); the attribute when absent.
         /// </summary>
-        private static Location? ArgumentLocation(AttributeData attribute, int position, string name, CancellationToken ct)
+        internal static Location? ArgumentLocation(AttributeData attribute, int position, string name, CancellationToken ct)
         {
             if (attribute.ApplicationSyntaxReference?.GetSyntax(ct) is not AttributeSyntax syntax)
             {
@@ -578,7 +542,7 @@ namespace NetGen.Generator.Parsing
             return syntax.GetLocation();
         }
 
-        private static void Add(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
+        internal static void Add(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
             diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(args)));
 
         private static ParseResult Fail(DiagnosticDescriptor descriptor, Location? location, params string[] args)

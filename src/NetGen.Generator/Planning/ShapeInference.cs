@@ -1,12 +1,13 @@
 using System;
 using System.Globalization;
+using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Planning
 {
     /// <summary>
-    /// How each layer kind transforms its input shape. Shapes are [n] for vectors and [height, width, channels] for
-    /// images. Used by the parser (to report a layer that does not fit) and by the planner.
+    /// Shape arithmetic the windowed kinds share (convolution, pooling). Shapes are [n] for vectors, [steps, features]
+    /// for sequences and [height, width, channels] for images.
     /// </summary>
     internal static class ShapeInference
     {
@@ -27,96 +28,42 @@ namespace NetGen.Generator.Planning
 
         public static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
-        /// <summary>The layer's output shape, or null with <paramref name="problem"/> saying why the input does not fit.</summary>
-        public static int[]? Next(int[] input, LayerSpec layer, out string? problem)
+        /// <summary>The (height, width, channels) output of square windows over an image, or NG0013 when they do not fit.</summary>
+        public static ShapeResult Window(int[] input, int window, int stride, PaddingKind padding, int channels, string what, string display)
         {
-            problem = null;
-            switch (layer)
-            {
-                case DenseSpec dense:
-                    if (input.Length != 1)
-                    {
-                        problem = "flat";
-                        return null;
-                    }
-                    return new[] { dense.Units };
-
-                case Conv2DSpec conv:
-                    if (input.Length != 3)
-                    {
-                        problem = "image";
-                        return null;
-                    }
-                    return Window(input, conv.KernelSize, conv.Stride, conv.Padding, conv.Filters, "kernel", out problem);
-
-                case Pool2DSpec pool:
-                    if (input.Length != 3)
-                    {
-                        problem = "image";
-                        return null;
-                    }
-                    return Window(input, pool.Size, pool.Stride, pool.Padding, input[2], "window", out problem);
-
-                case FlattenSpec:
-                    long size = 1;
-                    foreach (int d in input) size *= d;
-                    return new[] { (int)size };
-
-                case DropoutSpec:
-                    return (int[])input.Clone();
-
-                case EmbeddingSpec embedding:
-                    if (input.Length != 1)
-                    {
-                        problem = "tokens";
-                        return null;
-                    }
-                    return new[] { input[0], embedding.Dimension };
-
-                case RecurrentSpec recurrent:
-                    if (input.Length != 2)
-                    {
-                        problem = "sequence";
-                        return null;
-                    }
-                    return recurrent.ReturnSequences ? new[] { input[0], recurrent.Units } : new[] { recurrent.Units };
-
-                default:
-                    throw new InvalidOperationException("Unknown layer kind " + layer.GetType().Name);
-            }
-        }
-
-        /// <summary>
-        /// Which layers skip padded steps: the recurrent layers an embedding's <c>MaskZero</c> reaches. The mask passes
-        /// through dropout and through recurrent layers that return sequences (as in Keras); anything else stops it.
-        /// </summary>
-        public static bool[] MaskedLayers(System.Collections.Generic.IReadOnlyList<LayerSpec> layers)
-        {
-            var masked = new bool[layers.Count];
-            if (layers.Count == 0 || layers[0] is not EmbeddingSpec { MaskZero: true }) return masked;
-            for (int i = 1; i < layers.Count; i++)
-            {
-                if (layers[i] is DropoutSpec) continue;
-                if (layers[i] is not RecurrentSpec recurrent) break;
-                masked[i] = true;
-                if (!recurrent.ReturnSequences) break;
-            }
-            return masked;
-        }
-
-        private static int[]? Window(int[] input, int window, int stride, PaddingKind padding, int channels, string what, out string? problem)
-        {
-            problem = null;
             int height = OutputLength(input[0], window, stride, padding);
             int width = OutputLength(input[1], window, stride, padding);
             if (height < 1 || width < 1)
             {
-                problem = string.Format(CultureInfo.InvariantCulture,
+                string problem = string.Format(CultureInfo.InvariantCulture,
                     "the {0}×{0} {1} does not fit the {2}×{3} input with Padding.Valid: use Padding = Padding.Same or a smaller {1}",
                     window, what, input[0], input[1]);
-                return null;
+                return ShapeResult.Fails(Diagnostics.DiagnosticDescriptors.ShapeDoesNotFit, display, Format(input), problem);
             }
-            return new[] { height, width, channels };
+            return ShapeResult.Of(height, width, channels);
+        }
+    }
+
+    /// <summary>Where an embedding's token mask reaches, from each kind's <see cref="LayerKind.Mask"/>.</summary>
+    internal static class Masking
+    {
+        /// <summary>
+        /// Which layers skip padded steps: those that read the mask a first layer starts, as long as every layer between
+        /// passes it on (as in Keras: dropout does, a recurrent layer returning sequences does; anything else stops it).
+        /// </summary>
+        public static bool[] MaskedLayers(System.Collections.Generic.IReadOnlyList<LayerSpec> layers)
+        {
+            var masked = new bool[layers.Count];
+            if (layers.Count == 0 || layers[0].Kind.Mask(layers[0]) != MaskFlow.Starts) return masked;
+            for (int i = 1; i < layers.Count; i++)
+            {
+                MaskFlow flow = layers[i].Kind.Mask(layers[i]);
+                if (flow == MaskFlow.PassesThrough) continue;
+                if (flow != MaskFlow.ReadsAndPasses && flow != MaskFlow.ReadsAndStops) break;
+                masked[i] = true;
+                if (flow == MaskFlow.ReadsAndStops) break;
+            }
+            return masked;
         }
     }
 }

@@ -170,7 +170,7 @@ namespace NetGen.Generator.Emit.Kernels
                 {
                     // a weight gradient with wide rows and a runtime depth (rows × steps): without blocks every register
                     // tile would stream all of B from L3; a block of B stays in L2 while every tile uses it
-                    return Math.Max(16, Math.Min(256, 64 * 1024 / Columns / 16 * 16));
+                    return Planning.Tiling.WeightGradientDepthBlock(Columns);
                 }
                 if (!ConstDepth.HasValue || ConstRows.HasValue || Taps is not null || (Accumulate && Bias is not null)) return null;
                 long bytes = (long)ConstDepth.Value * Columns * sizeof(float);

@@ -70,7 +70,7 @@ partial class LeNet5 : INetwork<LeNet5>
 
     private readonly AlignedBuffer _parameters;
 
-    /// <summary>Creates the network with Keras's default initialization: Glorot-uniform weights and zero biases, from <paramref name="seed"/>.</summary>
+    /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, zero biases.</summary>
     public LeNet5(int seed = 0)
     {
         _parameters = new AlignedBuffer(ParameterCount);

@@ -57,7 +57,7 @@ partial class Regressor : INetwork<Regressor>
 
     private readonly AlignedBuffer _parameters;
 
-    /// <summary>Creates the network with Keras's default initialization: Glorot-uniform weights and zero biases, from <paramref name="seed"/>.</summary>
+    /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, zero biases.</summary>
     public Regressor(int seed = 0)
     {
         _parameters = new AlignedBuffer(ParameterCount);

@@ -58,7 +58,7 @@ partial class FashionLstm : INetwork<FashionLstm>
 
     private readonly AlignedBuffer _parameters;
 
-    /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, orthogonal recurrent kernels, embeddings uniform in ±0.05, zero biases (LSTM forget gates 1).</summary>
+    /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, orthogonal recurrent kernels, zero biases, LSTM forget-gate biases 1.</summary>
     public FashionLstm(int seed = 0)
     {
         _parameters = new AlignedBuffer(ParameterCount);

@@ -64,7 +64,7 @@ partial class TokenGru : INetwork<TokenGru>
 
     private readonly AlignedBuffer _parameters;
 
-    /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, orthogonal recurrent kernels, embeddings uniform in ±0.05, zero biases (LSTM forget gates 1).</summary>
+    /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: embeddings uniform in ±0.05, Glorot-uniform weights, orthogonal recurrent kernels, zero biases.</summary>
     public TokenGru(int seed = 0)
     {
         _parameters = new AlignedBuffer(ParameterCount);

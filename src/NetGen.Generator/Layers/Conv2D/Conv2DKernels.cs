@@ -1,10 +1,11 @@
+using NetGen.Generator.Emit;
 using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>
     /// dW[f, tap] = Σ_samples Σ_oh ⟨dY[s, f, oh, :], Xpad[s, tap row, tap column + stride·(0..OW)]⟩ and db[f] = Σ dY[s, f, :, :]:

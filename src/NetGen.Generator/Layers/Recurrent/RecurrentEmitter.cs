@@ -1,8 +1,9 @@
+using NetGen.Generator.Emit;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>
     /// SimpleRNN, LSTM and GRU: the time loop and its matrix products. Training keeps every step (sample-major,
@@ -13,35 +14,35 @@ namespace NetGen.Generator.Emit.Layers
     {
         public static string Describe(RecurrentLayerPlan l) =>
             $"Layer {l.Index}: {l.Name} {l.Steps} steps × {l.Features} → {l.Units}" +
-            (l.Cell == RecurrentKind.SimpleRnn ? $", {DenseEmitter.ActivationDisplay(l.CellActivation)}" : "") +
+            (l.Cell == RecurrentKind.SimpleRnn ? $", {Activations.Display(l.CellActivation)}" : "") +
             (l.ReturnSequences ? ", every step's state" : ", last state") +
             (l.Masked ? ", padded steps (token 0) skipped" : "") +
             $" — {Literal.Grouped(l.Macs)} MACs per sample";
 
-        public static (string Field, string Size, string Comment)[] ExtraBuffers(RecurrentLayerPlan l)
+        public static TrainingBuffer[] ExtraBuffers(RecurrentLayerPlan l)
         {
             int i = l.Index, t = l.Steps, u = l.Units, g = l.Gates;
-            var list = new System.Collections.Generic.List<(string, string, string)>
+            var list = new System.Collections.Generic.List<TrainingBuffer>
             {
-                ($"_z{i}", $"maxRows * {t * g}", $"layer {i}'s gate pre-activations, then gates, [rows, {t}, {g}]"),
-                ($"_dz{i}", $"maxRows * {t * g}", $"layer {i}'s gate gradients, [rows, {t}, {g}]"),
+                new TrainingBuffer($"_z{i}", $"maxRows * {t * g}", $"layer {i}'s gate pre-activations, then gates, [rows, {t}, {g}]"),
+                new TrainingBuffer($"_dz{i}", $"maxRows * {t * g}", $"layer {i}'s gate gradients, [rows, {t}, {g}]"),
             };
-            if (!l.ReturnSequences) list.Add(($"_hs{i}", $"maxRows * {t * u}", $"layer {i}'s states of every step, [rows, {t}, {u}]"));
+            if (!l.ReturnSequences) list.Add(new TrainingBuffer($"_hs{i}", $"maxRows * {t * u}", $"layer {i}'s states of every step, [rows, {t}, {u}]"));
             if (l.Cell == RecurrentKind.Lstm)
             {
-                list.Add(($"_c{i}", $"maxRows * {t * u}", $"layer {i}'s cell states, [rows, {t}, {u}]"));
-                list.Add(($"_tc{i}", $"maxRows * {t * u}", $"tanh of layer {i}'s cell states, [rows, {t}, {u}]"));
-                list.Add(($"_dc{i}", $"maxRows * {u}", $"∂L/∂c of layer {i}, carried backwards through time, [rows, {u}]"));
+                list.Add(new TrainingBuffer($"_c{i}", $"maxRows * {t * u}", $"layer {i}'s cell states, [rows, {t}, {u}]"));
+                list.Add(new TrainingBuffer($"_tc{i}", $"maxRows * {t * u}", $"tanh of layer {i}'s cell states, [rows, {t}, {u}]"));
+                list.Add(new TrainingBuffer($"_dc{i}", $"maxRows * {u}", $"∂L/∂c of layer {i}, carried backwards through time, [rows, {u}]"));
             }
             if (l.Cell == RecurrentKind.Gru)
             {
-                list.Add(($"_rh{i}", $"maxRows * {t * g}", $"layer {i}'s h-side pre-activations h·R + b_h, [rows, {t}, {g}]"));
-                list.Add(($"_drh{i}", $"maxRows * {t * g}", $"their gradients, [rows, {t}, {g}]"));
+                list.Add(new TrainingBuffer($"_rh{i}", $"maxRows * {t * g}", $"layer {i}'s h-side pre-activations h·R + b_h, [rows, {t}, {g}]"));
+                list.Add(new TrainingBuffer($"_drh{i}", $"maxRows * {t * g}", $"their gradients, [rows, {t}, {g}]"));
             }
-            list.Add(($"_dh{i}", $"maxRows * {u}", $"∂L/∂h of layer {i} from later steps, [rows, {u}]"));
-            list.Add(($"_rt{i}", $"{g * u}", $"layer {i}'s recurrent kernel transposed, [{g}, {u}]"));
-            if (!l.IsFirst) list.Add(($"_wt{i}", $"{g * l.Features}", $"layer {i}'s kernel transposed, [{g}, {l.Features}]"));
-            list.Add(($"_zero{i}", $"{u}", "zeros: the state before the first step, and no output gradient"));
+            list.Add(new TrainingBuffer($"_dh{i}", $"maxRows * {u}", $"∂L/∂h of layer {i} from later steps, [rows, {u}]"));
+            list.Add(new TrainingBuffer($"_rt{i}", $"{g * u}", $"layer {i}'s recurrent kernel transposed, [{g}, {u}]"));
+            if (!l.IsFirst) list.Add(new TrainingBuffer($"_wt{i}", $"{g * l.Features}", $"layer {i}'s kernel transposed, [{g}, {l.Features}]"));
+            list.Add(new TrainingBuffer($"_zero{i}", $"{u}", "zeros: the state before the first step, and no output gradient"));
             return list.ToArray();
         }
 
@@ -387,7 +388,7 @@ namespace NetGen.Generator.Emit.Layers
                 w.Line("// ∂L/∂X = dZ·Wᵀ over every sample and step");
                 w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({l.KernelOffset}, {l.KernelCount}), {f}, {g}, _wt{i}.Span);");
                 w.Line($"Kernels.{ig}(ref dz, ref _wt{i}.Reference, ref {refs.Input}, ref {refs.PreviousDelta}, {rows} * {t});");
-                LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{rows} * {l.InSize}");
+                LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{rows} * {l.InSize}");
             }
         }
     }

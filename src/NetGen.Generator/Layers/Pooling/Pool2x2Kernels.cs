@@ -1,9 +1,10 @@
+using NetGen.Generator.Emit;
 using System.Collections.Generic;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>
     /// 2×2, stride-2, valid pooling of channel-major planes (LeNet's pools): each row of windows reads its two input

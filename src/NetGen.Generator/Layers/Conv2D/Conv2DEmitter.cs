@@ -1,8 +1,9 @@
+using NetGen.Generator.Emit;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>
     /// Direct convolution on a zero-padded, channel-major copy of each sample: output rows are vectors over the output
@@ -17,7 +18,7 @@ namespace NetGen.Generator.Emit.Layers
 
         public static string Describe(Conv2DLayerPlan l) =>
             $"Layer {l.Index}: Conv2D {l.Filters}@{l.KernelSize}×{l.KernelSize}" + (l.Stride != 1 ? $", stride {l.Stride}" : "") +
-            $", {(l.Padding == PaddingKind.Same ? "same" : "valid")}, {DenseEmitter.ActivationDisplay(l.Activation)}: " +
+            $", {(l.Padding == PaddingKind.Same ? "same" : "valid")}, {Activations.Display(l.Activation)}: " +
             $"{l.InHeight}×{l.InWidth}×{l.Channels} → {l.OutHeight}×{l.OutWidth}×{l.Filters} — {Literal.Grouped(l.Macs)} MACs per sample";
 
         private static string PadCall(Conv2DLayerPlan l, string input, string padded) =>
@@ -26,7 +27,7 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>Y[s, f, oh, :] = act(b[f] + Σ_taps W[f, tap] · Xpad[s, tap row, tap column + stride·(0..OW)]).</summary>
         public static GemmKernel Forward(Conv2DLayerPlan l)
         {
-            string act = DenseEmitter.ActivationName(l.Activation);
+            string act = Activations.KernelName(l.Activation);
             int p = l.OutHeight * l.OutWidth;
             return new GemmKernel(
                 $"Conv2DForward_{Shape(l)}_{act}",
@@ -103,7 +104,7 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>Grid[f, q] = act(b[f] + Σ_taps W[f, tap] · Xpad[offset(tap) + q]) for q over the padded grid (stride 1).</summary>
         public static GemmKernel GridForward(Conv2DLayerPlan l)
         {
-            string act = DenseEmitter.ActivationName(l.Activation);
+            string act = Activations.KernelName(l.Activation);
             return new GemmKernel(
                 $"Conv2DForward_{Shape(l)}_{act}",
                 $"Y = {act}(conv(X, W) + b) for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}], " +
@@ -210,7 +211,7 @@ namespace NetGen.Generator.Emit.Layers
                 w.Line($"Kernels.{kernel}(ref {refs.Delta}, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _dpad.Reference, {refs.Rows}, s);");
                 w.Line(UnpadCall(l, refs.PreviousDelta));
             }
-            LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+            LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
         }
 
         private static string UnpadCall(Conv2DLayerPlan l, string previousDelta) =>
@@ -248,7 +249,7 @@ namespace NetGen.Generator.Emit.Layers
             }
             if (refs.PreviousDelta is not null)
             {
-                LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+                LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
             }
         }
     }

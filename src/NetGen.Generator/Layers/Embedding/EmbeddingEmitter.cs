@@ -1,6 +1,7 @@
+using NetGen.Generator.Emit;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>Embedding lookups: a row copy per token forward, a row sum per token backward (the runtime's SequenceKernels).</summary>
     internal static class EmbeddingEmitter

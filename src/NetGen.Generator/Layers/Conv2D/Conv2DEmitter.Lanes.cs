@@ -1,9 +1,10 @@
+using NetGen.Generator.Emit;
 using System.Collections.Generic;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>
     /// Training in sample lanes (<see cref="Conv2DLayerPlan.TrainsInLanes"/>): 16 samples side by side,
@@ -15,18 +16,18 @@ namespace NetGen.Generator.Emit.Layers
         private const int Lanes = 16;
 
         /// <summary>A layer trained in lanes keeps its packed inputs, its packed outputs (then output gradients) and its packed input gradients.</summary>
-        public static (string Field, string Size, string Comment)[] LaneBuffers(Conv2DLayerPlan c)
+        public static TrainingBuffer[] LaneBuffers(Conv2DLayerPlan c)
         {
             string rows16 = $"(maxRows + {Lanes - 1}) / {Lanes} * {Lanes}";
-            var buffers = new List<(string, string, string)>
+            var buffers = new List<TrainingBuffer>
             {
-                ($"_xlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s zero-padded inputs in sample lanes, [groups, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}, {Lanes}]"),
-                ($"_ylanes{c.Index}", $"{rows16} * {c.OutSize}", $"layer {c.Index}'s outputs, then their gradients, in sample lanes, [groups, {c.Filters}, {c.OutHeight}, {c.OutWidth}, {Lanes}]"),
+                new TrainingBuffer($"_xlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s zero-padded inputs in sample lanes, [groups, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}, {Lanes}]"),
+                new TrainingBuffer($"_ylanes{c.Index}", $"{rows16} * {c.OutSize}", $"layer {c.Index}'s outputs, then their gradients, in sample lanes, [groups, {c.Filters}, {c.OutHeight}, {c.OutWidth}, {Lanes}]"),
             };
             if (c.Index > 1)
             {
-                buffers.Add(($"_dxlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s gradients with respect to its padded inputs, in sample lanes"));
-                buffers.Add(($"_wperm{c.Index}", $"{c.WeightCount}", $"layer {c.Index}'s kernels with the channel last, [{c.Filters}, {c.KernelSize}, {c.KernelSize}, {c.Channels}], for its input gradient"));
+                buffers.Add(new TrainingBuffer($"_dxlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s gradients with respect to its padded inputs, in sample lanes"));
+                buffers.Add(new TrainingBuffer($"_wperm{c.Index}", $"{c.WeightCount}", $"layer {c.Index}'s kernels with the channel last, [{c.Filters}, {c.KernelSize}, {c.KernelSize}, {c.Channels}], for its input gradient"));
             }
             return buffers.ToArray();
         }
@@ -65,7 +66,7 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>Y[group, f, oh, (ow, lane)] = act(b[f] + Σ_taps W[f, tap] · Xlanes[group, tap row, (tap column + ow, lane)]): the direct convolution, a pixel being 16 floats.</summary>
         public static GemmKernel LanesForward(Conv2DLayerPlan l)
         {
-            string act = DenseEmitter.ActivationName(l.Activation);
+            string act = Activations.KernelName(l.Activation);
             return new GemmKernel(
                 $"Conv2DLanesForward_{Shape(l)}_{act}",
                 $"Y = {act}(conv(X, W) + b) on 16 samples per lane group: X [groups, {l.Channels}, {l.PaddedHeight}, {l.PaddedWidth}, 16] (padded), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [groups, {l.Filters}, {l.OutHeight}, {l.OutWidth}, 16].",
@@ -154,7 +155,7 @@ namespace NetGen.Generator.Emit.Layers
             {
                 w.Line($"SampleLanes.UnpackCropped(ref Unsafe.Add(ref _dxlanes{l.Index}.Reference, first * {l.PaddedPixels}), lanes, {l.InSize}, {PackArguments(l)}, ref Unsafe.Add(ref {refs.PreviousDelta}, first * {l.InSize}));");
             }
-            LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+            LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
         }
     }
 }

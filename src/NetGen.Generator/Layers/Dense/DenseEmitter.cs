@@ -1,27 +1,13 @@
+using NetGen.Generator.Emit;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>Kernels and call sites of dense layers: forward, weight/bias gradients, input gradient.</summary>
     internal static class DenseEmitter
     {
-        public static string ActivationName(ActivationKind activation) => activation switch
-        {
-            ActivationKind.ReLU => "Relu",
-            ActivationKind.Sigmoid => "Sigmoid",
-            ActivationKind.Tanh => "Tanh",
-            ActivationKind.Softmax => "Softmax",
-            _ => "Linear",
-        };
-
-        public static string ActivationDisplay(ActivationKind activation) => activation switch
-        {
-            ActivationKind.ReLU => "ReLU",
-            _ => activation.ToString(),
-        };
-
         /// <summary>Y = act(X·W + b). Softmax layers use the linear kernel; the network applies softmax per row.</summary>
         public static GemmKernel Forward(DenseLayerPlan layer, ActivationKind activation) => Forward(layer.In, layer.Out, activation);
 
@@ -32,7 +18,7 @@ namespace NetGen.Generator.Emit.Layers
         /// </summary>
         public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false, int? depth = null)
         {
-            string act = ActivationName(activation);
+            string act = Activations.KernelName(activation);
             string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
             string part = depth is int d && d != inputs ? $"_Inputs{d}" : "";
             return new GemmKernel(
@@ -122,13 +108,6 @@ namespace NetGen.Generator.Emit.Layers
             };
         }
 
-        /// <summary>
-        /// Whether <see cref="WeightGradientAdam"/> can serve the layer with the same bits as the separate gradient and
-        /// update: its whole reduction stays in registers, and its outputs are whole 16-float registers (a narrower tail
-        /// would be split differently from the gradient kernel's overlapping one, whose scalar columns round apart from FMAs).
-        /// </summary>
-        public static bool CanFuseAdam(DenseLayerPlan layer) => layer.Out % 16 == 0 && !WeightGradient(layer).IsBlocked;
-
         /// <summary>∂L/∂b = Σ_rows ΔZ.</summary>
         public static GemmKernel BiasGradient(DenseLayerPlan layer) => BiasGradient(layer.Out);
 
@@ -154,7 +133,7 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>dX = (dZ·Wᵀ) ⊙ act′(Y) for dZ [rows, <paramref name="outputs"/>] and Wᵀ [<paramref name="outputs"/>, <paramref name="inputs"/>].</summary>
         public static GemmKernel InputGradient(int inputs, int outputs, ActivationKind previous)
         {
-            string act = ActivationName(previous);
+            string act = Activations.KernelName(previous);
             string formula = previous == ActivationKind.Linear ? "dZ·Wᵀ" : $"(dZ·Wᵀ) ⊙ {act}′(Y)";
             return new GemmKernel(
                 $"DenseInputGradient_{inputs}x{outputs}_{act}",
@@ -175,7 +154,7 @@ namespace NetGen.Generator.Emit.Layers
 
         /// <summary>One line comment describing the layer.</summary>
         public static string Describe(DenseLayerPlan layer) =>
-            $"Layer {layer.Index}: Dense {layer.In}→{layer.Out}, {ActivationDisplay(layer.Activation)} — {Literal.Grouped(layer.Macs)} MACs per sample";
+            $"Layer {layer.Index}: Dense {layer.In}→{layer.Out}, {Activations.Display(layer.Activation)} — {Literal.Grouped(layer.Macs)} MACs per sample";
 
         /// <summary>Writes the forward call with <paramref name="activation"/> fused into the kernel.</summary>
         public static void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationKind activation, LayerRefs refs)
@@ -238,7 +217,7 @@ namespace NetGen.Generator.Emit.Layers
         /// <summary>y = act(y + partial), element by element: two blocks of partial sums of a dense layer, and its activation.</summary>
         public static ElementwiseKernel AddPartial(ActivationKind activation)
         {
-            string act = ActivationName(activation);
+            string act = Activations.KernelName(activation);
             return new ElementwiseKernel(
                 $"AddPartial_{act}",
                 activation == ActivationKind.Linear ? "y = y + partial." : $"y = {act}(y + partial).",

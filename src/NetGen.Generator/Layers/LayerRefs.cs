@@ -1,6 +1,6 @@
 using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>The names a layer's generated code reads and writes (ref expressions of buffers, variables).</summary>
     internal sealed class LayerRefs

@@ -1,9 +1,10 @@
+using NetGen.Generator.Emit;
 using System.Collections.Generic;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>
     /// The per-step gate arithmetic of each recurrent cell, forward and backward, as element-wise kernels over one
@@ -35,7 +36,7 @@ namespace NetGen.Generator.Emit.Layers
                         u,
                         (isa, i) => GruForwardBody(isa, i, u));
                 default:
-                    string act = DenseEmitter.ActivationName(layer.CellActivation);
+                    string act = Activations.KernelName(layer.CellActivation);
                     return new ElementwiseKernel(
                         $"SimpleRnnForward_{u}_{act}",
                         $"One SimpleRNN step of one sample: h = {act}(z) for z [{u}].",
@@ -73,7 +74,7 @@ namespace NetGen.Generator.Emit.Layers
                         u,
                         (isa, i) => GruBackwardBody(isa, i, u));
                 default:
-                    string act = DenseEmitter.ActivationName(layer.CellActivation);
+                    string act = Activations.KernelName(layer.CellActivation);
                     return new ElementwiseKernel(
                         $"SimpleRnnBackward_{u}_{act}",
                         $"SimpleRNN step backward of one sample: dz = {act}′(h) ⊙ (dh + dOut) for h [{u}]; clears dh.",
@@ -85,7 +86,7 @@ namespace NetGen.Generator.Emit.Layers
         }
 
         private static string Activate(Isa isa, ActivationKind activation, string value) =>
-            activation == ActivationKind.Linear ? value : $"VectorMath.{DenseEmitter.ActivationName(activation)}({value})";
+            activation == ActivationKind.Linear ? value : $"VectorMath.{Activations.KernelName(activation)}({value})";
 
         private static string Sigmoid(string value) => $"VectorMath.Sigmoid({value})";
 
@@ -165,7 +166,7 @@ namespace NetGen.Generator.Emit.Layers
             yield return $"var dhv = {isa.Load("dh", i)} + {isa.Load("dOut", i)};";
             yield return isa.Store(activation == ActivationKind.Linear
                 ? "dhv"
-                : $"VectorMath.{DenseEmitter.ActivationName(activation)}Backward(dhv, {isa.Load("h", i)})", "dz", i);
+                : $"VectorMath.{Activations.KernelName(activation)}Backward(dhv, {isa.Load("h", i)})", "dz", i);
             yield return isa.Store(isa.Zero, "dh", i);
         }
     }

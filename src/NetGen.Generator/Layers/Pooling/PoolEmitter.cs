@@ -1,8 +1,9 @@
+using NetGen.Generator.Emit;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
-namespace NetGen.Generator.Emit.Layers
+namespace NetGen.Generator.Layers
 {
     /// <summary>
     /// Max and average pooling, written as loops with every bound a constant. Backward routes each output's gradient to
@@ -123,7 +124,7 @@ namespace NetGen.Generator.Emit.Layers
                 bool relu = refs.PreviousActivation == ActivationKind.ReLU;
                 string kernel = kernels.Use(new Pool2x2BackwardKernel(l, relu));
                 w.Line($"Kernels.{kernel}(ref {refs.Input}, ref {refs.Output}, ref {refs.Delta}, ref {refs.PreviousDelta}, {refs.Rows} * {l.Channels});");
-                if (!relu) LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+                if (!relu) LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
                 return;
             }
             bool max = l.Pool == PoolKind.Max;
@@ -175,7 +176,7 @@ namespace NetGen.Generator.Emit.Layers
                         }
                     }
                 }
-                LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+                LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
                 return;
             }
             if (max)
@@ -201,7 +202,7 @@ namespace NetGen.Generator.Emit.Layers
                     () => w.Line($"Unsafe.Add(ref {refs.PreviousDelta}, at) += share;"),
                     () => { });
             }
-            LayerEmitter.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
+            LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
         }
     }
 }

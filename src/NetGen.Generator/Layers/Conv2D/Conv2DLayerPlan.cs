@@ -1,0 +1,107 @@
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Layers
+{
+    /// <summary>
+    /// A 2-D convolution, stride 1 or more, computed directly on a zero-padded copy of each sample.
+    /// Weights are stored [Filters, Channels, Kernel, Kernel] (PyTorch's layout) at <see cref="WeightOffset"/>.
+    /// </summary>
+    internal sealed class Conv2DLayerPlan : LayerPlan
+    {
+        public Conv2DLayerPlan(int index, int[] inShape, int[] outShape, Conv2DSpec spec, int weightOffset, bool inputIsHwc)
+            : base(index, inShape, outShape, spec.Activation)
+        {
+            Filters = spec.Filters;
+            KernelSize = spec.KernelSize;
+            Stride = spec.Stride;
+            Padding = spec.Padding;
+            WeightOffset = weightOffset;
+            BiasOffset = weightOffset + Filters * Taps;
+            InputIsHwc = inputIsHwc;
+            PadTop = ShapeInference.PadBefore(InHeight, KernelSize, Stride, Padding);
+            PadLeft = ShapeInference.PadBefore(InWidth, KernelSize, Stride, Padding);
+            // rows and columns of the padded copy: enough for every window, at least the input
+            PaddedHeight = System.Math.Max((OutHeight - 1) * Stride + KernelSize, PadTop + InHeight);
+            PaddedWidth = System.Math.Max((OutWidth - 1) * Stride + KernelSize, PadLeft + InWidth);
+            if (UsesGrid)
+            {
+                GridColumns = (OutHeight * PaddedWidth + 15) / 16 * 16;
+                int lastTap = (Channels - 1) * PaddedHeight * PaddedWidth + (KernelSize - 1) * PaddedWidth + KernelSize - 1;
+                PaddedSize = System.Math.Max(Channels * PaddedHeight * PaddedWidth, lastTap + GridColumns);
+            }
+            else
+            {
+                PaddedSize = Channels * PaddedHeight * PaddedWidth;
+            }
+        }
+
+        /// <summary>
+        /// Stride 1 runs on the padded grid: output (oh, ow) is computed at oh·PaddedWidth + ow, where every tap is a
+        /// shifted contiguous view of the padded input, so whole registers cover whole output planes; the PaddedWidth −
+        /// OutWidth extra columns per row are computed and dropped.
+        /// </summary>
+        public bool UsesGrid => Stride == 1;
+
+        /// <summary>
+        /// Training runs in sample lanes when the grid would waste more than a fifth of its columns (LeNet's second
+        /// convolution: 144 columns for 100 outputs): 16 samples side by side, one pixel of each per register, so every
+        /// lane of every FMA is an output. Packing and unpacking cost a transpose of the layer's inputs and outputs,
+        /// which is small beside the products only when the waste is large. Inference keeps the grid (one sample).
+        /// </summary>
+        public bool TrainsInLanes => UsesGrid && OutHeight * OutWidth * 5 < GridColumns * 4;
+
+        /// <summary>Pixels of one sample's zero-padded input (without the grid's slack): floats per lane.</summary>
+        public int PaddedPixels => Channels * PaddedHeight * PaddedWidth;
+
+        /// <summary>Columns of the grid (OutHeight × PaddedWidth rounded up to 16); 0 off the grid path.</summary>
+        public int GridColumns { get; }
+
+        /// <summary>Floats of one filter-major grid of all filters: the scratch for outputs or their gradients.</summary>
+        public int GridSize => Filters * GridColumns;
+
+        public int InHeight => InShape[0];
+        public int InWidth => InShape[1];
+        public int Channels => InShape[2];
+        public int OutHeight => OutShape[0];
+        public int OutWidth => OutShape[1];
+        public int Filters { get; }
+        public int KernelSize { get; }
+        public int Stride { get; }
+        public PaddingKind Padding { get; }
+        public int PadTop { get; }
+        public int PadLeft { get; }
+        public int PaddedHeight { get; }
+        public int PaddedWidth { get; }
+
+        /// <summary>Floats of one sample's zero-padded input, with the slack the grid's last registers read.</summary>
+        public int PaddedSize { get; }
+
+        /// <summary>Weights per filter: channels × kernel × kernel.</summary>
+        public int Taps => Channels * KernelSize * KernelSize;
+
+        public int WeightOffset { get; }
+        public int BiasOffset { get; }
+        public int WeightCount => Filters * Taps;
+
+        /// <summary>True when the input is the network's raw (height, width, channels) input with several channels.</summary>
+        public bool InputIsHwc { get; }
+
+        public override int ParameterCount => WeightCount + Filters;
+
+        public override long Macs => (long)OutHeight * OutWidth * Filters * Taps;
+
+        public override LayerKind Kind => Conv2DLayerKind.Instance;
+
+        public override string Title => $"Conv2D({Filters}, {KernelSize})";
+
+        public override int InferenceScratchPerSample => PaddedSize + GridSize;
+
+        public override int WidestTrainingRow => System.Math.Max(OutSize, PaddedSize);
+
+        public override SharedScratchNeed[] SharedScratch =>
+            TrainsInLanes ? System.Array.Empty<SharedScratchNeed>()
+            : IsFirst ? new[] { new SharedScratchNeed(Layers.SharedScratch.Grid, GridSize) }
+            : new[] { new SharedScratchNeed(Layers.SharedScratch.PaddedInputGradient, PaddedSize), new SharedScratchNeed(Layers.SharedScratch.Grid, GridSize) };
+    }
+}

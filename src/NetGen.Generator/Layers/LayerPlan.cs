@@ -1,0 +1,114 @@
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Layers
+{
+    /// <summary>One layer: its position, shapes and activation. Images are [height, width, channels] in shapes and
+    /// stored channel-major (C, H, W) in buffers, except the raw input, which is (H, W, C).</summary>
+    internal abstract class LayerPlan
+    {
+        protected LayerPlan(int index, int[] inShape, int[] outShape, ActivationKind activation)
+        {
+            Index = index;
+            InShape = inShape;
+            OutShape = outShape;
+            Activation = activation;
+            InSize = Product(inShape);
+            OutSize = Product(outShape);
+        }
+
+        /// <summary>1-based position in the declaration.</summary>
+        public int Index { get; }
+
+        public int[] InShape { get; }
+
+        public int[] OutShape { get; }
+
+        public ActivationKind Activation { get; }
+
+        /// <summary>The activation the layer's own kernel applies (a dense softmax layer's kernel is linear: the network applies softmax per row).</summary>
+        public virtual ActivationKind KernelActivation => Activation;
+
+        public int InSize { get; }
+
+        public int OutSize { get; }
+
+        public virtual int ParameterCount => 0;
+
+        public virtual long Macs => 0;
+
+        /// <summary>The vocabulary that bounds every input value, for a layer that reads the network's token ids; null otherwise.</summary>
+        public virtual int? TokenVocabulary => null;
+
+        /// <summary>True when the layer's training code reads the trainer's step and seed (dropout masks).</summary>
+        public virtual bool ReadsStep => false;
+
+        /// <summary>Layers that inference skips (their output is their input).</summary>
+        public virtual bool IdentityAtInference => false;
+
+        public bool IsFirst => Index == 1;
+
+        /// <summary>The layer's kind: its parser, shapes, emitters.</summary>
+        public abstract LayerKind Kind { get; }
+
+        /// <summary>The attribute as written, e.g. <c>Conv2D(6, 5)</c>, for the architecture table.</summary>
+        public abstract string Title { get; }
+
+        /// <summary>Floats of inference scratch per row beyond the two activation buffers (recurrent state).</summary>
+        public virtual int InferenceScratchPerRow => 0;
+
+        /// <summary>Floats of inference scratch for one sample, shared by all rows (a convolution's padded input and grid).</summary>
+        public virtual int InferenceScratchPerSample => 0;
+
+        /// <summary>The widest per-row training buffer of the layer (the trainer checks they stay addressable).</summary>
+        public virtual int WidestTrainingRow => OutSize;
+
+        /// <summary>Scratch the layer's training code shares with other layers' (the workspace keeps the largest of each).</summary>
+        public virtual SharedScratchNeed[] SharedScratch => System.Array.Empty<SharedScratchNeed>();
+
+        private static int Product(int[] shape)
+        {
+            int n = 1;
+            foreach (int d in shape) n *= d;
+            return n;
+        }
+    }
+
+    /// <summary>Workspace scratch that layers share: each is sized for the largest layer that uses it.</summary>
+    internal sealed class SharedScratch
+    {
+        private SharedScratch(int order, string field, string comment)
+        {
+            Order = order;
+            Field = field;
+            Comment = comment;
+        }
+
+        /// <summary>One dense layer's weights transposed, for its input gradient.</summary>
+        public static readonly SharedScratch TransposedWeights = new SharedScratch(0, "_transposed", "one dense layer's weights transposed, for input gradients");
+
+        /// <summary>One sample's gradient with respect to a padded convolution input.</summary>
+        public static readonly SharedScratch PaddedInputGradient = new SharedScratch(1, "_dpad", "one sample's gradient with respect to a padded convolution input");
+
+        /// <summary>One sample's convolution outputs, or their gradients, on the padded grid.</summary>
+        public static readonly SharedScratch Grid = new SharedScratch(2, "_grid", "one sample's convolution outputs, or their gradients, on the padded grid");
+
+        /// <summary>Declaration order in the workspace.</summary>
+        public int Order { get; }
+        public string Field { get; }
+        public string Comment { get; }
+    }
+
+    /// <summary>A layer's need for <see cref="Scratch"/> of <see cref="Floats"/> floats.</summary>
+    internal readonly struct SharedScratchNeed
+    {
+        public SharedScratchNeed(SharedScratch scratch, int floats)
+        {
+            Scratch = scratch;
+            Floats = floats;
+        }
+
+        public SharedScratch Scratch { get; }
+        public int Floats { get; }
+    }
+}
