@@ -111,6 +111,7 @@ public class IndexedTrainingTests
         public ReadOnlySpan<float> Gradients => inner.Gradients;
         public ReadOnlySpan<float> LastOutputs => inner.LastOutputs;
         public bool OutputsAreLogits => inner.OutputsAreLogits;
+        public Activation OutputActivation => inner.OutputActivation;
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => inner.TrainBatch(inputs, labels);
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets) => inner.TrainBatch(inputs, targets);
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => inner.ComputeGradients(inputs, labels);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
@@ -108,7 +109,8 @@ namespace NetGen.Generator.Emit
                     IReadOnlyList<ParameterTensor> tensors = layer.Kind.Parameters(layer);
                     foreach (ParameterTensor t in tensors)
                     {
-                        w.Line($"new ParameterBlock(\"{tensor}.{t.Name}\", {t.Offset}, new[] {{ {string.Join(", ", t.Shape)} }}, {layer.Index - 1}, \"{t.BlockKind}\"),");
+                        w.Line($"new ParameterBlock(\"{tensor}.{t.Name}\", {t.Offset}, {IntArray(t.Shape)}, {layer.Index - 1}, \"{t.BlockKind}\")" +
+                               (t.Torch.Length == 0 ? "," : $" {{ Torch = new[] {{ {string.Join(", ", t.Torch.Select(TorchTensor))} }} }},"));
                     }
                     if (tensors.Count > 0) tensor++;
                 }
@@ -267,6 +269,19 @@ namespace NetGen.Generator.Emit
             w.Line("/// <param name=\"degreeOfParallelism\">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>");
             w.Line("public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
             w.Line("IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
+        }
+
+        private static string IntArray(int[] values) => $"new[] {{ {string.Join(", ", values)} }}";
+
+        /// <summary>A runtime <c>TorchTensor</c> expression: where PyTorch's module keeps the tensor, and how.</summary>
+        private static string TorchTensor(TorchMapping t)
+        {
+            var options = new List<string>();
+            if (t.Transposed) options.Add("Transposed = true");
+            if (t.GateOrder is not null) options.Add($"GateOrder = {IntArray(t.GateOrder)}");
+            if (t.Summed) options.Add("Summed = true");
+            string tensor = $"new TorchTensor(\"{t.Name}\", {t.Offset}, {t.Rows}, {t.Columns}, {IntArray(t.Shape)})";
+            return options.Count == 0 ? tensor : $"{tensor} {{ {string.Join(", ", options)} }}";
         }
 
         private static void EmitKernels(SourceWriter w, KernelSet kernels)

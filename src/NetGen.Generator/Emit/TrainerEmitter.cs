@@ -123,6 +123,8 @@ namespace NetGen.Generator.Emit
                 w.Line("public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);");
                 w.Line("/// <summary>True when <see cref=\"LastOutputs\"/> holds logits.</summary>");
                 w.Line($"public bool OutputsAreLogits => {(fused ? "true" : "false")};");
+                w.Line("/// <summary>The output layer's activation (applied by the loss to the logits when <see cref=\"OutputsAreLogits\"/>).</summary>");
+                w.Line($"public Activation OutputActivation => Activation.{plan.Last.Activation};");
                 w.Line("/// <summary>True when the loss accepts integer class labels.</summary>");
                 w.Line($"public bool AcceptsLabels => {(labels ? "true" : "false")};");
                 w.Line();

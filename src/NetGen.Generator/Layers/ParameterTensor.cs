@@ -6,8 +6,9 @@ namespace NetGen.Generator.Layers
     /// </summary>
     internal sealed class ParameterTensor
     {
-        public ParameterTensor(string name, int offset, int[] shape, string blockKind, string accessor, string summary)
+        public ParameterTensor(string name, int offset, int[] shape, string blockKind, string accessor, string summary, params TorchMapping[] torch)
         {
+            Torch = torch;
             Name = name;
             Offset = offset;
             Shape = shape;
@@ -39,5 +40,40 @@ namespace NetGen.Generator.Layers
 
         /// <summary>The accessor's XML summary text.</summary>
         public string Summary { get; }
+
+        /// <summary>How PyTorch's module holds the tensor (one entry, or two where PyTorch keeps two biases).</summary>
+        public TorchMapping[] Torch { get; }
+    }
+
+    /// <summary>
+    /// One tensor of the equivalent PyTorch module, as the runtime's <c>TorchTensor</c>: the [Rows, Columns] matrix at
+    /// Offset floats into the parameter tensor, stored by PyTorch with Shape (transposed, its gate blocks reordered, or
+    /// folded into another tensor as a sum).
+    /// </summary>
+    internal sealed class TorchMapping
+    {
+        public TorchMapping(string name, int offset, int rows, int columns, int[] shape, bool transposed = false, int[]? gateOrder = null, bool summed = false)
+        {
+            Name = name;
+            Offset = offset;
+            Rows = rows;
+            Columns = columns;
+            Shape = shape;
+            Transposed = transposed;
+            GateOrder = gateOrder;
+            Summed = summed;
+        }
+
+        public string Name { get; }
+        public int Offset { get; }
+        public int Rows { get; }
+        public int Columns { get; }
+        public int[] Shape { get; }
+        public bool Transposed { get; }
+        public int[]? GateOrder { get; }
+        public bool Summed { get; }
+
+        /// <summary>A vector of <paramref name="count"/> floats, PyTorch's shape [count].</summary>
+        public static TorchMapping Vector(string name, int count, int offset = 0) => new TorchMapping(name, offset, 1, count, new[] { count });
     }
 }

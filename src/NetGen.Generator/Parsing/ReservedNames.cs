@@ -19,7 +19,7 @@ namespace NetGen.Generator.Parsing
             "AcceptsLabels", "ApplyGradients", "Architecture", "Backpropagate", "Backward", "CheckBatch", "CheckRows", "ForwardInputs", "Middle", "SharedLayer", "SharedLayerStep", "StepInputs", "Classify",
             "ComputeGradients", "Create", "CreateTrainer", "DegreeOfParallelism", "Dispose", "Forward", "Gradients", "Infer",
             "InputSize", "Job", "Kernels", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
-            "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputGradient", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
+            "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputActivation", "OutputGradient", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",
             "Seed", "BeginStep", "Step", "StepRange", "StepRest", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
         };
@@ -30,11 +30,11 @@ namespace NetGen.Generator.Parsing
         /// <summary>Types the generated code names without qualification.</summary>
         private static readonly HashSet<string> s_usedTypes = new HashSet<string>(System.StringComparer.Ordinal)
         {
-            "AlignedBuffer", "ArgumentException", "ArrayPool", "BitOperations", "GridKernels", "Pool2x2", "SampleLanes", "Vector128", "ArgumentNullException", "ArgumentOutOfRangeException", "BatchWorkers",
+            "Activation", "AlignedBuffer", "ArgumentException", "ArrayPool", "BitOperations", "GridKernels", "Pool2x2", "SampleLanes", "Vector128", "ArgumentNullException", "ArgumentOutOfRangeException", "BatchWorkers",
             "IBatchWork", "IDisposable", "IGradientTrainer", "IIndexedTrainer", "IModel", "INetwork", "IReadOnlyList", "ITrainableModel",
             "ITrainer", "ImageKernels", "Initializers", "InvalidOperationException", "LossKernels", "LossKind", "Math",
             "MathF", "MemoryMarshal", "MethodImpl", "MethodImplAttribute", "MethodImplOptions", "ParameterBlock",
-            "ReadOnlySpan", "SeededRandom", "SequenceKernels", "Span", "Unsafe", "Vector256", "Vector512", "VectorMath", "nint", "nuint", "var",
+            "ReadOnlySpan", "SeededRandom", "SequenceKernels", "Span", "TorchTensor", "Unsafe", "Vector256", "Vector512", "VectorMath", "nint", "nuint", "var",
         };
 
         public static bool IsMember(string name) => s_members.Contains(name) || s_memberPattern.IsMatch(name);

@@ -63,9 +63,16 @@ public interface INetwork<TSelf> : ITrainableModel where TSelf : class, INetwork
 /// <param name="Offset">First float in <see cref="IModel.Parameters"/>.</param>
 /// <param name="Shape">Shape as stored, row-major. Dense kernels are stored <c>[in, out]</c> (Keras's layout).</param>
 /// <param name="Layer">Zero-based layer index.</param>
-/// <param name="Kind">"weight" or "bias".</param>
+/// <param name="Kind">What the block is, for people and messages: <c>weight</c>, <c>bias</c>, <c>conv.weight</c>, <c>lstm.kernel</c>, ….</param>
 public sealed record ParameterBlock(string Name, int Offset, int[] Shape, int Layer, string Kind)
 {
+    /// <summary>
+    /// How the block appears in the equivalent PyTorch module's state dict: one tensor, or two where PyTorch keeps two
+    /// (a recurrent layer's input-side and recurrent-side biases). Empty: the block has no PyTorch counterpart. The
+    /// generator writes it; <see cref="Serialization.SafeTensors"/> only follows it.
+    /// </summary>
+    public TorchTensor[] Torch { get; init; } = [];
+
     /// <summary>Number of floats.</summary>
     public int Length
     {
@@ -156,4 +163,32 @@ public interface IGradientTrainer : ITrainer
 
     /// <summary>True when <see cref="LastOutputs"/> holds logits (softmax or sigmoid not yet applied).</summary>
     bool OutputsAreLogits { get; }
+
+    /// <summary>The output layer's activation: what turns logits in <see cref="LastOutputs"/> into the model's outputs.</summary>
+    Activation OutputActivation { get; }
+}
+
+/// <summary>
+/// One PyTorch tensor of a <see cref="ParameterBlock"/>: the [<paramref name="Rows"/>, <paramref name="Columns"/>]
+/// row-major matrix at <paramref name="Offset"/> floats into the block, which PyTorch stores with shape
+/// <paramref name="Shape"/> (transposed when <see cref="Transposed"/> is set).
+/// </summary>
+/// <param name="Name">The parameter's name in the PyTorch module: <c>weight</c>, <c>bias</c>, <c>weight_ih_l0</c>, ….</param>
+/// <param name="Offset">First float, relative to the block's offset.</param>
+/// <param name="Rows">Rows of the matrix as NetGen stores it.</param>
+/// <param name="Columns">Columns of the matrix as NetGen stores it.</param>
+/// <param name="Shape">The tensor's shape in PyTorch (its element count is Rows × Columns).</param>
+public sealed record TorchTensor(string Name, int Offset, int Rows, int Columns, int[] Shape)
+{
+    /// <summary>PyTorch stores the matrix transposed, [Columns, Rows] (NetGen keeps Keras's [in, out] kernels).</summary>
+    public bool Transposed { get; init; }
+
+    /// <summary>
+    /// The columns are <c>GateOrder.Length</c> equal blocks (gates) that PyTorch orders differently: NetGen's block b is
+    /// PyTorch's block <c>GateOrder[b]</c>. Null: the same order.
+    /// </summary>
+    public int[]? GateOrder { get; init; }
+
+    /// <summary>PyTorch has this tensor where NetGen folds it into another (a second bias): exported as zeros, added on import.</summary>
+    public bool Summed { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -110,9 +111,6 @@ public static class SafeTensors
         }
     }
 
-    /// <summary>Where NetGen's GRU gate blocks (z, r, h) go in PyTorch's order (r, z, n): z to 1, r to 0, h to 2.</summary>
-    private static readonly int[] GruFileBlocks = { 1, 0, 2 };
-
     private static Tensor[] Map(IModel model, SafeTensorsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options.Prefix, nameof(options));
@@ -137,60 +135,35 @@ public static class SafeTensors
         return map.ToArray();
     }
 
-    /// <summary>The file's tensors of one parameter block (two for recurrent biases).</summary>
+    /// <summary>The file's tensors of one parameter block, as the generated block's <see cref="ParameterBlock.Torch"/> says.</summary>
     private static IEnumerable<Tensor> Tensors(ParameterBlock block, SafeTensorsOptions options)
     {
-        int[] shape = block.Shape;
-        string Named(string kind) => Name(block.Name, kind, options);
-        NotSupportedException Unsupported() => new(
-            $"Parameter block '{block.Name}' ({block.Kind}, shape [{string.Join(", ", shape)}]) has no safetensors/PyTorch mapping.");
-
-        switch (block.Kind)
+        if (block.Torch is not { Length: > 0 } torch)
+            throw new NotSupportedException(
+                $"Parameter block '{block.Name}' ({block.Kind}, shape [{string.Join(", ", block.Shape)}]) has no safetensors/PyTorch mapping.");
+        var tensors = new Tensor[torch.Length];
+        for (int i = 0; i < torch.Length; i++)
         {
-            case "weight" when shape.Length == 2:
-                // nn.Linear: [out, in]
-                yield return new Tensor(Named("weight"), block.Offset, shape[0], shape[1], Transpose: true, [shape[1], shape[0]]);
-                yield break;
-            case "bias" when shape.Length == 1:
-                yield return new Tensor(Named("bias"), block.Offset, 1, shape[0], Transpose: false, [shape[0]]);
-                yield break;
-            case "conv.weight" when shape.Length == 4:
-                // nn.Conv2d: [filters, channels, k, k], NetGen's layout
-                yield return new Tensor(Named("weight"), block.Offset, 1, shape[0] * shape[1] * shape[2] * shape[3], Transpose: false,
-                    [shape[0], shape[1], shape[2], shape[3]]);
-                yield break;
-            case "embedding.weight" when shape.Length == 2:
-                // nn.Embedding: [vocabulary, dimension], NetGen's layout
-                yield return new Tensor(Named("weight"), block.Offset, shape[0], shape[1], Transpose: false, [shape[0], shape[1]]);
-                yield break;
+            TorchTensor t = torch[i] ?? throw new ArgumentException($"Parameter block '{block.Name}' has a null PyTorch tensor.", "model");
+            long fileLength = 1;
+            foreach (int d in t.Shape ?? []) fileLength *= d;
+            if (t.Rows <= 0 || t.Columns <= 0 || t.Offset < 0 || t.Shape is null || fileLength != (long)t.Rows * t.Columns)
+                throw new ArgumentException($"Parameter block '{block.Name}' maps to PyTorch tensor '{t.Name}' with an inconsistent shape.", "model");
+            int gateSize = 1;
+            if (t.GateOrder is { } order)
+            {
+                if (order.Length == 0 || t.Columns % order.Length != 0 || order.Distinct().Count() != order.Length || order.Any(b => (uint)b >= (uint)order.Length))
+                    throw new ArgumentException($"Parameter block '{block.Name}' has a gate order for '{t.Name}' that is not a permutation of its column blocks.", "model");
+                gateSize = t.Columns / order.Length;
+            }
+            tensors[i] = new Tensor(Name(block.Name, t.Name, options), block.Offset + t.Offset, t.Rows, t.Columns, t.Transposed, t.Shape.Select(d => (long)d).ToArray())
+            {
+                FileBlock = t.GateOrder,
+                GateSize = gateSize,
+                Summed = t.Summed,
+            };
         }
-
-        int dot = block.Kind.IndexOf('.', StringComparison.Ordinal);
-        string cell = dot > 0 ? block.Kind.Substring(0, dot) : "";
-        string part = dot > 0 ? block.Kind.Substring(dot + 1) : "";
-        int gates = cell switch { "lstm" => 4, "gru" => 3, "simplernn" => 1, _ => 0 };
-        if (gates == 0) throw Unsupported();
-        int[]? order = cell == "gru" ? GruFileBlocks : null;
-        int columns = shape[shape.Length - 1], units = columns / gates;
-        switch (part)
-        {
-            case "kernel" when shape.Length == 2:
-            case "recurrent_kernel" when shape.Length == 2:
-                // nn.LSTM's weight_ih_l0 [gates × units, in], weight_hh_l0 [gates × units, units]
-                yield return new Tensor(Named(part == "kernel" ? "weight_ih_l0" : "weight_hh_l0"), block.Offset, shape[0], columns, Transpose: true, [columns, shape[0]])
-                    { FileBlock = order, GateSize = units };
-                yield break;
-            case "bias" when shape.Length == 1 && cell != "gru":
-                yield return new Tensor(Named("bias_ih_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { FileBlock = order, GateSize = units };
-                yield return new Tensor(Named("bias_hh_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { FileBlock = order, GateSize = units, Summed = true };
-                yield break;
-            case "bias" when shape.Length == 2 && shape[0] == 2 && cell == "gru":
-                yield return new Tensor(Named("bias_ih_l0"), block.Offset, 1, columns, Transpose: false, [columns]) { FileBlock = order, GateSize = units };
-                yield return new Tensor(Named("bias_hh_l0"), block.Offset + columns, 1, columns, Transpose: false, [columns]) { FileBlock = order, GateSize = units };
-                yield break;
-            default:
-                throw Unsupported();
-        }
+        return tensors;
     }
 
     /// <summary>The file name of <paramref name="kind"/> in the layer of block <paramref name="blockName"/> (<c>t.kind</c>).</summary>

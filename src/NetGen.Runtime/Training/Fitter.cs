@@ -196,8 +196,8 @@ public static class Fitter
         private ReadOnlySpan<float> StepOutputs(int n, int outputSize)
         {
             ReadOnlySpan<float> last = _gradientTrainer!.LastOutputs.Slice(0, n * outputSize);
-            if (!_gradientTrainer.OutputsAreLogits || _model.Loss != LossKind.BinaryCrossEntropy) return last;
-            // Sigmoid logits: thresholds apply to probabilities.
+            // softmax logits are used only through their arg-max, which softmax keeps; sigmoid logits go through thresholds on probabilities
+            if (!_gradientTrainer.OutputsAreLogits || _gradientTrainer.OutputActivation != Activation.Sigmoid) return last;
             Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
             for (int i = 0; i < outputs.Length; i++) outputs[i] = VectorMath.Sigmoid(last[i]);
             return outputs;

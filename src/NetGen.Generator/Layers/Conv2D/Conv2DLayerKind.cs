@@ -62,8 +62,9 @@ namespace NetGen.Generator.Layers
         protected override IReadOnlyList<ParameterTensor> Parameters(Conv2DLayerPlan c) => new[]
         {
             new ParameterTensor("weight", c.WeightOffset, new[] { c.Filters, c.Channels, c.KernelSize, c.KernelSize }, "conv.weight", $"Conv{c.Index}Weights",
-                $"Layer {c.Index} kernels, [{c.Filters}, {c.Channels}, {c.KernelSize}, {c.KernelSize}] row-major (filter × channel × row × column, PyTorch's layout)."),
-            new ParameterTensor("bias", c.BiasOffset, new[] { c.Filters }, "bias", $"Conv{c.Index}Biases", $"Layer {c.Index} biases, [{c.Filters}]."),
+                $"Layer {c.Index} kernels, [{c.Filters}, {c.Channels}, {c.KernelSize}, {c.KernelSize}] row-major (filter × channel × row × column, PyTorch's layout).",
+                new TorchMapping("weight", 0, 1, c.WeightCount, new[] { c.Filters, c.Channels, c.KernelSize, c.KernelSize })),
+            new ParameterTensor("bias", c.BiasOffset, new[] { c.Filters }, "bias", $"Conv{c.Index}Biases", $"Layer {c.Index} biases, [{c.Filters}].", TorchMapping.Vector("bias", c.Filters)),
         };
 
         protected override void EmitInitialization(SourceWriter w, Conv2DLayerPlan c) =>

@@ -56,8 +56,10 @@ namespace NetGen.Generator.Layers
 
         protected override IReadOnlyList<ParameterTensor> Parameters(DenseLayerPlan d) => new[]
         {
-            new ParameterTensor("weight", d.WeightOffset, new[] { d.In, d.Out }, "weight", $"Dense{d.Index}Weights", $"Layer {d.Index} weights, [{d.In}, {d.Out}] row-major (input × unit)."),
-            new ParameterTensor("bias", d.BiasOffset, new[] { d.Out }, "bias", $"Dense{d.Index}Biases", $"Layer {d.Index} biases, [{d.Out}]."),
+            new ParameterTensor("weight", d.WeightOffset, new[] { d.In, d.Out }, "weight", $"Dense{d.Index}Weights", $"Layer {d.Index} weights, [{d.In}, {d.Out}] row-major (input × unit).",
+                // nn.Linear keeps [out_features, in_features]
+                new TorchMapping("weight", 0, d.In, d.Out, new[] { d.Out, d.In }, transposed: true)),
+            new ParameterTensor("bias", d.BiasOffset, new[] { d.Out }, "bias", $"Dense{d.Index}Biases", $"Layer {d.Index} biases, [{d.Out}].", TorchMapping.Vector("bias", d.Out)),
         };
 
         protected override void EmitInitialization(SourceWriter w, DenseLayerPlan d) =>

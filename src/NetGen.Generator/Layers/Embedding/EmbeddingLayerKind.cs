@@ -53,7 +53,8 @@ namespace NetGen.Generator.Layers
         protected override IReadOnlyList<ParameterTensor> Parameters(EmbeddingLayerPlan e) => new[]
         {
             new ParameterTensor("weight", e.WeightOffset, new[] { e.Vocabulary, e.Dimension }, "embedding.weight", $"Embedding{e.Index}Weights",
-                $"Layer {e.Index} embedding table, [{e.Vocabulary}, {e.Dimension}] row-major (row = token id)."),
+                $"Layer {e.Index} embedding table, [{e.Vocabulary}, {e.Dimension}] row-major (row = token id).",
+                new TorchMapping("weight", 0, e.Vocabulary, e.Dimension, new[] { e.Vocabulary, e.Dimension })),
         };
 
         protected override void EmitInitialization(SourceWriter w, EmbeddingLayerPlan e) =>

@@ -87,16 +87,35 @@ namespace NetGen.Generator.Layers
         {
             string kind = r.Cell.ToString().ToLowerInvariant();
             string gates = r.Cell == RecurrentKind.Lstm ? "i, f, c, o" : r.Cell == RecurrentKind.Gru ? "z, r, h" : "one block";
+            bool gru = r.Cell == RecurrentKind.Gru;
+            // PyTorch's nn.RNN/LSTM/GRU keep weight_ih_l0 [gates, features] and weight_hh_l0 [gates, units]: Keras's kernels
+            // transposed. GRU's gate blocks are Keras's (z, r, h) here and PyTorch's (r, z, n) there: z to 1, r to 0, h to 2.
+            int[]? order = gru ? new[] { 1, 0, 2 } : null;
+            TorchMapping[] biases = gru
+                ? new[]
+                {
+                    new TorchMapping("bias_ih_l0", 0, 1, r.Gates, new[] { r.Gates }, gateOrder: order),
+                    new TorchMapping("bias_hh_l0", r.Gates, 1, r.Gates, new[] { r.Gates }, gateOrder: order),
+                }
+                : new[]
+                {
+                    // one bias here, two in PyTorch: bias_hh_l0 is exported as zeros and added on import
+                    new TorchMapping("bias_ih_l0", 0, 1, r.Gates, new[] { r.Gates }),
+                    new TorchMapping("bias_hh_l0", 0, 1, r.Gates, new[] { r.Gates }, summed: true),
+                };
             return new[]
             {
                 new ParameterTensor("kernel", r.KernelOffset, new[] { r.Features, r.Gates }, kind + ".kernel", r.AccessorPrefix + "Kernel",
-                    $"Layer {r.Index} ({r.Name}) input kernel, [{r.Features}, {r.Gates}] row-major, gate blocks of {r.Units} columns: {gates} (Keras's layout)."),
+                    $"Layer {r.Index} ({r.Name}) input kernel, [{r.Features}, {r.Gates}] row-major, gate blocks of {r.Units} columns: {gates} (Keras's layout).",
+                    new TorchMapping("weight_ih_l0", 0, r.Features, r.Gates, new[] { r.Gates, r.Features }, transposed: true, gateOrder: order)),
                 new ParameterTensor("recurrent_kernel", r.RecurrentOffset, new[] { r.Units, r.Gates }, kind + ".recurrent_kernel", r.AccessorPrefix + "RecurrentKernel",
-                    $"Layer {r.Index} ({r.Name}) recurrent kernel, [{r.Units}, {r.Gates}] row-major."),
-                new ParameterTensor("bias", r.BiasOffset, r.Cell == RecurrentKind.Gru ? new[] { 2, r.Gates } : new[] { r.Gates }, kind + ".bias", r.AccessorPrefix + "Biases",
-                    r.Cell == RecurrentKind.Gru
+                    $"Layer {r.Index} ({r.Name}) recurrent kernel, [{r.Units}, {r.Gates}] row-major.",
+                    new TorchMapping("weight_hh_l0", 0, r.Units, r.Gates, new[] { r.Gates, r.Units }, transposed: true, gateOrder: order)),
+                new ParameterTensor("bias", r.BiasOffset, gru ? new[] { 2, r.Gates } : new[] { r.Gates }, kind + ".bias", r.AccessorPrefix + "Biases",
+                    gru
                         ? $"Layer {r.Index} (GRU) biases, [2, {r.Gates}]: the input-side row, then the recurrent-side row."
-                        : $"Layer {r.Index} ({r.Name}) biases, [{r.Gates}]."),
+                        : $"Layer {r.Index} ({r.Name}) biases, [{r.Gates}].",
+                    biases),
             };
         }
 

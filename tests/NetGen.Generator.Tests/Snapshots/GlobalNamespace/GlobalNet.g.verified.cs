@@ -46,8 +46,8 @@ partial class GlobalNet : INetwork<GlobalNet>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 4, 3 }, 0, "weight"),
-        new ParameterBlock("0.bias", 12, new[] { 3 }, 0, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 4, 3 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 4, 3, new[] { 3, 4 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", 12, new[] { 3 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -196,6 +196,8 @@ partial class GlobalNet : INetwork<GlobalNet>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 

@@ -56,16 +56,16 @@ partial class LeNet5 : INetwork<LeNet5>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 6, 1, 5, 5 }, 0, "conv.weight"),
-        new ParameterBlock("0.bias", 150, new[] { 6 }, 0, "bias"),
-        new ParameterBlock("1.weight", 156, new[] { 16, 6, 5, 5 }, 2, "conv.weight"),
-        new ParameterBlock("1.bias", 2556, new[] { 16 }, 2, "bias"),
-        new ParameterBlock("2.weight", 2572, new[] { 400, 120 }, 6, "weight"),
-        new ParameterBlock("2.bias", 50572, new[] { 120 }, 6, "bias"),
-        new ParameterBlock("3.weight", 50692, new[] { 120, 84 }, 7, "weight"),
-        new ParameterBlock("3.bias", 60772, new[] { 84 }, 7, "bias"),
-        new ParameterBlock("4.weight", 60856, new[] { 84, 10 }, 8, "weight"),
-        new ParameterBlock("4.bias", 61696, new[] { 10 }, 8, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 6, 1, 5, 5 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 150, new[] { 6, 1, 5, 5 }) } },
+        new ParameterBlock("0.bias", 150, new[] { 6 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
+        new ParameterBlock("1.weight", 156, new[] { 16, 6, 5, 5 }, 2, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 2400, new[] { 16, 6, 5, 5 }) } },
+        new ParameterBlock("1.bias", 2556, new[] { 16 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
+        new ParameterBlock("2.weight", 2572, new[] { 400, 120 }, 6, "weight") { Torch = new[] { new TorchTensor("weight", 0, 400, 120, new[] { 120, 400 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", 50572, new[] { 120 }, 6, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 120, new[] { 120 }) } },
+        new ParameterBlock("3.weight", 50692, new[] { 120, 84 }, 7, "weight") { Torch = new[] { new TorchTensor("weight", 0, 120, 84, new[] { 84, 120 }) { Transposed = true } } },
+        new ParameterBlock("3.bias", 60772, new[] { 84 }, 7, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 84, new[] { 84 }) } },
+        new ParameterBlock("4.weight", 60856, new[] { 84, 10 }, 8, "weight") { Torch = new[] { new TorchTensor("weight", 0, 84, 10, new[] { 10, 84 }) { Transposed = true } } },
+        new ParameterBlock("4.bias", 61696, new[] { 10 }, 8, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -246,6 +246,8 @@ partial class LeNet5 : INetwork<LeNet5>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 

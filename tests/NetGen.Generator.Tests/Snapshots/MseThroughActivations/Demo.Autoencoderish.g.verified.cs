@@ -49,10 +49,10 @@ partial class Autoencoderish : INetwork<Autoencoderish>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 20, 80 }, 0, "weight"),
-        new ParameterBlock("0.bias", 1600, new[] { 80 }, 0, "bias"),
-        new ParameterBlock("1.weight", 1680, new[] { 80, 17 }, 1, "weight"),
-        new ParameterBlock("1.bias", 3040, new[] { 17 }, 1, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 20, 80 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 20, 80, new[] { 80, 20 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", 1600, new[] { 80 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 80, new[] { 80 }) } },
+        new ParameterBlock("1.weight", 1680, new[] { 80, 17 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 80, 17, new[] { 17, 80 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", 3040, new[] { 17 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 17, new[] { 17 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -206,6 +206,8 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => false;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Sigmoid;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => false;
 

@@ -49,10 +49,10 @@ partial class OddNet : INetwork<OddNet>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 5, 33 }, 0, "weight"),
-        new ParameterBlock("0.bias", 165, new[] { 33 }, 0, "bias"),
-        new ParameterBlock("1.weight", 198, new[] { 33, 7 }, 1, "weight"),
-        new ParameterBlock("1.bias", 429, new[] { 7 }, 1, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 5, 33 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 33, new[] { 33, 5 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", 165, new[] { 33 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 33, new[] { 33 }) } },
+        new ParameterBlock("1.weight", 198, new[] { 33, 7 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 33, 7, new[] { 7, 33 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", 429, new[] { 7 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 7, new[] { 7 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -208,6 +208,8 @@ partial class OddNet : INetwork<OddNet>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 

@@ -49,10 +49,10 @@ partial class Regressor : INetwork<Regressor>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 3, 16 }, 0, "weight"),
-        new ParameterBlock("0.bias", 48, new[] { 16 }, 0, "bias"),
-        new ParameterBlock("1.weight", 64, new[] { 16, 1 }, 1, "weight"),
-        new ParameterBlock("1.bias", 80, new[] { 1 }, 1, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 3, 16 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 3, 16, new[] { 16, 3 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", 48, new[] { 16 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
+        new ParameterBlock("1.weight", 64, new[] { 16, 1 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 16, 1, new[] { 1, 16 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", 80, new[] { 1 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 1, new[] { 1 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -206,6 +206,8 @@ partial class Regressor : INetwork<Regressor>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => false;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Linear;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => false;
 

@@ -49,11 +49,11 @@ partial class FashionLstm : INetwork<FashionLstm>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.kernel", 0, new[] { 28, 512 }, 0, "lstm.kernel"),
-        new ParameterBlock("0.recurrent_kernel", 14336, new[] { 128, 512 }, 0, "lstm.recurrent_kernel"),
-        new ParameterBlock("0.bias", 79872, new[] { 512 }, 0, "lstm.bias"),
-        new ParameterBlock("1.weight", 80384, new[] { 128, 10 }, 1, "weight"),
-        new ParameterBlock("1.bias", 81664, new[] { 10 }, 1, "bias"),
+        new ParameterBlock("0.kernel", 0, new[] { 28, 512 }, 0, "lstm.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 28, 512, new[] { 512, 28 }) { Transposed = true } } },
+        new ParameterBlock("0.recurrent_kernel", 14336, new[] { 128, 512 }, 0, "lstm.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 128, 512, new[] { 512, 128 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", 79872, new[] { 512 }, 0, "lstm.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 512, new[] { 512 }), new TorchTensor("bias_hh_l0", 0, 1, 512, new[] { 512 }) { Summed = true } } },
+        new ParameterBlock("1.weight", 80384, new[] { 128, 10 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 128, 10, new[] { 10, 128 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", 81664, new[] { 10 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -226,6 +226,8 @@ partial class FashionLstm : INetwork<FashionLstm>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 

@@ -50,12 +50,12 @@ partial class FashionMlp : INetwork<FashionMlp>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 784, 64 }, 0, "weight"),
-        new ParameterBlock("0.bias", 50176, new[] { 64 }, 0, "bias"),
-        new ParameterBlock("1.weight", 50240, new[] { 64, 64 }, 1, "weight"),
-        new ParameterBlock("1.bias", 54336, new[] { 64 }, 1, "bias"),
-        new ParameterBlock("2.weight", 54400, new[] { 64, 10 }, 2, "weight"),
-        new ParameterBlock("2.bias", 55040, new[] { 10 }, 2, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 784, 64 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 784, 64, new[] { 64, 784 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", 50176, new[] { 64 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new ParameterBlock("1.weight", 50240, new[] { 64, 64 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", 54336, new[] { 64 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new ParameterBlock("2.weight", 54400, new[] { 64, 10 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 10, new[] { 10, 64 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", 55040, new[] { 10 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -224,6 +224,8 @@ partial class FashionMlp : INetwork<FashionMlp>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 

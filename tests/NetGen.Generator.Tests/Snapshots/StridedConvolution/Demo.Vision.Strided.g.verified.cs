@@ -51,10 +51,10 @@ partial class Strided : INetwork<Strided>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 4, 3, 3, 3 }, 0, "conv.weight"),
-        new ParameterBlock("0.bias", 108, new[] { 4 }, 0, "bias"),
-        new ParameterBlock("1.weight", 112, new[] { 36, 2 }, 3, "weight"),
-        new ParameterBlock("1.bias", 184, new[] { 2 }, 3, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 4, 3, 3, 3 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 108, new[] { 4, 3, 3, 3 }) } },
+        new ParameterBlock("0.bias", 108, new[] { 4 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
+        new ParameterBlock("1.weight", 112, new[] { 36, 2 }, 3, "weight") { Torch = new[] { new TorchTensor("weight", 0, 36, 2, new[] { 2, 36 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", 184, new[] { 2 }, 3, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -233,6 +233,8 @@ partial class Strided : INetwork<Strided>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Sigmoid;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => false;
 

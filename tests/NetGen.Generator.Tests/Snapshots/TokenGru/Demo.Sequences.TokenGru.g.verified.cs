@@ -51,15 +51,15 @@ partial class TokenGru : INetwork<TokenGru>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 30, 7 }, 0, "embedding.weight"),
-        new ParameterBlock("1.kernel", 210, new[] { 7, 57 }, 1, "gru.kernel"),
-        new ParameterBlock("1.recurrent_kernel", 609, new[] { 19, 57 }, 1, "gru.recurrent_kernel"),
-        new ParameterBlock("1.bias", 1692, new[] { 2, 57 }, 1, "gru.bias"),
-        new ParameterBlock("2.kernel", 1806, new[] { 19, 5 }, 2, "simplernn.kernel"),
-        new ParameterBlock("2.recurrent_kernel", 1901, new[] { 5, 5 }, 2, "simplernn.recurrent_kernel"),
-        new ParameterBlock("2.bias", 1926, new[] { 5 }, 2, "simplernn.bias"),
-        new ParameterBlock("3.weight", 1931, new[] { 5, 3 }, 3, "weight"),
-        new ParameterBlock("3.bias", 1946, new[] { 3 }, 3, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 30, 7 }, 0, "embedding.weight") { Torch = new[] { new TorchTensor("weight", 0, 30, 7, new[] { 30, 7 }) } },
+        new ParameterBlock("1.kernel", 210, new[] { 7, 57 }, 1, "gru.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 7, 57, new[] { 57, 7 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
+        new ParameterBlock("1.recurrent_kernel", 609, new[] { 19, 57 }, 1, "gru.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 19, 57, new[] { 57, 19 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
+        new ParameterBlock("1.bias", 1692, new[] { 2, 57 }, 1, "gru.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } }, new TorchTensor("bias_hh_l0", 57, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } } } },
+        new ParameterBlock("2.kernel", 1806, new[] { 19, 5 }, 2, "simplernn.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 19, 5, new[] { 5, 19 }) { Transposed = true } } },
+        new ParameterBlock("2.recurrent_kernel", 1901, new[] { 5, 5 }, 2, "simplernn.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 5, 5, new[] { 5, 5 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", 1926, new[] { 5 }, 2, "simplernn.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 5, new[] { 5 }), new TorchTensor("bias_hh_l0", 0, 1, 5, new[] { 5 }) { Summed = true } } },
+        new ParameterBlock("3.weight", 1931, new[] { 5, 3 }, 3, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 3, new[] { 3, 5 }) { Transposed = true } } },
+        new ParameterBlock("3.bias", 1946, new[] { 3 }, 3, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -263,6 +263,8 @@ partial class TokenGru : INetwork<TokenGru>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 

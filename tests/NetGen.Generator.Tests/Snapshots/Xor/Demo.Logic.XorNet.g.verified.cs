@@ -49,10 +49,10 @@ partial class XorNet : INetwork<XorNet>
 
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 2, 8 }, 0, "weight"),
-        new ParameterBlock("0.bias", 16, new[] { 8 }, 0, "bias"),
-        new ParameterBlock("1.weight", 24, new[] { 8, 1 }, 1, "weight"),
-        new ParameterBlock("1.bias", 32, new[] { 1 }, 1, "bias"),
+        new ParameterBlock("0.weight", 0, new[] { 2, 8 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 2, 8, new[] { 8, 2 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", 16, new[] { 8 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
+        new ParameterBlock("1.weight", 24, new[] { 8, 1 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 8, 1, new[] { 1, 8 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", 32, new[] { 1 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 1, new[] { 1 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -206,6 +206,8 @@ partial class XorNet : INetwork<XorNet>
         public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
+        /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
+        public Activation OutputActivation => Activation.Sigmoid;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 
