@@ -13,11 +13,14 @@ namespace NetGen
 
         /// <summary>The input's dimensions.</summary>
         public int[] Shape { get; }
+
+        /// <summary>A name later layers can read the input by (<c>Input = "..."</c>, or a merge layer's arguments).</summary>
+        public string? Name { get; set; }
     }
 
     /// <summary>A fully connected layer: <c>y = activation(x·W + b)</c>.</summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class DenseAttribute : Attribute
+    public sealed class DenseAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="units">Number of outputs.</param>

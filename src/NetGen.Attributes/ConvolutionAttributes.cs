@@ -7,7 +7,7 @@ namespace NetGen
     /// the same stride on both axes, Glorot-uniform weights and zero biases.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class Conv2DAttribute : Attribute
+    public sealed class Conv2DAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="filters">Output channels.</param>
@@ -38,7 +38,7 @@ namespace NetGen
 
     /// <summary>Max pooling over square windows, per channel, as Keras's <c>MaxPool2D</c>.</summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class MaxPool2DAttribute : Attribute
+    public sealed class MaxPool2DAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="size">Height and width of the window. Default 2.</param>
@@ -56,7 +56,7 @@ namespace NetGen
 
     /// <summary>Average pooling over square windows, per channel, as Keras's <c>AveragePooling2D</c> (padding is not counted).</summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class AvgPool2DAttribute : Attribute
+    public sealed class AvgPool2DAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="size">Height and width of the window. Default 2.</param>
@@ -77,7 +77,7 @@ namespace NetGen
     /// inside the network, so the flattened order is (channel, row, column), as PyTorch's <c>nn.Flatten</c>.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class FlattenAttribute : Attribute
+    public sealed class FlattenAttribute : LayerAttribute
     {
     }
 
@@ -86,7 +86,7 @@ namespace NetGen
     /// 1 / (1 − rate); at inference the layer passes values through. The masks come from the trainer's seed.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class DropoutAttribute : Attribute
+    public sealed class DropoutAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="rate">The fraction of values dropped, in [0, 1).</param>

@@ -12,7 +12,7 @@ namespace NetGen
     /// carried over unchanged), so sequences shorter than the declared length are padded with zeros, before or after.
     /// </remarks>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class EmbeddingAttribute : Attribute
+    public sealed class EmbeddingAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="vocabulary">Number of distinct token ids (ids run from 0 to vocabulary − 1).</param>
@@ -38,7 +38,7 @@ namespace NetGen
     /// over a <c>(steps, features)</c> input. Glorot-uniform W, orthogonal U, zero b.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class SimpleRNNAttribute : Attribute
+    public sealed class SimpleRNNAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="units">Size of the hidden state.</param>
@@ -64,7 +64,7 @@ namespace NetGen
     /// gates and tanh cell activation, Glorot-uniform input weights, orthogonal recurrent weights, forget-gate bias 1.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class LSTMAttribute : Attribute
+    public sealed class LSTMAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="units">Size of the hidden and cell states.</param>
@@ -83,7 +83,7 @@ namespace NetGen
     /// weights, orthogonal recurrent weights.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class GRUAttribute : Attribute
+    public sealed class GRUAttribute : LayerAttribute
     {
         /// <summary>Creates the attribute.</summary>
         /// <param name="units">Size of the hidden state.</param>

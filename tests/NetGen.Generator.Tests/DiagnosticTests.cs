@@ -28,8 +28,28 @@ public sealed class DiagnosticTests
     /// <param name="Line">When the span text is ambiguous: text the diagnostic's line must contain.</param>
     public sealed record Case(string Source, string Id, string Span, string[] Keywords, string? Line = null);
 
+    private const string Tail = "[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]";
+
     private static readonly Dictionary<string, Case> Cases = new()
     {
+        ["DuplicateName"] = new(Net("[Input(4)]\n[Dense(8, Name = \"h\")]\n[Dense(6, Name = \"h\")]\n[Add(\"h\", \"h\")]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0027",
+            "Name = \"h\"", new[] { "Layer 2 is named 'h'", "layer 1", "its own Name" }, Line: "[Dense(6"),
+        ["UnknownName"] = new(Net("[Input(4)]\n[Dense(8, Name = \"h\")]\n[Dense(8, Input = \"g\")]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0028",
+            "Input = \"g\"", new[] { "Layer 2 reads 'g'", "names before it: h" }),
+        ["ReadsLaterLayer"] = new(Net("[Input(4)]\n[Dense(8, Name = \"a\")]\n[Add(\"a\", \"b\")]\n[Dense(8, Name = \"b\")]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0029",
+            "\"b\"", new[] { "Layer 2 reads 'b'", "layer 3", "no cycles" }),
+        ["ReadsItself"] = new(Net("[Input(4)]\n[Dense(8, Name = \"a\", Input = \"a\")]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0029",
+            "Input = \"a\"", new[] { "Layer 1 reads 'a'", "1 itself" }),
+        ["UnusedOutput"] = new(Net("[Input(4, Name = \"x\")]\n[Dense(8, Activation.ReLU)]\n[Dense(8, Input = \"x\")]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0030",
+            "Dense(8, Activation.ReLU)", new[] { "Layer 1 ([Dense(8)])", "read by no later layer", "its Name" }),
+        ["MergeShapesDiffer"] = new(Net("[Input(4, Name = \"x\")]\n[Dense(8, Name = \"a\")]\n[Dense(5, Input = \"x\", Name = \"b\")]\n[Add(\"a\", \"b\")]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0031",
+            "Add(\"a\", \"b\")", new[] { "Layer 3 ([Add])", "[8] and [5]", "[Concatenate]" }),
+        ["MergeOneInput"] = new(Net("[Input(4)]\n[Dense(8, Name = \"a\")]\n[Concatenate(\"a\")]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0031",
+            "Concatenate(\"a\")", new[] { "Layer 2 ([Concatenate])", "1 input", "two or more" }),
+        ["ConcatenateAxesDiffer"] = new(Net("[Input(6, 6, 1, Name = \"x\")]\n[Conv2D(2, 3, Name = \"a\")]\n[Conv2D(3, 5, Input = \"x\", Name = \"b\")]\n[Concatenate(\"a\", \"b\")]\n[Flatten]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0031",
+            "Concatenate(\"a\", \"b\")", new[] { "Layer 3 ([Concatenate])", "last axis", "[4, 4, 2] and [2, 2, 3]" }),
+        ["MergeRawImage"] = new(Net("[Input(4, 4, 3, Name = \"x\")]\n[Conv2D(3, 1, Name = \"c\")]\n[Add(\"x\", \"c\")]\n[Flatten]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0031",
+            "Add(\"x\", \"c\")", new[] { "Layer 2 ([Add])", "channel-last", "[Conv2D]" }),
         ["NotPartial"] = new(Net(Valid, "public class Net\n{\n}"), "NG0001", "Net", new[] { "'Net'", "partial class Net" }),
         ["NoInputOnlyLayers"] = new(Net(Without(Valid, "[Input(4)]")), "NG0002", "Net", new[] { "'Net'", "no input shape", "[Input(n)]" }),
         ["NoLayers"] = new(Net("[Input(4)]\n[Loss(LossKind.MeanSquaredError)]\n[Adam]"), "NG0003", "Net", new[] { "'Net'", "no layers", "[Dense(" }),

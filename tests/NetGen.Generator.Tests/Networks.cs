@@ -171,8 +171,48 @@ internal static class Networks
         }
         """;
 
+    /// <summary>A residual MLP: the first layer feeds both the block and the sum (fan-out), Add joins them.</summary>
+    public const string Residual = """
+        using NetGen;
+
+        namespace Demo.Graphs;
+
+        [Input(784)]
+        [Dense(64, Activation.ReLU, Name = "h")]
+        [Dense(64, Activation.ReLU)]
+        [Dense(64, Name = "f")]
+        [Add("h", "f")]
+        [Dense(10, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class ResidualMlp
+        {
+        }
+        """;
+
+    /// <summary>Two branches from one named input, gated by a product and joined with the input itself by Concatenate.</summary>
+    public const string Branches = """
+        using NetGen;
+
+        namespace Demo.Graphs;
+
+        [Input(12, Name = "x")]
+        [Dense(8, Activation.Tanh, Name = "a")]
+        [Dense(8, Activation.Sigmoid, Input = "x", Name = "gate")]
+        [Multiply("a", "gate", Name = "gated")]
+        [Concatenate("gated", "x", "a")]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.CategoricalCrossEntropy)]
+        [Sgd(LearningRate = 0.05f, Momentum = 0.9f)]
+        public partial class Branches
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(Residual)] = Residual,
+        [nameof(Branches)] = Branches,
         [nameof(RowLstm)] = RowLstm,
         [nameof(TokenGru)] = TokenGru,
         [nameof(LeNet)] = LeNet,

@@ -39,6 +39,12 @@ public sealed class SnapshotTests
     public void TokenGru() => Check(Networks.TokenGru);
 
     [Fact]
+    public void Residual() => Check(Networks.Residual);
+
+    [Fact]
+    public void Branches() => Check(Networks.Branches);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);

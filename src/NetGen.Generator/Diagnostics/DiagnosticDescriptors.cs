@@ -149,6 +149,26 @@ namespace NetGen.Generator.Diagnostics
             "NG0104", "MaskZero has no recurrent layer to act on",
             "Layer {0} ([Embedding]) sets MaskZero = true, but no recurrent layer follows it, so padding (id 0) is embedded and used like any token: put an [LSTM], [GRU] or [SimpleRNN] after it, or remove MaskZero");
 
+        public static readonly DiagnosticDescriptor DuplicateName = Error(
+            "NG0027", "Two layers have the same name",
+            "Layer {0} is named '{1}', and so is {2}: give each layer and [Input] its own Name");
+
+        public static readonly DiagnosticDescriptor UnknownName = Error(
+            "NG0028", "A layer reads a name nothing has",
+            "Layer {0} reads '{1}', but no [Input] or earlier layer is named so{2}: write the Name of a layer declared before it");
+
+        public static readonly DiagnosticDescriptor ReadsLaterLayer = Error(
+            "NG0029", "A layer reads itself or a later layer",
+            "Layer {0} reads '{1}', which is layer {2}: a layer can read only the [Input] and layers declared before it (layers run in declaration order, so a network has no cycles)");
+
+        public static readonly DiagnosticDescriptor UnusedOutput = Error(
+            "NG0030", "A layer's output is not used",
+            "Layer {0} ([{1}])'s output is read by no later layer and is not the network's output (the last layer): read it with Input = \"{2}\" or a merge layer, or remove it");
+
+        public static readonly DiagnosticDescriptor MergeDoesNotFit = Error(
+            "NG0031", "Merge inputs do not fit",
+            "Layer {0} ([{1}]) cannot merge its inputs: {2}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -160,7 +180,7 @@ namespace NetGen.Generator.Diagnostics
                 UnsupportedType, InvalidHyperParameter, UndefinedEnumValue, InputAfterLayer, DenseNeedsFlatInput,
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
-                MaskUnused,
+                MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit,
                 InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();

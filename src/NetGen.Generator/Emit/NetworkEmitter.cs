@@ -78,7 +78,12 @@ namespace NetGen.Generator.Emit
         private static void EmitShell(SourceWriter w, KernelSet kernels, NetworkPlan plan)
         {
             string name = plan.Spec.ClassName;
-            int scratch = 2 * plan.MaxHiddenWidth + plan.MaxPaddedInput + plan.MaxRecurrentScratch;
+            int slots = plan.InferenceSlots;
+            int scratch = slots * plan.MaxHiddenWidth + plan.MaxPaddedInput + plan.MaxRecurrentScratch;
+            // the scratch rows h1, h2, … and the padding after h0, as multiples of MaxHidden (per row of a chunk)
+            string Times(int k, string unit) => k == 1 ? unit : $"{k} * {unit}";
+            string rows = string.Join(", ", System.Linq.Enumerable.Range(1, slots - 1).Select(k => $"ref Unsafe.Add(ref h0, {Times(k, "MaxHidden")})"));
+            string rentedRows = string.Join(", ", System.Linq.Enumerable.Range(1, slots - 1).Select(k => $"ref rented[{Times(k, "MaxHidden")}]"));
 
             w.Line("/// <summary>Floats per input sample.</summary>");
             w.Line($"public const int InputSize = {plan.InputSize};");
@@ -165,12 +170,12 @@ namespace NetGen.Generator.Emit
                 {
                     w.Line($"Span<float> scratch = stackalloc float[{scratch}];");
                     w.Line("ref float h0 = ref MemoryMarshal.GetReference(scratch);");
-                    w.Line("Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);");
+                    w.Line($"Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, {rows}, ref Unsafe.Add(ref h0, {slots} * MaxHidden), 1);");
                 }
                 else
                 {
                     w.Line($"float[] rented = ArrayPool<float>.Shared.Rent({scratch});");
-                    w.Line("Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref rented[0], ref rented[MaxHidden], ref rented[2 * MaxHidden], 1);");
+                    w.Line($"Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref rented[0], {rentedRows}, ref rented[{slots} * MaxHidden], 1);");
                     w.Line("ArrayPool<float>.Shared.Return(rented);");
                 }
             }
@@ -186,25 +191,25 @@ namespace NetGen.Generator.Emit
                 w.Line("if (batch == 0) return;");
                 if (plan.TokenVocabulary is int vocabulary2) w.Line($"SequenceKernels.CheckTokens(inputs.Slice(0, batch * InputSize), {vocabulary2}, nameof(inputs));");
                 w.Line("int chunk = Math.Min(batch, PredictChunkRows);");
-                bool stack = (long)plan.PredictChunkRows * (2 * plan.MaxHiddenWidth + plan.MaxRecurrentScratch) + plan.MaxPaddedInput <= MaxStackFloats;
+                bool stack = (long)plan.PredictChunkRows * (slots * plan.MaxHiddenWidth + plan.MaxRecurrentScratch) + plan.MaxPaddedInput <= MaxStackFloats;
                 if (stack)
                 {
-                    w.Line("Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];");
+                    w.Line($"Span<float> scratch = stackalloc float[chunk * ({slots} * MaxHidden + MaxRecurrent) + MaxPadded];");
                     w.Line("ref float h0 = ref MemoryMarshal.GetReference(scratch);");
                 }
                 else
                 {
-                    w.Line("float[] rented = ArrayPool<float>.Shared.Rent(chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded);");
+                    w.Line($"float[] rented = ArrayPool<float>.Shared.Rent(chunk * ({slots} * MaxHidden + MaxRecurrent) + MaxPadded);");
                     w.Line("ref float h0 = ref rented[0];");
                 }
-                w.Line("ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);");
-                w.Line("ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);");
+                for (int k = 1; k < slots; k++) w.Line($"ref float h{k} = ref Unsafe.Add(ref h0, {Times(k, "chunk * MaxHidden")});");
+                w.Line($"ref float pad = ref Unsafe.Add(ref h0, {slots} * chunk * MaxHidden);");
                 w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
                 w.Line("ref float y = ref MemoryMarshal.GetReference(outputs);");
                 using (w.Block("for (int start = 0; start < batch; start += chunk)"))
                 {
                     w.Line("int rows = Math.Min(chunk, batch - start);");
-                    w.Line("Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);");
+                    w.Line($"Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), {string.Join(", ", System.Linq.Enumerable.Range(0, slots).Select(k => $"ref h{k}"))}, ref pad, rows);");
                 }
                 if (!stack) w.Line("ArrayPool<float>.Shared.Return(rented);");
             }
@@ -236,31 +241,29 @@ namespace NetGen.Generator.Emit
             w.Line();
 
             // ---- Infer: the forward pass shared by both Predict overloads
-            w.Line("/// <summary>Forward pass of <paramref name=\"rows\"/> samples; <paramref name=\"h0\"/> and <paramref name=\"h1\"/> hold hidden activations in turn.</summary>");
+            w.Line(slots == 2
+                ? "/// <summary>Forward pass of <paramref name=\"rows\"/> samples; <paramref name=\"h0\"/> and <paramref name=\"h1\"/> hold hidden activations in turn.</summary>"
+                : $"/// <summary>Forward pass of <paramref name=\"rows\"/> samples; h0 … h{slots - 1} hold hidden activations, each reused once no later layer reads it.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block("private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)"))
+            using (w.Block($"private void Infer(ref float x, ref float y, {string.Join(", ", System.Linq.Enumerable.Range(0, slots).Select(k => $"ref float h{k}"))}, ref float pad, int rows)"))
             {
                 w.Line("ref float p = ref _parameters.Reference;");
-                string input = "x";
-                int next = 0;
-                for (int i = 0; i < plan.Layers.Count; i++)
+                string Slot(int slot) => slot == LayerPlan.InputSlot ? "x" : slot == LayerPlan.OutputSlot ? "y" : $"h{slot}";
+                foreach (LayerPlan layer in plan.Layers)
                 {
-                    LayerPlan layer = plan.Layers[i];
-                    bool last = i == plan.Layers.Count - 1;
                     if (layer.IdentityAtInference)
                     {
                         w.Line($"// {layer.Kind.Describe(layer)}: nothing to do at inference");
                         continue;
                     }
-                    string output = last ? "y" : (next++ % 2 == 0 ? "h0" : "h1");
-                    if (!last && output == input) output = output == "h0" ? "h1" : "h0";
                     w.Line("// " + layer.Kind.Describe(layer));
-                    layer.Kind.EmitForward(w, kernels, layer, layer.KernelActivation, new LayerRefs { Input = input, Output = output, Rows = "rows", Scratch = "pad" });
+                    string[] inputs = layer.InferenceInputSlots.Select(Slot).ToArray();
+                    layer.Kind.EmitForward(w, kernels, layer, layer.KernelActivation,
+                        new LayerRefs { Input = inputs[0], Inputs = inputs, Output = Slot(layer.InferenceSlot), Rows = "rows", Scratch = "pad" });
                     if (layer.Activation == ActivationKind.Softmax)
                     {
                         w.Line($"VectorMath.SoftmaxRows(ref y, rows, {layer.OutSize});");
                     }
-                    input = output;
                 }
             }
             w.Line();

@@ -1,3 +1,5 @@
+using System.Linq;
+using System.Collections.Generic;
 using NetGen.Generator.Emit.Kernels;
 using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
@@ -428,10 +430,12 @@ namespace NetGen.Generator.Emit
 
         /// <summary>
         /// Writes the forward pass of layers <paramref name="from"/> onward into the workspace's buffers, the last one into
-        /// <c>output</c> (logits when the loss applies the activation). <paramref name="input"/> is the first layer's input;
-        /// with <paramref name="inputIndex"/>, layer 1 reads its rows through it.
+        /// <c>output</c> (logits when the loss applies the activation). Each layer reads its sources: the network input is
+        /// <paramref name="input"/> (layer 1 reads its rows through <paramref name="inputIndex"/> when set), layer 1's outputs
+        /// are <paramref name="firstActivations"/> when they are not this workspace's own.
         /// </summary>
-        private static void EmitForwardLayers(SourceWriter w, KernelSet kernels, NetworkPlan plan, int from, string input, string? inputIndex)
+        private static void EmitForwardLayers(SourceWriter w, KernelSet kernels, NetworkPlan plan, int from, string input, string? inputIndex,
+            string? firstActivations = null)
         {
             int layers = plan.Layers.Count;
             bool fused = plan.FusesActivation;
@@ -443,46 +447,76 @@ namespace NetGen.Generator.Emit
                     : layer.KernelActivation;
                 string output = last ? "output" : $"_a{layer.Index}.Reference";
                 string? index = i == 0 ? inputIndex : null;
+                string[] inputs = layer.Sources.Select(s => Activations(plan, s, input, firstActivations, "output")).ToArray();
                 w.Line("// " + layer.Kind.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
                 if (index is not null) w.Line("// (reads its rows through the batch's row indices: the samples are never gathered)");
                 layer.Kind.EmitForward(w, kernels, layer, activation,
-                    new LayerRefs { Input = input, InputIndex = index, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
+                    new LayerRefs { Input = inputs[0], Inputs = inputs, InputIndex = index, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
                 if (last && !fused && layer.Activation == ActivationKind.Softmax)
                 {
                     w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
                 }
-                input = output;
             }
         }
 
+        /// <summary>The training buffer of node <paramref name="node"/>'s outputs: 0 is the network input, k is layer k.</summary>
+        private static string Activations(NetworkPlan plan, int node, string input, string? firstActivations, string lastOutput) =>
+            node == 0 ? input
+            : node == 1 && firstActivations is not null ? firstActivations
+            : node == plan.Layers.Count ? lastOutput
+            : $"_a{node}.Reference";
+
         /// <summary>
-        /// Writes the backward pass from the last layer down to layer <paramref name="downTo"/> (each into ∂L/∂z of the layer
-        /// before it). Layer 1 reads the workspace's input <c>x</c> (through <paramref name="inputIndex"/> when set) and takes
-        /// Adam's step itself when it is <paramref name="fusedAdamLayer"/>; <paramref name="firstActivations"/> and
-        /// <paramref name="firstDelta"/> name layer 1's outputs and ∂L/∂z when they are not this workspace's own.
+        /// Writes the backward pass from the last layer down to layer <paramref name="downTo"/>, each into ∂L/∂z of the
+        /// layers it reads. A node read by several layers gets the sum of their gradients: its last reader writes it, and
+        /// every earlier one writes its share into <c>_dfan</c> and adds it (the plan's <c>AccumulatesInto</c>). Layers
+        /// that read the workspace's input <c>x</c> (through <paramref name="inputIndex"/> when set) have nothing before
+        /// them to fill; layer 1 takes Adam's step itself when it is <paramref name="fusedAdamLayer"/>;
+        /// <paramref name="firstActivations"/> and <paramref name="firstDelta"/> name layer 1's outputs and ∂L/∂z when they
+        /// are not this workspace's own.
         /// </summary>
         private static void EmitBackwardLayers(SourceWriter w, KernelSet kernels, NetworkPlan plan, int downTo, string lastOutput,
             string? inputIndex, DenseLayerPlan? fusedAdamLayer, string? firstActivations = null, string? firstDelta = null)
         {
             int layers = plan.Layers.Count;
+            string Delta(int node) => node == 1 && firstDelta is not null ? firstDelta : $"_d{node}.Reference";
             for (int i = layers - 1; i >= downTo; i--)
             {
                 LayerPlan layer = plan.Layers[i];
-                LayerPlan? previous = i > 0 ? plan.Layers[i - 1] : null;
-                bool afterFirst = i == 1;
-                w.Line($"// {layer.Kind.Describe(layer)}: backward" + (previous is null ? "" : $", into ∂L/∂z of layer {previous.Index}"));
+                IReadOnlyList<int> sources = layer.Sources;
+                string[] inputs = sources.Select(s => Activations(plan, s, "x", firstActivations, lastOutput)).ToArray();
+                string?[] deltas = sources.Select((s, j) => s == 0 ? null : layer.AccumulatesInto[j] ? "_dfan.Reference" : Delta(s)).ToArray();
+                ActivationKind[] activations = sources.Select(s => s == 0 ? ActivationKind.Linear : plan.Layers[s - 1].Activation).ToArray();
+                var into = new List<string>();
+                for (int j = 0; j < sources.Count; j++)
+                {
+                    if (sources[j] != 0) into.Add($"layer {sources[j]}" + (layer.AccumulatesInto[j] ? " (added to what its later readers wrote)" : ""));
+                }
+                w.Line($"// {layer.Kind.Describe(layer)}: backward" + (into.Count == 0 ? "" : ", into ∂L/∂z of " + string.Join(" and ", into)));
+                void Added(int j)
+                {
+                    if (!layer.AccumulatesInto[j]) return;
+                    int source = sources[j];
+                    w.Line($"// layer {source} is read by several layers: add this one's share of its ∂L/∂z");
+                    w.Line($"Kernels.{kernels.Use(ElementwiseKernels.AddInPlace)}(ref {Delta(source)}, ref _dfan.Reference, rows * {plan.Layers[source - 1].OutSize});");
+                }
                 layer.Kind.EmitBackward(w, kernels, layer, new LayerRefs
                 {
-                    Input = previous is null ? "x" : afterFirst && firstActivations is not null ? firstActivations : $"_a{previous.Index}.Reference",
-                    InputIndex = previous is null ? inputIndex : null,
+                    Input = inputs[0],
+                    Inputs = inputs,
+                    InputIndex = sources[0] == 0 && i == 0 ? inputIndex : null,
                     Output = i == layers - 1 ? lastOutput : $"_a{layer.Index}.Reference",
                     Delta = $"_d{layer.Index}.Reference",
-                    PreviousDelta = previous is null ? null : afterFirst && firstDelta is not null ? firstDelta : $"_d{previous.Index}.Reference",
-                    PreviousActivation = previous?.Activation ?? ActivationKind.Linear,
+                    PreviousDelta = deltas[0],
+                    PreviousDeltas = deltas,
+                    PreviousActivation = activations[0],
+                    PreviousActivations = activations,
+                    InputGradientWritten = layer.Kind.Merges ? Added : null,
                     Rows = "rows",
                     Training = true,
                     FusedAdam = fusedAdamLayer is not null && ReferenceEquals(layer, fusedAdamLayer) ? plan.Spec.Optimizer : null,
                 });
+                if (!layer.Kind.Merges) Added(0);
             }
         }
 
@@ -539,7 +573,7 @@ namespace NetGen.Generator.Emit
                 w.Line("ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);");
                 w.Line($"// {split.Kind.Describe(split)}: the two halves' sums, activated");
                 w.Line($"Kernels.{add}(ref a{split.Index}, ref Unsafe.Add(ref partial.Reference, start * {units}), rows * {units});");
-                EmitForwardLayers(w, kernels, plan, 1, $"a{split.Index}", null);
+                EmitForwardLayers(w, kernels, plan, 1, "x", null, $"a{split.Index}");
                 w.Line(labels
                     ? "float loss = labels.IsEmpty ? OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch) : OutputGradient(labels.Slice(start, rows), start, rows, batch);"
                     : "float loss = OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch);");
@@ -656,6 +690,7 @@ namespace NetGen.Generator.Emit
                     foreach (TrainingBuffer buffer in layer.Kind.TrainingBuffers(layer)) w.Line($"private readonly AlignedBuffer {buffer.Field}; // {buffer.Comment}");
                 }
                 foreach (var (scratch, _) in plan.TrainingScratch) w.Line($"private readonly AlignedBuffer {scratch.Field}; // {scratch.Comment}");
+                if (plan.FanOutWidth > 0) w.Line("private readonly AlignedBuffer _dfan; // one reader's share of ∂L/∂z of a layer that several layers read, before it is added");
                 w.Line();
                 using (w.Block($"public Workspace({name} model, AlignedBuffer outputs, int maxRows)"))
                 {
@@ -675,6 +710,7 @@ namespace NetGen.Generator.Emit
                     }
                     w.Line("Gradients = new AlignedBuffer(ParameterCount);");
                     foreach (var (scratch, floats) in plan.TrainingScratch) w.Line($"{scratch.Field} = new AlignedBuffer({floats});");
+                    if (plan.FanOutWidth > 0) w.Line($"_dfan = new AlignedBuffer(maxRows * {plan.FanOutWidth});");
                 }
                 w.Line();
                 w.Line("/// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>");

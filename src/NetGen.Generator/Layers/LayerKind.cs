@@ -28,6 +28,12 @@ namespace NetGen.Generator.Layers
         /// <summary>How the layer is written, for messages: <c>Conv2D(6, 5)</c>.</summary>
         public abstract string Display(LayerSpec spec);
 
+        /// <summary>
+        /// True for kinds that read two or more named layers, listed in their constructor (<c>[Add("a", "b")]</c>); false for
+        /// kinds that read one (the layer before, or the one their <c>Input</c> names).
+        /// </summary>
+        public abstract bool Merges { get; }
+
         // ---- shapes and sizes (pure: the parser checks with them, the planner plans with them)
 
         /// <summary>The layer's output shape for <paramref name="input"/>, or the diagnostic that says why it does not fit.</summary>
@@ -128,19 +134,28 @@ namespace NetGen.Generator.Layers
     /// <summary>What a layer's shape is inferred from: the shape before it and its position in the network.</summary>
     internal readonly struct ShapeInput
     {
-        public ShapeInput(int[] shape, int position)
+        public ShapeInput(IReadOnlyList<int[]> shapes, int position, bool readsNetworkInput, bool readsRawImage)
         {
-            Shape = shape;
+            Shapes = shapes;
             Position = position;
+            ReadsNetworkInput = readsNetworkInput;
+            ReadsRawImage = readsRawImage;
         }
 
-        /// <summary>The input's shape: [n] for vectors, [steps, features] for sequences, [height, width, channels] for images.</summary>
-        public int[] Shape { get; }
+        /// <summary>The (first) input's shape: [n] for vectors, [steps, features] for sequences, [height, width, channels] for images.</summary>
+        public int[] Shape => Shapes[0];
+
+        /// <summary>Every input's shape, in order (one for all kinds but the merges).</summary>
+        public IReadOnlyList<int[]> Shapes { get; }
 
         /// <summary>1-based position in the declaration.</summary>
         public int Position { get; }
 
-        public bool IsFirst => Position == 1;
+        /// <summary>True when the layer reads the network's input itself (not another layer's output).</summary>
+        public bool ReadsNetworkInput { get; }
+
+        /// <summary>True when an input is the raw (height, width, channels) image with several channels, stored channel-last.</summary>
+        public bool ReadsRawImage { get; }
     }
 
     /// <summary>An output shape, or a diagnostic (id and message arguments after the layer's position) saying why there is none.</summary>
@@ -168,10 +183,11 @@ namespace NetGen.Generator.Layers
     /// <summary>What a kind plans a layer from, beyond its spec: decided by the planner's walk over the network.</summary>
     internal sealed class LayerPlanInput
     {
-        public LayerPlanInput(int index, int[] inShape, int[] outShape, int parameterOffset, bool inputIsHwc, bool masked)
+        public LayerPlanInput(int index, IReadOnlyList<int[]> inShapes, int[] outShape, int parameterOffset, bool inputIsHwc, bool masked)
         {
             Index = index;
-            InShape = inShape;
+            InShapes = inShapes;
+            InShape = inShapes[0];
             OutShape = outShape;
             ParameterOffset = parameterOffset;
             InputIsHwc = inputIsHwc;
@@ -181,6 +197,10 @@ namespace NetGen.Generator.Layers
         /// <summary>1-based position in the declaration.</summary>
         public int Index { get; }
         public int[] InShape { get; }
+
+        /// <summary>Every input's shape, in order (one for all kinds but the merges).</summary>
+        public IReadOnlyList<int[]> InShapes { get; }
+
         public int[] OutShape { get; }
 
         /// <summary>Where the layer's parameters start in the network's parameter block.</summary>

@@ -15,6 +15,7 @@ namespace NetGen.Generator.Layers
             DropoutLayerKind.Instance,
             EmbeddingLayerKind.Instance,
             RecurrentLayerKind.Instance,
+            MergeLayerKind.Instance,
         };
 
         /// <summary>Every layer attribute's metadata name, kind by kind.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
 
@@ -46,7 +47,32 @@ namespace NetGen.Generator.Layers
         /// <summary>Layers that inference skips (their output is their input).</summary>
         public virtual bool IdentityAtInference => false;
 
-        public bool IsFirst => Index == 1;
+        /// <summary>
+        /// The nodes the layer reads, set by the planner: 0 is the network input, k is layer k. One for all kinds but the
+        /// merges; a stack's layer k reads node k − 1.
+        /// </summary>
+        public IReadOnlyList<int> Sources { get; internal set; } = System.Array.Empty<int>();
+
+        /// <summary>
+        /// For each source, true when the layer adds its gradient to what a later reader of the same node wrote already
+        /// (fan-out: that node's ∂L/∂z is the sum over its readers), false when it writes it first. Set by the planner.
+        /// </summary>
+        public IReadOnlyList<bool> AccumulatesInto { get; internal set; } = System.Array.Empty<bool>();
+
+        /// <summary>Inference buffer of the network input (<c>x</c>), for <see cref="InferenceInputSlots"/>.</summary>
+        public const int InputSlot = -2;
+
+        /// <summary>Inference buffer of the network output (<c>y</c>).</summary>
+        public const int OutputSlot = -1;
+
+        /// <summary>The inference scratch row the layer writes (0, 1, …), or <see cref="OutputSlot"/>; an identity's input's. Set by the planner.</summary>
+        public int InferenceSlot { get; internal set; }
+
+        /// <summary>The inference rows the layer reads, one per source (<see cref="InputSlot"/> for the network input). Set by the planner.</summary>
+        public IReadOnlyList<int> InferenceInputSlots { get; internal set; } = System.Array.Empty<int>();
+
+        /// <summary>True when the layer reads the network's input: there is no layer before it to backpropagate into.</summary>
+        public bool IsFirst => Sources.Count > 0 && Sources[0] == 0;
 
         /// <summary>The layer's kind: its parser, shapes, emitters.</summary>
         public abstract LayerKind Kind { get; }

@@ -53,6 +53,21 @@ namespace NetGen.Generator.Layers
         /// </summary>
         public OptimizerSpec? FusedAdam { get; set; }
 
+        /// <summary>Every input's rows, in order (merge layers; other kinds read <see cref="Input"/>).</summary>
+        public string[] Inputs { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>∂L/∂z of every input's rows, to fill (null for the network input), in order (merge layers).</summary>
+        public string?[] PreviousDeltas { get; set; } = System.Array.Empty<string?>();
+
+        /// <summary>Every input's activation, in order (merge layers).</summary>
+        public ActivationKind[] PreviousActivations { get; set; } = System.Array.Empty<ActivationKind>();
+
+        /// <summary>
+        /// Called by a merge layer's backward after it wrote input j's ∂L/∂z, before the next: the trainer adds it to the
+        /// node's gradient there when the node has several readers (the shared fan-out buffer then serves the next input).
+        /// </summary>
+        public System.Action<int>? InputGradientWritten { get; set; }
+
         /// <summary>The first row of this worker in the batch (dropout seeds).</summary>
         public string FirstRow { get; set; } = "start";
     }

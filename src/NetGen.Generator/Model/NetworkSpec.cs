@@ -32,7 +32,30 @@ namespace NetGen.Generator.Model
         EquatableArray<int> InputShape,
         EquatableArray<LayerSpec> Layers,
         LossKind Loss,
-        OptimizerSpec Optimizer);
+        OptimizerSpec Optimizer)
+    {
+        /// <summary>
+        /// Where each layer reads from, parallel to <see cref="Layers"/>. Empty for a stack (every layer reads the one before
+        /// it), which is how sequential declarations stay exactly as they were.
+        /// </summary>
+        public EquatableArray<LayerWiring> Wiring { get; init; } = EquatableArray<LayerWiring>.Empty;
+
+        /// <summary>The name of the [Input], if it has one.</summary>
+        public string? InputName { get; init; }
+
+        /// <summary>The nodes layer <paramref name="index"/> (0-based) reads: 0 is the network input, k is layer k (1-based).</summary>
+        public EquatableArray<int> SourcesOf(int index) =>
+            Wiring.Count == 0 ? new EquatableArray<int>(new[] { index }) : Wiring[index].Sources;
+
+        /// <summary>The name of layer <paramref name="index"/> (0-based), if it has one.</summary>
+        public string? NameOf(int index) => Wiring.Count == 0 ? null : Wiring[index].Name;
+    }
+
+    /// <summary>
+    /// One layer's place in the graph: its name, if any, and the nodes it reads (0 is the network input, k is layer k,
+    /// always declared before it, so declaration order is a topological order).
+    /// </summary>
+    internal sealed record LayerWiring(string? Name, EquatableArray<int> Sources);
 
     /// <summary>One layer, in declaration order. One subclass per layer kind, in the kind's folder under <c>Layers/</c>.</summary>
     internal abstract record LayerSpec

@@ -66,6 +66,27 @@ namespace NetGen.Generator.Parsing
             return false;
         }
 
+        /// <summary>The named string argument <paramref name="name"/> (null when not written).</summary>
+        public string? NamedString(string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
+            {
+                if (named.Key == name && named.Value.Value is string v) return v;
+            }
+            return null;
+        }
+
+        /// <summary>Constructor argument <paramref name="index"/> as a string array (a <c>params string[]</c>); empty when absent.</summary>
+        public string[] Strings(int index)
+        {
+            if (_attribute.ConstructorArguments.Length <= index) return System.Array.Empty<string>();
+            TypedConstant argument = _attribute.ConstructorArguments[index];
+            if (argument.Kind != TypedConstantKind.Array || argument.IsNull) return System.Array.Empty<string>();
+            var values = new string[argument.Values.Length];
+            for (int i = 0; i < values.Length; i++) values[i] = argument.Values[i].Value as string ?? "";
+            return values;
+        }
+
         /// <summary>Reports <paramref name="descriptor"/> at constructor argument <paramref name="index"/> (or the named argument
         /// <paramref name="parameter"/> when <paramref name="index"/> is -1) and marks the attribute as wrong.</summary>
         public void Report(DiagnosticDescriptor descriptor, int index, string parameter, params string[] arguments)

@@ -12,15 +12,27 @@ namespace NetGen.Generator.Parsing
     internal static partial class NetworkParser
     {
         /// <summary>Runs the shapes through the layers and reports the first layer that does not fit its input, then a network too large.</summary>
-        private static void CheckShapes(string name, Location nameLocation, int[] inputShape, List<LayerSpec> layers,
+        private static void CheckShapes(string name, Location nameLocation, int[] inputShape, List<LayerSpec> layers, System.Func<int, EquatableArray<int>> sourcesOf,
             List<AttributeData> layerAttributes, List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {
-            int[] shape = inputShape;
+            var shapes = new int[layers.Count + 1][];
+            var raw = new bool[layers.Count + 1];
+            shapes[0] = inputShape;
+            raw[0] = inputShape.Length == 3 && inputShape[2] > 1;
             long parameters = 0, activations = 0;
             for (int i = 0; i < layers.Count; i++)
             {
                 LayerSpec layer = layers[i];
-                ShapeResult result = layer.Kind.OutputShape(layer, new ShapeInput(shape, i + 1));
+                EquatableArray<int> sources = sourcesOf(i);
+                var inShapes = new List<int[]>();
+                bool readsRaw = false;
+                foreach (int source in sources)
+                {
+                    inShapes.Add(shapes[source]);
+                    readsRaw |= raw[source];
+                }
+                int[] shape = inShapes.Count > 0 ? inShapes[0] : inputShape;
+                ShapeResult result = layer.Kind.OutputShape(layer, new ShapeInput(inShapes, i + 1, sources.Count > 0 && sources[0] == 0, readsRaw));
                 if (result.Shape is not int[] next)
                 {
                     var arguments = new List<string> { (i + 1).ToString(CultureInfo.InvariantCulture) };
@@ -33,7 +45,8 @@ namespace NetGen.Generator.Parsing
                 foreach (int d in next) outSize *= d;
                 parameters += layer.Kind.ParameterCount(layer, shape);
                 activations = System.Math.Max(activations, outSize);
-                shape = next;
+                shapes[i + 1] = next;
+                raw[i + 1] = layer.Kind.KeepsLayout && sources.Count > 0 && raw[sources[0]];
             }
             long largest = System.Math.Max(parameters, activations);
             if (largest > MaxElements)

@@ -147,6 +147,9 @@ namespace NetGen.Generator.Parsing
             int[]? inputShape = null;
             var layers = new List<LayerSpec>();
             var layerAttributes = new List<AttributeData>();
+            var layerArguments = new List<LayerAttribute>();
+            string? inputName = null;
+            AttributeData? inputAttribute = null;
             var losses = new List<(AttributeData Attribute, int Kind)>();
             var optimizers = new List<(AttributeData Attribute, OptimizerSpec? Spec)>();
             bool broken = false;
@@ -172,13 +175,15 @@ namespace NetGen.Generator.Parsing
 
                 if (LayerKinds.ForAttribute(FullName(attribute)) is LayerKind layerKind)
                 {
-                    LayerSpec? layer = layerKind.Parse(new LayerAttribute(attribute, ++declaredLayers, diagnostics, ct));
+                    var arguments = new LayerAttribute(attribute, ++declaredLayers, diagnostics, ct);
+                    LayerSpec? layer = layerKind.Parse(arguments);
                     lastLayerValid = layer is not null;
                     if (layer is null) broken = true;
                     else
                     {
                         layers.Add(layer);
                         layerAttributes.Add(attribute);
+                        layerArguments.Add(arguments);
                     }
                     continue;
                 }
@@ -193,6 +198,8 @@ namespace NetGen.Generator.Parsing
                                 layerNumbers[before].ToString(CultureInfo.InvariantCulture), AttributeText(before, ct));
                         }
                         inputShape = ParseInput(attribute, diagnostics, ct);
+                        inputName = NamedString(attribute, "Name");
+                        inputAttribute = attribute;
                         if (inputShape is null) broken = true;
                         break;
                     case LossAttributeName:
@@ -224,10 +231,19 @@ namespace NetGen.Generator.Parsing
                 Add(diagnostics, DiagnosticDescriptors.NoLayers, nameLocation, name);
             }
 
-            // Shapes flow through the layers (not when one failed to parse: the others' shapes would be wrong).
-            if (inputShape is not null && layers.Count == declaredLayers)
+            // The graph: which node each layer reads (not when a layer failed to parse: its position would be wrong).
+            EquatableArray<LayerWiring> wiring = EquatableArray<LayerWiring>.Empty;
+            bool wired = false;
+            if (inputShape is not null && layers.Count == declaredLayers && layers.Count > 0)
             {
-                CheckShapes(name, nameLocation, inputShape, layers, layerAttributes, diagnostics, ct);
+                wiring = ResolveWiring(layers, layerArguments, layerAttributes, inputName, inputAttribute, diagnostics, ct, out wired);
+            }
+            Func<int, EquatableArray<int>> sourcesOf = i => wiring.Count == 0 ? new EquatableArray<int>(new[] { i }) : wiring[i].Sources;
+
+            // Shapes flow through the layers (not when one failed to parse: the others' shapes would be wrong).
+            if (inputShape is not null && layers.Count == declaredLayers && wired)
+            {
+                CheckShapes(name, nameLocation, inputShape, layers, sourcesOf, layerAttributes, diagnostics, ct);
             }
 
             for (int i = 0; i < layers.Count - 1; i++)
@@ -278,7 +294,7 @@ namespace NetGen.Generator.Parsing
 
             if (!broken && inputShape is not null && !diagnostics.Any(d => DiagnosticDescriptors.IsError(d.Id)))
             {
-                WarnAboutLayers(inputShape, layers, layerAttributes, layerNumbers, losses.Count == 1 ? losses[0].Kind : -1, diagnostics, ct);
+                WarnAboutLayers(inputShape, layers, sourcesOf, wiring.Count == 0, layerAttributes, layerNumbers, losses.Count == 1 ? losses[0].Kind : -1, diagnostics, ct);
             }
 
             // Warnings do not stop generation; errors do.
@@ -294,7 +310,11 @@ namespace NetGen.Generator.Parsing
                 new EquatableArray<int>(inputShape),
                 new EquatableArray<LayerSpec>(layers),
                 (LossKind)losses[0].Kind,
-                optimizers[0].Spec!);
+                optimizers[0].Spec!)
+            {
+                Wiring = wiring,
+                InputName = inputName,
+            };
             return Result(spec, diagnostics);
         }
 
@@ -430,14 +450,14 @@ namespace NetGen.Generator.Parsing
         /// Likely mistakes in a network that is otherwise valid (NG0102, NG0103). <paramref name="layerAttributes"/> runs
         /// parallel to <paramref name="layers"/>; <paramref name="loss"/> is the LossKind value, -1 when unknown.
         /// </summary>
-        private static void WarnAboutLayers(int[] inputShape, List<LayerSpec> layers, List<AttributeData> layerAttributes,
+        private static void WarnAboutLayers(int[] inputShape, List<LayerSpec> layers, Func<int, EquatableArray<int>> sourcesOf, bool stack, List<AttributeData> layerAttributes,
             Dictionary<AttributeData, int> layerNumbers, int loss, List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {
             string Number(int i) => layerNumbers[layerAttributes[i]].ToString(CultureInfo.InvariantCulture);
 
             // NG0103: a hidden Dense without activation feeding another Dense composes into one linear map. Only when it is
             // not a bottleneck (a layer narrower than both neighbours restricts the rank on purpose, as in a linear autoencoder).
-            for (int i = 0; i + 1 < layers.Count; i++)
+            for (int i = 0; stack && i + 1 < layers.Count; i++)
             {
                 if (layers[i] is not DenseSpec { Activation: ActivationKind.Linear } hidden || layers[i + 1] is not DenseSpec next) continue;
                 int fanIn = i == 0 ? (inputShape.Length == 1 ? inputShape[0] : 0) : (layers[i - 1] is DenseSpec previous ? previous.Units : 0);
@@ -451,7 +471,7 @@ namespace NetGen.Generator.Parsing
             // NG0104: an embedding's MaskZero that no recurrent layer reads.
             if (layers.Count > 0 && layers[0].Kind.Mask(layers[0]) == MaskFlow.Starts)
             {
-                bool[] masked = Planning.Masking.MaskedLayers(layers);
+                bool[] masked = Planning.Masking.MaskedLayers(layers, sourcesOf);
                 if (System.Array.IndexOf(masked, true) < 0)
                 {
                     Add(diagnostics, DiagnosticDescriptors.MaskUnused, ArgumentLocation(layerAttributes[0], -1, "MaskZero", ct), Number(0));
@@ -468,6 +488,98 @@ namespace NetGen.Generator.Parsing
                 Add(diagnostics, DiagnosticDescriptors.SoftmaxWithMeanSquaredError, ArgumentLocation(layerAttributes[i], 1, "activation", ct),
                     Number(i), output.Units.ToString(CultureInfo.InvariantCulture), why);
             }
+        }
+
+        /// <summary>
+        /// Resolves every layer's inputs: a merge's listed names, a layer's <c>Input</c>, or else the layer before it (the
+        /// [Input] for the first). Reports duplicate names (NG0027), unknown names (NG0028), names of the layer itself or
+        /// of later layers (NG0029: declaration order is the order layers run, so there are no cycles), fewer than two
+        /// merge inputs (NG0031) and outputs nothing reads (NG0030). Empty when no layer names its input: a stack.
+        /// </summary>
+        private static EquatableArray<LayerWiring> ResolveWiring(List<LayerSpec> layers, List<LayerAttribute> arguments, List<AttributeData> attributes,
+            string? inputName, AttributeData? inputAttribute, List<DiagnosticInfo> diagnostics, CancellationToken ct, out bool ok)
+        {
+            ok = true;
+            int count = layers.Count;
+            var nodes = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (!string.IsNullOrEmpty(inputName)) nodes[inputName!] = 0;
+            var names = new string?[count];
+            for (int i = 0; i < count; i++)
+            {
+                names[i] = arguments[i].NamedString("Name");
+                if (string.IsNullOrEmpty(names[i])) continue;
+                if (nodes.TryGetValue(names[i]!, out int other))
+                {
+                    arguments[i].Report(DiagnosticDescriptors.DuplicateName, -1, "Name", arguments[i].Position, names[i]!, other == 0 ? "the [Input]" : $"layer {other}");
+                    ok = false;
+                    continue;
+                }
+                nodes[names[i]!] = i + 1;
+            }
+
+            var wiring = new LayerWiring[count];
+            bool graph = false;
+            var readers = new int[count + 1];
+            for (int i = 0; i < count; i++)
+            {
+                LayerAttribute a = arguments[i];
+                string[] wanted = layers[i].Kind.Merges ? a.Strings(0) : a.NamedString("Input") is string single ? new[] { single } : Array.Empty<string>();
+                var sources = new List<int>();
+                if (wanted.Length == 0 && !layers[i].Kind.Merges) sources.Add(i);
+                if (layers[i].Kind.Merges && wanted.Length < 2)
+                {
+                    Add(diagnostics, DiagnosticDescriptors.MergeDoesNotFit, AttributeLocation(attributes[i], ct), a.Position, layers[i].Kind.Display(layers[i]),
+                        $"it has {wanted.Length} input{(wanted.Length == 1 ? "" : "s")}: list two or more layer names, e.g. [{layers[i].Kind.Display(layers[i])}(\"a\", \"b\")]");
+                    ok = false;
+                }
+                for (int k = 0; k < wanted.Length; k++)
+                {
+                    int position = layers[i].Kind.Merges ? k : -1;
+                    string parameter = layers[i].Kind.Merges ? "inputs" : "Input";
+                    if (!nodes.TryGetValue(wanted[k], out int node))
+                    {
+                        var known = nodes.Where(e => e.Value <= i).Select(e => e.Key).ToList();
+                        Add(diagnostics, DiagnosticDescriptors.UnknownName, ArgumentLocation(attributes[i], position, parameter, ct), a.Position, wanted[k],
+                            known.Count == 0 ? " (nothing before it has a Name)" : $" (names before it: {string.Join(", ", known)})");
+                        ok = false;
+                        continue;
+                    }
+                    if (node > i)
+                    {
+                        Add(diagnostics, DiagnosticDescriptors.ReadsLaterLayer, ArgumentLocation(attributes[i], position, parameter, ct), a.Position, wanted[k],
+                            node.ToString(CultureInfo.InvariantCulture) + (node == i + 1 ? " itself" : ""));
+                        ok = false;
+                        continue;
+                    }
+                    sources.Add(node);
+                }
+                if (sources.Count != 1 || sources[0] != i) graph = true;
+                foreach (int source in sources) readers[source]++;
+                wiring[i] = new LayerWiring(names[i], new EquatableArray<int>(sources.ToArray()));
+            }
+            if (!ok) return EquatableArray<LayerWiring>.Empty;
+            for (int i = 0; i < count - 1; i++)
+            {
+                if (readers[i + 1] > 0) continue;
+                Add(diagnostics, DiagnosticDescriptors.UnusedOutput, AttributeLocation(attributes[i], ct), arguments[i].Position, layers[i].Kind.Display(layers[i]),
+                    names[i] ?? "its Name");
+                ok = false;
+            }
+            if (inputAttribute is not null && readers[0] == 0 && ok)
+            {
+                Add(diagnostics, DiagnosticDescriptors.UnusedOutput, AttributeLocation(inputAttribute, ct), "0", "Input", inputName ?? "its Name");
+                ok = false;
+            }
+            return graph ? new EquatableArray<LayerWiring>(wiring) : EquatableArray<LayerWiring>.Empty;
+        }
+
+        private static string? NamedString(AttributeData attribute, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == name && named.Value.Value is string v) return v;
+            }
+            return null;
         }
 
         private static bool IsNonLayerAttribute(string? name) =>

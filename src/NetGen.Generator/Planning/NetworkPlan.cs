@@ -11,14 +11,15 @@ namespace NetGen.Generator.Planning
     /// </summary>
     internal sealed class NetworkPlan
     {
-        public NetworkPlan(NetworkSpec spec, int inputSize, int parameterCount, IReadOnlyList<LayerPlan> layers, string architecture)
+        public NetworkPlan(NetworkSpec spec, int inputSize, int parameterCount, IReadOnlyList<LayerPlan> layers, string architecture, int inferenceSlots)
         {
+            InferenceSlots = inferenceSlots;
             Spec = spec;
             InputSize = inputSize;
             ParameterCount = parameterCount;
             Layers = layers;
             Architecture = architecture;
-            int maxHidden = 1, maxPad = 0, maxRecurrent = 0, widest = inputSize;
+            int maxHidden = 1, maxPad = 0, maxRecurrent = 0, widest = inputSize, fanOut = 0, inputReaders = 0;
             bool readsStep = false;
             var scratch = new SortedDictionary<int, (SharedScratch Scratch, int Floats)>();
             for (int i = 0; i < layers.Count; i++)
@@ -29,6 +30,12 @@ namespace NetGen.Generator.Planning
                 if (i < layers.Count - 1) maxHidden = System.Math.Max(maxHidden, layer.OutSize);
                 widest = System.Math.Max(widest, layer.WidestTrainingRow);
                 readsStep |= layer.ReadsStep;
+                for (int j = 0; j < layer.Sources.Count; j++)
+                {
+                    if (layer.Sources[j] == 0) inputReaders++;
+                    if (layer.AccumulatesInto[j]) fanOut = System.Math.Max(fanOut, layers[layer.Sources[j] - 1].OutSize);
+                }
+                if (layer.IsFirst && layer.TokenVocabulary is int vocabulary) TokenVocabulary = vocabulary;
                 foreach (SharedScratchNeed need in layer.SharedScratch)
                 {
                     int floats = scratch.TryGetValue(need.Scratch.Order, out var had) ? System.Math.Max(had.Floats, need.Floats) : need.Floats;
@@ -40,18 +47,20 @@ namespace NetGen.Generator.Planning
             MaxRecurrentScratch = maxRecurrent;
             WidestTrainingRow = widest;
             ReadsStep = readsStep;
+            FanOutWidth = fanOut;
             var shared = new List<(SharedScratch, int)>();
             foreach (var entry in scratch.Values) if (entry.Floats > 0) shared.Add(entry);
             TrainingScratch = shared;
-            int chunk = System.Math.Max(1, System.Math.Min(64, Planner.PredictScratchFloats / (2 * maxHidden + maxRecurrent)));
+            int chunk = System.Math.Max(1, System.Math.Min(64, Planner.PredictScratchFloats / (inferenceSlots * maxHidden + maxRecurrent)));
             // whole register tiles (4 rows): a chunk of 18 would leave two rows to the one-row tail at every step
             PredictChunkRows = chunk >= 8 ? chunk / 4 * 4 : chunk;
 
             FusesActivation = spec.Loss != LossKind.MeanSquaredError;
             AcceptsLabels = spec.Loss == LossKind.SparseCategoricalCrossEntropy || spec.Loss == LossKind.CategoricalCrossEntropy ||
                             (spec.Loss == LossKind.BinaryCrossEntropy && OutputSize == 1);
-            IndexedFirstLayer = layers[0] as DenseLayerPlan;
-            FusedAdamLayer = spec.Optimizer.Kind == OptimizerKind.Adam && !readsStep && layers[0] is DenseLayerPlan first &&
+            // the training paths below read the caller's samples in layer 1 only: the input must have no other reader
+            IndexedFirstLayer = inputReaders == 1 ? layers[0] as DenseLayerPlan : null;
+            FusedAdamLayer = spec.Optimizer.Kind == OptimizerKind.Adam && !readsStep && IndexedFirstLayer is DenseLayerPlan first &&
                              first.WeightOffset == 0 && first.CanFuseAdam
                 ? first
                 : null;
@@ -89,7 +98,16 @@ namespace NetGen.Generator.Planning
         public bool ReadsStep { get; }
 
         /// <summary>The vocabulary bounding every input value when the first layer reads token ids; null otherwise.</summary>
-        public int? TokenVocabulary => Layers[0].TokenVocabulary;
+        public int? TokenVocabulary { get; }
+
+        /// <summary>Scratch rows of inference (each <see cref="MaxHiddenWidth"/> wide), assigned by liveness: 2 for a stack.</summary>
+        public int InferenceSlots { get; }
+
+        /// <summary>
+        /// The widest node read by several layers whose later readers add their gradient to it (0 without fan-out): the
+        /// workspace's <c>_dfan</c> holds one reader's ∂L/∂z before it is added.
+        /// </summary>
+        public int FanOutWidth { get; }
 
         /// <summary>Rows per step of batched inference (bounds the scratch).</summary>
         public int PredictChunkRows { get; }

@@ -51,17 +51,22 @@ namespace NetGen.Generator.Planning
         /// Which layers skip padded steps: those that read the mask a first layer starts, as long as every layer between
         /// passes it on (as in Keras: dropout does, a recurrent layer returning sequences does; anything else stops it).
         /// </summary>
-        public static bool[] MaskedLayers(System.Collections.Generic.IReadOnlyList<LayerSpec> layers)
+        public static bool[] MaskedLayers(System.Collections.Generic.IReadOnlyList<LayerSpec> layers, System.Func<int, EquatableArray<int>> sourcesOf)
         {
             var masked = new bool[layers.Count];
-            if (layers.Count == 0 || layers[0].Kind.Mask(layers[0]) != MaskFlow.Starts) return masked;
-            for (int i = 1; i < layers.Count; i++)
+            var carries = new bool[layers.Count + 1]; // node n's output carries the token mask
+            for (int i = 0; i < layers.Count; i++)
             {
                 MaskFlow flow = layers[i].Kind.Mask(layers[i]);
-                if (flow == MaskFlow.PassesThrough) continue;
-                if (flow != MaskFlow.ReadsAndPasses && flow != MaskFlow.ReadsAndStops) break;
-                masked[i] = true;
-                if (flow == MaskFlow.ReadsAndStops) break;
+                EquatableArray<int> sources = sourcesOf(i);
+                bool reaches = sources.Count == 1 && carries[sources[0]];
+                if (flow == MaskFlow.Starts) carries[i + 1] = true;
+                else if (reaches && flow == MaskFlow.PassesThrough) carries[i + 1] = true;
+                else if (reaches && (flow == MaskFlow.ReadsAndPasses || flow == MaskFlow.ReadsAndStops))
+                {
+                    masked[i] = true;
+                    carries[i + 1] = flow == MaskFlow.ReadsAndPasses;
+                }
             }
             return masked;
         }

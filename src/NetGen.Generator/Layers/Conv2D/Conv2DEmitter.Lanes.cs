@@ -24,7 +24,7 @@ namespace NetGen.Generator.Layers
                 new TrainingBuffer($"_xlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s zero-padded inputs in sample lanes, [groups, {c.Channels}, {c.PaddedHeight}, {c.PaddedWidth}, {Lanes}]"),
                 new TrainingBuffer($"_ylanes{c.Index}", $"{rows16} * {c.OutSize}", $"layer {c.Index}'s outputs, then their gradients, in sample lanes, [groups, {c.Filters}, {c.OutHeight}, {c.OutWidth}, {Lanes}]"),
             };
-            if (c.Index > 1)
+            if (!c.IsFirst)
             {
                 buffers.Add(new TrainingBuffer($"_dxlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s gradients with respect to its padded inputs, in sample lanes"));
                 buffers.Add(new TrainingBuffer($"_wperm{c.Index}", $"{c.WeightCount}", $"layer {c.Index}'s kernels with the channel last, [{c.Filters}, {c.KernelSize}, {c.KernelSize}, {c.Channels}], for its input gradient"));

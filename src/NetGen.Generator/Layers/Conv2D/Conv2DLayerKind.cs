@@ -21,6 +21,8 @@ namespace NetGen.Generator.Layers
 
         public override IReadOnlyList<string> AttributeNames { get; } = new[] { "NetGen.Conv2DAttribute" };
 
+        public override bool Merges => false;
+
         public override LayerSpec? Parse(LayerAttribute a)
         {
             int filters = a.Positive(0, "filters", "[Conv2D] filters", a.Int(0));

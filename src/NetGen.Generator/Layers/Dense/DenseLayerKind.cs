@@ -21,6 +21,8 @@ namespace NetGen.Generator.Layers
 
         public override IReadOnlyList<string> AttributeNames { get; } = new[] { "NetGen.DenseAttribute" };
 
+        public override bool Merges => false;
+
         public override LayerSpec? Parse(LayerAttribute a)
         {
             int units = a.Size(0, "units", $"Layer {a.Position} ([Dense]) units", a.Int(0));

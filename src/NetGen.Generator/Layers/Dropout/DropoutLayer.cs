@@ -43,6 +43,8 @@ namespace NetGen.Generator.Layers
 
         public override IReadOnlyList<string> AttributeNames { get; } = new[] { "NetGen.DropoutAttribute" };
 
+        public override bool Merges => false;
+
         public override LayerSpec? Parse(LayerAttribute a)
         {
             float rate = a.Float(0);

@@ -21,6 +21,8 @@ namespace NetGen.Generator.Layers
 
         public override IReadOnlyList<string> AttributeNames { get; } = new[] { "NetGen.EmbeddingAttribute" };
 
+        public override bool Merges => false;
+
         public override LayerSpec? Parse(LayerAttribute a)
         {
             int vocabulary = a.Positive(0, "vocabulary", "[Embedding] vocabulary", a.Int(0));
@@ -32,7 +34,7 @@ namespace NetGen.Generator.Layers
 
         protected override ShapeResult OutputShape(EmbeddingSpec spec, ShapeInput input) =>
             // an embedding reads the network's token ids, whatever the shape before it
-            !input.IsFirst || input.Shape.Length != 1
+            !input.ReadsNetworkInput || input.Shape.Length != 1
                 ? ShapeResult.Fails(DiagnosticDescriptors.EmbeddingNotFirst, Display(spec), ShapeInference.Format(input.Shape))
                 : ShapeResult.Of(input.Shape[0], spec.Dimension);
 

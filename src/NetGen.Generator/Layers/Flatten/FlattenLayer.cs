@@ -34,6 +34,8 @@ namespace NetGen.Generator.Layers
 
         public override IReadOnlyList<string> AttributeNames { get; } = new[] { "NetGen.FlattenAttribute" };
 
+        public override bool Merges => false;
+
         public override LayerSpec? Parse(LayerAttribute attribute) => new FlattenSpec();
 
         protected override string Display(FlattenSpec spec) => "Flatten";

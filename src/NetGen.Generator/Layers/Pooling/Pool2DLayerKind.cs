@@ -29,6 +29,8 @@ namespace NetGen.Generator.Layers
 
         public override IReadOnlyList<string> AttributeNames { get; } = new[] { MaxAttributeName, "NetGen.AvgPool2DAttribute" };
 
+        public override bool Merges => false;
+
         public override LayerSpec? Parse(LayerAttribute a)
         {
             bool max = a.FullName == MaxAttributeName;

@@ -46,6 +46,8 @@ namespace NetGen.Generator.Layers
 
         public override IReadOnlyList<string> AttributeNames { get; } = new[] { "NetGen.SimpleRNNAttribute", LstmAttributeName, GruAttributeName };
 
+        public override bool Merges => false;
+
         public override LayerSpec? Parse(LayerAttribute a)
         {
             RecurrentKind cell = a.FullName == LstmAttributeName ? RecurrentKind.Lstm : a.FullName == GruAttributeName ? RecurrentKind.Gru : RecurrentKind.SimpleRnn;

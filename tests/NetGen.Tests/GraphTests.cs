@@ -1,0 +1,280 @@
+using NetGen;
+using NetGen.Data;
+using NetGen.Evaluation;
+using NetGen.Training;
+
+namespace NetGen.Tests;
+
+/// <summary>A residual block: layer 1 feeds the block and the sum (fan-out), Add joins them.</summary>
+[Input(6)]
+[Dense(5, Activation.Tanh, Name = "h")]
+[Dense(5, Activation.ReLU)]
+[Dense(5, Name = "f")]
+[Add("h", "f")]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class ResidualNet;
+
+/// <summary>
+/// The input read by two layers, a gate (Multiply), and a Concatenate of the gated branch, the raw input and the
+/// ungated branch again (layer 1 is read by Multiply and Concatenate: fan-out).
+/// </summary>
+[Input(7, Name = "x")]
+[Dense(4, Activation.Tanh, Name = "a")]
+[Dense(4, Activation.Sigmoid, Input = "x", Name = "g")]
+[Multiply("a", "g", Name = "m")]
+[Concatenate("m", "x", "a")]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.CategoricalCrossEntropy)]
+[Sgd(LearningRate = 0.1f)]
+public partial class GatedConcatNet;
+
+/// <summary>The Fashion-MNIST MLP with a residual connection around its second and third layers.</summary>
+[Input(784)]
+[Dense(64, Activation.ReLU, Name = "h")]
+[Dense(64, Activation.ReLU)]
+[Dense(64, Name = "f")]
+[Add("h", "f")]
+[Dense(10, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 1e-3f)]
+public partial class ResidualFashion;
+
+/// <summary>
+/// Generated graphs (named layers, Add, Multiply, Concatenate, fan-out) against a double-precision reference: forward
+/// values, and the generated gradients against central differences of the reference's loss.
+/// </summary>
+public class GraphTests
+{
+    /// <summary>A double-precision evaluator of graphs of dense layers and merges, written independently of the generator.</summary>
+    private sealed record Node(string Op, int[] Sources, int Units = 0, Activation Activation = Activation.Linear);
+
+    private static readonly Node[] Residual =
+    {
+        new("dense", [0], 5, Activation.Tanh),
+        new("dense", [1], 5, Activation.ReLU),
+        new("dense", [2], 5),
+        new("add", [1, 3]),
+        new("dense", [4], 3, Activation.Softmax),
+    };
+
+    private static readonly Node[] GatedConcat =
+    {
+        new("dense", [0], 4, Activation.Tanh),
+        new("dense", [0], 4, Activation.Sigmoid),
+        new("multiply", [1, 2]),
+        new("concat", [3, 0, 1]),
+        new("dense", [4], 3, Activation.Softmax),
+    };
+
+    /// <summary>Forward of one sample; parameters laid out as NetGen's (weights [in, out] then biases, layer after layer).</summary>
+    private static double[] Forward(Node[] graph, double[] p, ReadOnlySpan<float> x)
+    {
+        var values = new double[graph.Length + 1][];
+        values[0] = x.ToArray().Select(v => (double)v).ToArray();
+        int offset = 0;
+        for (int n = 0; n < graph.Length; n++)
+        {
+            Node node = graph[n];
+            double[][] inputs = node.Sources.Select(s => values[s]).ToArray();
+            switch (node.Op)
+            {
+                case "dense":
+                {
+                    double[] input = inputs[0];
+                    int fanIn = input.Length, units = node.Units;
+                    var z = new double[units];
+                    for (int j = 0; j < units; j++)
+                    {
+                        double s = p[offset + fanIn * units + j];
+                        for (int i = 0; i < fanIn; i++) s += input[i] * p[offset + i * units + j];
+                        z[j] = s;
+                    }
+                    offset += fanIn * units + units;
+                    values[n + 1] = Activate(node.Activation, z);
+                    break;
+                }
+                case "add":
+                    values[n + 1] = Enumerable.Range(0, inputs[0].Length).Select(i => inputs.Sum(v => v[i])).ToArray();
+                    break;
+                case "multiply":
+                    values[n + 1] = Enumerable.Range(0, inputs[0].Length).Select(i => inputs.Aggregate(1.0, (product, v) => product * v[i])).ToArray();
+                    break;
+                default:
+                    values[n + 1] = inputs.SelectMany(v => v).ToArray();
+                    break;
+            }
+        }
+        return values[graph.Length];
+    }
+
+    private static double[] Activate(Activation activation, double[] z) => activation switch
+    {
+        Activation.ReLU => z.Select(v => Math.Max(0, v)).ToArray(),
+        Activation.Tanh => z.Select(Math.Tanh).ToArray(),
+        Activation.Sigmoid => z.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(),
+        Activation.Softmax => Softmax(z),
+        _ => z,
+    };
+
+    private static double[] Softmax(double[] z)
+    {
+        double max = z.Max();
+        double[] e = z.Select(v => Math.Exp(v - max)).ToArray();
+        double sum = e.Sum();
+        return e.Select(v => v / sum).ToArray();
+    }
+
+    /// <summary>Mean cross-entropy over the batch, against one-hot classes.</summary>
+    private static double MeanLoss(Node[] graph, double[] p, float[] inputs, int inputSize, int[] labels)
+    {
+        double total = 0;
+        for (int r = 0; r < labels.Length; r++)
+        {
+            double[] y = Forward(graph, p, inputs.AsSpan(r * inputSize, inputSize));
+            total -= Math.Log(y[labels[r]]);
+        }
+        return total / labels.Length;
+    }
+
+    private static (float[] Inputs, int[] Labels) Batch(int rows, int inputSize, int seed)
+    {
+        var random = new Random(seed);
+        float[] x = Enumerable.Range(0, rows * inputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        int[] labels = Enumerable.Range(0, rows).Select(_ => random.Next(3)).ToArray();
+        return (x, labels);
+    }
+
+    private static void Randomize(IModel model, int seed)
+    {
+        var random = new Random(seed);
+        Span<float> p = model.Parameters;
+        for (int i = 0; i < p.Length; i++) p[i] = (float)(random.NextDouble() - 0.5);
+    }
+
+    public static IEnumerable<object[]> Graphs => new[] { new object[] { "residual" }, new object[] { "gated-concat" } };
+
+    private static (ITrainableModel Model, Node[] Graph) Create(string name) => name == "residual"
+        ? (new ResidualNet(1), Residual)
+        : (new GatedConcatNet(1), GatedConcat);
+
+    [Theory]
+    [MemberData(nameof(Graphs))]
+    public void Forward_matches_the_double_reference_batched_and_alone(string name)
+    {
+        var (model, graph) = Create(name);
+        Randomize(model, 2);
+        double[] p = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        const int rows = 11;
+        var (inputs, _) = Batch(rows, model.InputSize, 3);
+        var outputs = new float[rows * model.OutputSize];
+        model.Predict(inputs, outputs, rows);
+        var single = new float[model.OutputSize];
+        double worst = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            double[] expected = Forward(graph, p, inputs.AsSpan(r * model.InputSize, model.InputSize));
+            model.Predict(inputs.AsSpan(r * model.InputSize, model.InputSize), single);
+            for (int j = 0; j < expected.Length; j++)
+            {
+                worst = Math.Max(worst, Math.Abs(outputs[r * model.OutputSize + j] - expected[j]));
+                Assert.Equal(outputs[r * model.OutputSize + j], single[j]);
+            }
+        }
+        Assert.True(worst <= 1e-5, $"max |generated − reference| = {worst:E3}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Graphs))]
+    public void Gradients_match_central_differences_of_the_double_reference(string name)
+    {
+        var (model, graph) = Create(name);
+        Randomize(model, 4);
+        double[] p = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        const int rows = 5;
+        var (inputs, labels) = Batch(rows, model.InputSize, 5);
+        IGradientTrainer trainer = model.CreateTrainer(rows, 1);
+        using var dispose = (IDisposable)trainer;
+        float[] targets = new float[rows * model.OutputSize];
+        for (int r = 0; r < rows; r++) targets[r * model.OutputSize + labels[r]] = 1f;
+        float loss = trainer.ComputeGradients(inputs, targets);
+        Assert.Equal(MeanLoss(graph, p, inputs, model.InputSize, labels), loss, 5);
+        float[] generated = trainer.Gradients.ToArray();
+        Assert.Equal(p.Length, generated.Length);
+        double worst = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            double h = 1e-5, saved = p[i];
+            p[i] = saved + h; double up = MeanLoss(graph, p, inputs, model.InputSize, labels);
+            p[i] = saved - h; double down = MeanLoss(graph, p, inputs, model.InputSize, labels);
+            p[i] = saved;
+            double fd = (up - down) / (2 * h);
+            double error = Math.Abs(fd - generated[i]) / Math.Max(1e-4, Math.Abs(fd) + Math.Abs(generated[i]));
+            worst = Math.Max(worst, error);
+        }
+        Assert.True(worst < 1e-3, $"worst relative gradient error {worst:E3} over {p.Length} parameters");
+    }
+
+    [Fact]
+    public void The_fan_out_gradient_is_the_sum_over_both_paths()
+    {
+        // Cutting the skip (zeroing the block's last layer) must leave layer 1's gradient equal to the path through Add
+        // alone; with the block it must differ: both readers contribute. Guards against a second reader overwriting.
+        var model = new ResidualNet(1);
+        Randomize(model, 7);
+        var (inputs, labels) = Batch(4, ResidualNet.InputSize, 8);
+        using var trainer = model.CreateTrainer(4);
+        trainer.ComputeGradients(inputs, labels);
+        float[] withBlock = trainer.Gradients.Slice(0, 6 * 5).ToArray();
+        model.Dense3Weights.Clear();
+        model.Dense3Biases.Clear();
+        trainer.ComputeGradients(inputs, labels);
+        float[] skipOnly = trainer.Gradients.Slice(0, 6 * 5).ToArray();
+        Assert.NotEqual(withBlock, skipOnly);
+        // with layer 3 zeroed, layer 2's contribution through it is zero: layer 1's gradient comes from the skip alone,
+        // which the double reference confirms through the full gradient check above; here its size must stay finite and nonzero
+        Assert.Contains(skipOnly, v => v != 0f);
+    }
+
+    [Fact]
+    public void Two_workers_sharing_the_first_layer_match_one_worker()
+    {
+        // The residual MLP takes the two-worker shared-layer step (its first layer is dense with Adam): the rest of the
+        // network, fan-out included, runs in Middle on each worker's rows.
+        var one = new ResidualFashion(3);
+        var two = new ResidualFashion(3);
+        var (inputs, _) = Batch(32, 784, 9);
+        int[] labels = Enumerable.Range(0, 32).Select(i => i % 10).ToArray();
+        using (var a = one.CreateTrainer(32, 1))
+        using (var b = two.CreateTrainer(32, 2))
+        {
+            for (int step = 0; step < 5; step++)
+            {
+                float la = a.TrainBatch(inputs, labels);
+                float lb = b.TrainBatch(inputs, labels);
+                Assert.Equal(la, lb, 4);
+            }
+        }
+        float[] pa = one.Parameters.ToArray(), pb = two.Parameters.ToArray();
+        double worst = pa.Zip(pb, (x, y) => Math.Abs(x - y)).Max();
+        Assert.True(worst < 1e-4, $"parameters differ by up to {worst:E3}");
+    }
+
+    [Fact]
+    public void A_residual_mlp_trains_on_fashion_mnist()
+    {
+        (Dataset train, Dataset test) = FashionMnist.LoadSubset();
+        var scale = Scale.DivideBy(255f);
+        train = scale.Transform(train);
+        test = scale.Transform(test);
+        var model = new ResidualFashion(0);
+        using var trainer = model.CreateTrainer(32);
+        TrainingHistory history = trainer.Fit(train, new FitOptions { Epochs = 3, BatchSize = 32, Seed = 0 });
+        Assert.True(history.Epochs[^1].Loss < history.Epochs[0].Loss, "the training loss did not fall");
+        EvaluationResult result = Evaluator.Evaluate(model, test);
+        Assert.True(result.Accuracy >= 0.78, $"test accuracy {result.Accuracy:F4} after 3 epochs on the 6,000-image subset");
+        // the fingerprint carries the wiring: a stack of the same layers is another architecture
+        Assert.Equal("Input(784) Dense(64,ReLU) Dense(64,ReLU) Dense(64,Linear) Add@1,3 Dense(10,Softmax) Loss(SparseCategoricalCrossEntropy) Adam", ResidualFashion.Architecture);
+    }
+}
