@@ -3,8 +3,12 @@ using System;
 namespace NetGen
 {
     /// <summary>Declares the network's input shape. Must come before every layer.</summary>
-    /// <remarks>Dense networks use one dimension, e.g. <c>[Input(784)]</c>.</remarks>
-    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    /// <remarks>
+    /// Dense networks use one dimension, e.g. <c>[Input(784)]</c>. A network may have several inputs, each with a
+    /// <see cref="Name"/> its layers read it by; a sample is then the inputs' values one after the other, in declaration
+    /// order, and the generated <c>Predict</c> and <c>TrainBatch</c> also take one span per input.
+    /// </remarks>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class InputAttribute : Attribute
     {
         /// <summary>Creates the attribute.</summary>

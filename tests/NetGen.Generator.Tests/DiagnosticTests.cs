@@ -50,6 +50,8 @@ public sealed class DiagnosticTests
             "Concatenate(\"a\", \"b\")", new[] { "Layer 3 ([Concatenate])", "last axis", "[4, 4, 2] and [2, 2, 3]" }),
         ["MergeRawImage"] = new(Net("[Input(4, 4, 3, Name = \"x\")]\n[Conv2D(3, 1, Name = \"c\")]\n[Add(\"x\", \"c\")]\n[Flatten]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0031",
             "Add(\"x\", \"c\")", new[] { "Layer 2 ([Add])", "channel-last", "[Conv2D]" }),
+        ["OutputIgnoresInput"] = new(Net("[Input(4, Name = \"a\")]\n[Input(2, Name = \"b\")]\n[Dense(8, Input = \"a\")]\n[Dense(3, Activation.Softmax)]\n" + Tail), "NG0032",
+            "Input(2, Name = \"b\")", new[] { "No layer reads input 2 'b'", "does not depend on it", "Input = \"b\"" }),
         ["NotPartial"] = new(Net(Valid, "public class Net\n{\n}"), "NG0001", "Net", new[] { "'Net'", "partial class Net" }),
         ["NoInputOnlyLayers"] = new(Net(Without(Valid, "[Input(4)]")), "NG0002", "Net", new[] { "'Net'", "no input shape", "[Input(n)]" }),
         ["NoLayers"] = new(Net("[Input(4)]\n[Loss(LossKind.MeanSquaredError)]\n[Adam]"), "NG0003", "Net", new[] { "'Net'", "no layers", "[Dense(" }),
@@ -224,12 +226,14 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void TwoInputsAreRejectedByTheCompilerWithoutAGeneratorException()
+    public void ASecondInputAfterTheLayersIsReportedAndNothingIsGenerated()
     {
+        // Several [Input]s are allowed (AllowMultiple), but each must come before the layers.
         string source = Net(Valid.Replace("[Adam]", "[Input(5)]\n[Adam]", StringComparison.Ordinal));
         GeneratorRun run = GeneratorHarness.Run(source);
         GeneratorHarness.AssertGeneratorDidNotThrow(run);
-        Assert.Contains(run.InputCompilation.GetDiagnostics(), d => d.Id == "CS0579");
+        Assert.DoesNotContain(run.InputCompilation.GetDiagnostics(), d => d.Id == "CS0579");
+        Assert.Contains(NetGenDiagnostics(run), d => d.Id == "NG0015");
         Assert.Empty(run.GeneratedSources);
     }
 

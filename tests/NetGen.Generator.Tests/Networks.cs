@@ -209,8 +209,29 @@ internal static class Networks
         }
         """;
 
+    /// <summary>Two inputs, an image branch and a numeric vector, concatenated.</summary>
+    public const string TwoInputs = """
+        using NetGen;
+
+        namespace Demo.Graphs;
+
+        [Input(8, 8, 1, Name = "image")]
+        [Input(5, Name = "numeric")]
+        [Conv2D(4, 3, Activation.ReLU, Input = "image")]
+        [Flatten(Name = "features")]
+        [Dense(6, Activation.ReLU, Input = "numeric", Name = "n")]
+        [Concatenate("features", "n")]
+        [Dense(2, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class TwoInputs
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(TwoInputs)] = TwoInputs,
         [nameof(Residual)] = Residual,
         [nameof(Branches)] = Branches,
         [nameof(RowLstm)] = RowLstm,

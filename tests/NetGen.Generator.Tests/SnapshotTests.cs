@@ -45,6 +45,9 @@ public sealed class SnapshotTests
     public void Branches() => Check(Networks.Branches);
 
     [Fact]
+    public void TwoInputs() => Check(Networks.TwoInputs);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);

@@ -30,6 +30,31 @@ public partial class ResidualNet;
 [Sgd(LearningRate = 0.1f)]
 public partial class GatedConcatNet;
 
+/// <summary>Two inputs: each through a layer of its own, summed (both branches feed the sum and the concatenation: fan-out).</summary>
+[Input(5, Name = "a")]
+[Input(3, Name = "b")]
+[Dense(4, Activation.Tanh, Input = "a", Name = "ha")]
+[Dense(4, Activation.ReLU, Input = "b", Name = "hb")]
+[Add("ha", "hb", Name = "s")]
+[Concatenate("s", "ha")]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class TwoInputNet;
+
+/// <summary>An image branch (a convolution) and a numeric vector (each image's 28 row means), concatenated.</summary>
+[Input(28, 28, 1, Name = "image")]
+[Input(28, Name = "profile")]
+[Conv2D(8, 3, Activation.ReLU, Input = "image")]
+[MaxPool2D(2)]
+[Flatten(Name = "features")]
+[Dense(16, Activation.ReLU, Input = "profile", Name = "p")]
+[Concatenate("features", "p")]
+[Dense(10, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class ImageAndProfile;
+
 /// <summary>The Fashion-MNIST MLP with a residual connection around its second and third layers.</summary>
 [Input(784)]
 [Dense(64, Activation.ReLU, Name = "h")]
@@ -68,16 +93,31 @@ public class GraphTests
         new("dense", [4], 3, Activation.Softmax),
     };
 
-    /// <summary>Forward of one sample; parameters laid out as NetGen's (weights [in, out] then biases, layer after layer).</summary>
-    private static double[] Forward(Node[] graph, double[] p, ReadOnlySpan<float> x)
+    private static readonly Node[] TwoInputs =
     {
-        var values = new double[graph.Length + 1][];
-        values[0] = x.ToArray().Select(v => (double)v).ToArray();
+        new("dense", [0], 4, Activation.Tanh),
+        new("dense", [-1], 4, Activation.ReLU),
+        new("add", [1, 2]),
+        new("concat", [3, 1]),
+        new("dense", [4], 3, Activation.Softmax),
+    };
+
+    /// <summary>
+    /// Forward of one sample; parameters laid out as NetGen's (weights [in, out] then biases, layer after layer). The
+    /// sample is the inputs one after the other (sizes <paramref name="inputSizes"/>); input j is node −j, layer k node k.
+    /// </summary>
+    private static double[] Forward(Node[] graph, double[] p, ReadOnlySpan<float> x, int[]? inputSizes = null)
+    {
+        inputSizes ??= [x.Length];
+        int m = inputSizes.Length;
+        var all = new double[graph.Length + m][];
+        for (int j = 0, at = 0; j < m; at += inputSizes[j], j++) all[m - 1 - j] = x.Slice(at, inputSizes[j]).ToArray().Select(v => (double)v).ToArray();
+        var values = new ArraySegment<double[]>(all, m - 1, graph.Length + 1);
         int offset = 0;
         for (int n = 0; n < graph.Length; n++)
         {
             Node node = graph[n];
-            double[][] inputs = node.Sources.Select(s => values[s]).ToArray();
+            double[][] inputs = node.Sources.Select(s => all[s + m - 1]).ToArray();
             switch (node.Op)
             {
                 case "dense":
@@ -127,12 +167,12 @@ public class GraphTests
     }
 
     /// <summary>Mean cross-entropy over the batch, against one-hot classes.</summary>
-    private static double MeanLoss(Node[] graph, double[] p, float[] inputs, int inputSize, int[] labels)
+    private static double MeanLoss(Node[] graph, double[] p, float[] inputs, int inputSize, int[] labels, int[]? inputSizes = null)
     {
         double total = 0;
         for (int r = 0; r < labels.Length; r++)
         {
-            double[] y = Forward(graph, p, inputs.AsSpan(r * inputSize, inputSize));
+            double[] y = Forward(graph, p, inputs.AsSpan(r * inputSize, inputSize), inputSizes);
             total -= Math.Log(y[labels[r]]);
         }
         return total / labels.Length;
@@ -153,17 +193,20 @@ public class GraphTests
         for (int i = 0; i < p.Length; i++) p[i] = (float)(random.NextDouble() - 0.5);
     }
 
-    public static IEnumerable<object[]> Graphs => new[] { new object[] { "residual" }, new object[] { "gated-concat" } };
+    public static IEnumerable<object[]> Graphs => new[] { new object[] { "residual" }, new object[] { "gated-concat" }, new object[] { "two-inputs" } };
 
-    private static (ITrainableModel Model, Node[] Graph) Create(string name) => name == "residual"
-        ? (new ResidualNet(1), Residual)
-        : (new GatedConcatNet(1), GatedConcat);
+    private static (ITrainableModel Model, Node[] Graph, int[]? InputSizes) Create(string name) => name switch
+    {
+        "residual" => (new ResidualNet(1), Residual, null),
+        "gated-concat" => (new GatedConcatNet(1), GatedConcat, null),
+        _ => (new TwoInputNet(1), TwoInputs, [5, 3]),
+    };
 
     [Theory]
     [MemberData(nameof(Graphs))]
     public void Forward_matches_the_double_reference_batched_and_alone(string name)
     {
-        var (model, graph) = Create(name);
+        var (model, graph, sizes) = Create(name);
         Randomize(model, 2);
         double[] p = model.Parameters.ToArray().Select(v => (double)v).ToArray();
         const int rows = 11;
@@ -174,7 +217,7 @@ public class GraphTests
         double worst = 0;
         for (int r = 0; r < rows; r++)
         {
-            double[] expected = Forward(graph, p, inputs.AsSpan(r * model.InputSize, model.InputSize));
+            double[] expected = Forward(graph, p, inputs.AsSpan(r * model.InputSize, model.InputSize), sizes);
             model.Predict(inputs.AsSpan(r * model.InputSize, model.InputSize), single);
             for (int j = 0; j < expected.Length; j++)
             {
@@ -189,7 +232,7 @@ public class GraphTests
     [MemberData(nameof(Graphs))]
     public void Gradients_match_central_differences_of_the_double_reference(string name)
     {
-        var (model, graph) = Create(name);
+        var (model, graph, sizes) = Create(name);
         Randomize(model, 4);
         double[] p = model.Parameters.ToArray().Select(v => (double)v).ToArray();
         const int rows = 5;
@@ -199,15 +242,15 @@ public class GraphTests
         float[] targets = new float[rows * model.OutputSize];
         for (int r = 0; r < rows; r++) targets[r * model.OutputSize + labels[r]] = 1f;
         float loss = trainer.ComputeGradients(inputs, targets);
-        Assert.Equal(MeanLoss(graph, p, inputs, model.InputSize, labels), loss, 5);
+        Assert.Equal(MeanLoss(graph, p, inputs, model.InputSize, labels, sizes), loss, 5);
         float[] generated = trainer.Gradients.ToArray();
         Assert.Equal(p.Length, generated.Length);
         double worst = 0;
         for (int i = 0; i < p.Length; i++)
         {
             double h = 1e-5, saved = p[i];
-            p[i] = saved + h; double up = MeanLoss(graph, p, inputs, model.InputSize, labels);
-            p[i] = saved - h; double down = MeanLoss(graph, p, inputs, model.InputSize, labels);
+            p[i] = saved + h; double up = MeanLoss(graph, p, inputs, model.InputSize, labels, sizes);
+            p[i] = saved - h; double down = MeanLoss(graph, p, inputs, model.InputSize, labels, sizes);
             p[i] = saved;
             double fd = (up - down) / (2 * h);
             double error = Math.Abs(fd - generated[i]) / Math.Max(1e-4, Math.Abs(fd) + Math.Abs(generated[i]));
@@ -259,6 +302,66 @@ public class GraphTests
         float[] pa = one.Parameters.ToArray(), pb = two.Parameters.ToArray();
         double worst = pa.Zip(pb, (x, y) => Math.Abs(x - y)).Max();
         Assert.True(worst < 1e-4, $"parameters differ by up to {worst:E3}");
+    }
+
+    [Fact]
+    public void One_span_per_input_is_the_packed_sample()
+    {
+        var model = new TwoInputNet(3);
+        Randomize(model, 11);
+        var random = new Random(12);
+        float[] a = Enumerable.Range(0, 4 * 5).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] b = Enumerable.Range(0, 4 * 3).Select(_ => (float)random.NextDouble()).ToArray();
+        var packed = new float[4 * TwoInputNet.InputSize];
+        TwoInputNet.Pack(a, b, packed, 4);
+        Assert.Equal(a.AsSpan(5, 5).ToArray(), packed.AsSpan(8, 5).ToArray());  // sample 1: a then b
+        Assert.Equal(b.AsSpan(3, 3).ToArray(), packed.AsSpan(13, 3).ToArray());
+        var fromPacked = new float[4 * 3];
+        var fromSpans = new float[4 * 3];
+        model.Predict(packed, fromPacked, 4);
+        model.Predict(a, b, fromSpans, 4);
+        Assert.Equal(fromPacked, fromSpans);
+        var one = new float[3];
+        model.Predict(a.AsSpan(0, 5), b.AsSpan(0, 3), one);
+        Assert.Equal(fromPacked.AsSpan(0, 3).ToArray(), one);
+        Assert.Throws<ArgumentException>(() => model.Predict(a.AsSpan(0, 4), b.AsSpan(0, 3), one));
+        Assert.Throws<ArgumentException>(() => TwoInputNet.Pack(a, b.AsSpan(0, 11), packed, 4));
+
+        // TrainBatch on the spans takes the same step as on the packed samples
+        var twin = new TwoInputNet(3);
+        model.Parameters.CopyTo(twin.Parameters);
+        int[] labels = [0, 2, 1, 2];
+        using var t1 = model.CreateTrainer(4);
+        using var t2 = twin.CreateTrainer(4);
+        Assert.Equal(t1.TrainBatch(packed, labels), t2.TrainBatch(a, b, labels));
+        Assert.Equal(model.Parameters.ToArray(), twin.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void An_image_and_a_numeric_vector_train_together_on_fashion_mnist()
+    {
+        (Dataset train, Dataset test) = FashionMnist.LoadSubset();
+        var scale = Scale.DivideBy(255f);
+        Dataset Packed(Dataset images)
+        {
+            images = scale.Transform(images);
+            int n = images.Count;
+            float[] pixels = images.Features.ToArray();
+            var profile = new float[n * 28];
+            for (int s = 0; s < n; s++)
+                for (int row = 0; row < 28; row++)
+                    profile[s * 28 + row] = pixels.AsSpan(s * 784 + row * 28, 28).ToArray().Average();
+            var samples = new float[n * ImageAndProfile.InputSize];
+            ImageAndProfile.Pack(pixels, profile, samples, n);
+            return new Dataset(samples, [ImageAndProfile.InputSize], images.Labels!, images.ClassNames);
+        }
+        Dataset packedTrain = Packed(train), packedTest = Packed(test);
+        var model = new ImageAndProfile(0);
+        using var trainer = model.CreateTrainer(32);
+        TrainingHistory history = trainer.Fit(packedTrain, new FitOptions { Epochs = 2, BatchSize = 32, Seed = 0 });
+        Assert.True(history.Epochs[^1].Loss < history.Epochs[0].Loss, "the training loss did not fall");
+        EvaluationResult result = Evaluator.Evaluate(model, packedTest);
+        Assert.True(result.Accuracy >= 0.75, $"test accuracy {result.Accuracy:F4} after 2 epochs on the 6,000-image subset");
     }
 
     [Fact]

@@ -169,6 +169,10 @@ namespace NetGen.Generator.Diagnostics
             "NG0031", "Merge inputs do not fit",
             "Layer {0} ([{1}]) cannot merge its inputs: {2}");
 
+        public static readonly DiagnosticDescriptor OutputIgnoresInput = Error(
+            "NG0032", "The output does not depend on an input",
+            "No layer reads input {0} {1}, so the network's output does not depend on it: {2}, or remove the [Input]");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -180,7 +184,7 @@ namespace NetGen.Generator.Diagnostics
                 UnsupportedType, InvalidHyperParameter, UndefinedEnumValue, InputAfterLayer, DenseNeedsFlatInput,
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
-                MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit,
+                MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
                 InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();

@@ -38,6 +38,7 @@ namespace NetGen.Generator.Emit
                 w.Line("private readonly Workspace[] _workspaces;");
                 w.Line("private readonly BatchWorkers _workers;");
                 w.Line($"private readonly AlignedBuffer _outputs; // last layer {(fused ? "logits" : "outputs")}, [maxBatch, {plan.OutputSize}]; each worker writes its rows");
+                if (plan.Inputs.Count > 1) w.Line("private readonly float[] _packed; // a batch given as one span per input, packed into samples");
                 w.Line(statePerParameter == 2
                     ? "private readonly AlignedBuffer _state; // Adam: first moments, then second moments"
                     : statePerParameter == 1
@@ -78,6 +79,7 @@ namespace NetGen.Generator.Emit
                     w.Line("_model = model;");
                     w.Line("MaxBatchSize = maxBatchSize;");
                     w.Line("_outputs = new AlignedBuffer(maxBatchSize * OutputSize);");
+                    if (plan.Inputs.Count > 1) w.Line("_packed = new float[maxBatchSize * InputSize];");
                     if (indexed)
                     {
                         w.Line("_identity = new int[maxBatchSize];");
@@ -162,6 +164,27 @@ namespace NetGen.Generator.Emit
                     {
                         w.Line($"CheckRows(samples.Length, rows, targets.Length / OutputSize);");
                         EmitTrainBatch(w, fusedAdam, "samples, rows, targets", split);
+                    }
+                    w.Line();
+                }
+                if (plan.Inputs.Count > 1)
+                {
+                    string parameters = NetworkEmitter.InputParameters(plan), arguments = NetworkEmitter.InputArguments(plan);
+                    w.Line("/// <summary>One training step on a batch given as one span per input, with integer class labels (batch = labels.Length). Returns the mean loss.</summary>");
+                    using (w.Block($"public float TrainBatch({parameters}, ReadOnlySpan<int> labels)"))
+                    {
+                        w.Line("if (labels.Length > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(labels), labels.Length, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
+                        w.Line($"{name}.Pack({arguments}, _packed, labels.Length);");
+                        w.Line("return TrainBatch(_packed.AsSpan(0, labels.Length * InputSize), labels);");
+                    }
+                    w.Line();
+                    w.Line($"/// <summary>One training step on a batch given as one span per input, with float targets, {plan.OutputSize} per sample. Returns the mean loss.</summary>");
+                    using (w.Block($"public float TrainBatch({parameters}, ReadOnlySpan<float> targets)"))
+                    {
+                        w.Line("int batch = targets.Length / OutputSize;");
+                        w.Line("if (batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(targets), batch, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
+                        w.Line($"{name}.Pack({arguments}, _packed, batch);");
+                        w.Line("return TrainBatch(_packed.AsSpan(0, batch * InputSize), targets);");
                     }
                     w.Line();
                 }
@@ -459,9 +482,26 @@ namespace NetGen.Generator.Emit
             }
         }
 
+        private static string InputField(int index) => $"_input{index + 1}";
+
+        private static string InputBuffer(int index) => InputField(index) + ".Reference";
+
+        /// <summary>Copies each input's values out of <paramref name="rows"/> packed samples at <paramref name="packed"/> into its own rows.</summary>
+        public static void EmitUnpack(SourceWriter w, NetworkPlan plan, string packed, System.Func<int, string> destination, string rows)
+        {
+            using (w.Block($"for (int r = 0; r < {rows}; r++)"))
+            {
+                foreach (InputPlan input in plan.Inputs)
+                {
+                    string at = input.Offset == 0 ? "r * InputSize" : $"r * InputSize + {input.Offset}";
+                    w.Line($"ImageKernels.Copy(ref Unsafe.Add(ref {packed}, {at}), ref Unsafe.Add(ref {destination(input.Index)}, r * {input.Size}), {input.Size});");
+                }
+            }
+        }
+
         /// <summary>The training buffer of node <paramref name="node"/>'s outputs: 0 is the network input, k is layer k.</summary>
         private static string Activations(NetworkPlan plan, int node, string input, string? firstActivations, string lastOutput) =>
-            node == 0 ? input
+            node <= 0 ? (plan.Inputs.Count == 1 ? input : InputBuffer(-node))
             : node == 1 && firstActivations is not null ? firstActivations
             : node == plan.Layers.Count ? lastOutput
             : $"_a{node}.Reference";
@@ -485,12 +525,12 @@ namespace NetGen.Generator.Emit
                 LayerPlan layer = plan.Layers[i];
                 IReadOnlyList<int> sources = layer.Sources;
                 string[] inputs = sources.Select(s => Activations(plan, s, "x", firstActivations, lastOutput)).ToArray();
-                string?[] deltas = sources.Select((s, j) => s == 0 ? null : layer.AccumulatesInto[j] ? "_dfan.Reference" : Delta(s)).ToArray();
-                ActivationKind[] activations = sources.Select(s => s == 0 ? ActivationKind.Linear : plan.Layers[s - 1].Activation).ToArray();
+                string?[] deltas = sources.Select((s, j) => s <= 0 ? null : layer.AccumulatesInto[j] ? "_dfan.Reference" : Delta(s)).ToArray();
+                ActivationKind[] activations = sources.Select(s => s <= 0 ? ActivationKind.Linear : plan.Layers[s - 1].Activation).ToArray();
                 var into = new List<string>();
                 for (int j = 0; j < sources.Count; j++)
                 {
-                    if (sources[j] != 0) into.Add($"layer {sources[j]}" + (layer.AccumulatesInto[j] ? " (added to what its later readers wrote)" : ""));
+                    if (sources[j] > 0) into.Add($"layer {sources[j]}" + (layer.AccumulatesInto[j] ? " (added to what its later readers wrote)" : ""));
                 }
                 w.Line($"// {layer.Kind.Describe(layer)}: backward" + (into.Count == 0 ? "" : ", into ∂L/∂z of " + string.Join(" and ", into)));
                 void Added(int j)
@@ -504,7 +544,7 @@ namespace NetGen.Generator.Emit
                 {
                     Input = inputs[0],
                     Inputs = inputs,
-                    InputIndex = sources[0] == 0 && i == 0 ? inputIndex : null,
+                    InputIndex = sources[0] <= 0 && i == 0 ? inputIndex : null,
                     Output = i == layers - 1 ? lastOutput : $"_a{layer.Index}.Reference",
                     Delta = $"_d{layer.Index}.Reference",
                     PreviousDelta = deltas[0],
@@ -690,6 +730,10 @@ namespace NetGen.Generator.Emit
                     foreach (TrainingBuffer buffer in layer.Kind.TrainingBuffers(layer)) w.Line($"private readonly AlignedBuffer {buffer.Field}; // {buffer.Comment}");
                 }
                 foreach (var (scratch, _) in plan.TrainingScratch) w.Line($"private readonly AlignedBuffer {scratch.Field}; // {scratch.Comment}");
+                if (plan.Inputs.Count > 1)
+                {
+                    foreach (InputPlan input in plan.Inputs) w.Line($"private readonly AlignedBuffer {InputField(input.Index)}; // input {input.Index + 1} ({input.Parameter}) of this worker's rows, [rows, {input.Size}], copied out of the packed samples");
+                }
                 if (plan.FanOutWidth > 0) w.Line("private readonly AlignedBuffer _dfan; // one reader's share of ∂L/∂z of a layer that several layers read, before it is added");
                 w.Line();
                 using (w.Block($"public Workspace({name} model, AlignedBuffer outputs, int maxRows)"))
@@ -710,6 +754,10 @@ namespace NetGen.Generator.Emit
                     }
                     w.Line("Gradients = new AlignedBuffer(ParameterCount);");
                     foreach (var (scratch, floats) in plan.TrainingScratch) w.Line($"{scratch.Field} = new AlignedBuffer({floats});");
+                    if (plan.Inputs.Count > 1)
+                    {
+                        foreach (InputPlan input in plan.Inputs) w.Line($"{InputField(input.Index)} = new AlignedBuffer(maxRows * {input.Size});");
+                    }
                     if (plan.FanOutWidth > 0) w.Line($"_dfan = new AlignedBuffer(maxRows * {plan.FanOutWidth});");
                 }
                 w.Line();
@@ -737,6 +785,11 @@ namespace NetGen.Generator.Emit
                     if (indexed) w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
                     w.Line("ref float p = ref _model._parameters.Reference;");
                     w.Line("ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);");
+                    if (plan.Inputs.Count > 1)
+                    {
+                        w.Line("// each sample is the inputs one after the other: each into a buffer of its own, which its layers read");
+                        EmitUnpack(w, plan, "x", i => InputBuffer(i), "rows");
+                    }
                     EmitForwardLayers(w, kernels, plan, 0, "x", indexed ? "index" : null);
                 }
                 w.Line();

@@ -72,7 +72,7 @@ namespace NetGen.Generator.Layers
         public IReadOnlyList<int> InferenceInputSlots { get; internal set; } = System.Array.Empty<int>();
 
         /// <summary>True when the layer reads the network's input: there is no layer before it to backpropagate into.</summary>
-        public bool IsFirst => Sources.Count > 0 && Sources[0] == 0;
+        public bool IsFirst => Sources.Count > 0 && Sources[0] <= 0;
 
         /// <summary>The layer's kind: its parser, shapes, emitters.</summary>
         public abstract LayerKind Kind { get; }

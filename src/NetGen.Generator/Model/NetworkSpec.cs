@@ -43,6 +43,21 @@ namespace NetGen.Generator.Model
         /// <summary>The name of the [Input], if it has one.</summary>
         public string? InputName { get; init; }
 
+        /// <summary>
+        /// Every [Input] when there are several, in declaration order (the first is <see cref="InputShape"/> and
+        /// <see cref="InputName"/>); empty for one. Input j is node −j: node 0 is the first input, node k is layer k.
+        /// </summary>
+        public EquatableArray<InputSpec> Inputs { get; init; } = EquatableArray<InputSpec>.Empty;
+
+        /// <summary>How many inputs the network has.</summary>
+        public int InputCount => Inputs.Count == 0 ? 1 : Inputs.Count;
+
+        /// <summary>The shape of input <paramref name="j"/>.</summary>
+        public EquatableArray<int> InputShapeOf(int j) => Inputs.Count == 0 ? InputShape : Inputs[j].Shape;
+
+        /// <summary>The name of input <paramref name="j"/>, if it has one.</summary>
+        public string? InputNameOf(int j) => Inputs.Count == 0 ? InputName : Inputs[j].Name;
+
         /// <summary>The nodes layer <paramref name="index"/> (0-based) reads: 0 is the network input, k is layer k (1-based).</summary>
         public EquatableArray<int> SourcesOf(int index) =>
             Wiring.Count == 0 ? new EquatableArray<int>(new[] { index }) : Wiring[index].Sources;
@@ -56,6 +71,9 @@ namespace NetGen.Generator.Model
     /// always declared before it, so declaration order is a topological order).
     /// </summary>
     internal sealed record LayerWiring(string? Name, EquatableArray<int> Sources);
+
+    /// <summary>One of several [Input]s: its name and shape.</summary>
+    internal sealed record InputSpec(string? Name, EquatableArray<int> Shape);
 
     /// <summary>One layer, in declaration order. One subclass per layer kind, in the kind's folder under <c>Layers/</c>.</summary>
     internal abstract record LayerSpec

@@ -12,13 +12,18 @@ namespace NetGen.Generator.Parsing
     internal static partial class NetworkParser
     {
         /// <summary>Runs the shapes through the layers and reports the first layer that does not fit its input, then a network too large.</summary>
-        private static void CheckShapes(string name, Location nameLocation, int[] inputShape, List<LayerSpec> layers, System.Func<int, EquatableArray<int>> sourcesOf,
+        private static void CheckShapes(string name, Location nameLocation, List<int[]> inputShapes, List<LayerSpec> layers, System.Func<int, EquatableArray<int>> sourcesOf,
             List<AttributeData> layerAttributes, List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {
-            var shapes = new int[layers.Count + 1][];
-            var raw = new bool[layers.Count + 1];
-            shapes[0] = inputShape;
-            raw[0] = inputShape.Length == 3 && inputShape[2] > 1;
+            int m = inputShapes.Count; // node n (input j is node −j) at n + m − 1
+            int[] inputShape = inputShapes[0];
+            var shapes = new int[layers.Count + m][];
+            var raw = new bool[layers.Count + m];
+            for (int j = 0; j < m; j++)
+            {
+                shapes[m - 1 - j] = inputShapes[j];
+                raw[m - 1 - j] = inputShapes[j].Length == 3 && inputShapes[j][2] > 1;
+            }
             long parameters = 0, activations = 0;
             for (int i = 0; i < layers.Count; i++)
             {
@@ -28,11 +33,11 @@ namespace NetGen.Generator.Parsing
                 bool readsRaw = false;
                 foreach (int source in sources)
                 {
-                    inShapes.Add(shapes[source]);
-                    readsRaw |= raw[source];
+                    inShapes.Add(shapes[source + m - 1]);
+                    readsRaw |= raw[source + m - 1];
                 }
                 int[] shape = inShapes.Count > 0 ? inShapes[0] : inputShape;
-                ShapeResult result = layer.Kind.OutputShape(layer, new ShapeInput(inShapes, i + 1, sources.Count > 0 && sources[0] == 0, readsRaw));
+                ShapeResult result = layer.Kind.OutputShape(layer, new ShapeInput(inShapes, i + 1, sources.Count > 0 && sources[0] <= 0, readsRaw));
                 if (result.Shape is not int[] next)
                 {
                     var arguments = new List<string> { (i + 1).ToString(CultureInfo.InvariantCulture) };
@@ -45,8 +50,8 @@ namespace NetGen.Generator.Parsing
                 foreach (int d in next) outSize *= d;
                 parameters += layer.Kind.ParameterCount(layer, shape);
                 activations = System.Math.Max(activations, outSize);
-                shapes[i + 1] = next;
-                raw[i + 1] = layer.Kind.KeepsLayout && sources.Count > 0 && raw[sources[0]];
+                shapes[i + m] = next;
+                raw[i + m] = layer.Kind.KeepsLayout && sources.Count > 0 && raw[sources[0] + m - 1];
             }
             long largest = System.Math.Max(parameters, activations);
             if (largest > MaxElements)

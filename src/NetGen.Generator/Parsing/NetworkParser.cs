@@ -148,8 +148,7 @@ namespace NetGen.Generator.Parsing
             var layers = new List<LayerSpec>();
             var layerAttributes = new List<AttributeData>();
             var layerArguments = new List<LayerAttribute>();
-            string? inputName = null;
-            AttributeData? inputAttribute = null;
+            var inputs = new List<(int[]? Shape, string? Name, AttributeData Attribute)>();
             var losses = new List<(AttributeData Attribute, int Kind)>();
             var optimizers = new List<(AttributeData Attribute, OptimizerSpec? Spec)>();
             bool broken = false;
@@ -197,10 +196,10 @@ namespace NetGen.Generator.Parsing
                             Add(diagnostics, DiagnosticDescriptors.InputAfterLayer, AttributeLocation(attribute, ct),
                                 layerNumbers[before].ToString(CultureInfo.InvariantCulture), AttributeText(before, ct));
                         }
-                        inputShape = ParseInput(attribute, diagnostics, ct);
-                        inputName = NamedString(attribute, "Name");
-                        inputAttribute = attribute;
-                        if (inputShape is null) broken = true;
+                        int[]? shape = ParseInput(attribute, diagnostics, ct);
+                        inputs.Add((shape, NamedString(attribute, "Name"), attribute));
+                        inputShape ??= shape;
+                        if (shape is null) broken = true;
                         break;
                     case LossAttributeName:
                         int kind = attribute.ConstructorArguments[0].Value is int k ? k : -1;
@@ -236,14 +235,14 @@ namespace NetGen.Generator.Parsing
             bool wired = false;
             if (inputShape is not null && layers.Count == declaredLayers && layers.Count > 0)
             {
-                wiring = ResolveWiring(layers, layerArguments, layerAttributes, inputName, inputAttribute, diagnostics, ct, out wired);
+                wiring = ResolveWiring(layers, layerArguments, layerAttributes, inputs.Select(i => (i.Name, i.Attribute)).ToList(), diagnostics, ct, out wired);
             }
             Func<int, EquatableArray<int>> sourcesOf = i => wiring.Count == 0 ? new EquatableArray<int>(new[] { i }) : wiring[i].Sources;
 
             // Shapes flow through the layers (not when one failed to parse: the others' shapes would be wrong).
             if (inputShape is not null && layers.Count == declaredLayers && wired)
             {
-                CheckShapes(name, nameLocation, inputShape, layers, sourcesOf, layerAttributes, diagnostics, ct);
+                CheckShapes(name, nameLocation, inputs.Select(i => i.Shape!).ToList(), layers, sourcesOf, layerAttributes, diagnostics, ct);
             }
 
             for (int i = 0; i < layers.Count - 1; i++)
@@ -313,7 +312,9 @@ namespace NetGen.Generator.Parsing
                 optimizers[0].Spec!)
             {
                 Wiring = wiring,
-                InputName = inputName,
+                InputName = inputs[0].Name,
+                Inputs = inputs.Count == 1 ? EquatableArray<InputSpec>.Empty
+                    : new EquatableArray<InputSpec>(inputs.Select(i => new InputSpec(i.Name, new EquatableArray<int>(i.Shape!))).ToArray()),
             };
             return Result(spec, diagnostics);
         }
@@ -497,12 +498,23 @@ namespace NetGen.Generator.Parsing
         /// merge inputs (NG0031) and outputs nothing reads (NG0030). Empty when no layer names its input: a stack.
         /// </summary>
         private static EquatableArray<LayerWiring> ResolveWiring(List<LayerSpec> layers, List<LayerAttribute> arguments, List<AttributeData> attributes,
-            string? inputName, AttributeData? inputAttribute, List<DiagnosticInfo> diagnostics, CancellationToken ct, out bool ok)
+            List<(string? Name, AttributeData Attribute)> inputs, List<DiagnosticInfo> diagnostics, CancellationToken ct, out bool ok)
         {
             ok = true;
-            int count = layers.Count;
+            int count = layers.Count, m = inputs.Count;
             var nodes = new Dictionary<string, int>(StringComparer.Ordinal);
-            if (!string.IsNullOrEmpty(inputName)) nodes[inputName!] = 0;
+            for (int j = 0; j < m; j++)
+            {
+                string? inputName = inputs[j].Name;
+                if (string.IsNullOrEmpty(inputName)) continue;
+                if (nodes.ContainsKey(inputName!))
+                {
+                    Add(diagnostics, DiagnosticDescriptors.DuplicateName, ArgumentLocation(inputs[j].Attribute, -1, "Name", ct), "0", inputName!, "another [Input]");
+                    ok = false;
+                    continue;
+                }
+                nodes[inputName!] = -j; // input j is node −j
+            }
             var names = new string?[count];
             for (int i = 0; i < count; i++)
             {
@@ -510,7 +522,7 @@ namespace NetGen.Generator.Parsing
                 if (string.IsNullOrEmpty(names[i])) continue;
                 if (nodes.TryGetValue(names[i]!, out int other))
                 {
-                    arguments[i].Report(DiagnosticDescriptors.DuplicateName, -1, "Name", arguments[i].Position, names[i]!, other == 0 ? "the [Input]" : $"layer {other}");
+                    arguments[i].Report(DiagnosticDescriptors.DuplicateName, -1, "Name", arguments[i].Position, names[i]!, other <= 0 ? "an [Input]" : $"layer {other}");
                     ok = false;
                     continue;
                 }
@@ -519,7 +531,7 @@ namespace NetGen.Generator.Parsing
 
             var wiring = new LayerWiring[count];
             bool graph = false;
-            var readers = new int[count + 1];
+            var readers = new int[count + m]; // node n at n + m − 1
             for (int i = 0; i < count; i++)
             {
                 LayerAttribute a = arguments[i];
@@ -553,21 +565,25 @@ namespace NetGen.Generator.Parsing
                     }
                     sources.Add(node);
                 }
-                if (sources.Count != 1 || sources[0] != i) graph = true;
-                foreach (int source in sources) readers[source]++;
+                if (sources.Count != 1 || sources[0] != i || m > 1) graph = true;
+                foreach (int source in sources) readers[source + m - 1]++;
                 wiring[i] = new LayerWiring(names[i], new EquatableArray<int>(sources.ToArray()));
             }
             if (!ok) return EquatableArray<LayerWiring>.Empty;
             for (int i = 0; i < count - 1; i++)
             {
-                if (readers[i + 1] > 0) continue;
+                if (readers[i + m] > 0) continue;
                 Add(diagnostics, DiagnosticDescriptors.UnusedOutput, AttributeLocation(attributes[i], ct), arguments[i].Position, layers[i].Kind.Display(layers[i]),
                     names[i] ?? "its Name");
                 ok = false;
             }
-            if (inputAttribute is not null && readers[0] == 0 && ok)
+            for (int j = 0; j < m && ok; j++)
             {
-                Add(diagnostics, DiagnosticDescriptors.UnusedOutput, AttributeLocation(inputAttribute, ct), "0", "Input", inputName ?? "its Name");
+                if (readers[m - 1 - j] > 0) continue;
+                // every other node is read by a later one, so the output depends on an input exactly when some layer reads it
+                Add(diagnostics, DiagnosticDescriptors.OutputIgnoresInput, AttributeLocation(inputs[j].Attribute, ct),
+                    (j + 1).ToString(CultureInfo.InvariantCulture), inputs[j].Name is string n ? $"'{n}'" : "(no Name)",
+                    inputs[j].Name is string named ? $"read it with Input = \"{named}\" or a merge layer" : "give it a Name and read it with Input = \"…\" or a merge layer");
                 ok = false;
             }
             return graph ? new EquatableArray<LayerWiring>(wiring) : EquatableArray<LayerWiring>.Empty;

@@ -19,7 +19,7 @@ namespace NetGen.Generator.Parsing
             "AcceptsLabels", "ApplyGradients", "Architecture", "Backpropagate", "Backward", "CheckBatch", "CheckRows", "ForwardInputs", "Middle", "SharedLayer", "SharedLayerStep", "StepInputs", "Classify",
             "ComputeGradients", "Create", "CreateTrainer", "DegreeOfParallelism", "Dispose", "Forward", "Gradients", "Infer",
             "InputSize", "Job", "Kernels", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
-            "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputActivation", "OutputGradient", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
+            "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputActivation", "OutputGradient", "Pack", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",
             "Seed", "BeginStep", "Step", "StepRange", "StepRest", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
         };

@@ -11,9 +11,11 @@ namespace NetGen.Generator.Planning
     /// </summary>
     internal sealed class NetworkPlan
     {
-        public NetworkPlan(NetworkSpec spec, int inputSize, int parameterCount, IReadOnlyList<LayerPlan> layers, string architecture, int inferenceSlots)
+        public NetworkPlan(NetworkSpec spec, int inputSize, int parameterCount, IReadOnlyList<LayerPlan> layers, string architecture, int inferenceSlots,
+            IReadOnlyList<InputPlan> inputs)
         {
             InferenceSlots = inferenceSlots;
+            Inputs = inputs;
             Spec = spec;
             InputSize = inputSize;
             ParameterCount = parameterCount;
@@ -32,7 +34,7 @@ namespace NetGen.Generator.Planning
                 readsStep |= layer.ReadsStep;
                 for (int j = 0; j < layer.Sources.Count; j++)
                 {
-                    if (layer.Sources[j] == 0) inputReaders++;
+                    if (layer.Sources[j] <= 0) inputReaders++;
                     if (layer.AccumulatesInto[j]) fanOut = System.Math.Max(fanOut, layers[layer.Sources[j] - 1].OutSize);
                 }
                 if (layer.IsFirst && layer.TokenVocabulary is int vocabulary) TokenVocabulary = vocabulary;
@@ -42,6 +44,8 @@ namespace NetGen.Generator.Planning
                     scratch[need.Scratch.Order] = (need.Scratch, floats);
                 }
             }
+            // several inputs are copied into scratch rows of their own at inference
+            if (inputs.Count > 1) foreach (InputPlan input in inputs) maxHidden = System.Math.Max(maxHidden, input.Size);
             MaxHiddenWidth = maxHidden;
             MaxPaddedInput = maxPad;
             MaxRecurrentScratch = maxRecurrent;
@@ -59,7 +63,7 @@ namespace NetGen.Generator.Planning
             AcceptsLabels = spec.Loss == LossKind.SparseCategoricalCrossEntropy || spec.Loss == LossKind.CategoricalCrossEntropy ||
                             (spec.Loss == LossKind.BinaryCrossEntropy && OutputSize == 1);
             // the training paths below read the caller's samples in layer 1 only: the input must have no other reader
-            IndexedFirstLayer = inputReaders == 1 ? layers[0] as DenseLayerPlan : null;
+            IndexedFirstLayer = inputReaders == 1 && inputs.Count == 1 ? layers[0] as DenseLayerPlan : null;
             FusedAdamLayer = spec.Optimizer.Kind == OptimizerKind.Adam && !readsStep && IndexedFirstLayer is DenseLayerPlan first &&
                              first.WeightOffset == 0 && first.CanFuseAdam
                 ? first
@@ -68,6 +72,9 @@ namespace NetGen.Generator.Planning
         }
 
         public NetworkSpec Spec { get; }
+
+        /// <summary>The inputs, in declaration order: one, or several packed one after the other in each sample.</summary>
+        public IReadOnlyList<InputPlan> Inputs { get; }
 
         /// <summary>Floats per input sample.</summary>
         public int InputSize { get; }
@@ -155,5 +162,34 @@ namespace NetGen.Generator.Planning
                 return total;
             }
         }
+    }
+
+    /// <summary>
+    /// One [Input]: node −<see cref="Index"/>, its values at <see cref="Offset"/> in each packed sample, the parameter the
+    /// typed entry points take it as, and (with several inputs) the inference row it is copied into.
+    /// </summary>
+    internal sealed class InputPlan
+    {
+        public InputPlan(int index, string parameter, int[] shape, int offset, int inferenceSlot)
+        {
+            Index = index;
+            Parameter = parameter;
+            Shape = shape;
+            Offset = offset;
+            InferenceSlot = inferenceSlot;
+            int size = 1;
+            foreach (int d in shape) size *= d;
+            Size = size;
+        }
+
+        public int Index { get; }
+        public string Parameter { get; }
+        public int[] Shape { get; }
+        public int Size { get; }
+        public int Offset { get; }
+        public int InferenceSlot { get; }
+
+        /// <summary>Its node in the graph: input j is node −j.</summary>
+        public int Node => -Index;
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.Text;
 using NetGen.Generator.Layers;
@@ -23,11 +24,19 @@ namespace NetGen.Generator.Planning
 
             // Node 0 is the input, node k is layer k. The raw input is (H, W, C); every image layer writes (C, H, W);
             // layers that keep their input's layout (dropout) keep it.
-            int count = spec.Layers.Count;
-            var shapes = new int[count + 1][];
-            var rawHwc = new bool[count + 1];
-            shapes[0] = inputShape;
-            rawHwc[0] = inputShape.Length == 3 && inputShape[2] > 1;
+            int count = spec.Layers.Count, m = spec.InputCount; // node n (input j is node −j) at n + m − 1
+            var shapes = new int[count + m][];
+            var rawHwc = new bool[count + m];
+            var inputSizes = new int[m];
+            inputSize = 0;
+            for (int j = 0; j < m; j++)
+            {
+                int[] shape = spec.InputShapeOf(j).ToArray();
+                shapes[m - 1 - j] = shape;
+                rawHwc[m - 1 - j] = shape.Length == 3 && shape[2] > 1;
+                inputSizes[j] = shape.Aggregate(1, (a, d) => a * d);
+                inputSize += inputSizes[j];
+            }
             var layers = new List<LayerPlan>();
             bool[] masked = Masking.MaskedLayers(new List<LayerSpec>(spec.Layers), spec.SourcesOf);
             int offset = 0;
@@ -39,22 +48,38 @@ namespace NetGen.Generator.Planning
                 bool raw = false;
                 foreach (int source in sources)
                 {
-                    inShapes.Add(shapes[source]);
-                    raw |= rawHwc[source];
+                    inShapes.Add(shapes[source + m - 1]);
+                    raw |= rawHwc[source + m - 1];
                 }
-                ShapeResult next = layer.Kind.OutputShape(layer, new ShapeInput(inShapes, i + 1, sources[0] == 0, raw));
+                ShapeResult next = layer.Kind.OutputShape(layer, new ShapeInput(inShapes, i + 1, sources[0] <= 0, raw));
                 int[] outShape = next.Shape
                     ?? throw new System.InvalidOperationException($"Layer {i + 1} does not fit its input: {next.Problem?.Id} {string.Join(", ", next.Arguments)}");
-                LayerPlan plan = layer.Kind.Plan(layer, new LayerPlanInput(i + 1, inShapes, outShape, offset, rawHwc[sources[0]], masked[i]));
+                LayerPlan plan = layer.Kind.Plan(layer, new LayerPlanInput(i + 1, inShapes, outShape, offset, rawHwc[sources[0] + m - 1], masked[i]));
                 plan.Sources = new List<int>(sources);
-                rawHwc[i + 1] = layer.Kind.KeepsLayout && rawHwc[sources[0]];
-                shapes[i + 1] = outShape;
+                rawHwc[i + m] = layer.Kind.KeepsLayout && rawHwc[sources[0] + m - 1];
+                shapes[i + m] = outShape;
                 layers.Add(plan);
                 offset += plan.ParameterCount;
             }
             PlanGradientSums(layers);
-            int slots = PlanInferenceBuffers(layers);
-            return new NetworkPlan(spec, inputSize, offset, layers, Describe(spec), slots);
+            int[] inputSlots = new int[m];
+            int slots = PlanInferenceBuffers(layers, m, inputSlots);
+            var inputs = new InputPlan[m];
+            for (int j = 0, start = 0; j < m; start += inputSizes[j], j++)
+            {
+                inputs[j] = new InputPlan(j, ParameterName(spec.InputNameOf(j), j), shapes[m - 1 - j], start, inputSlots[j]);
+            }
+            return new NetworkPlan(spec, inputSize, offset, layers, Describe(spec), slots, inputs);
+        }
+
+        /// <summary>The C# parameter the typed entry points take input <paramref name="j"/> as: its name when that is an identifier.</summary>
+        private static string ParameterName(string? name, int j)
+        {
+            // the other parameters of the typed entry points keep their names
+            if (name is null || !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) ||
+                name is "output" or "outputs" or "batch" or "samples" or "labels" or "targets" or "sample" or "rented" or "r")
+                return "input" + (j + 1);
+            return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
         }
 
         /// <summary>
@@ -70,7 +95,7 @@ namespace NetGen.Generator.Planning
                 for (int j = 0; j < accumulates.Length; j++)
                 {
                     int source = layers[i].Sources[j];
-                    accumulates[j] = source != 0 && !written.Add(source);
+                    accumulates[j] = source > 0 && !written.Add(source);
                 }
                 layers[i].AccumulatesInto = accumulates;
             }
@@ -81,28 +106,40 @@ namespace NetGen.Generator.Planning
         /// reads (never one of its own inputs), the last layer into the output, and layers that are identities at inference
         /// read through to their input's row. A stack alternates two rows. Returns how many rows there are (at least 2).
         /// </summary>
-        private static int PlanInferenceBuffers(List<LayerPlan> layers)
+        private static int PlanInferenceBuffers(List<LayerPlan> layers, int m, int[] inputSlots)
         {
             int count = layers.Count;
-            var owner = new int[count + 1]; // the node whose buffer holds node n's values
-            var lastRead = new int[count + 1];
+            int At(int node) => node + m - 1; // input j is node −j
+            var owner = new int[count + m]; // the node whose buffer holds node n's values
+            var lastRead = new int[count + m];
+            for (int j = 0; j < m; j++) owner[At(-j)] = -j;
             for (int n = 1; n <= count; n++)
             {
                 LayerPlan layer = layers[n - 1];
-                owner[n] = layer.IdentityAtInference ? owner[layer.Sources[0]] : n;
-                foreach (int source in layer.Sources) lastRead[owner[source]] = System.Math.Max(lastRead[owner[source]], n);
+                owner[At(n)] = layer.IdentityAtInference ? owner[At(layer.Sources[0])] : n;
+                foreach (int source in layer.Sources) lastRead[At(owner[At(source)])] = System.Math.Max(lastRead[At(owner[At(source)])], n);
             }
             var slotOwner = new List<int>();
-            var slotOf = new int[count + 1];
-            slotOf[0] = LayerPlan.InputSlot;
+            var slotOf = new int[count + m];
+            // one input is read where the caller has it; several are copied out of each packed sample into a row each first
+            for (int j = 0; j < m; j++)
+            {
+                if (m == 1) slotOf[At(0)] = LayerPlan.InputSlot;
+                else
+                {
+                    slotOf[At(-j)] = slotOwner.Count;
+                    slotOwner.Add(-j);
+                }
+                inputSlots[j] = slotOf[At(-j)];
+            }
             for (int n = 1; n <= count; n++)
             {
                 LayerPlan layer = layers[n - 1];
-                if (layer.IdentityAtInference) slotOf[n] = slotOf[layer.Sources[0]];
-                else if (n == count) slotOf[n] = LayerPlan.OutputSlot;
+                if (layer.IdentityAtInference) slotOf[At(n)] = slotOf[At(layer.Sources[0])];
+                else if (n == count) slotOf[At(n)] = LayerPlan.OutputSlot;
                 else
                 {
-                    int slot = slotOwner.FindIndex(o => lastRead[o] < n);
+                    int slot = slotOwner.FindIndex(o => lastRead[At(o)] < n);
                     if (slot < 0)
                     {
                         slot = slotOwner.Count;
@@ -112,11 +149,11 @@ namespace NetGen.Generator.Planning
                     {
                         slotOwner[slot] = n;
                     }
-                    slotOf[n] = slot;
+                    slotOf[At(n)] = slot;
                 }
-                layer.InferenceSlot = slotOf[n];
+                layer.InferenceSlot = slotOf[At(n)];
                 var inputs = new int[layer.Sources.Count];
-                for (int j = 0; j < inputs.Length; j++) inputs[j] = slotOf[layer.Sources[j]];
+                for (int j = 0; j < inputs.Length; j++) inputs[j] = slotOf[At(layer.Sources[j])];
                 layer.InferenceInputSlots = inputs;
             }
             return System.Math.Max(2, slotOwner.Count);

@@ -59,7 +59,7 @@ namespace NetGen.Generator.Planning
             {
                 MaskFlow flow = layers[i].Kind.Mask(layers[i]);
                 EquatableArray<int> sources = sourcesOf(i);
-                bool reaches = sources.Count == 1 && carries[sources[0]];
+                bool reaches = sources.Count == 1 && sources[0] > 0 && carries[sources[0]]; // inputs carry no mask
                 if (flow == MaskFlow.Starts) carries[i + 1] = true;
                 else if (reaches && flow == MaskFlow.PassesThrough) carries[i + 1] = true;
                 else if (reaches && (flow == MaskFlow.ReadsAndPasses || flow == MaskFlow.ReadsAndStops))

@@ -131,7 +131,7 @@ namespace NetGen.Generator.Layers
 
         protected override string Describe(MergeLayerPlan m)
         {
-            string inputs = string.Join(m.Op == MergeOp.Concatenate ? ", " : m.Op == MergeOp.Add ? " + " : " ⊙ ", m.Sources.Select(s => s == 0 ? "the input" : $"layer {s}"));
+            string inputs = string.Join(m.Op == MergeOp.Concatenate ? ", " : m.Op == MergeOp.Add ? " + " : " ⊙ ", m.Sources.Select(s => s <= 0 ? $"input {1 - s}" : $"layer {s}"));
             return m.Op == MergeOp.Concatenate
                 ? $"Layer {m.Index}: Concatenate {inputs} along the last axis → {ShapeInference.Format(m.OutShape)}"
                 : $"Layer {m.Index}: {m.Op} {inputs}, {m.OutSize} values each";
@@ -153,7 +153,7 @@ namespace NetGen.Generator.Layers
             string count = $"{refs.Rows} * {m.OutSize}";
             if (m.Op == MergeOp.Concatenate)
             {
-                using (w.Block($"for (int r = 0; r < {refs.Rows} * {m.Outer}; r++)"))
+                using (w.Block($"for (int r = 0; r < {Runs(m, refs.Rows)}; r++)"))
                 {
                     int offset = 0;
                     for (int i = 0; i < x.Length; i++)
@@ -172,6 +172,9 @@ namespace NetGen.Generator.Layers
                 for (int i = 2; i < x.Length; i++) w.Line($"Kernels.{more}(ref {refs.Output}, ref {x[i]}, {count});");
             }
         }
+
+        /// <summary>Runs of contiguous values per batch: a row per sample, or a row per step of a sequence.</summary>
+        private static string Runs(MergeLayerPlan m, string rows) => m.Outer == 1 ? rows : $"{rows} * {m.Outer}";
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, MergeLayerPlan m, LayerRefs refs)
         {
@@ -197,7 +200,7 @@ namespace NetGen.Generator.Layers
                     default:
                     {
                         int offset = m.Chunks.Take(i).Sum();
-                        using (w.Block($"for (int r = 0; r < {refs.Rows} * {m.Outer}; r++)"))
+                        using (w.Block($"for (int r = 0; r < {Runs(m, refs.Rows)}; r++)"))
                         {
                             w.Line($"ImageKernels.Copy(ref Unsafe.Add(ref {refs.Delta}, r * {m.OutSize / m.Outer}{(offset == 0 ? "" : $" + {offset}")}), ref Unsafe.Add(ref {dx}, r * {m.Chunks[i]}), {m.Chunks[i]});");
                         }

@@ -620,6 +620,8 @@ partial class LeNet5 : INetwork<LeNet5>
     }
 
     /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class Kernels
     {
         /// <summary>Y = Relu(conv(X, W) + b) for X [rows, 784] (C, H, W), W [6, 1, 5, 5], Y [rows, 6, 28, 28], computed on the padded grid (28 rows of 32, 896 columns) where every tap is a shifted view of the padded input.</summary>

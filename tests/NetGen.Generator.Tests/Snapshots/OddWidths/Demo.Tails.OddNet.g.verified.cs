@@ -508,6 +508,8 @@ partial class OddNet : INetwork<OddNet>
     }
 
     /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class Kernels
     {
         /// <summary>Y = Sigmoid(X·W + b) for X [rows, 5], W [5, 33] row-major, Y [rows, 33].</summary>

@@ -472,6 +472,8 @@ partial class Regressor : INetwork<Regressor>
     }
 
     /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class Kernels
     {
         /// <summary>Y = Relu(X·W + b) for X [rows, 3], W [3, 16] row-major, Y [rows, 16].</summary>

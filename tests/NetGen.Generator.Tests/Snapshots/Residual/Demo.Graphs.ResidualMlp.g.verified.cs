@@ -758,6 +758,8 @@ partial class ResidualMlp : INetwork<ResidualMlp>
     }
 
     /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class Kernels
     {
         /// <summary>Y = Relu(X·W + b) for X [rows, 784], W [784, 64] row-major, Y [rows, 64].</summary>

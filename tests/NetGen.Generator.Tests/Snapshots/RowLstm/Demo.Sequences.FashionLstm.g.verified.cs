@@ -541,6 +541,8 @@ partial class FashionLstm : INetwork<FashionLstm>
     }
 
     /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class Kernels
     {
         /// <summary>One step's input projection: Z = X·W + b for X [rows, 28] (rows 784 apart), W [28, 512], Z [rows, 512].</summary>

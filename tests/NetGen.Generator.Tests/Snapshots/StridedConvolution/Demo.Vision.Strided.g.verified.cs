@@ -527,6 +527,8 @@ partial class Strided : INetwork<Strided>
     }
 
     /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class Kernels
     {
         /// <summary>Y = Tanh(conv(X, W) + b) for X [rows, 297] (H, W, C), W [4, 3, 3, 3], Y [rows, 4, 6, 5]; each sample is padded into pad + s·padStride.</summary>

@@ -685,6 +685,8 @@ partial class TokenGru : INetwork<TokenGru>
     }
 
     /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class Kernels
     {
         /// <summary>One step's input projection: Z = X·W + b for X [rows, 7] (rows 63 apart), W [7, 57], Z [rows, 57].</summary>

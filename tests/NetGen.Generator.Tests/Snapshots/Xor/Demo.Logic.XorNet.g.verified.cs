@@ -502,6 +502,8 @@ partial class XorNet : INetwork<XorNet>
     }
 
     /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class Kernels
     {
         /// <summary>Y = Tanh(X·W + b) for X [rows, 2], W [2, 8] row-major, Y [rows, 8].</summary>
