@@ -84,6 +84,12 @@ namespace NetGen.Generator.Emit
             string name = plan.Spec.ClassName;
             int slots = plan.InferenceSlots;
             int scratch = slots * plan.MaxHiddenWidth + plan.MaxPaddedInput + plan.MaxRecurrentScratch;
+            // convolutions' padded inputs and recurrent state get scratch after the rows; a network with neither has none
+            bool padded = plan.MaxPaddedInput > 0, recurrent = plan.MaxRecurrentScratch > 0, pad = padded || recurrent;
+            string perRow = recurrent ? $"({slots} * MaxHidden + MaxRecurrent)" : $"{slots} * MaxHidden";
+            string chunkScratch = $"chunk * {perRow}" + (padded ? " + MaxPadded" : "");
+            string PadArgument(string at) => pad ? $", {at}" : "";
+            string padParameter = pad ? ", ref float pad" : "";
             // the scratch rows h1, h2, … and the padding after h0, as multiples of MaxHidden (per row of a chunk)
             string Times(int k, string unit) => k == 1 ? unit : $"{k} * {unit}";
             string rows = string.Join(", ", System.Linq.Enumerable.Range(1, slots - 1).Select(k => $"ref Unsafe.Add(ref h0, {Times(k, "MaxHidden")})"));
@@ -102,10 +108,16 @@ namespace NetGen.Generator.Emit
             w.Line();
             w.Line("/// <summary>Widest hidden layer: the size of each inference scratch row.</summary>");
             w.Line($"private const int MaxHidden = {plan.MaxHiddenWidth};");
-            w.Line("/// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>");
-            w.Line($"private const int MaxPadded = {plan.MaxPaddedInput};");
-            w.Line("/// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>");
-            w.Line($"private const int MaxRecurrent = {plan.MaxRecurrentScratch};");
+            if (padded)
+            {
+                w.Line("/// <summary>The largest zero-padded convolution input of one sample, with its output grid.</summary>");
+                w.Line($"private const int MaxPadded = {plan.MaxPaddedInput};");
+            }
+            if (recurrent)
+            {
+                w.Line("/// <summary>Recurrent layers' inference scratch per row.</summary>");
+                w.Line($"private const int MaxRecurrent = {plan.MaxRecurrentScratch};");
+            }
             w.Line("/// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>");
             w.Line($"private const int PredictChunkRows = {plan.PredictChunkRows};");
             w.Line();
@@ -174,12 +186,12 @@ namespace NetGen.Generator.Emit
                 {
                     w.Line($"Span<float> scratch = stackalloc float[{scratch}];");
                     w.Line("ref float h0 = ref MemoryMarshal.GetReference(scratch);");
-                    w.Line($"Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, {rows}, ref Unsafe.Add(ref h0, {slots} * MaxHidden), 1);");
+                    w.Line($"Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, {rows}{PadArgument($"ref Unsafe.Add(ref h0, {slots} * MaxHidden)")}, 1);");
                 }
                 else
                 {
                     w.Line($"float[] rented = ArrayPool<float>.Shared.Rent({scratch});");
-                    w.Line($"Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref rented[0], {rentedRows}, ref rented[{slots} * MaxHidden], 1);");
+                    w.Line($"Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref rented[0], {rentedRows}{PadArgument($"ref rented[{slots} * MaxHidden]")}, 1);");
                     w.Line("ArrayPool<float>.Shared.Return(rented);");
                 }
             }
@@ -198,22 +210,22 @@ namespace NetGen.Generator.Emit
                 bool stack = (long)plan.PredictChunkRows * (slots * plan.MaxHiddenWidth + plan.MaxRecurrentScratch) + plan.MaxPaddedInput <= MaxStackFloats;
                 if (stack)
                 {
-                    w.Line($"Span<float> scratch = stackalloc float[chunk * ({slots} * MaxHidden + MaxRecurrent) + MaxPadded];");
+                    w.Line($"Span<float> scratch = stackalloc float[{chunkScratch}];");
                     w.Line("ref float h0 = ref MemoryMarshal.GetReference(scratch);");
                 }
                 else
                 {
-                    w.Line($"float[] rented = ArrayPool<float>.Shared.Rent(chunk * ({slots} * MaxHidden + MaxRecurrent) + MaxPadded);");
+                    w.Line($"float[] rented = ArrayPool<float>.Shared.Rent({chunkScratch});");
                     w.Line("ref float h0 = ref rented[0];");
                 }
                 for (int k = 1; k < slots; k++) w.Line($"ref float h{k} = ref Unsafe.Add(ref h0, {Times(k, "chunk * MaxHidden")});");
-                w.Line($"ref float pad = ref Unsafe.Add(ref h0, {slots} * chunk * MaxHidden);");
+                if (pad) w.Line($"ref float pad = ref Unsafe.Add(ref h0, {slots} * chunk * MaxHidden);");
                 w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
                 w.Line("ref float y = ref MemoryMarshal.GetReference(outputs);");
                 using (w.Block("for (int start = 0; start < batch; start += chunk)"))
                 {
                     w.Line("int rows = Math.Min(chunk, batch - start);");
-                    w.Line($"Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), {string.Join(", ", System.Linq.Enumerable.Range(0, slots).Select(k => $"ref h{k}"))}, ref pad, rows);");
+                    w.Line($"Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), {string.Join(", ", System.Linq.Enumerable.Range(0, slots).Select(k => $"ref h{k}"))}{PadArgument("ref pad")}, rows);");
                 }
                 if (!stack) w.Line("ArrayPool<float>.Shared.Return(rented);");
             }
@@ -251,7 +263,7 @@ namespace NetGen.Generator.Emit
                 ? "/// <summary>Forward pass of <paramref name=\"rows\"/> samples; <paramref name=\"h0\"/> and <paramref name=\"h1\"/> hold hidden activations in turn.</summary>"
                 : $"/// <summary>Forward pass of <paramref name=\"rows\"/> samples; h0 … h{slots - 1} hold hidden activations, each reused once no later layer reads it.</summary>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private void Infer(ref float x, ref float y, {string.Join(", ", System.Linq.Enumerable.Range(0, slots).Select(k => $"ref float h{k}"))}, ref float pad, int rows)"))
+            using (w.Block($"private void Infer(ref float x, ref float y, {string.Join(", ", System.Linq.Enumerable.Range(0, slots).Select(k => $"ref float h{k}"))}{padParameter}, int rows)"))
             {
                 w.Line("ref float p = ref _parameters.Reference;");
                 string Slot(int slot) => slot == LayerPlan.InputSlot ? "x" : slot == LayerPlan.OutputSlot ? "y" : $"h{slot}";

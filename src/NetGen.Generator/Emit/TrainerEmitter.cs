@@ -746,7 +746,11 @@ namespace NetGen.Generator.Emit
                     }
                     foreach (LayerPlan layer in plan.Layers)
                     {
-                        w.Line($"_d{layer.Index} = new AlignedBuffer(maxRows * {layer.OutSize});");
+                        if (layer.DeltaOwner == layer.Index) w.Line($"_d{layer.Index} = new AlignedBuffer(maxRows * {layer.DeltaFloatsPerRow});");
+                    }
+                    foreach (LayerPlan layer in plan.Layers)
+                    {
+                        if (layer.DeltaOwner != layer.Index) w.Line($"_d{layer.Index} = _d{layer.DeltaOwner}; // layer {layer.DeltaOwner}'s ∂L/∂z is read before layer {layer.Index}'s is written");
                     }
                     foreach (LayerPlan layer in plan.Layers)
                     {

@@ -59,6 +59,12 @@ namespace NetGen.Generator.Layers
         /// </summary>
         public IReadOnlyList<bool> AccumulatesInto { get; internal set; } = System.Array.Empty<bool>();
 
+        /// <summary>The layer whose ∂L/∂z buffer this layer's reuses (itself when it allocates one). Set by the planner.</summary>
+        public int DeltaOwner { get; internal set; }
+
+        /// <summary>For a layer that allocates a ∂L/∂z buffer: floats per row, the widest of the layers that reuse it. Set by the planner.</summary>
+        public int DeltaFloatsPerRow { get; internal set; }
+
         /// <summary>Inference buffer of the network input (<c>x</c>), for <see cref="InferenceInputSlots"/>.</summary>
         public const int InputSlot = -2;
 

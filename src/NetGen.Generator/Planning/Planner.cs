@@ -62,6 +62,7 @@ namespace NetGen.Generator.Planning
                 offset += plan.ParameterCount;
             }
             PlanGradientSums(layers);
+            PlanGradientBuffers(layers);
             int[] inputSlots = new int[m];
             int slots = PlanInferenceBuffers(layers, m, inputSlots);
             var inputs = new InputPlan[m];
@@ -98,6 +99,46 @@ namespace NetGen.Generator.Planning
                     accumulates[j] = source > 0 && !written.Add(source);
                 }
                 layers[i].AccumulatesInto = accumulates;
+            }
+        }
+
+        /// <summary>
+        /// ∂L/∂z buffers by liveness. The backward pass runs from the last layer down: layer k's ∂L/∂z is written first
+        /// when its last reader runs its backward (the loss, for the last layer) and read last in layer k's own backward;
+        /// a buffer whose layer's backward has run serves the next one written. A stack alternates two. Layer 1 keeps a
+        /// buffer of its own: on two workers sharing it, worker 1 writes its rows into worker 0's.
+        /// </summary>
+        private static void PlanGradientBuffers(List<LayerPlan> layers)
+        {
+            int count = layers.Count;
+            var firstWritten = new int[count + 1];
+            firstWritten[count] = count + 1; // the loss writes the last layer's
+            for (int i = 1; i <= count; i++)
+            {
+                foreach (int source in layers[i - 1].Sources) if (source > 0) firstWritten[source] = System.Math.Max(firstWritten[source], i);
+            }
+            var occupant = new List<int>(); // per buffer: the layer whose ∂L/∂z it holds now
+            var owner = new List<int>();    // per buffer: the layer whose field allocates it
+            for (int time = count + 1; time >= 1; time--)
+            {
+                for (int k = count; k >= 1; k--)
+                {
+                    if (firstWritten[k] != time) continue;
+                    int buffer = k == 1 ? -1 : occupant.FindIndex(o => o > time && o != 1);
+                    if (buffer < 0)
+                    {
+                        occupant.Add(k);
+                        owner.Add(k);
+                        buffer = occupant.Count - 1;
+                    }
+                    occupant[buffer] = k;
+                    layers[k - 1].DeltaOwner = owner[buffer];
+                }
+            }
+            foreach (LayerPlan layer in layers)
+            {
+                LayerPlan first = layers[layer.DeltaOwner - 1];
+                first.DeltaFloatsPerRow = System.Math.Max(first.DeltaFloatsPerRow, layer.OutSize);
             }
         }
 

@@ -29,6 +29,7 @@ namespace NetGen.Generator.Emit.Kernels
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {Name}_{isa.Suffix}({Signature})"))
             {
+                w.Line(isa.IsScalar ? "// scalar: one element at a time" : $"// {isa.Suffix}: {isa.Width} elements a register, then a scalar tail");
                 w.Line("int i = 0;");
                 if (!isa.IsScalar && (!Count.HasValue || Count.Value >= isa.Width))
                 {

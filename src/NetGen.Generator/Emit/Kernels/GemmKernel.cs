@@ -128,6 +128,7 @@ namespace NetGen.Generator.Emit.Kernels
             {
                 int rowTile = RowTileFor(isa);
                 int? block = DepthBlock;
+                w.Line("// " + Provenance(isa, rowTile, block));
                 if (PrefetchA && ARowMajor && !AIsOnes)
                 {
                     string first = block is int b ? Literal.Int(b) : Depth;
@@ -178,6 +179,16 @@ namespace NetGen.Generator.Emit.Kernels
                 int block = L1Budget / (Columns * sizeof(float)) / 16 * 16;
                 return block >= 16 ? block : null;
             }
+        }
+
+        /// <summary>One line on how this path is tiled: register tile, column registers, k-blocking.</summary>
+        private string Provenance(Isa isa, int rowTile, int? block)
+        {
+            string tile = isa.IsScalar
+                ? $"scalar: {rowTile} row{(rowTile == 1 ? "" : "s")} × up to {ColumnTile} columns of accumulators"
+                : $"{isa.Suffix}: {rowTile} row{(rowTile == 1 ? "" : "s")} × up to {ColumnTile} registers of {isa.Width} columns (up to {rowTile * ColumnTile} accumulators)";
+            string depth = block is int b ? $"k in blocks of {b}" : Taps is not null ? "k over the taps" : "whole k in registers";
+            return $"{tile}, {depth}";
         }
 
         /// <summary>True when the reduction runs in k-blocks (partial sums go through C between blocks).</summary>

@@ -43,10 +43,6 @@ partial class Branches : INetwork<Branches>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 28;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -104,7 +100,7 @@ partial class Branches : INetwork<Branches>
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[84];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), ref Unsafe.Add(ref h0, 3 * MaxHidden), 1);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -115,17 +111,16 @@ partial class Branches : INetwork<Branches>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (3 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 3 * MaxHidden];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
         ref float h2 = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 3 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, ref pad, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, rows);
         }
     }
 
@@ -139,7 +134,7 @@ partial class Branches : INetwork<Branches>
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; h0 … h2 hold hidden activations, each reused once no later layer reads it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float h2, ref float pad, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float h2, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 12→8, Tanh — 96 MACs per sample
@@ -410,10 +405,10 @@ partial class Branches : INetwork<Branches>
                 _a3 = new AlignedBuffer(maxRows * 8);
                 _a4 = new AlignedBuffer(maxRows * 28);
                 _d1 = new AlignedBuffer(maxRows * 8);
-                _d2 = new AlignedBuffer(maxRows * 8);
-                _d3 = new AlignedBuffer(maxRows * 8);
                 _d4 = new AlignedBuffer(maxRows * 28);
-                _d5 = new AlignedBuffer(maxRows * 3);
+                _d5 = new AlignedBuffer(maxRows * 8);
+                _d2 = _d4; // layer 4's ∂L/∂z is read before layer 2's is written
+                _d3 = _d5; // layer 5's ∂L/∂z is read before layer 3's is written
                 Gradients = new AlignedBuffer(ParameterCount);
                 _transposed = new AlignedBuffer(84);
                 _dfan = new AlignedBuffer(maxRows * 8);
@@ -533,6 +528,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_12x8_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -593,6 +589,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_12x8_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -641,6 +638,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_12x8_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -733,6 +731,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_12x8_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -793,6 +792,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_12x8_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -841,6 +841,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_12x8_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -933,6 +934,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Product_V512(ref float a, ref float b, ref float y, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -949,6 +951,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Product_V256(ref float a, ref float b, ref float y, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -965,6 +968,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Product_Scalar(ref float a, ref float b, ref float y, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -985,6 +989,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_28x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1079,6 +1084,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_28x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1149,6 +1155,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_28x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1228,6 +1235,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1248,6 +1256,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1268,6 +1277,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1290,6 +1300,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x3_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 28; r += 4)
@@ -1355,6 +1366,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x3_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 28; r += 2)
@@ -1398,6 +1410,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 28; r += 2)
@@ -1450,6 +1463,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1479,6 +1493,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1508,6 +1523,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -1546,6 +1562,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_28x3_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1623,6 +1640,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_28x3_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1704,6 +1722,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_28x3_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1796,6 +1815,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddInPlace_V512(ref float y, ref float a, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1812,6 +1832,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddInPlace_V256(ref float y, ref float a, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1828,6 +1849,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddInPlace_Scalar(ref float y, ref float a, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1848,6 +1870,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_12x8_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 12; r += 4)
@@ -1887,6 +1910,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_12x8_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 12; r += 2)
@@ -1916,6 +1940,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_12x8_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 12; r += 2)
@@ -1976,6 +2001,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_8_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1997,6 +2023,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_8_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2018,6 +2045,7 @@ partial class Branches : INetwork<Branches>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_8_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {

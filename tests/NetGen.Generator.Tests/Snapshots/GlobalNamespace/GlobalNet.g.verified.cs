@@ -37,10 +37,6 @@ partial class GlobalNet : INetwork<GlobalNet>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 1;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -84,7 +80,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[2];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -95,16 +91,15 @@ partial class GlobalNet : INetwork<GlobalNet>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
         }
     }
 
@@ -118,7 +113,7 @@ partial class GlobalNet : INetwork<GlobalNet>
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 4→3, Softmax — 12 MACs per sample
@@ -499,6 +494,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_4x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -593,6 +589,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_4x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -663,6 +660,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_4x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -742,6 +740,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -768,6 +767,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -794,6 +794,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -819,6 +820,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_4x3_Linear_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
             int r = 0;
@@ -915,6 +917,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_4x3_Linear_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
             int r = 0;
@@ -987,6 +990,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_4x3_Linear_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
             int r = 0;
@@ -1068,6 +1072,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_4x3_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 4; r += 4)
@@ -1133,6 +1138,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_4x3_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 4; r += 2)
@@ -1176,6 +1182,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_4x3_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 4; r += 2)
@@ -1228,6 +1235,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1257,6 +1265,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1286,6 +1295,7 @@ partial class GlobalNet : INetwork<GlobalNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {

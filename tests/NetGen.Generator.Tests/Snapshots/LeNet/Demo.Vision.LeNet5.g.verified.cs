@@ -47,10 +47,8 @@ partial class LeNet5 : INetwork<LeNet5>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 4704;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
+    /// <summary>The largest zero-padded convolution input of one sample, with its output grid.</summary>
     private const int MaxPadded = 6404;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 1;
 
@@ -133,7 +131,7 @@ partial class LeNet5 : INetwork<LeNet5>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden + MaxPadded];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
         ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
@@ -457,14 +455,14 @@ partial class LeNet5 : INetwork<LeNet5>
                 _a7 = new AlignedBuffer(maxRows * 120);
                 _a8 = new AlignedBuffer(maxRows * 84);
                 _d1 = new AlignedBuffer(maxRows * 4704);
-                _d2 = new AlignedBuffer(maxRows * 1176);
-                _d3 = new AlignedBuffer(maxRows * 1600);
-                _d4 = new AlignedBuffer(maxRows * 400);
-                _d5 = new AlignedBuffer(maxRows * 400);
-                _d6 = new AlignedBuffer(maxRows * 400);
-                _d7 = new AlignedBuffer(maxRows * 120);
-                _d8 = new AlignedBuffer(maxRows * 84);
-                _d9 = new AlignedBuffer(maxRows * 10);
+                _d8 = new AlignedBuffer(maxRows * 1176);
+                _d9 = new AlignedBuffer(maxRows * 1600);
+                _d2 = _d8; // layer 8's ∂L/∂z is read before layer 2's is written
+                _d3 = _d9; // layer 9's ∂L/∂z is read before layer 3's is written
+                _d4 = _d8; // layer 8's ∂L/∂z is read before layer 4's is written
+                _d5 = _d9; // layer 9's ∂L/∂z is read before layer 5's is written
+                _d6 = _d8; // layer 8's ∂L/∂z is read before layer 6's is written
+                _d7 = _d9; // layer 9's ∂L/∂z is read before layer 7's is written
                 _pad1 = new AlignedBuffer(maxRows * 1028);
                 _dgrid1 = new AlignedBuffer(maxRows * 5376);
                 _wperm1 = new AlignedBuffer(150);
@@ -636,6 +634,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // V512: 6 rows × up to 4 registers of 16 columns (up to 24 accumulators), k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -768,6 +767,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -836,6 +836,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -975,6 +976,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_6x14x14_16x5x5_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -1119,6 +1121,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_6x14x14_16x5x5_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -1224,6 +1227,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_6x14x14_16x5x5_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -1361,6 +1365,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_400x120_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
             // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 400; k0 += 64)
             {
@@ -1657,6 +1662,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_400x120_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
             // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 400; k0 += 64)
             {
@@ -1856,6 +1862,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_400x120_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
             // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 400; k0 += 64)
             {
@@ -1982,6 +1989,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_120x84_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 96
             // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 120; k0 += 96)
             {
@@ -2234,6 +2242,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_120x84_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 96
             // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 120; k0 += 96)
             {
@@ -2433,6 +2442,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_120x84_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 96
             // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 120; k0 += 96)
             {
@@ -2559,6 +2569,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_84x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2636,6 +2647,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_84x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2695,6 +2707,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_84x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2832,6 +2845,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -2858,6 +2872,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -2884,6 +2899,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -2909,6 +2925,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int groups)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
             for (int group = 0; group < groups; group++)
             {
                 ref float xs = ref Unsafe.Add(ref x, group * 18816);
@@ -3068,6 +3085,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int groups)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
             for (int group = 0; group < groups; group++)
             {
                 ref float xs = ref Unsafe.Add(ref x, group * 18816);
@@ -3138,6 +3156,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int groups)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
             for (int group = 0; group < groups; group++)
             {
                 ref float xs = ref Unsafe.Add(ref x, group * 18816);
@@ -3217,6 +3236,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_84x10_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 84; r += 4)
@@ -3269,6 +3289,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_84x10_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 84; r += 2)
@@ -3305,6 +3326,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_84x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 84; r += 2)
@@ -3391,6 +3413,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3416,6 +3439,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3441,6 +3465,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -3500,6 +3525,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_84x10_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -3689,6 +3715,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_84x10_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3834,6 +3861,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_84x10_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3929,6 +3957,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_120x84_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 120; r += 4)
@@ -4053,6 +4082,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_120x84_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 120; r += 2)
@@ -4137,6 +4167,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_120x84_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 120; r += 2)
@@ -4197,6 +4228,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_84_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -4246,6 +4278,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_84_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -4300,6 +4333,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_84_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -4343,6 +4377,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_120x84_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
             // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 84; k0 += 64)
             {
@@ -4639,6 +4674,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_120x84_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
             // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 84; k0 += 64)
             {
@@ -4838,6 +4874,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_120x84_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
             // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 84; k0 += 64)
             {
@@ -4964,6 +5001,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_400x120_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 400; r += 4)
@@ -5114,6 +5152,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_400x120_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 400; r += 2)
@@ -5198,6 +5237,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_400x120_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 400; r += 2)
@@ -5258,6 +5298,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_120_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -5315,6 +5356,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_120_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -5369,6 +5411,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_120_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -5412,6 +5455,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_400x120_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 120; k0 += 16)
             {
@@ -5629,6 +5673,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_400x120_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 120; k0 += 16)
             {
@@ -5808,6 +5853,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_400x120_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
             // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 120; k0 += 16)
             {
@@ -6302,6 +6348,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesInputGradient_6x14x14_16x5x5_V512(ref float dy, ref float w, ref float dx, int groups)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             for (int group = 0; group < groups; group++)
             {
                 ref float dys = ref Unsafe.Add(ref dy, group * 25600);
@@ -6501,6 +6548,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesInputGradient_6x14x14_16x5x5_V256(ref float dy, ref float w, ref float dx, int groups)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             for (int group = 0; group < groups; group++)
             {
                 ref float dys = ref Unsafe.Add(ref dy, group * 25600);
@@ -6560,6 +6608,7 @@ partial class LeNet5 : INetwork<LeNet5>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesInputGradient_6x14x14_16x5x5_Scalar(ref float dy, ref float w, ref float dx, int groups)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             for (int group = 0; group < groups; group++)
             {
                 ref float dys = ref Unsafe.Add(ref dy, group * 25600);

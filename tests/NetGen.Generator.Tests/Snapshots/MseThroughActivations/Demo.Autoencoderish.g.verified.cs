@@ -40,10 +40,6 @@ partial class Autoencoderish : INetwork<Autoencoderish>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 80;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -94,7 +90,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[160];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -105,16 +101,15 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
         }
     }
 
@@ -128,7 +123,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample
@@ -493,6 +488,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_20x80_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -650,6 +646,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_20x80_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -778,6 +775,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_20x80_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -870,6 +868,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_80x17_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -952,6 +951,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_80x17_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1022,6 +1022,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_80x17_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1148,6 +1149,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdUpdate_V512(ref float p, ref float g, float learningRate, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1164,6 +1166,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdUpdate_V256(ref float p, ref float g, float learningRate, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1180,6 +1183,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdUpdate_Scalar(ref float p, ref float g, float learningRate, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1200,6 +1204,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_20x80_Linear_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
             int r = 0;
@@ -1359,6 +1364,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_20x80_Linear_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
             int r = 0;
@@ -1489,6 +1495,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_20x80_Linear_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
             int r = 0;
@@ -1583,6 +1590,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_80x17_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 80; r += 4)
@@ -1639,6 +1647,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_80x17_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 80; r += 2)
@@ -1682,6 +1691,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_80x17_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 80; r += 2)
@@ -1761,6 +1771,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_17_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1786,6 +1797,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_17_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1815,6 +1827,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_17_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -1870,6 +1883,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_80x17_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2027,6 +2041,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_80x17_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2155,6 +2170,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_80x17_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2247,6 +2263,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_20x80_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 20; r += 4)
@@ -2354,6 +2371,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_20x80_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 20; r += 2)
@@ -2431,6 +2449,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_20x80_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 20; r += 2)
@@ -2491,6 +2510,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_80_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2536,6 +2556,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_80_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2586,6 +2607,7 @@ partial class Autoencoderish : INetwork<Autoencoderish>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_80_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {

@@ -40,10 +40,6 @@ partial class OddNet : INetwork<OddNet>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 33;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -94,7 +90,7 @@ partial class OddNet : INetwork<OddNet>
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[66];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -105,16 +101,15 @@ partial class OddNet : INetwork<OddNet>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
         }
     }
 
@@ -128,7 +123,7 @@ partial class OddNet : INetwork<OddNet>
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample
@@ -524,6 +519,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x33_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -623,6 +619,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x33_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -738,6 +735,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x33_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -864,6 +862,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_33x7_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1055,6 +1054,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_33x7_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1192,6 +1192,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_33x7_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1338,6 +1339,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1364,6 +1366,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1390,6 +1393,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1415,6 +1419,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_5x33_Sigmoid_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
             int r = 0;
@@ -1516,6 +1521,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_5x33_Sigmoid_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
             int r = 0;
@@ -1633,6 +1639,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_5x33_Sigmoid_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
             int r = 0;
@@ -1761,6 +1768,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_33x7_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 33; r += 4)
@@ -1946,6 +1954,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_33x7_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 33; r += 2)
@@ -2081,6 +2090,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_33x7_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 33; r += 2)
@@ -2225,6 +2235,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_7_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2278,6 +2289,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_7_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2331,6 +2343,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_7_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -2393,6 +2406,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_33x7_Sigmoid_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2497,6 +2511,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_33x7_Sigmoid_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2618,6 +2633,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_33x7_Sigmoid_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2750,6 +2766,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_5x33_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
             int r = 0;
             // main loop: 5 rows per tile
             for (; r + 5 <= 5; r += 5)
@@ -2831,6 +2848,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_5x33_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 5; r += 2)
@@ -2944,6 +2962,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_5x33_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 5; r += 2)
@@ -3068,6 +3087,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_33_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3097,6 +3117,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_33_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3142,6 +3163,7 @@ partial class OddNet : INetwork<OddNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_33_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {

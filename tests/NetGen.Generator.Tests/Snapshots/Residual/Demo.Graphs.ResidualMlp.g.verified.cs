@@ -43,10 +43,6 @@ partial class ResidualMlp : INetwork<ResidualMlp>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 64;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -111,7 +107,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[192];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), ref Unsafe.Add(ref h0, 3 * MaxHidden), 1);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -122,17 +118,16 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (3 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 3 * MaxHidden];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
         ref float h2 = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 3 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, ref pad, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, rows);
         }
     }
 
@@ -146,7 +141,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; h0 … h2 hold hidden activations, each reused once no later layer reads it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float h2, ref float pad, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float h2, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
@@ -572,10 +567,10 @@ partial class ResidualMlp : INetwork<ResidualMlp>
                 _a3 = new AlignedBuffer(maxRows * 64);
                 _a4 = new AlignedBuffer(maxRows * 64);
                 _d1 = new AlignedBuffer(maxRows * 64);
-                _d2 = new AlignedBuffer(maxRows * 64);
-                _d3 = new AlignedBuffer(maxRows * 64);
                 _d4 = new AlignedBuffer(maxRows * 64);
-                _d5 = new AlignedBuffer(maxRows * 10);
+                _d5 = new AlignedBuffer(maxRows * 64);
+                _d2 = _d4; // layer 4's ∂L/∂z is read before layer 2's is written
+                _d3 = _d5; // layer 5's ∂L/∂z is read before layer 3's is written
                 Gradients = new AlignedBuffer(ParameterCount);
                 _transposed = new AlignedBuffer(4096);
                 _dfan = new AlignedBuffer(maxRows * 64);
@@ -774,6 +769,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_784x64_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 784; k0 += 128)
             {
@@ -929,6 +925,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_784x64_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 784; k0 += 128)
             {
@@ -1046,6 +1043,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_784x64_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 784; k0 += 128)
             {
@@ -1172,6 +1170,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1283,6 +1282,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1366,6 +1366,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1458,6 +1459,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1569,6 +1571,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1652,6 +1655,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1744,6 +1748,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Sum_V512(ref float a, ref float b, ref float y, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1760,6 +1765,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Sum_V256(ref float a, ref float b, ref float y, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1776,6 +1782,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Sum_Scalar(ref float a, ref float b, ref float y, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1796,6 +1803,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1873,6 +1881,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1932,6 +1941,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2069,6 +2079,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -2095,6 +2106,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -2121,6 +2133,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -2146,6 +2159,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Relu_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -2316,6 +2330,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Relu_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -2446,6 +2461,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Relu_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -2585,6 +2601,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x10_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 64; r += 4)
@@ -2637,6 +2654,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x10_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 64; r += 2)
@@ -2673,6 +2691,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 64; r += 2)
@@ -2759,6 +2778,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2784,6 +2804,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2809,6 +2830,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -2868,6 +2890,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x10_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2979,6 +3002,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x10_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3062,6 +3086,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x10_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3154,6 +3179,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x64_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 64; r += 4)
@@ -3232,6 +3258,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x64_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 64; r += 2)
@@ -3283,6 +3310,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x64_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 64; r += 2)
@@ -3343,6 +3371,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_64_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3376,6 +3405,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_64_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3410,6 +3440,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_64_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -3453,6 +3484,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x64_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -3569,6 +3601,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x64_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3655,6 +3688,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x64_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3750,6 +3784,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddInPlace_V512(ref float y, ref float a, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -3766,6 +3801,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddInPlace_V256(ref float y, ref float a, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -3782,6 +3818,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddInPlace_Scalar(ref float y, ref float a, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -3802,6 +3839,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 784; r += 4)
@@ -3880,6 +3918,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
@@ -3931,6 +3970,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
@@ -3991,6 +4031,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 784; r += 4)
@@ -4173,6 +4214,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
@@ -4276,6 +4318,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
@@ -4388,6 +4431,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Linear_Inputs392_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -4558,6 +4602,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Linear_Inputs392_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -4688,6 +4733,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Linear_Inputs392_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -4827,6 +4873,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddPartial_Relu_V512(ref float y, ref float partial, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -4843,6 +4890,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddPartial_Relu_V256(ref float y, ref float partial, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -4859,6 +4907,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddPartial_Relu_Scalar(ref float y, ref float partial, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -4879,6 +4928,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 392; r += 4)
@@ -5061,6 +5111,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 392; r += 2)
@@ -5164,6 +5215,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 392; r += 2)

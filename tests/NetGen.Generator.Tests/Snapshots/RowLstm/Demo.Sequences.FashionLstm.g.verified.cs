@@ -40,9 +40,7 @@ partial class FashionLstm : INetwork<FashionLstm>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 128;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
+    /// <summary>Recurrent layers' inference scratch per row.</summary>
     private const int MaxRecurrent = 640;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 16;
@@ -110,7 +108,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent)];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
         ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
@@ -557,6 +555,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_28x512_784_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 28; k0 += 16)
             {
@@ -714,6 +713,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_28x512_784_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 28; k0 += 16)
             {
@@ -831,6 +831,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_28x512_784_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
             // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 28; k0 += 16)
             {
@@ -957,6 +958,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void LstmForward_128_V512(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= 128; i += 16)
@@ -980,6 +982,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void LstmForward_128_V256(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= 128; i += 8)
@@ -1003,6 +1006,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void LstmForward_128_Scalar(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < 128; i++)
@@ -1035,6 +1039,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_128x512_128_512_V512(ref float h, ref float wr, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 128; k0 += 16)
             {
@@ -1187,6 +1192,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_128x512_128_512_V256(ref float h, ref float wr, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 128; k0 += 16)
             {
@@ -1301,6 +1307,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_128x512_128_512_Scalar(ref float h, ref float wr, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
             // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 128; k0 += 16)
             {
@@ -1424,6 +1431,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_128x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1501,6 +1509,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_128x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1560,6 +1569,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_128x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1697,6 +1707,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1723,6 +1734,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1749,6 +1761,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1774,6 +1787,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_28x512_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 28; k0 += 16)
             {
@@ -1931,6 +1945,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_28x512_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 28; k0 += 16)
             {
@@ -2048,6 +2063,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_28x512_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
             // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 28; k0 += 16)
             {
@@ -2174,6 +2190,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_128x512_3584_14336_V512(ref float h, ref float wr, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 128; k0 += 16)
             {
@@ -2326,6 +2343,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_128x512_3584_14336_V256(ref float h, ref float wr, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
             // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 128; k0 += 16)
             {
@@ -2440,6 +2458,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_128x512_3584_14336_Scalar(ref float h, ref float wr, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
             // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 128; k0 += 16)
             {
@@ -2563,6 +2582,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_128x10_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 128; r += 4)
@@ -2615,6 +2635,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_128x10_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 128; r += 2)
@@ -2651,6 +2672,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_128x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 128; r += 2)
@@ -2737,6 +2759,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2762,6 +2785,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2787,6 +2811,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -2846,6 +2871,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_128x10_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2959,6 +2985,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_128x10_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3042,6 +3069,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_128x10_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3134,6 +3162,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void LstmBackward_128_V512(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= 128; i += 16)
@@ -3157,6 +3186,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void LstmBackward_128_V256(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= 128; i += 8)
@@ -3180,6 +3210,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void LstmBackward_128_Scalar(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < 128; i++)
@@ -3212,6 +3243,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_512x128_14336_V512(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
             // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 512; k0 += 64)
             {
@@ -3364,6 +3396,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_512x128_14336_V256(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
             // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 512; k0 += 64)
             {
@@ -3478,6 +3511,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_512x128_14336_Scalar(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
             // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 512; k0 += 64)
             {
@@ -3601,6 +3635,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x512_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
             // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < rows; k0 += 128)
             {
@@ -3708,6 +3743,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x512_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
             // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < rows; k0 += 128)
             {
@@ -3779,6 +3815,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_28x512_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
             // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < rows; k0 += 128)
             {
@@ -3859,6 +3896,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_512_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3893,6 +3931,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_512_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3927,6 +3966,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_512_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -3970,6 +4010,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_128x512_28_V512(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
             // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < pairs; k0 += 128)
             {
@@ -4078,6 +4119,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_128x512_28_V256(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
             // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < pairs; k0 += 128)
             {
@@ -4150,6 +4192,7 @@ partial class FashionLstm : INetwork<FashionLstm>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_128x512_28_Scalar(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
             // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < pairs; k0 += 128)
             {

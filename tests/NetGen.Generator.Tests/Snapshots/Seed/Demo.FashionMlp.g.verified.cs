@@ -41,10 +41,6 @@ partial class FashionMlp : INetwork<FashionMlp>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 64;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -102,7 +98,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[128];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -113,16 +109,15 @@ partial class FashionMlp : INetwork<FashionMlp>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
         }
     }
 
@@ -136,7 +131,7 @@ partial class FashionMlp : INetwork<FashionMlp>
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
@@ -720,6 +715,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_784x64_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 784; k0 += 128)
             {
@@ -875,6 +871,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_784x64_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 784; k0 += 128)
             {
@@ -992,6 +989,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_784x64_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
             for (int k0 = 0; k0 < 784; k0 += 128)
             {
@@ -1118,6 +1116,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1229,6 +1228,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1312,6 +1312,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x64_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1404,6 +1405,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1481,6 +1483,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1540,6 +1543,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_64x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1677,6 +1681,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1703,6 +1708,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1729,6 +1735,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1754,6 +1761,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Relu_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -1924,6 +1932,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Relu_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -2054,6 +2063,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Relu_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -2193,6 +2203,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x10_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 64; r += 4)
@@ -2245,6 +2256,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x10_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 64; r += 2)
@@ -2281,6 +2293,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 64; r += 2)
@@ -2367,6 +2380,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2392,6 +2406,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2417,6 +2432,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -2476,6 +2492,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x10_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2592,6 +2609,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x10_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2678,6 +2696,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x10_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2773,6 +2792,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x64_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 64; r += 4)
@@ -2851,6 +2871,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x64_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 64; r += 2)
@@ -2902,6 +2923,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_64x64_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 64; r += 2)
@@ -2962,6 +2984,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_64_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2995,6 +3018,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_64_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3029,6 +3053,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_64_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -3072,6 +3097,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x64_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -3188,6 +3214,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x64_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3274,6 +3301,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_64x64_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3369,6 +3397,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 784; r += 4)
@@ -3447,6 +3476,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
@@ -3498,6 +3528,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
@@ -3558,6 +3589,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 784; r += 4)
@@ -3740,6 +3772,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
@@ -3843,6 +3876,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 784; r += 2)
@@ -3955,6 +3989,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Linear_Inputs392_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -4125,6 +4160,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Linear_Inputs392_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -4255,6 +4291,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_784x64_Linear_Inputs392_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
             // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
             // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
@@ -4394,6 +4431,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddPartial_Relu_V512(ref float y, ref float partial, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -4410,6 +4448,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddPartial_Relu_V256(ref float y, ref float partial, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -4426,6 +4465,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AddPartial_Relu_Scalar(ref float y, ref float partial, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -4446,6 +4486,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 392; r += 4)
@@ -4628,6 +4669,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 392; r += 2)
@@ -4731,6 +4773,7 @@ partial class FashionMlp : INetwork<FashionMlp>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 392; r += 2)

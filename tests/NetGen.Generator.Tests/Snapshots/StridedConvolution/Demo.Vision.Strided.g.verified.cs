@@ -42,10 +42,8 @@ partial class Strided : INetwork<Strided>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 120;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
+    /// <summary>The largest zero-padded convolution input of one sample, with its output grid.</summary>
     private const int MaxPadded = 429;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -107,7 +105,7 @@ partial class Strided : INetwork<Strided>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden + MaxPadded];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
         ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
@@ -404,9 +402,9 @@ partial class Strided : INetwork<Strided>
                 _a2 = new AlignedBuffer(maxRows * 36);
                 _a3 = new AlignedBuffer(maxRows * 36);
                 _d1 = new AlignedBuffer(maxRows * 120);
-                _d2 = new AlignedBuffer(maxRows * 36);
                 _d3 = new AlignedBuffer(maxRows * 36);
-                _d4 = new AlignedBuffer(maxRows * 2);
+                _d4 = new AlignedBuffer(maxRows * 36);
+                _d2 = _d4; // layer 4's ∂L/∂z is read before layer 2's is written
                 _pad1 = new AlignedBuffer(maxRows * 429);
                 Gradients = new AlignedBuffer(ParameterCount);
                 _transposed = new AlignedBuffer(72);
@@ -543,6 +541,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -689,6 +688,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -789,6 +789,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -898,6 +899,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_36x2_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -975,6 +977,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_36x2_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1034,6 +1037,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_36x2_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1102,6 +1106,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1122,6 +1127,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1142,6 +1148,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1164,6 +1171,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_36x2_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1241,6 +1249,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_36x2_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1300,6 +1309,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_36x2_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1368,6 +1378,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_36x2_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 36; r += 4)
@@ -1420,6 +1431,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_36x2_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 36; r += 2)
@@ -1456,6 +1468,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_36x2_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 36; r += 2)
@@ -1501,6 +1514,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_2_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1526,6 +1540,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_2_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1551,6 +1566,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_2_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -1585,6 +1601,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_36x2_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1684,6 +1701,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_36x2_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1832,6 +1850,7 @@ partial class Strided : INetwork<Strided>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_36x2_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)

@@ -42,9 +42,7 @@ partial class TokenGru : INetwork<TokenGru>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 171;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
+    /// <summary>Recurrent layers' inference scratch per row.</summary>
     private const int MaxRecurrent = 133;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 32;
@@ -128,7 +126,7 @@ partial class TokenGru : INetwork<TokenGru>
         if (batch == 0) return;
         SequenceKernels.CheckTokens(inputs.Slice(0, batch * InputSize), 30, nameof(inputs));
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent)];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
         ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
@@ -461,9 +459,9 @@ partial class TokenGru : INetwork<TokenGru>
                 _a2 = new AlignedBuffer(maxRows * 171);
                 _a3 = new AlignedBuffer(maxRows * 5);
                 _d1 = new AlignedBuffer(maxRows * 63);
-                _d2 = new AlignedBuffer(maxRows * 171);
                 _d3 = new AlignedBuffer(maxRows * 5);
-                _d4 = new AlignedBuffer(maxRows * 3);
+                _d4 = new AlignedBuffer(maxRows * 171);
+                _d2 = _d4; // layer 4's ∂L/∂z is read before layer 2's is written
                 _z2 = new AlignedBuffer(maxRows * 513);
                 _dz2 = new AlignedBuffer(maxRows * 513);
                 _rh2 = new AlignedBuffer(maxRows * 513);
@@ -701,6 +699,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_7x57_63_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -812,6 +811,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_7x57_63_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -960,6 +960,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_7x57_63_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1086,6 +1087,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void GruForward_19_V512(ref float zx, ref float rh, ref float hPrev, ref float h)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= 19; i += 16)
@@ -1116,6 +1118,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void GruForward_19_V256(ref float zx, ref float rh, ref float hPrev, ref float h)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= 19; i += 8)
@@ -1146,6 +1149,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void GruForward_19_Scalar(ref float zx, ref float rh, ref float hPrev, ref float h)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < 19; i++)
@@ -1173,6 +1177,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentBiasStep_19x57_19_57_V512(ref float h, ref float wr, ref float bias, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1284,6 +1289,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentBiasStep_19x57_19_57_V256(ref float h, ref float wr, ref float bias, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1432,6 +1438,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentBiasStep_19x57_19_57_Scalar(ref float h, ref float wr, ref float bias, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1558,6 +1565,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_19x5_171_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1715,6 +1723,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_19x5_171_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1830,6 +1839,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StepInput_19x5_171_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1954,6 +1964,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SimpleRnnForward_5_Relu_V512(ref float z, ref float h)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // tail
             for (; i < 5; i++)
@@ -1965,6 +1976,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SimpleRnnForward_5_Relu_V256(ref float z, ref float h)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // tail
             for (; i < 5; i++)
@@ -1976,6 +1988,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SimpleRnnForward_5_Relu_Scalar(ref float z, ref float h)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < 5; i++)
@@ -1996,6 +2009,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_5x5_5_5_V512(ref float h, ref float wr, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2153,6 +2167,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_5x5_5_5_V256(ref float h, ref float wr, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2268,6 +2283,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_5x5_5_5_Scalar(ref float h, ref float wr, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2392,6 +2408,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2486,6 +2503,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2556,6 +2574,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2635,6 +2654,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdUpdate_V512(ref float p, ref float g, float learningRate, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -2651,6 +2671,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdUpdate_V256(ref float p, ref float g, float learningRate, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -2667,6 +2688,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdUpdate_Scalar(ref float p, ref float g, float learningRate, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -2687,6 +2709,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_7x57_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2798,6 +2821,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_7x57_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2946,6 +2970,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_7x57_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3072,6 +3097,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentBiasStep_19x57_171_513_V512(ref float h, ref float wr, ref float bias, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -3183,6 +3209,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentBiasStep_19x57_171_513_V256(ref float h, ref float wr, ref float bias, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3331,6 +3358,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentBiasStep_19x57_171_513_Scalar(ref float h, ref float wr, ref float bias, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3457,6 +3485,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_19x5_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -3614,6 +3643,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_19x5_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3729,6 +3759,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_19x5_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -3853,6 +3884,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_5x5_45_45_V512(ref float h, ref float wr, ref float z, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -4010,6 +4042,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_5x5_45_45_V256(ref float h, ref float wr, ref float z, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -4125,6 +4158,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentStep_5x5_45_45_Scalar(ref float h, ref float wr, ref float z, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -4249,6 +4283,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_5x3_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
             int r = 0;
             // main loop: 5 rows per tile
             for (; r + 5 <= 5; r += 5)
@@ -4325,6 +4360,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_5x3_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 5; r += 2)
@@ -4394,6 +4430,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_5x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 5; r += 2)
@@ -4472,6 +4509,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -4501,6 +4539,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -4530,6 +4569,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -4568,6 +4608,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_5x3_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -4725,6 +4766,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_5x3_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -4840,6 +4882,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_5x3_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -4964,6 +5007,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SimpleRnnBackward_5_Relu_V512(ref float h, ref float dOut, ref float dh, ref float dz)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // tail
             for (; i < 5; i++)
@@ -4977,6 +5021,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SimpleRnnBackward_5_Relu_V256(ref float h, ref float dOut, ref float dh, ref float dz)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // tail
             for (; i < 5; i++)
@@ -4990,6 +5035,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SimpleRnnBackward_5_Relu_Scalar(ref float h, ref float dOut, ref float dh, ref float dz)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < 5; i++)
@@ -5012,6 +5058,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_5x5_45_V512(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -5169,6 +5216,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_5x5_45_V256(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -5284,6 +5332,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_5x5_45_Scalar(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -5408,6 +5457,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_19x5_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 19; r += 4)
@@ -5596,6 +5646,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_19x5_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 19; r += 2)
@@ -5709,6 +5760,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_19x5_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 19; r += 2)
@@ -5831,6 +5883,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_5_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -5876,6 +5929,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_5_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -5921,6 +5975,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_5_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -5975,6 +6030,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_5x5_9_V512(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
             int r = 0;
             // main loop: 5 rows per tile
             for (; r + 5 <= 5; r += 5)
@@ -6103,6 +6159,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_5x5_9_V256(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 5; r += 2)
@@ -6220,6 +6277,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_5x5_9_Scalar(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 5; r += 2)
@@ -6346,6 +6404,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_19x5_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -6428,6 +6487,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_19x5_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -6498,6 +6558,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_19x5_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -6646,6 +6707,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void GruBackward_19_V512(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= 19; i += 16)
@@ -6690,6 +6752,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void GruBackward_19_V256(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= 19; i += 8)
@@ -6734,6 +6797,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void GruBackward_19_Scalar(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < 19; i++)
@@ -6768,6 +6832,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_57x19_513_V512(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -6850,6 +6915,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_57x19_513_V256(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -6920,6 +6986,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentInputGradient_57x19_513_Scalar(ref float dz, ref float rt, ref float dh, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -7068,6 +7135,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_7x57_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 7; r += 4)
@@ -7203,6 +7271,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_7x57_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 7; r += 2)
@@ -7349,6 +7418,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_7x57_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 7; r += 2)
@@ -7473,6 +7543,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_57_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -7506,6 +7577,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_57_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -7563,6 +7635,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_57_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -7618,6 +7691,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_19x57_9_V512(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 19; r += 4)
@@ -7755,6 +7829,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_19x57_9_V256(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 19; r += 2)
@@ -7905,6 +7980,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RecurrentWeightGradient_19x57_9_Scalar(ref float h, ref float dz, ref float dr, int pairs)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 19; r += 2)
@@ -8033,6 +8109,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_7x57_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -8224,6 +8301,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_7x57_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -8361,6 +8439,7 @@ partial class TokenGru : INetwork<TokenGru>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_7x57_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)

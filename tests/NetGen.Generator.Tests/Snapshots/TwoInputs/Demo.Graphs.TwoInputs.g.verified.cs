@@ -44,10 +44,8 @@ partial class TwoInputs : INetwork<TwoInputs>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 150;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
+    /// <summary>The largest zero-padded convolution input of one sample, with its output grid.</summary>
     private const int MaxPadded = 258;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 36;
 
@@ -116,7 +114,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        float[] rented = ArrayPool<float>.Shared.Rent(chunk * (3 * MaxHidden + MaxRecurrent) + MaxPadded);
+        float[] rented = ArrayPool<float>.Shared.Rent(chunk * 3 * MaxHidden + MaxPadded);
         ref float h0 = ref rented[0];
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
         ref float h2 = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
@@ -486,9 +484,9 @@ partial class TwoInputs : INetwork<TwoInputs>
                 _a4 = new AlignedBuffer(maxRows * 150);
                 _d1 = new AlignedBuffer(maxRows * 144);
                 _d2 = new AlignedBuffer(maxRows * 144);
-                _d3 = new AlignedBuffer(maxRows * 6);
                 _d4 = new AlignedBuffer(maxRows * 150);
-                _d5 = new AlignedBuffer(maxRows * 2);
+                _d5 = new AlignedBuffer(maxRows * 6);
+                _d3 = _d5; // layer 5's ∂L/∂z is read before layer 3's is written
                 _xlanes1 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 64);
                 _ylanes1 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 144);
                 Gradients = new AlignedBuffer(ParameterCount);
@@ -632,6 +630,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_1x8x8_4x3x3_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -718,6 +717,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_1x8x8_4x3x3_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -822,6 +822,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DForward_1x8x8_4x3x3_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
             for (int s = 0; s < rows; s++)
             {
                 ref float pads = ref Unsafe.Add(ref pad, s * padStride);
@@ -899,6 +900,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x6_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1073,6 +1075,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x6_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1199,6 +1202,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_5x6_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1334,6 +1338,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_150x2_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1411,6 +1416,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_150x2_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1470,6 +1476,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_150x2_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1538,6 +1545,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -1564,6 +1572,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -1590,6 +1599,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -1615,6 +1625,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int groups)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
             for (int group = 0; group < groups; group++)
             {
                 ref float xs = ref Unsafe.Add(ref x, group * 1024);
@@ -1773,6 +1784,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int groups)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
             for (int group = 0; group < groups; group++)
             {
                 ref float xs = ref Unsafe.Add(ref x, group * 1024);
@@ -1843,6 +1855,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int groups)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
             for (int group = 0; group < groups; group++)
             {
                 ref float xs = ref Unsafe.Add(ref x, group * 1024);
@@ -1922,6 +1935,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_150x2_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 150; r += 4)
@@ -2003,6 +2017,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_150x2_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 150; r += 2)
@@ -2039,6 +2054,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_150x2_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 150; r += 2)
@@ -2084,6 +2100,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_2_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2109,6 +2126,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_2_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -2134,6 +2152,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_2_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -2168,6 +2187,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_150x2_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -2349,6 +2369,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_150x2_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2488,6 +2509,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_150x2_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2625,6 +2647,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_5x6_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
             int r = 0;
             // main loop: 5 rows per tile
             for (; r + 5 <= 5; r += 5)
@@ -2767,6 +2790,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_5x6_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 5; r += 2)
@@ -2891,6 +2915,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_5x6_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 5; r += 2)
@@ -3024,6 +3049,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_6_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3073,6 +3099,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_6_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -3122,6 +3149,7 @@ partial class TwoInputs : INetwork<TwoInputs>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_6_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {

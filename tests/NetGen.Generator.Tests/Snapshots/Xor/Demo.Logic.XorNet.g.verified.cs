@@ -40,10 +40,6 @@ partial class XorNet : INetwork<XorNet>
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 8;
-    /// <summary>The largest zero-padded convolution input of one sample (0 without convolutions).</summary>
-    private const int MaxPadded = 0;
-    /// <summary>Recurrent layers' inference scratch per row (0 without them).</summary>
-    private const int MaxRecurrent = 0;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
@@ -94,7 +90,7 @@ partial class XorNet : INetwork<XorNet>
         if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
         Span<float> scratch = stackalloc float[16];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
@@ -105,16 +101,15 @@ partial class XorNet : INetwork<XorNet>
         if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
         int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent) + MaxPadded];
+        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden];
         ref float h0 = ref MemoryMarshal.GetReference(scratch);
         ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
         ref float x = ref MemoryMarshal.GetReference(inputs);
         ref float y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
             int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
         }
     }
 
@@ -128,7 +123,7 @@ partial class XorNet : INetwork<XorNet>
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
+    private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 2→8, Tanh — 16 MACs per sample
@@ -518,6 +513,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_2x8_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -578,6 +574,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_2x8_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -626,6 +623,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_2x8_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -718,6 +716,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_8x1_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -778,6 +777,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_8x1_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -826,6 +826,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_8x1_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -883,6 +884,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // V512: 16 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 16 <= count; i += 16)
@@ -903,6 +905,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // V256: 8 elements a register, then a scalar tail
             int i = 0;
             // main loop
             for (; i + 8 <= count; i += 8)
@@ -923,6 +926,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
         {
+            // scalar: one element at a time
             int i = 0;
             // one element at a time
             for (; i < count; i++)
@@ -945,6 +949,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_2x8_Tanh_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
             int r = 0;
@@ -1007,6 +1012,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_2x8_Tanh_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
             int r = 0;
@@ -1057,6 +1063,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForwardIndexed_2x8_Tanh_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             // ask for every row of x now: rows read through an index come from anywhere in memory
             for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
             int r = 0;
@@ -1151,6 +1158,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_8x1_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1211,6 +1219,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_8x1_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1259,6 +1268,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseForward_8x1_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1316,6 +1326,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_8x1_V512(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= 8; r += 4)
@@ -1355,6 +1366,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_8x1_V256(ref float x, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 8; r += 2)
@@ -1384,6 +1396,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradient_8x1_Scalar(ref float x, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 8; r += 2)
@@ -1422,6 +1435,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_1_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1443,6 +1457,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_1_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1464,6 +1479,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_1_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
@@ -1494,6 +1510,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_8x1_Tanh_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -1559,6 +1576,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_8x1_Tanh_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1610,6 +1628,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseInputGradient_8x1_Tanh_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -1705,6 +1724,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_2x8_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // all 2 rows in one tile
             {
@@ -1733,6 +1753,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_2x8_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 2; r += 2)
@@ -1762,6 +1783,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DenseWeightGradientIndexed_2x8_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= 2; r += 2)
@@ -1822,6 +1844,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_8_V512(ref float dz, ref float db, int rows)
         {
+            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1843,6 +1866,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_8_V256(ref float dz, ref float db, int rows)
         {
+            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
             int r = 0;
             // one row
             {
@@ -1864,6 +1888,7 @@ partial class XorNet : INetwork<XorNet>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BiasGradient_8_Scalar(ref float dz, ref float db, int rows)
         {
+            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
             int r = 0;
             // one row
             {
