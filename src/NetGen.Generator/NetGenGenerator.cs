@@ -73,8 +73,10 @@ namespace NetGen.Generator
             try
             {
                 NetworkPlan plan = Planner.Plan(spec);
-                string source = NetworkEmitter.Emit(plan);
-                context.AddSource(NetworkEmitter.HintName(spec), SourceText.From(source, Encoding.UTF8));
+                foreach (var (hintName, source) in NetworkEmitter.Emit(plan))
+                {
+                    context.AddSource(hintName, SourceText.From(source, Encoding.UTF8));
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -24,6 +24,9 @@ internal sealed record GeneratorRun(
 
     /// <summary>The single generator's result (its exception, if it threw, is in <see cref="GeneratorRunResult.Exception"/>).</summary>
     public GeneratorRunResult Result => RunResult.Results.Single();
+
+    /// <summary>Every generated file's text, by hint name (a network's model, trainer and kernels), joined: for comparisons.</summary>
+    public string AllSource => string.Join("\n", GeneratedSources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"// {s.Key}\n{s.Value}"));
 }
 
 /// <summary>

@@ -37,35 +37,40 @@ public sealed class ReservedNamesTests
     {
         GeneratorRun run = GeneratorHarness.Run(source);
         Assert.True(run.OutputDiagnostics.IsEmpty, GeneratorHarness.Format(run.OutputDiagnostics));
-        SyntaxTree tree = run.OutputCompilation.SyntaxTrees.Single(t => !run.InputCompilation.SyntaxTrees.Contains(t));
-        SemanticModel model = run.OutputCompilation.GetSemanticModel(tree);
+        // the network's generated files: the model, its trainer and its kernels
+        SyntaxTree[] trees = run.OutputCompilation.SyntaxTrees.Where(t => !run.InputCompilation.SyntaxTrees.Contains(t)).ToArray();
+        Assert.Equal(3, trees.Length);
         Type reserved = GeneratorHarness.GeneratorAssembly.GetType("NetGen.Generator.Parsing.ReservedNames", throwOnError: true)!;
         var isMember = (Func<string, bool>)Delegate.CreateDelegate(typeof(Func<string, bool>), reserved.GetMethod("IsMember")!);
         var isUsedType = (Func<string, bool>)Delegate.CreateDelegate(typeof(Func<string, bool>), reserved.GetMethod("IsUsedType")!);
 
         var missing = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
+        foreach (SyntaxTree tree in trees)
         {
-            // Declared: members of the network class and of its nested types, the kernels' methods excepted (the
-            // Kernels class never names the network, so a network called like a kernel clashes with nothing).
-            if (node is MemberDeclarationSyntax or VariableDeclaratorSyntax or EnumMemberDeclarationSyntax
-                && model.GetDeclaredSymbol(node) is { ContainingType: not null, Kind: not SymbolKind.Local } declared
-                && declared.ContainingType.Name != "Kernels" && !declared.Name.Contains('.') && declared.Name != ".ctor"
-                && !isMember(declared.Name))
+            SemanticModel model = run.OutputCompilation.GetSemanticModel(tree);
+            foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
             {
-                missing.Add("member " + declared.Name);
-            }
+                // Declared: members of the network class and of its nested types, the kernels' methods excepted (the
+                // Kernels class never names the network, so a network called like a kernel clashes with nothing).
+                if (node is MemberDeclarationSyntax or VariableDeclaratorSyntax or EnumMemberDeclarationSyntax
+                    && model.GetDeclaredSymbol(node) is { ContainingType: not null, Kind: not SymbolKind.Local } declared
+                    && declared.ContainingType.Name != "Kernels" && !declared.Name.Contains('.') && declared.Name != ".ctor"
+                    && !isMember(declared.Name))
+                {
+                    missing.Add("member " + declared.Name);
+                }
 
-            // Used: a simple name (not after a dot, not after global::) that binds to a type declared elsewhere.
-            if (node is SimpleNameSyntax name
-                && !(node.Parent is MemberAccessExpressionSyntax access && access.Name == node)
-                && !(node.Parent is QualifiedNameSyntax qualified && qualified.Right == node)
-                && node.Parent is not AliasQualifiedNameSyntax
-                && model.GetSymbolInfo(node).Symbol is INamedTypeSymbol type
-                && !type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == tree)
-                && !isUsedType(name.Identifier.ValueText))
-            {
-                missing.Add("type " + name.Identifier.ValueText);
+                // Used: a simple name (not after a dot, not after global::) that binds to a type declared elsewhere.
+                if (node is SimpleNameSyntax name
+                    && !(node.Parent is MemberAccessExpressionSyntax access && access.Name == node)
+                    && !(node.Parent is QualifiedNameSyntax qualified && qualified.Right == node)
+                    && node.Parent is not AliasQualifiedNameSyntax
+                    && model.GetSymbolInfo(node).Symbol is INamedTypeSymbol type
+                    && !type.DeclaringSyntaxReferences.Any(r => trees.Contains(r.SyntaxTree))
+                    && !isUsedType(name.Identifier.ValueText))
+                {
+                    missing.Add("type " + name.Identifier.ValueText);
+                }
             }
         }
         Assert.True(missing.Count == 0, "Not in ReservedNames: " + string.Join(", ", missing));

@@ -59,7 +59,7 @@ public sealed class WarningTests
         Assert.DoesNotMatch(@"\{\d\}", message);
 
         // A warning never stops generation: the network is there and compiles without warnings of its own.
-        Assert.Equal("Demo.Net.g.cs", Assert.Single(run.GeneratedSources).Key);
+        Assert.Equal(new[] { "Demo.Net.Kernels.g.cs", "Demo.Net.Trainer.g.cs", "Demo.Net.g.cs" }, run.GeneratedSources.Keys.Order(StringComparer.Ordinal));
         Assert.True(run.OutputDiagnostics.IsEmpty, GeneratorHarness.Format(run.OutputDiagnostics));
     }
 
@@ -74,7 +74,7 @@ public sealed class WarningTests
         GeneratorRun run = GeneratorHarness.Run(Net(attributes));
         GeneratorHarness.AssertGeneratorDidNotThrow(run);
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Single(run.GeneratedSources);
+        Assert.Equal(3, run.GeneratedSources.Count);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class WarningTests
         GeneratorRun run = GeneratorHarness.Run(source);
         GeneratorHarness.AssertGeneratorDidNotThrow(run);
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "NG0102" && !d.IsSuppressed);
-        Assert.Single(run.GeneratedSources);
+        Assert.Equal(3, run.GeneratedSources.Count);
     }
 
     [Fact]
