@@ -73,6 +73,7 @@ namespace NetGen.Generator.Emit
             w.Line("using System.Runtime.InteropServices;");
             w.Line("using System.Runtime.Intrinsics;");
             w.Line("using NetGen;");
+            w.Line("using NetGen.Kernels;");
             w.Line();
             if (spec.Namespace is not null)
             {

@@ -3,12 +3,13 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace NetGen;
+namespace NetGen.Kernels;
 
 /// <summary>
 /// Memory-bound helpers the generated convolution, pooling, flatten and dropout code shares: padding copies,
 /// activation derivatives over whole buffers, sums, and dropout masks.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class ImageKernels
 {
     /// <summary>
@@ -177,6 +178,7 @@ public static class ImageKernels
 }
 
 /// <summary>Moves convolution outputs between dense (C, H, W) planes and the padded grid the stride-1 kernels compute on.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class GridKernels
 {
     /// <summary>y[f, oh, ow] = grid[f, oh · gridWidth + ow] for every filter (the grid's extra columns are dropped).</summary>

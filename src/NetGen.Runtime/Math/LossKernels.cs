@@ -3,13 +3,14 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace NetGen;
+namespace NetGen.Kernels;
 
 /// <summary>
 /// Losses fused with the output activation, per sample, as the generated trainers call them:
 /// each returns the sample's loss (summed over outputs) and writes ∂loss/∂z (z: the last layer's
 /// pre-activation) scaled by <c>scale</c>.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class LossKernels
 {
     /// <summary>

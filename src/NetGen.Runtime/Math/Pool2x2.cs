@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace NetGen;
+namespace NetGen.Kernels;
 
 /// <summary>
 /// 2×2, stride-2 pooling a register of input columns at a time, for the generated pooling kernels: the two input rows
@@ -10,6 +10,7 @@ namespace NetGen;
 /// Backward calls store every position of their windows (no clearing or accumulating first), so overlapping calls
 /// at a row's end write the same values twice.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class Pool2x2
 {
     // ---- 512-bit: 16 input columns, 8 windows

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace NetGen;
+namespace NetGen.Kernels;
 
 /// <summary>
 /// Moves images between the sample-major layout every layer shares (x[sample, c, h, w]) and the sample-lane layout
@@ -14,6 +14,7 @@ namespace NetGen;
 /// are zero. On AVX-512 blocks of 16 × 16 are transposed in registers. The methods are compiled optimized at their first
 /// call (no tier-up while a trainer runs).
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class SampleLanes
 {
     /// <summary>Samples per lane group.</summary>

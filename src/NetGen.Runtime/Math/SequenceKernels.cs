@@ -2,9 +2,10 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace NetGen;
+namespace NetGen.Kernels;
 
 /// <summary>What generated embedding layers share: token checks, the lookup and its gradient.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class SequenceKernels
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using NetGen.Kernels;
 namespace NetGen.Runtime.Tests.Numerics;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using NetGen;
+using NetGen.Kernels;
 
 namespace NetGen.Runtime.Tests.Numerics;
 

@@ -11,6 +11,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NetGen;
+using NetGen.Kernels;
 
 namespace Demo;
 
