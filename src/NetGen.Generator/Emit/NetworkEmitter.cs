@@ -147,6 +147,12 @@ namespace NetGen.Generator.Emit
             w.Line("/// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>");
             w.Line($"private const int PredictChunkRows = {plan.PredictChunkRows};");
             w.Line();
+            w.Line("// where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these");
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                foreach (ParameterTensor t in layer.Kind.Parameters(layer)) w.Line($"private const int {t.Accessor}Offset = {t.Offset};");
+            }
+            w.Line();
             w.Line("private static readonly ParameterBlock[] s_parameterBlocks =");
             using (w.Block(null, "};"))
             {
@@ -156,7 +162,7 @@ namespace NetGen.Generator.Emit
                     IReadOnlyList<ParameterTensor> tensors = layer.Kind.Parameters(layer);
                     foreach (ParameterTensor t in tensors)
                     {
-                        w.Line($"new ParameterBlock(\"{tensor}.{t.Name}\", {t.Offset}, {IntArray(t.Shape)}, {layer.Index - 1}, \"{t.BlockKind}\")" +
+                        w.Line($"new ParameterBlock(\"{tensor}.{t.Name}\", {t.Accessor}Offset, {IntArray(t.Shape)}, {layer.Index - 1}, \"{t.BlockKind}\")" +
                                (t.Torch.Length == 0 ? "," : $" {{ Torch = new[] {{ {string.Join(", ", t.Torch.Select(TorchTensor))} }} }},"));
                     }
                     if (tensors.Count > 0) tensor++;
@@ -189,7 +195,7 @@ namespace NetGen.Generator.Emit
                 foreach (ParameterTensor t in layer.Kind.Parameters(layer))
                 {
                     w.Line($"/// <summary>{t.Summary}</summary>");
-                    w.Line($"public Span<float> {t.Accessor} => _parameters.Span.Slice({t.Offset}, {t.Count});");
+                    w.Line($"public Span<float> {t.Accessor} => _parameters.Span.Slice({t.Accessor}Offset, {t.Count});");
                 }
             }
             w.Line();

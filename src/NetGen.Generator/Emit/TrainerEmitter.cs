@@ -590,7 +590,7 @@ namespace NetGen.Generator.Emit
                 w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
                 w.Line("ref float p = ref _model._parameters.Reference;");
                 w.Line($"int first = worker * {lower};");
-                w.Line($"ref float bias = ref worker == 0 ? ref Unsafe.Add(ref p, {split.BiasOffset}) : ref zeros.Reference;");
+                w.Line($"ref float bias = ref worker == 0 ? ref Unsafe.Add(ref p, {split.BiasAt}) : ref zeros.Reference;");
                 w.Line($"ref float output = ref worker == 0 ? ref _a{split.Index}.Reference : ref partial.Reference;");
                 Halves(n => DenseEmitter.EmitForwardInputs(w, kernels, split, n, inputRefs));
             }

@@ -120,7 +120,7 @@ namespace NetGen.Generator.Layers
             {
                 w.Line($"SampleLanes.Pack(ref Unsafe.Add(ref {refs.Input}, first * {l.InSize}), lanes, {l.InSize}, {PackArguments(l)}, ref Unsafe.Add(ref _xlanes{l.Index}.Reference, first * {l.PaddedPixels}));");
             }
-            w.Line($"Kernels.{kernel}(ref _xlanes{l.Index}.Reference, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, {DenseEmitter.At(refs.Parameters, l.BiasOffset)}, ref _ylanes{l.Index}.Reference, ({refs.Rows} + {Lanes - 1}) / {Lanes});");
+            w.Line($"Kernels.{kernel}(ref _xlanes{l.Index}.Reference, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {DenseEmitter.At(refs.Parameters, l.BiasAt)}, ref _ylanes{l.Index}.Reference, ({refs.Rows} + {Lanes - 1}) / {Lanes});");
             using (Groups(w, refs.Rows))
             {
                 w.Line($"SampleLanes.Unpack(ref Unsafe.Add(ref _ylanes{l.Index}.Reference, first * {l.OutSize}), lanes, {l.OutSize}, ref Unsafe.Add(ref {refs.Output}, first * {l.OutSize}));");
@@ -134,21 +134,21 @@ namespace NetGen.Generator.Layers
             kernels.Use(offsets);
             kernels.Use(weightGradient);
             string groups = $"({refs.Rows} + {Lanes - 1}) / {Lanes}";
-            w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters});");
+            w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters});");
             using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
             {
-                w.Line($"GridKernels.AddPlaneSums(ref Unsafe.Add(ref {refs.Delta}, s * {l.OutSize}), {DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
+                w.Line($"GridKernels.AddPlaneSums(ref Unsafe.Add(ref {refs.Delta}, s * {l.OutSize}), {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
             }
             using (Groups(w, refs.Rows))
             {
                 w.Line($"SampleLanes.Pack(ref Unsafe.Add(ref {refs.Delta}, first * {l.OutSize}), lanes, {l.OutSize}, {l.Filters}, {l.OutHeight}, {l.OutWidth}, {l.OutHeight}, {l.OutWidth}, 0, 0, hwc: false, ref Unsafe.Add(ref _ylanes{l.Index}.Reference, first * {l.OutSize}));");
             }
-            w.Line($"Kernels.{weightGradient.Name}(ref _xlanes{l.Index}.Reference, ref _ylanes{l.Index}.Reference, {DenseEmitter.At(refs.Gradients, l.WeightOffset)}, {groups});");
+            w.Line($"Kernels.{weightGradient.Name}(ref _xlanes{l.Index}.Reference, ref _ylanes{l.Index}.Reference, {DenseEmitter.At(refs.Gradients, l.WeightAt)}, {groups});");
             if (refs.PreviousDelta is null) return;
             var channelLast = new TapOffsets(l, Shape(l), channelLast: true, lanes: Lanes);
             kernels.Use(channelLast);
             string inputGradient = kernels.Use(LanesInputGradient(l, channelLast.Name));
-            w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelSize * l.KernelSize});");
+            w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelSize * l.KernelSize});");
             w.Line($"ImageKernels.Clear(ref _dxlanes{l.Index}.Reference, {groups} * {l.PaddedPixels * Lanes});");
             w.Line($"Kernels.{inputGradient}(ref _ylanes{l.Index}.Reference, ref _wperm{l.Index}.Reference, ref _dxlanes{l.Index}.Reference, {groups});");
             using (Groups(w, refs.Rows))

@@ -179,13 +179,13 @@ namespace NetGen.Generator.Layers
                 string padded = refs.Training ? $"_pad{l.Index}.Reference" : refs.Scratch;
                 string gridScratch = refs.Training ? "_grid.Reference" : $"Unsafe.Add(ref {refs.Scratch}, {l.PaddedSize})";
                 string padStride = refs.Training ? Literal.Int(l.PaddedSize) : "0";
-                w.Line($"Kernels.{grid}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, {DenseEmitter.At(refs.Parameters, l.BiasOffset)}, ref {refs.Output}, ref {padded}, {padStride}, ref {gridScratch}, {refs.Rows});");
+                w.Line($"Kernels.{grid}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {DenseEmitter.At(refs.Parameters, l.BiasAt)}, ref {refs.Output}, ref {padded}, {padStride}, ref {gridScratch}, {refs.Rows});");
                 return;
             }
             string kernel = kernels.Use(Forward(l));
             string pad = refs.Training ? $"_pad{l.Index}.Reference" : refs.Scratch;
             string stride = refs.Training ? Literal.Int(l.PaddedSize) : "0";
-            w.Line($"Kernels.{kernel}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, {DenseEmitter.At(refs.Parameters, l.BiasOffset)}, ref {refs.Output}, ref {pad}, {stride}, {refs.Rows});");
+            w.Line($"Kernels.{kernel}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {DenseEmitter.At(refs.Parameters, l.BiasAt)}, ref {refs.Output}, ref {pad}, {stride}, {refs.Rows});");
         }
 
         public static void EmitBackward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
@@ -202,13 +202,13 @@ namespace NetGen.Generator.Layers
             }
             var weightGradient = new ConvWeightGradientKernel(l, Shape(l));
             kernels.Use(weightGradient);
-            w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref {refs.Delta}, {DenseEmitter.At(refs.Gradients, l.WeightOffset)}, {DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {refs.Rows});");
+            w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref {refs.Delta}, {DenseEmitter.At(refs.Gradients, l.WeightAt)}, {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {refs.Rows});");
             if (refs.PreviousDelta is null) return;
             string kernel = kernels.Use(InputGradient(l));
             using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
             {
                 w.Line($"ImageKernels.Clear(ref _dpad.Reference, {l.PaddedSize});");
-                w.Line($"Kernels.{kernel}(ref {refs.Delta}, {DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _dpad.Reference, {refs.Rows}, s);");
+                w.Line($"Kernels.{kernel}(ref {refs.Delta}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref _dpad.Reference, {refs.Rows}, s);");
                 w.Line(UnpadCall(l, refs.PreviousDelta));
             }
             LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
@@ -229,17 +229,17 @@ namespace NetGen.Generator.Layers
                 kernels.Use(channelLast);
                 inputGradient = kernels.Use(GridInputGradient(l, channelLast.Name));
             }
-            w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters});");
+            w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters});");
             using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
             {
                 w.Line($"ref float dys = ref Unsafe.Add(ref {refs.Delta}, s * {l.OutSize});");
                 w.Line($"GridKernels.ToGrid(ref dys, ref Unsafe.Add(ref _dgrid{l.Index}.Reference, s * {l.GridSize}), {l.Filters}, {l.OutHeight}, {l.OutWidth}, {l.PaddedWidth}, {l.GridColumns});");
-                w.Line($"GridKernels.AddPlaneSums(ref dys, {DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
+                w.Line($"GridKernels.AddPlaneSums(ref dys, {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
             }
-            w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref _dgrid{l.Index}.Reference, {DenseEmitter.At(refs.Gradients, l.WeightOffset)}, {refs.Rows});");
+            w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref _dgrid{l.Index}.Reference, {DenseEmitter.At(refs.Gradients, l.WeightAt)}, {refs.Rows});");
             if (inputGradient is not null)
             {
-                w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightOffset)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelSize * l.KernelSize});");
+                w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelSize * l.KernelSize});");
                 using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
                 {
                     w.Line($"ImageKernels.Clear(ref _dpad.Reference, {l.PaddedSize});");

@@ -82,6 +82,10 @@ namespace NetGen.Generator.Layers
 
         public int WeightOffset { get; }
         public int BiasOffset { get; }
+
+        /// <summary>The generated constants holding <see cref="WeightOffset"/> and <see cref="BiasOffset"/>.</summary>
+        public string WeightAt => $"Conv{Index}WeightsOffset";
+        public string BiasAt => $"Conv{Index}BiasesOffset";
         public int WeightCount => Filters * Taps;
 
         /// <summary>True when the input is the network's raw (height, width, channels) input with several channels.</summary>

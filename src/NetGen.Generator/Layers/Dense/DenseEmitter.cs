@@ -162,7 +162,7 @@ namespace NetGen.Generator.Layers
             bool indexed = refs.InputIndex is not null;
             string kernel = kernels.Use(Forward(layer.In, layer.Out, activation, indexed));
             string index = indexed ? $"ref {refs.InputIndex}, " : "";
-            w.Line($"Kernels.{kernel}(ref {refs.Input}, {index}{At(refs.Parameters, layer.WeightOffset)}, {At(refs.Parameters, layer.BiasOffset)}, ref {refs.Output}, {refs.Rows});");
+            w.Line($"Kernels.{kernel}(ref {refs.Input}, {index}{At(refs.Parameters, layer.WeightAt)}, {At(refs.Parameters, layer.BiasAt)}, ref {refs.Output}, {refs.Rows});");
         }
 
         /// <summary>
@@ -175,24 +175,24 @@ namespace NetGen.Generator.Layers
             string index = indexed ? $"ref {refs.InputIndex}, " : "";
             string wg = kernels.Use(WeightGradient(layer.In, layer.Out, indexed));
             string bg = kernels.Use(BiasGradient(layer));
-            string call = $"Kernels.{wg}(ref {refs.Input}, {index}ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset)}, {refs.Rows});";
+            string call = $"Kernels.{wg}(ref {refs.Input}, {index}ref {refs.Delta}, {At(refs.Gradients, layer.WeightAt)}, {refs.Rows});";
             if (refs.FusedAdam is OptimizerSpec adam)
             {
                 string fused = kernels.Use(WeightGradientAdam(layer, adam, indexed));
                 w.Line("// one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)");
-                string secondMoments = layer.WeightOffset == 0 ? "ParameterCount" : $"ParameterCount + {layer.WeightOffset}";
-                w.Line($"if (adam is not null) Kernels.{fused}(ref {refs.Input}, {index}ref {refs.Delta}, {At(refs.Parameters, layer.WeightOffset)}, " +
-                       $"{At("adam.Reference", layer.WeightOffset)}, ref Unsafe.Add(ref adam.Reference, {secondMoments}), alpha, {refs.Rows});");
+                string secondMoments = $"ParameterCount + {layer.WeightAt}";
+                w.Line($"if (adam is not null) Kernels.{fused}(ref {refs.Input}, {index}ref {refs.Delta}, {At(refs.Parameters, layer.WeightAt)}, " +
+                       $"{At("adam.Reference", layer.WeightAt)}, ref Unsafe.Add(ref adam.Reference, {secondMoments}), alpha, {refs.Rows});");
                 w.Line($"else {call}");
             }
             else
             {
                 w.Line(call);
             }
-            w.Line($"Kernels.{bg}(ref {refs.Delta}, {At(refs.Gradients, layer.BiasOffset)}, {refs.Rows});");
+            w.Line($"Kernels.{bg}(ref {refs.Delta}, {At(refs.Gradients, layer.BiasAt)}, {refs.Rows});");
             if (refs.PreviousDelta is null) return;
             string ig = kernels.Use(InputGradient(layer, refs.PreviousActivation));
-            w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({layer.WeightOffset}, {layer.WeightCount}), {layer.In}, {layer.Out}, _transposed.Span);");
+            w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({layer.WeightAt}, {layer.WeightCount}), {layer.In}, {layer.Out}, _transposed.Span);");
             w.Line($"Kernels.{ig}(ref {refs.Delta}, ref _transposed.Reference, ref {refs.Input}, ref {refs.PreviousDelta}, {refs.Rows});");
         }
 
@@ -200,7 +200,7 @@ namespace NetGen.Generator.Layers
         public static void EmitBiasGradient(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, LayerRefs refs)
         {
             string bg = kernels.Use(BiasGradient(layer));
-            w.Line($"Kernels.{bg}(ref {refs.Delta}, {At(refs.Gradients, layer.WeightOffset + layer.WeightCount)}, {refs.Rows});");
+            w.Line($"Kernels.{bg}(ref {refs.Delta}, {At(refs.Gradients, layer.BiasAt)}, {refs.Rows});");
         }
 
         /// <summary>
@@ -210,7 +210,7 @@ namespace NetGen.Generator.Layers
         public static void EmitForwardInputs(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, int inputs, LayerRefs refs)
         {
             string kernel = kernels.Use(Forward(layer.In, layer.Out, ActivationKind.Linear, indexed: true, depth: inputs));
-            w.Line($"Kernels.{kernel}(ref Unsafe.Add(ref {refs.Input}, first), ref {refs.InputIndex}, ref Unsafe.Add(ref {refs.Parameters}, {Offset(layer.WeightOffset)}first * {layer.Out}), " +
+            w.Line($"Kernels.{kernel}(ref Unsafe.Add(ref {refs.Input}, first), ref {refs.InputIndex}, ref Unsafe.Add(ref {refs.Parameters}, {layer.WeightAt} + first * {layer.Out}), " +
                    $"ref bias, ref output, {refs.Rows});");
         }
 
@@ -239,12 +239,13 @@ namespace NetGen.Generator.Layers
         public static void EmitWeightStepRows(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, OptimizerSpec adam, int inputRows, LayerRefs refs)
         {
             string kernel = kernels.Use(WeightGradientAdam(layer, adam, indexed: true, inputRows: inputRows));
-            string at = $"{Offset(layer.WeightOffset)}first * {layer.Out}";
+            string at = $"{layer.WeightAt} + first * {layer.Out}";
             w.Line($"Kernels.{kernel}(ref Unsafe.Add(ref {refs.Input}, first), ref {refs.InputIndex}, ref {refs.Delta}, ref Unsafe.Add(ref {refs.Parameters}, {at}), " +
                    $"ref Unsafe.Add(ref adam.Reference, {at}), ref Unsafe.Add(ref adam.Reference, ParameterCount + {at}), alpha, {refs.Rows});");
         }
 
-        private static string Offset(int offset) => offset == 0 ? "" : $"{offset} + ";
+        /// <summary>A ref argument to the element of <paramref name="reference"/> at the named offset <paramref name="offset"/>.</summary>
+        public static string At(string reference, string offset) => $"ref Unsafe.Add(ref {reference}, {offset})";
 
         /// <summary>A ref argument to element <paramref name="offset"/> of <paramref name="reference"/>.</summary>
         public static string At(string reference, int offset) =>

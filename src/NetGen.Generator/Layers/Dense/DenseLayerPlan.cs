@@ -22,6 +22,12 @@ namespace NetGen.Generator.Layers
 
         public int WeightOffset { get; }
 
+        /// <summary>The generated constant holding <see cref="WeightOffset"/>.</summary>
+        public string WeightAt => $"Dense{Index}WeightsOffset";
+
+        /// <summary>The generated constant holding <see cref="BiasOffset"/>.</summary>
+        public string BiasAt => $"Dense{Index}BiasesOffset";
+
         public int BiasOffset { get; }
 
         public int WeightCount => In * Out;

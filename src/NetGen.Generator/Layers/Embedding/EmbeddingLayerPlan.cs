@@ -20,6 +20,9 @@ namespace NetGen.Generator.Layers
         public bool MaskZero { get; }
         public int Steps => InShape[0];
         public int WeightOffset { get; }
+
+        /// <summary>The generated constant holding <see cref="WeightOffset"/>.</summary>
+        public string WeightAt => $"Embedding{Index}WeightsOffset";
         public int WeightCount => Vocabulary * Dimension;
 
         public override int ParameterCount => WeightCount;

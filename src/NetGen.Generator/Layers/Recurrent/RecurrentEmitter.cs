@@ -145,7 +145,7 @@ namespace NetGen.Generator.Layers
             else EmitInferenceForward(w, kernels, l, refs);
         }
 
-        private static string P(LayerRefs refs, int offset) => DenseEmitter.At(refs.Parameters, offset);
+        private static string P(LayerRefs refs, string offset) => DenseEmitter.At(refs.Parameters, offset);
 
         private static void EmitTrainingForward(SourceWriter w, KernelSet kernels, RecurrentLayerPlan l, LayerRefs refs)
         {
@@ -163,7 +163,7 @@ namespace NetGen.Generator.Layers
                 if (l.Cell == RecurrentKind.Lstm) w.Line($"ref float c = ref _c{i}.Reference;");
                 if (gru) w.Line($"ref float rh = ref _rh{i}.Reference;");
                 w.Line($"// every step's input projection in one product: Z = X·W + b{(gru ? "_x" : "")}, [rows × {t}, {g}]");
-                w.Line($"Kernels.{projection}(ref {refs.Input}, {P(refs, l.KernelOffset)}, {P(refs, l.BiasOffset)}, ref z, {refs.Rows} * {t});");
+                w.Line($"Kernels.{projection}(ref {refs.Input}, {P(refs, l.KernelAt)}, {P(refs, l.BiasAt)}, ref z, {refs.Rows} * {t});");
                 using (w.Block($"for (int t = 0; t < {t}; t++)"))
                 {
                     if (gru)
@@ -171,17 +171,17 @@ namespace NetGen.Generator.Layers
                         w.Line("// h-side products: h_(t−1)·R + b_h (just b_h at the first step)");
                         using (w.Block("if (t > 0)"))
                         {
-                            w.Line($"Kernels.{step}(ref Unsafe.Add(ref hs, (t - 1) * {u}), {P(refs, l.RecurrentOffset)}, {P(refs, l.BiasOffset + g)}, ref Unsafe.Add(ref rh, t * {g}), {refs.Rows});");
+                            w.Line($"Kernels.{step}(ref Unsafe.Add(ref hs, (t - 1) * {u}), {P(refs, l.RecurrentAt)}, {P(refs, $"{l.BiasAt} + {g}")}, ref Unsafe.Add(ref rh, t * {g}), {refs.Rows});");
                         }
                         using (w.Block("else"))
                         {
-                            w.Line($"for (int b = 0; b < {refs.Rows}; b++) ImageKernels.Copy({P(refs, l.BiasOffset + g)}, ref Unsafe.Add(ref rh, b * {t * g}), {g});");
+                            w.Line($"for (int b = 0; b < {refs.Rows}; b++) ImageKernels.Copy({P(refs, $"{l.BiasAt} + {g}")}, ref Unsafe.Add(ref rh, b * {t * g}), {g});");
                         }
                     }
                     else
                     {
                         w.Line($"// recurrent products: Z_t += h_(t−1)·R (h_(−1) = 0)");
-                        w.Line($"if (t > 0) Kernels.{step}(ref Unsafe.Add(ref hs, (t - 1) * {u}), {P(refs, l.RecurrentOffset)}, ref Unsafe.Add(ref z, t * {g}), {refs.Rows});");
+                        w.Line($"if (t > 0) Kernels.{step}(ref Unsafe.Add(ref hs, (t - 1) * {u}), {P(refs, l.RecurrentAt)}, ref Unsafe.Add(ref z, t * {g}), {refs.Rows});");
                     }
                     using (w.Block($"for (int b = 0; b < {refs.Rows}; b++)"))
                     {
@@ -261,15 +261,15 @@ namespace NetGen.Generator.Layers
                 w.Line($"ImageKernels.Clear(ref h, {rows} * {u});");
                 using (w.Block($"for (int t = 0; t < {t}; t++)"))
                 {
-                    w.Line($"Kernels.{input}(ref Unsafe.Add(ref {refs.Input}, t * {f}), {P(refs, l.KernelOffset)}, {P(refs, l.BiasOffset)}, ref z, {rows});");
+                    w.Line($"Kernels.{input}(ref Unsafe.Add(ref {refs.Input}, t * {f}), {P(refs, l.KernelAt)}, {P(refs, l.BiasAt)}, ref z, {rows});");
                     if (gru)
                     {
-                        w.Line($"if (t > 0) Kernels.{step}(ref h, {P(refs, l.RecurrentOffset)}, {P(refs, l.BiasOffset + g)}, ref rh, {rows});");
-                        w.Line($"else for (int b = 0; b < {rows}; b++) ImageKernels.Copy({P(refs, l.BiasOffset + g)}, ref Unsafe.Add(ref rh, b * {g}), {g}); // h_(−1) = 0: just b_h");
+                        w.Line($"if (t > 0) Kernels.{step}(ref h, {P(refs, l.RecurrentAt)}, {P(refs, $"{l.BiasAt} + {g}")}, ref rh, {rows});");
+                        w.Line($"else for (int b = 0; b < {rows}; b++) ImageKernels.Copy({P(refs, $"{l.BiasAt} + {g}")}, ref Unsafe.Add(ref rh, b * {g}), {g}); // h_(−1) = 0: just b_h");
                     }
                     else
                     {
-                        w.Line($"if (t > 0) Kernels.{step}(ref h, {P(refs, l.RecurrentOffset)}, ref z, {rows});");
+                        w.Line($"if (t > 0) Kernels.{step}(ref h, {P(refs, l.RecurrentAt)}, ref z, {rows});");
                     }
                     using (w.Block($"for (int b = 0; b < {rows}; b++)"))
                     {
@@ -326,7 +326,7 @@ namespace NetGen.Generator.Layers
                     w.Line($"ref float drh = ref _drh{i}.Reference;");
                 }
                 w.Line($"ImageKernels.Clear(ref dh, {rows} * {u});");
-                w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({l.RecurrentOffset}, {l.RecurrentCount}), {u}, {g}, _rt{i}.Span);");
+                w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({l.RecurrentAt}, {l.RecurrentCount}), {u}, {g}, _rt{i}.Span);");
                 w.Line("// backwards through time");
                 using (w.Block($"for (int t = {t - 1}; t >= 0; t--)"))
                 {
@@ -370,23 +370,23 @@ namespace NetGen.Generator.Layers
                 string wg = kernels.Use(DenseEmitter.WeightGradient(f, g));
                 string bg = kernels.Use(DenseEmitter.BiasGradient(g));
                 w.Line("// parameter gradients over every sample and step at once");
-                w.Line($"Kernels.{wg}(ref {refs.Input}, ref dz, {DenseEmitter.At(refs.Gradients, l.KernelOffset)}, {rows} * {t});");
-                w.Line($"Kernels.{bg}(ref dz, {DenseEmitter.At(refs.Gradients, l.BiasOffset)}, {rows} * {t});");
-                if (gru) w.Line($"Kernels.{bg}(ref drh, {DenseEmitter.At(refs.Gradients, l.BiasOffset + g)}, {rows} * {t});");
+                w.Line($"Kernels.{wg}(ref {refs.Input}, ref dz, {DenseEmitter.At(refs.Gradients, l.KernelAt)}, {rows} * {t});");
+                w.Line($"Kernels.{bg}(ref dz, {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {rows} * {t});");
+                if (gru) w.Line($"Kernels.{bg}(ref drh, {DenseEmitter.At(refs.Gradients, $"{l.BiasAt} + {g}")}, {rows} * {t});");
                 if (t > 1)
                 {
                     string rg = kernels.Use(RecurrentWeightGradient(l));
-                    w.Line($"Kernels.{rg}(ref hs, ref {recurrentDelta}, {DenseEmitter.At(refs.Gradients, l.RecurrentOffset)}, {rows} * {t - 1});");
+                    w.Line($"Kernels.{rg}(ref hs, ref {recurrentDelta}, {DenseEmitter.At(refs.Gradients, l.RecurrentAt)}, {rows} * {t - 1});");
                 }
                 else
                 {
                     w.Line("// one step: the recurrent kernel only ever meets h_(−1) = 0");
-                    w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.RecurrentOffset)}, {l.RecurrentCount});");
+                    w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.RecurrentAt)}, {l.RecurrentCount});");
                 }
                 if (refs.PreviousDelta is null) return;
                 string ig = kernels.Use(DenseEmitter.InputGradient(f, g, ActivationKind.Linear));
                 w.Line("// ∂L/∂X = dZ·Wᵀ over every sample and step");
-                w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({l.KernelOffset}, {l.KernelCount}), {f}, {g}, _wt{i}.Span);");
+                w.Line($"VectorMath.Transpose({refs.ParametersSpan}.Slice({l.KernelAt}, {l.KernelCount}), {f}, {g}, _wt{i}.Span);");
                 w.Line($"Kernels.{ig}(ref dz, ref _wt{i}.Reference, ref {refs.Input}, ref {refs.PreviousDelta}, {rows} * {t});");
                 LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{rows} * {l.InSize}");
             }

@@ -47,6 +47,11 @@ namespace NetGen.Generator.Layers
         public int KernelOffset { get; }
         public int RecurrentOffset { get; }
         public int BiasOffset { get; }
+
+        /// <summary>The generated constants holding the three offsets.</summary>
+        public string KernelAt => AccessorPrefix + "KernelOffset";
+        public string RecurrentAt => AccessorPrefix + "RecurrentKernelOffset";
+        public string BiasAt => AccessorPrefix + "BiasesOffset";
         public int KernelCount => Features * Gates;
         public int RecurrentCount => Units * Gates;
         public int BiasCount { get; }

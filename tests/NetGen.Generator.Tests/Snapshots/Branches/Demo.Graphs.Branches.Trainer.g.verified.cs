@@ -284,9 +284,9 @@ partial class Branches
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 12→8, Tanh — 96 MACs per sample
-                Kernels.DenseForward_12x8_Tanh(ref x, ref p, ref Unsafe.Add(ref p, 96), ref _a1.Reference, rows);
+                Kernels.DenseForward_12x8_Tanh(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 12→8, Sigmoid — 96 MACs per sample
-                Kernels.DenseForward_12x8_Sigmoid(ref x, ref Unsafe.Add(ref p, 104), ref Unsafe.Add(ref p, 200), ref _a2.Reference, rows);
+                Kernels.DenseForward_12x8_Sigmoid(ref x, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
                 // Layer 3: Multiply layer 1 ⊙ layer 2, 8 values each
                 Kernels.Product(ref _a1.Reference, ref _a2.Reference, ref _a3.Reference, rows * 8);
                 // Layer 4: Concatenate layer 3, input 1, layer 1 along the last axis → [28]
@@ -297,7 +297,7 @@ partial class Branches
                     ImageKernels.Copy(ref Unsafe.Add(ref _a1.Reference, r * 8), ref Unsafe.Add(ref _a4.Reference, r * 28 + 20), 8);
                 }
                 // Layer 5: Dense 28→3, Softmax — 84 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_28x3_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, 208), ref Unsafe.Add(ref p, 292), ref output, rows);
+                Kernels.DenseForward_28x3_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns this worker's share of the mean loss.</summary>
@@ -336,9 +336,9 @@ partial class Branches
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 5: Dense 28→3, Softmax — 84 MACs per sample: backward, into ∂L/∂z of layer 4
-                Kernels.DenseWeightGradient_28x3(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, 208), rows);
-                Kernels.BiasGradient_3(ref _d5.Reference, ref Unsafe.Add(ref g, 292), rows);
-                VectorMath.Transpose(parameters.Slice(208, 84), 28, 3, _transposed.Span);
+                Kernels.DenseWeightGradient_28x3(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, Dense5WeightsOffset), rows);
+                Kernels.BiasGradient_3(ref _d5.Reference, ref Unsafe.Add(ref g, Dense5BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 84), 28, 3, _transposed.Span);
                 Kernels.DenseInputGradient_28x3_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
                 // Layer 4: Concatenate layer 3, input 1, layer 1 along the last axis → [28]: backward, into ∂L/∂z of layer 3 and layer 1
                 for (int r = 0; r < rows; r++)
@@ -358,11 +358,11 @@ partial class Branches
                 Kernels.Product(ref _d3.Reference, ref _a1.Reference, ref _d2.Reference, rows * 8); // ∂(Π x)/∂x1: the other inputs' product
                 ImageKernels.SigmoidBackward(ref _d2.Reference, ref _a2.Reference, rows * 8);
                 // Layer 2: Dense 12→8, Sigmoid — 96 MACs per sample: backward
-                Kernels.DenseWeightGradient_12x8(ref x, ref _d2.Reference, ref Unsafe.Add(ref g, 104), rows);
-                Kernels.BiasGradient_8(ref _d2.Reference, ref Unsafe.Add(ref g, 200), rows);
+                Kernels.DenseWeightGradient_12x8(ref x, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                Kernels.BiasGradient_8(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
                 // Layer 1: Dense 12→8, Tanh — 96 MACs per sample: backward
-                Kernels.DenseWeightGradient_12x8(ref x, ref _d1.Reference, ref g, rows);
-                Kernels.BiasGradient_8(ref _d1.Reference, ref Unsafe.Add(ref g, 96), rows);
+                Kernels.DenseWeightGradient_12x8(ref x, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                Kernels.BiasGradient_8(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

@@ -47,14 +47,22 @@ partial class Branches : INetwork<Branches>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Dense1WeightsOffset = 0;
+    private const int Dense1BiasesOffset = 96;
+    private const int Dense2WeightsOffset = 104;
+    private const int Dense2BiasesOffset = 200;
+    private const int Dense5WeightsOffset = 208;
+    private const int Dense5BiasesOffset = 292;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 12, 8 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 12, 8, new[] { 8, 12 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 96, new[] { 8 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
-        new ParameterBlock("1.weight", 104, new[] { 12, 8 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 12, 8, new[] { 8, 12 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 200, new[] { 8 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
-        new ParameterBlock("2.weight", 208, new[] { 28, 3 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 28, 3, new[] { 3, 28 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", 292, new[] { 3 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
+        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 12, 8 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 12, 8, new[] { 8, 12 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 8 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
+        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 12, 8 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 12, 8, new[] { 8, 12 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 8 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
+        new ParameterBlock("2.weight", Dense5WeightsOffset, new[] { 28, 3 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 28, 3, new[] { 3, 28 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", Dense5BiasesOffset, new[] { 3 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -75,17 +83,17 @@ partial class Branches : INetwork<Branches>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [12, 8] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(0, 96);
+    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 96);
     /// <summary>Layer 1 biases, [8].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(96, 8);
+    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 8);
     /// <summary>Layer 2 weights, [12, 8] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(104, 96);
+    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 96);
     /// <summary>Layer 2 biases, [8].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(200, 8);
+    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 8);
     /// <summary>Layer 5 weights, [28, 3] row-major (input × unit).</summary>
-    public Span<float> Dense5Weights => _parameters.Span.Slice(208, 84);
+    public Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 84);
     /// <summary>Layer 5 biases, [3].</summary>
-    public Span<float> Dense5Biases => _parameters.Span.Slice(292, 3);
+    public Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 3);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -139,9 +147,9 @@ partial class Branches : INetwork<Branches>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 12→8, Tanh — 96 MACs per sample
-        Kernels.DenseForward_12x8_Tanh(ref x, ref p, ref Unsafe.Add(ref p, 96), ref h0, rows);
+        Kernels.DenseForward_12x8_Tanh(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 12→8, Sigmoid — 96 MACs per sample
-        Kernels.DenseForward_12x8_Sigmoid(ref x, ref Unsafe.Add(ref p, 104), ref Unsafe.Add(ref p, 200), ref h1, rows);
+        Kernels.DenseForward_12x8_Sigmoid(ref x, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref h1, rows);
         // Layer 3: Multiply layer 1 ⊙ layer 2, 8 values each
         Kernels.Product(ref h0, ref h1, ref h2, rows * 8);
         // Layer 4: Concatenate layer 3, input 1, layer 1 along the last axis → [28]
@@ -152,7 +160,7 @@ partial class Branches : INetwork<Branches>
             ImageKernels.Copy(ref Unsafe.Add(ref h0, r * 8), ref Unsafe.Add(ref h1, r * 28 + 20), 8);
         }
         // Layer 5: Dense 28→3, Softmax — 84 MACs per sample
-        Kernels.DenseForward_28x3_Linear(ref h1, ref Unsafe.Add(ref p, 208), ref Unsafe.Add(ref p, 292), ref y, rows);
+        Kernels.DenseForward_28x3_Linear(ref h1, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 3);
     }
 

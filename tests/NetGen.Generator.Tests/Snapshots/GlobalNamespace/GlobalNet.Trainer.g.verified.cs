@@ -319,7 +319,7 @@ partial class GlobalNet
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 4→3, Softmax — 12 MACs per sample (logits: the loss applies the activation)
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_4x3_Linear(ref x, ref index, ref p, ref Unsafe.Add(ref p, 12), ref output, rows);
+                Kernels.DenseForwardIndexed_4x3_Linear(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
@@ -359,8 +359,8 @@ partial class GlobalNet
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 1: Dense 4→3, Softmax — 12 MACs per sample: backward
-                Kernels.DenseWeightGradientIndexed_4x3(ref x, ref index, ref _d1.Reference, ref g, rows);
-                Kernels.BiasGradient_3(ref _d1.Reference, ref Unsafe.Add(ref g, 12), rows);
+                Kernels.DenseWeightGradientIndexed_4x3(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                Kernels.BiasGradient_3(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

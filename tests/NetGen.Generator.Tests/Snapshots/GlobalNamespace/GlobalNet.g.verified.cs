@@ -41,10 +41,14 @@ partial class GlobalNet : INetwork<GlobalNet>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Dense1WeightsOffset = 0;
+    private const int Dense1BiasesOffset = 12;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 4, 3 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 4, 3, new[] { 3, 4 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 12, new[] { 3 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
+        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 4, 3 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 4, 3, new[] { 3, 4 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 3 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -63,9 +67,9 @@ partial class GlobalNet : INetwork<GlobalNet>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [4, 3] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(0, 12);
+    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 12);
     /// <summary>Layer 1 biases, [3].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(12, 3);
+    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 3);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -118,7 +122,7 @@ partial class GlobalNet : INetwork<GlobalNet>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 4→3, Softmax — 12 MACs per sample
-        Kernels.DenseForward_4x3_Linear(ref x, ref p, ref Unsafe.Add(ref p, 12), ref y, rows);
+        Kernels.DenseForward_4x3_Linear(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 3);
     }
 

@@ -328,7 +328,7 @@ partial class LeNet5
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample
-                Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref p, ref Unsafe.Add(ref p, 150), ref _a1.Reference, ref _pad1.Reference, 1028, ref _grid.Reference, rows);
+                Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref _a1.Reference, ref _pad1.Reference, 1028, ref _grid.Reference, rows);
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6
                 Kernels.MaxPool2x2_6x28x28(ref _a1.Reference, ref _a2.Reference, rows * 6);
                 // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample
@@ -338,7 +338,7 @@ partial class LeNet5
                     int lanes = Math.Min(16, rows - first);
                     SampleLanes.Pack(ref Unsafe.Add(ref _a2.Reference, first * 1176), lanes, 1176, 6, 14, 14, 14, 14, 0, 0, hwc: false, ref Unsafe.Add(ref _xlanes3.Reference, first * 1176));
                 }
-                Kernels.Conv2DLanesForward_6x14x14_16x5x5_Relu(ref _xlanes3.Reference, ref Unsafe.Add(ref p, 156), ref Unsafe.Add(ref p, 2556), ref _ylanes3.Reference, (rows + 15) / 16);
+                Kernels.Conv2DLanesForward_6x14x14_16x5x5_Relu(ref _xlanes3.Reference, ref Unsafe.Add(ref p, Conv3WeightsOffset), ref Unsafe.Add(ref p, Conv3BiasesOffset), ref _ylanes3.Reference, (rows + 15) / 16);
                 for (int first = 0; first < rows; first += 16)
                 {
                     int lanes = Math.Min(16, rows - first);
@@ -354,11 +354,11 @@ partial class LeNet5
                     ImageKernels.DropoutForward(ref Unsafe.Add(ref _a5.Reference, s * 400), ref Unsafe.Add(ref _a6.Reference, s * 400), ref Unsafe.Add(ref _mask6.Reference, s * 400), 400, 0.25f, ImageKernels.DropoutSeed(Seed, Step, 6, start + s));
                 }
                 // Layer 7: Dense 400→120, ReLU — 48,000 MACs per sample
-                Kernels.DenseForward_400x120_Relu(ref _a6.Reference, ref Unsafe.Add(ref p, 2572), ref Unsafe.Add(ref p, 50572), ref _a7.Reference, rows);
+                Kernels.DenseForward_400x120_Relu(ref _a6.Reference, ref Unsafe.Add(ref p, Dense7WeightsOffset), ref Unsafe.Add(ref p, Dense7BiasesOffset), ref _a7.Reference, rows);
                 // Layer 8: Dense 120→84, ReLU — 10,080 MACs per sample
-                Kernels.DenseForward_120x84_Relu(ref _a7.Reference, ref Unsafe.Add(ref p, 50692), ref Unsafe.Add(ref p, 60772), ref _a8.Reference, rows);
+                Kernels.DenseForward_120x84_Relu(ref _a7.Reference, ref Unsafe.Add(ref p, Dense8WeightsOffset), ref Unsafe.Add(ref p, Dense8BiasesOffset), ref _a8.Reference, rows);
                 // Layer 9: Dense 84→10, Softmax — 840 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_84x10_Linear(ref _a8.Reference, ref Unsafe.Add(ref p, 60856), ref Unsafe.Add(ref p, 61696), ref output, rows);
+                Kernels.DenseForward_84x10_Linear(ref _a8.Reference, ref Unsafe.Add(ref p, Dense9WeightsOffset), ref Unsafe.Add(ref p, Dense9BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
@@ -397,19 +397,19 @@ partial class LeNet5
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 9: Dense 84→10, Softmax — 840 MACs per sample: backward, into ∂L/∂z of layer 8
-                Kernels.DenseWeightGradient_84x10(ref _a8.Reference, ref _d9.Reference, ref Unsafe.Add(ref g, 60856), rows);
-                Kernels.BiasGradient_10(ref _d9.Reference, ref Unsafe.Add(ref g, 61696), rows);
-                VectorMath.Transpose(parameters.Slice(60856, 840), 84, 10, _transposed.Span);
+                Kernels.DenseWeightGradient_84x10(ref _a8.Reference, ref _d9.Reference, ref Unsafe.Add(ref g, Dense9WeightsOffset), rows);
+                Kernels.BiasGradient_10(ref _d9.Reference, ref Unsafe.Add(ref g, Dense9BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense9WeightsOffset, 840), 84, 10, _transposed.Span);
                 Kernels.DenseInputGradient_84x10_Relu(ref _d9.Reference, ref _transposed.Reference, ref _a8.Reference, ref _d8.Reference, rows);
                 // Layer 8: Dense 120→84, ReLU — 10,080 MACs per sample: backward, into ∂L/∂z of layer 7
-                Kernels.DenseWeightGradient_120x84(ref _a7.Reference, ref _d8.Reference, ref Unsafe.Add(ref g, 50692), rows);
-                Kernels.BiasGradient_84(ref _d8.Reference, ref Unsafe.Add(ref g, 60772), rows);
-                VectorMath.Transpose(parameters.Slice(50692, 10080), 120, 84, _transposed.Span);
+                Kernels.DenseWeightGradient_120x84(ref _a7.Reference, ref _d8.Reference, ref Unsafe.Add(ref g, Dense8WeightsOffset), rows);
+                Kernels.BiasGradient_84(ref _d8.Reference, ref Unsafe.Add(ref g, Dense8BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense8WeightsOffset, 10080), 120, 84, _transposed.Span);
                 Kernels.DenseInputGradient_120x84_Relu(ref _d8.Reference, ref _transposed.Reference, ref _a7.Reference, ref _d7.Reference, rows);
                 // Layer 7: Dense 400→120, ReLU — 48,000 MACs per sample: backward, into ∂L/∂z of layer 6
-                Kernels.DenseWeightGradient_400x120(ref _a6.Reference, ref _d7.Reference, ref Unsafe.Add(ref g, 2572), rows);
-                Kernels.BiasGradient_120(ref _d7.Reference, ref Unsafe.Add(ref g, 50572), rows);
-                VectorMath.Transpose(parameters.Slice(2572, 48000), 400, 120, _transposed.Span);
+                Kernels.DenseWeightGradient_400x120(ref _a6.Reference, ref _d7.Reference, ref Unsafe.Add(ref g, Dense7WeightsOffset), rows);
+                Kernels.BiasGradient_120(ref _d7.Reference, ref Unsafe.Add(ref g, Dense7BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense7WeightsOffset, 48000), 400, 120, _transposed.Span);
                 Kernels.DenseInputGradient_400x120_Linear(ref _d7.Reference, ref _transposed.Reference, ref _a6.Reference, ref _d6.Reference, rows);
                 // Layer 6: Dropout 0.25f over 400 values (training only): backward, into ∂L/∂z of layer 5
                 ImageKernels.DropoutBackward(ref _d6.Reference, ref _mask6.Reference, ref _d5.Reference, rows * 400);
@@ -418,18 +418,18 @@ partial class LeNet5
                 // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16: backward, into ∂L/∂z of layer 3
                 Kernels.MaxPool2x2Backward_16x10x10_Relu(ref _a3.Reference, ref _a4.Reference, ref _d4.Reference, ref _d3.Reference, rows * 16);
                 // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample: backward, into ∂L/∂z of layer 2
-                ImageKernels.Clear(ref Unsafe.Add(ref g, 2556), 16);
+                ImageKernels.Clear(ref Unsafe.Add(ref g, Conv3BiasesOffset), 16);
                 for (int s = 0; s < rows; s++)
                 {
-                    GridKernels.AddPlaneSums(ref Unsafe.Add(ref _d3.Reference, s * 1600), ref Unsafe.Add(ref g, 2556), 16, 100);
+                    GridKernels.AddPlaneSums(ref Unsafe.Add(ref _d3.Reference, s * 1600), ref Unsafe.Add(ref g, Conv3BiasesOffset), 16, 100);
                 }
                 for (int first = 0; first < rows; first += 16)
                 {
                     int lanes = Math.Min(16, rows - first);
                     SampleLanes.Pack(ref Unsafe.Add(ref _d3.Reference, first * 1600), lanes, 1600, 16, 10, 10, 10, 10, 0, 0, hwc: false, ref Unsafe.Add(ref _ylanes3.Reference, first * 1600));
                 }
-                Kernels.Conv2DLanesWeightGradient_6x14x14_16x5x5(ref _xlanes3.Reference, ref _ylanes3.Reference, ref Unsafe.Add(ref g, 156), (rows + 15) / 16);
-                GridKernels.ChannelLast(ref Unsafe.Add(ref p, 156), ref _wperm3.Reference, 16, 6, 25);
+                Kernels.Conv2DLanesWeightGradient_6x14x14_16x5x5(ref _xlanes3.Reference, ref _ylanes3.Reference, ref Unsafe.Add(ref g, Conv3WeightsOffset), (rows + 15) / 16);
+                GridKernels.ChannelLast(ref Unsafe.Add(ref p, Conv3WeightsOffset), ref _wperm3.Reference, 16, 6, 25);
                 ImageKernels.Clear(ref _dxlanes3.Reference, (rows + 15) / 16 * 18816);
                 Kernels.Conv2DLanesInputGradient_6x14x14_16x5x5(ref _ylanes3.Reference, ref _wperm3.Reference, ref _dxlanes3.Reference, (rows + 15) / 16);
                 for (int first = 0; first < rows; first += 16)
@@ -440,14 +440,14 @@ partial class LeNet5
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6: backward, into ∂L/∂z of layer 1
                 Kernels.MaxPool2x2Backward_6x28x28_Relu(ref _a1.Reference, ref _a2.Reference, ref _d2.Reference, ref _d1.Reference, rows * 6);
                 // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample: backward
-                ImageKernels.Clear(ref Unsafe.Add(ref g, 150), 6);
+                ImageKernels.Clear(ref Unsafe.Add(ref g, Conv1BiasesOffset), 6);
                 for (int s = 0; s < rows; s++)
                 {
                     ref float dys = ref Unsafe.Add(ref _d1.Reference, s * 4704);
                     GridKernels.ToGrid(ref dys, ref Unsafe.Add(ref _dgrid1.Reference, s * 5376), 6, 28, 28, 32, 896);
-                    GridKernels.AddPlaneSums(ref dys, ref Unsafe.Add(ref g, 150), 6, 784);
+                    GridKernels.AddPlaneSums(ref dys, ref Unsafe.Add(ref g, Conv1BiasesOffset), 6, 784);
                 }
-                Kernels.Conv2DWeightGradient_1x28x28_6x5x5_Same(ref _pad1.Reference, ref _dgrid1.Reference, ref g, rows);
+                Kernels.Conv2DWeightGradient_1x28x28_6x5x5_Same(ref _pad1.Reference, ref _dgrid1.Reference, ref Unsafe.Add(ref g, Conv1WeightsOffset), rows);
             }
         }
     }

@@ -53,18 +53,30 @@ partial class LeNet5 : INetwork<LeNet5>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 1;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Conv1WeightsOffset = 0;
+    private const int Conv1BiasesOffset = 150;
+    private const int Conv3WeightsOffset = 156;
+    private const int Conv3BiasesOffset = 2556;
+    private const int Dense7WeightsOffset = 2572;
+    private const int Dense7BiasesOffset = 50572;
+    private const int Dense8WeightsOffset = 50692;
+    private const int Dense8BiasesOffset = 60772;
+    private const int Dense9WeightsOffset = 60856;
+    private const int Dense9BiasesOffset = 61696;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 6, 1, 5, 5 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 150, new[] { 6, 1, 5, 5 }) } },
-        new ParameterBlock("0.bias", 150, new[] { 6 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
-        new ParameterBlock("1.weight", 156, new[] { 16, 6, 5, 5 }, 2, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 2400, new[] { 16, 6, 5, 5 }) } },
-        new ParameterBlock("1.bias", 2556, new[] { 16 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
-        new ParameterBlock("2.weight", 2572, new[] { 400, 120 }, 6, "weight") { Torch = new[] { new TorchTensor("weight", 0, 400, 120, new[] { 120, 400 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", 50572, new[] { 120 }, 6, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 120, new[] { 120 }) } },
-        new ParameterBlock("3.weight", 50692, new[] { 120, 84 }, 7, "weight") { Torch = new[] { new TorchTensor("weight", 0, 120, 84, new[] { 84, 120 }) { Transposed = true } } },
-        new ParameterBlock("3.bias", 60772, new[] { 84 }, 7, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 84, new[] { 84 }) } },
-        new ParameterBlock("4.weight", 60856, new[] { 84, 10 }, 8, "weight") { Torch = new[] { new TorchTensor("weight", 0, 84, 10, new[] { 10, 84 }) { Transposed = true } } },
-        new ParameterBlock("4.bias", 61696, new[] { 10 }, 8, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
+        new ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 6, 1, 5, 5 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 150, new[] { 6, 1, 5, 5 }) } },
+        new ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 6 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
+        new ParameterBlock("1.weight", Conv3WeightsOffset, new[] { 16, 6, 5, 5 }, 2, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 2400, new[] { 16, 6, 5, 5 }) } },
+        new ParameterBlock("1.bias", Conv3BiasesOffset, new[] { 16 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
+        new ParameterBlock("2.weight", Dense7WeightsOffset, new[] { 400, 120 }, 6, "weight") { Torch = new[] { new TorchTensor("weight", 0, 400, 120, new[] { 120, 400 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", Dense7BiasesOffset, new[] { 120 }, 6, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 120, new[] { 120 }) } },
+        new ParameterBlock("3.weight", Dense8WeightsOffset, new[] { 120, 84 }, 7, "weight") { Torch = new[] { new TorchTensor("weight", 0, 120, 84, new[] { 84, 120 }) { Transposed = true } } },
+        new ParameterBlock("3.bias", Dense8BiasesOffset, new[] { 84 }, 7, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 84, new[] { 84 }) } },
+        new ParameterBlock("4.weight", Dense9WeightsOffset, new[] { 84, 10 }, 8, "weight") { Torch = new[] { new TorchTensor("weight", 0, 84, 10, new[] { 10, 84 }) { Transposed = true } } },
+        new ParameterBlock("4.bias", Dense9BiasesOffset, new[] { 10 }, 8, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -87,25 +99,25 @@ partial class LeNet5 : INetwork<LeNet5>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 kernels, [6, 1, 5, 5] row-major (filter × channel × row × column, PyTorch's layout).</summary>
-    public Span<float> Conv1Weights => _parameters.Span.Slice(0, 150);
+    public Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 150);
     /// <summary>Layer 1 biases, [6].</summary>
-    public Span<float> Conv1Biases => _parameters.Span.Slice(150, 6);
+    public Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 6);
     /// <summary>Layer 3 kernels, [16, 6, 5, 5] row-major (filter × channel × row × column, PyTorch's layout).</summary>
-    public Span<float> Conv3Weights => _parameters.Span.Slice(156, 2400);
+    public Span<float> Conv3Weights => _parameters.Span.Slice(Conv3WeightsOffset, 2400);
     /// <summary>Layer 3 biases, [16].</summary>
-    public Span<float> Conv3Biases => _parameters.Span.Slice(2556, 16);
+    public Span<float> Conv3Biases => _parameters.Span.Slice(Conv3BiasesOffset, 16);
     /// <summary>Layer 7 weights, [400, 120] row-major (input × unit).</summary>
-    public Span<float> Dense7Weights => _parameters.Span.Slice(2572, 48000);
+    public Span<float> Dense7Weights => _parameters.Span.Slice(Dense7WeightsOffset, 48000);
     /// <summary>Layer 7 biases, [120].</summary>
-    public Span<float> Dense7Biases => _parameters.Span.Slice(50572, 120);
+    public Span<float> Dense7Biases => _parameters.Span.Slice(Dense7BiasesOffset, 120);
     /// <summary>Layer 8 weights, [120, 84] row-major (input × unit).</summary>
-    public Span<float> Dense8Weights => _parameters.Span.Slice(50692, 10080);
+    public Span<float> Dense8Weights => _parameters.Span.Slice(Dense8WeightsOffset, 10080);
     /// <summary>Layer 8 biases, [84].</summary>
-    public Span<float> Dense8Biases => _parameters.Span.Slice(60772, 84);
+    public Span<float> Dense8Biases => _parameters.Span.Slice(Dense8BiasesOffset, 84);
     /// <summary>Layer 9 weights, [84, 10] row-major (input × unit).</summary>
-    public Span<float> Dense9Weights => _parameters.Span.Slice(60856, 840);
+    public Span<float> Dense9Weights => _parameters.Span.Slice(Dense9WeightsOffset, 840);
     /// <summary>Layer 9 biases, [10].</summary>
-    public Span<float> Dense9Biases => _parameters.Span.Slice(61696, 10);
+    public Span<float> Dense9Biases => _parameters.Span.Slice(Dense9BiasesOffset, 10);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -159,21 +171,21 @@ partial class LeNet5 : INetwork<LeNet5>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample
-        Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref p, ref Unsafe.Add(ref p, 150), ref h0, ref pad, 0, ref Unsafe.Add(ref pad, 1028), rows);
+        Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref h0, ref pad, 0, ref Unsafe.Add(ref pad, 1028), rows);
         // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6
         Kernels.MaxPool2x2_6x28x28(ref h0, ref h1, rows * 6);
         // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample
-        Kernels.Conv2DForward_6x14x14_16x5x5_Relu(ref h1, ref Unsafe.Add(ref p, 156), ref Unsafe.Add(ref p, 2556), ref h0, ref pad, 0, ref Unsafe.Add(ref pad, 1184), rows);
+        Kernels.Conv2DForward_6x14x14_16x5x5_Relu(ref h1, ref Unsafe.Add(ref p, Conv3WeightsOffset), ref Unsafe.Add(ref p, Conv3BiasesOffset), ref h0, ref pad, 0, ref Unsafe.Add(ref pad, 1184), rows);
         // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16
         Kernels.MaxPool2x2_16x10x10(ref h0, ref h1, rows * 16);
         // Layer 5: Flatten [5, 5, 16] → 400: nothing to do at inference
         // Layer 6: Dropout 0.25f over 400 values (training only): nothing to do at inference
         // Layer 7: Dense 400→120, ReLU — 48,000 MACs per sample
-        Kernels.DenseForward_400x120_Relu(ref h1, ref Unsafe.Add(ref p, 2572), ref Unsafe.Add(ref p, 50572), ref h0, rows);
+        Kernels.DenseForward_400x120_Relu(ref h1, ref Unsafe.Add(ref p, Dense7WeightsOffset), ref Unsafe.Add(ref p, Dense7BiasesOffset), ref h0, rows);
         // Layer 8: Dense 120→84, ReLU — 10,080 MACs per sample
-        Kernels.DenseForward_120x84_Relu(ref h0, ref Unsafe.Add(ref p, 50692), ref Unsafe.Add(ref p, 60772), ref h1, rows);
+        Kernels.DenseForward_120x84_Relu(ref h0, ref Unsafe.Add(ref p, Dense8WeightsOffset), ref Unsafe.Add(ref p, Dense8BiasesOffset), ref h1, rows);
         // Layer 9: Dense 84→10, Softmax — 840 MACs per sample
-        Kernels.DenseForward_84x10_Linear(ref h1, ref Unsafe.Add(ref p, 60856), ref Unsafe.Add(ref p, 61696), ref y, rows);
+        Kernels.DenseForward_84x10_Linear(ref h1, ref Unsafe.Add(ref p, Dense9WeightsOffset), ref Unsafe.Add(ref p, Dense9BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 10);
     }
 

@@ -306,9 +306,9 @@ partial class Autoencoderish
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_20x80_Linear(ref x, ref index, ref p, ref Unsafe.Add(ref p, 1600), ref _a1.Reference, rows);
+                Kernels.DenseForwardIndexed_20x80_Linear(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 80→17, Sigmoid — 1,360 MACs per sample
-                Kernels.DenseForward_80x17_Sigmoid(ref _a1.Reference, ref Unsafe.Add(ref p, 1680), ref Unsafe.Add(ref p, 3040), ref output, rows);
+                Kernels.DenseForward_80x17_Sigmoid(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation. Returns this worker's share of the mean loss.</summary>
@@ -339,13 +339,13 @@ partial class Autoencoderish
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 2: Dense 80→17, Sigmoid — 1,360 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_80x17(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 1680), rows);
-                Kernels.BiasGradient_17(ref _d2.Reference, ref Unsafe.Add(ref g, 3040), rows);
-                VectorMath.Transpose(parameters.Slice(1680, 1360), 80, 17, _transposed.Span);
+                Kernels.DenseWeightGradient_80x17(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                Kernels.BiasGradient_17(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 1360), 80, 17, _transposed.Span);
                 Kernels.DenseInputGradient_80x17_Linear(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample: backward
-                Kernels.DenseWeightGradientIndexed_20x80(ref x, ref index, ref _d1.Reference, ref g, rows);
-                Kernels.BiasGradient_80(ref _d1.Reference, ref Unsafe.Add(ref g, 1600), rows);
+                Kernels.DenseWeightGradientIndexed_20x80(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                Kernels.BiasGradient_80(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

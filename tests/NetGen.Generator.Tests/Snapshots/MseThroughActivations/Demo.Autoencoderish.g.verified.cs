@@ -44,12 +44,18 @@ partial class Autoencoderish : INetwork<Autoencoderish>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Dense1WeightsOffset = 0;
+    private const int Dense1BiasesOffset = 1600;
+    private const int Dense2WeightsOffset = 1680;
+    private const int Dense2BiasesOffset = 3040;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 20, 80 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 20, 80, new[] { 80, 20 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 1600, new[] { 80 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 80, new[] { 80 }) } },
-        new ParameterBlock("1.weight", 1680, new[] { 80, 17 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 80, 17, new[] { 17, 80 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 3040, new[] { 17 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 17, new[] { 17 }) } },
+        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 20, 80 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 20, 80, new[] { 80, 20 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 80 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 80, new[] { 80 }) } },
+        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 80, 17 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 80, 17, new[] { 17, 80 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 17 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 17, new[] { 17 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -69,13 +75,13 @@ partial class Autoencoderish : INetwork<Autoencoderish>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [20, 80] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(0, 1600);
+    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 1600);
     /// <summary>Layer 1 biases, [80].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(1600, 80);
+    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 80);
     /// <summary>Layer 2 weights, [80, 17] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(1680, 1360);
+    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 1360);
     /// <summary>Layer 2 biases, [17].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(3040, 17);
+    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 17);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -128,9 +134,9 @@ partial class Autoencoderish : INetwork<Autoencoderish>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 20→80, Linear — 1,600 MACs per sample
-        Kernels.DenseForward_20x80_Linear(ref x, ref p, ref Unsafe.Add(ref p, 1600), ref h0, rows);
+        Kernels.DenseForward_20x80_Linear(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 80→17, Sigmoid — 1,360 MACs per sample
-        Kernels.DenseForward_80x17_Sigmoid(ref h0, ref Unsafe.Add(ref p, 1680), ref Unsafe.Add(ref p, 3040), ref y, rows);
+        Kernels.DenseForward_80x17_Sigmoid(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>

@@ -327,9 +327,9 @@ partial class OddNet
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_5x33_Sigmoid(ref x, ref index, ref p, ref Unsafe.Add(ref p, 165), ref _a1.Reference, rows);
+                Kernels.DenseForwardIndexed_5x33_Sigmoid(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 33→7, Softmax — 231 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_33x7_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 198), ref Unsafe.Add(ref p, 429), ref output, rows);
+                Kernels.DenseForward_33x7_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns this worker's share of the mean loss.</summary>
@@ -369,13 +369,13 @@ partial class OddNet
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 2: Dense 33→7, Softmax — 231 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_33x7(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 198), rows);
-                Kernels.BiasGradient_7(ref _d2.Reference, ref Unsafe.Add(ref g, 429), rows);
-                VectorMath.Transpose(parameters.Slice(198, 231), 33, 7, _transposed.Span);
+                Kernels.DenseWeightGradient_33x7(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                Kernels.BiasGradient_7(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 231), 33, 7, _transposed.Span);
                 Kernels.DenseInputGradient_33x7_Sigmoid(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample: backward
-                Kernels.DenseWeightGradientIndexed_5x33(ref x, ref index, ref _d1.Reference, ref g, rows);
-                Kernels.BiasGradient_33(ref _d1.Reference, ref Unsafe.Add(ref g, 165), rows);
+                Kernels.DenseWeightGradientIndexed_5x33(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                Kernels.BiasGradient_33(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

@@ -44,12 +44,18 @@ partial class OddNet : INetwork<OddNet>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Dense1WeightsOffset = 0;
+    private const int Dense1BiasesOffset = 165;
+    private const int Dense2WeightsOffset = 198;
+    private const int Dense2BiasesOffset = 429;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 5, 33 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 33, new[] { 33, 5 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 165, new[] { 33 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 33, new[] { 33 }) } },
-        new ParameterBlock("1.weight", 198, new[] { 33, 7 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 33, 7, new[] { 7, 33 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 429, new[] { 7 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 7, new[] { 7 }) } },
+        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 5, 33 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 33, new[] { 33, 5 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 33 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 33, new[] { 33 }) } },
+        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 33, 7 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 33, 7, new[] { 7, 33 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 7 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 7, new[] { 7 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -69,13 +75,13 @@ partial class OddNet : INetwork<OddNet>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [5, 33] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(0, 165);
+    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 165);
     /// <summary>Layer 1 biases, [33].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(165, 33);
+    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 33);
     /// <summary>Layer 2 weights, [33, 7] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(198, 231);
+    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 231);
     /// <summary>Layer 2 biases, [7].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(429, 7);
+    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 7);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -128,9 +134,9 @@ partial class OddNet : INetwork<OddNet>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 5→33, Sigmoid — 165 MACs per sample
-        Kernels.DenseForward_5x33_Sigmoid(ref x, ref p, ref Unsafe.Add(ref p, 165), ref h0, rows);
+        Kernels.DenseForward_5x33_Sigmoid(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 33→7, Softmax — 231 MACs per sample
-        Kernels.DenseForward_33x7_Linear(ref h0, ref Unsafe.Add(ref p, 198), ref Unsafe.Add(ref p, 429), ref y, rows);
+        Kernels.DenseForward_33x7_Linear(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 7);
     }
 

@@ -306,9 +306,9 @@ partial class Regressor
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 3→16, ReLU — 48 MACs per sample
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_3x16_Relu(ref x, ref index, ref p, ref Unsafe.Add(ref p, 48), ref _a1.Reference, rows);
+                Kernels.DenseForwardIndexed_3x16_Relu(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 16→1, Linear — 16 MACs per sample
-                Kernels.DenseForward_16x1_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 64), ref Unsafe.Add(ref p, 80), ref output, rows);
+                Kernels.DenseForward_16x1_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation. Returns this worker's share of the mean loss.</summary>
@@ -334,13 +334,13 @@ partial class Regressor
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 2: Dense 16→1, Linear — 16 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_16x1(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 64), rows);
-                Kernels.BiasGradient_1(ref _d2.Reference, ref Unsafe.Add(ref g, 80), rows);
-                VectorMath.Transpose(parameters.Slice(64, 16), 16, 1, _transposed.Span);
+                Kernels.DenseWeightGradient_16x1(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                Kernels.BiasGradient_1(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 16), 16, 1, _transposed.Span);
                 Kernels.DenseInputGradient_16x1_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 3→16, ReLU — 48 MACs per sample: backward
-                Kernels.DenseWeightGradientIndexed_3x16(ref x, ref index, ref _d1.Reference, ref g, rows);
-                Kernels.BiasGradient_16(ref _d1.Reference, ref Unsafe.Add(ref g, 48), rows);
+                Kernels.DenseWeightGradientIndexed_3x16(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                Kernels.BiasGradient_16(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

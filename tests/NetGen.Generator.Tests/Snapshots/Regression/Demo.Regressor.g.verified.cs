@@ -44,12 +44,18 @@ partial class Regressor : INetwork<Regressor>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Dense1WeightsOffset = 0;
+    private const int Dense1BiasesOffset = 48;
+    private const int Dense2WeightsOffset = 64;
+    private const int Dense2BiasesOffset = 80;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 3, 16 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 3, 16, new[] { 16, 3 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 48, new[] { 16 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
-        new ParameterBlock("1.weight", 64, new[] { 16, 1 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 16, 1, new[] { 1, 16 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 80, new[] { 1 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 1, new[] { 1 }) } },
+        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 3, 16 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 3, 16, new[] { 16, 3 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 16 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
+        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 16, 1 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 16, 1, new[] { 1, 16 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 1 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 1, new[] { 1 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -69,13 +75,13 @@ partial class Regressor : INetwork<Regressor>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [3, 16] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(0, 48);
+    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 48);
     /// <summary>Layer 1 biases, [16].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(48, 16);
+    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 16);
     /// <summary>Layer 2 weights, [16, 1] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(64, 16);
+    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 16);
     /// <summary>Layer 2 biases, [1].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(80, 1);
+    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 1);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -128,9 +134,9 @@ partial class Regressor : INetwork<Regressor>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 3→16, ReLU — 48 MACs per sample
-        Kernels.DenseForward_3x16_Relu(ref x, ref p, ref Unsafe.Add(ref p, 48), ref h0, rows);
+        Kernels.DenseForward_3x16_Relu(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 16→1, Linear — 16 MACs per sample
-        Kernels.DenseForward_16x1_Linear(ref h0, ref Unsafe.Add(ref p, 64), ref Unsafe.Add(ref p, 80), ref y, rows);
+        Kernels.DenseForward_16x1_Linear(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>

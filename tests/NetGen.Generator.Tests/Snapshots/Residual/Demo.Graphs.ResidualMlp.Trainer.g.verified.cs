@@ -447,15 +447,15 @@ partial class ResidualMlp
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_784x64_Relu(ref x, ref index, ref p, ref Unsafe.Add(ref p, 50176), ref _a1.Reference, rows);
+                Kernels.DenseForwardIndexed_784x64_Relu(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-                Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref _a2.Reference, rows);
+                Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
                 // Layer 3: Dense 64→64, Linear — 4,096 MACs per sample
-                Kernels.DenseForward_64x64_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 58496), ref _a3.Reference, rows);
+                Kernels.DenseForward_64x64_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref _a3.Reference, rows);
                 // Layer 4: Add layer 1 + layer 3, 64 values each
                 Kernels.Sum(ref _a1.Reference, ref _a3.Reference, ref _a4.Reference, rows * 64);
                 // Layer 5: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_64x10_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, 58560), ref Unsafe.Add(ref p, 59200), ref output, rows);
+                Kernels.DenseForward_64x10_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
@@ -496,31 +496,31 @@ partial class ResidualMlp
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 5: Dense 64→10, Softmax — 640 MACs per sample: backward, into ∂L/∂z of layer 4
-                Kernels.DenseWeightGradient_64x10(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, 58560), rows);
-                Kernels.BiasGradient_10(ref _d5.Reference, ref Unsafe.Add(ref g, 59200), rows);
-                VectorMath.Transpose(parameters.Slice(58560, 640), 64, 10, _transposed.Span);
+                Kernels.DenseWeightGradient_64x10(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, Dense5WeightsOffset), rows);
+                Kernels.BiasGradient_10(ref _d5.Reference, ref Unsafe.Add(ref g, Dense5BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 640), 64, 10, _transposed.Span);
                 Kernels.DenseInputGradient_64x10_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
                 // Layer 4: Add layer 1 + layer 3, 64 values each: backward, into ∂L/∂z of layer 1 and layer 3
                 ImageKernels.Copy(ref _d4.Reference, ref _d1.Reference, rows * 64); // ∂(Σ x)/∂x0 = 1
                 ImageKernels.ReluBackward(ref _d1.Reference, ref _a1.Reference, rows * 64);
                 ImageKernels.Copy(ref _d4.Reference, ref _d3.Reference, rows * 64); // ∂(Σ x)/∂x1 = 1
                 // Layer 3: Dense 64→64, Linear — 4,096 MACs per sample: backward, into ∂L/∂z of layer 2
-                Kernels.DenseWeightGradient_64x64(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, 54400), rows);
-                Kernels.BiasGradient_64(ref _d3.Reference, ref Unsafe.Add(ref g, 58496), rows);
-                VectorMath.Transpose(parameters.Slice(54400, 4096), 64, 64, _transposed.Span);
+                Kernels.DenseWeightGradient_64x64(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, Dense3WeightsOffset), rows);
+                Kernels.BiasGradient_64(ref _d3.Reference, ref Unsafe.Add(ref g, Dense3BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense3WeightsOffset, 4096), 64, 64, _transposed.Span);
                 Kernels.DenseInputGradient_64x64_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample: backward, into ∂L/∂z of layer 1 (added to what its later readers wrote)
-                Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 50240), rows);
-                Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, 54336), rows);
-                VectorMath.Transpose(parameters.Slice(50240, 4096), 64, 64, _transposed.Span);
+                Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 4096), 64, 64, _transposed.Span);
                 Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _dfan.Reference, rows);
                 // layer 1 is read by several layers: add this one's share of its ∂L/∂z
                 Kernels.AddInPlace(ref _d1.Reference, ref _dfan.Reference, rows * 64);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: backward
                 // one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)
-                if (adam is not null) Kernels.DenseWeightGradientAdamIndexed_784x64(ref x, ref index, ref _d1.Reference, ref p, ref adam.Reference, ref Unsafe.Add(ref adam.Reference, ParameterCount), alpha, rows);
-                else Kernels.DenseWeightGradientIndexed_784x64(ref x, ref index, ref _d1.Reference, ref g, rows);
-                Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, 50176), rows);
+                if (adam is not null) Kernels.DenseWeightGradientAdamIndexed_784x64(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref adam.Reference, Dense1WeightsOffset), ref Unsafe.Add(ref adam.Reference, ParameterCount + Dense1WeightsOffset), alpha, rows);
+                else Kernels.DenseWeightGradientIndexed_784x64(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
 
             /// <summary>
@@ -534,9 +534,9 @@ partial class ResidualMlp
                 ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 int first = worker * 392;
-                ref float bias = ref worker == 0 ? ref Unsafe.Add(ref p, 50176) : ref zeros.Reference;
+                ref float bias = ref worker == 0 ? ref Unsafe.Add(ref p, Dense1BiasesOffset) : ref zeros.Reference;
                 ref float output = ref worker == 0 ? ref _a1.Reference : ref partial.Reference;
-                Kernels.DenseForwardIndexed_784x64_Linear_Inputs392(ref Unsafe.Add(ref x, first), ref index, ref Unsafe.Add(ref p, first * 64), ref bias, ref output, rows);
+                Kernels.DenseForwardIndexed_784x64_Linear_Inputs392(ref Unsafe.Add(ref x, first), ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset + first * 64), ref bias, ref output, rows);
             }
 
             /// <summary>
@@ -556,37 +556,37 @@ partial class ResidualMlp
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: the two halves' sums, activated
                 Kernels.AddPartial_Relu(ref a1, ref Unsafe.Add(ref partial.Reference, start * 64), rows * 64);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-                Kernels.DenseForward_64x64_Relu(ref a1, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref _a2.Reference, rows);
+                Kernels.DenseForward_64x64_Relu(ref a1, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
                 // Layer 3: Dense 64→64, Linear — 4,096 MACs per sample
-                Kernels.DenseForward_64x64_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 58496), ref _a3.Reference, rows);
+                Kernels.DenseForward_64x64_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref _a3.Reference, rows);
                 // Layer 4: Add layer 1 + layer 3, 64 values each
                 Kernels.Sum(ref a1, ref _a3.Reference, ref _a4.Reference, rows * 64);
                 // Layer 5: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_64x10_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, 58560), ref Unsafe.Add(ref p, 59200), ref output, rows);
+                Kernels.DenseForward_64x10_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
                 float loss = labels.IsEmpty ? OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch) : OutputGradient(labels.Slice(start, rows), start, rows, batch);
                 // Layer 5: Dense 64→10, Softmax — 640 MACs per sample: backward, into ∂L/∂z of layer 4
-                Kernels.DenseWeightGradient_64x10(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, 58560), rows);
-                Kernels.BiasGradient_10(ref _d5.Reference, ref Unsafe.Add(ref g, 59200), rows);
-                VectorMath.Transpose(parameters.Slice(58560, 640), 64, 10, _transposed.Span);
+                Kernels.DenseWeightGradient_64x10(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, Dense5WeightsOffset), rows);
+                Kernels.BiasGradient_10(ref _d5.Reference, ref Unsafe.Add(ref g, Dense5BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 640), 64, 10, _transposed.Span);
                 Kernels.DenseInputGradient_64x10_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
                 // Layer 4: Add layer 1 + layer 3, 64 values each: backward, into ∂L/∂z of layer 1 and layer 3
                 ImageKernels.Copy(ref _d4.Reference, ref d1, rows * 64); // ∂(Σ x)/∂x0 = 1
                 ImageKernels.ReluBackward(ref d1, ref a1, rows * 64);
                 ImageKernels.Copy(ref _d4.Reference, ref _d3.Reference, rows * 64); // ∂(Σ x)/∂x1 = 1
                 // Layer 3: Dense 64→64, Linear — 4,096 MACs per sample: backward, into ∂L/∂z of layer 2
-                Kernels.DenseWeightGradient_64x64(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, 54400), rows);
-                Kernels.BiasGradient_64(ref _d3.Reference, ref Unsafe.Add(ref g, 58496), rows);
-                VectorMath.Transpose(parameters.Slice(54400, 4096), 64, 64, _transposed.Span);
+                Kernels.DenseWeightGradient_64x64(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, Dense3WeightsOffset), rows);
+                Kernels.BiasGradient_64(ref _d3.Reference, ref Unsafe.Add(ref g, Dense3BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense3WeightsOffset, 4096), 64, 64, _transposed.Span);
                 Kernels.DenseInputGradient_64x64_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample: backward, into ∂L/∂z of layer 1 (added to what its later readers wrote)
-                Kernels.DenseWeightGradient_64x64(ref a1, ref _d2.Reference, ref Unsafe.Add(ref g, 50240), rows);
-                Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, 54336), rows);
-                VectorMath.Transpose(parameters.Slice(50240, 4096), 64, 64, _transposed.Span);
+                Kernels.DenseWeightGradient_64x64(ref a1, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 4096), 64, 64, _transposed.Span);
                 Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref a1, ref _dfan.Reference, rows);
                 // layer 1 is read by several layers: add this one's share of its ∂L/∂z
                 Kernels.AddInPlace(ref d1, ref _dfan.Reference, rows * 64);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: the bias gradient (its weights take their step in StepInputs)
-                Kernels.BiasGradient_64(ref d1, ref Unsafe.Add(ref g, 50176), rows);
+                Kernels.BiasGradient_64(ref d1, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
                 return loss;
             }
 
@@ -601,7 +601,7 @@ partial class ResidualMlp
                 ref float x = ref MemoryMarshal.GetReference(inputs);
                 ref int index = ref MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
-                Kernels.DenseWeightGradientAdamIndexed_784x64_Inputs392(ref Unsafe.Add(ref x, first), ref index, ref _d1.Reference, ref Unsafe.Add(ref p, first * 64), ref Unsafe.Add(ref adam.Reference, first * 64), ref Unsafe.Add(ref adam.Reference, ParameterCount + first * 64), alpha, rows);
+                Kernels.DenseWeightGradientAdamIndexed_784x64_Inputs392(ref Unsafe.Add(ref x, first), ref index, ref _d1.Reference, ref Unsafe.Add(ref p, Dense1WeightsOffset + first * 64), ref Unsafe.Add(ref adam.Reference, Dense1WeightsOffset + first * 64), ref Unsafe.Add(ref adam.Reference, ParameterCount + Dense1WeightsOffset + first * 64), alpha, rows);
             }
         }
     }

@@ -47,16 +47,26 @@ partial class ResidualMlp : INetwork<ResidualMlp>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Dense1WeightsOffset = 0;
+    private const int Dense1BiasesOffset = 50176;
+    private const int Dense2WeightsOffset = 50240;
+    private const int Dense2BiasesOffset = 54336;
+    private const int Dense3WeightsOffset = 54400;
+    private const int Dense3BiasesOffset = 58496;
+    private const int Dense5WeightsOffset = 58560;
+    private const int Dense5BiasesOffset = 59200;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 784, 64 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 784, 64, new[] { 64, 784 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 50176, new[] { 64 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
-        new ParameterBlock("1.weight", 50240, new[] { 64, 64 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 54336, new[] { 64 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
-        new ParameterBlock("2.weight", 54400, new[] { 64, 64 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", 58496, new[] { 64 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
-        new ParameterBlock("3.weight", 58560, new[] { 64, 10 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 10, new[] { 10, 64 }) { Transposed = true } } },
-        new ParameterBlock("3.bias", 59200, new[] { 10 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
+        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 784, 64 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 784, 64, new[] { 64, 784 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 64 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 64, 64 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 64 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new ParameterBlock("2.weight", Dense3WeightsOffset, new[] { 64, 64 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", Dense3BiasesOffset, new[] { 64 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new ParameterBlock("3.weight", Dense5WeightsOffset, new[] { 64, 10 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 10, new[] { 10, 64 }) { Transposed = true } } },
+        new ParameterBlock("3.bias", Dense5BiasesOffset, new[] { 10 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -78,21 +88,21 @@ partial class ResidualMlp : INetwork<ResidualMlp>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [784, 64] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(0, 50176);
+    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 50176);
     /// <summary>Layer 1 biases, [64].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(50176, 64);
+    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 64);
     /// <summary>Layer 2 weights, [64, 64] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(50240, 4096);
+    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 4096);
     /// <summary>Layer 2 biases, [64].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(54336, 64);
+    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 64);
     /// <summary>Layer 3 weights, [64, 64] row-major (input × unit).</summary>
-    public Span<float> Dense3Weights => _parameters.Span.Slice(54400, 4096);
+    public Span<float> Dense3Weights => _parameters.Span.Slice(Dense3WeightsOffset, 4096);
     /// <summary>Layer 3 biases, [64].</summary>
-    public Span<float> Dense3Biases => _parameters.Span.Slice(58496, 64);
+    public Span<float> Dense3Biases => _parameters.Span.Slice(Dense3BiasesOffset, 64);
     /// <summary>Layer 5 weights, [64, 10] row-major (input × unit).</summary>
-    public Span<float> Dense5Weights => _parameters.Span.Slice(58560, 640);
+    public Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 640);
     /// <summary>Layer 5 biases, [10].</summary>
-    public Span<float> Dense5Biases => _parameters.Span.Slice(59200, 10);
+    public Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 10);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -146,15 +156,15 @@ partial class ResidualMlp : INetwork<ResidualMlp>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
-        Kernels.DenseForward_784x64_Relu(ref x, ref p, ref Unsafe.Add(ref p, 50176), ref h0, rows);
+        Kernels.DenseForward_784x64_Relu(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-        Kernels.DenseForward_64x64_Relu(ref h0, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref h1, rows);
+        Kernels.DenseForward_64x64_Relu(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref h1, rows);
         // Layer 3: Dense 64→64, Linear — 4,096 MACs per sample
-        Kernels.DenseForward_64x64_Linear(ref h1, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 58496), ref h2, rows);
+        Kernels.DenseForward_64x64_Linear(ref h1, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref h2, rows);
         // Layer 4: Add layer 1 + layer 3, 64 values each
         Kernels.Sum(ref h0, ref h2, ref h1, rows * 64);
         // Layer 5: Dense 64→10, Softmax — 640 MACs per sample
-        Kernels.DenseForward_64x10_Linear(ref h1, ref Unsafe.Add(ref p, 58560), ref Unsafe.Add(ref p, 59200), ref y, rows);
+        Kernels.DenseForward_64x10_Linear(ref h1, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 10);
     }
 

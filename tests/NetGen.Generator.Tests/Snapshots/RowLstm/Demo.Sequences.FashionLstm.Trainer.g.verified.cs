@@ -298,11 +298,11 @@ partial class FashionLstm
                     ref float hs = ref _hs1.Reference;
                     ref float c = ref _c1.Reference;
                     // every step's input projection in one product: Z = X·W + b, [rows × 28, 512]
-                    Kernels.DenseForward_28x512_Linear(ref x, ref p, ref Unsafe.Add(ref p, 79872), ref z, rows * 28);
+                    Kernels.DenseForward_28x512_Linear(ref x, ref Unsafe.Add(ref p, Lstm1KernelOffset), ref Unsafe.Add(ref p, Lstm1BiasesOffset), ref z, rows * 28);
                     for (int t = 0; t < 28; t++)
                     {
                         // recurrent products: Z_t += h_(t−1)·R (h_(−1) = 0)
-                        if (t > 0) Kernels.RecurrentStep_128x512_3584_14336(ref Unsafe.Add(ref hs, (t - 1) * 128), ref Unsafe.Add(ref p, 14336), ref Unsafe.Add(ref z, t * 512), rows);
+                        if (t > 0) Kernels.RecurrentStep_128x512_3584_14336(ref Unsafe.Add(ref hs, (t - 1) * 128), ref Unsafe.Add(ref p, Lstm1RecurrentKernelOffset), ref Unsafe.Add(ref z, t * 512), rows);
                         for (int b = 0; b < rows; b++)
                         {
                             int row = b * 28 + t;
@@ -314,7 +314,7 @@ partial class FashionLstm
                     for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref hs, (b * 28 + 27) * 128), ref Unsafe.Add(ref _a1.Reference, b * 128), 128);
                 }
                 // Layer 2: Dense 128→10, Softmax — 1,280 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_128x10_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 80384), ref Unsafe.Add(ref p, 81664), ref output, rows);
+                Kernels.DenseForward_128x10_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
@@ -353,9 +353,9 @@ partial class FashionLstm
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 2: Dense 128→10, Softmax — 1,280 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_128x10(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 80384), rows);
-                Kernels.BiasGradient_10(ref _d2.Reference, ref Unsafe.Add(ref g, 81664), rows);
-                VectorMath.Transpose(parameters.Slice(80384, 1280), 128, 10, _transposed.Span);
+                Kernels.DenseWeightGradient_128x10(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                Kernels.BiasGradient_10(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 1280), 128, 10, _transposed.Span);
                 Kernels.DenseInputGradient_128x10_Linear(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: LSTM 28 steps × 28 → 128, last state — 2,236,416 MACs per sample: backward
                 {
@@ -367,7 +367,7 @@ partial class FashionLstm
                     ref float dc = ref _dc1.Reference;
                     ImageKernels.Clear(ref dc, rows * 128);
                     ImageKernels.Clear(ref dh, rows * 128);
-                    VectorMath.Transpose(parameters.Slice(14336, 65536), 128, 512, _rt1.Span);
+                    VectorMath.Transpose(parameters.Slice(Lstm1RecurrentKernelOffset, 65536), 128, 512, _rt1.Span);
                     // backwards through time
                     for (int t = 27; t >= 0; t--)
                     {
@@ -383,9 +383,9 @@ partial class FashionLstm
                         if (t > 0) Kernels.RecurrentInputGradient_512x128_14336(ref Unsafe.Add(ref dz, t * 512), ref _rt1.Reference, ref dh, rows);
                     }
                     // parameter gradients over every sample and step at once
-                    Kernels.DenseWeightGradient_28x512(ref x, ref dz, ref g, rows * 28);
-                    Kernels.BiasGradient_512(ref dz, ref Unsafe.Add(ref g, 79872), rows * 28);
-                    Kernels.RecurrentWeightGradient_128x512_28(ref hs, ref dz, ref Unsafe.Add(ref g, 14336), rows * 27);
+                    Kernels.DenseWeightGradient_28x512(ref x, ref dz, ref Unsafe.Add(ref g, Lstm1KernelOffset), rows * 28);
+                    Kernels.BiasGradient_512(ref dz, ref Unsafe.Add(ref g, Lstm1BiasesOffset), rows * 28);
+                    Kernels.RecurrentWeightGradient_128x512_28(ref hs, ref dz, ref Unsafe.Add(ref g, Lstm1RecurrentKernelOffset), rows * 27);
                 }
             }
         }

@@ -46,13 +46,20 @@ partial class FashionLstm : INetwork<FashionLstm>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 16;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Lstm1KernelOffset = 0;
+    private const int Lstm1RecurrentKernelOffset = 14336;
+    private const int Lstm1BiasesOffset = 79872;
+    private const int Dense2WeightsOffset = 80384;
+    private const int Dense2BiasesOffset = 81664;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.kernel", 0, new[] { 28, 512 }, 0, "lstm.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 28, 512, new[] { 512, 28 }) { Transposed = true } } },
-        new ParameterBlock("0.recurrent_kernel", 14336, new[] { 128, 512 }, 0, "lstm.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 128, 512, new[] { 512, 128 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 79872, new[] { 512 }, 0, "lstm.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 512, new[] { 512 }), new TorchTensor("bias_hh_l0", 0, 1, 512, new[] { 512 }) { Summed = true } } },
-        new ParameterBlock("1.weight", 80384, new[] { 128, 10 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 128, 10, new[] { 10, 128 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 81664, new[] { 10 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
+        new ParameterBlock("0.kernel", Lstm1KernelOffset, new[] { 28, 512 }, 0, "lstm.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 28, 512, new[] { 512, 28 }) { Transposed = true } } },
+        new ParameterBlock("0.recurrent_kernel", Lstm1RecurrentKernelOffset, new[] { 128, 512 }, 0, "lstm.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 128, 512, new[] { 512, 128 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Lstm1BiasesOffset, new[] { 512 }, 0, "lstm.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 512, new[] { 512 }), new TorchTensor("bias_hh_l0", 0, 1, 512, new[] { 512 }) { Summed = true } } },
+        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 128, 10 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 128, 10, new[] { 10, 128 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 10 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -74,15 +81,15 @@ partial class FashionLstm : INetwork<FashionLstm>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 (LSTM) input kernel, [28, 512] row-major, gate blocks of 128 columns: i, f, c, o (Keras's layout).</summary>
-    public Span<float> Lstm1Kernel => _parameters.Span.Slice(0, 14336);
+    public Span<float> Lstm1Kernel => _parameters.Span.Slice(Lstm1KernelOffset, 14336);
     /// <summary>Layer 1 (LSTM) recurrent kernel, [128, 512] row-major.</summary>
-    public Span<float> Lstm1RecurrentKernel => _parameters.Span.Slice(14336, 65536);
+    public Span<float> Lstm1RecurrentKernel => _parameters.Span.Slice(Lstm1RecurrentKernelOffset, 65536);
     /// <summary>Layer 1 (LSTM) biases, [512].</summary>
-    public Span<float> Lstm1Biases => _parameters.Span.Slice(79872, 512);
+    public Span<float> Lstm1Biases => _parameters.Span.Slice(Lstm1BiasesOffset, 512);
     /// <summary>Layer 2 weights, [128, 10] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(80384, 1280);
+    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 1280);
     /// <summary>Layer 2 biases, [10].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(81664, 10);
+    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 10);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -144,8 +151,8 @@ partial class FashionLstm : INetwork<FashionLstm>
             ImageKernels.Clear(ref h, rows * 128);
             for (int t = 0; t < 28; t++)
             {
-                Kernels.StepInput_28x512_784(ref Unsafe.Add(ref x, t * 28), ref p, ref Unsafe.Add(ref p, 79872), ref z, rows);
-                if (t > 0) Kernels.RecurrentStep_128x512_128_512(ref h, ref Unsafe.Add(ref p, 14336), ref z, rows);
+                Kernels.StepInput_28x512_784(ref Unsafe.Add(ref x, t * 28), ref Unsafe.Add(ref p, Lstm1KernelOffset), ref Unsafe.Add(ref p, Lstm1BiasesOffset), ref z, rows);
+                if (t > 0) Kernels.RecurrentStep_128x512_128_512(ref h, ref Unsafe.Add(ref p, Lstm1RecurrentKernelOffset), ref z, rows);
                 for (int b = 0; b < rows; b++)
                 {
                     ref float hb = ref Unsafe.Add(ref h, b * 128);
@@ -155,7 +162,7 @@ partial class FashionLstm : INetwork<FashionLstm>
             }
         }
         // Layer 2: Dense 128→10, Softmax — 1,280 MACs per sample
-        Kernels.DenseForward_128x10_Linear(ref h0, ref Unsafe.Add(ref p, 80384), ref Unsafe.Add(ref p, 81664), ref y, rows);
+        Kernels.DenseForward_128x10_Linear(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 10);
     }
 

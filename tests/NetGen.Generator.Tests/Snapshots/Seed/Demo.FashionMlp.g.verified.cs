@@ -45,14 +45,22 @@ partial class FashionMlp : INetwork<FashionMlp>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Dense1WeightsOffset = 0;
+    private const int Dense1BiasesOffset = 50176;
+    private const int Dense2WeightsOffset = 50240;
+    private const int Dense2BiasesOffset = 54336;
+    private const int Dense3WeightsOffset = 54400;
+    private const int Dense3BiasesOffset = 55040;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 784, 64 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 784, 64, new[] { 64, 784 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 50176, new[] { 64 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
-        new ParameterBlock("1.weight", 50240, new[] { 64, 64 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 54336, new[] { 64 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
-        new ParameterBlock("2.weight", 54400, new[] { 64, 10 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 10, new[] { 10, 64 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", 55040, new[] { 10 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
+        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 784, 64 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 784, 64, new[] { 64, 784 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 64 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 64, 64 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 64 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new ParameterBlock("2.weight", Dense3WeightsOffset, new[] { 64, 10 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 10, new[] { 10, 64 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", Dense3BiasesOffset, new[] { 10 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -73,17 +81,17 @@ partial class FashionMlp : INetwork<FashionMlp>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [784, 64] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(0, 50176);
+    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 50176);
     /// <summary>Layer 1 biases, [64].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(50176, 64);
+    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 64);
     /// <summary>Layer 2 weights, [64, 64] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(50240, 4096);
+    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 4096);
     /// <summary>Layer 2 biases, [64].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(54336, 64);
+    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 64);
     /// <summary>Layer 3 weights, [64, 10] row-major (input × unit).</summary>
-    public Span<float> Dense3Weights => _parameters.Span.Slice(54400, 640);
+    public Span<float> Dense3Weights => _parameters.Span.Slice(Dense3WeightsOffset, 640);
     /// <summary>Layer 3 biases, [10].</summary>
-    public Span<float> Dense3Biases => _parameters.Span.Slice(55040, 10);
+    public Span<float> Dense3Biases => _parameters.Span.Slice(Dense3BiasesOffset, 10);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -136,11 +144,11 @@ partial class FashionMlp : INetwork<FashionMlp>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
-        Kernels.DenseForward_784x64_Relu(ref x, ref p, ref Unsafe.Add(ref p, 50176), ref h0, rows);
+        Kernels.DenseForward_784x64_Relu(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-        Kernels.DenseForward_64x64_Relu(ref h0, ref Unsafe.Add(ref p, 50240), ref Unsafe.Add(ref p, 54336), ref h1, rows);
+        Kernels.DenseForward_64x64_Relu(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref h1, rows);
         // Layer 3: Dense 64→10, Softmax — 640 MACs per sample
-        Kernels.DenseForward_64x10_Linear(ref h1, ref Unsafe.Add(ref p, 54400), ref Unsafe.Add(ref p, 55040), ref y, rows);
+        Kernels.DenseForward_64x10_Linear(ref h1, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 10);
     }
 

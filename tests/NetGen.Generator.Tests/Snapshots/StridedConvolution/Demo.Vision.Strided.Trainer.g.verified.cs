@@ -269,7 +269,7 @@ partial class Strided
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Conv2D 4@3×3, stride 2, same, Tanh: 11×9×3 → 6×5×4 — 3,240 MACs per sample
-                Kernels.Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref x, ref p, ref Unsafe.Add(ref p, 108), ref _a1.Reference, ref _pad1.Reference, 429, rows);
+                Kernels.Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref x, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref _a1.Reference, ref _pad1.Reference, 429, rows);
                 // Layer 2: AvgPool2D 2×2, same: 6×5×4 → 3×3×4
                 for (int s = 0; s < rows; s++)
                 {
@@ -301,7 +301,7 @@ partial class Strided
                 // Layer 3: Flatten [3, 3, 4] → 36
                 ImageKernels.Copy(ref _a2.Reference, ref _a3.Reference, rows * 36);
                 // Layer 4: Dense 36→2, Sigmoid — 72 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_36x2_Linear(ref _a3.Reference, ref Unsafe.Add(ref p, 112), ref Unsafe.Add(ref p, 184), ref output, rows);
+                Kernels.DenseForward_36x2_Linear(ref _a3.Reference, ref Unsafe.Add(ref p, Dense4WeightsOffset), ref Unsafe.Add(ref p, Dense4BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs). Returns this worker's share of the mean loss.</summary>
@@ -326,9 +326,9 @@ partial class Strided
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 4: Dense 36→2, Sigmoid — 72 MACs per sample: backward, into ∂L/∂z of layer 3
-                Kernels.DenseWeightGradient_36x2(ref _a3.Reference, ref _d4.Reference, ref Unsafe.Add(ref g, 112), rows);
-                Kernels.BiasGradient_2(ref _d4.Reference, ref Unsafe.Add(ref g, 184), rows);
-                VectorMath.Transpose(parameters.Slice(112, 72), 36, 2, _transposed.Span);
+                Kernels.DenseWeightGradient_36x2(ref _a3.Reference, ref _d4.Reference, ref Unsafe.Add(ref g, Dense4WeightsOffset), rows);
+                Kernels.BiasGradient_2(ref _d4.Reference, ref Unsafe.Add(ref g, Dense4BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense4WeightsOffset, 72), 36, 2, _transposed.Span);
                 Kernels.DenseInputGradient_36x2_Linear(ref _d4.Reference, ref _transposed.Reference, ref _a3.Reference, ref _d3.Reference, rows);
                 // Layer 3: Flatten [3, 3, 4] → 36: backward, into ∂L/∂z of layer 2
                 ImageKernels.Copy(ref _d3.Reference, ref _d2.Reference, rows * 36);
@@ -364,7 +364,7 @@ partial class Strided
                 }
                 ImageKernels.TanhBackward(ref _d1.Reference, ref _a1.Reference, rows * 120);
                 // Layer 1: Conv2D 4@3×3, stride 2, same, Tanh: 11×9×3 → 6×5×4 — 3,240 MACs per sample: backward
-                Kernels.Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc(ref _pad1.Reference, ref _d1.Reference, ref g, ref Unsafe.Add(ref g, 108), rows);
+                Kernels.Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc(ref _pad1.Reference, ref _d1.Reference, ref Unsafe.Add(ref g, Conv1WeightsOffset), ref Unsafe.Add(ref g, Conv1BiasesOffset), rows);
             }
         }
     }

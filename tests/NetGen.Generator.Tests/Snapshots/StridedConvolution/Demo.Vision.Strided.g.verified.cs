@@ -48,12 +48,18 @@ partial class Strided : INetwork<Strided>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Conv1WeightsOffset = 0;
+    private const int Conv1BiasesOffset = 108;
+    private const int Dense4WeightsOffset = 112;
+    private const int Dense4BiasesOffset = 184;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 4, 3, 3, 3 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 108, new[] { 4, 3, 3, 3 }) } },
-        new ParameterBlock("0.bias", 108, new[] { 4 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
-        new ParameterBlock("1.weight", 112, new[] { 36, 2 }, 3, "weight") { Torch = new[] { new TorchTensor("weight", 0, 36, 2, new[] { 2, 36 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 184, new[] { 2 }, 3, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
+        new ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 4, 3, 3, 3 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 108, new[] { 4, 3, 3, 3 }) } },
+        new ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 4 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
+        new ParameterBlock("1.weight", Dense4WeightsOffset, new[] { 36, 2 }, 3, "weight") { Torch = new[] { new TorchTensor("weight", 0, 36, 2, new[] { 2, 36 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense4BiasesOffset, new[] { 2 }, 3, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -73,13 +79,13 @@ partial class Strided : INetwork<Strided>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 kernels, [4, 3, 3, 3] row-major (filter × channel × row × column, PyTorch's layout).</summary>
-    public Span<float> Conv1Weights => _parameters.Span.Slice(0, 108);
+    public Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 108);
     /// <summary>Layer 1 biases, [4].</summary>
-    public Span<float> Conv1Biases => _parameters.Span.Slice(108, 4);
+    public Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 4);
     /// <summary>Layer 4 weights, [36, 2] row-major (input × unit).</summary>
-    public Span<float> Dense4Weights => _parameters.Span.Slice(112, 72);
+    public Span<float> Dense4Weights => _parameters.Span.Slice(Dense4WeightsOffset, 72);
     /// <summary>Layer 4 biases, [2].</summary>
-    public Span<float> Dense4Biases => _parameters.Span.Slice(184, 2);
+    public Span<float> Dense4Biases => _parameters.Span.Slice(Dense4BiasesOffset, 2);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -133,7 +139,7 @@ partial class Strided : INetwork<Strided>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Conv2D 4@3×3, stride 2, same, Tanh: 11×9×3 → 6×5×4 — 3,240 MACs per sample
-        Kernels.Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref x, ref p, ref Unsafe.Add(ref p, 108), ref h0, ref pad, 0, rows);
+        Kernels.Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref x, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref h0, ref pad, 0, rows);
         // Layer 2: AvgPool2D 2×2, same: 6×5×4 → 3×3×4
         for (int s = 0; s < rows; s++)
         {
@@ -164,7 +170,7 @@ partial class Strided : INetwork<Strided>
         }
         // Layer 3: Flatten [3, 3, 4] → 36: nothing to do at inference
         // Layer 4: Dense 36→2, Sigmoid — 72 MACs per sample
-        Kernels.DenseForward_36x2_Sigmoid(ref h1, ref Unsafe.Add(ref p, 112), ref Unsafe.Add(ref p, 184), ref y, rows);
+        Kernels.DenseForward_36x2_Sigmoid(ref h1, ref Unsafe.Add(ref p, Dense4WeightsOffset), ref Unsafe.Add(ref p, Dense4BiasesOffset), ref y, rows);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>

@@ -310,24 +310,24 @@ partial class TokenGru
                 ref float p = ref _model._parameters.Reference;
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Embedding of 9 token ids into 7 values each (vocabulary 30), id 0 is padding
-                SequenceKernels.EmbeddingForward(ref x, ref p, ref _a1.Reference, rows * 9, 7);
+                SequenceKernels.EmbeddingForward(ref x, ref Unsafe.Add(ref p, Embedding1WeightsOffset), ref _a1.Reference, rows * 9, 7);
                 // Layer 2: GRU 9 steps × 7 → 19, every step's state, padded steps (token 0) skipped — 13,338 MACs per sample
                 {
                     ref float z = ref _z2.Reference;
                     ref float hs = ref _a2.Reference;
                     ref float rh = ref _rh2.Reference;
                     // every step's input projection in one product: Z = X·W + b_x, [rows × 9, 57]
-                    Kernels.DenseForward_7x57_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 210), ref Unsafe.Add(ref p, 1692), ref z, rows * 9);
+                    Kernels.DenseForward_7x57_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, Gru2KernelOffset), ref Unsafe.Add(ref p, Gru2BiasesOffset), ref z, rows * 9);
                     for (int t = 0; t < 9; t++)
                     {
                         // h-side products: h_(t−1)·R + b_h (just b_h at the first step)
                         if (t > 0)
                         {
-                            Kernels.RecurrentBiasStep_19x57_171_513(ref Unsafe.Add(ref hs, (t - 1) * 19), ref Unsafe.Add(ref p, 609), ref Unsafe.Add(ref p, 1749), ref Unsafe.Add(ref rh, t * 57), rows);
+                            Kernels.RecurrentBiasStep_19x57_171_513(ref Unsafe.Add(ref hs, (t - 1) * 19), ref Unsafe.Add(ref p, Gru2RecurrentKernelOffset), ref Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref Unsafe.Add(ref rh, t * 57), rows);
                         }
                         else
                         {
-                            for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref p, 1749), ref Unsafe.Add(ref rh, b * 513), 57);
+                            for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref Unsafe.Add(ref rh, b * 513), 57);
                         }
                         for (int b = 0; b < rows; b++)
                         {
@@ -349,11 +349,11 @@ partial class TokenGru
                     ref float z = ref _z3.Reference;
                     ref float hs = ref _hs3.Reference;
                     // every step's input projection in one product: Z = X·W + b, [rows × 9, 5]
-                    Kernels.DenseForward_19x5_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, 1806), ref Unsafe.Add(ref p, 1926), ref z, rows * 9);
+                    Kernels.DenseForward_19x5_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, SimpleRnn3KernelOffset), ref Unsafe.Add(ref p, SimpleRnn3BiasesOffset), ref z, rows * 9);
                     for (int t = 0; t < 9; t++)
                     {
                         // recurrent products: Z_t += h_(t−1)·R (h_(−1) = 0)
-                        if (t > 0) Kernels.RecurrentStep_5x5_45_45(ref Unsafe.Add(ref hs, (t - 1) * 5), ref Unsafe.Add(ref p, 1901), ref Unsafe.Add(ref z, t * 5), rows);
+                        if (t > 0) Kernels.RecurrentStep_5x5_45_45(ref Unsafe.Add(ref hs, (t - 1) * 5), ref Unsafe.Add(ref p, SimpleRnn3RecurrentKernelOffset), ref Unsafe.Add(ref z, t * 5), rows);
                         for (int b = 0; b < rows; b++)
                         {
                             int row = b * 9 + t;
@@ -371,7 +371,7 @@ partial class TokenGru
                     for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref hs, (b * 9 + 8) * 5), ref Unsafe.Add(ref _a3.Reference, b * 5), 5);
                 }
                 // Layer 4: Dense 5→3, Softmax — 15 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_5x3_Linear(ref _a3.Reference, ref Unsafe.Add(ref p, 1931), ref Unsafe.Add(ref p, 1946), ref output, rows);
+                Kernels.DenseForward_5x3_Linear(ref _a3.Reference, ref Unsafe.Add(ref p, Dense4WeightsOffset), ref Unsafe.Add(ref p, Dense4BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
@@ -410,9 +410,9 @@ partial class TokenGru
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 4: Dense 5→3, Softmax — 15 MACs per sample: backward, into ∂L/∂z of layer 3
-                Kernels.DenseWeightGradient_5x3(ref _a3.Reference, ref _d4.Reference, ref Unsafe.Add(ref g, 1931), rows);
-                Kernels.BiasGradient_3(ref _d4.Reference, ref Unsafe.Add(ref g, 1946), rows);
-                VectorMath.Transpose(parameters.Slice(1931, 15), 5, 3, _transposed.Span);
+                Kernels.DenseWeightGradient_5x3(ref _a3.Reference, ref _d4.Reference, ref Unsafe.Add(ref g, Dense4WeightsOffset), rows);
+                Kernels.BiasGradient_3(ref _d4.Reference, ref Unsafe.Add(ref g, Dense4BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense4WeightsOffset, 15), 5, 3, _transposed.Span);
                 Kernels.DenseInputGradient_5x3_Linear(ref _d4.Reference, ref _transposed.Reference, ref _a3.Reference, ref _d3.Reference, rows);
                 // Layer 3: SimpleRNN 9 steps × 19 → 5, ReLU, last state, padded steps (token 0) skipped — 1,080 MACs per sample: backward, into ∂L/∂z of layer 2
                 {
@@ -421,7 +421,7 @@ partial class TokenGru
                     ref float hs = ref _hs3.Reference;
                     ref float dh = ref _dh3.Reference;
                     ImageKernels.Clear(ref dh, rows * 5);
-                    VectorMath.Transpose(parameters.Slice(1901, 25), 5, 5, _rt3.Span);
+                    VectorMath.Transpose(parameters.Slice(SimpleRnn3RecurrentKernelOffset, 25), 5, 5, _rt3.Span);
                     // backwards through time
                     for (int t = 8; t >= 0; t--)
                     {
@@ -443,11 +443,11 @@ partial class TokenGru
                         if (t > 0) Kernels.RecurrentInputGradient_5x5_45(ref Unsafe.Add(ref dz, t * 5), ref _rt3.Reference, ref dh, rows);
                     }
                     // parameter gradients over every sample and step at once
-                    Kernels.DenseWeightGradient_19x5(ref _a2.Reference, ref dz, ref Unsafe.Add(ref g, 1806), rows * 9);
-                    Kernels.BiasGradient_5(ref dz, ref Unsafe.Add(ref g, 1926), rows * 9);
-                    Kernels.RecurrentWeightGradient_5x5_9(ref hs, ref dz, ref Unsafe.Add(ref g, 1901), rows * 8);
+                    Kernels.DenseWeightGradient_19x5(ref _a2.Reference, ref dz, ref Unsafe.Add(ref g, SimpleRnn3KernelOffset), rows * 9);
+                    Kernels.BiasGradient_5(ref dz, ref Unsafe.Add(ref g, SimpleRnn3BiasesOffset), rows * 9);
+                    Kernels.RecurrentWeightGradient_5x5_9(ref hs, ref dz, ref Unsafe.Add(ref g, SimpleRnn3RecurrentKernelOffset), rows * 8);
                     // ∂L/∂X = dZ·Wᵀ over every sample and step
-                    VectorMath.Transpose(parameters.Slice(1806, 95), 19, 5, _wt3.Span);
+                    VectorMath.Transpose(parameters.Slice(SimpleRnn3KernelOffset, 95), 19, 5, _wt3.Span);
                     Kernels.DenseInputGradient_19x5_Linear(ref dz, ref _wt3.Reference, ref _a2.Reference, ref _d2.Reference, rows * 9);
                 }
                 // Layer 2: GRU 9 steps × 7 → 19, every step's state, padded steps (token 0) skipped — 13,338 MACs per sample: backward, into ∂L/∂z of layer 1
@@ -459,7 +459,7 @@ partial class TokenGru
                     ref float rh = ref _rh2.Reference;
                     ref float drh = ref _drh2.Reference;
                     ImageKernels.Clear(ref dh, rows * 19);
-                    VectorMath.Transpose(parameters.Slice(609, 1083), 19, 57, _rt2.Span);
+                    VectorMath.Transpose(parameters.Slice(Gru2RecurrentKernelOffset, 1083), 19, 57, _rt2.Span);
                     // backwards through time
                     for (int t = 8; t >= 0; t--)
                     {
@@ -483,16 +483,16 @@ partial class TokenGru
                         if (t > 0) Kernels.RecurrentInputGradient_57x19_513(ref Unsafe.Add(ref drh, t * 57), ref _rt2.Reference, ref dh, rows);
                     }
                     // parameter gradients over every sample and step at once
-                    Kernels.DenseWeightGradient_7x57(ref _a1.Reference, ref dz, ref Unsafe.Add(ref g, 210), rows * 9);
-                    Kernels.BiasGradient_57(ref dz, ref Unsafe.Add(ref g, 1692), rows * 9);
-                    Kernels.BiasGradient_57(ref drh, ref Unsafe.Add(ref g, 1749), rows * 9);
-                    Kernels.RecurrentWeightGradient_19x57_9(ref hs, ref drh, ref Unsafe.Add(ref g, 609), rows * 8);
+                    Kernels.DenseWeightGradient_7x57(ref _a1.Reference, ref dz, ref Unsafe.Add(ref g, Gru2KernelOffset), rows * 9);
+                    Kernels.BiasGradient_57(ref dz, ref Unsafe.Add(ref g, Gru2BiasesOffset), rows * 9);
+                    Kernels.BiasGradient_57(ref drh, ref Unsafe.Add(ref g, Gru2BiasesOffset + 57), rows * 9);
+                    Kernels.RecurrentWeightGradient_19x57_9(ref hs, ref drh, ref Unsafe.Add(ref g, Gru2RecurrentKernelOffset), rows * 8);
                     // ∂L/∂X = dZ·Wᵀ over every sample and step
-                    VectorMath.Transpose(parameters.Slice(210, 399), 7, 57, _wt2.Span);
+                    VectorMath.Transpose(parameters.Slice(Gru2KernelOffset, 399), 7, 57, _wt2.Span);
                     Kernels.DenseInputGradient_7x57_Linear(ref dz, ref _wt2.Reference, ref _a1.Reference, ref _d1.Reference, rows * 9);
                 }
                 // Layer 1: Embedding of 9 token ids into 7 values each (vocabulary 30), id 0 is padding: backward
-                SequenceKernels.EmbeddingBackward(ref x, ref _d1.Reference, ref g, rows * 9, 7, 30);
+                SequenceKernels.EmbeddingBackward(ref x, ref _d1.Reference, ref Unsafe.Add(ref g, Embedding1WeightsOffset), rows * 9, 7, 30);
             }
         }
     }

@@ -48,17 +48,28 @@ partial class TokenGru : INetwork<TokenGru>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 32;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Embedding1WeightsOffset = 0;
+    private const int Gru2KernelOffset = 210;
+    private const int Gru2RecurrentKernelOffset = 609;
+    private const int Gru2BiasesOffset = 1692;
+    private const int SimpleRnn3KernelOffset = 1806;
+    private const int SimpleRnn3RecurrentKernelOffset = 1901;
+    private const int SimpleRnn3BiasesOffset = 1926;
+    private const int Dense4WeightsOffset = 1931;
+    private const int Dense4BiasesOffset = 1946;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 30, 7 }, 0, "embedding.weight") { Torch = new[] { new TorchTensor("weight", 0, 30, 7, new[] { 30, 7 }) } },
-        new ParameterBlock("1.kernel", 210, new[] { 7, 57 }, 1, "gru.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 7, 57, new[] { 57, 7 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
-        new ParameterBlock("1.recurrent_kernel", 609, new[] { 19, 57 }, 1, "gru.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 19, 57, new[] { 57, 19 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
-        new ParameterBlock("1.bias", 1692, new[] { 2, 57 }, 1, "gru.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } }, new TorchTensor("bias_hh_l0", 57, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } } } },
-        new ParameterBlock("2.kernel", 1806, new[] { 19, 5 }, 2, "simplernn.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 19, 5, new[] { 5, 19 }) { Transposed = true } } },
-        new ParameterBlock("2.recurrent_kernel", 1901, new[] { 5, 5 }, 2, "simplernn.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 5, 5, new[] { 5, 5 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", 1926, new[] { 5 }, 2, "simplernn.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 5, new[] { 5 }), new TorchTensor("bias_hh_l0", 0, 1, 5, new[] { 5 }) { Summed = true } } },
-        new ParameterBlock("3.weight", 1931, new[] { 5, 3 }, 3, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 3, new[] { 3, 5 }) { Transposed = true } } },
-        new ParameterBlock("3.bias", 1946, new[] { 3 }, 3, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
+        new ParameterBlock("0.weight", Embedding1WeightsOffset, new[] { 30, 7 }, 0, "embedding.weight") { Torch = new[] { new TorchTensor("weight", 0, 30, 7, new[] { 30, 7 }) } },
+        new ParameterBlock("1.kernel", Gru2KernelOffset, new[] { 7, 57 }, 1, "gru.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 7, 57, new[] { 57, 7 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
+        new ParameterBlock("1.recurrent_kernel", Gru2RecurrentKernelOffset, new[] { 19, 57 }, 1, "gru.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 19, 57, new[] { 57, 19 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
+        new ParameterBlock("1.bias", Gru2BiasesOffset, new[] { 2, 57 }, 1, "gru.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } }, new TorchTensor("bias_hh_l0", 57, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } } } },
+        new ParameterBlock("2.kernel", SimpleRnn3KernelOffset, new[] { 19, 5 }, 2, "simplernn.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 19, 5, new[] { 5, 19 }) { Transposed = true } } },
+        new ParameterBlock("2.recurrent_kernel", SimpleRnn3RecurrentKernelOffset, new[] { 5, 5 }, 2, "simplernn.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 5, 5, new[] { 5, 5 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", SimpleRnn3BiasesOffset, new[] { 5 }, 2, "simplernn.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 5, new[] { 5 }), new TorchTensor("bias_hh_l0", 0, 1, 5, new[] { 5 }) { Summed = true } } },
+        new ParameterBlock("3.weight", Dense4WeightsOffset, new[] { 5, 3 }, 3, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 3, new[] { 3, 5 }) { Transposed = true } } },
+        new ParameterBlock("3.bias", Dense4BiasesOffset, new[] { 3 }, 3, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -82,23 +93,23 @@ partial class TokenGru : INetwork<TokenGru>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 embedding table, [30, 7] row-major (row = token id).</summary>
-    public Span<float> Embedding1Weights => _parameters.Span.Slice(0, 210);
+    public Span<float> Embedding1Weights => _parameters.Span.Slice(Embedding1WeightsOffset, 210);
     /// <summary>Layer 2 (GRU) input kernel, [7, 57] row-major, gate blocks of 19 columns: z, r, h (Keras's layout).</summary>
-    public Span<float> Gru2Kernel => _parameters.Span.Slice(210, 399);
+    public Span<float> Gru2Kernel => _parameters.Span.Slice(Gru2KernelOffset, 399);
     /// <summary>Layer 2 (GRU) recurrent kernel, [19, 57] row-major.</summary>
-    public Span<float> Gru2RecurrentKernel => _parameters.Span.Slice(609, 1083);
+    public Span<float> Gru2RecurrentKernel => _parameters.Span.Slice(Gru2RecurrentKernelOffset, 1083);
     /// <summary>Layer 2 (GRU) biases, [2, 57]: the input-side row, then the recurrent-side row.</summary>
-    public Span<float> Gru2Biases => _parameters.Span.Slice(1692, 114);
+    public Span<float> Gru2Biases => _parameters.Span.Slice(Gru2BiasesOffset, 114);
     /// <summary>Layer 3 (SimpleRNN) input kernel, [19, 5] row-major, gate blocks of 5 columns: one block (Keras's layout).</summary>
-    public Span<float> SimpleRnn3Kernel => _parameters.Span.Slice(1806, 95);
+    public Span<float> SimpleRnn3Kernel => _parameters.Span.Slice(SimpleRnn3KernelOffset, 95);
     /// <summary>Layer 3 (SimpleRNN) recurrent kernel, [5, 5] row-major.</summary>
-    public Span<float> SimpleRnn3RecurrentKernel => _parameters.Span.Slice(1901, 25);
+    public Span<float> SimpleRnn3RecurrentKernel => _parameters.Span.Slice(SimpleRnn3RecurrentKernelOffset, 25);
     /// <summary>Layer 3 (SimpleRNN) biases, [5].</summary>
-    public Span<float> SimpleRnn3Biases => _parameters.Span.Slice(1926, 5);
+    public Span<float> SimpleRnn3Biases => _parameters.Span.Slice(SimpleRnn3BiasesOffset, 5);
     /// <summary>Layer 4 weights, [5, 3] row-major (input × unit).</summary>
-    public Span<float> Dense4Weights => _parameters.Span.Slice(1931, 15);
+    public Span<float> Dense4Weights => _parameters.Span.Slice(Dense4WeightsOffset, 15);
     /// <summary>Layer 4 biases, [3].</summary>
-    public Span<float> Dense4Biases => _parameters.Span.Slice(1946, 3);
+    public Span<float> Dense4Biases => _parameters.Span.Slice(Dense4BiasesOffset, 3);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -154,7 +165,7 @@ partial class TokenGru : INetwork<TokenGru>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Embedding of 9 token ids into 7 values each (vocabulary 30), id 0 is padding
-        SequenceKernels.EmbeddingForward(ref x, ref p, ref h0, rows * 9, 7);
+        SequenceKernels.EmbeddingForward(ref x, ref Unsafe.Add(ref p, Embedding1WeightsOffset), ref h0, rows * 9, 7);
         // Layer 2: GRU 9 steps × 7 → 19, every step's state, padded steps (token 0) skipped — 13,338 MACs per sample
         {
             ref float z = ref pad; // this step's gate pre-activations, [rows, 57]
@@ -163,9 +174,9 @@ partial class TokenGru : INetwork<TokenGru>
             ImageKernels.Clear(ref h, rows * 19);
             for (int t = 0; t < 9; t++)
             {
-                Kernels.StepInput_7x57_63(ref Unsafe.Add(ref h0, t * 7), ref Unsafe.Add(ref p, 210), ref Unsafe.Add(ref p, 1692), ref z, rows);
-                if (t > 0) Kernels.RecurrentBiasStep_19x57_19_57(ref h, ref Unsafe.Add(ref p, 609), ref Unsafe.Add(ref p, 1749), ref rh, rows);
-                else for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref p, 1749), ref Unsafe.Add(ref rh, b * 57), 57); // h_(−1) = 0: just b_h
+                Kernels.StepInput_7x57_63(ref Unsafe.Add(ref h0, t * 7), ref Unsafe.Add(ref p, Gru2KernelOffset), ref Unsafe.Add(ref p, Gru2BiasesOffset), ref z, rows);
+                if (t > 0) Kernels.RecurrentBiasStep_19x57_19_57(ref h, ref Unsafe.Add(ref p, Gru2RecurrentKernelOffset), ref Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref rh, rows);
+                else for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref Unsafe.Add(ref rh, b * 57), 57); // h_(−1) = 0: just b_h
                 for (int b = 0; b < rows; b++)
                 {
                     if (Unsafe.Add(ref x, b * 9 + t) == 0f) continue; // padding: the state carries over
@@ -182,8 +193,8 @@ partial class TokenGru : INetwork<TokenGru>
             ImageKernels.Clear(ref h, rows * 5);
             for (int t = 0; t < 9; t++)
             {
-                Kernels.StepInput_19x5_171(ref Unsafe.Add(ref h1, t * 19), ref Unsafe.Add(ref p, 1806), ref Unsafe.Add(ref p, 1926), ref z, rows);
-                if (t > 0) Kernels.RecurrentStep_5x5_5_5(ref h, ref Unsafe.Add(ref p, 1901), ref z, rows);
+                Kernels.StepInput_19x5_171(ref Unsafe.Add(ref h1, t * 19), ref Unsafe.Add(ref p, SimpleRnn3KernelOffset), ref Unsafe.Add(ref p, SimpleRnn3BiasesOffset), ref z, rows);
+                if (t > 0) Kernels.RecurrentStep_5x5_5_5(ref h, ref Unsafe.Add(ref p, SimpleRnn3RecurrentKernelOffset), ref z, rows);
                 for (int b = 0; b < rows; b++)
                 {
                     if (Unsafe.Add(ref x, b * 9 + t) == 0f) continue; // padding: the state carries over
@@ -193,7 +204,7 @@ partial class TokenGru : INetwork<TokenGru>
             }
         }
         // Layer 4: Dense 5→3, Softmax — 15 MACs per sample
-        Kernels.DenseForward_5x3_Linear(ref h0, ref Unsafe.Add(ref p, 1931), ref Unsafe.Add(ref p, 1946), ref y, rows);
+        Kernels.DenseForward_5x3_Linear(ref h0, ref Unsafe.Add(ref p, Dense4WeightsOffset), ref Unsafe.Add(ref p, Dense4BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 3);
     }
 

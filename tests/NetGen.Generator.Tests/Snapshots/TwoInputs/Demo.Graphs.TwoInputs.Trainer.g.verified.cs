@@ -326,7 +326,7 @@ partial class TwoInputs
                     int lanes = Math.Min(16, rows - first);
                     SampleLanes.Pack(ref Unsafe.Add(ref _input1.Reference, first * 64), lanes, 64, 1, 8, 8, 8, 8, 0, 0, hwc: false, ref Unsafe.Add(ref _xlanes1.Reference, first * 64));
                 }
-                Kernels.Conv2DLanesForward_1x8x8_4x3x3_Relu(ref _xlanes1.Reference, ref p, ref Unsafe.Add(ref p, 36), ref _ylanes1.Reference, (rows + 15) / 16);
+                Kernels.Conv2DLanesForward_1x8x8_4x3x3_Relu(ref _xlanes1.Reference, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref _ylanes1.Reference, (rows + 15) / 16);
                 for (int first = 0; first < rows; first += 16)
                 {
                     int lanes = Math.Min(16, rows - first);
@@ -335,7 +335,7 @@ partial class TwoInputs
                 // Layer 2: Flatten [6, 6, 4] → 144
                 ImageKernels.Copy(ref _a1.Reference, ref _a2.Reference, rows * 144);
                 // Layer 3: Dense 5→6, ReLU — 30 MACs per sample
-                Kernels.DenseForward_5x6_Relu(ref _input2.Reference, ref Unsafe.Add(ref p, 40), ref Unsafe.Add(ref p, 70), ref _a3.Reference, rows);
+                Kernels.DenseForward_5x6_Relu(ref _input2.Reference, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref _a3.Reference, rows);
                 // Layer 4: Concatenate layer 2, layer 3 along the last axis → [150]
                 for (int r = 0; r < rows; r++)
                 {
@@ -343,7 +343,7 @@ partial class TwoInputs
                     ImageKernels.Copy(ref Unsafe.Add(ref _a3.Reference, r * 6), ref Unsafe.Add(ref _a4.Reference, r * 150 + 144), 6);
                 }
                 // Layer 5: Dense 150→2, Softmax — 300 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_150x2_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, 76), ref Unsafe.Add(ref p, 376), ref output, rows);
+                Kernels.DenseForward_150x2_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
@@ -382,9 +382,9 @@ partial class TwoInputs
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 5: Dense 150→2, Softmax — 300 MACs per sample: backward, into ∂L/∂z of layer 4
-                Kernels.DenseWeightGradient_150x2(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, 76), rows);
-                Kernels.BiasGradient_2(ref _d5.Reference, ref Unsafe.Add(ref g, 376), rows);
-                VectorMath.Transpose(parameters.Slice(76, 300), 150, 2, _transposed.Span);
+                Kernels.DenseWeightGradient_150x2(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, Dense5WeightsOffset), rows);
+                Kernels.BiasGradient_2(ref _d5.Reference, ref Unsafe.Add(ref g, Dense5BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 300), 150, 2, _transposed.Span);
                 Kernels.DenseInputGradient_150x2_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
                 // Layer 4: Concatenate layer 2, layer 3 along the last axis → [150]: backward, into ∂L/∂z of layer 2 and layer 3
                 for (int r = 0; r < rows; r++)
@@ -397,23 +397,23 @@ partial class TwoInputs
                 }
                 ImageKernels.ReluBackward(ref _d3.Reference, ref _a3.Reference, rows * 6);
                 // Layer 3: Dense 5→6, ReLU — 30 MACs per sample: backward
-                Kernels.DenseWeightGradient_5x6(ref _input2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, 40), rows);
-                Kernels.BiasGradient_6(ref _d3.Reference, ref Unsafe.Add(ref g, 70), rows);
+                Kernels.DenseWeightGradient_5x6(ref _input2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, Dense3WeightsOffset), rows);
+                Kernels.BiasGradient_6(ref _d3.Reference, ref Unsafe.Add(ref g, Dense3BiasesOffset), rows);
                 // Layer 2: Flatten [6, 6, 4] → 144: backward, into ∂L/∂z of layer 1
                 ImageKernels.Copy(ref _d2.Reference, ref _d1.Reference, rows * 144);
                 ImageKernels.ReluBackward(ref _d1.Reference, ref _a1.Reference, rows * 144);
                 // Layer 1: Conv2D 4@3×3, valid, ReLU: 8×8×1 → 6×6×4 — 1,296 MACs per sample: backward
-                ImageKernels.Clear(ref Unsafe.Add(ref g, 36), 4);
+                ImageKernels.Clear(ref Unsafe.Add(ref g, Conv1BiasesOffset), 4);
                 for (int s = 0; s < rows; s++)
                 {
-                    GridKernels.AddPlaneSums(ref Unsafe.Add(ref _d1.Reference, s * 144), ref Unsafe.Add(ref g, 36), 4, 36);
+                    GridKernels.AddPlaneSums(ref Unsafe.Add(ref _d1.Reference, s * 144), ref Unsafe.Add(ref g, Conv1BiasesOffset), 4, 36);
                 }
                 for (int first = 0; first < rows; first += 16)
                 {
                     int lanes = Math.Min(16, rows - first);
                     SampleLanes.Pack(ref Unsafe.Add(ref _d1.Reference, first * 144), lanes, 144, 4, 6, 6, 6, 6, 0, 0, hwc: false, ref Unsafe.Add(ref _ylanes1.Reference, first * 144));
                 }
-                Kernels.Conv2DLanesWeightGradient_1x8x8_4x3x3(ref _xlanes1.Reference, ref _ylanes1.Reference, ref g, (rows + 15) / 16);
+                Kernels.Conv2DLanesWeightGradient_1x8x8_4x3x3(ref _xlanes1.Reference, ref _ylanes1.Reference, ref Unsafe.Add(ref g, Conv1WeightsOffset), (rows + 15) / 16);
             }
         }
     }

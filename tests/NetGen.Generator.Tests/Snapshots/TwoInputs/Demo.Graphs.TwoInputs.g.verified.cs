@@ -50,14 +50,22 @@ partial class TwoInputs : INetwork<TwoInputs>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 36;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Conv1WeightsOffset = 0;
+    private const int Conv1BiasesOffset = 36;
+    private const int Dense3WeightsOffset = 40;
+    private const int Dense3BiasesOffset = 70;
+    private const int Dense5WeightsOffset = 76;
+    private const int Dense5BiasesOffset = 376;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 4, 1, 3, 3 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 36, new[] { 4, 1, 3, 3 }) } },
-        new ParameterBlock("0.bias", 36, new[] { 4 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
-        new ParameterBlock("1.weight", 40, new[] { 5, 6 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 6, new[] { 6, 5 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 70, new[] { 6 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
-        new ParameterBlock("2.weight", 76, new[] { 150, 2 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 150, 2, new[] { 2, 150 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", 376, new[] { 2 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
+        new ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 4, 1, 3, 3 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 36, new[] { 4, 1, 3, 3 }) } },
+        new ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 4 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
+        new ParameterBlock("1.weight", Dense3WeightsOffset, new[] { 5, 6 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 6, new[] { 6, 5 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense3BiasesOffset, new[] { 6 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
+        new ParameterBlock("2.weight", Dense5WeightsOffset, new[] { 150, 2 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 150, 2, new[] { 2, 150 }) { Transposed = true } } },
+        new ParameterBlock("2.bias", Dense5BiasesOffset, new[] { 2 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -78,17 +86,17 @@ partial class TwoInputs : INetwork<TwoInputs>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 kernels, [4, 1, 3, 3] row-major (filter × channel × row × column, PyTorch's layout).</summary>
-    public Span<float> Conv1Weights => _parameters.Span.Slice(0, 36);
+    public Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 36);
     /// <summary>Layer 1 biases, [4].</summary>
-    public Span<float> Conv1Biases => _parameters.Span.Slice(36, 4);
+    public Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 4);
     /// <summary>Layer 3 weights, [5, 6] row-major (input × unit).</summary>
-    public Span<float> Dense3Weights => _parameters.Span.Slice(40, 30);
+    public Span<float> Dense3Weights => _parameters.Span.Slice(Dense3WeightsOffset, 30);
     /// <summary>Layer 3 biases, [6].</summary>
-    public Span<float> Dense3Biases => _parameters.Span.Slice(70, 6);
+    public Span<float> Dense3Biases => _parameters.Span.Slice(Dense3BiasesOffset, 6);
     /// <summary>Layer 5 weights, [150, 2] row-major (input × unit).</summary>
-    public Span<float> Dense5Weights => _parameters.Span.Slice(76, 300);
+    public Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 300);
     /// <summary>Layer 5 biases, [2].</summary>
-    public Span<float> Dense5Biases => _parameters.Span.Slice(376, 2);
+    public Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 2);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -192,10 +200,10 @@ partial class TwoInputs : INetwork<TwoInputs>
             ImageKernels.Copy(ref Unsafe.Add(ref x, r * InputSize + 64), ref Unsafe.Add(ref h1, r * 5), 5);
         }
         // Layer 1: Conv2D 4@3×3, valid, ReLU: 8×8×1 → 6×6×4 — 1,296 MACs per sample
-        Kernels.Conv2DForward_1x8x8_4x3x3_Relu(ref h0, ref p, ref Unsafe.Add(ref p, 36), ref h2, ref pad, 0, ref Unsafe.Add(ref pad, 66), rows);
+        Kernels.Conv2DForward_1x8x8_4x3x3_Relu(ref h0, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref h2, ref pad, 0, ref Unsafe.Add(ref pad, 66), rows);
         // Layer 2: Flatten [6, 6, 4] → 144: nothing to do at inference
         // Layer 3: Dense 5→6, ReLU — 30 MACs per sample
-        Kernels.DenseForward_5x6_Relu(ref h1, ref Unsafe.Add(ref p, 40), ref Unsafe.Add(ref p, 70), ref h0, rows);
+        Kernels.DenseForward_5x6_Relu(ref h1, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref h0, rows);
         // Layer 4: Concatenate layer 2, layer 3 along the last axis → [150]
         for (int r = 0; r < rows; r++)
         {
@@ -203,7 +211,7 @@ partial class TwoInputs : INetwork<TwoInputs>
             ImageKernels.Copy(ref Unsafe.Add(ref h0, r * 6), ref Unsafe.Add(ref h1, r * 150 + 144), 6);
         }
         // Layer 5: Dense 150→2, Softmax — 300 MACs per sample
-        Kernels.DenseForward_150x2_Linear(ref h1, ref Unsafe.Add(ref p, 76), ref Unsafe.Add(ref p, 376), ref y, rows);
+        Kernels.DenseForward_150x2_Linear(ref h1, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
         VectorMath.SoftmaxRows(ref y, rows, 2);
     }
 

@@ -322,9 +322,9 @@ partial class XorNet
                 ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 2→8, Tanh — 16 MACs per sample
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_2x8_Tanh(ref x, ref index, ref p, ref Unsafe.Add(ref p, 16), ref _a1.Reference, rows);
+                Kernels.DenseForwardIndexed_2x8_Tanh(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 8→1, Sigmoid — 8 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_8x1_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, 24), ref Unsafe.Add(ref p, 32), ref output, rows);
+                Kernels.DenseForward_8x1_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs). Returns this worker's share of the mean loss.</summary>
@@ -364,13 +364,13 @@ partial class XorNet
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
                 // Layer 2: Dense 8→1, Sigmoid — 8 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_8x1(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, 24), rows);
-                Kernels.BiasGradient_1(ref _d2.Reference, ref Unsafe.Add(ref g, 32), rows);
-                VectorMath.Transpose(parameters.Slice(24, 8), 8, 1, _transposed.Span);
+                Kernels.DenseWeightGradient_8x1(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                Kernels.BiasGradient_1(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 8), 8, 1, _transposed.Span);
                 Kernels.DenseInputGradient_8x1_Tanh(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 2→8, Tanh — 16 MACs per sample: backward
-                Kernels.DenseWeightGradientIndexed_2x8(ref x, ref index, ref _d1.Reference, ref g, rows);
-                Kernels.BiasGradient_8(ref _d1.Reference, ref Unsafe.Add(ref g, 16), rows);
+                Kernels.DenseWeightGradientIndexed_2x8(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                Kernels.BiasGradient_8(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

@@ -44,12 +44,18 @@ partial class XorNet : INetwork<XorNet>
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
     private const int PredictChunkRows = 64;
 
+    // where each parameter tensor starts in Parameters (floats); the accessors and the kernel calls use these
+    private const int Dense1WeightsOffset = 0;
+    private const int Dense1BiasesOffset = 16;
+    private const int Dense2WeightsOffset = 24;
+    private const int Dense2BiasesOffset = 32;
+
     private static readonly ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", 0, new[] { 2, 8 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 2, 8, new[] { 8, 2 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", 16, new[] { 8 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
-        new ParameterBlock("1.weight", 24, new[] { 8, 1 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 8, 1, new[] { 1, 8 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", 32, new[] { 1 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 1, new[] { 1 }) } },
+        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 2, 8 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 2, 8, new[] { 8, 2 }) { Transposed = true } } },
+        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 8 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
+        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 8, 1 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 8, 1, new[] { 1, 8 }) { Transposed = true } } },
+        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 1 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 1, new[] { 1 }) } },
     };
 
     private readonly AlignedBuffer _parameters;
@@ -69,13 +75,13 @@ partial class XorNet : INetwork<XorNet>
     public Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [2, 8] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(0, 16);
+    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 16);
     /// <summary>Layer 1 biases, [8].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(16, 8);
+    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 8);
     /// <summary>Layer 2 weights, [8, 1] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(24, 8);
+    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 8);
     /// <summary>Layer 2 biases, [1].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(32, 1);
+    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 1);
 
     int IModel.InputSize => InputSize;
     int IModel.OutputSize => OutputSize;
@@ -128,9 +134,9 @@ partial class XorNet : INetwork<XorNet>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 2→8, Tanh — 16 MACs per sample
-        Kernels.DenseForward_2x8_Tanh(ref x, ref p, ref Unsafe.Add(ref p, 16), ref h0, rows);
+        Kernels.DenseForward_2x8_Tanh(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 8→1, Sigmoid — 8 MACs per sample
-        Kernels.DenseForward_8x1_Sigmoid(ref h0, ref Unsafe.Add(ref p, 24), ref Unsafe.Add(ref p, 32), ref y, rows);
+        Kernels.DenseForward_8x1_Sigmoid(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
