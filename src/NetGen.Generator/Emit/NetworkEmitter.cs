@@ -302,7 +302,7 @@ namespace NetGen.Generator.Emit
                 if (plan.Inputs.Count > 1)
                 {
                     w.Line("// each sample is the inputs one after the other: each into a row of its own, which its layers read");
-                    TrainerEmitter.EmitUnpack(w, plan, "x", j => Slot(plan.Inputs[j].InferenceSlot), "rows");
+                    EmitUnpack(w, plan, "x", j => Slot(plan.Inputs[j].InferenceSlot), "rows");
                 }
                 foreach (LayerPlan layer in plan.Layers)
                 {
@@ -387,6 +387,19 @@ namespace NetGen.Generator.Emit
                 }
             }
             w.Line();
+        }
+
+        /// <summary>Copies each input's values out of <paramref name="rows"/> packed samples at <paramref name="packed"/> into its own rows.</summary>
+        public static void EmitUnpack(SourceWriter w, NetworkPlan plan, string packed, System.Func<int, string> destination, string rows)
+        {
+            using (w.Block($"for (int r = 0; r < {rows}; r++)"))
+            {
+                foreach (InputPlan input in plan.Inputs)
+                {
+                    string at = input.Offset == 0 ? "r * InputSize" : $"r * InputSize + {input.Offset}";
+                    w.Line($"ImageKernels.Copy(ref Unsafe.Add(ref {packed}, {at}), ref Unsafe.Add(ref {destination(input.Index)}, r * {input.Size}), {input.Size});");
+                }
+            }
         }
 
         private static string IntArray(int[] values) => $"new[] {{ {string.Join(", ", values)} }}";

@@ -486,19 +486,6 @@ namespace NetGen.Generator.Emit
 
         private static string InputBuffer(int index) => InputField(index) + ".Reference";
 
-        /// <summary>Copies each input's values out of <paramref name="rows"/> packed samples at <paramref name="packed"/> into its own rows.</summary>
-        public static void EmitUnpack(SourceWriter w, NetworkPlan plan, string packed, System.Func<int, string> destination, string rows)
-        {
-            using (w.Block($"for (int r = 0; r < {rows}; r++)"))
-            {
-                foreach (InputPlan input in plan.Inputs)
-                {
-                    string at = input.Offset == 0 ? "r * InputSize" : $"r * InputSize + {input.Offset}";
-                    w.Line($"ImageKernels.Copy(ref Unsafe.Add(ref {packed}, {at}), ref Unsafe.Add(ref {destination(input.Index)}, r * {input.Size}), {input.Size});");
-                }
-            }
-        }
-
         /// <summary>The training buffer of node <paramref name="node"/>'s outputs: 0 is the network input, k is layer k.</summary>
         private static string Activations(NetworkPlan plan, int node, string input, string? firstActivations, string lastOutput) =>
             node <= 0 ? (plan.Inputs.Count == 1 ? input : InputBuffer(-node))
@@ -792,7 +779,7 @@ namespace NetGen.Generator.Emit
                     if (plan.Inputs.Count > 1)
                     {
                         w.Line("// each sample is the inputs one after the other: each into a buffer of its own, which its layers read");
-                        EmitUnpack(w, plan, "x", i => InputBuffer(i), "rows");
+                        NetworkEmitter.EmitUnpack(w, plan, "x", i => InputBuffer(i), "rows");
                     }
                     EmitForwardLayers(w, kernels, plan, 0, "x", indexed ? "index" : null);
                 }
@@ -812,7 +799,8 @@ namespace NetGen.Generator.Emit
                     ? $"public void Backward({inputParameters}, int rows)"
                     : $"public void Backward({inputParameters}, int rows, AlignedBuffer? adam, float alpha)"))
                 {
-                    w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
+                    // several inputs are read from the buffers Forward copied them into
+                    if (plan.Inputs.Count == 1) w.Line("ref float x = ref MemoryMarshal.GetReference(inputs);");
                     if (indexed) w.Line("ref int index = ref MemoryMarshal.GetReference(sampleRows);");
                     w.Line("ref float p = ref _model._parameters.Reference;");
                     w.Line("ref float g = ref Gradients.Reference;");

@@ -131,13 +131,12 @@ namespace NetGen.Generator.Layers
         protected static readonly TrainingBuffer[] NoBuffers = System.Array.Empty<TrainingBuffer>();
     }
 
-    /// <summary>What a layer's shape is inferred from: the shape before it and its position in the network.</summary>
+    /// <summary>What a layer's shape is inferred from: the shapes of what it reads, and whether that is the network's input.</summary>
     internal readonly struct ShapeInput
     {
-        public ShapeInput(IReadOnlyList<int[]> shapes, int position, bool readsNetworkInput, bool readsRawImage)
+        public ShapeInput(IReadOnlyList<int[]> shapes, bool readsNetworkInput, bool readsRawImage)
         {
             Shapes = shapes;
-            Position = position;
             ReadsNetworkInput = readsNetworkInput;
             ReadsRawImage = readsRawImage;
         }
@@ -147,9 +146,6 @@ namespace NetGen.Generator.Layers
 
         /// <summary>Every input's shape, in order (one for all kinds but the merges).</summary>
         public IReadOnlyList<int[]> Shapes { get; }
-
-        /// <summary>1-based position in the declaration.</summary>
-        public int Position { get; }
 
         /// <summary>True when the layer reads the network's input itself (not another layer's output).</summary>
         public bool ReadsNetworkInput { get; }

@@ -61,9 +61,6 @@ namespace NetGen.Generator.Model
         /// <summary>The nodes layer <paramref name="index"/> (0-based) reads: 0 is the network input, k is layer k (1-based).</summary>
         public EquatableArray<int> SourcesOf(int index) =>
             Wiring.Count == 0 ? new EquatableArray<int>(new[] { index }) : Wiring[index].Sources;
-
-        /// <summary>The name of layer <paramref name="index"/> (0-based), if it has one.</summary>
-        public string? NameOf(int index) => Wiring.Count == 0 ? null : Wiring[index].Name;
     }
 
     /// <summary>

@@ -67,14 +67,7 @@ namespace NetGen.Generator.Parsing
         }
 
         /// <summary>The named string argument <paramref name="name"/> (null when not written).</summary>
-        public string? NamedString(string name)
-        {
-            foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
-            {
-                if (named.Key == name && named.Value.Value is string v) return v;
-            }
-            return null;
-        }
+        public string? NamedString(string name) => NetworkParser.NamedString(_attribute, name);
 
         /// <summary>Constructor argument <paramref name="index"/> as a string array (a <c>params string[]</c>); empty when absent.</summary>
         public string[] Strings(int index)

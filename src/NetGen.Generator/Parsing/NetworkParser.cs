@@ -589,7 +589,8 @@ namespace NetGen.Generator.Parsing
             return graph ? new EquatableArray<LayerWiring>(wiring) : EquatableArray<LayerWiring>.Empty;
         }
 
-        private static string? NamedString(AttributeData attribute, string name)
+        /// <summary>The named string argument <paramref name="name"/> of <paramref name="attribute"/> (null when not written).</summary>
+        internal static string? NamedString(AttributeData attribute, string name)
         {
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {

@@ -189,7 +189,5 @@ namespace NetGen.Generator.Planning
         public int Offset { get; }
         public int InferenceSlot { get; }
 
-        /// <summary>Its node in the graph: input j is node −j.</summary>
-        public int Node => -Index;
     }
 }

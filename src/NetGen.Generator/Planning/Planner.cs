@@ -22,42 +22,32 @@ namespace NetGen.Generator.Planning
             int inputSize = 1;
             foreach (int d in inputShape) inputSize *= d;
 
-            // Node 0 is the input, node k is layer k. The raw input is (H, W, C); every image layer writes (C, H, W);
-            // layers that keep their input's layout (dropout) keep it.
-            int count = spec.Layers.Count, m = spec.InputCount; // node n (input j is node −j) at n + m − 1
-            var shapes = new int[count + m][];
-            var rawHwc = new bool[count + m];
+            // Input j is node −j, layer k node k.
+            int count = spec.Layers.Count, m = spec.InputCount;
+            var inputShapes = new List<int[]>();
             var inputSizes = new int[m];
             inputSize = 0;
             for (int j = 0; j < m; j++)
             {
-                int[] shape = spec.InputShapeOf(j).ToArray();
-                shapes[m - 1 - j] = shape;
-                rawHwc[m - 1 - j] = shape.Length == 3 && shape[2] > 1;
-                inputSizes[j] = shape.Aggregate(1, (a, d) => a * d);
+                inputShapes.Add(spec.InputShapeOf(j).ToArray());
+                inputSizes[j] = inputShapes[j].Aggregate(1, (a, d) => a * d);
                 inputSize += inputSizes[j];
             }
+            var layerSpecs = new List<LayerSpec>(spec.Layers);
+            ShapeFlow shapes = ShapeFlow.Infer(layerSpecs, spec.SourcesOf, inputShapes);
+            if (shapes.FailedAt >= 0)
+            {
+                ShapeResult failed = shapes.Results[shapes.FailedAt];
+                throw new System.InvalidOperationException($"Layer {shapes.FailedAt + 1} does not fit its input: {failed.Problem?.Id} {string.Join(", ", failed.Arguments)}");
+            }
             var layers = new List<LayerPlan>();
-            bool[] masked = Masking.MaskedLayers(new List<LayerSpec>(spec.Layers), spec.SourcesOf);
+            bool[] masked = Masking.MaskedLayers(layerSpecs, spec.SourcesOf);
             int offset = 0;
             for (int i = 0; i < count; i++)
             {
                 LayerSpec layer = spec.Layers[i];
-                EquatableArray<int> sources = spec.SourcesOf(i);
-                var inShapes = new List<int[]>();
-                bool raw = false;
-                foreach (int source in sources)
-                {
-                    inShapes.Add(shapes[source + m - 1]);
-                    raw |= rawHwc[source + m - 1];
-                }
-                ShapeResult next = layer.Kind.OutputShape(layer, new ShapeInput(inShapes, i + 1, sources[0] <= 0, raw));
-                int[] outShape = next.Shape
-                    ?? throw new System.InvalidOperationException($"Layer {i + 1} does not fit its input: {next.Problem?.Id} {string.Join(", ", next.Arguments)}");
-                LayerPlan plan = layer.Kind.Plan(layer, new LayerPlanInput(i + 1, inShapes, outShape, offset, rawHwc[sources[0] + m - 1], masked[i]));
-                plan.Sources = new List<int>(sources);
-                rawHwc[i + m] = layer.Kind.KeepsLayout && rawHwc[sources[0] + m - 1];
-                shapes[i + m] = outShape;
+                LayerPlan plan = layer.Kind.Plan(layer, new LayerPlanInput(i + 1, shapes.InShapes[i], shapes.Results[i].Shape!, offset, shapes.InputIsHwc[i], masked[i]));
+                plan.Sources = new List<int>(spec.SourcesOf(i));
                 layers.Add(plan);
                 offset += plan.ParameterCount;
             }
@@ -68,7 +58,7 @@ namespace NetGen.Generator.Planning
             var inputs = new InputPlan[m];
             for (int j = 0, start = 0; j < m; start += inputSizes[j], j++)
             {
-                inputs[j] = new InputPlan(j, ParameterName(spec.InputNameOf(j), j), shapes[m - 1 - j], start, inputSlots[j]);
+                inputs[j] = new InputPlan(j, ParameterName(spec.InputNameOf(j), j), inputShapes[j], start, inputSlots[j]);
             }
             return new NetworkPlan(spec, inputSize, offset, layers, Describe(spec), slots, inputs);
         }

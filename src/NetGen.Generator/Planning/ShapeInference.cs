@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
@@ -41,6 +42,72 @@ namespace NetGen.Generator.Planning
                 return ShapeResult.Fails(Diagnostics.DiagnosticDescriptors.ShapeDoesNotFit, display, Format(input), problem);
             }
             return ShapeResult.Of(height, width, channels);
+        }
+    }
+
+    /// <summary>
+    /// Shapes through the graph, one layer after another, as each kind infers them: every layer's input shapes, whether
+    /// it reads the raw (height, width, channels) image, and its output. The parser checks with it, the planner plans
+    /// with it. Input j is node −j, layer k node k. Stops at the first layer that does not fit.
+    /// </summary>
+    internal sealed class ShapeFlow
+    {
+        private ShapeFlow(int count)
+        {
+            InShapes = new List<int[]>[count];
+            InputIsHwc = new bool[count];
+            Results = new ShapeResult[count];
+        }
+
+        /// <summary>Every layer's input shapes, in source order.</summary>
+        public List<int[]>[] InShapes { get; }
+
+        /// <summary>For every layer: its (first) input is the raw multi-channel image, stored (H, W, C).</summary>
+        public bool[] InputIsHwc { get; }
+
+        /// <summary>Every layer's output shape or problem, up to <see cref="FailedAt"/>.</summary>
+        public ShapeResult[] Results { get; }
+
+        /// <summary>The 0-based index of the first layer that does not fit its input; −1 when all do.</summary>
+        public int FailedAt { get; private set; } = -1;
+
+        public static ShapeFlow Infer(System.Collections.Generic.IReadOnlyList<LayerSpec> layers, Func<int, EquatableArray<int>> sourcesOf,
+            System.Collections.Generic.IReadOnlyList<int[]> inputShapes)
+        {
+            int count = layers.Count, m = inputShapes.Count; // node n at n + m − 1
+            var flow = new ShapeFlow(count);
+            var shapes = new int[count + m][];
+            var raw = new bool[count + m];
+            for (int j = 0; j < m; j++)
+            {
+                shapes[m - 1 - j] = inputShapes[j];
+                raw[m - 1 - j] = inputShapes[j].Length == 3 && inputShapes[j][2] > 1;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                LayerSpec layer = layers[i];
+                EquatableArray<int> sources = sourcesOf(i);
+                var inShapes = new List<int[]>();
+                bool readsRaw = false;
+                foreach (int source in sources)
+                {
+                    inShapes.Add(shapes[source + m - 1]);
+                    readsRaw |= raw[source + m - 1];
+                }
+                ShapeResult result = layer.Kind.OutputShape(layer, new ShapeInput(inShapes, sources[0] <= 0, readsRaw));
+                flow.InShapes[i] = inShapes;
+                flow.InputIsHwc[i] = raw[sources[0] + m - 1];
+                flow.Results[i] = result;
+                if (result.Shape is null)
+                {
+                    flow.FailedAt = i;
+                    break;
+                }
+                // every image layer writes (C, H, W); layers that keep their input's layout (dropout) keep it
+                shapes[i + m] = result.Shape;
+                raw[i + m] = layer.Kind.KeepsLayout && raw[sources[0] + m - 1];
+            }
+            return flow;
         }
     }
 

@@ -47,9 +47,6 @@ namespace NetGen.Generator.Layers
         private static string IndexedRow(string row, int inputs) =>
             $"Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, {(row.StartsWith("(") && row.EndsWith(")") ? row.Substring(1, row.Length - 2) : row)}) * {inputs})";
 
-        /// <summary>∂L/∂W = Xᵀ·ΔZ, summed over the batch.</summary>
-        public static GemmKernel WeightGradient(DenseLayerPlan layer) => WeightGradient(layer.In, layer.Out);
-
         /// <summary>dW = Xᵀ·dZ for X [rows, <paramref name="inputs"/>] and dZ [rows, <paramref name="outputs"/>]; <paramref name="indexed"/>: X's row i is sample <c>index[i]</c> of x.</summary>
         public static GemmKernel WeightGradient(int inputs, int outputs, bool indexed = false) =>
             new GemmKernel(

@@ -377,7 +377,6 @@ partial class TwoInputs
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Backward(ReadOnlySpan<float> inputs, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 Span<float> parameters = _model._parameters.Span;
