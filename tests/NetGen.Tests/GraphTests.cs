@@ -42,6 +42,16 @@ public partial class GatedConcatNet;
 [Adam]
 public partial class TwoInputNet;
 
+/// <summary>Two inputs and float targets: one branch through a layer, the other joined as it is.</summary>
+[Input(3, Name = "u")]
+[Input(2, Name = "v")]
+[Dense(4, Activation.Tanh, Input = "u", Name = "hu")]
+[Concatenate("hu", "v")]
+[Dense(2)]
+[Loss(LossKind.MeanSquaredError)]
+[Sgd(LearningRate = 0.05f)]
+public partial class TwoInputRegressor;
+
 /// <summary>An image branch (a convolution) and a numeric vector (each image's 28 row means), concatenated.</summary>
 [Input(28, 28, 1, Name = "image")]
 [Input(28, Name = "profile")]
@@ -338,11 +348,73 @@ public class GraphTests
     }
 
     [Fact]
+    public void Fit_and_Evaluate_take_one_span_per_input_as_they_take_packed_samples()
+    {
+        var random = new Random(21);
+        const int n = 40;
+        float[] a = Enumerable.Range(0, n * 5).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] b = Enumerable.Range(0, n * 3).Select(_ => (float)random.NextDouble()).ToArray();
+        int[] labels = Enumerable.Range(0, n).Select(i => i % 3).ToArray();
+        var packed = new float[n * TwoInputNet.InputSize];
+        TwoInputNet.Pack(a, b, packed, n);
+        var options = new FitOptions { Epochs = 3, BatchSize = 8, Seed = 5, ValidationFraction = 0.25 };
+
+        var one = new TwoInputNet(1);
+        var two = new TwoInputNet(1);
+        using var t1 = one.CreateTrainer(8);
+        using var t2 = two.CreateTrainer(8);
+        TrainingHistory fromPacked = t1.Fit(new Dataset(packed, [TwoInputNet.InputSize], labels), options);
+        TrainingHistory fromSpans = t2.Fit(a, b, labels, options);
+        Assert.Equal(one.Parameters.ToArray(), two.Parameters.ToArray());
+        Assert.Equal(fromPacked.Epochs.Select(e => e.Loss), fromSpans.Epochs.Select(e => e.Loss));
+        Assert.Equal(fromPacked.Epochs.Select(e => e.ValidationLoss), fromSpans.Epochs.Select(e => e.ValidationLoss));
+
+        EvaluationResult packedResult = Evaluator.Evaluate(one, new Dataset(packed, [TwoInputNet.InputSize], labels));
+        EvaluationResult spanResult = two.Evaluate(a, b, labels);
+        Assert.Equal(packedResult.Loss, spanResult.Loss);
+        Assert.Equal(packedResult.Accuracy, spanResult.Accuracy);
+
+        // an input whose length does not match the labels' count is refused before anything trains
+        float[] before = two.Parameters.ToArray();
+        Assert.Throws<ArgumentException>(() => t2.Fit(a.AsSpan(0, 5 * (n - 1)), b, labels, options));
+        Assert.Throws<ArgumentException>(() => two.Evaluate(a, b.AsSpan(0, 3), labels));
+        Assert.Equal(before, two.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Fit_and_Evaluate_take_one_span_per_input_with_float_targets()
+    {
+        var random = new Random(22);
+        const int n = 30;
+        float[] u = Enumerable.Range(0, n * 3).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] v = Enumerable.Range(0, n * 2).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        // targets: the sum of u and the difference of v, a function both inputs are needed for
+        float[] targets = Enumerable.Range(0, n).SelectMany(i => new[] { u[3 * i] + u[3 * i + 1] + u[3 * i + 2], v[2 * i] - v[2 * i + 1] }).ToArray();
+        var packed = new float[n * TwoInputRegressor.InputSize];
+        TwoInputRegressor.Pack(u, v, packed, n);
+        var options = new FitOptions { Epochs = 20, BatchSize = 10, Seed = 3 };
+
+        var one = new TwoInputRegressor(2);
+        var two = new TwoInputRegressor(2);
+        using var t1 = one.CreateTrainer(10);
+        using var t2 = two.CreateTrainer(10);
+        TrainingHistory fromPacked = t1.Fit(new Dataset(packed, [TwoInputRegressor.InputSize], targets, 2), options);
+        TrainingHistory fromSpans = t2.Fit(u, v, targets, options);
+        Assert.Equal(one.Parameters.ToArray(), two.Parameters.ToArray());
+        Assert.Equal(fromPacked.Epochs.Select(e => e.Loss), fromSpans.Epochs.Select(e => e.Loss));
+        Assert.True(fromSpans.Epochs[^1].Loss < fromSpans.Epochs[0].Loss, "the loss did not fall");
+
+        EvaluationResult packedResult = Evaluator.Evaluate(one, new Dataset(packed, [TwoInputRegressor.InputSize], targets, 2));
+        Assert.Equal(packedResult.Loss, two.Evaluate(u, v, targets).Loss);
+        Assert.Throws<ArgumentException>(() => t2.Fit(u, v, targets.AsSpan(0, 5), options)); // not a whole number of samples
+    }
+
+    [Fact]
     public void An_image_and_a_numeric_vector_train_together_on_fashion_mnist()
     {
         (Dataset train, Dataset test) = FashionMnist.LoadSubset();
         var scale = Scale.DivideBy(255f);
-        Dataset Packed(Dataset images)
+        (float[] Pixels, float[] Profile, int[] Labels) Inputs(Dataset images)
         {
             images = scale.Transform(images);
             int n = images.Count;
@@ -351,16 +423,15 @@ public class GraphTests
             for (int s = 0; s < n; s++)
                 for (int row = 0; row < 28; row++)
                     profile[s * 28 + row] = pixels.AsSpan(s * 784 + row * 28, 28).ToArray().Average();
-            var samples = new float[n * ImageAndProfile.InputSize];
-            ImageAndProfile.Pack(pixels, profile, samples, n);
-            return new Dataset(samples, [ImageAndProfile.InputSize], images.Labels!, images.ClassNames);
+            return (pixels, profile, images.Labels!);
         }
-        Dataset packedTrain = Packed(train), packedTest = Packed(test);
+        (float[] trainPixels, float[] trainProfile, int[] trainLabels) = Inputs(train);
+        (float[] testPixels, float[] testProfile, int[] testLabels) = Inputs(test);
         var model = new ImageAndProfile(0);
         using var trainer = model.CreateTrainer(32);
-        TrainingHistory history = trainer.Fit(packedTrain, new FitOptions { Epochs = 2, BatchSize = 32, Seed = 0 });
+        TrainingHistory history = trainer.Fit(trainPixels, trainProfile, trainLabels, new FitOptions { Epochs = 2, BatchSize = 32, Seed = 0 });
         Assert.True(history.Epochs[^1].Loss < history.Epochs[0].Loss, "the training loss did not fall");
-        EvaluationResult result = Evaluator.Evaluate(model, packedTest);
+        EvaluationResult result = model.Evaluate(testPixels, testProfile, testLabels);
         Assert.True(result.Accuracy >= 0.75, $"test accuracy {result.Accuracy:F4} after 2 epochs on the 6,000-image subset");
     }
 

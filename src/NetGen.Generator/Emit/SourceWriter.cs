@@ -1,19 +1,36 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
 namespace NetGen.Generator.Emit
 {
-    /// <summary>An indented text writer: <c>using (w.Block("if (x)"))</c> writes the braces and indents the body.</summary>
+    /// <summary>
+    /// An indented text writer: <c>using (w.Block("if (x)"))</c> writes the braces and indents the body. Made with a
+    /// table of names (<see cref="QualifiedNames"/>), it writes those names qualified wherever they stand alone in code.
+    /// </summary>
     internal sealed class SourceWriter
     {
         private readonly StringBuilder _builder = new StringBuilder();
+        private readonly IReadOnlyDictionary<string, string>? _qualified;
         private int _indent;
+
+        public SourceWriter(IReadOnlyDictionary<string, string>? qualified = null)
+        {
+            _qualified = qualified;
+        }
 
         public void Line(string text = "")
         {
+            if (_qualified is not null) text = QualifiedNames.Qualify(text, _qualified);
             if (text.Length > 0) _builder.Append(' ', _indent * 4).Append(text);
             _builder.Append('\n');
+        }
+
+        /// <summary>A line written as it is, never qualified (a namespace declaration, whose parts are not types).</summary>
+        public void Verbatim(string text)
+        {
+            _builder.Append(' ', _indent * 4).Append(text).Append('\n');
         }
 
         public void Lines(string text)

@@ -15,7 +15,7 @@ namespace NetGen.Generator.Emit
     {
         public static void Emit(SourceWriter w, KernelSet kernels, NetworkPlan plan)
         {
-            string name = plan.Spec.ClassName;
+            string name = NetworkEmitter.SelfName(plan.Spec);
             int statePerParameter = OptimizerEmitter.StatePerParameter(plan.Spec.Optimizer);
             bool labels = plan.AcceptsLabels;
             bool fused = plan.FusesActivation;
@@ -175,7 +175,7 @@ namespace NetGen.Generator.Emit
                     {
                         w.Line("if (labels.Length > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(labels), labels.Length, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
                         w.Line($"{name}.Pack({arguments}, _packed, labels.Length);");
-                        w.Line("return TrainBatch(_packed.AsSpan(0, labels.Length * InputSize), labels);");
+                        w.Line("return TrainBatch(new ReadOnlySpan<float>(_packed, 0, labels.Length * InputSize), labels);");
                     }
                     w.Line();
                     w.Line($"/// <summary>One training step on a batch given as one span per input, with float targets, {plan.OutputSize} per sample. Returns the mean loss.</summary>");
@@ -184,7 +184,28 @@ namespace NetGen.Generator.Emit
                         w.Line("int batch = targets.Length / OutputSize;");
                         w.Line("if (batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(targets), batch, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
                         w.Line($"{name}.Pack({arguments}, _packed, batch);");
-                        w.Line("return TrainBatch(_packed.AsSpan(0, batch * InputSize), targets);");
+                        w.Line("return TrainBatch(new ReadOnlySpan<float>(_packed, 0, batch * InputSize), targets);");
+                    }
+                    w.Line();
+                    w.Line("/// <summary>");
+                    w.Line("/// <c>Fit</c> (<see cref=\"global::NetGen.Training.Fitter\"/>) on samples given as one span per input, each holding its values for every");
+                    w.Line("/// sample row after row, with integer class labels: packs them once into a <see cref=\"global::NetGen.Data.Dataset\"/>, then fits.");
+                    w.Line("/// </summary>");
+                    using (w.Block($"public TrainingHistory Fit({parameters}, ReadOnlySpan<int> labels, FitOptions? options = null)"))
+                    {
+                        w.Line("float[] samples = new float[(long)labels.Length * InputSize];");
+                        w.Line($"{name}.Pack({arguments}, samples, labels.Length);");
+                        w.Line("return Fitter.Fit(this, new Dataset(samples, new[] { InputSize }, labels.ToArray()), options);");
+                    }
+                    w.Line();
+                    w.Line($"/// <summary><c>Fit</c> on samples given as one span per input, with float targets, {plan.OutputSize} per sample: packs them once, then fits.</summary>");
+                    using (w.Block($"public TrainingHistory Fit({parameters}, ReadOnlySpan<float> targets, FitOptions? options = null)"))
+                    {
+                        w.Line("if (targets.Length % OutputSize != 0) throw new ArgumentException($\"The targets hold {targets.Length} values, not a multiple of the {OutputSize} outputs per sample.\", nameof(targets));");
+                        w.Line("int batch = targets.Length / OutputSize;");
+                        w.Line("float[] samples = new float[(long)batch * InputSize];");
+                        w.Line($"{name}.Pack({arguments}, samples, batch);");
+                        w.Line("return Fitter.Fit(this, new Dataset(samples, new[] { InputSize }, targets.ToArray(), OutputSize), options);");
                     }
                     w.Line();
                 }
@@ -226,7 +247,7 @@ namespace NetGen.Generator.Emit
                     {
                         w.Line("// the inputs are the batch, row after row");
                         w.Line($"CheckBatch(inputs.Length, {batch});");
-                        w.Line($"sampleRows = _identity.AsSpan(0, {batch});");
+                        w.Line($"sampleRows = new ReadOnlySpan<int>(_identity, 0, {batch});");
                     }
                 }
                 if (indexed) w.Line("/// <summary>Forward and backward; empty <paramref name=\"sampleRows\"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>");
@@ -696,7 +717,7 @@ namespace NetGen.Generator.Emit
 
         private static void WorkspaceEmitter(SourceWriter w, KernelSet kernels, NetworkPlan plan, DenseLayerPlan? fusedAdamLayer)
         {
-            string name = plan.Spec.ClassName;
+            string name = NetworkEmitter.SelfName(plan.Spec);
             int layers = plan.Layers.Count;
             w.Line("/// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>");
             using (w.Block("private sealed class Workspace"))

@@ -3,1583 +3,1578 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Graphs.Branches;
 
-namespace Demo.Graphs;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class Branches
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Graphs.Branches"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = Tanh(X·W + b) for X [rows, 12], W [12, 8] row-major, Y [rows, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_12x8_Tanh(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
-        /// <summary>Y = Tanh(X·W + b) for X [rows, 12], W [12, 8] row-major, Y [rows, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_12x8_Tanh(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_12x8_Tanh_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_12x8_Tanh_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_12x8_Tanh_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) DenseForward_12x8_Tanh_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_12x8_Tanh_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_12x8_Tanh_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_12x8_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_12x8_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc20 = Vector256.LoadUnsafe(ref bias);
+                var acc30 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 12);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc30 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 12);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Tanh(acc20).StoreUnsafe(ref y2);
-                    VectorMath.Tanh(acc30).StoreUnsafe(ref y3);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
+                    var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
                 }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
+                VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
+                VectorMath.Tanh(acc20).StoreUnsafe(ref y2);
+                VectorMath.Tanh(acc30).StoreUnsafe(ref y3);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                 }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_12x8_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_12x8_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                 }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
+                VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                 }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_12x8_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_12x8_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
-                    Unsafe.Add(ref y1, c) = VectorMath.Tanh(acc10);
-                    Unsafe.Add(ref y1, c + 1) = VectorMath.Tanh(acc11);
-                    Unsafe.Add(ref y1, c + 2) = VectorMath.Tanh(acc12);
-                    Unsafe.Add(ref y1, c + 3) = VectorMath.Tanh(acc13);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
+                Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
+                Unsafe.Add(ref y1, c) = VectorMath.Tanh(acc10);
+                Unsafe.Add(ref y1, c + 1) = VectorMath.Tanh(acc11);
+                Unsafe.Add(ref y1, c + 2) = VectorMath.Tanh(acc12);
+                Unsafe.Add(ref y1, c + 3) = VectorMath.Tanh(acc13);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
+                Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
             }
         }
+    }
 
-        /// <summary>Y = Sigmoid(X·W + b) for X [rows, 12], W [12, 8] row-major, Y [rows, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_12x8_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_12x8_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_12x8_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_12x8_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+    /// <summary>Y = Sigmoid(X·W + b) for X [rows, 12], W [12, 8] row-major, Y [rows, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_12x8_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_12x8_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_12x8_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_12x8_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_12x8_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_12x8_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc20 = Vector256.LoadUnsafe(ref bias);
+                var acc30 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 12);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc30 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 12);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
-                    VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
+                    var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
                 }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
+                VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                 }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_12x8_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_12x8_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                 }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                 }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_12x8_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_12x8_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
-                    Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
-                    Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
-                    Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
-                    Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
+                Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
+                Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
+                Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
+                Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 12);
+                for (int k = 0; k < 12; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 12);
-                    for (int k = 0; k < 12; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
+                Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
             }
         }
+    }
 
-        /// <summary>y = a ⊙ b, element by element.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Product(ref float a, ref float b, ref float y, int count)
+    /// <summary>y = a ⊙ b, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Product(ref float a, ref float b, ref float y, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) Product_V512(ref a, ref b, ref y, count);
+        else if (Vector256.IsHardwareAccelerated) Product_V256(ref a, ref b, ref y, count);
+        else Product_Scalar(ref a, ref b, ref y, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Product_V512(ref float a, ref float b, ref float y, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            if (Vector512.IsHardwareAccelerated) Product_V512(ref a, ref b, ref y, count);
-            else if (Vector256.IsHardwareAccelerated) Product_V256(ref a, ref b, ref y, count);
-            else Product_Scalar(ref a, ref b, ref y, count);
+            (Vector512.LoadUnsafe(ref a, (nuint)i) * Vector512.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Product_V512(ref float a, ref float b, ref float y, int count)
+        // tail
+        for (; i < count; i++)
         {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                (Vector512.LoadUnsafe(ref a, (nuint)i) * Vector512.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Product_V256(ref float a, ref float b, ref float y, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Product_V256(ref float a, ref float b, ref float y, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
         {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                (Vector256.LoadUnsafe(ref a, (nuint)i) * Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
+            (Vector256.LoadUnsafe(ref a, (nuint)i) * Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Product_Scalar(ref float a, ref float b, ref float y, int count)
+        // tail
+        for (; i < count; i++)
         {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-            }
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
         }
+    }
 
-        /// <summary>Y = X·W + b for X [rows, 28], W [28, 3] row-major, Y [rows, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_28x3_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Product_Scalar(ref float a, ref float b, ref float y, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_28x3_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_28x3_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_28x3_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_28x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    /// <summary>Y = X·W + b for X [rows, 28], W [28, 3] row-major, Y [rows, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_28x3_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_28x3_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_28x3_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_28x3_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_28x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc22 = Unsafe.Add(ref bias, 2);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                var acc32 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 28);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 28);
+                for (int k = 0; k < 28; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc22 = Unsafe.Add(ref bias, 2);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    var acc32 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 28);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 28);
-                    for (int k = 0; k < 28; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y2, 1) = acc21;
-                    Unsafe.Add(ref y2, 2) = acc22;
-                    Unsafe.Add(ref y3, 0) = acc30;
-                    Unsafe.Add(ref y3, 1) = acc31;
-                    Unsafe.Add(ref y3, 2) = acc32;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y2, 1) = acc21;
+                Unsafe.Add(ref y2, 2) = acc22;
+                Unsafe.Add(ref y3, 0) = acc30;
+                Unsafe.Add(ref y3, 1) = acc31;
+                Unsafe.Add(ref y3, 2) = acc32;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                for (int k = 0; k < 28; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                    for (int k = 0; k < 28; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_28x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_28x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
+                for (int k = 0; k < 28; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
-                    for (int k = 0; k < 28; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                for (int k = 0; k < 28; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                    for (int k = 0; k < 28; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_28x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_28x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
+                for (int k = 0; k < 28; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
-                    for (int k = 0; k < 28; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                for (int k = 0; k < 28; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                    for (int k = 0; k < 28; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        /// <summary>SGD with momentum 0.9f.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SgdMomentumUpdate(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    /// <summary>SGD with momentum 0.9f.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SgdMomentumUpdate(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) SgdMomentumUpdate_V512(ref p, ref g, ref velocity, learningRate, count);
+        else if (Vector256.IsHardwareAccelerated) SgdMomentumUpdate_V256(ref p, ref g, ref velocity, learningRate, count);
+        else SgdMomentumUpdate_Scalar(ref p, ref g, ref velocity, learningRate, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            if (Vector512.IsHardwareAccelerated) SgdMomentumUpdate_V512(ref p, ref g, ref velocity, learningRate, count);
-            else if (Vector256.IsHardwareAccelerated) SgdMomentumUpdate_V256(ref p, ref g, ref velocity, learningRate, count);
-            else SgdMomentumUpdate_Scalar(ref p, ref g, ref velocity, learningRate, count);
+            var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate);
+            v1.StoreUnsafe(ref velocity, (nuint)i);
+            (Vector512.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
+        // tail
+        for (; i < count; i++)
         {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate);
-                v1.StoreUnsafe(ref velocity, (nuint)i);
-                (Vector512.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
-            }
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
         {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate);
-                v1.StoreUnsafe(ref velocity, (nuint)i);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
-            }
+            var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate);
+            v1.StoreUnsafe(ref velocity, (nuint)i);
+            (Vector256.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
+        // tail
+        for (; i < count; i++)
         {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
-            }
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
         }
+    }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 28], dZ [rows, 3], dW [28, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_28x3(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_28x3_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_28x3_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_28x3_Scalar(ref x, ref dz, ref dw, rows);
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_28x3_V512(ref float x, ref float dz, ref float dw, int rows)
+    /// <summary>dW = Xᵀ·dZ for X [rows, 28], dZ [rows, 3], dW [28, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_28x3(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_28x3_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_28x3_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_28x3_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_28x3_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 28; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 28; r += 4)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 3);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 3);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        acc32 = a3 * dz2 + acc32;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw2, 2) = acc22;
-                    Unsafe.Add(ref dw3, 0) = acc30;
-                    Unsafe.Add(ref dw3, 1) = acc31;
-                    Unsafe.Add(ref dw3, 2) = acc32;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    acc32 = a3 * dz2 + acc32;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw2, 2) = acc22;
+                Unsafe.Add(ref dw3, 0) = acc30;
+                Unsafe.Add(ref dw3, 1) = acc31;
+                Unsafe.Add(ref dw3, 2) = acc32;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_28x3_V256(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_28x3_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 28; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 28; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_28x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_28x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 28; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 28; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
             }
         }
+    }
 
-        /// <summary>db = Σ_rows dZ for dZ [rows, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_3(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_3_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_3_V256(ref dz, ref db, rows);
-            else BiasGradient_3_Scalar(ref dz, ref db, rows);
-        }
+    /// <summary>db = Σ_rows dZ for dZ [rows, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_3(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_3_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_3_V256(ref dz, ref db, rows);
+        else BiasGradient_3_Scalar(ref dz, ref db, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..3
             {
-                // columns 0..3
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
                 }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..3
             {
-                // columns 0..3
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
                 }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..3
             {
-                // columns 0..3
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
                 }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
             }
         }
+    }
 
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 3], Wᵀ [3, 28] row-major, Y and dX [rows, 28].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_28x3_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_28x3_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_28x3_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_28x3_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 3], Wᵀ [3, 28] row-major, Y and dX [rows, 28].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_28x3_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_28x3_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_28x3_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_28x3_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_28x3_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_28x3_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..28
             {
-                // columns 0..28
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 28);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 28);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 28);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 3);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 3);
+                for (int k = 0; k < 3; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 28);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 28);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 28);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 3);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 28);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 12);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 12);
-                    acc10.StoreUnsafe(ref dx1);
-                    acc11.StoreUnsafe(ref dx1, 12);
-                    acc20.StoreUnsafe(ref dx2);
-                    acc21.StoreUnsafe(ref dx2, 12);
-                    acc30.StoreUnsafe(ref dx3);
-                    acc31.StoreUnsafe(ref dx3, 12);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 28);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 12);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
                 }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 12);
+                acc10.StoreUnsafe(ref dx1);
+                acc11.StoreUnsafe(ref dx1, 12);
+                acc20.StoreUnsafe(ref dx2);
+                acc21.StoreUnsafe(ref dx2, 12);
+                acc30.StoreUnsafe(ref dx3);
+                acc31.StoreUnsafe(ref dx3, 12);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..28
             {
-                // columns 0..28
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 28);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 12);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 12);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 28);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 12);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
                 }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 12);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_28x3_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_28x3_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..28
             {
-                // columns 0..28
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 28);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                for (int k = 0; k < 3; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 28);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 28);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, 20);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 8);
-                    acc02.StoreUnsafe(ref dx0, 16);
-                    acc03.StoreUnsafe(ref dx0, 20);
-                    acc10.StoreUnsafe(ref dx1);
-                    acc11.StoreUnsafe(ref dx1, 8);
-                    acc12.StoreUnsafe(ref dx1, 16);
-                    acc13.StoreUnsafe(ref dx1, 20);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 28);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, 20);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
                 }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 8);
+                acc02.StoreUnsafe(ref dx0, 16);
+                acc03.StoreUnsafe(ref dx0, 20);
+                acc10.StoreUnsafe(ref dx1);
+                acc11.StoreUnsafe(ref dx1, 8);
+                acc12.StoreUnsafe(ref dx1, 16);
+                acc13.StoreUnsafe(ref dx1, 20);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..28
             {
-                // columns 0..28
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 28);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, 20);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 8);
-                    acc02.StoreUnsafe(ref dx0, 16);
-                    acc03.StoreUnsafe(ref dx0, 20);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 28);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, 20);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
                 }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 8);
+                acc02.StoreUnsafe(ref dx0, 16);
+                acc03.StoreUnsafe(ref dx0, 20);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_28x3_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_28x3_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..28, 4 per step
+            for (int c = 0; c < 28; c += 4)
             {
-                // columns 0..28, 4 per step
-                for (int c = 0; c < 28; c += 4)
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 28);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                for (int k = 0; k < 3; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 28);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 28);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                    Unsafe.Add(ref dx1, c) = acc10;
-                    Unsafe.Add(ref dx1, c + 1) = acc11;
-                    Unsafe.Add(ref dx1, c + 2) = acc12;
-                    Unsafe.Add(ref dx1, c + 3) = acc13;
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 28);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
                 }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+                Unsafe.Add(ref dx1, c) = acc10;
+                Unsafe.Add(ref dx1, c + 1) = acc11;
+                Unsafe.Add(ref dx1, c + 2) = acc12;
+                Unsafe.Add(ref dx1, c + 3) = acc13;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..28, 4 per step
+            for (int c = 0; c < 28; c += 4)
             {
-                // columns 0..28, 4 per step
-                for (int c = 0; c < 28; c += 4)
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 28);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 28);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 28);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
                 }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
             }
         }
+    }
 
-        /// <summary>y = y + a.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AddInPlace(ref float y, ref float a, int count)
+    /// <summary>y = y + a.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddInPlace(ref float y, ref float a, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AddInPlace_V512(ref y, ref a, count);
+        else if (Vector256.IsHardwareAccelerated) AddInPlace_V256(ref y, ref a, count);
+        else AddInPlace_Scalar(ref y, ref a, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddInPlace_V512(ref float y, ref float a, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            if (Vector512.IsHardwareAccelerated) AddInPlace_V512(ref y, ref a, count);
-            else if (Vector256.IsHardwareAccelerated) AddInPlace_V256(ref y, ref a, count);
-            else AddInPlace_Scalar(ref y, ref a, count);
+            (Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddInPlace_V512(ref float y, ref float a, int count)
+        // tail
+        for (; i < count; i++)
         {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                (Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
-            }
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddInPlace_V256(ref float y, ref float a, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddInPlace_V256(ref float y, ref float a, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
         {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                (Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
-            }
+            (Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddInPlace_Scalar(ref float y, ref float a, int count)
+        // tail
+        for (; i < count; i++)
         {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
-            }
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
         }
+    }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 12], dZ [rows, 8], dW [12, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_12x8(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddInPlace_Scalar(ref float y, ref float a, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_12x8_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_12x8_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_12x8_Scalar(ref x, ref dz, ref dw, rows);
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_12x8_V512(ref float x, ref float dz, ref float dw, int rows)
+    /// <summary>dW = Xᵀ·dZ for X [rows, 12], dZ [rows, 8], dW [12, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_12x8(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_12x8_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_12x8_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_12x8_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_12x8_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 12; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 12; r += 4)
+            // columns 0..8
             {
-                // columns 0..8
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 8);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 8);
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc20 = Vector256<float>.Zero;
+                var acc30 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 8);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc20 = Vector256<float>.Zero;
-                    var acc30 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        ref float xk = ref Unsafe.Add(ref x, k * 12 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
-                        var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc30.StoreUnsafe(ref dw3);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    ref float xk = ref Unsafe.Add(ref x, k * 12 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
+                    var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
                 }
+                acc00.StoreUnsafe(ref dw0);
+                acc10.StoreUnsafe(ref dw1);
+                acc20.StoreUnsafe(ref dw2);
+                acc30.StoreUnsafe(ref dw3);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_12x8_V256(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_12x8_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 12; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 12; r += 2)
+            // columns 0..8
             {
-                // columns 0..8
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        ref float xk = ref Unsafe.Add(ref x, k * 12 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc10.StoreUnsafe(ref dw1);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    ref float xk = ref Unsafe.Add(ref x, k * 12 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
                 }
+                acc00.StoreUnsafe(ref dw0);
+                acc10.StoreUnsafe(ref dw1);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_12x8_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_12x8_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 12; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 12; r += 2)
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 12 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 12 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
                 }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
             }
         }
+    }
 
-        /// <summary>db = Σ_rows dZ for dZ [rows, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_8(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_8_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_8_V256(ref dz, ref db, rows);
-            else BiasGradient_8_Scalar(ref dz, ref db, rows);
-        }
+    /// <summary>db = Σ_rows dZ for dZ [rows, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_8(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_8_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_8_V256(ref dz, ref db, rows);
+        else BiasGradient_8_Scalar(ref dz, ref db, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_8_V512(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_8_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..8
             {
-                // columns 0..8
+                ref float db0 = ref Unsafe.Add(ref db, r * 8);
+                var acc00 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        acc00 += dz0;
-                    }
-                    acc00.StoreUnsafe(ref db0);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    acc00 += dz0;
                 }
+                acc00.StoreUnsafe(ref db0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_8_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_8_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..8
             {
-                // columns 0..8
+                ref float db0 = ref Unsafe.Add(ref db, r * 8);
+                var acc00 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        acc00 += dz0;
-                    }
-                    acc00.StoreUnsafe(ref db0);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    acc00 += dz0;
                 }
+                acc00.StoreUnsafe(ref db0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_8_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_8_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float db0 = ref Unsafe.Add(ref db, r * 8);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 8);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
                 }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
             }
         }
     }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Graphs;
 
 partial class Branches
@@ -23,13 +13,13 @@ partial class Branches
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly Branches _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 3]; each worker writes its rows
-        private readonly AlignedBuffer _state; // momentum velocities
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 3]; each worker writes its rows
+        private readonly global::NetGen.AlignedBuffer _state; // momentum velocities
         private int _lastBatch; // rows of the last forward pass
 
         // the job the workers run next
@@ -41,25 +31,25 @@ partial class Branches
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(Branches model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 28 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 28 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 28 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 28 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 28 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
-            _state = new AlignedBuffer(ParameterCount);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
+            _state = new global::NetGen.AlignedBuffer(ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
-            _workers = new BatchWorkers(degree, this);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public Branches Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -69,20 +59,20 @@ partial class Branches
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.05f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Softmax;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Update(reduce: true);
@@ -90,7 +80,7 @@ partial class Branches
         }
 
         /// <summary>One training step on a batch with float targets, 3 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Update(reduce: true);
@@ -98,7 +88,7 @@ partial class Branches
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Reduce();
@@ -106,7 +96,7 @@ partial class Branches
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Reduce();
@@ -119,13 +109,13 @@ partial class Branches
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
             for (int r = 0; r < batch; r++)
             {
-                if ((uint)labels[r] >= 3u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 3).");
+                if ((uint)labels[r] >= 3u) throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 3).");
             }
             _job = Job.Labels;
             _batch = batch;
@@ -133,10 +123,10 @@ partial class Branches
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
             _job = Job.Targets;
             _batch = batch;
@@ -176,12 +166,12 @@ partial class Branches
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             switch (_job)
@@ -193,7 +183,7 @@ partial class Branches
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    global::System.ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
                     workspace.Forward(x, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
@@ -215,154 +205,154 @@ partial class Branches
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>SGD with momentum (learning rate 0.05f, momentum 0.9f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
             // SGD with momentum (Keras): v ← μ·v − lr·g;  p ← p + v
-            Kernels.SgdMomentumUpdate(ref p, ref g, ref Unsafe.Add(ref _state.Reference, start), LearningRate, count);
+            global::NetGen.Generated.Demo.Graphs.Branches.Kernels.SgdMomentumUpdate(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, start), LearningRate, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly Branches _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 8]
-            private readonly AlignedBuffer _a2; // layer 2 outputs, [rows, 8]
-            private readonly AlignedBuffer _a3; // layer 3 outputs, [rows, 8]
-            private readonly AlignedBuffer _a4; // layer 4 outputs, [rows, 28]
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 8]
-            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 8]
-            private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 8]
-            private readonly AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 28]
-            private readonly AlignedBuffer _d5; // ∂L/∂z of layer 5, [rows, 3]
-            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
-            private readonly AlignedBuffer _dfan; // one reader's share of ∂L/∂z of a layer that several layers read, before it is added
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 8]
+            private readonly global::NetGen.AlignedBuffer _a2; // layer 2 outputs, [rows, 8]
+            private readonly global::NetGen.AlignedBuffer _a3; // layer 3 outputs, [rows, 8]
+            private readonly global::NetGen.AlignedBuffer _a4; // layer 4 outputs, [rows, 28]
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 8]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 8]
+            private readonly global::NetGen.AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 8]
+            private readonly global::NetGen.AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 28]
+            private readonly global::NetGen.AlignedBuffer _d5; // ∂L/∂z of layer 5, [rows, 3]
+            private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
+            private readonly global::NetGen.AlignedBuffer _dfan; // one reader's share of ∂L/∂z of a layer that several layers read, before it is added
 
-            public Workspace(Branches model, AlignedBuffer outputs, int maxRows)
+            public Workspace(Branches model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _a1 = new AlignedBuffer(maxRows * 8);
-                _a2 = new AlignedBuffer(maxRows * 8);
-                _a3 = new AlignedBuffer(maxRows * 8);
-                _a4 = new AlignedBuffer(maxRows * 28);
-                _d1 = new AlignedBuffer(maxRows * 8);
-                _d4 = new AlignedBuffer(maxRows * 28);
-                _d5 = new AlignedBuffer(maxRows * 8);
+                _a1 = new global::NetGen.AlignedBuffer(maxRows * 8);
+                _a2 = new global::NetGen.AlignedBuffer(maxRows * 8);
+                _a3 = new global::NetGen.AlignedBuffer(maxRows * 8);
+                _a4 = new global::NetGen.AlignedBuffer(maxRows * 28);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 8);
+                _d4 = new global::NetGen.AlignedBuffer(maxRows * 28);
+                _d5 = new global::NetGen.AlignedBuffer(maxRows * 8);
                 _d2 = _d4; // layer 4's ∂L/∂z is read before layer 2's is written
                 _d3 = _d5; // layer 5's ∂L/∂z is read before layer 3's is written
-                Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(84);
-                _dfan = new AlignedBuffer(maxRows * 8);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
+                _transposed = new global::NetGen.AlignedBuffer(84);
+                _dfan = new global::NetGen.AlignedBuffer(maxRows * 8);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 12→8, Tanh — 96 MACs per sample
-                Kernels.DenseForward_12x8_Tanh(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseForward_12x8_Tanh(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 12→8, Sigmoid — 96 MACs per sample
-                Kernels.DenseForward_12x8_Sigmoid(ref x, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseForward_12x8_Sigmoid(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
                 // Layer 3: Multiply layer 1 ⊙ layer 2, 8 values each
-                Kernels.Product(ref _a1.Reference, ref _a2.Reference, ref _a3.Reference, rows * 8);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.Product(ref _a1.Reference, ref _a2.Reference, ref _a3.Reference, rows * 8);
                 // Layer 4: Concatenate layer 3, input 1, layer 1 along the last axis → [28]
                 for (int r = 0; r < rows; r++)
                 {
-                    ImageKernels.Copy(ref Unsafe.Add(ref _a3.Reference, r * 8), ref Unsafe.Add(ref _a4.Reference, r * 28), 8);
-                    ImageKernels.Copy(ref Unsafe.Add(ref x, r * 12), ref Unsafe.Add(ref _a4.Reference, r * 28 + 8), 12);
-                    ImageKernels.Copy(ref Unsafe.Add(ref _a1.Reference, r * 8), ref Unsafe.Add(ref _a4.Reference, r * 28 + 20), 8);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a3.Reference, r * 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a4.Reference, r * 28), 8);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, r * 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a4.Reference, r * 28 + 8), 12);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a1.Reference, r * 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a4.Reference, r * 28 + 20), 8);
                 }
                 // Layer 5: Dense 28→3, Softmax — 84 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_28x3_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseForward_28x3_Linear(ref _a4.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> logits = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d5.Span;
+                global::System.Span<float> logits = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d5.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 3, 3), labels[r], gradient.Slice(r * 3, 3), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 3, 3), labels[r], gradient.Slice(r * 3, 3), scale);
                 }
                 return total * scale;
             }
 
             /// <summary>Loss: softmax + categorical cross-entropy, fused: dZ = (softmax(z)·Σt − t) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d5.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d5.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 3, 3), targets.Slice(r * 3, 3), gradient.Slice(r * 3, 3), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 3, 3), targets.Slice(r * 3, 3), gradient.Slice(r * 3, 3), scale);
                 }
                 return total * scale;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 5: Dense 28→3, Softmax — 84 MACs per sample: backward, into ∂L/∂z of layer 4
-                Kernels.DenseWeightGradient_28x3(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, Dense5WeightsOffset), rows);
-                Kernels.BiasGradient_3(ref _d5.Reference, ref Unsafe.Add(ref g, Dense5BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 84), 28, 3, _transposed.Span);
-                Kernels.DenseInputGradient_28x3_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseWeightGradient_28x3(ref _a4.Reference, ref _d5.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense5WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.BiasGradient_3(ref _d5.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense5BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 84), 28, 3, _transposed.Span);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseInputGradient_28x3_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
                 // Layer 4: Concatenate layer 3, input 1, layer 1 along the last axis → [28]: backward, into ∂L/∂z of layer 3 and layer 1
                 for (int r = 0; r < rows; r++)
                 {
-                    ImageKernels.Copy(ref Unsafe.Add(ref _d4.Reference, r * 28), ref Unsafe.Add(ref _d3.Reference, r * 8), 8);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d4.Reference, r * 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d3.Reference, r * 8), 8);
                 }
                 for (int r = 0; r < rows; r++)
                 {
-                    ImageKernels.Copy(ref Unsafe.Add(ref _d4.Reference, r * 28 + 20), ref Unsafe.Add(ref _d1.Reference, r * 8), 8);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d4.Reference, r * 28 + 20), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d1.Reference, r * 8), 8);
                 }
-                ImageKernels.TanhBackward(ref _d1.Reference, ref _a1.Reference, rows * 8);
+                global::NetGen.Kernels.ImageKernels.TanhBackward(ref _d1.Reference, ref _a1.Reference, rows * 8);
                 // Layer 3: Multiply layer 1 ⊙ layer 2, 8 values each: backward, into ∂L/∂z of layer 1 (added to what its later readers wrote) and layer 2
-                Kernels.Product(ref _d3.Reference, ref _a2.Reference, ref _dfan.Reference, rows * 8); // ∂(Π x)/∂x0: the other inputs' product
-                ImageKernels.TanhBackward(ref _dfan.Reference, ref _a1.Reference, rows * 8);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.Product(ref _d3.Reference, ref _a2.Reference, ref _dfan.Reference, rows * 8); // ∂(Π x)/∂x0: the other inputs' product
+                global::NetGen.Kernels.ImageKernels.TanhBackward(ref _dfan.Reference, ref _a1.Reference, rows * 8);
                 // layer 1 is read by several layers: add this one's share of its ∂L/∂z
-                Kernels.AddInPlace(ref _d1.Reference, ref _dfan.Reference, rows * 8);
-                Kernels.Product(ref _d3.Reference, ref _a1.Reference, ref _d2.Reference, rows * 8); // ∂(Π x)/∂x1: the other inputs' product
-                ImageKernels.SigmoidBackward(ref _d2.Reference, ref _a2.Reference, rows * 8);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.AddInPlace(ref _d1.Reference, ref _dfan.Reference, rows * 8);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.Product(ref _d3.Reference, ref _a1.Reference, ref _d2.Reference, rows * 8); // ∂(Π x)/∂x1: the other inputs' product
+                global::NetGen.Kernels.ImageKernels.SigmoidBackward(ref _d2.Reference, ref _a2.Reference, rows * 8);
                 // Layer 2: Dense 12→8, Sigmoid — 96 MACs per sample: backward
-                Kernels.DenseWeightGradient_12x8(ref x, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
-                Kernels.BiasGradient_8(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseWeightGradient_12x8(ref x, ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.BiasGradient_8(ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2BiasesOffset), rows);
                 // Layer 1: Dense 12→8, Tanh — 96 MACs per sample: backward
-                Kernels.DenseWeightGradient_12x8(ref x, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
-                Kernels.BiasGradient_8(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseWeightGradient_12x8(ref x, ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Graphs.Branches.Kernels.BiasGradient_8(ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

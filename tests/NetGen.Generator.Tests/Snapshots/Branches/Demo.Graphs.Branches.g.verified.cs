@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Graphs;
 
 /// <remarks>
@@ -29,7 +19,7 @@ namespace Demo.Graphs;
 /// <para>Total: 295 parameters, 276 MACs per sample. Loss: CategoricalCrossEntropy. Optimizer: SGD with momentum (learning rate 0.05f, momentum 0.9f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class Branches : INetwork<Branches>
+partial class Branches : global::NetGen.INetwork<Branches>
 {
     /// <summary>Floats per input sample.</summary>
     public const int InputSize = 12;
@@ -40,7 +30,7 @@ partial class Branches : INetwork<Branches>
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
     public const string Architecture = "Input(12) Dense(8,Tanh) Dense(8,Sigmoid)@0 Multiply@1,2 Concatenate@3,0,1 Dense(3,Softmax) Loss(CategoricalCrossEntropy) Sgd";
     /// <summary>The loss this network trains with.</summary>
-    public const LossKind Loss = LossKind.CategoricalCrossEntropy;
+    public const global::NetGen.LossKind Loss = global::NetGen.LossKind.CategoricalCrossEntropy;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 28;
@@ -55,118 +45,118 @@ partial class Branches : INetwork<Branches>
     private const int Dense5WeightsOffset = 208;
     private const int Dense5BiasesOffset = 292;
 
-    private static readonly ParameterBlock[] s_parameterBlocks =
+    private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 12, 8 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 12, 8, new[] { 8, 12 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 8 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
-        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 12, 8 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 12, 8, new[] { 8, 12 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 8 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
-        new ParameterBlock("2.weight", Dense5WeightsOffset, new[] { 28, 3 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 28, 3, new[] { 3, 28 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", Dense5BiasesOffset, new[] { 3 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
+        new global::NetGen.ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 12, 8 }, 0, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 12, 8, new[] { 8, 12 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 8 }, 0, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
+        new global::NetGen.ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 12, 8 }, 1, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 12, 8, new[] { 8, 12 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 8 }, 1, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 8, new[] { 8 }) } },
+        new global::NetGen.ParameterBlock("2.weight", Dense5WeightsOffset, new[] { 28, 3 }, 4, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 28, 3, new[] { 3, 28 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("2.bias", Dense5BiasesOffset, new[] { 3 }, 4, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
     };
 
-    private readonly AlignedBuffer _parameters;
+    private readonly global::NetGen.AlignedBuffer _parameters;
 
     /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, zero biases.</summary>
     public Branches(int seed = 0)
     {
-        _parameters = new AlignedBuffer(ParameterCount);
-        var random = new SeededRandom(unchecked((ulong)seed));
-        Initializers.GlorotUniform(Dense1Weights, fanIn: 12, fanOut: 8, ref random);
-        Initializers.GlorotUniform(Dense2Weights, fanIn: 12, fanOut: 8, ref random);
-        Initializers.GlorotUniform(Dense5Weights, fanIn: 28, fanOut: 3, ref random);
+        _parameters = new global::NetGen.AlignedBuffer(ParameterCount);
+        var random = new global::NetGen.SeededRandom(unchecked((ulong)seed));
+        global::NetGen.Initializers.GlorotUniform(Dense1Weights, fanIn: 12, fanOut: 8, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense2Weights, fanIn: 12, fanOut: 8, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense5Weights, fanIn: 28, fanOut: 3, ref random);
     }
 
-    static Branches INetwork<Branches>.Create(int seed) => new Branches(seed);
+    static Branches global::NetGen.INetwork<Branches>.Create(int seed) => new Branches(seed);
 
     /// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>
-    public Span<float> Parameters => _parameters.Span;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [12, 8] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 96);
+    public global::System.Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 96);
     /// <summary>Layer 1 biases, [8].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 8);
+    public global::System.Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 8);
     /// <summary>Layer 2 weights, [12, 8] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 96);
+    public global::System.Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 96);
     /// <summary>Layer 2 biases, [8].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 8);
+    public global::System.Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 8);
     /// <summary>Layer 5 weights, [28, 3] row-major (input × unit).</summary>
-    public Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 84);
+    public global::System.Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 84);
     /// <summary>Layer 5 biases, [3].</summary>
-    public Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 3);
+    public global::System.Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 3);
 
-    int IModel.InputSize => InputSize;
-    int IModel.OutputSize => OutputSize;
-    int IModel.ParameterCount => ParameterCount;
-    LossKind IModel.Loss => Loss;
-    string IModel.Architecture => Architecture;
-    IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;
+    int global::NetGen.IModel.InputSize => InputSize;
+    int global::NetGen.IModel.OutputSize => OutputSize;
+    int global::NetGen.IModel.ParameterCount => ParameterCount;
+    global::NetGen.LossKind global::NetGen.IModel.Loss => Loss;
+    string global::NetGen.IModel.Architecture => Architecture;
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.ParameterBlock> global::NetGen.IModel.ParameterBlocks => s_parameterBlocks;
 
     /// <summary>Runs one sample. Thread-safe: many threads may call it on one instance; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
-        if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        Span<float> scratch = stackalloc float[84];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
+        global::System.Span<float> scratch = stackalloc float[84];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
-        if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if ((long)batch * InputSize > inputs.Length) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        if ((long)batch * OutputSize > outputs.Length) throw new global::System.ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
-        int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * 3 * MaxHidden];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float h2 = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float x = ref MemoryMarshal.GetReference(inputs);
-        ref float y = ref MemoryMarshal.GetReference(outputs);
+        int chunk = global::System.Math.Min(batch, PredictChunkRows);
+        global::System.Span<float> scratch = stackalloc float[chunk * 3 * MaxHidden];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float h2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
-            int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, rows);
+            int rows = global::System.Math.Min(chunk, batch - start);
+            Infer(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (nint)start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, rows);
         }
     }
 
     /// <summary>The predicted class of one sample: the index of the largest output.</summary>
-    public int Classify(ReadOnlySpan<float> input)
+    public int Classify(global::System.ReadOnlySpan<float> input)
     {
-        Span<float> output = stackalloc float[OutputSize];
+        global::System.Span<float> output = stackalloc float[OutputSize];
         Predict(input, output);
-        return VectorMath.ArgMax(output);
+        return global::NetGen.VectorMath.ArgMax(output);
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; h0 … h2 hold hidden activations, each reused once no later layer reads it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float h2, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 12→8, Tanh — 96 MACs per sample
-        Kernels.DenseForward_12x8_Tanh(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
+        global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseForward_12x8_Tanh(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 12→8, Sigmoid — 96 MACs per sample
-        Kernels.DenseForward_12x8_Sigmoid(ref x, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref h1, rows);
+        global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseForward_12x8_Sigmoid(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref h1, rows);
         // Layer 3: Multiply layer 1 ⊙ layer 2, 8 values each
-        Kernels.Product(ref h0, ref h1, ref h2, rows * 8);
+        global::NetGen.Generated.Demo.Graphs.Branches.Kernels.Product(ref h0, ref h1, ref h2, rows * 8);
         // Layer 4: Concatenate layer 3, input 1, layer 1 along the last axis → [28]
         for (int r = 0; r < rows; r++)
         {
-            ImageKernels.Copy(ref Unsafe.Add(ref h2, r * 8), ref Unsafe.Add(ref h1, r * 28), 8);
-            ImageKernels.Copy(ref Unsafe.Add(ref x, r * 12), ref Unsafe.Add(ref h1, r * 28 + 8), 12);
-            ImageKernels.Copy(ref Unsafe.Add(ref h0, r * 8), ref Unsafe.Add(ref h1, r * 28 + 20), 8);
+            global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h2, r * 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, r * 28), 8);
+            global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, r * 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, r * 28 + 8), 12);
+            global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, r * 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, r * 28 + 20), 8);
         }
         // Layer 5: Dense 28→3, Softmax — 84 MACs per sample
-        Kernels.DenseForward_28x3_Linear(ref h1, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
-        VectorMath.SoftmaxRows(ref y, rows, 3);
+        global::NetGen.Generated.Demo.Graphs.Branches.Kernels.DenseForward_28x3_Linear(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
+        global::NetGen.VectorMath.SoftmaxRows(ref y, rows, 3);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    global::NetGen.IGradientTrainer global::NetGen.ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 }

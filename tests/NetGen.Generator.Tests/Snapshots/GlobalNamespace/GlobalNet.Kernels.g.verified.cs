@@ -3,860 +3,857 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.GlobalNet;
 
-partial class GlobalNet
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
+
+/// <summary>Kernels specialized to the shapes of <see cref="global::GlobalNet"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = X·W + b for X [rows, 4], W [4, 3] row-major, Y [rows, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_4x3_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
-        /// <summary>Y = X·W + b for X [rows, 4], W [4, 3] row-major, Y [rows, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_4x3_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_4x3_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_4x3_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_4x3_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) DenseForward_4x3_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_4x3_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_4x3_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_4x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_4x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc22 = Unsafe.Add(ref bias, 2);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                var acc32 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 4);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 4);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 4);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc22 = Unsafe.Add(ref bias, 2);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    var acc32 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 4);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 4);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y2, 1) = acc21;
-                    Unsafe.Add(ref y2, 2) = acc22;
-                    Unsafe.Add(ref y3, 0) = acc30;
-                    Unsafe.Add(ref y3, 1) = acc31;
-                    Unsafe.Add(ref y3, 2) = acc32;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y2, 1) = acc21;
+                Unsafe.Add(ref y2, 2) = acc22;
+                Unsafe.Add(ref y3, 0) = acc30;
+                Unsafe.Add(ref y3, 1) = acc31;
+                Unsafe.Add(ref y3, 2) = acc32;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_4x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_4x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 4);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_4x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_4x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 4);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
+        else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
+        else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
-            else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
-            else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+            var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        // tail
+        for (; i < count; i++)
         {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
         {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
+            var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+        // tail
+        for (; i < count; i++)
         {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
         }
+    }
 
-        /// <summary>Y = X·W + b for X [rows, 4] with row i = sample index[i] of x, W [4, 3] row-major, Y [rows, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForwardIndexed_4x3_Linear(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_4x3_Linear_V512(ref x, ref index, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_4x3_Linear_V256(ref x, ref index, ref w, ref bias, ref y, rows);
-            else DenseForwardIndexed_4x3_Linear_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_4x3_Linear_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    /// <summary>Y = X·W + b for X [rows, 4] with row i = sample index[i] of x, W [4, 3] row-major, Y [rows, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForwardIndexed_4x3_Linear(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_4x3_Linear_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_4x3_Linear_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+        else DenseForwardIndexed_4x3_Linear_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_4x3_Linear_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc22 = Unsafe.Add(ref bias, 2);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                var acc32 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
+                ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 4);
+                ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc22 = Unsafe.Add(ref bias, 2);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    var acc32 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 4);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y2, 1) = acc21;
-                    Unsafe.Add(ref y2, 2) = acc22;
-                    Unsafe.Add(ref y3, 0) = acc30;
-                    Unsafe.Add(ref y3, 1) = acc31;
-                    Unsafe.Add(ref y3, 2) = acc32;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y2, 1) = acc21;
+                Unsafe.Add(ref y2, 2) = acc22;
+                Unsafe.Add(ref y3, 0) = acc30;
+                Unsafe.Add(ref y3, 1) = acc31;
+                Unsafe.Add(ref y3, 2) = acc32;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_4x3_Linear_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_4x3_Linear_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_4x3_Linear_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
-                    for (int k = 0; k < 4; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
             }
         }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 4] with row i = sample index[i] of x, dZ [rows, 3], dW [4, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradientIndexed_4x3(ref float x, ref int index, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_4x3_V512(ref x, ref index, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_4x3_V256(ref x, ref index, ref dz, ref dw, rows);
-            else DenseWeightGradientIndexed_4x3_Scalar(ref x, ref index, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_4x3_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 4; r += 4)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 3);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        acc32 = a3 * dz2 + acc32;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw2, 2) = acc22;
-                    Unsafe.Add(ref dw3, 0) = acc30;
-                    Unsafe.Add(ref dw3, 1) = acc31;
-                    Unsafe.Add(ref dw3, 2) = acc32;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_4x3_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_4x3_Linear_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 4), 4);
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 4; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_4x3_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 4; r += 2)
+            // columns 0..3
             {
-                // columns 0..3
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 4);
+                for (int k = 0; k < 4; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
             }
         }
+    }
 
-        /// <summary>db = Σ_rows dZ for dZ [rows, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_3(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_3_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_3_V256(ref dz, ref db, rows);
-            else BiasGradient_3_Scalar(ref dz, ref db, rows);
-        }
+    /// <summary>dW = Xᵀ·dZ for X [rows, 4] with row i = sample index[i] of x, dZ [rows, 3], dW [4, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradientIndexed_4x3(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_4x3_V512(ref x, ref index, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_4x3_V256(ref x, ref index, ref dz, ref dw, rows);
+        else DenseWeightGradientIndexed_4x3_Scalar(ref x, ref index, ref dz, ref dw, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_4x3_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 4; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..3
             {
-                // columns 0..3
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 3);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    acc32 = a3 * dz2 + acc32;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw2, 2) = acc22;
+                Unsafe.Add(ref dw3, 0) = acc30;
+                Unsafe.Add(ref dw3, 1) = acc31;
+                Unsafe.Add(ref dw3, 2) = acc32;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_4x3_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 4; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..3
             {
-                // columns 0..3
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_4x3_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 4; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..3
             {
-                // columns 0..3
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 4), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_3(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_3_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_3_V256(ref dz, ref db, rows);
+        else BiasGradient_3_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..3
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..3
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..3
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
             }
         }
     }

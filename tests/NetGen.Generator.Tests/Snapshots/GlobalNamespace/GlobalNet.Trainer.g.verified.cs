@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 partial class GlobalNet
 {
     /// <summary>
@@ -22,13 +12,13 @@ partial class GlobalNet
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IIndexedTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly GlobalNet _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 3]; each worker writes its rows
-        private readonly AlignedBuffer _state; // Adam: first moments, then second moments
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 3]; each worker writes its rows
+        private readonly global::NetGen.AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
         private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
 
@@ -42,27 +32,27 @@ partial class GlobalNet
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(GlobalNet model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 4 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 4 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 4 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 4 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 4 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
             _identity = new int[maxBatchSize];
             for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
-            _state = new AlignedBuffer(2 * ParameterCount);
+            _state = new global::NetGen.AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
-            _workers = new BatchWorkers(degree, this);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public GlobalNet Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -72,20 +62,20 @@ partial class GlobalNet
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.001f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Softmax;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, default, labels);
             Update(reduce: true);
@@ -93,7 +83,7 @@ partial class GlobalNet
         }
 
         /// <summary>One training step on a batch with float targets, 3 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, default, targets);
             Update(reduce: true);
@@ -105,7 +95,7 @@ partial class GlobalNet
         /// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they
         /// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.
         /// </summary>
-        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> samples, global::System.ReadOnlySpan<int> rows, global::System.ReadOnlySpan<int> labels)
         {
             CheckRows(samples.Length, rows, labels.Length);
             float loss = Backpropagate(samples, rows, labels);
@@ -114,7 +104,7 @@ partial class GlobalNet
         }
 
         /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 3 per batch row. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> samples, global::System.ReadOnlySpan<int> rows, global::System.ReadOnlySpan<float> targets)
         {
             CheckRows(samples.Length, rows, targets.Length / OutputSize);
             float loss = Backpropagate(samples, rows, targets);
@@ -123,7 +113,7 @@ partial class GlobalNet
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, default, labels);
             Reduce();
@@ -131,7 +121,7 @@ partial class GlobalNet
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, default, targets);
             Reduce();
@@ -145,18 +135,18 @@ partial class GlobalNet
         public void Dispose() => _workers.Dispose();
 
         /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, global::System.ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             if (sampleRows.IsEmpty)
             {
                 // the inputs are the batch, row after row
                 CheckBatch(inputs.Length, batch);
-                sampleRows = _identity.AsSpan(0, batch);
+                sampleRows = new global::System.ReadOnlySpan<int>(_identity, 0, batch);
             }
             for (int r = 0; r < batch; r++)
             {
-                if ((uint)labels[r] >= 3u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 3).");
+                if ((uint)labels[r] >= 3u) throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 3).");
             }
             _job = Job.Labels;
             _batch = batch;
@@ -164,15 +154,15 @@ partial class GlobalNet
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<float> targets)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             if (sampleRows.IsEmpty)
             {
                 // the inputs are the batch, row after row
                 CheckBatch(inputs.Length, batch);
-                sampleRows = _identity.AsSpan(0, batch);
+                sampleRows = new global::System.ReadOnlySpan<int>(_identity, 0, batch);
             }
             _job = Job.Targets;
             _batch = batch;
@@ -210,28 +200,28 @@ partial class GlobalNet
             Step++;
             // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
             // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
-            _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.999f, Step)) / (1.0 - Math.Pow(0.9f, Step)));
+            _alpha = (float)(LearningRate * global::System.Math.Sqrt(1.0 - global::System.Math.Pow(0.999f, Step)) / (1.0 - global::System.Math.Pow(0.9f, Step)));
         }
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
-        private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)
+        private void CheckRows(int sampleLength, global::System.ReadOnlySpan<int> rows, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (rows.Length != batch) throw new ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (rows.Length != batch) throw new global::System.ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
             int samples = sampleLength / InputSize;
             for (int i = 0; i < rows.Length; i++)
             {
-                if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+                if ((uint)rows[i] >= (uint)samples) throw new global::System.ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
             }
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             switch (_job)
@@ -243,8 +233,8 @@ partial class GlobalNet
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.AllInputs;
-                    ReadOnlySpan<int> index = workers.SampleRows(start, rows);
+                    global::System.ReadOnlySpan<float> x = workers.AllInputs;
+                    global::System.ReadOnlySpan<int> index = workers.SampleRows(start, rows);
                     workspace.Forward(x, index, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
@@ -266,101 +256,101 @@ partial class GlobalNet
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
-            ref float m = ref Unsafe.Add(ref _state.Reference, start);
-            ref float v = ref Unsafe.Add(ref _state.Reference, ParameterCount + start);
-            Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float m = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, start);
+            ref float v = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, ParameterCount + start);
+            global::NetGen.Generated.GlobalNet.Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly GlobalNet _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 3]
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 3]
 
-            public Workspace(GlobalNet model, AlignedBuffer outputs, int maxRows)
+            public Workspace(GlobalNet model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _d1 = new AlignedBuffer(maxRows * 3);
-                Gradients = new AlignedBuffer(ParameterCount);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 3);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
             /// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
-                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref int index = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 4→3, Softmax — 12 MACs per sample (logits: the loss applies the activation)
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_4x3_Linear(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref output, rows);
+                global::NetGen.Generated.GlobalNet.Kernels.DenseForwardIndexed_4x3_Linear(ref x, ref index, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> logits = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d1.Span;
+                global::System.Span<float> logits = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d1.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 3, 3), labels[r], gradient.Slice(r * 3, 3), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 3, 3), labels[r], gradient.Slice(r * 3, 3), scale);
                 }
                 return total * scale;
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d1.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d1.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 3, 3), targets.Slice(r * 3, 3), gradient.Slice(r * 3, 3), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 3, 3), targets.Slice(r * 3, 3), gradient.Slice(r * 3, 3), scale);
                 }
                 return total * scale;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
-                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref int index = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 1: Dense 4→3, Softmax — 12 MACs per sample: backward
-                Kernels.DenseWeightGradientIndexed_4x3(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
-                Kernels.BiasGradient_3(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
+                global::NetGen.Generated.GlobalNet.Kernels.DenseWeightGradientIndexed_4x3(ref x, ref index, ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                global::NetGen.Generated.GlobalNet.Kernels.BiasGradient_3(ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

@@ -3,2133 +3,1290 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Vision.LeNet5;
 
-namespace Demo.Vision;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class LeNet5
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Vision.LeNet5"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = Relu(conv(X, W) + b) for X [rows, 784] (C, H, W), W [6, 1, 5, 5], Y [rows, 6, 28, 28], computed on the padded grid (28 rows of 32, 896 columns) where every tap is a shifted view of the padded input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DForward_1x28x28_6x5x5_Same_Relu(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
     {
-        /// <summary>Y = Relu(conv(X, W) + b) for X [rows, 784] (C, H, W), W [6, 1, 5, 5], Y [rows, 6, 28, 28], computed on the padded grid (28 rows of 32, 896 columns) where every tap is a shifted view of the padded input.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DForward_1x28x28_6x5x5_Same_Relu(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DForward_1x28x28_6x5x5_Same_Relu_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-            else if (Vector256.IsHardwareAccelerated) Conv2DForward_1x28x28_6x5x5_Same_Relu_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-            else Conv2DForward_1x28x28_6x5x5_Same_Relu_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) Conv2DForward_1x28x28_6x5x5_Same_Relu_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        else if (Vector256.IsHardwareAccelerated) Conv2DForward_1x28x28_6x5x5_Same_Relu_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        else Conv2DForward_1x28x28_6x5x5_Same_Relu_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // V512: 6 rows × up to 4 registers of 16 columns (up to 24 accumulators), k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // V512: 6 rows × up to 4 registers of 16 columns (up to 24 accumulators), k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 784), ref pads, 1, 28, 28, 32, 32, 2, 2, hwc: false);
+            int f = 0;
+            // main loop: 6 rows per tile
+            for (; f + 6 <= 6; f += 6)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 784), ref pads, 1, 28, 28, 32, 32, 2, 2, hwc: false);
-                int f = 0;
-                // main loop: 6 rows per tile
-                for (; f + 6 <= 6; f += 6)
+                // columns 0..896, 64 per step
+                for (int c = 0; c < 896; c += 64)
                 {
-                    // columns 0..896, 64 per step
-                    for (int c = 0; c < 896; c += 64)
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 896);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 896);
+                    ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 896);
+                    ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 896);
+                    ref float out4 = ref Unsafe.Add(ref grid, (f + 4) * 896);
+                    ref float out5 = ref Unsafe.Add(ref grid, (f + 5) * 896);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector512.Create(bias0);
+                    var acc01 = Vector512.Create(bias0);
+                    var acc02 = Vector512.Create(bias0);
+                    var acc03 = Vector512.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector512.Create(bias1);
+                    var acc11 = Vector512.Create(bias1);
+                    var acc12 = Vector512.Create(bias1);
+                    var acc13 = Vector512.Create(bias1);
+                    float bias2 = Unsafe.Add(ref bias, (f + 2));
+                    var acc20 = Vector512.Create(bias2);
+                    var acc21 = Vector512.Create(bias2);
+                    var acc22 = Vector512.Create(bias2);
+                    var acc23 = Vector512.Create(bias2);
+                    float bias3 = Unsafe.Add(ref bias, (f + 3));
+                    var acc30 = Vector512.Create(bias3);
+                    var acc31 = Vector512.Create(bias3);
+                    var acc32 = Vector512.Create(bias3);
+                    var acc33 = Vector512.Create(bias3);
+                    float bias4 = Unsafe.Add(ref bias, (f + 4));
+                    var acc40 = Vector512.Create(bias4);
+                    var acc41 = Vector512.Create(bias4);
+                    var acc42 = Vector512.Create(bias4);
+                    var acc43 = Vector512.Create(bias4);
+                    float bias5 = Unsafe.Add(ref bias, (f + 5));
+                    var acc50 = Vector512.Create(bias5);
+                    var acc51 = Vector512.Create(bias5);
+                    var acc52 = Vector512.Create(bias5);
+                    var acc53 = Vector512.Create(bias5);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 25);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 25);
+                    ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 25);
+                    ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 25);
+                    ref float w4 = ref Unsafe.Add(ref w, (f + 4) * 25);
+                    ref float w5 = ref Unsafe.Add(ref w, (f + 5) * 25);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 1; ch++)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 896);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 896);
-                        ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 896);
-                        ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 896);
-                        ref float out4 = ref Unsafe.Add(ref grid, (f + 4) * 896);
-                        ref float out5 = ref Unsafe.Add(ref grid, (f + 5) * 896);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = Vector512.Create(bias0);
-                        var acc01 = Vector512.Create(bias0);
-                        var acc02 = Vector512.Create(bias0);
-                        var acc03 = Vector512.Create(bias0);
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = Vector512.Create(bias1);
-                        var acc11 = Vector512.Create(bias1);
-                        var acc12 = Vector512.Create(bias1);
-                        var acc13 = Vector512.Create(bias1);
-                        float bias2 = Unsafe.Add(ref bias, (f + 2));
-                        var acc20 = Vector512.Create(bias2);
-                        var acc21 = Vector512.Create(bias2);
-                        var acc22 = Vector512.Create(bias2);
-                        var acc23 = Vector512.Create(bias2);
-                        float bias3 = Unsafe.Add(ref bias, (f + 3));
-                        var acc30 = Vector512.Create(bias3);
-                        var acc31 = Vector512.Create(bias3);
-                        var acc32 = Vector512.Create(bias3);
-                        var acc33 = Vector512.Create(bias3);
-                        float bias4 = Unsafe.Add(ref bias, (f + 4));
-                        var acc40 = Vector512.Create(bias4);
-                        var acc41 = Vector512.Create(bias4);
-                        var acc42 = Vector512.Create(bias4);
-                        var acc43 = Vector512.Create(bias4);
-                        float bias5 = Unsafe.Add(ref bias, (f + 5));
-                        var acc50 = Vector512.Create(bias5);
-                        var acc51 = Vector512.Create(bias5);
-                        var acc52 = Vector512.Create(bias5);
-                        var acc53 = Vector512.Create(bias5);
-                        ref float w0 = ref Unsafe.Add(ref w, f * 25);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 25);
-                        ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 25);
-                        ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 25);
-                        ref float w4 = ref Unsafe.Add(ref w, (f + 4) * 25);
-                        ref float w5 = ref Unsafe.Add(ref w, (f + 5) * 25);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 1; ch++)
+                        for (int kh = 0; kh < 5; kh++)
                         {
-                            for (int kh = 0; kh < 5; kh++)
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 1024 + kh * 32);
+                            for (int kw = 0; kw < 5; kw++, k++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 1024 + kh * 32);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector512.LoadUnsafe(ref srck, (nuint)c);
-                                    var src1 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 16));
-                                    var src2 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 32));
-                                    var src3 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 48));
-                                    var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
-                                    acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
-                                    acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
-                                    acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
-                                    acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
-                                    var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
-                                    acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
-                                    acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
-                                    acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
-                                    acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
-                                    var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
-                                    acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
-                                    acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
-                                    acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
-                                    acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
-                                    var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
-                                    acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
-                                    acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
-                                    acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
-                                    acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
-                                    var a4 = Vector512.Create(Unsafe.Add(ref w4, k));
-                                    acc40 = Vector512.FusedMultiplyAdd(a4, src0, acc40);
-                                    acc41 = Vector512.FusedMultiplyAdd(a4, src1, acc41);
-                                    acc42 = Vector512.FusedMultiplyAdd(a4, src2, acc42);
-                                    acc43 = Vector512.FusedMultiplyAdd(a4, src3, acc43);
-                                    var a5 = Vector512.Create(Unsafe.Add(ref w5, k));
-                                    acc50 = Vector512.FusedMultiplyAdd(a5, src0, acc50);
-                                    acc51 = Vector512.FusedMultiplyAdd(a5, src1, acc51);
-                                    acc52 = Vector512.FusedMultiplyAdd(a5, src2, acc52);
-                                    acc53 = Vector512.FusedMultiplyAdd(a5, src3, acc53);
-                                }
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector512.LoadUnsafe(ref srck, (nuint)c);
+                                var src1 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                var src2 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 32));
+                                var src3 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 48));
+                                var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
+                                acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
+                                acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
+                                var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
+                                acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
+                                acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
+                                var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
+                                acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
+                                acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
+                                var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
+                                acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
+                                acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
+                                acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
+                                var a4 = Vector512.Create(Unsafe.Add(ref w4, k));
+                                acc40 = Vector512.FusedMultiplyAdd(a4, src0, acc40);
+                                acc41 = Vector512.FusedMultiplyAdd(a4, src1, acc41);
+                                acc42 = Vector512.FusedMultiplyAdd(a4, src2, acc42);
+                                acc43 = Vector512.FusedMultiplyAdd(a4, src3, acc43);
+                                var a5 = Vector512.Create(Unsafe.Add(ref w5, k));
+                                acc50 = Vector512.FusedMultiplyAdd(a5, src0, acc50);
+                                acc51 = Vector512.FusedMultiplyAdd(a5, src1, acc51);
+                                acc52 = Vector512.FusedMultiplyAdd(a5, src2, acc52);
+                                acc53 = Vector512.FusedMultiplyAdd(a5, src3, acc53);
                             }
                         }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 16));
-                        VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 32));
-                        VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 48));
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1, (nuint)c);
-                        VectorMath.Relu(acc11).StoreUnsafe(ref out1, (nuint)(c + 16));
-                        VectorMath.Relu(acc12).StoreUnsafe(ref out1, (nuint)(c + 32));
-                        VectorMath.Relu(acc13).StoreUnsafe(ref out1, (nuint)(c + 48));
-                        VectorMath.Relu(acc20).StoreUnsafe(ref out2, (nuint)c);
-                        VectorMath.Relu(acc21).StoreUnsafe(ref out2, (nuint)(c + 16));
-                        VectorMath.Relu(acc22).StoreUnsafe(ref out2, (nuint)(c + 32));
-                        VectorMath.Relu(acc23).StoreUnsafe(ref out2, (nuint)(c + 48));
-                        VectorMath.Relu(acc30).StoreUnsafe(ref out3, (nuint)c);
-                        VectorMath.Relu(acc31).StoreUnsafe(ref out3, (nuint)(c + 16));
-                        VectorMath.Relu(acc32).StoreUnsafe(ref out3, (nuint)(c + 32));
-                        VectorMath.Relu(acc33).StoreUnsafe(ref out3, (nuint)(c + 48));
-                        VectorMath.Relu(acc40).StoreUnsafe(ref out4, (nuint)c);
-                        VectorMath.Relu(acc41).StoreUnsafe(ref out4, (nuint)(c + 16));
-                        VectorMath.Relu(acc42).StoreUnsafe(ref out4, (nuint)(c + 32));
-                        VectorMath.Relu(acc43).StoreUnsafe(ref out4, (nuint)(c + 48));
-                        VectorMath.Relu(acc50).StoreUnsafe(ref out5, (nuint)c);
-                        VectorMath.Relu(acc51).StoreUnsafe(ref out5, (nuint)(c + 16));
-                        VectorMath.Relu(acc52).StoreUnsafe(ref out5, (nuint)(c + 32));
-                        VectorMath.Relu(acc53).StoreUnsafe(ref out5, (nuint)(c + 48));
                     }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 16));
+                    VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 32));
+                    VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 48));
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1, (nuint)c);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref out1, (nuint)(c + 16));
+                    VectorMath.Relu(acc12).StoreUnsafe(ref out1, (nuint)(c + 32));
+                    VectorMath.Relu(acc13).StoreUnsafe(ref out1, (nuint)(c + 48));
+                    VectorMath.Relu(acc20).StoreUnsafe(ref out2, (nuint)c);
+                    VectorMath.Relu(acc21).StoreUnsafe(ref out2, (nuint)(c + 16));
+                    VectorMath.Relu(acc22).StoreUnsafe(ref out2, (nuint)(c + 32));
+                    VectorMath.Relu(acc23).StoreUnsafe(ref out2, (nuint)(c + 48));
+                    VectorMath.Relu(acc30).StoreUnsafe(ref out3, (nuint)c);
+                    VectorMath.Relu(acc31).StoreUnsafe(ref out3, (nuint)(c + 16));
+                    VectorMath.Relu(acc32).StoreUnsafe(ref out3, (nuint)(c + 32));
+                    VectorMath.Relu(acc33).StoreUnsafe(ref out3, (nuint)(c + 48));
+                    VectorMath.Relu(acc40).StoreUnsafe(ref out4, (nuint)c);
+                    VectorMath.Relu(acc41).StoreUnsafe(ref out4, (nuint)(c + 16));
+                    VectorMath.Relu(acc42).StoreUnsafe(ref out4, (nuint)(c + 32));
+                    VectorMath.Relu(acc43).StoreUnsafe(ref out4, (nuint)(c + 48));
+                    VectorMath.Relu(acc50).StoreUnsafe(ref out5, (nuint)c);
+                    VectorMath.Relu(acc51).StoreUnsafe(ref out5, (nuint)(c + 16));
+                    VectorMath.Relu(acc52).StoreUnsafe(ref out5, (nuint)(c + 32));
+                    VectorMath.Relu(acc53).StoreUnsafe(ref out5, (nuint)(c + 48));
                 }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 4704), 6, 28, 28, 32, 896);
             }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 4704), 6, 28, 28, 32, 896);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 784), ref pads, 1, 28, 28, 32, 32, 2, 2, hwc: false);
+            int f = 0;
+            // main loop: 2 rows per tile
+            for (; f + 2 <= 6; f += 2)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 784), ref pads, 1, 28, 28, 32, 32, 2, 2, hwc: false);
-                int f = 0;
-                // main loop: 2 rows per tile
-                for (; f + 2 <= 6; f += 2)
+                // columns 0..896, 32 per step
+                for (int c = 0; c < 896; c += 32)
                 {
-                    // columns 0..896, 32 per step
-                    for (int c = 0; c < 896; c += 32)
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 896);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 896);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector256.Create(bias0);
+                    var acc01 = Vector256.Create(bias0);
+                    var acc02 = Vector256.Create(bias0);
+                    var acc03 = Vector256.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector256.Create(bias1);
+                    var acc11 = Vector256.Create(bias1);
+                    var acc12 = Vector256.Create(bias1);
+                    var acc13 = Vector256.Create(bias1);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 25);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 25);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 1; ch++)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 896);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 896);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = Vector256.Create(bias0);
-                        var acc01 = Vector256.Create(bias0);
-                        var acc02 = Vector256.Create(bias0);
-                        var acc03 = Vector256.Create(bias0);
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = Vector256.Create(bias1);
-                        var acc11 = Vector256.Create(bias1);
-                        var acc12 = Vector256.Create(bias1);
-                        var acc13 = Vector256.Create(bias1);
-                        ref float w0 = ref Unsafe.Add(ref w, f * 25);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 25);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 1; ch++)
+                        for (int kh = 0; kh < 5; kh++)
                         {
-                            for (int kh = 0; kh < 5; kh++)
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 1024 + kh * 32);
+                            for (int kw = 0; kw < 5; kw++, k++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 1024 + kh * 32);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
-                                    var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
-                                    var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
-                                    var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
-                                    var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
-                                    acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
-                                    acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
-                                    acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
-                                    acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
-                                    var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
-                                    acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
-                                    acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
-                                    acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
-                                    acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
-                                }
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
+                                var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
+                                var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
+                                var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
+                                acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
+                                acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
+                                acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
+                                var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
+                                acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
+                                acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
+                                acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
                             }
                         }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 8));
-                        VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 16));
-                        VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 24));
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1, (nuint)c);
-                        VectorMath.Relu(acc11).StoreUnsafe(ref out1, (nuint)(c + 8));
-                        VectorMath.Relu(acc12).StoreUnsafe(ref out1, (nuint)(c + 16));
-                        VectorMath.Relu(acc13).StoreUnsafe(ref out1, (nuint)(c + 24));
                     }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 8));
+                    VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 16));
+                    VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 24));
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1, (nuint)c);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref out1, (nuint)(c + 8));
+                    VectorMath.Relu(acc12).StoreUnsafe(ref out1, (nuint)(c + 16));
+                    VectorMath.Relu(acc13).StoreUnsafe(ref out1, (nuint)(c + 24));
                 }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 4704), 6, 28, 28, 32, 896);
             }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 4704), 6, 28, 28, 32, 896);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_1x28x28_6x5x5_Same_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 784), ref pads, 1, 28, 28, 32, 32, 2, 2, hwc: false);
+            int f = 0;
+            // main loop: 2 rows per tile
+            for (; f + 2 <= 6; f += 2)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 784), ref pads, 1, 28, 28, 32, 32, 2, 2, hwc: false);
-                int f = 0;
-                // main loop: 2 rows per tile
-                for (; f + 2 <= 6; f += 2)
+                // columns 0..896, 4 per step
+                for (int c = 0; c < 896; c += 4)
                 {
-                    // columns 0..896, 4 per step
-                    for (int c = 0; c < 896; c += 4)
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 896);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 896);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = bias0;
+                    var acc01 = bias0;
+                    var acc02 = bias0;
+                    var acc03 = bias0;
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = bias1;
+                    var acc11 = bias1;
+                    var acc12 = bias1;
+                    var acc13 = bias1;
+                    ref float w0 = ref Unsafe.Add(ref w, f * 25);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 25);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 1; ch++)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 896);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 896);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = bias0;
-                        var acc01 = bias0;
-                        var acc02 = bias0;
-                        var acc03 = bias0;
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = bias1;
-                        var acc11 = bias1;
-                        var acc12 = bias1;
-                        var acc13 = bias1;
-                        ref float w0 = ref Unsafe.Add(ref w, f * 25);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 25);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 1; ch++)
+                        for (int kh = 0; kh < 5; kh++)
                         {
-                            for (int kh = 0; kh < 5; kh++)
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 1024 + kh * 32);
+                            for (int kw = 0; kw < 5; kw++, k++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 1024 + kh * 32);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Unsafe.Add(ref srck, c);
-                                    var src1 = Unsafe.Add(ref srck, c + 1);
-                                    var src2 = Unsafe.Add(ref srck, c + 2);
-                                    var src3 = Unsafe.Add(ref srck, c + 3);
-                                    var a0 = Unsafe.Add(ref w0, k);
-                                    acc00 = a0 * src0 + acc00;
-                                    acc01 = a0 * src1 + acc01;
-                                    acc02 = a0 * src2 + acc02;
-                                    acc03 = a0 * src3 + acc03;
-                                    var a1 = Unsafe.Add(ref w1, k);
-                                    acc10 = a1 * src0 + acc10;
-                                    acc11 = a1 * src1 + acc11;
-                                    acc12 = a1 * src2 + acc12;
-                                    acc13 = a1 * src3 + acc13;
-                                }
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Unsafe.Add(ref srck, c);
+                                var src1 = Unsafe.Add(ref srck, c + 1);
+                                var src2 = Unsafe.Add(ref srck, c + 2);
+                                var src3 = Unsafe.Add(ref srck, c + 3);
+                                var a0 = Unsafe.Add(ref w0, k);
+                                acc00 = a0 * src0 + acc00;
+                                acc01 = a0 * src1 + acc01;
+                                acc02 = a0 * src2 + acc02;
+                                acc03 = a0 * src3 + acc03;
+                                var a1 = Unsafe.Add(ref w1, k);
+                                acc10 = a1 * src0 + acc10;
+                                acc11 = a1 * src1 + acc11;
+                                acc12 = a1 * src2 + acc12;
+                                acc13 = a1 * src3 + acc13;
                             }
                         }
-                        Unsafe.Add(ref out0, c) = VectorMath.Relu(acc00);
-                        Unsafe.Add(ref out0, c + 1) = VectorMath.Relu(acc01);
-                        Unsafe.Add(ref out0, c + 2) = VectorMath.Relu(acc02);
-                        Unsafe.Add(ref out0, c + 3) = VectorMath.Relu(acc03);
-                        Unsafe.Add(ref out1, c) = VectorMath.Relu(acc10);
-                        Unsafe.Add(ref out1, c + 1) = VectorMath.Relu(acc11);
-                        Unsafe.Add(ref out1, c + 2) = VectorMath.Relu(acc12);
-                        Unsafe.Add(ref out1, c + 3) = VectorMath.Relu(acc13);
                     }
-                }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 4704), 6, 28, 28, 32, 896);
-            }
-        }
-
-        /// <summary>y = 2×2 maximum of x, for 28×28 input planes → 14×14 (planes = rows × 6 channels).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void MaxPool2x2_6x28x28(ref float x, ref float y, int planes)
-        {
-            if (Vector512.IsHardwareAccelerated) MaxPool2x2_6x28x28_V512(ref x, ref y, planes);
-            else if (Vector256.IsHardwareAccelerated) MaxPool2x2_6x28x28_V256(ref x, ref y, planes);
-            else MaxPool2x2_6x28x28_Scalar(ref x, ref y, planes);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2_6x28x28_V512(ref float x, ref float y, int planes)
-        {
-            for (int plane = 0; plane < planes; plane++)
-            {
-                for (int oh = 0; oh < 14; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
-                    ref float bottom = ref Unsafe.Add(ref top, 28);
-                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
-                    Pool2x2.Max512(ref top, ref bottom, ref row); // input columns 0..16
-                    Pool2x2.Max512(ref Unsafe.Add(ref top, 12), ref Unsafe.Add(ref bottom, 12), ref Unsafe.Add(ref row, 6)); // input columns 12..28
+                    Unsafe.Add(ref out0, c) = VectorMath.Relu(acc00);
+                    Unsafe.Add(ref out0, c + 1) = VectorMath.Relu(acc01);
+                    Unsafe.Add(ref out0, c + 2) = VectorMath.Relu(acc02);
+                    Unsafe.Add(ref out0, c + 3) = VectorMath.Relu(acc03);
+                    Unsafe.Add(ref out1, c) = VectorMath.Relu(acc10);
+                    Unsafe.Add(ref out1, c + 1) = VectorMath.Relu(acc11);
+                    Unsafe.Add(ref out1, c + 2) = VectorMath.Relu(acc12);
+                    Unsafe.Add(ref out1, c + 3) = VectorMath.Relu(acc13);
                 }
             }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 4704), 6, 28, 28, 32, 896);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2_6x28x28_V256(ref float x, ref float y, int planes)
+    /// <summary>y = 2×2 maximum of x, for 28×28 input planes → 14×14 (planes = rows × 6 channels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MaxPool2x2_6x28x28(ref float x, ref float y, int planes)
+    {
+        if (Vector512.IsHardwareAccelerated) MaxPool2x2_6x28x28_V512(ref x, ref y, planes);
+        else if (Vector256.IsHardwareAccelerated) MaxPool2x2_6x28x28_V256(ref x, ref y, planes);
+        else MaxPool2x2_6x28x28_Scalar(ref x, ref y, planes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2_6x28x28_V512(ref float x, ref float y, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
         {
-            for (int plane = 0; plane < planes; plane++)
+            for (int oh = 0; oh < 14; oh++)
             {
-                for (int oh = 0; oh < 14; oh++)
+                ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                ref float bottom = ref Unsafe.Add(ref top, 28);
+                ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                Pool2x2.Max512(ref top, ref bottom, ref row); // input columns 0..16
+                Pool2x2.Max512(ref Unsafe.Add(ref top, 12), ref Unsafe.Add(ref bottom, 12), ref Unsafe.Add(ref row, 6)); // input columns 12..28
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2_6x28x28_V256(ref float x, ref float y, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int oh = 0; oh < 14; oh++)
+            {
+                ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                ref float bottom = ref Unsafe.Add(ref top, 28);
+                ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
+                Pool2x2.Max256(ref Unsafe.Add(ref top, 8), ref Unsafe.Add(ref bottom, 8), ref Unsafe.Add(ref row, 4)); // input columns 8..16
+                Pool2x2.Max256(ref Unsafe.Add(ref top, 16), ref Unsafe.Add(ref bottom, 16), ref Unsafe.Add(ref row, 8)); // input columns 16..24
+                Pool2x2.Max256(ref Unsafe.Add(ref top, 20), ref Unsafe.Add(ref bottom, 20), ref Unsafe.Add(ref row, 10)); // input columns 20..28
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2_6x28x28_Scalar(ref float x, ref float y, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int oh = 0; oh < 14; oh++)
+            {
+                ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                ref float bottom = ref Unsafe.Add(ref top, 28);
+                ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                for (int ow = 0; ow < 14; ow++)
                 {
-                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
-                    ref float bottom = ref Unsafe.Add(ref top, 28);
-                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
-                    Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
-                    Pool2x2.Max256(ref Unsafe.Add(ref top, 8), ref Unsafe.Add(ref bottom, 8), ref Unsafe.Add(ref row, 4)); // input columns 8..16
-                    Pool2x2.Max256(ref Unsafe.Add(ref top, 16), ref Unsafe.Add(ref bottom, 16), ref Unsafe.Add(ref row, 8)); // input columns 16..24
-                    Pool2x2.Max256(ref Unsafe.Add(ref top, 20), ref Unsafe.Add(ref bottom, 20), ref Unsafe.Add(ref row, 10)); // input columns 20..28
+                    int left = 2 * ow;
+                    Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2_6x28x28_Scalar(ref float x, ref float y, int planes)
+    /// <summary>Y = Relu(conv(X, W) + b) for X [rows, 1176] (C, H, W), W [16, 6, 5, 5], Y [rows, 16, 10, 10], computed on the padded grid (10 rows of 14, 144 columns) where every tap is a shifted view of the padded input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DForward_6x14x14_16x5x5_Relu(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) Conv2DForward_6x14x14_16x5x5_Relu_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        else if (Vector256.IsHardwareAccelerated) Conv2DForward_6x14x14_16x5x5_Relu_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        else Conv2DForward_6x14x14_16x5x5_Relu_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_6x14x14_16x5x5_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            for (int plane = 0; plane < planes; plane++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1176), ref pads, 6, 14, 14, 14, 14, 0, 0, hwc: false);
+            int f = 0;
+            // main loop: 4 rows per tile
+            for (; f + 4 <= 16; f += 4)
             {
-                for (int oh = 0; oh < 14; oh++)
+                // columns 0..128, 64 per step
+                for (int c = 0; c < 128; c += 64)
                 {
-                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
-                    ref float bottom = ref Unsafe.Add(ref top, 28);
-                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
-                    for (int ow = 0; ow < 14; ow++)
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 144);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
+                    ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 144);
+                    ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 144);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector512.Create(bias0);
+                    var acc01 = Vector512.Create(bias0);
+                    var acc02 = Vector512.Create(bias0);
+                    var acc03 = Vector512.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector512.Create(bias1);
+                    var acc11 = Vector512.Create(bias1);
+                    var acc12 = Vector512.Create(bias1);
+                    var acc13 = Vector512.Create(bias1);
+                    float bias2 = Unsafe.Add(ref bias, (f + 2));
+                    var acc20 = Vector512.Create(bias2);
+                    var acc21 = Vector512.Create(bias2);
+                    var acc22 = Vector512.Create(bias2);
+                    var acc23 = Vector512.Create(bias2);
+                    float bias3 = Unsafe.Add(ref bias, (f + 3));
+                    var acc30 = Vector512.Create(bias3);
+                    var acc31 = Vector512.Create(bias3);
+                    var acc32 = Vector512.Create(bias3);
+                    var acc33 = Vector512.Create(bias3);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                    ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
+                    ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 6; ch++)
                     {
-                        int left = 2 * ow;
-                        Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
-                    }
-                }
-            }
-        }
-
-        /// <summary>Y = Relu(conv(X, W) + b) for X [rows, 1176] (C, H, W), W [16, 6, 5, 5], Y [rows, 16, 10, 10], computed on the padded grid (10 rows of 14, 144 columns) where every tap is a shifted view of the padded input.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DForward_6x14x14_16x5x5_Relu(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DForward_6x14x14_16x5x5_Relu_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-            else if (Vector256.IsHardwareAccelerated) Conv2DForward_6x14x14_16x5x5_Relu_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-            else Conv2DForward_6x14x14_16x5x5_Relu_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_6x14x14_16x5x5_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
-            for (int s = 0; s < rows; s++)
-            {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1176), ref pads, 6, 14, 14, 14, 14, 0, 0, hwc: false);
-                int f = 0;
-                // main loop: 4 rows per tile
-                for (; f + 4 <= 16; f += 4)
-                {
-                    // columns 0..128, 64 per step
-                    for (int c = 0; c < 128; c += 64)
-                    {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 144);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
-                        ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 144);
-                        ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 144);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = Vector512.Create(bias0);
-                        var acc01 = Vector512.Create(bias0);
-                        var acc02 = Vector512.Create(bias0);
-                        var acc03 = Vector512.Create(bias0);
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = Vector512.Create(bias1);
-                        var acc11 = Vector512.Create(bias1);
-                        var acc12 = Vector512.Create(bias1);
-                        var acc13 = Vector512.Create(bias1);
-                        float bias2 = Unsafe.Add(ref bias, (f + 2));
-                        var acc20 = Vector512.Create(bias2);
-                        var acc21 = Vector512.Create(bias2);
-                        var acc22 = Vector512.Create(bias2);
-                        var acc23 = Vector512.Create(bias2);
-                        float bias3 = Unsafe.Add(ref bias, (f + 3));
-                        var acc30 = Vector512.Create(bias3);
-                        var acc31 = Vector512.Create(bias3);
-                        var acc32 = Vector512.Create(bias3);
-                        var acc33 = Vector512.Create(bias3);
-                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                        ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
-                        ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 6; ch++)
+                        for (int kh = 0; kh < 5; kh++)
                         {
-                            for (int kh = 0; kh < 5; kh++)
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
+                            for (int kw = 0; kw < 5; kw++, k++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector512.LoadUnsafe(ref srck, (nuint)c);
-                                    var src1 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 16));
-                                    var src2 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 32));
-                                    var src3 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 48));
-                                    var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
-                                    acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
-                                    acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
-                                    acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
-                                    acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
-                                    var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
-                                    acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
-                                    acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
-                                    acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
-                                    acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
-                                    var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
-                                    acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
-                                    acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
-                                    acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
-                                    acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
-                                    var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
-                                    acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
-                                    acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
-                                    acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
-                                    acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
-                                }
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector512.LoadUnsafe(ref srck, (nuint)c);
+                                var src1 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                var src2 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 32));
+                                var src3 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 48));
+                                var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
+                                acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
+                                acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
+                                var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
+                                acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
+                                acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
+                                var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
+                                acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
+                                acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
+                                var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
+                                acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
+                                acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
+                                acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
                             }
                         }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 16));
-                        VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 32));
-                        VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 48));
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1, (nuint)c);
-                        VectorMath.Relu(acc11).StoreUnsafe(ref out1, (nuint)(c + 16));
-                        VectorMath.Relu(acc12).StoreUnsafe(ref out1, (nuint)(c + 32));
-                        VectorMath.Relu(acc13).StoreUnsafe(ref out1, (nuint)(c + 48));
-                        VectorMath.Relu(acc20).StoreUnsafe(ref out2, (nuint)c);
-                        VectorMath.Relu(acc21).StoreUnsafe(ref out2, (nuint)(c + 16));
-                        VectorMath.Relu(acc22).StoreUnsafe(ref out2, (nuint)(c + 32));
-                        VectorMath.Relu(acc23).StoreUnsafe(ref out2, (nuint)(c + 48));
-                        VectorMath.Relu(acc30).StoreUnsafe(ref out3, (nuint)c);
-                        VectorMath.Relu(acc31).StoreUnsafe(ref out3, (nuint)(c + 16));
-                        VectorMath.Relu(acc32).StoreUnsafe(ref out3, (nuint)(c + 32));
-                        VectorMath.Relu(acc33).StoreUnsafe(ref out3, (nuint)(c + 48));
                     }
-                    // tail columns 128..144
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 16));
+                    VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 32));
+                    VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 48));
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1, (nuint)c);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref out1, (nuint)(c + 16));
+                    VectorMath.Relu(acc12).StoreUnsafe(ref out1, (nuint)(c + 32));
+                    VectorMath.Relu(acc13).StoreUnsafe(ref out1, (nuint)(c + 48));
+                    VectorMath.Relu(acc20).StoreUnsafe(ref out2, (nuint)c);
+                    VectorMath.Relu(acc21).StoreUnsafe(ref out2, (nuint)(c + 16));
+                    VectorMath.Relu(acc22).StoreUnsafe(ref out2, (nuint)(c + 32));
+                    VectorMath.Relu(acc23).StoreUnsafe(ref out2, (nuint)(c + 48));
+                    VectorMath.Relu(acc30).StoreUnsafe(ref out3, (nuint)c);
+                    VectorMath.Relu(acc31).StoreUnsafe(ref out3, (nuint)(c + 16));
+                    VectorMath.Relu(acc32).StoreUnsafe(ref out3, (nuint)(c + 32));
+                    VectorMath.Relu(acc33).StoreUnsafe(ref out3, (nuint)(c + 48));
+                }
+                // tail columns 128..144
+                {
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 144);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
+                    ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 144);
+                    ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 144);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector512.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector512.Create(bias1);
+                    float bias2 = Unsafe.Add(ref bias, (f + 2));
+                    var acc20 = Vector512.Create(bias2);
+                    float bias3 = Unsafe.Add(ref bias, (f + 3));
+                    var acc30 = Vector512.Create(bias3);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                    ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
+                    ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 6; ch++)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 144);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
-                        ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 144);
-                        ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 144);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = Vector512.Create(bias0);
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = Vector512.Create(bias1);
-                        float bias2 = Unsafe.Add(ref bias, (f + 2));
-                        var acc20 = Vector512.Create(bias2);
-                        float bias3 = Unsafe.Add(ref bias, (f + 3));
-                        var acc30 = Vector512.Create(bias3);
-                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                        ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
-                        ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 6; ch++)
+                        for (int kh = 0; kh < 5; kh++)
                         {
-                            for (int kh = 0; kh < 5; kh++)
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
+                            for (int kw = 0; kw < 5; kw++, k++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector512.LoadUnsafe(ref srck, 128);
-                                    var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
-                                    acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
-                                    var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
-                                    acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
-                                    var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
-                                    acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
-                                    var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
-                                    acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
-                                }
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector512.LoadUnsafe(ref srck, 128);
+                                var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
                             }
                         }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0, 128);
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1, 128);
-                        VectorMath.Relu(acc20).StoreUnsafe(ref out2, 128);
-                        VectorMath.Relu(acc30).StoreUnsafe(ref out3, 128);
                     }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0, 128);
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1, 128);
+                    VectorMath.Relu(acc20).StoreUnsafe(ref out2, 128);
+                    VectorMath.Relu(acc30).StoreUnsafe(ref out3, 128);
                 }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 1600), 16, 10, 10, 14, 144);
             }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 1600), 16, 10, 10, 14, 144);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_6x14x14_16x5x5_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_6x14x14_16x5x5_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1176), ref pads, 6, 14, 14, 14, 14, 0, 0, hwc: false);
+            int f = 0;
+            // main loop: 2 rows per tile
+            for (; f + 2 <= 16; f += 2)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1176), ref pads, 6, 14, 14, 14, 14, 0, 0, hwc: false);
-                int f = 0;
-                // main loop: 2 rows per tile
-                for (; f + 2 <= 16; f += 2)
+                // columns 0..128, 32 per step
+                for (int c = 0; c < 128; c += 32)
                 {
-                    // columns 0..128, 32 per step
-                    for (int c = 0; c < 128; c += 32)
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 144);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector256.Create(bias0);
+                    var acc01 = Vector256.Create(bias0);
+                    var acc02 = Vector256.Create(bias0);
+                    var acc03 = Vector256.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector256.Create(bias1);
+                    var acc11 = Vector256.Create(bias1);
+                    var acc12 = Vector256.Create(bias1);
+                    var acc13 = Vector256.Create(bias1);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 6; ch++)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 144);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = Vector256.Create(bias0);
-                        var acc01 = Vector256.Create(bias0);
-                        var acc02 = Vector256.Create(bias0);
-                        var acc03 = Vector256.Create(bias0);
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = Vector256.Create(bias1);
-                        var acc11 = Vector256.Create(bias1);
-                        var acc12 = Vector256.Create(bias1);
-                        var acc13 = Vector256.Create(bias1);
-                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 6; ch++)
+                        for (int kh = 0; kh < 5; kh++)
                         {
-                            for (int kh = 0; kh < 5; kh++)
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
+                            for (int kw = 0; kw < 5; kw++, k++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
-                                    var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
-                                    var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
-                                    var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
-                                    var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
-                                    acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
-                                    acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
-                                    acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
-                                    acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
-                                    var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
-                                    acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
-                                    acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
-                                    acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
-                                    acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
-                                }
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
+                                var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
+                                var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
+                                var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
+                                acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
+                                acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
+                                acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
+                                var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
+                                acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
+                                acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
+                                acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
                             }
                         }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 8));
-                        VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 16));
-                        VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 24));
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1, (nuint)c);
-                        VectorMath.Relu(acc11).StoreUnsafe(ref out1, (nuint)(c + 8));
-                        VectorMath.Relu(acc12).StoreUnsafe(ref out1, (nuint)(c + 16));
-                        VectorMath.Relu(acc13).StoreUnsafe(ref out1, (nuint)(c + 24));
                     }
-                    // tail columns 128..144
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0, (nuint)c);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref out0, (nuint)(c + 8));
+                    VectorMath.Relu(acc02).StoreUnsafe(ref out0, (nuint)(c + 16));
+                    VectorMath.Relu(acc03).StoreUnsafe(ref out0, (nuint)(c + 24));
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1, (nuint)c);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref out1, (nuint)(c + 8));
+                    VectorMath.Relu(acc12).StoreUnsafe(ref out1, (nuint)(c + 16));
+                    VectorMath.Relu(acc13).StoreUnsafe(ref out1, (nuint)(c + 24));
+                }
+                // tail columns 128..144
+                {
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 144);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector256.Create(bias0);
+                    var acc01 = Vector256.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector256.Create(bias1);
+                    var acc11 = Vector256.Create(bias1);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 6; ch++)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 144);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = Vector256.Create(bias0);
-                        var acc01 = Vector256.Create(bias0);
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = Vector256.Create(bias1);
-                        var acc11 = Vector256.Create(bias1);
-                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 6; ch++)
+                        for (int kh = 0; kh < 5; kh++)
                         {
-                            for (int kh = 0; kh < 5; kh++)
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
+                            for (int kw = 0; kw < 5; kw++, k++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector256.LoadUnsafe(ref srck, 128);
-                                    var src1 = Vector256.LoadUnsafe(ref srck, 136);
-                                    var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
-                                    acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
-                                    acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
-                                    var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
-                                    acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
-                                    acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
-                                }
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector256.LoadUnsafe(ref srck, 128);
+                                var src1 = Vector256.LoadUnsafe(ref srck, 136);
+                                var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
+                                acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
+                                var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
+                                acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
                             }
                         }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0, 128);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, 136);
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1, 128);
-                        VectorMath.Relu(acc11).StoreUnsafe(ref out1, 136);
                     }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0, 128);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref out0, 136);
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1, 128);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref out1, 136);
                 }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 1600), 16, 10, 10, 14, 144);
             }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 1600), 16, 10, 10, 14, 144);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_6x14x14_16x5x5_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_6x14x14_16x5x5_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1176), ref pads, 6, 14, 14, 14, 14, 0, 0, hwc: false);
+            int f = 0;
+            // main loop: 2 rows per tile
+            for (; f + 2 <= 16; f += 2)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1176), ref pads, 6, 14, 14, 14, 14, 0, 0, hwc: false);
-                int f = 0;
-                // main loop: 2 rows per tile
-                for (; f + 2 <= 16; f += 2)
+                // columns 0..144, 4 per step
+                for (int c = 0; c < 144; c += 4)
                 {
-                    // columns 0..144, 4 per step
-                    for (int c = 0; c < 144; c += 4)
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 144);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = bias0;
+                    var acc01 = bias0;
+                    var acc02 = bias0;
+                    var acc03 = bias0;
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = bias1;
+                    var acc11 = bias1;
+                    var acc12 = bias1;
+                    var acc13 = bias1;
+                    ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 6; ch++)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 144);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 144);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = bias0;
-                        var acc01 = bias0;
-                        var acc02 = bias0;
-                        var acc03 = bias0;
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = bias1;
-                        var acc11 = bias1;
-                        var acc12 = bias1;
-                        var acc13 = bias1;
-                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 6; ch++)
+                        for (int kh = 0; kh < 5; kh++)
                         {
-                            for (int kh = 0; kh < 5; kh++)
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
+                            for (int kw = 0; kw < 5; kw++, k++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 196 + kh * 14);
-                                for (int kw = 0; kw < 5; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Unsafe.Add(ref srck, c);
-                                    var src1 = Unsafe.Add(ref srck, c + 1);
-                                    var src2 = Unsafe.Add(ref srck, c + 2);
-                                    var src3 = Unsafe.Add(ref srck, c + 3);
-                                    var a0 = Unsafe.Add(ref w0, k);
-                                    acc00 = a0 * src0 + acc00;
-                                    acc01 = a0 * src1 + acc01;
-                                    acc02 = a0 * src2 + acc02;
-                                    acc03 = a0 * src3 + acc03;
-                                    var a1 = Unsafe.Add(ref w1, k);
-                                    acc10 = a1 * src0 + acc10;
-                                    acc11 = a1 * src1 + acc11;
-                                    acc12 = a1 * src2 + acc12;
-                                    acc13 = a1 * src3 + acc13;
-                                }
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Unsafe.Add(ref srck, c);
+                                var src1 = Unsafe.Add(ref srck, c + 1);
+                                var src2 = Unsafe.Add(ref srck, c + 2);
+                                var src3 = Unsafe.Add(ref srck, c + 3);
+                                var a0 = Unsafe.Add(ref w0, k);
+                                acc00 = a0 * src0 + acc00;
+                                acc01 = a0 * src1 + acc01;
+                                acc02 = a0 * src2 + acc02;
+                                acc03 = a0 * src3 + acc03;
+                                var a1 = Unsafe.Add(ref w1, k);
+                                acc10 = a1 * src0 + acc10;
+                                acc11 = a1 * src1 + acc11;
+                                acc12 = a1 * src2 + acc12;
+                                acc13 = a1 * src3 + acc13;
                             }
                         }
-                        Unsafe.Add(ref out0, c) = VectorMath.Relu(acc00);
-                        Unsafe.Add(ref out0, c + 1) = VectorMath.Relu(acc01);
-                        Unsafe.Add(ref out0, c + 2) = VectorMath.Relu(acc02);
-                        Unsafe.Add(ref out0, c + 3) = VectorMath.Relu(acc03);
-                        Unsafe.Add(ref out1, c) = VectorMath.Relu(acc10);
-                        Unsafe.Add(ref out1, c + 1) = VectorMath.Relu(acc11);
-                        Unsafe.Add(ref out1, c + 2) = VectorMath.Relu(acc12);
-                        Unsafe.Add(ref out1, c + 3) = VectorMath.Relu(acc13);
                     }
+                    Unsafe.Add(ref out0, c) = VectorMath.Relu(acc00);
+                    Unsafe.Add(ref out0, c + 1) = VectorMath.Relu(acc01);
+                    Unsafe.Add(ref out0, c + 2) = VectorMath.Relu(acc02);
+                    Unsafe.Add(ref out0, c + 3) = VectorMath.Relu(acc03);
+                    Unsafe.Add(ref out1, c) = VectorMath.Relu(acc10);
+                    Unsafe.Add(ref out1, c + 1) = VectorMath.Relu(acc11);
+                    Unsafe.Add(ref out1, c + 2) = VectorMath.Relu(acc12);
+                    Unsafe.Add(ref out1, c + 3) = VectorMath.Relu(acc13);
                 }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 1600), 16, 10, 10, 14, 144);
             }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 1600), 16, 10, 10, 14, 144);
         }
+    }
 
-        /// <summary>y = 2×2 maximum of x, for 10×10 input planes → 5×5 (planes = rows × 16 channels).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void MaxPool2x2_16x10x10(ref float x, ref float y, int planes)
-        {
-            if (Vector512.IsHardwareAccelerated) MaxPool2x2_16x10x10_V512(ref x, ref y, planes);
-            else if (Vector256.IsHardwareAccelerated) MaxPool2x2_16x10x10_V256(ref x, ref y, planes);
-            else MaxPool2x2_16x10x10_Scalar(ref x, ref y, planes);
-        }
+    /// <summary>y = 2×2 maximum of x, for 10×10 input planes → 5×5 (planes = rows × 16 channels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MaxPool2x2_16x10x10(ref float x, ref float y, int planes)
+    {
+        if (Vector512.IsHardwareAccelerated) MaxPool2x2_16x10x10_V512(ref x, ref y, planes);
+        else if (Vector256.IsHardwareAccelerated) MaxPool2x2_16x10x10_V256(ref x, ref y, planes);
+        else MaxPool2x2_16x10x10_Scalar(ref x, ref y, planes);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2_16x10x10_V512(ref float x, ref float y, int planes)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2_16x10x10_V512(ref float x, ref float y, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
         {
-            for (int plane = 0; plane < planes; plane++)
+            for (int oh = 0; oh < 5; oh++)
             {
-                for (int oh = 0; oh < 5; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
-                    ref float bottom = ref Unsafe.Add(ref top, 10);
-                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
-                    Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
-                    Pool2x2.Max256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1)); // input columns 2..10
-                }
+                ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                ref float bottom = ref Unsafe.Add(ref top, 10);
+                ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
+                Pool2x2.Max256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1)); // input columns 2..10
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2_16x10x10_V256(ref float x, ref float y, int planes)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2_16x10x10_V256(ref float x, ref float y, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
         {
-            for (int plane = 0; plane < planes; plane++)
+            for (int oh = 0; oh < 5; oh++)
             {
-                for (int oh = 0; oh < 5; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
-                    ref float bottom = ref Unsafe.Add(ref top, 10);
-                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
-                    Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
-                    Pool2x2.Max256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1)); // input columns 2..10
-                }
+                ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                ref float bottom = ref Unsafe.Add(ref top, 10);
+                ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                Pool2x2.Max256(ref top, ref bottom, ref row); // input columns 0..8
+                Pool2x2.Max256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1)); // input columns 2..10
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2_16x10x10_Scalar(ref float x, ref float y, int planes)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2_16x10x10_Scalar(ref float x, ref float y, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
         {
-            for (int plane = 0; plane < planes; plane++)
+            for (int oh = 0; oh < 5; oh++)
             {
-                for (int oh = 0; oh < 5; oh++)
+                ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                ref float bottom = ref Unsafe.Add(ref top, 10);
+                ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                for (int ow = 0; ow < 5; ow++)
                 {
-                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
-                    ref float bottom = ref Unsafe.Add(ref top, 10);
-                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
-                    for (int ow = 0; ow < 5; ow++)
-                    {
-                        int left = 2 * ow;
-                        Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
-                    }
+                    int left = 2 * ow;
+                    Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
                 }
             }
         }
+    }
 
-        /// <summary>Y = Relu(X·W + b) for X [rows, 400], W [400, 120] row-major, Y [rows, 120].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_400x120_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_400x120_Relu_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_400x120_Relu_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_400x120_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+    /// <summary>Y = Relu(X·W + b) for X [rows, 400], W [400, 120] row-major, Y [rows, 120].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_400x120_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_400x120_Relu_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_400x120_Relu_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_400x120_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_400x120_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_400x120_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
+        // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 400; k0 += 64)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
-            // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 400; k0 += 64)
-            {
-                int k1 = Math.Min(k0 + 64, 400);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 120);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1);
-                        var acc11 = Vector512.LoadUnsafe(ref start1, 16);
-                        var acc12 = Vector512.LoadUnsafe(ref start1, 32);
-                        var acc13 = Vector512.LoadUnsafe(ref start1, 48);
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2);
-                        var acc21 = Vector512.LoadUnsafe(ref start2, 16);
-                        var acc22 = Vector512.LoadUnsafe(ref start2, 32);
-                        var acc23 = Vector512.LoadUnsafe(ref start2, 48);
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3);
-                        var acc31 = Vector512.LoadUnsafe(ref start3, 16);
-                        var acc32 = Vector512.LoadUnsafe(ref start3, 32);
-                        var acc33 = Vector512.LoadUnsafe(ref start3, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
-                        ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 400);
-                        ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                            acc10.StoreUnsafe(ref y1);
-                            acc11.StoreUnsafe(ref y1, 16);
-                            acc12.StoreUnsafe(ref y1, 32);
-                            acc13.StoreUnsafe(ref y1, 48);
-                            acc20.StoreUnsafe(ref y2);
-                            acc21.StoreUnsafe(ref y2, 16);
-                            acc22.StoreUnsafe(ref y2, 32);
-                            acc23.StoreUnsafe(ref y2, 48);
-                            acc30.StoreUnsafe(ref y3);
-                            acc31.StoreUnsafe(ref y3, 16);
-                            acc32.StoreUnsafe(ref y3, 32);
-                            acc33.StoreUnsafe(ref y3, 48);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref y2);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
-                            VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
-                            VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref y3);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
-                            VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
-                            VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
-                        }
-                    }
-                    // tail columns 64..120
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 120);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0, 64);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 80);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 96);
-                        var acc03 = Vector256.LoadUnsafe(ref start0, 112);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1, 64);
-                        var acc11 = Vector512.LoadUnsafe(ref start1, 80);
-                        var acc12 = Vector512.LoadUnsafe(ref start1, 96);
-                        var acc13 = Vector256.LoadUnsafe(ref start1, 112);
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2, 64);
-                        var acc21 = Vector512.LoadUnsafe(ref start2, 80);
-                        var acc22 = Vector512.LoadUnsafe(ref start2, 96);
-                        var acc23 = Vector256.LoadUnsafe(ref start2, 112);
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3, 64);
-                        var acc31 = Vector512.LoadUnsafe(ref start3, 80);
-                        var acc32 = Vector512.LoadUnsafe(ref start3, 96);
-                        var acc33 = Vector256.LoadUnsafe(ref start3, 112);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
-                        ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 400);
-                        ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 80);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 96);
-                            var w3 = Vector256.LoadUnsafe(ref wk, 112);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0_V256, w3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1_V256, w3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                            acc23 = Vector256.FusedMultiplyAdd(a2_V256, w3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                            acc33 = Vector256.FusedMultiplyAdd(a3_V256, w3, acc33);
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, 64);
-                            acc01.StoreUnsafe(ref y0, 80);
-                            acc02.StoreUnsafe(ref y0, 96);
-                            acc03.StoreUnsafe(ref y0, 112);
-                            acc10.StoreUnsafe(ref y1, 64);
-                            acc11.StoreUnsafe(ref y1, 80);
-                            acc12.StoreUnsafe(ref y1, 96);
-                            acc13.StoreUnsafe(ref y1, 112);
-                            acc20.StoreUnsafe(ref y2, 64);
-                            acc21.StoreUnsafe(ref y2, 80);
-                            acc22.StoreUnsafe(ref y2, 96);
-                            acc23.StoreUnsafe(ref y2, 112);
-                            acc30.StoreUnsafe(ref y3, 64);
-                            acc31.StoreUnsafe(ref y3, 80);
-                            acc32.StoreUnsafe(ref y3, 96);
-                            acc33.StoreUnsafe(ref y3, 112);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 80);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 96);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 112);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, 64);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 80);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 96);
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, 112);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref y2, 64);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 80);
-                            VectorMath.Relu(acc22).StoreUnsafe(ref y2, 96);
-                            VectorMath.Relu(acc23).StoreUnsafe(ref y2, 112);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref y3, 64);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 80);
-                            VectorMath.Relu(acc32).StoreUnsafe(ref y3, 96);
-                            VectorMath.Relu(acc33).StoreUnsafe(ref y3, 112);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                        }
-                    }
-                    // tail columns 64..120
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0, 64);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 80);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 96);
-                        var acc03 = Vector256.LoadUnsafe(ref start0, 112);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 80);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 96);
-                            var w3 = Vector256.LoadUnsafe(ref wk, 112);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0_V256, w3, acc03);
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, 64);
-                            acc01.StoreUnsafe(ref y0, 80);
-                            acc02.StoreUnsafe(ref y0, 96);
-                            acc03.StoreUnsafe(ref y0, 112);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 80);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 96);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 112);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_400x120_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
-            // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 400; k0 += 64)
-            {
-                int k1 = Math.Min(k0 + 64, 400);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..96, 32 per step
-                    for (int c = 0; c < 96; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                    }
-                    // tail columns 96..120
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, 96);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, 104);
-                        var acc02 = Vector256.LoadUnsafe(ref start0, 112);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, 96);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, 104);
-                        var acc12 = Vector256.LoadUnsafe(ref start1, 112);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Vector256.LoadUnsafe(ref wk, 96);
-                            var w1 = Vector256.LoadUnsafe(ref wk, 104);
-                            var w2 = Vector256.LoadUnsafe(ref wk, 112);
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, 96);
-                            acc01.StoreUnsafe(ref y0, 104);
-                            acc02.StoreUnsafe(ref y0, 112);
-                            acc10.StoreUnsafe(ref y1, 96);
-                            acc11.StoreUnsafe(ref y1, 104);
-                            acc12.StoreUnsafe(ref y1, 112);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, 96);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 104);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 112);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, 96);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 104);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 112);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..96, 32 per step
-                    for (int c = 0; c < 96; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                    }
-                    // tail columns 96..120
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, 96);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, 104);
-                        var acc02 = Vector256.LoadUnsafe(ref start0, 112);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Vector256.LoadUnsafe(ref wk, 96);
-                            var w1 = Vector256.LoadUnsafe(ref wk, 104);
-                            var w2 = Vector256.LoadUnsafe(ref wk, 112);
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, 96);
-                            acc01.StoreUnsafe(ref y0, 104);
-                            acc02.StoreUnsafe(ref y0, 112);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, 96);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 104);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 112);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_400x120_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
-            // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 400; k0 += 64)
-            {
-                int k1 = Math.Min(k0 + 64, 400);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..120, 4 per step
-                    for (int c = 0; c < 120; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Unsafe.Add(ref start1, c);
-                        var acc11 = Unsafe.Add(ref start1, c + 1);
-                        var acc12 = Unsafe.Add(ref start1, c + 2);
-                        var acc13 = Unsafe.Add(ref start1, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            acc11 = a1 * w1 + acc11;
-                            acc12 = a1 * w2 + acc12;
-                            acc13 = a1 * w3 + acc13;
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                            Unsafe.Add(ref y1, c) = acc10;
-                            Unsafe.Add(ref y1, c + 1) = acc11;
-                            Unsafe.Add(ref y1, c + 2) = acc12;
-                            Unsafe.Add(ref y1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                            Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
-                            Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..120, 4 per step
-                    for (int c = 0; c < 120; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 400);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 120);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                        }
-                        if (k1 < 400)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Y = Relu(X·W + b) for X [rows, 120], W [120, 84] row-major, Y [rows, 84].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_120x84_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_120x84_Relu_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_120x84_Relu_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_120x84_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_120x84_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 96
-            // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 120; k0 += 96)
-            {
-                int k1 = Math.Min(k0 + 96, 120);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1);
-                        var acc11 = Vector512.LoadUnsafe(ref start1, 16);
-                        var acc12 = Vector512.LoadUnsafe(ref start1, 32);
-                        var acc13 = Vector512.LoadUnsafe(ref start1, 48);
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2);
-                        var acc21 = Vector512.LoadUnsafe(ref start2, 16);
-                        var acc22 = Vector512.LoadUnsafe(ref start2, 32);
-                        var acc23 = Vector512.LoadUnsafe(ref start2, 48);
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3);
-                        var acc31 = Vector512.LoadUnsafe(ref start3, 16);
-                        var acc32 = Vector512.LoadUnsafe(ref start3, 32);
-                        var acc33 = Vector512.LoadUnsafe(ref start3, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
-                        ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 120);
-                        ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                            acc10.StoreUnsafe(ref y1);
-                            acc11.StoreUnsafe(ref y1, 16);
-                            acc12.StoreUnsafe(ref y1, 32);
-                            acc13.StoreUnsafe(ref y1, 48);
-                            acc20.StoreUnsafe(ref y2);
-                            acc21.StoreUnsafe(ref y2, 16);
-                            acc22.StoreUnsafe(ref y2, 32);
-                            acc23.StoreUnsafe(ref y2, 48);
-                            acc30.StoreUnsafe(ref y3);
-                            acc31.StoreUnsafe(ref y3, 16);
-                            acc32.StoreUnsafe(ref y3, 32);
-                            acc33.StoreUnsafe(ref y3, 48);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref y2);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
-                            VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
-                            VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref y3);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
-                            VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
-                            VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
-                        }
-                    }
-                    // tail columns 64..84
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0, 64);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, 76);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1, 64);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, 76);
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2, 64);
-                        var acc21 = Vector256.LoadUnsafe(ref start2, 76);
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3, 64);
-                        var acc31 = Vector256.LoadUnsafe(ref start3, 76);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
-                        ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 120);
-                        ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                            var w1 = Vector256.LoadUnsafe(ref wk, 76);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1_V256, w1, acc11);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector256.FusedMultiplyAdd(a2_V256, w1, acc21);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector256.FusedMultiplyAdd(a3_V256, w1, acc31);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, 64);
-                            acc01.StoreUnsafe(ref y0, 76);
-                            acc10.StoreUnsafe(ref y1, 64);
-                            acc11.StoreUnsafe(ref y1, 76);
-                            acc20.StoreUnsafe(ref y2, 64);
-                            acc21.StoreUnsafe(ref y2, 76);
-                            acc30.StoreUnsafe(ref y3, 64);
-                            acc31.StoreUnsafe(ref y3, 76);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 76);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, 64);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 76);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref y2, 64);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 76);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref y3, 64);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 76);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                        }
-                    }
-                    // tail columns 64..84
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0, 64);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, 76);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                            var w1 = Vector256.LoadUnsafe(ref wk, 76);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, 64);
-                            acc01.StoreUnsafe(ref y0, 76);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 76);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_120x84_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 96
-            // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 120; k0 += 96)
-            {
-                int k1 = Math.Min(k0 + 96, 120);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..64, 32 per step
-                    for (int c = 0; c < 64; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                    }
-                    // tail columns 64..84
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, 64);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, 72);
-                        var acc02 = Vector256.LoadUnsafe(ref start0, 76);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, 64);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, 72);
-                        var acc12 = Vector256.LoadUnsafe(ref start1, 76);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Vector256.LoadUnsafe(ref wk, 64);
-                            var w1 = Vector256.LoadUnsafe(ref wk, 72);
-                            var w2 = Vector256.LoadUnsafe(ref wk, 76);
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, 64);
-                            acc01.StoreUnsafe(ref y0, 72);
-                            acc02.StoreUnsafe(ref y0, 76);
-                            acc10.StoreUnsafe(ref y1, 64);
-                            acc11.StoreUnsafe(ref y1, 72);
-                            acc12.StoreUnsafe(ref y1, 76);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 72);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 76);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, 64);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 72);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 76);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64, 32 per step
-                    for (int c = 0; c < 64; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                    }
-                    // tail columns 64..84
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, 64);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, 72);
-                        var acc02 = Vector256.LoadUnsafe(ref start0, 76);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Vector256.LoadUnsafe(ref wk, 64);
-                            var w1 = Vector256.LoadUnsafe(ref wk, 72);
-                            var w2 = Vector256.LoadUnsafe(ref wk, 76);
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, 64);
-                            acc01.StoreUnsafe(ref y0, 72);
-                            acc02.StoreUnsafe(ref y0, 76);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 72);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 76);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_120x84_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 96
-            // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 120; k0 += 96)
-            {
-                int k1 = Math.Min(k0 + 96, 120);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..84, 4 per step
-                    for (int c = 0; c < 84; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Unsafe.Add(ref start1, c);
-                        var acc11 = Unsafe.Add(ref start1, c + 1);
-                        var acc12 = Unsafe.Add(ref start1, c + 2);
-                        var acc13 = Unsafe.Add(ref start1, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            acc11 = a1 * w1 + acc11;
-                            acc12 = a1 * w2 + acc12;
-                            acc13 = a1 * w3 + acc13;
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                            Unsafe.Add(ref y1, c) = acc10;
-                            Unsafe.Add(ref y1, c + 1) = acc11;
-                            Unsafe.Add(ref y1, c + 2) = acc12;
-                            Unsafe.Add(ref y1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                            Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
-                            Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..84, 4 per step
-                    for (int c = 0; c < 84; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 84);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Y = X·W + b for X [rows, 84], W [84, 10] row-major, Y [rows, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_84x10_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_84x10_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_84x10_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_84x10_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_84x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 64, 400);
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..10
+                // columns 0..64
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 10);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc21 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc30 = Vector256.LoadUnsafe(ref bias);
-                    var acc31 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 84);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 84);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 84);
-                    for (int k = 0; k < 84; k++)
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 120);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1);
+                    var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                    var acc12 = Vector512.LoadUnsafe(ref start1, 32);
+                    var acc13 = Vector512.LoadUnsafe(ref start1, 48);
+                    ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2);
+                    var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                    var acc22 = Vector512.LoadUnsafe(ref start2, 32);
+                    var acc23 = Vector512.LoadUnsafe(ref start2, 48);
+                    ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3);
+                    var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                    var acc32 = Vector512.LoadUnsafe(ref start3, 32);
+                    var acc33 = Vector512.LoadUnsafe(ref start3, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
+                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 400);
+                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 400);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2, w1, acc21);
-                        var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3, w1, acc31);
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 2);
-                    acc20.StoreUnsafe(ref y2);
-                    acc21.StoreUnsafe(ref y2, 2);
-                    acc30.StoreUnsafe(ref y3);
-                    acc31.StoreUnsafe(ref y3, 2);
+                    if (k1 < 400)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                        acc10.StoreUnsafe(ref y1);
+                        acc11.StoreUnsafe(ref y1, 16);
+                        acc12.StoreUnsafe(ref y1, 32);
+                        acc13.StoreUnsafe(ref y1, 48);
+                        acc20.StoreUnsafe(ref y2);
+                        acc21.StoreUnsafe(ref y2, 16);
+                        acc22.StoreUnsafe(ref y2, 32);
+                        acc23.StoreUnsafe(ref y2, 48);
+                        acc30.StoreUnsafe(ref y3);
+                        acc31.StoreUnsafe(ref y3, 16);
+                        acc32.StoreUnsafe(ref y3, 32);
+                        acc33.StoreUnsafe(ref y3, 48);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref y2);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
+                        VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
+                        VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref y3);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
+                        VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
+                        VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
+                    }
+                }
+                // tail columns 64..120
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 120);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0, 64);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 80);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 96);
+                    var acc03 = Vector256.LoadUnsafe(ref start0, 112);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1, 64);
+                    var acc11 = Vector512.LoadUnsafe(ref start1, 80);
+                    var acc12 = Vector512.LoadUnsafe(ref start1, 96);
+                    var acc13 = Vector256.LoadUnsafe(ref start1, 112);
+                    ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2, 64);
+                    var acc21 = Vector512.LoadUnsafe(ref start2, 80);
+                    var acc22 = Vector512.LoadUnsafe(ref start2, 96);
+                    var acc23 = Vector256.LoadUnsafe(ref start2, 112);
+                    ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3, 64);
+                    var acc31 = Vector512.LoadUnsafe(ref start3, 80);
+                    var acc32 = Vector512.LoadUnsafe(ref start3, 96);
+                    var acc33 = Vector256.LoadUnsafe(ref start3, 112);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
+                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 400);
+                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 400);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
+                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 80);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 96);
+                        var w3 = Vector256.LoadUnsafe(ref wk, 112);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, w3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, w3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, w3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, w3, acc33);
+                    }
+                    if (k1 < 400)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, 64);
+                        acc01.StoreUnsafe(ref y0, 80);
+                        acc02.StoreUnsafe(ref y0, 96);
+                        acc03.StoreUnsafe(ref y0, 112);
+                        acc10.StoreUnsafe(ref y1, 64);
+                        acc11.StoreUnsafe(ref y1, 80);
+                        acc12.StoreUnsafe(ref y1, 96);
+                        acc13.StoreUnsafe(ref y1, 112);
+                        acc20.StoreUnsafe(ref y2, 64);
+                        acc21.StoreUnsafe(ref y2, 80);
+                        acc22.StoreUnsafe(ref y2, 96);
+                        acc23.StoreUnsafe(ref y2, 112);
+                        acc30.StoreUnsafe(ref y3, 64);
+                        acc31.StoreUnsafe(ref y3, 80);
+                        acc32.StoreUnsafe(ref y3, 96);
+                        acc33.StoreUnsafe(ref y3, 112);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 80);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 96);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 112);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1, 64);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, 80);
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, 96);
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, 112);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref y2, 64);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref y2, 80);
+                        VectorMath.Relu(acc22).StoreUnsafe(ref y2, 96);
+                        VectorMath.Relu(acc23).StoreUnsafe(ref y2, 112);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref y3, 64);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref y3, 80);
+                        VectorMath.Relu(acc32).StoreUnsafe(ref y3, 96);
+                        VectorMath.Relu(acc33).StoreUnsafe(ref y3, 112);
+                    }
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..10
+                // columns 0..64
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 84);
-                    for (int k = 0; k < 84; k++)
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
+                    if (k1 < 400)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                    }
+                }
+                // tail columns 64..120
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0, 64);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 80);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 96);
+                    var acc03 = Vector256.LoadUnsafe(ref start0, 112);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
+                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 80);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 96);
+                        var w3 = Vector256.LoadUnsafe(ref wk, 112);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, w3, acc03);
+                    }
+                    if (k1 < 400)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, 64);
+                        acc01.StoreUnsafe(ref y0, 80);
+                        acc02.StoreUnsafe(ref y0, 96);
+                        acc03.StoreUnsafe(ref y0, 112);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 80);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 96);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 112);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_84x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_400x120_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
+        // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 400; k0 += 64)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 64, 400);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..10
+                // columns 0..96, 32 per step
+                for (int c = 0; c < 96; c += 32)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 84);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
-                    for (int k = 0; k < 84; k++)
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 2);
+                    if (k1 < 400)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                }
+                // tail columns 96..120
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, 96);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, 104);
+                    var acc02 = Vector256.LoadUnsafe(ref start0, 112);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, 96);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, 104);
+                    var acc12 = Vector256.LoadUnsafe(ref start1, 112);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
+                        var w0 = Vector256.LoadUnsafe(ref wk, 96);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 104);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 112);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    }
+                    if (k1 < 400)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, 96);
+                        acc01.StoreUnsafe(ref y0, 104);
+                        acc02.StoreUnsafe(ref y0, 112);
+                        acc10.StoreUnsafe(ref y1, 96);
+                        acc11.StoreUnsafe(ref y1, 104);
+                        acc12.StoreUnsafe(ref y1, 112);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, 96);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 104);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 112);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1, 96);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, 104);
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, 112);
+                    }
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..10
+                // columns 0..96, 32 per step
+                for (int c = 0; c < 96; c += 32)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 84);
-                    for (int k = 0; k < 84; k++)
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
+                    if (k1 < 400)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                }
+                // tail columns 96..120
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, 96);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, 104);
+                    var acc02 = Vector256.LoadUnsafe(ref start0, 112);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
+                        var w0 = Vector256.LoadUnsafe(ref wk, 96);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 104);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 112);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    }
+                    if (k1 < 400)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, 96);
+                        acc01.StoreUnsafe(ref y0, 104);
+                        acc02.StoreUnsafe(ref y0, 112);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, 96);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 104);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 112);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_84x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_400x120_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
+        // k-blocks of 64: the 64×120 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 400; k0 += 64)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 64, 400);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                // columns 0..120, 4 per step
+                for (int c = 0; c < 120; c += 4)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 84);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
-                    for (int k = 0; k < 84; k++)
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Unsafe.Add(ref start1, c);
+                    var acc11 = Unsafe.Add(ref start1, c + 1);
+                    var acc12 = Unsafe.Add(ref start1, c + 2);
+                    var acc13 = Unsafe.Add(ref start1, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 400);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
                         var w0 = Unsafe.Add(ref wk, c);
                         var w1 = Unsafe.Add(ref wk, c + 1);
                         var w2 = Unsafe.Add(ref wk, c + 2);
@@ -2145,58 +1302,47 @@ partial class LeNet5
                         acc12 = a1 * w2 + acc12;
                         acc13 = a1 * w3 + acc13;
                     }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                    Unsafe.Add(ref y1, c) = acc10;
-                    Unsafe.Add(ref y1, c + 1) = acc11;
-                    Unsafe.Add(ref y1, c + 2) = acc12;
-                    Unsafe.Add(ref y1, c + 3) = acc13;
-                }
-                // tail columns 8..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Unsafe.Add(ref bias, 8);
-                    var acc01 = Unsafe.Add(ref bias, 9);
-                    var acc10 = Unsafe.Add(ref bias, 8);
-                    var acc11 = Unsafe.Add(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 84);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
-                    for (int k = 0; k < 84; k++)
+                    if (k1 < 400)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Unsafe.Add(ref wk, 8);
-                        var w1 = Unsafe.Add(ref wk, 9);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                        Unsafe.Add(ref y1, c) = acc10;
+                        Unsafe.Add(ref y1, c + 1) = acc11;
+                        Unsafe.Add(ref y1, c + 2) = acc12;
+                        Unsafe.Add(ref y1, c + 3) = acc13;
                     }
-                    Unsafe.Add(ref y0, 8) = acc00;
-                    Unsafe.Add(ref y0, 9) = acc01;
-                    Unsafe.Add(ref y1, 8) = acc10;
-                    Unsafe.Add(ref y1, 9) = acc11;
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                        Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
+                        Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
+                        Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
+                        Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                    }
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                // columns 0..120, 4 per step
+                for (int c = 0; c < 120; c += 4)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 84);
-                    for (int k = 0; k < 84; k++)
+                    ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 400);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
+                        ref float wk = ref Unsafe.Add(ref w, k * 120);
                         var w0 = Unsafe.Add(ref wk, c);
                         var w1 = Unsafe.Add(ref wk, c + 1);
                         var w2 = Unsafe.Add(ref wk, c + 2);
@@ -2207,758 +1353,2464 @@ partial class LeNet5
                         acc02 = a0 * w2 + acc02;
                         acc03 = a0 * w3 + acc03;
                     }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                }
-                // tail columns 8..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Unsafe.Add(ref bias, 8);
-                    var acc01 = Unsafe.Add(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 84);
-                    for (int k = 0; k < 84; k++)
+                    if (k1 < 400)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Unsafe.Add(ref wk, 8);
-                        var w1 = Unsafe.Add(ref wk, 9);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
                     }
-                    Unsafe.Add(ref y0, 8) = acc00;
-                    Unsafe.Add(ref y0, 9) = acc01;
-                }
-            }
-        }
-
-        /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
-            else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
-            else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        /// <summary>Y = Relu(conv(X, W) + b) on 16 samples per lane group: X [groups, 6, 14, 14, 16] (padded), W [16, 6, 5, 5], Y [groups, 16, 10, 10, 16].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DLanesForward_6x14x14_16x5x5_Relu(ref float x, ref float w, ref float bias, ref float y, int groups)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DLanesForward_6x14x14_16x5x5_Relu_V512(ref x, ref w, ref bias, ref y, groups);
-            else if (Vector256.IsHardwareAccelerated) Conv2DLanesForward_6x14x14_16x5x5_Relu_V256(ref x, ref w, ref bias, ref y, groups);
-            else Conv2DLanesForward_6x14x14_16x5x5_Relu_Scalar(ref x, ref w, ref bias, ref y, groups);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int groups)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
-            for (int group = 0; group < groups; group++)
-            {
-                ref float xs = ref Unsafe.Add(ref x, group * 18816);
-                ref float ys = ref Unsafe.Add(ref y, group * 25600);
-                for (int oh = 0; oh < 10; oh++)
-                {
-                    int f = 0;
-                    // main loop: 4 rows per tile
-                    for (; f + 4 <= 16; f += 4)
+                    else
                     {
-                        // columns 0..128, 64 per step
-                        for (int c = 0; c < 128; c += 64)
-                        {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
-                            ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 1600 + oh * 160);
-                            ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 1600 + oh * 160);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = Vector512.Create(bias0);
-                            var acc01 = Vector512.Create(bias0);
-                            var acc02 = Vector512.Create(bias0);
-                            var acc03 = Vector512.Create(bias0);
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = Vector512.Create(bias1);
-                            var acc11 = Vector512.Create(bias1);
-                            var acc12 = Vector512.Create(bias1);
-                            var acc13 = Vector512.Create(bias1);
-                            float bias2 = Unsafe.Add(ref bias, (f + 2));
-                            var acc20 = Vector512.Create(bias2);
-                            var acc21 = Vector512.Create(bias2);
-                            var acc22 = Vector512.Create(bias2);
-                            var acc23 = Vector512.Create(bias2);
-                            float bias3 = Unsafe.Add(ref bias, (f + 3));
-                            var acc30 = Vector512.Create(bias3);
-                            var acc31 = Vector512.Create(bias3);
-                            var acc32 = Vector512.Create(bias3);
-                            var acc33 = Vector512.Create(bias3);
-                            ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                            ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
-                            ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 6; ch++)
-                            {
-                                for (int kh = 0; kh < 5; kh++)
-                                {
-                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
-                                    for (int kw = 0; kw < 5; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
-                                        var src0 = Vector512.LoadUnsafe(ref srck, (nuint)c);
-                                        var src1 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 16));
-                                        var src2 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 32));
-                                        var src3 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 48));
-                                        var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
-                                        acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
-                                        acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
-                                        acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
-                                        acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
-                                        var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
-                                        acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
-                                        acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
-                                        acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
-                                        acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
-                                        var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
-                                        acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
-                                        acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
-                                        acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
-                                        acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
-                                        var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
-                                        acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
-                                        acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
-                                        acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
-                                        acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
-                                    }
-                                }
-                            }
-                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, (nuint)(c + 16));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref ys0, (nuint)(c + 32));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref ys0, (nuint)(c + 48));
-                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1, (nuint)c);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, (nuint)(c + 16));
-                            VectorMath.Relu(acc12).StoreUnsafe(ref ys1, (nuint)(c + 32));
-                            VectorMath.Relu(acc13).StoreUnsafe(ref ys1, (nuint)(c + 48));
-                            VectorMath.Relu(acc20).StoreUnsafe(ref ys2, (nuint)c);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref ys2, (nuint)(c + 16));
-                            VectorMath.Relu(acc22).StoreUnsafe(ref ys2, (nuint)(c + 32));
-                            VectorMath.Relu(acc23).StoreUnsafe(ref ys2, (nuint)(c + 48));
-                            VectorMath.Relu(acc30).StoreUnsafe(ref ys3, (nuint)c);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref ys3, (nuint)(c + 16));
-                            VectorMath.Relu(acc32).StoreUnsafe(ref ys3, (nuint)(c + 32));
-                            VectorMath.Relu(acc33).StoreUnsafe(ref ys3, (nuint)(c + 48));
-                        }
-                        // tail columns 128..160
-                        {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
-                            ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 1600 + oh * 160);
-                            ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 1600 + oh * 160);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = Vector512.Create(bias0);
-                            var acc01 = Vector512.Create(bias0);
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = Vector512.Create(bias1);
-                            var acc11 = Vector512.Create(bias1);
-                            float bias2 = Unsafe.Add(ref bias, (f + 2));
-                            var acc20 = Vector512.Create(bias2);
-                            var acc21 = Vector512.Create(bias2);
-                            float bias3 = Unsafe.Add(ref bias, (f + 3));
-                            var acc30 = Vector512.Create(bias3);
-                            var acc31 = Vector512.Create(bias3);
-                            ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                            ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
-                            ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 6; ch++)
-                            {
-                                for (int kh = 0; kh < 5; kh++)
-                                {
-                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
-                                    for (int kw = 0; kw < 5; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
-                                        var src0 = Vector512.LoadUnsafe(ref srck, 128);
-                                        var src1 = Vector512.LoadUnsafe(ref srck, 144);
-                                        var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
-                                        acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
-                                        acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
-                                        var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
-                                        acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
-                                        acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
-                                        var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
-                                        acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
-                                        acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
-                                        var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
-                                        acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
-                                        acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
-                                    }
-                                }
-                            }
-                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0, 128);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, 144);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1, 128);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, 144);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref ys2, 128);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref ys2, 144);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref ys3, 128);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref ys3, 144);
-                        }
+                        Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int groups)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
-            for (int group = 0; group < groups; group++)
-            {
-                ref float xs = ref Unsafe.Add(ref x, group * 18816);
-                ref float ys = ref Unsafe.Add(ref y, group * 25600);
-                for (int oh = 0; oh < 10; oh++)
-                {
-                    int f = 0;
-                    // main loop: 2 rows per tile
-                    for (; f + 2 <= 16; f += 2)
-                    {
-                        // columns 0..160, 32 per step
-                        for (int c = 0; c < 160; c += 32)
-                        {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = Vector256.Create(bias0);
-                            var acc01 = Vector256.Create(bias0);
-                            var acc02 = Vector256.Create(bias0);
-                            var acc03 = Vector256.Create(bias0);
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = Vector256.Create(bias1);
-                            var acc11 = Vector256.Create(bias1);
-                            var acc12 = Vector256.Create(bias1);
-                            var acc13 = Vector256.Create(bias1);
-                            ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 6; ch++)
-                            {
-                                for (int kh = 0; kh < 5; kh++)
-                                {
-                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
-                                    for (int kw = 0; kw < 5; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
-                                        var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
-                                        var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
-                                        var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
-                                        var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
-                                        var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
-                                        acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
-                                        acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
-                                        acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
-                                        acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
-                                        var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
-                                        acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
-                                        acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
-                                        acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
-                                        acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
-                                    }
-                                }
-                            }
-                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref ys0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref ys0, (nuint)(c + 24));
-                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1, (nuint)c);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, (nuint)(c + 8));
-                            VectorMath.Relu(acc12).StoreUnsafe(ref ys1, (nuint)(c + 16));
-                            VectorMath.Relu(acc13).StoreUnsafe(ref ys1, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
+    /// <summary>Y = Relu(X·W + b) for X [rows, 120], W [120, 84] row-major, Y [rows, 84].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_120x84_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_120x84_Relu_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_120x84_Relu_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_120x84_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int groups)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_120x84_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 96
+        // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 120; k0 += 96)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
-            for (int group = 0; group < groups; group++)
-            {
-                ref float xs = ref Unsafe.Add(ref x, group * 18816);
-                ref float ys = ref Unsafe.Add(ref y, group * 25600);
-                for (int oh = 0; oh < 10; oh++)
-                {
-                    int f = 0;
-                    // main loop: 2 rows per tile
-                    for (; f + 2 <= 16; f += 2)
-                    {
-                        // columns 0..160, 4 per step
-                        for (int c = 0; c < 160; c += 4)
-                        {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = bias0;
-                            var acc01 = bias0;
-                            var acc02 = bias0;
-                            var acc03 = bias0;
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = bias1;
-                            var acc11 = bias1;
-                            var acc12 = bias1;
-                            var acc13 = bias1;
-                            ref float w0 = ref Unsafe.Add(ref w, f * 150);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 6; ch++)
-                            {
-                                for (int kh = 0; kh < 5; kh++)
-                                {
-                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
-                                    for (int kw = 0; kw < 5; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
-                                        var src0 = Unsafe.Add(ref srck, c);
-                                        var src1 = Unsafe.Add(ref srck, c + 1);
-                                        var src2 = Unsafe.Add(ref srck, c + 2);
-                                        var src3 = Unsafe.Add(ref srck, c + 3);
-                                        var a0 = Unsafe.Add(ref w0, k);
-                                        acc00 = a0 * src0 + acc00;
-                                        acc01 = a0 * src1 + acc01;
-                                        acc02 = a0 * src2 + acc02;
-                                        acc03 = a0 * src3 + acc03;
-                                        var a1 = Unsafe.Add(ref w1, k);
-                                        acc10 = a1 * src0 + acc10;
-                                        acc11 = a1 * src1 + acc11;
-                                        acc12 = a1 * src2 + acc12;
-                                        acc13 = a1 * src3 + acc13;
-                                    }
-                                }
-                            }
-                            Unsafe.Add(ref ys0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref ys0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref ys0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref ys0, c + 3) = VectorMath.Relu(acc03);
-                            Unsafe.Add(ref ys1, c) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref ys1, c + 1) = VectorMath.Relu(acc11);
-                            Unsafe.Add(ref ys1, c + 2) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref ys1, c + 3) = VectorMath.Relu(acc13);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 84], dZ [rows, 10], dW [84, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_84x10(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_84x10_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_84x10_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_84x10_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_84x10_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 84; r += 4)
-            {
-                // columns 0..10
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 10);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc20 = Vector256<float>.Zero;
-                    var acc21 = Vector256<float>.Zero;
-                    var acc30 = Vector256<float>.Zero;
-                    var acc31 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2, dz1, acc21);
-                        var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3, dz1, acc31);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 2);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 2);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 2);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_84x10_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 84; r += 2)
-            {
-                // columns 0..10
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 2);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_84x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 84; r += 2)
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
-                }
-                // tail columns 8..10
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, 8);
-                        var dz1 = Unsafe.Add(ref dzk, 9);
-                        ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 8) = acc00;
-                    Unsafe.Add(ref dw0, 9) = acc01;
-                    Unsafe.Add(ref dw1, 8) = acc10;
-                    Unsafe.Add(ref dw1, 9) = acc11;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_10(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_10_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_10_V256(ref dz, ref db, rows);
-            else BiasGradient_10_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..10
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..10
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
-                }
-                // tail columns 8..10
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, 8);
-                        var dz1 = Unsafe.Add(ref dzk, 9);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 8) = acc00;
-                    Unsafe.Add(ref db0, 9) = acc01;
-                }
-            }
-        }
-
-        /// <summary>dX = (dZ·Wᵀ) ⊙ Relu′(Y) for dZ [rows, 10], Wᵀ [10, 84] row-major, Y and dX [rows, 84].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_84x10_Relu(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_84x10_Relu_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_84x10_Relu_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_84x10_Relu_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_84x10_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 96, 120);
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
                 // columns 0..64
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 84);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 84);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
-                    for (int k = 0; k < 10; k++)
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1);
+                    var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                    var acc12 = Vector512.LoadUnsafe(ref start1, 32);
+                    var acc13 = Vector512.LoadUnsafe(ref start1, 48);
+                    ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2);
+                    var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                    var acc22 = Vector512.LoadUnsafe(ref start2, 32);
+                    var acc23 = Vector512.LoadUnsafe(ref start2, 48);
+                    ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3);
+                    var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                    var acc32 = Vector512.LoadUnsafe(ref start3, 32);
+                    var acc33 = Vector512.LoadUnsafe(ref start3, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
+                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 120);
+                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 120);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                        acc10.StoreUnsafe(ref y1);
+                        acc11.StoreUnsafe(ref y1, 16);
+                        acc12.StoreUnsafe(ref y1, 32);
+                        acc13.StoreUnsafe(ref y1, 48);
+                        acc20.StoreUnsafe(ref y2);
+                        acc21.StoreUnsafe(ref y2, 16);
+                        acc22.StoreUnsafe(ref y2, 32);
+                        acc23.StoreUnsafe(ref y2, 48);
+                        acc30.StoreUnsafe(ref y3);
+                        acc31.StoreUnsafe(ref y3, 16);
+                        acc32.StoreUnsafe(ref y3, 32);
+                        acc33.StoreUnsafe(ref y3, 48);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref y2);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
+                        VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
+                        VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref y3);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
+                        VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
+                        VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
+                    }
+                }
+                // tail columns 64..84
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0, 64);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, 76);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1, 64);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, 76);
+                    ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2, 64);
+                    var acc21 = Vector256.LoadUnsafe(ref start2, 76);
+                    ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3, 64);
+                    var acc31 = Vector256.LoadUnsafe(ref start3, 76);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
+                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 120);
+                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 76);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, w1, acc11);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, w1, acc21);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, w1, acc31);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, 64);
+                        acc01.StoreUnsafe(ref y0, 76);
+                        acc10.StoreUnsafe(ref y1, 64);
+                        acc11.StoreUnsafe(ref y1, 76);
+                        acc20.StoreUnsafe(ref y2, 64);
+                        acc21.StoreUnsafe(ref y2, 76);
+                        acc30.StoreUnsafe(ref y3, 64);
+                        acc31.StoreUnsafe(ref y3, 76);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 76);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1, 64);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, 76);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref y2, 64);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref y2, 76);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref y3, 64);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref y3, 76);
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..64
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                    }
+                }
+                // tail columns 64..84
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0, 64);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, 76);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 76);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, 64);
+                        acc01.StoreUnsafe(ref y0, 76);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 76);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_120x84_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 96
+        // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 120; k0 += 96)
+        {
+            int k1 = Math.Min(k0 + 96, 120);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..64, 32 per step
+                for (int c = 0; c < 64; c += 32)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                }
+                // tail columns 64..84
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, 64);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, 72);
+                    var acc02 = Vector256.LoadUnsafe(ref start0, 76);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, 64);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, 72);
+                    var acc12 = Vector256.LoadUnsafe(ref start1, 76);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Vector256.LoadUnsafe(ref wk, 64);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 72);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 76);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, 64);
+                        acc01.StoreUnsafe(ref y0, 72);
+                        acc02.StoreUnsafe(ref y0, 76);
+                        acc10.StoreUnsafe(ref y1, 64);
+                        acc11.StoreUnsafe(ref y1, 72);
+                        acc12.StoreUnsafe(ref y1, 76);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 72);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 76);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1, 64);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, 72);
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, 76);
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..64, 32 per step
+                for (int c = 0; c < 64; c += 32)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                }
+                // tail columns 64..84
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, 64);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, 72);
+                    var acc02 = Vector256.LoadUnsafe(ref start0, 76);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Vector256.LoadUnsafe(ref wk, 64);
+                        var w1 = Vector256.LoadUnsafe(ref wk, 72);
+                        var w2 = Vector256.LoadUnsafe(ref wk, 76);
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, 64);
+                        acc01.StoreUnsafe(ref y0, 72);
+                        acc02.StoreUnsafe(ref y0, 76);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, 64);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 72);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 76);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_120x84_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 96
+        // k-blocks of 96: the 96×84 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 120; k0 += 96)
+        {
+            int k1 = Math.Min(k0 + 96, 120);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..84, 4 per step
+                for (int c = 0; c < 84; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Unsafe.Add(ref start1, c);
+                    var acc11 = Unsafe.Add(ref start1, c + 1);
+                    var acc12 = Unsafe.Add(ref start1, c + 2);
+                    var acc13 = Unsafe.Add(ref start1, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                        acc13 = a1 * w3 + acc13;
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                        Unsafe.Add(ref y1, c) = acc10;
+                        Unsafe.Add(ref y1, c + 1) = acc11;
+                        Unsafe.Add(ref y1, c + 2) = acc12;
+                        Unsafe.Add(ref y1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                        Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
+                        Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
+                        Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
+                        Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..84, 4 per step
+                for (int c = 0; c < 84; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 84);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 84], W [84, 10] row-major, Y [rows, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_84x10_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_84x10_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_84x10_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_84x10_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_84x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 10);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc20 = Vector256.LoadUnsafe(ref bias);
+                var acc21 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc30 = Vector256.LoadUnsafe(ref bias);
+                var acc31 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 84);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 84);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 84);
+                for (int k = 0; k < 84; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2, w1, acc21);
+                    var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3, w1, acc31);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 2);
+                acc20.StoreUnsafe(ref y2);
+                acc21.StoreUnsafe(ref y2, 2);
+                acc30.StoreUnsafe(ref y3);
+                acc31.StoreUnsafe(ref y3, 2);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 84);
+                for (int k = 0; k < 84; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_84x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 84);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
+                for (int k = 0; k < 84; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 2);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 84);
+                for (int k = 0; k < 84; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_84x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 84);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
+                for (int k = 0; k < 84; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+                Unsafe.Add(ref y1, c) = acc10;
+                Unsafe.Add(ref y1, c + 1) = acc11;
+                Unsafe.Add(ref y1, c + 2) = acc12;
+                Unsafe.Add(ref y1, c + 3) = acc13;
+            }
+            // tail columns 8..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Unsafe.Add(ref bias, 8);
+                var acc01 = Unsafe.Add(ref bias, 9);
+                var acc10 = Unsafe.Add(ref bias, 8);
+                var acc11 = Unsafe.Add(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 84);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 84);
+                for (int k = 0; k < 84; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, 8);
+                    var w1 = Unsafe.Add(ref wk, 9);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                }
+                Unsafe.Add(ref y0, 8) = acc00;
+                Unsafe.Add(ref y0, 9) = acc01;
+                Unsafe.Add(ref y1, 8) = acc10;
+                Unsafe.Add(ref y1, 9) = acc11;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 84);
+                for (int k = 0; k < 84; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+            }
+            // tail columns 8..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Unsafe.Add(ref bias, 8);
+                var acc01 = Unsafe.Add(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 84);
+                for (int k = 0; k < 84; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, 8);
+                    var w1 = Unsafe.Add(ref wk, 9);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 8) = acc00;
+                Unsafe.Add(ref y0, 9) = acc01;
+            }
+        }
+    }
+
+    /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
+        else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
+        else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
+        {
+            var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    /// <summary>Y = Relu(conv(X, W) + b) on 16 samples per lane group: X [groups, 6, 14, 14, 16] (padded), W [16, 6, 5, 5], Y [groups, 16, 10, 10, 16].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DLanesForward_6x14x14_16x5x5_Relu(ref float x, ref float w, ref float bias, ref float y, int groups)
+    {
+        if (Vector512.IsHardwareAccelerated) Conv2DLanesForward_6x14x14_16x5x5_Relu_V512(ref x, ref w, ref bias, ref y, groups);
+        else if (Vector256.IsHardwareAccelerated) Conv2DLanesForward_6x14x14_16x5x5_Relu_V256(ref x, ref w, ref bias, ref y, groups);
+        else Conv2DLanesForward_6x14x14_16x5x5_Relu_Scalar(ref x, ref w, ref bias, ref y, groups);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int groups)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
+        for (int group = 0; group < groups; group++)
+        {
+            ref float xs = ref Unsafe.Add(ref x, group * 18816);
+            ref float ys = ref Unsafe.Add(ref y, group * 25600);
+            for (int oh = 0; oh < 10; oh++)
+            {
+                int f = 0;
+                // main loop: 4 rows per tile
+                for (; f + 4 <= 16; f += 4)
+                {
+                    // columns 0..128, 64 per step
+                    for (int c = 0; c < 128; c += 64)
+                    {
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
+                        ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 1600 + oh * 160);
+                        ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 1600 + oh * 160);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = Vector512.Create(bias0);
+                        var acc01 = Vector512.Create(bias0);
+                        var acc02 = Vector512.Create(bias0);
+                        var acc03 = Vector512.Create(bias0);
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = Vector512.Create(bias1);
+                        var acc11 = Vector512.Create(bias1);
+                        var acc12 = Vector512.Create(bias1);
+                        var acc13 = Vector512.Create(bias1);
+                        float bias2 = Unsafe.Add(ref bias, (f + 2));
+                        var acc20 = Vector512.Create(bias2);
+                        var acc21 = Vector512.Create(bias2);
+                        var acc22 = Vector512.Create(bias2);
+                        var acc23 = Vector512.Create(bias2);
+                        float bias3 = Unsafe.Add(ref bias, (f + 3));
+                        var acc30 = Vector512.Create(bias3);
+                        var acc31 = Vector512.Create(bias3);
+                        var acc32 = Vector512.Create(bias3);
+                        var acc33 = Vector512.Create(bias3);
+                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                        ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
+                        ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 6; ch++)
+                        {
+                            for (int kh = 0; kh < 5; kh++)
+                            {
+                                ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
+                                for (int kw = 0; kw < 5; kw++, k++)
+                                {
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                    var src0 = Vector512.LoadUnsafe(ref srck, (nuint)c);
+                                    var src1 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                    var src2 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 32));
+                                    var src3 = Vector512.LoadUnsafe(ref srck, (nuint)(c + 48));
+                                    var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                    acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                    acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
+                                    acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
+                                    acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
+                                    var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                    acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                    acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
+                                    acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
+                                    acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
+                                    var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                    acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                    acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
+                                    acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
+                                    acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
+                                    var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                    acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
+                                    acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
+                                    acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
+                                    acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
+                                }
+                            }
+                        }
+                        VectorMath.Relu(acc00).StoreUnsafe(ref ys0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref ys0, (nuint)(c + 16));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref ys0, (nuint)(c + 32));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref ys0, (nuint)(c + 48));
+                        VectorMath.Relu(acc10).StoreUnsafe(ref ys1, (nuint)c);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref ys1, (nuint)(c + 16));
+                        VectorMath.Relu(acc12).StoreUnsafe(ref ys1, (nuint)(c + 32));
+                        VectorMath.Relu(acc13).StoreUnsafe(ref ys1, (nuint)(c + 48));
+                        VectorMath.Relu(acc20).StoreUnsafe(ref ys2, (nuint)c);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref ys2, (nuint)(c + 16));
+                        VectorMath.Relu(acc22).StoreUnsafe(ref ys2, (nuint)(c + 32));
+                        VectorMath.Relu(acc23).StoreUnsafe(ref ys2, (nuint)(c + 48));
+                        VectorMath.Relu(acc30).StoreUnsafe(ref ys3, (nuint)c);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref ys3, (nuint)(c + 16));
+                        VectorMath.Relu(acc32).StoreUnsafe(ref ys3, (nuint)(c + 32));
+                        VectorMath.Relu(acc33).StoreUnsafe(ref ys3, (nuint)(c + 48));
+                    }
+                    // tail columns 128..160
+                    {
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
+                        ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 1600 + oh * 160);
+                        ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 1600 + oh * 160);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = Vector512.Create(bias0);
+                        var acc01 = Vector512.Create(bias0);
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = Vector512.Create(bias1);
+                        var acc11 = Vector512.Create(bias1);
+                        float bias2 = Unsafe.Add(ref bias, (f + 2));
+                        var acc20 = Vector512.Create(bias2);
+                        var acc21 = Vector512.Create(bias2);
+                        float bias3 = Unsafe.Add(ref bias, (f + 3));
+                        var acc30 = Vector512.Create(bias3);
+                        var acc31 = Vector512.Create(bias3);
+                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                        ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 150);
+                        ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 150);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 6; ch++)
+                        {
+                            for (int kh = 0; kh < 5; kh++)
+                            {
+                                ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
+                                for (int kw = 0; kw < 5; kw++, k++)
+                                {
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                    var src0 = Vector512.LoadUnsafe(ref srck, 128);
+                                    var src1 = Vector512.LoadUnsafe(ref srck, 144);
+                                    var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                    acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                    acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
+                                    var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                    acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                    acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
+                                    var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                    acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                    acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
+                                    var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                    acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
+                                    acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
+                                }
+                            }
+                        }
+                        VectorMath.Relu(acc00).StoreUnsafe(ref ys0, 128);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref ys0, 144);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref ys1, 128);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref ys1, 144);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref ys2, 128);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref ys2, 144);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref ys3, 128);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref ys3, 144);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int groups)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
+        for (int group = 0; group < groups; group++)
+        {
+            ref float xs = ref Unsafe.Add(ref x, group * 18816);
+            ref float ys = ref Unsafe.Add(ref y, group * 25600);
+            for (int oh = 0; oh < 10; oh++)
+            {
+                int f = 0;
+                // main loop: 2 rows per tile
+                for (; f + 2 <= 16; f += 2)
+                {
+                    // columns 0..160, 32 per step
+                    for (int c = 0; c < 160; c += 32)
+                    {
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = Vector256.Create(bias0);
+                        var acc01 = Vector256.Create(bias0);
+                        var acc02 = Vector256.Create(bias0);
+                        var acc03 = Vector256.Create(bias0);
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = Vector256.Create(bias1);
+                        var acc11 = Vector256.Create(bias1);
+                        var acc12 = Vector256.Create(bias1);
+                        var acc13 = Vector256.Create(bias1);
+                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 6; ch++)
+                        {
+                            for (int kh = 0; kh < 5; kh++)
+                            {
+                                ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
+                                for (int kw = 0; kw < 5; kw++, k++)
+                                {
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                    var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
+                                    var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
+                                    var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                    var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
+                                    var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
+                                    acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
+                                    acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
+                                    acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
+                                    acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
+                                    var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
+                                    acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
+                                    acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
+                                    acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
+                                    acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
+                                }
+                            }
+                        }
+                        VectorMath.Relu(acc00).StoreUnsafe(ref ys0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref ys0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref ys0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref ys0, (nuint)(c + 24));
+                        VectorMath.Relu(acc10).StoreUnsafe(ref ys1, (nuint)c);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref ys1, (nuint)(c + 8));
+                        VectorMath.Relu(acc12).StoreUnsafe(ref ys1, (nuint)(c + 16));
+                        VectorMath.Relu(acc13).StoreUnsafe(ref ys1, (nuint)(c + 24));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesForward_6x14x14_16x5x5_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int groups)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
+        for (int group = 0; group < groups; group++)
+        {
+            ref float xs = ref Unsafe.Add(ref x, group * 18816);
+            ref float ys = ref Unsafe.Add(ref y, group * 25600);
+            for (int oh = 0; oh < 10; oh++)
+            {
+                int f = 0;
+                // main loop: 2 rows per tile
+                for (; f + 2 <= 16; f += 2)
+                {
+                    // columns 0..160, 4 per step
+                    for (int c = 0; c < 160; c += 4)
+                    {
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 1600 + oh * 160);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 1600 + oh * 160);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = bias0;
+                        var acc01 = bias0;
+                        var acc02 = bias0;
+                        var acc03 = bias0;
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = bias1;
+                        var acc11 = bias1;
+                        var acc12 = bias1;
+                        var acc13 = bias1;
+                        ref float w0 = ref Unsafe.Add(ref w, f * 150);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 150);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 6; ch++)
+                        {
+                            for (int kh = 0; kh < 5; kh++)
+                            {
+                                ref float srcrow = ref Unsafe.Add(ref xs, ch * 3136 + (oh + kh) * 224);
+                                for (int kw = 0; kw < 5; kw++, k++)
+                                {
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                    var src0 = Unsafe.Add(ref srck, c);
+                                    var src1 = Unsafe.Add(ref srck, c + 1);
+                                    var src2 = Unsafe.Add(ref srck, c + 2);
+                                    var src3 = Unsafe.Add(ref srck, c + 3);
+                                    var a0 = Unsafe.Add(ref w0, k);
+                                    acc00 = a0 * src0 + acc00;
+                                    acc01 = a0 * src1 + acc01;
+                                    acc02 = a0 * src2 + acc02;
+                                    acc03 = a0 * src3 + acc03;
+                                    var a1 = Unsafe.Add(ref w1, k);
+                                    acc10 = a1 * src0 + acc10;
+                                    acc11 = a1 * src1 + acc11;
+                                    acc12 = a1 * src2 + acc12;
+                                    acc13 = a1 * src3 + acc13;
+                                }
+                            }
+                        }
+                        Unsafe.Add(ref ys0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref ys0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref ys0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref ys0, c + 3) = VectorMath.Relu(acc03);
+                        Unsafe.Add(ref ys1, c) = VectorMath.Relu(acc10);
+                        Unsafe.Add(ref ys1, c + 1) = VectorMath.Relu(acc11);
+                        Unsafe.Add(ref ys1, c + 2) = VectorMath.Relu(acc12);
+                        Unsafe.Add(ref ys1, c + 3) = VectorMath.Relu(acc13);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 84], dZ [rows, 10], dW [84, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_84x10(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_84x10_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_84x10_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_84x10_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_84x10_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 84; r += 4)
+        {
+            // columns 0..10
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 10);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc20 = Vector256<float>.Zero;
+                var acc21 = Vector256<float>.Zero;
+                var acc30 = Vector256<float>.Zero;
+                var acc31 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2, dz1, acc21);
+                    var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3, dz1, acc31);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 2);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 2);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 2);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_84x10_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 84; r += 2)
+        {
+            // columns 0..10
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 2);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_84x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 84; r += 2)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+            // tail columns 8..10
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, 8);
+                    var dz1 = Unsafe.Add(ref dzk, 9);
+                    ref float xk = ref Unsafe.Add(ref x, k * 84 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                }
+                Unsafe.Add(ref dw0, 8) = acc00;
+                Unsafe.Add(ref dw0, 9) = acc01;
+                Unsafe.Add(ref dw1, 8) = acc10;
+                Unsafe.Add(ref dw1, 9) = acc11;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_10(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_10_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_10_V256(ref dz, ref db, rows);
+        else BiasGradient_10_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+            // tail columns 8..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, 8);
+                    var dz1 = Unsafe.Add(ref dzk, 9);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                Unsafe.Add(ref db0, 8) = acc00;
+                Unsafe.Add(ref db0, 9) = acc01;
+            }
+        }
+    }
+
+    /// <summary>dX = (dZ·Wᵀ) ⊙ Relu′(Y) for dZ [rows, 10], Wᵀ [10, 84] row-major, Y and dX [rows, 84].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_84x10_Relu(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_84x10_Relu_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_84x10_Relu_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_84x10_Relu_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_84x10_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 84);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 84);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
+                VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
+                VectorMath.ReluBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
+                VectorMath.ReluBackward(acc12, Vector512.LoadUnsafe(ref y1, 32)).StoreUnsafe(ref dx1, 32);
+                VectorMath.ReluBackward(acc13, Vector512.LoadUnsafe(ref y1, 48)).StoreUnsafe(ref dx1, 48);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
+                VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
+                VectorMath.ReluBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
+                VectorMath.ReluBackward(acc22, Vector512.LoadUnsafe(ref y2, 32)).StoreUnsafe(ref dx2, 32);
+                VectorMath.ReluBackward(acc23, Vector512.LoadUnsafe(ref y2, 48)).StoreUnsafe(ref dx2, 48);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
+                VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
+                VectorMath.ReluBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
+                VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 32)).StoreUnsafe(ref dx3, 32);
+                VectorMath.ReluBackward(acc33, Vector512.LoadUnsafe(ref y3, 48)).StoreUnsafe(ref dx3, 48);
+            }
+            // tail columns 64..84
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 84);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 84);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 76);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1_V256, wt1, acc11);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2_V256, wt1, acc21);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3_V256, wt1, acc31);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
+                VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1, 64)).StoreUnsafe(ref dx1, 64);
+                VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, 76)).StoreUnsafe(ref dx1, 76);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
+                VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2, 64)).StoreUnsafe(ref dx2, 64);
+                VectorMath.ReluBackward(acc21, Vector256.LoadUnsafe(ref y2, 76)).StoreUnsafe(ref dx2, 76);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
+                VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3, 64)).StoreUnsafe(ref dx3, 64);
+                VectorMath.ReluBackward(acc31, Vector256.LoadUnsafe(ref y3, 76)).StoreUnsafe(ref dx3, 76);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
+                VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
+            }
+            // tail columns 64..84
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 76);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
+                VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_84x10_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
+                VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
+                VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
+                VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)c)).StoreUnsafe(ref dx1, (nuint)c);
+                VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, (nuint)(c + 8))).StoreUnsafe(ref dx1, (nuint)(c + 8));
+                VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
+                VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
+            }
+            // tail columns 64..84
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 76);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
+                VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 72)).StoreUnsafe(ref dx0, 72);
+                VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, 64)).StoreUnsafe(ref dx1, 64);
+                VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, 72)).StoreUnsafe(ref dx1, 72);
+                VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, 76)).StoreUnsafe(ref dx1, 76);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
+                VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
+                VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
+                VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
+            }
+            // tail columns 64..84
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 76);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
+                VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 72)).StoreUnsafe(ref dx0, 72);
+                VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_84x10_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..84, 4 per step
+            for (int c = 0; c < 84; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
+                Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
+                Unsafe.Add(ref dx1, c) = VectorMath.ReluBackward(acc10, Unsafe.Add(ref y1, c));
+                Unsafe.Add(ref dx1, c + 1) = VectorMath.ReluBackward(acc11, Unsafe.Add(ref y1, c + 1));
+                Unsafe.Add(ref dx1, c + 2) = VectorMath.ReluBackward(acc12, Unsafe.Add(ref y1, c + 2));
+                Unsafe.Add(ref dx1, c + 3) = VectorMath.ReluBackward(acc13, Unsafe.Add(ref y1, c + 3));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..84, 4 per step
+            for (int c = 0; c < 84; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 84);
+                Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
+                Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 120], dZ [rows, 84], dW [120, 84].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_120x84(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_120x84_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_120x84_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_120x84_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_120x84_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 120; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 84);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 84);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 16);
+                acc02.StoreUnsafe(ref dw0, 32);
+                acc03.StoreUnsafe(ref dw0, 48);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 16);
+                acc12.StoreUnsafe(ref dw1, 32);
+                acc13.StoreUnsafe(ref dw1, 48);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 16);
+                acc22.StoreUnsafe(ref dw2, 32);
+                acc23.StoreUnsafe(ref dw2, 48);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 16);
+                acc32.StoreUnsafe(ref dw3, 32);
+                acc33.StoreUnsafe(ref dw3, 48);
+            }
+            // tail columns 64..84
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 84);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 84);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 76);
+                    ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
+                    var a0 = Vector512.Create(xk);
+                    var a0_V256 = Vector256.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, dz1, acc01);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1_V256, dz1, acc11);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2_V256, dz1, acc21);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3_V256, dz1, acc31);
+                }
+                acc00.StoreUnsafe(ref dw0, 64);
+                acc01.StoreUnsafe(ref dw0, 76);
+                acc10.StoreUnsafe(ref dw1, 64);
+                acc11.StoreUnsafe(ref dw1, 76);
+                acc20.StoreUnsafe(ref dw2, 64);
+                acc21.StoreUnsafe(ref dw2, 76);
+                acc30.StoreUnsafe(ref dw3, 64);
+                acc31.StoreUnsafe(ref dw3, 76);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_120x84_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 120; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dw0, (nuint)c);
+                acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dw1, (nuint)c);
+                acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+            }
+            // tail columns 64..84
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 76);
+                    ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                }
+                acc00.StoreUnsafe(ref dw0, 64);
+                acc01.StoreUnsafe(ref dw0, 72);
+                acc02.StoreUnsafe(ref dw0, 76);
+                acc10.StoreUnsafe(ref dw1, 64);
+                acc11.StoreUnsafe(ref dw1, 72);
+                acc12.StoreUnsafe(ref dw1, 76);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_120x84_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 120; r += 2)
+        {
+            // columns 0..84, 4 per step
+            for (int c = 0; c < 84; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 84].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_84(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_84_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_84_V256(ref dz, ref db, rows);
+        else BiasGradient_84_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_84_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..64
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 84);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 16);
+                acc02.StoreUnsafe(ref db0, 32);
+                acc03.StoreUnsafe(ref db0, 48);
+            }
+            // tail columns 64..84
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 84);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 76);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                acc00.StoreUnsafe(ref db0, 64);
+                acc01.StoreUnsafe(ref db0, 76);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_84_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 84);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0, (nuint)c);
+                acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
+            }
+            // tail columns 64..84
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 84);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 76);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                acc00.StoreUnsafe(ref db0, 64);
+                acc01.StoreUnsafe(ref db0, 72);
+                acc02.StoreUnsafe(ref db0, 76);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_84_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..84, 4 per step
+            for (int c = 0; c < 84; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 84);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 84);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+        }
+    }
+
+    /// <summary>dX = (dZ·Wᵀ) ⊙ Relu′(Y) for dZ [rows, 84], Wᵀ [84, 120] row-major, Y and dX [rows, 120].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_120x84_Relu(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_120x84_Relu_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_120x84_Relu_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_120x84_Relu_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_120x84_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
+        // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 84; k0 += 64)
+        {
+            int k1 = Math.Min(k0 + 64, 84);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= rows; r += 4)
+            {
+                // columns 0..64
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
+                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 120);
+                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 120);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0);
+                    var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 16);
+                    var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 32);
+                    var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 48);
+                    var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1);
+                    var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 16);
+                    var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 32);
+                    var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 48);
+                    var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2);
+                    var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 16);
+                    var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 32);
+                    var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 48);
+                    var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3);
+                    var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 16);
+                    var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 32);
+                    var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 48);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
+                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 84);
+                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 84);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
                         var wt0 = Vector512.LoadUnsafe(ref wtk);
                         var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
                         var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
@@ -2984,79 +3836,151 @@ partial class LeNet5
                         acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
                         acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
-                    VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                    VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
-                    VectorMath.ReluBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
-                    VectorMath.ReluBackward(acc12, Vector512.LoadUnsafe(ref y1, 32)).StoreUnsafe(ref dx1, 32);
-                    VectorMath.ReluBackward(acc13, Vector512.LoadUnsafe(ref y1, 48)).StoreUnsafe(ref dx1, 48);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
-                    VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
-                    VectorMath.ReluBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
-                    VectorMath.ReluBackward(acc22, Vector512.LoadUnsafe(ref y2, 32)).StoreUnsafe(ref dx2, 32);
-                    VectorMath.ReluBackward(acc23, Vector512.LoadUnsafe(ref y2, 48)).StoreUnsafe(ref dx2, 48);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
-                    VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
-                    VectorMath.ReluBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
-                    VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 32)).StoreUnsafe(ref dx3, 32);
-                    VectorMath.ReluBackward(acc33, Vector512.LoadUnsafe(ref y3, 48)).StoreUnsafe(ref dx3, 48);
-                }
-                // tail columns 64..84
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 84);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 84);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
-                    for (int k = 0; k < 10; k++)
+                    if (k1 < 84)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0);
+                        acc01.StoreUnsafe(ref dx0, 16);
+                        acc02.StoreUnsafe(ref dx0, 32);
+                        acc03.StoreUnsafe(ref dx0, 48);
+                        acc10.StoreUnsafe(ref dx1);
+                        acc11.StoreUnsafe(ref dx1, 16);
+                        acc12.StoreUnsafe(ref dx1, 32);
+                        acc13.StoreUnsafe(ref dx1, 48);
+                        acc20.StoreUnsafe(ref dx2);
+                        acc21.StoreUnsafe(ref dx2, 16);
+                        acc22.StoreUnsafe(ref dx2, 32);
+                        acc23.StoreUnsafe(ref dx2, 48);
+                        acc30.StoreUnsafe(ref dx3);
+                        acc31.StoreUnsafe(ref dx3, 16);
+                        acc32.StoreUnsafe(ref dx3, 32);
+                        acc33.StoreUnsafe(ref dx3, 48);
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                        VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                        VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
+                        VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                        VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
+                        VectorMath.ReluBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
+                        VectorMath.ReluBackward(acc12, Vector512.LoadUnsafe(ref y1, 32)).StoreUnsafe(ref dx1, 32);
+                        VectorMath.ReluBackward(acc13, Vector512.LoadUnsafe(ref y1, 48)).StoreUnsafe(ref dx1, 48);
+                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 120);
+                        VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
+                        VectorMath.ReluBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
+                        VectorMath.ReluBackward(acc22, Vector512.LoadUnsafe(ref y2, 32)).StoreUnsafe(ref dx2, 32);
+                        VectorMath.ReluBackward(acc23, Vector512.LoadUnsafe(ref y2, 48)).StoreUnsafe(ref dx2, 48);
+                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 120);
+                        VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
+                        VectorMath.ReluBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
+                        VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 32)).StoreUnsafe(ref dx3, 32);
+                        VectorMath.ReluBackward(acc33, Vector512.LoadUnsafe(ref y3, 48)).StoreUnsafe(ref dx3, 48);
+                    }
+                }
+                // tail columns 64..120
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
+                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 120);
+                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 120);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 64);
+                    var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 80);
+                    var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 96);
+                    var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 112);
+                    var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 64);
+                    var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 80);
+                    var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 96);
+                    var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 112);
+                    var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 64);
+                    var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 80);
+                    var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 96);
+                    var acc23 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx2, 112);
+                    var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 64);
+                    var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 80);
+                    var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 96);
+                    var acc33 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx3, 112);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
+                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 84);
+                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 84);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
                         var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 76);
+                        var wt1 = Vector512.LoadUnsafe(ref wtk, 80);
+                        var wt2 = Vector512.LoadUnsafe(ref wtk, 96);
+                        var wt3 = Vector256.LoadUnsafe(ref wtk, 112);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
                         var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, wt3, acc03);
                         var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
                         var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
                         acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, wt1, acc11);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, wt3, acc13);
                         var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
                         var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
                         acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, wt1, acc21);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
+                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, wt3, acc23);
                         var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
                         var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
                         acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, wt1, acc31);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
+                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, wt3, acc33);
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
-                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                    VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1, 64)).StoreUnsafe(ref dx1, 64);
-                    VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, 76)).StoreUnsafe(ref dx1, 76);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 84);
-                    VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2, 64)).StoreUnsafe(ref dx2, 64);
-                    VectorMath.ReluBackward(acc21, Vector256.LoadUnsafe(ref y2, 76)).StoreUnsafe(ref dx2, 76);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 84);
-                    VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3, 64)).StoreUnsafe(ref dx3, 64);
-                    VectorMath.ReluBackward(acc31, Vector256.LoadUnsafe(ref y3, 76)).StoreUnsafe(ref dx3, 76);
+                    if (k1 < 84)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, 64);
+                        acc01.StoreUnsafe(ref dx0, 80);
+                        acc02.StoreUnsafe(ref dx0, 96);
+                        acc03.StoreUnsafe(ref dx0, 112);
+                        acc10.StoreUnsafe(ref dx1, 64);
+                        acc11.StoreUnsafe(ref dx1, 80);
+                        acc12.StoreUnsafe(ref dx1, 96);
+                        acc13.StoreUnsafe(ref dx1, 112);
+                        acc20.StoreUnsafe(ref dx2, 64);
+                        acc21.StoreUnsafe(ref dx2, 80);
+                        acc22.StoreUnsafe(ref dx2, 96);
+                        acc23.StoreUnsafe(ref dx2, 112);
+                        acc30.StoreUnsafe(ref dx3, 64);
+                        acc31.StoreUnsafe(ref dx3, 80);
+                        acc32.StoreUnsafe(ref dx3, 96);
+                        acc33.StoreUnsafe(ref dx3, 112);
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
+                        VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 80)).StoreUnsafe(ref dx0, 80);
+                        VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 96)).StoreUnsafe(ref dx0, 96);
+                        VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, 112)).StoreUnsafe(ref dx0, 112);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                        VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1, 64)).StoreUnsafe(ref dx1, 64);
+                        VectorMath.ReluBackward(acc11, Vector512.LoadUnsafe(ref y1, 80)).StoreUnsafe(ref dx1, 80);
+                        VectorMath.ReluBackward(acc12, Vector512.LoadUnsafe(ref y1, 96)).StoreUnsafe(ref dx1, 96);
+                        VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, 112)).StoreUnsafe(ref dx1, 112);
+                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 120);
+                        VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2, 64)).StoreUnsafe(ref dx2, 64);
+                        VectorMath.ReluBackward(acc21, Vector512.LoadUnsafe(ref y2, 80)).StoreUnsafe(ref dx2, 80);
+                        VectorMath.ReluBackward(acc22, Vector512.LoadUnsafe(ref y2, 96)).StoreUnsafe(ref dx2, 96);
+                        VectorMath.ReluBackward(acc23, Vector256.LoadUnsafe(ref y2, 112)).StoreUnsafe(ref dx2, 112);
+                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 120);
+                        VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3, 64)).StoreUnsafe(ref dx3, 64);
+                        VectorMath.ReluBackward(acc31, Vector512.LoadUnsafe(ref y3, 80)).StoreUnsafe(ref dx3, 80);
+                        VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 96)).StoreUnsafe(ref dx3, 96);
+                        VectorMath.ReluBackward(acc33, Vector256.LoadUnsafe(ref y3, 112)).StoreUnsafe(ref dx3, 112);
+                    }
                 }
             }
             // tail: one row at a time
@@ -3064,15 +3988,15 @@ partial class LeNet5
             {
                 // columns 0..64
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0);
+                    var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 16);
+                    var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 32);
+                    var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 48);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
                         var wt0 = Vector512.LoadUnsafe(ref wtk);
                         var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
                         var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
@@ -3083,61 +4007,96 @@ partial class LeNet5
                         acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
                         acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
-                    VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
-                }
-                // tail columns 64..84
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
+                    if (k1 < 84)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0);
+                        acc01.StoreUnsafe(ref dx0, 16);
+                        acc02.StoreUnsafe(ref dx0, 32);
+                        acc03.StoreUnsafe(ref dx0, 48);
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                        VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                        VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
+                        VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
+                    }
+                }
+                // tail columns 64..120
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 64);
+                    var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 80);
+                    var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 96);
+                    var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 112);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
                         var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 76);
+                        var wt1 = Vector512.LoadUnsafe(ref wtk, 80);
+                        var wt2 = Vector512.LoadUnsafe(ref wtk, 96);
+                        var wt3 = Vector256.LoadUnsafe(ref wtk, 112);
                         var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
                         var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, wt3, acc03);
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
-                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
+                    if (k1 < 84)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, 64);
+                        acc01.StoreUnsafe(ref dx0, 80);
+                        acc02.StoreUnsafe(ref dx0, 96);
+                        acc03.StoreUnsafe(ref dx0, 112);
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
+                        VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 80)).StoreUnsafe(ref dx0, 80);
+                        VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 96)).StoreUnsafe(ref dx0, 96);
+                        VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, 112)).StoreUnsafe(ref dx0, 112);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_84x10_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_120x84_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
+        // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 84; k0 += 64)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 64, 84);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                // columns 0..96, 32 per step
+                for (int c = 0; c < 96; c += 32)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    for (int k = 0; k < 10; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
+                    var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                    var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
+                    var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)c);
+                    var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
+                    var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                    var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
                         var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                         var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
@@ -3153,35 +4112,50 @@ partial class LeNet5
                         acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
-                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                    VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)c)).StoreUnsafe(ref dx1, (nuint)c);
-                    VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, (nuint)(c + 8))).StoreUnsafe(ref dx1, (nuint)(c + 8));
-                    VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
-                }
-                // tail columns 64..84
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    for (int k = 0; k < 10; k++)
+                    if (k1 < 84)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 76);
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dx1, (nuint)c);
+                        acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
+                        VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                        VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)c)).StoreUnsafe(ref dx1, (nuint)c);
+                        VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, (nuint)(c + 8))).StoreUnsafe(ref dx1, (nuint)(c + 8));
+                        VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
+                    }
+                }
+                // tail columns 96..120
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 96);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 104);
+                    var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 112);
+                    var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 96);
+                    var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 104);
+                    var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 112);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, 96);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, 104);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 112);
                         var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
@@ -3191,31 +4165,44 @@ partial class LeNet5
                         acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
                         acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
-                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 72)).StoreUnsafe(ref dx0, 72);
-                    VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                    VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, 64)).StoreUnsafe(ref dx1, 64);
-                    VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, 72)).StoreUnsafe(ref dx1, 72);
-                    VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, 76)).StoreUnsafe(ref dx1, 76);
+                    if (k1 < 84)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, 96);
+                        acc01.StoreUnsafe(ref dx0, 104);
+                        acc02.StoreUnsafe(ref dx0, 112);
+                        acc10.StoreUnsafe(ref dx1, 96);
+                        acc11.StoreUnsafe(ref dx1, 104);
+                        acc12.StoreUnsafe(ref dx1, 112);
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 96)).StoreUnsafe(ref dx0, 96);
+                        VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 104)).StoreUnsafe(ref dx0, 104);
+                        VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 112)).StoreUnsafe(ref dx0, 112);
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                        VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, 96)).StoreUnsafe(ref dx1, 96);
+                        VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, 104)).StoreUnsafe(ref dx1, 104);
+                        VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, 112)).StoreUnsafe(ref dx1, 112);
+                    }
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                // columns 0..96, 32 per step
+                for (int c = 0; c < 96; c += 32)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
+                    var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                    var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
                         var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                         var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                         var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
@@ -3226,64 +4213,90 @@ partial class LeNet5
                         acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
                         acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
-                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
-                }
-                // tail columns 64..84
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
+                    if (k1 < 84)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 76);
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
+                        VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
+                    }
+                }
+                // tail columns 96..120
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 96);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 104);
+                    var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 112);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, 96);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, 104);
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, 112);
                         var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
                         acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
                         acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
-                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 72)).StoreUnsafe(ref dx0, 72);
-                    VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 76)).StoreUnsafe(ref dx0, 76);
+                    if (k1 < 84)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, 96);
+                        acc01.StoreUnsafe(ref dx0, 104);
+                        acc02.StoreUnsafe(ref dx0, 112);
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 96)).StoreUnsafe(ref dx0, 96);
+                        VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 104)).StoreUnsafe(ref dx0, 104);
+                        VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 112)).StoreUnsafe(ref dx0, 112);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_84x10_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_120x84_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
+        // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 84; k0 += 64)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 64, 84);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..84, 4 per step
-                for (int c = 0; c < 84; c += 4)
+                // columns 0..120, 4 per step
+                for (int c = 0; c < 120; c += 4)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 84);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    for (int k = 0; k < 10; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
+                    var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c);
+                    var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 1);
+                    var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 2);
+                    var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 3);
+                    var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c);
+                    var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 1);
+                    var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 2);
+                    var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 3);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
                         var wt0 = Unsafe.Add(ref wtk, c);
                         var wt1 = Unsafe.Add(ref wtk, c + 1);
                         var wt2 = Unsafe.Add(ref wtk, c + 2);
@@ -3299,33 +4312,48 @@ partial class LeNet5
                         acc12 = a1 * wt2 + acc12;
                         acc13 = a1 * wt3 + acc13;
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
-                    Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                    Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                    Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 84);
-                    Unsafe.Add(ref dx1, c) = VectorMath.ReluBackward(acc10, Unsafe.Add(ref y1, c));
-                    Unsafe.Add(ref dx1, c + 1) = VectorMath.ReluBackward(acc11, Unsafe.Add(ref y1, c + 1));
-                    Unsafe.Add(ref dx1, c + 2) = VectorMath.ReluBackward(acc12, Unsafe.Add(ref y1, c + 2));
-                    Unsafe.Add(ref dx1, c + 3) = VectorMath.ReluBackward(acc13, Unsafe.Add(ref y1, c + 3));
+                    if (k1 < 84)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref dx0, c) = acc00;
+                        Unsafe.Add(ref dx0, c + 1) = acc01;
+                        Unsafe.Add(ref dx0, c + 2) = acc02;
+                        Unsafe.Add(ref dx0, c + 3) = acc03;
+                        Unsafe.Add(ref dx1, c) = acc10;
+                        Unsafe.Add(ref dx1, c + 1) = acc11;
+                        Unsafe.Add(ref dx1, c + 2) = acc12;
+                        Unsafe.Add(ref dx1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
+                        Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                        Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                        Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
+                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
+                        Unsafe.Add(ref dx1, c) = VectorMath.ReluBackward(acc10, Unsafe.Add(ref y1, c));
+                        Unsafe.Add(ref dx1, c + 1) = VectorMath.ReluBackward(acc11, Unsafe.Add(ref y1, c + 1));
+                        Unsafe.Add(ref dx1, c + 2) = VectorMath.ReluBackward(acc12, Unsafe.Add(ref y1, c + 2));
+                        Unsafe.Add(ref dx1, c + 3) = VectorMath.ReluBackward(acc13, Unsafe.Add(ref y1, c + 3));
+                    }
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..84, 4 per step
-                for (int c = 0; c < 84; c += 4)
+                // columns 0..120, 4 per step
+                for (int c = 0; c < 120; c += 4)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 84);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
+                    var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c);
+                    var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 1);
+                    var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 2);
+                    var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 3);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 84);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 120);
                         var wt0 = Unsafe.Add(ref wtk, c);
                         var wt1 = Unsafe.Add(ref wtk, c + 1);
                         var wt2 = Unsafe.Add(ref wtk, c + 2);
@@ -3336,2880 +4364,1146 @@ partial class LeNet5
                         acc02 = a0 * wt2 + acc02;
                         acc03 = a0 * wt3 + acc03;
                     }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 84);
-                    Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
-                    Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                    Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                    Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
+                    if (k1 < 84)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref dx0, c) = acc00;
+                        Unsafe.Add(ref dx0, c + 1) = acc01;
+                        Unsafe.Add(ref dx0, c + 2) = acc02;
+                        Unsafe.Add(ref dx0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        ref float y0 = ref Unsafe.Add(ref y, r * 120);
+                        Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
+                        Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                        Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                        Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
+                    }
                 }
             }
         }
+    }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 120], dZ [rows, 84], dW [120, 84].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_120x84(ref float x, ref float dz, ref float dw, int rows)
+    /// <summary>dW = Xᵀ·dZ for X [rows, 400], dZ [rows, 120], dW [400, 120].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_400x120(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_400x120_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_400x120_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_400x120_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_400x120_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 400; r += 4)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_120x84_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_120x84_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_120x84_Scalar(ref x, ref dz, ref dw, rows);
+            // columns 0..64
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 120);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 120);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 16);
+                acc02.StoreUnsafe(ref dw0, 32);
+                acc03.StoreUnsafe(ref dw0, 48);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 16);
+                acc12.StoreUnsafe(ref dw1, 32);
+                acc13.StoreUnsafe(ref dw1, 48);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 16);
+                acc22.StoreUnsafe(ref dw2, 32);
+                acc23.StoreUnsafe(ref dw2, 48);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 16);
+                acc32.StoreUnsafe(ref dw3, 32);
+                acc33.StoreUnsafe(ref dw3, 48);
+            }
+            // tail columns 64..120
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 120);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 120);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 80);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 96);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 112);
+                    ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
+                    var a0 = Vector512.Create(xk);
+                    var a0_V256 = Vector256.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0_V256, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1_V256, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector256.FusedMultiplyAdd(a2_V256, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector256.FusedMultiplyAdd(a3_V256, dz3, acc33);
+                }
+                acc00.StoreUnsafe(ref dw0, 64);
+                acc01.StoreUnsafe(ref dw0, 80);
+                acc02.StoreUnsafe(ref dw0, 96);
+                acc03.StoreUnsafe(ref dw0, 112);
+                acc10.StoreUnsafe(ref dw1, 64);
+                acc11.StoreUnsafe(ref dw1, 80);
+                acc12.StoreUnsafe(ref dw1, 96);
+                acc13.StoreUnsafe(ref dw1, 112);
+                acc20.StoreUnsafe(ref dw2, 64);
+                acc21.StoreUnsafe(ref dw2, 80);
+                acc22.StoreUnsafe(ref dw2, 96);
+                acc23.StoreUnsafe(ref dw2, 112);
+                acc30.StoreUnsafe(ref dw3, 64);
+                acc31.StoreUnsafe(ref dw3, 80);
+                acc32.StoreUnsafe(ref dw3, 96);
+                acc33.StoreUnsafe(ref dw3, 112);
+            }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_120x84_V512(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_400x120_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 400; r += 2)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            // columns 0..96, 32 per step
+            for (int c = 0; c < 96; c += 32)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dw0, (nuint)c);
+                acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dw1, (nuint)c);
+                acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+            }
+            // tail columns 96..120
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 96);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 104);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 112);
+                    ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                }
+                acc00.StoreUnsafe(ref dw0, 96);
+                acc01.StoreUnsafe(ref dw0, 104);
+                acc02.StoreUnsafe(ref dw0, 112);
+                acc10.StoreUnsafe(ref dw1, 96);
+                acc11.StoreUnsafe(ref dw1, 104);
+                acc12.StoreUnsafe(ref dw1, 112);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_400x120_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 400; r += 2)
+        {
+            // columns 0..120, 4 per step
+            for (int c = 0; c < 120; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 120].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_120(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_120_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_120_V256(ref dz, ref db, rows);
+        else BiasGradient_120_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_120_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..64
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 120);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 16);
+                acc02.StoreUnsafe(ref db0, 32);
+                acc03.StoreUnsafe(ref db0, 48);
+            }
+            // tail columns 64..120
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 120);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 80);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 96);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 112);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0, 64);
+                acc01.StoreUnsafe(ref db0, 80);
+                acc02.StoreUnsafe(ref db0, 96);
+                acc03.StoreUnsafe(ref db0, 112);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_120_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..96, 32 per step
+            for (int c = 0; c < 96; c += 32)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 120);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0, (nuint)c);
+                acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
+            }
+            // tail columns 96..120
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 120);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 96);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 104);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 112);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                acc00.StoreUnsafe(ref db0, 96);
+                acc01.StoreUnsafe(ref db0, 104);
+                acc02.StoreUnsafe(ref db0, 112);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_120_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..120, 4 per step
+            for (int c = 0; c < 120; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 120);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 120);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 120], Wᵀ [120, 400] row-major, Y and dX [rows, 400].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_400x120_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_400x120_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_400x120_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_400x120_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_400x120_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 120; k0 += 16)
+        {
+            int k1 = Math.Min(k0 + 16, 120);
             int r = 0;
             // main loop: 4 rows per tile
-            for (; r + 4 <= 120; r += 4)
+            for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..64
+                // columns 0..384, 64 per step
+                for (int c = 0; c < 384; c += 64)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 84);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 84);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
+                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 400);
+                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 400);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                    var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
+                    var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
+                    var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, (nuint)c);
+                    var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                    var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
+                    var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
+                    var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, (nuint)c);
+                    var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, (nuint)(c + 16));
+                    var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, (nuint)(c + 32));
+                    var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, (nuint)(c + 48));
+                    var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, (nuint)c);
+                    var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, (nuint)(c + 16));
+                    var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, (nuint)(c + 32));
+                    var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, (nuint)(c + 48));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
+                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 120);
+                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 120);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
+                        var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                        var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
+                        var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
                     }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 48);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 16);
-                    acc12.StoreUnsafe(ref dw1, 32);
-                    acc13.StoreUnsafe(ref dw1, 48);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 16);
-                    acc22.StoreUnsafe(ref dw2, 32);
-                    acc23.StoreUnsafe(ref dw2, 48);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 16);
-                    acc32.StoreUnsafe(ref dw3, 32);
-                    acc33.StoreUnsafe(ref dw3, 48);
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dx1, (nuint)c);
+                        acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dx2, (nuint)c);
+                        acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dx3, (nuint)c);
+                        acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dx1, (nuint)c);
+                        acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dx2, (nuint)c);
+                        acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dx3, (nuint)c);
+                        acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
+                    }
                 }
-                // tail columns 64..84
+                // tail columns 384..400
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 84);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 84);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
+                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 400);
+                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 400);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 384);
+                    var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 384);
+                    var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 384);
+                    var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 384);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
+                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 120);
+                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 120);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 76);
-                        ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
-                        var a0 = Vector512.Create(xk);
-                        var a0_V256 = Vector256.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, dz1, acc01);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, dz1, acc11);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, dz1, acc21);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, dz1, acc31);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Vector512.LoadUnsafe(ref wtk, 384);
+                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
                     }
-                    acc00.StoreUnsafe(ref dw0, 64);
-                    acc01.StoreUnsafe(ref dw0, 76);
-                    acc10.StoreUnsafe(ref dw1, 64);
-                    acc11.StoreUnsafe(ref dw1, 76);
-                    acc20.StoreUnsafe(ref dw2, 64);
-                    acc21.StoreUnsafe(ref dw2, 76);
-                    acc30.StoreUnsafe(ref dw3, 64);
-                    acc31.StoreUnsafe(ref dw3, 76);
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, 384);
+                        acc10.StoreUnsafe(ref dx1, 384);
+                        acc20.StoreUnsafe(ref dx2, 384);
+                        acc30.StoreUnsafe(ref dx3, 384);
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dx0, 384);
+                        acc10.StoreUnsafe(ref dx1, 384);
+                        acc20.StoreUnsafe(ref dx2, 384);
+                        acc30.StoreUnsafe(ref dx3, 384);
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..384, 64 per step
+                for (int c = 0; c < 384; c += 64)
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                    var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
+                    var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
+                        var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                        var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
+                        var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                    }
+                }
+                // tail columns 384..400
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 384);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Vector512.LoadUnsafe(ref wtk, 384);
+                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, 384);
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dx0, 384);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_120x84_V256(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_400x120_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 120; k0 += 16)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 16, 120);
             int r = 0;
             // main loop: 2 rows per tile
-            for (; r + 2 <= 120; r += 2)
+            for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                // columns 0..384, 32 per step
+                for (int c = 0; c < 384; c += 32)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
+                    var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                    var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
+                    var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)c);
+                    var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
+                    var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                    var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
                     }
-                    acc00.StoreUnsafe(ref dw0, (nuint)c);
-                    acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)c);
-                    acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dx1, (nuint)c);
+                        acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dx1, (nuint)c);
+                        acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+                    }
                 }
-                // tail columns 64..84
+                // tail columns 384..400
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 384);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 392);
+                    var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 384);
+                    var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 392);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 76);
-                        ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, 384);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, 392);
+                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
                     }
-                    acc00.StoreUnsafe(ref dw0, 64);
-                    acc01.StoreUnsafe(ref dw0, 72);
-                    acc02.StoreUnsafe(ref dw0, 76);
-                    acc10.StoreUnsafe(ref dw1, 64);
-                    acc11.StoreUnsafe(ref dw1, 72);
-                    acc12.StoreUnsafe(ref dw1, 76);
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, 384);
+                        acc01.StoreUnsafe(ref dx0, 392);
+                        acc10.StoreUnsafe(ref dx1, 384);
+                        acc11.StoreUnsafe(ref dx1, 392);
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dx0, 384);
+                        acc01.StoreUnsafe(ref dx0, 392);
+                        acc10.StoreUnsafe(ref dx1, 384);
+                        acc11.StoreUnsafe(ref dx1, 392);
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..384, 32 per step
+                for (int c = 0; c < 384; c += 32)
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
+                    var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                    var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                    }
+                }
+                // tail columns 384..400
+                {
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 384);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 392);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Vector256.LoadUnsafe(ref wtk, 384);
+                        var wt1 = Vector256.LoadUnsafe(ref wtk, 392);
+                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    }
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dx0, 384);
+                        acc01.StoreUnsafe(ref dx0, 392);
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dx0, 384);
+                        acc01.StoreUnsafe(ref dx0, 392);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_120x84_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_400x120_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
+        // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 120; k0 += 16)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 16, 120);
             int r = 0;
             // main loop: 2 rows per tile
-            for (; r + 2 <= 120; r += 2)
+            for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..84, 4 per step
-                for (int c = 0; c < 84; c += 4)
+                // columns 0..400, 4 per step
+                for (int c = 0; c < 400; c += 4)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 84);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 84);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
+                    var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c);
+                    var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 1);
+                    var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 2);
+                    var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 3);
+                    var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c);
+                    var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 1);
+                    var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 2);
+                    var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 3);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 120 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Unsafe.Add(ref wtk, c);
+                        var wt1 = Unsafe.Add(ref wtk, c + 1);
+                        var wt2 = Unsafe.Add(ref wtk, c + 2);
+                        var wt3 = Unsafe.Add(ref wtk, c + 3);
+                        var a0 = Unsafe.Add(ref dz0, k);
+                        acc00 = a0 * wt0 + acc00;
+                        acc01 = a0 * wt1 + acc01;
+                        acc02 = a0 * wt2 + acc02;
+                        acc03 = a0 * wt3 + acc03;
+                        var a1 = Unsafe.Add(ref dz1, k);
+                        acc10 = a1 * wt0 + acc10;
+                        acc11 = a1 * wt1 + acc11;
+                        acc12 = a1 * wt2 + acc12;
+                        acc13 = a1 * wt3 + acc13;
                     }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
+                    if (k1 < 120)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref dx0, c) = acc00;
+                        Unsafe.Add(ref dx0, c + 1) = acc01;
+                        Unsafe.Add(ref dx0, c + 2) = acc02;
+                        Unsafe.Add(ref dx0, c + 3) = acc03;
+                        Unsafe.Add(ref dx1, c) = acc10;
+                        Unsafe.Add(ref dx1, c + 1) = acc11;
+                        Unsafe.Add(ref dx1, c + 2) = acc12;
+                        Unsafe.Add(ref dx1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref dx0, c) = acc00;
+                        Unsafe.Add(ref dx0, c + 1) = acc01;
+                        Unsafe.Add(ref dx0, c + 2) = acc02;
+                        Unsafe.Add(ref dx0, c + 3) = acc03;
+                        Unsafe.Add(ref dx1, c) = acc10;
+                        Unsafe.Add(ref dx1, c + 1) = acc11;
+                        Unsafe.Add(ref dx1, c + 2) = acc12;
+                        Unsafe.Add(ref dx1, c + 3) = acc13;
+                    }
                 }
             }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 84].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_84(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_84_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_84_V256(ref dz, ref db, rows);
-            else BiasGradient_84_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_84_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // tail: one row at a time
+            for (; r < rows; r++)
             {
-                // columns 0..64
+                // columns 0..400, 4 per step
+                for (int c = 0; c < 400; c += 4)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 84);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
+                    var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c);
+                    var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 1);
+                    var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 2);
+                    var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 3);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
+                        ref float wtk = ref Unsafe.Add(ref wt, k * 400);
+                        var wt0 = Unsafe.Add(ref wtk, c);
+                        var wt1 = Unsafe.Add(ref wtk, c + 1);
+                        var wt2 = Unsafe.Add(ref wtk, c + 2);
+                        var wt3 = Unsafe.Add(ref wtk, c + 3);
+                        var a0 = Unsafe.Add(ref dz0, k);
+                        acc00 = a0 * wt0 + acc00;
+                        acc01 = a0 * wt1 + acc01;
+                        acc02 = a0 * wt2 + acc02;
+                        acc03 = a0 * wt3 + acc03;
                     }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 16);
-                    acc02.StoreUnsafe(ref db0, 32);
-                    acc03.StoreUnsafe(ref db0, 48);
-                }
-                // tail columns 64..84
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 84);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    if (k1 < 120)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 76);
-                        acc00 += dz0;
-                        acc01 += dz1;
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref dx0, c) = acc00;
+                        Unsafe.Add(ref dx0, c + 1) = acc01;
+                        Unsafe.Add(ref dx0, c + 2) = acc02;
+                        Unsafe.Add(ref dx0, c + 3) = acc03;
                     }
-                    acc00.StoreUnsafe(ref db0, 64);
-                    acc01.StoreUnsafe(ref db0, 76);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_84_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 84);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    else
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0, (nuint)c);
-                    acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
-                }
-                // tail columns 64..84
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 84);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 76);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    acc00.StoreUnsafe(ref db0, 64);
-                    acc01.StoreUnsafe(ref db0, 72);
-                    acc02.StoreUnsafe(ref db0, 76);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_84_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..84, 4 per step
-                for (int c = 0; c < 84; c += 4)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 84);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 84);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
-                }
-            }
-        }
-
-        /// <summary>dX = (dZ·Wᵀ) ⊙ Relu′(Y) for dZ [rows, 84], Wᵀ [84, 120] row-major, Y and dX [rows, 120].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_120x84_Relu(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_120x84_Relu_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_120x84_Relu_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_120x84_Relu_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_120x84_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
-            // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 84; k0 += 64)
-            {
-                int k1 = Math.Min(k0 + 64, 84);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..64
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
-                        ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 120);
-                        ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 120);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0);
-                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 16);
-                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 32);
-                        var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 48);
-                        var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1);
-                        var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 16);
-                        var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 32);
-                        var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 48);
-                        var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2);
-                        var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 16);
-                        var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 32);
-                        var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 48);
-                        var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3);
-                        var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 16);
-                        var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 32);
-                        var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 48);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
-                        ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 84);
-                        ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Vector512.LoadUnsafe(ref wtk);
-                            var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                            var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
-                            var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0);
-                            acc01.StoreUnsafe(ref dx0, 16);
-                            acc02.StoreUnsafe(ref dx0, 32);
-                            acc03.StoreUnsafe(ref dx0, 48);
-                            acc10.StoreUnsafe(ref dx1);
-                            acc11.StoreUnsafe(ref dx1, 16);
-                            acc12.StoreUnsafe(ref dx1, 32);
-                            acc13.StoreUnsafe(ref dx1, 48);
-                            acc20.StoreUnsafe(ref dx2);
-                            acc21.StoreUnsafe(ref dx2, 16);
-                            acc22.StoreUnsafe(ref dx2, 32);
-                            acc23.StoreUnsafe(ref dx2, 48);
-                            acc30.StoreUnsafe(ref dx3);
-                            acc31.StoreUnsafe(ref dx3, 16);
-                            acc32.StoreUnsafe(ref dx3, 32);
-                            acc33.StoreUnsafe(ref dx3, 48);
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                            VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                            VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
-                            VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
-                            ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                            VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
-                            VectorMath.ReluBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
-                            VectorMath.ReluBackward(acc12, Vector512.LoadUnsafe(ref y1, 32)).StoreUnsafe(ref dx1, 32);
-                            VectorMath.ReluBackward(acc13, Vector512.LoadUnsafe(ref y1, 48)).StoreUnsafe(ref dx1, 48);
-                            ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 120);
-                            VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
-                            VectorMath.ReluBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
-                            VectorMath.ReluBackward(acc22, Vector512.LoadUnsafe(ref y2, 32)).StoreUnsafe(ref dx2, 32);
-                            VectorMath.ReluBackward(acc23, Vector512.LoadUnsafe(ref y2, 48)).StoreUnsafe(ref dx2, 48);
-                            ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 120);
-                            VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
-                            VectorMath.ReluBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
-                            VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 32)).StoreUnsafe(ref dx3, 32);
-                            VectorMath.ReluBackward(acc33, Vector512.LoadUnsafe(ref y3, 48)).StoreUnsafe(ref dx3, 48);
-                        }
-                    }
-                    // tail columns 64..120
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
-                        ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 120);
-                        ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 120);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 64);
-                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 80);
-                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 96);
-                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 112);
-                        var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 64);
-                        var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 80);
-                        var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 96);
-                        var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 112);
-                        var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 64);
-                        var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 80);
-                        var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 96);
-                        var acc23 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx2, 112);
-                        var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 64);
-                        var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 80);
-                        var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 96);
-                        var acc33 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx3, 112);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
-                        ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 84);
-                        ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
-                            var wt1 = Vector512.LoadUnsafe(ref wtk, 80);
-                            var wt2 = Vector512.LoadUnsafe(ref wtk, 96);
-                            var wt3 = Vector256.LoadUnsafe(ref wtk, 112);
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0_V256, wt3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                            var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1_V256, wt3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                            var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
-                            acc23 = Vector256.FusedMultiplyAdd(a2_V256, wt3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                            var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
-                            acc33 = Vector256.FusedMultiplyAdd(a3_V256, wt3, acc33);
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, 64);
-                            acc01.StoreUnsafe(ref dx0, 80);
-                            acc02.StoreUnsafe(ref dx0, 96);
-                            acc03.StoreUnsafe(ref dx0, 112);
-                            acc10.StoreUnsafe(ref dx1, 64);
-                            acc11.StoreUnsafe(ref dx1, 80);
-                            acc12.StoreUnsafe(ref dx1, 96);
-                            acc13.StoreUnsafe(ref dx1, 112);
-                            acc20.StoreUnsafe(ref dx2, 64);
-                            acc21.StoreUnsafe(ref dx2, 80);
-                            acc22.StoreUnsafe(ref dx2, 96);
-                            acc23.StoreUnsafe(ref dx2, 112);
-                            acc30.StoreUnsafe(ref dx3, 64);
-                            acc31.StoreUnsafe(ref dx3, 80);
-                            acc32.StoreUnsafe(ref dx3, 96);
-                            acc33.StoreUnsafe(ref dx3, 112);
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
-                            VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 80)).StoreUnsafe(ref dx0, 80);
-                            VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 96)).StoreUnsafe(ref dx0, 96);
-                            VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, 112)).StoreUnsafe(ref dx0, 112);
-                            ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                            VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1, 64)).StoreUnsafe(ref dx1, 64);
-                            VectorMath.ReluBackward(acc11, Vector512.LoadUnsafe(ref y1, 80)).StoreUnsafe(ref dx1, 80);
-                            VectorMath.ReluBackward(acc12, Vector512.LoadUnsafe(ref y1, 96)).StoreUnsafe(ref dx1, 96);
-                            VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, 112)).StoreUnsafe(ref dx1, 112);
-                            ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 120);
-                            VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2, 64)).StoreUnsafe(ref dx2, 64);
-                            VectorMath.ReluBackward(acc21, Vector512.LoadUnsafe(ref y2, 80)).StoreUnsafe(ref dx2, 80);
-                            VectorMath.ReluBackward(acc22, Vector512.LoadUnsafe(ref y2, 96)).StoreUnsafe(ref dx2, 96);
-                            VectorMath.ReluBackward(acc23, Vector256.LoadUnsafe(ref y2, 112)).StoreUnsafe(ref dx2, 112);
-                            ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 120);
-                            VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3, 64)).StoreUnsafe(ref dx3, 64);
-                            VectorMath.ReluBackward(acc31, Vector512.LoadUnsafe(ref y3, 80)).StoreUnsafe(ref dx3, 80);
-                            VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 96)).StoreUnsafe(ref dx3, 96);
-                            VectorMath.ReluBackward(acc33, Vector256.LoadUnsafe(ref y3, 112)).StoreUnsafe(ref dx3, 112);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0);
-                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 16);
-                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 32);
-                        var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 48);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Vector512.LoadUnsafe(ref wtk);
-                            var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                            var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
-                            var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0);
-                            acc01.StoreUnsafe(ref dx0, 16);
-                            acc02.StoreUnsafe(ref dx0, 32);
-                            acc03.StoreUnsafe(ref dx0, 48);
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                            VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                            VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
-                            VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
-                        }
-                    }
-                    // tail columns 64..120
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 64);
-                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 80);
-                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 96);
-                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 112);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
-                            var wt1 = Vector512.LoadUnsafe(ref wtk, 80);
-                            var wt2 = Vector512.LoadUnsafe(ref wtk, 96);
-                            var wt3 = Vector256.LoadUnsafe(ref wtk, 112);
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0_V256, wt3, acc03);
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, 64);
-                            acc01.StoreUnsafe(ref dx0, 80);
-                            acc02.StoreUnsafe(ref dx0, 96);
-                            acc03.StoreUnsafe(ref dx0, 112);
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0, 64)).StoreUnsafe(ref dx0, 64);
-                            VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 80)).StoreUnsafe(ref dx0, 80);
-                            VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 96)).StoreUnsafe(ref dx0, 96);
-                            VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, 112)).StoreUnsafe(ref dx0, 112);
-                        }
+                        Unsafe.Add(ref dx0, c) = acc00;
+                        Unsafe.Add(ref dx0, c + 1) = acc01;
+                        Unsafe.Add(ref dx0, c + 2) = acc02;
+                        Unsafe.Add(ref dx0, c + 3) = acc03;
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_120x84_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    /// <summary>dx = ∂L/∂x of 2×2 max pooling from dy, for 10×10 input planes (x the inputs, y the outputs), times ReLU's derivative at x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MaxPool2x2Backward_16x10x10_Relu(ref float x, ref float y, ref float dy, ref float dx, int planes)
+    {
+        if (Vector512.IsHardwareAccelerated) MaxPool2x2Backward_16x10x10_Relu_V512(ref x, ref y, ref dy, ref dx, planes);
+        else if (Vector256.IsHardwareAccelerated) MaxPool2x2Backward_16x10x10_Relu_V256(ref x, ref y, ref dy, ref dx, planes);
+        else MaxPool2x2Backward_16x10x10_Relu_Scalar(ref x, ref y, ref dy, ref dx, planes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2Backward_16x10x10_Relu_V512(ref float x, ref float y, ref float dy, ref float dx, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
-            // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 84; k0 += 64)
+            for (int oh = 0; oh < 5; oh++)
             {
-                int k1 = Math.Min(k0 + 64, 84);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
+                ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                ref float bottom = ref Unsafe.Add(ref top, 10);
+                ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
+                ref float dbottom = ref Unsafe.Add(ref dtop, 10);
+                ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
+                Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
+                Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1), ref Unsafe.Add(ref grad, 1), ref Unsafe.Add(ref dtop, 2), ref Unsafe.Add(ref dbottom, 2), relu: true);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2Backward_16x10x10_Relu_V256(ref float x, ref float y, ref float dy, ref float dx, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int oh = 0; oh < 5; oh++)
+            {
+                ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                ref float bottom = ref Unsafe.Add(ref top, 10);
+                ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
+                ref float dbottom = ref Unsafe.Add(ref dtop, 10);
+                ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
+                Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
+                Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1), ref Unsafe.Add(ref grad, 1), ref Unsafe.Add(ref dtop, 2), ref Unsafe.Add(ref dbottom, 2), relu: true);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2Backward_16x10x10_Relu_Scalar(ref float x, ref float y, ref float dy, ref float dx, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int oh = 0; oh < 5; oh++)
+            {
+                ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
+                ref float bottom = ref Unsafe.Add(ref top, 10);
+                ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
+                ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
+                ref float dbottom = ref Unsafe.Add(ref dtop, 10);
+                ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
+                for (int ow = 0; ow < 5; ow++)
                 {
-                    // columns 0..96, 32 per step
-                    for (int c = 0; c < 96; c += 32)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
-                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
-                        var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)c);
-                        var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
-                        var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                        var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                            var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                            var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                            var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dx1, (nuint)c);
-                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
-                            VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
-                            ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                            VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)c)).StoreUnsafe(ref dx1, (nuint)c);
-                            VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, (nuint)(c + 8))).StoreUnsafe(ref dx1, (nuint)(c + 8));
-                            VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
-                        }
-                    }
-                    // tail columns 96..120
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 96);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 104);
-                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 112);
-                        var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 96);
-                        var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 104);
-                        var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 112);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Vector256.LoadUnsafe(ref wtk, 96);
-                            var wt1 = Vector256.LoadUnsafe(ref wtk, 104);
-                            var wt2 = Vector256.LoadUnsafe(ref wtk, 112);
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                            var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, 96);
-                            acc01.StoreUnsafe(ref dx0, 104);
-                            acc02.StoreUnsafe(ref dx0, 112);
-                            acc10.StoreUnsafe(ref dx1, 96);
-                            acc11.StoreUnsafe(ref dx1, 104);
-                            acc12.StoreUnsafe(ref dx1, 112);
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 96)).StoreUnsafe(ref dx0, 96);
-                            VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 104)).StoreUnsafe(ref dx0, 104);
-                            VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 112)).StoreUnsafe(ref dx0, 112);
-                            ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                            VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, 96)).StoreUnsafe(ref dx1, 96);
-                            VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, 104)).StoreUnsafe(ref dx1, 104);
-                            VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, 112)).StoreUnsafe(ref dx1, 112);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..96, 32 per step
-                    for (int c = 0; c < 96; c += 32)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
-                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                            var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                            var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                            var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
-                            VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
-                        }
-                    }
-                    // tail columns 96..120
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 96);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 104);
-                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 112);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Vector256.LoadUnsafe(ref wtk, 96);
-                            var wt1 = Vector256.LoadUnsafe(ref wtk, 104);
-                            var wt2 = Vector256.LoadUnsafe(ref wtk, 112);
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, 96);
-                            acc01.StoreUnsafe(ref dx0, 104);
-                            acc02.StoreUnsafe(ref dx0, 112);
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, 96)).StoreUnsafe(ref dx0, 96);
-                            VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, 104)).StoreUnsafe(ref dx0, 104);
-                            VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, 112)).StoreUnsafe(ref dx0, 112);
-                        }
-                    }
+                    int left = 2 * ow;
+                    float x00 = Unsafe.Add(ref top, left), x01 = Unsafe.Add(ref top, left + 1), x10 = Unsafe.Add(ref bottom, left), x11 = Unsafe.Add(ref bottom, left + 1);
+                    float g = Unsafe.Add(ref grad, ow);
+                    float best = Unsafe.Add(ref row, ow);
+                    bool t00 = x00 == best, t01 = !t00 && x01 == best, t10 = !t00 && !t01 && x10 == best, t11 = !t00 && !t01 && !t10 && x11 == best;
+                    Unsafe.Add(ref dtop, left) = t00 && x00 > 0f ? g : 0f;
+                    Unsafe.Add(ref dtop, left + 1) = t01 && x01 > 0f ? g : 0f;
+                    Unsafe.Add(ref dbottom, left) = t10 && x10 > 0f ? g : 0f;
+                    Unsafe.Add(ref dbottom, left + 1) = t11 && x11 > 0f ? g : 0f;
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_120x84_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 6×14×14 input in sample lanes (16 floats per pixel).</summary>
+    private static ReadOnlySpan<int> TapOffsetsLanes_6x14x14_16x5x5 => new int[]
+    {
+        0, 16, 32, 48, 64, 224, 240, 256, 272, 288, 448, 464, 480, 496, 512, 672,
+        688, 704, 720, 736, 896, 912, 928, 944, 960, 3136, 3152, 3168, 3184, 3200, 3360, 3376,
+        3392, 3408, 3424, 3584, 3600, 3616, 3632, 3648, 3808, 3824, 3840, 3856, 3872, 4032, 4048, 4064,
+        4080, 4096, 6272, 6288, 6304, 6320, 6336, 6496, 6512, 6528, 6544, 6560, 6720, 6736, 6752, 6768,
+        6784, 6944, 6960, 6976, 6992, 7008, 7168, 7184, 7200, 7216, 7232, 9408, 9424, 9440, 9456, 9472,
+        9632, 9648, 9664, 9680, 9696, 9856, 9872, 9888, 9904, 9920, 10080, 10096, 10112, 10128, 10144, 10304,
+        10320, 10336, 10352, 10368, 12544, 12560, 12576, 12592, 12608, 12768, 12784, 12800, 12816, 12832, 12992, 13008,
+        13024, 13040, 13056, 13216, 13232, 13248, 13264, 13280, 13440, 13456, 13472, 13488, 13504, 15680, 15696, 15712,
+        15728, 15744, 15904, 15920, 15936, 15952, 15968, 16128, 16144, 16160, 16176, 16192, 16352, 16368, 16384, 16400,
+        16416, 16576, 16592, 16608, 16624, 16640,
+    };
+
+
+
+
+    /// <summary>dW = Σ_groups dYlanes ⋆ Xlanes, W [16, 6, 5, 5]: 16 samples per lane group, output rows of 10 pixels × 16 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DLanesWeightGradient_6x14x14_16x5x5(ref float x, ref float dy, ref float dw, int groups)
+    {
+        if (Vector512.IsHardwareAccelerated) Conv2DLanesWeightGradient_6x14x14_16x5x5_V512(ref x, ref dy, ref dw, groups);
+        else if (Vector256.IsHardwareAccelerated) Conv2DLanesWeightGradient_6x14x14_16x5x5_V256(ref x, ref dy, ref dw, groups);
+        else Conv2DLanesWeightGradient_6x14x14_16x5x5_Scalar(ref x, ref dy, ref dw, groups);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_V512(ref float x, ref float dy, ref float dw, int groups)
+    {
+        ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
+        int f = 0;
+        // main loop: 4 filters × 4 taps per tile
+        for (; f + 4 <= 16; f += 4)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
-            // k-blocks of 64: the 64×120 block of wt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 84; k0 += 64)
+            int t = 0;
+            for (; t + 4 <= 150; t += 4)
             {
-                int k1 = Math.Min(k0 + 64, 84);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int group = 0; group < groups; group++)
                 {
-                    // columns 0..120, 4 per step
-                    for (int c = 0; c < 120; c += 4)
+                    for (int oh = 0; oh < 10; oh++)
                     {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 120);
-                        var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c);
-                        var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 1);
-                        var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 2);
-                        var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 3);
-                        var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c);
-                        var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 1);
-                        var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 2);
-                        var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 3);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Unsafe.Add(ref wtk, c);
-                            var wt1 = Unsafe.Add(ref wtk, c + 1);
-                            var wt2 = Unsafe.Add(ref wtk, c + 2);
-                            var wt3 = Unsafe.Add(ref wtk, c + 3);
-                            var a0 = Unsafe.Add(ref dz0, k);
-                            acc00 = a0 * wt0 + acc00;
-                            acc01 = a0 * wt1 + acc01;
-                            acc02 = a0 * wt2 + acc02;
-                            acc03 = a0 * wt3 + acc03;
-                            var a1 = Unsafe.Add(ref dz1, k);
-                            acc10 = a1 * wt0 + acc10;
-                            acc11 = a1 * wt1 + acc11;
-                            acc12 = a1 * wt2 + acc12;
-                            acc13 = a1 * wt3 + acc13;
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref dx0, c) = acc00;
-                            Unsafe.Add(ref dx0, c + 1) = acc01;
-                            Unsafe.Add(ref dx0, c + 2) = acc02;
-                            Unsafe.Add(ref dx0, c + 3) = acc03;
-                            Unsafe.Add(ref dx1, c) = acc10;
-                            Unsafe.Add(ref dx1, c + 1) = acc11;
-                            Unsafe.Add(ref dx1, c + 2) = acc12;
-                            Unsafe.Add(ref dx1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
-                            Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                            Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                            Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
-                            ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 120);
-                            Unsafe.Add(ref dx1, c) = VectorMath.ReluBackward(acc10, Unsafe.Add(ref y1, c));
-                            Unsafe.Add(ref dx1, c + 1) = VectorMath.ReluBackward(acc11, Unsafe.Add(ref y1, c + 1));
-                            Unsafe.Add(ref dx1, c + 2) = VectorMath.ReluBackward(acc12, Unsafe.Add(ref y1, c + 2));
-                            Unsafe.Add(ref dx1, c + 3) = VectorMath.ReluBackward(acc13, Unsafe.Add(ref y1, c + 3));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..120, 4 per step
-                    for (int c = 0; c < 120; c += 4)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 120);
-                        var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c);
-                        var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 1);
-                        var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 2);
-                        var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 3);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 84);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 120);
-                            var wt0 = Unsafe.Add(ref wtk, c);
-                            var wt1 = Unsafe.Add(ref wtk, c + 1);
-                            var wt2 = Unsafe.Add(ref wtk, c + 2);
-                            var wt3 = Unsafe.Add(ref wtk, c + 3);
-                            var a0 = Unsafe.Add(ref dz0, k);
-                            acc00 = a0 * wt0 + acc00;
-                            acc01 = a0 * wt1 + acc01;
-                            acc02 = a0 * wt2 + acc02;
-                            acc03 = a0 * wt3 + acc03;
-                        }
-                        if (k1 < 84)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref dx0, c) = acc00;
-                            Unsafe.Add(ref dx0, c + 1) = acc01;
-                            Unsafe.Add(ref dx0, c + 2) = acc02;
-                            Unsafe.Add(ref dx0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            ref float y0 = ref Unsafe.Add(ref y, r * 120);
-                            Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
-                            Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                            Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                            Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 400], dZ [rows, 120], dW [400, 120].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_400x120(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_400x120_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_400x120_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_400x120_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_400x120_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 400; r += 4)
-            {
-                // columns 0..64
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 120);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 120);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 48);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 16);
-                    acc12.StoreUnsafe(ref dw1, 32);
-                    acc13.StoreUnsafe(ref dw1, 48);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 16);
-                    acc22.StoreUnsafe(ref dw2, 32);
-                    acc23.StoreUnsafe(ref dw2, 48);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 16);
-                    acc32.StoreUnsafe(ref dw3, 32);
-                    acc33.StoreUnsafe(ref dw3, 48);
-                }
-                // tail columns 64..120
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 120);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 120);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 80);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 96);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 112);
-                        ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
-                        var a0 = Vector512.Create(xk);
-                        var a0_V256 = Vector256.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0_V256, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1_V256, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector256.FusedMultiplyAdd(a2_V256, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector256.FusedMultiplyAdd(a3_V256, dz3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dw0, 64);
-                    acc01.StoreUnsafe(ref dw0, 80);
-                    acc02.StoreUnsafe(ref dw0, 96);
-                    acc03.StoreUnsafe(ref dw0, 112);
-                    acc10.StoreUnsafe(ref dw1, 64);
-                    acc11.StoreUnsafe(ref dw1, 80);
-                    acc12.StoreUnsafe(ref dw1, 96);
-                    acc13.StoreUnsafe(ref dw1, 112);
-                    acc20.StoreUnsafe(ref dw2, 64);
-                    acc21.StoreUnsafe(ref dw2, 80);
-                    acc22.StoreUnsafe(ref dw2, 96);
-                    acc23.StoreUnsafe(ref dw2, 112);
-                    acc30.StoreUnsafe(ref dw3, 64);
-                    acc31.StoreUnsafe(ref dw3, 80);
-                    acc32.StoreUnsafe(ref dw3, 96);
-                    acc33.StoreUnsafe(ref dw3, 112);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_400x120_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 400; r += 2)
-            {
-                // columns 0..96, 32 per step
-                for (int c = 0; c < 96; c += 32)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dw0, (nuint)c);
-                    acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)c);
-                    acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
-                }
-                // tail columns 96..120
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 96);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 104);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 112);
-                        ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                    }
-                    acc00.StoreUnsafe(ref dw0, 96);
-                    acc01.StoreUnsafe(ref dw0, 104);
-                    acc02.StoreUnsafe(ref dw0, 112);
-                    acc10.StoreUnsafe(ref dw1, 96);
-                    acc11.StoreUnsafe(ref dw1, 104);
-                    acc12.StoreUnsafe(ref dw1, 112);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_400x120_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 400; r += 2)
-            {
-                // columns 0..120, 4 per step
-                for (int c = 0; c < 120; c += 4)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 120);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 120);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 400 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 120].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_120(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_120_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_120_V256(ref dz, ref db, rows);
-            else BiasGradient_120_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_120_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..64
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 120);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 16);
-                    acc02.StoreUnsafe(ref db0, 32);
-                    acc03.StoreUnsafe(ref db0, 48);
-                }
-                // tail columns 64..120
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 120);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 80);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 96);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 112);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0, 64);
-                    acc01.StoreUnsafe(ref db0, 80);
-                    acc02.StoreUnsafe(ref db0, 96);
-                    acc03.StoreUnsafe(ref db0, 112);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_120_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..96, 32 per step
-                for (int c = 0; c < 96; c += 32)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 120);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0, (nuint)c);
-                    acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
-                }
-                // tail columns 96..120
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 120);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 96);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 104);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 112);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    acc00.StoreUnsafe(ref db0, 96);
-                    acc01.StoreUnsafe(ref db0, 104);
-                    acc02.StoreUnsafe(ref db0, 112);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_120_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..120, 4 per step
-                for (int c = 0; c < 120; c += 4)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 120);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 120);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
-                }
-            }
-        }
-
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 120], Wᵀ [120, 400] row-major, Y and dX [rows, 400].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_400x120_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_400x120_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_400x120_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_400x120_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_400x120_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 120; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 120);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..384, 64 per step
-                    for (int c = 0; c < 384; c += 64)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
-                        ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 400);
-                        ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 400);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
-                        var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
-                        var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, (nuint)c);
-                        var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                        var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
-                        var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
-                        var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, (nuint)c);
-                        var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, (nuint)(c + 16));
-                        var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, (nuint)(c + 32));
-                        var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, (nuint)(c + 48));
-                        var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, (nuint)c);
-                        var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, (nuint)(c + 16));
-                        var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, (nuint)(c + 32));
-                        var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, (nuint)(c + 48));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
-                        ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 120);
-                        ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
-                            var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                            var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
-                            var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dx1, (nuint)c);
-                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dx2, (nuint)c);
-                            acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dx3, (nuint)c);
-                            acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dx1, (nuint)c);
-                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dx2, (nuint)c);
-                            acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dx3, (nuint)c);
-                            acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
-                        }
-                    }
-                    // tail columns 384..400
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
-                        ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 400);
-                        ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 400);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 384);
-                        var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx1, 384);
-                        var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx2, 384);
-                        var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx3, 384);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
-                        ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 120);
-                        ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Vector512.LoadUnsafe(ref wtk, 384);
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                            var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                            var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                            var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, 384);
-                            acc10.StoreUnsafe(ref dx1, 384);
-                            acc20.StoreUnsafe(ref dx2, 384);
-                            acc30.StoreUnsafe(ref dx3, 384);
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dx0, 384);
-                            acc10.StoreUnsafe(ref dx1, 384);
-                            acc20.StoreUnsafe(ref dx2, 384);
-                            acc30.StoreUnsafe(ref dx3, 384);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..384, 64 per step
-                    for (int c = 0; c < 384; c += 64)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
-                        var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
-                            var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                            var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
-                            var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                        }
-                    }
-                    // tail columns 384..400
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dx0, 384);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Vector512.LoadUnsafe(ref wtk, 384);
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, 384);
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dx0, 384);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_400x120_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 120; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 120);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..384, 32 per step
-                    for (int c = 0; c < 384; c += 32)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
-                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
-                        var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)c);
-                        var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
-                        var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                        var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                            var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                            var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                            var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dx1, (nuint)c);
-                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dx1, (nuint)c);
-                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
-                        }
-                    }
-                    // tail columns 384..400
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 384);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 392);
-                        var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 384);
-                        var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx1, 392);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Vector256.LoadUnsafe(ref wtk, 384);
-                            var wt1 = Vector256.LoadUnsafe(ref wtk, 392);
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                            var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, 384);
-                            acc01.StoreUnsafe(ref dx0, 392);
-                            acc10.StoreUnsafe(ref dx1, 384);
-                            acc11.StoreUnsafe(ref dx1, 392);
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dx0, 384);
-                            acc01.StoreUnsafe(ref dx0, 392);
-                            acc10.StoreUnsafe(ref dx1, 384);
-                            acc11.StoreUnsafe(ref dx1, 392);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..384, 32 per step
-                    for (int c = 0; c < 384; c += 32)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
-                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                            var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                            var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                            var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                        }
-                    }
-                    // tail columns 384..400
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 384);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dx0, 392);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Vector256.LoadUnsafe(ref wtk, 384);
-                            var wt1 = Vector256.LoadUnsafe(ref wtk, 392);
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dx0, 384);
-                            acc01.StoreUnsafe(ref dx0, 392);
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dx0, 384);
-                            acc01.StoreUnsafe(ref dx0, 392);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_400x120_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
-            // k-blocks of 16: the 16×400 block of wt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 120; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 120);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..400, 4 per step
-                    for (int c = 0; c < 400; c += 4)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 400);
-                        var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c);
-                        var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 1);
-                        var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 2);
-                        var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 3);
-                        var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c);
-                        var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 1);
-                        var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 2);
-                        var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dx1, c + 3);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Unsafe.Add(ref wtk, c);
-                            var wt1 = Unsafe.Add(ref wtk, c + 1);
-                            var wt2 = Unsafe.Add(ref wtk, c + 2);
-                            var wt3 = Unsafe.Add(ref wtk, c + 3);
-                            var a0 = Unsafe.Add(ref dz0, k);
-                            acc00 = a0 * wt0 + acc00;
-                            acc01 = a0 * wt1 + acc01;
-                            acc02 = a0 * wt2 + acc02;
-                            acc03 = a0 * wt3 + acc03;
-                            var a1 = Unsafe.Add(ref dz1, k);
-                            acc10 = a1 * wt0 + acc10;
-                            acc11 = a1 * wt1 + acc11;
-                            acc12 = a1 * wt2 + acc12;
-                            acc13 = a1 * wt3 + acc13;
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref dx0, c) = acc00;
-                            Unsafe.Add(ref dx0, c + 1) = acc01;
-                            Unsafe.Add(ref dx0, c + 2) = acc02;
-                            Unsafe.Add(ref dx0, c + 3) = acc03;
-                            Unsafe.Add(ref dx1, c) = acc10;
-                            Unsafe.Add(ref dx1, c + 1) = acc11;
-                            Unsafe.Add(ref dx1, c + 2) = acc12;
-                            Unsafe.Add(ref dx1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref dx0, c) = acc00;
-                            Unsafe.Add(ref dx0, c + 1) = acc01;
-                            Unsafe.Add(ref dx0, c + 2) = acc02;
-                            Unsafe.Add(ref dx0, c + 3) = acc03;
-                            Unsafe.Add(ref dx1, c) = acc10;
-                            Unsafe.Add(ref dx1, c + 1) = acc11;
-                            Unsafe.Add(ref dx1, c + 2) = acc12;
-                            Unsafe.Add(ref dx1, c + 3) = acc13;
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..400, 4 per step
-                    for (int c = 0; c < 400; c += 4)
-                    {
-                        ref float dx0 = ref Unsafe.Add(ref dx, r * 400);
-                        var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c);
-                        var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 1);
-                        var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 2);
-                        var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dx0, c + 3);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 120);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wtk = ref Unsafe.Add(ref wt, k * 400);
-                            var wt0 = Unsafe.Add(ref wtk, c);
-                            var wt1 = Unsafe.Add(ref wtk, c + 1);
-                            var wt2 = Unsafe.Add(ref wtk, c + 2);
-                            var wt3 = Unsafe.Add(ref wtk, c + 3);
-                            var a0 = Unsafe.Add(ref dz0, k);
-                            acc00 = a0 * wt0 + acc00;
-                            acc01 = a0 * wt1 + acc01;
-                            acc02 = a0 * wt2 + acc02;
-                            acc03 = a0 * wt3 + acc03;
-                        }
-                        if (k1 < 120)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref dx0, c) = acc00;
-                            Unsafe.Add(ref dx0, c + 1) = acc01;
-                            Unsafe.Add(ref dx0, c + 2) = acc02;
-                            Unsafe.Add(ref dx0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref dx0, c) = acc00;
-                            Unsafe.Add(ref dx0, c + 1) = acc01;
-                            Unsafe.Add(ref dx0, c + 2) = acc02;
-                            Unsafe.Add(ref dx0, c + 3) = acc03;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>dx = ∂L/∂x of 2×2 max pooling from dy, for 10×10 input planes (x the inputs, y the outputs), times ReLU's derivative at x.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void MaxPool2x2Backward_16x10x10_Relu(ref float x, ref float y, ref float dy, ref float dx, int planes)
-        {
-            if (Vector512.IsHardwareAccelerated) MaxPool2x2Backward_16x10x10_Relu_V512(ref x, ref y, ref dy, ref dx, planes);
-            else if (Vector256.IsHardwareAccelerated) MaxPool2x2Backward_16x10x10_Relu_V256(ref x, ref y, ref dy, ref dx, planes);
-            else MaxPool2x2Backward_16x10x10_Relu_Scalar(ref x, ref y, ref dy, ref dx, planes);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2Backward_16x10x10_Relu_V512(ref float x, ref float y, ref float dy, ref float dx, int planes)
-        {
-            for (int plane = 0; plane < planes; plane++)
-            {
-                for (int oh = 0; oh < 5; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
-                    ref float bottom = ref Unsafe.Add(ref top, 10);
-                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
-                    ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
-                    ref float dbottom = ref Unsafe.Add(ref dtop, 10);
-                    ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
-                    Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
-                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1), ref Unsafe.Add(ref grad, 1), ref Unsafe.Add(ref dtop, 2), ref Unsafe.Add(ref dbottom, 2), relu: true);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2Backward_16x10x10_Relu_V256(ref float x, ref float y, ref float dy, ref float dx, int planes)
-        {
-            for (int plane = 0; plane < planes; plane++)
-            {
-                for (int oh = 0; oh < 5; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
-                    ref float bottom = ref Unsafe.Add(ref top, 10);
-                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
-                    ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
-                    ref float dbottom = ref Unsafe.Add(ref dtop, 10);
-                    ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
-                    Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
-                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 2), ref Unsafe.Add(ref bottom, 2), ref Unsafe.Add(ref row, 1), ref Unsafe.Add(ref grad, 1), ref Unsafe.Add(ref dtop, 2), ref Unsafe.Add(ref dbottom, 2), relu: true);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2Backward_16x10x10_Relu_Scalar(ref float x, ref float y, ref float dy, ref float dx, int planes)
-        {
-            for (int plane = 0; plane < planes; plane++)
-            {
-                for (int oh = 0; oh < 5; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 100 + oh * 20);
-                    ref float bottom = ref Unsafe.Add(ref top, 10);
-                    ref float row = ref Unsafe.Add(ref y, plane * 25 + oh * 5);
-                    ref float dtop = ref Unsafe.Add(ref dx, plane * 100 + oh * 20);
-                    ref float dbottom = ref Unsafe.Add(ref dtop, 10);
-                    ref float grad = ref Unsafe.Add(ref dy, plane * 25 + oh * 5);
-                    for (int ow = 0; ow < 5; ow++)
-                    {
-                        int left = 2 * ow;
-                        float x00 = Unsafe.Add(ref top, left), x01 = Unsafe.Add(ref top, left + 1), x10 = Unsafe.Add(ref bottom, left), x11 = Unsafe.Add(ref bottom, left + 1);
-                        float g = Unsafe.Add(ref grad, ow);
-                        float best = Unsafe.Add(ref row, ow);
-                        bool t00 = x00 == best, t01 = !t00 && x01 == best, t10 = !t00 && !t01 && x10 == best, t11 = !t00 && !t01 && !t10 && x11 == best;
-                        Unsafe.Add(ref dtop, left) = t00 && x00 > 0f ? g : 0f;
-                        Unsafe.Add(ref dtop, left + 1) = t01 && x01 > 0f ? g : 0f;
-                        Unsafe.Add(ref dbottom, left) = t10 && x10 > 0f ? g : 0f;
-                        Unsafe.Add(ref dbottom, left + 1) = t11 && x11 > 0f ? g : 0f;
-                    }
-                }
-            }
-        }
-
-        /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 6×14×14 input in sample lanes (16 floats per pixel).</summary>
-        private static ReadOnlySpan<int> TapOffsetsLanes_6x14x14_16x5x5 => new int[]
-        {
-            0, 16, 32, 48, 64, 224, 240, 256, 272, 288, 448, 464, 480, 496, 512, 672,
-            688, 704, 720, 736, 896, 912, 928, 944, 960, 3136, 3152, 3168, 3184, 3200, 3360, 3376,
-            3392, 3408, 3424, 3584, 3600, 3616, 3632, 3648, 3808, 3824, 3840, 3856, 3872, 4032, 4048, 4064,
-            4080, 4096, 6272, 6288, 6304, 6320, 6336, 6496, 6512, 6528, 6544, 6560, 6720, 6736, 6752, 6768,
-            6784, 6944, 6960, 6976, 6992, 7008, 7168, 7184, 7200, 7216, 7232, 9408, 9424, 9440, 9456, 9472,
-            9632, 9648, 9664, 9680, 9696, 9856, 9872, 9888, 9904, 9920, 10080, 10096, 10112, 10128, 10144, 10304,
-            10320, 10336, 10352, 10368, 12544, 12560, 12576, 12592, 12608, 12768, 12784, 12800, 12816, 12832, 12992, 13008,
-            13024, 13040, 13056, 13216, 13232, 13248, 13264, 13280, 13440, 13456, 13472, 13488, 13504, 15680, 15696, 15712,
-            15728, 15744, 15904, 15920, 15936, 15952, 15968, 16128, 16144, 16160, 16176, 16192, 16352, 16368, 16384, 16400,
-            16416, 16576, 16592, 16608, 16624, 16640,
-        };
-
-
-
-
-        /// <summary>dW = Σ_groups dYlanes ⋆ Xlanes, W [16, 6, 5, 5]: 16 samples per lane group, output rows of 10 pixels × 16 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DLanesWeightGradient_6x14x14_16x5x5(ref float x, ref float dy, ref float dw, int groups)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DLanesWeightGradient_6x14x14_16x5x5_V512(ref x, ref dy, ref dw, groups);
-            else if (Vector256.IsHardwareAccelerated) Conv2DLanesWeightGradient_6x14x14_16x5x5_V256(ref x, ref dy, ref dw, groups);
-            else Conv2DLanesWeightGradient_6x14x14_16x5x5_Scalar(ref x, ref dy, ref dw, groups);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_V512(ref float x, ref float dy, ref float dw, int groups)
-        {
-            ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
-            int f = 0;
-            // main loop: 4 filters × 4 taps per tile
-            for (; f + 4 <= 16; f += 4)
-            {
-                int t = 0;
-                for (; t + 4 <= 150; t += 4)
-                {
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int group = 0; group < groups; group++)
-                    {
-                        for (int oh = 0; oh < 10; oh++)
-                        {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
-                            ref float g2 = ref Unsafe.Add(ref dy, group * 25600 + (f + 2) * 1600 + oh * 160);
-                            ref float g3 = ref Unsafe.Add(ref dy, group * 25600 + (f + 3) * 1600 + oh * 160);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
-                            ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
-                            ref float x2 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 2] + oh * 224);
-                            ref float x3 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 3] + oh * 224);
-                            for (int q = 0; q < 160; q += 16)
-                            {
-                                var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
-                                var xv1 = Vector512.LoadUnsafe(ref x1, (nuint)q);
-                                var xv2 = Vector512.LoadUnsafe(ref x2, (nuint)q);
-                                var xv3 = Vector512.LoadUnsafe(ref x3, (nuint)q);
-                                var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
-                                acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
-                                acc01 = Vector512.FusedMultiplyAdd(gv0, xv1, acc01);
-                                acc02 = Vector512.FusedMultiplyAdd(gv0, xv2, acc02);
-                                acc03 = Vector512.FusedMultiplyAdd(gv0, xv3, acc03);
-                                var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
-                                acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
-                                acc11 = Vector512.FusedMultiplyAdd(gv1, xv1, acc11);
-                                acc12 = Vector512.FusedMultiplyAdd(gv1, xv2, acc12);
-                                acc13 = Vector512.FusedMultiplyAdd(gv1, xv3, acc13);
-                                var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
-                                acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
-                                acc21 = Vector512.FusedMultiplyAdd(gv2, xv1, acc21);
-                                acc22 = Vector512.FusedMultiplyAdd(gv2, xv2, acc22);
-                                acc23 = Vector512.FusedMultiplyAdd(gv2, xv3, acc23);
-                                var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
-                                acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
-                                acc31 = Vector512.FusedMultiplyAdd(gv3, xv1, acc31);
-                                acc32 = Vector512.FusedMultiplyAdd(gv3, xv2, acc32);
-                                acc33 = Vector512.FusedMultiplyAdd(gv3, xv3, acc33);
-                            }
-                        }
-                    }
-                    Unsafe.Add(ref dw, f * 150 + t) = Vector512.Sum(acc00);
-                    Unsafe.Add(ref dw, f * 150 + t + 1) = Vector512.Sum(acc01);
-                    Unsafe.Add(ref dw, f * 150 + t + 2) = Vector512.Sum(acc02);
-                    Unsafe.Add(ref dw, f * 150 + t + 3) = Vector512.Sum(acc03);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t) = Vector512.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t + 1) = Vector512.Sum(acc11);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t + 2) = Vector512.Sum(acc12);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t + 3) = Vector512.Sum(acc13);
-                    Unsafe.Add(ref dw, (f + 2) * 150 + t) = Vector512.Sum(acc20);
-                    Unsafe.Add(ref dw, (f + 2) * 150 + t + 1) = Vector512.Sum(acc21);
-                    Unsafe.Add(ref dw, (f + 2) * 150 + t + 2) = Vector512.Sum(acc22);
-                    Unsafe.Add(ref dw, (f + 2) * 150 + t + 3) = Vector512.Sum(acc23);
-                    Unsafe.Add(ref dw, (f + 3) * 150 + t) = Vector512.Sum(acc30);
-                    Unsafe.Add(ref dw, (f + 3) * 150 + t + 1) = Vector512.Sum(acc31);
-                    Unsafe.Add(ref dw, (f + 3) * 150 + t + 2) = Vector512.Sum(acc32);
-                    Unsafe.Add(ref dw, (f + 3) * 150 + t + 3) = Vector512.Sum(acc33);
-                }
-                for (; t < 150; t++)
-                {
-                    var acc00 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    for (int group = 0; group < groups; group++)
-                    {
-                        for (int oh = 0; oh < 10; oh++)
-                        {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
-                            ref float g2 = ref Unsafe.Add(ref dy, group * 25600 + (f + 2) * 1600 + oh * 160);
-                            ref float g3 = ref Unsafe.Add(ref dy, group * 25600 + (f + 3) * 1600 + oh * 160);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
-                            for (int q = 0; q < 160; q += 16)
-                            {
-                                var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
-                                var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
-                                acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
-                                var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
-                                acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
-                                var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
-                                acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
-                                var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
-                                acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
-                            }
-                        }
-                    }
-                    Unsafe.Add(ref dw, f * 150 + t) = Vector512.Sum(acc00);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t) = Vector512.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 2) * 150 + t) = Vector512.Sum(acc20);
-                    Unsafe.Add(ref dw, (f + 3) * 150 + t) = Vector512.Sum(acc30);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_V256(ref float x, ref float dy, ref float dw, int groups)
-        {
-            ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
-            int f = 0;
-            // main loop: 2 filters × 4 taps per tile
-            for (; f + 2 <= 16; f += 2)
-            {
-                int t = 0;
-                for (; t + 4 <= 150; t += 4)
-                {
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int group = 0; group < groups; group++)
-                    {
-                        for (int oh = 0; oh < 10; oh++)
-                        {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
-                            ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
-                            ref float x2 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 2] + oh * 224);
-                            ref float x3 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 3] + oh * 224);
-                            for (int q = 0; q < 160; q += 8)
-                            {
-                                var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
-                                var xv1 = Vector256.LoadUnsafe(ref x1, (nuint)q);
-                                var xv2 = Vector256.LoadUnsafe(ref x2, (nuint)q);
-                                var xv3 = Vector256.LoadUnsafe(ref x3, (nuint)q);
-                                var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
-                                acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
-                                acc01 = Vector256.FusedMultiplyAdd(gv0, xv1, acc01);
-                                acc02 = Vector256.FusedMultiplyAdd(gv0, xv2, acc02);
-                                acc03 = Vector256.FusedMultiplyAdd(gv0, xv3, acc03);
-                                var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
-                                acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
-                                acc11 = Vector256.FusedMultiplyAdd(gv1, xv1, acc11);
-                                acc12 = Vector256.FusedMultiplyAdd(gv1, xv2, acc12);
-                                acc13 = Vector256.FusedMultiplyAdd(gv1, xv3, acc13);
-                            }
-                        }
-                    }
-                    Unsafe.Add(ref dw, f * 150 + t) = Vector256.Sum(acc00);
-                    Unsafe.Add(ref dw, f * 150 + t + 1) = Vector256.Sum(acc01);
-                    Unsafe.Add(ref dw, f * 150 + t + 2) = Vector256.Sum(acc02);
-                    Unsafe.Add(ref dw, f * 150 + t + 3) = Vector256.Sum(acc03);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t) = Vector256.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t + 1) = Vector256.Sum(acc11);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t + 2) = Vector256.Sum(acc12);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t + 3) = Vector256.Sum(acc13);
-                }
-                for (; t < 150; t++)
-                {
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    for (int group = 0; group < groups; group++)
-                    {
-                        for (int oh = 0; oh < 10; oh++)
-                        {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
-                            for (int q = 0; q < 160; q += 8)
-                            {
-                                var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
-                                var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
-                                acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
-                                var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
-                                acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
-                            }
-                        }
-                    }
-                    Unsafe.Add(ref dw, f * 150 + t) = Vector256.Sum(acc00);
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t) = Vector256.Sum(acc10);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_Scalar(ref float x, ref float dy, ref float dw, int groups)
-        {
-            ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
-            int f = 0;
-            // main loop: 2 filters × 2 taps per tile
-            for (; f + 2 <= 16; f += 2)
-            {
-                int t = 0;
-                for (; t + 2 <= 150; t += 2)
-                {
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int group = 0; group < groups; group++)
-                    {
-                        for (int oh = 0; oh < 10; oh++)
-                        {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
-                            ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
-                            for (int q = 0; q < 160; q += 1)
-                            {
-                                var xv0 = Unsafe.Add(ref x0, q);
-                                var xv1 = Unsafe.Add(ref x1, q);
-                                var gv0 = Unsafe.Add(ref g0, q);
-                                acc00 = gv0 * xv0 + acc00;
-                                acc01 = gv0 * xv1 + acc01;
-                                var gv1 = Unsafe.Add(ref g1, q);
-                                acc10 = gv1 * xv0 + acc10;
-                                acc11 = gv1 * xv1 + acc11;
-                            }
-                        }
-                    }
-                    Unsafe.Add(ref dw, f * 150 + t) = acc00;
-                    Unsafe.Add(ref dw, f * 150 + t + 1) = acc01;
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t) = acc10;
-                    Unsafe.Add(ref dw, (f + 1) * 150 + t + 1) = acc11;
-                }
-            }
-        }
-
-        /// <summary>Offset of each tap (kernel row, kernel column, channel) in a padded 6×14×14 input in sample lanes (16 floats per pixel).</summary>
-        private static ReadOnlySpan<int> TapOffsetsChannelLastLanes_6x14x14_16x5x5 => new int[]
-        {
-            0, 3136, 6272, 9408, 12544, 15680, 16, 3152, 6288, 9424, 12560, 15696, 32, 3168, 6304, 9440,
-            12576, 15712, 48, 3184, 6320, 9456, 12592, 15728, 64, 3200, 6336, 9472, 12608, 15744, 224, 3360,
-            6496, 9632, 12768, 15904, 240, 3376, 6512, 9648, 12784, 15920, 256, 3392, 6528, 9664, 12800, 15936,
-            272, 3408, 6544, 9680, 12816, 15952, 288, 3424, 6560, 9696, 12832, 15968, 448, 3584, 6720, 9856,
-            12992, 16128, 464, 3600, 6736, 9872, 13008, 16144, 480, 3616, 6752, 9888, 13024, 16160, 496, 3632,
-            6768, 9904, 13040, 16176, 512, 3648, 6784, 9920, 13056, 16192, 672, 3808, 6944, 10080, 13216, 16352,
-            688, 3824, 6960, 10096, 13232, 16368, 704, 3840, 6976, 10112, 13248, 16384, 720, 3856, 6992, 10128,
-            13264, 16400, 736, 3872, 7008, 10144, 13280, 16416, 896, 4032, 7168, 10304, 13440, 16576, 912, 4048,
-            7184, 10320, 13456, 16592, 928, 4064, 7200, 10336, 13472, 16608, 944, 4080, 7216, 10352, 13488, 16624,
-            960, 4096, 7232, 10368, 13504, 16640,
-        };
-
-
-
-
-        /// <summary>dXlanes += Wᵀ ⋆ dYlanes on 16 samples per lane group, with W permuted to [16, 5, 5, 6].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DLanesInputGradient_6x14x14_16x5x5(ref float dy, ref float w, ref float dx, int groups)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DLanesInputGradient_6x14x14_16x5x5_V512(ref dy, ref w, ref dx, groups);
-            else if (Vector256.IsHardwareAccelerated) Conv2DLanesInputGradient_6x14x14_16x5x5_V256(ref dy, ref w, ref dx, groups);
-            else Conv2DLanesInputGradient_6x14x14_16x5x5_Scalar(ref dy, ref w, ref dx, groups);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesInputGradient_6x14x14_16x5x5_V512(ref float dy, ref float w, ref float dx, int groups)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            for (int group = 0; group < groups; group++)
-            {
-                ref float dys = ref Unsafe.Add(ref dy, group * 25600);
-                ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
-                for (int oh = 0; oh < 10; oh++)
-                {
-                    int t = 0;
-                    // main loop: 4 rows per tile
-                    for (; t + 4 <= 150; t += 4)
-                    {
-                        // columns 0..128, 64 per step
-                        for (int c = 0; c < 128; c += 64)
-                        {
-                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
-                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
-                            ref float dx2 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 2)] + oh * 224);
-                            ref float dx3 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 3)] + oh * 224);
-                            var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
-                            var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                            var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
-                            var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
-                            var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
-                            var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                            var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
-                            var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
-                            var acc20 = Vector512.LoadUnsafe(ref dx2, (nuint)c);
-                            var acc21 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 16));
-                            var acc22 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 32));
-                            var acc23 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 48));
-                            var acc30 = Vector512.LoadUnsafe(ref dx3, (nuint)c);
-                            var acc31 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 16));
-                            var acc32 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 32));
-                            var acc33 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 48));
-                            for (int k = 0; k < 16; k++)
-                            {
-                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
-                                var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
-                                var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
-                                var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
-                                var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
-                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                                var a0 = Vector512.Create(wk);
-                                acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
-                                acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
-                                acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
-                                acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
-                                var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
-                                acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
-                                acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
-                                acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
-                                acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
-                                var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
-                                acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
-                                acc21 = Vector512.FusedMultiplyAdd(a2, g1, acc21);
-                                acc22 = Vector512.FusedMultiplyAdd(a2, g2, acc22);
-                                acc23 = Vector512.FusedMultiplyAdd(a2, g3, acc23);
-                                var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
-                                acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
-                                acc31 = Vector512.FusedMultiplyAdd(a3, g1, acc31);
-                                acc32 = Vector512.FusedMultiplyAdd(a3, g2, acc32);
-                                acc33 = Vector512.FusedMultiplyAdd(a3, g3, acc33);
-                            }
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dx1, (nuint)c);
-                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dx2, (nuint)c);
-                            acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dx3, (nuint)c);
-                            acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
-                        }
-                        // tail columns 128..160
-                        {
-                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
-                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
-                            ref float dx2 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 2)] + oh * 224);
-                            ref float dx3 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 3)] + oh * 224);
-                            var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
-                            var acc01 = Vector512.LoadUnsafe(ref dx0, 144);
-                            var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
-                            var acc11 = Vector512.LoadUnsafe(ref dx1, 144);
-                            var acc20 = Vector512.LoadUnsafe(ref dx2, 128);
-                            var acc21 = Vector512.LoadUnsafe(ref dx2, 144);
-                            var acc30 = Vector512.LoadUnsafe(ref dx3, 128);
-                            var acc31 = Vector512.LoadUnsafe(ref dx3, 144);
-                            for (int k = 0; k < 16; k++)
-                            {
-                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
-                                var g0 = Vector512.LoadUnsafe(ref gk, 128);
-                                var g1 = Vector512.LoadUnsafe(ref gk, 144);
-                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                                var a0 = Vector512.Create(wk);
-                                acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
-                                acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
-                                var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
-                                acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
-                                acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
-                                var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
-                                acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
-                                acc21 = Vector512.FusedMultiplyAdd(a2, g1, acc21);
-                                var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
-                                acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
-                                acc31 = Vector512.FusedMultiplyAdd(a3, g1, acc31);
-                            }
-                            acc00.StoreUnsafe(ref dx0, 128);
-                            acc01.StoreUnsafe(ref dx0, 144);
-                            acc10.StoreUnsafe(ref dx1, 128);
-                            acc11.StoreUnsafe(ref dx1, 144);
-                            acc20.StoreUnsafe(ref dx2, 128);
-                            acc21.StoreUnsafe(ref dx2, 144);
-                            acc30.StoreUnsafe(ref dx3, 128);
-                            acc31.StoreUnsafe(ref dx3, 144);
-                        }
-                    }
-                    // the last 2 rows
-                    {
-                        // columns 0..128, 64 per step
-                        for (int c = 0; c < 128; c += 64)
-                        {
-                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
-                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
-                            var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
-                            var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                            var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
-                            var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
-                            var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
-                            var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                            var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
-                            var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
-                            for (int k = 0; k < 16; k++)
-                            {
-                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
-                                var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
-                                var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
-                                var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
-                                var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
-                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                                var a0 = Vector512.Create(wk);
-                                acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
-                                acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
-                                acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
-                                acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
-                                var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
-                                acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
-                                acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
-                                acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
-                                acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
-                            }
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dx1, (nuint)c);
-                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
-                        }
-                        // tail columns 128..160
-                        {
-                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
-                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
-                            var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
-                            var acc01 = Vector512.LoadUnsafe(ref dx0, 144);
-                            var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
-                            var acc11 = Vector512.LoadUnsafe(ref dx1, 144);
-                            for (int k = 0; k < 16; k++)
-                            {
-                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
-                                var g0 = Vector512.LoadUnsafe(ref gk, 128);
-                                var g1 = Vector512.LoadUnsafe(ref gk, 144);
-                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                                var a0 = Vector512.Create(wk);
-                                acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
-                                acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
-                                var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
-                                acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
-                                acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
-                            }
-                            acc00.StoreUnsafe(ref dx0, 128);
-                            acc01.StoreUnsafe(ref dx0, 144);
-                            acc10.StoreUnsafe(ref dx1, 128);
-                            acc11.StoreUnsafe(ref dx1, 144);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesInputGradient_6x14x14_16x5x5_V256(ref float dy, ref float w, ref float dx, int groups)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            for (int group = 0; group < groups; group++)
-            {
-                ref float dys = ref Unsafe.Add(ref dy, group * 25600);
-                ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
-                for (int oh = 0; oh < 10; oh++)
-                {
-                    int t = 0;
-                    // main loop: 2 rows per tile
-                    for (; t + 2 <= 150; t += 2)
-                    {
-                        // columns 0..160, 32 per step
-                        for (int c = 0; c < 160; c += 32)
-                        {
-                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
-                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
-                            var acc00 = Vector256.LoadUnsafe(ref dx0, (nuint)c);
-                            var acc01 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
-                            var acc02 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
-                            var acc03 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
-                            var acc10 = Vector256.LoadUnsafe(ref dx1, (nuint)c);
-                            var acc11 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
-                            var acc12 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
-                            var acc13 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
-                            for (int k = 0; k < 16; k++)
-                            {
-                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
-                                var g0 = Vector256.LoadUnsafe(ref gk, (nuint)c);
-                                var g1 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 8));
-                                var g2 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 16));
-                                var g3 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 24));
-                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                                var a0 = Vector256.Create(wk);
-                                acc00 = Vector256.FusedMultiplyAdd(a0, g0, acc00);
-                                acc01 = Vector256.FusedMultiplyAdd(a0, g1, acc01);
-                                acc02 = Vector256.FusedMultiplyAdd(a0, g2, acc02);
-                                acc03 = Vector256.FusedMultiplyAdd(a0, g3, acc03);
-                                var a1 = Vector256.Create(Unsafe.Add(ref wk, 1));
-                                acc10 = Vector256.FusedMultiplyAdd(a1, g0, acc10);
-                                acc11 = Vector256.FusedMultiplyAdd(a1, g1, acc11);
-                                acc12 = Vector256.FusedMultiplyAdd(a1, g2, acc12);
-                                acc13 = Vector256.FusedMultiplyAdd(a1, g3, acc13);
-                            }
-                            acc00.StoreUnsafe(ref dx0, (nuint)c);
-                            acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dx1, (nuint)c);
-                            acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesInputGradient_6x14x14_16x5x5_Scalar(ref float dy, ref float w, ref float dx, int groups)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            for (int group = 0; group < groups; group++)
-            {
-                ref float dys = ref Unsafe.Add(ref dy, group * 25600);
-                ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
-                for (int oh = 0; oh < 10; oh++)
-                {
-                    int t = 0;
-                    // main loop: 2 rows per tile
-                    for (; t + 2 <= 150; t += 2)
-                    {
-                        // columns 0..160, 4 per step
-                        for (int c = 0; c < 160; c += 4)
-                        {
-                            ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
-                            ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
-                            var acc00 = Unsafe.Add(ref dx0, c);
-                            var acc01 = Unsafe.Add(ref dx0, c + 1);
-                            var acc02 = Unsafe.Add(ref dx0, c + 2);
-                            var acc03 = Unsafe.Add(ref dx0, c + 3);
-                            var acc10 = Unsafe.Add(ref dx1, c);
-                            var acc11 = Unsafe.Add(ref dx1, c + 1);
-                            var acc12 = Unsafe.Add(ref dx1, c + 2);
-                            var acc13 = Unsafe.Add(ref dx1, c + 3);
-                            for (int k = 0; k < 16; k++)
-                            {
-                                ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
-                                var g0 = Unsafe.Add(ref gk, c);
-                                var g1 = Unsafe.Add(ref gk, c + 1);
-                                var g2 = Unsafe.Add(ref gk, c + 2);
-                                var g3 = Unsafe.Add(ref gk, c + 3);
-                                ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
-                                var a0 = wk;
-                                acc00 = a0 * g0 + acc00;
-                                acc01 = a0 * g1 + acc01;
-                                acc02 = a0 * g2 + acc02;
-                                acc03 = a0 * g3 + acc03;
-                                var a1 = Unsafe.Add(ref wk, 1);
-                                acc10 = a1 * g0 + acc10;
-                                acc11 = a1 * g1 + acc11;
-                                acc12 = a1 * g2 + acc12;
-                                acc13 = a1 * g3 + acc13;
-                            }
-                            Unsafe.Add(ref dx0, c) = acc00;
-                            Unsafe.Add(ref dx0, c + 1) = acc01;
-                            Unsafe.Add(ref dx0, c + 2) = acc02;
-                            Unsafe.Add(ref dx0, c + 3) = acc03;
-                            Unsafe.Add(ref dx1, c) = acc10;
-                            Unsafe.Add(ref dx1, c + 1) = acc11;
-                            Unsafe.Add(ref dx1, c + 2) = acc12;
-                            Unsafe.Add(ref dx1, c + 3) = acc13;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>dx = ∂L/∂x of 2×2 max pooling from dy, for 28×28 input planes (x the inputs, y the outputs), times ReLU's derivative at x.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void MaxPool2x2Backward_6x28x28_Relu(ref float x, ref float y, ref float dy, ref float dx, int planes)
-        {
-            if (Vector512.IsHardwareAccelerated) MaxPool2x2Backward_6x28x28_Relu_V512(ref x, ref y, ref dy, ref dx, planes);
-            else if (Vector256.IsHardwareAccelerated) MaxPool2x2Backward_6x28x28_Relu_V256(ref x, ref y, ref dy, ref dx, planes);
-            else MaxPool2x2Backward_6x28x28_Relu_Scalar(ref x, ref y, ref dy, ref dx, planes);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2Backward_6x28x28_Relu_V512(ref float x, ref float y, ref float dy, ref float dx, int planes)
-        {
-            for (int plane = 0; plane < planes; plane++)
-            {
-                for (int oh = 0; oh < 14; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
-                    ref float bottom = ref Unsafe.Add(ref top, 28);
-                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
-                    ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
-                    ref float dbottom = ref Unsafe.Add(ref dtop, 28);
-                    ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
-                    Pool2x2.MaxBackward512(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
-                    Pool2x2.MaxBackward512(ref Unsafe.Add(ref top, 12), ref Unsafe.Add(ref bottom, 12), ref Unsafe.Add(ref row, 6), ref Unsafe.Add(ref grad, 6), ref Unsafe.Add(ref dtop, 12), ref Unsafe.Add(ref dbottom, 12), relu: true);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2Backward_6x28x28_Relu_V256(ref float x, ref float y, ref float dy, ref float dx, int planes)
-        {
-            for (int plane = 0; plane < planes; plane++)
-            {
-                for (int oh = 0; oh < 14; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
-                    ref float bottom = ref Unsafe.Add(ref top, 28);
-                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
-                    ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
-                    ref float dbottom = ref Unsafe.Add(ref dtop, 28);
-                    ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
-                    Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
-                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 8), ref Unsafe.Add(ref bottom, 8), ref Unsafe.Add(ref row, 4), ref Unsafe.Add(ref grad, 4), ref Unsafe.Add(ref dtop, 8), ref Unsafe.Add(ref dbottom, 8), relu: true);
-                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 16), ref Unsafe.Add(ref bottom, 16), ref Unsafe.Add(ref row, 8), ref Unsafe.Add(ref grad, 8), ref Unsafe.Add(ref dtop, 16), ref Unsafe.Add(ref dbottom, 16), relu: true);
-                    Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 20), ref Unsafe.Add(ref bottom, 20), ref Unsafe.Add(ref row, 10), ref Unsafe.Add(ref grad, 10), ref Unsafe.Add(ref dtop, 20), ref Unsafe.Add(ref dbottom, 20), relu: true);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2Backward_6x28x28_Relu_Scalar(ref float x, ref float y, ref float dy, ref float dx, int planes)
-        {
-            for (int plane = 0; plane < planes; plane++)
-            {
-                for (int oh = 0; oh < 14; oh++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
-                    ref float bottom = ref Unsafe.Add(ref top, 28);
-                    ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
-                    ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
-                    ref float dbottom = ref Unsafe.Add(ref dtop, 28);
-                    ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
-                    for (int ow = 0; ow < 14; ow++)
-                    {
-                        int left = 2 * ow;
-                        float x00 = Unsafe.Add(ref top, left), x01 = Unsafe.Add(ref top, left + 1), x10 = Unsafe.Add(ref bottom, left), x11 = Unsafe.Add(ref bottom, left + 1);
-                        float g = Unsafe.Add(ref grad, ow);
-                        float best = Unsafe.Add(ref row, ow);
-                        bool t00 = x00 == best, t01 = !t00 && x01 == best, t10 = !t00 && !t01 && x10 == best, t11 = !t00 && !t01 && !t10 && x11 == best;
-                        Unsafe.Add(ref dtop, left) = t00 && x00 > 0f ? g : 0f;
-                        Unsafe.Add(ref dtop, left + 1) = t01 && x01 > 0f ? g : 0f;
-                        Unsafe.Add(ref dbottom, left) = t10 && x10 > 0f ? g : 0f;
-                        Unsafe.Add(ref dbottom, left + 1) = t11 && x11 > 0f ? g : 0f;
-                    }
-                }
-            }
-        }
-
-        /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 1×32×32 input.</summary>
-        private static ReadOnlySpan<int> TapOffsets_1x28x28_6x5x5_Same => new int[]
-        {
-            0, 1, 2, 3, 4, 32, 33, 34, 35, 36, 64, 65, 66, 67, 68, 96,
-            97, 98, 99, 100, 128, 129, 130, 131, 132,
-        };
-
-
-
-
-        /// <summary>dW += Σ_samples dY ⋆ Xpad, W [6, 1, 5, 5]: dY of every sample on the padded grid (stride 5376), padded inputs at stride 1028.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DWeightGradient_1x28x28_6x5x5_Same(ref float pad, ref float grid, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DWeightGradient_1x28x28_6x5x5_Same_V512(ref pad, ref grid, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) Conv2DWeightGradient_1x28x28_6x5x5_Same_V256(ref pad, ref grid, ref dw, rows);
-            else Conv2DWeightGradient_1x28x28_6x5x5_Same_Scalar(ref pad, ref grid, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_1x28x28_6x5x5_Same_V512(ref float pad, ref float grid, ref float dw, int rows)
-        {
-            ReadOnlySpan<int> offsets = TapOffsets_1x28x28_6x5x5_Same;
-            int f = 0;
-            // main loop: 6 filters × 4 taps per tile
-            for (; f + 6 <= 6; f += 6)
-            {
-                int t = 0;
-                for (; t + 4 <= 25; t += 4)
-                {
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    var acc40 = Vector512<float>.Zero;
-                    var acc41 = Vector512<float>.Zero;
-                    var acc42 = Vector512<float>.Zero;
-                    var acc43 = Vector512<float>.Zero;
-                    var acc50 = Vector512<float>.Zero;
-                    var acc51 = Vector512<float>.Zero;
-                    var acc52 = Vector512<float>.Zero;
-                    var acc53 = Vector512<float>.Zero;
-                    for (int s = 0; s < rows; s++)
-                    {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
-                        ref float g2 = ref Unsafe.Add(ref grid, s * 5376 + (f + 2) * 896);
-                        ref float g3 = ref Unsafe.Add(ref grid, s * 5376 + (f + 3) * 896);
-                        ref float g4 = ref Unsafe.Add(ref grid, s * 5376 + (f + 4) * 896);
-                        ref float g5 = ref Unsafe.Add(ref grid, s * 5376 + (f + 5) * 896);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
-                        ref float x1 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 1]);
-                        ref float x2 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 2]);
-                        ref float x3 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 3]);
-                        for (int q = 0; q < 896; q += 16)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                        ref float g2 = ref Unsafe.Add(ref dy, group * 25600 + (f + 2) * 1600 + oh * 160);
+                        ref float g3 = ref Unsafe.Add(ref dy, group * 25600 + (f + 3) * 1600 + oh * 160);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                        ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
+                        ref float x2 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 2] + oh * 224);
+                        ref float x3 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 3] + oh * 224);
+                        for (int q = 0; q < 160; q += 16)
                         {
                             var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
                             var xv1 = Vector512.LoadUnsafe(ref x1, (nuint)q);
@@ -6235,61 +5529,42 @@ partial class LeNet5
                             acc31 = Vector512.FusedMultiplyAdd(gv3, xv1, acc31);
                             acc32 = Vector512.FusedMultiplyAdd(gv3, xv2, acc32);
                             acc33 = Vector512.FusedMultiplyAdd(gv3, xv3, acc33);
-                            var gv4 = Vector512.LoadUnsafe(ref g4, (nuint)q);
-                            acc40 = Vector512.FusedMultiplyAdd(gv4, xv0, acc40);
-                            acc41 = Vector512.FusedMultiplyAdd(gv4, xv1, acc41);
-                            acc42 = Vector512.FusedMultiplyAdd(gv4, xv2, acc42);
-                            acc43 = Vector512.FusedMultiplyAdd(gv4, xv3, acc43);
-                            var gv5 = Vector512.LoadUnsafe(ref g5, (nuint)q);
-                            acc50 = Vector512.FusedMultiplyAdd(gv5, xv0, acc50);
-                            acc51 = Vector512.FusedMultiplyAdd(gv5, xv1, acc51);
-                            acc52 = Vector512.FusedMultiplyAdd(gv5, xv2, acc52);
-                            acc53 = Vector512.FusedMultiplyAdd(gv5, xv3, acc53);
                         }
                     }
-                    Unsafe.Add(ref dw, f * 25 + t) = Vector512.Sum(acc00);
-                    Unsafe.Add(ref dw, f * 25 + t + 1) = Vector512.Sum(acc01);
-                    Unsafe.Add(ref dw, f * 25 + t + 2) = Vector512.Sum(acc02);
-                    Unsafe.Add(ref dw, f * 25 + t + 3) = Vector512.Sum(acc03);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector512.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t + 1) = Vector512.Sum(acc11);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t + 2) = Vector512.Sum(acc12);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t + 3) = Vector512.Sum(acc13);
-                    Unsafe.Add(ref dw, (f + 2) * 25 + t) = Vector512.Sum(acc20);
-                    Unsafe.Add(ref dw, (f + 2) * 25 + t + 1) = Vector512.Sum(acc21);
-                    Unsafe.Add(ref dw, (f + 2) * 25 + t + 2) = Vector512.Sum(acc22);
-                    Unsafe.Add(ref dw, (f + 2) * 25 + t + 3) = Vector512.Sum(acc23);
-                    Unsafe.Add(ref dw, (f + 3) * 25 + t) = Vector512.Sum(acc30);
-                    Unsafe.Add(ref dw, (f + 3) * 25 + t + 1) = Vector512.Sum(acc31);
-                    Unsafe.Add(ref dw, (f + 3) * 25 + t + 2) = Vector512.Sum(acc32);
-                    Unsafe.Add(ref dw, (f + 3) * 25 + t + 3) = Vector512.Sum(acc33);
-                    Unsafe.Add(ref dw, (f + 4) * 25 + t) = Vector512.Sum(acc40);
-                    Unsafe.Add(ref dw, (f + 4) * 25 + t + 1) = Vector512.Sum(acc41);
-                    Unsafe.Add(ref dw, (f + 4) * 25 + t + 2) = Vector512.Sum(acc42);
-                    Unsafe.Add(ref dw, (f + 4) * 25 + t + 3) = Vector512.Sum(acc43);
-                    Unsafe.Add(ref dw, (f + 5) * 25 + t) = Vector512.Sum(acc50);
-                    Unsafe.Add(ref dw, (f + 5) * 25 + t + 1) = Vector512.Sum(acc51);
-                    Unsafe.Add(ref dw, (f + 5) * 25 + t + 2) = Vector512.Sum(acc52);
-                    Unsafe.Add(ref dw, (f + 5) * 25 + t + 3) = Vector512.Sum(acc53);
                 }
-                for (; t < 25; t++)
+                Unsafe.Add(ref dw, f * 150 + t) = Vector512.Sum(acc00);
+                Unsafe.Add(ref dw, f * 150 + t + 1) = Vector512.Sum(acc01);
+                Unsafe.Add(ref dw, f * 150 + t + 2) = Vector512.Sum(acc02);
+                Unsafe.Add(ref dw, f * 150 + t + 3) = Vector512.Sum(acc03);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t) = Vector512.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t + 1) = Vector512.Sum(acc11);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t + 2) = Vector512.Sum(acc12);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t + 3) = Vector512.Sum(acc13);
+                Unsafe.Add(ref dw, (f + 2) * 150 + t) = Vector512.Sum(acc20);
+                Unsafe.Add(ref dw, (f + 2) * 150 + t + 1) = Vector512.Sum(acc21);
+                Unsafe.Add(ref dw, (f + 2) * 150 + t + 2) = Vector512.Sum(acc22);
+                Unsafe.Add(ref dw, (f + 2) * 150 + t + 3) = Vector512.Sum(acc23);
+                Unsafe.Add(ref dw, (f + 3) * 150 + t) = Vector512.Sum(acc30);
+                Unsafe.Add(ref dw, (f + 3) * 150 + t + 1) = Vector512.Sum(acc31);
+                Unsafe.Add(ref dw, (f + 3) * 150 + t + 2) = Vector512.Sum(acc32);
+                Unsafe.Add(ref dw, (f + 3) * 150 + t + 3) = Vector512.Sum(acc33);
+            }
+            for (; t < 150; t++)
+            {
+                var acc00 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc40 = Vector512<float>.Zero;
-                    var acc50 = Vector512<float>.Zero;
-                    for (int s = 0; s < rows; s++)
+                    for (int oh = 0; oh < 10; oh++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
-                        ref float g2 = ref Unsafe.Add(ref grid, s * 5376 + (f + 2) * 896);
-                        ref float g3 = ref Unsafe.Add(ref grid, s * 5376 + (f + 3) * 896);
-                        ref float g4 = ref Unsafe.Add(ref grid, s * 5376 + (f + 4) * 896);
-                        ref float g5 = ref Unsafe.Add(ref grid, s * 5376 + (f + 5) * 896);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
-                        for (int q = 0; q < 896; q += 16)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                        ref float g2 = ref Unsafe.Add(ref dy, group * 25600 + (f + 2) * 1600 + oh * 160);
+                        ref float g3 = ref Unsafe.Add(ref dy, group * 25600 + (f + 3) * 1600 + oh * 160);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                        for (int q = 0; q < 160; q += 16)
                         {
                             var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
                             var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
@@ -6300,50 +5575,47 @@ partial class LeNet5
                             acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
                             var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
                             acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
-                            var gv4 = Vector512.LoadUnsafe(ref g4, (nuint)q);
-                            acc40 = Vector512.FusedMultiplyAdd(gv4, xv0, acc40);
-                            var gv5 = Vector512.LoadUnsafe(ref g5, (nuint)q);
-                            acc50 = Vector512.FusedMultiplyAdd(gv5, xv0, acc50);
                         }
                     }
-                    Unsafe.Add(ref dw, f * 25 + t) = Vector512.Sum(acc00);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector512.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 2) * 25 + t) = Vector512.Sum(acc20);
-                    Unsafe.Add(ref dw, (f + 3) * 25 + t) = Vector512.Sum(acc30);
-                    Unsafe.Add(ref dw, (f + 4) * 25 + t) = Vector512.Sum(acc40);
-                    Unsafe.Add(ref dw, (f + 5) * 25 + t) = Vector512.Sum(acc50);
                 }
+                Unsafe.Add(ref dw, f * 150 + t) = Vector512.Sum(acc00);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t) = Vector512.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 2) * 150 + t) = Vector512.Sum(acc20);
+                Unsafe.Add(ref dw, (f + 3) * 150 + t) = Vector512.Sum(acc30);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_1x28x28_6x5x5_Same_V256(ref float pad, ref float grid, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_V256(ref float x, ref float dy, ref float dw, int groups)
+    {
+        ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
+        int f = 0;
+        // main loop: 2 filters × 4 taps per tile
+        for (; f + 2 <= 16; f += 2)
         {
-            ReadOnlySpan<int> offsets = TapOffsets_1x28x28_6x5x5_Same;
-            int f = 0;
-            // main loop: 2 filters × 4 taps per tile
-            for (; f + 2 <= 6; f += 2)
+            int t = 0;
+            for (; t + 4 <= 150; t += 4)
             {
-                int t = 0;
-                for (; t + 4 <= 25; t += 4)
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int s = 0; s < rows; s++)
+                    for (int oh = 0; oh < 10; oh++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
-                        ref float x1 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 1]);
-                        ref float x2 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 2]);
-                        ref float x3 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 3]);
-                        for (int q = 0; q < 896; q += 8)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                        ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
+                        ref float x2 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 2] + oh * 224);
+                        ref float x3 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 3] + oh * 224);
+                        for (int q = 0; q < 160; q += 8)
                         {
                             var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
                             var xv1 = Vector256.LoadUnsafe(ref x1, (nuint)q);
@@ -6361,25 +5633,28 @@ partial class LeNet5
                             acc13 = Vector256.FusedMultiplyAdd(gv1, xv3, acc13);
                         }
                     }
-                    Unsafe.Add(ref dw, f * 25 + t) = Vector256.Sum(acc00);
-                    Unsafe.Add(ref dw, f * 25 + t + 1) = Vector256.Sum(acc01);
-                    Unsafe.Add(ref dw, f * 25 + t + 2) = Vector256.Sum(acc02);
-                    Unsafe.Add(ref dw, f * 25 + t + 3) = Vector256.Sum(acc03);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector256.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t + 1) = Vector256.Sum(acc11);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t + 2) = Vector256.Sum(acc12);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t + 3) = Vector256.Sum(acc13);
                 }
-                for (; t < 25; t++)
+                Unsafe.Add(ref dw, f * 150 + t) = Vector256.Sum(acc00);
+                Unsafe.Add(ref dw, f * 150 + t + 1) = Vector256.Sum(acc01);
+                Unsafe.Add(ref dw, f * 150 + t + 2) = Vector256.Sum(acc02);
+                Unsafe.Add(ref dw, f * 150 + t + 3) = Vector256.Sum(acc03);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t) = Vector256.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t + 1) = Vector256.Sum(acc11);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t + 2) = Vector256.Sum(acc12);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t + 3) = Vector256.Sum(acc13);
+            }
+            for (; t < 150; t++)
+            {
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    for (int s = 0; s < rows; s++)
+                    for (int oh = 0; oh < 10; oh++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
-                        for (int q = 0; q < 896; q += 8)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                        for (int q = 0; q < 160; q += 8)
                         {
                             var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
                             var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
@@ -6388,34 +5663,37 @@ partial class LeNet5
                             acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
                         }
                     }
-                    Unsafe.Add(ref dw, f * 25 + t) = Vector256.Sum(acc00);
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector256.Sum(acc10);
                 }
+                Unsafe.Add(ref dw, f * 150 + t) = Vector256.Sum(acc00);
+                Unsafe.Add(ref dw, (f + 1) * 150 + t) = Vector256.Sum(acc10);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_1x28x28_6x5x5_Same_Scalar(ref float pad, ref float grid, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesWeightGradient_6x14x14_16x5x5_Scalar(ref float x, ref float dy, ref float dw, int groups)
+    {
+        ReadOnlySpan<int> offsets = TapOffsetsLanes_6x14x14_16x5x5;
+        int f = 0;
+        // main loop: 2 filters × 2 taps per tile
+        for (; f + 2 <= 16; f += 2)
         {
-            ReadOnlySpan<int> offsets = TapOffsets_1x28x28_6x5x5_Same;
-            int f = 0;
-            // main loop: 2 filters × 2 taps per tile
-            for (; f + 2 <= 6; f += 2)
+            int t = 0;
+            for (; t + 2 <= 150; t += 2)
             {
-                int t = 0;
-                for (; t + 2 <= 25; t += 2)
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int s = 0; s < rows; s++)
+                    for (int oh = 0; oh < 10; oh++)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
-                        ref float x1 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 1]);
-                        for (int q = 0; q < 896; q += 1)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 25600 + f * 1600 + oh * 160);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 25600 + (f + 1) * 1600 + oh * 160);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 18816 + offsets[t] + oh * 224);
+                        ref float x1 = ref Unsafe.Add(ref x, group * 18816 + offsets[t + 1] + oh * 224);
+                        for (int q = 0; q < 160; q += 1)
                         {
                             var xv0 = Unsafe.Add(ref x0, q);
                             var xv1 = Unsafe.Add(ref x1, q);
@@ -6427,32 +5705,749 @@ partial class LeNet5
                             acc11 = gv1 * xv1 + acc11;
                         }
                     }
-                    Unsafe.Add(ref dw, f * 25 + t) = acc00;
-                    Unsafe.Add(ref dw, f * 25 + t + 1) = acc01;
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t) = acc10;
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t + 1) = acc11;
                 }
-                for (; t < 25; t++)
+                Unsafe.Add(ref dw, f * 150 + t) = acc00;
+                Unsafe.Add(ref dw, f * 150 + t + 1) = acc01;
+                Unsafe.Add(ref dw, (f + 1) * 150 + t) = acc10;
+                Unsafe.Add(ref dw, (f + 1) * 150 + t + 1) = acc11;
+            }
+        }
+    }
+
+    /// <summary>Offset of each tap (kernel row, kernel column, channel) in a padded 6×14×14 input in sample lanes (16 floats per pixel).</summary>
+    private static ReadOnlySpan<int> TapOffsetsChannelLastLanes_6x14x14_16x5x5 => new int[]
+    {
+        0, 3136, 6272, 9408, 12544, 15680, 16, 3152, 6288, 9424, 12560, 15696, 32, 3168, 6304, 9440,
+        12576, 15712, 48, 3184, 6320, 9456, 12592, 15728, 64, 3200, 6336, 9472, 12608, 15744, 224, 3360,
+        6496, 9632, 12768, 15904, 240, 3376, 6512, 9648, 12784, 15920, 256, 3392, 6528, 9664, 12800, 15936,
+        272, 3408, 6544, 9680, 12816, 15952, 288, 3424, 6560, 9696, 12832, 15968, 448, 3584, 6720, 9856,
+        12992, 16128, 464, 3600, 6736, 9872, 13008, 16144, 480, 3616, 6752, 9888, 13024, 16160, 496, 3632,
+        6768, 9904, 13040, 16176, 512, 3648, 6784, 9920, 13056, 16192, 672, 3808, 6944, 10080, 13216, 16352,
+        688, 3824, 6960, 10096, 13232, 16368, 704, 3840, 6976, 10112, 13248, 16384, 720, 3856, 6992, 10128,
+        13264, 16400, 736, 3872, 7008, 10144, 13280, 16416, 896, 4032, 7168, 10304, 13440, 16576, 912, 4048,
+        7184, 10320, 13456, 16592, 928, 4064, 7200, 10336, 13472, 16608, 944, 4080, 7216, 10352, 13488, 16624,
+        960, 4096, 7232, 10368, 13504, 16640,
+    };
+
+
+
+
+    /// <summary>dXlanes += Wᵀ ⋆ dYlanes on 16 samples per lane group, with W permuted to [16, 5, 5, 6].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DLanesInputGradient_6x14x14_16x5x5(ref float dy, ref float w, ref float dx, int groups)
+    {
+        if (Vector512.IsHardwareAccelerated) Conv2DLanesInputGradient_6x14x14_16x5x5_V512(ref dy, ref w, ref dx, groups);
+        else if (Vector256.IsHardwareAccelerated) Conv2DLanesInputGradient_6x14x14_16x5x5_V256(ref dy, ref w, ref dx, groups);
+        else Conv2DLanesInputGradient_6x14x14_16x5x5_Scalar(ref dy, ref w, ref dx, groups);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesInputGradient_6x14x14_16x5x5_V512(ref float dy, ref float w, ref float dx, int groups)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        for (int group = 0; group < groups; group++)
+        {
+            ref float dys = ref Unsafe.Add(ref dy, group * 25600);
+            ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
+            for (int oh = 0; oh < 10; oh++)
+            {
+                int t = 0;
+                // main loop: 4 rows per tile
+                for (; t + 4 <= 150; t += 4)
                 {
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int s = 0; s < rows; s++)
+                    // columns 0..128, 64 per step
+                    for (int c = 0; c < 128; c += 64)
                     {
-                        ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
-                        ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
-                        ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
-                        for (int q = 0; q < 896; q += 1)
+                        ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                        ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                        ref float dx2 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 2)] + oh * 224);
+                        ref float dx3 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 3)] + oh * 224);
+                        var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
+                        var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                        var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
+                        var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
+                        var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
+                        var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                        var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
+                        var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
+                        var acc20 = Vector512.LoadUnsafe(ref dx2, (nuint)c);
+                        var acc21 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 16));
+                        var acc22 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 32));
+                        var acc23 = Vector512.LoadUnsafe(ref dx2, (nuint)(c + 48));
+                        var acc30 = Vector512.LoadUnsafe(ref dx3, (nuint)c);
+                        var acc31 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 16));
+                        var acc32 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 32));
+                        var acc33 = Vector512.LoadUnsafe(ref dx3, (nuint)(c + 48));
+                        for (int k = 0; k < 16; k++)
                         {
-                            var xv0 = Unsafe.Add(ref x0, q);
-                            var gv0 = Unsafe.Add(ref g0, q);
-                            acc00 = gv0 * xv0 + acc00;
-                            var gv1 = Unsafe.Add(ref g1, q);
-                            acc10 = gv1 * xv0 + acc10;
+                            ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                            var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
+                            var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
+                            var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
+                            var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
+                            ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                            var a0 = Vector512.Create(wk);
+                            acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
+                            var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                            acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
+                            acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
+                            var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
+                            acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
+                            acc21 = Vector512.FusedMultiplyAdd(a2, g1, acc21);
+                            acc22 = Vector512.FusedMultiplyAdd(a2, g2, acc22);
+                            acc23 = Vector512.FusedMultiplyAdd(a2, g3, acc23);
+                            var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
+                            acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
+                            acc31 = Vector512.FusedMultiplyAdd(a3, g1, acc31);
+                            acc32 = Vector512.FusedMultiplyAdd(a3, g2, acc32);
+                            acc33 = Vector512.FusedMultiplyAdd(a3, g3, acc33);
                         }
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dx1, (nuint)c);
+                        acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dx2, (nuint)c);
+                        acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dx3, (nuint)c);
+                        acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
                     }
-                    Unsafe.Add(ref dw, f * 25 + t) = acc00;
-                    Unsafe.Add(ref dw, (f + 1) * 25 + t) = acc10;
+                    // tail columns 128..160
+                    {
+                        ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                        ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                        ref float dx2 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 2)] + oh * 224);
+                        ref float dx3 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 3)] + oh * 224);
+                        var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
+                        var acc01 = Vector512.LoadUnsafe(ref dx0, 144);
+                        var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
+                        var acc11 = Vector512.LoadUnsafe(ref dx1, 144);
+                        var acc20 = Vector512.LoadUnsafe(ref dx2, 128);
+                        var acc21 = Vector512.LoadUnsafe(ref dx2, 144);
+                        var acc30 = Vector512.LoadUnsafe(ref dx3, 128);
+                        var acc31 = Vector512.LoadUnsafe(ref dx3, 144);
+                        for (int k = 0; k < 16; k++)
+                        {
+                            ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                            var g0 = Vector512.LoadUnsafe(ref gk, 128);
+                            var g1 = Vector512.LoadUnsafe(ref gk, 144);
+                            ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                            var a0 = Vector512.Create(wk);
+                            acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                            var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                            var a2 = Vector512.Create(Unsafe.Add(ref wk, 2));
+                            acc20 = Vector512.FusedMultiplyAdd(a2, g0, acc20);
+                            acc21 = Vector512.FusedMultiplyAdd(a2, g1, acc21);
+                            var a3 = Vector512.Create(Unsafe.Add(ref wk, 3));
+                            acc30 = Vector512.FusedMultiplyAdd(a3, g0, acc30);
+                            acc31 = Vector512.FusedMultiplyAdd(a3, g1, acc31);
+                        }
+                        acc00.StoreUnsafe(ref dx0, 128);
+                        acc01.StoreUnsafe(ref dx0, 144);
+                        acc10.StoreUnsafe(ref dx1, 128);
+                        acc11.StoreUnsafe(ref dx1, 144);
+                        acc20.StoreUnsafe(ref dx2, 128);
+                        acc21.StoreUnsafe(ref dx2, 144);
+                        acc30.StoreUnsafe(ref dx3, 128);
+                        acc31.StoreUnsafe(ref dx3, 144);
+                    }
                 }
+                // the last 2 rows
+                {
+                    // columns 0..128, 64 per step
+                    for (int c = 0; c < 128; c += 64)
+                    {
+                        ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                        ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                        var acc00 = Vector512.LoadUnsafe(ref dx0, (nuint)c);
+                        var acc01 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                        var acc02 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 32));
+                        var acc03 = Vector512.LoadUnsafe(ref dx0, (nuint)(c + 48));
+                        var acc10 = Vector512.LoadUnsafe(ref dx1, (nuint)c);
+                        var acc11 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                        var acc12 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 32));
+                        var acc13 = Vector512.LoadUnsafe(ref dx1, (nuint)(c + 48));
+                        for (int k = 0; k < 16; k++)
+                        {
+                            ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                            var g0 = Vector512.LoadUnsafe(ref gk, (nuint)c);
+                            var g1 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 16));
+                            var g2 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 32));
+                            var g3 = Vector512.LoadUnsafe(ref gk, (nuint)(c + 48));
+                            ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                            var a0 = Vector512.Create(wk);
+                            acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(a0, g2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(a0, g3, acc03);
+                            var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                            acc12 = Vector512.FusedMultiplyAdd(a1, g2, acc12);
+                            acc13 = Vector512.FusedMultiplyAdd(a1, g3, acc13);
+                        }
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dx1, (nuint)c);
+                        acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                    }
+                    // tail columns 128..160
+                    {
+                        ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                        ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                        var acc00 = Vector512.LoadUnsafe(ref dx0, 128);
+                        var acc01 = Vector512.LoadUnsafe(ref dx0, 144);
+                        var acc10 = Vector512.LoadUnsafe(ref dx1, 128);
+                        var acc11 = Vector512.LoadUnsafe(ref dx1, 144);
+                        for (int k = 0; k < 16; k++)
+                        {
+                            ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                            var g0 = Vector512.LoadUnsafe(ref gk, 128);
+                            var g1 = Vector512.LoadUnsafe(ref gk, 144);
+                            ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                            var a0 = Vector512.Create(wk);
+                            acc00 = Vector512.FusedMultiplyAdd(a0, g0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(a0, g1, acc01);
+                            var a1 = Vector512.Create(Unsafe.Add(ref wk, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(a1, g0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(a1, g1, acc11);
+                        }
+                        acc00.StoreUnsafe(ref dx0, 128);
+                        acc01.StoreUnsafe(ref dx0, 144);
+                        acc10.StoreUnsafe(ref dx1, 128);
+                        acc11.StoreUnsafe(ref dx1, 144);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesInputGradient_6x14x14_16x5x5_V256(ref float dy, ref float w, ref float dx, int groups)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        for (int group = 0; group < groups; group++)
+        {
+            ref float dys = ref Unsafe.Add(ref dy, group * 25600);
+            ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
+            for (int oh = 0; oh < 10; oh++)
+            {
+                int t = 0;
+                // main loop: 2 rows per tile
+                for (; t + 2 <= 150; t += 2)
+                {
+                    // columns 0..160, 32 per step
+                    for (int c = 0; c < 160; c += 32)
+                    {
+                        ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                        ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                        var acc00 = Vector256.LoadUnsafe(ref dx0, (nuint)c);
+                        var acc01 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
+                        var acc02 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
+                        var acc03 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 24));
+                        var acc10 = Vector256.LoadUnsafe(ref dx1, (nuint)c);
+                        var acc11 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 8));
+                        var acc12 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 16));
+                        var acc13 = Vector256.LoadUnsafe(ref dx1, (nuint)(c + 24));
+                        for (int k = 0; k < 16; k++)
+                        {
+                            ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                            var g0 = Vector256.LoadUnsafe(ref gk, (nuint)c);
+                            var g1 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 8));
+                            var g2 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 16));
+                            var g3 = Vector256.LoadUnsafe(ref gk, (nuint)(c + 24));
+                            ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                            var a0 = Vector256.Create(wk);
+                            acc00 = Vector256.FusedMultiplyAdd(a0, g0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(a0, g1, acc01);
+                            acc02 = Vector256.FusedMultiplyAdd(a0, g2, acc02);
+                            acc03 = Vector256.FusedMultiplyAdd(a0, g3, acc03);
+                            var a1 = Vector256.Create(Unsafe.Add(ref wk, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(a1, g0, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(a1, g1, acc11);
+                            acc12 = Vector256.FusedMultiplyAdd(a1, g2, acc12);
+                            acc13 = Vector256.FusedMultiplyAdd(a1, g3, acc13);
+                        }
+                        acc00.StoreUnsafe(ref dx0, (nuint)c);
+                        acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dx1, (nuint)c);
+                        acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesInputGradient_6x14x14_16x5x5_Scalar(ref float dy, ref float w, ref float dx, int groups)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        for (int group = 0; group < groups; group++)
+        {
+            ref float dys = ref Unsafe.Add(ref dy, group * 25600);
+            ref float dxs = ref Unsafe.Add(ref dx, group * 18816);
+            for (int oh = 0; oh < 10; oh++)
+            {
+                int t = 0;
+                // main loop: 2 rows per tile
+                for (; t + 2 <= 150; t += 2)
+                {
+                    // columns 0..160, 4 per step
+                    for (int c = 0; c < 160; c += 4)
+                    {
+                        ref float dx0 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[t] + oh * 224);
+                        ref float dx1 = ref Unsafe.Add(ref dxs, TapOffsetsChannelLastLanes_6x14x14_16x5x5[(t + 1)] + oh * 224);
+                        var acc00 = Unsafe.Add(ref dx0, c);
+                        var acc01 = Unsafe.Add(ref dx0, c + 1);
+                        var acc02 = Unsafe.Add(ref dx0, c + 2);
+                        var acc03 = Unsafe.Add(ref dx0, c + 3);
+                        var acc10 = Unsafe.Add(ref dx1, c);
+                        var acc11 = Unsafe.Add(ref dx1, c + 1);
+                        var acc12 = Unsafe.Add(ref dx1, c + 2);
+                        var acc13 = Unsafe.Add(ref dx1, c + 3);
+                        for (int k = 0; k < 16; k++)
+                        {
+                            ref float gk = ref Unsafe.Add(ref dys, k * 1600 + oh * 160);
+                            var g0 = Unsafe.Add(ref gk, c);
+                            var g1 = Unsafe.Add(ref gk, c + 1);
+                            var g2 = Unsafe.Add(ref gk, c + 2);
+                            var g3 = Unsafe.Add(ref gk, c + 3);
+                            ref float wk = ref Unsafe.Add(ref w, k * 150 + t);
+                            var a0 = wk;
+                            acc00 = a0 * g0 + acc00;
+                            acc01 = a0 * g1 + acc01;
+                            acc02 = a0 * g2 + acc02;
+                            acc03 = a0 * g3 + acc03;
+                            var a1 = Unsafe.Add(ref wk, 1);
+                            acc10 = a1 * g0 + acc10;
+                            acc11 = a1 * g1 + acc11;
+                            acc12 = a1 * g2 + acc12;
+                            acc13 = a1 * g3 + acc13;
+                        }
+                        Unsafe.Add(ref dx0, c) = acc00;
+                        Unsafe.Add(ref dx0, c + 1) = acc01;
+                        Unsafe.Add(ref dx0, c + 2) = acc02;
+                        Unsafe.Add(ref dx0, c + 3) = acc03;
+                        Unsafe.Add(ref dx1, c) = acc10;
+                        Unsafe.Add(ref dx1, c + 1) = acc11;
+                        Unsafe.Add(ref dx1, c + 2) = acc12;
+                        Unsafe.Add(ref dx1, c + 3) = acc13;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dx = ∂L/∂x of 2×2 max pooling from dy, for 28×28 input planes (x the inputs, y the outputs), times ReLU's derivative at x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MaxPool2x2Backward_6x28x28_Relu(ref float x, ref float y, ref float dy, ref float dx, int planes)
+    {
+        if (Vector512.IsHardwareAccelerated) MaxPool2x2Backward_6x28x28_Relu_V512(ref x, ref y, ref dy, ref dx, planes);
+        else if (Vector256.IsHardwareAccelerated) MaxPool2x2Backward_6x28x28_Relu_V256(ref x, ref y, ref dy, ref dx, planes);
+        else MaxPool2x2Backward_6x28x28_Relu_Scalar(ref x, ref y, ref dy, ref dx, planes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2Backward_6x28x28_Relu_V512(ref float x, ref float y, ref float dy, ref float dx, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int oh = 0; oh < 14; oh++)
+            {
+                ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                ref float bottom = ref Unsafe.Add(ref top, 28);
+                ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
+                ref float dbottom = ref Unsafe.Add(ref dtop, 28);
+                ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
+                Pool2x2.MaxBackward512(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
+                Pool2x2.MaxBackward512(ref Unsafe.Add(ref top, 12), ref Unsafe.Add(ref bottom, 12), ref Unsafe.Add(ref row, 6), ref Unsafe.Add(ref grad, 6), ref Unsafe.Add(ref dtop, 12), ref Unsafe.Add(ref dbottom, 12), relu: true);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2Backward_6x28x28_Relu_V256(ref float x, ref float y, ref float dy, ref float dx, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int oh = 0; oh < 14; oh++)
+            {
+                ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                ref float bottom = ref Unsafe.Add(ref top, 28);
+                ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
+                ref float dbottom = ref Unsafe.Add(ref dtop, 28);
+                ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
+                Pool2x2.MaxBackward256(ref top, ref bottom, ref row, ref grad, ref dtop, ref dbottom, relu: true);
+                Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 8), ref Unsafe.Add(ref bottom, 8), ref Unsafe.Add(ref row, 4), ref Unsafe.Add(ref grad, 4), ref Unsafe.Add(ref dtop, 8), ref Unsafe.Add(ref dbottom, 8), relu: true);
+                Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 16), ref Unsafe.Add(ref bottom, 16), ref Unsafe.Add(ref row, 8), ref Unsafe.Add(ref grad, 8), ref Unsafe.Add(ref dtop, 16), ref Unsafe.Add(ref dbottom, 16), relu: true);
+                Pool2x2.MaxBackward256(ref Unsafe.Add(ref top, 20), ref Unsafe.Add(ref bottom, 20), ref Unsafe.Add(ref row, 10), ref Unsafe.Add(ref grad, 10), ref Unsafe.Add(ref dtop, 20), ref Unsafe.Add(ref dbottom, 20), relu: true);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPool2x2Backward_6x28x28_Relu_Scalar(ref float x, ref float y, ref float dy, ref float dx, int planes)
+    {
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int oh = 0; oh < 14; oh++)
+            {
+                ref float top = ref Unsafe.Add(ref x, plane * 784 + oh * 56);
+                ref float bottom = ref Unsafe.Add(ref top, 28);
+                ref float row = ref Unsafe.Add(ref y, plane * 196 + oh * 14);
+                ref float dtop = ref Unsafe.Add(ref dx, plane * 784 + oh * 56);
+                ref float dbottom = ref Unsafe.Add(ref dtop, 28);
+                ref float grad = ref Unsafe.Add(ref dy, plane * 196 + oh * 14);
+                for (int ow = 0; ow < 14; ow++)
+                {
+                    int left = 2 * ow;
+                    float x00 = Unsafe.Add(ref top, left), x01 = Unsafe.Add(ref top, left + 1), x10 = Unsafe.Add(ref bottom, left), x11 = Unsafe.Add(ref bottom, left + 1);
+                    float g = Unsafe.Add(ref grad, ow);
+                    float best = Unsafe.Add(ref row, ow);
+                    bool t00 = x00 == best, t01 = !t00 && x01 == best, t10 = !t00 && !t01 && x10 == best, t11 = !t00 && !t01 && !t10 && x11 == best;
+                    Unsafe.Add(ref dtop, left) = t00 && x00 > 0f ? g : 0f;
+                    Unsafe.Add(ref dtop, left + 1) = t01 && x01 > 0f ? g : 0f;
+                    Unsafe.Add(ref dbottom, left) = t10 && x10 > 0f ? g : 0f;
+                    Unsafe.Add(ref dbottom, left + 1) = t11 && x11 > 0f ? g : 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 1×32×32 input.</summary>
+    private static ReadOnlySpan<int> TapOffsets_1x28x28_6x5x5_Same => new int[]
+    {
+        0, 1, 2, 3, 4, 32, 33, 34, 35, 36, 64, 65, 66, 67, 68, 96,
+        97, 98, 99, 100, 128, 129, 130, 131, 132,
+    };
+
+
+
+
+    /// <summary>dW += Σ_samples dY ⋆ Xpad, W [6, 1, 5, 5]: dY of every sample on the padded grid (stride 5376), padded inputs at stride 1028.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DWeightGradient_1x28x28_6x5x5_Same(ref float pad, ref float grid, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) Conv2DWeightGradient_1x28x28_6x5x5_Same_V512(ref pad, ref grid, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) Conv2DWeightGradient_1x28x28_6x5x5_Same_V256(ref pad, ref grid, ref dw, rows);
+        else Conv2DWeightGradient_1x28x28_6x5x5_Same_Scalar(ref pad, ref grid, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DWeightGradient_1x28x28_6x5x5_Same_V512(ref float pad, ref float grid, ref float dw, int rows)
+    {
+        ReadOnlySpan<int> offsets = TapOffsets_1x28x28_6x5x5_Same;
+        int f = 0;
+        // main loop: 6 filters × 4 taps per tile
+        for (; f + 6 <= 6; f += 6)
+        {
+            int t = 0;
+            for (; t + 4 <= 25; t += 4)
+            {
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                var acc40 = Vector512<float>.Zero;
+                var acc41 = Vector512<float>.Zero;
+                var acc42 = Vector512<float>.Zero;
+                var acc43 = Vector512<float>.Zero;
+                var acc50 = Vector512<float>.Zero;
+                var acc51 = Vector512<float>.Zero;
+                var acc52 = Vector512<float>.Zero;
+                var acc53 = Vector512<float>.Zero;
+                for (int s = 0; s < rows; s++)
+                {
+                    ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
+                    ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
+                    ref float g2 = ref Unsafe.Add(ref grid, s * 5376 + (f + 2) * 896);
+                    ref float g3 = ref Unsafe.Add(ref grid, s * 5376 + (f + 3) * 896);
+                    ref float g4 = ref Unsafe.Add(ref grid, s * 5376 + (f + 4) * 896);
+                    ref float g5 = ref Unsafe.Add(ref grid, s * 5376 + (f + 5) * 896);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
+                    ref float x1 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 1]);
+                    ref float x2 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 2]);
+                    ref float x3 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 3]);
+                    for (int q = 0; q < 896; q += 16)
+                    {
+                        var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
+                        var xv1 = Vector512.LoadUnsafe(ref x1, (nuint)q);
+                        var xv2 = Vector512.LoadUnsafe(ref x2, (nuint)q);
+                        var xv3 = Vector512.LoadUnsafe(ref x3, (nuint)q);
+                        var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
+                        acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(gv0, xv1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(gv0, xv2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(gv0, xv3, acc03);
+                        var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
+                        acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(gv1, xv1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(gv1, xv2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(gv1, xv3, acc13);
+                        var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
+                        acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(gv2, xv1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(gv2, xv2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(gv2, xv3, acc23);
+                        var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
+                        acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(gv3, xv1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(gv3, xv2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(gv3, xv3, acc33);
+                        var gv4 = Vector512.LoadUnsafe(ref g4, (nuint)q);
+                        acc40 = Vector512.FusedMultiplyAdd(gv4, xv0, acc40);
+                        acc41 = Vector512.FusedMultiplyAdd(gv4, xv1, acc41);
+                        acc42 = Vector512.FusedMultiplyAdd(gv4, xv2, acc42);
+                        acc43 = Vector512.FusedMultiplyAdd(gv4, xv3, acc43);
+                        var gv5 = Vector512.LoadUnsafe(ref g5, (nuint)q);
+                        acc50 = Vector512.FusedMultiplyAdd(gv5, xv0, acc50);
+                        acc51 = Vector512.FusedMultiplyAdd(gv5, xv1, acc51);
+                        acc52 = Vector512.FusedMultiplyAdd(gv5, xv2, acc52);
+                        acc53 = Vector512.FusedMultiplyAdd(gv5, xv3, acc53);
+                    }
+                }
+                Unsafe.Add(ref dw, f * 25 + t) = Vector512.Sum(acc00);
+                Unsafe.Add(ref dw, f * 25 + t + 1) = Vector512.Sum(acc01);
+                Unsafe.Add(ref dw, f * 25 + t + 2) = Vector512.Sum(acc02);
+                Unsafe.Add(ref dw, f * 25 + t + 3) = Vector512.Sum(acc03);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector512.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t + 1) = Vector512.Sum(acc11);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t + 2) = Vector512.Sum(acc12);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t + 3) = Vector512.Sum(acc13);
+                Unsafe.Add(ref dw, (f + 2) * 25 + t) = Vector512.Sum(acc20);
+                Unsafe.Add(ref dw, (f + 2) * 25 + t + 1) = Vector512.Sum(acc21);
+                Unsafe.Add(ref dw, (f + 2) * 25 + t + 2) = Vector512.Sum(acc22);
+                Unsafe.Add(ref dw, (f + 2) * 25 + t + 3) = Vector512.Sum(acc23);
+                Unsafe.Add(ref dw, (f + 3) * 25 + t) = Vector512.Sum(acc30);
+                Unsafe.Add(ref dw, (f + 3) * 25 + t + 1) = Vector512.Sum(acc31);
+                Unsafe.Add(ref dw, (f + 3) * 25 + t + 2) = Vector512.Sum(acc32);
+                Unsafe.Add(ref dw, (f + 3) * 25 + t + 3) = Vector512.Sum(acc33);
+                Unsafe.Add(ref dw, (f + 4) * 25 + t) = Vector512.Sum(acc40);
+                Unsafe.Add(ref dw, (f + 4) * 25 + t + 1) = Vector512.Sum(acc41);
+                Unsafe.Add(ref dw, (f + 4) * 25 + t + 2) = Vector512.Sum(acc42);
+                Unsafe.Add(ref dw, (f + 4) * 25 + t + 3) = Vector512.Sum(acc43);
+                Unsafe.Add(ref dw, (f + 5) * 25 + t) = Vector512.Sum(acc50);
+                Unsafe.Add(ref dw, (f + 5) * 25 + t + 1) = Vector512.Sum(acc51);
+                Unsafe.Add(ref dw, (f + 5) * 25 + t + 2) = Vector512.Sum(acc52);
+                Unsafe.Add(ref dw, (f + 5) * 25 + t + 3) = Vector512.Sum(acc53);
+            }
+            for (; t < 25; t++)
+            {
+                var acc00 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc40 = Vector512<float>.Zero;
+                var acc50 = Vector512<float>.Zero;
+                for (int s = 0; s < rows; s++)
+                {
+                    ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
+                    ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
+                    ref float g2 = ref Unsafe.Add(ref grid, s * 5376 + (f + 2) * 896);
+                    ref float g3 = ref Unsafe.Add(ref grid, s * 5376 + (f + 3) * 896);
+                    ref float g4 = ref Unsafe.Add(ref grid, s * 5376 + (f + 4) * 896);
+                    ref float g5 = ref Unsafe.Add(ref grid, s * 5376 + (f + 5) * 896);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
+                    for (int q = 0; q < 896; q += 16)
+                    {
+                        var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
+                        var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
+                        acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
+                        var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
+                        acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
+                        var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
+                        acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
+                        var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
+                        acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
+                        var gv4 = Vector512.LoadUnsafe(ref g4, (nuint)q);
+                        acc40 = Vector512.FusedMultiplyAdd(gv4, xv0, acc40);
+                        var gv5 = Vector512.LoadUnsafe(ref g5, (nuint)q);
+                        acc50 = Vector512.FusedMultiplyAdd(gv5, xv0, acc50);
+                    }
+                }
+                Unsafe.Add(ref dw, f * 25 + t) = Vector512.Sum(acc00);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector512.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 2) * 25 + t) = Vector512.Sum(acc20);
+                Unsafe.Add(ref dw, (f + 3) * 25 + t) = Vector512.Sum(acc30);
+                Unsafe.Add(ref dw, (f + 4) * 25 + t) = Vector512.Sum(acc40);
+                Unsafe.Add(ref dw, (f + 5) * 25 + t) = Vector512.Sum(acc50);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DWeightGradient_1x28x28_6x5x5_Same_V256(ref float pad, ref float grid, ref float dw, int rows)
+    {
+        ReadOnlySpan<int> offsets = TapOffsets_1x28x28_6x5x5_Same;
+        int f = 0;
+        // main loop: 2 filters × 4 taps per tile
+        for (; f + 2 <= 6; f += 2)
+        {
+            int t = 0;
+            for (; t + 4 <= 25; t += 4)
+            {
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int s = 0; s < rows; s++)
+                {
+                    ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
+                    ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
+                    ref float x1 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 1]);
+                    ref float x2 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 2]);
+                    ref float x3 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 3]);
+                    for (int q = 0; q < 896; q += 8)
+                    {
+                        var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
+                        var xv1 = Vector256.LoadUnsafe(ref x1, (nuint)q);
+                        var xv2 = Vector256.LoadUnsafe(ref x2, (nuint)q);
+                        var xv3 = Vector256.LoadUnsafe(ref x3, (nuint)q);
+                        var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
+                        acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(gv0, xv1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(gv0, xv2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(gv0, xv3, acc03);
+                        var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
+                        acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(gv1, xv1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(gv1, xv2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(gv1, xv3, acc13);
+                    }
+                }
+                Unsafe.Add(ref dw, f * 25 + t) = Vector256.Sum(acc00);
+                Unsafe.Add(ref dw, f * 25 + t + 1) = Vector256.Sum(acc01);
+                Unsafe.Add(ref dw, f * 25 + t + 2) = Vector256.Sum(acc02);
+                Unsafe.Add(ref dw, f * 25 + t + 3) = Vector256.Sum(acc03);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector256.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t + 1) = Vector256.Sum(acc11);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t + 2) = Vector256.Sum(acc12);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t + 3) = Vector256.Sum(acc13);
+            }
+            for (; t < 25; t++)
+            {
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                for (int s = 0; s < rows; s++)
+                {
+                    ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
+                    ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
+                    for (int q = 0; q < 896; q += 8)
+                    {
+                        var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
+                        var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
+                        acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
+                        var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
+                        acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
+                    }
+                }
+                Unsafe.Add(ref dw, f * 25 + t) = Vector256.Sum(acc00);
+                Unsafe.Add(ref dw, (f + 1) * 25 + t) = Vector256.Sum(acc10);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DWeightGradient_1x28x28_6x5x5_Same_Scalar(ref float pad, ref float grid, ref float dw, int rows)
+    {
+        ReadOnlySpan<int> offsets = TapOffsets_1x28x28_6x5x5_Same;
+        int f = 0;
+        // main loop: 2 filters × 2 taps per tile
+        for (; f + 2 <= 6; f += 2)
+        {
+            int t = 0;
+            for (; t + 2 <= 25; t += 2)
+            {
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int s = 0; s < rows; s++)
+                {
+                    ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
+                    ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
+                    ref float x1 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t + 1]);
+                    for (int q = 0; q < 896; q += 1)
+                    {
+                        var xv0 = Unsafe.Add(ref x0, q);
+                        var xv1 = Unsafe.Add(ref x1, q);
+                        var gv0 = Unsafe.Add(ref g0, q);
+                        acc00 = gv0 * xv0 + acc00;
+                        acc01 = gv0 * xv1 + acc01;
+                        var gv1 = Unsafe.Add(ref g1, q);
+                        acc10 = gv1 * xv0 + acc10;
+                        acc11 = gv1 * xv1 + acc11;
+                    }
+                }
+                Unsafe.Add(ref dw, f * 25 + t) = acc00;
+                Unsafe.Add(ref dw, f * 25 + t + 1) = acc01;
+                Unsafe.Add(ref dw, (f + 1) * 25 + t) = acc10;
+                Unsafe.Add(ref dw, (f + 1) * 25 + t + 1) = acc11;
+            }
+            for (; t < 25; t++)
+            {
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int s = 0; s < rows; s++)
+                {
+                    ref float g0 = ref Unsafe.Add(ref grid, s * 5376 + f * 896);
+                    ref float g1 = ref Unsafe.Add(ref grid, s * 5376 + (f + 1) * 896);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1028 + offsets[t]);
+                    for (int q = 0; q < 896; q += 1)
+                    {
+                        var xv0 = Unsafe.Add(ref x0, q);
+                        var gv0 = Unsafe.Add(ref g0, q);
+                        acc00 = gv0 * xv0 + acc00;
+                        var gv1 = Unsafe.Add(ref g1, q);
+                        acc10 = gv1 * xv0 + acc10;
+                    }
+                }
+                Unsafe.Add(ref dw, f * 25 + t) = acc00;
+                Unsafe.Add(ref dw, (f + 1) * 25 + t) = acc10;
             }
         }
     }

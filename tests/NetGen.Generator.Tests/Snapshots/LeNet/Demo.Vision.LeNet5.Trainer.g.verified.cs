@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Vision;
 
 partial class LeNet5
@@ -23,13 +13,13 @@ partial class LeNet5
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly LeNet5 _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 10]; each worker writes its rows
-        private readonly AlignedBuffer _state; // Adam: first moments, then second moments
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 10]; each worker writes its rows
+        private readonly global::NetGen.AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
 
         // the job the workers run next
@@ -42,25 +32,25 @@ partial class LeNet5
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(LeNet5 model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 4704 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 4704 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 4704 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 4704 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 4704 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
-            _state = new AlignedBuffer(2 * ParameterCount);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
+            _state = new global::NetGen.AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
-            _workers = new BatchWorkers(degree, this);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public LeNet5 Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -72,20 +62,20 @@ partial class LeNet5
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.001f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Softmax;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Update(reduce: true);
@@ -93,7 +83,7 @@ partial class LeNet5
         }
 
         /// <summary>One training step on a batch with float targets, 10 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Update(reduce: true);
@@ -101,7 +91,7 @@ partial class LeNet5
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Reduce();
@@ -109,7 +99,7 @@ partial class LeNet5
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Reduce();
@@ -122,13 +112,13 @@ partial class LeNet5
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
             for (int r = 0; r < batch; r++)
             {
-                if ((uint)labels[r] >= 10u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 10).");
+                if ((uint)labels[r] >= 10u) throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 10).");
             }
             _job = Job.Labels;
             _batch = batch;
@@ -136,10 +126,10 @@ partial class LeNet5
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
             _job = Job.Targets;
             _batch = batch;
@@ -177,17 +167,17 @@ partial class LeNet5
             Step++;
             // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
             // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
-            _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.999f, Step)) / (1.0 - Math.Pow(0.9f, Step)));
+            _alpha = (float)(LearningRate * global::System.Math.Sqrt(1.0 - global::System.Math.Pow(0.999f, Step)) / (1.0 - global::System.Math.Pow(0.9f, Step)));
         }
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             workspace.Seed = Seed;
@@ -201,7 +191,7 @@ partial class LeNet5
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    global::System.ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
                     workspace.Forward(x, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
@@ -223,96 +213,96 @@ partial class LeNet5
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
-            ref float m = ref Unsafe.Add(ref _state.Reference, start);
-            ref float v = ref Unsafe.Add(ref _state.Reference, ParameterCount + start);
-            Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float m = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, start);
+            ref float v = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, ParameterCount + start);
+            global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly LeNet5 _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 4704]
-            private readonly AlignedBuffer _a2; // layer 2 outputs, [rows, 1176]
-            private readonly AlignedBuffer _a3; // layer 3 outputs, [rows, 1600]
-            private readonly AlignedBuffer _a4; // layer 4 outputs, [rows, 400]
-            private readonly AlignedBuffer _a5; // layer 5 outputs, [rows, 400]
-            private readonly AlignedBuffer _a6; // layer 6 outputs, [rows, 400]
-            private readonly AlignedBuffer _a7; // layer 7 outputs, [rows, 120]
-            private readonly AlignedBuffer _a8; // layer 8 outputs, [rows, 84]
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 4704]
-            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 1176]
-            private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 1600]
-            private readonly AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 400]
-            private readonly AlignedBuffer _d5; // ∂L/∂z of layer 5, [rows, 400]
-            private readonly AlignedBuffer _d6; // ∂L/∂z of layer 6, [rows, 400]
-            private readonly AlignedBuffer _d7; // ∂L/∂z of layer 7, [rows, 120]
-            private readonly AlignedBuffer _d8; // ∂L/∂z of layer 8, [rows, 84]
-            private readonly AlignedBuffer _d9; // ∂L/∂z of layer 9, [rows, 10]
-            private readonly AlignedBuffer _pad1; // layer 1's zero-padded inputs, [rows, 1, 32, 32] (+ slack)
-            private readonly AlignedBuffer _dgrid1; // layer 1's output gradients on the padded grid, [rows, 6, 896]
-            private readonly AlignedBuffer _wperm1; // layer 1's kernels with the channel last, [6, 5, 5, 1], for its input gradient
-            private readonly AlignedBuffer _xlanes3; // layer 3's zero-padded inputs in sample lanes, [groups, 6, 14, 14, 16]
-            private readonly AlignedBuffer _ylanes3; // layer 3's outputs, then their gradients, in sample lanes, [groups, 16, 10, 10, 16]
-            private readonly AlignedBuffer _dxlanes3; // layer 3's gradients with respect to its padded inputs, in sample lanes
-            private readonly AlignedBuffer _wperm3; // layer 3's kernels with the channel last, [16, 5, 5, 6], for its input gradient
-            private readonly AlignedBuffer _mask6; // layer 6's dropout masks (0 or 1 / (1 − rate)), [rows, 400]
-            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
-            private readonly AlignedBuffer _grid; // one sample's convolution outputs, or their gradients, on the padded grid
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 4704]
+            private readonly global::NetGen.AlignedBuffer _a2; // layer 2 outputs, [rows, 1176]
+            private readonly global::NetGen.AlignedBuffer _a3; // layer 3 outputs, [rows, 1600]
+            private readonly global::NetGen.AlignedBuffer _a4; // layer 4 outputs, [rows, 400]
+            private readonly global::NetGen.AlignedBuffer _a5; // layer 5 outputs, [rows, 400]
+            private readonly global::NetGen.AlignedBuffer _a6; // layer 6 outputs, [rows, 400]
+            private readonly global::NetGen.AlignedBuffer _a7; // layer 7 outputs, [rows, 120]
+            private readonly global::NetGen.AlignedBuffer _a8; // layer 8 outputs, [rows, 84]
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 4704]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 1176]
+            private readonly global::NetGen.AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 1600]
+            private readonly global::NetGen.AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 400]
+            private readonly global::NetGen.AlignedBuffer _d5; // ∂L/∂z of layer 5, [rows, 400]
+            private readonly global::NetGen.AlignedBuffer _d6; // ∂L/∂z of layer 6, [rows, 400]
+            private readonly global::NetGen.AlignedBuffer _d7; // ∂L/∂z of layer 7, [rows, 120]
+            private readonly global::NetGen.AlignedBuffer _d8; // ∂L/∂z of layer 8, [rows, 84]
+            private readonly global::NetGen.AlignedBuffer _d9; // ∂L/∂z of layer 9, [rows, 10]
+            private readonly global::NetGen.AlignedBuffer _pad1; // layer 1's zero-padded inputs, [rows, 1, 32, 32] (+ slack)
+            private readonly global::NetGen.AlignedBuffer _dgrid1; // layer 1's output gradients on the padded grid, [rows, 6, 896]
+            private readonly global::NetGen.AlignedBuffer _wperm1; // layer 1's kernels with the channel last, [6, 5, 5, 1], for its input gradient
+            private readonly global::NetGen.AlignedBuffer _xlanes3; // layer 3's zero-padded inputs in sample lanes, [groups, 6, 14, 14, 16]
+            private readonly global::NetGen.AlignedBuffer _ylanes3; // layer 3's outputs, then their gradients, in sample lanes, [groups, 16, 10, 10, 16]
+            private readonly global::NetGen.AlignedBuffer _dxlanes3; // layer 3's gradients with respect to its padded inputs, in sample lanes
+            private readonly global::NetGen.AlignedBuffer _wperm3; // layer 3's kernels with the channel last, [16, 5, 5, 6], for its input gradient
+            private readonly global::NetGen.AlignedBuffer _mask6; // layer 6's dropout masks (0 or 1 / (1 − rate)), [rows, 400]
+            private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
+            private readonly global::NetGen.AlignedBuffer _grid; // one sample's convolution outputs, or their gradients, on the padded grid
 
-            public Workspace(LeNet5 model, AlignedBuffer outputs, int maxRows)
+            public Workspace(LeNet5 model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _a1 = new AlignedBuffer(maxRows * 4704);
-                _a2 = new AlignedBuffer(maxRows * 1176);
-                _a3 = new AlignedBuffer(maxRows * 1600);
-                _a4 = new AlignedBuffer(maxRows * 400);
-                _a5 = new AlignedBuffer(maxRows * 400);
-                _a6 = new AlignedBuffer(maxRows * 400);
-                _a7 = new AlignedBuffer(maxRows * 120);
-                _a8 = new AlignedBuffer(maxRows * 84);
-                _d1 = new AlignedBuffer(maxRows * 4704);
-                _d8 = new AlignedBuffer(maxRows * 1176);
-                _d9 = new AlignedBuffer(maxRows * 1600);
+                _a1 = new global::NetGen.AlignedBuffer(maxRows * 4704);
+                _a2 = new global::NetGen.AlignedBuffer(maxRows * 1176);
+                _a3 = new global::NetGen.AlignedBuffer(maxRows * 1600);
+                _a4 = new global::NetGen.AlignedBuffer(maxRows * 400);
+                _a5 = new global::NetGen.AlignedBuffer(maxRows * 400);
+                _a6 = new global::NetGen.AlignedBuffer(maxRows * 400);
+                _a7 = new global::NetGen.AlignedBuffer(maxRows * 120);
+                _a8 = new global::NetGen.AlignedBuffer(maxRows * 84);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 4704);
+                _d8 = new global::NetGen.AlignedBuffer(maxRows * 1176);
+                _d9 = new global::NetGen.AlignedBuffer(maxRows * 1600);
                 _d2 = _d8; // layer 8's ∂L/∂z is read before layer 2's is written
                 _d3 = _d9; // layer 9's ∂L/∂z is read before layer 3's is written
                 _d4 = _d8; // layer 8's ∂L/∂z is read before layer 4's is written
                 _d5 = _d9; // layer 9's ∂L/∂z is read before layer 5's is written
                 _d6 = _d8; // layer 8's ∂L/∂z is read before layer 6's is written
                 _d7 = _d9; // layer 9's ∂L/∂z is read before layer 7's is written
-                _pad1 = new AlignedBuffer(maxRows * 1028);
-                _dgrid1 = new AlignedBuffer(maxRows * 5376);
-                _wperm1 = new AlignedBuffer(150);
-                _xlanes3 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 1176);
-                _ylanes3 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 1600);
-                _dxlanes3 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 1176);
-                _wperm3 = new AlignedBuffer(2400);
-                _mask6 = new AlignedBuffer(maxRows * 400);
-                Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(48000);
-                _grid = new AlignedBuffer(5376);
+                _pad1 = new global::NetGen.AlignedBuffer(maxRows * 1028);
+                _dgrid1 = new global::NetGen.AlignedBuffer(maxRows * 5376);
+                _wperm1 = new global::NetGen.AlignedBuffer(150);
+                _xlanes3 = new global::NetGen.AlignedBuffer((maxRows + 15) / 16 * 16 * 1176);
+                _ylanes3 = new global::NetGen.AlignedBuffer((maxRows + 15) / 16 * 16 * 1600);
+                _dxlanes3 = new global::NetGen.AlignedBuffer((maxRows + 15) / 16 * 16 * 1176);
+                _wperm3 = new global::NetGen.AlignedBuffer(2400);
+                _mask6 = new global::NetGen.AlignedBuffer(maxRows * 400);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
+                _transposed = new global::NetGen.AlignedBuffer(48000);
+                _grid = new global::NetGen.AlignedBuffer(5376);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
@@ -321,133 +311,133 @@ partial class LeNet5
             public int Seed;
             public long Step;
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample
-                Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref _a1.Reference, ref _pad1.Reference, 1028, ref _grid.Reference, rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1BiasesOffset), ref _a1.Reference, ref _pad1.Reference, 1028, ref _grid.Reference, rows);
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6
-                Kernels.MaxPool2x2_6x28x28(ref _a1.Reference, ref _a2.Reference, rows * 6);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.MaxPool2x2_6x28x28(ref _a1.Reference, ref _a2.Reference, rows * 6);
                 // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample
                 // in sample lanes: 16 samples side by side, so every lane of the 10-wide output rows is an output
                 for (int first = 0; first < rows; first += 16)
                 {
-                    int lanes = Math.Min(16, rows - first);
-                    SampleLanes.Pack(ref Unsafe.Add(ref _a2.Reference, first * 1176), lanes, 1176, 6, 14, 14, 14, 14, 0, 0, hwc: false, ref Unsafe.Add(ref _xlanes3.Reference, first * 1176));
+                    int lanes = global::System.Math.Min(16, rows - first);
+                    global::NetGen.Kernels.SampleLanes.Pack(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a2.Reference, first * 1176), lanes, 1176, 6, 14, 14, 14, 14, 0, 0, hwc: false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _xlanes3.Reference, first * 1176));
                 }
-                Kernels.Conv2DLanesForward_6x14x14_16x5x5_Relu(ref _xlanes3.Reference, ref Unsafe.Add(ref p, Conv3WeightsOffset), ref Unsafe.Add(ref p, Conv3BiasesOffset), ref _ylanes3.Reference, (rows + 15) / 16);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.Conv2DLanesForward_6x14x14_16x5x5_Relu(ref _xlanes3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3BiasesOffset), ref _ylanes3.Reference, (rows + 15) / 16);
                 for (int first = 0; first < rows; first += 16)
                 {
-                    int lanes = Math.Min(16, rows - first);
-                    SampleLanes.Unpack(ref Unsafe.Add(ref _ylanes3.Reference, first * 1600), lanes, 1600, ref Unsafe.Add(ref _a3.Reference, first * 1600));
+                    int lanes = global::System.Math.Min(16, rows - first);
+                    global::NetGen.Kernels.SampleLanes.Unpack(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _ylanes3.Reference, first * 1600), lanes, 1600, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a3.Reference, first * 1600));
                 }
                 // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16
-                Kernels.MaxPool2x2_16x10x10(ref _a3.Reference, ref _a4.Reference, rows * 16);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.MaxPool2x2_16x10x10(ref _a3.Reference, ref _a4.Reference, rows * 16);
                 // Layer 5: Flatten [5, 5, 16] → 400
-                ImageKernels.Copy(ref _a4.Reference, ref _a5.Reference, rows * 400);
+                global::NetGen.Kernels.ImageKernels.Copy(ref _a4.Reference, ref _a5.Reference, rows * 400);
                 // Layer 6: Dropout 0.25f over 400 values (training only)
                 for (int s = 0; s < rows; s++)
                 {
-                    ImageKernels.DropoutForward(ref Unsafe.Add(ref _a5.Reference, s * 400), ref Unsafe.Add(ref _a6.Reference, s * 400), ref Unsafe.Add(ref _mask6.Reference, s * 400), 400, 0.25f, ImageKernels.DropoutSeed(Seed, Step, 6, start + s));
+                    global::NetGen.Kernels.ImageKernels.DropoutForward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a5.Reference, s * 400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a6.Reference, s * 400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _mask6.Reference, s * 400), 400, 0.25f, global::NetGen.Kernels.ImageKernels.DropoutSeed(Seed, Step, 6, start + s));
                 }
                 // Layer 7: Dense 400→120, ReLU — 48,000 MACs per sample
-                Kernels.DenseForward_400x120_Relu(ref _a6.Reference, ref Unsafe.Add(ref p, Dense7WeightsOffset), ref Unsafe.Add(ref p, Dense7BiasesOffset), ref _a7.Reference, rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseForward_400x120_Relu(ref _a6.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense7WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense7BiasesOffset), ref _a7.Reference, rows);
                 // Layer 8: Dense 120→84, ReLU — 10,080 MACs per sample
-                Kernels.DenseForward_120x84_Relu(ref _a7.Reference, ref Unsafe.Add(ref p, Dense8WeightsOffset), ref Unsafe.Add(ref p, Dense8BiasesOffset), ref _a8.Reference, rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseForward_120x84_Relu(ref _a7.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense8WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense8BiasesOffset), ref _a8.Reference, rows);
                 // Layer 9: Dense 84→10, Softmax — 840 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_84x10_Linear(ref _a8.Reference, ref Unsafe.Add(ref p, Dense9WeightsOffset), ref Unsafe.Add(ref p, Dense9BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseForward_84x10_Linear(ref _a8.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense9WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense9BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> logits = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d9.Span;
+                global::System.Span<float> logits = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d9.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 10, 10), labels[r], gradient.Slice(r * 10, 10), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 10, 10), labels[r], gradient.Slice(r * 10, 10), scale);
                 }
                 return total * scale;
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d9.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d9.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 10, 10), targets.Slice(r * 10, 10), gradient.Slice(r * 10, 10), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 10, 10), targets.Slice(r * 10, 10), gradient.Slice(r * 10, 10), scale);
                 }
                 return total * scale;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 9: Dense 84→10, Softmax — 840 MACs per sample: backward, into ∂L/∂z of layer 8
-                Kernels.DenseWeightGradient_84x10(ref _a8.Reference, ref _d9.Reference, ref Unsafe.Add(ref g, Dense9WeightsOffset), rows);
-                Kernels.BiasGradient_10(ref _d9.Reference, ref Unsafe.Add(ref g, Dense9BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense9WeightsOffset, 840), 84, 10, _transposed.Span);
-                Kernels.DenseInputGradient_84x10_Relu(ref _d9.Reference, ref _transposed.Reference, ref _a8.Reference, ref _d8.Reference, rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseWeightGradient_84x10(ref _a8.Reference, ref _d9.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense9WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.BiasGradient_10(ref _d9.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense9BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense9WeightsOffset, 840), 84, 10, _transposed.Span);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseInputGradient_84x10_Relu(ref _d9.Reference, ref _transposed.Reference, ref _a8.Reference, ref _d8.Reference, rows);
                 // Layer 8: Dense 120→84, ReLU — 10,080 MACs per sample: backward, into ∂L/∂z of layer 7
-                Kernels.DenseWeightGradient_120x84(ref _a7.Reference, ref _d8.Reference, ref Unsafe.Add(ref g, Dense8WeightsOffset), rows);
-                Kernels.BiasGradient_84(ref _d8.Reference, ref Unsafe.Add(ref g, Dense8BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense8WeightsOffset, 10080), 120, 84, _transposed.Span);
-                Kernels.DenseInputGradient_120x84_Relu(ref _d8.Reference, ref _transposed.Reference, ref _a7.Reference, ref _d7.Reference, rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseWeightGradient_120x84(ref _a7.Reference, ref _d8.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense8WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.BiasGradient_84(ref _d8.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense8BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense8WeightsOffset, 10080), 120, 84, _transposed.Span);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseInputGradient_120x84_Relu(ref _d8.Reference, ref _transposed.Reference, ref _a7.Reference, ref _d7.Reference, rows);
                 // Layer 7: Dense 400→120, ReLU — 48,000 MACs per sample: backward, into ∂L/∂z of layer 6
-                Kernels.DenseWeightGradient_400x120(ref _a6.Reference, ref _d7.Reference, ref Unsafe.Add(ref g, Dense7WeightsOffset), rows);
-                Kernels.BiasGradient_120(ref _d7.Reference, ref Unsafe.Add(ref g, Dense7BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense7WeightsOffset, 48000), 400, 120, _transposed.Span);
-                Kernels.DenseInputGradient_400x120_Linear(ref _d7.Reference, ref _transposed.Reference, ref _a6.Reference, ref _d6.Reference, rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseWeightGradient_400x120(ref _a6.Reference, ref _d7.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense7WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.BiasGradient_120(ref _d7.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense7BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense7WeightsOffset, 48000), 400, 120, _transposed.Span);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseInputGradient_400x120_Linear(ref _d7.Reference, ref _transposed.Reference, ref _a6.Reference, ref _d6.Reference, rows);
                 // Layer 6: Dropout 0.25f over 400 values (training only): backward, into ∂L/∂z of layer 5
-                ImageKernels.DropoutBackward(ref _d6.Reference, ref _mask6.Reference, ref _d5.Reference, rows * 400);
+                global::NetGen.Kernels.ImageKernels.DropoutBackward(ref _d6.Reference, ref _mask6.Reference, ref _d5.Reference, rows * 400);
                 // Layer 5: Flatten [5, 5, 16] → 400: backward, into ∂L/∂z of layer 4
-                ImageKernels.Copy(ref _d5.Reference, ref _d4.Reference, rows * 400);
+                global::NetGen.Kernels.ImageKernels.Copy(ref _d5.Reference, ref _d4.Reference, rows * 400);
                 // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16: backward, into ∂L/∂z of layer 3
-                Kernels.MaxPool2x2Backward_16x10x10_Relu(ref _a3.Reference, ref _a4.Reference, ref _d4.Reference, ref _d3.Reference, rows * 16);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.MaxPool2x2Backward_16x10x10_Relu(ref _a3.Reference, ref _a4.Reference, ref _d4.Reference, ref _d3.Reference, rows * 16);
                 // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample: backward, into ∂L/∂z of layer 2
-                ImageKernels.Clear(ref Unsafe.Add(ref g, Conv3BiasesOffset), 16);
+                global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv3BiasesOffset), 16);
                 for (int s = 0; s < rows; s++)
                 {
-                    GridKernels.AddPlaneSums(ref Unsafe.Add(ref _d3.Reference, s * 1600), ref Unsafe.Add(ref g, Conv3BiasesOffset), 16, 100);
+                    global::NetGen.Kernels.GridKernels.AddPlaneSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d3.Reference, s * 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv3BiasesOffset), 16, 100);
                 }
                 for (int first = 0; first < rows; first += 16)
                 {
-                    int lanes = Math.Min(16, rows - first);
-                    SampleLanes.Pack(ref Unsafe.Add(ref _d3.Reference, first * 1600), lanes, 1600, 16, 10, 10, 10, 10, 0, 0, hwc: false, ref Unsafe.Add(ref _ylanes3.Reference, first * 1600));
+                    int lanes = global::System.Math.Min(16, rows - first);
+                    global::NetGen.Kernels.SampleLanes.Pack(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d3.Reference, first * 1600), lanes, 1600, 16, 10, 10, 10, 10, 0, 0, hwc: false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _ylanes3.Reference, first * 1600));
                 }
-                Kernels.Conv2DLanesWeightGradient_6x14x14_16x5x5(ref _xlanes3.Reference, ref _ylanes3.Reference, ref Unsafe.Add(ref g, Conv3WeightsOffset), (rows + 15) / 16);
-                GridKernels.ChannelLast(ref Unsafe.Add(ref p, Conv3WeightsOffset), ref _wperm3.Reference, 16, 6, 25);
-                ImageKernels.Clear(ref _dxlanes3.Reference, (rows + 15) / 16 * 18816);
-                Kernels.Conv2DLanesInputGradient_6x14x14_16x5x5(ref _ylanes3.Reference, ref _wperm3.Reference, ref _dxlanes3.Reference, (rows + 15) / 16);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.Conv2DLanesWeightGradient_6x14x14_16x5x5(ref _xlanes3.Reference, ref _ylanes3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv3WeightsOffset), (rows + 15) / 16);
+                global::NetGen.Kernels.GridKernels.ChannelLast(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3WeightsOffset), ref _wperm3.Reference, 16, 6, 25);
+                global::NetGen.Kernels.ImageKernels.Clear(ref _dxlanes3.Reference, (rows + 15) / 16 * 18816);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.Conv2DLanesInputGradient_6x14x14_16x5x5(ref _ylanes3.Reference, ref _wperm3.Reference, ref _dxlanes3.Reference, (rows + 15) / 16);
                 for (int first = 0; first < rows; first += 16)
                 {
-                    int lanes = Math.Min(16, rows - first);
-                    SampleLanes.UnpackCropped(ref Unsafe.Add(ref _dxlanes3.Reference, first * 1176), lanes, 1176, 6, 14, 14, 14, 14, 0, 0, hwc: false, ref Unsafe.Add(ref _d2.Reference, first * 1176));
+                    int lanes = global::System.Math.Min(16, rows - first);
+                    global::NetGen.Kernels.SampleLanes.UnpackCropped(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _dxlanes3.Reference, first * 1176), lanes, 1176, 6, 14, 14, 14, 14, 0, 0, hwc: false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, first * 1176));
                 }
                 // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6: backward, into ∂L/∂z of layer 1
-                Kernels.MaxPool2x2Backward_6x28x28_Relu(ref _a1.Reference, ref _a2.Reference, ref _d2.Reference, ref _d1.Reference, rows * 6);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.MaxPool2x2Backward_6x28x28_Relu(ref _a1.Reference, ref _a2.Reference, ref _d2.Reference, ref _d1.Reference, rows * 6);
                 // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample: backward
-                ImageKernels.Clear(ref Unsafe.Add(ref g, Conv1BiasesOffset), 6);
+                global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv1BiasesOffset), 6);
                 for (int s = 0; s < rows; s++)
                 {
-                    ref float dys = ref Unsafe.Add(ref _d1.Reference, s * 4704);
-                    GridKernels.ToGrid(ref dys, ref Unsafe.Add(ref _dgrid1.Reference, s * 5376), 6, 28, 28, 32, 896);
-                    GridKernels.AddPlaneSums(ref dys, ref Unsafe.Add(ref g, Conv1BiasesOffset), 6, 784);
+                    ref float dys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d1.Reference, s * 4704);
+                    global::NetGen.Kernels.GridKernels.ToGrid(ref dys, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _dgrid1.Reference, s * 5376), 6, 28, 28, 32, 896);
+                    global::NetGen.Kernels.GridKernels.AddPlaneSums(ref dys, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv1BiasesOffset), 6, 784);
                 }
-                Kernels.Conv2DWeightGradient_1x28x28_6x5x5_Same(ref _pad1.Reference, ref _dgrid1.Reference, ref Unsafe.Add(ref g, Conv1WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.Conv2DWeightGradient_1x28x28_6x5x5_Same(ref _pad1.Reference, ref _dgrid1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv1WeightsOffset), rows);
             }
         }
     }

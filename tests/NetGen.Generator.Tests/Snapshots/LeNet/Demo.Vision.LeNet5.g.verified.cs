@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Vision;
 
 /// <remarks>
@@ -33,7 +23,7 @@ namespace Demo.Vision;
 /// <para>Total: 61,706 parameters, 416,520 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class LeNet5 : INetwork<LeNet5>
+partial class LeNet5 : global::NetGen.INetwork<LeNet5>
 {
     /// <summary>Floats per input sample.</summary>
     public const int InputSize = 784;
@@ -44,7 +34,7 @@ partial class LeNet5 : INetwork<LeNet5>
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
     public const string Architecture = "Input(28,28,1) Conv2D(6,5,stride=1,Same,ReLU) MaxPool2D(2,stride=2,Valid) Conv2D(16,5,stride=1,Valid,ReLU) MaxPool2D(2,stride=2,Valid) Flatten Dropout(0.25) Dense(120,ReLU) Dense(84,ReLU) Dense(10,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
-    public const LossKind Loss = LossKind.SparseCategoricalCrossEntropy;
+    public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 4704;
@@ -65,133 +55,133 @@ partial class LeNet5 : INetwork<LeNet5>
     private const int Dense9WeightsOffset = 60856;
     private const int Dense9BiasesOffset = 61696;
 
-    private static readonly ParameterBlock[] s_parameterBlocks =
+    private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 6, 1, 5, 5 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 150, new[] { 6, 1, 5, 5 }) } },
-        new ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 6 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
-        new ParameterBlock("1.weight", Conv3WeightsOffset, new[] { 16, 6, 5, 5 }, 2, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 2400, new[] { 16, 6, 5, 5 }) } },
-        new ParameterBlock("1.bias", Conv3BiasesOffset, new[] { 16 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
-        new ParameterBlock("2.weight", Dense7WeightsOffset, new[] { 400, 120 }, 6, "weight") { Torch = new[] { new TorchTensor("weight", 0, 400, 120, new[] { 120, 400 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", Dense7BiasesOffset, new[] { 120 }, 6, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 120, new[] { 120 }) } },
-        new ParameterBlock("3.weight", Dense8WeightsOffset, new[] { 120, 84 }, 7, "weight") { Torch = new[] { new TorchTensor("weight", 0, 120, 84, new[] { 84, 120 }) { Transposed = true } } },
-        new ParameterBlock("3.bias", Dense8BiasesOffset, new[] { 84 }, 7, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 84, new[] { 84 }) } },
-        new ParameterBlock("4.weight", Dense9WeightsOffset, new[] { 84, 10 }, 8, "weight") { Torch = new[] { new TorchTensor("weight", 0, 84, 10, new[] { 10, 84 }) { Transposed = true } } },
-        new ParameterBlock("4.bias", Dense9BiasesOffset, new[] { 10 }, 8, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
+        new global::NetGen.ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 6, 1, 5, 5 }, 0, "conv.weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 1, 150, new[] { 6, 1, 5, 5 }) } },
+        new global::NetGen.ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 6 }, 0, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
+        new global::NetGen.ParameterBlock("1.weight", Conv3WeightsOffset, new[] { 16, 6, 5, 5 }, 2, "conv.weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 1, 2400, new[] { 16, 6, 5, 5 }) } },
+        new global::NetGen.ParameterBlock("1.bias", Conv3BiasesOffset, new[] { 16 }, 2, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
+        new global::NetGen.ParameterBlock("2.weight", Dense7WeightsOffset, new[] { 400, 120 }, 6, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 400, 120, new[] { 120, 400 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("2.bias", Dense7BiasesOffset, new[] { 120 }, 6, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 120, new[] { 120 }) } },
+        new global::NetGen.ParameterBlock("3.weight", Dense8WeightsOffset, new[] { 120, 84 }, 7, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 120, 84, new[] { 84, 120 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("3.bias", Dense8BiasesOffset, new[] { 84 }, 7, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 84, new[] { 84 }) } },
+        new global::NetGen.ParameterBlock("4.weight", Dense9WeightsOffset, new[] { 84, 10 }, 8, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 84, 10, new[] { 10, 84 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("4.bias", Dense9BiasesOffset, new[] { 10 }, 8, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
-    private readonly AlignedBuffer _parameters;
+    private readonly global::NetGen.AlignedBuffer _parameters;
 
     /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, zero biases.</summary>
     public LeNet5(int seed = 0)
     {
-        _parameters = new AlignedBuffer(ParameterCount);
-        var random = new SeededRandom(unchecked((ulong)seed));
-        Initializers.GlorotUniform(Conv1Weights, fanIn: 25, fanOut: 150, ref random);
-        Initializers.GlorotUniform(Conv3Weights, fanIn: 150, fanOut: 400, ref random);
-        Initializers.GlorotUniform(Dense7Weights, fanIn: 400, fanOut: 120, ref random);
-        Initializers.GlorotUniform(Dense8Weights, fanIn: 120, fanOut: 84, ref random);
-        Initializers.GlorotUniform(Dense9Weights, fanIn: 84, fanOut: 10, ref random);
+        _parameters = new global::NetGen.AlignedBuffer(ParameterCount);
+        var random = new global::NetGen.SeededRandom(unchecked((ulong)seed));
+        global::NetGen.Initializers.GlorotUniform(Conv1Weights, fanIn: 25, fanOut: 150, ref random);
+        global::NetGen.Initializers.GlorotUniform(Conv3Weights, fanIn: 150, fanOut: 400, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense7Weights, fanIn: 400, fanOut: 120, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense8Weights, fanIn: 120, fanOut: 84, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense9Weights, fanIn: 84, fanOut: 10, ref random);
     }
 
-    static LeNet5 INetwork<LeNet5>.Create(int seed) => new LeNet5(seed);
+    static LeNet5 global::NetGen.INetwork<LeNet5>.Create(int seed) => new LeNet5(seed);
 
     /// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>
-    public Span<float> Parameters => _parameters.Span;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 kernels, [6, 1, 5, 5] row-major (filter × channel × row × column, PyTorch's layout).</summary>
-    public Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 150);
+    public global::System.Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 150);
     /// <summary>Layer 1 biases, [6].</summary>
-    public Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 6);
+    public global::System.Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 6);
     /// <summary>Layer 3 kernels, [16, 6, 5, 5] row-major (filter × channel × row × column, PyTorch's layout).</summary>
-    public Span<float> Conv3Weights => _parameters.Span.Slice(Conv3WeightsOffset, 2400);
+    public global::System.Span<float> Conv3Weights => _parameters.Span.Slice(Conv3WeightsOffset, 2400);
     /// <summary>Layer 3 biases, [16].</summary>
-    public Span<float> Conv3Biases => _parameters.Span.Slice(Conv3BiasesOffset, 16);
+    public global::System.Span<float> Conv3Biases => _parameters.Span.Slice(Conv3BiasesOffset, 16);
     /// <summary>Layer 7 weights, [400, 120] row-major (input × unit).</summary>
-    public Span<float> Dense7Weights => _parameters.Span.Slice(Dense7WeightsOffset, 48000);
+    public global::System.Span<float> Dense7Weights => _parameters.Span.Slice(Dense7WeightsOffset, 48000);
     /// <summary>Layer 7 biases, [120].</summary>
-    public Span<float> Dense7Biases => _parameters.Span.Slice(Dense7BiasesOffset, 120);
+    public global::System.Span<float> Dense7Biases => _parameters.Span.Slice(Dense7BiasesOffset, 120);
     /// <summary>Layer 8 weights, [120, 84] row-major (input × unit).</summary>
-    public Span<float> Dense8Weights => _parameters.Span.Slice(Dense8WeightsOffset, 10080);
+    public global::System.Span<float> Dense8Weights => _parameters.Span.Slice(Dense8WeightsOffset, 10080);
     /// <summary>Layer 8 biases, [84].</summary>
-    public Span<float> Dense8Biases => _parameters.Span.Slice(Dense8BiasesOffset, 84);
+    public global::System.Span<float> Dense8Biases => _parameters.Span.Slice(Dense8BiasesOffset, 84);
     /// <summary>Layer 9 weights, [84, 10] row-major (input × unit).</summary>
-    public Span<float> Dense9Weights => _parameters.Span.Slice(Dense9WeightsOffset, 840);
+    public global::System.Span<float> Dense9Weights => _parameters.Span.Slice(Dense9WeightsOffset, 840);
     /// <summary>Layer 9 biases, [10].</summary>
-    public Span<float> Dense9Biases => _parameters.Span.Slice(Dense9BiasesOffset, 10);
+    public global::System.Span<float> Dense9Biases => _parameters.Span.Slice(Dense9BiasesOffset, 10);
 
-    int IModel.InputSize => InputSize;
-    int IModel.OutputSize => OutputSize;
-    int IModel.ParameterCount => ParameterCount;
-    LossKind IModel.Loss => Loss;
-    string IModel.Architecture => Architecture;
-    IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;
+    int global::NetGen.IModel.InputSize => InputSize;
+    int global::NetGen.IModel.OutputSize => OutputSize;
+    int global::NetGen.IModel.ParameterCount => ParameterCount;
+    global::NetGen.LossKind global::NetGen.IModel.Loss => Loss;
+    string global::NetGen.IModel.Architecture => Architecture;
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.ParameterBlock> global::NetGen.IModel.ParameterBlocks => s_parameterBlocks;
 
     /// <summary>Runs one sample. Thread-safe: many threads may call it on one instance; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
-        if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        Span<float> scratch = stackalloc float[15812];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
+        global::System.Span<float> scratch = stackalloc float[15812];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
-        if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if ((long)batch * InputSize > inputs.Length) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        if ((long)batch * OutputSize > outputs.Length) throw new global::System.ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
-        int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden + MaxPadded];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float x = ref MemoryMarshal.GetReference(inputs);
-        ref float y = ref MemoryMarshal.GetReference(outputs);
+        int chunk = global::System.Math.Min(batch, PredictChunkRows);
+        global::System.Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden + MaxPadded];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float pad = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
-            int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            int rows = global::System.Math.Min(chunk, batch - start);
+            Infer(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (nint)start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
         }
     }
 
     /// <summary>The predicted class of one sample: the index of the largest output.</summary>
-    public int Classify(ReadOnlySpan<float> input)
+    public int Classify(global::System.ReadOnlySpan<float> input)
     {
-        Span<float> output = stackalloc float[OutputSize];
+        global::System.Span<float> output = stackalloc float[OutputSize];
         Predict(input, output);
-        return VectorMath.ArgMax(output);
+        return global::NetGen.VectorMath.ArgMax(output);
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Conv2D 6@5×5, same, ReLU: 28×28×1 → 28×28×6 — 117,600 MACs per sample
-        Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref h0, ref pad, 0, ref Unsafe.Add(ref pad, 1028), rows);
+        global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.Conv2DForward_1x28x28_6x5x5_Same_Relu(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1BiasesOffset), ref h0, ref pad, 0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pad, 1028), rows);
         // Layer 2: MaxPool2D 2×2, valid: 28×28×6 → 14×14×6
-        Kernels.MaxPool2x2_6x28x28(ref h0, ref h1, rows * 6);
+        global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.MaxPool2x2_6x28x28(ref h0, ref h1, rows * 6);
         // Layer 3: Conv2D 16@5×5, valid, ReLU: 14×14×6 → 10×10×16 — 240,000 MACs per sample
-        Kernels.Conv2DForward_6x14x14_16x5x5_Relu(ref h1, ref Unsafe.Add(ref p, Conv3WeightsOffset), ref Unsafe.Add(ref p, Conv3BiasesOffset), ref h0, ref pad, 0, ref Unsafe.Add(ref pad, 1184), rows);
+        global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.Conv2DForward_6x14x14_16x5x5_Relu(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3BiasesOffset), ref h0, ref pad, 0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pad, 1184), rows);
         // Layer 4: MaxPool2D 2×2, valid: 10×10×16 → 5×5×16
-        Kernels.MaxPool2x2_16x10x10(ref h0, ref h1, rows * 16);
+        global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.MaxPool2x2_16x10x10(ref h0, ref h1, rows * 16);
         // Layer 5: Flatten [5, 5, 16] → 400: nothing to do at inference
         // Layer 6: Dropout 0.25f over 400 values (training only): nothing to do at inference
         // Layer 7: Dense 400→120, ReLU — 48,000 MACs per sample
-        Kernels.DenseForward_400x120_Relu(ref h1, ref Unsafe.Add(ref p, Dense7WeightsOffset), ref Unsafe.Add(ref p, Dense7BiasesOffset), ref h0, rows);
+        global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseForward_400x120_Relu(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense7WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense7BiasesOffset), ref h0, rows);
         // Layer 8: Dense 120→84, ReLU — 10,080 MACs per sample
-        Kernels.DenseForward_120x84_Relu(ref h0, ref Unsafe.Add(ref p, Dense8WeightsOffset), ref Unsafe.Add(ref p, Dense8BiasesOffset), ref h1, rows);
+        global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseForward_120x84_Relu(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense8WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense8BiasesOffset), ref h1, rows);
         // Layer 9: Dense 84→10, Softmax — 840 MACs per sample
-        Kernels.DenseForward_84x10_Linear(ref h1, ref Unsafe.Add(ref p, Dense9WeightsOffset), ref Unsafe.Add(ref p, Dense9BiasesOffset), ref y, rows);
-        VectorMath.SoftmaxRows(ref y, rows, 10);
+        global::NetGen.Generated.Demo.Vision.LeNet5.Kernels.DenseForward_84x10_Linear(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense9WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense9BiasesOffset), ref y, rows);
+        global::NetGen.VectorMath.SoftmaxRows(ref y, rows, 10);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    global::NetGen.IGradientTrainer global::NetGen.ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 }

@@ -3,2185 +3,2180 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Autoencoderish;
 
-namespace Demo;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class Autoencoderish
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Autoencoderish"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = X·W + b for X [rows, 20], W [20, 80] row-major, Y [rows, 80].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_20x80_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
-        /// <summary>Y = X·W + b for X [rows, 20], W [20, 80] row-major, Y [rows, 80].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_20x80_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_20x80_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_20x80_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_20x80_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) DenseForward_20x80_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_20x80_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_20x80_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_20x80_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_20x80_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..64
             {
-                // columns 0..64
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc13 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc23 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc33 = Vector512.LoadUnsafe(ref bias, 48);
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 20);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector512.LoadUnsafe(ref bias, 48);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 20);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 16);
-                    acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 48);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 16);
-                    acc12.StoreUnsafe(ref y1, 32);
-                    acc13.StoreUnsafe(ref y1, 48);
-                    acc20.StoreUnsafe(ref y2);
-                    acc21.StoreUnsafe(ref y2, 16);
-                    acc22.StoreUnsafe(ref y2, 32);
-                    acc23.StoreUnsafe(ref y2, 48);
-                    acc30.StoreUnsafe(ref y3);
-                    acc31.StoreUnsafe(ref y3, 16);
-                    acc32.StoreUnsafe(ref y3, 32);
-                    acc33.StoreUnsafe(ref y3, 48);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                 }
-                // tail columns 64..80
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
-                    var acc00 = Vector512.LoadUnsafe(ref bias, 64);
-                    var acc10 = Vector512.LoadUnsafe(ref bias, 64);
-                    var acc20 = Vector512.LoadUnsafe(ref bias, 64);
-                    var acc30 = Vector512.LoadUnsafe(ref bias, 64);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 20);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                    }
-                    acc00.StoreUnsafe(ref y0, 64);
-                    acc10.StoreUnsafe(ref y1, 64);
-                    acc20.StoreUnsafe(ref y2, 64);
-                    acc30.StoreUnsafe(ref y3, 64);
-                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 16);
+                acc02.StoreUnsafe(ref y0, 32);
+                acc03.StoreUnsafe(ref y0, 48);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 16);
+                acc12.StoreUnsafe(ref y1, 32);
+                acc13.StoreUnsafe(ref y1, 48);
+                acc20.StoreUnsafe(ref y2);
+                acc21.StoreUnsafe(ref y2, 16);
+                acc22.StoreUnsafe(ref y2, 32);
+                acc23.StoreUnsafe(ref y2, 48);
+                acc30.StoreUnsafe(ref y3);
+                acc31.StoreUnsafe(ref y3, 16);
+                acc32.StoreUnsafe(ref y3, 32);
+                acc33.StoreUnsafe(ref y3, 48);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 64..80
             {
-                // columns 0..64
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
+                var acc00 = Vector512.LoadUnsafe(ref bias, 64);
+                var acc10 = Vector512.LoadUnsafe(ref bias, 64);
+                var acc20 = Vector512.LoadUnsafe(ref bias, 64);
+                var acc30 = Vector512.LoadUnsafe(ref bias, 64);
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 20);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 16);
-                    acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 48);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
                 }
-                // tail columns 64..80
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector512.LoadUnsafe(ref bias, 64);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    acc00.StoreUnsafe(ref y0, 64);
-                }
+                acc00.StoreUnsafe(ref y0, 64);
+                acc10.StoreUnsafe(ref y1, 64);
+                acc20.StoreUnsafe(ref y2, 64);
+                acc30.StoreUnsafe(ref y3, 64);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_20x80_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..64
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref y0, (nuint)c);
-                    acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref y1, (nuint)c);
-                    acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                 }
-                // tail columns 64..80
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 64);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 72);
-                    var acc10 = Vector256.LoadUnsafe(ref bias, 64);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 72);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, 64);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 72);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                    }
-                    acc00.StoreUnsafe(ref y0, 64);
-                    acc01.StoreUnsafe(ref y0, 72);
-                    acc10.StoreUnsafe(ref y1, 64);
-                    acc11.StoreUnsafe(ref y1, 72);
-                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 16);
+                acc02.StoreUnsafe(ref y0, 32);
+                acc03.StoreUnsafe(ref y0, 48);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 64..80
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Vector512.LoadUnsafe(ref bias, 64);
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref y0, (nuint)c);
-                    acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
                 }
-                // tail columns 64..80
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 64);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 72);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, 64);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 72);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref y0, 64);
-                    acc01.StoreUnsafe(ref y0, 72);
-                }
+                acc00.StoreUnsafe(ref y0, 64);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_20x80_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_20x80_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
             {
-                // columns 0..80, 4 per step
-                for (int c = 0; c < 80; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                    Unsafe.Add(ref y1, c) = acc10;
-                    Unsafe.Add(ref y1, c + 1) = acc11;
-                    Unsafe.Add(ref y1, c + 2) = acc12;
-                    Unsafe.Add(ref y1, c + 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                    var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                    var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                    var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                 }
+                acc00.StoreUnsafe(ref y0, (nuint)c);
+                acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref y1, (nuint)c);
+                acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 64..80
             {
-                // columns 0..80, 4 per step
-                for (int c = 0; c < 80; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 64);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 72);
+                var acc10 = Vector256.LoadUnsafe(ref bias, 64);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 72);
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector256.LoadUnsafe(ref wk, 64);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 72);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
                 }
+                acc00.StoreUnsafe(ref y0, 64);
+                acc01.StoreUnsafe(ref y0, 72);
+                acc10.StoreUnsafe(ref y1, 64);
+                acc11.StoreUnsafe(ref y1, 72);
             }
         }
-
-        /// <summary>Y = Sigmoid(X·W + b) for X [rows, 80], W [80, 17] row-major, Y [rows, 17].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_80x17_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_80x17_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_80x17_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_80x17_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_80x17_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
             {
-                // columns 0..17
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 17);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 17);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 17);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 9);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 9);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector256.LoadUnsafe(ref bias, 9);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector256.LoadUnsafe(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 80);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 80);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 80);
-                    for (int k = 0; k < 80; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 17);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 9);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, w1, acc11);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, w1, acc21);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, w1, acc31);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 9);
-                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 9);
-                    VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
-                    VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 9);
-                    VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
-                    VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 9);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                    var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                    var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                    var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                 }
+                acc00.StoreUnsafe(ref y0, (nuint)c);
+                acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 64..80
             {
-                // columns 0..17
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 64);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 72);
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 17);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 80);
-                    for (int k = 0; k < 80; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 17);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 9);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 9);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector256.LoadUnsafe(ref wk, 64);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 72);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                 }
+                acc00.StoreUnsafe(ref y0, 64);
+                acc01.StoreUnsafe(ref y0, 72);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_80x17_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_20x80_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..80, 4 per step
+            for (int c = 0; c < 80; c += 4)
             {
-                // columns 0..17
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 17);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 9);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 80);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
-                    for (int k = 0; k < 80; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 17);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 9);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 9);
-                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 8);
-                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 9);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..17
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 17);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 80);
-                    for (int k = 0; k < 80; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 17);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 9);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 9);
-                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+                Unsafe.Add(ref y1, c) = acc10;
+                Unsafe.Add(ref y1, c + 1) = acc11;
+                Unsafe.Add(ref y1, c + 2) = acc12;
+                Unsafe.Add(ref y1, c + 3) = acc13;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_80x17_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..80, 4 per step
+            for (int c = 0; c < 80; c += 4)
             {
-                // columns 0..16, 4 per step
-                for (int c = 0; c < 16; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 17);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 80);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
-                    for (int k = 0; k < 80; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 17);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
-                    Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
-                    Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
-                    Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
-                    Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-                // tail columns 16..17
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 17);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
-                    var acc00 = Unsafe.Add(ref bias, 16);
-                    var acc10 = Unsafe.Add(ref bias, 16);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 80);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
-                    for (int k = 0; k < 80; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 17);
-                        var w0 = Unsafe.Add(ref wk, 16);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 16) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y1, 16) = VectorMath.Sigmoid(acc10);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..16, 4 per step
-                for (int c = 0; c < 16; c += 4)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 17);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 80);
-                    for (int k = 0; k < 80; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 17);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
-                }
-                // tail columns 16..17
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 17);
-                    var acc00 = Unsafe.Add(ref bias, 16);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 80);
-                    for (int k = 0; k < 80; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 17);
-                        var w0 = Unsafe.Add(ref wk, 16);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 16) = VectorMath.Sigmoid(acc00);
-                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
             }
         }
+    }
 
-        /// <summary>Plain SGD.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SgdUpdate(ref float p, ref float g, float learningRate, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) SgdUpdate_V512(ref p, ref g, learningRate, count);
-            else if (Vector256.IsHardwareAccelerated) SgdUpdate_V256(ref p, ref g, learningRate, count);
-            else SgdUpdate_Scalar(ref p, ref g, learningRate, count);
-        }
+    /// <summary>Y = Sigmoid(X·W + b) for X [rows, 80], W [80, 17] row-major, Y [rows, 17].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_80x17_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_80x17_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_80x17_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_80x17_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_V512(ref float p, ref float g, float learningRate, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_80x17_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
+            // columns 0..17
             {
-                (Vector512.LoadUnsafe(ref p, (nuint)i) - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_V256(ref float p, ref float g, float learningRate, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                (Vector256.LoadUnsafe(ref p, (nuint)i) - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_Scalar(ref float p, ref float g, float learningRate, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
-            }
-        }
-
-        /// <summary>Y = X·W + b for X [rows, 20] with row i = sample index[i] of x, W [20, 80] row-major, Y [rows, 80].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForwardIndexed_20x80_Linear(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_20x80_Linear_V512(ref x, ref index, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_20x80_Linear_V256(ref x, ref index, ref w, ref bias, ref y, rows);
-            else DenseForwardIndexed_20x80_Linear_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_20x80_Linear_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..64
+                ref float y0 = ref Unsafe.Add(ref y, r * 17);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 17);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 17);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 9);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 9);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector256.LoadUnsafe(ref bias, 9);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector256.LoadUnsafe(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 80);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 80);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 80);
+                for (int k = 0; k < 80; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector512.LoadUnsafe(ref bias, 48);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 20);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 16);
-                    acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 48);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 16);
-                    acc12.StoreUnsafe(ref y1, 32);
-                    acc13.StoreUnsafe(ref y1, 48);
-                    acc20.StoreUnsafe(ref y2);
-                    acc21.StoreUnsafe(ref y2, 16);
-                    acc22.StoreUnsafe(ref y2, 32);
-                    acc23.StoreUnsafe(ref y2, 48);
-                    acc30.StoreUnsafe(ref y3);
-                    acc31.StoreUnsafe(ref y3, 16);
-                    acc32.StoreUnsafe(ref y3, 32);
-                    acc33.StoreUnsafe(ref y3, 48);
+                    ref float wk = ref Unsafe.Add(ref w, k * 17);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 9);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1_V256, w1, acc11);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2_V256, w1, acc21);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3_V256, w1, acc31);
                 }
-                // tail columns 64..80
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
-                    var acc00 = Vector512.LoadUnsafe(ref bias, 64);
-                    var acc10 = Vector512.LoadUnsafe(ref bias, 64);
-                    var acc20 = Vector512.LoadUnsafe(ref bias, 64);
-                    var acc30 = Vector512.LoadUnsafe(ref bias, 64);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 20);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                    }
-                    acc00.StoreUnsafe(ref y0, 64);
-                    acc10.StoreUnsafe(ref y1, 64);
-                    acc20.StoreUnsafe(ref y2, 64);
-                    acc30.StoreUnsafe(ref y3, 64);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..64
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 16);
-                    acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 48);
-                }
-                // tail columns 64..80
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector512.LoadUnsafe(ref bias, 64);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector512.LoadUnsafe(ref wk, 64);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    acc00.StoreUnsafe(ref y0, 64);
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 9);
+                VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 9);
+                VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
+                VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 9);
+                VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
+                VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 9);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_20x80_Linear_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..17
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                ref float y0 = ref Unsafe.Add(ref y, r * 17);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 80);
+                for (int k = 0; k < 80; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref y0, (nuint)c);
-                    acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref y1, (nuint)c);
-                    acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    ref float wk = ref Unsafe.Add(ref w, k * 17);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 9);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, w1, acc01);
                 }
-                // tail columns 64..80
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 64);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 72);
-                    var acc10 = Vector256.LoadUnsafe(ref bias, 64);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 72);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, 64);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 72);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                    }
-                    acc00.StoreUnsafe(ref y0, 64);
-                    acc01.StoreUnsafe(ref y0, 72);
-                    acc10.StoreUnsafe(ref y1, 64);
-                    acc11.StoreUnsafe(ref y1, 72);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref y0, (nuint)c);
-                    acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                }
-                // tail columns 64..80
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 64);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 72);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Vector256.LoadUnsafe(ref wk, 64);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 72);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref y0, 64);
-                    acc01.StoreUnsafe(ref y0, 72);
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 9);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_20x80_Linear_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_80x17_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..17
             {
-                // columns 0..80, 4 per step
-                for (int c = 0; c < 80; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 17);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 9);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 80);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
+                for (int k = 0; k < 80; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                    Unsafe.Add(ref y1, c) = acc10;
-                    Unsafe.Add(ref y1, c + 1) = acc11;
-                    Unsafe.Add(ref y1, c + 2) = acc12;
-                    Unsafe.Add(ref y1, c + 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 17);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 9);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..80, 4 per step
-                for (int c = 0; c < 80; c += 4)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 80);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
-                    for (int k = 0; k < 20; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 80);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 9);
+                VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 8);
+                VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 9);
             }
         }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 80], dZ [rows, 17], dW [80, 17].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_80x17(ref float x, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_80x17_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_80x17_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_80x17_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_80x17_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 80; r += 4)
+            // columns 0..17
             {
-                // columns 0..17
+                ref float y0 = ref Unsafe.Add(ref y, r * 17);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 80);
+                for (int k = 0; k < 80; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 17);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 17);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 17);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 17);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 9);
-                        ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
-                        var a0 = Vector512.Create(xk);
-                        var a0_V256 = Vector256.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, dz1, acc01);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, dz1, acc11);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, dz1, acc21);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, dz1, acc31);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 9);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 9);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 9);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 9);
+                    ref float wk = ref Unsafe.Add(ref w, k * 17);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 9);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                 }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 9);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_80x17_V256(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_80x17_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 80; r += 2)
+            // columns 0..16, 4 per step
+            for (int c = 0; c < 16; c += 4)
             {
-                // columns 0..17
+                ref float y0 = ref Unsafe.Add(ref y, r * 17);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 80);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
+                for (int k = 0; k < 80; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 17);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 17);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 9);
-                        ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 8);
-                    acc02.StoreUnsafe(ref dw0, 9);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 8);
-                    acc12.StoreUnsafe(ref dw1, 9);
+                    ref float wk = ref Unsafe.Add(ref w, k * 17);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
+                Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
+                Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
+                Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
+                Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
+            }
+            // tail columns 16..17
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 17);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 17);
+                var acc00 = Unsafe.Add(ref bias, 16);
+                var acc10 = Unsafe.Add(ref bias, 16);
+                ref float x0 = ref Unsafe.Add(ref x, r * 80);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 80);
+                for (int k = 0; k < 80; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 17);
+                    var w0 = Unsafe.Add(ref wk, 16);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                }
+                Unsafe.Add(ref y0, 16) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y1, 16) = VectorMath.Sigmoid(acc10);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_80x17_Scalar(ref float x, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 80; r += 2)
+            // columns 0..16, 4 per step
+            for (int c = 0; c < 16; c += 4)
             {
-                // columns 0..16, 4 per step
-                for (int c = 0; c < 16; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 17);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 80);
+                for (int k = 0; k < 80; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 17);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 17);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 17);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-                // tail columns 16..17
+                Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+            }
+            // tail columns 16..17
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 17);
+                var acc00 = Unsafe.Add(ref bias, 16);
+                ref float x0 = ref Unsafe.Add(ref x, r * 80);
+                for (int k = 0; k < 80; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 17);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 17);
-                        var dz0 = Unsafe.Add(ref dzk, 16);
-                        ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dw0, 16) = acc00;
-                    Unsafe.Add(ref dw1, 16) = acc10;
+                    ref float wk = ref Unsafe.Add(ref w, k * 17);
+                    var w0 = Unsafe.Add(ref wk, 16);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
+                Unsafe.Add(ref y0, 16) = VectorMath.Sigmoid(acc00);
             }
         }
+    }
 
-        /// <summary>db = Σ_rows dZ for dZ [rows, 17].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_17(ref float dz, ref float db, int rows)
+    /// <summary>Plain SGD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SgdUpdate(ref float p, ref float g, float learningRate, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) SgdUpdate_V512(ref p, ref g, learningRate, count);
+        else if (Vector256.IsHardwareAccelerated) SgdUpdate_V256(ref p, ref g, learningRate, count);
+        else SgdUpdate_Scalar(ref p, ref g, learningRate, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdUpdate_V512(ref float p, ref float g, float learningRate, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_17_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_17_V256(ref dz, ref db, rows);
-            else BiasGradient_17_Scalar(ref dz, ref db, rows);
+            (Vector512.LoadUnsafe(ref p, (nuint)i) - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_17_V512(ref float dz, ref float db, int rows)
+        // tail
+        for (; i < count; i++)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdUpdate_V256(ref float p, ref float g, float learningRate, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            (Vector256.LoadUnsafe(ref p, (nuint)i) - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdUpdate_Scalar(ref float p, ref float g, float learningRate, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 20] with row i = sample index[i] of x, W [20, 80] row-major, Y [rows, 80].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForwardIndexed_20x80_Linear(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_20x80_Linear_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_20x80_Linear_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+        else DenseForwardIndexed_20x80_Linear_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_20x80_Linear_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..64
             {
-                // columns 0..17
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc13 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc23 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc33 = Vector512.LoadUnsafe(ref bias, 48);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
+                ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 20);
+                ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 17);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 17);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 9);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 9);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                 }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 16);
+                acc02.StoreUnsafe(ref y0, 32);
+                acc03.StoreUnsafe(ref y0, 48);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 16);
+                acc12.StoreUnsafe(ref y1, 32);
+                acc13.StoreUnsafe(ref y1, 48);
+                acc20.StoreUnsafe(ref y2);
+                acc21.StoreUnsafe(ref y2, 16);
+                acc22.StoreUnsafe(ref y2, 32);
+                acc23.StoreUnsafe(ref y2, 48);
+                acc30.StoreUnsafe(ref y3);
+                acc31.StoreUnsafe(ref y3, 16);
+                acc32.StoreUnsafe(ref y3, 32);
+                acc33.StoreUnsafe(ref y3, 48);
+            }
+            // tail columns 64..80
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 80);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 80);
+                var acc00 = Vector512.LoadUnsafe(ref bias, 64);
+                var acc10 = Vector512.LoadUnsafe(ref bias, 64);
+                var acc20 = Vector512.LoadUnsafe(ref bias, 64);
+                var acc30 = Vector512.LoadUnsafe(ref bias, 64);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
+                ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 20);
+                ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 20);
+                for (int k = 0; k < 20; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                }
+                acc00.StoreUnsafe(ref y0, 64);
+                acc10.StoreUnsafe(ref y1, 64);
+                acc20.StoreUnsafe(ref y2, 64);
+                acc30.StoreUnsafe(ref y3, 64);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_17_V256(ref float dz, ref float db, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..64
             {
-                // columns 0..17
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 17);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 17);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 9);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 8);
-                    acc02.StoreUnsafe(ref db0, 9);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                 }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 16);
+                acc02.StoreUnsafe(ref y0, 32);
+                acc03.StoreUnsafe(ref y0, 48);
+            }
+            // tail columns 64..80
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Vector512.LoadUnsafe(ref bias, 64);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                for (int k = 0; k < 20; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector512.LoadUnsafe(ref wk, 64);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                }
+                acc00.StoreUnsafe(ref y0, 64);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_17_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_20x80_Linear_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
             {
-                // columns 0..16, 4 per step
-                for (int c = 0; c < 16; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 17);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 17);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                    var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                    var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                    var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                 }
-                // tail columns 16..17
+                acc00.StoreUnsafe(ref y0, (nuint)c);
+                acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref y1, (nuint)c);
+                acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+            }
+            // tail columns 64..80
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 64);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 72);
+                var acc10 = Vector256.LoadUnsafe(ref bias, 64);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 72);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 17);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 17);
-                        var dz0 = Unsafe.Add(ref dzk, 16);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 16) = acc00;
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector256.LoadUnsafe(ref wk, 64);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 72);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
                 }
+                acc00.StoreUnsafe(ref y0, 64);
+                acc01.StoreUnsafe(ref y0, 72);
+                acc10.StoreUnsafe(ref y1, 64);
+                acc11.StoreUnsafe(ref y1, 72);
             }
         }
-
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 17], Wᵀ [17, 80] row-major, Y and dX [rows, 80].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_80x17_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_80x17_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_80x17_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_80x17_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_80x17_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
             {
-                // columns 0..64
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 80);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 80);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 17);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 16);
-                    acc02.StoreUnsafe(ref dx0, 32);
-                    acc03.StoreUnsafe(ref dx0, 48);
-                    acc10.StoreUnsafe(ref dx1);
-                    acc11.StoreUnsafe(ref dx1, 16);
-                    acc12.StoreUnsafe(ref dx1, 32);
-                    acc13.StoreUnsafe(ref dx1, 48);
-                    acc20.StoreUnsafe(ref dx2);
-                    acc21.StoreUnsafe(ref dx2, 16);
-                    acc22.StoreUnsafe(ref dx2, 32);
-                    acc23.StoreUnsafe(ref dx2, 48);
-                    acc30.StoreUnsafe(ref dx3);
-                    acc31.StoreUnsafe(ref dx3, 16);
-                    acc32.StoreUnsafe(ref dx3, 32);
-                    acc33.StoreUnsafe(ref dx3, 48);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                    var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                    var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                    var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                 }
-                // tail columns 64..80
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 80);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 80);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 17);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 64);
-                    acc10.StoreUnsafe(ref dx1, 64);
-                    acc20.StoreUnsafe(ref dx2, 64);
-                    acc30.StoreUnsafe(ref dx3, 64);
-                }
+                acc00.StoreUnsafe(ref y0, (nuint)c);
+                acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 64..80
             {
-                // columns 0..64
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 64);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 72);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 16);
-                    acc02.StoreUnsafe(ref dx0, 32);
-                    acc03.StoreUnsafe(ref dx0, 48);
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Vector256.LoadUnsafe(ref wk, 64);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 72);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
                 }
-                // tail columns 64..80
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    var acc00 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 64);
-                }
+                acc00.StoreUnsafe(ref y0, 64);
+                acc01.StoreUnsafe(ref y0, 72);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_80x17_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_20x80_Linear_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 20), 20);
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..80, 4 per step
+            for (int c = 0; c < 80; c += 4)
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 80);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
-                // tail columns 64..80
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 64);
-                    acc01.StoreUnsafe(ref dx0, 72);
-                    acc10.StoreUnsafe(ref dx1, 64);
-                    acc11.StoreUnsafe(ref dx1, 72);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                }
-                // tail columns 64..80
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 64);
-                    acc01.StoreUnsafe(ref dx0, 72);
-                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+                Unsafe.Add(ref y1, c) = acc10;
+                Unsafe.Add(ref y1, c + 1) = acc11;
+                Unsafe.Add(ref y1, c + 2) = acc12;
+                Unsafe.Add(ref y1, c + 3) = acc13;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_80x17_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..80, 4 per step
+            for (int c = 0; c < 80; c += 4)
             {
-                // columns 0..80, 4 per step
-                for (int c = 0; c < 80; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 80);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 20);
+                for (int k = 0; k < 20; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                    Unsafe.Add(ref dx1, c) = acc10;
-                    Unsafe.Add(ref dx1, c + 1) = acc11;
-                    Unsafe.Add(ref dx1, c + 2) = acc12;
-                    Unsafe.Add(ref dx1, c + 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 80);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..80, 4 per step
-                for (int c = 0; c < 80; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
-                    for (int k = 0; k < 17; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 80);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
             }
         }
+    }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 20] with row i = sample index[i] of x, dZ [rows, 80], dW [20, 80].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradientIndexed_20x80(ref float x, ref int index, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_20x80_V512(ref x, ref index, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_20x80_V256(ref x, ref index, ref dz, ref dw, rows);
-            else DenseWeightGradientIndexed_20x80_Scalar(ref x, ref index, ref dz, ref dw, rows);
-        }
+    /// <summary>dW = Xᵀ·dZ for X [rows, 80], dZ [rows, 17], dW [80, 17].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_80x17(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_80x17_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_80x17_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_80x17_Scalar(ref x, ref dz, ref dw, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_20x80_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_80x17_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 80; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 20; r += 4)
+            // columns 0..17
             {
-                // columns 0..64
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 17);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 17);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 17);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 80);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 80);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 48);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 16);
-                    acc12.StoreUnsafe(ref dw1, 32);
-                    acc13.StoreUnsafe(ref dw1, 48);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 16);
-                    acc22.StoreUnsafe(ref dw2, 32);
-                    acc23.StoreUnsafe(ref dw2, 48);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 16);
-                    acc32.StoreUnsafe(ref dw3, 32);
-                    acc33.StoreUnsafe(ref dw3, 48);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 17);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 9);
+                    ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
+                    var a0 = Vector512.Create(xk);
+                    var a0_V256 = Vector256.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, dz1, acc01);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1_V256, dz1, acc11);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2_V256, dz1, acc21);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3_V256, dz1, acc31);
                 }
-                // tail columns 64..80
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 80);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 80);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                    }
-                    acc00.StoreUnsafe(ref dw0, 64);
-                    acc10.StoreUnsafe(ref dw1, 64);
-                    acc20.StoreUnsafe(ref dw2, 64);
-                    acc30.StoreUnsafe(ref dw3, 64);
-                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 9);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 9);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 9);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 9);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_20x80_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_80x17_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 80; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 20; r += 2)
+            // columns 0..17
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 17);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dw0, (nuint)c);
-                    acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)c);
-                    acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 17);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 9);
+                    ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
                 }
-                // tail columns 64..80
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                    }
-                    acc00.StoreUnsafe(ref dw0, 64);
-                    acc01.StoreUnsafe(ref dw0, 72);
-                    acc10.StoreUnsafe(ref dw1, 64);
-                    acc11.StoreUnsafe(ref dw1, 72);
-                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 8);
+                acc02.StoreUnsafe(ref dw0, 9);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 8);
+                acc12.StoreUnsafe(ref dw1, 9);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_20x80_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_80x17_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 80; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 20; r += 2)
+            // columns 0..16, 4 per step
+            for (int c = 0; c < 16; c += 4)
             {
-                // columns 0..80, 4 per step
-                for (int c = 0; c < 80; c += 4)
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 17);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 17);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
                 }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+            // tail columns 16..17
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 17);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 17);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 17);
+                    var dz0 = Unsafe.Add(ref dzk, 16);
+                    ref float xk = ref Unsafe.Add(ref x, k * 80 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dw0, 16) = acc00;
+                Unsafe.Add(ref dw1, 16) = acc10;
             }
         }
+    }
 
-        /// <summary>db = Σ_rows dZ for dZ [rows, 80].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_80(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_80_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_80_V256(ref dz, ref db, rows);
-            else BiasGradient_80_Scalar(ref dz, ref db, rows);
-        }
+    /// <summary>db = Σ_rows dZ for dZ [rows, 17].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_17(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_17_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_17_V256(ref dz, ref db, rows);
+        else BiasGradient_17_Scalar(ref dz, ref db, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_80_V512(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_17_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..17
             {
-                // columns 0..64
+                ref float db0 = ref Unsafe.Add(ref db, r * 17);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 80);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 16);
-                    acc02.StoreUnsafe(ref db0, 32);
-                    acc03.StoreUnsafe(ref db0, 48);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 17);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 9);
+                    acc00 += dz0;
+                    acc01 += dz1;
                 }
-                // tail columns 64..80
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 80);
-                    var acc00 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
-                        acc00 += dz0;
-                    }
-                    acc00.StoreUnsafe(ref db0, 64);
-                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 9);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_80_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_17_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..17
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                ref float db0 = ref Unsafe.Add(ref db, r * 17);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 80);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0, (nuint)c);
-                    acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 17);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 9);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
                 }
-                // tail columns 64..80
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 80);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    acc00.StoreUnsafe(ref db0, 64);
-                    acc01.StoreUnsafe(ref db0, 72);
-                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 8);
+                acc02.StoreUnsafe(ref db0, 9);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_80_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_17_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..16, 4 per step
+            for (int c = 0; c < 16; c += 4)
             {
-                // columns 0..80, 4 per step
-                for (int c = 0; c < 80; c += 4)
+                ref float db0 = ref Unsafe.Add(ref db, r * 17);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 80);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 80);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 17);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
                 }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+            // tail columns 16..17
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 17);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 17);
+                    var dz0 = Unsafe.Add(ref dzk, 16);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 16) = acc00;
+            }
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 17], Wᵀ [17, 80] row-major, Y and dX [rows, 80].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_80x17_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_80x17_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_80x17_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_80x17_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_80x17_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 80);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 80);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 17);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 16);
+                acc02.StoreUnsafe(ref dx0, 32);
+                acc03.StoreUnsafe(ref dx0, 48);
+                acc10.StoreUnsafe(ref dx1);
+                acc11.StoreUnsafe(ref dx1, 16);
+                acc12.StoreUnsafe(ref dx1, 32);
+                acc13.StoreUnsafe(ref dx1, 48);
+                acc20.StoreUnsafe(ref dx2);
+                acc21.StoreUnsafe(ref dx2, 16);
+                acc22.StoreUnsafe(ref dx2, 32);
+                acc23.StoreUnsafe(ref dx2, 48);
+                acc30.StoreUnsafe(ref dx3);
+                acc31.StoreUnsafe(ref dx3, 16);
+                acc32.StoreUnsafe(ref dx3, 32);
+                acc33.StoreUnsafe(ref dx3, 48);
+            }
+            // tail columns 64..80
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 80);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 80);
+                var acc00 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 17);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                }
+                acc00.StoreUnsafe(ref dx0, 64);
+                acc10.StoreUnsafe(ref dx1, 64);
+                acc20.StoreUnsafe(ref dx2, 64);
+                acc30.StoreUnsafe(ref dx3, 64);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 16);
+                acc02.StoreUnsafe(ref dx0, 32);
+                acc03.StoreUnsafe(ref dx0, 48);
+            }
+            // tail columns 64..80
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                var acc00 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, 64);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                }
+                acc00.StoreUnsafe(ref dx0, 64);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_80x17_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dx1, (nuint)c);
+                acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+            }
+            // tail columns 64..80
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                }
+                acc00.StoreUnsafe(ref dx0, 64);
+                acc01.StoreUnsafe(ref dx0, 72);
+                acc10.StoreUnsafe(ref dx1, 64);
+                acc11.StoreUnsafe(ref dx1, 72);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+            }
+            // tail columns 64..80
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, 64);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 72);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                }
+                acc00.StoreUnsafe(ref dx0, 64);
+                acc01.StoreUnsafe(ref dx0, 72);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_80x17_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..80, 4 per step
+            for (int c = 0; c < 80; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 80);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+                Unsafe.Add(ref dx1, c) = acc10;
+                Unsafe.Add(ref dx1, c + 1) = acc11;
+                Unsafe.Add(ref dx1, c + 2) = acc12;
+                Unsafe.Add(ref dx1, c + 3) = acc13;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..80, 4 per step
+            for (int c = 0; c < 80; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 80);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 17);
+                for (int k = 0; k < 17; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 80);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 20] with row i = sample index[i] of x, dZ [rows, 80], dW [20, 80].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradientIndexed_20x80(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_20x80_V512(ref x, ref index, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_20x80_V256(ref x, ref index, ref dz, ref dw, rows);
+        else DenseWeightGradientIndexed_20x80_Scalar(ref x, ref index, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_20x80_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 20; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 80);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 80);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 16);
+                acc02.StoreUnsafe(ref dw0, 32);
+                acc03.StoreUnsafe(ref dw0, 48);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 16);
+                acc12.StoreUnsafe(ref dw1, 32);
+                acc13.StoreUnsafe(ref dw1, 48);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 16);
+                acc22.StoreUnsafe(ref dw2, 32);
+                acc23.StoreUnsafe(ref dw2, 48);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 16);
+                acc32.StoreUnsafe(ref dw3, 32);
+                acc33.StoreUnsafe(ref dw3, 48);
+            }
+            // tail columns 64..80
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 80);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 80);
+                var acc00 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                }
+                acc00.StoreUnsafe(ref dw0, 64);
+                acc10.StoreUnsafe(ref dw1, 64);
+                acc20.StoreUnsafe(ref dw2, 64);
+                acc30.StoreUnsafe(ref dw3, 64);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_20x80_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 20; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dw0, (nuint)c);
+                acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dw1, (nuint)c);
+                acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+            }
+            // tail columns 64..80
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                }
+                acc00.StoreUnsafe(ref dw0, 64);
+                acc01.StoreUnsafe(ref dw0, 72);
+                acc10.StoreUnsafe(ref dw1, 64);
+                acc11.StoreUnsafe(ref dw1, 72);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_20x80_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 20; r += 2)
+        {
+            // columns 0..80, 4 per step
+            for (int c = 0; c < 80; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 80);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 80);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 20), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 80].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_80(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_80_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_80_V256(ref dz, ref db, rows);
+        else BiasGradient_80_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_80_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..64
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 80);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 16);
+                acc02.StoreUnsafe(ref db0, 32);
+                acc03.StoreUnsafe(ref db0, 48);
+            }
+            // tail columns 64..80
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 80);
+                var acc00 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk, 64);
+                    acc00 += dz0;
+                }
+                acc00.StoreUnsafe(ref db0, 64);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_80_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 80);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0, (nuint)c);
+                acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
+            }
+            // tail columns 64..80
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 80);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 64);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 72);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                acc00.StoreUnsafe(ref db0, 64);
+                acc01.StoreUnsafe(ref db0, 72);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_80_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..80, 4 per step
+            for (int c = 0; c < 80; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 80);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 80);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
             }
         }
     }

@@ -3,2722 +3,2717 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Tails.OddNet;
 
-namespace Demo.Tails;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class OddNet
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Tails.OddNet"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = Sigmoid(X·W + b) for X [rows, 5], W [5, 33] row-major, Y [rows, 33].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_5x33_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
-        /// <summary>Y = Sigmoid(X·W + b) for X [rows, 5], W [5, 33] row-major, Y [rows, 33].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_5x33_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_5x33_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_5x33_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_5x33_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) DenseForward_5x33_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_5x33_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_5x33_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x33_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x33_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..33
             {
-                // columns 0..33
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 33);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 25);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 25);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector256.LoadUnsafe(ref bias, 25);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector256.LoadUnsafe(ref bias, 25);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 33);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 25);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 25);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector256.LoadUnsafe(ref bias, 25);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector256.LoadUnsafe(ref bias, 25);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 25);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, w2, acc12);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, w2, acc22);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, w2, acc32);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
-                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 16);
-                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 25);
-                    VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
-                    VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 16);
-                    VectorMath.Sigmoid(acc22).StoreUnsafe(ref y2, 25);
-                    VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
-                    VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 16);
-                    VectorMath.Sigmoid(acc32).StoreUnsafe(ref y3, 25);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 25);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1_V256, w2, acc12);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                    acc22 = Vector256.FusedMultiplyAdd(a2_V256, w2, acc22);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                    acc32 = Vector256.FusedMultiplyAdd(a3_V256, w2, acc32);
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 25);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 25);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
+                VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 16);
+                VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 25);
+                VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
+                VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 16);
+                VectorMath.Sigmoid(acc22).StoreUnsafe(ref y2, 25);
+                VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
+                VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 16);
+                VectorMath.Sigmoid(acc32).StoreUnsafe(ref y3, 25);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x33_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..33
             {
-                // columns 0..32
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 25);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
-                    VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
-                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 8);
-                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 16);
-                    VectorMath.Sigmoid(acc13).StoreUnsafe(ref y1, 24);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 25);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
                 }
-                // tail columns 32..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    var acc00 = Unsafe.Add(ref bias, 32);
-                    var acc10 = Unsafe.Add(ref bias, 32);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, 32);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..32
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
-                    VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
-                }
-                // tail columns 32..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Unsafe.Add(ref bias, 32);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, 32);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x33_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x33_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..32
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
-                    Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
-                    Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
-                    Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
-                    Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                 }
-                // tail columns 32..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    var acc00 = Unsafe.Add(ref bias, 32);
-                    var acc10 = Unsafe.Add(ref bias, 32);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, 32);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
+                VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
+                VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 8);
+                VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 16);
+                VectorMath.Sigmoid(acc13).StoreUnsafe(ref y1, 24);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 32..33
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                var acc00 = Unsafe.Add(ref bias, 32);
+                var acc10 = Unsafe.Add(ref bias, 32);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, 32);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
                 }
-                // tail columns 32..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Unsafe.Add(ref bias, 32);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, 32);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
-                }
+                Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
             }
         }
-
-        /// <summary>Y = X·W + b for X [rows, 33], W [33, 7] row-major, Y [rows, 7].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_33x7_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_33x7_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_33x7_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_33x7_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_33x7_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..32
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 7);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 7);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc22 = Unsafe.Add(ref bias, 2);
-                    var acc23 = Unsafe.Add(ref bias, 3);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    var acc32 = Unsafe.Add(ref bias, 2);
-                    var acc33 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 33);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        acc23 = a2 * w3 + acc23;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                        acc33 = a3 * w3 + acc33;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y1, 3) = acc13;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y2, 1) = acc21;
-                    Unsafe.Add(ref y2, 2) = acc22;
-                    Unsafe.Add(ref y2, 3) = acc23;
-                    Unsafe.Add(ref y3, 0) = acc30;
-                    Unsafe.Add(ref y3, 1) = acc31;
-                    Unsafe.Add(ref y3, 2) = acc32;
-                    Unsafe.Add(ref y3, 3) = acc33;
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                 }
-                // tail columns 4..7
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 7);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 7);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc02 = Unsafe.Add(ref bias, 6);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    var acc11 = Unsafe.Add(ref bias, 5);
-                    var acc12 = Unsafe.Add(ref bias, 6);
-                    var acc20 = Unsafe.Add(ref bias, 4);
-                    var acc21 = Unsafe.Add(ref bias, 5);
-                    var acc22 = Unsafe.Add(ref bias, 6);
-                    var acc30 = Unsafe.Add(ref bias, 4);
-                    var acc31 = Unsafe.Add(ref bias, 5);
-                    var acc32 = Unsafe.Add(ref bias, 6);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 33);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var w2 = Unsafe.Add(ref wk, 6);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y0, 5) = acc01;
-                    Unsafe.Add(ref y0, 6) = acc02;
-                    Unsafe.Add(ref y1, 4) = acc10;
-                    Unsafe.Add(ref y1, 5) = acc11;
-                    Unsafe.Add(ref y1, 6) = acc12;
-                    Unsafe.Add(ref y2, 4) = acc20;
-                    Unsafe.Add(ref y2, 5) = acc21;
-                    Unsafe.Add(ref y2, 6) = acc22;
-                    Unsafe.Add(ref y3, 4) = acc30;
-                    Unsafe.Add(ref y3, 5) = acc31;
-                    Unsafe.Add(ref y3, 6) = acc32;
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
+                VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 32..33
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Unsafe.Add(ref bias, 32);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, 32);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
-                // tail columns 4..7
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc02 = Unsafe.Add(ref bias, 6);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var w2 = Unsafe.Add(ref wk, 6);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y0, 5) = acc01;
-                    Unsafe.Add(ref y0, 6) = acc02;
-                }
+                Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_33x7_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x33_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y1, 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
-                // tail columns 4..7
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc02 = Unsafe.Add(ref bias, 6);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    var acc11 = Unsafe.Add(ref bias, 5);
-                    var acc12 = Unsafe.Add(ref bias, 6);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var w2 = Unsafe.Add(ref wk, 6);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y0, 5) = acc01;
-                    Unsafe.Add(ref y0, 6) = acc02;
-                    Unsafe.Add(ref y1, 4) = acc10;
-                    Unsafe.Add(ref y1, 5) = acc11;
-                    Unsafe.Add(ref y1, 6) = acc12;
-                }
+                Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
+                Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
+                Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
+                Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 32..33
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                var acc00 = Unsafe.Add(ref bias, 32);
+                var acc10 = Unsafe.Add(ref bias, 32);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, 32);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
                 }
-                // tail columns 4..7
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc02 = Unsafe.Add(ref bias, 6);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var w2 = Unsafe.Add(ref wk, 6);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y0, 5) = acc01;
-                    Unsafe.Add(ref y0, 6) = acc02;
-                }
+                Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_33x7_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y1, 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-                // tail columns 4..7
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc02 = Unsafe.Add(ref bias, 6);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    var acc11 = Unsafe.Add(ref bias, 5);
-                    var acc12 = Unsafe.Add(ref bias, 6);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var w2 = Unsafe.Add(ref wk, 6);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y0, 5) = acc01;
-                    Unsafe.Add(ref y0, 6) = acc02;
-                    Unsafe.Add(ref y1, 4) = acc10;
-                    Unsafe.Add(ref y1, 5) = acc11;
-                    Unsafe.Add(ref y1, 6) = acc12;
-                }
+                Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 32..33
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Unsafe.Add(ref bias, 32);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, 32);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
-                // tail columns 4..7
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 7);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc02 = Unsafe.Add(ref bias, 6);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 33);
-                    for (int k = 0; k < 33; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 7);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var w2 = Unsafe.Add(ref wk, 6);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y0, 5) = acc01;
-                    Unsafe.Add(ref y0, 6) = acc02;
-                }
+                Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
             }
         }
+    }
 
-        /// <summary>Adam update: β1 = 0.85f, β2 = 0.995f, ε = 1e-6f; α carries the learning rate and bias corrections.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
-            else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
-            else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
-        }
+    /// <summary>Y = X·W + b for X [rows, 33], W [33, 7] row-major, Y [rows, 7].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_33x7_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_33x7_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_33x7_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_33x7_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_33x7_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
+            // columns 0..4
             {
-                var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.85f), grad * 0.14999998f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.995f), grad * grad * 0.004999995f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-6f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.85f), grad * 0.14999998f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.995f), grad * grad * 0.004999995f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-6f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        /// <summary>Y = Sigmoid(X·W + b) for X [rows, 5] with row i = sample index[i] of x, W [5, 33] row-major, Y [rows, 33].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForwardIndexed_5x33_Sigmoid(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_5x33_Sigmoid_V512(ref x, ref index, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_5x33_Sigmoid_V256(ref x, ref index, ref w, ref bias, ref y, rows);
-            else DenseForwardIndexed_5x33_Sigmoid_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_5x33_Sigmoid_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..33
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 7);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 7);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc22 = Unsafe.Add(ref bias, 2);
+                var acc23 = Unsafe.Add(ref bias, 3);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                var acc32 = Unsafe.Add(ref bias, 2);
+                var acc33 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 33);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 33);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 25);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 25);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector256.LoadUnsafe(ref bias, 25);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector256.LoadUnsafe(ref bias, 25);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 5);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 25);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, w2, acc12);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, w2, acc22);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, w2, acc32);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
-                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 16);
-                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 25);
-                    VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
-                    VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 16);
-                    VectorMath.Sigmoid(acc22).StoreUnsafe(ref y2, 25);
-                    VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
-                    VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 16);
-                    VectorMath.Sigmoid(acc32).StoreUnsafe(ref y3, 25);
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    acc23 = a2 * w3 + acc23;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
+                    acc33 = a3 * w3 + acc33;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y1, 3) = acc13;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y2, 1) = acc21;
+                Unsafe.Add(ref y2, 2) = acc22;
+                Unsafe.Add(ref y2, 3) = acc23;
+                Unsafe.Add(ref y3, 0) = acc30;
+                Unsafe.Add(ref y3, 1) = acc31;
+                Unsafe.Add(ref y3, 2) = acc32;
+                Unsafe.Add(ref y3, 3) = acc33;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 4..7
             {
-                // columns 0..33
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 7);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 7);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc02 = Unsafe.Add(ref bias, 6);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                var acc11 = Unsafe.Add(ref bias, 5);
+                var acc12 = Unsafe.Add(ref bias, 6);
+                var acc20 = Unsafe.Add(ref bias, 4);
+                var acc21 = Unsafe.Add(ref bias, 5);
+                var acc22 = Unsafe.Add(ref bias, 6);
+                var acc30 = Unsafe.Add(ref bias, 4);
+                var acc31 = Unsafe.Add(ref bias, 5);
+                var acc32 = Unsafe.Add(ref bias, 6);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 33);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 25);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 25);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var w2 = Unsafe.Add(ref wk, 6);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
                 }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y0, 5) = acc01;
+                Unsafe.Add(ref y0, 6) = acc02;
+                Unsafe.Add(ref y1, 4) = acc10;
+                Unsafe.Add(ref y1, 5) = acc11;
+                Unsafe.Add(ref y1, 6) = acc12;
+                Unsafe.Add(ref y2, 4) = acc20;
+                Unsafe.Add(ref y2, 5) = acc21;
+                Unsafe.Add(ref y2, 6) = acc22;
+                Unsafe.Add(ref y3, 4) = acc30;
+                Unsafe.Add(ref y3, 5) = acc31;
+                Unsafe.Add(ref y3, 6) = acc32;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_5x33_Sigmoid_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..4
             {
-                // columns 0..32
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
-                    VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
-                    VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 8);
-                    VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 16);
-                    VectorMath.Sigmoid(acc13).StoreUnsafe(ref y1, 24);
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-                // tail columns 32..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    var acc00 = Unsafe.Add(ref bias, 32);
-                    var acc10 = Unsafe.Add(ref bias, 32);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, 32);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 4..7
             {
-                // columns 0..32
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc02 = Unsafe.Add(ref bias, 6);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
-                    VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
-                    VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var w2 = Unsafe.Add(ref wk, 6);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
-                // tail columns 32..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Unsafe.Add(ref bias, 32);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, 32);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
-                }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y0, 5) = acc01;
+                Unsafe.Add(ref y0, 6) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_5x33_Sigmoid_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_33x7_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..4
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
-                    Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
-                    Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
-                    Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
-                    Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
-                // tail columns 32..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    var acc00 = Unsafe.Add(ref bias, 32);
-                    var acc10 = Unsafe.Add(ref bias, 32);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, 32);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y1, 3) = acc13;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 4..7
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc02 = Unsafe.Add(ref bias, 6);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                var acc11 = Unsafe.Add(ref bias, 5);
+                var acc12 = Unsafe.Add(ref bias, 6);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var w2 = Unsafe.Add(ref wk, 6);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
                 }
-                // tail columns 32..33
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    var acc00 = Unsafe.Add(ref bias, 32);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 33);
-                        var w0 = Unsafe.Add(ref wk, 32);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
-                }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y0, 5) = acc01;
+                Unsafe.Add(ref y0, 6) = acc02;
+                Unsafe.Add(ref y1, 4) = acc10;
+                Unsafe.Add(ref y1, 5) = acc11;
+                Unsafe.Add(ref y1, 6) = acc12;
             }
         }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 33], dZ [rows, 7], dW [33, 7].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_33x7(ref float x, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_33x7_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_33x7_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_33x7_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_33x7_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 33; r += 4)
+            // columns 0..4
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 7);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        acc23 = a2 * dz3 + acc23;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        acc32 = a3 * dz2 + acc32;
-                        acc33 = a3 * dz3 + acc33;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw2, 2) = acc22;
-                    Unsafe.Add(ref dw2, 3) = acc23;
-                    Unsafe.Add(ref dw3, 0) = acc30;
-                    Unsafe.Add(ref dw3, 1) = acc31;
-                    Unsafe.Add(ref dw3, 2) = acc32;
-                    Unsafe.Add(ref dw3, 3) = acc33;
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-                // tail columns 4..7
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 7);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        acc32 = a3 * dz2 + acc32;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw0, 6) = acc02;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                    Unsafe.Add(ref dw1, 5) = acc11;
-                    Unsafe.Add(ref dw1, 6) = acc12;
-                    Unsafe.Add(ref dw2, 4) = acc20;
-                    Unsafe.Add(ref dw2, 5) = acc21;
-                    Unsafe.Add(ref dw2, 6) = acc22;
-                    Unsafe.Add(ref dw3, 4) = acc30;
-                    Unsafe.Add(ref dw3, 5) = acc31;
-                    Unsafe.Add(ref dw3, 6) = acc32;
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
             }
-            // tail: one row at a time
-            for (; r < 33; r++)
+            // tail columns 4..7
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc02 = Unsafe.Add(ref bias, 6);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var w2 = Unsafe.Add(ref wk, 6);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
-                // tail columns 4..7
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw0, 6) = acc02;
-                }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y0, 5) = acc01;
+                Unsafe.Add(ref y0, 6) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_33x7_V256(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_33x7_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 33; r += 2)
+            // columns 0..4
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
-                // tail columns 4..7
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw0, 6) = acc02;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                    Unsafe.Add(ref dw1, 5) = acc11;
-                    Unsafe.Add(ref dw1, 6) = acc12;
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y1, 3) = acc13;
             }
-            // tail: one row at a time
-            for (; r < 33; r++)
+            // tail columns 4..7
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 7);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc02 = Unsafe.Add(ref bias, 6);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                var acc11 = Unsafe.Add(ref bias, 5);
+                var acc12 = Unsafe.Add(ref bias, 6);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var w2 = Unsafe.Add(ref wk, 6);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
                 }
-                // tail columns 4..7
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw0, 6) = acc02;
-                }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y0, 5) = acc01;
+                Unsafe.Add(ref y0, 6) = acc02;
+                Unsafe.Add(ref y1, 4) = acc10;
+                Unsafe.Add(ref y1, 5) = acc11;
+                Unsafe.Add(ref y1, 6) = acc12;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_33x7_Scalar(ref float x, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 33; r += 2)
+            // columns 0..4
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-                // tail columns 4..7
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw0, 6) = acc02;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                    Unsafe.Add(ref dw1, 5) = acc11;
-                    Unsafe.Add(ref dw1, 6) = acc12;
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
             }
-            // tail: one row at a time
-            for (; r < 33; r++)
+            // tail columns 4..7
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 7);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc02 = Unsafe.Add(ref bias, 6);
+                ref float x0 = ref Unsafe.Add(ref x, r * 33);
+                for (int k = 0; k < 33; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 7);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var w2 = Unsafe.Add(ref wk, 6);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
                 }
-                // tail columns 4..7
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw0, 6) = acc02;
-                }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y0, 5) = acc01;
+                Unsafe.Add(ref y0, 6) = acc02;
             }
         }
+    }
 
-        /// <summary>db = Σ_rows dZ for dZ [rows, 7].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_7(ref float dz, ref float db, int rows)
+    /// <summary>Adam update: β1 = 0.85f, β2 = 0.995f, ε = 1e-6f; α carries the learning rate and bias corrections.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
+        else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
+        else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_7_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_7_V256(ref dz, ref db, rows);
-            else BiasGradient_7_Scalar(ref dz, ref db, rows);
+            var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.85f), grad * 0.14999998f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.995f), grad * grad * 0.004999995f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-6f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_7_V512(ref float dz, ref float db, int rows)
+        // tail
+        for (; i < count; i++)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..4
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
-                }
-                // tail columns 4..7
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                    Unsafe.Add(ref db0, 5) = acc01;
-                    Unsafe.Add(ref db0, 6) = acc02;
-                }
-            }
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_7_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..4
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
-                }
-                // tail columns 4..7
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                    Unsafe.Add(ref db0, 5) = acc01;
-                    Unsafe.Add(ref db0, 6) = acc02;
-                }
-            }
+            var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.85f), grad * 0.14999998f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.995f), grad * grad * 0.004999995f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-6f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_7_Scalar(ref float dz, ref float db, int rows)
+        // tail
+        for (; i < count; i++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.85f + grad * 0.14999998f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.995f + grad * grad * 0.004999995f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-6f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    /// <summary>Y = Sigmoid(X·W + b) for X [rows, 5] with row i = sample index[i] of x, W [5, 33] row-major, Y [rows, 33].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForwardIndexed_5x33_Sigmoid(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_5x33_Sigmoid_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_5x33_Sigmoid_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+        else DenseForwardIndexed_5x33_Sigmoid_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_5x33_Sigmoid_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..33
             {
-                // columns 0..4
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 33);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 25);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 25);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector256.LoadUnsafe(ref bias, 25);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector256.LoadUnsafe(ref bias, 25);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
+                ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 5);
+                ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 25);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1_V256, w2, acc12);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                    acc22 = Vector256.FusedMultiplyAdd(a2_V256, w2, acc22);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                    acc32 = Vector256.FusedMultiplyAdd(a3_V256, w2, acc32);
                 }
-                // tail columns 4..7
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 7);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        var dz2 = Unsafe.Add(ref dzk, 6);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                    Unsafe.Add(ref db0, 5) = acc01;
-                    Unsafe.Add(ref db0, 6) = acc02;
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
+                VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 16);
+                VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 25);
+                VectorMath.Sigmoid(acc20).StoreUnsafe(ref y2);
+                VectorMath.Sigmoid(acc21).StoreUnsafe(ref y2, 16);
+                VectorMath.Sigmoid(acc22).StoreUnsafe(ref y2, 25);
+                VectorMath.Sigmoid(acc30).StoreUnsafe(ref y3);
+                VectorMath.Sigmoid(acc31).StoreUnsafe(ref y3, 16);
+                VectorMath.Sigmoid(acc32).StoreUnsafe(ref y3, 25);
             }
         }
-
-        /// <summary>dX = (dZ·Wᵀ) ⊙ Sigmoid′(Y) for dZ [rows, 7], Wᵀ [7, 33] row-major, Y and dX [rows, 33].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_33x7_Sigmoid(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_33x7_Sigmoid_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_33x7_Sigmoid_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_33x7_Sigmoid_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_33x7_Sigmoid_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..33
             {
-                // columns 0..33
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 25);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 33);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 33);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 7);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 25);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, wt2, acc12);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, wt2, acc22);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, wt2, acc32);
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    VectorMath.SigmoidBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    VectorMath.SigmoidBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 25)).StoreUnsafe(ref dx0, 25);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    VectorMath.SigmoidBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
-                    VectorMath.SigmoidBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
-                    VectorMath.SigmoidBackward(acc12, Vector256.LoadUnsafe(ref y1, 25)).StoreUnsafe(ref dx1, 25);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 33);
-                    VectorMath.SigmoidBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
-                    VectorMath.SigmoidBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
-                    VectorMath.SigmoidBackward(acc22, Vector256.LoadUnsafe(ref y2, 25)).StoreUnsafe(ref dx2, 25);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
-                    VectorMath.SigmoidBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
-                    VectorMath.SigmoidBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
-                    VectorMath.SigmoidBackward(acc32, Vector256.LoadUnsafe(ref y3, 25)).StoreUnsafe(ref dx3, 25);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 25);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, w2, acc02);
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..33
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 25);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    VectorMath.SigmoidBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    VectorMath.SigmoidBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 25)).StoreUnsafe(ref dx0, 25);
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 16);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 25);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_33x7_Sigmoid_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_5x33_Sigmoid_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..32
             {
-                // columns 0..32
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    VectorMath.SigmoidBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    VectorMath.SigmoidBackward(acc01, Vector256.LoadUnsafe(ref y0, 8)).StoreUnsafe(ref dx0, 8);
-                    VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    VectorMath.SigmoidBackward(acc03, Vector256.LoadUnsafe(ref y0, 24)).StoreUnsafe(ref dx0, 24);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    VectorMath.SigmoidBackward(acc10, Vector256.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
-                    VectorMath.SigmoidBackward(acc11, Vector256.LoadUnsafe(ref y1, 8)).StoreUnsafe(ref dx1, 8);
-                    VectorMath.SigmoidBackward(acc12, Vector256.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
-                    VectorMath.SigmoidBackward(acc13, Vector256.LoadUnsafe(ref y1, 24)).StoreUnsafe(ref dx1, 24);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                 }
-                // tail columns 32..33
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Unsafe.Add(ref wtk, 32);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, 32));
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    Unsafe.Add(ref dx1, 32) = VectorMath.SigmoidBackward(acc10, Unsafe.Add(ref y1, 32));
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
+                VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
+                VectorMath.Sigmoid(acc10).StoreUnsafe(ref y1);
+                VectorMath.Sigmoid(acc11).StoreUnsafe(ref y1, 8);
+                VectorMath.Sigmoid(acc12).StoreUnsafe(ref y1, 16);
+                VectorMath.Sigmoid(acc13).StoreUnsafe(ref y1, 24);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 32..33
             {
-                // columns 0..32
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                var acc00 = Unsafe.Add(ref bias, 32);
+                var acc10 = Unsafe.Add(ref bias, 32);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    VectorMath.SigmoidBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    VectorMath.SigmoidBackward(acc01, Vector256.LoadUnsafe(ref y0, 8)).StoreUnsafe(ref dx0, 8);
-                    VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    VectorMath.SigmoidBackward(acc03, Vector256.LoadUnsafe(ref y0, 24)).StoreUnsafe(ref dx0, 24);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, 32);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
                 }
-                // tail columns 32..33
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    var acc00 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Unsafe.Add(ref wtk, 32);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, 32));
-                }
+                Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_33x7_Sigmoid_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..32
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    Unsafe.Add(ref dx0, c) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, c));
-                    Unsafe.Add(ref dx0, c + 1) = VectorMath.SigmoidBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                    Unsafe.Add(ref dx0, c + 2) = VectorMath.SigmoidBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                    Unsafe.Add(ref dx0, c + 3) = VectorMath.SigmoidBackward(acc03, Unsafe.Add(ref y0, c + 3));
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    Unsafe.Add(ref dx1, c) = VectorMath.SigmoidBackward(acc10, Unsafe.Add(ref y1, c));
-                    Unsafe.Add(ref dx1, c + 1) = VectorMath.SigmoidBackward(acc11, Unsafe.Add(ref y1, c + 1));
-                    Unsafe.Add(ref dx1, c + 2) = VectorMath.SigmoidBackward(acc12, Unsafe.Add(ref y1, c + 2));
-                    Unsafe.Add(ref dx1, c + 3) = VectorMath.SigmoidBackward(acc13, Unsafe.Add(ref y1, c + 3));
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                 }
-                // tail columns 32..33
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Unsafe.Add(ref wtk, 32);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, 32));
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
-                    Unsafe.Add(ref dx1, 32) = VectorMath.SigmoidBackward(acc10, Unsafe.Add(ref y1, 32));
-                }
+                VectorMath.Sigmoid(acc00).StoreUnsafe(ref y0);
+                VectorMath.Sigmoid(acc01).StoreUnsafe(ref y0, 8);
+                VectorMath.Sigmoid(acc02).StoreUnsafe(ref y0, 16);
+                VectorMath.Sigmoid(acc03).StoreUnsafe(ref y0, 24);
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+            // tail columns 32..33
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Unsafe.Add(ref bias, 32);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    Unsafe.Add(ref dx0, c) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, c));
-                    Unsafe.Add(ref dx0, c + 1) = VectorMath.SigmoidBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                    Unsafe.Add(ref dx0, c + 2) = VectorMath.SigmoidBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                    Unsafe.Add(ref dx0, c + 3) = VectorMath.SigmoidBackward(acc03, Unsafe.Add(ref y0, c + 3));
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, 32);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
-                // tail columns 32..33
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
-                    var acc00 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 33);
-                        var wt0 = Unsafe.Add(ref wtk, 32);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 33);
-                    Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, 32));
-                }
+                Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
             }
         }
+    }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 5] with row i = sample index[i] of x, dZ [rows, 33], dW [5, 33].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradientIndexed_5x33(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_5x33_Sigmoid_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 5), 5);
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_5x33_V512(ref x, ref index, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_5x33_V256(ref x, ref index, ref dz, ref dw, rows);
-            else DenseWeightGradientIndexed_5x33_Scalar(ref x, ref index, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_5x33_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
-        {
-            // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 5 rows per tile
-            for (; r + 5 <= 5; r += 5)
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
             {
-                // columns 0..33
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 33);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 33);
-                    ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 33);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector256<float>.Zero;
-                    var acc40 = Vector512<float>.Zero;
-                    var acc41 = Vector512<float>.Zero;
-                    var acc42 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = Vector512.Create(xk);
-                        var a0_V256 = Vector256.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, dz2, acc02);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, dz2, acc12);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, dz2, acc22);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, dz2, acc32);
-                        var a4 = Vector512.Create(Unsafe.Add(ref xk, 4));
-                        var a4_V256 = Vector256.Create(Unsafe.Add(ref xk, 4));
-                        acc40 = Vector512.FusedMultiplyAdd(a4, dz0, acc40);
-                        acc41 = Vector512.FusedMultiplyAdd(a4, dz1, acc41);
-                        acc42 = Vector256.FusedMultiplyAdd(a4_V256, dz2, acc42);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 25);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 16);
-                    acc12.StoreUnsafe(ref dw1, 25);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 16);
-                    acc22.StoreUnsafe(ref dw2, 25);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 16);
-                    acc32.StoreUnsafe(ref dw3, 25);
-                    acc40.StoreUnsafe(ref dw4);
-                    acc41.StoreUnsafe(ref dw4, 16);
-                    acc42.StoreUnsafe(ref dw4, 25);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
+                Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
+                Unsafe.Add(ref y1, c) = VectorMath.Sigmoid(acc10);
+                Unsafe.Add(ref y1, c + 1) = VectorMath.Sigmoid(acc11);
+                Unsafe.Add(ref y1, c + 2) = VectorMath.Sigmoid(acc12);
+                Unsafe.Add(ref y1, c + 3) = VectorMath.Sigmoid(acc13);
+            }
+            // tail columns 32..33
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                var acc00 = Unsafe.Add(ref bias, 32);
+                var acc10 = Unsafe.Add(ref bias, 32);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, 32);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                }
+                Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y1, 32) = VectorMath.Sigmoid(acc10);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_5x33_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 5; r += 2)
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
             {
-                // columns 0..32
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 8);
-                    acc02.StoreUnsafe(ref dw0, 16);
-                    acc03.StoreUnsafe(ref dw0, 24);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 8);
-                    acc12.StoreUnsafe(ref dw1, 16);
-                    acc13.StoreUnsafe(ref dw1, 24);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-                // tail columns 32..33
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, 32);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dw0, 32) = acc00;
-                    Unsafe.Add(ref dw1, 32) = acc10;
-                }
+                Unsafe.Add(ref y0, c) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Sigmoid(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Sigmoid(acc03);
             }
-            // tail: one row at a time
-            for (; r < 5; r++)
+            // tail columns 32..33
             {
-                // columns 0..32
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                var acc00 = Unsafe.Add(ref bias, 32);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 5);
+                for (int k = 0; k < 5; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 8);
-                    acc02.StoreUnsafe(ref dw0, 16);
-                    acc03.StoreUnsafe(ref dw0, 24);
+                    ref float wk = ref Unsafe.Add(ref w, k * 33);
+                    var w0 = Unsafe.Add(ref wk, 32);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
-                // tail columns 32..33
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, 32);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dw0, 32) = acc00;
-                }
+                Unsafe.Add(ref y0, 32) = VectorMath.Sigmoid(acc00);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_5x33_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    /// <summary>dW = Xᵀ·dZ for X [rows, 33], dZ [rows, 7], dW [33, 7].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_33x7(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_33x7_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_33x7_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_33x7_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_33x7_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 33; r += 4)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 5; r += 2)
+            // columns 0..4
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 7);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc23 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                var acc33 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    acc23 = a2 * dz3 + acc23;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    acc32 = a3 * dz2 + acc32;
+                    acc33 = a3 * dz3 + acc33;
                 }
-                // tail columns 32..33
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, 32);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dw0, 32) = acc00;
-                    Unsafe.Add(ref dw1, 32) = acc10;
-                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw2, 2) = acc22;
+                Unsafe.Add(ref dw2, 3) = acc23;
+                Unsafe.Add(ref dw3, 0) = acc30;
+                Unsafe.Add(ref dw3, 1) = acc31;
+                Unsafe.Add(ref dw3, 2) = acc32;
+                Unsafe.Add(ref dw3, 3) = acc33;
             }
-            // tail: one row at a time
-            for (; r < 5; r++)
+            // tail columns 4..7
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 7);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    acc32 = a3 * dz2 + acc32;
                 }
-                // tail columns 32..33
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, 32);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dw0, 32) = acc00;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 33].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_33(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_33_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_33_V256(ref dz, ref db, rows);
-            else BiasGradient_33_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_33_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..33
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 33);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 16);
-                    acc02.StoreUnsafe(ref db0, 25);
-                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw0, 6) = acc02;
+                Unsafe.Add(ref dw1, 4) = acc10;
+                Unsafe.Add(ref dw1, 5) = acc11;
+                Unsafe.Add(ref dw1, 6) = acc12;
+                Unsafe.Add(ref dw2, 4) = acc20;
+                Unsafe.Add(ref dw2, 5) = acc21;
+                Unsafe.Add(ref dw2, 6) = acc22;
+                Unsafe.Add(ref dw3, 4) = acc30;
+                Unsafe.Add(ref dw3, 5) = acc31;
+                Unsafe.Add(ref dw3, 6) = acc32;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_33_V256(ref float dz, ref float db, int rows)
+        // tail: one row at a time
+        for (; r < 33; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..4
             {
-                // columns 0..32
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 33);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 8);
-                    acc02.StoreUnsafe(ref db0, 16);
-                    acc03.StoreUnsafe(ref db0, 24);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
                 }
-                // tail columns 32..33
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 33);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, 32);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 32) = acc00;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
                 }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw0, 6) = acc02;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_33_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_33x7_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 33; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..4
             {
-                // columns 0..32, 4 per step
-                for (int c = 0; c < 32; c += 4)
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 33);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
                 }
-                // tail columns 32..33
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+            }
+            // tail columns 4..7
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 33);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 33);
-                        var dz0 = Unsafe.Add(ref dzk, 32);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 32) = acc00;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
                 }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw0, 6) = acc02;
+                Unsafe.Add(ref dw1, 4) = acc10;
+                Unsafe.Add(ref dw1, 5) = acc11;
+                Unsafe.Add(ref dw1, 6) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 33; r++)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw0, 6) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_33x7_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 33; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+            }
+            // tail columns 4..7
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw0, 6) = acc02;
+                Unsafe.Add(ref dw1, 4) = acc10;
+                Unsafe.Add(ref dw1, 5) = acc11;
+                Unsafe.Add(ref dw1, 6) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 33; r++)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    ref float xk = ref Unsafe.Add(ref x, k * 33 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw0, 6) = acc02;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 7].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_7(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_7_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_7_V256(ref dz, ref db, rows);
+        else BiasGradient_7_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_7_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+                Unsafe.Add(ref db0, 5) = acc01;
+                Unsafe.Add(ref db0, 6) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_7_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+                Unsafe.Add(ref db0, 5) = acc01;
+                Unsafe.Add(ref db0, 6) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_7_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 7);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    var dz2 = Unsafe.Add(ref dzk, 6);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+                Unsafe.Add(ref db0, 5) = acc01;
+                Unsafe.Add(ref db0, 6) = acc02;
+            }
+        }
+    }
+
+    /// <summary>dX = (dZ·Wᵀ) ⊙ Sigmoid′(Y) for dZ [rows, 7], Wᵀ [7, 33] row-major, Y and dX [rows, 33].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_33x7_Sigmoid(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_33x7_Sigmoid_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_33x7_Sigmoid_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_33x7_Sigmoid_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_33x7_Sigmoid_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..33
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 33);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 33);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 7);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 25);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1_V256, wt2, acc12);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector256.FusedMultiplyAdd(a2_V256, wt2, acc22);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector256.FusedMultiplyAdd(a3_V256, wt2, acc32);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                VectorMath.SigmoidBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                VectorMath.SigmoidBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 25)).StoreUnsafe(ref dx0, 25);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                VectorMath.SigmoidBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
+                VectorMath.SigmoidBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
+                VectorMath.SigmoidBackward(acc12, Vector256.LoadUnsafe(ref y1, 25)).StoreUnsafe(ref dx1, 25);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 33);
+                VectorMath.SigmoidBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
+                VectorMath.SigmoidBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
+                VectorMath.SigmoidBackward(acc22, Vector256.LoadUnsafe(ref y2, 25)).StoreUnsafe(ref dx2, 25);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 33);
+                VectorMath.SigmoidBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
+                VectorMath.SigmoidBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
+                VectorMath.SigmoidBackward(acc32, Vector256.LoadUnsafe(ref y3, 25)).StoreUnsafe(ref dx3, 25);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..33
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 25);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                VectorMath.SigmoidBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                VectorMath.SigmoidBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 25)).StoreUnsafe(ref dx0, 25);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_33x7_Sigmoid_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                VectorMath.SigmoidBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                VectorMath.SigmoidBackward(acc01, Vector256.LoadUnsafe(ref y0, 8)).StoreUnsafe(ref dx0, 8);
+                VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                VectorMath.SigmoidBackward(acc03, Vector256.LoadUnsafe(ref y0, 24)).StoreUnsafe(ref dx0, 24);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                VectorMath.SigmoidBackward(acc10, Vector256.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
+                VectorMath.SigmoidBackward(acc11, Vector256.LoadUnsafe(ref y1, 8)).StoreUnsafe(ref dx1, 8);
+                VectorMath.SigmoidBackward(acc12, Vector256.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
+                VectorMath.SigmoidBackward(acc13, Vector256.LoadUnsafe(ref y1, 24)).StoreUnsafe(ref dx1, 24);
+            }
+            // tail columns 32..33
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Unsafe.Add(ref wtk, 32);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, 32));
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                Unsafe.Add(ref dx1, 32) = VectorMath.SigmoidBackward(acc10, Unsafe.Add(ref y1, 32));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..32
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                VectorMath.SigmoidBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                VectorMath.SigmoidBackward(acc01, Vector256.LoadUnsafe(ref y0, 8)).StoreUnsafe(ref dx0, 8);
+                VectorMath.SigmoidBackward(acc02, Vector256.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                VectorMath.SigmoidBackward(acc03, Vector256.LoadUnsafe(ref y0, 24)).StoreUnsafe(ref dx0, 24);
+            }
+            // tail columns 32..33
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                var acc00 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Unsafe.Add(ref wtk, 32);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, 32));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_33x7_Sigmoid_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                Unsafe.Add(ref dx0, c) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, c));
+                Unsafe.Add(ref dx0, c + 1) = VectorMath.SigmoidBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                Unsafe.Add(ref dx0, c + 2) = VectorMath.SigmoidBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                Unsafe.Add(ref dx0, c + 3) = VectorMath.SigmoidBackward(acc03, Unsafe.Add(ref y0, c + 3));
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                Unsafe.Add(ref dx1, c) = VectorMath.SigmoidBackward(acc10, Unsafe.Add(ref y1, c));
+                Unsafe.Add(ref dx1, c + 1) = VectorMath.SigmoidBackward(acc11, Unsafe.Add(ref y1, c + 1));
+                Unsafe.Add(ref dx1, c + 2) = VectorMath.SigmoidBackward(acc12, Unsafe.Add(ref y1, c + 2));
+                Unsafe.Add(ref dx1, c + 3) = VectorMath.SigmoidBackward(acc13, Unsafe.Add(ref y1, c + 3));
+            }
+            // tail columns 32..33
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 33);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Unsafe.Add(ref wtk, 32);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, 32));
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 33);
+                Unsafe.Add(ref dx1, 32) = VectorMath.SigmoidBackward(acc10, Unsafe.Add(ref y1, 32));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                Unsafe.Add(ref dx0, c) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, c));
+                Unsafe.Add(ref dx0, c + 1) = VectorMath.SigmoidBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                Unsafe.Add(ref dx0, c + 2) = VectorMath.SigmoidBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                Unsafe.Add(ref dx0, c + 3) = VectorMath.SigmoidBackward(acc03, Unsafe.Add(ref y0, c + 3));
+            }
+            // tail columns 32..33
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 33);
+                var acc00 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 33);
+                    var wt0 = Unsafe.Add(ref wtk, 32);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 33);
+                Unsafe.Add(ref dx0, 32) = VectorMath.SigmoidBackward(acc00, Unsafe.Add(ref y0, 32));
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 5] with row i = sample index[i] of x, dZ [rows, 33], dW [5, 33].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradientIndexed_5x33(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_5x33_V512(ref x, ref index, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_5x33_V256(ref x, ref index, ref dz, ref dw, rows);
+        else DenseWeightGradientIndexed_5x33_Scalar(ref x, ref index, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_5x33_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 5 rows per tile
+        for (; r + 5 <= 5; r += 5)
+        {
+            // columns 0..33
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 33);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 33);
+                ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 33);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector256<float>.Zero;
+                var acc40 = Vector512<float>.Zero;
+                var acc41 = Vector512<float>.Zero;
+                var acc42 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = Vector512.Create(xk);
+                    var a0_V256 = Vector256.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, dz2, acc02);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1_V256, dz2, acc12);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector256.FusedMultiplyAdd(a2_V256, dz2, acc22);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector256.FusedMultiplyAdd(a3_V256, dz2, acc32);
+                    var a4 = Vector512.Create(Unsafe.Add(ref xk, 4));
+                    var a4_V256 = Vector256.Create(Unsafe.Add(ref xk, 4));
+                    acc40 = Vector512.FusedMultiplyAdd(a4, dz0, acc40);
+                    acc41 = Vector512.FusedMultiplyAdd(a4, dz1, acc41);
+                    acc42 = Vector256.FusedMultiplyAdd(a4_V256, dz2, acc42);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 16);
+                acc02.StoreUnsafe(ref dw0, 25);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 16);
+                acc12.StoreUnsafe(ref dw1, 25);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 16);
+                acc22.StoreUnsafe(ref dw2, 25);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 16);
+                acc32.StoreUnsafe(ref dw3, 25);
+                acc40.StoreUnsafe(ref dw4);
+                acc41.StoreUnsafe(ref dw4, 16);
+                acc42.StoreUnsafe(ref dw4, 25);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_5x33_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 5; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 8);
+                acc02.StoreUnsafe(ref dw0, 16);
+                acc03.StoreUnsafe(ref dw0, 24);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 8);
+                acc12.StoreUnsafe(ref dw1, 16);
+                acc13.StoreUnsafe(ref dw1, 24);
+            }
+            // tail columns 32..33
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, 32);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dw0, 32) = acc00;
+                Unsafe.Add(ref dw1, 32) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 5; r++)
+        {
+            // columns 0..32
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 8);
+                acc02.StoreUnsafe(ref dw0, 16);
+                acc03.StoreUnsafe(ref dw0, 24);
+            }
+            // tail columns 32..33
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, 32);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                }
+                Unsafe.Add(ref dw0, 32) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_5x33_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 5; r += 2)
+        {
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+            // tail columns 32..33
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 33);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, 32);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dw0, 32) = acc00;
+                Unsafe.Add(ref dw1, 32) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 5; r++)
+        {
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+            }
+            // tail columns 32..33
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 33);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, 32);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 5), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                }
+                Unsafe.Add(ref dw0, 32) = acc00;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 33].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_33(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_33_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_33_V256(ref dz, ref db, rows);
+        else BiasGradient_33_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_33_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..33
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 33);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 25);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 16);
+                acc02.StoreUnsafe(ref db0, 25);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_33_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..32
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 33);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 8);
+                acc02.StoreUnsafe(ref db0, 16);
+                acc03.StoreUnsafe(ref db0, 24);
+            }
+            // tail columns 32..33
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 33);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, 32);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 32) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_33_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..32, 4 per step
+            for (int c = 0; c < 32; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 33);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+            // tail columns 32..33
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 33);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 33);
+                    var dz0 = Unsafe.Add(ref dzk, 32);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 32) = acc00;
             }
         }
     }

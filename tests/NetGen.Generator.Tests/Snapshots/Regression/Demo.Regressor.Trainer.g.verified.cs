@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo;
 
 partial class Regressor
@@ -24,13 +14,13 @@ partial class Regressor
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IIndexedTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly Regressor _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer outputs, [maxBatch, 1]; each worker writes its rows
-        private readonly AlignedBuffer _state; // plain SGD keeps no state
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer outputs, [maxBatch, 1]; each worker writes its rows
+        private readonly global::NetGen.AlignedBuffer _state; // plain SGD keeps no state
         private int _lastBatch; // rows of the last forward pass
         private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
 
@@ -43,27 +33,27 @@ partial class Regressor
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(Regressor model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 16 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 16 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 16 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 16 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 16 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
             _identity = new int[maxBatchSize];
             for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
-            _state = new AlignedBuffer(0);
+            _state = new global::NetGen.AlignedBuffer(0);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
-            _workers = new BatchWorkers(degree, this);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public Regressor Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -73,20 +63,20 @@ partial class Regressor
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.01f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: the activated outputs.</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => false;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Linear;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Linear;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => false;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, default, labels);
             Update(reduce: true);
@@ -94,7 +84,7 @@ partial class Regressor
         }
 
         /// <summary>One training step on a batch with float targets, 1 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, default, targets);
             Update(reduce: true);
@@ -106,7 +96,7 @@ partial class Regressor
         /// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they
         /// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.
         /// </summary>
-        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> samples, global::System.ReadOnlySpan<int> rows, global::System.ReadOnlySpan<int> labels)
         {
             CheckRows(samples.Length, rows, labels.Length);
             float loss = Backpropagate(samples, rows, labels);
@@ -115,7 +105,7 @@ partial class Regressor
         }
 
         /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 1 per batch row. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> samples, global::System.ReadOnlySpan<int> rows, global::System.ReadOnlySpan<float> targets)
         {
             CheckRows(samples.Length, rows, targets.Length / OutputSize);
             float loss = Backpropagate(samples, rows, targets);
@@ -124,7 +114,7 @@ partial class Regressor
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, default, labels);
             Reduce();
@@ -132,7 +122,7 @@ partial class Regressor
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, default, targets);
             Reduce();
@@ -146,20 +136,20 @@ partial class Regressor
         public void Dispose() => _workers.Dispose();
 
         /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, global::System.ReadOnlySpan<int> labels)
         {
-            throw new InvalidOperationException("MeanSquaredError with 1 output(s) takes float targets: call TrainBatch(inputs, targets).");
+            throw new global::System.InvalidOperationException("MeanSquaredError with 1 output(s) takes float targets: call TrainBatch(inputs, targets).");
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<float> targets)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             if (sampleRows.IsEmpty)
             {
                 // the inputs are the batch, row after row
                 CheckBatch(inputs.Length, batch);
-                sampleRows = _identity.AsSpan(0, batch);
+                sampleRows = new global::System.ReadOnlySpan<int>(_identity, 0, batch);
             }
             _job = Job.Targets;
             _batch = batch;
@@ -199,23 +189,23 @@ partial class Regressor
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
-        private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)
+        private void CheckRows(int sampleLength, global::System.ReadOnlySpan<int> rows, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (rows.Length != batch) throw new ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (rows.Length != batch) throw new global::System.ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
             int samples = sampleLength / InputSize;
             for (int i = 0; i < rows.Length; i++)
             {
-                if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+                if ((uint)rows[i] >= (uint)samples) throw new global::System.ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
             }
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             switch (_job)
@@ -227,8 +217,8 @@ partial class Regressor
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.AllInputs;
-                    ReadOnlySpan<int> index = workers.SampleRows(start, rows);
+                    global::System.ReadOnlySpan<float> x = workers.AllInputs;
+                    global::System.ReadOnlySpan<int> index = workers.SampleRows(start, rows);
                     workspace.Forward(x, index, start, rows);
                     workspace.Loss = workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
                     workspace.Backward(x, index, rows);
@@ -248,99 +238,99 @@ partial class Regressor
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>SGD (learning rate 0.01f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
             // SGD: p ← p − lr·g
-            Kernels.SgdUpdate(ref p, ref g, LearningRate, count);
+            global::NetGen.Generated.Demo.Regressor.Kernels.SgdUpdate(ref p, ref g, LearningRate, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly Regressor _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 16]
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 16]
-            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 1]
-            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 16]
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 16]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 1]
+            private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
-            public Workspace(Regressor model, AlignedBuffer outputs, int maxRows)
+            public Workspace(Regressor model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _a1 = new AlignedBuffer(maxRows * 16);
-                _d1 = new AlignedBuffer(maxRows * 16);
-                _d2 = new AlignedBuffer(maxRows * 1);
-                Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(16);
+                _a1 = new global::NetGen.AlignedBuffer(maxRows * 16);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 16);
+                _d2 = new global::NetGen.AlignedBuffer(maxRows * 1);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
+                _transposed = new global::NetGen.AlignedBuffer(16);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
             /// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
-                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref int index = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 3→16, ReLU — 48 MACs per sample
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_3x16_Relu(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
+                global::NetGen.Generated.Demo.Regressor.Kernels.DenseForwardIndexed_3x16_Relu(ref x, ref index, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 16→1, Linear — 16 MACs per sample
-                Kernels.DenseForward_16x1_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.Regressor.Kernels.DenseForward_16x1_Linear(ref _a1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: mean squared error: dY = 2 (y − t) / (batch · outputs), then through the output activation. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / ((float)batch * 1);
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 1, rows * 1), gradient = _d2.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 1, rows * 1), gradient = _d2.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SquaredError(outputs.Slice(r * 1, 1), targets.Slice(r * 1, 1), gradient.Slice(r * 1, 1), scale);
+                    total += global::NetGen.Kernels.LossKernels.SquaredError(outputs.Slice(r * 1, 1), targets.Slice(r * 1, 1), gradient.Slice(r * 1, 1), scale);
                 }
                 return total * scale;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
-                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref int index = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 2: Dense 16→1, Linear — 16 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_16x1(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
-                Kernels.BiasGradient_1(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 16), 16, 1, _transposed.Span);
-                Kernels.DenseInputGradient_16x1_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
+                global::NetGen.Generated.Demo.Regressor.Kernels.DenseWeightGradient_16x1(ref _a1.Reference, ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Regressor.Kernels.BiasGradient_1(ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 16), 16, 1, _transposed.Span);
+                global::NetGen.Generated.Demo.Regressor.Kernels.DenseInputGradient_16x1_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 3→16, ReLU — 48 MACs per sample: backward
-                Kernels.DenseWeightGradientIndexed_3x16(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
-                Kernels.BiasGradient_16(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
+                global::NetGen.Generated.Demo.Regressor.Kernels.DenseWeightGradientIndexed_3x16(ref x, ref index, ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Regressor.Kernels.BiasGradient_16(ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
         }
     }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo;
 
 /// <remarks>
@@ -26,7 +16,7 @@ namespace Demo;
 /// <para>Total: 81 parameters, 64 MACs per sample. Loss: MeanSquaredError. Optimizer: SGD (learning rate 0.01f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class Regressor : INetwork<Regressor>
+partial class Regressor : global::NetGen.INetwork<Regressor>
 {
     /// <summary>Floats per input sample.</summary>
     public const int InputSize = 3;
@@ -37,7 +27,7 @@ partial class Regressor : INetwork<Regressor>
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
     public const string Architecture = "Input(3) Dense(16,ReLU) Dense(1,Linear) Loss(MeanSquaredError) Sgd";
     /// <summary>The loss this network trains with.</summary>
-    public const LossKind Loss = LossKind.MeanSquaredError;
+    public const global::NetGen.LossKind Loss = global::NetGen.LossKind.MeanSquaredError;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 16;
@@ -50,98 +40,98 @@ partial class Regressor : INetwork<Regressor>
     private const int Dense2WeightsOffset = 64;
     private const int Dense2BiasesOffset = 80;
 
-    private static readonly ParameterBlock[] s_parameterBlocks =
+    private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 3, 16 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 3, 16, new[] { 16, 3 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 16 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
-        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 16, 1 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 16, 1, new[] { 1, 16 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 1 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 1, new[] { 1 }) } },
+        new global::NetGen.ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 3, 16 }, 0, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 3, 16, new[] { 16, 3 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 16 }, 0, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
+        new global::NetGen.ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 16, 1 }, 1, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 16, 1, new[] { 1, 16 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 1 }, 1, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 1, new[] { 1 }) } },
     };
 
-    private readonly AlignedBuffer _parameters;
+    private readonly global::NetGen.AlignedBuffer _parameters;
 
     /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, zero biases.</summary>
     public Regressor(int seed = 0)
     {
-        _parameters = new AlignedBuffer(ParameterCount);
-        var random = new SeededRandom(unchecked((ulong)seed));
-        Initializers.GlorotUniform(Dense1Weights, fanIn: 3, fanOut: 16, ref random);
-        Initializers.GlorotUniform(Dense2Weights, fanIn: 16, fanOut: 1, ref random);
+        _parameters = new global::NetGen.AlignedBuffer(ParameterCount);
+        var random = new global::NetGen.SeededRandom(unchecked((ulong)seed));
+        global::NetGen.Initializers.GlorotUniform(Dense1Weights, fanIn: 3, fanOut: 16, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense2Weights, fanIn: 16, fanOut: 1, ref random);
     }
 
-    static Regressor INetwork<Regressor>.Create(int seed) => new Regressor(seed);
+    static Regressor global::NetGen.INetwork<Regressor>.Create(int seed) => new Regressor(seed);
 
     /// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>
-    public Span<float> Parameters => _parameters.Span;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [3, 16] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 48);
+    public global::System.Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 48);
     /// <summary>Layer 1 biases, [16].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 16);
+    public global::System.Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 16);
     /// <summary>Layer 2 weights, [16, 1] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 16);
+    public global::System.Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 16);
     /// <summary>Layer 2 biases, [1].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 1);
+    public global::System.Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 1);
 
-    int IModel.InputSize => InputSize;
-    int IModel.OutputSize => OutputSize;
-    int IModel.ParameterCount => ParameterCount;
-    LossKind IModel.Loss => Loss;
-    string IModel.Architecture => Architecture;
-    IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;
+    int global::NetGen.IModel.InputSize => InputSize;
+    int global::NetGen.IModel.OutputSize => OutputSize;
+    int global::NetGen.IModel.ParameterCount => ParameterCount;
+    global::NetGen.LossKind global::NetGen.IModel.Loss => Loss;
+    string global::NetGen.IModel.Architecture => Architecture;
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.ParameterBlock> global::NetGen.IModel.ParameterBlocks => s_parameterBlocks;
 
     /// <summary>Runs one sample. Thread-safe: many threads may call it on one instance; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
-        if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        Span<float> scratch = stackalloc float[32];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), 1);
+        if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
+        global::System.Span<float> scratch = stackalloc float[32];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
-        if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if ((long)batch * InputSize > inputs.Length) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        if ((long)batch * OutputSize > outputs.Length) throw new global::System.ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
-        int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float x = ref MemoryMarshal.GetReference(inputs);
-        ref float y = ref MemoryMarshal.GetReference(outputs);
+        int chunk = global::System.Math.Min(batch, PredictChunkRows);
+        global::System.Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
-            int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
+            int rows = global::System.Math.Min(chunk, batch - start);
+            Infer(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (nint)start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, rows);
         }
     }
 
     /// <summary>The predicted class of one sample: 1 when the single output is at least 0.5, else 0.</summary>
-    public int Classify(ReadOnlySpan<float> input)
+    public int Classify(global::System.ReadOnlySpan<float> input)
     {
-        Span<float> output = stackalloc float[OutputSize];
+        global::System.Span<float> output = stackalloc float[OutputSize];
         Predict(input, output);
         return output[0] >= 0.5f ? 1 : 0;
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 3→16, ReLU — 48 MACs per sample
-        Kernels.DenseForward_3x16_Relu(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
+        global::NetGen.Generated.Demo.Regressor.Kernels.DenseForward_3x16_Relu(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 16→1, Linear — 16 MACs per sample
-        Kernels.DenseForward_16x1_Linear(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
+        global::NetGen.Generated.Demo.Regressor.Kernels.DenseForward_16x1_Linear(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    global::NetGen.IGradientTrainer global::NetGen.ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 }

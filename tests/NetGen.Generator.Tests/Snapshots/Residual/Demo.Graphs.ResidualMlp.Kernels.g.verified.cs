@@ -3,439 +3,38 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Graphs.ResidualMlp;
 
-namespace Demo.Graphs;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class ResidualMlp
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Graphs.ResidualMlp"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = Relu(X·W + b) for X [rows, 784], W [784, 64] row-major, Y [rows, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_784x64_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
-        /// <summary>Y = Relu(X·W + b) for X [rows, 784], W [784, 64] row-major, Y [rows, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_784x64_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_784x64_Relu_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_784x64_Relu_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_784x64_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) DenseForward_784x64_Relu_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_784x64_Relu_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_784x64_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_784x64_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_784x64_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 784; k0 += 128)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, 784);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1);
-                        var acc11 = Vector512.LoadUnsafe(ref start1, 16);
-                        var acc12 = Vector512.LoadUnsafe(ref start1, 32);
-                        var acc13 = Vector512.LoadUnsafe(ref start1, 48);
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2);
-                        var acc21 = Vector512.LoadUnsafe(ref start2, 16);
-                        var acc22 = Vector512.LoadUnsafe(ref start2, 32);
-                        var acc23 = Vector512.LoadUnsafe(ref start2, 48);
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3);
-                        var acc31 = Vector512.LoadUnsafe(ref start3, 16);
-                        var acc32 = Vector512.LoadUnsafe(ref start3, 32);
-                        var acc33 = Vector512.LoadUnsafe(ref start3, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
-                        ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 784);
-                        ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                            acc10.StoreUnsafe(ref y1);
-                            acc11.StoreUnsafe(ref y1, 16);
-                            acc12.StoreUnsafe(ref y1, 32);
-                            acc13.StoreUnsafe(ref y1, 48);
-                            acc20.StoreUnsafe(ref y2);
-                            acc21.StoreUnsafe(ref y2, 16);
-                            acc22.StoreUnsafe(ref y2, 32);
-                            acc23.StoreUnsafe(ref y2, 48);
-                            acc30.StoreUnsafe(ref y3);
-                            acc31.StoreUnsafe(ref y3, 16);
-                            acc32.StoreUnsafe(ref y3, 32);
-                            acc33.StoreUnsafe(ref y3, 48);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref y2);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
-                            VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
-                            VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref y3);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
-                            VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
-                            VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_784x64_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, 784);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..64, 32 per step
-                    for (int c = 0; c < 64; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64, 32 per step
-                    for (int c = 0; c < 64; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_784x64_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, 784);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..64, 4 per step
-                    for (int c = 0; c < 64; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Unsafe.Add(ref start1, c);
-                        var acc11 = Unsafe.Add(ref start1, c + 1);
-                        var acc12 = Unsafe.Add(ref start1, c + 2);
-                        var acc13 = Unsafe.Add(ref start1, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            acc11 = a1 * w1 + acc11;
-                            acc12 = a1 * w2 + acc12;
-                            acc13 = a1 * w3 + acc13;
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                            Unsafe.Add(ref y1, c) = acc10;
-                            Unsafe.Add(ref y1, c + 1) = acc11;
-                            Unsafe.Add(ref y1, c + 2) = acc12;
-                            Unsafe.Add(ref y1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                            Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
-                            Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64, 4 per step
-                    for (int c = 0; c < 64; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Y = Relu(X·W + b) for X [rows, 64], W [64, 64] row-major, Y [rows, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_64x64_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_64x64_Relu_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_64x64_Relu_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_64x64_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x64_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 128, 784);
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -446,27 +45,31 @@ partial class ResidualMlp
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
                     ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector512.LoadUnsafe(ref bias, 48);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 64);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1);
+                    var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                    var acc12 = Vector512.LoadUnsafe(ref start1, 32);
+                    var acc13 = Vector512.LoadUnsafe(ref start1, 48);
+                    ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2);
+                    var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                    var acc22 = Vector512.LoadUnsafe(ref start2, 32);
+                    var acc23 = Vector512.LoadUnsafe(ref start2, 48);
+                    ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3);
+                    var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                    var acc32 = Vector512.LoadUnsafe(ref start3, 32);
+                    var acc33 = Vector512.LoadUnsafe(ref start3, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
+                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 784);
+                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 784);
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Vector512.LoadUnsafe(ref wk);
@@ -494,22 +97,45 @@ partial class ResidualMlp
                         acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
                         acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                     }
-                    VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                    VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                    VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                    VectorMath.Relu(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
-                    VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
-                    VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
-                    VectorMath.Relu(acc20).StoreUnsafe(ref y2);
-                    VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
-                    VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
-                    VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
-                    VectorMath.Relu(acc30).StoreUnsafe(ref y3);
-                    VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
-                    VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
-                    VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                        acc10.StoreUnsafe(ref y1);
+                        acc11.StoreUnsafe(ref y1, 16);
+                        acc12.StoreUnsafe(ref y1, 32);
+                        acc13.StoreUnsafe(ref y1, 48);
+                        acc20.StoreUnsafe(ref y2);
+                        acc21.StoreUnsafe(ref y2, 16);
+                        acc22.StoreUnsafe(ref y2, 32);
+                        acc23.StoreUnsafe(ref y2, 48);
+                        acc30.StoreUnsafe(ref y3);
+                        acc31.StoreUnsafe(ref y3, 16);
+                        acc32.StoreUnsafe(ref y3, 32);
+                        acc33.StoreUnsafe(ref y3, 48);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref y2);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
+                        VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
+                        VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref y3);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
+                        VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
+                        VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
+                    }
                 }
             }
             // tail: one row at a time
@@ -518,12 +144,13 @@ partial class ResidualMlp
                 // columns 0..64
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Vector512.LoadUnsafe(ref wk);
@@ -536,18 +163,34 @@ partial class ResidualMlp
                         acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
                         acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                    VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                    VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x64_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_784x64_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 784; k0 += 128)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 128, 784);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -557,17 +200,19 @@ partial class ResidualMlp
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
@@ -585,14 +230,29 @@ partial class ResidualMlp
                         acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                     }
-                    VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                    VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                    VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                    VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                    VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
-                    VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
-                    VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
-                    VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
                 }
             }
             // tail: one row at a time
@@ -602,12 +262,13 @@ partial class ResidualMlp
                 for (int c = 0; c < 64; c += 32)
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
@@ -620,18 +281,34 @@ partial class ResidualMlp
                         acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                         acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                    VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                    VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                    VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x64_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_784x64_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 784; k0 += 128)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 128, 784);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -641,17 +318,19 @@ partial class ResidualMlp
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Unsafe.Add(ref start1, c);
+                    var acc11 = Unsafe.Add(ref start1, c + 1);
+                    var acc12 = Unsafe.Add(ref start1, c + 2);
+                    var acc13 = Unsafe.Add(ref start1, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Unsafe.Add(ref wk, c);
@@ -669,14 +348,29 @@ partial class ResidualMlp
                         acc12 = a1 * w2 + acc12;
                         acc13 = a1 * w3 + acc13;
                     }
-                    Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                    Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
-                    Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
-                    Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
-                    Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                        Unsafe.Add(ref y1, c) = acc10;
+                        Unsafe.Add(ref y1, c + 1) = acc11;
+                        Unsafe.Add(ref y1, c + 2) = acc12;
+                        Unsafe.Add(ref y1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                        Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
+                        Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
+                        Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
+                        Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                    }
                 }
             }
             // tail: one row at a time
@@ -686,12 +380,13 @@ partial class ResidualMlp
                 for (int c = 0; c < 64; c += 4)
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Unsafe.Add(ref wk, c);
@@ -704,27 +399,1034 @@ partial class ResidualMlp
                         acc02 = a0 * w2 + acc02;
                         acc03 = a0 * w3 + acc03;
                     }
-                    Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                    }
                 }
             }
         }
+    }
 
-        /// <summary>Y = X·W + b for X [rows, 64], W [64, 64] row-major, Y [rows, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_64x64_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    /// <summary>Y = Relu(X·W + b) for X [rows, 64], W [64, 64] row-major, Y [rows, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_64x64_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_64x64_Relu_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_64x64_Relu_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_64x64_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x64_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_64x64_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_64x64_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_64x64_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+            // columns 0..64
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc13 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc23 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc33 = Vector512.LoadUnsafe(ref bias, 48);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 64);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                }
+                VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
+                VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
+                VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
+                VectorMath.Relu(acc20).StoreUnsafe(ref y2);
+                VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
+                VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
+                VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
+                VectorMath.Relu(acc30).StoreUnsafe(ref y3);
+                VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
+                VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
+                VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
+            }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x64_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            // columns 0..64
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x64_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                    var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                    var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                    var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                }
+                VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
+                VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
+                VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
+                VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                    var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                    var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                    var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x64_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
+                Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
+                Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
+                Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+            }
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 64], W [64, 64] row-major, Y [rows, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_64x64_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_64x64_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_64x64_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_64x64_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x64_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc13 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc23 = Vector512.LoadUnsafe(ref bias, 48);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc33 = Vector512.LoadUnsafe(ref bias, 48);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 64);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 16);
+                acc02.StoreUnsafe(ref y0, 32);
+                acc03.StoreUnsafe(ref y0, 48);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 16);
+                acc12.StoreUnsafe(ref y1, 32);
+                acc13.StoreUnsafe(ref y1, 48);
+                acc20.StoreUnsafe(ref y2);
+                acc21.StoreUnsafe(ref y2, 16);
+                acc22.StoreUnsafe(ref y2, 32);
+                acc23.StoreUnsafe(ref y2, 48);
+                acc30.StoreUnsafe(ref y3);
+                acc31.StoreUnsafe(ref y3, 16);
+                acc32.StoreUnsafe(ref y3, 32);
+                acc33.StoreUnsafe(ref y3, 48);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 48);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 16);
+                acc02.StoreUnsafe(ref y0, 32);
+                acc03.StoreUnsafe(ref y0, 48);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x64_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                    var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                    var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                    var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                }
+                acc00.StoreUnsafe(ref y0, (nuint)c);
+                acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref y1, (nuint)c);
+                acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+                var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
+                var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                    var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                    var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                    var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                acc00.StoreUnsafe(ref y0, (nuint)c);
+                acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x64_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+                Unsafe.Add(ref y1, c) = acc10;
+                Unsafe.Add(ref y1, c + 1) = acc11;
+                Unsafe.Add(ref y1, c + 2) = acc12;
+                Unsafe.Add(ref y1, c + 3) = acc13;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 64);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+            }
+        }
+    }
+
+    /// <summary>y = a + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum(ref float a, ref float b, ref float y, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) Sum_V512(ref a, ref b, ref y, count);
+        else if (Vector256.IsHardwareAccelerated) Sum_V256(ref a, ref b, ref y, count);
+        else Sum_Scalar(ref a, ref b, ref y, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sum_V512(ref float a, ref float b, ref float y, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
+        {
+            (Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) + Unsafe.Add(ref b, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sum_V256(ref float a, ref float b, ref float y, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            (Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) + Unsafe.Add(ref b, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sum_Scalar(ref float a, ref float b, ref float y, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) + Unsafe.Add(ref b, i);
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 64], W [64, 10] row-major, Y [rows, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_64x10_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_64x10_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_64x10_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_64x10_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 10);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc20 = Vector256.LoadUnsafe(ref bias);
+                var acc21 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc30 = Vector256.LoadUnsafe(ref bias);
+                var acc31 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 64);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2, w1, acc21);
+                    var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3, w1, acc31);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 2);
+                acc20.StoreUnsafe(ref y2);
+                acc21.StoreUnsafe(ref y2, 2);
+                acc30.StoreUnsafe(ref y3);
+                acc31.StoreUnsafe(ref y3, 2);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 2);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_64x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+                Unsafe.Add(ref y1, c) = acc10;
+                Unsafe.Add(ref y1, c + 1) = acc11;
+                Unsafe.Add(ref y1, c + 2) = acc12;
+                Unsafe.Add(ref y1, c + 3) = acc13;
+            }
+            // tail columns 8..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Unsafe.Add(ref bias, 8);
+                var acc01 = Unsafe.Add(ref bias, 9);
+                var acc10 = Unsafe.Add(ref bias, 8);
+                var acc11 = Unsafe.Add(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, 8);
+                    var w1 = Unsafe.Add(ref wk, 9);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                }
+                Unsafe.Add(ref y0, 8) = acc00;
+                Unsafe.Add(ref y0, 9) = acc01;
+                Unsafe.Add(ref y1, 8) = acc10;
+                Unsafe.Add(ref y1, 9) = acc11;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+            }
+            // tail columns 8..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Unsafe.Add(ref bias, 8);
+                var acc01 = Unsafe.Add(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, 8);
+                    var w1 = Unsafe.Add(ref wk, 9);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 8) = acc00;
+                Unsafe.Add(ref y0, 9) = acc01;
+            }
+        }
+    }
+
+    /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
+        else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
+        else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
+        {
+            var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    /// <summary>Y = Relu(X·W + b) for X [rows, 784] with row i = sample index[i] of x, W [784, 64] row-major, Y [rows, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForwardIndexed_784x64_Relu(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+        else DenseForwardIndexed_784x64_Relu_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_784x64_Relu_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
+        // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 784; k0 += 128)
+        {
+            int k1 = Math.Min(k0 + 128, 784);
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
@@ -735,27 +1437,39 @@ partial class ResidualMlp
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
                     ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector512.LoadUnsafe(ref bias, 48);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector512.LoadUnsafe(ref bias, 48);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 64);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1);
+                    var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                    var acc12 = Vector512.LoadUnsafe(ref start1, 32);
+                    var acc13 = Vector512.LoadUnsafe(ref start1, 48);
+                    ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2);
+                    var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                    var acc22 = Vector512.LoadUnsafe(ref start2, 32);
+                    var acc23 = Vector512.LoadUnsafe(ref start2, 48);
+                    ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3);
+                    var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                    var acc32 = Vector512.LoadUnsafe(ref start3, 32);
+                    var acc33 = Vector512.LoadUnsafe(ref start3, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 784);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 784);
+                    if (k1 < 784)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x2, k1), Math.Min(128, 784 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x3, k1), Math.Min(128, 784 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Vector512.LoadUnsafe(ref wk);
@@ -783,22 +1497,45 @@ partial class ResidualMlp
                         acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
                         acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 16);
-                    acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 48);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 16);
-                    acc12.StoreUnsafe(ref y1, 32);
-                    acc13.StoreUnsafe(ref y1, 48);
-                    acc20.StoreUnsafe(ref y2);
-                    acc21.StoreUnsafe(ref y2, 16);
-                    acc22.StoreUnsafe(ref y2, 32);
-                    acc23.StoreUnsafe(ref y2, 48);
-                    acc30.StoreUnsafe(ref y3);
-                    acc31.StoreUnsafe(ref y3, 16);
-                    acc32.StoreUnsafe(ref y3, 32);
-                    acc33.StoreUnsafe(ref y3, 48);
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                        acc10.StoreUnsafe(ref y1);
+                        acc11.StoreUnsafe(ref y1, 16);
+                        acc12.StoreUnsafe(ref y1, 32);
+                        acc13.StoreUnsafe(ref y1, 48);
+                        acc20.StoreUnsafe(ref y2);
+                        acc21.StoreUnsafe(ref y2, 16);
+                        acc22.StoreUnsafe(ref y2, 32);
+                        acc23.StoreUnsafe(ref y2, 48);
+                        acc30.StoreUnsafe(ref y3);
+                        acc31.StoreUnsafe(ref y3, 16);
+                        acc32.StoreUnsafe(ref y3, 32);
+                        acc33.StoreUnsafe(ref y3, 48);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref y2);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
+                        VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
+                        VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref y3);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
+                        VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
+                        VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
+                    }
                 }
             }
             // tail: one row at a time
@@ -807,12 +1544,18 @@ partial class ResidualMlp
                 // columns 0..64
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 48);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    if (k1 < 784)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Vector512.LoadUnsafe(ref wk);
@@ -825,18 +1568,36 @@ partial class ResidualMlp
                         acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
                         acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 16);
-                    acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 48);
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x64_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_784x64_Relu_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
+        // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 784; k0 += 128)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 128, 784);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -846,17 +1607,25 @@ partial class ResidualMlp
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    var acc10 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc12 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc13 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                    if (k1 < 784)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
@@ -874,14 +1643,29 @@ partial class ResidualMlp
                         acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
                         acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                     }
-                    acc00.StoreUnsafe(ref y0, (nuint)c);
-                    acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref y1, (nuint)c);
-                    acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                        VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
+                        VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
+                        VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
                 }
             }
             // tail: one row at a time
@@ -891,12 +1675,18 @@ partial class ResidualMlp
                 for (int c = 0; c < 64; c += 32)
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
-                    var acc02 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 16));
-                    var acc03 = Vector256.LoadUnsafe(ref bias, (nuint)(c + 24));
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    if (k1 < 784)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
@@ -909,18 +1699,36 @@ partial class ResidualMlp
                         acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
                         acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    acc00.StoreUnsafe(ref y0, (nuint)c);
-                    acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x64_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_784x64_Relu_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
+        // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 784; k0 += 128)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 128, 784);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -930,17 +1738,25 @@ partial class ResidualMlp
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Unsafe.Add(ref start1, c);
+                    var acc11 = Unsafe.Add(ref start1, c + 1);
+                    var acc12 = Unsafe.Add(ref start1, c + 2);
+                    var acc13 = Unsafe.Add(ref start1, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                    if (k1 < 784)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Unsafe.Add(ref wk, c);
@@ -958,14 +1774,29 @@ partial class ResidualMlp
                         acc12 = a1 * w2 + acc12;
                         acc13 = a1 * w3 + acc13;
                     }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                    Unsafe.Add(ref y1, c) = acc10;
-                    Unsafe.Add(ref y1, c + 1) = acc11;
-                    Unsafe.Add(ref y1, c + 2) = acc12;
-                    Unsafe.Add(ref y1, c + 3) = acc13;
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                        Unsafe.Add(ref y1, c) = acc10;
+                        Unsafe.Add(ref y1, c + 1) = acc11;
+                        Unsafe.Add(ref y1, c + 2) = acc12;
+                        Unsafe.Add(ref y1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                        Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
+                        Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
+                        Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
+                        Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
+                    }
                 }
             }
             // tail: one row at a time
@@ -975,12 +1806,18 @@ partial class ResidualMlp
                 for (int c = 0; c < 64; c += 4)
                 {
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    if (k1 < 784)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
                     {
                         ref float wk = ref Unsafe.Add(ref w, k * 64);
                         var w0 = Unsafe.Add(ref wk, c);
@@ -993,1841 +1830,1984 @@ partial class ResidualMlp
                         acc02 = a0 * w2 + acc02;
                         acc03 = a0 * w3 + acc03;
                     }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
+                    if (k1 < 784)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
+                    }
                 }
             }
         }
+    }
 
-        /// <summary>y = a + b.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Sum(ref float a, ref float b, ref float y, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) Sum_V512(ref a, ref b, ref y, count);
-            else if (Vector256.IsHardwareAccelerated) Sum_V256(ref a, ref b, ref y, count);
-            else Sum_Scalar(ref a, ref b, ref y, count);
-        }
+    /// <summary>dW = Xᵀ·dZ for X [rows, 64], dZ [rows, 10], dW [64, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_64x10(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_64x10_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_64x10_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_64x10_Scalar(ref x, ref dz, ref dw, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Sum_V512(ref float a, ref float b, ref float y, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_64x10_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 64; r += 4)
         {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
+            // columns 0..10
             {
-                (Vector512.LoadUnsafe(ref a, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) + Unsafe.Add(ref b, i);
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 10);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc20 = Vector256<float>.Zero;
+                var acc21 = Vector256<float>.Zero;
+                var acc30 = Vector256<float>.Zero;
+                var acc31 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2, dz1, acc21);
+                    var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3, dz1, acc31);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 2);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 2);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 2);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 2);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Sum_V256(ref float a, ref float b, ref float y, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_64x10_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 64; r += 2)
         {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
+            // columns 0..10
             {
-                (Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) + Unsafe.Add(ref b, i);
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 2);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 2);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Sum_Scalar(ref float a, ref float b, ref float y, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_64x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 64; r += 2)
         {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref a, i) + Unsafe.Add(ref b, i);
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+            // tail columns 8..10
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, 8);
+                    var dz1 = Unsafe.Add(ref dzk, 9);
+                    ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                }
+                Unsafe.Add(ref dw0, 8) = acc00;
+                Unsafe.Add(ref dw0, 9) = acc01;
+                Unsafe.Add(ref dw1, 8) = acc10;
+                Unsafe.Add(ref dw1, 9) = acc11;
             }
         }
+    }
 
-        /// <summary>Y = X·W + b for X [rows, 64], W [64, 10] row-major, Y [rows, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_64x10_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    /// <summary>db = Σ_rows dZ for dZ [rows, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_10(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_10_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_10_V256(ref dz, ref db, rows);
+        else BiasGradient_10_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_64x10_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_64x10_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_64x10_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+            // columns 0..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 2);
+            }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            // columns 0..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+            // tail columns 8..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, 8);
+                    var dz1 = Unsafe.Add(ref dzk, 9);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                Unsafe.Add(ref db0, 8) = acc00;
+                Unsafe.Add(ref db0, 9) = acc01;
+            }
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 10], Wᵀ [10, 64] row-major, Y and dX [rows, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_64x10_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_64x10_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_64x10_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_64x10_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_64x10_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 64);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 16);
+                acc02.StoreUnsafe(ref dx0, 32);
+                acc03.StoreUnsafe(ref dx0, 48);
+                acc10.StoreUnsafe(ref dx1);
+                acc11.StoreUnsafe(ref dx1, 16);
+                acc12.StoreUnsafe(ref dx1, 32);
+                acc13.StoreUnsafe(ref dx1, 48);
+                acc20.StoreUnsafe(ref dx2);
+                acc21.StoreUnsafe(ref dx2, 16);
+                acc22.StoreUnsafe(ref dx2, 32);
+                acc23.StoreUnsafe(ref dx2, 48);
+                acc30.StoreUnsafe(ref dx3);
+                acc31.StoreUnsafe(ref dx3, 16);
+                acc32.StoreUnsafe(ref dx3, 32);
+                acc33.StoreUnsafe(ref dx3, 48);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 16);
+                acc02.StoreUnsafe(ref dx0, 32);
+                acc03.StoreUnsafe(ref dx0, 48);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_64x10_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dx1, (nuint)c);
+                acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_64x10_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+                Unsafe.Add(ref dx1, c) = acc10;
+                Unsafe.Add(ref dx1, c + 1) = acc11;
+                Unsafe.Add(ref dx1, c + 2) = acc12;
+                Unsafe.Add(ref dx1, c + 3) = acc13;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 64], dZ [rows, 64], dW [64, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_64x64(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_64x64_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_64x64_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_64x64_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_64x64_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 64; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 64);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 16);
+                acc02.StoreUnsafe(ref dw0, 32);
+                acc03.StoreUnsafe(ref dw0, 48);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 16);
+                acc12.StoreUnsafe(ref dw1, 32);
+                acc13.StoreUnsafe(ref dw1, 48);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 16);
+                acc22.StoreUnsafe(ref dw2, 32);
+                acc23.StoreUnsafe(ref dw2, 48);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 16);
+                acc32.StoreUnsafe(ref dw3, 32);
+                acc33.StoreUnsafe(ref dw3, 48);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_64x64_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 64; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dw0, (nuint)c);
+                acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dw1, (nuint)c);
+                acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_64x64_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 64; r += 2)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_64(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_64_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_64_V256(ref dz, ref db, rows);
+        else BiasGradient_64_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_64_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..64
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 16);
+                acc02.StoreUnsafe(ref db0, 32);
+                acc03.StoreUnsafe(ref db0, 48);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_64_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0, (nuint)c);
+                acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_64_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+        }
+    }
+
+    /// <summary>dX = (dZ·Wᵀ) ⊙ Relu′(Y) for dZ [rows, 64], Wᵀ [64, 64] row-major, Y and dX [rows, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_64x64_Relu(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_64x64_Relu_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_64x64_Relu_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_64x64_Relu_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_64x64_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 64);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 64);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 64);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
+                VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
+                VectorMath.ReluBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
+                VectorMath.ReluBackward(acc12, Vector512.LoadUnsafe(ref y1, 32)).StoreUnsafe(ref dx1, 32);
+                VectorMath.ReluBackward(acc13, Vector512.LoadUnsafe(ref y1, 48)).StoreUnsafe(ref dx1, 48);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
+                VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
+                VectorMath.ReluBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
+                VectorMath.ReluBackward(acc22, Vector512.LoadUnsafe(ref y2, 32)).StoreUnsafe(ref dx2, 32);
+                VectorMath.ReluBackward(acc23, Vector512.LoadUnsafe(ref y2, 48)).StoreUnsafe(ref dx2, 48);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
+                VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
+                VectorMath.ReluBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
+                VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 32)).StoreUnsafe(ref dx3, 32);
+                VectorMath.ReluBackward(acc33, Vector512.LoadUnsafe(ref y3, 48)).StoreUnsafe(ref dx3, 48);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
+                VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
+                VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_64x64_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
+                VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
+                VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
+                VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)c)).StoreUnsafe(ref dx1, (nuint)c);
+                VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, (nuint)(c + 8))).StoreUnsafe(ref dx1, (nuint)(c + 8));
+                VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
+                VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
+                VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
+                VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
+                VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_64x64_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
+                Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
+                Unsafe.Add(ref dx1, c) = VectorMath.ReluBackward(acc10, Unsafe.Add(ref y1, c));
+                Unsafe.Add(ref dx1, c + 1) = VectorMath.ReluBackward(acc11, Unsafe.Add(ref y1, c + 1));
+                Unsafe.Add(ref dx1, c + 2) = VectorMath.ReluBackward(acc12, Unsafe.Add(ref y1, c + 2));
+                Unsafe.Add(ref dx1, c + 3) = VectorMath.ReluBackward(acc13, Unsafe.Add(ref y1, c + 3));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
+                for (int k = 0; k < 64; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 64);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 64);
+                Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
+                Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
+            }
+        }
+    }
+
+    /// <summary>y = y + a.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddInPlace(ref float y, ref float a, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AddInPlace_V512(ref y, ref a, count);
+        else if (Vector256.IsHardwareAccelerated) AddInPlace_V256(ref y, ref a, count);
+        else AddInPlace_Scalar(ref y, ref a, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddInPlace_V512(ref float y, ref float a, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
+        {
+            (Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddInPlace_V256(ref float y, ref float a, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            (Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddInPlace_Scalar(ref float y, ref float a, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64], dW [784, 64].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradientIndexed_784x64(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_784x64_V512(ref x, ref index, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_784x64_V256(ref x, ref index, ref dz, ref dw, rows);
+        else DenseWeightGradientIndexed_784x64_Scalar(ref x, ref index, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 784; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 64);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 16);
+                acc02.StoreUnsafe(ref dw0, 32);
+                acc03.StoreUnsafe(ref dw0, 48);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 16);
+                acc12.StoreUnsafe(ref dw1, 32);
+                acc13.StoreUnsafe(ref dw1, 48);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 16);
+                acc22.StoreUnsafe(ref dw2, 32);
+                acc23.StoreUnsafe(ref dw2, 48);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 16);
+                acc32.StoreUnsafe(ref dw3, 32);
+                acc33.StoreUnsafe(ref dw3, 48);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 784; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dw0, (nuint)c);
+                acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dw1, (nuint)c);
+                acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 784; r += 2)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+        }
+    }
+
+    /// <summary>Adam's step for W [784, 64] from its gradient Xᵀ·dZ (X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradientAdamIndexed_784x64(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_V512(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_V256(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+        else DenseWeightGradientAdamIndexed_784x64_Scalar(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientAdamIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 784; r += 4)
+        {
+            // columns 0..64
+            {
+                ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                ref float w2 = ref Unsafe.Add(ref w, (r + 2) * 64);
+                ref float w3 = ref Unsafe.Add(ref w, (r + 3) * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0), Vector512.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0), Vector512.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0);
+                    v1.StoreUnsafe(ref vRow0);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0)).StoreUnsafe(ref w0);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 16), Vector512.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 16), Vector512.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, 16);
+                    v1.StoreUnsafe(ref vRow0, 16);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 16)).StoreUnsafe(ref w0, 16);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 32), Vector512.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 32), Vector512.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, 32);
+                    v1.StoreUnsafe(ref vRow0, 32);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 32)).StoreUnsafe(ref w0, 32);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 48), Vector512.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 48), Vector512.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, 48);
+                    v1.StoreUnsafe(ref vRow0, 48);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 48)).StoreUnsafe(ref w0, 48);
+                }
+                ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1), Vector512.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1), Vector512.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1);
+                    v1.StoreUnsafe(ref vRow1);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1)).StoreUnsafe(ref w1);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 16), Vector512.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 16), Vector512.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, 16);
+                    v1.StoreUnsafe(ref vRow1, 16);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 16)).StoreUnsafe(ref w1, 16);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 32), Vector512.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 32), Vector512.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, 32);
+                    v1.StoreUnsafe(ref vRow1, 32);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 32)).StoreUnsafe(ref w1, 32);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 48), Vector512.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 48), Vector512.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, 48);
+                    v1.StoreUnsafe(ref vRow1, 48);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 48)).StoreUnsafe(ref w1, 48);
+                }
+                ref float mRow2 = ref Unsafe.Add(ref m, (r + 2) * 64);
+                ref float vRow2 = ref Unsafe.Add(ref v, (r + 2) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2), Vector512.Create(0.9f), acc20 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2), Vector512.Create(0.999f), acc20 * acc20 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow2);
+                    v1.StoreUnsafe(ref vRow2);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2)).StoreUnsafe(ref w2);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 16), Vector512.Create(0.9f), acc21 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 16), Vector512.Create(0.999f), acc21 * acc21 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow2, 16);
+                    v1.StoreUnsafe(ref vRow2, 16);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 16)).StoreUnsafe(ref w2, 16);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 32), Vector512.Create(0.9f), acc22 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 32), Vector512.Create(0.999f), acc22 * acc22 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow2, 32);
+                    v1.StoreUnsafe(ref vRow2, 32);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 32)).StoreUnsafe(ref w2, 32);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 48), Vector512.Create(0.9f), acc23 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 48), Vector512.Create(0.999f), acc23 * acc23 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow2, 48);
+                    v1.StoreUnsafe(ref vRow2, 48);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 48)).StoreUnsafe(ref w2, 48);
+                }
+                ref float mRow3 = ref Unsafe.Add(ref m, (r + 3) * 64);
+                ref float vRow3 = ref Unsafe.Add(ref v, (r + 3) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3), Vector512.Create(0.9f), acc30 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3), Vector512.Create(0.999f), acc30 * acc30 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow3);
+                    v1.StoreUnsafe(ref vRow3);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3)).StoreUnsafe(ref w3);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 16), Vector512.Create(0.9f), acc31 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 16), Vector512.Create(0.999f), acc31 * acc31 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow3, 16);
+                    v1.StoreUnsafe(ref vRow3, 16);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 16)).StoreUnsafe(ref w3, 16);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 32), Vector512.Create(0.9f), acc32 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 32), Vector512.Create(0.999f), acc32 * acc32 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow3, 32);
+                    v1.StoreUnsafe(ref vRow3, 32);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 32)).StoreUnsafe(ref w3, 32);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 48), Vector512.Create(0.9f), acc33 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 48), Vector512.Create(0.999f), acc33 * acc33 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow3, 48);
+                    v1.StoreUnsafe(ref vRow3, 48);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 48)).StoreUnsafe(ref w3, 48);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientAdamIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 784; r += 2)
+        {
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
+            {
+                ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)c), Vector256.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)c), Vector256.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, (nuint)c);
+                    v1.StoreUnsafe(ref vRow0, (nuint)c);
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)c)).StoreUnsafe(ref w0, (nuint)c);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)), Vector256.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)), Vector256.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, (nuint)(c + 8));
+                    v1.StoreUnsafe(ref vRow0, (nuint)(c + 8));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 8))).StoreUnsafe(ref w0, (nuint)(c + 8));
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)), Vector256.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)), Vector256.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, (nuint)(c + 16));
+                    v1.StoreUnsafe(ref vRow0, (nuint)(c + 16));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 16))).StoreUnsafe(ref w0, (nuint)(c + 16));
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)), Vector256.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)), Vector256.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, (nuint)(c + 24));
+                    v1.StoreUnsafe(ref vRow0, (nuint)(c + 24));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 24))).StoreUnsafe(ref w0, (nuint)(c + 24));
+                }
+                ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)c), Vector256.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)c), Vector256.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, (nuint)c);
+                    v1.StoreUnsafe(ref vRow1, (nuint)c);
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)c)).StoreUnsafe(ref w1, (nuint)c);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)), Vector256.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)), Vector256.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, (nuint)(c + 8));
+                    v1.StoreUnsafe(ref vRow1, (nuint)(c + 8));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 8))).StoreUnsafe(ref w1, (nuint)(c + 8));
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)), Vector256.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)), Vector256.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, (nuint)(c + 16));
+                    v1.StoreUnsafe(ref vRow1, (nuint)(c + 16));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 16))).StoreUnsafe(ref w1, (nuint)(c + 16));
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)), Vector256.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)), Vector256.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, (nuint)(c + 24));
+                    v1.StoreUnsafe(ref vRow1, (nuint)(c + 24));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 24))).StoreUnsafe(ref w1, (nuint)(c + 24));
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientAdamIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 784; r += 2)
+        {
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow0, c) = m1;
+                    Unsafe.Add(ref vRow0, c) = v1;
+                    Unsafe.Add(ref w0, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow0, c + 1) = m1;
+                    Unsafe.Add(ref vRow0, c + 1) = v1;
+                    Unsafe.Add(ref w0, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 1);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow0, c + 2) = m1;
+                    Unsafe.Add(ref vRow0, c + 2) = v1;
+                    Unsafe.Add(ref w0, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 2);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow0, c + 3) = m1;
+                    Unsafe.Add(ref vRow0, c + 3) = v1;
+                    Unsafe.Add(ref w0, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 3);
+                }
+                ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow1, c) = m1;
+                    Unsafe.Add(ref vRow1, c) = v1;
+                    Unsafe.Add(ref w1, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow1, c + 1) = m1;
+                    Unsafe.Add(ref vRow1, c + 1) = v1;
+                    Unsafe.Add(ref w1, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 1);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow1, c + 2) = m1;
+                    Unsafe.Add(ref vRow1, c + 2) = v1;
+                    Unsafe.Add(ref w1, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 2);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow1, c + 3) = m1;
+                    Unsafe.Add(ref vRow1, c + 3) = v1;
+                    Unsafe.Add(ref w1, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 3);
+                }
+            }
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 784] with row i = sample index[i] of x, W [784, 64] row-major, Y [rows, 64]. Only a block of 392 inputs: x and w point at its first (X's rows stay 784 wide), so Y holds partial sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForwardIndexed_784x64_Linear_Inputs392(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_784x64_Linear_Inputs392_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_784x64_Linear_Inputs392_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+        else DenseForwardIndexed_784x64_Linear_Inputs392_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_784x64_Linear_Inputs392_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
+        // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 392; k0 += 128)
+        {
+            int k1 = Math.Min(k0 + 128, 392);
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 10);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc21 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc30 = Vector256.LoadUnsafe(ref bias);
-                    var acc31 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 64);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2, w1, acc21);
-                        var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3, w1, acc31);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 2);
-                    acc20.StoreUnsafe(ref y2);
-                    acc21.StoreUnsafe(ref y2, 2);
-                    acc30.StoreUnsafe(ref y3);
-                    acc31.StoreUnsafe(ref y3, 2);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 2);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_64x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                    Unsafe.Add(ref y1, c) = acc10;
-                    Unsafe.Add(ref y1, c + 1) = acc11;
-                    Unsafe.Add(ref y1, c + 2) = acc12;
-                    Unsafe.Add(ref y1, c + 3) = acc13;
-                }
-                // tail columns 8..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Unsafe.Add(ref bias, 8);
-                    var acc01 = Unsafe.Add(ref bias, 9);
-                    var acc10 = Unsafe.Add(ref bias, 8);
-                    var acc11 = Unsafe.Add(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Unsafe.Add(ref wk, 8);
-                        var w1 = Unsafe.Add(ref wk, 9);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 8) = acc00;
-                    Unsafe.Add(ref y0, 9) = acc01;
-                    Unsafe.Add(ref y1, 8) = acc10;
-                    Unsafe.Add(ref y1, 9) = acc11;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                }
-                // tail columns 8..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Unsafe.Add(ref bias, 8);
-                    var acc01 = Unsafe.Add(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Unsafe.Add(ref wk, 8);
-                        var w1 = Unsafe.Add(ref wk, 9);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 8) = acc00;
-                    Unsafe.Add(ref y0, 9) = acc01;
-                }
-            }
-        }
-
-        /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
-            else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
-            else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        /// <summary>Y = Relu(X·W + b) for X [rows, 784] with row i = sample index[i] of x, W [784, 64] row-major, Y [rows, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForwardIndexed_784x64_Relu(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_V512(ref x, ref index, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_784x64_Relu_V256(ref x, ref index, ref w, ref bias, ref y, rows);
-            else DenseForwardIndexed_784x64_Relu_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Relu_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
-            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, 784);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1);
-                        var acc11 = Vector512.LoadUnsafe(ref start1, 16);
-                        var acc12 = Vector512.LoadUnsafe(ref start1, 32);
-                        var acc13 = Vector512.LoadUnsafe(ref start1, 48);
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2);
-                        var acc21 = Vector512.LoadUnsafe(ref start2, 16);
-                        var acc22 = Vector512.LoadUnsafe(ref start2, 32);
-                        var acc23 = Vector512.LoadUnsafe(ref start2, 48);
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3);
-                        var acc31 = Vector512.LoadUnsafe(ref start3, 16);
-                        var acc32 = Vector512.LoadUnsafe(ref start3, 32);
-                        var acc33 = Vector512.LoadUnsafe(ref start3, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
-                        ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 784);
-                        ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 784);
-                        if (k1 < 784)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x2, k1), Math.Min(128, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x3, k1), Math.Min(128, 784 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                            acc10.StoreUnsafe(ref y1);
-                            acc11.StoreUnsafe(ref y1, 16);
-                            acc12.StoreUnsafe(ref y1, 32);
-                            acc13.StoreUnsafe(ref y1, 48);
-                            acc20.StoreUnsafe(ref y2);
-                            acc21.StoreUnsafe(ref y2, 16);
-                            acc22.StoreUnsafe(ref y2, 32);
-                            acc23.StoreUnsafe(ref y2, 48);
-                            acc30.StoreUnsafe(ref y3);
-                            acc31.StoreUnsafe(ref y3, 16);
-                            acc32.StoreUnsafe(ref y3, 32);
-                            acc33.StoreUnsafe(ref y3, 48);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, 16);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, 32);
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, 48);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref y2);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref y2, 16);
-                            VectorMath.Relu(acc22).StoreUnsafe(ref y2, 32);
-                            VectorMath.Relu(acc23).StoreUnsafe(ref y2, 48);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref y3);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref y3, 16);
-                            VectorMath.Relu(acc32).StoreUnsafe(ref y3, 32);
-                            VectorMath.Relu(acc33).StoreUnsafe(ref y3, 48);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 784)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, 48);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Relu_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
-            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, 784);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..64, 32 per step
-                    for (int c = 0; c < 64; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
-                        if (k1 < 784)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                            VectorMath.Relu(acc10).StoreUnsafe(ref y1, (nuint)c);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref y1, (nuint)(c + 8));
-                            VectorMath.Relu(acc12).StoreUnsafe(ref y1, (nuint)(c + 16));
-                            VectorMath.Relu(acc13).StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64, 32 per step
-                    for (int c = 0; c < 64; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 784)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            VectorMath.Relu(acc00).StoreUnsafe(ref y0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref y0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref y0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Relu_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
-            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 784; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, 784);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..64, 4 per step
-                    for (int c = 0; c < 64; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Unsafe.Add(ref start1, c);
-                        var acc11 = Unsafe.Add(ref start1, c + 1);
-                        var acc12 = Unsafe.Add(ref start1, c + 2);
-                        var acc13 = Unsafe.Add(ref start1, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
-                        if (k1 < 784)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 784 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            acc11 = a1 * w1 + acc11;
-                            acc12 = a1 * w2 + acc12;
-                            acc13 = a1 * w3 + acc13;
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                            Unsafe.Add(ref y1, c) = acc10;
-                            Unsafe.Add(ref y1, c + 1) = acc11;
-                            Unsafe.Add(ref y1, c + 2) = acc12;
-                            Unsafe.Add(ref y1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                            Unsafe.Add(ref y1, c) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref y1, c + 1) = VectorMath.Relu(acc11);
-                            Unsafe.Add(ref y1, c + 2) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref y1, c + 3) = VectorMath.Relu(acc13);
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..64, 4 per step
-                    for (int c = 0; c < 64; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 784)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 784 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                        }
-                        if (k1 < 784)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref y0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref y0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref y0, c + 3) = VectorMath.Relu(acc03);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 64], dZ [rows, 10], dW [64, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_64x10(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_64x10_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_64x10_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_64x10_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_64x10_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 64; r += 4)
-            {
-                // columns 0..10
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 10);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc20 = Vector256<float>.Zero;
-                    var acc21 = Vector256<float>.Zero;
-                    var acc30 = Vector256<float>.Zero;
-                    var acc31 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2, dz1, acc21);
-                        var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3, dz1, acc31);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 2);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 2);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 2);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_64x10_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 64; r += 2)
-            {
-                // columns 0..10
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 2);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_64x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 64; r += 2)
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
-                }
-                // tail columns 8..10
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, 8);
-                        var dz1 = Unsafe.Add(ref dzk, 9);
-                        ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 8) = acc00;
-                    Unsafe.Add(ref dw0, 9) = acc01;
-                    Unsafe.Add(ref dw1, 8) = acc10;
-                    Unsafe.Add(ref dw1, 9) = acc11;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_10(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_10_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_10_V256(ref dz, ref db, rows);
-            else BiasGradient_10_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..10
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..10
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 2);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
-                }
-                // tail columns 8..10
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, 8);
-                        var dz1 = Unsafe.Add(ref dzk, 9);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 8) = acc00;
-                    Unsafe.Add(ref db0, 9) = acc01;
-                }
-            }
-        }
-
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 10], Wᵀ [10, 64] row-major, Y and dX [rows, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_64x10_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_64x10_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_64x10_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_64x10_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_64x10_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
                 // columns 0..64
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 64);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 16);
-                    acc02.StoreUnsafe(ref dx0, 32);
-                    acc03.StoreUnsafe(ref dx0, 48);
-                    acc10.StoreUnsafe(ref dx1);
-                    acc11.StoreUnsafe(ref dx1, 16);
-                    acc12.StoreUnsafe(ref dx1, 32);
-                    acc13.StoreUnsafe(ref dx1, 48);
-                    acc20.StoreUnsafe(ref dx2);
-                    acc21.StoreUnsafe(ref dx2, 16);
-                    acc22.StoreUnsafe(ref dx2, 32);
-                    acc23.StoreUnsafe(ref dx2, 48);
-                    acc30.StoreUnsafe(ref dx3);
-                    acc31.StoreUnsafe(ref dx3, 16);
-                    acc32.StoreUnsafe(ref dx3, 32);
-                    acc33.StoreUnsafe(ref dx3, 48);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..64
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 16);
-                    acc02.StoreUnsafe(ref dx0, 32);
-                    acc03.StoreUnsafe(ref dx0, 48);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_64x10_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_64x10_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..64, 4 per step
-                for (int c = 0; c < 64; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                    Unsafe.Add(ref dx1, c) = acc10;
-                    Unsafe.Add(ref dx1, c + 1) = acc11;
-                    Unsafe.Add(ref dx1, c + 2) = acc12;
-                    Unsafe.Add(ref dx1, c + 3) = acc13;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..64, 4 per step
-                for (int c = 0; c < 64; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 64], dZ [rows, 64], dW [64, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_64x64(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_64x64_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_64x64_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_64x64_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_64x64_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 64; r += 4)
-            {
-                // columns 0..64
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 64);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 48);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 16);
-                    acc12.StoreUnsafe(ref dw1, 32);
-                    acc13.StoreUnsafe(ref dw1, 48);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 16);
-                    acc22.StoreUnsafe(ref dw2, 32);
-                    acc23.StoreUnsafe(ref dw2, 48);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 16);
-                    acc32.StoreUnsafe(ref dw3, 32);
-                    acc33.StoreUnsafe(ref dw3, 48);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_64x64_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 64; r += 2)
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dw0, (nuint)c);
-                    acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)c);
-                    acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_64x64_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 64; r += 2)
-            {
-                // columns 0..64, 4 per step
-                for (int c = 0; c < 64; c += 4)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 64 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_64(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_64_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_64_V256(ref dz, ref db, rows);
-            else BiasGradient_64_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_64_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..64
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 16);
-                    acc02.StoreUnsafe(ref db0, 32);
-                    acc03.StoreUnsafe(ref db0, 48);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_64_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0, (nuint)c);
-                    acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_64_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..64, 4 per step
-                for (int c = 0; c < 64; c += 4)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
-                }
-            }
-        }
-
-        /// <summary>dX = (dZ·Wᵀ) ⊙ Relu′(Y) for dZ [rows, 64], Wᵀ [64, 64] row-major, Y and dX [rows, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_64x64_Relu(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_64x64_Relu_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_64x64_Relu_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_64x64_Relu_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_64x64_Relu_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..64
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 64);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 64);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 64);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
-                    }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
-                    VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    VectorMath.ReluBackward(acc10, Vector512.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
-                    VectorMath.ReluBackward(acc11, Vector512.LoadUnsafe(ref y1, 16)).StoreUnsafe(ref dx1, 16);
-                    VectorMath.ReluBackward(acc12, Vector512.LoadUnsafe(ref y1, 32)).StoreUnsafe(ref dx1, 32);
-                    VectorMath.ReluBackward(acc13, Vector512.LoadUnsafe(ref y1, 48)).StoreUnsafe(ref dx1, 48);
                     ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
-                    VectorMath.ReluBackward(acc20, Vector512.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
-                    VectorMath.ReluBackward(acc21, Vector512.LoadUnsafe(ref y2, 16)).StoreUnsafe(ref dx2, 16);
-                    VectorMath.ReluBackward(acc22, Vector512.LoadUnsafe(ref y2, 32)).StoreUnsafe(ref dx2, 32);
-                    VectorMath.ReluBackward(acc23, Vector512.LoadUnsafe(ref y2, 48)).StoreUnsafe(ref dx2, 48);
                     ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
-                    VectorMath.ReluBackward(acc30, Vector512.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
-                    VectorMath.ReluBackward(acc31, Vector512.LoadUnsafe(ref y3, 16)).StoreUnsafe(ref dx3, 16);
-                    VectorMath.ReluBackward(acc32, Vector512.LoadUnsafe(ref y3, 32)).StoreUnsafe(ref dx3, 32);
-                    VectorMath.ReluBackward(acc33, Vector512.LoadUnsafe(ref y3, 48)).StoreUnsafe(ref dx3, 48);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1);
+                    var acc11 = Vector512.LoadUnsafe(ref start1, 16);
+                    var acc12 = Vector512.LoadUnsafe(ref start1, 32);
+                    var acc13 = Vector512.LoadUnsafe(ref start1, 48);
+                    ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2);
+                    var acc21 = Vector512.LoadUnsafe(ref start2, 16);
+                    var acc22 = Vector512.LoadUnsafe(ref start2, 32);
+                    var acc23 = Vector512.LoadUnsafe(ref start2, 48);
+                    ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3);
+                    var acc31 = Vector512.LoadUnsafe(ref start3, 16);
+                    var acc32 = Vector512.LoadUnsafe(ref start3, 32);
+                    var acc33 = Vector512.LoadUnsafe(ref start3, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 784);
+                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 784);
+                    if (k1 < 392)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x2, k1), Math.Min(128, 392 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x3, k1), Math.Min(128, 392 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 64);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                    }
+                    if (k1 < 392)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                        acc10.StoreUnsafe(ref y1);
+                        acc11.StoreUnsafe(ref y1, 16);
+                        acc12.StoreUnsafe(ref y1, 32);
+                        acc13.StoreUnsafe(ref y1, 48);
+                        acc20.StoreUnsafe(ref y2);
+                        acc21.StoreUnsafe(ref y2, 16);
+                        acc22.StoreUnsafe(ref y2, 32);
+                        acc23.StoreUnsafe(ref y2, 48);
+                        acc30.StoreUnsafe(ref y3);
+                        acc31.StoreUnsafe(ref y3, 16);
+                        acc32.StoreUnsafe(ref y3, 32);
+                        acc33.StoreUnsafe(ref y3, 48);
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                        acc10.StoreUnsafe(ref y1);
+                        acc11.StoreUnsafe(ref y1, 16);
+                        acc12.StoreUnsafe(ref y1, 32);
+                        acc13.StoreUnsafe(ref y1, 48);
+                        acc20.StoreUnsafe(ref y2);
+                        acc21.StoreUnsafe(ref y2, 16);
+                        acc22.StoreUnsafe(ref y2, 32);
+                        acc23.StoreUnsafe(ref y2, 48);
+                        acc30.StoreUnsafe(ref y3);
+                        acc31.StoreUnsafe(ref y3, 16);
+                        acc32.StoreUnsafe(ref y3, 32);
+                        acc33.StoreUnsafe(ref y3, 48);
+                    }
                 }
             }
             // tail: one row at a time
@@ -2835,38 +3815,61 @@ partial class ResidualMlp
             {
                 // columns 0..64
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, 32);
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, 48);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    VectorMath.ReluBackward(acc00, Vector512.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    VectorMath.ReluBackward(acc01, Vector512.LoadUnsafe(ref y0, 16)).StoreUnsafe(ref dx0, 16);
-                    VectorMath.ReluBackward(acc02, Vector512.LoadUnsafe(ref y0, 32)).StoreUnsafe(ref dx0, 32);
-                    VectorMath.ReluBackward(acc03, Vector512.LoadUnsafe(ref y0, 48)).StoreUnsafe(ref dx0, 48);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, 16);
+                    var acc02 = Vector512.LoadUnsafe(ref start0, 32);
+                    var acc03 = Vector512.LoadUnsafe(ref start0, 48);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    if (k1 < 392)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 64);
+                        var w0 = Vector512.LoadUnsafe(ref wk);
+                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                        var w3 = Vector512.LoadUnsafe(ref wk, 48);
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    if (k1 < 392)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref y0);
+                        acc01.StoreUnsafe(ref y0, 16);
+                        acc02.StoreUnsafe(ref y0, 32);
+                        acc03.StoreUnsafe(ref y0, 48);
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_64x64_Relu_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_784x64_Linear_Inputs392_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
+        // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 392; k0 += 128)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 128, 392);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2874,46 +3877,67 @@ partial class ResidualMlp
                 // columns 0..64, 32 per step
                 for (int c = 0; c < 64; c += 32)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                    }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
-                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    VectorMath.ReluBackward(acc10, Vector256.LoadUnsafe(ref y1, (nuint)c)).StoreUnsafe(ref dx1, (nuint)c);
-                    VectorMath.ReluBackward(acc11, Vector256.LoadUnsafe(ref y1, (nuint)(c + 8))).StoreUnsafe(ref dx1, (nuint)(c + 8));
-                    VectorMath.ReluBackward(acc12, Vector256.LoadUnsafe(ref y1, (nuint)(c + 16))).StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    VectorMath.ReluBackward(acc13, Vector256.LoadUnsafe(ref y1, (nuint)(c + 24))).StoreUnsafe(ref dx1, (nuint)(c + 24));
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                    if (k1 < 392)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 64);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                    }
+                    if (k1 < 392)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
                 }
             }
             // tail: one row at a time
@@ -2922,38 +3946,61 @@ partial class ResidualMlp
                 // columns 0..64, 32 per step
                 for (int c = 0; c < 64; c += 32)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    VectorMath.ReluBackward(acc00, Vector256.LoadUnsafe(ref y0, (nuint)c)).StoreUnsafe(ref dx0, (nuint)c);
-                    VectorMath.ReluBackward(acc01, Vector256.LoadUnsafe(ref y0, (nuint)(c + 8))).StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    VectorMath.ReluBackward(acc02, Vector256.LoadUnsafe(ref y0, (nuint)(c + 16))).StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    VectorMath.ReluBackward(acc03, Vector256.LoadUnsafe(ref y0, (nuint)(c + 24))).StoreUnsafe(ref dx0, (nuint)(c + 24));
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    if (k1 < 392)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 64);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    if (k1 < 392)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_64x64_Relu_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_784x64_Linear_Inputs392_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
+        // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
+        // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 392; k0 += 128)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 128, 392);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
@@ -2961,46 +4008,67 @@ partial class ResidualMlp
                 // columns 0..64, 4 per step
                 for (int c = 0; c < 64; c += 4)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
-                    Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                    Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                    Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
                     ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                    Unsafe.Add(ref dx1, c) = VectorMath.ReluBackward(acc10, Unsafe.Add(ref y1, c));
-                    Unsafe.Add(ref dx1, c + 1) = VectorMath.ReluBackward(acc11, Unsafe.Add(ref y1, c + 1));
-                    Unsafe.Add(ref dx1, c + 2) = VectorMath.ReluBackward(acc12, Unsafe.Add(ref y1, c + 2));
-                    Unsafe.Add(ref dx1, c + 3) = VectorMath.ReluBackward(acc13, Unsafe.Add(ref y1, c + 3));
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Unsafe.Add(ref start1, c);
+                    var acc11 = Unsafe.Add(ref start1, c + 1);
+                    var acc12 = Unsafe.Add(ref start1, c + 2);
+                    var acc13 = Unsafe.Add(ref start1, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
+                    if (k1 < 392)
+                    {
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
+                    }
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 64);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                        acc13 = a1 * w3 + acc13;
+                    }
+                    if (k1 < 392)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                        Unsafe.Add(ref y1, c) = acc10;
+                        Unsafe.Add(ref y1, c + 1) = acc11;
+                        Unsafe.Add(ref y1, c + 2) = acc12;
+                        Unsafe.Add(ref y1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                        Unsafe.Add(ref y1, c) = acc10;
+                        Unsafe.Add(ref y1, c + 1) = acc11;
+                        Unsafe.Add(ref y1, c + 2) = acc12;
+                        Unsafe.Add(ref y1, c + 3) = acc13;
+                    }
                 }
             }
             // tail: one row at a time
@@ -3009,1574 +4077,501 @@ partial class ResidualMlp
                 // columns 0..64, 4 per step
                 for (int c = 0; c < 64; c += 4)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 64);
-                    for (int k = 0; k < 64; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 64);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
                     ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                    Unsafe.Add(ref dx0, c) = VectorMath.ReluBackward(acc00, Unsafe.Add(ref y0, c));
-                    Unsafe.Add(ref dx0, c + 1) = VectorMath.ReluBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                    Unsafe.Add(ref dx0, c + 2) = VectorMath.ReluBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                    Unsafe.Add(ref dx0, c + 3) = VectorMath.ReluBackward(acc03, Unsafe.Add(ref y0, c + 3));
-                }
-            }
-        }
-
-        /// <summary>y = y + a.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AddInPlace(ref float y, ref float a, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) AddInPlace_V512(ref y, ref a, count);
-            else if (Vector256.IsHardwareAccelerated) AddInPlace_V256(ref y, ref a, count);
-            else AddInPlace_Scalar(ref y, ref a, count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddInPlace_V512(ref float y, ref float a, int count)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                (Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddInPlace_V256(ref float y, ref float a, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                (Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddInPlace_Scalar(ref float y, ref float a, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = Unsafe.Add(ref y, i) + Unsafe.Add(ref a, i);
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64], dW [784, 64].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradientIndexed_784x64(ref float x, ref int index, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_784x64_V512(ref x, ref index, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_784x64_V256(ref x, ref index, ref dz, ref dw, rows);
-            else DenseWeightGradientIndexed_784x64_Scalar(ref x, ref index, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 784; r += 4)
-            {
-                // columns 0..64
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 64);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
+                    if (k1 < 392)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                        // this tile's rows: the next k-block, while this one runs
+                        VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
                     }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 48);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 16);
-                    acc12.StoreUnsafe(ref dw1, 32);
-                    acc13.StoreUnsafe(ref dw1, 48);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 16);
-                    acc22.StoreUnsafe(ref dw2, 32);
-                    acc23.StoreUnsafe(ref dw2, 48);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 16);
-                    acc32.StoreUnsafe(ref dw3, 32);
-                    acc33.StoreUnsafe(ref dw3, 48);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 784; r += 2)
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                        ref float wk = ref Unsafe.Add(ref w, k * 64);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
                     }
-                    acc00.StoreUnsafe(ref dw0, (nuint)c);
-                    acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dw1, (nuint)c);
-                    acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 784; r += 2)
-            {
-                // columns 0..64, 4 per step
-                for (int c = 0; c < 64; c += 4)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 64);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
+                    if (k1 < 392)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
                     }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
-                }
-            }
-        }
-
-        /// <summary>Adam's step for W [784, 64] from its gradient Xᵀ·dZ (X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradientAdamIndexed_784x64(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_V512(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_V256(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
-            else DenseWeightGradientAdamIndexed_784x64_Scalar(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdamIndexed_784x64_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 784; r += 4)
-            {
-                // columns 0..64
-                {
-                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
-                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
-                    ref float w2 = ref Unsafe.Add(ref w, (r + 2) * 64);
-                    ref float w3 = ref Unsafe.Add(ref w, (r + 3) * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    else
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                    }
-                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
-                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0), Vector512.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0), Vector512.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0);
-                        v1.StoreUnsafe(ref vRow0);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0)).StoreUnsafe(ref w0);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 16), Vector512.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 16), Vector512.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, 16);
-                        v1.StoreUnsafe(ref vRow0, 16);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 16)).StoreUnsafe(ref w0, 16);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 32), Vector512.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 32), Vector512.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, 32);
-                        v1.StoreUnsafe(ref vRow0, 32);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 32)).StoreUnsafe(ref w0, 32);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 48), Vector512.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 48), Vector512.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, 48);
-                        v1.StoreUnsafe(ref vRow0, 48);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 48)).StoreUnsafe(ref w0, 48);
-                    }
-                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
-                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1), Vector512.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1), Vector512.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1);
-                        v1.StoreUnsafe(ref vRow1);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1)).StoreUnsafe(ref w1);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 16), Vector512.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 16), Vector512.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, 16);
-                        v1.StoreUnsafe(ref vRow1, 16);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 16)).StoreUnsafe(ref w1, 16);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 32), Vector512.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 32), Vector512.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, 32);
-                        v1.StoreUnsafe(ref vRow1, 32);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 32)).StoreUnsafe(ref w1, 32);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 48), Vector512.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 48), Vector512.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, 48);
-                        v1.StoreUnsafe(ref vRow1, 48);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 48)).StoreUnsafe(ref w1, 48);
-                    }
-                    ref float mRow2 = ref Unsafe.Add(ref m, (r + 2) * 64);
-                    ref float vRow2 = ref Unsafe.Add(ref v, (r + 2) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2), Vector512.Create(0.9f), acc20 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2), Vector512.Create(0.999f), acc20 * acc20 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow2);
-                        v1.StoreUnsafe(ref vRow2);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2)).StoreUnsafe(ref w2);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 16), Vector512.Create(0.9f), acc21 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 16), Vector512.Create(0.999f), acc21 * acc21 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow2, 16);
-                        v1.StoreUnsafe(ref vRow2, 16);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 16)).StoreUnsafe(ref w2, 16);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 32), Vector512.Create(0.9f), acc22 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 32), Vector512.Create(0.999f), acc22 * acc22 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow2, 32);
-                        v1.StoreUnsafe(ref vRow2, 32);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 32)).StoreUnsafe(ref w2, 32);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 48), Vector512.Create(0.9f), acc23 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 48), Vector512.Create(0.999f), acc23 * acc23 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow2, 48);
-                        v1.StoreUnsafe(ref vRow2, 48);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 48)).StoreUnsafe(ref w2, 48);
-                    }
-                    ref float mRow3 = ref Unsafe.Add(ref m, (r + 3) * 64);
-                    ref float vRow3 = ref Unsafe.Add(ref v, (r + 3) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3), Vector512.Create(0.9f), acc30 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3), Vector512.Create(0.999f), acc30 * acc30 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow3);
-                        v1.StoreUnsafe(ref vRow3);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3)).StoreUnsafe(ref w3);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 16), Vector512.Create(0.9f), acc31 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 16), Vector512.Create(0.999f), acc31 * acc31 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow3, 16);
-                        v1.StoreUnsafe(ref vRow3, 16);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 16)).StoreUnsafe(ref w3, 16);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 32), Vector512.Create(0.9f), acc32 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 32), Vector512.Create(0.999f), acc32 * acc32 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow3, 32);
-                        v1.StoreUnsafe(ref vRow3, 32);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 32)).StoreUnsafe(ref w3, 32);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 48), Vector512.Create(0.9f), acc33 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 48), Vector512.Create(0.999f), acc33 * acc33 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow3, 48);
-                        v1.StoreUnsafe(ref vRow3, 48);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 48)).StoreUnsafe(ref w3, 48);
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdamIndexed_784x64_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    /// <summary>y = Relu(y + partial).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddPartial_Relu(ref float y, ref float partial, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AddPartial_Relu_V512(ref y, ref partial, count);
+        else if (Vector256.IsHardwareAccelerated) AddPartial_Relu_V256(ref y, ref partial, count);
+        else AddPartial_Relu_Scalar(ref y, ref partial, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddPartial_Relu_V512(ref float y, ref float partial, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 784; r += 2)
+            VectorMath.Relu(Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref partial, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddPartial_Relu_V256(ref float y, ref float partial, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            VectorMath.Relu(Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref partial, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddPartial_Relu_Scalar(ref float y, ref float partial, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
+        }
+    }
+
+    /// <summary>Adam's step for W [784, 64] from its gradient Xᵀ·dZ (X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W. Only a block of 392 of W's rows (inputs): x, w, m and v point at its first; X's rows stay 784 wide.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradientAdamIndexed_784x64_Inputs392(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_Inputs392_V512(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_Inputs392_V256(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+        else DenseWeightGradientAdamIndexed_784x64_Inputs392_Scalar(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 392; r += 4)
+        {
+            // columns 0..64
             {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
+                ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                ref float w2 = ref Unsafe.Add(ref w, (r + 2) * 64);
+                ref float w3 = ref Unsafe.Add(ref w, (r + 3) * 64);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
-                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
-                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)c), Vector256.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)c), Vector256.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, (nuint)c);
-                        v1.StoreUnsafe(ref vRow0, (nuint)c);
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)c)).StoreUnsafe(ref w0, (nuint)c);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)), Vector256.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)), Vector256.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 8));
-                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 8));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 8))).StoreUnsafe(ref w0, (nuint)(c + 8));
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)), Vector256.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)), Vector256.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 16));
-                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 16));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 16))).StoreUnsafe(ref w0, (nuint)(c + 16));
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)), Vector256.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)), Vector256.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 24));
-                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 24));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 24))).StoreUnsafe(ref w0, (nuint)(c + 24));
-                    }
-                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
-                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)c), Vector256.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)c), Vector256.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, (nuint)c);
-                        v1.StoreUnsafe(ref vRow1, (nuint)c);
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)c)).StoreUnsafe(ref w1, (nuint)c);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)), Vector256.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)), Vector256.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 8));
-                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 8));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 8))).StoreUnsafe(ref w1, (nuint)(c + 8));
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)), Vector256.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)), Vector256.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 16));
-                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 16));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 16))).StoreUnsafe(ref w1, (nuint)(c + 16));
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)), Vector256.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)), Vector256.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 24));
-                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 24));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 24))).StoreUnsafe(ref w1, (nuint)(c + 24));
-                    }
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0), Vector512.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0), Vector512.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0);
+                    v1.StoreUnsafe(ref vRow0);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0)).StoreUnsafe(ref w0);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 16), Vector512.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 16), Vector512.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, 16);
+                    v1.StoreUnsafe(ref vRow0, 16);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 16)).StoreUnsafe(ref w0, 16);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 32), Vector512.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 32), Vector512.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, 32);
+                    v1.StoreUnsafe(ref vRow0, 32);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 32)).StoreUnsafe(ref w0, 32);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 48), Vector512.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 48), Vector512.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, 48);
+                    v1.StoreUnsafe(ref vRow0, 48);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 48)).StoreUnsafe(ref w0, 48);
+                }
+                ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1), Vector512.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1), Vector512.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1);
+                    v1.StoreUnsafe(ref vRow1);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1)).StoreUnsafe(ref w1);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 16), Vector512.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 16), Vector512.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, 16);
+                    v1.StoreUnsafe(ref vRow1, 16);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 16)).StoreUnsafe(ref w1, 16);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 32), Vector512.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 32), Vector512.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, 32);
+                    v1.StoreUnsafe(ref vRow1, 32);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 32)).StoreUnsafe(ref w1, 32);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 48), Vector512.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 48), Vector512.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, 48);
+                    v1.StoreUnsafe(ref vRow1, 48);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 48)).StoreUnsafe(ref w1, 48);
+                }
+                ref float mRow2 = ref Unsafe.Add(ref m, (r + 2) * 64);
+                ref float vRow2 = ref Unsafe.Add(ref v, (r + 2) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2), Vector512.Create(0.9f), acc20 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2), Vector512.Create(0.999f), acc20 * acc20 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow2);
+                    v1.StoreUnsafe(ref vRow2);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2)).StoreUnsafe(ref w2);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 16), Vector512.Create(0.9f), acc21 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 16), Vector512.Create(0.999f), acc21 * acc21 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow2, 16);
+                    v1.StoreUnsafe(ref vRow2, 16);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 16)).StoreUnsafe(ref w2, 16);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 32), Vector512.Create(0.9f), acc22 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 32), Vector512.Create(0.999f), acc22 * acc22 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow2, 32);
+                    v1.StoreUnsafe(ref vRow2, 32);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 32)).StoreUnsafe(ref w2, 32);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 48), Vector512.Create(0.9f), acc23 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 48), Vector512.Create(0.999f), acc23 * acc23 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow2, 48);
+                    v1.StoreUnsafe(ref vRow2, 48);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 48)).StoreUnsafe(ref w2, 48);
+                }
+                ref float mRow3 = ref Unsafe.Add(ref m, (r + 3) * 64);
+                ref float vRow3 = ref Unsafe.Add(ref v, (r + 3) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3), Vector512.Create(0.9f), acc30 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3), Vector512.Create(0.999f), acc30 * acc30 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow3);
+                    v1.StoreUnsafe(ref vRow3);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3)).StoreUnsafe(ref w3);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 16), Vector512.Create(0.9f), acc31 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 16), Vector512.Create(0.999f), acc31 * acc31 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow3, 16);
+                    v1.StoreUnsafe(ref vRow3, 16);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 16)).StoreUnsafe(ref w3, 16);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 32), Vector512.Create(0.9f), acc32 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 32), Vector512.Create(0.999f), acc32 * acc32 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow3, 32);
+                    v1.StoreUnsafe(ref vRow3, 32);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 32)).StoreUnsafe(ref w3, 32);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 48), Vector512.Create(0.9f), acc33 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 48), Vector512.Create(0.999f), acc33 * acc33 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow3, 48);
+                    v1.StoreUnsafe(ref vRow3, 48);
+                    Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 48)).StoreUnsafe(ref w3, 48);
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdamIndexed_784x64_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 392; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 784; r += 2)
+            // columns 0..64, 32 per step
+            for (int c = 0; c < 64; c += 32)
             {
-                // columns 0..64, 4 per step
-                for (int c = 0; c < 64; c += 4)
+                ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
-                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
-                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow0, c) = m1;
-                        Unsafe.Add(ref vRow0, c) = v1;
-                        Unsafe.Add(ref w0, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow0, c + 1) = m1;
-                        Unsafe.Add(ref vRow0, c + 1) = v1;
-                        Unsafe.Add(ref w0, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 1);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow0, c + 2) = m1;
-                        Unsafe.Add(ref vRow0, c + 2) = v1;
-                        Unsafe.Add(ref w0, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 2);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow0, c + 3) = m1;
-                        Unsafe.Add(ref vRow0, c + 3) = v1;
-                        Unsafe.Add(ref w0, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 3);
-                    }
-                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
-                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow1, c) = m1;
-                        Unsafe.Add(ref vRow1, c) = v1;
-                        Unsafe.Add(ref w1, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow1, c + 1) = m1;
-                        Unsafe.Add(ref vRow1, c + 1) = v1;
-                        Unsafe.Add(ref w1, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 1);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow1, c + 2) = m1;
-                        Unsafe.Add(ref vRow1, c + 2) = v1;
-                        Unsafe.Add(ref w1, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 2);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow1, c + 3) = m1;
-                        Unsafe.Add(ref vRow1, c + 3) = v1;
-                        Unsafe.Add(ref w1, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 3);
-                    }
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)c), Vector256.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)c), Vector256.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, (nuint)c);
+                    v1.StoreUnsafe(ref vRow0, (nuint)c);
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)c)).StoreUnsafe(ref w0, (nuint)c);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)), Vector256.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)), Vector256.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, (nuint)(c + 8));
+                    v1.StoreUnsafe(ref vRow0, (nuint)(c + 8));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 8))).StoreUnsafe(ref w0, (nuint)(c + 8));
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)), Vector256.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)), Vector256.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, (nuint)(c + 16));
+                    v1.StoreUnsafe(ref vRow0, (nuint)(c + 16));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 16))).StoreUnsafe(ref w0, (nuint)(c + 16));
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)), Vector256.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)), Vector256.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow0, (nuint)(c + 24));
+                    v1.StoreUnsafe(ref vRow0, (nuint)(c + 24));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 24))).StoreUnsafe(ref w0, (nuint)(c + 24));
+                }
+                ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)c), Vector256.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)c), Vector256.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, (nuint)c);
+                    v1.StoreUnsafe(ref vRow1, (nuint)c);
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)c)).StoreUnsafe(ref w1, (nuint)c);
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)), Vector256.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)), Vector256.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, (nuint)(c + 8));
+                    v1.StoreUnsafe(ref vRow1, (nuint)(c + 8));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 8))).StoreUnsafe(ref w1, (nuint)(c + 8));
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)), Vector256.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)), Vector256.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, (nuint)(c + 16));
+                    v1.StoreUnsafe(ref vRow1, (nuint)(c + 16));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 16))).StoreUnsafe(ref w1, (nuint)(c + 16));
+                }
+                {
+                    var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)), Vector256.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)), Vector256.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
+                    m1.StoreUnsafe(ref mRow1, (nuint)(c + 24));
+                    v1.StoreUnsafe(ref vRow1, (nuint)(c + 24));
+                    Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 24))).StoreUnsafe(ref w1, (nuint)(c + 24));
                 }
             }
         }
+    }
 
-        /// <summary>Y = X·W + b for X [rows, 784] with row i = sample index[i] of x, W [784, 64] row-major, Y [rows, 64]. Only a block of 392 inputs: x and w point at its first (X's rows stay 784 wide), so Y holds partial sums.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForwardIndexed_784x64_Linear_Inputs392(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 392; r += 2)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_784x64_Linear_Inputs392_V512(ref x, ref index, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_784x64_Linear_Inputs392_V256(ref x, ref index, ref w, ref bias, ref y, rows);
-            else DenseForwardIndexed_784x64_Linear_Inputs392_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Linear_Inputs392_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
-            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 392; k0 += 128)
+            // columns 0..64, 4 per step
+            for (int c = 0; c < 64; c += 4)
             {
-                int k1 = Math.Min(k0 + 128, 392);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
+                ref float w0 = ref Unsafe.Add(ref w, r * 64);
+                ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 64);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1);
-                        var acc11 = Vector512.LoadUnsafe(ref start1, 16);
-                        var acc12 = Vector512.LoadUnsafe(ref start1, 32);
-                        var acc13 = Vector512.LoadUnsafe(ref start1, 48);
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2);
-                        var acc21 = Vector512.LoadUnsafe(ref start2, 16);
-                        var acc22 = Vector512.LoadUnsafe(ref start2, 32);
-                        var acc23 = Vector512.LoadUnsafe(ref start2, 48);
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3);
-                        var acc31 = Vector512.LoadUnsafe(ref start3, 16);
-                        var acc32 = Vector512.LoadUnsafe(ref start3, 32);
-                        var acc33 = Vector512.LoadUnsafe(ref start3, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
-                        ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 784);
-                        ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 784);
-                        if (k1 < 392)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x2, k1), Math.Min(128, 392 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x3, k1), Math.Min(128, 392 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                        }
-                        if (k1 < 392)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                            acc10.StoreUnsafe(ref y1);
-                            acc11.StoreUnsafe(ref y1, 16);
-                            acc12.StoreUnsafe(ref y1, 32);
-                            acc13.StoreUnsafe(ref y1, 48);
-                            acc20.StoreUnsafe(ref y2);
-                            acc21.StoreUnsafe(ref y2, 16);
-                            acc22.StoreUnsafe(ref y2, 32);
-                            acc23.StoreUnsafe(ref y2, 48);
-                            acc30.StoreUnsafe(ref y3);
-                            acc31.StoreUnsafe(ref y3, 16);
-                            acc32.StoreUnsafe(ref y3, 32);
-                            acc33.StoreUnsafe(ref y3, 48);
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                            acc10.StoreUnsafe(ref y1);
-                            acc11.StoreUnsafe(ref y1, 16);
-                            acc12.StoreUnsafe(ref y1, 32);
-                            acc13.StoreUnsafe(ref y1, 48);
-                            acc20.StoreUnsafe(ref y2);
-                            acc21.StoreUnsafe(ref y2, 16);
-                            acc22.StoreUnsafe(ref y2, 32);
-                            acc23.StoreUnsafe(ref y2, 48);
-                            acc30.StoreUnsafe(ref y3);
-                            acc31.StoreUnsafe(ref y3, 16);
-                            acc32.StoreUnsafe(ref y3, 32);
-                            acc33.StoreUnsafe(ref y3, 48);
-                        }
-                    }
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 64);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
                 }
-                // tail: one row at a time
-                for (; r < rows; r++)
+                ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
+                ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
                 {
-                    // columns 0..64
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, 16);
-                        var acc02 = Vector512.LoadUnsafe(ref start0, 32);
-                        var acc03 = Vector512.LoadUnsafe(ref start0, 48);
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 392)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector512.LoadUnsafe(ref wk);
-                            var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                            var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                            var w3 = Vector512.LoadUnsafe(ref wk, 48);
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 392)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref y0);
-                            acc01.StoreUnsafe(ref y0, 16);
-                            acc02.StoreUnsafe(ref y0, 32);
-                            acc03.StoreUnsafe(ref y0, 48);
-                        }
-                    }
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow0, c) = m1;
+                    Unsafe.Add(ref vRow0, c) = v1;
+                    Unsafe.Add(ref w0, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c);
                 }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Linear_Inputs392_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
-            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 392; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, 392);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
                 {
-                    // columns 0..64, 32 per step
-                    for (int c = 0; c < 64; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
-                        if (k1 < 392)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                        }
-                        if (k1 < 392)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                    }
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow0, c + 1) = m1;
+                    Unsafe.Add(ref vRow0, c + 1) = v1;
+                    Unsafe.Add(ref w0, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 1);
                 }
-                // tail: one row at a time
-                for (; r < rows; r++)
                 {
-                    // columns 0..64, 32 per step
-                    for (int c = 0; c < 64; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 392)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 392)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                    }
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow0, c + 2) = m1;
+                    Unsafe.Add(ref vRow0, c + 2) = v1;
+                    Unsafe.Add(ref w0, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 2);
                 }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_784x64_Linear_Inputs392_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
-            // ask for the first k-block of every row of x now (rows read through an index come from anywhere in memory)
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 784), 128);
-            // k-blocks of 128: the 128×64 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 392; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, 392);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
                 {
-                    // columns 0..64, 4 per step
-                    for (int c = 0; c < 64; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Unsafe.Add(ref start1, c);
-                        var acc11 = Unsafe.Add(ref start1, c + 1);
-                        var acc12 = Unsafe.Add(ref start1, c + 2);
-                        var acc13 = Unsafe.Add(ref start1, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 784);
-                        if (k1 < 392)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x1, k1), Math.Min(128, 392 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            acc11 = a1 * w1 + acc11;
-                            acc12 = a1 * w2 + acc12;
-                            acc13 = a1 * w3 + acc13;
-                        }
-                        if (k1 < 392)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                            Unsafe.Add(ref y1, c) = acc10;
-                            Unsafe.Add(ref y1, c + 1) = acc11;
-                            Unsafe.Add(ref y1, c + 2) = acc12;
-                            Unsafe.Add(ref y1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                            Unsafe.Add(ref y1, c) = acc10;
-                            Unsafe.Add(ref y1, c + 1) = acc11;
-                            Unsafe.Add(ref y1, c + 2) = acc12;
-                            Unsafe.Add(ref y1, c + 3) = acc13;
-                        }
-                    }
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow0, c + 3) = m1;
+                    Unsafe.Add(ref vRow0, c + 3) = v1;
+                    Unsafe.Add(ref w0, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 3);
                 }
-                // tail: one row at a time
-                for (; r < rows; r++)
+                ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
+                ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
                 {
-                    // columns 0..64, 4 per step
-                    for (int c = 0; c < 64; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 64);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 784);
-                        if (k1 < 392)
-                        {
-                            // this tile's rows: the next k-block, while this one runs
-                            VectorMath.Prefetch(ref Unsafe.Add(ref x0, k1), Math.Min(128, 392 - k1));
-                        }
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 64);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                        }
-                        if (k1 < 392)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                        }
-                    }
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow1, c) = m1;
+                    Unsafe.Add(ref vRow1, c) = v1;
+                    Unsafe.Add(ref w1, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c);
                 }
-            }
-        }
-
-        /// <summary>y = Relu(y + partial).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AddPartial_Relu(ref float y, ref float partial, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) AddPartial_Relu_V512(ref y, ref partial, count);
-            else if (Vector256.IsHardwareAccelerated) AddPartial_Relu_V256(ref y, ref partial, count);
-            else AddPartial_Relu_Scalar(ref y, ref partial, count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddPartial_Relu_V512(ref float y, ref float partial, int count)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                VectorMath.Relu(Vector512.LoadUnsafe(ref y, (nuint)i) + Vector512.LoadUnsafe(ref partial, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddPartial_Relu_V256(ref float y, ref float partial, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                VectorMath.Relu(Vector256.LoadUnsafe(ref y, (nuint)i) + Vector256.LoadUnsafe(ref partial, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AddPartial_Relu_Scalar(ref float y, ref float partial, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref y, i) = VectorMath.Relu(Unsafe.Add(ref y, i) + Unsafe.Add(ref partial, i));
-            }
-        }
-
-        /// <summary>Adam's step for W [784, 64] from its gradient Xᵀ·dZ (X [rows, 784] with row i = sample index[i] of x, dZ [rows, 64]), tile by tile: the gradient stays in registers; m and v are Adam's moments, laid out as W. Only a block of 392 of W's rows (inputs): x, w, m and v point at its first; X's rows stay 784 wide.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradientAdamIndexed_784x64_Inputs392(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_Inputs392_V512(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientAdamIndexed_784x64_Inputs392_V256(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
-            else DenseWeightGradientAdamIndexed_784x64_Inputs392_Scalar(ref x, ref index, ref dz, ref w, ref m, ref v, alpha, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V512(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 392; r += 4)
-            {
-                // columns 0..64
                 {
-                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
-                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
-                    ref float w2 = ref Unsafe.Add(ref w, (r + 2) * 64);
-                    ref float w3 = ref Unsafe.Add(ref w, (r + 3) * 64);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 48);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                    }
-                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
-                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0), Vector512.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0), Vector512.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0);
-                        v1.StoreUnsafe(ref vRow0);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0)).StoreUnsafe(ref w0);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 16), Vector512.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 16), Vector512.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, 16);
-                        v1.StoreUnsafe(ref vRow0, 16);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 16)).StoreUnsafe(ref w0, 16);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 32), Vector512.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 32), Vector512.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, 32);
-                        v1.StoreUnsafe(ref vRow0, 32);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 32)).StoreUnsafe(ref w0, 32);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow0, 48), Vector512.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow0, 48), Vector512.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, 48);
-                        v1.StoreUnsafe(ref vRow0, 48);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w0, 48)).StoreUnsafe(ref w0, 48);
-                    }
-                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
-                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1), Vector512.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1), Vector512.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1);
-                        v1.StoreUnsafe(ref vRow1);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1)).StoreUnsafe(ref w1);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 16), Vector512.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 16), Vector512.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, 16);
-                        v1.StoreUnsafe(ref vRow1, 16);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 16)).StoreUnsafe(ref w1, 16);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 32), Vector512.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 32), Vector512.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, 32);
-                        v1.StoreUnsafe(ref vRow1, 32);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 32)).StoreUnsafe(ref w1, 32);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow1, 48), Vector512.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow1, 48), Vector512.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, 48);
-                        v1.StoreUnsafe(ref vRow1, 48);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w1, 48)).StoreUnsafe(ref w1, 48);
-                    }
-                    ref float mRow2 = ref Unsafe.Add(ref m, (r + 2) * 64);
-                    ref float vRow2 = ref Unsafe.Add(ref v, (r + 2) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2), Vector512.Create(0.9f), acc20 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2), Vector512.Create(0.999f), acc20 * acc20 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow2);
-                        v1.StoreUnsafe(ref vRow2);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2)).StoreUnsafe(ref w2);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 16), Vector512.Create(0.9f), acc21 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 16), Vector512.Create(0.999f), acc21 * acc21 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow2, 16);
-                        v1.StoreUnsafe(ref vRow2, 16);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 16)).StoreUnsafe(ref w2, 16);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 32), Vector512.Create(0.9f), acc22 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 32), Vector512.Create(0.999f), acc22 * acc22 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow2, 32);
-                        v1.StoreUnsafe(ref vRow2, 32);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 32)).StoreUnsafe(ref w2, 32);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow2, 48), Vector512.Create(0.9f), acc23 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow2, 48), Vector512.Create(0.999f), acc23 * acc23 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow2, 48);
-                        v1.StoreUnsafe(ref vRow2, 48);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w2, 48)).StoreUnsafe(ref w2, 48);
-                    }
-                    ref float mRow3 = ref Unsafe.Add(ref m, (r + 3) * 64);
-                    ref float vRow3 = ref Unsafe.Add(ref v, (r + 3) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3), Vector512.Create(0.9f), acc30 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3), Vector512.Create(0.999f), acc30 * acc30 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow3);
-                        v1.StoreUnsafe(ref vRow3);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3)).StoreUnsafe(ref w3);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 16), Vector512.Create(0.9f), acc31 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 16), Vector512.Create(0.999f), acc31 * acc31 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow3, 16);
-                        v1.StoreUnsafe(ref vRow3, 16);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 16)).StoreUnsafe(ref w3, 16);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 32), Vector512.Create(0.9f), acc32 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 32), Vector512.Create(0.999f), acc32 * acc32 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow3, 32);
-                        v1.StoreUnsafe(ref vRow3, 32);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 32)).StoreUnsafe(ref w3, 32);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref mRow3, 48), Vector512.Create(0.9f), acc33 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vRow3, 48), Vector512.Create(0.999f), acc33 * acc33 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow3, 48);
-                        v1.StoreUnsafe(ref vRow3, 48);
-                        Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref w3, 48)).StoreUnsafe(ref w3, 48);
-                    }
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow1, c + 1) = m1;
+                    Unsafe.Add(ref vRow1, c + 1) = v1;
+                    Unsafe.Add(ref w1, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 1);
                 }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_V256(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 392; r += 2)
-            {
-                // columns 0..64, 32 per step
-                for (int c = 0; c < 64; c += 32)
                 {
-                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
-                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
-                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)c), Vector256.Create(0.9f), acc00 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)c), Vector256.Create(0.999f), acc00 * acc00 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, (nuint)c);
-                        v1.StoreUnsafe(ref vRow0, (nuint)c);
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)c)).StoreUnsafe(ref w0, (nuint)c);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 8)), Vector256.Create(0.9f), acc01 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 8)), Vector256.Create(0.999f), acc01 * acc01 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 8));
-                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 8));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 8))).StoreUnsafe(ref w0, (nuint)(c + 8));
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 16)), Vector256.Create(0.9f), acc02 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 16)), Vector256.Create(0.999f), acc02 * acc02 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 16));
-                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 16));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 16))).StoreUnsafe(ref w0, (nuint)(c + 16));
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow0, (nuint)(c + 24)), Vector256.Create(0.9f), acc03 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow0, (nuint)(c + 24)), Vector256.Create(0.999f), acc03 * acc03 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow0, (nuint)(c + 24));
-                        v1.StoreUnsafe(ref vRow0, (nuint)(c + 24));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w0, (nuint)(c + 24))).StoreUnsafe(ref w0, (nuint)(c + 24));
-                    }
-                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
-                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)c), Vector256.Create(0.9f), acc10 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)c), Vector256.Create(0.999f), acc10 * acc10 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, (nuint)c);
-                        v1.StoreUnsafe(ref vRow1, (nuint)c);
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)c)).StoreUnsafe(ref w1, (nuint)c);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 8)), Vector256.Create(0.9f), acc11 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 8)), Vector256.Create(0.999f), acc11 * acc11 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 8));
-                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 8));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 8))).StoreUnsafe(ref w1, (nuint)(c + 8));
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 16)), Vector256.Create(0.9f), acc12 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 16)), Vector256.Create(0.999f), acc12 * acc12 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 16));
-                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 16));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 16))).StoreUnsafe(ref w1, (nuint)(c + 16));
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref mRow1, (nuint)(c + 24)), Vector256.Create(0.9f), acc13 * 0.100000024f)); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref vRow1, (nuint)(c + 24)), Vector256.Create(0.999f), acc13 * acc13 * 0.0009999871f)); // 1 − β2 in float32
-                        m1.StoreUnsafe(ref mRow1, (nuint)(c + 24));
-                        v1.StoreUnsafe(ref vRow1, (nuint)(c + 24));
-                        Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref w1, (nuint)(c + 24))).StoreUnsafe(ref w1, (nuint)(c + 24));
-                    }
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow1, c + 2) = m1;
+                    Unsafe.Add(ref vRow1, c + 2) = v1;
+                    Unsafe.Add(ref w1, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 2);
                 }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientAdamIndexed_784x64_Inputs392_Scalar(ref float x, ref int index, ref float dz, ref float w, ref float m, ref float v, float alpha, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 392; r += 2)
-            {
-                // columns 0..64, 4 per step
-                for (int c = 0; c < 64; c += 4)
                 {
-                    ref float w0 = ref Unsafe.Add(ref w, r * 64);
-                    ref float w1 = ref Unsafe.Add(ref w, (r + 1) * 64);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 64);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 784), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    ref float mRow0 = ref Unsafe.Add(ref m, r * 64);
-                    ref float vRow0 = ref Unsafe.Add(ref v, r * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c) * 0.9f + acc00 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c) * 0.999f + acc00 * acc00 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow0, c) = m1;
-                        Unsafe.Add(ref vRow0, c) = v1;
-                        Unsafe.Add(ref w0, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 1) * 0.9f + acc01 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 1) * 0.999f + acc01 * acc01 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow0, c + 1) = m1;
-                        Unsafe.Add(ref vRow0, c + 1) = v1;
-                        Unsafe.Add(ref w0, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 1);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 2) * 0.9f + acc02 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 2) * 0.999f + acc02 * acc02 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow0, c + 2) = m1;
-                        Unsafe.Add(ref vRow0, c + 2) = v1;
-                        Unsafe.Add(ref w0, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 2);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow0, c + 3) * 0.9f + acc03 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow0, c + 3) * 0.999f + acc03 * acc03 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow0, c + 3) = m1;
-                        Unsafe.Add(ref vRow0, c + 3) = v1;
-                        Unsafe.Add(ref w0, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w0, c + 3);
-                    }
-                    ref float mRow1 = ref Unsafe.Add(ref m, (r + 1) * 64);
-                    ref float vRow1 = ref Unsafe.Add(ref v, (r + 1) * 64);
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c) * 0.9f + acc10 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c) * 0.999f + acc10 * acc10 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow1, c) = m1;
-                        Unsafe.Add(ref vRow1, c) = v1;
-                        Unsafe.Add(ref w1, c) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 1) * 0.9f + acc11 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 1) * 0.999f + acc11 * acc11 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow1, c + 1) = m1;
-                        Unsafe.Add(ref vRow1, c + 1) = v1;
-                        Unsafe.Add(ref w1, c + 1) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 1);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 2) * 0.9f + acc12 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 2) * 0.999f + acc12 * acc12 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow1, c + 2) = m1;
-                        Unsafe.Add(ref vRow1, c + 2) = v1;
-                        Unsafe.Add(ref w1, c + 2) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 2);
-                    }
-                    {
-                        var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
-                        var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
-                        Unsafe.Add(ref mRow1, c + 3) = m1;
-                        Unsafe.Add(ref vRow1, c + 3) = v1;
-                        Unsafe.Add(ref w1, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 3);
-                    }
+                    var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref mRow1, c + 3) * 0.9f + acc13 * 0.100000024f); // 1 − β1 in float32
+                    var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref vRow1, c + 3) * 0.999f + acc13 * acc13 * 0.0009999871f); // 1 − β2 in float32
+                    Unsafe.Add(ref mRow1, c + 3) = m1;
+                    Unsafe.Add(ref vRow1, c + 3) = v1;
+                    Unsafe.Add(ref w1, c + 3) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref w1, c + 3);
                 }
             }
         }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Graphs;
 
 /// <remarks>
@@ -29,7 +19,7 @@ namespace Demo.Graphs;
 /// <para>Total: 59,210 parameters, 59,008 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class ResidualMlp : INetwork<ResidualMlp>
+partial class ResidualMlp : global::NetGen.INetwork<ResidualMlp>
 {
     /// <summary>Floats per input sample.</summary>
     public const int InputSize = 784;
@@ -40,7 +30,7 @@ partial class ResidualMlp : INetwork<ResidualMlp>
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
     public const string Architecture = "Input(784) Dense(64,ReLU) Dense(64,ReLU) Dense(64,Linear) Add@1,3 Dense(10,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
-    public const LossKind Loss = LossKind.SparseCategoricalCrossEntropy;
+    public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 64;
@@ -57,120 +47,120 @@ partial class ResidualMlp : INetwork<ResidualMlp>
     private const int Dense5WeightsOffset = 58560;
     private const int Dense5BiasesOffset = 59200;
 
-    private static readonly ParameterBlock[] s_parameterBlocks =
+    private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 784, 64 }, 0, "weight") { Torch = new[] { new TorchTensor("weight", 0, 784, 64, new[] { 64, 784 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 64 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
-        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 64, 64 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 64 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
-        new ParameterBlock("2.weight", Dense3WeightsOffset, new[] { 64, 64 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", Dense3BiasesOffset, new[] { 64 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
-        new ParameterBlock("3.weight", Dense5WeightsOffset, new[] { 64, 10 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 64, 10, new[] { 10, 64 }) { Transposed = true } } },
-        new ParameterBlock("3.bias", Dense5BiasesOffset, new[] { 10 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
+        new global::NetGen.ParameterBlock("0.weight", Dense1WeightsOffset, new[] { 784, 64 }, 0, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 784, 64, new[] { 64, 784 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("0.bias", Dense1BiasesOffset, new[] { 64 }, 0, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new global::NetGen.ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 64, 64 }, 1, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 64 }, 1, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new global::NetGen.ParameterBlock("2.weight", Dense3WeightsOffset, new[] { 64, 64 }, 2, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 64, 64, new[] { 64, 64 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("2.bias", Dense3BiasesOffset, new[] { 64 }, 2, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 64, new[] { 64 }) } },
+        new global::NetGen.ParameterBlock("3.weight", Dense5WeightsOffset, new[] { 64, 10 }, 4, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 64, 10, new[] { 10, 64 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("3.bias", Dense5BiasesOffset, new[] { 10 }, 4, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
-    private readonly AlignedBuffer _parameters;
+    private readonly global::NetGen.AlignedBuffer _parameters;
 
     /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, zero biases.</summary>
     public ResidualMlp(int seed = 0)
     {
-        _parameters = new AlignedBuffer(ParameterCount);
-        var random = new SeededRandom(unchecked((ulong)seed));
-        Initializers.GlorotUniform(Dense1Weights, fanIn: 784, fanOut: 64, ref random);
-        Initializers.GlorotUniform(Dense2Weights, fanIn: 64, fanOut: 64, ref random);
-        Initializers.GlorotUniform(Dense3Weights, fanIn: 64, fanOut: 64, ref random);
-        Initializers.GlorotUniform(Dense5Weights, fanIn: 64, fanOut: 10, ref random);
+        _parameters = new global::NetGen.AlignedBuffer(ParameterCount);
+        var random = new global::NetGen.SeededRandom(unchecked((ulong)seed));
+        global::NetGen.Initializers.GlorotUniform(Dense1Weights, fanIn: 784, fanOut: 64, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense2Weights, fanIn: 64, fanOut: 64, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense3Weights, fanIn: 64, fanOut: 64, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense5Weights, fanIn: 64, fanOut: 10, ref random);
     }
 
-    static ResidualMlp INetwork<ResidualMlp>.Create(int seed) => new ResidualMlp(seed);
+    static ResidualMlp global::NetGen.INetwork<ResidualMlp>.Create(int seed) => new ResidualMlp(seed);
 
     /// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>
-    public Span<float> Parameters => _parameters.Span;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 weights, [784, 64] row-major (input × unit).</summary>
-    public Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 50176);
+    public global::System.Span<float> Dense1Weights => _parameters.Span.Slice(Dense1WeightsOffset, 50176);
     /// <summary>Layer 1 biases, [64].</summary>
-    public Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 64);
+    public global::System.Span<float> Dense1Biases => _parameters.Span.Slice(Dense1BiasesOffset, 64);
     /// <summary>Layer 2 weights, [64, 64] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 4096);
+    public global::System.Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 4096);
     /// <summary>Layer 2 biases, [64].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 64);
+    public global::System.Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 64);
     /// <summary>Layer 3 weights, [64, 64] row-major (input × unit).</summary>
-    public Span<float> Dense3Weights => _parameters.Span.Slice(Dense3WeightsOffset, 4096);
+    public global::System.Span<float> Dense3Weights => _parameters.Span.Slice(Dense3WeightsOffset, 4096);
     /// <summary>Layer 3 biases, [64].</summary>
-    public Span<float> Dense3Biases => _parameters.Span.Slice(Dense3BiasesOffset, 64);
+    public global::System.Span<float> Dense3Biases => _parameters.Span.Slice(Dense3BiasesOffset, 64);
     /// <summary>Layer 5 weights, [64, 10] row-major (input × unit).</summary>
-    public Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 640);
+    public global::System.Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 640);
     /// <summary>Layer 5 biases, [10].</summary>
-    public Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 10);
+    public global::System.Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 10);
 
-    int IModel.InputSize => InputSize;
-    int IModel.OutputSize => OutputSize;
-    int IModel.ParameterCount => ParameterCount;
-    LossKind IModel.Loss => Loss;
-    string IModel.Architecture => Architecture;
-    IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;
+    int global::NetGen.IModel.InputSize => InputSize;
+    int global::NetGen.IModel.OutputSize => OutputSize;
+    int global::NetGen.IModel.ParameterCount => ParameterCount;
+    global::NetGen.LossKind global::NetGen.IModel.Loss => Loss;
+    string global::NetGen.IModel.Architecture => Architecture;
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.ParameterBlock> global::NetGen.IModel.ParameterBlocks => s_parameterBlocks;
 
     /// <summary>Runs one sample. Thread-safe: many threads may call it on one instance; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
-        if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        Span<float> scratch = stackalloc float[192];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
+        global::System.Span<float> scratch = stackalloc float[192];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
-        if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if ((long)batch * InputSize > inputs.Length) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        if ((long)batch * OutputSize > outputs.Length) throw new global::System.ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
-        int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * 3 * MaxHidden];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float h2 = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float x = ref MemoryMarshal.GetReference(inputs);
-        ref float y = ref MemoryMarshal.GetReference(outputs);
+        int chunk = global::System.Math.Min(batch, PredictChunkRows);
+        global::System.Span<float> scratch = stackalloc float[chunk * 3 * MaxHidden];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float h2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
-            int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, rows);
+            int rows = global::System.Math.Min(chunk, batch - start);
+            Infer(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (nint)start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, rows);
         }
     }
 
     /// <summary>The predicted class of one sample: the index of the largest output.</summary>
-    public int Classify(ReadOnlySpan<float> input)
+    public int Classify(global::System.ReadOnlySpan<float> input)
     {
-        Span<float> output = stackalloc float[OutputSize];
+        global::System.Span<float> output = stackalloc float[OutputSize];
         Predict(input, output);
-        return VectorMath.ArgMax(output);
+        return global::NetGen.VectorMath.ArgMax(output);
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; h0 … h2 hold hidden activations, each reused once no later layer reads it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float h2, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
-        Kernels.DenseForward_784x64_Relu(ref x, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
+        global::NetGen.Generated.Demo.Graphs.ResidualMlp.Kernels.DenseForward_784x64_Relu(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1BiasesOffset), ref h0, rows);
         // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-        Kernels.DenseForward_64x64_Relu(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref h1, rows);
+        global::NetGen.Generated.Demo.Graphs.ResidualMlp.Kernels.DenseForward_64x64_Relu(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref h1, rows);
         // Layer 3: Dense 64→64, Linear — 4,096 MACs per sample
-        Kernels.DenseForward_64x64_Linear(ref h1, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref h2, rows);
+        global::NetGen.Generated.Demo.Graphs.ResidualMlp.Kernels.DenseForward_64x64_Linear(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3BiasesOffset), ref h2, rows);
         // Layer 4: Add layer 1 + layer 3, 64 values each
-        Kernels.Sum(ref h0, ref h2, ref h1, rows * 64);
+        global::NetGen.Generated.Demo.Graphs.ResidualMlp.Kernels.Sum(ref h0, ref h2, ref h1, rows * 64);
         // Layer 5: Dense 64→10, Softmax — 640 MACs per sample
-        Kernels.DenseForward_64x10_Linear(ref h1, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
-        VectorMath.SoftmaxRows(ref y, rows, 10);
+        global::NetGen.Generated.Demo.Graphs.ResidualMlp.Kernels.DenseForward_64x10_Linear(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
+        global::NetGen.VectorMath.SoftmaxRows(ref y, rows, 10);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    global::NetGen.IGradientTrainer global::NetGen.ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 }

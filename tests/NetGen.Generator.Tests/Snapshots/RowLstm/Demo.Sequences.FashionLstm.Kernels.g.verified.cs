@@ -3,1074 +3,338 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Sequences.FashionLstm;
 
-namespace Demo.Sequences;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class FashionLstm
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Sequences.FashionLstm"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>One step's input projection: Z = X·W + b for X [rows, 28] (rows 784 apart), W [28, 512], Z [rows, 512].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInput_28x512_784(ref float x, ref float w, ref float bias, ref float z, int rows)
     {
-        /// <summary>One step's input projection: Z = X·W + b for X [rows, 28] (rows 784 apart), W [28, 512], Z [rows, 512].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void StepInput_28x512_784(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) StepInput_28x512_784_V512(ref x, ref w, ref bias, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) StepInput_28x512_784_V256(ref x, ref w, ref bias, ref z, rows);
-            else StepInput_28x512_784_Scalar(ref x, ref w, ref bias, ref z, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) StepInput_28x512_784_V512(ref x, ref w, ref bias, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) StepInput_28x512_784_V256(ref x, ref w, ref bias, ref z, rows);
+        else StepInput_28x512_784_Scalar(ref x, ref w, ref bias, ref z, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_28x512_784_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_28x512_784_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 28; k0 += 16)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 28; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 28);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
-                        ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 512);
-                        ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref z0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 48));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref z1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc12 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 32));
-                        var acc13 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 48));
-                        ref float start2 = ref k0 == 0 ? ref bias : ref z2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2, (nuint)c);
-                        var acc21 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 16));
-                        var acc22 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 32));
-                        var acc23 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 48));
-                        ref float start3 = ref k0 == 0 ? ref bias : ref z3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3, (nuint)c);
-                        var acc31 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 16));
-                        var acc32 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 32));
-                        var acc33 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 48));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
-                        ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 784);
-                        ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Vector512.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w2 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 32));
-                            var w3 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref z2, (nuint)c);
-                            acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref z3, (nuint)c);
-                            acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref z2, (nuint)c);
-                            acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref z3, (nuint)c);
-                            acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref z0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 48));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Vector512.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w2 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 32));
-                            var w3 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_28x512_784_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 28; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 28);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref z0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref z1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref z0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_28x512_784_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
-            // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 28; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 28);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref z0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref z1;
-                        var acc10 = Unsafe.Add(ref start1, c);
-                        var acc11 = Unsafe.Add(ref start1, c + 1);
-                        var acc12 = Unsafe.Add(ref start1, c + 2);
-                        var acc13 = Unsafe.Add(ref start1, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            acc11 = a1 * w1 + acc11;
-                            acc12 = a1 * w2 + acc12;
-                            acc13 = a1 * w3 + acc13;
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                            Unsafe.Add(ref z1, c) = acc10;
-                            Unsafe.Add(ref z1, c + 1) = acc11;
-                            Unsafe.Add(ref z1, c + 2) = acc12;
-                            Unsafe.Add(ref z1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                            Unsafe.Add(ref z1, c) = acc10;
-                            Unsafe.Add(ref z1, c + 1) = acc11;
-                            Unsafe.Add(ref z1, c + 2) = acc12;
-                            Unsafe.Add(ref z1, c + 3) = acc13;
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref z0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 784);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>One LSTM step of one sample: z [4×128] pre-activations (i, f, c, o) become the gates; c = f⊙cPrev + i⊙g, tc = tanh(c), h = o⊙tc.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void LstmForward_128(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
-        {
-            if (Vector512.IsHardwareAccelerated) LstmForward_128_V512(ref z, ref cPrev, ref c, ref tc, ref h);
-            else if (Vector256.IsHardwareAccelerated) LstmForward_128_V256(ref z, ref cPrev, ref c, ref tc, ref h);
-            else LstmForward_128_Scalar(ref z, ref cPrev, ref c, ref tc, ref h);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LstmForward_128_V512(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= 128; i += 16)
-            {
-                var ig = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref z, (nuint)i));
-                var fg = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref z, (nuint)(i + 128)));
-                var gg = VectorMath.Tanh(Vector512.LoadUnsafe(ref z, (nuint)(i + 256)));
-                var og = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref z, (nuint)(i + 384)));
-                var cn = fg * Vector512.LoadUnsafe(ref cPrev, (nuint)i) + ig * gg;
-                var tcn = VectorMath.Tanh(cn);
-                ig.StoreUnsafe(ref z, (nuint)i);
-                fg.StoreUnsafe(ref z, (nuint)(i + 128));
-                gg.StoreUnsafe(ref z, (nuint)(i + 256));
-                og.StoreUnsafe(ref z, (nuint)(i + 384));
-                cn.StoreUnsafe(ref c, (nuint)i);
-                tcn.StoreUnsafe(ref tc, (nuint)i);
-                (og * tcn).StoreUnsafe(ref h, (nuint)i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LstmForward_128_V256(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= 128; i += 8)
-            {
-                var ig = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref z, (nuint)i));
-                var fg = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref z, (nuint)(i + 128)));
-                var gg = VectorMath.Tanh(Vector256.LoadUnsafe(ref z, (nuint)(i + 256)));
-                var og = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref z, (nuint)(i + 384)));
-                var cn = fg * Vector256.LoadUnsafe(ref cPrev, (nuint)i) + ig * gg;
-                var tcn = VectorMath.Tanh(cn);
-                ig.StoreUnsafe(ref z, (nuint)i);
-                fg.StoreUnsafe(ref z, (nuint)(i + 128));
-                gg.StoreUnsafe(ref z, (nuint)(i + 256));
-                og.StoreUnsafe(ref z, (nuint)(i + 384));
-                cn.StoreUnsafe(ref c, (nuint)i);
-                tcn.StoreUnsafe(ref tc, (nuint)i);
-                (og * tcn).StoreUnsafe(ref h, (nuint)i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LstmForward_128_Scalar(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < 128; i++)
-            {
-                var ig = VectorMath.Sigmoid(Unsafe.Add(ref z, i));
-                var fg = VectorMath.Sigmoid(Unsafe.Add(ref z, i + 128));
-                var gg = VectorMath.Tanh(Unsafe.Add(ref z, i + 256));
-                var og = VectorMath.Sigmoid(Unsafe.Add(ref z, i + 384));
-                var cn = fg * Unsafe.Add(ref cPrev, i) + ig * gg;
-                var tcn = VectorMath.Tanh(cn);
-                Unsafe.Add(ref z, i) = ig;
-                Unsafe.Add(ref z, i + 128) = fg;
-                Unsafe.Add(ref z, i + 256) = gg;
-                Unsafe.Add(ref z, i + 384) = og;
-                Unsafe.Add(ref c, i) = cn;
-                Unsafe.Add(ref tc, i) = tcn;
-                Unsafe.Add(ref h, i) = og * tcn;
-            }
-        }
-
-        /// <summary>One step's recurrent products: Z += H·R for H [rows, 128] (rows 128 apart), R [128, 512], Z rows 512 apart.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentStep_128x512_128_512(ref float h, ref float wr, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentStep_128x512_128_512_V512(ref h, ref wr, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentStep_128x512_128_512_V256(ref h, ref wr, ref z, rows);
-            else RecurrentStep_128x512_128_512_Scalar(ref h, ref wr, ref z, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_128x512_128_512_V512(ref float h, ref float wr, ref float z, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 128; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 128);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
-                        ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 512);
-                        ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 512);
-                        var acc00 = Vector512.LoadUnsafe(ref z0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 48));
-                        var acc10 = Vector512.LoadUnsafe(ref z1, (nuint)c);
-                        var acc11 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 16));
-                        var acc12 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 32));
-                        var acc13 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 48));
-                        var acc20 = Vector512.LoadUnsafe(ref z2, (nuint)c);
-                        var acc21 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 16));
-                        var acc22 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 32));
-                        var acc23 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 48));
-                        var acc30 = Vector512.LoadUnsafe(ref z3, (nuint)c);
-                        var acc31 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 16));
-                        var acc32 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 32));
-                        var acc33 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 48));
-                        ref float h0 = ref Unsafe.Add(ref h, r * 128);
-                        ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 128);
-                        ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 128);
-                        ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 128);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Vector512.LoadUnsafe(ref wrk, (nuint)c);
-                            var wr1 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 16));
-                            var wr2 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 32));
-                            var wr3 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref z2, (nuint)c);
-                            acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref z3, (nuint)c);
-                            acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref z2, (nuint)c);
-                            acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref z3, (nuint)c);
-                            acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        var acc00 = Vector512.LoadUnsafe(ref z0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 48));
-                        ref float h0 = ref Unsafe.Add(ref h, r * 128);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Vector512.LoadUnsafe(ref wrk, (nuint)c);
-                            var wr1 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 16));
-                            var wr2 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 32));
-                            var wr3 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_128x512_128_512_V256(ref float h, ref float wr, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 128; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 128);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
-                        var acc00 = Vector256.LoadUnsafe(ref z0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 24));
-                        var acc10 = Vector256.LoadUnsafe(ref z1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 24));
-                        ref float h0 = ref Unsafe.Add(ref h, r * 128);
-                        ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 128);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Vector256.LoadUnsafe(ref wrk, (nuint)c);
-                            var wr1 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 8));
-                            var wr2 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 16));
-                            var wr3 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        var acc00 = Vector256.LoadUnsafe(ref z0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 24));
-                        ref float h0 = ref Unsafe.Add(ref h, r * 128);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Vector256.LoadUnsafe(ref wrk, (nuint)c);
-                            var wr1 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 8));
-                            var wr2 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 16));
-                            var wr3 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_128x512_128_512_Scalar(ref float h, ref float wr, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
-            // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 128; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 128);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
-                        var acc00 = Unsafe.Add(ref z0, c);
-                        var acc01 = Unsafe.Add(ref z0, c + 1);
-                        var acc02 = Unsafe.Add(ref z0, c + 2);
-                        var acc03 = Unsafe.Add(ref z0, c + 3);
-                        var acc10 = Unsafe.Add(ref z1, c);
-                        var acc11 = Unsafe.Add(ref z1, c + 1);
-                        var acc12 = Unsafe.Add(ref z1, c + 2);
-                        var acc13 = Unsafe.Add(ref z1, c + 3);
-                        ref float h0 = ref Unsafe.Add(ref h, r * 128);
-                        ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 128);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Unsafe.Add(ref wrk, c);
-                            var wr1 = Unsafe.Add(ref wrk, c + 1);
-                            var wr2 = Unsafe.Add(ref wrk, c + 2);
-                            var wr3 = Unsafe.Add(ref wrk, c + 3);
-                            var a0 = Unsafe.Add(ref h0, k);
-                            acc00 = a0 * wr0 + acc00;
-                            acc01 = a0 * wr1 + acc01;
-                            acc02 = a0 * wr2 + acc02;
-                            acc03 = a0 * wr3 + acc03;
-                            var a1 = Unsafe.Add(ref h1, k);
-                            acc10 = a1 * wr0 + acc10;
-                            acc11 = a1 * wr1 + acc11;
-                            acc12 = a1 * wr2 + acc12;
-                            acc13 = a1 * wr3 + acc13;
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                            Unsafe.Add(ref z1, c) = acc10;
-                            Unsafe.Add(ref z1, c + 1) = acc11;
-                            Unsafe.Add(ref z1, c + 2) = acc12;
-                            Unsafe.Add(ref z1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                            Unsafe.Add(ref z1, c) = acc10;
-                            Unsafe.Add(ref z1, c + 1) = acc11;
-                            Unsafe.Add(ref z1, c + 2) = acc12;
-                            Unsafe.Add(ref z1, c + 3) = acc13;
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 512);
-                        var acc00 = Unsafe.Add(ref z0, c);
-                        var acc01 = Unsafe.Add(ref z0, c + 1);
-                        var acc02 = Unsafe.Add(ref z0, c + 2);
-                        var acc03 = Unsafe.Add(ref z0, c + 3);
-                        ref float h0 = ref Unsafe.Add(ref h, r * 128);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Unsafe.Add(ref wrk, c);
-                            var wr1 = Unsafe.Add(ref wrk, c + 1);
-                            var wr2 = Unsafe.Add(ref wrk, c + 2);
-                            var wr3 = Unsafe.Add(ref wrk, c + 3);
-                            var a0 = Unsafe.Add(ref h0, k);
-                            acc00 = a0 * wr0 + acc00;
-                            acc01 = a0 * wr1 + acc01;
-                            acc02 = a0 * wr2 + acc02;
-                            acc03 = a0 * wr3 + acc03;
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Y = X·W + b for X [rows, 128], W [128, 10] row-major, Y [rows, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_128x10_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_128x10_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_128x10_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_128x10_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_128x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 16, 28);
             int r = 0;
             // main loop: 4 rows per tile
             for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..10
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 10);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc21 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc30 = Vector256.LoadUnsafe(ref bias);
-                    var acc31 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 128);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 128);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 128);
-                    for (int k = 0; k < 128; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
+                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 512);
+                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref z0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 48));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref z1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc12 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 32));
+                    var acc13 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 48));
+                    ref float start2 = ref k0 == 0 ? ref bias : ref z2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2, (nuint)c);
+                    var acc21 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 16));
+                    var acc22 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 32));
+                    var acc23 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 48));
+                    ref float start3 = ref k0 == 0 ? ref bias : ref z3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3, (nuint)c);
+                    var acc31 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 16));
+                    var acc32 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 32));
+                    var acc33 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 48));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
+                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 784);
+                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 784);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2, w1, acc21);
-                        var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3, w1, acc31);
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Vector512.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w2 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 32));
+                        var w3 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 2);
-                    acc20.StoreUnsafe(ref y2);
-                    acc21.StoreUnsafe(ref y2, 2);
-                    acc30.StoreUnsafe(ref y3);
-                    acc31.StoreUnsafe(ref y3, 2);
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref z2, (nuint)c);
+                        acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref z3, (nuint)c);
+                        acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref z2, (nuint)c);
+                        acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref z3, (nuint)c);
+                        acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
+                    }
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..10
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 128);
-                    for (int k = 0; k < 128; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref z0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 48));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Vector512.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w2 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 32));
+                        var w3 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_128x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_28x512_784_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 28; k0 += 16)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 16, 28);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..10
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 128);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
-                    for (int k = 0; k < 128; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref z0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref z1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                         var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
                         acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                         acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 2);
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
+                    }
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..10
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 128);
-                    for (int k = 0; k < 128; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref z0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
                         var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
                         acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                         acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
                     }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 2);
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_128x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_28x512_784_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
+        // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 28; k0 += 16)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 16, 28);
             int r = 0;
             // main loop: 2 rows per tile
             for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 128);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
-                    for (int k = 0; k < 128; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref z0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref z1;
+                    var acc10 = Unsafe.Add(ref start1, c);
+                    var acc11 = Unsafe.Add(ref start1, c + 1);
+                    var acc12 = Unsafe.Add(ref start1, c + 2);
+                    var acc13 = Unsafe.Add(ref start1, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 784);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
                         var w0 = Unsafe.Add(ref wk, c);
                         var w1 = Unsafe.Add(ref wk, c + 1);
                         var w2 = Unsafe.Add(ref wk, c + 2);
@@ -1086,58 +350,47 @@ partial class FashionLstm
                         acc12 = a1 * w2 + acc12;
                         acc13 = a1 * w3 + acc13;
                     }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                    Unsafe.Add(ref y1, c) = acc10;
-                    Unsafe.Add(ref y1, c + 1) = acc11;
-                    Unsafe.Add(ref y1, c + 2) = acc12;
-                    Unsafe.Add(ref y1, c + 3) = acc13;
-                }
-                // tail columns 8..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
-                    var acc00 = Unsafe.Add(ref bias, 8);
-                    var acc01 = Unsafe.Add(ref bias, 9);
-                    var acc10 = Unsafe.Add(ref bias, 8);
-                    var acc11 = Unsafe.Add(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 128);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
-                    for (int k = 0; k < 128; k++)
+                    if (k1 < 28)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Unsafe.Add(ref wk, 8);
-                        var w1 = Unsafe.Add(ref wk, 9);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                        Unsafe.Add(ref z1, c) = acc10;
+                        Unsafe.Add(ref z1, c + 1) = acc11;
+                        Unsafe.Add(ref z1, c + 2) = acc12;
+                        Unsafe.Add(ref z1, c + 3) = acc13;
                     }
-                    Unsafe.Add(ref y0, 8) = acc00;
-                    Unsafe.Add(ref y0, 9) = acc01;
-                    Unsafe.Add(ref y1, 8) = acc10;
-                    Unsafe.Add(ref y1, 9) = acc11;
+                    else
+                    {
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                        Unsafe.Add(ref z1, c) = acc10;
+                        Unsafe.Add(ref z1, c + 1) = acc11;
+                        Unsafe.Add(ref z1, c + 2) = acc12;
+                        Unsafe.Add(ref z1, c + 3) = acc13;
+                    }
                 }
             }
             // tail: one row at a time
             for (; r < rows; r++)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 128);
-                    for (int k = 0; k < 128; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref z0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 784);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
                         var w0 = Unsafe.Add(ref wk, c);
                         var w1 = Unsafe.Add(ref wk, c + 1);
                         var w2 = Unsafe.Add(ref wk, c + 2);
@@ -1148,1035 +401,2925 @@ partial class FashionLstm
                         acc02 = a0 * w2 + acc02;
                         acc03 = a0 * w3 + acc03;
                     }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                }
-                // tail columns 8..10
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 10);
-                    var acc00 = Unsafe.Add(ref bias, 8);
-                    var acc01 = Unsafe.Add(ref bias, 9);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 128);
-                    for (int k = 0; k < 128; k++)
+                    if (k1 < 28)
                     {
-                        ref float wk = ref Unsafe.Add(ref w, k * 10);
-                        var w0 = Unsafe.Add(ref wk, 8);
-                        var w1 = Unsafe.Add(ref wk, 9);
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>One LSTM step of one sample: z [4×128] pre-activations (i, f, c, o) become the gates; c = f⊙cPrev + i⊙g, tc = tanh(c), h = o⊙tc.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LstmForward_128(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
+    {
+        if (Vector512.IsHardwareAccelerated) LstmForward_128_V512(ref z, ref cPrev, ref c, ref tc, ref h);
+        else if (Vector256.IsHardwareAccelerated) LstmForward_128_V256(ref z, ref cPrev, ref c, ref tc, ref h);
+        else LstmForward_128_Scalar(ref z, ref cPrev, ref c, ref tc, ref h);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LstmForward_128_V512(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= 128; i += 16)
+        {
+            var ig = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref z, (nuint)i));
+            var fg = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref z, (nuint)(i + 128)));
+            var gg = VectorMath.Tanh(Vector512.LoadUnsafe(ref z, (nuint)(i + 256)));
+            var og = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref z, (nuint)(i + 384)));
+            var cn = fg * Vector512.LoadUnsafe(ref cPrev, (nuint)i) + ig * gg;
+            var tcn = VectorMath.Tanh(cn);
+            ig.StoreUnsafe(ref z, (nuint)i);
+            fg.StoreUnsafe(ref z, (nuint)(i + 128));
+            gg.StoreUnsafe(ref z, (nuint)(i + 256));
+            og.StoreUnsafe(ref z, (nuint)(i + 384));
+            cn.StoreUnsafe(ref c, (nuint)i);
+            tcn.StoreUnsafe(ref tc, (nuint)i);
+            (og * tcn).StoreUnsafe(ref h, (nuint)i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LstmForward_128_V256(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= 128; i += 8)
+        {
+            var ig = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref z, (nuint)i));
+            var fg = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref z, (nuint)(i + 128)));
+            var gg = VectorMath.Tanh(Vector256.LoadUnsafe(ref z, (nuint)(i + 256)));
+            var og = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref z, (nuint)(i + 384)));
+            var cn = fg * Vector256.LoadUnsafe(ref cPrev, (nuint)i) + ig * gg;
+            var tcn = VectorMath.Tanh(cn);
+            ig.StoreUnsafe(ref z, (nuint)i);
+            fg.StoreUnsafe(ref z, (nuint)(i + 128));
+            gg.StoreUnsafe(ref z, (nuint)(i + 256));
+            og.StoreUnsafe(ref z, (nuint)(i + 384));
+            cn.StoreUnsafe(ref c, (nuint)i);
+            tcn.StoreUnsafe(ref tc, (nuint)i);
+            (og * tcn).StoreUnsafe(ref h, (nuint)i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LstmForward_128_Scalar(ref float z, ref float cPrev, ref float c, ref float tc, ref float h)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < 128; i++)
+        {
+            var ig = VectorMath.Sigmoid(Unsafe.Add(ref z, i));
+            var fg = VectorMath.Sigmoid(Unsafe.Add(ref z, i + 128));
+            var gg = VectorMath.Tanh(Unsafe.Add(ref z, i + 256));
+            var og = VectorMath.Sigmoid(Unsafe.Add(ref z, i + 384));
+            var cn = fg * Unsafe.Add(ref cPrev, i) + ig * gg;
+            var tcn = VectorMath.Tanh(cn);
+            Unsafe.Add(ref z, i) = ig;
+            Unsafe.Add(ref z, i + 128) = fg;
+            Unsafe.Add(ref z, i + 256) = gg;
+            Unsafe.Add(ref z, i + 384) = og;
+            Unsafe.Add(ref c, i) = cn;
+            Unsafe.Add(ref tc, i) = tcn;
+            Unsafe.Add(ref h, i) = og * tcn;
+        }
+    }
+
+    /// <summary>One step's recurrent products: Z += H·R for H [rows, 128] (rows 128 apart), R [128, 512], Z rows 512 apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentStep_128x512_128_512(ref float h, ref float wr, ref float z, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentStep_128x512_128_512_V512(ref h, ref wr, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentStep_128x512_128_512_V256(ref h, ref wr, ref z, rows);
+        else RecurrentStep_128x512_128_512_Scalar(ref h, ref wr, ref z, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_128x512_128_512_V512(ref float h, ref float wr, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 128; k0 += 16)
+        {
+            int k1 = Math.Min(k0 + 16, 128);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= rows; r += 4)
+            {
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
+                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 512);
+                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 512);
+                    var acc00 = Vector512.LoadUnsafe(ref z0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 48));
+                    var acc10 = Vector512.LoadUnsafe(ref z1, (nuint)c);
+                    var acc11 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 16));
+                    var acc12 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 32));
+                    var acc13 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 48));
+                    var acc20 = Vector512.LoadUnsafe(ref z2, (nuint)c);
+                    var acc21 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 16));
+                    var acc22 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 32));
+                    var acc23 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 48));
+                    var acc30 = Vector512.LoadUnsafe(ref z3, (nuint)c);
+                    var acc31 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 16));
+                    var acc32 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 32));
+                    var acc33 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 48));
+                    ref float h0 = ref Unsafe.Add(ref h, r * 128);
+                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 128);
+                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 128);
+                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 128);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Vector512.LoadUnsafe(ref wrk, (nuint)c);
+                        var wr1 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 16));
+                        var wr2 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 32));
+                        var wr3 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref z2, (nuint)c);
+                        acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref z3, (nuint)c);
+                        acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref z2, (nuint)c);
+                        acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref z3, (nuint)c);
+                        acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    var acc00 = Vector512.LoadUnsafe(ref z0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 48));
+                    ref float h0 = ref Unsafe.Add(ref h, r * 128);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Vector512.LoadUnsafe(ref wrk, (nuint)c);
+                        var wr1 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 16));
+                        var wr2 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 32));
+                        var wr3 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_128x512_128_512_V256(ref float h, ref float wr, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 128; k0 += 16)
+        {
+            int k1 = Math.Min(k0 + 16, 128);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
+                    var acc00 = Vector256.LoadUnsafe(ref z0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 24));
+                    var acc10 = Vector256.LoadUnsafe(ref z1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 24));
+                    ref float h0 = ref Unsafe.Add(ref h, r * 128);
+                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 128);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Vector256.LoadUnsafe(ref wrk, (nuint)c);
+                        var wr1 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 8));
+                        var wr2 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 16));
+                        var wr3 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    var acc00 = Vector256.LoadUnsafe(ref z0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 24));
+                    ref float h0 = ref Unsafe.Add(ref h, r * 128);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Vector256.LoadUnsafe(ref wrk, (nuint)c);
+                        var wr1 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 8));
+                        var wr2 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 16));
+                        var wr3 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_128x512_128_512_Scalar(ref float h, ref float wr, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
+        // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 128; k0 += 16)
+        {
+            int k1 = Math.Min(k0 + 16, 128);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 512);
+                    var acc00 = Unsafe.Add(ref z0, c);
+                    var acc01 = Unsafe.Add(ref z0, c + 1);
+                    var acc02 = Unsafe.Add(ref z0, c + 2);
+                    var acc03 = Unsafe.Add(ref z0, c + 3);
+                    var acc10 = Unsafe.Add(ref z1, c);
+                    var acc11 = Unsafe.Add(ref z1, c + 1);
+                    var acc12 = Unsafe.Add(ref z1, c + 2);
+                    var acc13 = Unsafe.Add(ref z1, c + 3);
+                    ref float h0 = ref Unsafe.Add(ref h, r * 128);
+                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 128);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Unsafe.Add(ref wrk, c);
+                        var wr1 = Unsafe.Add(ref wrk, c + 1);
+                        var wr2 = Unsafe.Add(ref wrk, c + 2);
+                        var wr3 = Unsafe.Add(ref wrk, c + 3);
+                        var a0 = Unsafe.Add(ref h0, k);
+                        acc00 = a0 * wr0 + acc00;
+                        acc01 = a0 * wr1 + acc01;
+                        acc02 = a0 * wr2 + acc02;
+                        acc03 = a0 * wr3 + acc03;
+                        var a1 = Unsafe.Add(ref h1, k);
+                        acc10 = a1 * wr0 + acc10;
+                        acc11 = a1 * wr1 + acc11;
+                        acc12 = a1 * wr2 + acc12;
+                        acc13 = a1 * wr3 + acc13;
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                        Unsafe.Add(ref z1, c) = acc10;
+                        Unsafe.Add(ref z1, c + 1) = acc11;
+                        Unsafe.Add(ref z1, c + 2) = acc12;
+                        Unsafe.Add(ref z1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                        Unsafe.Add(ref z1, c) = acc10;
+                        Unsafe.Add(ref z1, c + 1) = acc11;
+                        Unsafe.Add(ref z1, c + 2) = acc12;
+                        Unsafe.Add(ref z1, c + 3) = acc13;
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 512);
+                    var acc00 = Unsafe.Add(ref z0, c);
+                    var acc01 = Unsafe.Add(ref z0, c + 1);
+                    var acc02 = Unsafe.Add(ref z0, c + 2);
+                    var acc03 = Unsafe.Add(ref z0, c + 3);
+                    ref float h0 = ref Unsafe.Add(ref h, r * 128);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Unsafe.Add(ref wrk, c);
+                        var wr1 = Unsafe.Add(ref wrk, c + 1);
+                        var wr2 = Unsafe.Add(ref wrk, c + 2);
+                        var wr3 = Unsafe.Add(ref wrk, c + 3);
+                        var a0 = Unsafe.Add(ref h0, k);
+                        acc00 = a0 * wr0 + acc00;
+                        acc01 = a0 * wr1 + acc01;
+                        acc02 = a0 * wr2 + acc02;
+                        acc03 = a0 * wr3 + acc03;
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 128], W [128, 10] row-major, Y [rows, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_128x10_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_128x10_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_128x10_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_128x10_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_128x10_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 10);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc20 = Vector256.LoadUnsafe(ref bias);
+                var acc21 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc30 = Vector256.LoadUnsafe(ref bias);
+                var acc31 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 128);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 128);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 128);
+                for (int k = 0; k < 128; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2, w1, acc21);
+                    var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3, w1, acc31);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 2);
+                acc20.StoreUnsafe(ref y2);
+                acc21.StoreUnsafe(ref y2, 2);
+                acc30.StoreUnsafe(ref y3);
+                acc31.StoreUnsafe(ref y3, 2);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 128);
+                for (int k = 0; k < 128; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_128x10_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 128);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
+                for (int k = 0; k < 128; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 2);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 128);
+                for (int k = 0; k < 128; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 2);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_128x10_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 128);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
+                for (int k = 0; k < 128; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+                Unsafe.Add(ref y1, c) = acc10;
+                Unsafe.Add(ref y1, c + 1) = acc11;
+                Unsafe.Add(ref y1, c + 2) = acc12;
+                Unsafe.Add(ref y1, c + 3) = acc13;
+            }
+            // tail columns 8..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 10);
+                var acc00 = Unsafe.Add(ref bias, 8);
+                var acc01 = Unsafe.Add(ref bias, 9);
+                var acc10 = Unsafe.Add(ref bias, 8);
+                var acc11 = Unsafe.Add(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 128);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 128);
+                for (int k = 0; k < 128; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, 8);
+                    var w1 = Unsafe.Add(ref wk, 9);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                }
+                Unsafe.Add(ref y0, 8) = acc00;
+                Unsafe.Add(ref y0, 9) = acc01;
+                Unsafe.Add(ref y1, 8) = acc10;
+                Unsafe.Add(ref y1, 9) = acc11;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 128);
+                for (int k = 0; k < 128; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+            }
+            // tail columns 8..10
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 10);
+                var acc00 = Unsafe.Add(ref bias, 8);
+                var acc01 = Unsafe.Add(ref bias, 9);
+                ref float x0 = ref Unsafe.Add(ref x, r * 128);
+                for (int k = 0; k < 128; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 10);
+                    var w0 = Unsafe.Add(ref wk, 8);
+                    var w1 = Unsafe.Add(ref wk, 9);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 8) = acc00;
+                Unsafe.Add(ref y0, 9) = acc01;
+            }
+        }
+    }
+
+    /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
+        else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
+        else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
+        {
+            var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 28], W [28, 512] row-major, Y [rows, 512].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_28x512_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_28x512_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_28x512_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_28x512_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_28x512_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 28; k0 += 16)
+        {
+            int k1 = Math.Min(k0 + 16, 28);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= rows; r += 4)
+            {
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 512);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 512);
+                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 512);
+                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 48));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector512.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc12 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 32));
+                    var acc13 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 48));
+                    ref float start2 = ref k0 == 0 ? ref bias : ref y2;
+                    var acc20 = Vector512.LoadUnsafe(ref start2, (nuint)c);
+                    var acc21 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 16));
+                    var acc22 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 32));
+                    var acc23 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 48));
+                    ref float start3 = ref k0 == 0 ? ref bias : ref y3;
+                    var acc30 = Vector512.LoadUnsafe(ref start3, (nuint)c);
+                    var acc31 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 16));
+                    var acc32 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 32));
+                    var acc33 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 48));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
+                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 28);
+                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 28);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Vector512.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w2 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 32));
+                        var w3 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                    }
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref y2, (nuint)c);
+                        acc21.StoreUnsafe(ref y2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref y2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref y2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref y3, (nuint)c);
+                        acc31.StoreUnsafe(ref y3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref y3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref y3, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref y2, (nuint)c);
+                        acc21.StoreUnsafe(ref y2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref y2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref y2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref y3, (nuint)c);
+                        acc31.StoreUnsafe(ref y3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref y3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref y3, (nuint)(c + 48));
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector512.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 48));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Vector512.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w2 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 32));
+                        var w3 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 48));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_28x512_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 28; k0 += 16)
+        {
+            int k1 = Math.Min(k0 + 16, 28);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 512);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                    }
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref y1, (nuint)c);
+                        acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
+                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
+                        var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
+                        var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
+                        var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    }
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref y0, (nuint)c);
+                        acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_28x512_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
+        // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 28; k0 += 16)
+        {
+            int k1 = Math.Min(k0 + 16, 28);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
+                {
+                    ref float y0 = ref Unsafe.Add(ref y, r * 512);
+                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float start1 = ref k0 == 0 ? ref bias : ref y1;
+                    var acc10 = Unsafe.Add(ref start1, c);
+                    var acc11 = Unsafe.Add(ref start1, c + 1);
+                    var acc12 = Unsafe.Add(ref start1, c + 2);
+                    var acc13 = Unsafe.Add(ref start1, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
                         var a0 = Unsafe.Add(ref x0, k);
                         acc00 = a0 * w0 + acc00;
                         acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
+                        var a1 = Unsafe.Add(ref x1, k);
+                        acc10 = a1 * w0 + acc10;
+                        acc11 = a1 * w1 + acc11;
+                        acc12 = a1 * w2 + acc12;
+                        acc13 = a1 * w3 + acc13;
                     }
-                    Unsafe.Add(ref y0, 8) = acc00;
-                    Unsafe.Add(ref y0, 9) = acc01;
+                    if (k1 < 28)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                        Unsafe.Add(ref y1, c) = acc10;
+                        Unsafe.Add(ref y1, c + 1) = acc11;
+                        Unsafe.Add(ref y1, c + 2) = acc12;
+                        Unsafe.Add(ref y1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                        Unsafe.Add(ref y1, c) = acc10;
+                        Unsafe.Add(ref y1, c + 1) = acc11;
+                        Unsafe.Add(ref y1, c + 2) = acc12;
+                        Unsafe.Add(ref y1, c + 3) = acc13;
+                    }
                 }
             }
-        }
-
-        /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
-            else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
-            else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
+            // tail: one row at a time
+            for (; r < rows; r++)
             {
-                var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        /// <summary>Y = X·W + b for X [rows, 28], W [28, 512] row-major, Y [rows, 512].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_28x512_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_28x512_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_28x512_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_28x512_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_28x512_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 28; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 28);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
                 {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
+                    ref float y0 = ref Unsafe.Add(ref y, r * 512);
+                    ref float start0 = ref k0 == 0 ? ref bias : ref y0;
+                    var acc00 = Unsafe.Add(ref start0, c);
+                    var acc01 = Unsafe.Add(ref start0, c + 1);
+                    var acc02 = Unsafe.Add(ref start0, c + 2);
+                    var acc03 = Unsafe.Add(ref start0, c + 3);
+                    ref float x0 = ref Unsafe.Add(ref x, r * 28);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 512);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 512);
-                        ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 512);
-                        ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 48));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector512.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc12 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 32));
-                        var acc13 = Vector512.LoadUnsafe(ref start1, (nuint)(c + 48));
-                        ref float start2 = ref k0 == 0 ? ref bias : ref y2;
-                        var acc20 = Vector512.LoadUnsafe(ref start2, (nuint)c);
-                        var acc21 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 16));
-                        var acc22 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 32));
-                        var acc23 = Vector512.LoadUnsafe(ref start2, (nuint)(c + 48));
-                        ref float start3 = ref k0 == 0 ? ref bias : ref y3;
-                        var acc30 = Vector512.LoadUnsafe(ref start3, (nuint)c);
-                        var acc31 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 16));
-                        var acc32 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 32));
-                        var acc33 = Vector512.LoadUnsafe(ref start3, (nuint)(c + 48));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
-                        ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 28);
-                        ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 28);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Vector512.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w2 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 32));
-                            var w3 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref y2, (nuint)c);
-                            acc21.StoreUnsafe(ref y2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref y2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref y2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref y3, (nuint)c);
-                            acc31.StoreUnsafe(ref y3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref y3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref y3, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref y2, (nuint)c);
-                            acc21.StoreUnsafe(ref y2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref y2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref y2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref y3, (nuint)c);
-                            acc31.StoreUnsafe(ref y3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref y3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref y3, (nuint)(c + 48));
-                        }
+                        ref float wk = ref Unsafe.Add(ref w, k * 512);
+                        var w0 = Unsafe.Add(ref wk, c);
+                        var w1 = Unsafe.Add(ref wk, c + 1);
+                        var w2 = Unsafe.Add(ref wk, c + 2);
+                        var w3 = Unsafe.Add(ref wk, c + 3);
+                        var a0 = Unsafe.Add(ref x0, k);
+                        acc00 = a0 * w0 + acc00;
+                        acc01 = a0 * w1 + acc01;
+                        acc02 = a0 * w2 + acc02;
+                        acc03 = a0 * w3 + acc03;
                     }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
+                    if (k1 < 28)
                     {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector512.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref start0, (nuint)(c + 48));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Vector512.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w2 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 32));
-                            var w3 = Vector512.LoadUnsafe(ref wk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 48));
-                        }
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref y0, c) = acc00;
+                        Unsafe.Add(ref y0, c + 1) = acc01;
+                        Unsafe.Add(ref y0, c + 2) = acc02;
+                        Unsafe.Add(ref y0, c + 3) = acc03;
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_28x512_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 28; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 28);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 512);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Vector256.LoadUnsafe(ref start1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref start1, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref y1, (nuint)c);
-                            acc11.StoreUnsafe(ref y1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref y1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref y1, (nuint)(c + 24));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Vector256.LoadUnsafe(ref start0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref start0, (nuint)(c + 24));
-                        ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Vector256.LoadUnsafe(ref wk, (nuint)c);
-                            var w1 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 8));
-                            var w2 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 16));
-                            var w3 = Vector256.LoadUnsafe(ref wk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref y0, (nuint)c);
-                            acc01.StoreUnsafe(ref y0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref y0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref y0, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
+    /// <summary>One step's recurrent products: Z += H·R for H [rows, 128] (rows 3584 apart), R [128, 512], Z rows 14336 apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentStep_128x512_3584_14336(ref float h, ref float wr, ref float z, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentStep_128x512_3584_14336_V512(ref h, ref wr, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentStep_128x512_3584_14336_V256(ref h, ref wr, ref z, rows);
+        else RecurrentStep_128x512_3584_14336_Scalar(ref h, ref wr, ref z, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_28x512_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_128x512_3584_14336_V512(ref float h, ref float wr, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 128; k0 += 16)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
-            // k-blocks of 16: the 16×512 block of w stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 28; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 28);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 512);
-                        ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float start1 = ref k0 == 0 ? ref bias : ref y1;
-                        var acc10 = Unsafe.Add(ref start1, c);
-                        var acc11 = Unsafe.Add(ref start1, c + 1);
-                        var acc12 = Unsafe.Add(ref start1, c + 2);
-                        var acc13 = Unsafe.Add(ref start1, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                        ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 28);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                            var a1 = Unsafe.Add(ref x1, k);
-                            acc10 = a1 * w0 + acc10;
-                            acc11 = a1 * w1 + acc11;
-                            acc12 = a1 * w2 + acc12;
-                            acc13 = a1 * w3 + acc13;
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                            Unsafe.Add(ref y1, c) = acc10;
-                            Unsafe.Add(ref y1, c + 1) = acc11;
-                            Unsafe.Add(ref y1, c + 2) = acc12;
-                            Unsafe.Add(ref y1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                            Unsafe.Add(ref y1, c) = acc10;
-                            Unsafe.Add(ref y1, c + 1) = acc11;
-                            Unsafe.Add(ref y1, c + 2) = acc12;
-                            Unsafe.Add(ref y1, c + 3) = acc13;
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float y0 = ref Unsafe.Add(ref y, r * 512);
-                        ref float start0 = ref k0 == 0 ? ref bias : ref y0;
-                        var acc00 = Unsafe.Add(ref start0, c);
-                        var acc01 = Unsafe.Add(ref start0, c + 1);
-                        var acc02 = Unsafe.Add(ref start0, c + 2);
-                        var acc03 = Unsafe.Add(ref start0, c + 3);
-                        ref float x0 = ref Unsafe.Add(ref x, r * 28);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wk = ref Unsafe.Add(ref w, k * 512);
-                            var w0 = Unsafe.Add(ref wk, c);
-                            var w1 = Unsafe.Add(ref wk, c + 1);
-                            var w2 = Unsafe.Add(ref wk, c + 2);
-                            var w3 = Unsafe.Add(ref wk, c + 3);
-                            var a0 = Unsafe.Add(ref x0, k);
-                            acc00 = a0 * w0 + acc00;
-                            acc01 = a0 * w1 + acc01;
-                            acc02 = a0 * w2 + acc02;
-                            acc03 = a0 * w3 + acc03;
-                        }
-                        if (k1 < 28)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref y0, c) = acc00;
-                            Unsafe.Add(ref y0, c + 1) = acc01;
-                            Unsafe.Add(ref y0, c + 2) = acc02;
-                            Unsafe.Add(ref y0, c + 3) = acc03;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>One step's recurrent products: Z += H·R for H [rows, 128] (rows 3584 apart), R [128, 512], Z rows 14336 apart.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentStep_128x512_3584_14336(ref float h, ref float wr, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentStep_128x512_3584_14336_V512(ref h, ref wr, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentStep_128x512_3584_14336_V256(ref h, ref wr, ref z, rows);
-            else RecurrentStep_128x512_3584_14336_Scalar(ref h, ref wr, ref z, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_128x512_3584_14336_V512(ref float h, ref float wr, ref float z, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 128; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 128);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 14336);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 14336);
-                        ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 14336);
-                        ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 14336);
-                        var acc00 = Vector512.LoadUnsafe(ref z0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 48));
-                        var acc10 = Vector512.LoadUnsafe(ref z1, (nuint)c);
-                        var acc11 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 16));
-                        var acc12 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 32));
-                        var acc13 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 48));
-                        var acc20 = Vector512.LoadUnsafe(ref z2, (nuint)c);
-                        var acc21 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 16));
-                        var acc22 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 32));
-                        var acc23 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 48));
-                        var acc30 = Vector512.LoadUnsafe(ref z3, (nuint)c);
-                        var acc31 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 16));
-                        var acc32 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 32));
-                        var acc33 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 48));
-                        ref float h0 = ref Unsafe.Add(ref h, r * 3584);
-                        ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 3584);
-                        ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 3584);
-                        ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 3584);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Vector512.LoadUnsafe(ref wrk, (nuint)c);
-                            var wr1 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 16));
-                            var wr2 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 32));
-                            var wr3 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref z2, (nuint)c);
-                            acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref z3, (nuint)c);
-                            acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref z2, (nuint)c);
-                            acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref z3, (nuint)c);
-                            acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 14336);
-                        var acc00 = Vector512.LoadUnsafe(ref z0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 48));
-                        ref float h0 = ref Unsafe.Add(ref h, r * 3584);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Vector512.LoadUnsafe(ref wrk, (nuint)c);
-                            var wr1 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 16));
-                            var wr2 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 32));
-                            var wr3 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_128x512_3584_14336_V256(ref float h, ref float wr, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
-            // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 128; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 128);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 14336);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 14336);
-                        var acc00 = Vector256.LoadUnsafe(ref z0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 24));
-                        var acc10 = Vector256.LoadUnsafe(ref z1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 24));
-                        ref float h0 = ref Unsafe.Add(ref h, r * 3584);
-                        ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 3584);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Vector256.LoadUnsafe(ref wrk, (nuint)c);
-                            var wr1 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 8));
-                            var wr2 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 16));
-                            var wr3 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref z1, (nuint)c);
-                            acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 14336);
-                        var acc00 = Vector256.LoadUnsafe(ref z0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 24));
-                        ref float h0 = ref Unsafe.Add(ref h, r * 3584);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Vector256.LoadUnsafe(ref wrk, (nuint)c);
-                            var wr1 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 8));
-                            var wr2 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 16));
-                            var wr3 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref z0, (nuint)c);
-                            acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_128x512_3584_14336_Scalar(ref float h, ref float wr, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
-            // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 128; k0 += 16)
-            {
-                int k1 = Math.Min(k0 + 16, 128);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 14336);
-                        ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 14336);
-                        var acc00 = Unsafe.Add(ref z0, c);
-                        var acc01 = Unsafe.Add(ref z0, c + 1);
-                        var acc02 = Unsafe.Add(ref z0, c + 2);
-                        var acc03 = Unsafe.Add(ref z0, c + 3);
-                        var acc10 = Unsafe.Add(ref z1, c);
-                        var acc11 = Unsafe.Add(ref z1, c + 1);
-                        var acc12 = Unsafe.Add(ref z1, c + 2);
-                        var acc13 = Unsafe.Add(ref z1, c + 3);
-                        ref float h0 = ref Unsafe.Add(ref h, r * 3584);
-                        ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 3584);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Unsafe.Add(ref wrk, c);
-                            var wr1 = Unsafe.Add(ref wrk, c + 1);
-                            var wr2 = Unsafe.Add(ref wrk, c + 2);
-                            var wr3 = Unsafe.Add(ref wrk, c + 3);
-                            var a0 = Unsafe.Add(ref h0, k);
-                            acc00 = a0 * wr0 + acc00;
-                            acc01 = a0 * wr1 + acc01;
-                            acc02 = a0 * wr2 + acc02;
-                            acc03 = a0 * wr3 + acc03;
-                            var a1 = Unsafe.Add(ref h1, k);
-                            acc10 = a1 * wr0 + acc10;
-                            acc11 = a1 * wr1 + acc11;
-                            acc12 = a1 * wr2 + acc12;
-                            acc13 = a1 * wr3 + acc13;
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                            Unsafe.Add(ref z1, c) = acc10;
-                            Unsafe.Add(ref z1, c + 1) = acc11;
-                            Unsafe.Add(ref z1, c + 2) = acc12;
-                            Unsafe.Add(ref z1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                            Unsafe.Add(ref z1, c) = acc10;
-                            Unsafe.Add(ref z1, c + 1) = acc11;
-                            Unsafe.Add(ref z1, c + 2) = acc12;
-                            Unsafe.Add(ref z1, c + 3) = acc13;
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float z0 = ref Unsafe.Add(ref z, r * 14336);
-                        var acc00 = Unsafe.Add(ref z0, c);
-                        var acc01 = Unsafe.Add(ref z0, c + 1);
-                        var acc02 = Unsafe.Add(ref z0, c + 2);
-                        var acc03 = Unsafe.Add(ref z0, c + 3);
-                        ref float h0 = ref Unsafe.Add(ref h, r * 3584);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float wrk = ref Unsafe.Add(ref wr, k * 512);
-                            var wr0 = Unsafe.Add(ref wrk, c);
-                            var wr1 = Unsafe.Add(ref wrk, c + 1);
-                            var wr2 = Unsafe.Add(ref wrk, c + 2);
-                            var wr3 = Unsafe.Add(ref wrk, c + 3);
-                            var a0 = Unsafe.Add(ref h0, k);
-                            acc00 = a0 * wr0 + acc00;
-                            acc01 = a0 * wr1 + acc01;
-                            acc02 = a0 * wr2 + acc02;
-                            acc03 = a0 * wr3 + acc03;
-                        }
-                        if (k1 < 128)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref z0, c) = acc00;
-                            Unsafe.Add(ref z0, c + 1) = acc01;
-                            Unsafe.Add(ref z0, c + 2) = acc02;
-                            Unsafe.Add(ref z0, c + 3) = acc03;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 128], dZ [rows, 10], dW [128, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_128x10(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_128x10_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_128x10_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_128x10_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_128x10_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 16, 128);
             int r = 0;
             // main loop: 4 rows per tile
-            for (; r + 4 <= 128; r += 4)
+            for (; r + 4 <= rows; r += 4)
             {
-                // columns 0..10
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 10);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc20 = Vector256<float>.Zero;
-                    var acc21 = Vector256<float>.Zero;
-                    var acc30 = Vector256<float>.Zero;
-                    var acc31 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 14336);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 14336);
+                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 14336);
+                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 14336);
+                    var acc00 = Vector512.LoadUnsafe(ref z0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 48));
+                    var acc10 = Vector512.LoadUnsafe(ref z1, (nuint)c);
+                    var acc11 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 16));
+                    var acc12 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 32));
+                    var acc13 = Vector512.LoadUnsafe(ref z1, (nuint)(c + 48));
+                    var acc20 = Vector512.LoadUnsafe(ref z2, (nuint)c);
+                    var acc21 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 16));
+                    var acc22 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 32));
+                    var acc23 = Vector512.LoadUnsafe(ref z2, (nuint)(c + 48));
+                    var acc30 = Vector512.LoadUnsafe(ref z3, (nuint)c);
+                    var acc31 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 16));
+                    var acc32 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 32));
+                    var acc33 = Vector512.LoadUnsafe(ref z3, (nuint)(c + 48));
+                    ref float h0 = ref Unsafe.Add(ref h, r * 3584);
+                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 3584);
+                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 3584);
+                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 3584);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2, dz1, acc21);
-                        var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3, dz1, acc31);
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Vector512.LoadUnsafe(ref wrk, (nuint)c);
+                        var wr1 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 16));
+                        var wr2 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 32));
+                        var wr3 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
                     }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 2);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 2);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 2);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 2);
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref z2, (nuint)c);
+                        acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref z3, (nuint)c);
+                        acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref z2, (nuint)c);
+                        acc21.StoreUnsafe(ref z2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref z2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref z2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref z3, (nuint)c);
+                        acc31.StoreUnsafe(ref z3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref z3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref z3, (nuint)(c + 48));
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 14336);
+                    var acc00 = Vector512.LoadUnsafe(ref z0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref z0, (nuint)(c + 48));
+                    ref float h0 = ref Unsafe.Add(ref h, r * 3584);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Vector512.LoadUnsafe(ref wrk, (nuint)c);
+                        var wr1 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 16));
+                        var wr2 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 32));
+                        var wr3 = Vector512.LoadUnsafe(ref wrk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 48));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_128x10_V256(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_128x512_3584_14336_V256(ref float h, ref float wr, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 16
+        // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 128; k0 += 16)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 16, 128);
             int r = 0;
             // main loop: 2 rows per tile
-            for (; r + 2 <= 128; r += 2)
+            for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..10
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 14336);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 14336);
+                    var acc00 = Vector256.LoadUnsafe(ref z0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 24));
+                    var acc10 = Vector256.LoadUnsafe(ref z1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref z1, (nuint)(c + 24));
+                    ref float h0 = ref Unsafe.Add(ref h, r * 3584);
+                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 3584);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Vector256.LoadUnsafe(ref wrk, (nuint)c);
+                        var wr1 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 8));
+                        var wr2 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 16));
+                        var wr3 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
                     }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 2);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 2);
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref z1, (nuint)c);
+                        acc11.StoreUnsafe(ref z1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref z1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref z1, (nuint)(c + 24));
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 14336);
+                    var acc00 = Vector256.LoadUnsafe(ref z0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref z0, (nuint)(c + 24));
+                    ref float h0 = ref Unsafe.Add(ref h, r * 3584);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Vector256.LoadUnsafe(ref wrk, (nuint)c);
+                        var wr1 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 8));
+                        var wr2 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 16));
+                        var wr3 = Vector256.LoadUnsafe(ref wrk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref z0, (nuint)c);
+                        acc01.StoreUnsafe(ref z0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref z0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref z0, (nuint)(c + 24));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_128x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_128x512_3584_14336_Scalar(ref float h, ref float wr, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 16
+        // k-blocks of 16: the 16×512 block of wr stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 128; k0 += 16)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 16, 128);
             int r = 0;
             // main loop: 2 rows per tile
-            for (; r + 2 <= 128; r += 2)
+            for (; r + 2 <= rows; r += 2)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
+                    ref float z0 = ref Unsafe.Add(ref z, r * 14336);
+                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 14336);
+                    var acc00 = Unsafe.Add(ref z0, c);
+                    var acc01 = Unsafe.Add(ref z0, c + 1);
+                    var acc02 = Unsafe.Add(ref z0, c + 2);
+                    var acc03 = Unsafe.Add(ref z0, c + 3);
+                    var acc10 = Unsafe.Add(ref z1, c);
+                    var acc11 = Unsafe.Add(ref z1, c + 1);
+                    var acc12 = Unsafe.Add(ref z1, c + 2);
+                    var acc13 = Unsafe.Add(ref z1, c + 3);
+                    ref float h0 = ref Unsafe.Add(ref h, r * 3584);
+                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 3584);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Unsafe.Add(ref wrk, c);
+                        var wr1 = Unsafe.Add(ref wrk, c + 1);
+                        var wr2 = Unsafe.Add(ref wrk, c + 2);
+                        var wr3 = Unsafe.Add(ref wrk, c + 3);
+                        var a0 = Unsafe.Add(ref h0, k);
+                        acc00 = a0 * wr0 + acc00;
+                        acc01 = a0 * wr1 + acc01;
+                        acc02 = a0 * wr2 + acc02;
+                        acc03 = a0 * wr3 + acc03;
+                        var a1 = Unsafe.Add(ref h1, k);
+                        acc10 = a1 * wr0 + acc10;
+                        acc11 = a1 * wr1 + acc11;
+                        acc12 = a1 * wr2 + acc12;
+                        acc13 = a1 * wr3 + acc13;
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                        Unsafe.Add(ref z1, c) = acc10;
+                        Unsafe.Add(ref z1, c + 1) = acc11;
+                        Unsafe.Add(ref z1, c + 2) = acc12;
+                        Unsafe.Add(ref z1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                        Unsafe.Add(ref z1, c) = acc10;
+                        Unsafe.Add(ref z1, c + 1) = acc11;
+                        Unsafe.Add(ref z1, c + 2) = acc12;
+                        Unsafe.Add(ref z1, c + 3) = acc13;
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
+                {
+                    ref float z0 = ref Unsafe.Add(ref z, r * 14336);
+                    var acc00 = Unsafe.Add(ref z0, c);
+                    var acc01 = Unsafe.Add(ref z0, c + 1);
+                    var acc02 = Unsafe.Add(ref z0, c + 2);
+                    var acc03 = Unsafe.Add(ref z0, c + 3);
+                    ref float h0 = ref Unsafe.Add(ref h, r * 3584);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float wrk = ref Unsafe.Add(ref wr, k * 512);
+                        var wr0 = Unsafe.Add(ref wrk, c);
+                        var wr1 = Unsafe.Add(ref wrk, c + 1);
+                        var wr2 = Unsafe.Add(ref wrk, c + 2);
+                        var wr3 = Unsafe.Add(ref wrk, c + 3);
+                        var a0 = Unsafe.Add(ref h0, k);
+                        acc00 = a0 * wr0 + acc00;
+                        acc01 = a0 * wr1 + acc01;
+                        acc02 = a0 * wr2 + acc02;
+                        acc03 = a0 * wr3 + acc03;
+                    }
+                    if (k1 < 128)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref z0, c) = acc00;
+                        Unsafe.Add(ref z0, c + 1) = acc01;
+                        Unsafe.Add(ref z0, c + 2) = acc02;
+                        Unsafe.Add(ref z0, c + 3) = acc03;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 128], dZ [rows, 10], dW [128, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_128x10(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_128x10_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_128x10_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_128x10_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_128x10_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 128; r += 4)
+        {
+            // columns 0..10
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 10);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc20 = Vector256<float>.Zero;
+                var acc21 = Vector256<float>.Zero;
+                var acc30 = Vector256<float>.Zero;
+                var acc31 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    var a2 = Vector256.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2, dz1, acc21);
+                    var a3 = Vector256.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3, dz1, acc31);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 2);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 2);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 2);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_128x10_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 128; r += 2)
+        {
+            // columns 0..10
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 2);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_128x10_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 128; r += 2)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+            // tail columns 8..10
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, 8);
+                    var dz1 = Unsafe.Add(ref dzk, 9);
+                    ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                }
+                Unsafe.Add(ref dw0, 8) = acc00;
+                Unsafe.Add(ref dw0, 9) = acc01;
+                Unsafe.Add(ref dw1, 8) = acc10;
+                Unsafe.Add(ref dw1, 9) = acc11;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 10].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_10(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_10_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_10_V256(ref dz, ref db, rows);
+        else BiasGradient_10_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 2);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+            // tail columns 8..10
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 10);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 10);
+                    var dz0 = Unsafe.Add(ref dzk, 8);
+                    var dz1 = Unsafe.Add(ref dzk, 9);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                Unsafe.Add(ref db0, 8) = acc00;
+                Unsafe.Add(ref db0, 9) = acc01;
+            }
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 10], Wᵀ [10, 128] row-major, Y and dX [rows, 128].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_128x10_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_128x10_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_128x10_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_128x10_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_128x10_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..128, 64 per step
+            for (int c = 0; c < 128; c += 64)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 128);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 128);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 128);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 128);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                acc10.StoreUnsafe(ref dx1, (nuint)c);
+                acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                acc20.StoreUnsafe(ref dx2, (nuint)c);
+                acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
+                acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
+                acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
+                acc30.StoreUnsafe(ref dx3, (nuint)c);
+                acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
+                acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
+                acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..128, 64 per step
+            for (int c = 0; c < 128; c += 64)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 128);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_128x10_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..128, 32 per step
+            for (int c = 0; c < 128; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 128);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 128);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dx1, (nuint)c);
+                acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..128, 32 per step
+            for (int c = 0; c < 128; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 128);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_128x10_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..128, 4 per step
+            for (int c = 0; c < 128; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 128);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 128);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+                Unsafe.Add(ref dx1, c) = acc10;
+                Unsafe.Add(ref dx1, c + 1) = acc11;
+                Unsafe.Add(ref dx1, c + 2) = acc12;
+                Unsafe.Add(ref dx1, c + 3) = acc13;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..128, 4 per step
+            for (int c = 0; c < 128; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
+                for (int k = 0; k < 10; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 128);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+            }
+        }
+    }
+
+    /// <summary>LSTM step backward of one sample: gates z [4×128], cPrev, tc = tanh(c); dh + dOut = ∂L/∂h; dc carries ∂L/∂c backwards in place; writes dz [4×128].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LstmBackward_128(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
+    {
+        if (Vector512.IsHardwareAccelerated) LstmBackward_128_V512(ref z, ref cPrev, ref tc, ref dOut, ref dh, ref dc, ref dz);
+        else if (Vector256.IsHardwareAccelerated) LstmBackward_128_V256(ref z, ref cPrev, ref tc, ref dOut, ref dh, ref dc, ref dz);
+        else LstmBackward_128_Scalar(ref z, ref cPrev, ref tc, ref dOut, ref dh, ref dc, ref dz);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LstmBackward_128_V512(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= 128; i += 16)
+        {
+            var ig = Vector512.LoadUnsafe(ref z, (nuint)i);
+            var fg = Vector512.LoadUnsafe(ref z, (nuint)(i + 128));
+            var gg = Vector512.LoadUnsafe(ref z, (nuint)(i + 256));
+            var og = Vector512.LoadUnsafe(ref z, (nuint)(i + 384));
+            var tcv = Vector512.LoadUnsafe(ref tc, (nuint)i);
+            var dhv = Vector512.LoadUnsafe(ref dh, (nuint)i) + Vector512.LoadUnsafe(ref dOut, (nuint)i);
+            var dcv = Vector512.LoadUnsafe(ref dc, (nuint)i) + dhv * og * (Vector512<float>.One - tcv * tcv);
+            (dcv * gg * ig * (Vector512<float>.One - ig)).StoreUnsafe(ref dz, (nuint)i);
+            (dcv * Vector512.LoadUnsafe(ref cPrev, (nuint)i) * fg * (Vector512<float>.One - fg)).StoreUnsafe(ref dz, (nuint)(i + 128));
+            (dcv * ig * (Vector512<float>.One - gg * gg)).StoreUnsafe(ref dz, (nuint)(i + 256));
+            (dhv * tcv * og * (Vector512<float>.One - og)).StoreUnsafe(ref dz, (nuint)(i + 384));
+            (dcv * fg).StoreUnsafe(ref dc, (nuint)i);
+            Vector512<float>.Zero.StoreUnsafe(ref dh, (nuint)i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LstmBackward_128_V256(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= 128; i += 8)
+        {
+            var ig = Vector256.LoadUnsafe(ref z, (nuint)i);
+            var fg = Vector256.LoadUnsafe(ref z, (nuint)(i + 128));
+            var gg = Vector256.LoadUnsafe(ref z, (nuint)(i + 256));
+            var og = Vector256.LoadUnsafe(ref z, (nuint)(i + 384));
+            var tcv = Vector256.LoadUnsafe(ref tc, (nuint)i);
+            var dhv = Vector256.LoadUnsafe(ref dh, (nuint)i) + Vector256.LoadUnsafe(ref dOut, (nuint)i);
+            var dcv = Vector256.LoadUnsafe(ref dc, (nuint)i) + dhv * og * (Vector256<float>.One - tcv * tcv);
+            (dcv * gg * ig * (Vector256<float>.One - ig)).StoreUnsafe(ref dz, (nuint)i);
+            (dcv * Vector256.LoadUnsafe(ref cPrev, (nuint)i) * fg * (Vector256<float>.One - fg)).StoreUnsafe(ref dz, (nuint)(i + 128));
+            (dcv * ig * (Vector256<float>.One - gg * gg)).StoreUnsafe(ref dz, (nuint)(i + 256));
+            (dhv * tcv * og * (Vector256<float>.One - og)).StoreUnsafe(ref dz, (nuint)(i + 384));
+            (dcv * fg).StoreUnsafe(ref dc, (nuint)i);
+            Vector256<float>.Zero.StoreUnsafe(ref dh, (nuint)i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LstmBackward_128_Scalar(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < 128; i++)
+        {
+            var ig = Unsafe.Add(ref z, i);
+            var fg = Unsafe.Add(ref z, i + 128);
+            var gg = Unsafe.Add(ref z, i + 256);
+            var og = Unsafe.Add(ref z, i + 384);
+            var tcv = Unsafe.Add(ref tc, i);
+            var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
+            var dcv = Unsafe.Add(ref dc, i) + dhv * og * (1f - tcv * tcv);
+            Unsafe.Add(ref dz, i) = dcv * gg * ig * (1f - ig);
+            Unsafe.Add(ref dz, i + 128) = dcv * Unsafe.Add(ref cPrev, i) * fg * (1f - fg);
+            Unsafe.Add(ref dz, i + 256) = dcv * ig * (1f - gg * gg);
+            Unsafe.Add(ref dz, i + 384) = dhv * tcv * og * (1f - og);
+            Unsafe.Add(ref dc, i) = dcv * fg;
+            Unsafe.Add(ref dh, i) = 0f;
+        }
+    }
+
+    /// <summary>dH += dZ·Rᵀ for dZ [rows, 512] (rows 14336 apart), Rᵀ [512, 128], dH [rows, 128].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentInputGradient_512x128_14336(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentInputGradient_512x128_14336_V512(ref dz, ref rt, ref dh, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentInputGradient_512x128_14336_V256(ref dz, ref rt, ref dh, rows);
+        else RecurrentInputGradient_512x128_14336_Scalar(ref dz, ref rt, ref dh, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_512x128_14336_V512(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
+        // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 512; k0 += 64)
+        {
+            int k1 = Math.Min(k0 + 64, 512);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= rows; r += 4)
+            {
+                // columns 0..128, 64 per step
+                for (int c = 0; c < 128; c += 64)
+                {
+                    ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
+                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 128);
+                    ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 128);
+                    ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 128);
+                    var acc00 = Vector512.LoadUnsafe(ref dh0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 48));
+                    var acc10 = Vector512.LoadUnsafe(ref dh1, (nuint)c);
+                    var acc11 = Vector512.LoadUnsafe(ref dh1, (nuint)(c + 16));
+                    var acc12 = Vector512.LoadUnsafe(ref dh1, (nuint)(c + 32));
+                    var acc13 = Vector512.LoadUnsafe(ref dh1, (nuint)(c + 48));
+                    var acc20 = Vector512.LoadUnsafe(ref dh2, (nuint)c);
+                    var acc21 = Vector512.LoadUnsafe(ref dh2, (nuint)(c + 16));
+                    var acc22 = Vector512.LoadUnsafe(ref dh2, (nuint)(c + 32));
+                    var acc23 = Vector512.LoadUnsafe(ref dh2, (nuint)(c + 48));
+                    var acc30 = Vector512.LoadUnsafe(ref dh3, (nuint)c);
+                    var acc31 = Vector512.LoadUnsafe(ref dh3, (nuint)(c + 16));
+                    var acc32 = Vector512.LoadUnsafe(ref dh3, (nuint)(c + 32));
+                    var acc33 = Vector512.LoadUnsafe(ref dh3, (nuint)(c + 48));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 14336);
+                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 14336);
+                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 14336);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float rtk = ref Unsafe.Add(ref rt, k * 128);
+                        var rt0 = Vector512.LoadUnsafe(ref rtk, (nuint)c);
+                        var rt1 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 16));
+                        var rt2 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 32));
+                        var rt3 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, rt1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, rt2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, rt3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, rt0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, rt1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, rt2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, rt3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, rt0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, rt1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, rt2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, rt3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, rt0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, rt1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, rt2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, rt3, acc33);
+                    }
+                    if (k1 < 512)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dh0, (nuint)c);
+                        acc01.StoreUnsafe(ref dh0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dh0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dh0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dh1, (nuint)c);
+                        acc11.StoreUnsafe(ref dh1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dh1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dh1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dh2, (nuint)c);
+                        acc21.StoreUnsafe(ref dh2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dh2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dh2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dh3, (nuint)c);
+                        acc31.StoreUnsafe(ref dh3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dh3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dh3, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dh0, (nuint)c);
+                        acc01.StoreUnsafe(ref dh0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dh0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dh0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dh1, (nuint)c);
+                        acc11.StoreUnsafe(ref dh1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dh1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dh1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dh2, (nuint)c);
+                        acc21.StoreUnsafe(ref dh2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dh2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dh2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dh3, (nuint)c);
+                        acc31.StoreUnsafe(ref dh3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dh3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dh3, (nuint)(c + 48));
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..128, 64 per step
+                for (int c = 0; c < 128; c += 64)
+                {
+                    ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
+                    var acc00 = Vector512.LoadUnsafe(ref dh0, (nuint)c);
+                    var acc01 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 16));
+                    var acc02 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 32));
+                    var acc03 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 48));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float rtk = ref Unsafe.Add(ref rt, k * 128);
+                        var rt0 = Vector512.LoadUnsafe(ref rtk, (nuint)c);
+                        var rt1 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 16));
+                        var rt2 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 32));
+                        var rt3 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 48));
+                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, rt1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, rt2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, rt3, acc03);
+                    }
+                    if (k1 < 512)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dh0, (nuint)c);
+                        acc01.StoreUnsafe(ref dh0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dh0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dh0, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dh0, (nuint)c);
+                        acc01.StoreUnsafe(ref dh0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dh0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dh0, (nuint)(c + 48));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_512x128_14336_V256(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
+        // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 512; k0 += 64)
+        {
+            int k1 = Math.Min(k0 + 64, 512);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..128, 32 per step
+                for (int c = 0; c < 128; c += 32)
+                {
+                    ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
+                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 128);
+                    var acc00 = Vector256.LoadUnsafe(ref dh0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 24));
+                    var acc10 = Vector256.LoadUnsafe(ref dh1, (nuint)c);
+                    var acc11 = Vector256.LoadUnsafe(ref dh1, (nuint)(c + 8));
+                    var acc12 = Vector256.LoadUnsafe(ref dh1, (nuint)(c + 16));
+                    var acc13 = Vector256.LoadUnsafe(ref dh1, (nuint)(c + 24));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 14336);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float rtk = ref Unsafe.Add(ref rt, k * 128);
+                        var rt0 = Vector256.LoadUnsafe(ref rtk, (nuint)c);
+                        var rt1 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 8));
+                        var rt2 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 16));
+                        var rt3 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, rt3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, rt0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, rt1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, rt2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, rt3, acc13);
+                    }
+                    if (k1 < 512)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dh0, (nuint)c);
+                        acc01.StoreUnsafe(ref dh0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dh0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dh0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dh1, (nuint)c);
+                        acc11.StoreUnsafe(ref dh1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dh1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dh1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dh0, (nuint)c);
+                        acc01.StoreUnsafe(ref dh0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dh0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dh0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dh1, (nuint)c);
+                        acc11.StoreUnsafe(ref dh1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dh1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dh1, (nuint)(c + 24));
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..128, 32 per step
+                for (int c = 0; c < 128; c += 32)
+                {
+                    ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
+                    var acc00 = Vector256.LoadUnsafe(ref dh0, (nuint)c);
+                    var acc01 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 8));
+                    var acc02 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 16));
+                    var acc03 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 24));
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float rtk = ref Unsafe.Add(ref rt, k * 128);
+                        var rt0 = Vector256.LoadUnsafe(ref rtk, (nuint)c);
+                        var rt1 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 8));
+                        var rt2 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 16));
+                        var rt3 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 24));
+                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                        acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, rt3, acc03);
+                    }
+                    if (k1 < 512)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dh0, (nuint)c);
+                        acc01.StoreUnsafe(ref dh0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dh0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dh0, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dh0, (nuint)c);
+                        acc01.StoreUnsafe(ref dh0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dh0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dh0, (nuint)(c + 24));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_512x128_14336_Scalar(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
+        // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < 512; k0 += 64)
+        {
+            int k1 = Math.Min(k0 + 64, 512);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= rows; r += 2)
+            {
+                // columns 0..128, 4 per step
+                for (int c = 0; c < 128; c += 4)
+                {
+                    ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
+                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 128);
+                    var acc00 = Unsafe.Add(ref dh0, c);
+                    var acc01 = Unsafe.Add(ref dh0, c + 1);
+                    var acc02 = Unsafe.Add(ref dh0, c + 2);
+                    var acc03 = Unsafe.Add(ref dh0, c + 3);
+                    var acc10 = Unsafe.Add(ref dh1, c);
+                    var acc11 = Unsafe.Add(ref dh1, c + 1);
+                    var acc12 = Unsafe.Add(ref dh1, c + 2);
+                    var acc13 = Unsafe.Add(ref dh1, c + 3);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
+                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 14336);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float rtk = ref Unsafe.Add(ref rt, k * 128);
+                        var rt0 = Unsafe.Add(ref rtk, c);
+                        var rt1 = Unsafe.Add(ref rtk, c + 1);
+                        var rt2 = Unsafe.Add(ref rtk, c + 2);
+                        var rt3 = Unsafe.Add(ref rtk, c + 3);
+                        var a0 = Unsafe.Add(ref dz0, k);
+                        acc00 = a0 * rt0 + acc00;
+                        acc01 = a0 * rt1 + acc01;
+                        acc02 = a0 * rt2 + acc02;
+                        acc03 = a0 * rt3 + acc03;
+                        var a1 = Unsafe.Add(ref dz1, k);
+                        acc10 = a1 * rt0 + acc10;
+                        acc11 = a1 * rt1 + acc11;
+                        acc12 = a1 * rt2 + acc12;
+                        acc13 = a1 * rt3 + acc13;
+                    }
+                    if (k1 < 512)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref dh0, c) = acc00;
+                        Unsafe.Add(ref dh0, c + 1) = acc01;
+                        Unsafe.Add(ref dh0, c + 2) = acc02;
+                        Unsafe.Add(ref dh0, c + 3) = acc03;
+                        Unsafe.Add(ref dh1, c) = acc10;
+                        Unsafe.Add(ref dh1, c + 1) = acc11;
+                        Unsafe.Add(ref dh1, c + 2) = acc12;
+                        Unsafe.Add(ref dh1, c + 3) = acc13;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref dh0, c) = acc00;
+                        Unsafe.Add(ref dh0, c + 1) = acc01;
+                        Unsafe.Add(ref dh0, c + 2) = acc02;
+                        Unsafe.Add(ref dh0, c + 3) = acc03;
+                        Unsafe.Add(ref dh1, c) = acc10;
+                        Unsafe.Add(ref dh1, c + 1) = acc11;
+                        Unsafe.Add(ref dh1, c + 2) = acc12;
+                        Unsafe.Add(ref dh1, c + 3) = acc13;
+                    }
+                }
+            }
+            // tail: one row at a time
+            for (; r < rows; r++)
+            {
+                // columns 0..128, 4 per step
+                for (int c = 0; c < 128; c += 4)
+                {
+                    ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
+                    var acc00 = Unsafe.Add(ref dh0, c);
+                    var acc01 = Unsafe.Add(ref dh0, c + 1);
+                    var acc02 = Unsafe.Add(ref dh0, c + 2);
+                    var acc03 = Unsafe.Add(ref dh0, c + 3);
+                    ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float rtk = ref Unsafe.Add(ref rt, k * 128);
+                        var rt0 = Unsafe.Add(ref rtk, c);
+                        var rt1 = Unsafe.Add(ref rtk, c + 1);
+                        var rt2 = Unsafe.Add(ref rtk, c + 2);
+                        var rt3 = Unsafe.Add(ref rtk, c + 3);
+                        var a0 = Unsafe.Add(ref dz0, k);
+                        acc00 = a0 * rt0 + acc00;
+                        acc01 = a0 * rt1 + acc01;
+                        acc02 = a0 * rt2 + acc02;
+                        acc03 = a0 * rt3 + acc03;
+                    }
+                    if (k1 < 512)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref dh0, c) = acc00;
+                        Unsafe.Add(ref dh0, c + 1) = acc01;
+                        Unsafe.Add(ref dh0, c + 2) = acc02;
+                        Unsafe.Add(ref dh0, c + 3) = acc03;
+                    }
+                    else
+                    {
+                        Unsafe.Add(ref dh0, c) = acc00;
+                        Unsafe.Add(ref dh0, c + 1) = acc01;
+                        Unsafe.Add(ref dh0, c + 2) = acc02;
+                        Unsafe.Add(ref dh0, c + 3) = acc03;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 28], dZ [rows, 512], dW [28, 512].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_28x512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_28x512_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_28x512_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_28x512_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_28x512_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
+        // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < rows; k0 += 128)
+        {
+            int k1 = Math.Min(k0 + 128, rows);
+            int r = 0;
+            // main loop: 4 rows per tile
+            for (; r + 4 <= 28; r += 4)
+            {
+                // columns 0..512, 64 per step
+                for (int c = 0; c < 512; c += 64)
+                {
+                    ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
+                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
+                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 512);
+                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 512);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 16));
+                    var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 32));
+                    var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 48));
+                    var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)c);
+                    var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 16));
+                    var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 32));
+                    var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 48));
+                    var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)c);
+                    var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 16));
+                    var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 32));
+                    var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 48));
+                    var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)c);
+                    var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 16));
+                    var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 32));
+                    var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 48));
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                        var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
+                        var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                        var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
+                        var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
+                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
+                        var a0 = Vector512.Create(xk);
+                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                    }
+                    if (k1 < rows)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dw0, (nuint)c);
+                        acc01.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dw0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dw0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dw1, (nuint)c);
+                        acc11.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dw1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dw1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dw2, (nuint)c);
+                        acc21.StoreUnsafe(ref dw2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dw2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dw2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dw3, (nuint)c);
+                        acc31.StoreUnsafe(ref dw3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dw3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dw3, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dw0, (nuint)c);
+                        acc01.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dw0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dw0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dw1, (nuint)c);
+                        acc11.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dw1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dw1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dw2, (nuint)c);
+                        acc21.StoreUnsafe(ref dw2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dw2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dw2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dw3, (nuint)c);
+                        acc31.StoreUnsafe(ref dw3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dw3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dw3, (nuint)(c + 48));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_28x512_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
+        // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < rows; k0 += 128)
+        {
+            int k1 = Math.Min(k0 + 128, rows);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= 28; r += 2)
+            {
+                // columns 0..512, 32 per step
+                for (int c = 0; c < 512; c += 32)
+                {
+                    ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
+                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 8));
+                    var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 16));
+                    var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 24));
+                    var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)c);
+                    var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 8));
+                    var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 16));
+                    var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 24));
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                        var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                        var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                        var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                        var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
+                        var a0 = Vector256.Create(xk);
+                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                    }
+                    if (k1 < rows)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dw0, (nuint)c);
+                        acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dw1, (nuint)c);
+                        acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dw0, (nuint)c);
+                        acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dw1, (nuint)c);
+                        acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_28x512_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
+        // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < rows; k0 += 128)
+        {
+            int k1 = Math.Min(k0 + 128, rows);
+            int r = 0;
+            // main loop: 2 rows per tile
+            for (; r + 2 <= 28; r += 2)
+            {
+                // columns 0..512, 4 per step
+                for (int c = 0; c < 512; c += 4)
+                {
+                    ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
+                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
+                    var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c);
+                    var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 1);
+                    var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 2);
+                    var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 3);
+                    var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c);
+                    var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 1);
+                    var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 2);
+                    var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 3);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
                         var dz0 = Unsafe.Add(ref dzk, c);
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
+                        ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
                         var a0 = xk;
                         acc00 = a0 * dz0 + acc00;
                         acc01 = a0 * dz1 + acc01;
@@ -2188,1554 +3331,406 @@ partial class FashionLstm
                         acc12 = a1 * dz2 + acc12;
                         acc13 = a1 * dz3 + acc13;
                     }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
-                }
-                // tail columns 8..10
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 10);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
+                    if (k1 < rows)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, 8);
-                        var dz1 = Unsafe.Add(ref dzk, 9);
-                        ref float xk = ref Unsafe.Add(ref x, k * 128 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref dw0, c) = acc00;
+                        Unsafe.Add(ref dw0, c + 1) = acc01;
+                        Unsafe.Add(ref dw0, c + 2) = acc02;
+                        Unsafe.Add(ref dw0, c + 3) = acc03;
+                        Unsafe.Add(ref dw1, c) = acc10;
+                        Unsafe.Add(ref dw1, c + 1) = acc11;
+                        Unsafe.Add(ref dw1, c + 2) = acc12;
+                        Unsafe.Add(ref dw1, c + 3) = acc13;
                     }
-                    Unsafe.Add(ref dw0, 8) = acc00;
-                    Unsafe.Add(ref dw0, 9) = acc01;
-                    Unsafe.Add(ref dw1, 8) = acc10;
-                    Unsafe.Add(ref dw1, 9) = acc11;
+                    else
+                    {
+                        Unsafe.Add(ref dw0, c) = acc00;
+                        Unsafe.Add(ref dw0, c + 1) = acc01;
+                        Unsafe.Add(ref dw0, c + 2) = acc02;
+                        Unsafe.Add(ref dw0, c + 3) = acc03;
+                        Unsafe.Add(ref dw1, c) = acc10;
+                        Unsafe.Add(ref dw1, c + 1) = acc11;
+                        Unsafe.Add(ref dw1, c + 2) = acc12;
+                        Unsafe.Add(ref dw1, c + 3) = acc13;
+                    }
                 }
             }
         }
+    }
 
-        /// <summary>db = Σ_rows dZ for dZ [rows, 10].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_10(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_10_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_10_V256(ref dz, ref db, rows);
-            else BiasGradient_10_Scalar(ref dz, ref db, rows);
-        }
+    /// <summary>db = Σ_rows dZ for dZ [rows, 512].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_512(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_512_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_512_V256(ref dz, ref db, rows);
+        else BiasGradient_512_Scalar(ref dz, ref db, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_V512(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_512_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..512, 64 per step
+            for (int c = 0; c < 512; c += 64)
             {
-                // columns 0..10
+                ref float db0 = ref Unsafe.Add(ref db, r * 512);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 2);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
                 }
+                acc00.StoreUnsafe(ref db0, (nuint)c);
+                acc01.StoreUnsafe(ref db0, (nuint)(c + 16));
+                acc02.StoreUnsafe(ref db0, (nuint)(c + 32));
+                acc03.StoreUnsafe(ref db0, (nuint)(c + 48));
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_512_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..512, 32 per step
+            for (int c = 0; c < 512; c += 32)
             {
-                // columns 0..10
+                ref float db0 = ref Unsafe.Add(ref db, r * 512);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 2);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
                 }
+                acc00.StoreUnsafe(ref db0, (nuint)c);
+                acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_10_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_512_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..512, 4 per step
+            for (int c = 0; c < 512; c += 4)
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float db0 = ref Unsafe.Add(ref db, r * 512);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
                 }
-                // tail columns 8..10
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 10);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 10);
-                        var dz0 = Unsafe.Add(ref dzk, 8);
-                        var dz1 = Unsafe.Add(ref dzk, 9);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 8) = acc00;
-                    Unsafe.Add(ref db0, 9) = acc01;
-                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
             }
         }
+    }
 
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 10], Wᵀ [10, 128] row-major, Y and dX [rows, 128].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_128x10_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_128x10_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_128x10_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_128x10_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
+    /// <summary>dR = Σ H_(t−1)ᵀ·dZ_t for H and dZ [rows, 28, 128 / 512], dR [128, 512]; pairs = rows × 27.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentWeightGradient_128x512_28(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentWeightGradient_128x512_28_V512(ref h, ref dz, ref dr, pairs);
+        else if (Vector256.IsHardwareAccelerated) RecurrentWeightGradient_128x512_28_V256(ref h, ref dz, ref dr, pairs);
+        else RecurrentWeightGradient_128x512_28_Scalar(ref h, ref dz, ref dr, pairs);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_128x10_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_128x512_28_V512(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
+        // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < pairs; k0 += 128)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 128, pairs);
             int r = 0;
             // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..128, 64 per step
-                for (int c = 0; c < 128; c += 64)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 128);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 128);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 128);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 10);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 128);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
-                    acc20.StoreUnsafe(ref dx2, (nuint)c);
-                    acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
-                    acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
-                    acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
-                    acc30.StoreUnsafe(ref dx3, (nuint)c);
-                    acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
-                    acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
-                    acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..128, 64 per step
-                for (int c = 0; c < 128; c += 64)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 128);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_128x10_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..128, 32 per step
-                for (int c = 0; c < 128; c += 32)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 128);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 128);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..128, 32 per step
-                for (int c = 0; c < 128; c += 32)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 128);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_128x10_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..128, 4 per step
-                for (int c = 0; c < 128; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 128);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 128);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                    Unsafe.Add(ref dx1, c) = acc10;
-                    Unsafe.Add(ref dx1, c + 1) = acc11;
-                    Unsafe.Add(ref dx1, c + 2) = acc12;
-                    Unsafe.Add(ref dx1, c + 3) = acc13;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..128, 4 per step
-                for (int c = 0; c < 128; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 128);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 10);
-                    for (int k = 0; k < 10; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 128);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                }
-            }
-        }
-
-        /// <summary>LSTM step backward of one sample: gates z [4×128], cPrev, tc = tanh(c); dh + dOut = ∂L/∂h; dc carries ∂L/∂c backwards in place; writes dz [4×128].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void LstmBackward_128(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
-        {
-            if (Vector512.IsHardwareAccelerated) LstmBackward_128_V512(ref z, ref cPrev, ref tc, ref dOut, ref dh, ref dc, ref dz);
-            else if (Vector256.IsHardwareAccelerated) LstmBackward_128_V256(ref z, ref cPrev, ref tc, ref dOut, ref dh, ref dc, ref dz);
-            else LstmBackward_128_Scalar(ref z, ref cPrev, ref tc, ref dOut, ref dh, ref dc, ref dz);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LstmBackward_128_V512(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= 128; i += 16)
-            {
-                var ig = Vector512.LoadUnsafe(ref z, (nuint)i);
-                var fg = Vector512.LoadUnsafe(ref z, (nuint)(i + 128));
-                var gg = Vector512.LoadUnsafe(ref z, (nuint)(i + 256));
-                var og = Vector512.LoadUnsafe(ref z, (nuint)(i + 384));
-                var tcv = Vector512.LoadUnsafe(ref tc, (nuint)i);
-                var dhv = Vector512.LoadUnsafe(ref dh, (nuint)i) + Vector512.LoadUnsafe(ref dOut, (nuint)i);
-                var dcv = Vector512.LoadUnsafe(ref dc, (nuint)i) + dhv * og * (Vector512<float>.One - tcv * tcv);
-                (dcv * gg * ig * (Vector512<float>.One - ig)).StoreUnsafe(ref dz, (nuint)i);
-                (dcv * Vector512.LoadUnsafe(ref cPrev, (nuint)i) * fg * (Vector512<float>.One - fg)).StoreUnsafe(ref dz, (nuint)(i + 128));
-                (dcv * ig * (Vector512<float>.One - gg * gg)).StoreUnsafe(ref dz, (nuint)(i + 256));
-                (dhv * tcv * og * (Vector512<float>.One - og)).StoreUnsafe(ref dz, (nuint)(i + 384));
-                (dcv * fg).StoreUnsafe(ref dc, (nuint)i);
-                Vector512<float>.Zero.StoreUnsafe(ref dh, (nuint)i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LstmBackward_128_V256(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= 128; i += 8)
-            {
-                var ig = Vector256.LoadUnsafe(ref z, (nuint)i);
-                var fg = Vector256.LoadUnsafe(ref z, (nuint)(i + 128));
-                var gg = Vector256.LoadUnsafe(ref z, (nuint)(i + 256));
-                var og = Vector256.LoadUnsafe(ref z, (nuint)(i + 384));
-                var tcv = Vector256.LoadUnsafe(ref tc, (nuint)i);
-                var dhv = Vector256.LoadUnsafe(ref dh, (nuint)i) + Vector256.LoadUnsafe(ref dOut, (nuint)i);
-                var dcv = Vector256.LoadUnsafe(ref dc, (nuint)i) + dhv * og * (Vector256<float>.One - tcv * tcv);
-                (dcv * gg * ig * (Vector256<float>.One - ig)).StoreUnsafe(ref dz, (nuint)i);
-                (dcv * Vector256.LoadUnsafe(ref cPrev, (nuint)i) * fg * (Vector256<float>.One - fg)).StoreUnsafe(ref dz, (nuint)(i + 128));
-                (dcv * ig * (Vector256<float>.One - gg * gg)).StoreUnsafe(ref dz, (nuint)(i + 256));
-                (dhv * tcv * og * (Vector256<float>.One - og)).StoreUnsafe(ref dz, (nuint)(i + 384));
-                (dcv * fg).StoreUnsafe(ref dc, (nuint)i);
-                Vector256<float>.Zero.StoreUnsafe(ref dh, (nuint)i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LstmBackward_128_Scalar(ref float z, ref float cPrev, ref float tc, ref float dOut, ref float dh, ref float dc, ref float dz)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < 128; i++)
-            {
-                var ig = Unsafe.Add(ref z, i);
-                var fg = Unsafe.Add(ref z, i + 128);
-                var gg = Unsafe.Add(ref z, i + 256);
-                var og = Unsafe.Add(ref z, i + 384);
-                var tcv = Unsafe.Add(ref tc, i);
-                var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
-                var dcv = Unsafe.Add(ref dc, i) + dhv * og * (1f - tcv * tcv);
-                Unsafe.Add(ref dz, i) = dcv * gg * ig * (1f - ig);
-                Unsafe.Add(ref dz, i + 128) = dcv * Unsafe.Add(ref cPrev, i) * fg * (1f - fg);
-                Unsafe.Add(ref dz, i + 256) = dcv * ig * (1f - gg * gg);
-                Unsafe.Add(ref dz, i + 384) = dhv * tcv * og * (1f - og);
-                Unsafe.Add(ref dc, i) = dcv * fg;
-                Unsafe.Add(ref dh, i) = 0f;
-            }
-        }
-
-        /// <summary>dH += dZ·Rᵀ for dZ [rows, 512] (rows 14336 apart), Rᵀ [512, 128], dH [rows, 128].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentInputGradient_512x128_14336(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentInputGradient_512x128_14336_V512(ref dz, ref rt, ref dh, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentInputGradient_512x128_14336_V256(ref dz, ref rt, ref dh, rows);
-            else RecurrentInputGradient_512x128_14336_Scalar(ref dz, ref rt, ref dh, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_512x128_14336_V512(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 64
-            // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 512; k0 += 64)
-            {
-                int k1 = Math.Min(k0 + 64, 512);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= rows; r += 4)
-                {
-                    // columns 0..128, 64 per step
-                    for (int c = 0; c < 128; c += 64)
-                    {
-                        ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
-                        ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 128);
-                        ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 128);
-                        ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 128);
-                        var acc00 = Vector512.LoadUnsafe(ref dh0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 48));
-                        var acc10 = Vector512.LoadUnsafe(ref dh1, (nuint)c);
-                        var acc11 = Vector512.LoadUnsafe(ref dh1, (nuint)(c + 16));
-                        var acc12 = Vector512.LoadUnsafe(ref dh1, (nuint)(c + 32));
-                        var acc13 = Vector512.LoadUnsafe(ref dh1, (nuint)(c + 48));
-                        var acc20 = Vector512.LoadUnsafe(ref dh2, (nuint)c);
-                        var acc21 = Vector512.LoadUnsafe(ref dh2, (nuint)(c + 16));
-                        var acc22 = Vector512.LoadUnsafe(ref dh2, (nuint)(c + 32));
-                        var acc23 = Vector512.LoadUnsafe(ref dh2, (nuint)(c + 48));
-                        var acc30 = Vector512.LoadUnsafe(ref dh3, (nuint)c);
-                        var acc31 = Vector512.LoadUnsafe(ref dh3, (nuint)(c + 16));
-                        var acc32 = Vector512.LoadUnsafe(ref dh3, (nuint)(c + 32));
-                        var acc33 = Vector512.LoadUnsafe(ref dh3, (nuint)(c + 48));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 14336);
-                        ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 14336);
-                        ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 14336);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float rtk = ref Unsafe.Add(ref rt, k * 128);
-                            var rt0 = Vector512.LoadUnsafe(ref rtk, (nuint)c);
-                            var rt1 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 16));
-                            var rt2 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 32));
-                            var rt3 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, rt1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, rt2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, rt3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, rt0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, rt1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, rt2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, rt3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, rt0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, rt1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, rt2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, rt3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, rt0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, rt1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, rt2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, rt3, acc33);
-                        }
-                        if (k1 < 512)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dh0, (nuint)c);
-                            acc01.StoreUnsafe(ref dh0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dh0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dh0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dh1, (nuint)c);
-                            acc11.StoreUnsafe(ref dh1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dh1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dh1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dh2, (nuint)c);
-                            acc21.StoreUnsafe(ref dh2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dh2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dh2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dh3, (nuint)c);
-                            acc31.StoreUnsafe(ref dh3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dh3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dh3, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dh0, (nuint)c);
-                            acc01.StoreUnsafe(ref dh0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dh0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dh0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dh1, (nuint)c);
-                            acc11.StoreUnsafe(ref dh1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dh1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dh1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dh2, (nuint)c);
-                            acc21.StoreUnsafe(ref dh2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dh2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dh2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dh3, (nuint)c);
-                            acc31.StoreUnsafe(ref dh3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dh3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dh3, (nuint)(c + 48));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..128, 64 per step
-                    for (int c = 0; c < 128; c += 64)
-                    {
-                        ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
-                        var acc00 = Vector512.LoadUnsafe(ref dh0, (nuint)c);
-                        var acc01 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 16));
-                        var acc02 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 32));
-                        var acc03 = Vector512.LoadUnsafe(ref dh0, (nuint)(c + 48));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float rtk = ref Unsafe.Add(ref rt, k * 128);
-                            var rt0 = Vector512.LoadUnsafe(ref rtk, (nuint)c);
-                            var rt1 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 16));
-                            var rt2 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 32));
-                            var rt3 = Vector512.LoadUnsafe(ref rtk, (nuint)(c + 48));
-                            var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, rt1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, rt2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, rt3, acc03);
-                        }
-                        if (k1 < 512)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dh0, (nuint)c);
-                            acc01.StoreUnsafe(ref dh0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dh0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dh0, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dh0, (nuint)c);
-                            acc01.StoreUnsafe(ref dh0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dh0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dh0, (nuint)(c + 48));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_512x128_14336_V256(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 64
-            // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 512; k0 += 64)
-            {
-                int k1 = Math.Min(k0 + 64, 512);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..128, 32 per step
-                    for (int c = 0; c < 128; c += 32)
-                    {
-                        ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
-                        ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 128);
-                        var acc00 = Vector256.LoadUnsafe(ref dh0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 24));
-                        var acc10 = Vector256.LoadUnsafe(ref dh1, (nuint)c);
-                        var acc11 = Vector256.LoadUnsafe(ref dh1, (nuint)(c + 8));
-                        var acc12 = Vector256.LoadUnsafe(ref dh1, (nuint)(c + 16));
-                        var acc13 = Vector256.LoadUnsafe(ref dh1, (nuint)(c + 24));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 14336);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float rtk = ref Unsafe.Add(ref rt, k * 128);
-                            var rt0 = Vector256.LoadUnsafe(ref rtk, (nuint)c);
-                            var rt1 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 8));
-                            var rt2 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 16));
-                            var rt3 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, rt3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, rt0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, rt1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, rt2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, rt3, acc13);
-                        }
-                        if (k1 < 512)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dh0, (nuint)c);
-                            acc01.StoreUnsafe(ref dh0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dh0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dh0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dh1, (nuint)c);
-                            acc11.StoreUnsafe(ref dh1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dh1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dh1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dh0, (nuint)c);
-                            acc01.StoreUnsafe(ref dh0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dh0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dh0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dh1, (nuint)c);
-                            acc11.StoreUnsafe(ref dh1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dh1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dh1, (nuint)(c + 24));
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..128, 32 per step
-                    for (int c = 0; c < 128; c += 32)
-                    {
-                        ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
-                        var acc00 = Vector256.LoadUnsafe(ref dh0, (nuint)c);
-                        var acc01 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 8));
-                        var acc02 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 16));
-                        var acc03 = Vector256.LoadUnsafe(ref dh0, (nuint)(c + 24));
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float rtk = ref Unsafe.Add(ref rt, k * 128);
-                            var rt0 = Vector256.LoadUnsafe(ref rtk, (nuint)c);
-                            var rt1 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 8));
-                            var rt2 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 16));
-                            var rt3 = Vector256.LoadUnsafe(ref rtk, (nuint)(c + 24));
-                            var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                            acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, rt3, acc03);
-                        }
-                        if (k1 < 512)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dh0, (nuint)c);
-                            acc01.StoreUnsafe(ref dh0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dh0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dh0, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dh0, (nuint)c);
-                            acc01.StoreUnsafe(ref dh0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dh0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dh0, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_512x128_14336_Scalar(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 64
-            // k-blocks of 64: the 64×128 block of rt stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < 512; k0 += 64)
-            {
-                int k1 = Math.Min(k0 + 64, 512);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= rows; r += 2)
-                {
-                    // columns 0..128, 4 per step
-                    for (int c = 0; c < 128; c += 4)
-                    {
-                        ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
-                        ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 128);
-                        var acc00 = Unsafe.Add(ref dh0, c);
-                        var acc01 = Unsafe.Add(ref dh0, c + 1);
-                        var acc02 = Unsafe.Add(ref dh0, c + 2);
-                        var acc03 = Unsafe.Add(ref dh0, c + 3);
-                        var acc10 = Unsafe.Add(ref dh1, c);
-                        var acc11 = Unsafe.Add(ref dh1, c + 1);
-                        var acc12 = Unsafe.Add(ref dh1, c + 2);
-                        var acc13 = Unsafe.Add(ref dh1, c + 3);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
-                        ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 14336);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float rtk = ref Unsafe.Add(ref rt, k * 128);
-                            var rt0 = Unsafe.Add(ref rtk, c);
-                            var rt1 = Unsafe.Add(ref rtk, c + 1);
-                            var rt2 = Unsafe.Add(ref rtk, c + 2);
-                            var rt3 = Unsafe.Add(ref rtk, c + 3);
-                            var a0 = Unsafe.Add(ref dz0, k);
-                            acc00 = a0 * rt0 + acc00;
-                            acc01 = a0 * rt1 + acc01;
-                            acc02 = a0 * rt2 + acc02;
-                            acc03 = a0 * rt3 + acc03;
-                            var a1 = Unsafe.Add(ref dz1, k);
-                            acc10 = a1 * rt0 + acc10;
-                            acc11 = a1 * rt1 + acc11;
-                            acc12 = a1 * rt2 + acc12;
-                            acc13 = a1 * rt3 + acc13;
-                        }
-                        if (k1 < 512)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref dh0, c) = acc00;
-                            Unsafe.Add(ref dh0, c + 1) = acc01;
-                            Unsafe.Add(ref dh0, c + 2) = acc02;
-                            Unsafe.Add(ref dh0, c + 3) = acc03;
-                            Unsafe.Add(ref dh1, c) = acc10;
-                            Unsafe.Add(ref dh1, c + 1) = acc11;
-                            Unsafe.Add(ref dh1, c + 2) = acc12;
-                            Unsafe.Add(ref dh1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref dh0, c) = acc00;
-                            Unsafe.Add(ref dh0, c + 1) = acc01;
-                            Unsafe.Add(ref dh0, c + 2) = acc02;
-                            Unsafe.Add(ref dh0, c + 3) = acc03;
-                            Unsafe.Add(ref dh1, c) = acc10;
-                            Unsafe.Add(ref dh1, c + 1) = acc11;
-                            Unsafe.Add(ref dh1, c + 2) = acc12;
-                            Unsafe.Add(ref dh1, c + 3) = acc13;
-                        }
-                    }
-                }
-                // tail: one row at a time
-                for (; r < rows; r++)
-                {
-                    // columns 0..128, 4 per step
-                    for (int c = 0; c < 128; c += 4)
-                    {
-                        ref float dh0 = ref Unsafe.Add(ref dh, r * 128);
-                        var acc00 = Unsafe.Add(ref dh0, c);
-                        var acc01 = Unsafe.Add(ref dh0, c + 1);
-                        var acc02 = Unsafe.Add(ref dh0, c + 2);
-                        var acc03 = Unsafe.Add(ref dh0, c + 3);
-                        ref float dz0 = ref Unsafe.Add(ref dz, r * 14336);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float rtk = ref Unsafe.Add(ref rt, k * 128);
-                            var rt0 = Unsafe.Add(ref rtk, c);
-                            var rt1 = Unsafe.Add(ref rtk, c + 1);
-                            var rt2 = Unsafe.Add(ref rtk, c + 2);
-                            var rt3 = Unsafe.Add(ref rtk, c + 3);
-                            var a0 = Unsafe.Add(ref dz0, k);
-                            acc00 = a0 * rt0 + acc00;
-                            acc01 = a0 * rt1 + acc01;
-                            acc02 = a0 * rt2 + acc02;
-                            acc03 = a0 * rt3 + acc03;
-                        }
-                        if (k1 < 512)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref dh0, c) = acc00;
-                            Unsafe.Add(ref dh0, c + 1) = acc01;
-                            Unsafe.Add(ref dh0, c + 2) = acc02;
-                            Unsafe.Add(ref dh0, c + 3) = acc03;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref dh0, c) = acc00;
-                            Unsafe.Add(ref dh0, c + 1) = acc01;
-                            Unsafe.Add(ref dh0, c + 2) = acc02;
-                            Unsafe.Add(ref dh0, c + 3) = acc03;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 28], dZ [rows, 512], dW [28, 512].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_28x512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_28x512_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_28x512_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_28x512_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_28x512_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
-            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < rows; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, rows);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= 28; r += 4)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
-                    {
-                        ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
-                        ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
-                        ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 512);
-                        ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 512);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 16));
-                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 32));
-                        var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw0, (nuint)(c + 48));
-                        var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)c);
-                        var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 16));
-                        var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 32));
-                        var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw1, (nuint)(c + 48));
-                        var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)c);
-                        var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 16));
-                        var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 32));
-                        var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw2, (nuint)(c + 48));
-                        var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)c);
-                        var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 16));
-                        var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 32));
-                        var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dw3, (nuint)(c + 48));
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float dzk = ref Unsafe.Add(ref dz, k * 512);
-                            var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
-                            var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                            var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
-                            var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
-                            ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                            var a0 = Vector512.Create(xk);
-                            acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                        }
-                        if (k1 < rows)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dw0, (nuint)c);
-                            acc01.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dw0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dw0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dw1, (nuint)c);
-                            acc11.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dw1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dw1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dw2, (nuint)c);
-                            acc21.StoreUnsafe(ref dw2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dw2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dw2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dw3, (nuint)c);
-                            acc31.StoreUnsafe(ref dw3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dw3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dw3, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dw0, (nuint)c);
-                            acc01.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dw0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dw0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dw1, (nuint)c);
-                            acc11.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dw1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dw1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dw2, (nuint)c);
-                            acc21.StoreUnsafe(ref dw2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dw2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dw2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dw3, (nuint)c);
-                            acc31.StoreUnsafe(ref dw3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dw3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dw3, (nuint)(c + 48));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_28x512_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
-            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < rows; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, rows);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= 28; r += 2)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
-                    {
-                        ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
-                        ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 8));
-                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 16));
-                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw0, (nuint)(c + 24));
-                        var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)c);
-                        var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 8));
-                        var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 16));
-                        var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dw1, (nuint)(c + 24));
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float dzk = ref Unsafe.Add(ref dz, k * 512);
-                            var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                            var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                            var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                            var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                            ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                            var a0 = Vector256.Create(xk);
-                            acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                        }
-                        if (k1 < rows)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dw0, (nuint)c);
-                            acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dw1, (nuint)c);
-                            acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dw0, (nuint)c);
-                            acc01.StoreUnsafe(ref dw0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dw0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dw0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dw1, (nuint)c);
-                            acc11.StoreUnsafe(ref dw1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dw1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dw1, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_28x512_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
-            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < rows; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, rows);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= 28; r += 2)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float dw0 = ref Unsafe.Add(ref dw, r * 512);
-                        ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 512);
-                        var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c);
-                        var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 1);
-                        var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 2);
-                        var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dw0, c + 3);
-                        var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c);
-                        var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 1);
-                        var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 2);
-                        var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dw1, c + 3);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            ref float dzk = ref Unsafe.Add(ref dz, k * 512);
-                            var dz0 = Unsafe.Add(ref dzk, c);
-                            var dz1 = Unsafe.Add(ref dzk, c + 1);
-                            var dz2 = Unsafe.Add(ref dzk, c + 2);
-                            var dz3 = Unsafe.Add(ref dzk, c + 3);
-                            ref float xk = ref Unsafe.Add(ref x, k * 28 + r);
-                            var a0 = xk;
-                            acc00 = a0 * dz0 + acc00;
-                            acc01 = a0 * dz1 + acc01;
-                            acc02 = a0 * dz2 + acc02;
-                            acc03 = a0 * dz3 + acc03;
-                            var a1 = Unsafe.Add(ref xk, 1);
-                            acc10 = a1 * dz0 + acc10;
-                            acc11 = a1 * dz1 + acc11;
-                            acc12 = a1 * dz2 + acc12;
-                            acc13 = a1 * dz3 + acc13;
-                        }
-                        if (k1 < rows)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref dw0, c) = acc00;
-                            Unsafe.Add(ref dw0, c + 1) = acc01;
-                            Unsafe.Add(ref dw0, c + 2) = acc02;
-                            Unsafe.Add(ref dw0, c + 3) = acc03;
-                            Unsafe.Add(ref dw1, c) = acc10;
-                            Unsafe.Add(ref dw1, c + 1) = acc11;
-                            Unsafe.Add(ref dw1, c + 2) = acc12;
-                            Unsafe.Add(ref dw1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref dw0, c) = acc00;
-                            Unsafe.Add(ref dw0, c + 1) = acc01;
-                            Unsafe.Add(ref dw0, c + 2) = acc02;
-                            Unsafe.Add(ref dw0, c + 3) = acc03;
-                            Unsafe.Add(ref dw1, c) = acc10;
-                            Unsafe.Add(ref dw1, c + 1) = acc11;
-                            Unsafe.Add(ref dw1, c + 2) = acc12;
-                            Unsafe.Add(ref dw1, c + 3) = acc13;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 512].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_512(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_512_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_512_V256(ref dz, ref db, rows);
-            else BiasGradient_512_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_512_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            for (; r + 4 <= 128; r += 4)
             {
                 // columns 0..512, 64 per step
                 for (int c = 0; c < 512; c += 64)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 512);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
+                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
+                    ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 512);
+                    ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 512);
+                    var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 16));
+                    var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 32));
+                    var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 48));
+                    var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)c);
+                    var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 16));
+                    var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 32));
+                    var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 48));
+                    var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)c);
+                    var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 16));
+                    var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 32));
+                    var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 48));
+                    var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)c);
+                    var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 16));
+                    var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 32));
+                    var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 48));
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                        int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
+                        ref float dzk = ref Unsafe.Add(ref dz, j * 512);
                         var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
                         var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
                         var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
+                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
+                        var a0 = Vector512.Create(hk);
+                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
+                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                        var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
+                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                        var a3 = Vector512.Create(Unsafe.Add(ref hk, 3));
+                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
                     }
-                    acc00.StoreUnsafe(ref db0, (nuint)c);
-                    acc01.StoreUnsafe(ref db0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref db0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref db0, (nuint)(c + 48));
+                    if (k1 < pairs)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dr0, (nuint)c);
+                        acc01.StoreUnsafe(ref dr0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dr0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dr0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dr1, (nuint)c);
+                        acc11.StoreUnsafe(ref dr1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dr1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dr1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dr2, (nuint)c);
+                        acc21.StoreUnsafe(ref dr2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dr2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dr2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dr3, (nuint)c);
+                        acc31.StoreUnsafe(ref dr3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dr3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dr3, (nuint)(c + 48));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dr0, (nuint)c);
+                        acc01.StoreUnsafe(ref dr0, (nuint)(c + 16));
+                        acc02.StoreUnsafe(ref dr0, (nuint)(c + 32));
+                        acc03.StoreUnsafe(ref dr0, (nuint)(c + 48));
+                        acc10.StoreUnsafe(ref dr1, (nuint)c);
+                        acc11.StoreUnsafe(ref dr1, (nuint)(c + 16));
+                        acc12.StoreUnsafe(ref dr1, (nuint)(c + 32));
+                        acc13.StoreUnsafe(ref dr1, (nuint)(c + 48));
+                        acc20.StoreUnsafe(ref dr2, (nuint)c);
+                        acc21.StoreUnsafe(ref dr2, (nuint)(c + 16));
+                        acc22.StoreUnsafe(ref dr2, (nuint)(c + 32));
+                        acc23.StoreUnsafe(ref dr2, (nuint)(c + 48));
+                        acc30.StoreUnsafe(ref dr3, (nuint)c);
+                        acc31.StoreUnsafe(ref dr3, (nuint)(c + 16));
+                        acc32.StoreUnsafe(ref dr3, (nuint)(c + 32));
+                        acc33.StoreUnsafe(ref dr3, (nuint)(c + 48));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_512_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_128x512_28_V256(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
+        // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < pairs; k0 += 128)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+            int k1 = Math.Min(k0 + 128, pairs);
             int r = 0;
-            // one row
+            // main loop: 2 rows per tile
+            for (; r + 2 <= 128; r += 2)
             {
                 // columns 0..512, 32 per step
                 for (int c = 0; c < 512; c += 32)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 512);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
+                    ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
+                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
+                    var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)c);
+                    var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 8));
+                    var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 16));
+                    var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 24));
+                    var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)c);
+                    var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 8));
+                    var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 16));
+                    var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 24));
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                        int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
+                        ref float dzk = ref Unsafe.Add(ref dz, j * 512);
                         var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
                         var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
                         var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
                         var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
+                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
+                        var a0 = Vector256.Create(hk);
+                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                        var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
+                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
                     }
-                    acc00.StoreUnsafe(ref db0, (nuint)c);
-                    acc01.StoreUnsafe(ref db0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref db0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref db0, (nuint)(c + 24));
+                    if (k1 < pairs)
+                    {
+                        // more k-blocks to come: keep the partial sums
+                        acc00.StoreUnsafe(ref dr0, (nuint)c);
+                        acc01.StoreUnsafe(ref dr0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dr0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dr0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dr1, (nuint)c);
+                        acc11.StoreUnsafe(ref dr1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dr1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dr1, (nuint)(c + 24));
+                    }
+                    else
+                    {
+                        acc00.StoreUnsafe(ref dr0, (nuint)c);
+                        acc01.StoreUnsafe(ref dr0, (nuint)(c + 8));
+                        acc02.StoreUnsafe(ref dr0, (nuint)(c + 16));
+                        acc03.StoreUnsafe(ref dr0, (nuint)(c + 24));
+                        acc10.StoreUnsafe(ref dr1, (nuint)c);
+                        acc11.StoreUnsafe(ref dr1, (nuint)(c + 8));
+                        acc12.StoreUnsafe(ref dr1, (nuint)(c + 16));
+                        acc13.StoreUnsafe(ref dr1, (nuint)(c + 24));
+                    }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_512_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_128x512_28_Scalar(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
+        // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
+        for (int k0 = 0; k0 < pairs; k0 += 128)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+            int k1 = Math.Min(k0 + 128, pairs);
             int r = 0;
-            // one row
+            // main loop: 2 rows per tile
+            for (; r + 2 <= 128; r += 2)
             {
                 // columns 0..512, 4 per step
                 for (int c = 0; c < 512; c += 4)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 512);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
+                    ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
+                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
+                    var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c);
+                    var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 1);
+                    var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 2);
+                    var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 3);
+                    var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c);
+                    var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 1);
+                    var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 2);
+                    var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 3);
+                    for (int k = k0; k < k1; k++)
                     {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 512);
+                        int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
+                        ref float dzk = ref Unsafe.Add(ref dz, j * 512);
                         var dz0 = Unsafe.Add(ref dzk, c);
                         var dz1 = Unsafe.Add(ref dzk, c + 1);
                         var dz2 = Unsafe.Add(ref dzk, c + 2);
                         var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
+                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
+                        var a0 = hk;
+                        acc00 = a0 * dz0 + acc00;
+                        acc01 = a0 * dz1 + acc01;
+                        acc02 = a0 * dz2 + acc02;
+                        acc03 = a0 * dz3 + acc03;
+                        var a1 = Unsafe.Add(ref hk, 1);
+                        acc10 = a1 * dz0 + acc10;
+                        acc11 = a1 * dz1 + acc11;
+                        acc12 = a1 * dz2 + acc12;
+                        acc13 = a1 * dz3 + acc13;
                     }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
-                }
-            }
-        }
-
-        /// <summary>dR = Σ H_(t−1)ᵀ·dZ_t for H and dZ [rows, 28, 128 / 512], dR [128, 512]; pairs = rows × 27.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentWeightGradient_128x512_28(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentWeightGradient_128x512_28_V512(ref h, ref dz, ref dr, pairs);
-            else if (Vector256.IsHardwareAccelerated) RecurrentWeightGradient_128x512_28_V256(ref h, ref dz, ref dr, pairs);
-            else RecurrentWeightGradient_128x512_28_Scalar(ref h, ref dz, ref dr, pairs);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_128x512_28_V512(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k in blocks of 128
-            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < pairs; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, pairs);
-                int r = 0;
-                // main loop: 4 rows per tile
-                for (; r + 4 <= 128; r += 4)
-                {
-                    // columns 0..512, 64 per step
-                    for (int c = 0; c < 512; c += 64)
+                    if (k1 < pairs)
                     {
-                        ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
-                        ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
-                        ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 512);
-                        ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 512);
-                        var acc00 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 16));
-                        var acc02 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 32));
-                        var acc03 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr0, (nuint)(c + 48));
-                        var acc10 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)c);
-                        var acc11 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 16));
-                        var acc12 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 32));
-                        var acc13 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr1, (nuint)(c + 48));
-                        var acc20 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)c);
-                        var acc21 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 16));
-                        var acc22 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 32));
-                        var acc23 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr2, (nuint)(c + 48));
-                        var acc30 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)c);
-                        var acc31 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 16));
-                        var acc32 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 32));
-                        var acc33 = k0 == 0 ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref dr3, (nuint)(c + 48));
-                        for (int k = k0; k < k1; k++)
-                        {
-                            int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
-                            ref float dzk = ref Unsafe.Add(ref dz, j * 512);
-                            var dz0 = Vector512.LoadUnsafe(ref dzk, (nuint)c);
-                            var dz1 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                            var dz2 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 32));
-                            var dz3 = Vector512.LoadUnsafe(ref dzk, (nuint)(c + 48));
-                            ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
-                            var a0 = Vector512.Create(hk);
-                            acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                            acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                            acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                            acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                            var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
-                            acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                            acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                            acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                            acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                            var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
-                            acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                            acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                            acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                            acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                            var a3 = Vector512.Create(Unsafe.Add(ref hk, 3));
-                            acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                            acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                            acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                            acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                        }
-                        if (k1 < pairs)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dr0, (nuint)c);
-                            acc01.StoreUnsafe(ref dr0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dr0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dr0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dr1, (nuint)c);
-                            acc11.StoreUnsafe(ref dr1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dr1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dr1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dr2, (nuint)c);
-                            acc21.StoreUnsafe(ref dr2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dr2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dr2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dr3, (nuint)c);
-                            acc31.StoreUnsafe(ref dr3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dr3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dr3, (nuint)(c + 48));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dr0, (nuint)c);
-                            acc01.StoreUnsafe(ref dr0, (nuint)(c + 16));
-                            acc02.StoreUnsafe(ref dr0, (nuint)(c + 32));
-                            acc03.StoreUnsafe(ref dr0, (nuint)(c + 48));
-                            acc10.StoreUnsafe(ref dr1, (nuint)c);
-                            acc11.StoreUnsafe(ref dr1, (nuint)(c + 16));
-                            acc12.StoreUnsafe(ref dr1, (nuint)(c + 32));
-                            acc13.StoreUnsafe(ref dr1, (nuint)(c + 48));
-                            acc20.StoreUnsafe(ref dr2, (nuint)c);
-                            acc21.StoreUnsafe(ref dr2, (nuint)(c + 16));
-                            acc22.StoreUnsafe(ref dr2, (nuint)(c + 32));
-                            acc23.StoreUnsafe(ref dr2, (nuint)(c + 48));
-                            acc30.StoreUnsafe(ref dr3, (nuint)c);
-                            acc31.StoreUnsafe(ref dr3, (nuint)(c + 16));
-                            acc32.StoreUnsafe(ref dr3, (nuint)(c + 32));
-                            acc33.StoreUnsafe(ref dr3, (nuint)(c + 48));
-                        }
+                        // more k-blocks to come: keep the partial sums
+                        Unsafe.Add(ref dr0, c) = acc00;
+                        Unsafe.Add(ref dr0, c + 1) = acc01;
+                        Unsafe.Add(ref dr0, c + 2) = acc02;
+                        Unsafe.Add(ref dr0, c + 3) = acc03;
+                        Unsafe.Add(ref dr1, c) = acc10;
+                        Unsafe.Add(ref dr1, c + 1) = acc11;
+                        Unsafe.Add(ref dr1, c + 2) = acc12;
+                        Unsafe.Add(ref dr1, c + 3) = acc13;
                     }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_128x512_28_V256(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k in blocks of 128
-            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < pairs; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, pairs);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= 128; r += 2)
-                {
-                    // columns 0..512, 32 per step
-                    for (int c = 0; c < 512; c += 32)
+                    else
                     {
-                        ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
-                        ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
-                        var acc00 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)c);
-                        var acc01 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 8));
-                        var acc02 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 16));
-                        var acc03 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr0, (nuint)(c + 24));
-                        var acc10 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)c);
-                        var acc11 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 8));
-                        var acc12 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 16));
-                        var acc13 = k0 == 0 ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref dr1, (nuint)(c + 24));
-                        for (int k = k0; k < k1; k++)
-                        {
-                            int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
-                            ref float dzk = ref Unsafe.Add(ref dz, j * 512);
-                            var dz0 = Vector256.LoadUnsafe(ref dzk, (nuint)c);
-                            var dz1 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 8));
-                            var dz2 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 16));
-                            var dz3 = Vector256.LoadUnsafe(ref dzk, (nuint)(c + 24));
-                            ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
-                            var a0 = Vector256.Create(hk);
-                            acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                            acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                            acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                            var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
-                            acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                            acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                            acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                        }
-                        if (k1 < pairs)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            acc00.StoreUnsafe(ref dr0, (nuint)c);
-                            acc01.StoreUnsafe(ref dr0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dr0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dr0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dr1, (nuint)c);
-                            acc11.StoreUnsafe(ref dr1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dr1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dr1, (nuint)(c + 24));
-                        }
-                        else
-                        {
-                            acc00.StoreUnsafe(ref dr0, (nuint)c);
-                            acc01.StoreUnsafe(ref dr0, (nuint)(c + 8));
-                            acc02.StoreUnsafe(ref dr0, (nuint)(c + 16));
-                            acc03.StoreUnsafe(ref dr0, (nuint)(c + 24));
-                            acc10.StoreUnsafe(ref dr1, (nuint)c);
-                            acc11.StoreUnsafe(ref dr1, (nuint)(c + 8));
-                            acc12.StoreUnsafe(ref dr1, (nuint)(c + 16));
-                            acc13.StoreUnsafe(ref dr1, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_128x512_28_Scalar(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k in blocks of 128
-            // k-blocks of 128: the 128×512 block of dz stays in L1 while every row tile uses it
-            for (int k0 = 0; k0 < pairs; k0 += 128)
-            {
-                int k1 = Math.Min(k0 + 128, pairs);
-                int r = 0;
-                // main loop: 2 rows per tile
-                for (; r + 2 <= 128; r += 2)
-                {
-                    // columns 0..512, 4 per step
-                    for (int c = 0; c < 512; c += 4)
-                    {
-                        ref float dr0 = ref Unsafe.Add(ref dr, r * 512);
-                        ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 512);
-                        var acc00 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c);
-                        var acc01 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 1);
-                        var acc02 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 2);
-                        var acc03 = k0 == 0 ? 0f : Unsafe.Add(ref dr0, c + 3);
-                        var acc10 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c);
-                        var acc11 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 1);
-                        var acc12 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 2);
-                        var acc13 = k0 == 0 ? 0f : Unsafe.Add(ref dr1, c + 3);
-                        for (int k = k0; k < k1; k++)
-                        {
-                            int j = k / 27 * 28 + k % 27 + 1; // (sample, step ≥ 1) as a row of [rows × 28]
-                            ref float dzk = ref Unsafe.Add(ref dz, j * 512);
-                            var dz0 = Unsafe.Add(ref dzk, c);
-                            var dz1 = Unsafe.Add(ref dzk, c + 1);
-                            var dz2 = Unsafe.Add(ref dzk, c + 2);
-                            var dz3 = Unsafe.Add(ref dzk, c + 3);
-                            ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 128), r);
-                            var a0 = hk;
-                            acc00 = a0 * dz0 + acc00;
-                            acc01 = a0 * dz1 + acc01;
-                            acc02 = a0 * dz2 + acc02;
-                            acc03 = a0 * dz3 + acc03;
-                            var a1 = Unsafe.Add(ref hk, 1);
-                            acc10 = a1 * dz0 + acc10;
-                            acc11 = a1 * dz1 + acc11;
-                            acc12 = a1 * dz2 + acc12;
-                            acc13 = a1 * dz3 + acc13;
-                        }
-                        if (k1 < pairs)
-                        {
-                            // more k-blocks to come: keep the partial sums
-                            Unsafe.Add(ref dr0, c) = acc00;
-                            Unsafe.Add(ref dr0, c + 1) = acc01;
-                            Unsafe.Add(ref dr0, c + 2) = acc02;
-                            Unsafe.Add(ref dr0, c + 3) = acc03;
-                            Unsafe.Add(ref dr1, c) = acc10;
-                            Unsafe.Add(ref dr1, c + 1) = acc11;
-                            Unsafe.Add(ref dr1, c + 2) = acc12;
-                            Unsafe.Add(ref dr1, c + 3) = acc13;
-                        }
-                        else
-                        {
-                            Unsafe.Add(ref dr0, c) = acc00;
-                            Unsafe.Add(ref dr0, c + 1) = acc01;
-                            Unsafe.Add(ref dr0, c + 2) = acc02;
-                            Unsafe.Add(ref dr0, c + 3) = acc03;
-                            Unsafe.Add(ref dr1, c) = acc10;
-                            Unsafe.Add(ref dr1, c + 1) = acc11;
-                            Unsafe.Add(ref dr1, c + 2) = acc12;
-                            Unsafe.Add(ref dr1, c + 3) = acc13;
-                        }
+                        Unsafe.Add(ref dr0, c) = acc00;
+                        Unsafe.Add(ref dr0, c + 1) = acc01;
+                        Unsafe.Add(ref dr0, c + 2) = acc02;
+                        Unsafe.Add(ref dr0, c + 3) = acc03;
+                        Unsafe.Add(ref dr1, c) = acc10;
+                        Unsafe.Add(ref dr1, c + 1) = acc11;
+                        Unsafe.Add(ref dr1, c + 2) = acc12;
+                        Unsafe.Add(ref dr1, c + 3) = acc13;
                     }
                 }
             }

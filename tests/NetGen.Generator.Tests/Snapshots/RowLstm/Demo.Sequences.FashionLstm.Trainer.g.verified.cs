@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Sequences;
 
 partial class FashionLstm
@@ -23,13 +13,13 @@ partial class FashionLstm
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly FashionLstm _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 10]; each worker writes its rows
-        private readonly AlignedBuffer _state; // Adam: first moments, then second moments
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 10]; each worker writes its rows
+        private readonly global::NetGen.AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
 
         // the job the workers run next
@@ -42,25 +32,25 @@ partial class FashionLstm
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(FashionLstm model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 14336 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 14336 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 14336 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 14336 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 14336 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
-            _state = new AlignedBuffer(2 * ParameterCount);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
+            _state = new global::NetGen.AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
-            _workers = new BatchWorkers(degree, this);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public FashionLstm Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -70,20 +60,20 @@ partial class FashionLstm
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.001f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Softmax;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Update(reduce: true);
@@ -91,7 +81,7 @@ partial class FashionLstm
         }
 
         /// <summary>One training step on a batch with float targets, 10 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Update(reduce: true);
@@ -99,7 +89,7 @@ partial class FashionLstm
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Reduce();
@@ -107,7 +97,7 @@ partial class FashionLstm
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Reduce();
@@ -120,13 +110,13 @@ partial class FashionLstm
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
             for (int r = 0; r < batch; r++)
             {
-                if ((uint)labels[r] >= 10u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 10).");
+                if ((uint)labels[r] >= 10u) throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 10).");
             }
             _job = Job.Labels;
             _batch = batch;
@@ -134,10 +124,10 @@ partial class FashionLstm
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
             _job = Job.Targets;
             _batch = batch;
@@ -175,17 +165,17 @@ partial class FashionLstm
             Step++;
             // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
             // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
-            _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.999f, Step)) / (1.0 - Math.Pow(0.9f, Step)));
+            _alpha = (float)(LearningRate * global::System.Math.Sqrt(1.0 - global::System.Math.Pow(0.999f, Step)) / (1.0 - global::System.Math.Pow(0.9f, Step)));
         }
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             switch (_job)
@@ -197,7 +187,7 @@ partial class FashionLstm
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    global::System.ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
                     workspace.Forward(x, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
@@ -219,144 +209,144 @@ partial class FashionLstm
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
-            ref float m = ref Unsafe.Add(ref _state.Reference, start);
-            ref float v = ref Unsafe.Add(ref _state.Reference, ParameterCount + start);
-            Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float m = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, start);
+            ref float v = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, ParameterCount + start);
+            global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly FashionLstm _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 128]
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 128]
-            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 10]
-            private readonly AlignedBuffer _z1; // layer 1's gate pre-activations, then gates, [rows, 28, 512]
-            private readonly AlignedBuffer _dz1; // layer 1's gate gradients, [rows, 28, 512]
-            private readonly AlignedBuffer _hs1; // layer 1's states of every step, [rows, 28, 128]
-            private readonly AlignedBuffer _c1; // layer 1's cell states, [rows, 28, 128]
-            private readonly AlignedBuffer _tc1; // tanh of layer 1's cell states, [rows, 28, 128]
-            private readonly AlignedBuffer _dc1; // ∂L/∂c of layer 1, carried backwards through time, [rows, 128]
-            private readonly AlignedBuffer _dh1; // ∂L/∂h of layer 1 from later steps, [rows, 128]
-            private readonly AlignedBuffer _rt1; // layer 1's recurrent kernel transposed, [512, 128]
-            private readonly AlignedBuffer _zero1; // zeros: the state before the first step, and no output gradient
-            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 128]
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 128]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 10]
+            private readonly global::NetGen.AlignedBuffer _z1; // layer 1's gate pre-activations, then gates, [rows, 28, 512]
+            private readonly global::NetGen.AlignedBuffer _dz1; // layer 1's gate gradients, [rows, 28, 512]
+            private readonly global::NetGen.AlignedBuffer _hs1; // layer 1's states of every step, [rows, 28, 128]
+            private readonly global::NetGen.AlignedBuffer _c1; // layer 1's cell states, [rows, 28, 128]
+            private readonly global::NetGen.AlignedBuffer _tc1; // tanh of layer 1's cell states, [rows, 28, 128]
+            private readonly global::NetGen.AlignedBuffer _dc1; // ∂L/∂c of layer 1, carried backwards through time, [rows, 128]
+            private readonly global::NetGen.AlignedBuffer _dh1; // ∂L/∂h of layer 1 from later steps, [rows, 128]
+            private readonly global::NetGen.AlignedBuffer _rt1; // layer 1's recurrent kernel transposed, [512, 128]
+            private readonly global::NetGen.AlignedBuffer _zero1; // zeros: the state before the first step, and no output gradient
+            private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
-            public Workspace(FashionLstm model, AlignedBuffer outputs, int maxRows)
+            public Workspace(FashionLstm model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _a1 = new AlignedBuffer(maxRows * 128);
-                _d1 = new AlignedBuffer(maxRows * 128);
-                _d2 = new AlignedBuffer(maxRows * 10);
-                _z1 = new AlignedBuffer(maxRows * 14336);
-                _dz1 = new AlignedBuffer(maxRows * 14336);
-                _hs1 = new AlignedBuffer(maxRows * 3584);
-                _c1 = new AlignedBuffer(maxRows * 3584);
-                _tc1 = new AlignedBuffer(maxRows * 3584);
-                _dc1 = new AlignedBuffer(maxRows * 128);
-                _dh1 = new AlignedBuffer(maxRows * 128);
-                _rt1 = new AlignedBuffer(65536);
-                _zero1 = new AlignedBuffer(128);
-                Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(1280);
+                _a1 = new global::NetGen.AlignedBuffer(maxRows * 128);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 128);
+                _d2 = new global::NetGen.AlignedBuffer(maxRows * 10);
+                _z1 = new global::NetGen.AlignedBuffer(maxRows * 14336);
+                _dz1 = new global::NetGen.AlignedBuffer(maxRows * 14336);
+                _hs1 = new global::NetGen.AlignedBuffer(maxRows * 3584);
+                _c1 = new global::NetGen.AlignedBuffer(maxRows * 3584);
+                _tc1 = new global::NetGen.AlignedBuffer(maxRows * 3584);
+                _dc1 = new global::NetGen.AlignedBuffer(maxRows * 128);
+                _dh1 = new global::NetGen.AlignedBuffer(maxRows * 128);
+                _rt1 = new global::NetGen.AlignedBuffer(65536);
+                _zero1 = new global::NetGen.AlignedBuffer(128);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
+                _transposed = new global::NetGen.AlignedBuffer(1280);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: LSTM 28 steps × 28 → 128, last state — 2,236,416 MACs per sample
                 {
                     ref float z = ref _z1.Reference;
                     ref float hs = ref _hs1.Reference;
                     ref float c = ref _c1.Reference;
                     // every step's input projection in one product: Z = X·W + b, [rows × 28, 512]
-                    Kernels.DenseForward_28x512_Linear(ref x, ref Unsafe.Add(ref p, Lstm1KernelOffset), ref Unsafe.Add(ref p, Lstm1BiasesOffset), ref z, rows * 28);
+                    global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.DenseForward_28x512_Linear(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Lstm1KernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Lstm1BiasesOffset), ref z, rows * 28);
                     for (int t = 0; t < 28; t++)
                     {
                         // recurrent products: Z_t += h_(t−1)·R (h_(−1) = 0)
-                        if (t > 0) Kernels.RecurrentStep_128x512_3584_14336(ref Unsafe.Add(ref hs, (t - 1) * 128), ref Unsafe.Add(ref p, Lstm1RecurrentKernelOffset), ref Unsafe.Add(ref z, t * 512), rows);
+                        if (t > 0) global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.RecurrentStep_128x512_3584_14336(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (t - 1) * 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Lstm1RecurrentKernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, t * 512), rows);
                         for (int b = 0; b < rows; b++)
                         {
                             int row = b * 28 + t;
-                            ref float cPrev = ref t == 0 ? ref _zero1.Reference : ref Unsafe.Add(ref c, (row - 1) * 128);
-                            Kernels.LstmForward_128(ref Unsafe.Add(ref z, row * 512), ref cPrev, ref Unsafe.Add(ref c, row * 128), ref Unsafe.Add(ref _tc1.Reference, row * 128), ref Unsafe.Add(ref hs, row * 128));
+                            ref float cPrev = ref t == 0 ? ref _zero1.Reference : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (row - 1) * 128);
+                            global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.LstmForward_128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, row * 512), ref cPrev, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _tc1.Reference, row * 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, row * 128));
                         }
                     }
                     // the output: each sample's last state
-                    for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref hs, (b * 28 + 27) * 128), ref Unsafe.Add(ref _a1.Reference, b * 128), 128);
+                    for (int b = 0; b < rows; b++) global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (b * 28 + 27) * 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a1.Reference, b * 128), 128);
                 }
                 // Layer 2: Dense 128→10, Softmax — 1,280 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_128x10_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.DenseForward_128x10_Linear(ref _a1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> logits = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d2.Span;
+                global::System.Span<float> logits = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d2.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 10, 10), labels[r], gradient.Slice(r * 10, 10), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 10, 10), labels[r], gradient.Slice(r * 10, 10), scale);
                 }
                 return total * scale;
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d2.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d2.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 10, 10), targets.Slice(r * 10, 10), gradient.Slice(r * 10, 10), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 10, 10), targets.Slice(r * 10, 10), gradient.Slice(r * 10, 10), scale);
                 }
                 return total * scale;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 2: Dense 128→10, Softmax — 1,280 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_128x10(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
-                Kernels.BiasGradient_10(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 1280), 128, 10, _transposed.Span);
-                Kernels.DenseInputGradient_128x10_Linear(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
+                global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.DenseWeightGradient_128x10(ref _a1.Reference, ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.BiasGradient_10(ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 1280), 128, 10, _transposed.Span);
+                global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.DenseInputGradient_128x10_Linear(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: LSTM 28 steps × 28 → 128, last state — 2,236,416 MACs per sample: backward
                 {
                     ref float z = ref _z1.Reference;
@@ -365,27 +355,27 @@ partial class FashionLstm
                     ref float dh = ref _dh1.Reference;
                     ref float c = ref _c1.Reference;
                     ref float dc = ref _dc1.Reference;
-                    ImageKernels.Clear(ref dc, rows * 128);
-                    ImageKernels.Clear(ref dh, rows * 128);
-                    VectorMath.Transpose(parameters.Slice(Lstm1RecurrentKernelOffset, 65536), 128, 512, _rt1.Span);
+                    global::NetGen.Kernels.ImageKernels.Clear(ref dc, rows * 128);
+                    global::NetGen.Kernels.ImageKernels.Clear(ref dh, rows * 128);
+                    global::NetGen.VectorMath.Transpose(parameters.Slice(Lstm1RecurrentKernelOffset, 65536), 128, 512, _rt1.Span);
                     // backwards through time
                     for (int t = 27; t >= 0; t--)
                     {
                         for (int b = 0; b < rows; b++)
                         {
                             int row = b * 28 + t;
-                            ref float dOut = ref t == 27 ? ref Unsafe.Add(ref _d1.Reference, b * 128) : ref _zero1.Reference;
-                            ref float dhb = ref Unsafe.Add(ref dh, b * 128);
-                            ref float cPrev = ref t == 0 ? ref _zero1.Reference : ref Unsafe.Add(ref c, (row - 1) * 128);
-                            Kernels.LstmBackward_128(ref Unsafe.Add(ref z, row * 512), ref cPrev, ref Unsafe.Add(ref _tc1.Reference, row * 128), ref dOut, ref dhb, ref Unsafe.Add(ref dc, b * 128), ref Unsafe.Add(ref dz, row * 512));
+                            ref float dOut = ref t == 27 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d1.Reference, b * 128) : ref _zero1.Reference;
+                            ref float dhb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, b * 128);
+                            ref float cPrev = ref t == 0 ? ref _zero1.Reference : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (row - 1) * 128);
+                            global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.LstmBackward_128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, row * 512), ref cPrev, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _tc1.Reference, row * 128), ref dOut, ref dhb, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, b * 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, row * 512));
                         }
                         // ∂L/∂h of the step before: dh += dZ_t·Rᵀ
-                        if (t > 0) Kernels.RecurrentInputGradient_512x128_14336(ref Unsafe.Add(ref dz, t * 512), ref _rt1.Reference, ref dh, rows);
+                        if (t > 0) global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.RecurrentInputGradient_512x128_14336(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, t * 512), ref _rt1.Reference, ref dh, rows);
                     }
                     // parameter gradients over every sample and step at once
-                    Kernels.DenseWeightGradient_28x512(ref x, ref dz, ref Unsafe.Add(ref g, Lstm1KernelOffset), rows * 28);
-                    Kernels.BiasGradient_512(ref dz, ref Unsafe.Add(ref g, Lstm1BiasesOffset), rows * 28);
-                    Kernels.RecurrentWeightGradient_128x512_28(ref hs, ref dz, ref Unsafe.Add(ref g, Lstm1RecurrentKernelOffset), rows * 27);
+                    global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.DenseWeightGradient_28x512(ref x, ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Lstm1KernelOffset), rows * 28);
+                    global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.BiasGradient_512(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Lstm1BiasesOffset), rows * 28);
+                    global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.RecurrentWeightGradient_128x512_28(ref hs, ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Lstm1RecurrentKernelOffset), rows * 27);
                 }
             }
         }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Sequences;
 
 /// <remarks>
@@ -26,7 +16,7 @@ namespace Demo.Sequences;
 /// <para>Total: 81,674 parameters, 2,237,696 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class FashionLstm : INetwork<FashionLstm>
+partial class FashionLstm : global::NetGen.INetwork<FashionLstm>
 {
     /// <summary>Floats per input sample.</summary>
     public const int InputSize = 784;
@@ -37,7 +27,7 @@ partial class FashionLstm : INetwork<FashionLstm>
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
     public const string Architecture = "Input(28,28) LSTM(128) Dense(10,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
-    public const LossKind Loss = LossKind.SparseCategoricalCrossEntropy;
+    public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 128;
@@ -53,122 +43,122 @@ partial class FashionLstm : INetwork<FashionLstm>
     private const int Dense2WeightsOffset = 80384;
     private const int Dense2BiasesOffset = 81664;
 
-    private static readonly ParameterBlock[] s_parameterBlocks =
+    private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.kernel", Lstm1KernelOffset, new[] { 28, 512 }, 0, "lstm.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 28, 512, new[] { 512, 28 }) { Transposed = true } } },
-        new ParameterBlock("0.recurrent_kernel", Lstm1RecurrentKernelOffset, new[] { 128, 512 }, 0, "lstm.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 128, 512, new[] { 512, 128 }) { Transposed = true } } },
-        new ParameterBlock("0.bias", Lstm1BiasesOffset, new[] { 512 }, 0, "lstm.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 512, new[] { 512 }), new TorchTensor("bias_hh_l0", 0, 1, 512, new[] { 512 }) { Summed = true } } },
-        new ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 128, 10 }, 1, "weight") { Torch = new[] { new TorchTensor("weight", 0, 128, 10, new[] { 10, 128 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 10 }, 1, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
+        new global::NetGen.ParameterBlock("0.kernel", Lstm1KernelOffset, new[] { 28, 512 }, 0, "lstm.kernel") { Torch = new[] { new global::NetGen.TorchTensor("weight_ih_l0", 0, 28, 512, new[] { 512, 28 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("0.recurrent_kernel", Lstm1RecurrentKernelOffset, new[] { 128, 512 }, 0, "lstm.recurrent_kernel") { Torch = new[] { new global::NetGen.TorchTensor("weight_hh_l0", 0, 128, 512, new[] { 512, 128 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("0.bias", Lstm1BiasesOffset, new[] { 512 }, 0, "lstm.bias") { Torch = new[] { new global::NetGen.TorchTensor("bias_ih_l0", 0, 1, 512, new[] { 512 }), new global::NetGen.TorchTensor("bias_hh_l0", 0, 1, 512, new[] { 512 }) { Summed = true } } },
+        new global::NetGen.ParameterBlock("1.weight", Dense2WeightsOffset, new[] { 128, 10 }, 1, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 128, 10, new[] { 10, 128 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("1.bias", Dense2BiasesOffset, new[] { 10 }, 1, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 10, new[] { 10 }) } },
     };
 
-    private readonly AlignedBuffer _parameters;
+    private readonly global::NetGen.AlignedBuffer _parameters;
 
     /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, orthogonal recurrent kernels, zero biases, LSTM forget-gate biases 1.</summary>
     public FashionLstm(int seed = 0)
     {
-        _parameters = new AlignedBuffer(ParameterCount);
-        var random = new SeededRandom(unchecked((ulong)seed));
-        Initializers.GlorotUniform(Lstm1Kernel, fanIn: 28, fanOut: 512, ref random);
-        Initializers.Orthogonal(Lstm1RecurrentKernel, 128, 512, ref random);
+        _parameters = new global::NetGen.AlignedBuffer(ParameterCount);
+        var random = new global::NetGen.SeededRandom(unchecked((ulong)seed));
+        global::NetGen.Initializers.GlorotUniform(Lstm1Kernel, fanIn: 28, fanOut: 512, ref random);
+        global::NetGen.Initializers.Orthogonal(Lstm1RecurrentKernel, 128, 512, ref random);
         Lstm1Biases.Slice(128, 128).Fill(1f); // forget gates start open (Keras's unit_forget_bias)
-        Initializers.GlorotUniform(Dense2Weights, fanIn: 128, fanOut: 10, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense2Weights, fanIn: 128, fanOut: 10, ref random);
     }
 
-    static FashionLstm INetwork<FashionLstm>.Create(int seed) => new FashionLstm(seed);
+    static FashionLstm global::NetGen.INetwork<FashionLstm>.Create(int seed) => new FashionLstm(seed);
 
     /// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>
-    public Span<float> Parameters => _parameters.Span;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 (LSTM) input kernel, [28, 512] row-major, gate blocks of 128 columns: i, f, c, o (Keras's layout).</summary>
-    public Span<float> Lstm1Kernel => _parameters.Span.Slice(Lstm1KernelOffset, 14336);
+    public global::System.Span<float> Lstm1Kernel => _parameters.Span.Slice(Lstm1KernelOffset, 14336);
     /// <summary>Layer 1 (LSTM) recurrent kernel, [128, 512] row-major.</summary>
-    public Span<float> Lstm1RecurrentKernel => _parameters.Span.Slice(Lstm1RecurrentKernelOffset, 65536);
+    public global::System.Span<float> Lstm1RecurrentKernel => _parameters.Span.Slice(Lstm1RecurrentKernelOffset, 65536);
     /// <summary>Layer 1 (LSTM) biases, [512].</summary>
-    public Span<float> Lstm1Biases => _parameters.Span.Slice(Lstm1BiasesOffset, 512);
+    public global::System.Span<float> Lstm1Biases => _parameters.Span.Slice(Lstm1BiasesOffset, 512);
     /// <summary>Layer 2 weights, [128, 10] row-major (input × unit).</summary>
-    public Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 1280);
+    public global::System.Span<float> Dense2Weights => _parameters.Span.Slice(Dense2WeightsOffset, 1280);
     /// <summary>Layer 2 biases, [10].</summary>
-    public Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 10);
+    public global::System.Span<float> Dense2Biases => _parameters.Span.Slice(Dense2BiasesOffset, 10);
 
-    int IModel.InputSize => InputSize;
-    int IModel.OutputSize => OutputSize;
-    int IModel.ParameterCount => ParameterCount;
-    LossKind IModel.Loss => Loss;
-    string IModel.Architecture => Architecture;
-    IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;
+    int global::NetGen.IModel.InputSize => InputSize;
+    int global::NetGen.IModel.OutputSize => OutputSize;
+    int global::NetGen.IModel.ParameterCount => ParameterCount;
+    global::NetGen.LossKind global::NetGen.IModel.Loss => Loss;
+    string global::NetGen.IModel.Architecture => Architecture;
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.ParameterBlock> global::NetGen.IModel.ParameterBlocks => s_parameterBlocks;
 
     /// <summary>Runs one sample. Thread-safe: many threads may call it on one instance; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
-        if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        Span<float> scratch = stackalloc float[896];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
+        global::System.Span<float> scratch = stackalloc float[896];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
-        if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if ((long)batch * InputSize > inputs.Length) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        if ((long)batch * OutputSize > outputs.Length) throw new global::System.ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
-        int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent)];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float x = ref MemoryMarshal.GetReference(inputs);
-        ref float y = ref MemoryMarshal.GetReference(outputs);
+        int chunk = global::System.Math.Min(batch, PredictChunkRows);
+        global::System.Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent)];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float pad = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
-            int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            int rows = global::System.Math.Min(chunk, batch - start);
+            Infer(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (nint)start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
         }
     }
 
     /// <summary>The predicted class of one sample: the index of the largest output.</summary>
-    public int Classify(ReadOnlySpan<float> input)
+    public int Classify(global::System.ReadOnlySpan<float> input)
     {
-        Span<float> output = stackalloc float[OutputSize];
+        global::System.Span<float> output = stackalloc float[OutputSize];
         Predict(input, output);
-        return VectorMath.ArgMax(output);
+        return global::NetGen.VectorMath.ArgMax(output);
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: LSTM 28 steps × 28 → 128, last state — 2,236,416 MACs per sample
         {
             ref float z = ref pad; // this step's gate pre-activations, [rows, 512]
-            ref float c = ref Unsafe.Add(ref z, rows * 512); // cell states, [rows, 128]
-            ImageKernels.Clear(ref c, rows * 128);
+            ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, rows * 512); // cell states, [rows, 128]
+            global::NetGen.Kernels.ImageKernels.Clear(ref c, rows * 128);
             ref float h = ref h0; // states, [rows, 128]: the last step's are the output
-            ImageKernels.Clear(ref h, rows * 128);
+            global::NetGen.Kernels.ImageKernels.Clear(ref h, rows * 128);
             for (int t = 0; t < 28; t++)
             {
-                Kernels.StepInput_28x512_784(ref Unsafe.Add(ref x, t * 28), ref Unsafe.Add(ref p, Lstm1KernelOffset), ref Unsafe.Add(ref p, Lstm1BiasesOffset), ref z, rows);
-                if (t > 0) Kernels.RecurrentStep_128x512_128_512(ref h, ref Unsafe.Add(ref p, Lstm1RecurrentKernelOffset), ref z, rows);
+                global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.StepInput_28x512_784(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * 28), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Lstm1KernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Lstm1BiasesOffset), ref z, rows);
+                if (t > 0) global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.RecurrentStep_128x512_128_512(ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Lstm1RecurrentKernelOffset), ref z, rows);
                 for (int b = 0; b < rows; b++)
                 {
-                    ref float hb = ref Unsafe.Add(ref h, b * 128);
-                    ref float cb = ref Unsafe.Add(ref c, b * 128);
-                    Kernels.LstmForward_128(ref Unsafe.Add(ref z, b * 512), ref cb, ref cb, ref hb, ref hb);
+                    ref float hb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, b * 128);
+                    ref float cb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, b * 128);
+                    global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.LstmForward_128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, b * 512), ref cb, ref cb, ref hb, ref hb);
                 }
             }
         }
         // Layer 2: Dense 128→10, Softmax — 1,280 MACs per sample
-        Kernels.DenseForward_128x10_Linear(ref h0, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
-        VectorMath.SoftmaxRows(ref y, rows, 10);
+        global::NetGen.Generated.Demo.Sequences.FashionLstm.Kernels.DenseForward_128x10_Linear(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref y, rows);
+        global::NetGen.VectorMath.SoftmaxRows(ref y, rows, 10);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    global::NetGen.IGradientTrainer global::NetGen.ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo;
 
 partial class FashionMlp
@@ -24,17 +14,17 @@ partial class FashionMlp
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// Layer 1 reads each batch row through an index into the caller's samples: a shuffled batch is never gathered.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IIndexedTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IIndexedTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly FashionMlp _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 10]; each worker writes its rows
-        private readonly AlignedBuffer _state; // Adam: first moments, then second moments
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 10]; each worker writes its rows
+        private readonly global::NetGen.AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
         private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
-        private readonly AlignedBuffer _partial; // two workers: worker 1's partial sums of layer 1 (the second half of its inputs), [maxBatch, 64]
-        private readonly AlignedBuffer _zeros; // 64 zeros: worker 1's partial sums start from them, worker 0's from the bias
+        private readonly global::NetGen.AlignedBuffer _partial; // two workers: worker 1's partial sums of layer 1 (the second half of its inputs), [maxBatch, 64]
+        private readonly global::NetGen.AlignedBuffer _zeros; // 64 zeros: worker 1's partial sums start from them, worker 0's from the bias
 
         // the job the workers run next
         private Job _job;
@@ -47,30 +37,30 @@ partial class FashionMlp
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(FashionMlp model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 784 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 784 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 784 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 784 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 784 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
             _identity = new int[maxBatchSize];
             for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
-            _state = new AlignedBuffer(2 * ParameterCount);
+            _state = new global::NetGen.AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             // two workers share layer 1 by inputs, and worker 0's buffers hold its outputs and ∂L/∂z for every row
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, i == 0 && degree == 2 ? maxBatchSize : rowsPerWorker);
-            _partial = new AlignedBuffer(degree == 2 ? maxBatchSize * 64 : 0);
-            _zeros = new AlignedBuffer(64);
-            _workers = new BatchWorkers(degree, this);
+            _partial = new global::NetGen.AlignedBuffer(degree == 2 ? maxBatchSize * 64 : 0);
+            _zeros = new global::NetGen.AlignedBuffer(64);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public FashionMlp Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -80,20 +70,20 @@ partial class FashionMlp
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.001f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Softmax;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             // two workers share layer 1: each sums half of its inputs for every row, runs the rest of the network on half
             // of the rows, and takes Adam's step for its half of layer 1's weights and its range of the other parameters
@@ -113,7 +103,7 @@ partial class FashionMlp
         }
 
         /// <summary>One training step on a batch with float targets, 10 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             // two workers share layer 1: each sums half of its inputs for every row, runs the rest of the network on half
             // of the rows, and takes Adam's step for its half of layer 1's weights and its range of the other parameters
@@ -137,7 +127,7 @@ partial class FashionMlp
         /// rows[i]), with integer class labels, one per batch row. Returns the mean loss. Layer 1 reads the samples where they
         /// are; the result is the bits of <c>TrainBatch</c> on the gathered rows. A row outside the samples throws first.
         /// </summary>
-        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> samples, global::System.ReadOnlySpan<int> rows, global::System.ReadOnlySpan<int> labels)
         {
             CheckRows(samples.Length, rows, labels.Length);
             // two workers share layer 1: each sums half of its inputs for every row, runs the rest of the network on half
@@ -158,7 +148,7 @@ partial class FashionMlp
         }
 
         /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 10 per batch row. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> samples, global::System.ReadOnlySpan<int> rows, global::System.ReadOnlySpan<float> targets)
         {
             CheckRows(samples.Length, rows, targets.Length / OutputSize);
             // two workers share layer 1: each sums half of its inputs for every row, runs the rest of the network on half
@@ -179,7 +169,7 @@ partial class FashionMlp
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, default, labels);
             Reduce();
@@ -187,7 +177,7 @@ partial class FashionMlp
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, default, targets);
             Reduce();
@@ -201,18 +191,18 @@ partial class FashionMlp
         public void Dispose() => _workers.Dispose();
 
         /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, bool fuse = false)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, global::System.ReadOnlySpan<int> labels, bool fuse = false)
         {
             int batch = labels.Length;
             if (sampleRows.IsEmpty)
             {
                 // the inputs are the batch, row after row
                 CheckBatch(inputs.Length, batch);
-                sampleRows = _identity.AsSpan(0, batch);
+                sampleRows = new global::System.ReadOnlySpan<int>(_identity, 0, batch);
             }
             for (int r = 0; r < batch; r++)
             {
-                if ((uint)labels[r] >= 10u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 10).");
+                if ((uint)labels[r] >= 10u) throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 10).");
             }
             _job = Job.Labels;
             _batch = batch;
@@ -230,15 +220,15 @@ partial class FashionMlp
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<float> targets, bool fuse = false)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, global::System.ReadOnlySpan<float> targets, bool fuse = false)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             if (sampleRows.IsEmpty)
             {
                 // the inputs are the batch, row after row
                 CheckBatch(inputs.Length, batch);
-                sampleRows = _identity.AsSpan(0, batch);
+                sampleRows = new global::System.ReadOnlySpan<int>(_identity, 0, batch);
             }
             _job = Job.Targets;
             _batch = batch;
@@ -261,7 +251,7 @@ partial class FashionMlp
         /// runs the rest of the network on half of the rows, then each takes Adam's step for half of layer 1's weights (a
         /// contiguous block of W and its moments, which never leave that core) and for its range of the other parameters.
         /// </summary>
-        private void SharedLayerStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
+        private void SharedLayerStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> targets)
         {
             _job = Job.SharedLayer;
             _workers.Run(inputs, sampleRows, labels, targets);
@@ -297,28 +287,28 @@ partial class FashionMlp
             Step++;
             // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
             // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
-            _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.999f, Step)) / (1.0 - Math.Pow(0.9f, Step)));
+            _alpha = (float)(LearningRate * global::System.Math.Sqrt(1.0 - global::System.Math.Pow(0.999f, Step)) / (1.0 - global::System.Math.Pow(0.9f, Step)));
         }
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
-        private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)
+        private void CheckRows(int sampleLength, global::System.ReadOnlySpan<int> rows, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (rows.Length != batch) throw new ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (rows.Length != batch) throw new global::System.ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
             int samples = sampleLength / InputSize;
             for (int i = 0; i < rows.Length; i++)
             {
-                if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+                if ((uint)rows[i] >= (uint)samples) throw new global::System.ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
             }
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             switch (_job)
@@ -330,8 +320,8 @@ partial class FashionMlp
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.AllInputs;
-                    ReadOnlySpan<int> index = workers.SampleRows(start, rows);
+                    global::System.ReadOnlySpan<float> x = workers.AllInputs;
+                    global::System.ReadOnlySpan<int> index = workers.SampleRows(start, rows);
                     workspace.Forward(x, index, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
@@ -372,146 +362,146 @@ partial class FashionMlp
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters from <paramref name="first"/> on, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers, int first = 0)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers, int first = 0)
         {
             var (start, count) = workers.Range(worker, ParameterCount - first);
             start += first;
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f) over this worker's range of parameters from <paramref name="first"/> on.</summary>
-        private void StepRange(int worker, BatchWorkers workers, int first = 0)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers, int first = 0)
         {
             var (start, count) = workers.Range(worker, ParameterCount - first);
             start += first;
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
-            ref float m = ref Unsafe.Add(ref _state.Reference, start);
-            ref float v = ref Unsafe.Add(ref _state.Reference, ParameterCount + start);
-            Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float m = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, start);
+            ref float v = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, ParameterCount + start);
+            global::NetGen.Generated.Demo.FashionMlp.Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly FashionMlp _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 64]
-            private readonly AlignedBuffer _a2; // layer 2 outputs, [rows, 64]
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 64]
-            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 64]
-            private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 10]
-            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 64]
+            private readonly global::NetGen.AlignedBuffer _a2; // layer 2 outputs, [rows, 64]
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 64]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 64]
+            private readonly global::NetGen.AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 10]
+            private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
-            public Workspace(FashionMlp model, AlignedBuffer outputs, int maxRows)
+            public Workspace(FashionMlp model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _a1 = new AlignedBuffer(maxRows * 64);
-                _a2 = new AlignedBuffer(maxRows * 64);
-                _d1 = new AlignedBuffer(maxRows * 64);
-                _d2 = new AlignedBuffer(maxRows * 64);
-                _d3 = new AlignedBuffer(maxRows * 10);
-                Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(4096);
+                _a1 = new global::NetGen.AlignedBuffer(maxRows * 64);
+                _a2 = new global::NetGen.AlignedBuffer(maxRows * 64);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 64);
+                _d2 = new global::NetGen.AlignedBuffer(maxRows * 64);
+                _d3 = new global::NetGen.AlignedBuffer(maxRows * 10);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
+                _transposed = new global::NetGen.AlignedBuffer(4096);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
             /// <summary>Forward over this worker's rows: row i is sample sampleRows[i] of the inputs.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
-                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref int index = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample
                 // (reads its rows through the batch's row indices: the samples are never gathered)
-                Kernels.DenseForwardIndexed_784x64_Relu(ref x, ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseForwardIndexed_784x64_Relu(ref x, ref index, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1BiasesOffset), ref _a1.Reference, rows);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-                Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseForward_64x64_Relu(ref _a1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
                 // Layer 3: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> logits = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d3.Span;
+                global::System.Span<float> logits = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d3.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 10, 10), labels[r], gradient.Slice(r * 10, 10), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 10, 10), labels[r], gradient.Slice(r * 10, 10), scale);
                 }
                 return total * scale;
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d3.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 10, rows * 10), gradient = _d3.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 10, 10), targets.Slice(r * 10, 10), gradient.Slice(r * 10, 10), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 10, 10), targets.Slice(r * 10, 10), gradient.Slice(r * 10, 10), scale);
                 }
                 return total * scale;
             }
 
             /// <summary>Backward over this worker's rows; given the trainer's Adam state (one worker), layer 1's weights also take Adam's step, of size alpha, as their gradient is finished.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int rows, AlignedBuffer? adam, float alpha)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, int rows, global::NetGen.AlignedBuffer? adam, float alpha)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
-                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref int index = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 3: Dense 64→10, Softmax — 640 MACs per sample: backward, into ∂L/∂z of layer 2
-                Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, Dense3WeightsOffset), rows);
-                Kernels.BiasGradient_10(ref _d3.Reference, ref Unsafe.Add(ref g, Dense3BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense3WeightsOffset, 640), 64, 10, _transposed.Span);
-                Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense3WeightsOffset), rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.BiasGradient_10(ref _d3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense3BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense3WeightsOffset, 640), 64, 10, _transposed.Span);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
-                Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 4096), 64, 64, _transposed.Span);
-                Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseWeightGradient_64x64(ref _a1.Reference, ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.BiasGradient_64(ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 4096), 64, 64, _transposed.Span);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref _a1.Reference, ref _d1.Reference, rows);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: backward
                 // one worker: the weights take Adam's step here, as each tile of their gradient is finished (the gradient is not stored)
-                if (adam is not null) Kernels.DenseWeightGradientAdamIndexed_784x64(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref p, Dense1WeightsOffset), ref Unsafe.Add(ref adam.Reference, Dense1WeightsOffset), ref Unsafe.Add(ref adam.Reference, ParameterCount + Dense1WeightsOffset), alpha, rows);
-                else Kernels.DenseWeightGradientIndexed_784x64(ref x, ref index, ref _d1.Reference, ref Unsafe.Add(ref g, Dense1WeightsOffset), rows);
-                Kernels.BiasGradient_64(ref _d1.Reference, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
+                if (adam is not null) global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseWeightGradientAdamIndexed_784x64(ref x, ref index, ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref adam.Reference, Dense1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref adam.Reference, ParameterCount + Dense1WeightsOffset), alpha, rows);
+                else global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseWeightGradientIndexed_784x64(ref x, ref index, ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1WeightsOffset), rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.BiasGradient_64(ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1BiasesOffset), rows);
             }
 
             /// <summary>
             /// Layer 1's sums over worker <paramref name="worker"/>'s half of its inputs (392 from 0, 392 from 392), for every row:
             /// worker 0's from the bias into this workspace's layer-1 outputs, worker 1's from zero into <paramref name="partial"/>.
             /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void ForwardInputs(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int worker, AlignedBuffer partial, AlignedBuffer zeros, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void ForwardInputs(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, int worker, global::NetGen.AlignedBuffer partial, global::NetGen.AlignedBuffer zeros, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
-                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref int index = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
                 int first = worker * 392;
-                ref float bias = ref worker == 0 ? ref Unsafe.Add(ref p, Dense1BiasesOffset) : ref zeros.Reference;
+                ref float bias = ref worker == 0 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1BiasesOffset) : ref zeros.Reference;
                 ref float output = ref worker == 0 ? ref _a1.Reference : ref partial.Reference;
-                Kernels.DenseForwardIndexed_784x64_Linear_Inputs392(ref Unsafe.Add(ref x, first), ref index, ref Unsafe.Add(ref p, Dense1WeightsOffset + first * 64), ref bias, ref output, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseForwardIndexed_784x64_Linear_Inputs392(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, first), ref index, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset + first * 64), ref bias, ref output, rows);
             }
 
             /// <summary>
@@ -519,34 +509,34 @@ partial class FashionMlp
             /// layer-1 outputs), the rest of the network, the loss, and the backward pass down to layer 1's ∂L/∂z (into
             /// <paramref name="shared"/>'s) and bias gradient (into this worker's gradients). Returns this worker's share of the mean loss.
             /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public float Middle(Workspace shared, AlignedBuffer partial, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public float Middle(Workspace shared, global::NetGen.AlignedBuffer partial, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
-                ref float a1 = ref Unsafe.Add(ref shared._a1.Reference, start * 64);
-                ref float d1 = ref Unsafe.Add(ref shared._d1.Reference, start * 64);
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                global::System.Span<float> parameters = _model._parameters.Span;
+                ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref shared._a1.Reference, start * 64);
+                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref shared._d1.Reference, start * 64);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: the two halves' sums, activated
-                Kernels.AddPartial_Relu(ref a1, ref Unsafe.Add(ref partial.Reference, start * 64), rows * 64);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.AddPartial_Relu(ref a1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref partial.Reference, start * 64), rows * 64);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample
-                Kernels.DenseForward_64x64_Relu(ref a1, ref Unsafe.Add(ref p, Dense2WeightsOffset), ref Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseForward_64x64_Relu(ref a1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense2BiasesOffset), ref _a2.Reference, rows);
                 // Layer 3: Dense 64→10, Softmax — 640 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseForward_64x10_Linear(ref _a2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3BiasesOffset), ref output, rows);
                 float loss = labels.IsEmpty ? OutputGradient(targets.Slice(start * OutputSize, rows * OutputSize), start, rows, batch) : OutputGradient(labels.Slice(start, rows), start, rows, batch);
                 // Layer 3: Dense 64→10, Softmax — 640 MACs per sample: backward, into ∂L/∂z of layer 2
-                Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, Dense3WeightsOffset), rows);
-                Kernels.BiasGradient_10(ref _d3.Reference, ref Unsafe.Add(ref g, Dense3BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense3WeightsOffset, 640), 64, 10, _transposed.Span);
-                Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseWeightGradient_64x10(ref _a2.Reference, ref _d3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense3WeightsOffset), rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.BiasGradient_10(ref _d3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense3BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense3WeightsOffset, 640), 64, 10, _transposed.Span);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseInputGradient_64x10_Relu(ref _d3.Reference, ref _transposed.Reference, ref _a2.Reference, ref _d2.Reference, rows);
                 // Layer 2: Dense 64→64, ReLU — 4,096 MACs per sample: backward, into ∂L/∂z of layer 1
-                Kernels.DenseWeightGradient_64x64(ref a1, ref _d2.Reference, ref Unsafe.Add(ref g, Dense2WeightsOffset), rows);
-                Kernels.BiasGradient_64(ref _d2.Reference, ref Unsafe.Add(ref g, Dense2BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 4096), 64, 64, _transposed.Span);
-                Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref a1, ref d1, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseWeightGradient_64x64(ref a1, ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2WeightsOffset), rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.BiasGradient_64(ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense2BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense2WeightsOffset, 4096), 64, 64, _transposed.Span);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseInputGradient_64x64_Relu(ref _d2.Reference, ref _transposed.Reference, ref a1, ref d1, rows);
                 // Layer 1: Dense 784→64, ReLU — 50,176 MACs per sample: the bias gradient (its weights take their step in StepInputs)
-                Kernels.BiasGradient_64(ref d1, ref Unsafe.Add(ref g, Dense1BiasesOffset), rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.BiasGradient_64(ref d1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense1BiasesOffset), rows);
                 return loss;
             }
 
@@ -555,13 +545,13 @@ partial class FashionMlp
             /// gradient over every row (this workspace's ∂L/∂z of layer 1). A block of W's rows, and of its moments, is contiguous: it stays in
             /// the cache of the core that steps it, which also sums over those inputs in the forward pass.
             /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void StepInputs(ReadOnlySpan<float> inputs, ReadOnlySpan<int> sampleRows, int first, int rows, AlignedBuffer adam, float alpha)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void StepInputs(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, int first, int rows, global::NetGen.AlignedBuffer adam, float alpha)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
-                ref int index = ref MemoryMarshal.GetReference(sampleRows);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref int index = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(sampleRows);
                 ref float p = ref _model._parameters.Reference;
-                Kernels.DenseWeightGradientAdamIndexed_784x64_Inputs392(ref Unsafe.Add(ref x, first), ref index, ref _d1.Reference, ref Unsafe.Add(ref p, Dense1WeightsOffset + first * 64), ref Unsafe.Add(ref adam.Reference, Dense1WeightsOffset + first * 64), ref Unsafe.Add(ref adam.Reference, ParameterCount + Dense1WeightsOffset + first * 64), alpha, rows);
+                global::NetGen.Generated.Demo.FashionMlp.Kernels.DenseWeightGradientAdamIndexed_784x64_Inputs392(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, first), ref index, ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense1WeightsOffset + first * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref adam.Reference, Dense1WeightsOffset + first * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref adam.Reference, ParameterCount + Dense1WeightsOffset + first * 64), alpha, rows);
             }
         }
     }

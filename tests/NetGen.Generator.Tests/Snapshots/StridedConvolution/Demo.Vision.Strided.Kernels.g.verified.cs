@@ -3,1651 +3,1646 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Vision.Strided;
 
-namespace Demo.Vision;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class Strided
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Vision.Strided"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = Tanh(conv(X, W) + b) for X [rows, 297] (H, W, C), W [4, 3, 3, 3], Y [rows, 4, 6, 5]; each sample is padded into pad + s·padStride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
     {
-        /// <summary>Y = Tanh(conv(X, W) + b) for X [rows, 297] (H, W, C), W [4, 3, 3, 3], Y [rows, 4, 6, 5]; each sample is padded into pad + s·padStride.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
-            else if (Vector256.IsHardwareAccelerated) Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
-            else Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
+        else if (Vector256.IsHardwareAccelerated) Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
+        else Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 297), ref pads, 3, 11, 9, 13, 11, 1, 1, hwc: true);
+            ref float ys = ref Unsafe.Add(ref y, s * 120);
+            for (int oh = 0; oh < 6; oh++)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 297), ref pads, 3, 11, 9, 13, 11, 1, 1, hwc: true);
-                ref float ys = ref Unsafe.Add(ref y, s * 120);
-                for (int oh = 0; oh < 6; oh++)
+                int f = 0;
+                // main loop: 4 rows per tile
+                for (; f + 4 <= 4; f += 4)
                 {
-                    int f = 0;
-                    // main loop: 4 rows per tile
-                    for (; f + 4 <= 4; f += 4)
+                    // columns 0..4
                     {
-                        // columns 0..4
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
+                        ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 30 + oh * 5);
+                        ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 30 + oh * 5);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = bias0;
+                        var acc01 = bias0;
+                        var acc02 = bias0;
+                        var acc03 = bias0;
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = bias1;
+                        var acc11 = bias1;
+                        var acc12 = bias1;
+                        var acc13 = bias1;
+                        float bias2 = Unsafe.Add(ref bias, (f + 2));
+                        var acc20 = bias2;
+                        var acc21 = bias2;
+                        var acc22 = bias2;
+                        var acc23 = bias2;
+                        float bias3 = Unsafe.Add(ref bias, (f + 3));
+                        var acc30 = bias3;
+                        var acc31 = bias3;
+                        var acc32 = bias3;
+                        var acc33 = bias3;
+                        ref float w0 = ref Unsafe.Add(ref w, f * 27);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
+                        ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 27);
+                        ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 27);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 3; ch++)
                         {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
-                            ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 30 + oh * 5);
-                            ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 30 + oh * 5);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = bias0;
-                            var acc01 = bias0;
-                            var acc02 = bias0;
-                            var acc03 = bias0;
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = bias1;
-                            var acc11 = bias1;
-                            var acc12 = bias1;
-                            var acc13 = bias1;
-                            float bias2 = Unsafe.Add(ref bias, (f + 2));
-                            var acc20 = bias2;
-                            var acc21 = bias2;
-                            var acc22 = bias2;
-                            var acc23 = bias2;
-                            float bias3 = Unsafe.Add(ref bias, (f + 3));
-                            var acc30 = bias3;
-                            var acc31 = bias3;
-                            var acc32 = bias3;
-                            var acc33 = bias3;
-                            ref float w0 = ref Unsafe.Add(ref w, f * 27);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
-                            ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 27);
-                            ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 27);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 3; ch++)
+                            for (int kh = 0; kh < 3; kh++)
                             {
-                                for (int kh = 0; kh < 3; kh++)
+                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
+                                for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                        var src0 = Unsafe.Add(ref srck, 0);
-                                        var src1 = Unsafe.Add(ref srck, 2);
-                                        var src2 = Unsafe.Add(ref srck, 4);
-                                        var src3 = Unsafe.Add(ref srck, 6);
-                                        var a0 = Unsafe.Add(ref w0, k);
-                                        acc00 = a0 * src0 + acc00;
-                                        acc01 = a0 * src1 + acc01;
-                                        acc02 = a0 * src2 + acc02;
-                                        acc03 = a0 * src3 + acc03;
-                                        var a1 = Unsafe.Add(ref w1, k);
-                                        acc10 = a1 * src0 + acc10;
-                                        acc11 = a1 * src1 + acc11;
-                                        acc12 = a1 * src2 + acc12;
-                                        acc13 = a1 * src3 + acc13;
-                                        var a2 = Unsafe.Add(ref w2, k);
-                                        acc20 = a2 * src0 + acc20;
-                                        acc21 = a2 * src1 + acc21;
-                                        acc22 = a2 * src2 + acc22;
-                                        acc23 = a2 * src3 + acc23;
-                                        var a3 = Unsafe.Add(ref w3, k);
-                                        acc30 = a3 * src0 + acc30;
-                                        acc31 = a3 * src1 + acc31;
-                                        acc32 = a3 * src2 + acc32;
-                                        acc33 = a3 * src3 + acc33;
-                                    }
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                    var src0 = Unsafe.Add(ref srck, 0);
+                                    var src1 = Unsafe.Add(ref srck, 2);
+                                    var src2 = Unsafe.Add(ref srck, 4);
+                                    var src3 = Unsafe.Add(ref srck, 6);
+                                    var a0 = Unsafe.Add(ref w0, k);
+                                    acc00 = a0 * src0 + acc00;
+                                    acc01 = a0 * src1 + acc01;
+                                    acc02 = a0 * src2 + acc02;
+                                    acc03 = a0 * src3 + acc03;
+                                    var a1 = Unsafe.Add(ref w1, k);
+                                    acc10 = a1 * src0 + acc10;
+                                    acc11 = a1 * src1 + acc11;
+                                    acc12 = a1 * src2 + acc12;
+                                    acc13 = a1 * src3 + acc13;
+                                    var a2 = Unsafe.Add(ref w2, k);
+                                    acc20 = a2 * src0 + acc20;
+                                    acc21 = a2 * src1 + acc21;
+                                    acc22 = a2 * src2 + acc22;
+                                    acc23 = a2 * src3 + acc23;
+                                    var a3 = Unsafe.Add(ref w3, k);
+                                    acc30 = a3 * src0 + acc30;
+                                    acc31 = a3 * src1 + acc31;
+                                    acc32 = a3 * src2 + acc32;
+                                    acc33 = a3 * src3 + acc33;
                                 }
                             }
-                            Unsafe.Add(ref ys0, 0) = VectorMath.Tanh(acc00);
-                            Unsafe.Add(ref ys0, 1) = VectorMath.Tanh(acc01);
-                            Unsafe.Add(ref ys0, 2) = VectorMath.Tanh(acc02);
-                            Unsafe.Add(ref ys0, 3) = VectorMath.Tanh(acc03);
-                            Unsafe.Add(ref ys1, 0) = VectorMath.Tanh(acc10);
-                            Unsafe.Add(ref ys1, 1) = VectorMath.Tanh(acc11);
-                            Unsafe.Add(ref ys1, 2) = VectorMath.Tanh(acc12);
-                            Unsafe.Add(ref ys1, 3) = VectorMath.Tanh(acc13);
-                            Unsafe.Add(ref ys2, 0) = VectorMath.Tanh(acc20);
-                            Unsafe.Add(ref ys2, 1) = VectorMath.Tanh(acc21);
-                            Unsafe.Add(ref ys2, 2) = VectorMath.Tanh(acc22);
-                            Unsafe.Add(ref ys2, 3) = VectorMath.Tanh(acc23);
-                            Unsafe.Add(ref ys3, 0) = VectorMath.Tanh(acc30);
-                            Unsafe.Add(ref ys3, 1) = VectorMath.Tanh(acc31);
-                            Unsafe.Add(ref ys3, 2) = VectorMath.Tanh(acc32);
-                            Unsafe.Add(ref ys3, 3) = VectorMath.Tanh(acc33);
                         }
-                        // tail columns 4..5
+                        Unsafe.Add(ref ys0, 0) = VectorMath.Tanh(acc00);
+                        Unsafe.Add(ref ys0, 1) = VectorMath.Tanh(acc01);
+                        Unsafe.Add(ref ys0, 2) = VectorMath.Tanh(acc02);
+                        Unsafe.Add(ref ys0, 3) = VectorMath.Tanh(acc03);
+                        Unsafe.Add(ref ys1, 0) = VectorMath.Tanh(acc10);
+                        Unsafe.Add(ref ys1, 1) = VectorMath.Tanh(acc11);
+                        Unsafe.Add(ref ys1, 2) = VectorMath.Tanh(acc12);
+                        Unsafe.Add(ref ys1, 3) = VectorMath.Tanh(acc13);
+                        Unsafe.Add(ref ys2, 0) = VectorMath.Tanh(acc20);
+                        Unsafe.Add(ref ys2, 1) = VectorMath.Tanh(acc21);
+                        Unsafe.Add(ref ys2, 2) = VectorMath.Tanh(acc22);
+                        Unsafe.Add(ref ys2, 3) = VectorMath.Tanh(acc23);
+                        Unsafe.Add(ref ys3, 0) = VectorMath.Tanh(acc30);
+                        Unsafe.Add(ref ys3, 1) = VectorMath.Tanh(acc31);
+                        Unsafe.Add(ref ys3, 2) = VectorMath.Tanh(acc32);
+                        Unsafe.Add(ref ys3, 3) = VectorMath.Tanh(acc33);
+                    }
+                    // tail columns 4..5
+                    {
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
+                        ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 30 + oh * 5);
+                        ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 30 + oh * 5);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = bias0;
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = bias1;
+                        float bias2 = Unsafe.Add(ref bias, (f + 2));
+                        var acc20 = bias2;
+                        float bias3 = Unsafe.Add(ref bias, (f + 3));
+                        var acc30 = bias3;
+                        ref float w0 = ref Unsafe.Add(ref w, f * 27);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
+                        ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 27);
+                        ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 27);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 3; ch++)
                         {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
-                            ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 30 + oh * 5);
-                            ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 30 + oh * 5);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = bias0;
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = bias1;
-                            float bias2 = Unsafe.Add(ref bias, (f + 2));
-                            var acc20 = bias2;
-                            float bias3 = Unsafe.Add(ref bias, (f + 3));
-                            var acc30 = bias3;
-                            ref float w0 = ref Unsafe.Add(ref w, f * 27);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
-                            ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 27);
-                            ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 27);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 3; ch++)
+                            for (int kh = 0; kh < 3; kh++)
                             {
-                                for (int kh = 0; kh < 3; kh++)
+                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
+                                for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                        var src0 = Unsafe.Add(ref srck, 8);
-                                        var a0 = Unsafe.Add(ref w0, k);
-                                        acc00 = a0 * src0 + acc00;
-                                        var a1 = Unsafe.Add(ref w1, k);
-                                        acc10 = a1 * src0 + acc10;
-                                        var a2 = Unsafe.Add(ref w2, k);
-                                        acc20 = a2 * src0 + acc20;
-                                        var a3 = Unsafe.Add(ref w3, k);
-                                        acc30 = a3 * src0 + acc30;
-                                    }
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                    var src0 = Unsafe.Add(ref srck, 8);
+                                    var a0 = Unsafe.Add(ref w0, k);
+                                    acc00 = a0 * src0 + acc00;
+                                    var a1 = Unsafe.Add(ref w1, k);
+                                    acc10 = a1 * src0 + acc10;
+                                    var a2 = Unsafe.Add(ref w2, k);
+                                    acc20 = a2 * src0 + acc20;
+                                    var a3 = Unsafe.Add(ref w3, k);
+                                    acc30 = a3 * src0 + acc30;
                                 }
                             }
-                            Unsafe.Add(ref ys0, 4) = VectorMath.Tanh(acc00);
-                            Unsafe.Add(ref ys1, 4) = VectorMath.Tanh(acc10);
-                            Unsafe.Add(ref ys2, 4) = VectorMath.Tanh(acc20);
-                            Unsafe.Add(ref ys3, 4) = VectorMath.Tanh(acc30);
                         }
+                        Unsafe.Add(ref ys0, 4) = VectorMath.Tanh(acc00);
+                        Unsafe.Add(ref ys1, 4) = VectorMath.Tanh(acc10);
+                        Unsafe.Add(ref ys2, 4) = VectorMath.Tanh(acc20);
+                        Unsafe.Add(ref ys3, 4) = VectorMath.Tanh(acc30);
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 297), ref pads, 3, 11, 9, 13, 11, 1, 1, hwc: true);
+            ref float ys = ref Unsafe.Add(ref y, s * 120);
+            for (int oh = 0; oh < 6; oh++)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 297), ref pads, 3, 11, 9, 13, 11, 1, 1, hwc: true);
-                ref float ys = ref Unsafe.Add(ref y, s * 120);
-                for (int oh = 0; oh < 6; oh++)
+                int f = 0;
+                // main loop: 2 rows per tile
+                for (; f + 2 <= 4; f += 2)
                 {
-                    int f = 0;
-                    // main loop: 2 rows per tile
-                    for (; f + 2 <= 4; f += 2)
+                    // columns 0..4
                     {
-                        // columns 0..4
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = bias0;
+                        var acc01 = bias0;
+                        var acc02 = bias0;
+                        var acc03 = bias0;
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = bias1;
+                        var acc11 = bias1;
+                        var acc12 = bias1;
+                        var acc13 = bias1;
+                        ref float w0 = ref Unsafe.Add(ref w, f * 27);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 3; ch++)
                         {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = bias0;
-                            var acc01 = bias0;
-                            var acc02 = bias0;
-                            var acc03 = bias0;
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = bias1;
-                            var acc11 = bias1;
-                            var acc12 = bias1;
-                            var acc13 = bias1;
-                            ref float w0 = ref Unsafe.Add(ref w, f * 27);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 3; ch++)
+                            for (int kh = 0; kh < 3; kh++)
                             {
-                                for (int kh = 0; kh < 3; kh++)
+                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
+                                for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                        var src0 = Unsafe.Add(ref srck, 0);
-                                        var src1 = Unsafe.Add(ref srck, 2);
-                                        var src2 = Unsafe.Add(ref srck, 4);
-                                        var src3 = Unsafe.Add(ref srck, 6);
-                                        var a0 = Unsafe.Add(ref w0, k);
-                                        acc00 = a0 * src0 + acc00;
-                                        acc01 = a0 * src1 + acc01;
-                                        acc02 = a0 * src2 + acc02;
-                                        acc03 = a0 * src3 + acc03;
-                                        var a1 = Unsafe.Add(ref w1, k);
-                                        acc10 = a1 * src0 + acc10;
-                                        acc11 = a1 * src1 + acc11;
-                                        acc12 = a1 * src2 + acc12;
-                                        acc13 = a1 * src3 + acc13;
-                                    }
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                    var src0 = Unsafe.Add(ref srck, 0);
+                                    var src1 = Unsafe.Add(ref srck, 2);
+                                    var src2 = Unsafe.Add(ref srck, 4);
+                                    var src3 = Unsafe.Add(ref srck, 6);
+                                    var a0 = Unsafe.Add(ref w0, k);
+                                    acc00 = a0 * src0 + acc00;
+                                    acc01 = a0 * src1 + acc01;
+                                    acc02 = a0 * src2 + acc02;
+                                    acc03 = a0 * src3 + acc03;
+                                    var a1 = Unsafe.Add(ref w1, k);
+                                    acc10 = a1 * src0 + acc10;
+                                    acc11 = a1 * src1 + acc11;
+                                    acc12 = a1 * src2 + acc12;
+                                    acc13 = a1 * src3 + acc13;
                                 }
                             }
-                            Unsafe.Add(ref ys0, 0) = VectorMath.Tanh(acc00);
-                            Unsafe.Add(ref ys0, 1) = VectorMath.Tanh(acc01);
-                            Unsafe.Add(ref ys0, 2) = VectorMath.Tanh(acc02);
-                            Unsafe.Add(ref ys0, 3) = VectorMath.Tanh(acc03);
-                            Unsafe.Add(ref ys1, 0) = VectorMath.Tanh(acc10);
-                            Unsafe.Add(ref ys1, 1) = VectorMath.Tanh(acc11);
-                            Unsafe.Add(ref ys1, 2) = VectorMath.Tanh(acc12);
-                            Unsafe.Add(ref ys1, 3) = VectorMath.Tanh(acc13);
                         }
-                        // tail columns 4..5
+                        Unsafe.Add(ref ys0, 0) = VectorMath.Tanh(acc00);
+                        Unsafe.Add(ref ys0, 1) = VectorMath.Tanh(acc01);
+                        Unsafe.Add(ref ys0, 2) = VectorMath.Tanh(acc02);
+                        Unsafe.Add(ref ys0, 3) = VectorMath.Tanh(acc03);
+                        Unsafe.Add(ref ys1, 0) = VectorMath.Tanh(acc10);
+                        Unsafe.Add(ref ys1, 1) = VectorMath.Tanh(acc11);
+                        Unsafe.Add(ref ys1, 2) = VectorMath.Tanh(acc12);
+                        Unsafe.Add(ref ys1, 3) = VectorMath.Tanh(acc13);
+                    }
+                    // tail columns 4..5
+                    {
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = bias0;
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = bias1;
+                        ref float w0 = ref Unsafe.Add(ref w, f * 27);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 3; ch++)
                         {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = bias0;
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = bias1;
-                            ref float w0 = ref Unsafe.Add(ref w, f * 27);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 3; ch++)
+                            for (int kh = 0; kh < 3; kh++)
                             {
-                                for (int kh = 0; kh < 3; kh++)
+                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
+                                for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                        var src0 = Unsafe.Add(ref srck, 8);
-                                        var a0 = Unsafe.Add(ref w0, k);
-                                        acc00 = a0 * src0 + acc00;
-                                        var a1 = Unsafe.Add(ref w1, k);
-                                        acc10 = a1 * src0 + acc10;
-                                    }
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                    var src0 = Unsafe.Add(ref srck, 8);
+                                    var a0 = Unsafe.Add(ref w0, k);
+                                    acc00 = a0 * src0 + acc00;
+                                    var a1 = Unsafe.Add(ref w1, k);
+                                    acc10 = a1 * src0 + acc10;
                                 }
                             }
-                            Unsafe.Add(ref ys0, 4) = VectorMath.Tanh(acc00);
-                            Unsafe.Add(ref ys1, 4) = VectorMath.Tanh(acc10);
                         }
+                        Unsafe.Add(ref ys0, 4) = VectorMath.Tanh(acc00);
+                        Unsafe.Add(ref ys1, 4) = VectorMath.Tanh(acc10);
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 297), ref pads, 3, 11, 9, 13, 11, 1, 1, hwc: true);
+            ref float ys = ref Unsafe.Add(ref y, s * 120);
+            for (int oh = 0; oh < 6; oh++)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 297), ref pads, 3, 11, 9, 13, 11, 1, 1, hwc: true);
-                ref float ys = ref Unsafe.Add(ref y, s * 120);
-                for (int oh = 0; oh < 6; oh++)
+                int f = 0;
+                // main loop: 2 rows per tile
+                for (; f + 2 <= 4; f += 2)
                 {
-                    int f = 0;
-                    // main loop: 2 rows per tile
-                    for (; f + 2 <= 4; f += 2)
+                    // columns 0..4
                     {
-                        // columns 0..4
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = bias0;
+                        var acc01 = bias0;
+                        var acc02 = bias0;
+                        var acc03 = bias0;
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = bias1;
+                        var acc11 = bias1;
+                        var acc12 = bias1;
+                        var acc13 = bias1;
+                        ref float w0 = ref Unsafe.Add(ref w, f * 27);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 3; ch++)
                         {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = bias0;
-                            var acc01 = bias0;
-                            var acc02 = bias0;
-                            var acc03 = bias0;
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = bias1;
-                            var acc11 = bias1;
-                            var acc12 = bias1;
-                            var acc13 = bias1;
-                            ref float w0 = ref Unsafe.Add(ref w, f * 27);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 3; ch++)
+                            for (int kh = 0; kh < 3; kh++)
                             {
-                                for (int kh = 0; kh < 3; kh++)
+                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
+                                for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                        var src0 = Unsafe.Add(ref srck, 0);
-                                        var src1 = Unsafe.Add(ref srck, 2);
-                                        var src2 = Unsafe.Add(ref srck, 4);
-                                        var src3 = Unsafe.Add(ref srck, 6);
-                                        var a0 = Unsafe.Add(ref w0, k);
-                                        acc00 = a0 * src0 + acc00;
-                                        acc01 = a0 * src1 + acc01;
-                                        acc02 = a0 * src2 + acc02;
-                                        acc03 = a0 * src3 + acc03;
-                                        var a1 = Unsafe.Add(ref w1, k);
-                                        acc10 = a1 * src0 + acc10;
-                                        acc11 = a1 * src1 + acc11;
-                                        acc12 = a1 * src2 + acc12;
-                                        acc13 = a1 * src3 + acc13;
-                                    }
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                    var src0 = Unsafe.Add(ref srck, 0);
+                                    var src1 = Unsafe.Add(ref srck, 2);
+                                    var src2 = Unsafe.Add(ref srck, 4);
+                                    var src3 = Unsafe.Add(ref srck, 6);
+                                    var a0 = Unsafe.Add(ref w0, k);
+                                    acc00 = a0 * src0 + acc00;
+                                    acc01 = a0 * src1 + acc01;
+                                    acc02 = a0 * src2 + acc02;
+                                    acc03 = a0 * src3 + acc03;
+                                    var a1 = Unsafe.Add(ref w1, k);
+                                    acc10 = a1 * src0 + acc10;
+                                    acc11 = a1 * src1 + acc11;
+                                    acc12 = a1 * src2 + acc12;
+                                    acc13 = a1 * src3 + acc13;
                                 }
                             }
-                            Unsafe.Add(ref ys0, 0) = VectorMath.Tanh(acc00);
-                            Unsafe.Add(ref ys0, 1) = VectorMath.Tanh(acc01);
-                            Unsafe.Add(ref ys0, 2) = VectorMath.Tanh(acc02);
-                            Unsafe.Add(ref ys0, 3) = VectorMath.Tanh(acc03);
-                            Unsafe.Add(ref ys1, 0) = VectorMath.Tanh(acc10);
-                            Unsafe.Add(ref ys1, 1) = VectorMath.Tanh(acc11);
-                            Unsafe.Add(ref ys1, 2) = VectorMath.Tanh(acc12);
-                            Unsafe.Add(ref ys1, 3) = VectorMath.Tanh(acc13);
                         }
-                        // tail columns 4..5
+                        Unsafe.Add(ref ys0, 0) = VectorMath.Tanh(acc00);
+                        Unsafe.Add(ref ys0, 1) = VectorMath.Tanh(acc01);
+                        Unsafe.Add(ref ys0, 2) = VectorMath.Tanh(acc02);
+                        Unsafe.Add(ref ys0, 3) = VectorMath.Tanh(acc03);
+                        Unsafe.Add(ref ys1, 0) = VectorMath.Tanh(acc10);
+                        Unsafe.Add(ref ys1, 1) = VectorMath.Tanh(acc11);
+                        Unsafe.Add(ref ys1, 2) = VectorMath.Tanh(acc12);
+                        Unsafe.Add(ref ys1, 3) = VectorMath.Tanh(acc13);
+                    }
+                    // tail columns 4..5
+                    {
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = bias0;
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = bias1;
+                        ref float w0 = ref Unsafe.Add(ref w, f * 27);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 3; ch++)
                         {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 30 + oh * 5);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 30 + oh * 5);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = bias0;
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = bias1;
-                            ref float w0 = ref Unsafe.Add(ref w, f * 27);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 27);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 3; ch++)
+                            for (int kh = 0; kh < 3; kh++)
                             {
-                                for (int kh = 0; kh < 3; kh++)
+                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
+                                for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srcrow = ref Unsafe.Add(ref pads, ch * 143 + (oh * 2 + kh) * 11);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                        var src0 = Unsafe.Add(ref srck, 8);
-                                        var a0 = Unsafe.Add(ref w0, k);
-                                        acc00 = a0 * src0 + acc00;
-                                        var a1 = Unsafe.Add(ref w1, k);
-                                        acc10 = a1 * src0 + acc10;
-                                    }
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                    var src0 = Unsafe.Add(ref srck, 8);
+                                    var a0 = Unsafe.Add(ref w0, k);
+                                    acc00 = a0 * src0 + acc00;
+                                    var a1 = Unsafe.Add(ref w1, k);
+                                    acc10 = a1 * src0 + acc10;
                                 }
                             }
-                            Unsafe.Add(ref ys0, 4) = VectorMath.Tanh(acc00);
-                            Unsafe.Add(ref ys1, 4) = VectorMath.Tanh(acc10);
                         }
+                        Unsafe.Add(ref ys0, 4) = VectorMath.Tanh(acc00);
+                        Unsafe.Add(ref ys1, 4) = VectorMath.Tanh(acc10);
                     }
                 }
             }
         }
+    }
 
-        /// <summary>Y = Sigmoid(X·W + b) for X [rows, 36], W [36, 2] row-major, Y [rows, 2].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_36x2_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_36x2_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_36x2_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_36x2_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+    /// <summary>Y = Sigmoid(X·W + b) for X [rows, 36], W [36, 2] row-major, Y [rows, 2].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_36x2_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_36x2_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_36x2_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_36x2_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_36x2_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_36x2_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 2);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 36);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 2);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 36);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
-                    Unsafe.Add(ref y1, 1) = VectorMath.Sigmoid(acc11);
-                    Unsafe.Add(ref y2, 0) = VectorMath.Sigmoid(acc20);
-                    Unsafe.Add(ref y2, 1) = VectorMath.Sigmoid(acc21);
-                    Unsafe.Add(ref y3, 0) = VectorMath.Sigmoid(acc30);
-                    Unsafe.Add(ref y3, 1) = VectorMath.Sigmoid(acc31);
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..2
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
+                Unsafe.Add(ref y1, 1) = VectorMath.Sigmoid(acc11);
+                Unsafe.Add(ref y2, 0) = VectorMath.Sigmoid(acc20);
+                Unsafe.Add(ref y2, 1) = VectorMath.Sigmoid(acc21);
+                Unsafe.Add(ref y3, 0) = VectorMath.Sigmoid(acc30);
+                Unsafe.Add(ref y3, 1) = VectorMath.Sigmoid(acc31);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_36x2_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
-                    Unsafe.Add(ref y1, 1) = VectorMath.Sigmoid(acc11);
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..2
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_36x2_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_36x2_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
-                    Unsafe.Add(ref y1, 1) = VectorMath.Sigmoid(acc11);
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..2
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
+                Unsafe.Add(ref y1, 1) = VectorMath.Sigmoid(acc11);
             }
         }
-
-        /// <summary>SGD with momentum 0.9f.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SgdMomentumUpdate(ref float p, ref float g, ref float velocity, float learningRate, int count)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) SgdMomentumUpdate_V512(ref p, ref g, ref velocity, learningRate, count);
-            else if (Vector256.IsHardwareAccelerated) SgdMomentumUpdate_V256(ref p, ref g, ref velocity, learningRate, count);
-            else SgdMomentumUpdate_Scalar(ref p, ref g, ref velocity, learningRate, count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
+            // columns 0..2
             {
-                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate);
-                v1.StoreUnsafe(ref velocity, (nuint)i);
-                (Vector512.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                for (int k = 0; k < 36; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_36x2_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
+            // columns 0..2
             {
-                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate);
-                v1.StoreUnsafe(ref velocity, (nuint)i);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
+                for (int k = 0; k < 36; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
+                Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
+                Unsafe.Add(ref y1, 1) = VectorMath.Sigmoid(acc11);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
+            // columns 0..2
             {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                for (int k = 0; k < 36; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Sigmoid(acc01);
             }
         }
+    }
 
-        /// <summary>Y = X·W + b for X [rows, 36], W [36, 2] row-major, Y [rows, 2].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_36x2_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    /// <summary>SGD with momentum 0.9f.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SgdMomentumUpdate(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) SgdMomentumUpdate_V512(ref p, ref g, ref velocity, learningRate, count);
+        else if (Vector256.IsHardwareAccelerated) SgdMomentumUpdate_V256(ref p, ref g, ref velocity, learningRate, count);
+        else SgdMomentumUpdate_Scalar(ref p, ref g, ref velocity, learningRate, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_36x2_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_36x2_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_36x2_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+            var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate);
+            v1.StoreUnsafe(ref velocity, (nuint)i);
+            (Vector512.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_36x2_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail
+        for (; i < count; i++)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..2
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 2);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 36);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y2, 1) = acc21;
-                    Unsafe.Add(ref y3, 0) = acc30;
-                    Unsafe.Add(ref y3, 1) = acc31;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..2
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                }
-            }
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_36x2_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate);
+            v1.StoreUnsafe(ref velocity, (nuint)i);
+            (Vector256.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 36], W [36, 2] row-major, Y [rows, 2].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_36x2_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_36x2_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_36x2_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_36x2_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_36x2_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 2);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 36);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..2
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y2, 1) = acc21;
+                Unsafe.Add(ref y3, 0) = acc30;
+                Unsafe.Add(ref y3, 1) = acc31;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_36x2_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..2
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 36);
-                    for (int k = 0; k < 36; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
             }
         }
+    }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 36], dZ [rows, 2], dW [36, 2].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_36x2(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_36x2_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_36x2_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_36x2_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_36x2_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_36x2_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 36; r += 4)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 2);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        ref float xk = ref Unsafe.Add(ref x, k * 36 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw3, 0) = acc30;
-                    Unsafe.Add(ref dw3, 1) = acc31;
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_36x2_V256(ref float x, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 36; r += 2)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        ref float xk = ref Unsafe.Add(ref x, k * 36 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_36x2_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_36x2_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 36; r += 2)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        ref float xk = ref Unsafe.Add(ref x, k * 36 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
             }
         }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 2].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_2(ref float dz, ref float db, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_2_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_2_V256(ref dz, ref db, rows);
-            else BiasGradient_2_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_2_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..2
             {
-                // columns 0..2
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 36);
+                for (int k = 0; k < 36; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_2_V256(ref float dz, ref float db, int rows)
+    /// <summary>dW = Xᵀ·dZ for X [rows, 36], dZ [rows, 2], dW [36, 2].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_36x2(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_36x2_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_36x2_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_36x2_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_36x2_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 36; r += 4)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..2
             {
-                // columns 0..2
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 2);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    ref float xk = ref Unsafe.Add(ref x, k * 36 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw3, 0) = acc30;
+                Unsafe.Add(ref dw3, 1) = acc31;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_2_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_36x2_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 36; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..2
             {
-                // columns 0..2
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    ref float xk = ref Unsafe.Add(ref x, k * 36 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
             }
         }
+    }
 
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 2], Wᵀ [2, 36] row-major, Y and dX [rows, 36].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_36x2_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_36x2_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 36; r += 2)
         {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_36x2_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_36x2_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_36x2_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_36x2_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..2
             {
-                // columns 0..36
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 36);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 36);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 2);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 28);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1_V256, wt2, acc12);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = Vector256.FusedMultiplyAdd(a2_V256, wt2, acc22);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = Vector256.FusedMultiplyAdd(a3_V256, wt2, acc32);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 16);
-                    acc02.StoreUnsafe(ref dx0, 28);
-                    acc10.StoreUnsafe(ref dx1);
-                    acc11.StoreUnsafe(ref dx1, 16);
-                    acc12.StoreUnsafe(ref dx1, 28);
-                    acc20.StoreUnsafe(ref dx2);
-                    acc21.StoreUnsafe(ref dx2, 16);
-                    acc22.StoreUnsafe(ref dx2, 28);
-                    acc30.StoreUnsafe(ref dx3);
-                    acc31.StoreUnsafe(ref dx3, 16);
-                    acc32.StoreUnsafe(ref dx3, 28);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    ref float xk = ref Unsafe.Add(ref x, k * 36 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..36
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 28);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 16);
-                    acc02.StoreUnsafe(ref dx0, 28);
-                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_36x2_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    /// <summary>db = Σ_rows dZ for dZ [rows, 2].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_2(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_2_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_2_V256(ref dz, ref db, rows);
+        else BiasGradient_2_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_2_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..32
+                ref float db0 = ref Unsafe.Add(ref db, r * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 8);
-                    acc02.StoreUnsafe(ref dx0, 16);
-                    acc03.StoreUnsafe(ref dx0, 24);
-                    acc10.StoreUnsafe(ref dx1);
-                    acc11.StoreUnsafe(ref dx1, 8);
-                    acc12.StoreUnsafe(ref dx1, 16);
-                    acc13.StoreUnsafe(ref dx1, 24);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    acc00 += dz0;
+                    acc01 += dz1;
                 }
-                // tail columns 32..36
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Unsafe.Add(ref wtk, 32);
-                        var wt1 = Unsafe.Add(ref wtk, 33);
-                        var wt2 = Unsafe.Add(ref wtk, 34);
-                        var wt3 = Unsafe.Add(ref wtk, 35);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, 32) = acc00;
-                    Unsafe.Add(ref dx0, 33) = acc01;
-                    Unsafe.Add(ref dx0, 34) = acc02;
-                    Unsafe.Add(ref dx0, 35) = acc03;
-                    Unsafe.Add(ref dx1, 32) = acc10;
-                    Unsafe.Add(ref dx1, 33) = acc11;
-                    Unsafe.Add(ref dx1, 34) = acc12;
-                    Unsafe.Add(ref dx1, 35) = acc13;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..32
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 8);
-                    acc02.StoreUnsafe(ref dx0, 16);
-                    acc03.StoreUnsafe(ref dx0, 24);
-                }
-                // tail columns 32..36
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Unsafe.Add(ref wtk, 32);
-                        var wt1 = Unsafe.Add(ref wtk, 33);
-                        var wt2 = Unsafe.Add(ref wtk, 34);
-                        var wt3 = Unsafe.Add(ref wtk, 35);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, 32) = acc00;
-                    Unsafe.Add(ref dx0, 33) = acc01;
-                    Unsafe.Add(ref dx0, 34) = acc02;
-                    Unsafe.Add(ref dx0, 35) = acc03;
-                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_36x2_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_2_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..36, 4 per step
-                for (int c = 0; c < 36; c += 4)
+                ref float db0 = ref Unsafe.Add(ref db, r * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                    Unsafe.Add(ref dx1, c) = acc10;
-                    Unsafe.Add(ref dx1, c + 1) = acc11;
-                    Unsafe.Add(ref dx1, c + 2) = acc12;
-                    Unsafe.Add(ref dx1, c + 3) = acc13;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    acc00 += dz0;
+                    acc01 += dz1;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..36, 4 per step
-                for (int c = 0; c < 36; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 36);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
             }
         }
+    }
 
-        /// <summary>dW = Σ dY ⋆ Xpad and db = Σ dY over the batch, for W [4, 3, 3, 3] (padded inputs kept from the forward pass).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc(ref float pad, ref float dy, ref float dw, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_2_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
         {
-            if (Vector512.IsHardwareAccelerated) Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_V512(ref pad, ref dy, ref dw, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_V256(ref pad, ref dy, ref dw, ref db, rows);
-            else Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_Scalar(ref pad, ref dy, ref dw, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_V512(ref float pad, ref float dy, ref float dw, ref float db, int rows)
-        {
-            ImageKernels.Clear(ref dw, 108);
-            ImageKernels.Clear(ref db, 4);
-            for (int s = 0; s < rows; s++)
+            // columns 0..2
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * 429);
-                ref float dys = ref Unsafe.Add(ref dy, s * 120);
-                for (int f = 0; f < 4; f++)
+                ref float db0 = ref Unsafe.Add(ref db, r * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dys, f * 30), 30);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    acc00 += dz0;
+                    acc01 += dz1;
                 }
-                int f0 = 0;
-                // main loop: 2 filters per tile
-                for (; f0 + 2 <= 4; f0 += 2)
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+            }
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 2], Wᵀ [2, 36] row-major, Y and dX [rows, 36].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_36x2_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_36x2_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_36x2_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_36x2_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_36x2_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..36
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 36);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 36);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 2);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float g0 = ref Unsafe.Add(ref dys, f0 * 30);
-                    ref float g1 = ref Unsafe.Add(ref dys, (f0 + 1) * 30);
-                    int k = 0; // tap: (channel, kernel row, kernel column)
-                    for (int c = 0; c < 3; c++)
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 36);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 28);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1_V256, wt2, acc12);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector256.FusedMultiplyAdd(a2_V256, wt2, acc22);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector256.FusedMultiplyAdd(a3_V256, wt2, acc32);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 16);
+                acc02.StoreUnsafe(ref dx0, 28);
+                acc10.StoreUnsafe(ref dx1);
+                acc11.StoreUnsafe(ref dx1, 16);
+                acc12.StoreUnsafe(ref dx1, 28);
+                acc20.StoreUnsafe(ref dx2);
+                acc21.StoreUnsafe(ref dx2, 16);
+                acc22.StoreUnsafe(ref dx2, 28);
+                acc30.StoreUnsafe(ref dx3);
+                acc31.StoreUnsafe(ref dx3, 16);
+                acc32.StoreUnsafe(ref dx3, 28);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..36
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 36);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 16);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 28);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 16);
+                acc02.StoreUnsafe(ref dx0, 28);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_36x2_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 36);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 8);
+                acc02.StoreUnsafe(ref dx0, 16);
+                acc03.StoreUnsafe(ref dx0, 24);
+                acc10.StoreUnsafe(ref dx1);
+                acc11.StoreUnsafe(ref dx1, 8);
+                acc12.StoreUnsafe(ref dx1, 16);
+                acc13.StoreUnsafe(ref dx1, 24);
+            }
+            // tail columns 32..36
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 36);
+                    var wt0 = Unsafe.Add(ref wtk, 32);
+                    var wt1 = Unsafe.Add(ref wtk, 33);
+                    var wt2 = Unsafe.Add(ref wtk, 34);
+                    var wt3 = Unsafe.Add(ref wtk, 35);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, 32) = acc00;
+                Unsafe.Add(ref dx0, 33) = acc01;
+                Unsafe.Add(ref dx0, 34) = acc02;
+                Unsafe.Add(ref dx0, 35) = acc03;
+                Unsafe.Add(ref dx1, 32) = acc10;
+                Unsafe.Add(ref dx1, 33) = acc11;
+                Unsafe.Add(ref dx1, 34) = acc12;
+                Unsafe.Add(ref dx1, 35) = acc13;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..32
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 36);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 16);
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 8);
+                acc02.StoreUnsafe(ref dx0, 16);
+                acc03.StoreUnsafe(ref dx0, 24);
+            }
+            // tail columns 32..36
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 36);
+                    var wt0 = Unsafe.Add(ref wtk, 32);
+                    var wt1 = Unsafe.Add(ref wtk, 33);
+                    var wt2 = Unsafe.Add(ref wtk, 34);
+                    var wt3 = Unsafe.Add(ref wtk, 35);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, 32) = acc00;
+                Unsafe.Add(ref dx0, 33) = acc01;
+                Unsafe.Add(ref dx0, 34) = acc02;
+                Unsafe.Add(ref dx0, 35) = acc03;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_36x2_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..36, 4 per step
+            for (int c = 0; c < 36; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 36);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 36);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+                Unsafe.Add(ref dx1, c) = acc10;
+                Unsafe.Add(ref dx1, c + 1) = acc11;
+                Unsafe.Add(ref dx1, c + 2) = acc12;
+                Unsafe.Add(ref dx1, c + 3) = acc13;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..36, 4 per step
+            for (int c = 0; c < 36; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 36);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 36);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+            }
+        }
+    }
+
+    /// <summary>dW = Σ dY ⋆ Xpad and db = Σ dY over the batch, for W [4, 3, 3, 3] (padded inputs kept from the forward pass).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc(ref float pad, ref float dy, ref float dw, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_V512(ref pad, ref dy, ref dw, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_V256(ref pad, ref dy, ref dw, ref db, rows);
+        else Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_Scalar(ref pad, ref dy, ref dw, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_V512(ref float pad, ref float dy, ref float dw, ref float db, int rows)
+    {
+        ImageKernels.Clear(ref dw, 108);
+        ImageKernels.Clear(ref db, 4);
+        for (int s = 0; s < rows; s++)
+        {
+            ref float pads = ref Unsafe.Add(ref pad, s * 429);
+            ref float dys = ref Unsafe.Add(ref dy, s * 120);
+            for (int f = 0; f < 4; f++)
+            {
+                Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dys, f * 30), 30);
+            }
+            int f0 = 0;
+            // main loop: 2 filters per tile
+            for (; f0 + 2 <= 4; f0 += 2)
+            {
+                ref float g0 = ref Unsafe.Add(ref dys, f0 * 30);
+                ref float g1 = ref Unsafe.Add(ref dys, (f0 + 1) * 30);
+                int k = 0; // tap: (channel, kernel row, kernel column)
+                for (int c = 0; c < 3; c++)
+                {
+                    for (int kh = 0; kh < 3; kh++)
                     {
-                        for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++, k++)
                         {
-                            for (int kw = 0; kw < 3; kw++, k++)
                             {
+                                var acc00 = 0f;
+                                var acc01 = 0f;
+                                var acc02 = 0f;
+                                var acc03 = 0f;
+                                var acc10 = 0f;
+                                var acc11 = 0f;
+                                var acc12 = 0f;
+                                var acc13 = 0f;
+                                for (int oh = 0; oh < 6; oh++)
                                 {
-                                    var acc00 = 0f;
-                                    var acc01 = 0f;
-                                    var acc02 = 0f;
-                                    var acc03 = 0f;
-                                    var acc10 = 0f;
-                                    var acc11 = 0f;
-                                    var acc12 = 0f;
-                                    var acc13 = 0f;
-                                    for (int oh = 0; oh < 6; oh++)
-                                    {
-                                        ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
-                                        var x0 = Unsafe.Add(ref xr, 0);
-                                        var x1 = Unsafe.Add(ref xr, 2);
-                                        var x2 = Unsafe.Add(ref xr, 4);
-                                        var x3 = Unsafe.Add(ref xr, 6);
-                                        acc00 = Unsafe.Add(ref g0, oh * 5 + 0) * x0 + acc00;
-                                        acc01 = Unsafe.Add(ref g0, oh * 5 + 1) * x1 + acc01;
-                                        acc02 = Unsafe.Add(ref g0, oh * 5 + 2) * x2 + acc02;
-                                        acc03 = Unsafe.Add(ref g0, oh * 5 + 3) * x3 + acc03;
-                                        acc10 = Unsafe.Add(ref g1, oh * 5 + 0) * x0 + acc10;
-                                        acc11 = Unsafe.Add(ref g1, oh * 5 + 1) * x1 + acc11;
-                                        acc12 = Unsafe.Add(ref g1, oh * 5 + 2) * x2 + acc12;
-                                        acc13 = Unsafe.Add(ref g1, oh * 5 + 3) * x3 + acc13;
-                                    }
-                                    Unsafe.Add(ref dw, f0 * 27 + k) += acc00 + acc01 + acc02 + acc03;
-                                    Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10 + acc11 + acc12 + acc13;
+                                    ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
+                                    var x0 = Unsafe.Add(ref xr, 0);
+                                    var x1 = Unsafe.Add(ref xr, 2);
+                                    var x2 = Unsafe.Add(ref xr, 4);
+                                    var x3 = Unsafe.Add(ref xr, 6);
+                                    acc00 = Unsafe.Add(ref g0, oh * 5 + 0) * x0 + acc00;
+                                    acc01 = Unsafe.Add(ref g0, oh * 5 + 1) * x1 + acc01;
+                                    acc02 = Unsafe.Add(ref g0, oh * 5 + 2) * x2 + acc02;
+                                    acc03 = Unsafe.Add(ref g0, oh * 5 + 3) * x3 + acc03;
+                                    acc10 = Unsafe.Add(ref g1, oh * 5 + 0) * x0 + acc10;
+                                    acc11 = Unsafe.Add(ref g1, oh * 5 + 1) * x1 + acc11;
+                                    acc12 = Unsafe.Add(ref g1, oh * 5 + 2) * x2 + acc12;
+                                    acc13 = Unsafe.Add(ref g1, oh * 5 + 3) * x3 + acc13;
                                 }
+                                Unsafe.Add(ref dw, f0 * 27 + k) += acc00 + acc01 + acc02 + acc03;
+                                Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10 + acc11 + acc12 + acc13;
+                            }
+                            {
+                                var acc00 = 0f;
+                                var acc10 = 0f;
+                                for (int oh = 0; oh < 6; oh++)
                                 {
-                                    var acc00 = 0f;
-                                    var acc10 = 0f;
-                                    for (int oh = 0; oh < 6; oh++)
-                                    {
-                                        ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
-                                        var x0 = Unsafe.Add(ref xr, 8);
-                                        acc00 = Unsafe.Add(ref g0, oh * 5 + 4) * x0 + acc00;
-                                        acc10 = Unsafe.Add(ref g1, oh * 5 + 4) * x0 + acc10;
-                                    }
-                                    Unsafe.Add(ref dw, f0 * 27 + k) += acc00;
-                                    Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10;
+                                    ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
+                                    var x0 = Unsafe.Add(ref xr, 8);
+                                    acc00 = Unsafe.Add(ref g0, oh * 5 + 4) * x0 + acc00;
+                                    acc10 = Unsafe.Add(ref g1, oh * 5 + 4) * x0 + acc10;
                                 }
+                                Unsafe.Add(ref dw, f0 * 27 + k) += acc00;
+                                Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10;
                             }
                         }
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_V256(ref float pad, ref float dy, ref float dw, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_V256(ref float pad, ref float dy, ref float dw, ref float db, int rows)
+    {
+        ImageKernels.Clear(ref dw, 108);
+        ImageKernels.Clear(ref db, 4);
+        for (int s = 0; s < rows; s++)
         {
-            ImageKernels.Clear(ref dw, 108);
-            ImageKernels.Clear(ref db, 4);
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * 429);
+            ref float dys = ref Unsafe.Add(ref dy, s * 120);
+            for (int f = 0; f < 4; f++)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * 429);
-                ref float dys = ref Unsafe.Add(ref dy, s * 120);
-                for (int f = 0; f < 4; f++)
+                Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dys, f * 30), 30);
+            }
+            int f0 = 0;
+            // main loop: 2 filters per tile
+            for (; f0 + 2 <= 4; f0 += 2)
+            {
+                ref float g0 = ref Unsafe.Add(ref dys, f0 * 30);
+                ref float g1 = ref Unsafe.Add(ref dys, (f0 + 1) * 30);
+                int k = 0; // tap: (channel, kernel row, kernel column)
+                for (int c = 0; c < 3; c++)
                 {
-                    Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dys, f * 30), 30);
-                }
-                int f0 = 0;
-                // main loop: 2 filters per tile
-                for (; f0 + 2 <= 4; f0 += 2)
-                {
-                    ref float g0 = ref Unsafe.Add(ref dys, f0 * 30);
-                    ref float g1 = ref Unsafe.Add(ref dys, (f0 + 1) * 30);
-                    int k = 0; // tap: (channel, kernel row, kernel column)
-                    for (int c = 0; c < 3; c++)
+                    for (int kh = 0; kh < 3; kh++)
                     {
-                        for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++, k++)
                         {
-                            for (int kw = 0; kw < 3; kw++, k++)
                             {
+                                var acc00 = 0f;
+                                var acc01 = 0f;
+                                var acc02 = 0f;
+                                var acc03 = 0f;
+                                var acc10 = 0f;
+                                var acc11 = 0f;
+                                var acc12 = 0f;
+                                var acc13 = 0f;
+                                for (int oh = 0; oh < 6; oh++)
                                 {
-                                    var acc00 = 0f;
-                                    var acc01 = 0f;
-                                    var acc02 = 0f;
-                                    var acc03 = 0f;
-                                    var acc10 = 0f;
-                                    var acc11 = 0f;
-                                    var acc12 = 0f;
-                                    var acc13 = 0f;
-                                    for (int oh = 0; oh < 6; oh++)
-                                    {
-                                        ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
-                                        var x0 = Unsafe.Add(ref xr, 0);
-                                        var x1 = Unsafe.Add(ref xr, 2);
-                                        var x2 = Unsafe.Add(ref xr, 4);
-                                        var x3 = Unsafe.Add(ref xr, 6);
-                                        acc00 = Unsafe.Add(ref g0, oh * 5 + 0) * x0 + acc00;
-                                        acc01 = Unsafe.Add(ref g0, oh * 5 + 1) * x1 + acc01;
-                                        acc02 = Unsafe.Add(ref g0, oh * 5 + 2) * x2 + acc02;
-                                        acc03 = Unsafe.Add(ref g0, oh * 5 + 3) * x3 + acc03;
-                                        acc10 = Unsafe.Add(ref g1, oh * 5 + 0) * x0 + acc10;
-                                        acc11 = Unsafe.Add(ref g1, oh * 5 + 1) * x1 + acc11;
-                                        acc12 = Unsafe.Add(ref g1, oh * 5 + 2) * x2 + acc12;
-                                        acc13 = Unsafe.Add(ref g1, oh * 5 + 3) * x3 + acc13;
-                                    }
-                                    Unsafe.Add(ref dw, f0 * 27 + k) += acc00 + acc01 + acc02 + acc03;
-                                    Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10 + acc11 + acc12 + acc13;
+                                    ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
+                                    var x0 = Unsafe.Add(ref xr, 0);
+                                    var x1 = Unsafe.Add(ref xr, 2);
+                                    var x2 = Unsafe.Add(ref xr, 4);
+                                    var x3 = Unsafe.Add(ref xr, 6);
+                                    acc00 = Unsafe.Add(ref g0, oh * 5 + 0) * x0 + acc00;
+                                    acc01 = Unsafe.Add(ref g0, oh * 5 + 1) * x1 + acc01;
+                                    acc02 = Unsafe.Add(ref g0, oh * 5 + 2) * x2 + acc02;
+                                    acc03 = Unsafe.Add(ref g0, oh * 5 + 3) * x3 + acc03;
+                                    acc10 = Unsafe.Add(ref g1, oh * 5 + 0) * x0 + acc10;
+                                    acc11 = Unsafe.Add(ref g1, oh * 5 + 1) * x1 + acc11;
+                                    acc12 = Unsafe.Add(ref g1, oh * 5 + 2) * x2 + acc12;
+                                    acc13 = Unsafe.Add(ref g1, oh * 5 + 3) * x3 + acc13;
                                 }
+                                Unsafe.Add(ref dw, f0 * 27 + k) += acc00 + acc01 + acc02 + acc03;
+                                Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10 + acc11 + acc12 + acc13;
+                            }
+                            {
+                                var acc00 = 0f;
+                                var acc10 = 0f;
+                                for (int oh = 0; oh < 6; oh++)
                                 {
-                                    var acc00 = 0f;
-                                    var acc10 = 0f;
-                                    for (int oh = 0; oh < 6; oh++)
-                                    {
-                                        ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
-                                        var x0 = Unsafe.Add(ref xr, 8);
-                                        acc00 = Unsafe.Add(ref g0, oh * 5 + 4) * x0 + acc00;
-                                        acc10 = Unsafe.Add(ref g1, oh * 5 + 4) * x0 + acc10;
-                                    }
-                                    Unsafe.Add(ref dw, f0 * 27 + k) += acc00;
-                                    Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10;
+                                    ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
+                                    var x0 = Unsafe.Add(ref xr, 8);
+                                    acc00 = Unsafe.Add(ref g0, oh * 5 + 4) * x0 + acc00;
+                                    acc10 = Unsafe.Add(ref g1, oh * 5 + 4) * x0 + acc10;
                                 }
+                                Unsafe.Add(ref dw, f0 * 27 + k) += acc00;
+                                Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10;
                             }
                         }
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_Scalar(ref float pad, ref float dy, ref float dw, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc_Scalar(ref float pad, ref float dy, ref float dw, ref float db, int rows)
+    {
+        ImageKernels.Clear(ref dw, 108);
+        ImageKernels.Clear(ref db, 4);
+        for (int s = 0; s < rows; s++)
         {
-            ImageKernels.Clear(ref dw, 108);
-            ImageKernels.Clear(ref db, 4);
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * 429);
+            ref float dys = ref Unsafe.Add(ref dy, s * 120);
+            for (int f = 0; f < 4; f++)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * 429);
-                ref float dys = ref Unsafe.Add(ref dy, s * 120);
-                for (int f = 0; f < 4; f++)
+                Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dys, f * 30), 30);
+            }
+            int f0 = 0;
+            // main loop: 2 filters per tile
+            for (; f0 + 2 <= 4; f0 += 2)
+            {
+                ref float g0 = ref Unsafe.Add(ref dys, f0 * 30);
+                ref float g1 = ref Unsafe.Add(ref dys, (f0 + 1) * 30);
+                int k = 0; // tap: (channel, kernel row, kernel column)
+                for (int c = 0; c < 3; c++)
                 {
-                    Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dys, f * 30), 30);
-                }
-                int f0 = 0;
-                // main loop: 2 filters per tile
-                for (; f0 + 2 <= 4; f0 += 2)
-                {
-                    ref float g0 = ref Unsafe.Add(ref dys, f0 * 30);
-                    ref float g1 = ref Unsafe.Add(ref dys, (f0 + 1) * 30);
-                    int k = 0; // tap: (channel, kernel row, kernel column)
-                    for (int c = 0; c < 3; c++)
+                    for (int kh = 0; kh < 3; kh++)
                     {
-                        for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++, k++)
                         {
-                            for (int kw = 0; kw < 3; kw++, k++)
                             {
+                                var acc00 = 0f;
+                                var acc01 = 0f;
+                                var acc02 = 0f;
+                                var acc03 = 0f;
+                                var acc10 = 0f;
+                                var acc11 = 0f;
+                                var acc12 = 0f;
+                                var acc13 = 0f;
+                                for (int oh = 0; oh < 6; oh++)
                                 {
-                                    var acc00 = 0f;
-                                    var acc01 = 0f;
-                                    var acc02 = 0f;
-                                    var acc03 = 0f;
-                                    var acc10 = 0f;
-                                    var acc11 = 0f;
-                                    var acc12 = 0f;
-                                    var acc13 = 0f;
-                                    for (int oh = 0; oh < 6; oh++)
-                                    {
-                                        ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
-                                        var x0 = Unsafe.Add(ref xr, 0);
-                                        var x1 = Unsafe.Add(ref xr, 2);
-                                        var x2 = Unsafe.Add(ref xr, 4);
-                                        var x3 = Unsafe.Add(ref xr, 6);
-                                        acc00 = Unsafe.Add(ref g0, oh * 5 + 0) * x0 + acc00;
-                                        acc01 = Unsafe.Add(ref g0, oh * 5 + 1) * x1 + acc01;
-                                        acc02 = Unsafe.Add(ref g0, oh * 5 + 2) * x2 + acc02;
-                                        acc03 = Unsafe.Add(ref g0, oh * 5 + 3) * x3 + acc03;
-                                        acc10 = Unsafe.Add(ref g1, oh * 5 + 0) * x0 + acc10;
-                                        acc11 = Unsafe.Add(ref g1, oh * 5 + 1) * x1 + acc11;
-                                        acc12 = Unsafe.Add(ref g1, oh * 5 + 2) * x2 + acc12;
-                                        acc13 = Unsafe.Add(ref g1, oh * 5 + 3) * x3 + acc13;
-                                    }
-                                    Unsafe.Add(ref dw, f0 * 27 + k) += acc00 + acc01 + acc02 + acc03;
-                                    Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10 + acc11 + acc12 + acc13;
+                                    ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
+                                    var x0 = Unsafe.Add(ref xr, 0);
+                                    var x1 = Unsafe.Add(ref xr, 2);
+                                    var x2 = Unsafe.Add(ref xr, 4);
+                                    var x3 = Unsafe.Add(ref xr, 6);
+                                    acc00 = Unsafe.Add(ref g0, oh * 5 + 0) * x0 + acc00;
+                                    acc01 = Unsafe.Add(ref g0, oh * 5 + 1) * x1 + acc01;
+                                    acc02 = Unsafe.Add(ref g0, oh * 5 + 2) * x2 + acc02;
+                                    acc03 = Unsafe.Add(ref g0, oh * 5 + 3) * x3 + acc03;
+                                    acc10 = Unsafe.Add(ref g1, oh * 5 + 0) * x0 + acc10;
+                                    acc11 = Unsafe.Add(ref g1, oh * 5 + 1) * x1 + acc11;
+                                    acc12 = Unsafe.Add(ref g1, oh * 5 + 2) * x2 + acc12;
+                                    acc13 = Unsafe.Add(ref g1, oh * 5 + 3) * x3 + acc13;
                                 }
+                                Unsafe.Add(ref dw, f0 * 27 + k) += acc00 + acc01 + acc02 + acc03;
+                                Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10 + acc11 + acc12 + acc13;
+                            }
+                            {
+                                var acc00 = 0f;
+                                var acc10 = 0f;
+                                for (int oh = 0; oh < 6; oh++)
                                 {
-                                    var acc00 = 0f;
-                                    var acc10 = 0f;
-                                    for (int oh = 0; oh < 6; oh++)
-                                    {
-                                        ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
-                                        var x0 = Unsafe.Add(ref xr, 8);
-                                        acc00 = Unsafe.Add(ref g0, oh * 5 + 4) * x0 + acc00;
-                                        acc10 = Unsafe.Add(ref g1, oh * 5 + 4) * x0 + acc10;
-                                    }
-                                    Unsafe.Add(ref dw, f0 * 27 + k) += acc00;
-                                    Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10;
+                                    ref float xr = ref Unsafe.Add(ref pads, c * 143 + (oh * 2 + kh) * 11 + kw);
+                                    var x0 = Unsafe.Add(ref xr, 8);
+                                    acc00 = Unsafe.Add(ref g0, oh * 5 + 4) * x0 + acc00;
+                                    acc10 = Unsafe.Add(ref g1, oh * 5 + 4) * x0 + acc10;
                                 }
+                                Unsafe.Add(ref dw, f0 * 27 + k) += acc00;
+                                Unsafe.Add(ref dw, (f0 + 1) * 27 + k) += acc10;
                             }
                         }
                     }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Vision;
 
 partial class Strided
@@ -23,13 +13,13 @@ partial class Strided
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly Strided _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 2]; each worker writes its rows
-        private readonly AlignedBuffer _state; // momentum velocities
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 2]; each worker writes its rows
+        private readonly global::NetGen.AlignedBuffer _state; // momentum velocities
         private int _lastBatch; // rows of the last forward pass
 
         // the job the workers run next
@@ -41,25 +31,25 @@ partial class Strided
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(Strided model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 429 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 429 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 429 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 429 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 429 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
-            _state = new AlignedBuffer(ParameterCount);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
+            _state = new global::NetGen.AlignedBuffer(ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
-            _workers = new BatchWorkers(degree, this);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public Strided Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -69,20 +59,20 @@ partial class Strided
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.05f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Sigmoid;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Sigmoid;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => false;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Update(reduce: true);
@@ -90,7 +80,7 @@ partial class Strided
         }
 
         /// <summary>One training step on a batch with float targets, 2 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Update(reduce: true);
@@ -98,7 +88,7 @@ partial class Strided
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Reduce();
@@ -106,7 +96,7 @@ partial class Strided
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Reduce();
@@ -119,15 +109,15 @@ partial class Strided
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            throw new InvalidOperationException("BinaryCrossEntropy with 2 output(s) takes float targets: call TrainBatch(inputs, targets).");
+            throw new global::System.InvalidOperationException("BinaryCrossEntropy with 2 output(s) takes float targets: call TrainBatch(inputs, targets).");
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
             _job = Job.Targets;
             _batch = batch;
@@ -167,12 +157,12 @@ partial class Strided
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             switch (_job)
@@ -184,7 +174,7 @@ partial class Strided
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    global::System.ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
                     workspace.Forward(x, start, rows);
                     workspace.Loss = workspace.OutputGradient(workers.Targets(start * OutputSize, rows * OutputSize), start, rows, _batch);
                     workspace.Backward(x, rows);
@@ -204,72 +194,72 @@ partial class Strided
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>SGD with momentum (learning rate 0.05f, momentum 0.9f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
             // SGD with momentum (Keras): v ← μ·v − lr·g;  p ← p + v
-            Kernels.SgdMomentumUpdate(ref p, ref g, ref Unsafe.Add(ref _state.Reference, start), LearningRate, count);
+            global::NetGen.Generated.Demo.Vision.Strided.Kernels.SgdMomentumUpdate(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, start), LearningRate, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly Strided _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 120]
-            private readonly AlignedBuffer _a2; // layer 2 outputs, [rows, 36]
-            private readonly AlignedBuffer _a3; // layer 3 outputs, [rows, 36]
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 120]
-            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 36]
-            private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 36]
-            private readonly AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 2]
-            private readonly AlignedBuffer _pad1; // layer 1's zero-padded inputs, [rows, 3, 13, 11]
-            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 120]
+            private readonly global::NetGen.AlignedBuffer _a2; // layer 2 outputs, [rows, 36]
+            private readonly global::NetGen.AlignedBuffer _a3; // layer 3 outputs, [rows, 36]
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 120]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 36]
+            private readonly global::NetGen.AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 36]
+            private readonly global::NetGen.AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 2]
+            private readonly global::NetGen.AlignedBuffer _pad1; // layer 1's zero-padded inputs, [rows, 3, 13, 11]
+            private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
-            public Workspace(Strided model, AlignedBuffer outputs, int maxRows)
+            public Workspace(Strided model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _a1 = new AlignedBuffer(maxRows * 120);
-                _a2 = new AlignedBuffer(maxRows * 36);
-                _a3 = new AlignedBuffer(maxRows * 36);
-                _d1 = new AlignedBuffer(maxRows * 120);
-                _d3 = new AlignedBuffer(maxRows * 36);
-                _d4 = new AlignedBuffer(maxRows * 36);
+                _a1 = new global::NetGen.AlignedBuffer(maxRows * 120);
+                _a2 = new global::NetGen.AlignedBuffer(maxRows * 36);
+                _a3 = new global::NetGen.AlignedBuffer(maxRows * 36);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 120);
+                _d3 = new global::NetGen.AlignedBuffer(maxRows * 36);
+                _d4 = new global::NetGen.AlignedBuffer(maxRows * 36);
                 _d2 = _d4; // layer 4's ∂L/∂z is read before layer 2's is written
-                _pad1 = new AlignedBuffer(maxRows * 429);
-                Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(72);
+                _pad1 = new global::NetGen.AlignedBuffer(maxRows * 429);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
+                _transposed = new global::NetGen.AlignedBuffer(72);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Conv2D 4@3×3, stride 2, same, Tanh: 11×9×3 → 6×5×4 — 3,240 MACs per sample
-                Kernels.Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref x, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref _a1.Reference, ref _pad1.Reference, 429, rows);
+                global::NetGen.Generated.Demo.Vision.Strided.Kernels.Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1BiasesOffset), ref _a1.Reference, ref _pad1.Reference, 429, rows);
                 // Layer 2: AvgPool2D 2×2, same: 6×5×4 → 3×3×4
                 for (int s = 0; s < rows; s++)
                 {
@@ -290,50 +280,50 @@ partial class Strided
                                         int iw = ow * 2 + j;
                                         if ((uint)iw >= 5u) continue;
                                         int at = s * 120 + (c * 6 + ih) * 5 + iw;
-                                        sum += Unsafe.Add(ref _a1.Reference, at); count++;
+                                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref _a1.Reference, at); count++;
                                     }
                                 }
-                                Unsafe.Add(ref _a2.Reference, o) = sum / count;
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref _a2.Reference, o) = sum / count;
                             }
                         }
                     }
                 }
                 // Layer 3: Flatten [3, 3, 4] → 36
-                ImageKernels.Copy(ref _a2.Reference, ref _a3.Reference, rows * 36);
+                global::NetGen.Kernels.ImageKernels.Copy(ref _a2.Reference, ref _a3.Reference, rows * 36);
                 // Layer 4: Dense 36→2, Sigmoid — 72 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_36x2_Linear(ref _a3.Reference, ref Unsafe.Add(ref p, Dense4WeightsOffset), ref Unsafe.Add(ref p, Dense4BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.Vision.Strided.Kernels.DenseForward_36x2_Linear(ref _a3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense4WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense4BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: sigmoid + binary cross-entropy on logits, fused: dZ = (σ(z) − t) / (batch · outputs). Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / ((float)batch * 2);
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 2, rows * 2), gradient = _d4.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 2, rows * 2), gradient = _d4.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SigmoidBinaryCrossEntropy(outputs.Slice(r * 2, 2), targets.Slice(r * 2, 2), gradient.Slice(r * 2, 2), scale);
+                    total += global::NetGen.Kernels.LossKernels.SigmoidBinaryCrossEntropy(outputs.Slice(r * 2, 2), targets.Slice(r * 2, 2), gradient.Slice(r * 2, 2), scale);
                 }
                 return total * scale;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 4: Dense 36→2, Sigmoid — 72 MACs per sample: backward, into ∂L/∂z of layer 3
-                Kernels.DenseWeightGradient_36x2(ref _a3.Reference, ref _d4.Reference, ref Unsafe.Add(ref g, Dense4WeightsOffset), rows);
-                Kernels.BiasGradient_2(ref _d4.Reference, ref Unsafe.Add(ref g, Dense4BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense4WeightsOffset, 72), 36, 2, _transposed.Span);
-                Kernels.DenseInputGradient_36x2_Linear(ref _d4.Reference, ref _transposed.Reference, ref _a3.Reference, ref _d3.Reference, rows);
+                global::NetGen.Generated.Demo.Vision.Strided.Kernels.DenseWeightGradient_36x2(ref _a3.Reference, ref _d4.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense4WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Vision.Strided.Kernels.BiasGradient_2(ref _d4.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense4BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense4WeightsOffset, 72), 36, 2, _transposed.Span);
+                global::NetGen.Generated.Demo.Vision.Strided.Kernels.DenseInputGradient_36x2_Linear(ref _d4.Reference, ref _transposed.Reference, ref _a3.Reference, ref _d3.Reference, rows);
                 // Layer 3: Flatten [3, 3, 4] → 36: backward, into ∂L/∂z of layer 2
-                ImageKernels.Copy(ref _d3.Reference, ref _d2.Reference, rows * 36);
+                global::NetGen.Kernels.ImageKernels.Copy(ref _d3.Reference, ref _d2.Reference, rows * 36);
                 // Layer 2: AvgPool2D 2×2, same: 6×5×4 → 3×3×4: backward, into ∂L/∂z of layer 1
-                ImageKernels.Clear(ref _d1.Reference, rows * 120);
+                global::NetGen.Kernels.ImageKernels.Clear(ref _d1.Reference, rows * 120);
                 for (int s = 0; s < rows; s++)
                 {
                     for (int c = 0; c < 4; c++)
@@ -344,8 +334,8 @@ partial class Strided
                             {
                                 int o = s * 36 + (c * 3 + oh) * 3 + ow;
                                 int top = oh * 2 - 0, left = ow * 2 - 0;
-                                int count = (Math.Min(top + 2, 6) - Math.Max(top, 0)) * (Math.Min(left + 2, 5) - Math.Max(left, 0));
-                                float share = Unsafe.Add(ref _d2.Reference, o) / count;
+                                int count = (global::System.Math.Min(top + 2, 6) - global::System.Math.Max(top, 0)) * (global::System.Math.Min(left + 2, 5) - global::System.Math.Max(left, 0));
+                                float share = global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, o) / count;
                                 for (int i = 0; i < 2; i++)
                                 {
                                     int ih = oh * 2 + i;
@@ -355,16 +345,16 @@ partial class Strided
                                         int iw = ow * 2 + j;
                                         if ((uint)iw >= 5u) continue;
                                         int at = s * 120 + (c * 6 + ih) * 5 + iw;
-                                        Unsafe.Add(ref _d1.Reference, at) += share;
+                                        global::System.Runtime.CompilerServices.Unsafe.Add(ref _d1.Reference, at) += share;
                                     }
                                 }
                             }
                         }
                     }
                 }
-                ImageKernels.TanhBackward(ref _d1.Reference, ref _a1.Reference, rows * 120);
+                global::NetGen.Kernels.ImageKernels.TanhBackward(ref _d1.Reference, ref _a1.Reference, rows * 120);
                 // Layer 1: Conv2D 4@3×3, stride 2, same, Tanh: 11×9×3 → 6×5×4 — 3,240 MACs per sample: backward
-                Kernels.Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc(ref _pad1.Reference, ref _d1.Reference, ref Unsafe.Add(ref g, Conv1WeightsOffset), ref Unsafe.Add(ref g, Conv1BiasesOffset), rows);
+                global::NetGen.Generated.Demo.Vision.Strided.Kernels.Conv2DWeightGradient_3x11x9_4x3x3s2_Same_Hwc(ref _pad1.Reference, ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv1BiasesOffset), rows);
             }
         }
     }

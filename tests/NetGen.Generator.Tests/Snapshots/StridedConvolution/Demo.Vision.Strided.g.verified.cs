@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Vision;
 
 /// <remarks>
@@ -28,7 +18,7 @@ namespace Demo.Vision;
 /// <para>Total: 186 parameters, 3,312 MACs per sample. Loss: BinaryCrossEntropy. Optimizer: SGD with momentum (learning rate 0.05f, momentum 0.9f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class Strided : INetwork<Strided>
+partial class Strided : global::NetGen.INetwork<Strided>
 {
     /// <summary>Floats per input sample.</summary>
     public const int InputSize = 297;
@@ -39,7 +29,7 @@ partial class Strided : INetwork<Strided>
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
     public const string Architecture = "Input(11,9,3) Conv2D(4,3,stride=2,Same,Tanh) AvgPool2D(2,stride=2,Same) Flatten Dense(2,Sigmoid) Loss(BinaryCrossEntropy) Sgd";
     /// <summary>The loss this network trains with.</summary>
-    public const LossKind Loss = LossKind.BinaryCrossEntropy;
+    public const global::NetGen.LossKind Loss = global::NetGen.LossKind.BinaryCrossEntropy;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 120;
@@ -54,92 +44,92 @@ partial class Strided : INetwork<Strided>
     private const int Dense4WeightsOffset = 112;
     private const int Dense4BiasesOffset = 184;
 
-    private static readonly ParameterBlock[] s_parameterBlocks =
+    private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 4, 3, 3, 3 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 108, new[] { 4, 3, 3, 3 }) } },
-        new ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 4 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
-        new ParameterBlock("1.weight", Dense4WeightsOffset, new[] { 36, 2 }, 3, "weight") { Torch = new[] { new TorchTensor("weight", 0, 36, 2, new[] { 2, 36 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", Dense4BiasesOffset, new[] { 2 }, 3, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
+        new global::NetGen.ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 4, 3, 3, 3 }, 0, "conv.weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 1, 108, new[] { 4, 3, 3, 3 }) } },
+        new global::NetGen.ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 4 }, 0, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
+        new global::NetGen.ParameterBlock("1.weight", Dense4WeightsOffset, new[] { 36, 2 }, 3, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 36, 2, new[] { 2, 36 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("1.bias", Dense4BiasesOffset, new[] { 2 }, 3, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
     };
 
-    private readonly AlignedBuffer _parameters;
+    private readonly global::NetGen.AlignedBuffer _parameters;
 
     /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, zero biases.</summary>
     public Strided(int seed = 0)
     {
-        _parameters = new AlignedBuffer(ParameterCount);
-        var random = new SeededRandom(unchecked((ulong)seed));
-        Initializers.GlorotUniform(Conv1Weights, fanIn: 27, fanOut: 36, ref random);
-        Initializers.GlorotUniform(Dense4Weights, fanIn: 36, fanOut: 2, ref random);
+        _parameters = new global::NetGen.AlignedBuffer(ParameterCount);
+        var random = new global::NetGen.SeededRandom(unchecked((ulong)seed));
+        global::NetGen.Initializers.GlorotUniform(Conv1Weights, fanIn: 27, fanOut: 36, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense4Weights, fanIn: 36, fanOut: 2, ref random);
     }
 
-    static Strided INetwork<Strided>.Create(int seed) => new Strided(seed);
+    static Strided global::NetGen.INetwork<Strided>.Create(int seed) => new Strided(seed);
 
     /// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>
-    public Span<float> Parameters => _parameters.Span;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 kernels, [4, 3, 3, 3] row-major (filter × channel × row × column, PyTorch's layout).</summary>
-    public Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 108);
+    public global::System.Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 108);
     /// <summary>Layer 1 biases, [4].</summary>
-    public Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 4);
+    public global::System.Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 4);
     /// <summary>Layer 4 weights, [36, 2] row-major (input × unit).</summary>
-    public Span<float> Dense4Weights => _parameters.Span.Slice(Dense4WeightsOffset, 72);
+    public global::System.Span<float> Dense4Weights => _parameters.Span.Slice(Dense4WeightsOffset, 72);
     /// <summary>Layer 4 biases, [2].</summary>
-    public Span<float> Dense4Biases => _parameters.Span.Slice(Dense4BiasesOffset, 2);
+    public global::System.Span<float> Dense4Biases => _parameters.Span.Slice(Dense4BiasesOffset, 2);
 
-    int IModel.InputSize => InputSize;
-    int IModel.OutputSize => OutputSize;
-    int IModel.ParameterCount => ParameterCount;
-    LossKind IModel.Loss => Loss;
-    string IModel.Architecture => Architecture;
-    IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;
+    int global::NetGen.IModel.InputSize => InputSize;
+    int global::NetGen.IModel.OutputSize => OutputSize;
+    int global::NetGen.IModel.ParameterCount => ParameterCount;
+    global::NetGen.LossKind global::NetGen.IModel.Loss => Loss;
+    string global::NetGen.IModel.Architecture => Architecture;
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.ParameterBlock> global::NetGen.IModel.ParameterBlocks => s_parameterBlocks;
 
     /// <summary>Runs one sample. Thread-safe: many threads may call it on one instance; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
-        if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        Span<float> scratch = stackalloc float[669];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
+        global::System.Span<float> scratch = stackalloc float[669];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
-        if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if ((long)batch * InputSize > inputs.Length) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        if ((long)batch * OutputSize > outputs.Length) throw new global::System.ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
-        int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden + MaxPadded];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float x = ref MemoryMarshal.GetReference(inputs);
-        ref float y = ref MemoryMarshal.GetReference(outputs);
+        int chunk = global::System.Math.Min(batch, PredictChunkRows);
+        global::System.Span<float> scratch = stackalloc float[chunk * 2 * MaxHidden + MaxPadded];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float pad = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
-            int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            int rows = global::System.Math.Min(chunk, batch - start);
+            Infer(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (nint)start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
         }
     }
 
     /// <summary>The predicted class of one sample: the index of the largest output.</summary>
-    public int Classify(ReadOnlySpan<float> input)
+    public int Classify(global::System.ReadOnlySpan<float> input)
     {
-        Span<float> output = stackalloc float[OutputSize];
+        global::System.Span<float> output = stackalloc float[OutputSize];
         Predict(input, output);
-        return VectorMath.ArgMax(output);
+        return global::NetGen.VectorMath.ArgMax(output);
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Conv2D 4@3×3, stride 2, same, Tanh: 11×9×3 → 6×5×4 — 3,240 MACs per sample
-        Kernels.Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref x, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref h0, ref pad, 0, rows);
+        global::NetGen.Generated.Demo.Vision.Strided.Kernels.Conv2DForward_3x11x9_4x3x3s2_Same_Hwc_Tanh(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1BiasesOffset), ref h0, ref pad, 0, rows);
         // Layer 2: AvgPool2D 2×2, same: 6×5×4 → 3×3×4
         for (int s = 0; s < rows; s++)
         {
@@ -160,22 +150,22 @@ partial class Strided : INetwork<Strided>
                                 int iw = ow * 2 + j;
                                 if ((uint)iw >= 5u) continue;
                                 int at = s * 120 + (c * 6 + ih) * 5 + iw;
-                                sum += Unsafe.Add(ref h0, at); count++;
+                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, at); count++;
                             }
                         }
-                        Unsafe.Add(ref h1, o) = sum / count;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, o) = sum / count;
                     }
                 }
             }
         }
         // Layer 3: Flatten [3, 3, 4] → 36: nothing to do at inference
         // Layer 4: Dense 36→2, Sigmoid — 72 MACs per sample
-        Kernels.DenseForward_36x2_Sigmoid(ref h1, ref Unsafe.Add(ref p, Dense4WeightsOffset), ref Unsafe.Add(ref p, Dense4BiasesOffset), ref y, rows);
+        global::NetGen.Generated.Demo.Vision.Strided.Kernels.DenseForward_36x2_Sigmoid(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense4WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense4BiasesOffset), ref y, rows);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    global::NetGen.IGradientTrainer global::NetGen.ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 }

@@ -3,7909 +3,7904 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Sequences.TokenGru;
 
-namespace Demo.Sequences;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class TokenGru
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Sequences.TokenGru"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>One step's input projection: Z = X·W + b for X [rows, 7] (rows 63 apart), W [7, 57], Z [rows, 57].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInput_7x57_63(ref float x, ref float w, ref float bias, ref float z, int rows)
     {
-        /// <summary>One step's input projection: Z = X·W + b for X [rows, 7] (rows 63 apart), W [7, 57], Z [rows, 57].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void StepInput_7x57_63(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) StepInput_7x57_63_V512(ref x, ref w, ref bias, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) StepInput_7x57_63_V256(ref x, ref w, ref bias, ref z, rows);
-            else StepInput_7x57_63_Scalar(ref x, ref w, ref bias, ref z, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_7x57_63_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 57);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 57);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector512.LoadUnsafe(ref bias, 41);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 63);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector512.LoadUnsafe(ref wk, 41);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 16);
-                    acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 41);
-                    acc10.StoreUnsafe(ref z1);
-                    acc11.StoreUnsafe(ref z1, 16);
-                    acc12.StoreUnsafe(ref z1, 32);
-                    acc13.StoreUnsafe(ref z1, 41);
-                    acc20.StoreUnsafe(ref z2);
-                    acc21.StoreUnsafe(ref z2, 16);
-                    acc22.StoreUnsafe(ref z2, 32);
-                    acc23.StoreUnsafe(ref z2, 41);
-                    acc30.StoreUnsafe(ref z3);
-                    acc31.StoreUnsafe(ref z3, 16);
-                    acc32.StoreUnsafe(ref z3, 32);
-                    acc33.StoreUnsafe(ref z3, 41);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector512.LoadUnsafe(ref wk, 41);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 16);
-                    acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 41);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_7x57_63_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..32
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 8);
-                    acc02.StoreUnsafe(ref z0, 16);
-                    acc03.StoreUnsafe(ref z0, 24);
-                    acc10.StoreUnsafe(ref z1);
-                    acc11.StoreUnsafe(ref z1, 8);
-                    acc12.StoreUnsafe(ref z1, 16);
-                    acc13.StoreUnsafe(ref z1, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
-                    var acc10 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 49);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector256.LoadUnsafe(ref wk, 32);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 40);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 48);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 49);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref z0, 32);
-                    acc01.StoreUnsafe(ref z0, 40);
-                    acc02.StoreUnsafe(ref z0, 48);
-                    acc03.StoreUnsafe(ref z0, 49);
-                    acc10.StoreUnsafe(ref z1, 32);
-                    acc11.StoreUnsafe(ref z1, 40);
-                    acc12.StoreUnsafe(ref z1, 48);
-                    acc13.StoreUnsafe(ref z1, 49);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..32
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 8);
-                    acc02.StoreUnsafe(ref z0, 16);
-                    acc03.StoreUnsafe(ref z0, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector256.LoadUnsafe(ref wk, 32);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 40);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 48);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 49);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0, 32);
-                    acc01.StoreUnsafe(ref z0, 40);
-                    acc02.StoreUnsafe(ref z0, 48);
-                    acc03.StoreUnsafe(ref z0, 49);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_7x57_63_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, c) = acc00;
-                    Unsafe.Add(ref z0, c + 1) = acc01;
-                    Unsafe.Add(ref z0, c + 2) = acc02;
-                    Unsafe.Add(ref z0, c + 3) = acc03;
-                    Unsafe.Add(ref z1, c) = acc10;
-                    Unsafe.Add(ref z1, c + 1) = acc11;
-                    Unsafe.Add(ref z1, c + 2) = acc12;
-                    Unsafe.Add(ref z1, c + 3) = acc13;
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    var acc10 = Unsafe.Add(ref bias, 56);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, 56);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                    Unsafe.Add(ref z1, 56) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, c) = acc00;
-                    Unsafe.Add(ref z0, c + 1) = acc01;
-                    Unsafe.Add(ref z0, c + 2) = acc02;
-                    Unsafe.Add(ref z0, c + 3) = acc03;
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 63);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, 56);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                }
-            }
-        }
-
-        /// <summary>One GRU step of one sample: x-side pre-activations zx [3×19] (z, r, h) and h-side rh [3×19] become z, r and the candidate n (stored in zx); h = z⊙hPrev + (1 − z)⊙n.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void GruForward_19(ref float zx, ref float rh, ref float hPrev, ref float h)
-        {
-            if (Vector512.IsHardwareAccelerated) GruForward_19_V512(ref zx, ref rh, ref hPrev, ref h);
-            else if (Vector256.IsHardwareAccelerated) GruForward_19_V256(ref zx, ref rh, ref hPrev, ref h);
-            else GruForward_19_Scalar(ref zx, ref rh, ref hPrev, ref h);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GruForward_19_V512(ref float zx, ref float rh, ref float hPrev, ref float h)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= 19; i += 16)
-            {
-                var zg = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref zx, (nuint)i) + Vector512.LoadUnsafe(ref rh, (nuint)i));
-                var rg = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref zx, (nuint)(i + 19)) + Vector512.LoadUnsafe(ref rh, (nuint)(i + 19)));
-                var ng = VectorMath.Tanh(Vector512.LoadUnsafe(ref zx, (nuint)(i + 38)) + rg * Vector512.LoadUnsafe(ref rh, (nuint)(i + 38)));
-                var hp = Vector512.LoadUnsafe(ref hPrev, (nuint)i);
-                zg.StoreUnsafe(ref zx, (nuint)i);
-                rg.StoreUnsafe(ref zx, (nuint)(i + 19));
-                ng.StoreUnsafe(ref zx, (nuint)(i + 38));
-                (ng + zg * (hp - ng)).StoreUnsafe(ref h, (nuint)i);
-            }
-            // tail
-            for (; i < 19; i++)
-            {
-                var zg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i) + Unsafe.Add(ref rh, i));
-                var rg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i + 19) + Unsafe.Add(ref rh, i + 19));
-                var ng = VectorMath.Tanh(Unsafe.Add(ref zx, i + 38) + rg * Unsafe.Add(ref rh, i + 38));
-                var hp = Unsafe.Add(ref hPrev, i);
-                Unsafe.Add(ref zx, i) = zg;
-                Unsafe.Add(ref zx, i + 19) = rg;
-                Unsafe.Add(ref zx, i + 38) = ng;
-                Unsafe.Add(ref h, i) = ng + zg * (hp - ng);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GruForward_19_V256(ref float zx, ref float rh, ref float hPrev, ref float h)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= 19; i += 8)
-            {
-                var zg = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zx, (nuint)i) + Vector256.LoadUnsafe(ref rh, (nuint)i));
-                var rg = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zx, (nuint)(i + 19)) + Vector256.LoadUnsafe(ref rh, (nuint)(i + 19)));
-                var ng = VectorMath.Tanh(Vector256.LoadUnsafe(ref zx, (nuint)(i + 38)) + rg * Vector256.LoadUnsafe(ref rh, (nuint)(i + 38)));
-                var hp = Vector256.LoadUnsafe(ref hPrev, (nuint)i);
-                zg.StoreUnsafe(ref zx, (nuint)i);
-                rg.StoreUnsafe(ref zx, (nuint)(i + 19));
-                ng.StoreUnsafe(ref zx, (nuint)(i + 38));
-                (ng + zg * (hp - ng)).StoreUnsafe(ref h, (nuint)i);
-            }
-            // tail
-            for (; i < 19; i++)
-            {
-                var zg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i) + Unsafe.Add(ref rh, i));
-                var rg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i + 19) + Unsafe.Add(ref rh, i + 19));
-                var ng = VectorMath.Tanh(Unsafe.Add(ref zx, i + 38) + rg * Unsafe.Add(ref rh, i + 38));
-                var hp = Unsafe.Add(ref hPrev, i);
-                Unsafe.Add(ref zx, i) = zg;
-                Unsafe.Add(ref zx, i + 19) = rg;
-                Unsafe.Add(ref zx, i + 38) = ng;
-                Unsafe.Add(ref h, i) = ng + zg * (hp - ng);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GruForward_19_Scalar(ref float zx, ref float rh, ref float hPrev, ref float h)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < 19; i++)
-            {
-                var zg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i) + Unsafe.Add(ref rh, i));
-                var rg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i + 19) + Unsafe.Add(ref rh, i + 19));
-                var ng = VectorMath.Tanh(Unsafe.Add(ref zx, i + 38) + rg * Unsafe.Add(ref rh, i + 38));
-                var hp = Unsafe.Add(ref hPrev, i);
-                Unsafe.Add(ref zx, i) = zg;
-                Unsafe.Add(ref zx, i + 19) = rg;
-                Unsafe.Add(ref zx, i + 38) = ng;
-                Unsafe.Add(ref h, i) = ng + zg * (hp - ng);
-            }
-        }
-
-        /// <summary>One step's h-side products: Z = H·R + b for H [rows, 19] (rows 19 apart), R [19, 57], Z rows 57 apart.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentBiasStep_19x57_19_57(ref float h, ref float wr, ref float bias, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentBiasStep_19x57_19_57_V512(ref h, ref wr, ref bias, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentBiasStep_19x57_19_57_V256(ref h, ref wr, ref bias, ref z, rows);
-            else RecurrentBiasStep_19x57_19_57_Scalar(ref h, ref wr, ref bias, ref z, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentBiasStep_19x57_19_57_V512(ref float h, ref float wr, ref float bias, ref float z, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 57);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 57);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector512.LoadUnsafe(ref bias, 41);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
-                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 19);
-                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector512.LoadUnsafe(ref wrk);
-                        var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
-                        var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
-                        var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
-                        var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 16);
-                    acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 41);
-                    acc10.StoreUnsafe(ref z1);
-                    acc11.StoreUnsafe(ref z1, 16);
-                    acc12.StoreUnsafe(ref z1, 32);
-                    acc13.StoreUnsafe(ref z1, 41);
-                    acc20.StoreUnsafe(ref z2);
-                    acc21.StoreUnsafe(ref z2, 16);
-                    acc22.StoreUnsafe(ref z2, 32);
-                    acc23.StoreUnsafe(ref z2, 41);
-                    acc30.StoreUnsafe(ref z3);
-                    acc31.StoreUnsafe(ref z3, 16);
-                    acc32.StoreUnsafe(ref z3, 32);
-                    acc33.StoreUnsafe(ref z3, 41);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector512.LoadUnsafe(ref wrk);
-                        var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
-                        var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
-                        var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
-                        var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 16);
-                    acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 41);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentBiasStep_19x57_19_57_V256(ref float h, ref float wr, ref float bias, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..32
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector256.LoadUnsafe(ref wrk);
-                        var wr1 = Vector256.LoadUnsafe(ref wrk, 8);
-                        var wr2 = Vector256.LoadUnsafe(ref wrk, 16);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 8);
-                    acc02.StoreUnsafe(ref z0, 16);
-                    acc03.StoreUnsafe(ref z0, 24);
-                    acc10.StoreUnsafe(ref z1);
-                    acc11.StoreUnsafe(ref z1, 8);
-                    acc12.StoreUnsafe(ref z1, 16);
-                    acc13.StoreUnsafe(ref z1, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
-                    var acc10 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 49);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
-                        var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
-                        var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
-                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref z0, 32);
-                    acc01.StoreUnsafe(ref z0, 40);
-                    acc02.StoreUnsafe(ref z0, 48);
-                    acc03.StoreUnsafe(ref z0, 49);
-                    acc10.StoreUnsafe(ref z1, 32);
-                    acc11.StoreUnsafe(ref z1, 40);
-                    acc12.StoreUnsafe(ref z1, 48);
-                    acc13.StoreUnsafe(ref z1, 49);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..32
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector256.LoadUnsafe(ref wrk);
-                        var wr1 = Vector256.LoadUnsafe(ref wrk, 8);
-                        var wr2 = Vector256.LoadUnsafe(ref wrk, 16);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 8);
-                    acc02.StoreUnsafe(ref z0, 16);
-                    acc03.StoreUnsafe(ref z0, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
-                        var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
-                        var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
-                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0, 32);
-                    acc01.StoreUnsafe(ref z0, 40);
-                    acc02.StoreUnsafe(ref z0, 48);
-                    acc03.StoreUnsafe(ref z0, 49);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentBiasStep_19x57_19_57_Scalar(ref float h, ref float wr, ref float bias, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, c);
-                        var wr1 = Unsafe.Add(ref wrk, c + 1);
-                        var wr2 = Unsafe.Add(ref wrk, c + 2);
-                        var wr3 = Unsafe.Add(ref wrk, c + 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        acc11 = a1 * wr1 + acc11;
-                        acc12 = a1 * wr2 + acc12;
-                        acc13 = a1 * wr3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, c) = acc00;
-                    Unsafe.Add(ref z0, c + 1) = acc01;
-                    Unsafe.Add(ref z0, c + 2) = acc02;
-                    Unsafe.Add(ref z0, c + 3) = acc03;
-                    Unsafe.Add(ref z1, c) = acc10;
-                    Unsafe.Add(ref z1, c + 1) = acc11;
-                    Unsafe.Add(ref z1, c + 2) = acc12;
-                    Unsafe.Add(ref z1, c + 3) = acc13;
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    var acc10 = Unsafe.Add(ref bias, 56);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, 56);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                    Unsafe.Add(ref z1, 56) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, c);
-                        var wr1 = Unsafe.Add(ref wrk, c + 1);
-                        var wr2 = Unsafe.Add(ref wrk, c + 2);
-                        var wr3 = Unsafe.Add(ref wrk, c + 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, c) = acc00;
-                    Unsafe.Add(ref z0, c + 1) = acc01;
-                    Unsafe.Add(ref z0, c + 2) = acc02;
-                    Unsafe.Add(ref z0, c + 3) = acc03;
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, 56);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                }
-            }
-        }
-
-        /// <summary>One step's input projection: Z = X·W + b for X [rows, 19] (rows 171 apart), W [19, 5], Z [rows, 5].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void StepInput_19x5_171(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) StepInput_19x5_171_V512(ref x, ref w, ref bias, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) StepInput_19x5_171_V256(ref x, ref w, ref bias, ref z, rows);
-            else StepInput_19x5_171_Scalar(ref x, ref w, ref bias, ref z, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_19x5_171_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 5);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc22 = Unsafe.Add(ref bias, 2);
-                    var acc23 = Unsafe.Add(ref bias, 3);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    var acc32 = Unsafe.Add(ref bias, 2);
-                    var acc33 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 171);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        acc23 = a2 * w3 + acc23;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                        acc33 = a3 * w3 + acc33;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                    Unsafe.Add(ref z2, 0) = acc20;
-                    Unsafe.Add(ref z2, 1) = acc21;
-                    Unsafe.Add(ref z2, 2) = acc22;
-                    Unsafe.Add(ref z2, 3) = acc23;
-                    Unsafe.Add(ref z3, 0) = acc30;
-                    Unsafe.Add(ref z3, 1) = acc31;
-                    Unsafe.Add(ref z3, 2) = acc32;
-                    Unsafe.Add(ref z3, 3) = acc33;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 5);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    var acc20 = Unsafe.Add(ref bias, 4);
-                    var acc30 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 171);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                    Unsafe.Add(ref z2, 4) = acc20;
-                    Unsafe.Add(ref z3, 4) = acc30;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_19x5_171_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepInput_19x5_171_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>One SimpleRNN step of one sample: h = Relu(z) for z [5].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SimpleRnnForward_5_Relu(ref float z, ref float h)
-        {
-            if (Vector512.IsHardwareAccelerated) SimpleRnnForward_5_Relu_V512(ref z, ref h);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnnForward_5_Relu_V256(ref z, ref h);
-            else SimpleRnnForward_5_Relu_Scalar(ref z, ref h);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnForward_5_Relu_V512(ref float z, ref float h)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // tail
-            for (; i < 5; i++)
-            {
-                Unsafe.Add(ref h, i) = VectorMath.Relu(Unsafe.Add(ref z, i));
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnForward_5_Relu_V256(ref float z, ref float h)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // tail
-            for (; i < 5; i++)
-            {
-                Unsafe.Add(ref h, i) = VectorMath.Relu(Unsafe.Add(ref z, i));
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnForward_5_Relu_Scalar(ref float z, ref float h)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < 5; i++)
-            {
-                Unsafe.Add(ref h, i) = VectorMath.Relu(Unsafe.Add(ref z, i));
-            }
-        }
-
-        /// <summary>One step's recurrent products: Z += H·R for H [rows, 5] (rows 5 apart), R [5, 5], Z rows 5 apart.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentStep_5x5_5_5(ref float h, ref float wr, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentStep_5x5_5_5_V512(ref h, ref wr, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentStep_5x5_5_5_V256(ref h, ref wr, ref z, rows);
-            else RecurrentStep_5x5_5_5_Scalar(ref h, ref wr, ref z, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_5x5_5_5_V512(ref float h, ref float wr, ref float z, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 5);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 5);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    var acc10 = Unsafe.Add(ref z1, 0);
-                    var acc11 = Unsafe.Add(ref z1, 1);
-                    var acc12 = Unsafe.Add(ref z1, 2);
-                    var acc13 = Unsafe.Add(ref z1, 3);
-                    var acc20 = Unsafe.Add(ref z2, 0);
-                    var acc21 = Unsafe.Add(ref z2, 1);
-                    var acc22 = Unsafe.Add(ref z2, 2);
-                    var acc23 = Unsafe.Add(ref z2, 3);
-                    var acc30 = Unsafe.Add(ref z3, 0);
-                    var acc31 = Unsafe.Add(ref z3, 1);
-                    var acc32 = Unsafe.Add(ref z3, 2);
-                    var acc33 = Unsafe.Add(ref z3, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
-                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 5);
-                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        acc11 = a1 * wr1 + acc11;
-                        acc12 = a1 * wr2 + acc12;
-                        acc13 = a1 * wr3 + acc13;
-                        var a2 = Unsafe.Add(ref h2, k);
-                        acc20 = a2 * wr0 + acc20;
-                        acc21 = a2 * wr1 + acc21;
-                        acc22 = a2 * wr2 + acc22;
-                        acc23 = a2 * wr3 + acc23;
-                        var a3 = Unsafe.Add(ref h3, k);
-                        acc30 = a3 * wr0 + acc30;
-                        acc31 = a3 * wr1 + acc31;
-                        acc32 = a3 * wr2 + acc32;
-                        acc33 = a3 * wr3 + acc33;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                    Unsafe.Add(ref z2, 0) = acc20;
-                    Unsafe.Add(ref z2, 1) = acc21;
-                    Unsafe.Add(ref z2, 2) = acc22;
-                    Unsafe.Add(ref z2, 3) = acc23;
-                    Unsafe.Add(ref z3, 0) = acc30;
-                    Unsafe.Add(ref z3, 1) = acc31;
-                    Unsafe.Add(ref z3, 2) = acc32;
-                    Unsafe.Add(ref z3, 3) = acc33;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 5);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 5);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    var acc10 = Unsafe.Add(ref z1, 4);
-                    var acc20 = Unsafe.Add(ref z2, 4);
-                    var acc30 = Unsafe.Add(ref z3, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
-                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 5);
-                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        var a2 = Unsafe.Add(ref h2, k);
-                        acc20 = a2 * wr0 + acc20;
-                        var a3 = Unsafe.Add(ref h3, k);
-                        acc30 = a3 * wr0 + acc30;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                    Unsafe.Add(ref z2, 4) = acc20;
-                    Unsafe.Add(ref z3, 4) = acc30;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_5x5_5_5_V256(ref float h, ref float wr, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    var acc10 = Unsafe.Add(ref z1, 0);
-                    var acc11 = Unsafe.Add(ref z1, 1);
-                    var acc12 = Unsafe.Add(ref z1, 2);
-                    var acc13 = Unsafe.Add(ref z1, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        acc11 = a1 * wr1 + acc11;
-                        acc12 = a1 * wr2 + acc12;
-                        acc13 = a1 * wr3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    var acc10 = Unsafe.Add(ref z1, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_5x5_5_5_Scalar(ref float h, ref float wr, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    var acc10 = Unsafe.Add(ref z1, 0);
-                    var acc11 = Unsafe.Add(ref z1, 1);
-                    var acc12 = Unsafe.Add(ref z1, 2);
-                    var acc13 = Unsafe.Add(ref z1, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        acc11 = a1 * wr1 + acc11;
-                        acc12 = a1 * wr2 + acc12;
-                        acc13 = a1 * wr3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    var acc10 = Unsafe.Add(ref z1, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 5);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>Y = X·W + b for X [rows, 5], W [5, 3] row-major, Y [rows, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_5x3_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_5x3_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_5x3_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_5x3_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc22 = Unsafe.Add(ref bias, 2);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    var acc32 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y2, 1) = acc21;
-                    Unsafe.Add(ref y2, 2) = acc22;
-                    Unsafe.Add(ref y3, 0) = acc30;
-                    Unsafe.Add(ref y3, 1) = acc31;
-                    Unsafe.Add(ref y3, 2) = acc32;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..3
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 3);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 3);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                }
-            }
-        }
-
-        /// <summary>Plain SGD.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SgdUpdate(ref float p, ref float g, float learningRate, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) SgdUpdate_V512(ref p, ref g, learningRate, count);
-            else if (Vector256.IsHardwareAccelerated) SgdUpdate_V256(ref p, ref g, learningRate, count);
-            else SgdUpdate_Scalar(ref p, ref g, learningRate, count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_V512(ref float p, ref float g, float learningRate, int count)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
-            {
-                (Vector512.LoadUnsafe(ref p, (nuint)i) - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_V256(ref float p, ref float g, float learningRate, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                (Vector256.LoadUnsafe(ref p, (nuint)i) - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdUpdate_Scalar(ref float p, ref float g, float learningRate, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
-            }
-        }
-
-        /// <summary>Y = X·W + b for X [rows, 7], W [7, 57] row-major, Y [rows, 57].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_7x57_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_7x57_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_7x57_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_7x57_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_7x57_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..57
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 57);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 57);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector512.LoadUnsafe(ref bias, 41);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 7);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector512.LoadUnsafe(ref wk, 41);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 16);
-                    acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 41);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 16);
-                    acc12.StoreUnsafe(ref y1, 32);
-                    acc13.StoreUnsafe(ref y1, 41);
-                    acc20.StoreUnsafe(ref y2);
-                    acc21.StoreUnsafe(ref y2, 16);
-                    acc22.StoreUnsafe(ref y2, 32);
-                    acc23.StoreUnsafe(ref y2, 41);
-                    acc30.StoreUnsafe(ref y3);
-                    acc31.StoreUnsafe(ref y3, 16);
-                    acc32.StoreUnsafe(ref y3, 32);
-                    acc33.StoreUnsafe(ref y3, 41);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..57
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector512.LoadUnsafe(ref wk);
-                        var w1 = Vector512.LoadUnsafe(ref wk, 16);
-                        var w2 = Vector512.LoadUnsafe(ref wk, 32);
-                        var w3 = Vector512.LoadUnsafe(ref wk, 41);
-                        var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 16);
-                    acc02.StoreUnsafe(ref y0, 32);
-                    acc03.StoreUnsafe(ref y0, 41);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_7x57_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..32
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 8);
-                    acc02.StoreUnsafe(ref y0, 16);
-                    acc03.StoreUnsafe(ref y0, 24);
-                    acc10.StoreUnsafe(ref y1);
-                    acc11.StoreUnsafe(ref y1, 8);
-                    acc12.StoreUnsafe(ref y1, 16);
-                    acc13.StoreUnsafe(ref y1, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
-                    var acc10 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 49);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector256.LoadUnsafe(ref wk, 32);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 40);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 48);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 49);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref y0, 32);
-                    acc01.StoreUnsafe(ref y0, 40);
-                    acc02.StoreUnsafe(ref y0, 48);
-                    acc03.StoreUnsafe(ref y0, 49);
-                    acc10.StoreUnsafe(ref y1, 32);
-                    acc11.StoreUnsafe(ref y1, 40);
-                    acc12.StoreUnsafe(ref y1, 48);
-                    acc13.StoreUnsafe(ref y1, 49);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..32
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 8);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 16);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref y0);
-                    acc01.StoreUnsafe(ref y0, 8);
-                    acc02.StoreUnsafe(ref y0, 16);
-                    acc03.StoreUnsafe(ref y0, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Vector256.LoadUnsafe(ref wk, 32);
-                        var w1 = Vector256.LoadUnsafe(ref wk, 40);
-                        var w2 = Vector256.LoadUnsafe(ref wk, 48);
-                        var w3 = Vector256.LoadUnsafe(ref wk, 49);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref y0, 32);
-                    acc01.StoreUnsafe(ref y0, 40);
-                    acc02.StoreUnsafe(ref y0, 48);
-                    acc03.StoreUnsafe(ref y0, 49);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_7x57_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                    Unsafe.Add(ref y1, c) = acc10;
-                    Unsafe.Add(ref y1, c + 1) = acc11;
-                    Unsafe.Add(ref y1, c + 2) = acc12;
-                    Unsafe.Add(ref y1, c + 3) = acc13;
-                }
-                // tail columns 56..57
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    var acc10 = Unsafe.Add(ref bias, 56);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, 56);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 56) = acc00;
-                    Unsafe.Add(ref y1, 56) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = acc00;
-                    Unsafe.Add(ref y0, c + 1) = acc01;
-                    Unsafe.Add(ref y0, c + 2) = acc02;
-                    Unsafe.Add(ref y0, c + 3) = acc03;
-                }
-                // tail columns 56..57
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 57);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 7);
-                    for (int k = 0; k < 7; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 57);
-                        var w0 = Unsafe.Add(ref wk, 56);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 56) = acc00;
-                }
-            }
-        }
-
-        /// <summary>One step's h-side products: Z = H·R + b for H [rows, 19] (rows 171 apart), R [19, 57], Z rows 513 apart.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentBiasStep_19x57_171_513(ref float h, ref float wr, ref float bias, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentBiasStep_19x57_171_513_V512(ref h, ref wr, ref bias, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentBiasStep_19x57_171_513_V256(ref h, ref wr, ref bias, ref z, rows);
-            else RecurrentBiasStep_19x57_171_513_Scalar(ref h, ref wr, ref bias, ref z, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentBiasStep_19x57_171_513_V512(ref float h, ref float wr, ref float bias, ref float z, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 513);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 513);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc10 = Vector512.LoadUnsafe(ref bias);
-                    var acc11 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc12 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc13 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc20 = Vector512.LoadUnsafe(ref bias);
-                    var acc21 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc22 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc23 = Vector512.LoadUnsafe(ref bias, 41);
-                    var acc30 = Vector512.LoadUnsafe(ref bias);
-                    var acc31 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc32 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc33 = Vector512.LoadUnsafe(ref bias, 41);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
-                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 171);
-                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector512.LoadUnsafe(ref wrk);
-                        var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
-                        var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
-                        var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
-                        var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 16);
-                    acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 41);
-                    acc10.StoreUnsafe(ref z1);
-                    acc11.StoreUnsafe(ref z1, 16);
-                    acc12.StoreUnsafe(ref z1, 32);
-                    acc13.StoreUnsafe(ref z1, 41);
-                    acc20.StoreUnsafe(ref z2);
-                    acc21.StoreUnsafe(ref z2, 16);
-                    acc22.StoreUnsafe(ref z2, 32);
-                    acc23.StoreUnsafe(ref z2, 41);
-                    acc30.StoreUnsafe(ref z3);
-                    acc31.StoreUnsafe(ref z3, 16);
-                    acc32.StoreUnsafe(ref z3, 32);
-                    acc33.StoreUnsafe(ref z3, 41);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    var acc00 = Vector512.LoadUnsafe(ref bias);
-                    var acc01 = Vector512.LoadUnsafe(ref bias, 16);
-                    var acc02 = Vector512.LoadUnsafe(ref bias, 32);
-                    var acc03 = Vector512.LoadUnsafe(ref bias, 41);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector512.LoadUnsafe(ref wrk);
-                        var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
-                        var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
-                        var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
-                        var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 16);
-                    acc02.StoreUnsafe(ref z0, 32);
-                    acc03.StoreUnsafe(ref z0, 41);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentBiasStep_19x57_171_513_V256(ref float h, ref float wr, ref float bias, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..32
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector256.LoadUnsafe(ref wrk);
-                        var wr1 = Vector256.LoadUnsafe(ref wrk, 8);
-                        var wr2 = Vector256.LoadUnsafe(ref wrk, 16);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 8);
-                    acc02.StoreUnsafe(ref z0, 16);
-                    acc03.StoreUnsafe(ref z0, 24);
-                    acc10.StoreUnsafe(ref z1);
-                    acc11.StoreUnsafe(ref z1, 8);
-                    acc12.StoreUnsafe(ref z1, 16);
-                    acc13.StoreUnsafe(ref z1, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
-                    var acc10 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc11 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc12 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc13 = Vector256.LoadUnsafe(ref bias, 49);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
-                        var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
-                        var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
-                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref z0, 32);
-                    acc01.StoreUnsafe(ref z0, 40);
-                    acc02.StoreUnsafe(ref z0, 48);
-                    acc03.StoreUnsafe(ref z0, 49);
-                    acc10.StoreUnsafe(ref z1, 32);
-                    acc11.StoreUnsafe(ref z1, 40);
-                    acc12.StoreUnsafe(ref z1, 48);
-                    acc13.StoreUnsafe(ref z1, 49);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..32
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 16);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 24);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector256.LoadUnsafe(ref wrk);
-                        var wr1 = Vector256.LoadUnsafe(ref wrk, 8);
-                        var wr2 = Vector256.LoadUnsafe(ref wrk, 16);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 24);
-                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0);
-                    acc01.StoreUnsafe(ref z0, 8);
-                    acc02.StoreUnsafe(ref z0, 16);
-                    acc03.StoreUnsafe(ref z0, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    var acc00 = Vector256.LoadUnsafe(ref bias, 32);
-                    var acc01 = Vector256.LoadUnsafe(ref bias, 40);
-                    var acc02 = Vector256.LoadUnsafe(ref bias, 48);
-                    var acc03 = Vector256.LoadUnsafe(ref bias, 49);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
-                        var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
-                        var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
-                        var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
-                        var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref z0, 32);
-                    acc01.StoreUnsafe(ref z0, 40);
-                    acc02.StoreUnsafe(ref z0, 48);
-                    acc03.StoreUnsafe(ref z0, 49);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentBiasStep_19x57_171_513_Scalar(ref float h, ref float wr, ref float bias, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, c);
-                        var wr1 = Unsafe.Add(ref wrk, c + 1);
-                        var wr2 = Unsafe.Add(ref wrk, c + 2);
-                        var wr3 = Unsafe.Add(ref wrk, c + 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        acc11 = a1 * wr1 + acc11;
-                        acc12 = a1 * wr2 + acc12;
-                        acc13 = a1 * wr3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, c) = acc00;
-                    Unsafe.Add(ref z0, c + 1) = acc01;
-                    Unsafe.Add(ref z0, c + 2) = acc02;
-                    Unsafe.Add(ref z0, c + 3) = acc03;
-                    Unsafe.Add(ref z1, c) = acc10;
-                    Unsafe.Add(ref z1, c + 1) = acc11;
-                    Unsafe.Add(ref z1, c + 2) = acc12;
-                    Unsafe.Add(ref z1, c + 3) = acc13;
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    var acc10 = Unsafe.Add(ref bias, 56);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, 56);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                    Unsafe.Add(ref z1, 56) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, c);
-                        var wr1 = Unsafe.Add(ref wrk, c + 1);
-                        var wr2 = Unsafe.Add(ref wrk, c + 2);
-                        var wr3 = Unsafe.Add(ref wrk, c + 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, c) = acc00;
-                    Unsafe.Add(ref z0, c + 1) = acc01;
-                    Unsafe.Add(ref z0, c + 2) = acc02;
-                    Unsafe.Add(ref z0, c + 3) = acc03;
-                }
-                // tail columns 56..57
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 513);
-                    var acc00 = Unsafe.Add(ref bias, 56);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 171);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 57);
-                        var wr0 = Unsafe.Add(ref wrk, 56);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 56) = acc00;
-                }
-            }
-        }
-
-        /// <summary>Y = X·W + b for X [rows, 19], W [19, 5] row-major, Y [rows, 5].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_19x5_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_19x5_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_19x5_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_19x5_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_19x5_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 5);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc22 = Unsafe.Add(ref bias, 2);
-                    var acc23 = Unsafe.Add(ref bias, 3);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    var acc32 = Unsafe.Add(ref bias, 2);
-                    var acc33 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 19);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        acc23 = a2 * w3 + acc23;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                        acc33 = a3 * w3 + acc33;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y1, 3) = acc13;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y2, 1) = acc21;
-                    Unsafe.Add(ref y2, 2) = acc22;
-                    Unsafe.Add(ref y2, 3) = acc23;
-                    Unsafe.Add(ref y3, 0) = acc30;
-                    Unsafe.Add(ref y3, 1) = acc31;
-                    Unsafe.Add(ref y3, 2) = acc32;
-                    Unsafe.Add(ref y3, 3) = acc33;
-                }
-                // tail columns 4..5
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 5);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    var acc20 = Unsafe.Add(ref bias, 4);
-                    var acc30 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 19);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y1, 4) = acc10;
-                    Unsafe.Add(ref y2, 4) = acc20;
-                    Unsafe.Add(ref y3, 4) = acc30;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_19x5_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_19x5_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y1, 2) = acc12;
-                    Unsafe.Add(ref y1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                    Unsafe.Add(ref y1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y0, 2) = acc02;
-                    Unsafe.Add(ref y0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 5);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 19);
-                    for (int k = 0; k < 19; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 5);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>One step's recurrent products: Z += H·R for H [rows, 5] (rows 45 apart), R [5, 5], Z rows 45 apart.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentStep_5x5_45_45(ref float h, ref float wr, ref float z, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentStep_5x5_45_45_V512(ref h, ref wr, ref z, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentStep_5x5_45_45_V256(ref h, ref wr, ref z, rows);
-            else RecurrentStep_5x5_45_45_Scalar(ref h, ref wr, ref z, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_5x5_45_45_V512(ref float h, ref float wr, ref float z, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 45);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 45);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    var acc10 = Unsafe.Add(ref z1, 0);
-                    var acc11 = Unsafe.Add(ref z1, 1);
-                    var acc12 = Unsafe.Add(ref z1, 2);
-                    var acc13 = Unsafe.Add(ref z1, 3);
-                    var acc20 = Unsafe.Add(ref z2, 0);
-                    var acc21 = Unsafe.Add(ref z2, 1);
-                    var acc22 = Unsafe.Add(ref z2, 2);
-                    var acc23 = Unsafe.Add(ref z2, 3);
-                    var acc30 = Unsafe.Add(ref z3, 0);
-                    var acc31 = Unsafe.Add(ref z3, 1);
-                    var acc32 = Unsafe.Add(ref z3, 2);
-                    var acc33 = Unsafe.Add(ref z3, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
-                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 45);
-                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        acc11 = a1 * wr1 + acc11;
-                        acc12 = a1 * wr2 + acc12;
-                        acc13 = a1 * wr3 + acc13;
-                        var a2 = Unsafe.Add(ref h2, k);
-                        acc20 = a2 * wr0 + acc20;
-                        acc21 = a2 * wr1 + acc21;
-                        acc22 = a2 * wr2 + acc22;
-                        acc23 = a2 * wr3 + acc23;
-                        var a3 = Unsafe.Add(ref h3, k);
-                        acc30 = a3 * wr0 + acc30;
-                        acc31 = a3 * wr1 + acc31;
-                        acc32 = a3 * wr2 + acc32;
-                        acc33 = a3 * wr3 + acc33;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                    Unsafe.Add(ref z2, 0) = acc20;
-                    Unsafe.Add(ref z2, 1) = acc21;
-                    Unsafe.Add(ref z2, 2) = acc22;
-                    Unsafe.Add(ref z2, 3) = acc23;
-                    Unsafe.Add(ref z3, 0) = acc30;
-                    Unsafe.Add(ref z3, 1) = acc31;
-                    Unsafe.Add(ref z3, 2) = acc32;
-                    Unsafe.Add(ref z3, 3) = acc33;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
-                    ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 45);
-                    ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 45);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    var acc10 = Unsafe.Add(ref z1, 4);
-                    var acc20 = Unsafe.Add(ref z2, 4);
-                    var acc30 = Unsafe.Add(ref z3, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
-                    ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 45);
-                    ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        var a2 = Unsafe.Add(ref h2, k);
-                        acc20 = a2 * wr0 + acc20;
-                        var a3 = Unsafe.Add(ref h3, k);
-                        acc30 = a3 * wr0 + acc30;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                    Unsafe.Add(ref z2, 4) = acc20;
-                    Unsafe.Add(ref z3, 4) = acc30;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_5x5_45_45_V256(ref float h, ref float wr, ref float z, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    var acc10 = Unsafe.Add(ref z1, 0);
-                    var acc11 = Unsafe.Add(ref z1, 1);
-                    var acc12 = Unsafe.Add(ref z1, 2);
-                    var acc13 = Unsafe.Add(ref z1, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        acc11 = a1 * wr1 + acc11;
-                        acc12 = a1 * wr2 + acc12;
-                        acc13 = a1 * wr3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    var acc10 = Unsafe.Add(ref z1, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentStep_5x5_45_45_Scalar(ref float h, ref float wr, ref float z, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    var acc10 = Unsafe.Add(ref z1, 0);
-                    var acc11 = Unsafe.Add(ref z1, 1);
-                    var acc12 = Unsafe.Add(ref z1, 2);
-                    var acc13 = Unsafe.Add(ref z1, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                        acc11 = a1 * wr1 + acc11;
-                        acc12 = a1 * wr2 + acc12;
-                        acc13 = a1 * wr3 + acc13;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                    Unsafe.Add(ref z1, 0) = acc10;
-                    Unsafe.Add(ref z1, 1) = acc11;
-                    Unsafe.Add(ref z1, 2) = acc12;
-                    Unsafe.Add(ref z1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    var acc10 = Unsafe.Add(ref z1, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        var a1 = Unsafe.Add(ref h1, k);
-                        acc10 = a1 * wr0 + acc10;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                    Unsafe.Add(ref z1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    var acc00 = Unsafe.Add(ref z0, 0);
-                    var acc01 = Unsafe.Add(ref z0, 1);
-                    var acc02 = Unsafe.Add(ref z0, 2);
-                    var acc03 = Unsafe.Add(ref z0, 3);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 0);
-                        var wr1 = Unsafe.Add(ref wrk, 1);
-                        var wr2 = Unsafe.Add(ref wrk, 2);
-                        var wr3 = Unsafe.Add(ref wrk, 3);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                        acc01 = a0 * wr1 + acc01;
-                        acc02 = a0 * wr2 + acc02;
-                        acc03 = a0 * wr3 + acc03;
-                    }
-                    Unsafe.Add(ref z0, 0) = acc00;
-                    Unsafe.Add(ref z0, 1) = acc01;
-                    Unsafe.Add(ref z0, 2) = acc02;
-                    Unsafe.Add(ref z0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float z0 = ref Unsafe.Add(ref z, r * 45);
-                    var acc00 = Unsafe.Add(ref z0, 4);
-                    ref float h0 = ref Unsafe.Add(ref h, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wrk = ref Unsafe.Add(ref wr, k * 5);
-                        var wr0 = Unsafe.Add(ref wrk, 4);
-                        var a0 = Unsafe.Add(ref h0, k);
-                        acc00 = a0 * wr0 + acc00;
-                    }
-                    Unsafe.Add(ref z0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 5], dZ [rows, 3], dW [5, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_5x3(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_5x3_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_5x3_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_5x3_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x3_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 5 rows per tile
-            for (; r + 5 <= 5; r += 5)
-            {
-                // columns 0..3
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 3);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 3);
-                    ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc40 = 0f;
-                    var acc41 = 0f;
-                    var acc42 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        acc32 = a3 * dz2 + acc32;
-                        var a4 = Unsafe.Add(ref xk, 4);
-                        acc40 = a4 * dz0 + acc40;
-                        acc41 = a4 * dz1 + acc41;
-                        acc42 = a4 * dz2 + acc42;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw2, 2) = acc22;
-                    Unsafe.Add(ref dw3, 0) = acc30;
-                    Unsafe.Add(ref dw3, 1) = acc31;
-                    Unsafe.Add(ref dw3, 2) = acc32;
-                    Unsafe.Add(ref dw4, 0) = acc40;
-                    Unsafe.Add(ref dw4, 1) = acc41;
-                    Unsafe.Add(ref dw4, 2) = acc42;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x3_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 5; r += 2)
-            {
-                // columns 0..3
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..3
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 5; r += 2)
-            {
-                // columns 0..3
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..3
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 3].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_3(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_3_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_3_V256(ref dz, ref db, rows);
-            else BiasGradient_3_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..3
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..3
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..3
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 3);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 3);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                }
-            }
-        }
-
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 3], Wᵀ [3, 5] row-major, Y and dX [rows, 5].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_5x3_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_5x3_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_5x3_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_5x3_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_5x3_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 5);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 3);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                        var a2 = Unsafe.Add(ref dz2, k);
-                        acc20 = a2 * wt0 + acc20;
-                        acc21 = a2 * wt1 + acc21;
-                        acc22 = a2 * wt2 + acc22;
-                        acc23 = a2 * wt3 + acc23;
-                        var a3 = Unsafe.Add(ref dz3, k);
-                        acc30 = a3 * wt0 + acc30;
-                        acc31 = a3 * wt1 + acc31;
-                        acc32 = a3 * wt2 + acc32;
-                        acc33 = a3 * wt3 + acc33;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                    Unsafe.Add(ref dx1, 0) = acc10;
-                    Unsafe.Add(ref dx1, 1) = acc11;
-                    Unsafe.Add(ref dx1, 2) = acc12;
-                    Unsafe.Add(ref dx1, 3) = acc13;
-                    Unsafe.Add(ref dx2, 0) = acc20;
-                    Unsafe.Add(ref dx2, 1) = acc21;
-                    Unsafe.Add(ref dx2, 2) = acc22;
-                    Unsafe.Add(ref dx2, 3) = acc23;
-                    Unsafe.Add(ref dx3, 0) = acc30;
-                    Unsafe.Add(ref dx3, 1) = acc31;
-                    Unsafe.Add(ref dx3, 2) = acc32;
-                    Unsafe.Add(ref dx3, 3) = acc33;
-                }
-                // tail columns 4..5
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 5);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    var acc30 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 3);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        var a2 = Unsafe.Add(ref dz2, k);
-                        acc20 = a2 * wt0 + acc20;
-                        var a3 = Unsafe.Add(ref dz3, k);
-                        acc30 = a3 * wt0 + acc30;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx1, 4) = acc10;
-                    Unsafe.Add(ref dx2, 4) = acc20;
-                    Unsafe.Add(ref dx3, 4) = acc30;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    var acc00 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_5x3_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                    Unsafe.Add(ref dx1, 0) = acc10;
-                    Unsafe.Add(ref dx1, 1) = acc11;
-                    Unsafe.Add(ref dx1, 2) = acc12;
-                    Unsafe.Add(ref dx1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    var acc00 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_5x3_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                    Unsafe.Add(ref dx1, 0) = acc10;
-                    Unsafe.Add(ref dx1, 1) = acc11;
-                    Unsafe.Add(ref dx1, 2) = acc12;
-                    Unsafe.Add(ref dx1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
-                    var acc00 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
-                    for (int k = 0; k < 3; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 5);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>SimpleRNN step backward of one sample: dz = Relu′(h) ⊙ (dh + dOut) for h [5]; clears dh.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SimpleRnnBackward_5_Relu(ref float h, ref float dOut, ref float dh, ref float dz)
-        {
-            if (Vector512.IsHardwareAccelerated) SimpleRnnBackward_5_Relu_V512(ref h, ref dOut, ref dh, ref dz);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnnBackward_5_Relu_V256(ref h, ref dOut, ref dh, ref dz);
-            else SimpleRnnBackward_5_Relu_Scalar(ref h, ref dOut, ref dh, ref dz);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnBackward_5_Relu_V512(ref float h, ref float dOut, ref float dh, ref float dz)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // tail
-            for (; i < 5; i++)
-            {
-                var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
-                Unsafe.Add(ref dz, i) = VectorMath.ReluBackward(dhv, Unsafe.Add(ref h, i));
-                Unsafe.Add(ref dh, i) = 0f;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnBackward_5_Relu_V256(ref float h, ref float dOut, ref float dh, ref float dz)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // tail
-            for (; i < 5; i++)
-            {
-                var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
-                Unsafe.Add(ref dz, i) = VectorMath.ReluBackward(dhv, Unsafe.Add(ref h, i));
-                Unsafe.Add(ref dh, i) = 0f;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnBackward_5_Relu_Scalar(ref float h, ref float dOut, ref float dh, ref float dz)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < 5; i++)
-            {
-                var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
-                Unsafe.Add(ref dz, i) = VectorMath.ReluBackward(dhv, Unsafe.Add(ref h, i));
-                Unsafe.Add(ref dh, i) = 0f;
-            }
-        }
-
-        /// <summary>dH += dZ·Rᵀ for dZ [rows, 5] (rows 45 apart), Rᵀ [5, 5], dH [rows, 5].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentInputGradient_5x5_45(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentInputGradient_5x5_45_V512(ref dz, ref rt, ref dh, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentInputGradient_5x5_45_V256(ref dz, ref rt, ref dh, rows);
-            else RecurrentInputGradient_5x5_45_Scalar(ref dz, ref rt, ref dh, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_5x5_45_V512(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
-                    ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 5);
-                    ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 0);
-                    var acc01 = Unsafe.Add(ref dh0, 1);
-                    var acc02 = Unsafe.Add(ref dh0, 2);
-                    var acc03 = Unsafe.Add(ref dh0, 3);
-                    var acc10 = Unsafe.Add(ref dh1, 0);
-                    var acc11 = Unsafe.Add(ref dh1, 1);
-                    var acc12 = Unsafe.Add(ref dh1, 2);
-                    var acc13 = Unsafe.Add(ref dh1, 3);
-                    var acc20 = Unsafe.Add(ref dh2, 0);
-                    var acc21 = Unsafe.Add(ref dh2, 1);
-                    var acc22 = Unsafe.Add(ref dh2, 2);
-                    var acc23 = Unsafe.Add(ref dh2, 3);
-                    var acc30 = Unsafe.Add(ref dh3, 0);
-                    var acc31 = Unsafe.Add(ref dh3, 1);
-                    var acc32 = Unsafe.Add(ref dh3, 2);
-                    var acc33 = Unsafe.Add(ref dh3, 3);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 45);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 0);
-                        var rt1 = Unsafe.Add(ref rtk, 1);
-                        var rt2 = Unsafe.Add(ref rtk, 2);
-                        var rt3 = Unsafe.Add(ref rtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        acc03 = a0 * rt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                        acc11 = a1 * rt1 + acc11;
-                        acc12 = a1 * rt2 + acc12;
-                        acc13 = a1 * rt3 + acc13;
-                        var a2 = Unsafe.Add(ref dz2, k);
-                        acc20 = a2 * rt0 + acc20;
-                        acc21 = a2 * rt1 + acc21;
-                        acc22 = a2 * rt2 + acc22;
-                        acc23 = a2 * rt3 + acc23;
-                        var a3 = Unsafe.Add(ref dz3, k);
-                        acc30 = a3 * rt0 + acc30;
-                        acc31 = a3 * rt1 + acc31;
-                        acc32 = a3 * rt2 + acc32;
-                        acc33 = a3 * rt3 + acc33;
-                    }
-                    Unsafe.Add(ref dh0, 0) = acc00;
-                    Unsafe.Add(ref dh0, 1) = acc01;
-                    Unsafe.Add(ref dh0, 2) = acc02;
-                    Unsafe.Add(ref dh0, 3) = acc03;
-                    Unsafe.Add(ref dh1, 0) = acc10;
-                    Unsafe.Add(ref dh1, 1) = acc11;
-                    Unsafe.Add(ref dh1, 2) = acc12;
-                    Unsafe.Add(ref dh1, 3) = acc13;
-                    Unsafe.Add(ref dh2, 0) = acc20;
-                    Unsafe.Add(ref dh2, 1) = acc21;
-                    Unsafe.Add(ref dh2, 2) = acc22;
-                    Unsafe.Add(ref dh2, 3) = acc23;
-                    Unsafe.Add(ref dh3, 0) = acc30;
-                    Unsafe.Add(ref dh3, 1) = acc31;
-                    Unsafe.Add(ref dh3, 2) = acc32;
-                    Unsafe.Add(ref dh3, 3) = acc33;
-                }
-                // tail columns 4..5
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
-                    ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 5);
-                    ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 4);
-                    var acc10 = Unsafe.Add(ref dh1, 4);
-                    var acc20 = Unsafe.Add(ref dh2, 4);
-                    var acc30 = Unsafe.Add(ref dh3, 4);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 45);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                        var a2 = Unsafe.Add(ref dz2, k);
-                        acc20 = a2 * rt0 + acc20;
-                        var a3 = Unsafe.Add(ref dz3, k);
-                        acc30 = a3 * rt0 + acc30;
-                    }
-                    Unsafe.Add(ref dh0, 4) = acc00;
-                    Unsafe.Add(ref dh1, 4) = acc10;
-                    Unsafe.Add(ref dh2, 4) = acc20;
-                    Unsafe.Add(ref dh3, 4) = acc30;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 0);
-                    var acc01 = Unsafe.Add(ref dh0, 1);
-                    var acc02 = Unsafe.Add(ref dh0, 2);
-                    var acc03 = Unsafe.Add(ref dh0, 3);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 0);
-                        var rt1 = Unsafe.Add(ref rtk, 1);
-                        var rt2 = Unsafe.Add(ref rtk, 2);
-                        var rt3 = Unsafe.Add(ref rtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        acc03 = a0 * rt3 + acc03;
-                    }
-                    Unsafe.Add(ref dh0, 0) = acc00;
-                    Unsafe.Add(ref dh0, 1) = acc01;
-                    Unsafe.Add(ref dh0, 2) = acc02;
-                    Unsafe.Add(ref dh0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 4);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                    }
-                    Unsafe.Add(ref dh0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_5x5_45_V256(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 0);
-                    var acc01 = Unsafe.Add(ref dh0, 1);
-                    var acc02 = Unsafe.Add(ref dh0, 2);
-                    var acc03 = Unsafe.Add(ref dh0, 3);
-                    var acc10 = Unsafe.Add(ref dh1, 0);
-                    var acc11 = Unsafe.Add(ref dh1, 1);
-                    var acc12 = Unsafe.Add(ref dh1, 2);
-                    var acc13 = Unsafe.Add(ref dh1, 3);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 0);
-                        var rt1 = Unsafe.Add(ref rtk, 1);
-                        var rt2 = Unsafe.Add(ref rtk, 2);
-                        var rt3 = Unsafe.Add(ref rtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        acc03 = a0 * rt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                        acc11 = a1 * rt1 + acc11;
-                        acc12 = a1 * rt2 + acc12;
-                        acc13 = a1 * rt3 + acc13;
-                    }
-                    Unsafe.Add(ref dh0, 0) = acc00;
-                    Unsafe.Add(ref dh0, 1) = acc01;
-                    Unsafe.Add(ref dh0, 2) = acc02;
-                    Unsafe.Add(ref dh0, 3) = acc03;
-                    Unsafe.Add(ref dh1, 0) = acc10;
-                    Unsafe.Add(ref dh1, 1) = acc11;
-                    Unsafe.Add(ref dh1, 2) = acc12;
-                    Unsafe.Add(ref dh1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 4);
-                    var acc10 = Unsafe.Add(ref dh1, 4);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                    }
-                    Unsafe.Add(ref dh0, 4) = acc00;
-                    Unsafe.Add(ref dh1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 0);
-                    var acc01 = Unsafe.Add(ref dh0, 1);
-                    var acc02 = Unsafe.Add(ref dh0, 2);
-                    var acc03 = Unsafe.Add(ref dh0, 3);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 0);
-                        var rt1 = Unsafe.Add(ref rtk, 1);
-                        var rt2 = Unsafe.Add(ref rtk, 2);
-                        var rt3 = Unsafe.Add(ref rtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        acc03 = a0 * rt3 + acc03;
-                    }
-                    Unsafe.Add(ref dh0, 0) = acc00;
-                    Unsafe.Add(ref dh0, 1) = acc01;
-                    Unsafe.Add(ref dh0, 2) = acc02;
-                    Unsafe.Add(ref dh0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 4);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                    }
-                    Unsafe.Add(ref dh0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_5x5_45_Scalar(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 0);
-                    var acc01 = Unsafe.Add(ref dh0, 1);
-                    var acc02 = Unsafe.Add(ref dh0, 2);
-                    var acc03 = Unsafe.Add(ref dh0, 3);
-                    var acc10 = Unsafe.Add(ref dh1, 0);
-                    var acc11 = Unsafe.Add(ref dh1, 1);
-                    var acc12 = Unsafe.Add(ref dh1, 2);
-                    var acc13 = Unsafe.Add(ref dh1, 3);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 0);
-                        var rt1 = Unsafe.Add(ref rtk, 1);
-                        var rt2 = Unsafe.Add(ref rtk, 2);
-                        var rt3 = Unsafe.Add(ref rtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        acc03 = a0 * rt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                        acc11 = a1 * rt1 + acc11;
-                        acc12 = a1 * rt2 + acc12;
-                        acc13 = a1 * rt3 + acc13;
-                    }
-                    Unsafe.Add(ref dh0, 0) = acc00;
-                    Unsafe.Add(ref dh0, 1) = acc01;
-                    Unsafe.Add(ref dh0, 2) = acc02;
-                    Unsafe.Add(ref dh0, 3) = acc03;
-                    Unsafe.Add(ref dh1, 0) = acc10;
-                    Unsafe.Add(ref dh1, 1) = acc11;
-                    Unsafe.Add(ref dh1, 2) = acc12;
-                    Unsafe.Add(ref dh1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 4);
-                    var acc10 = Unsafe.Add(ref dh1, 4);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                    }
-                    Unsafe.Add(ref dh0, 4) = acc00;
-                    Unsafe.Add(ref dh1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 0);
-                    var acc01 = Unsafe.Add(ref dh0, 1);
-                    var acc02 = Unsafe.Add(ref dh0, 2);
-                    var acc03 = Unsafe.Add(ref dh0, 3);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 0);
-                        var rt1 = Unsafe.Add(ref rtk, 1);
-                        var rt2 = Unsafe.Add(ref rtk, 2);
-                        var rt3 = Unsafe.Add(ref rtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        acc03 = a0 * rt3 + acc03;
-                    }
-                    Unsafe.Add(ref dh0, 0) = acc00;
-                    Unsafe.Add(ref dh0, 1) = acc01;
-                    Unsafe.Add(ref dh0, 2) = acc02;
-                    Unsafe.Add(ref dh0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
-                    var acc00 = Unsafe.Add(ref dh0, 4);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 5);
-                        var rt0 = Unsafe.Add(ref rtk, 4);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                    }
-                    Unsafe.Add(ref dh0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 19], dZ [rows, 5], dW [19, 5].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_19x5(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_19x5_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_19x5_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_19x5_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_19x5_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 19; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        acc23 = a2 * dz3 + acc23;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        acc32 = a3 * dz2 + acc32;
-                        acc33 = a3 * dz3 + acc33;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw2, 2) = acc22;
-                    Unsafe.Add(ref dw2, 3) = acc23;
-                    Unsafe.Add(ref dw3, 0) = acc30;
-                    Unsafe.Add(ref dw3, 1) = acc31;
-                    Unsafe.Add(ref dw3, 2) = acc32;
-                    Unsafe.Add(ref dw3, 3) = acc33;
-                }
-                // tail columns 4..5
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    var acc30 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                    Unsafe.Add(ref dw2, 4) = acc20;
-                    Unsafe.Add(ref dw3, 4) = acc30;
-                }
-            }
-            // the last 3 rows
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        acc23 = a2 * dz3 + acc23;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw2, 2) = acc22;
-                    Unsafe.Add(ref dw2, 3) = acc23;
-                }
-                // tail columns 4..5
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                    Unsafe.Add(ref dw2, 4) = acc20;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_19x5_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 19; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 19; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_19x5_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 19; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 19; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 5].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_5(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_5_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_5_V256(ref dz, ref db, rows);
-            else BiasGradient_5_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_5_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..4
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 5);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_5_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..4
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 5);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_5_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..4
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 5);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>dR = Σ H_(t−1)ᵀ·dZ_t for H and dZ [rows, 9, 5 / 5], dR [5, 5]; pairs = rows × 8.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentWeightGradient_5x5_9(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentWeightGradient_5x5_9_V512(ref h, ref dz, ref dr, pairs);
-            else if (Vector256.IsHardwareAccelerated) RecurrentWeightGradient_5x5_9_V256(ref h, ref dz, ref dr, pairs);
-            else RecurrentWeightGradient_5x5_9_Scalar(ref h, ref dz, ref dr, pairs);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_5x5_9_V512(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 5 rows per tile
-            for (; r + 5 <= 5; r += 5)
-            {
-                // columns 0..4
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
-                    ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 5);
-                    ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 5);
-                    ref float dr4 = ref Unsafe.Add(ref dr, (r + 4) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
-                    var acc40 = 0f;
-                    var acc41 = 0f;
-                    var acc42 = 0f;
-                    var acc43 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                        var a2 = Unsafe.Add(ref hk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        acc23 = a2 * dz3 + acc23;
-                        var a3 = Unsafe.Add(ref hk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        acc32 = a3 * dz2 + acc32;
-                        acc33 = a3 * dz3 + acc33;
-                        var a4 = Unsafe.Add(ref hk, 4);
-                        acc40 = a4 * dz0 + acc40;
-                        acc41 = a4 * dz1 + acc41;
-                        acc42 = a4 * dz2 + acc42;
-                        acc43 = a4 * dz3 + acc43;
-                    }
-                    Unsafe.Add(ref dr0, 0) = acc00;
-                    Unsafe.Add(ref dr0, 1) = acc01;
-                    Unsafe.Add(ref dr0, 2) = acc02;
-                    Unsafe.Add(ref dr0, 3) = acc03;
-                    Unsafe.Add(ref dr1, 0) = acc10;
-                    Unsafe.Add(ref dr1, 1) = acc11;
-                    Unsafe.Add(ref dr1, 2) = acc12;
-                    Unsafe.Add(ref dr1, 3) = acc13;
-                    Unsafe.Add(ref dr2, 0) = acc20;
-                    Unsafe.Add(ref dr2, 1) = acc21;
-                    Unsafe.Add(ref dr2, 2) = acc22;
-                    Unsafe.Add(ref dr2, 3) = acc23;
-                    Unsafe.Add(ref dr3, 0) = acc30;
-                    Unsafe.Add(ref dr3, 1) = acc31;
-                    Unsafe.Add(ref dr3, 2) = acc32;
-                    Unsafe.Add(ref dr3, 3) = acc33;
-                    Unsafe.Add(ref dr4, 0) = acc40;
-                    Unsafe.Add(ref dr4, 1) = acc41;
-                    Unsafe.Add(ref dr4, 2) = acc42;
-                    Unsafe.Add(ref dr4, 3) = acc43;
-                }
-                // tail columns 4..5
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
-                    ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 5);
-                    ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 5);
-                    ref float dr4 = ref Unsafe.Add(ref dr, (r + 4) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    var acc30 = 0f;
-                    var acc40 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        var a2 = Unsafe.Add(ref hk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        var a3 = Unsafe.Add(ref hk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        var a4 = Unsafe.Add(ref hk, 4);
-                        acc40 = a4 * dz0 + acc40;
-                    }
-                    Unsafe.Add(ref dr0, 4) = acc00;
-                    Unsafe.Add(ref dr1, 4) = acc10;
-                    Unsafe.Add(ref dr2, 4) = acc20;
-                    Unsafe.Add(ref dr3, 4) = acc30;
-                    Unsafe.Add(ref dr4, 4) = acc40;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_5x5_9_V256(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 5; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dr0, 0) = acc00;
-                    Unsafe.Add(ref dr0, 1) = acc01;
-                    Unsafe.Add(ref dr0, 2) = acc02;
-                    Unsafe.Add(ref dr0, 3) = acc03;
-                    Unsafe.Add(ref dr1, 0) = acc10;
-                    Unsafe.Add(ref dr1, 1) = acc11;
-                    Unsafe.Add(ref dr1, 2) = acc12;
-                    Unsafe.Add(ref dr1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dr0, 4) = acc00;
-                    Unsafe.Add(ref dr1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dr0, 0) = acc00;
-                    Unsafe.Add(ref dr0, 1) = acc01;
-                    Unsafe.Add(ref dr0, 2) = acc02;
-                    Unsafe.Add(ref dr0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    var acc00 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dr0, 4) = acc00;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_5x5_9_Scalar(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 5; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dr0, 0) = acc00;
-                    Unsafe.Add(ref dr0, 1) = acc01;
-                    Unsafe.Add(ref dr0, 2) = acc02;
-                    Unsafe.Add(ref dr0, 3) = acc03;
-                    Unsafe.Add(ref dr1, 0) = acc10;
-                    Unsafe.Add(ref dr1, 1) = acc11;
-                    Unsafe.Add(ref dr1, 2) = acc12;
-                    Unsafe.Add(ref dr1, 3) = acc13;
-                }
-                // tail columns 4..5
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dr0, 4) = acc00;
-                    Unsafe.Add(ref dr1, 4) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dr0, 0) = acc00;
-                    Unsafe.Add(ref dr0, 1) = acc01;
-                    Unsafe.Add(ref dr0, 2) = acc02;
-                    Unsafe.Add(ref dr0, 3) = acc03;
-                }
-                // tail columns 4..5
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
-                    var acc00 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 5);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dr0, 4) = acc00;
-                }
-            }
-        }
-
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 5], Wᵀ [5, 19] row-major, Y and dX [rows, 19].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_19x5_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_19x5_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_19x5_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_19x5_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_19x5_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..19
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 19);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 19);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 5);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 11);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, wt1, acc11);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, wt1, acc21);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, wt1, acc31);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 11);
-                    acc10.StoreUnsafe(ref dx1);
-                    acc11.StoreUnsafe(ref dx1, 11);
-                    acc20.StoreUnsafe(ref dx2);
-                    acc21.StoreUnsafe(ref dx2, 11);
-                    acc30.StoreUnsafe(ref dx3);
-                    acc31.StoreUnsafe(ref dx3, 11);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..19
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 11);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 11);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_19x5_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..19
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 11);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 8);
-                    acc02.StoreUnsafe(ref dx0, 11);
-                    acc10.StoreUnsafe(ref dx1);
-                    acc11.StoreUnsafe(ref dx1, 8);
-                    acc12.StoreUnsafe(ref dx1, 11);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..19
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 11);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                    }
-                    acc00.StoreUnsafe(ref dx0);
-                    acc01.StoreUnsafe(ref dx0, 8);
-                    acc02.StoreUnsafe(ref dx0, 11);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_19x5_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..16, 4 per step
-                for (int c = 0; c < 16; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                    Unsafe.Add(ref dx1, c) = acc10;
-                    Unsafe.Add(ref dx1, c + 1) = acc11;
-                    Unsafe.Add(ref dx1, c + 2) = acc12;
-                    Unsafe.Add(ref dx1, c + 3) = acc13;
-                }
-                // tail columns 16..19
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Unsafe.Add(ref wtk, 16);
-                        var wt1 = Unsafe.Add(ref wtk, 17);
-                        var wt2 = Unsafe.Add(ref wtk, 18);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                    }
-                    Unsafe.Add(ref dx0, 16) = acc00;
-                    Unsafe.Add(ref dx0, 17) = acc01;
-                    Unsafe.Add(ref dx0, 18) = acc02;
-                    Unsafe.Add(ref dx1, 16) = acc10;
-                    Unsafe.Add(ref dx1, 17) = acc11;
-                    Unsafe.Add(ref dx1, 18) = acc12;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..16, 4 per step
-                for (int c = 0; c < 16; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                }
-                // tail columns 16..19
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 19);
-                        var wt0 = Unsafe.Add(ref wtk, 16);
-                        var wt1 = Unsafe.Add(ref wtk, 17);
-                        var wt2 = Unsafe.Add(ref wtk, 18);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                    }
-                    Unsafe.Add(ref dx0, 16) = acc00;
-                    Unsafe.Add(ref dx0, 17) = acc01;
-                    Unsafe.Add(ref dx0, 18) = acc02;
-                }
-            }
-        }
-
-        /// <summary>GRU step backward of one sample: gates zx [3×19] (z, r, n), h-side pre-activations rh; dh + dOut = ∂L/∂h; writes dzx and drh [3×19] and leaves z⊙∂L/∂h in dh.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void GruBackward_19(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
-        {
-            if (Vector512.IsHardwareAccelerated) GruBackward_19_V512(ref zx, ref rh, ref hPrev, ref dOut, ref dh, ref dzx, ref drh);
-            else if (Vector256.IsHardwareAccelerated) GruBackward_19_V256(ref zx, ref rh, ref hPrev, ref dOut, ref dh, ref dzx, ref drh);
-            else GruBackward_19_Scalar(ref zx, ref rh, ref hPrev, ref dOut, ref dh, ref dzx, ref drh);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GruBackward_19_V512(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= 19; i += 16)
-            {
-                var zg = Vector512.LoadUnsafe(ref zx, (nuint)i);
-                var rg = Vector512.LoadUnsafe(ref zx, (nuint)(i + 19));
-                var ng = Vector512.LoadUnsafe(ref zx, (nuint)(i + 38));
-                var hn = Vector512.LoadUnsafe(ref rh, (nuint)(i + 38));
-                var dhv = Vector512.LoadUnsafe(ref dh, (nuint)i) + Vector512.LoadUnsafe(ref dOut, (nuint)i);
-                var dzz = dhv * (Vector512.LoadUnsafe(ref hPrev, (nuint)i) - ng) * zg * (Vector512<float>.One - zg);
-                var dzn = dhv * (Vector512<float>.One - zg) * (Vector512<float>.One - ng * ng);
-                var dzr = dzn * hn * rg * (Vector512<float>.One - rg);
-                dzz.StoreUnsafe(ref dzx, (nuint)i);
-                dzr.StoreUnsafe(ref dzx, (nuint)(i + 19));
-                dzn.StoreUnsafe(ref dzx, (nuint)(i + 38));
-                dzz.StoreUnsafe(ref drh, (nuint)i);
-                dzr.StoreUnsafe(ref drh, (nuint)(i + 19));
-                (dzn * rg).StoreUnsafe(ref drh, (nuint)(i + 38));
-                (dhv * zg).StoreUnsafe(ref dh, (nuint)i);
-            }
-            // tail
-            for (; i < 19; i++)
-            {
-                var zg = Unsafe.Add(ref zx, i);
-                var rg = Unsafe.Add(ref zx, i + 19);
-                var ng = Unsafe.Add(ref zx, i + 38);
-                var hn = Unsafe.Add(ref rh, i + 38);
-                var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
-                var dzz = dhv * (Unsafe.Add(ref hPrev, i) - ng) * zg * (1f - zg);
-                var dzn = dhv * (1f - zg) * (1f - ng * ng);
-                var dzr = dzn * hn * rg * (1f - rg);
-                Unsafe.Add(ref dzx, i) = dzz;
-                Unsafe.Add(ref dzx, i + 19) = dzr;
-                Unsafe.Add(ref dzx, i + 38) = dzn;
-                Unsafe.Add(ref drh, i) = dzz;
-                Unsafe.Add(ref drh, i + 19) = dzr;
-                Unsafe.Add(ref drh, i + 38) = dzn * rg;
-                Unsafe.Add(ref dh, i) = dhv * zg;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GruBackward_19_V256(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= 19; i += 8)
-            {
-                var zg = Vector256.LoadUnsafe(ref zx, (nuint)i);
-                var rg = Vector256.LoadUnsafe(ref zx, (nuint)(i + 19));
-                var ng = Vector256.LoadUnsafe(ref zx, (nuint)(i + 38));
-                var hn = Vector256.LoadUnsafe(ref rh, (nuint)(i + 38));
-                var dhv = Vector256.LoadUnsafe(ref dh, (nuint)i) + Vector256.LoadUnsafe(ref dOut, (nuint)i);
-                var dzz = dhv * (Vector256.LoadUnsafe(ref hPrev, (nuint)i) - ng) * zg * (Vector256<float>.One - zg);
-                var dzn = dhv * (Vector256<float>.One - zg) * (Vector256<float>.One - ng * ng);
-                var dzr = dzn * hn * rg * (Vector256<float>.One - rg);
-                dzz.StoreUnsafe(ref dzx, (nuint)i);
-                dzr.StoreUnsafe(ref dzx, (nuint)(i + 19));
-                dzn.StoreUnsafe(ref dzx, (nuint)(i + 38));
-                dzz.StoreUnsafe(ref drh, (nuint)i);
-                dzr.StoreUnsafe(ref drh, (nuint)(i + 19));
-                (dzn * rg).StoreUnsafe(ref drh, (nuint)(i + 38));
-                (dhv * zg).StoreUnsafe(ref dh, (nuint)i);
-            }
-            // tail
-            for (; i < 19; i++)
-            {
-                var zg = Unsafe.Add(ref zx, i);
-                var rg = Unsafe.Add(ref zx, i + 19);
-                var ng = Unsafe.Add(ref zx, i + 38);
-                var hn = Unsafe.Add(ref rh, i + 38);
-                var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
-                var dzz = dhv * (Unsafe.Add(ref hPrev, i) - ng) * zg * (1f - zg);
-                var dzn = dhv * (1f - zg) * (1f - ng * ng);
-                var dzr = dzn * hn * rg * (1f - rg);
-                Unsafe.Add(ref dzx, i) = dzz;
-                Unsafe.Add(ref dzx, i + 19) = dzr;
-                Unsafe.Add(ref dzx, i + 38) = dzn;
-                Unsafe.Add(ref drh, i) = dzz;
-                Unsafe.Add(ref drh, i + 19) = dzr;
-                Unsafe.Add(ref drh, i + 38) = dzn * rg;
-                Unsafe.Add(ref dh, i) = dhv * zg;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GruBackward_19_Scalar(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < 19; i++)
-            {
-                var zg = Unsafe.Add(ref zx, i);
-                var rg = Unsafe.Add(ref zx, i + 19);
-                var ng = Unsafe.Add(ref zx, i + 38);
-                var hn = Unsafe.Add(ref rh, i + 38);
-                var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
-                var dzz = dhv * (Unsafe.Add(ref hPrev, i) - ng) * zg * (1f - zg);
-                var dzn = dhv * (1f - zg) * (1f - ng * ng);
-                var dzr = dzn * hn * rg * (1f - rg);
-                Unsafe.Add(ref dzx, i) = dzz;
-                Unsafe.Add(ref dzx, i + 19) = dzr;
-                Unsafe.Add(ref dzx, i + 38) = dzn;
-                Unsafe.Add(ref drh, i) = dzz;
-                Unsafe.Add(ref drh, i + 19) = dzr;
-                Unsafe.Add(ref drh, i + 38) = dzn * rg;
-                Unsafe.Add(ref dh, i) = dhv * zg;
-            }
-        }
-
-        /// <summary>dH += dZ·Rᵀ for dZ [rows, 57] (rows 513 apart), Rᵀ [57, 19], dH [rows, 19].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentInputGradient_57x19_513(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentInputGradient_57x19_513_V512(ref dz, ref rt, ref dh, rows);
-            else if (Vector256.IsHardwareAccelerated) RecurrentInputGradient_57x19_513_V256(ref dz, ref rt, ref dh, rows);
-            else RecurrentInputGradient_57x19_513_Scalar(ref dz, ref rt, ref dh, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_57x19_513_V512(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..19
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
-                    ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 19);
-                    ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 19);
-                    var acc00 = Vector512.LoadUnsafe(ref dh0);
-                    var acc01 = Vector256.LoadUnsafe(ref dh0, 11);
-                    var acc10 = Vector512.LoadUnsafe(ref dh1);
-                    var acc11 = Vector256.LoadUnsafe(ref dh1, 11);
-                    var acc20 = Vector512.LoadUnsafe(ref dh2);
-                    var acc21 = Vector256.LoadUnsafe(ref dh2, 11);
-                    var acc30 = Vector512.LoadUnsafe(ref dh3);
-                    var acc31 = Vector256.LoadUnsafe(ref dh3, 11);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 513);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Vector512.LoadUnsafe(ref rtk);
-                        var rt1 = Vector256.LoadUnsafe(ref rtk, 11);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, rt1, acc01);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, rt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, rt1, acc11);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, rt0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, rt1, acc21);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, rt0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, rt1, acc31);
-                    }
-                    acc00.StoreUnsafe(ref dh0);
-                    acc01.StoreUnsafe(ref dh0, 11);
-                    acc10.StoreUnsafe(ref dh1);
-                    acc11.StoreUnsafe(ref dh1, 11);
-                    acc20.StoreUnsafe(ref dh2);
-                    acc21.StoreUnsafe(ref dh2, 11);
-                    acc30.StoreUnsafe(ref dh3);
-                    acc31.StoreUnsafe(ref dh3, 11);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..19
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    var acc00 = Vector512.LoadUnsafe(ref dh0);
-                    var acc01 = Vector256.LoadUnsafe(ref dh0, 11);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Vector512.LoadUnsafe(ref rtk);
-                        var rt1 = Vector256.LoadUnsafe(ref rtk, 11);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, rt1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref dh0);
-                    acc01.StoreUnsafe(ref dh0, 11);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_57x19_513_V256(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..19
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
-                    var acc00 = Vector256.LoadUnsafe(ref dh0);
-                    var acc01 = Vector256.LoadUnsafe(ref dh0, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref dh0, 11);
-                    var acc10 = Vector256.LoadUnsafe(ref dh1);
-                    var acc11 = Vector256.LoadUnsafe(ref dh1, 8);
-                    var acc12 = Vector256.LoadUnsafe(ref dh1, 11);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Vector256.LoadUnsafe(ref rtk);
-                        var rt1 = Vector256.LoadUnsafe(ref rtk, 8);
-                        var rt2 = Vector256.LoadUnsafe(ref rtk, 11);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, rt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, rt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, rt2, acc12);
-                    }
-                    acc00.StoreUnsafe(ref dh0);
-                    acc01.StoreUnsafe(ref dh0, 8);
-                    acc02.StoreUnsafe(ref dh0, 11);
-                    acc10.StoreUnsafe(ref dh1);
-                    acc11.StoreUnsafe(ref dh1, 8);
-                    acc12.StoreUnsafe(ref dh1, 11);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..19
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    var acc00 = Vector256.LoadUnsafe(ref dh0);
-                    var acc01 = Vector256.LoadUnsafe(ref dh0, 8);
-                    var acc02 = Vector256.LoadUnsafe(ref dh0, 11);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Vector256.LoadUnsafe(ref rtk);
-                        var rt1 = Vector256.LoadUnsafe(ref rtk, 8);
-                        var rt2 = Vector256.LoadUnsafe(ref rtk, 11);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
-                    }
-                    acc00.StoreUnsafe(ref dh0);
-                    acc01.StoreUnsafe(ref dh0, 8);
-                    acc02.StoreUnsafe(ref dh0, 11);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentInputGradient_57x19_513_Scalar(ref float dz, ref float rt, ref float dh, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..16, 4 per step
-                for (int c = 0; c < 16; c += 4)
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
-                    var acc00 = Unsafe.Add(ref dh0, c);
-                    var acc01 = Unsafe.Add(ref dh0, c + 1);
-                    var acc02 = Unsafe.Add(ref dh0, c + 2);
-                    var acc03 = Unsafe.Add(ref dh0, c + 3);
-                    var acc10 = Unsafe.Add(ref dh1, c);
-                    var acc11 = Unsafe.Add(ref dh1, c + 1);
-                    var acc12 = Unsafe.Add(ref dh1, c + 2);
-                    var acc13 = Unsafe.Add(ref dh1, c + 3);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Unsafe.Add(ref rtk, c);
-                        var rt1 = Unsafe.Add(ref rtk, c + 1);
-                        var rt2 = Unsafe.Add(ref rtk, c + 2);
-                        var rt3 = Unsafe.Add(ref rtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        acc03 = a0 * rt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                        acc11 = a1 * rt1 + acc11;
-                        acc12 = a1 * rt2 + acc12;
-                        acc13 = a1 * rt3 + acc13;
-                    }
-                    Unsafe.Add(ref dh0, c) = acc00;
-                    Unsafe.Add(ref dh0, c + 1) = acc01;
-                    Unsafe.Add(ref dh0, c + 2) = acc02;
-                    Unsafe.Add(ref dh0, c + 3) = acc03;
-                    Unsafe.Add(ref dh1, c) = acc10;
-                    Unsafe.Add(ref dh1, c + 1) = acc11;
-                    Unsafe.Add(ref dh1, c + 2) = acc12;
-                    Unsafe.Add(ref dh1, c + 3) = acc13;
-                }
-                // tail columns 16..19
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
-                    var acc00 = Unsafe.Add(ref dh0, 16);
-                    var acc01 = Unsafe.Add(ref dh0, 17);
-                    var acc02 = Unsafe.Add(ref dh0, 18);
-                    var acc10 = Unsafe.Add(ref dh1, 16);
-                    var acc11 = Unsafe.Add(ref dh1, 17);
-                    var acc12 = Unsafe.Add(ref dh1, 18);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Unsafe.Add(ref rtk, 16);
-                        var rt1 = Unsafe.Add(ref rtk, 17);
-                        var rt2 = Unsafe.Add(ref rtk, 18);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * rt0 + acc10;
-                        acc11 = a1 * rt1 + acc11;
-                        acc12 = a1 * rt2 + acc12;
-                    }
-                    Unsafe.Add(ref dh0, 16) = acc00;
-                    Unsafe.Add(ref dh0, 17) = acc01;
-                    Unsafe.Add(ref dh0, 18) = acc02;
-                    Unsafe.Add(ref dh1, 16) = acc10;
-                    Unsafe.Add(ref dh1, 17) = acc11;
-                    Unsafe.Add(ref dh1, 18) = acc12;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..16, 4 per step
-                for (int c = 0; c < 16; c += 4)
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    var acc00 = Unsafe.Add(ref dh0, c);
-                    var acc01 = Unsafe.Add(ref dh0, c + 1);
-                    var acc02 = Unsafe.Add(ref dh0, c + 2);
-                    var acc03 = Unsafe.Add(ref dh0, c + 3);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Unsafe.Add(ref rtk, c);
-                        var rt1 = Unsafe.Add(ref rtk, c + 1);
-                        var rt2 = Unsafe.Add(ref rtk, c + 2);
-                        var rt3 = Unsafe.Add(ref rtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                        acc03 = a0 * rt3 + acc03;
-                    }
-                    Unsafe.Add(ref dh0, c) = acc00;
-                    Unsafe.Add(ref dh0, c + 1) = acc01;
-                    Unsafe.Add(ref dh0, c + 2) = acc02;
-                    Unsafe.Add(ref dh0, c + 3) = acc03;
-                }
-                // tail columns 16..19
-                {
-                    ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
-                    var acc00 = Unsafe.Add(ref dh0, 16);
-                    var acc01 = Unsafe.Add(ref dh0, 17);
-                    var acc02 = Unsafe.Add(ref dh0, 18);
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float rtk = ref Unsafe.Add(ref rt, k * 19);
-                        var rt0 = Unsafe.Add(ref rtk, 16);
-                        var rt1 = Unsafe.Add(ref rtk, 17);
-                        var rt2 = Unsafe.Add(ref rtk, 18);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * rt0 + acc00;
-                        acc01 = a0 * rt1 + acc01;
-                        acc02 = a0 * rt2 + acc02;
-                    }
-                    Unsafe.Add(ref dh0, 16) = acc00;
-                    Unsafe.Add(ref dh0, 17) = acc01;
-                    Unsafe.Add(ref dh0, 18) = acc02;
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 7], dZ [rows, 57], dW [7, 57].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_7x57(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_7x57_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_7x57_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_7x57_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_7x57_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 7; r += 4)
-            {
-                // columns 0..57
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 57);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 57);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 41);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 16);
-                    acc12.StoreUnsafe(ref dw1, 32);
-                    acc13.StoreUnsafe(ref dw1, 41);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 16);
-                    acc22.StoreUnsafe(ref dw2, 32);
-                    acc23.StoreUnsafe(ref dw2, 41);
-                    acc30.StoreUnsafe(ref dw3);
-                    acc31.StoreUnsafe(ref dw3, 16);
-                    acc32.StoreUnsafe(ref dw3, 32);
-                    acc33.StoreUnsafe(ref dw3, 41);
-                }
-            }
-            // the last 3 rows
-            {
-                // columns 0..57
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 57);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = Vector512.Create(xk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 16);
-                    acc02.StoreUnsafe(ref dw0, 32);
-                    acc03.StoreUnsafe(ref dw0, 41);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 16);
-                    acc12.StoreUnsafe(ref dw1, 32);
-                    acc13.StoreUnsafe(ref dw1, 41);
-                    acc20.StoreUnsafe(ref dw2);
-                    acc21.StoreUnsafe(ref dw2, 16);
-                    acc22.StoreUnsafe(ref dw2, 32);
-                    acc23.StoreUnsafe(ref dw2, 41);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_7x57_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 7; r += 2)
-            {
-                // columns 0..32
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 8);
-                    acc02.StoreUnsafe(ref dw0, 16);
-                    acc03.StoreUnsafe(ref dw0, 24);
-                    acc10.StoreUnsafe(ref dw1);
-                    acc11.StoreUnsafe(ref dw1, 8);
-                    acc12.StoreUnsafe(ref dw1, 16);
-                    acc13.StoreUnsafe(ref dw1, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dw0, 32);
-                    acc01.StoreUnsafe(ref dw0, 40);
-                    acc02.StoreUnsafe(ref dw0, 48);
-                    acc03.StoreUnsafe(ref dw0, 49);
-                    acc10.StoreUnsafe(ref dw1, 32);
-                    acc11.StoreUnsafe(ref dw1, 40);
-                    acc12.StoreUnsafe(ref dw1, 48);
-                    acc13.StoreUnsafe(ref dw1, 49);
-                }
-            }
-            // tail: one row at a time
-            for (; r < 7; r++)
-            {
-                // columns 0..32
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc01.StoreUnsafe(ref dw0, 8);
-                    acc02.StoreUnsafe(ref dw0, 16);
-                    acc03.StoreUnsafe(ref dw0, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dw0, 32);
-                    acc01.StoreUnsafe(ref dw0, 40);
-                    acc02.StoreUnsafe(ref dw0, 48);
-                    acc03.StoreUnsafe(ref dw0, 49);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_7x57_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 7; r += 2)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
-                }
-                // tail columns 56..57
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dw0, 56) = acc00;
-                    Unsafe.Add(ref dw1, 56) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 7; r++)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                }
-                // tail columns 56..57
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dw0, 56) = acc00;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 57].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_57(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_57_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_57_V256(ref dz, ref db, rows);
-            else BiasGradient_57_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_57_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..57
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 57);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 16);
-                    acc02.StoreUnsafe(ref db0, 32);
-                    acc03.StoreUnsafe(ref db0, 41);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_57_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..32
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0);
-                    acc01.StoreUnsafe(ref db0, 8);
-                    acc02.StoreUnsafe(ref db0, 16);
-                    acc03.StoreUnsafe(ref db0, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    acc00.StoreUnsafe(ref db0, 32);
-                    acc01.StoreUnsafe(ref db0, 40);
-                    acc02.StoreUnsafe(ref db0, 48);
-                    acc03.StoreUnsafe(ref db0, 49);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_57_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 57);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
-                }
-                // tail columns 56..57
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 57);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 56) = acc00;
-                }
-            }
-        }
-
-        /// <summary>dR = Σ H_(t−1)ᵀ·dZ_t for H and dZ [rows, 9, 19 / 57], dR [19, 57]; pairs = rows × 8.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void RecurrentWeightGradient_19x57_9(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            if (Vector512.IsHardwareAccelerated) RecurrentWeightGradient_19x57_9_V512(ref h, ref dz, ref dr, pairs);
-            else if (Vector256.IsHardwareAccelerated) RecurrentWeightGradient_19x57_9_V256(ref h, ref dz, ref dr, pairs);
-            else RecurrentWeightGradient_19x57_9_Scalar(ref h, ref dz, ref dr, pairs);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_19x57_9_V512(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 19; r += 4)
-            {
-                // columns 0..57
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
-                    ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 57);
-                    ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 57);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = Vector512.Create(hk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref hk, 3));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dr0);
-                    acc01.StoreUnsafe(ref dr0, 16);
-                    acc02.StoreUnsafe(ref dr0, 32);
-                    acc03.StoreUnsafe(ref dr0, 41);
-                    acc10.StoreUnsafe(ref dr1);
-                    acc11.StoreUnsafe(ref dr1, 16);
-                    acc12.StoreUnsafe(ref dr1, 32);
-                    acc13.StoreUnsafe(ref dr1, 41);
-                    acc20.StoreUnsafe(ref dr2);
-                    acc21.StoreUnsafe(ref dr2, 16);
-                    acc22.StoreUnsafe(ref dr2, 32);
-                    acc23.StoreUnsafe(ref dr2, 41);
-                    acc30.StoreUnsafe(ref dr3);
-                    acc31.StoreUnsafe(ref dr3, 16);
-                    acc32.StoreUnsafe(ref dr3, 32);
-                    acc33.StoreUnsafe(ref dr3, 41);
-                }
-            }
-            // the last 3 rows
-            {
-                // columns 0..57
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
-                    ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 57);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Vector512.LoadUnsafe(ref dzk);
-                        var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
-                        var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
-                        var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = Vector512.Create(hk);
-                        acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
-                    }
-                    acc00.StoreUnsafe(ref dr0);
-                    acc01.StoreUnsafe(ref dr0, 16);
-                    acc02.StoreUnsafe(ref dr0, 32);
-                    acc03.StoreUnsafe(ref dr0, 41);
-                    acc10.StoreUnsafe(ref dr1);
-                    acc11.StoreUnsafe(ref dr1, 16);
-                    acc12.StoreUnsafe(ref dr1, 32);
-                    acc13.StoreUnsafe(ref dr1, 41);
-                    acc20.StoreUnsafe(ref dr2);
-                    acc21.StoreUnsafe(ref dr2, 16);
-                    acc22.StoreUnsafe(ref dr2, 32);
-                    acc23.StoreUnsafe(ref dr2, 41);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_19x57_9_V256(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 19; r += 2)
-            {
-                // columns 0..32
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = Vector256.Create(hk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dr0);
-                    acc01.StoreUnsafe(ref dr0, 8);
-                    acc02.StoreUnsafe(ref dr0, 16);
-                    acc03.StoreUnsafe(ref dr0, 24);
-                    acc10.StoreUnsafe(ref dr1);
-                    acc11.StoreUnsafe(ref dr1, 8);
-                    acc12.StoreUnsafe(ref dr1, 16);
-                    acc13.StoreUnsafe(ref dr1, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = Vector256.Create(hk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dr0, 32);
-                    acc01.StoreUnsafe(ref dr0, 40);
-                    acc02.StoreUnsafe(ref dr0, 48);
-                    acc03.StoreUnsafe(ref dr0, 49);
-                    acc10.StoreUnsafe(ref dr1, 32);
-                    acc11.StoreUnsafe(ref dr1, 40);
-                    acc12.StoreUnsafe(ref dr1, 48);
-                    acc13.StoreUnsafe(ref dr1, 49);
-                }
-            }
-            // tail: one row at a time
-            for (; r < 19; r++)
-            {
-                // columns 0..32
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = Vector256.Create(hk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dr0);
-                    acc01.StoreUnsafe(ref dr0, 8);
-                    acc02.StoreUnsafe(ref dr0, 16);
-                    acc03.StoreUnsafe(ref dr0, 24);
-                }
-                // tail columns 32..57
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
-                        var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
-                        var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
-                        var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = Vector256.Create(hk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dr0, 32);
-                    acc01.StoreUnsafe(ref dr0, 40);
-                    acc02.StoreUnsafe(ref dr0, 48);
-                    acc03.StoreUnsafe(ref dr0, 49);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RecurrentWeightGradient_19x57_9_Scalar(ref float h, ref float dz, ref float dr, int pairs)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 19; r += 2)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dr0, c) = acc00;
-                    Unsafe.Add(ref dr0, c + 1) = acc01;
-                    Unsafe.Add(ref dr0, c + 2) = acc02;
-                    Unsafe.Add(ref dr0, c + 3) = acc03;
-                    Unsafe.Add(ref dr1, c) = acc10;
-                    Unsafe.Add(ref dr1, c + 1) = acc11;
-                    Unsafe.Add(ref dr1, c + 2) = acc12;
-                    Unsafe.Add(ref dr1, c + 3) = acc13;
-                }
-                // tail columns 56..57
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref hk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dr0, 56) = acc00;
-                    Unsafe.Add(ref dr1, 56) = acc10;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 19; r++)
-            {
-                // columns 0..56, 4 per step
-                for (int c = 0; c < 56; c += 4)
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dr0, c) = acc00;
-                    Unsafe.Add(ref dr0, c + 1) = acc01;
-                    Unsafe.Add(ref dr0, c + 2) = acc02;
-                    Unsafe.Add(ref dr0, c + 3) = acc03;
-                }
-                // tail columns 56..57
-                {
-                    ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
-                    var acc00 = 0f;
-                    for (int k = 0; k < pairs; k++)
-                    {
-                        int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
-                        ref float dzk = ref Unsafe.Add(ref dz, j * 57);
-                        var dz0 = Unsafe.Add(ref dzk, 56);
-                        ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
-                        var a0 = hk;
-                        acc00 = a0 * dz0 + acc00;
-                    }
-                    Unsafe.Add(ref dr0, 56) = acc00;
-                }
-            }
-        }
-
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 57], Wᵀ [57, 7] row-major, Y and dX [rows, 7].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_7x57_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_7x57_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_7x57_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_7x57_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_7x57_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 7);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 57);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                        var a2 = Unsafe.Add(ref dz2, k);
-                        acc20 = a2 * wt0 + acc20;
-                        acc21 = a2 * wt1 + acc21;
-                        acc22 = a2 * wt2 + acc22;
-                        acc23 = a2 * wt3 + acc23;
-                        var a3 = Unsafe.Add(ref dz3, k);
-                        acc30 = a3 * wt0 + acc30;
-                        acc31 = a3 * wt1 + acc31;
-                        acc32 = a3 * wt2 + acc32;
-                        acc33 = a3 * wt3 + acc33;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                    Unsafe.Add(ref dx1, 0) = acc10;
-                    Unsafe.Add(ref dx1, 1) = acc11;
-                    Unsafe.Add(ref dx1, 2) = acc12;
-                    Unsafe.Add(ref dx1, 3) = acc13;
-                    Unsafe.Add(ref dx2, 0) = acc20;
-                    Unsafe.Add(ref dx2, 1) = acc21;
-                    Unsafe.Add(ref dx2, 2) = acc22;
-                    Unsafe.Add(ref dx2, 3) = acc23;
-                    Unsafe.Add(ref dx3, 0) = acc30;
-                    Unsafe.Add(ref dx3, 1) = acc31;
-                    Unsafe.Add(ref dx3, 2) = acc32;
-                    Unsafe.Add(ref dx3, 3) = acc33;
-                }
-                // tail columns 4..7
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 7);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 57);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var wt1 = Unsafe.Add(ref wtk, 5);
-                        var wt2 = Unsafe.Add(ref wtk, 6);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        var a2 = Unsafe.Add(ref dz2, k);
-                        acc20 = a2 * wt0 + acc20;
-                        acc21 = a2 * wt1 + acc21;
-                        acc22 = a2 * wt2 + acc22;
-                        var a3 = Unsafe.Add(ref dz3, k);
-                        acc30 = a3 * wt0 + acc30;
-                        acc31 = a3 * wt1 + acc31;
-                        acc32 = a3 * wt2 + acc32;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx0, 5) = acc01;
-                    Unsafe.Add(ref dx0, 6) = acc02;
-                    Unsafe.Add(ref dx1, 4) = acc10;
-                    Unsafe.Add(ref dx1, 5) = acc11;
-                    Unsafe.Add(ref dx1, 6) = acc12;
-                    Unsafe.Add(ref dx2, 4) = acc20;
-                    Unsafe.Add(ref dx2, 5) = acc21;
-                    Unsafe.Add(ref dx2, 6) = acc22;
-                    Unsafe.Add(ref dx3, 4) = acc30;
-                    Unsafe.Add(ref dx3, 5) = acc31;
-                    Unsafe.Add(ref dx3, 6) = acc32;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                }
-                // tail columns 4..7
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var wt1 = Unsafe.Add(ref wtk, 5);
-                        var wt2 = Unsafe.Add(ref wtk, 6);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx0, 5) = acc01;
-                    Unsafe.Add(ref dx0, 6) = acc02;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_7x57_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                    Unsafe.Add(ref dx1, 0) = acc10;
-                    Unsafe.Add(ref dx1, 1) = acc11;
-                    Unsafe.Add(ref dx1, 2) = acc12;
-                    Unsafe.Add(ref dx1, 3) = acc13;
-                }
-                // tail columns 4..7
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var wt1 = Unsafe.Add(ref wtk, 5);
-                        var wt2 = Unsafe.Add(ref wtk, 6);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx0, 5) = acc01;
-                    Unsafe.Add(ref dx0, 6) = acc02;
-                    Unsafe.Add(ref dx1, 4) = acc10;
-                    Unsafe.Add(ref dx1, 5) = acc11;
-                    Unsafe.Add(ref dx1, 6) = acc12;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                }
-                // tail columns 4..7
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var wt1 = Unsafe.Add(ref wtk, 5);
-                        var wt2 = Unsafe.Add(ref wtk, 6);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx0, 5) = acc01;
-                    Unsafe.Add(ref dx0, 6) = acc02;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_7x57_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                    Unsafe.Add(ref dx1, 0) = acc10;
-                    Unsafe.Add(ref dx1, 1) = acc11;
-                    Unsafe.Add(ref dx1, 2) = acc12;
-                    Unsafe.Add(ref dx1, 3) = acc13;
-                }
-                // tail columns 4..7
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var wt1 = Unsafe.Add(ref wtk, 5);
-                        var wt2 = Unsafe.Add(ref wtk, 6);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx0, 5) = acc01;
-                    Unsafe.Add(ref dx0, 6) = acc02;
-                    Unsafe.Add(ref dx1, 4) = acc10;
-                    Unsafe.Add(ref dx1, 5) = acc11;
-                    Unsafe.Add(ref dx1, 6) = acc12;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 0);
-                        var wt1 = Unsafe.Add(ref wtk, 1);
-                        var wt2 = Unsafe.Add(ref wtk, 2);
-                        var wt3 = Unsafe.Add(ref wtk, 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, 0) = acc00;
-                    Unsafe.Add(ref dx0, 1) = acc01;
-                    Unsafe.Add(ref dx0, 2) = acc02;
-                    Unsafe.Add(ref dx0, 3) = acc03;
-                }
-                // tail columns 4..7
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
-                    for (int k = 0; k < 57; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 7);
-                        var wt0 = Unsafe.Add(ref wtk, 4);
-                        var wt1 = Unsafe.Add(ref wtk, 5);
-                        var wt2 = Unsafe.Add(ref wtk, 6);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                    }
-                    Unsafe.Add(ref dx0, 4) = acc00;
-                    Unsafe.Add(ref dx0, 5) = acc01;
-                    Unsafe.Add(ref dx0, 6) = acc02;
-                }
+        if (Vector512.IsHardwareAccelerated) StepInput_7x57_63_V512(ref x, ref w, ref bias, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) StepInput_7x57_63_V256(ref x, ref w, ref bias, ref z, rows);
+        else StepInput_7x57_63_Scalar(ref x, ref w, ref bias, ref z, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_7x57_63_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 57);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 57);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc13 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc23 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc33 = Vector512.LoadUnsafe(ref bias, 41);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 63);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 41);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 16);
+                acc02.StoreUnsafe(ref z0, 32);
+                acc03.StoreUnsafe(ref z0, 41);
+                acc10.StoreUnsafe(ref z1);
+                acc11.StoreUnsafe(ref z1, 16);
+                acc12.StoreUnsafe(ref z1, 32);
+                acc13.StoreUnsafe(ref z1, 41);
+                acc20.StoreUnsafe(ref z2);
+                acc21.StoreUnsafe(ref z2, 16);
+                acc22.StoreUnsafe(ref z2, 32);
+                acc23.StoreUnsafe(ref z2, 41);
+                acc30.StoreUnsafe(ref z3);
+                acc31.StoreUnsafe(ref z3, 16);
+                acc32.StoreUnsafe(ref z3, 32);
+                acc33.StoreUnsafe(ref z3, 41);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 41);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 41);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 16);
+                acc02.StoreUnsafe(ref z0, 32);
+                acc03.StoreUnsafe(ref z0, 41);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_7x57_63_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 8);
+                acc02.StoreUnsafe(ref z0, 16);
+                acc03.StoreUnsafe(ref z0, 24);
+                acc10.StoreUnsafe(ref z1);
+                acc11.StoreUnsafe(ref z1, 8);
+                acc12.StoreUnsafe(ref z1, 16);
+                acc13.StoreUnsafe(ref z1, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 49);
+                var acc10 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 49);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector256.LoadUnsafe(ref wk, 32);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 40);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 48);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 49);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                }
+                acc00.StoreUnsafe(ref z0, 32);
+                acc01.StoreUnsafe(ref z0, 40);
+                acc02.StoreUnsafe(ref z0, 48);
+                acc03.StoreUnsafe(ref z0, 49);
+                acc10.StoreUnsafe(ref z1, 32);
+                acc11.StoreUnsafe(ref z1, 40);
+                acc12.StoreUnsafe(ref z1, 48);
+                acc13.StoreUnsafe(ref z1, 49);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..32
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 8);
+                acc02.StoreUnsafe(ref z0, 16);
+                acc03.StoreUnsafe(ref z0, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 49);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector256.LoadUnsafe(ref wk, 32);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 40);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 48);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 49);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0, 32);
+                acc01.StoreUnsafe(ref z0, 40);
+                acc02.StoreUnsafe(ref z0, 48);
+                acc03.StoreUnsafe(ref z0, 49);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_7x57_63_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref z0, c) = acc00;
+                Unsafe.Add(ref z0, c + 1) = acc01;
+                Unsafe.Add(ref z0, c + 2) = acc02;
+                Unsafe.Add(ref z0, c + 3) = acc03;
+                Unsafe.Add(ref z1, c) = acc10;
+                Unsafe.Add(ref z1, c + 1) = acc11;
+                Unsafe.Add(ref z1, c + 2) = acc12;
+                Unsafe.Add(ref z1, c + 3) = acc13;
+            }
+            // tail columns 56..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                var acc00 = Unsafe.Add(ref bias, 56);
+                var acc10 = Unsafe.Add(ref bias, 56);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Unsafe.Add(ref wk, 56);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                }
+                Unsafe.Add(ref z0, 56) = acc00;
+                Unsafe.Add(ref z1, 56) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref z0, c) = acc00;
+                Unsafe.Add(ref z0, c + 1) = acc01;
+                Unsafe.Add(ref z0, c + 2) = acc02;
+                Unsafe.Add(ref z0, c + 3) = acc03;
+            }
+            // tail columns 56..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Unsafe.Add(ref bias, 56);
+                ref float x0 = ref Unsafe.Add(ref x, r * 63);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Unsafe.Add(ref wk, 56);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                }
+                Unsafe.Add(ref z0, 56) = acc00;
+            }
+        }
+    }
+
+    /// <summary>One GRU step of one sample: x-side pre-activations zx [3×19] (z, r, h) and h-side rh [3×19] become z, r and the candidate n (stored in zx); h = z⊙hPrev + (1 − z)⊙n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void GruForward_19(ref float zx, ref float rh, ref float hPrev, ref float h)
+    {
+        if (Vector512.IsHardwareAccelerated) GruForward_19_V512(ref zx, ref rh, ref hPrev, ref h);
+        else if (Vector256.IsHardwareAccelerated) GruForward_19_V256(ref zx, ref rh, ref hPrev, ref h);
+        else GruForward_19_Scalar(ref zx, ref rh, ref hPrev, ref h);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GruForward_19_V512(ref float zx, ref float rh, ref float hPrev, ref float h)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= 19; i += 16)
+        {
+            var zg = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref zx, (nuint)i) + Vector512.LoadUnsafe(ref rh, (nuint)i));
+            var rg = VectorMath.Sigmoid(Vector512.LoadUnsafe(ref zx, (nuint)(i + 19)) + Vector512.LoadUnsafe(ref rh, (nuint)(i + 19)));
+            var ng = VectorMath.Tanh(Vector512.LoadUnsafe(ref zx, (nuint)(i + 38)) + rg * Vector512.LoadUnsafe(ref rh, (nuint)(i + 38)));
+            var hp = Vector512.LoadUnsafe(ref hPrev, (nuint)i);
+            zg.StoreUnsafe(ref zx, (nuint)i);
+            rg.StoreUnsafe(ref zx, (nuint)(i + 19));
+            ng.StoreUnsafe(ref zx, (nuint)(i + 38));
+            (ng + zg * (hp - ng)).StoreUnsafe(ref h, (nuint)i);
+        }
+        // tail
+        for (; i < 19; i++)
+        {
+            var zg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i) + Unsafe.Add(ref rh, i));
+            var rg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i + 19) + Unsafe.Add(ref rh, i + 19));
+            var ng = VectorMath.Tanh(Unsafe.Add(ref zx, i + 38) + rg * Unsafe.Add(ref rh, i + 38));
+            var hp = Unsafe.Add(ref hPrev, i);
+            Unsafe.Add(ref zx, i) = zg;
+            Unsafe.Add(ref zx, i + 19) = rg;
+            Unsafe.Add(ref zx, i + 38) = ng;
+            Unsafe.Add(ref h, i) = ng + zg * (hp - ng);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GruForward_19_V256(ref float zx, ref float rh, ref float hPrev, ref float h)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= 19; i += 8)
+        {
+            var zg = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zx, (nuint)i) + Vector256.LoadUnsafe(ref rh, (nuint)i));
+            var rg = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref zx, (nuint)(i + 19)) + Vector256.LoadUnsafe(ref rh, (nuint)(i + 19)));
+            var ng = VectorMath.Tanh(Vector256.LoadUnsafe(ref zx, (nuint)(i + 38)) + rg * Vector256.LoadUnsafe(ref rh, (nuint)(i + 38)));
+            var hp = Vector256.LoadUnsafe(ref hPrev, (nuint)i);
+            zg.StoreUnsafe(ref zx, (nuint)i);
+            rg.StoreUnsafe(ref zx, (nuint)(i + 19));
+            ng.StoreUnsafe(ref zx, (nuint)(i + 38));
+            (ng + zg * (hp - ng)).StoreUnsafe(ref h, (nuint)i);
+        }
+        // tail
+        for (; i < 19; i++)
+        {
+            var zg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i) + Unsafe.Add(ref rh, i));
+            var rg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i + 19) + Unsafe.Add(ref rh, i + 19));
+            var ng = VectorMath.Tanh(Unsafe.Add(ref zx, i + 38) + rg * Unsafe.Add(ref rh, i + 38));
+            var hp = Unsafe.Add(ref hPrev, i);
+            Unsafe.Add(ref zx, i) = zg;
+            Unsafe.Add(ref zx, i + 19) = rg;
+            Unsafe.Add(ref zx, i + 38) = ng;
+            Unsafe.Add(ref h, i) = ng + zg * (hp - ng);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GruForward_19_Scalar(ref float zx, ref float rh, ref float hPrev, ref float h)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < 19; i++)
+        {
+            var zg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i) + Unsafe.Add(ref rh, i));
+            var rg = VectorMath.Sigmoid(Unsafe.Add(ref zx, i + 19) + Unsafe.Add(ref rh, i + 19));
+            var ng = VectorMath.Tanh(Unsafe.Add(ref zx, i + 38) + rg * Unsafe.Add(ref rh, i + 38));
+            var hp = Unsafe.Add(ref hPrev, i);
+            Unsafe.Add(ref zx, i) = zg;
+            Unsafe.Add(ref zx, i + 19) = rg;
+            Unsafe.Add(ref zx, i + 38) = ng;
+            Unsafe.Add(ref h, i) = ng + zg * (hp - ng);
+        }
+    }
+
+    /// <summary>One step's h-side products: Z = H·R + b for H [rows, 19] (rows 19 apart), R [19, 57], Z rows 57 apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentBiasStep_19x57_19_57(ref float h, ref float wr, ref float bias, ref float z, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentBiasStep_19x57_19_57_V512(ref h, ref wr, ref bias, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentBiasStep_19x57_19_57_V256(ref h, ref wr, ref bias, ref z, rows);
+        else RecurrentBiasStep_19x57_19_57_Scalar(ref h, ref wr, ref bias, ref z, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentBiasStep_19x57_19_57_V512(ref float h, ref float wr, ref float bias, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 57);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 57);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc13 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc23 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc33 = Vector512.LoadUnsafe(ref bias, 41);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
+                ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 19);
+                ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector512.LoadUnsafe(ref wrk);
+                    var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
+                    var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
+                    var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
+                    var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 16);
+                acc02.StoreUnsafe(ref z0, 32);
+                acc03.StoreUnsafe(ref z0, 41);
+                acc10.StoreUnsafe(ref z1);
+                acc11.StoreUnsafe(ref z1, 16);
+                acc12.StoreUnsafe(ref z1, 32);
+                acc13.StoreUnsafe(ref z1, 41);
+                acc20.StoreUnsafe(ref z2);
+                acc21.StoreUnsafe(ref z2, 16);
+                acc22.StoreUnsafe(ref z2, 32);
+                acc23.StoreUnsafe(ref z2, 41);
+                acc30.StoreUnsafe(ref z3);
+                acc31.StoreUnsafe(ref z3, 16);
+                acc32.StoreUnsafe(ref z3, 32);
+                acc33.StoreUnsafe(ref z3, 41);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 41);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector512.LoadUnsafe(ref wrk);
+                    var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
+                    var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
+                    var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
+                    var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 16);
+                acc02.StoreUnsafe(ref z0, 32);
+                acc03.StoreUnsafe(ref z0, 41);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentBiasStep_19x57_19_57_V256(ref float h, ref float wr, ref float bias, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector256.LoadUnsafe(ref wrk);
+                    var wr1 = Vector256.LoadUnsafe(ref wrk, 8);
+                    var wr2 = Vector256.LoadUnsafe(ref wrk, 16);
+                    var wr3 = Vector256.LoadUnsafe(ref wrk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 8);
+                acc02.StoreUnsafe(ref z0, 16);
+                acc03.StoreUnsafe(ref z0, 24);
+                acc10.StoreUnsafe(ref z1);
+                acc11.StoreUnsafe(ref z1, 8);
+                acc12.StoreUnsafe(ref z1, 16);
+                acc13.StoreUnsafe(ref z1, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 49);
+                var acc10 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 49);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
+                    var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
+                    var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
+                    var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
+                    var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
+                }
+                acc00.StoreUnsafe(ref z0, 32);
+                acc01.StoreUnsafe(ref z0, 40);
+                acc02.StoreUnsafe(ref z0, 48);
+                acc03.StoreUnsafe(ref z0, 49);
+                acc10.StoreUnsafe(ref z1, 32);
+                acc11.StoreUnsafe(ref z1, 40);
+                acc12.StoreUnsafe(ref z1, 48);
+                acc13.StoreUnsafe(ref z1, 49);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..32
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector256.LoadUnsafe(ref wrk);
+                    var wr1 = Vector256.LoadUnsafe(ref wrk, 8);
+                    var wr2 = Vector256.LoadUnsafe(ref wrk, 16);
+                    var wr3 = Vector256.LoadUnsafe(ref wrk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 8);
+                acc02.StoreUnsafe(ref z0, 16);
+                acc03.StoreUnsafe(ref z0, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 49);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
+                    var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
+                    var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
+                    var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
+                    var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0, 32);
+                acc01.StoreUnsafe(ref z0, 40);
+                acc02.StoreUnsafe(ref z0, 48);
+                acc03.StoreUnsafe(ref z0, 49);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentBiasStep_19x57_19_57_Scalar(ref float h, ref float wr, ref float bias, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Unsafe.Add(ref wrk, c);
+                    var wr1 = Unsafe.Add(ref wrk, c + 1);
+                    var wr2 = Unsafe.Add(ref wrk, c + 2);
+                    var wr3 = Unsafe.Add(ref wrk, c + 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    acc11 = a1 * wr1 + acc11;
+                    acc12 = a1 * wr2 + acc12;
+                    acc13 = a1 * wr3 + acc13;
+                }
+                Unsafe.Add(ref z0, c) = acc00;
+                Unsafe.Add(ref z0, c + 1) = acc01;
+                Unsafe.Add(ref z0, c + 2) = acc02;
+                Unsafe.Add(ref z0, c + 3) = acc03;
+                Unsafe.Add(ref z1, c) = acc10;
+                Unsafe.Add(ref z1, c + 1) = acc11;
+                Unsafe.Add(ref z1, c + 2) = acc12;
+                Unsafe.Add(ref z1, c + 3) = acc13;
+            }
+            // tail columns 56..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 57);
+                var acc00 = Unsafe.Add(ref bias, 56);
+                var acc10 = Unsafe.Add(ref bias, 56);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Unsafe.Add(ref wrk, 56);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                }
+                Unsafe.Add(ref z0, 56) = acc00;
+                Unsafe.Add(ref z1, 56) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Unsafe.Add(ref wrk, c);
+                    var wr1 = Unsafe.Add(ref wrk, c + 1);
+                    var wr2 = Unsafe.Add(ref wrk, c + 2);
+                    var wr3 = Unsafe.Add(ref wrk, c + 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                }
+                Unsafe.Add(ref z0, c) = acc00;
+                Unsafe.Add(ref z0, c + 1) = acc01;
+                Unsafe.Add(ref z0, c + 2) = acc02;
+                Unsafe.Add(ref z0, c + 3) = acc03;
+            }
+            // tail columns 56..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 57);
+                var acc00 = Unsafe.Add(ref bias, 56);
+                ref float h0 = ref Unsafe.Add(ref h, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Unsafe.Add(ref wrk, 56);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                }
+                Unsafe.Add(ref z0, 56) = acc00;
+            }
+        }
+    }
+
+    /// <summary>One step's input projection: Z = X·W + b for X [rows, 19] (rows 171 apart), W [19, 5], Z [rows, 5].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepInput_19x5_171(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) StepInput_19x5_171_V512(ref x, ref w, ref bias, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) StepInput_19x5_171_V256(ref x, ref w, ref bias, ref z, rows);
+        else StepInput_19x5_171_Scalar(ref x, ref w, ref bias, ref z, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_19x5_171_V512(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 5);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc22 = Unsafe.Add(ref bias, 2);
+                var acc23 = Unsafe.Add(ref bias, 3);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                var acc32 = Unsafe.Add(ref bias, 2);
+                var acc33 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 171);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    acc23 = a2 * w3 + acc23;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
+                    acc33 = a3 * w3 + acc33;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+                Unsafe.Add(ref z2, 0) = acc20;
+                Unsafe.Add(ref z2, 1) = acc21;
+                Unsafe.Add(ref z2, 2) = acc22;
+                Unsafe.Add(ref z2, 3) = acc23;
+                Unsafe.Add(ref z3, 0) = acc30;
+                Unsafe.Add(ref z3, 1) = acc31;
+                Unsafe.Add(ref z3, 2) = acc32;
+                Unsafe.Add(ref z3, 3) = acc33;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 5);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                var acc20 = Unsafe.Add(ref bias, 4);
+                var acc30 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 171);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+                Unsafe.Add(ref z2, 4) = acc20;
+                Unsafe.Add(ref z3, 4) = acc30;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_19x5_171_V256(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepInput_19x5_171_Scalar(ref float x, ref float w, ref float bias, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>One SimpleRNN step of one sample: h = Relu(z) for z [5].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SimpleRnnForward_5_Relu(ref float z, ref float h)
+    {
+        if (Vector512.IsHardwareAccelerated) SimpleRnnForward_5_Relu_V512(ref z, ref h);
+        else if (Vector256.IsHardwareAccelerated) SimpleRnnForward_5_Relu_V256(ref z, ref h);
+        else SimpleRnnForward_5_Relu_Scalar(ref z, ref h);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SimpleRnnForward_5_Relu_V512(ref float z, ref float h)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // tail
+        for (; i < 5; i++)
+        {
+            Unsafe.Add(ref h, i) = VectorMath.Relu(Unsafe.Add(ref z, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SimpleRnnForward_5_Relu_V256(ref float z, ref float h)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // tail
+        for (; i < 5; i++)
+        {
+            Unsafe.Add(ref h, i) = VectorMath.Relu(Unsafe.Add(ref z, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SimpleRnnForward_5_Relu_Scalar(ref float z, ref float h)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < 5; i++)
+        {
+            Unsafe.Add(ref h, i) = VectorMath.Relu(Unsafe.Add(ref z, i));
+        }
+    }
+
+    /// <summary>One step's recurrent products: Z += H·R for H [rows, 5] (rows 5 apart), R [5, 5], Z rows 5 apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentStep_5x5_5_5(ref float h, ref float wr, ref float z, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentStep_5x5_5_5_V512(ref h, ref wr, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentStep_5x5_5_5_V256(ref h, ref wr, ref z, rows);
+        else RecurrentStep_5x5_5_5_Scalar(ref h, ref wr, ref z, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_5x5_5_5_V512(ref float h, ref float wr, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 5);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 5);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                var acc10 = Unsafe.Add(ref z1, 0);
+                var acc11 = Unsafe.Add(ref z1, 1);
+                var acc12 = Unsafe.Add(ref z1, 2);
+                var acc13 = Unsafe.Add(ref z1, 3);
+                var acc20 = Unsafe.Add(ref z2, 0);
+                var acc21 = Unsafe.Add(ref z2, 1);
+                var acc22 = Unsafe.Add(ref z2, 2);
+                var acc23 = Unsafe.Add(ref z2, 3);
+                var acc30 = Unsafe.Add(ref z3, 0);
+                var acc31 = Unsafe.Add(ref z3, 1);
+                var acc32 = Unsafe.Add(ref z3, 2);
+                var acc33 = Unsafe.Add(ref z3, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
+                ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 5);
+                ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    acc11 = a1 * wr1 + acc11;
+                    acc12 = a1 * wr2 + acc12;
+                    acc13 = a1 * wr3 + acc13;
+                    var a2 = Unsafe.Add(ref h2, k);
+                    acc20 = a2 * wr0 + acc20;
+                    acc21 = a2 * wr1 + acc21;
+                    acc22 = a2 * wr2 + acc22;
+                    acc23 = a2 * wr3 + acc23;
+                    var a3 = Unsafe.Add(ref h3, k);
+                    acc30 = a3 * wr0 + acc30;
+                    acc31 = a3 * wr1 + acc31;
+                    acc32 = a3 * wr2 + acc32;
+                    acc33 = a3 * wr3 + acc33;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+                Unsafe.Add(ref z2, 0) = acc20;
+                Unsafe.Add(ref z2, 1) = acc21;
+                Unsafe.Add(ref z2, 2) = acc22;
+                Unsafe.Add(ref z2, 3) = acc23;
+                Unsafe.Add(ref z3, 0) = acc30;
+                Unsafe.Add(ref z3, 1) = acc31;
+                Unsafe.Add(ref z3, 2) = acc32;
+                Unsafe.Add(ref z3, 3) = acc33;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 5);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 5);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                var acc10 = Unsafe.Add(ref z1, 4);
+                var acc20 = Unsafe.Add(ref z2, 4);
+                var acc30 = Unsafe.Add(ref z3, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
+                ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 5);
+                ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    var a2 = Unsafe.Add(ref h2, k);
+                    acc20 = a2 * wr0 + acc20;
+                    var a3 = Unsafe.Add(ref h3, k);
+                    acc30 = a3 * wr0 + acc30;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+                Unsafe.Add(ref z2, 4) = acc20;
+                Unsafe.Add(ref z3, 4) = acc30;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_5x5_5_5_V256(ref float h, ref float wr, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                var acc10 = Unsafe.Add(ref z1, 0);
+                var acc11 = Unsafe.Add(ref z1, 1);
+                var acc12 = Unsafe.Add(ref z1, 2);
+                var acc13 = Unsafe.Add(ref z1, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    acc11 = a1 * wr1 + acc11;
+                    acc12 = a1 * wr2 + acc12;
+                    acc13 = a1 * wr3 + acc13;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                var acc10 = Unsafe.Add(ref z1, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_5x5_5_5_Scalar(ref float h, ref float wr, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                var acc10 = Unsafe.Add(ref z1, 0);
+                var acc11 = Unsafe.Add(ref z1, 1);
+                var acc12 = Unsafe.Add(ref z1, 2);
+                var acc13 = Unsafe.Add(ref z1, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    acc11 = a1 * wr1 + acc11;
+                    acc12 = a1 * wr2 + acc12;
+                    acc13 = a1 * wr3 + acc13;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                var acc10 = Unsafe.Add(ref z1, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 5);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 5], W [5, 3] row-major, Y [rows, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_5x3_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_5x3_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_5x3_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_5x3_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..3
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 3);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc22 = Unsafe.Add(ref bias, 2);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                var acc32 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y2, 1) = acc21;
+                Unsafe.Add(ref y2, 2) = acc22;
+                Unsafe.Add(ref y3, 0) = acc30;
+                Unsafe.Add(ref y3, 1) = acc31;
+                Unsafe.Add(ref y3, 2) = acc32;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..3
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..3
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..3
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 3);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 3);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+            }
+        }
+    }
+
+    /// <summary>Plain SGD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SgdUpdate(ref float p, ref float g, float learningRate, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) SgdUpdate_V512(ref p, ref g, learningRate, count);
+        else if (Vector256.IsHardwareAccelerated) SgdUpdate_V256(ref p, ref g, learningRate, count);
+        else SgdUpdate_Scalar(ref p, ref g, learningRate, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdUpdate_V512(ref float p, ref float g, float learningRate, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
+        {
+            (Vector512.LoadUnsafe(ref p, (nuint)i) - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdUpdate_V256(ref float p, ref float g, float learningRate, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            (Vector256.LoadUnsafe(ref p, (nuint)i) - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdUpdate_Scalar(ref float p, ref float g, float learningRate, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - Unsafe.Add(ref g, i) * learningRate;
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 7], W [7, 57] row-major, Y [rows, 57].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_7x57_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_7x57_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_7x57_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_7x57_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_7x57_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..57
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 57);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 57);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc13 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc23 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc33 = Vector512.LoadUnsafe(ref bias, 41);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 7);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 41);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, w3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, w0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, w1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, w2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, w3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, w0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, w1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, w2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, w3, acc33);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 16);
+                acc02.StoreUnsafe(ref y0, 32);
+                acc03.StoreUnsafe(ref y0, 41);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 16);
+                acc12.StoreUnsafe(ref y1, 32);
+                acc13.StoreUnsafe(ref y1, 41);
+                acc20.StoreUnsafe(ref y2);
+                acc21.StoreUnsafe(ref y2, 16);
+                acc22.StoreUnsafe(ref y2, 32);
+                acc23.StoreUnsafe(ref y2, 41);
+                acc30.StoreUnsafe(ref y3);
+                acc31.StoreUnsafe(ref y3, 16);
+                acc32.StoreUnsafe(ref y3, 32);
+                acc33.StoreUnsafe(ref y3, 41);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..57
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 41);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref wk, 16);
+                    var w2 = Vector512.LoadUnsafe(ref wk, 32);
+                    var w3 = Vector512.LoadUnsafe(ref wk, 41);
+                    var a0 = Vector512.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 16);
+                acc02.StoreUnsafe(ref y0, 32);
+                acc03.StoreUnsafe(ref y0, 41);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_7x57_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 8);
+                acc02.StoreUnsafe(ref y0, 16);
+                acc03.StoreUnsafe(ref y0, 24);
+                acc10.StoreUnsafe(ref y1);
+                acc11.StoreUnsafe(ref y1, 8);
+                acc12.StoreUnsafe(ref y1, 16);
+                acc13.StoreUnsafe(ref y1, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 49);
+                var acc10 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 49);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector256.LoadUnsafe(ref wk, 32);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 40);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 48);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 49);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, w1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, w2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, w3, acc13);
+                }
+                acc00.StoreUnsafe(ref y0, 32);
+                acc01.StoreUnsafe(ref y0, 40);
+                acc02.StoreUnsafe(ref y0, 48);
+                acc03.StoreUnsafe(ref y0, 49);
+                acc10.StoreUnsafe(ref y1, 32);
+                acc11.StoreUnsafe(ref y1, 40);
+                acc12.StoreUnsafe(ref y1, 48);
+                acc13.StoreUnsafe(ref y1, 49);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..32
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 8);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 16);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                acc00.StoreUnsafe(ref y0);
+                acc01.StoreUnsafe(ref y0, 8);
+                acc02.StoreUnsafe(ref y0, 16);
+                acc03.StoreUnsafe(ref y0, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 49);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Vector256.LoadUnsafe(ref wk, 32);
+                    var w1 = Vector256.LoadUnsafe(ref wk, 40);
+                    var w2 = Vector256.LoadUnsafe(ref wk, 48);
+                    var w3 = Vector256.LoadUnsafe(ref wk, 49);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, w1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, w2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, w3, acc03);
+                }
+                acc00.StoreUnsafe(ref y0, 32);
+                acc01.StoreUnsafe(ref y0, 40);
+                acc02.StoreUnsafe(ref y0, 48);
+                acc03.StoreUnsafe(ref y0, 49);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_7x57_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+                Unsafe.Add(ref y1, c) = acc10;
+                Unsafe.Add(ref y1, c + 1) = acc11;
+                Unsafe.Add(ref y1, c + 2) = acc12;
+                Unsafe.Add(ref y1, c + 3) = acc13;
+            }
+            // tail columns 56..57
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 57);
+                var acc00 = Unsafe.Add(ref bias, 56);
+                var acc10 = Unsafe.Add(ref bias, 56);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Unsafe.Add(ref wk, 56);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                }
+                Unsafe.Add(ref y0, 56) = acc00;
+                Unsafe.Add(ref y1, 56) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, c) = acc00;
+                Unsafe.Add(ref y0, c + 1) = acc01;
+                Unsafe.Add(ref y0, c + 2) = acc02;
+                Unsafe.Add(ref y0, c + 3) = acc03;
+            }
+            // tail columns 56..57
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 57);
+                var acc00 = Unsafe.Add(ref bias, 56);
+                ref float x0 = ref Unsafe.Add(ref x, r * 7);
+                for (int k = 0; k < 7; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 57);
+                    var w0 = Unsafe.Add(ref wk, 56);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                }
+                Unsafe.Add(ref y0, 56) = acc00;
+            }
+        }
+    }
+
+    /// <summary>One step's h-side products: Z = H·R + b for H [rows, 19] (rows 171 apart), R [19, 57], Z rows 513 apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentBiasStep_19x57_171_513(ref float h, ref float wr, ref float bias, ref float z, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentBiasStep_19x57_171_513_V512(ref h, ref wr, ref bias, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentBiasStep_19x57_171_513_V256(ref h, ref wr, ref bias, ref z, rows);
+        else RecurrentBiasStep_19x57_171_513_Scalar(ref h, ref wr, ref bias, ref z, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentBiasStep_19x57_171_513_V512(ref float h, ref float wr, ref float bias, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 513);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 513);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc10 = Vector512.LoadUnsafe(ref bias);
+                var acc11 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc12 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc13 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc20 = Vector512.LoadUnsafe(ref bias);
+                var acc21 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc22 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc23 = Vector512.LoadUnsafe(ref bias, 41);
+                var acc30 = Vector512.LoadUnsafe(ref bias);
+                var acc31 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc32 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc33 = Vector512.LoadUnsafe(ref bias, 41);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
+                ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 171);
+                ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector512.LoadUnsafe(ref wrk);
+                    var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
+                    var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
+                    var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
+                    var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref h1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wr0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wr1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, wr2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, wr3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref h2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wr0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wr1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, wr2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, wr3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref h3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wr0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wr1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, wr2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, wr3, acc33);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 16);
+                acc02.StoreUnsafe(ref z0, 32);
+                acc03.StoreUnsafe(ref z0, 41);
+                acc10.StoreUnsafe(ref z1);
+                acc11.StoreUnsafe(ref z1, 16);
+                acc12.StoreUnsafe(ref z1, 32);
+                acc13.StoreUnsafe(ref z1, 41);
+                acc20.StoreUnsafe(ref z2);
+                acc21.StoreUnsafe(ref z2, 16);
+                acc22.StoreUnsafe(ref z2, 32);
+                acc23.StoreUnsafe(ref z2, 41);
+                acc30.StoreUnsafe(ref z3);
+                acc31.StoreUnsafe(ref z3, 16);
+                acc32.StoreUnsafe(ref z3, 32);
+                acc33.StoreUnsafe(ref z3, 41);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                var acc00 = Vector512.LoadUnsafe(ref bias);
+                var acc01 = Vector512.LoadUnsafe(ref bias, 16);
+                var acc02 = Vector512.LoadUnsafe(ref bias, 32);
+                var acc03 = Vector512.LoadUnsafe(ref bias, 41);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector512.LoadUnsafe(ref wrk);
+                    var wr1 = Vector512.LoadUnsafe(ref wrk, 16);
+                    var wr2 = Vector512.LoadUnsafe(ref wrk, 32);
+                    var wr3 = Vector512.LoadUnsafe(ref wrk, 41);
+                    var a0 = Vector512.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wr3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 16);
+                acc02.StoreUnsafe(ref z0, 32);
+                acc03.StoreUnsafe(ref z0, 41);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentBiasStep_19x57_171_513_V256(ref float h, ref float wr, ref float bias, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector256.LoadUnsafe(ref wrk);
+                    var wr1 = Vector256.LoadUnsafe(ref wrk, 8);
+                    var wr2 = Vector256.LoadUnsafe(ref wrk, 16);
+                    var wr3 = Vector256.LoadUnsafe(ref wrk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 8);
+                acc02.StoreUnsafe(ref z0, 16);
+                acc03.StoreUnsafe(ref z0, 24);
+                acc10.StoreUnsafe(ref z1);
+                acc11.StoreUnsafe(ref z1, 8);
+                acc12.StoreUnsafe(ref z1, 16);
+                acc13.StoreUnsafe(ref z1, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 49);
+                var acc10 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc11 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc12 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc13 = Vector256.LoadUnsafe(ref bias, 49);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
+                    var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
+                    var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
+                    var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
+                    var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref h1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wr0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wr1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wr2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wr3, acc13);
+                }
+                acc00.StoreUnsafe(ref z0, 32);
+                acc01.StoreUnsafe(ref z0, 40);
+                acc02.StoreUnsafe(ref z0, 48);
+                acc03.StoreUnsafe(ref z0, 49);
+                acc10.StoreUnsafe(ref z1, 32);
+                acc11.StoreUnsafe(ref z1, 40);
+                acc12.StoreUnsafe(ref z1, 48);
+                acc13.StoreUnsafe(ref z1, 49);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..32
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 8);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 16);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 24);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector256.LoadUnsafe(ref wrk);
+                    var wr1 = Vector256.LoadUnsafe(ref wrk, 8);
+                    var wr2 = Vector256.LoadUnsafe(ref wrk, 16);
+                    var wr3 = Vector256.LoadUnsafe(ref wrk, 24);
+                    var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0);
+                acc01.StoreUnsafe(ref z0, 8);
+                acc02.StoreUnsafe(ref z0, 16);
+                acc03.StoreUnsafe(ref z0, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                var acc00 = Vector256.LoadUnsafe(ref bias, 32);
+                var acc01 = Vector256.LoadUnsafe(ref bias, 40);
+                var acc02 = Vector256.LoadUnsafe(ref bias, 48);
+                var acc03 = Vector256.LoadUnsafe(ref bias, 49);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Vector256.LoadUnsafe(ref wrk, 32);
+                    var wr1 = Vector256.LoadUnsafe(ref wrk, 40);
+                    var wr2 = Vector256.LoadUnsafe(ref wrk, 48);
+                    var wr3 = Vector256.LoadUnsafe(ref wrk, 49);
+                    var a0 = Vector256.Create(Unsafe.Add(ref h0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wr0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wr1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wr2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wr3, acc03);
+                }
+                acc00.StoreUnsafe(ref z0, 32);
+                acc01.StoreUnsafe(ref z0, 40);
+                acc02.StoreUnsafe(ref z0, 48);
+                acc03.StoreUnsafe(ref z0, 49);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentBiasStep_19x57_171_513_Scalar(ref float h, ref float wr, ref float bias, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Unsafe.Add(ref wrk, c);
+                    var wr1 = Unsafe.Add(ref wrk, c + 1);
+                    var wr2 = Unsafe.Add(ref wrk, c + 2);
+                    var wr3 = Unsafe.Add(ref wrk, c + 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    acc11 = a1 * wr1 + acc11;
+                    acc12 = a1 * wr2 + acc12;
+                    acc13 = a1 * wr3 + acc13;
+                }
+                Unsafe.Add(ref z0, c) = acc00;
+                Unsafe.Add(ref z0, c + 1) = acc01;
+                Unsafe.Add(ref z0, c + 2) = acc02;
+                Unsafe.Add(ref z0, c + 3) = acc03;
+                Unsafe.Add(ref z1, c) = acc10;
+                Unsafe.Add(ref z1, c + 1) = acc11;
+                Unsafe.Add(ref z1, c + 2) = acc12;
+                Unsafe.Add(ref z1, c + 3) = acc13;
+            }
+            // tail columns 56..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 513);
+                var acc00 = Unsafe.Add(ref bias, 56);
+                var acc10 = Unsafe.Add(ref bias, 56);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Unsafe.Add(ref wrk, 56);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                }
+                Unsafe.Add(ref z0, 56) = acc00;
+                Unsafe.Add(ref z1, 56) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Unsafe.Add(ref wrk, c);
+                    var wr1 = Unsafe.Add(ref wrk, c + 1);
+                    var wr2 = Unsafe.Add(ref wrk, c + 2);
+                    var wr3 = Unsafe.Add(ref wrk, c + 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                }
+                Unsafe.Add(ref z0, c) = acc00;
+                Unsafe.Add(ref z0, c + 1) = acc01;
+                Unsafe.Add(ref z0, c + 2) = acc02;
+                Unsafe.Add(ref z0, c + 3) = acc03;
+            }
+            // tail columns 56..57
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 513);
+                var acc00 = Unsafe.Add(ref bias, 56);
+                ref float h0 = ref Unsafe.Add(ref h, r * 171);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 57);
+                    var wr0 = Unsafe.Add(ref wrk, 56);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                }
+                Unsafe.Add(ref z0, 56) = acc00;
+            }
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 19], W [19, 5] row-major, Y [rows, 5].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_19x5_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_19x5_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_19x5_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_19x5_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_19x5_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 5);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc22 = Unsafe.Add(ref bias, 2);
+                var acc23 = Unsafe.Add(ref bias, 3);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                var acc32 = Unsafe.Add(ref bias, 2);
+                var acc33 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 19);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    acc23 = a2 * w3 + acc23;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
+                    acc33 = a3 * w3 + acc33;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y1, 3) = acc13;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y2, 1) = acc21;
+                Unsafe.Add(ref y2, 2) = acc22;
+                Unsafe.Add(ref y2, 3) = acc23;
+                Unsafe.Add(ref y3, 0) = acc30;
+                Unsafe.Add(ref y3, 1) = acc31;
+                Unsafe.Add(ref y3, 2) = acc32;
+                Unsafe.Add(ref y3, 3) = acc33;
+            }
+            // tail columns 4..5
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 5);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                var acc20 = Unsafe.Add(ref bias, 4);
+                var acc30 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 19);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y1, 4) = acc10;
+                Unsafe.Add(ref y2, 4) = acc20;
+                Unsafe.Add(ref y3, 4) = acc30;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                }
+                Unsafe.Add(ref y0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_19x5_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                }
+                Unsafe.Add(ref y0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_19x5_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y1, 2) = acc12;
+                Unsafe.Add(ref y1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                }
+                Unsafe.Add(ref y0, 4) = acc00;
+                Unsafe.Add(ref y1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y0, 2) = acc02;
+                Unsafe.Add(ref y0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 5);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                ref float x0 = ref Unsafe.Add(ref x, r * 19);
+                for (int k = 0; k < 19; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 5);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                }
+                Unsafe.Add(ref y0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>One step's recurrent products: Z += H·R for H [rows, 5] (rows 45 apart), R [5, 5], Z rows 45 apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentStep_5x5_45_45(ref float h, ref float wr, ref float z, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentStep_5x5_45_45_V512(ref h, ref wr, ref z, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentStep_5x5_45_45_V256(ref h, ref wr, ref z, rows);
+        else RecurrentStep_5x5_45_45_Scalar(ref h, ref wr, ref z, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_5x5_45_45_V512(ref float h, ref float wr, ref float z, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 45);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 45);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                var acc10 = Unsafe.Add(ref z1, 0);
+                var acc11 = Unsafe.Add(ref z1, 1);
+                var acc12 = Unsafe.Add(ref z1, 2);
+                var acc13 = Unsafe.Add(ref z1, 3);
+                var acc20 = Unsafe.Add(ref z2, 0);
+                var acc21 = Unsafe.Add(ref z2, 1);
+                var acc22 = Unsafe.Add(ref z2, 2);
+                var acc23 = Unsafe.Add(ref z2, 3);
+                var acc30 = Unsafe.Add(ref z3, 0);
+                var acc31 = Unsafe.Add(ref z3, 1);
+                var acc32 = Unsafe.Add(ref z3, 2);
+                var acc33 = Unsafe.Add(ref z3, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
+                ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 45);
+                ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    acc11 = a1 * wr1 + acc11;
+                    acc12 = a1 * wr2 + acc12;
+                    acc13 = a1 * wr3 + acc13;
+                    var a2 = Unsafe.Add(ref h2, k);
+                    acc20 = a2 * wr0 + acc20;
+                    acc21 = a2 * wr1 + acc21;
+                    acc22 = a2 * wr2 + acc22;
+                    acc23 = a2 * wr3 + acc23;
+                    var a3 = Unsafe.Add(ref h3, k);
+                    acc30 = a3 * wr0 + acc30;
+                    acc31 = a3 * wr1 + acc31;
+                    acc32 = a3 * wr2 + acc32;
+                    acc33 = a3 * wr3 + acc33;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+                Unsafe.Add(ref z2, 0) = acc20;
+                Unsafe.Add(ref z2, 1) = acc21;
+                Unsafe.Add(ref z2, 2) = acc22;
+                Unsafe.Add(ref z2, 3) = acc23;
+                Unsafe.Add(ref z3, 0) = acc30;
+                Unsafe.Add(ref z3, 1) = acc31;
+                Unsafe.Add(ref z3, 2) = acc32;
+                Unsafe.Add(ref z3, 3) = acc33;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
+                ref float z2 = ref Unsafe.Add(ref z, (r + 2) * 45);
+                ref float z3 = ref Unsafe.Add(ref z, (r + 3) * 45);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                var acc10 = Unsafe.Add(ref z1, 4);
+                var acc20 = Unsafe.Add(ref z2, 4);
+                var acc30 = Unsafe.Add(ref z3, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
+                ref float h2 = ref Unsafe.Add(ref h, (r + 2) * 45);
+                ref float h3 = ref Unsafe.Add(ref h, (r + 3) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    var a2 = Unsafe.Add(ref h2, k);
+                    acc20 = a2 * wr0 + acc20;
+                    var a3 = Unsafe.Add(ref h3, k);
+                    acc30 = a3 * wr0 + acc30;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+                Unsafe.Add(ref z2, 4) = acc20;
+                Unsafe.Add(ref z3, 4) = acc30;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_5x5_45_45_V256(ref float h, ref float wr, ref float z, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                var acc10 = Unsafe.Add(ref z1, 0);
+                var acc11 = Unsafe.Add(ref z1, 1);
+                var acc12 = Unsafe.Add(ref z1, 2);
+                var acc13 = Unsafe.Add(ref z1, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    acc11 = a1 * wr1 + acc11;
+                    acc12 = a1 * wr2 + acc12;
+                    acc13 = a1 * wr3 + acc13;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                var acc10 = Unsafe.Add(ref z1, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentStep_5x5_45_45_Scalar(ref float h, ref float wr, ref float z, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                var acc10 = Unsafe.Add(ref z1, 0);
+                var acc11 = Unsafe.Add(ref z1, 1);
+                var acc12 = Unsafe.Add(ref z1, 2);
+                var acc13 = Unsafe.Add(ref z1, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                    acc11 = a1 * wr1 + acc11;
+                    acc12 = a1 * wr2 + acc12;
+                    acc13 = a1 * wr3 + acc13;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+                Unsafe.Add(ref z1, 0) = acc10;
+                Unsafe.Add(ref z1, 1) = acc11;
+                Unsafe.Add(ref z1, 2) = acc12;
+                Unsafe.Add(ref z1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                ref float z1 = ref Unsafe.Add(ref z, (r + 1) * 45);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                var acc10 = Unsafe.Add(ref z1, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                ref float h1 = ref Unsafe.Add(ref h, (r + 1) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    var a1 = Unsafe.Add(ref h1, k);
+                    acc10 = a1 * wr0 + acc10;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+                Unsafe.Add(ref z1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                var acc00 = Unsafe.Add(ref z0, 0);
+                var acc01 = Unsafe.Add(ref z0, 1);
+                var acc02 = Unsafe.Add(ref z0, 2);
+                var acc03 = Unsafe.Add(ref z0, 3);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 0);
+                    var wr1 = Unsafe.Add(ref wrk, 1);
+                    var wr2 = Unsafe.Add(ref wrk, 2);
+                    var wr3 = Unsafe.Add(ref wrk, 3);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                    acc01 = a0 * wr1 + acc01;
+                    acc02 = a0 * wr2 + acc02;
+                    acc03 = a0 * wr3 + acc03;
+                }
+                Unsafe.Add(ref z0, 0) = acc00;
+                Unsafe.Add(ref z0, 1) = acc01;
+                Unsafe.Add(ref z0, 2) = acc02;
+                Unsafe.Add(ref z0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float z0 = ref Unsafe.Add(ref z, r * 45);
+                var acc00 = Unsafe.Add(ref z0, 4);
+                ref float h0 = ref Unsafe.Add(ref h, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wrk = ref Unsafe.Add(ref wr, k * 5);
+                    var wr0 = Unsafe.Add(ref wrk, 4);
+                    var a0 = Unsafe.Add(ref h0, k);
+                    acc00 = a0 * wr0 + acc00;
+                }
+                Unsafe.Add(ref z0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 5], dZ [rows, 3], dW [5, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_5x3(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_5x3_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_5x3_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_5x3_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_5x3_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 5 rows per tile
+        for (; r + 5 <= 5; r += 5)
+        {
+            // columns 0..3
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 3);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 3);
+                ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                var acc40 = 0f;
+                var acc41 = 0f;
+                var acc42 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    acc32 = a3 * dz2 + acc32;
+                    var a4 = Unsafe.Add(ref xk, 4);
+                    acc40 = a4 * dz0 + acc40;
+                    acc41 = a4 * dz1 + acc41;
+                    acc42 = a4 * dz2 + acc42;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw2, 2) = acc22;
+                Unsafe.Add(ref dw3, 0) = acc30;
+                Unsafe.Add(ref dw3, 1) = acc31;
+                Unsafe.Add(ref dw3, 2) = acc32;
+                Unsafe.Add(ref dw4, 0) = acc40;
+                Unsafe.Add(ref dw4, 1) = acc41;
+                Unsafe.Add(ref dw4, 2) = acc42;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_5x3_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 5; r += 2)
+        {
+            // columns 0..3
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 5; r++)
+        {
+            // columns 0..3
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_5x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 5; r += 2)
+        {
+            // columns 0..3
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 5; r++)
+        {
+            // columns 0..3
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_3(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_3_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_3_V256(ref dz, ref db, rows);
+        else BiasGradient_3_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..3
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..3
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_3_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..3
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 3);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 3);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+            }
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 3], Wᵀ [3, 5] row-major, Y and dX [rows, 5].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_5x3_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_5x3_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_5x3_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_5x3_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_5x3_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 5);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc23 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                var acc33 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 3);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                    var a2 = Unsafe.Add(ref dz2, k);
+                    acc20 = a2 * wt0 + acc20;
+                    acc21 = a2 * wt1 + acc21;
+                    acc22 = a2 * wt2 + acc22;
+                    acc23 = a2 * wt3 + acc23;
+                    var a3 = Unsafe.Add(ref dz3, k);
+                    acc30 = a3 * wt0 + acc30;
+                    acc31 = a3 * wt1 + acc31;
+                    acc32 = a3 * wt2 + acc32;
+                    acc33 = a3 * wt3 + acc33;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+                Unsafe.Add(ref dx1, 0) = acc10;
+                Unsafe.Add(ref dx1, 1) = acc11;
+                Unsafe.Add(ref dx1, 2) = acc12;
+                Unsafe.Add(ref dx1, 3) = acc13;
+                Unsafe.Add(ref dx2, 0) = acc20;
+                Unsafe.Add(ref dx2, 1) = acc21;
+                Unsafe.Add(ref dx2, 2) = acc22;
+                Unsafe.Add(ref dx2, 3) = acc23;
+                Unsafe.Add(ref dx3, 0) = acc30;
+                Unsafe.Add(ref dx3, 1) = acc31;
+                Unsafe.Add(ref dx3, 2) = acc32;
+                Unsafe.Add(ref dx3, 3) = acc33;
+            }
+            // tail columns 4..5
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 5);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                var acc20 = 0f;
+                var acc30 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 3);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    var a2 = Unsafe.Add(ref dz2, k);
+                    acc20 = a2 * wt0 + acc20;
+                    var a3 = Unsafe.Add(ref dz3, k);
+                    acc30 = a3 * wt0 + acc30;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx1, 4) = acc10;
+                Unsafe.Add(ref dx2, 4) = acc20;
+                Unsafe.Add(ref dx3, 4) = acc30;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                var acc00 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_5x3_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+                Unsafe.Add(ref dx1, 0) = acc10;
+                Unsafe.Add(ref dx1, 1) = acc11;
+                Unsafe.Add(ref dx1, 2) = acc12;
+                Unsafe.Add(ref dx1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                var acc00 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_5x3_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+                Unsafe.Add(ref dx1, 0) = acc10;
+                Unsafe.Add(ref dx1, 1) = acc11;
+                Unsafe.Add(ref dx1, 2) = acc12;
+                Unsafe.Add(ref dx1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 5);
+                var acc00 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 5);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>SimpleRNN step backward of one sample: dz = Relu′(h) ⊙ (dh + dOut) for h [5]; clears dh.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SimpleRnnBackward_5_Relu(ref float h, ref float dOut, ref float dh, ref float dz)
+    {
+        if (Vector512.IsHardwareAccelerated) SimpleRnnBackward_5_Relu_V512(ref h, ref dOut, ref dh, ref dz);
+        else if (Vector256.IsHardwareAccelerated) SimpleRnnBackward_5_Relu_V256(ref h, ref dOut, ref dh, ref dz);
+        else SimpleRnnBackward_5_Relu_Scalar(ref h, ref dOut, ref dh, ref dz);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SimpleRnnBackward_5_Relu_V512(ref float h, ref float dOut, ref float dh, ref float dz)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // tail
+        for (; i < 5; i++)
+        {
+            var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
+            Unsafe.Add(ref dz, i) = VectorMath.ReluBackward(dhv, Unsafe.Add(ref h, i));
+            Unsafe.Add(ref dh, i) = 0f;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SimpleRnnBackward_5_Relu_V256(ref float h, ref float dOut, ref float dh, ref float dz)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // tail
+        for (; i < 5; i++)
+        {
+            var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
+            Unsafe.Add(ref dz, i) = VectorMath.ReluBackward(dhv, Unsafe.Add(ref h, i));
+            Unsafe.Add(ref dh, i) = 0f;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SimpleRnnBackward_5_Relu_Scalar(ref float h, ref float dOut, ref float dh, ref float dz)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < 5; i++)
+        {
+            var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
+            Unsafe.Add(ref dz, i) = VectorMath.ReluBackward(dhv, Unsafe.Add(ref h, i));
+            Unsafe.Add(ref dh, i) = 0f;
+        }
+    }
+
+    /// <summary>dH += dZ·Rᵀ for dZ [rows, 5] (rows 45 apart), Rᵀ [5, 5], dH [rows, 5].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentInputGradient_5x5_45(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentInputGradient_5x5_45_V512(ref dz, ref rt, ref dh, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentInputGradient_5x5_45_V256(ref dz, ref rt, ref dh, rows);
+        else RecurrentInputGradient_5x5_45_Scalar(ref dz, ref rt, ref dh, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_5x5_45_V512(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
+                ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 5);
+                ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 5);
+                var acc00 = Unsafe.Add(ref dh0, 0);
+                var acc01 = Unsafe.Add(ref dh0, 1);
+                var acc02 = Unsafe.Add(ref dh0, 2);
+                var acc03 = Unsafe.Add(ref dh0, 3);
+                var acc10 = Unsafe.Add(ref dh1, 0);
+                var acc11 = Unsafe.Add(ref dh1, 1);
+                var acc12 = Unsafe.Add(ref dh1, 2);
+                var acc13 = Unsafe.Add(ref dh1, 3);
+                var acc20 = Unsafe.Add(ref dh2, 0);
+                var acc21 = Unsafe.Add(ref dh2, 1);
+                var acc22 = Unsafe.Add(ref dh2, 2);
+                var acc23 = Unsafe.Add(ref dh2, 3);
+                var acc30 = Unsafe.Add(ref dh3, 0);
+                var acc31 = Unsafe.Add(ref dh3, 1);
+                var acc32 = Unsafe.Add(ref dh3, 2);
+                var acc33 = Unsafe.Add(ref dh3, 3);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 45);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 0);
+                    var rt1 = Unsafe.Add(ref rtk, 1);
+                    var rt2 = Unsafe.Add(ref rtk, 2);
+                    var rt3 = Unsafe.Add(ref rtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    acc03 = a0 * rt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * rt0 + acc10;
+                    acc11 = a1 * rt1 + acc11;
+                    acc12 = a1 * rt2 + acc12;
+                    acc13 = a1 * rt3 + acc13;
+                    var a2 = Unsafe.Add(ref dz2, k);
+                    acc20 = a2 * rt0 + acc20;
+                    acc21 = a2 * rt1 + acc21;
+                    acc22 = a2 * rt2 + acc22;
+                    acc23 = a2 * rt3 + acc23;
+                    var a3 = Unsafe.Add(ref dz3, k);
+                    acc30 = a3 * rt0 + acc30;
+                    acc31 = a3 * rt1 + acc31;
+                    acc32 = a3 * rt2 + acc32;
+                    acc33 = a3 * rt3 + acc33;
+                }
+                Unsafe.Add(ref dh0, 0) = acc00;
+                Unsafe.Add(ref dh0, 1) = acc01;
+                Unsafe.Add(ref dh0, 2) = acc02;
+                Unsafe.Add(ref dh0, 3) = acc03;
+                Unsafe.Add(ref dh1, 0) = acc10;
+                Unsafe.Add(ref dh1, 1) = acc11;
+                Unsafe.Add(ref dh1, 2) = acc12;
+                Unsafe.Add(ref dh1, 3) = acc13;
+                Unsafe.Add(ref dh2, 0) = acc20;
+                Unsafe.Add(ref dh2, 1) = acc21;
+                Unsafe.Add(ref dh2, 2) = acc22;
+                Unsafe.Add(ref dh2, 3) = acc23;
+                Unsafe.Add(ref dh3, 0) = acc30;
+                Unsafe.Add(ref dh3, 1) = acc31;
+                Unsafe.Add(ref dh3, 2) = acc32;
+                Unsafe.Add(ref dh3, 3) = acc33;
+            }
+            // tail columns 4..5
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
+                ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 5);
+                ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 5);
+                var acc00 = Unsafe.Add(ref dh0, 4);
+                var acc10 = Unsafe.Add(ref dh1, 4);
+                var acc20 = Unsafe.Add(ref dh2, 4);
+                var acc30 = Unsafe.Add(ref dh3, 4);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 45);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * rt0 + acc10;
+                    var a2 = Unsafe.Add(ref dz2, k);
+                    acc20 = a2 * rt0 + acc20;
+                    var a3 = Unsafe.Add(ref dz3, k);
+                    acc30 = a3 * rt0 + acc30;
+                }
+                Unsafe.Add(ref dh0, 4) = acc00;
+                Unsafe.Add(ref dh1, 4) = acc10;
+                Unsafe.Add(ref dh2, 4) = acc20;
+                Unsafe.Add(ref dh3, 4) = acc30;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                var acc00 = Unsafe.Add(ref dh0, 0);
+                var acc01 = Unsafe.Add(ref dh0, 1);
+                var acc02 = Unsafe.Add(ref dh0, 2);
+                var acc03 = Unsafe.Add(ref dh0, 3);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 0);
+                    var rt1 = Unsafe.Add(ref rtk, 1);
+                    var rt2 = Unsafe.Add(ref rtk, 2);
+                    var rt3 = Unsafe.Add(ref rtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    acc03 = a0 * rt3 + acc03;
+                }
+                Unsafe.Add(ref dh0, 0) = acc00;
+                Unsafe.Add(ref dh0, 1) = acc01;
+                Unsafe.Add(ref dh0, 2) = acc02;
+                Unsafe.Add(ref dh0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                var acc00 = Unsafe.Add(ref dh0, 4);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                }
+                Unsafe.Add(ref dh0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_5x5_45_V256(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref dh0, 0);
+                var acc01 = Unsafe.Add(ref dh0, 1);
+                var acc02 = Unsafe.Add(ref dh0, 2);
+                var acc03 = Unsafe.Add(ref dh0, 3);
+                var acc10 = Unsafe.Add(ref dh1, 0);
+                var acc11 = Unsafe.Add(ref dh1, 1);
+                var acc12 = Unsafe.Add(ref dh1, 2);
+                var acc13 = Unsafe.Add(ref dh1, 3);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 0);
+                    var rt1 = Unsafe.Add(ref rtk, 1);
+                    var rt2 = Unsafe.Add(ref rtk, 2);
+                    var rt3 = Unsafe.Add(ref rtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    acc03 = a0 * rt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * rt0 + acc10;
+                    acc11 = a1 * rt1 + acc11;
+                    acc12 = a1 * rt2 + acc12;
+                    acc13 = a1 * rt3 + acc13;
+                }
+                Unsafe.Add(ref dh0, 0) = acc00;
+                Unsafe.Add(ref dh0, 1) = acc01;
+                Unsafe.Add(ref dh0, 2) = acc02;
+                Unsafe.Add(ref dh0, 3) = acc03;
+                Unsafe.Add(ref dh1, 0) = acc10;
+                Unsafe.Add(ref dh1, 1) = acc11;
+                Unsafe.Add(ref dh1, 2) = acc12;
+                Unsafe.Add(ref dh1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref dh0, 4);
+                var acc10 = Unsafe.Add(ref dh1, 4);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * rt0 + acc10;
+                }
+                Unsafe.Add(ref dh0, 4) = acc00;
+                Unsafe.Add(ref dh1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                var acc00 = Unsafe.Add(ref dh0, 0);
+                var acc01 = Unsafe.Add(ref dh0, 1);
+                var acc02 = Unsafe.Add(ref dh0, 2);
+                var acc03 = Unsafe.Add(ref dh0, 3);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 0);
+                    var rt1 = Unsafe.Add(ref rtk, 1);
+                    var rt2 = Unsafe.Add(ref rtk, 2);
+                    var rt3 = Unsafe.Add(ref rtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    acc03 = a0 * rt3 + acc03;
+                }
+                Unsafe.Add(ref dh0, 0) = acc00;
+                Unsafe.Add(ref dh0, 1) = acc01;
+                Unsafe.Add(ref dh0, 2) = acc02;
+                Unsafe.Add(ref dh0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                var acc00 = Unsafe.Add(ref dh0, 4);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                }
+                Unsafe.Add(ref dh0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_5x5_45_Scalar(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref dh0, 0);
+                var acc01 = Unsafe.Add(ref dh0, 1);
+                var acc02 = Unsafe.Add(ref dh0, 2);
+                var acc03 = Unsafe.Add(ref dh0, 3);
+                var acc10 = Unsafe.Add(ref dh1, 0);
+                var acc11 = Unsafe.Add(ref dh1, 1);
+                var acc12 = Unsafe.Add(ref dh1, 2);
+                var acc13 = Unsafe.Add(ref dh1, 3);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 0);
+                    var rt1 = Unsafe.Add(ref rtk, 1);
+                    var rt2 = Unsafe.Add(ref rtk, 2);
+                    var rt3 = Unsafe.Add(ref rtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    acc03 = a0 * rt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * rt0 + acc10;
+                    acc11 = a1 * rt1 + acc11;
+                    acc12 = a1 * rt2 + acc12;
+                    acc13 = a1 * rt3 + acc13;
+                }
+                Unsafe.Add(ref dh0, 0) = acc00;
+                Unsafe.Add(ref dh0, 1) = acc01;
+                Unsafe.Add(ref dh0, 2) = acc02;
+                Unsafe.Add(ref dh0, 3) = acc03;
+                Unsafe.Add(ref dh1, 0) = acc10;
+                Unsafe.Add(ref dh1, 1) = acc11;
+                Unsafe.Add(ref dh1, 2) = acc12;
+                Unsafe.Add(ref dh1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 5);
+                var acc00 = Unsafe.Add(ref dh0, 4);
+                var acc10 = Unsafe.Add(ref dh1, 4);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * rt0 + acc10;
+                }
+                Unsafe.Add(ref dh0, 4) = acc00;
+                Unsafe.Add(ref dh1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                var acc00 = Unsafe.Add(ref dh0, 0);
+                var acc01 = Unsafe.Add(ref dh0, 1);
+                var acc02 = Unsafe.Add(ref dh0, 2);
+                var acc03 = Unsafe.Add(ref dh0, 3);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 0);
+                    var rt1 = Unsafe.Add(ref rtk, 1);
+                    var rt2 = Unsafe.Add(ref rtk, 2);
+                    var rt3 = Unsafe.Add(ref rtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    acc03 = a0 * rt3 + acc03;
+                }
+                Unsafe.Add(ref dh0, 0) = acc00;
+                Unsafe.Add(ref dh0, 1) = acc01;
+                Unsafe.Add(ref dh0, 2) = acc02;
+                Unsafe.Add(ref dh0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 5);
+                var acc00 = Unsafe.Add(ref dh0, 4);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 45);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 5);
+                    var rt0 = Unsafe.Add(ref rtk, 4);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                }
+                Unsafe.Add(ref dh0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 19], dZ [rows, 5], dW [19, 5].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_19x5(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_19x5_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_19x5_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_19x5_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_19x5_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 19; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc23 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                var acc33 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    acc23 = a2 * dz3 + acc23;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    acc32 = a3 * dz2 + acc32;
+                    acc33 = a3 * dz3 + acc33;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw2, 2) = acc22;
+                Unsafe.Add(ref dw2, 3) = acc23;
+                Unsafe.Add(ref dw3, 0) = acc30;
+                Unsafe.Add(ref dw3, 1) = acc31;
+                Unsafe.Add(ref dw3, 2) = acc32;
+                Unsafe.Add(ref dw3, 3) = acc33;
+            }
+            // tail columns 4..5
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                var acc20 = 0f;
+                var acc30 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw1, 4) = acc10;
+                Unsafe.Add(ref dw2, 4) = acc20;
+                Unsafe.Add(ref dw3, 4) = acc30;
+            }
+        }
+        // the last 3 rows
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc23 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    acc23 = a2 * dz3 + acc23;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw2, 2) = acc22;
+                Unsafe.Add(ref dw2, 3) = acc23;
+            }
+            // tail columns 4..5
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                var acc20 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw1, 4) = acc10;
+                Unsafe.Add(ref dw2, 4) = acc20;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_19x5_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 19; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 19; r++)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_19x5_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 19; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 19; r++)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 5);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float xk = ref Unsafe.Add(ref x, k * 19 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 5].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_5(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_5_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_5_V256(ref dz, ref db, rows);
+        else BiasGradient_5_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_5_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 5);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_5_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 5);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_5_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 5);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>dR = Σ H_(t−1)ᵀ·dZ_t for H and dZ [rows, 9, 5 / 5], dR [5, 5]; pairs = rows × 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentWeightGradient_5x5_9(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentWeightGradient_5x5_9_V512(ref h, ref dz, ref dr, pairs);
+        else if (Vector256.IsHardwareAccelerated) RecurrentWeightGradient_5x5_9_V256(ref h, ref dz, ref dr, pairs);
+        else RecurrentWeightGradient_5x5_9_Scalar(ref h, ref dz, ref dr, pairs);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_5x5_9_V512(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 5 rows per tile
+        for (; r + 5 <= 5; r += 5)
+        {
+            // columns 0..4
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
+                ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 5);
+                ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 5);
+                ref float dr4 = ref Unsafe.Add(ref dr, (r + 4) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc23 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                var acc33 = 0f;
+                var acc40 = 0f;
+                var acc41 = 0f;
+                var acc42 = 0f;
+                var acc43 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref hk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                    var a2 = Unsafe.Add(ref hk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    acc23 = a2 * dz3 + acc23;
+                    var a3 = Unsafe.Add(ref hk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    acc32 = a3 * dz2 + acc32;
+                    acc33 = a3 * dz3 + acc33;
+                    var a4 = Unsafe.Add(ref hk, 4);
+                    acc40 = a4 * dz0 + acc40;
+                    acc41 = a4 * dz1 + acc41;
+                    acc42 = a4 * dz2 + acc42;
+                    acc43 = a4 * dz3 + acc43;
+                }
+                Unsafe.Add(ref dr0, 0) = acc00;
+                Unsafe.Add(ref dr0, 1) = acc01;
+                Unsafe.Add(ref dr0, 2) = acc02;
+                Unsafe.Add(ref dr0, 3) = acc03;
+                Unsafe.Add(ref dr1, 0) = acc10;
+                Unsafe.Add(ref dr1, 1) = acc11;
+                Unsafe.Add(ref dr1, 2) = acc12;
+                Unsafe.Add(ref dr1, 3) = acc13;
+                Unsafe.Add(ref dr2, 0) = acc20;
+                Unsafe.Add(ref dr2, 1) = acc21;
+                Unsafe.Add(ref dr2, 2) = acc22;
+                Unsafe.Add(ref dr2, 3) = acc23;
+                Unsafe.Add(ref dr3, 0) = acc30;
+                Unsafe.Add(ref dr3, 1) = acc31;
+                Unsafe.Add(ref dr3, 2) = acc32;
+                Unsafe.Add(ref dr3, 3) = acc33;
+                Unsafe.Add(ref dr4, 0) = acc40;
+                Unsafe.Add(ref dr4, 1) = acc41;
+                Unsafe.Add(ref dr4, 2) = acc42;
+                Unsafe.Add(ref dr4, 3) = acc43;
+            }
+            // tail columns 4..5
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
+                ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 5);
+                ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 5);
+                ref float dr4 = ref Unsafe.Add(ref dr, (r + 4) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                var acc20 = 0f;
+                var acc30 = 0f;
+                var acc40 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref hk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    var a2 = Unsafe.Add(ref hk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    var a3 = Unsafe.Add(ref hk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    var a4 = Unsafe.Add(ref hk, 4);
+                    acc40 = a4 * dz0 + acc40;
+                }
+                Unsafe.Add(ref dr0, 4) = acc00;
+                Unsafe.Add(ref dr1, 4) = acc10;
+                Unsafe.Add(ref dr2, 4) = acc20;
+                Unsafe.Add(ref dr3, 4) = acc30;
+                Unsafe.Add(ref dr4, 4) = acc40;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_5x5_9_V256(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 5; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref hk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dr0, 0) = acc00;
+                Unsafe.Add(ref dr0, 1) = acc01;
+                Unsafe.Add(ref dr0, 2) = acc02;
+                Unsafe.Add(ref dr0, 3) = acc03;
+                Unsafe.Add(ref dr1, 0) = acc10;
+                Unsafe.Add(ref dr1, 1) = acc11;
+                Unsafe.Add(ref dr1, 2) = acc12;
+                Unsafe.Add(ref dr1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref hk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dr0, 4) = acc00;
+                Unsafe.Add(ref dr1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 5; r++)
+        {
+            // columns 0..4
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dr0, 0) = acc00;
+                Unsafe.Add(ref dr0, 1) = acc01;
+                Unsafe.Add(ref dr0, 2) = acc02;
+                Unsafe.Add(ref dr0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                var acc00 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                }
+                Unsafe.Add(ref dr0, 4) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_5x5_9_Scalar(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 5; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref hk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dr0, 0) = acc00;
+                Unsafe.Add(ref dr0, 1) = acc01;
+                Unsafe.Add(ref dr0, 2) = acc02;
+                Unsafe.Add(ref dr0, 3) = acc03;
+                Unsafe.Add(ref dr1, 0) = acc10;
+                Unsafe.Add(ref dr1, 1) = acc11;
+                Unsafe.Add(ref dr1, 2) = acc12;
+                Unsafe.Add(ref dr1, 3) = acc13;
+            }
+            // tail columns 4..5
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 5);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref hk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dr0, 4) = acc00;
+                Unsafe.Add(ref dr1, 4) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 5; r++)
+        {
+            // columns 0..4
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dr0, 0) = acc00;
+                Unsafe.Add(ref dr0, 1) = acc01;
+                Unsafe.Add(ref dr0, 2) = acc02;
+                Unsafe.Add(ref dr0, 3) = acc03;
+            }
+            // tail columns 4..5
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 5);
+                var acc00 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 5);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 5), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                }
+                Unsafe.Add(ref dr0, 4) = acc00;
+            }
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 5], Wᵀ [5, 19] row-major, Y and dX [rows, 19].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_19x5_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_19x5_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_19x5_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_19x5_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_19x5_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..19
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 19);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 19);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 5);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 19);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 11);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1_V256, wt1, acc11);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2_V256, wt1, acc21);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3_V256, wt1, acc31);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 11);
+                acc10.StoreUnsafe(ref dx1);
+                acc11.StoreUnsafe(ref dx1, 11);
+                acc20.StoreUnsafe(ref dx2);
+                acc21.StoreUnsafe(ref dx2, 11);
+                acc30.StoreUnsafe(ref dx3);
+                acc31.StoreUnsafe(ref dx3, 11);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..19
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 19);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 11);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 11);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_19x5_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..19
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 19);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 11);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 8);
+                acc02.StoreUnsafe(ref dx0, 11);
+                acc10.StoreUnsafe(ref dx1);
+                acc11.StoreUnsafe(ref dx1, 8);
+                acc12.StoreUnsafe(ref dx1, 11);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..19
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 19);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 8);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 11);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                }
+                acc00.StoreUnsafe(ref dx0);
+                acc01.StoreUnsafe(ref dx0, 8);
+                acc02.StoreUnsafe(ref dx0, 11);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_19x5_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..16, 4 per step
+            for (int c = 0; c < 16; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 19);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+                Unsafe.Add(ref dx1, c) = acc10;
+                Unsafe.Add(ref dx1, c + 1) = acc11;
+                Unsafe.Add(ref dx1, c + 2) = acc12;
+                Unsafe.Add(ref dx1, c + 3) = acc13;
+            }
+            // tail columns 16..19
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 19);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 19);
+                    var wt0 = Unsafe.Add(ref wtk, 16);
+                    var wt1 = Unsafe.Add(ref wtk, 17);
+                    var wt2 = Unsafe.Add(ref wtk, 18);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                }
+                Unsafe.Add(ref dx0, 16) = acc00;
+                Unsafe.Add(ref dx0, 17) = acc01;
+                Unsafe.Add(ref dx0, 18) = acc02;
+                Unsafe.Add(ref dx1, 16) = acc10;
+                Unsafe.Add(ref dx1, 17) = acc11;
+                Unsafe.Add(ref dx1, 18) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..16, 4 per step
+            for (int c = 0; c < 16; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 19);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+            }
+            // tail columns 16..19
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 19);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 19);
+                    var wt0 = Unsafe.Add(ref wtk, 16);
+                    var wt1 = Unsafe.Add(ref wtk, 17);
+                    var wt2 = Unsafe.Add(ref wtk, 18);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                }
+                Unsafe.Add(ref dx0, 16) = acc00;
+                Unsafe.Add(ref dx0, 17) = acc01;
+                Unsafe.Add(ref dx0, 18) = acc02;
+            }
+        }
+    }
+
+    /// <summary>GRU step backward of one sample: gates zx [3×19] (z, r, n), h-side pre-activations rh; dh + dOut = ∂L/∂h; writes dzx and drh [3×19] and leaves z⊙∂L/∂h in dh.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void GruBackward_19(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
+    {
+        if (Vector512.IsHardwareAccelerated) GruBackward_19_V512(ref zx, ref rh, ref hPrev, ref dOut, ref dh, ref dzx, ref drh);
+        else if (Vector256.IsHardwareAccelerated) GruBackward_19_V256(ref zx, ref rh, ref hPrev, ref dOut, ref dh, ref dzx, ref drh);
+        else GruBackward_19_Scalar(ref zx, ref rh, ref hPrev, ref dOut, ref dh, ref dzx, ref drh);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GruBackward_19_V512(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= 19; i += 16)
+        {
+            var zg = Vector512.LoadUnsafe(ref zx, (nuint)i);
+            var rg = Vector512.LoadUnsafe(ref zx, (nuint)(i + 19));
+            var ng = Vector512.LoadUnsafe(ref zx, (nuint)(i + 38));
+            var hn = Vector512.LoadUnsafe(ref rh, (nuint)(i + 38));
+            var dhv = Vector512.LoadUnsafe(ref dh, (nuint)i) + Vector512.LoadUnsafe(ref dOut, (nuint)i);
+            var dzz = dhv * (Vector512.LoadUnsafe(ref hPrev, (nuint)i) - ng) * zg * (Vector512<float>.One - zg);
+            var dzn = dhv * (Vector512<float>.One - zg) * (Vector512<float>.One - ng * ng);
+            var dzr = dzn * hn * rg * (Vector512<float>.One - rg);
+            dzz.StoreUnsafe(ref dzx, (nuint)i);
+            dzr.StoreUnsafe(ref dzx, (nuint)(i + 19));
+            dzn.StoreUnsafe(ref dzx, (nuint)(i + 38));
+            dzz.StoreUnsafe(ref drh, (nuint)i);
+            dzr.StoreUnsafe(ref drh, (nuint)(i + 19));
+            (dzn * rg).StoreUnsafe(ref drh, (nuint)(i + 38));
+            (dhv * zg).StoreUnsafe(ref dh, (nuint)i);
+        }
+        // tail
+        for (; i < 19; i++)
+        {
+            var zg = Unsafe.Add(ref zx, i);
+            var rg = Unsafe.Add(ref zx, i + 19);
+            var ng = Unsafe.Add(ref zx, i + 38);
+            var hn = Unsafe.Add(ref rh, i + 38);
+            var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
+            var dzz = dhv * (Unsafe.Add(ref hPrev, i) - ng) * zg * (1f - zg);
+            var dzn = dhv * (1f - zg) * (1f - ng * ng);
+            var dzr = dzn * hn * rg * (1f - rg);
+            Unsafe.Add(ref dzx, i) = dzz;
+            Unsafe.Add(ref dzx, i + 19) = dzr;
+            Unsafe.Add(ref dzx, i + 38) = dzn;
+            Unsafe.Add(ref drh, i) = dzz;
+            Unsafe.Add(ref drh, i + 19) = dzr;
+            Unsafe.Add(ref drh, i + 38) = dzn * rg;
+            Unsafe.Add(ref dh, i) = dhv * zg;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GruBackward_19_V256(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= 19; i += 8)
+        {
+            var zg = Vector256.LoadUnsafe(ref zx, (nuint)i);
+            var rg = Vector256.LoadUnsafe(ref zx, (nuint)(i + 19));
+            var ng = Vector256.LoadUnsafe(ref zx, (nuint)(i + 38));
+            var hn = Vector256.LoadUnsafe(ref rh, (nuint)(i + 38));
+            var dhv = Vector256.LoadUnsafe(ref dh, (nuint)i) + Vector256.LoadUnsafe(ref dOut, (nuint)i);
+            var dzz = dhv * (Vector256.LoadUnsafe(ref hPrev, (nuint)i) - ng) * zg * (Vector256<float>.One - zg);
+            var dzn = dhv * (Vector256<float>.One - zg) * (Vector256<float>.One - ng * ng);
+            var dzr = dzn * hn * rg * (Vector256<float>.One - rg);
+            dzz.StoreUnsafe(ref dzx, (nuint)i);
+            dzr.StoreUnsafe(ref dzx, (nuint)(i + 19));
+            dzn.StoreUnsafe(ref dzx, (nuint)(i + 38));
+            dzz.StoreUnsafe(ref drh, (nuint)i);
+            dzr.StoreUnsafe(ref drh, (nuint)(i + 19));
+            (dzn * rg).StoreUnsafe(ref drh, (nuint)(i + 38));
+            (dhv * zg).StoreUnsafe(ref dh, (nuint)i);
+        }
+        // tail
+        for (; i < 19; i++)
+        {
+            var zg = Unsafe.Add(ref zx, i);
+            var rg = Unsafe.Add(ref zx, i + 19);
+            var ng = Unsafe.Add(ref zx, i + 38);
+            var hn = Unsafe.Add(ref rh, i + 38);
+            var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
+            var dzz = dhv * (Unsafe.Add(ref hPrev, i) - ng) * zg * (1f - zg);
+            var dzn = dhv * (1f - zg) * (1f - ng * ng);
+            var dzr = dzn * hn * rg * (1f - rg);
+            Unsafe.Add(ref dzx, i) = dzz;
+            Unsafe.Add(ref dzx, i + 19) = dzr;
+            Unsafe.Add(ref dzx, i + 38) = dzn;
+            Unsafe.Add(ref drh, i) = dzz;
+            Unsafe.Add(ref drh, i + 19) = dzr;
+            Unsafe.Add(ref drh, i + 38) = dzn * rg;
+            Unsafe.Add(ref dh, i) = dhv * zg;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GruBackward_19_Scalar(ref float zx, ref float rh, ref float hPrev, ref float dOut, ref float dh, ref float dzx, ref float drh)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < 19; i++)
+        {
+            var zg = Unsafe.Add(ref zx, i);
+            var rg = Unsafe.Add(ref zx, i + 19);
+            var ng = Unsafe.Add(ref zx, i + 38);
+            var hn = Unsafe.Add(ref rh, i + 38);
+            var dhv = Unsafe.Add(ref dh, i) + Unsafe.Add(ref dOut, i);
+            var dzz = dhv * (Unsafe.Add(ref hPrev, i) - ng) * zg * (1f - zg);
+            var dzn = dhv * (1f - zg) * (1f - ng * ng);
+            var dzr = dzn * hn * rg * (1f - rg);
+            Unsafe.Add(ref dzx, i) = dzz;
+            Unsafe.Add(ref dzx, i + 19) = dzr;
+            Unsafe.Add(ref dzx, i + 38) = dzn;
+            Unsafe.Add(ref drh, i) = dzz;
+            Unsafe.Add(ref drh, i + 19) = dzr;
+            Unsafe.Add(ref drh, i + 38) = dzn * rg;
+            Unsafe.Add(ref dh, i) = dhv * zg;
+        }
+    }
+
+    /// <summary>dH += dZ·Rᵀ for dZ [rows, 57] (rows 513 apart), Rᵀ [57, 19], dH [rows, 19].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentInputGradient_57x19_513(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentInputGradient_57x19_513_V512(ref dz, ref rt, ref dh, rows);
+        else if (Vector256.IsHardwareAccelerated) RecurrentInputGradient_57x19_513_V256(ref dz, ref rt, ref dh, rows);
+        else RecurrentInputGradient_57x19_513_Scalar(ref dz, ref rt, ref dh, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_57x19_513_V512(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..19
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
+                ref float dh2 = ref Unsafe.Add(ref dh, (r + 2) * 19);
+                ref float dh3 = ref Unsafe.Add(ref dh, (r + 3) * 19);
+                var acc00 = Vector512.LoadUnsafe(ref dh0);
+                var acc01 = Vector256.LoadUnsafe(ref dh0, 11);
+                var acc10 = Vector512.LoadUnsafe(ref dh1);
+                var acc11 = Vector256.LoadUnsafe(ref dh1, 11);
+                var acc20 = Vector512.LoadUnsafe(ref dh2);
+                var acc21 = Vector256.LoadUnsafe(ref dh2, 11);
+                var acc30 = Vector512.LoadUnsafe(ref dh3);
+                var acc31 = Vector256.LoadUnsafe(ref dh3, 11);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 513);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 513);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 19);
+                    var rt0 = Vector512.LoadUnsafe(ref rtk);
+                    var rt1 = Vector256.LoadUnsafe(ref rtk, 11);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, rt1, acc01);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, rt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1_V256, rt1, acc11);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, rt0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2_V256, rt1, acc21);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, rt0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3_V256, rt1, acc31);
+                }
+                acc00.StoreUnsafe(ref dh0);
+                acc01.StoreUnsafe(ref dh0, 11);
+                acc10.StoreUnsafe(ref dh1);
+                acc11.StoreUnsafe(ref dh1, 11);
+                acc20.StoreUnsafe(ref dh2);
+                acc21.StoreUnsafe(ref dh2, 11);
+                acc30.StoreUnsafe(ref dh3);
+                acc31.StoreUnsafe(ref dh3, 11);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..19
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
+                var acc00 = Vector512.LoadUnsafe(ref dh0);
+                var acc01 = Vector256.LoadUnsafe(ref dh0, 11);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 19);
+                    var rt0 = Vector512.LoadUnsafe(ref rtk);
+                    var rt1 = Vector256.LoadUnsafe(ref rtk, 11);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, rt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, rt1, acc01);
+                }
+                acc00.StoreUnsafe(ref dh0);
+                acc01.StoreUnsafe(ref dh0, 11);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_57x19_513_V256(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..19
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
+                var acc00 = Vector256.LoadUnsafe(ref dh0);
+                var acc01 = Vector256.LoadUnsafe(ref dh0, 8);
+                var acc02 = Vector256.LoadUnsafe(ref dh0, 11);
+                var acc10 = Vector256.LoadUnsafe(ref dh1);
+                var acc11 = Vector256.LoadUnsafe(ref dh1, 8);
+                var acc12 = Vector256.LoadUnsafe(ref dh1, 11);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 19);
+                    var rt0 = Vector256.LoadUnsafe(ref rtk);
+                    var rt1 = Vector256.LoadUnsafe(ref rtk, 8);
+                    var rt2 = Vector256.LoadUnsafe(ref rtk, 11);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, rt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, rt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, rt2, acc12);
+                }
+                acc00.StoreUnsafe(ref dh0);
+                acc01.StoreUnsafe(ref dh0, 8);
+                acc02.StoreUnsafe(ref dh0, 11);
+                acc10.StoreUnsafe(ref dh1);
+                acc11.StoreUnsafe(ref dh1, 8);
+                acc12.StoreUnsafe(ref dh1, 11);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..19
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
+                var acc00 = Vector256.LoadUnsafe(ref dh0);
+                var acc01 = Vector256.LoadUnsafe(ref dh0, 8);
+                var acc02 = Vector256.LoadUnsafe(ref dh0, 11);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 19);
+                    var rt0 = Vector256.LoadUnsafe(ref rtk);
+                    var rt1 = Vector256.LoadUnsafe(ref rtk, 8);
+                    var rt2 = Vector256.LoadUnsafe(ref rtk, 11);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, rt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, rt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, rt2, acc02);
+                }
+                acc00.StoreUnsafe(ref dh0);
+                acc01.StoreUnsafe(ref dh0, 8);
+                acc02.StoreUnsafe(ref dh0, 11);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentInputGradient_57x19_513_Scalar(ref float dz, ref float rt, ref float dh, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..16, 4 per step
+            for (int c = 0; c < 16; c += 4)
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
+                var acc00 = Unsafe.Add(ref dh0, c);
+                var acc01 = Unsafe.Add(ref dh0, c + 1);
+                var acc02 = Unsafe.Add(ref dh0, c + 2);
+                var acc03 = Unsafe.Add(ref dh0, c + 3);
+                var acc10 = Unsafe.Add(ref dh1, c);
+                var acc11 = Unsafe.Add(ref dh1, c + 1);
+                var acc12 = Unsafe.Add(ref dh1, c + 2);
+                var acc13 = Unsafe.Add(ref dh1, c + 3);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 19);
+                    var rt0 = Unsafe.Add(ref rtk, c);
+                    var rt1 = Unsafe.Add(ref rtk, c + 1);
+                    var rt2 = Unsafe.Add(ref rtk, c + 2);
+                    var rt3 = Unsafe.Add(ref rtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    acc03 = a0 * rt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * rt0 + acc10;
+                    acc11 = a1 * rt1 + acc11;
+                    acc12 = a1 * rt2 + acc12;
+                    acc13 = a1 * rt3 + acc13;
+                }
+                Unsafe.Add(ref dh0, c) = acc00;
+                Unsafe.Add(ref dh0, c + 1) = acc01;
+                Unsafe.Add(ref dh0, c + 2) = acc02;
+                Unsafe.Add(ref dh0, c + 3) = acc03;
+                Unsafe.Add(ref dh1, c) = acc10;
+                Unsafe.Add(ref dh1, c + 1) = acc11;
+                Unsafe.Add(ref dh1, c + 2) = acc12;
+                Unsafe.Add(ref dh1, c + 3) = acc13;
+            }
+            // tail columns 16..19
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
+                ref float dh1 = ref Unsafe.Add(ref dh, (r + 1) * 19);
+                var acc00 = Unsafe.Add(ref dh0, 16);
+                var acc01 = Unsafe.Add(ref dh0, 17);
+                var acc02 = Unsafe.Add(ref dh0, 18);
+                var acc10 = Unsafe.Add(ref dh1, 16);
+                var acc11 = Unsafe.Add(ref dh1, 17);
+                var acc12 = Unsafe.Add(ref dh1, 18);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 513);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 19);
+                    var rt0 = Unsafe.Add(ref rtk, 16);
+                    var rt1 = Unsafe.Add(ref rtk, 17);
+                    var rt2 = Unsafe.Add(ref rtk, 18);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * rt0 + acc10;
+                    acc11 = a1 * rt1 + acc11;
+                    acc12 = a1 * rt2 + acc12;
+                }
+                Unsafe.Add(ref dh0, 16) = acc00;
+                Unsafe.Add(ref dh0, 17) = acc01;
+                Unsafe.Add(ref dh0, 18) = acc02;
+                Unsafe.Add(ref dh1, 16) = acc10;
+                Unsafe.Add(ref dh1, 17) = acc11;
+                Unsafe.Add(ref dh1, 18) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..16, 4 per step
+            for (int c = 0; c < 16; c += 4)
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
+                var acc00 = Unsafe.Add(ref dh0, c);
+                var acc01 = Unsafe.Add(ref dh0, c + 1);
+                var acc02 = Unsafe.Add(ref dh0, c + 2);
+                var acc03 = Unsafe.Add(ref dh0, c + 3);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 19);
+                    var rt0 = Unsafe.Add(ref rtk, c);
+                    var rt1 = Unsafe.Add(ref rtk, c + 1);
+                    var rt2 = Unsafe.Add(ref rtk, c + 2);
+                    var rt3 = Unsafe.Add(ref rtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                    acc03 = a0 * rt3 + acc03;
+                }
+                Unsafe.Add(ref dh0, c) = acc00;
+                Unsafe.Add(ref dh0, c + 1) = acc01;
+                Unsafe.Add(ref dh0, c + 2) = acc02;
+                Unsafe.Add(ref dh0, c + 3) = acc03;
+            }
+            // tail columns 16..19
+            {
+                ref float dh0 = ref Unsafe.Add(ref dh, r * 19);
+                var acc00 = Unsafe.Add(ref dh0, 16);
+                var acc01 = Unsafe.Add(ref dh0, 17);
+                var acc02 = Unsafe.Add(ref dh0, 18);
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 513);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float rtk = ref Unsafe.Add(ref rt, k * 19);
+                    var rt0 = Unsafe.Add(ref rtk, 16);
+                    var rt1 = Unsafe.Add(ref rtk, 17);
+                    var rt2 = Unsafe.Add(ref rtk, 18);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * rt0 + acc00;
+                    acc01 = a0 * rt1 + acc01;
+                    acc02 = a0 * rt2 + acc02;
+                }
+                Unsafe.Add(ref dh0, 16) = acc00;
+                Unsafe.Add(ref dh0, 17) = acc01;
+                Unsafe.Add(ref dh0, 18) = acc02;
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 7], dZ [rows, 57], dW [7, 57].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_7x57(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_7x57_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_7x57_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_7x57_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_7x57_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 7; r += 4)
+        {
+            // columns 0..57
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 57);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 57);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 16);
+                acc02.StoreUnsafe(ref dw0, 32);
+                acc03.StoreUnsafe(ref dw0, 41);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 16);
+                acc12.StoreUnsafe(ref dw1, 32);
+                acc13.StoreUnsafe(ref dw1, 41);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 16);
+                acc22.StoreUnsafe(ref dw2, 32);
+                acc23.StoreUnsafe(ref dw2, 41);
+                acc30.StoreUnsafe(ref dw3);
+                acc31.StoreUnsafe(ref dw3, 16);
+                acc32.StoreUnsafe(ref dw3, 32);
+                acc33.StoreUnsafe(ref dw3, 41);
+            }
+        }
+        // the last 3 rows
+        {
+            // columns 0..57
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 57);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = Vector512.Create(xk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 16);
+                acc02.StoreUnsafe(ref dw0, 32);
+                acc03.StoreUnsafe(ref dw0, 41);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 16);
+                acc12.StoreUnsafe(ref dw1, 32);
+                acc13.StoreUnsafe(ref dw1, 41);
+                acc20.StoreUnsafe(ref dw2);
+                acc21.StoreUnsafe(ref dw2, 16);
+                acc22.StoreUnsafe(ref dw2, 32);
+                acc23.StoreUnsafe(ref dw2, 41);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_7x57_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 7; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 8);
+                acc02.StoreUnsafe(ref dw0, 16);
+                acc03.StoreUnsafe(ref dw0, 24);
+                acc10.StoreUnsafe(ref dw1);
+                acc11.StoreUnsafe(ref dw1, 8);
+                acc12.StoreUnsafe(ref dw1, 16);
+                acc13.StoreUnsafe(ref dw1, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dw0, 32);
+                acc01.StoreUnsafe(ref dw0, 40);
+                acc02.StoreUnsafe(ref dw0, 48);
+                acc03.StoreUnsafe(ref dw0, 49);
+                acc10.StoreUnsafe(ref dw1, 32);
+                acc11.StoreUnsafe(ref dw1, 40);
+                acc12.StoreUnsafe(ref dw1, 48);
+                acc13.StoreUnsafe(ref dw1, 49);
+            }
+        }
+        // tail: one row at a time
+        for (; r < 7; r++)
+        {
+            // columns 0..32
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc01.StoreUnsafe(ref dw0, 8);
+                acc02.StoreUnsafe(ref dw0, 16);
+                acc03.StoreUnsafe(ref dw0, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                }
+                acc00.StoreUnsafe(ref dw0, 32);
+                acc01.StoreUnsafe(ref dw0, 40);
+                acc02.StoreUnsafe(ref dw0, 48);
+                acc03.StoreUnsafe(ref dw0, 49);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_7x57_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 7; r += 2)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+            // tail columns 56..57
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 57);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Unsafe.Add(ref dzk, 56);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dw0, 56) = acc00;
+                Unsafe.Add(ref dw1, 56) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 7; r++)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+            }
+            // tail columns 56..57
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 57);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Unsafe.Add(ref dzk, 56);
+                    ref float xk = ref Unsafe.Add(ref x, k * 7 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                }
+                Unsafe.Add(ref dw0, 56) = acc00;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 57].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_57(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_57_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_57_V256(ref dz, ref db, rows);
+        else BiasGradient_57_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_57_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..57
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 57);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 16);
+                acc02.StoreUnsafe(ref db0, 32);
+                acc03.StoreUnsafe(ref db0, 41);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_57_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..32
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0);
+                acc01.StoreUnsafe(ref db0, 8);
+                acc02.StoreUnsafe(ref db0, 16);
+                acc03.StoreUnsafe(ref db0, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                acc00.StoreUnsafe(ref db0, 32);
+                acc01.StoreUnsafe(ref db0, 40);
+                acc02.StoreUnsafe(ref db0, 48);
+                acc03.StoreUnsafe(ref db0, 49);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_57_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 57);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
+            }
+            // tail columns 56..57
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 57);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 57);
+                    var dz0 = Unsafe.Add(ref dzk, 56);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 56) = acc00;
+            }
+        }
+    }
+
+    /// <summary>dR = Σ H_(t−1)ᵀ·dZ_t for H and dZ [rows, 9, 19 / 57], dR [19, 57]; pairs = rows × 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RecurrentWeightGradient_19x57_9(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        if (Vector512.IsHardwareAccelerated) RecurrentWeightGradient_19x57_9_V512(ref h, ref dz, ref dr, pairs);
+        else if (Vector256.IsHardwareAccelerated) RecurrentWeightGradient_19x57_9_V256(ref h, ref dz, ref dr, pairs);
+        else RecurrentWeightGradient_19x57_9_Scalar(ref h, ref dz, ref dr, pairs);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_19x57_9_V512(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 19; r += 4)
+        {
+            // columns 0..57
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
+                ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 57);
+                ref float dr3 = ref Unsafe.Add(ref dr, (r + 3) * 57);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = Vector512.Create(hk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref hk, 3));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, dz0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, dz1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, dz2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, dz3, acc33);
+                }
+                acc00.StoreUnsafe(ref dr0);
+                acc01.StoreUnsafe(ref dr0, 16);
+                acc02.StoreUnsafe(ref dr0, 32);
+                acc03.StoreUnsafe(ref dr0, 41);
+                acc10.StoreUnsafe(ref dr1);
+                acc11.StoreUnsafe(ref dr1, 16);
+                acc12.StoreUnsafe(ref dr1, 32);
+                acc13.StoreUnsafe(ref dr1, 41);
+                acc20.StoreUnsafe(ref dr2);
+                acc21.StoreUnsafe(ref dr2, 16);
+                acc22.StoreUnsafe(ref dr2, 32);
+                acc23.StoreUnsafe(ref dr2, 41);
+                acc30.StoreUnsafe(ref dr3);
+                acc31.StoreUnsafe(ref dr3, 16);
+                acc32.StoreUnsafe(ref dr3, 32);
+                acc33.StoreUnsafe(ref dr3, 41);
+            }
+        }
+        // the last 3 rows
+        {
+            // columns 0..57
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
+                ref float dr2 = ref Unsafe.Add(ref dr, (r + 2) * 57);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Vector512.LoadUnsafe(ref dzk);
+                    var dz1 = Vector512.LoadUnsafe(ref dzk, 16);
+                    var dz2 = Vector512.LoadUnsafe(ref dzk, 32);
+                    var dz3 = Vector512.LoadUnsafe(ref dzk, 41);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = Vector512.Create(hk);
+                    acc00 = Vector512.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref hk, 1));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, dz3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref hk, 2));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, dz0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, dz1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, dz2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, dz3, acc23);
+                }
+                acc00.StoreUnsafe(ref dr0);
+                acc01.StoreUnsafe(ref dr0, 16);
+                acc02.StoreUnsafe(ref dr0, 32);
+                acc03.StoreUnsafe(ref dr0, 41);
+                acc10.StoreUnsafe(ref dr1);
+                acc11.StoreUnsafe(ref dr1, 16);
+                acc12.StoreUnsafe(ref dr1, 32);
+                acc13.StoreUnsafe(ref dr1, 41);
+                acc20.StoreUnsafe(ref dr2);
+                acc21.StoreUnsafe(ref dr2, 16);
+                acc22.StoreUnsafe(ref dr2, 32);
+                acc23.StoreUnsafe(ref dr2, 41);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_19x57_9_V256(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 19; r += 2)
+        {
+            // columns 0..32
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = Vector256.Create(hk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dr0);
+                acc01.StoreUnsafe(ref dr0, 8);
+                acc02.StoreUnsafe(ref dr0, 16);
+                acc03.StoreUnsafe(ref dr0, 24);
+                acc10.StoreUnsafe(ref dr1);
+                acc11.StoreUnsafe(ref dr1, 8);
+                acc12.StoreUnsafe(ref dr1, 16);
+                acc13.StoreUnsafe(ref dr1, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = Vector256.Create(hk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref hk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, dz1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, dz2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, dz3, acc13);
+                }
+                acc00.StoreUnsafe(ref dr0, 32);
+                acc01.StoreUnsafe(ref dr0, 40);
+                acc02.StoreUnsafe(ref dr0, 48);
+                acc03.StoreUnsafe(ref dr0, 49);
+                acc10.StoreUnsafe(ref dr1, 32);
+                acc11.StoreUnsafe(ref dr1, 40);
+                acc12.StoreUnsafe(ref dr1, 48);
+                acc13.StoreUnsafe(ref dr1, 49);
+            }
+        }
+        // tail: one row at a time
+        for (; r < 19; r++)
+        {
+            // columns 0..32
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 8);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 16);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 24);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = Vector256.Create(hk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                }
+                acc00.StoreUnsafe(ref dr0);
+                acc01.StoreUnsafe(ref dr0, 8);
+                acc02.StoreUnsafe(ref dr0, 16);
+                acc03.StoreUnsafe(ref dr0, 24);
+            }
+            // tail columns 32..57
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk, 32);
+                    var dz1 = Vector256.LoadUnsafe(ref dzk, 40);
+                    var dz2 = Vector256.LoadUnsafe(ref dzk, 48);
+                    var dz3 = Vector256.LoadUnsafe(ref dzk, 49);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = Vector256.Create(hk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, dz1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, dz2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, dz3, acc03);
+                }
+                acc00.StoreUnsafe(ref dr0, 32);
+                acc01.StoreUnsafe(ref dr0, 40);
+                acc02.StoreUnsafe(ref dr0, 48);
+                acc03.StoreUnsafe(ref dr0, 49);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RecurrentWeightGradient_19x57_9_Scalar(ref float h, ref float dz, ref float dr, int pairs)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 19; r += 2)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref hk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dr0, c) = acc00;
+                Unsafe.Add(ref dr0, c + 1) = acc01;
+                Unsafe.Add(ref dr0, c + 2) = acc02;
+                Unsafe.Add(ref dr0, c + 3) = acc03;
+                Unsafe.Add(ref dr1, c) = acc10;
+                Unsafe.Add(ref dr1, c + 1) = acc11;
+                Unsafe.Add(ref dr1, c + 2) = acc12;
+                Unsafe.Add(ref dr1, c + 3) = acc13;
+            }
+            // tail columns 56..57
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                ref float dr1 = ref Unsafe.Add(ref dr, (r + 1) * 57);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Unsafe.Add(ref dzk, 56);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref hk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                }
+                Unsafe.Add(ref dr0, 56) = acc00;
+                Unsafe.Add(ref dr1, 56) = acc10;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 19; r++)
+        {
+            // columns 0..56, 4 per step
+            for (int c = 0; c < 56; c += 4)
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dr0, c) = acc00;
+                Unsafe.Add(ref dr0, c + 1) = acc01;
+                Unsafe.Add(ref dr0, c + 2) = acc02;
+                Unsafe.Add(ref dr0, c + 3) = acc03;
+            }
+            // tail columns 56..57
+            {
+                ref float dr0 = ref Unsafe.Add(ref dr, r * 57);
+                var acc00 = 0f;
+                for (int k = 0; k < pairs; k++)
+                {
+                    int j = k / 8 * 9 + k % 8 + 1; // (sample, step ≥ 1) as a row of [rows × 9]
+                    ref float dzk = ref Unsafe.Add(ref dz, j * 57);
+                    var dz0 = Unsafe.Add(ref dzk, 56);
+                    ref float hk = ref Unsafe.Add(ref Unsafe.Add(ref h, (j - 1) * 19), r);
+                    var a0 = hk;
+                    acc00 = a0 * dz0 + acc00;
+                }
+                Unsafe.Add(ref dr0, 56) = acc00;
+            }
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 57], Wᵀ [57, 7] row-major, Y and dX [rows, 7].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_7x57_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_7x57_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_7x57_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_7x57_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_7x57_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 7);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc23 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                var acc33 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 57);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                    var a2 = Unsafe.Add(ref dz2, k);
+                    acc20 = a2 * wt0 + acc20;
+                    acc21 = a2 * wt1 + acc21;
+                    acc22 = a2 * wt2 + acc22;
+                    acc23 = a2 * wt3 + acc23;
+                    var a3 = Unsafe.Add(ref dz3, k);
+                    acc30 = a3 * wt0 + acc30;
+                    acc31 = a3 * wt1 + acc31;
+                    acc32 = a3 * wt2 + acc32;
+                    acc33 = a3 * wt3 + acc33;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+                Unsafe.Add(ref dx1, 0) = acc10;
+                Unsafe.Add(ref dx1, 1) = acc11;
+                Unsafe.Add(ref dx1, 2) = acc12;
+                Unsafe.Add(ref dx1, 3) = acc13;
+                Unsafe.Add(ref dx2, 0) = acc20;
+                Unsafe.Add(ref dx2, 1) = acc21;
+                Unsafe.Add(ref dx2, 2) = acc22;
+                Unsafe.Add(ref dx2, 3) = acc23;
+                Unsafe.Add(ref dx3, 0) = acc30;
+                Unsafe.Add(ref dx3, 1) = acc31;
+                Unsafe.Add(ref dx3, 2) = acc32;
+                Unsafe.Add(ref dx3, 3) = acc33;
+            }
+            // tail columns 4..7
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 7);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 57);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var wt1 = Unsafe.Add(ref wtk, 5);
+                    var wt2 = Unsafe.Add(ref wtk, 6);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    var a2 = Unsafe.Add(ref dz2, k);
+                    acc20 = a2 * wt0 + acc20;
+                    acc21 = a2 * wt1 + acc21;
+                    acc22 = a2 * wt2 + acc22;
+                    var a3 = Unsafe.Add(ref dz3, k);
+                    acc30 = a3 * wt0 + acc30;
+                    acc31 = a3 * wt1 + acc31;
+                    acc32 = a3 * wt2 + acc32;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx0, 5) = acc01;
+                Unsafe.Add(ref dx0, 6) = acc02;
+                Unsafe.Add(ref dx1, 4) = acc10;
+                Unsafe.Add(ref dx1, 5) = acc11;
+                Unsafe.Add(ref dx1, 6) = acc12;
+                Unsafe.Add(ref dx2, 4) = acc20;
+                Unsafe.Add(ref dx2, 5) = acc21;
+                Unsafe.Add(ref dx2, 6) = acc22;
+                Unsafe.Add(ref dx3, 4) = acc30;
+                Unsafe.Add(ref dx3, 5) = acc31;
+                Unsafe.Add(ref dx3, 6) = acc32;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var wt1 = Unsafe.Add(ref wtk, 5);
+                    var wt2 = Unsafe.Add(ref wtk, 6);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx0, 5) = acc01;
+                Unsafe.Add(ref dx0, 6) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_7x57_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+                Unsafe.Add(ref dx1, 0) = acc10;
+                Unsafe.Add(ref dx1, 1) = acc11;
+                Unsafe.Add(ref dx1, 2) = acc12;
+                Unsafe.Add(ref dx1, 3) = acc13;
+            }
+            // tail columns 4..7
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var wt1 = Unsafe.Add(ref wtk, 5);
+                    var wt2 = Unsafe.Add(ref wtk, 6);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx0, 5) = acc01;
+                Unsafe.Add(ref dx0, 6) = acc02;
+                Unsafe.Add(ref dx1, 4) = acc10;
+                Unsafe.Add(ref dx1, 5) = acc11;
+                Unsafe.Add(ref dx1, 6) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var wt1 = Unsafe.Add(ref wtk, 5);
+                    var wt2 = Unsafe.Add(ref wtk, 6);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx0, 5) = acc01;
+                Unsafe.Add(ref dx0, 6) = acc02;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_7x57_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+                Unsafe.Add(ref dx1, 0) = acc10;
+                Unsafe.Add(ref dx1, 1) = acc11;
+                Unsafe.Add(ref dx1, 2) = acc12;
+                Unsafe.Add(ref dx1, 3) = acc13;
+            }
+            // tail columns 4..7
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var wt1 = Unsafe.Add(ref wtk, 5);
+                    var wt2 = Unsafe.Add(ref wtk, 6);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx0, 5) = acc01;
+                Unsafe.Add(ref dx0, 6) = acc02;
+                Unsafe.Add(ref dx1, 4) = acc10;
+                Unsafe.Add(ref dx1, 5) = acc11;
+                Unsafe.Add(ref dx1, 6) = acc12;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 0);
+                    var wt1 = Unsafe.Add(ref wtk, 1);
+                    var wt2 = Unsafe.Add(ref wtk, 2);
+                    var wt3 = Unsafe.Add(ref wtk, 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, 0) = acc00;
+                Unsafe.Add(ref dx0, 1) = acc01;
+                Unsafe.Add(ref dx0, 2) = acc02;
+                Unsafe.Add(ref dx0, 3) = acc03;
+            }
+            // tail columns 4..7
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 7);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 57);
+                for (int k = 0; k < 57; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 7);
+                    var wt0 = Unsafe.Add(ref wtk, 4);
+                    var wt1 = Unsafe.Add(ref wtk, 5);
+                    var wt2 = Unsafe.Add(ref wtk, 6);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                }
+                Unsafe.Add(ref dx0, 4) = acc00;
+                Unsafe.Add(ref dx0, 5) = acc01;
+                Unsafe.Add(ref dx0, 6) = acc02;
             }
         }
     }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Sequences;
 
 partial class TokenGru
@@ -23,13 +13,13 @@ partial class TokenGru
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly TokenGru _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 3]; each worker writes its rows
-        private readonly AlignedBuffer _state; // plain SGD keeps no state
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 3]; each worker writes its rows
+        private readonly global::NetGen.AlignedBuffer _state; // plain SGD keeps no state
         private int _lastBatch; // rows of the last forward pass
 
         // the job the workers run next
@@ -41,25 +31,25 @@ partial class TokenGru
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(TokenGru model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 513 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 513 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 513 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 513 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 513 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
-            _state = new AlignedBuffer(0);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
+            _state = new global::NetGen.AlignedBuffer(0);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
-            _workers = new BatchWorkers(degree, this);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public TokenGru Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -69,20 +59,20 @@ partial class TokenGru
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.05f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Softmax;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Update(reduce: true);
@@ -90,7 +80,7 @@ partial class TokenGru
         }
 
         /// <summary>One training step on a batch with float targets, 3 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Update(reduce: true);
@@ -98,7 +88,7 @@ partial class TokenGru
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Reduce();
@@ -106,7 +96,7 @@ partial class TokenGru
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Reduce();
@@ -119,14 +109,14 @@ partial class TokenGru
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
-            SequenceKernels.CheckTokens(inputs, 30, nameof(inputs));
+            global::NetGen.Kernels.SequenceKernels.CheckTokens(inputs, 30, nameof(inputs));
             for (int r = 0; r < batch; r++)
             {
-                if ((uint)labels[r] >= 3u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 3).");
+                if ((uint)labels[r] >= 3u) throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 3).");
             }
             _job = Job.Labels;
             _batch = batch;
@@ -134,12 +124,12 @@ partial class TokenGru
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
-            SequenceKernels.CheckTokens(inputs, 30, nameof(inputs));
+            global::NetGen.Kernels.SequenceKernels.CheckTokens(inputs, 30, nameof(inputs));
             _job = Job.Targets;
             _batch = batch;
             _workers.Run(inputs, default, targets);
@@ -178,12 +168,12 @@ partial class TokenGru
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             switch (_job)
@@ -195,7 +185,7 @@ partial class TokenGru
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    global::System.ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
                     workspace.Forward(x, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
@@ -217,130 +207,130 @@ partial class TokenGru
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>SGD (learning rate 0.05f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
             // SGD: p ← p − lr·g
-            Kernels.SgdUpdate(ref p, ref g, LearningRate, count);
+            global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.SgdUpdate(ref p, ref g, LearningRate, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly TokenGru _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 63]
-            private readonly AlignedBuffer _a2; // layer 2 outputs, [rows, 171]
-            private readonly AlignedBuffer _a3; // layer 3 outputs, [rows, 5]
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 63]
-            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 171]
-            private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 5]
-            private readonly AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 3]
-            private readonly AlignedBuffer _z2; // layer 2's gate pre-activations, then gates, [rows, 9, 57]
-            private readonly AlignedBuffer _dz2; // layer 2's gate gradients, [rows, 9, 57]
-            private readonly AlignedBuffer _rh2; // layer 2's h-side pre-activations h·R + b_h, [rows, 9, 57]
-            private readonly AlignedBuffer _drh2; // their gradients, [rows, 9, 57]
-            private readonly AlignedBuffer _dh2; // ∂L/∂h of layer 2 from later steps, [rows, 19]
-            private readonly AlignedBuffer _rt2; // layer 2's recurrent kernel transposed, [57, 19]
-            private readonly AlignedBuffer _wt2; // layer 2's kernel transposed, [57, 7]
-            private readonly AlignedBuffer _zero2; // zeros: the state before the first step, and no output gradient
-            private readonly AlignedBuffer _z3; // layer 3's gate pre-activations, then gates, [rows, 9, 5]
-            private readonly AlignedBuffer _dz3; // layer 3's gate gradients, [rows, 9, 5]
-            private readonly AlignedBuffer _hs3; // layer 3's states of every step, [rows, 9, 5]
-            private readonly AlignedBuffer _dh3; // ∂L/∂h of layer 3 from later steps, [rows, 5]
-            private readonly AlignedBuffer _rt3; // layer 3's recurrent kernel transposed, [5, 5]
-            private readonly AlignedBuffer _wt3; // layer 3's kernel transposed, [5, 19]
-            private readonly AlignedBuffer _zero3; // zeros: the state before the first step, and no output gradient
-            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 63]
+            private readonly global::NetGen.AlignedBuffer _a2; // layer 2 outputs, [rows, 171]
+            private readonly global::NetGen.AlignedBuffer _a3; // layer 3 outputs, [rows, 5]
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 63]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 171]
+            private readonly global::NetGen.AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 5]
+            private readonly global::NetGen.AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 3]
+            private readonly global::NetGen.AlignedBuffer _z2; // layer 2's gate pre-activations, then gates, [rows, 9, 57]
+            private readonly global::NetGen.AlignedBuffer _dz2; // layer 2's gate gradients, [rows, 9, 57]
+            private readonly global::NetGen.AlignedBuffer _rh2; // layer 2's h-side pre-activations h·R + b_h, [rows, 9, 57]
+            private readonly global::NetGen.AlignedBuffer _drh2; // their gradients, [rows, 9, 57]
+            private readonly global::NetGen.AlignedBuffer _dh2; // ∂L/∂h of layer 2 from later steps, [rows, 19]
+            private readonly global::NetGen.AlignedBuffer _rt2; // layer 2's recurrent kernel transposed, [57, 19]
+            private readonly global::NetGen.AlignedBuffer _wt2; // layer 2's kernel transposed, [57, 7]
+            private readonly global::NetGen.AlignedBuffer _zero2; // zeros: the state before the first step, and no output gradient
+            private readonly global::NetGen.AlignedBuffer _z3; // layer 3's gate pre-activations, then gates, [rows, 9, 5]
+            private readonly global::NetGen.AlignedBuffer _dz3; // layer 3's gate gradients, [rows, 9, 5]
+            private readonly global::NetGen.AlignedBuffer _hs3; // layer 3's states of every step, [rows, 9, 5]
+            private readonly global::NetGen.AlignedBuffer _dh3; // ∂L/∂h of layer 3 from later steps, [rows, 5]
+            private readonly global::NetGen.AlignedBuffer _rt3; // layer 3's recurrent kernel transposed, [5, 5]
+            private readonly global::NetGen.AlignedBuffer _wt3; // layer 3's kernel transposed, [5, 19]
+            private readonly global::NetGen.AlignedBuffer _zero3; // zeros: the state before the first step, and no output gradient
+            private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
 
-            public Workspace(TokenGru model, AlignedBuffer outputs, int maxRows)
+            public Workspace(TokenGru model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _a1 = new AlignedBuffer(maxRows * 63);
-                _a2 = new AlignedBuffer(maxRows * 171);
-                _a3 = new AlignedBuffer(maxRows * 5);
-                _d1 = new AlignedBuffer(maxRows * 63);
-                _d3 = new AlignedBuffer(maxRows * 5);
-                _d4 = new AlignedBuffer(maxRows * 171);
+                _a1 = new global::NetGen.AlignedBuffer(maxRows * 63);
+                _a2 = new global::NetGen.AlignedBuffer(maxRows * 171);
+                _a3 = new global::NetGen.AlignedBuffer(maxRows * 5);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 63);
+                _d3 = new global::NetGen.AlignedBuffer(maxRows * 5);
+                _d4 = new global::NetGen.AlignedBuffer(maxRows * 171);
                 _d2 = _d4; // layer 4's ∂L/∂z is read before layer 2's is written
-                _z2 = new AlignedBuffer(maxRows * 513);
-                _dz2 = new AlignedBuffer(maxRows * 513);
-                _rh2 = new AlignedBuffer(maxRows * 513);
-                _drh2 = new AlignedBuffer(maxRows * 513);
-                _dh2 = new AlignedBuffer(maxRows * 19);
-                _rt2 = new AlignedBuffer(1083);
-                _wt2 = new AlignedBuffer(399);
-                _zero2 = new AlignedBuffer(19);
-                _z3 = new AlignedBuffer(maxRows * 45);
-                _dz3 = new AlignedBuffer(maxRows * 45);
-                _hs3 = new AlignedBuffer(maxRows * 45);
-                _dh3 = new AlignedBuffer(maxRows * 5);
-                _rt3 = new AlignedBuffer(25);
-                _wt3 = new AlignedBuffer(95);
-                _zero3 = new AlignedBuffer(5);
-                Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(15);
+                _z2 = new global::NetGen.AlignedBuffer(maxRows * 513);
+                _dz2 = new global::NetGen.AlignedBuffer(maxRows * 513);
+                _rh2 = new global::NetGen.AlignedBuffer(maxRows * 513);
+                _drh2 = new global::NetGen.AlignedBuffer(maxRows * 513);
+                _dh2 = new global::NetGen.AlignedBuffer(maxRows * 19);
+                _rt2 = new global::NetGen.AlignedBuffer(1083);
+                _wt2 = new global::NetGen.AlignedBuffer(399);
+                _zero2 = new global::NetGen.AlignedBuffer(19);
+                _z3 = new global::NetGen.AlignedBuffer(maxRows * 45);
+                _dz3 = new global::NetGen.AlignedBuffer(maxRows * 45);
+                _hs3 = new global::NetGen.AlignedBuffer(maxRows * 45);
+                _dh3 = new global::NetGen.AlignedBuffer(maxRows * 5);
+                _rt3 = new global::NetGen.AlignedBuffer(25);
+                _wt3 = new global::NetGen.AlignedBuffer(95);
+                _zero3 = new global::NetGen.AlignedBuffer(5);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
+                _transposed = new global::NetGen.AlignedBuffer(15);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // Layer 1: Embedding of 9 token ids into 7 values each (vocabulary 30), id 0 is padding
-                SequenceKernels.EmbeddingForward(ref x, ref Unsafe.Add(ref p, Embedding1WeightsOffset), ref _a1.Reference, rows * 9, 7);
+                global::NetGen.Kernels.SequenceKernels.EmbeddingForward(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Embedding1WeightsOffset), ref _a1.Reference, rows * 9, 7);
                 // Layer 2: GRU 9 steps × 7 → 19, every step's state, padded steps (token 0) skipped — 13,338 MACs per sample
                 {
                     ref float z = ref _z2.Reference;
                     ref float hs = ref _a2.Reference;
                     ref float rh = ref _rh2.Reference;
                     // every step's input projection in one product: Z = X·W + b_x, [rows × 9, 57]
-                    Kernels.DenseForward_7x57_Linear(ref _a1.Reference, ref Unsafe.Add(ref p, Gru2KernelOffset), ref Unsafe.Add(ref p, Gru2BiasesOffset), ref z, rows * 9);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseForward_7x57_Linear(ref _a1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2KernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2BiasesOffset), ref z, rows * 9);
                     for (int t = 0; t < 9; t++)
                     {
                         // h-side products: h_(t−1)·R + b_h (just b_h at the first step)
                         if (t > 0)
                         {
-                            Kernels.RecurrentBiasStep_19x57_171_513(ref Unsafe.Add(ref hs, (t - 1) * 19), ref Unsafe.Add(ref p, Gru2RecurrentKernelOffset), ref Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref Unsafe.Add(ref rh, t * 57), rows);
+                            global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.RecurrentBiasStep_19x57_171_513(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (t - 1) * 19), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2RecurrentKernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rh, t * 57), rows);
                         }
                         else
                         {
-                            for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref Unsafe.Add(ref rh, b * 513), 57);
+                            for (int b = 0; b < rows; b++) global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rh, b * 513), 57);
                         }
                         for (int b = 0; b < rows; b++)
                         {
                             int row = b * 9 + t;
-                            if (Unsafe.Add(ref x, row) == 0f)
+                            if (global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row) == 0f)
                             {
                                 // padding: the state carries over
-                                if (t == 0) ImageKernels.Clear(ref Unsafe.Add(ref hs, row * 19), 19);
-                                else ImageKernels.Copy(ref Unsafe.Add(ref hs, (row - 1) * 19), ref Unsafe.Add(ref hs, row * 19), 19);
+                                if (t == 0) global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, row * 19), 19);
+                                else global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (row - 1) * 19), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, row * 19), 19);
                                 continue;
                             }
-                            ref float hPrev = ref t == 0 ? ref _zero2.Reference : ref Unsafe.Add(ref hs, (row - 1) * 19);
-                            Kernels.GruForward_19(ref Unsafe.Add(ref z, row * 57), ref Unsafe.Add(ref rh, row * 57), ref hPrev, ref Unsafe.Add(ref hs, row * 19));
+                            ref float hPrev = ref t == 0 ? ref _zero2.Reference : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (row - 1) * 19);
+                            global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.GruForward_19(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, row * 57), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rh, row * 57), ref hPrev, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, row * 19));
                         }
                     }
                 }
@@ -349,106 +339,106 @@ partial class TokenGru
                     ref float z = ref _z3.Reference;
                     ref float hs = ref _hs3.Reference;
                     // every step's input projection in one product: Z = X·W + b, [rows × 9, 5]
-                    Kernels.DenseForward_19x5_Linear(ref _a2.Reference, ref Unsafe.Add(ref p, SimpleRnn3KernelOffset), ref Unsafe.Add(ref p, SimpleRnn3BiasesOffset), ref z, rows * 9);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseForward_19x5_Linear(ref _a2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, SimpleRnn3KernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, SimpleRnn3BiasesOffset), ref z, rows * 9);
                     for (int t = 0; t < 9; t++)
                     {
                         // recurrent products: Z_t += h_(t−1)·R (h_(−1) = 0)
-                        if (t > 0) Kernels.RecurrentStep_5x5_45_45(ref Unsafe.Add(ref hs, (t - 1) * 5), ref Unsafe.Add(ref p, SimpleRnn3RecurrentKernelOffset), ref Unsafe.Add(ref z, t * 5), rows);
+                        if (t > 0) global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.RecurrentStep_5x5_45_45(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (t - 1) * 5), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, SimpleRnn3RecurrentKernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, t * 5), rows);
                         for (int b = 0; b < rows; b++)
                         {
                             int row = b * 9 + t;
-                            if (Unsafe.Add(ref x, row) == 0f)
+                            if (global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row) == 0f)
                             {
                                 // padding: the state carries over
-                                if (t == 0) ImageKernels.Clear(ref Unsafe.Add(ref hs, row * 5), 5);
-                                else ImageKernels.Copy(ref Unsafe.Add(ref hs, (row - 1) * 5), ref Unsafe.Add(ref hs, row * 5), 5);
+                                if (t == 0) global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, row * 5), 5);
+                                else global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (row - 1) * 5), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, row * 5), 5);
                                 continue;
                             }
-                            Kernels.SimpleRnnForward_5_Relu(ref Unsafe.Add(ref z, row * 5), ref Unsafe.Add(ref hs, row * 5));
+                            global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.SimpleRnnForward_5_Relu(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, row * 5), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, row * 5));
                         }
                     }
                     // the output: each sample's last state
-                    for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref hs, (b * 9 + 8) * 5), ref Unsafe.Add(ref _a3.Reference, b * 5), 5);
+                    for (int b = 0; b < rows; b++) global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (b * 9 + 8) * 5), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a3.Reference, b * 5), 5);
                 }
                 // Layer 4: Dense 5→3, Softmax — 15 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_5x3_Linear(ref _a3.Reference, ref Unsafe.Add(ref p, Dense4WeightsOffset), ref Unsafe.Add(ref p, Dense4BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseForward_5x3_Linear(ref _a3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense4WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense4BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> logits = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d4.Span;
+                global::System.Span<float> logits = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d4.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 3, 3), labels[r], gradient.Slice(r * 3, 3), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 3, 3), labels[r], gradient.Slice(r * 3, 3), scale);
                 }
                 return total * scale;
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d4.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 3, rows * 3), gradient = _d4.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 3, 3), targets.Slice(r * 3, 3), gradient.Slice(r * 3, 3), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 3, 3), targets.Slice(r * 3, 3), gradient.Slice(r * 3, 3), scale);
                 }
                 return total * scale;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 4: Dense 5→3, Softmax — 15 MACs per sample: backward, into ∂L/∂z of layer 3
-                Kernels.DenseWeightGradient_5x3(ref _a3.Reference, ref _d4.Reference, ref Unsafe.Add(ref g, Dense4WeightsOffset), rows);
-                Kernels.BiasGradient_3(ref _d4.Reference, ref Unsafe.Add(ref g, Dense4BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense4WeightsOffset, 15), 5, 3, _transposed.Span);
-                Kernels.DenseInputGradient_5x3_Linear(ref _d4.Reference, ref _transposed.Reference, ref _a3.Reference, ref _d3.Reference, rows);
+                global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseWeightGradient_5x3(ref _a3.Reference, ref _d4.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense4WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.BiasGradient_3(ref _d4.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense4BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense4WeightsOffset, 15), 5, 3, _transposed.Span);
+                global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseInputGradient_5x3_Linear(ref _d4.Reference, ref _transposed.Reference, ref _a3.Reference, ref _d3.Reference, rows);
                 // Layer 3: SimpleRNN 9 steps × 19 → 5, ReLU, last state, padded steps (token 0) skipped — 1,080 MACs per sample: backward, into ∂L/∂z of layer 2
                 {
                     ref float z = ref _z3.Reference;
                     ref float dz = ref _dz3.Reference;
                     ref float hs = ref _hs3.Reference;
                     ref float dh = ref _dh3.Reference;
-                    ImageKernels.Clear(ref dh, rows * 5);
-                    VectorMath.Transpose(parameters.Slice(SimpleRnn3RecurrentKernelOffset, 25), 5, 5, _rt3.Span);
+                    global::NetGen.Kernels.ImageKernels.Clear(ref dh, rows * 5);
+                    global::NetGen.VectorMath.Transpose(parameters.Slice(SimpleRnn3RecurrentKernelOffset, 25), 5, 5, _rt3.Span);
                     // backwards through time
                     for (int t = 8; t >= 0; t--)
                     {
                         for (int b = 0; b < rows; b++)
                         {
                             int row = b * 9 + t;
-                            ref float dOut = ref t == 8 ? ref Unsafe.Add(ref _d3.Reference, b * 5) : ref _zero3.Reference;
-                            ref float dhb = ref Unsafe.Add(ref dh, b * 5);
-                            if (Unsafe.Add(ref x, row) == 0f)
+                            ref float dOut = ref t == 8 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d3.Reference, b * 5) : ref _zero3.Reference;
+                            ref float dhb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, b * 5);
+                            if (global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row) == 0f)
                             {
                                 // padding: the gradient passes to the step before unchanged
-                                VectorMath.Add(MemoryMarshal.CreateSpan(ref dhb, 5), MemoryMarshal.CreateReadOnlySpan(ref dOut, 5));
-                                ImageKernels.Clear(ref Unsafe.Add(ref dz, row * 5), 5);
+                                global::NetGen.VectorMath.Add(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhb, 5), global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dOut, 5));
+                                global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, row * 5), 5);
                                 continue;
                             }
-                            Kernels.SimpleRnnBackward_5_Relu(ref Unsafe.Add(ref hs, row * 5), ref dOut, ref dhb, ref Unsafe.Add(ref dz, row * 5));
+                            global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.SimpleRnnBackward_5_Relu(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, row * 5), ref dOut, ref dhb, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, row * 5));
                         }
                         // ∂L/∂h of the step before: dh += dZ_t·Rᵀ
-                        if (t > 0) Kernels.RecurrentInputGradient_5x5_45(ref Unsafe.Add(ref dz, t * 5), ref _rt3.Reference, ref dh, rows);
+                        if (t > 0) global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.RecurrentInputGradient_5x5_45(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, t * 5), ref _rt3.Reference, ref dh, rows);
                     }
                     // parameter gradients over every sample and step at once
-                    Kernels.DenseWeightGradient_19x5(ref _a2.Reference, ref dz, ref Unsafe.Add(ref g, SimpleRnn3KernelOffset), rows * 9);
-                    Kernels.BiasGradient_5(ref dz, ref Unsafe.Add(ref g, SimpleRnn3BiasesOffset), rows * 9);
-                    Kernels.RecurrentWeightGradient_5x5_9(ref hs, ref dz, ref Unsafe.Add(ref g, SimpleRnn3RecurrentKernelOffset), rows * 8);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseWeightGradient_19x5(ref _a2.Reference, ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, SimpleRnn3KernelOffset), rows * 9);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.BiasGradient_5(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, SimpleRnn3BiasesOffset), rows * 9);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.RecurrentWeightGradient_5x5_9(ref hs, ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, SimpleRnn3RecurrentKernelOffset), rows * 8);
                     // ∂L/∂X = dZ·Wᵀ over every sample and step
-                    VectorMath.Transpose(parameters.Slice(SimpleRnn3KernelOffset, 95), 19, 5, _wt3.Span);
-                    Kernels.DenseInputGradient_19x5_Linear(ref dz, ref _wt3.Reference, ref _a2.Reference, ref _d2.Reference, rows * 9);
+                    global::NetGen.VectorMath.Transpose(parameters.Slice(SimpleRnn3KernelOffset, 95), 19, 5, _wt3.Span);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseInputGradient_19x5_Linear(ref dz, ref _wt3.Reference, ref _a2.Reference, ref _d2.Reference, rows * 9);
                 }
                 // Layer 2: GRU 9 steps × 7 → 19, every step's state, padded steps (token 0) skipped — 13,338 MACs per sample: backward, into ∂L/∂z of layer 1
                 {
@@ -458,41 +448,41 @@ partial class TokenGru
                     ref float dh = ref _dh2.Reference;
                     ref float rh = ref _rh2.Reference;
                     ref float drh = ref _drh2.Reference;
-                    ImageKernels.Clear(ref dh, rows * 19);
-                    VectorMath.Transpose(parameters.Slice(Gru2RecurrentKernelOffset, 1083), 19, 57, _rt2.Span);
+                    global::NetGen.Kernels.ImageKernels.Clear(ref dh, rows * 19);
+                    global::NetGen.VectorMath.Transpose(parameters.Slice(Gru2RecurrentKernelOffset, 1083), 19, 57, _rt2.Span);
                     // backwards through time
                     for (int t = 8; t >= 0; t--)
                     {
                         for (int b = 0; b < rows; b++)
                         {
                             int row = b * 9 + t;
-                            ref float dOut = ref Unsafe.Add(ref _d2.Reference, row * 19);
-                            ref float dhb = ref Unsafe.Add(ref dh, b * 19);
-                            if (Unsafe.Add(ref x, row) == 0f)
+                            ref float dOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, row * 19);
+                            ref float dhb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dh, b * 19);
+                            if (global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row) == 0f)
                             {
                                 // padding: the gradient passes to the step before unchanged
-                                VectorMath.Add(MemoryMarshal.CreateSpan(ref dhb, 19), MemoryMarshal.CreateReadOnlySpan(ref dOut, 19));
-                                ImageKernels.Clear(ref Unsafe.Add(ref dz, row * 57), 57);
-                                ImageKernels.Clear(ref Unsafe.Add(ref drh, row * 57), 57);
+                                global::NetGen.VectorMath.Add(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dhb, 19), global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref dOut, 19));
+                                global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, row * 57), 57);
+                                global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref drh, row * 57), 57);
                                 continue;
                             }
-                            ref float hPrev = ref t == 0 ? ref _zero2.Reference : ref Unsafe.Add(ref hs, (row - 1) * 19);
-                            Kernels.GruBackward_19(ref Unsafe.Add(ref z, row * 57), ref Unsafe.Add(ref rh, row * 57), ref hPrev, ref dOut, ref dhb, ref Unsafe.Add(ref dz, row * 57), ref Unsafe.Add(ref drh, row * 57));
+                            ref float hPrev = ref t == 0 ? ref _zero2.Reference : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hs, (row - 1) * 19);
+                            global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.GruBackward_19(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, row * 57), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rh, row * 57), ref hPrev, ref dOut, ref dhb, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, row * 57), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref drh, row * 57));
                         }
                         // ∂L/∂h of the step before: dh += d(h·R)_t·Rᵀ
-                        if (t > 0) Kernels.RecurrentInputGradient_57x19_513(ref Unsafe.Add(ref drh, t * 57), ref _rt2.Reference, ref dh, rows);
+                        if (t > 0) global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.RecurrentInputGradient_57x19_513(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref drh, t * 57), ref _rt2.Reference, ref dh, rows);
                     }
                     // parameter gradients over every sample and step at once
-                    Kernels.DenseWeightGradient_7x57(ref _a1.Reference, ref dz, ref Unsafe.Add(ref g, Gru2KernelOffset), rows * 9);
-                    Kernels.BiasGradient_57(ref dz, ref Unsafe.Add(ref g, Gru2BiasesOffset), rows * 9);
-                    Kernels.BiasGradient_57(ref drh, ref Unsafe.Add(ref g, Gru2BiasesOffset + 57), rows * 9);
-                    Kernels.RecurrentWeightGradient_19x57_9(ref hs, ref drh, ref Unsafe.Add(ref g, Gru2RecurrentKernelOffset), rows * 8);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseWeightGradient_7x57(ref _a1.Reference, ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Gru2KernelOffset), rows * 9);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.BiasGradient_57(ref dz, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Gru2BiasesOffset), rows * 9);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.BiasGradient_57(ref drh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Gru2BiasesOffset + 57), rows * 9);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.RecurrentWeightGradient_19x57_9(ref hs, ref drh, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Gru2RecurrentKernelOffset), rows * 8);
                     // ∂L/∂X = dZ·Wᵀ over every sample and step
-                    VectorMath.Transpose(parameters.Slice(Gru2KernelOffset, 399), 7, 57, _wt2.Span);
-                    Kernels.DenseInputGradient_7x57_Linear(ref dz, ref _wt2.Reference, ref _a1.Reference, ref _d1.Reference, rows * 9);
+                    global::NetGen.VectorMath.Transpose(parameters.Slice(Gru2KernelOffset, 399), 7, 57, _wt2.Span);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseInputGradient_7x57_Linear(ref dz, ref _wt2.Reference, ref _a1.Reference, ref _d1.Reference, rows * 9);
                 }
                 // Layer 1: Embedding of 9 token ids into 7 values each (vocabulary 30), id 0 is padding: backward
-                SequenceKernels.EmbeddingBackward(ref x, ref _d1.Reference, ref Unsafe.Add(ref g, Embedding1WeightsOffset), rows * 9, 7, 30);
+                global::NetGen.Kernels.SequenceKernels.EmbeddingBackward(ref x, ref _d1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Embedding1WeightsOffset), rows * 9, 7, 30);
             }
         }
     }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Sequences;
 
 /// <remarks>
@@ -28,7 +18,7 @@ namespace Demo.Sequences;
 /// <para>Total: 1,949 parameters, 14,433 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: SGD (learning rate 0.05f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class TokenGru : INetwork<TokenGru>
+partial class TokenGru : global::NetGen.INetwork<TokenGru>
 {
     /// <summary>Floats per input sample.</summary>
     public const int InputSize = 9;
@@ -39,7 +29,7 @@ partial class TokenGru : INetwork<TokenGru>
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
     public const string Architecture = "Input(9) Embedding(30,7,mask_zero) GRU(19,return_sequences) SimpleRNN(5,ReLU) Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Sgd";
     /// <summary>The loss this network trains with.</summary>
-    public const LossKind Loss = LossKind.SparseCategoricalCrossEntropy;
+    public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 171;
@@ -59,158 +49,158 @@ partial class TokenGru : INetwork<TokenGru>
     private const int Dense4WeightsOffset = 1931;
     private const int Dense4BiasesOffset = 1946;
 
-    private static readonly ParameterBlock[] s_parameterBlocks =
+    private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", Embedding1WeightsOffset, new[] { 30, 7 }, 0, "embedding.weight") { Torch = new[] { new TorchTensor("weight", 0, 30, 7, new[] { 30, 7 }) } },
-        new ParameterBlock("1.kernel", Gru2KernelOffset, new[] { 7, 57 }, 1, "gru.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 7, 57, new[] { 57, 7 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
-        new ParameterBlock("1.recurrent_kernel", Gru2RecurrentKernelOffset, new[] { 19, 57 }, 1, "gru.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 19, 57, new[] { 57, 19 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
-        new ParameterBlock("1.bias", Gru2BiasesOffset, new[] { 2, 57 }, 1, "gru.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } }, new TorchTensor("bias_hh_l0", 57, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } } } },
-        new ParameterBlock("2.kernel", SimpleRnn3KernelOffset, new[] { 19, 5 }, 2, "simplernn.kernel") { Torch = new[] { new TorchTensor("weight_ih_l0", 0, 19, 5, new[] { 5, 19 }) { Transposed = true } } },
-        new ParameterBlock("2.recurrent_kernel", SimpleRnn3RecurrentKernelOffset, new[] { 5, 5 }, 2, "simplernn.recurrent_kernel") { Torch = new[] { new TorchTensor("weight_hh_l0", 0, 5, 5, new[] { 5, 5 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", SimpleRnn3BiasesOffset, new[] { 5 }, 2, "simplernn.bias") { Torch = new[] { new TorchTensor("bias_ih_l0", 0, 1, 5, new[] { 5 }), new TorchTensor("bias_hh_l0", 0, 1, 5, new[] { 5 }) { Summed = true } } },
-        new ParameterBlock("3.weight", Dense4WeightsOffset, new[] { 5, 3 }, 3, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 3, new[] { 3, 5 }) { Transposed = true } } },
-        new ParameterBlock("3.bias", Dense4BiasesOffset, new[] { 3 }, 3, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
+        new global::NetGen.ParameterBlock("0.weight", Embedding1WeightsOffset, new[] { 30, 7 }, 0, "embedding.weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 30, 7, new[] { 30, 7 }) } },
+        new global::NetGen.ParameterBlock("1.kernel", Gru2KernelOffset, new[] { 7, 57 }, 1, "gru.kernel") { Torch = new[] { new global::NetGen.TorchTensor("weight_ih_l0", 0, 7, 57, new[] { 57, 7 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
+        new global::NetGen.ParameterBlock("1.recurrent_kernel", Gru2RecurrentKernelOffset, new[] { 19, 57 }, 1, "gru.recurrent_kernel") { Torch = new[] { new global::NetGen.TorchTensor("weight_hh_l0", 0, 19, 57, new[] { 57, 19 }) { Transposed = true, GateOrder = new[] { 1, 0, 2 } } } },
+        new global::NetGen.ParameterBlock("1.bias", Gru2BiasesOffset, new[] { 2, 57 }, 1, "gru.bias") { Torch = new[] { new global::NetGen.TorchTensor("bias_ih_l0", 0, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } }, new global::NetGen.TorchTensor("bias_hh_l0", 57, 1, 57, new[] { 57 }) { GateOrder = new[] { 1, 0, 2 } } } },
+        new global::NetGen.ParameterBlock("2.kernel", SimpleRnn3KernelOffset, new[] { 19, 5 }, 2, "simplernn.kernel") { Torch = new[] { new global::NetGen.TorchTensor("weight_ih_l0", 0, 19, 5, new[] { 5, 19 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("2.recurrent_kernel", SimpleRnn3RecurrentKernelOffset, new[] { 5, 5 }, 2, "simplernn.recurrent_kernel") { Torch = new[] { new global::NetGen.TorchTensor("weight_hh_l0", 0, 5, 5, new[] { 5, 5 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("2.bias", SimpleRnn3BiasesOffset, new[] { 5 }, 2, "simplernn.bias") { Torch = new[] { new global::NetGen.TorchTensor("bias_ih_l0", 0, 1, 5, new[] { 5 }), new global::NetGen.TorchTensor("bias_hh_l0", 0, 1, 5, new[] { 5 }) { Summed = true } } },
+        new global::NetGen.ParameterBlock("3.weight", Dense4WeightsOffset, new[] { 5, 3 }, 3, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 5, 3, new[] { 3, 5 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("3.bias", Dense4BiasesOffset, new[] { 3 }, 3, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
     };
 
-    private readonly AlignedBuffer _parameters;
+    private readonly global::NetGen.AlignedBuffer _parameters;
 
     /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: embeddings uniform in ±0.05, Glorot-uniform weights, orthogonal recurrent kernels, zero biases.</summary>
     public TokenGru(int seed = 0)
     {
-        _parameters = new AlignedBuffer(ParameterCount);
-        var random = new SeededRandom(unchecked((ulong)seed));
-        Initializers.Uniform(Embedding1Weights, -0.05f, 0.05f, ref random);
-        Initializers.GlorotUniform(Gru2Kernel, fanIn: 7, fanOut: 57, ref random);
-        Initializers.Orthogonal(Gru2RecurrentKernel, 19, 57, ref random);
-        Initializers.GlorotUniform(SimpleRnn3Kernel, fanIn: 19, fanOut: 5, ref random);
-        Initializers.Orthogonal(SimpleRnn3RecurrentKernel, 5, 5, ref random);
-        Initializers.GlorotUniform(Dense4Weights, fanIn: 5, fanOut: 3, ref random);
+        _parameters = new global::NetGen.AlignedBuffer(ParameterCount);
+        var random = new global::NetGen.SeededRandom(unchecked((ulong)seed));
+        global::NetGen.Initializers.Uniform(Embedding1Weights, -0.05f, 0.05f, ref random);
+        global::NetGen.Initializers.GlorotUniform(Gru2Kernel, fanIn: 7, fanOut: 57, ref random);
+        global::NetGen.Initializers.Orthogonal(Gru2RecurrentKernel, 19, 57, ref random);
+        global::NetGen.Initializers.GlorotUniform(SimpleRnn3Kernel, fanIn: 19, fanOut: 5, ref random);
+        global::NetGen.Initializers.Orthogonal(SimpleRnn3RecurrentKernel, 5, 5, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense4Weights, fanIn: 5, fanOut: 3, ref random);
     }
 
-    static TokenGru INetwork<TokenGru>.Create(int seed) => new TokenGru(seed);
+    static TokenGru global::NetGen.INetwork<TokenGru>.Create(int seed) => new TokenGru(seed);
 
     /// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>
-    public Span<float> Parameters => _parameters.Span;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 embedding table, [30, 7] row-major (row = token id).</summary>
-    public Span<float> Embedding1Weights => _parameters.Span.Slice(Embedding1WeightsOffset, 210);
+    public global::System.Span<float> Embedding1Weights => _parameters.Span.Slice(Embedding1WeightsOffset, 210);
     /// <summary>Layer 2 (GRU) input kernel, [7, 57] row-major, gate blocks of 19 columns: z, r, h (Keras's layout).</summary>
-    public Span<float> Gru2Kernel => _parameters.Span.Slice(Gru2KernelOffset, 399);
+    public global::System.Span<float> Gru2Kernel => _parameters.Span.Slice(Gru2KernelOffset, 399);
     /// <summary>Layer 2 (GRU) recurrent kernel, [19, 57] row-major.</summary>
-    public Span<float> Gru2RecurrentKernel => _parameters.Span.Slice(Gru2RecurrentKernelOffset, 1083);
+    public global::System.Span<float> Gru2RecurrentKernel => _parameters.Span.Slice(Gru2RecurrentKernelOffset, 1083);
     /// <summary>Layer 2 (GRU) biases, [2, 57]: the input-side row, then the recurrent-side row.</summary>
-    public Span<float> Gru2Biases => _parameters.Span.Slice(Gru2BiasesOffset, 114);
+    public global::System.Span<float> Gru2Biases => _parameters.Span.Slice(Gru2BiasesOffset, 114);
     /// <summary>Layer 3 (SimpleRNN) input kernel, [19, 5] row-major, gate blocks of 5 columns: one block (Keras's layout).</summary>
-    public Span<float> SimpleRnn3Kernel => _parameters.Span.Slice(SimpleRnn3KernelOffset, 95);
+    public global::System.Span<float> SimpleRnn3Kernel => _parameters.Span.Slice(SimpleRnn3KernelOffset, 95);
     /// <summary>Layer 3 (SimpleRNN) recurrent kernel, [5, 5] row-major.</summary>
-    public Span<float> SimpleRnn3RecurrentKernel => _parameters.Span.Slice(SimpleRnn3RecurrentKernelOffset, 25);
+    public global::System.Span<float> SimpleRnn3RecurrentKernel => _parameters.Span.Slice(SimpleRnn3RecurrentKernelOffset, 25);
     /// <summary>Layer 3 (SimpleRNN) biases, [5].</summary>
-    public Span<float> SimpleRnn3Biases => _parameters.Span.Slice(SimpleRnn3BiasesOffset, 5);
+    public global::System.Span<float> SimpleRnn3Biases => _parameters.Span.Slice(SimpleRnn3BiasesOffset, 5);
     /// <summary>Layer 4 weights, [5, 3] row-major (input × unit).</summary>
-    public Span<float> Dense4Weights => _parameters.Span.Slice(Dense4WeightsOffset, 15);
+    public global::System.Span<float> Dense4Weights => _parameters.Span.Slice(Dense4WeightsOffset, 15);
     /// <summary>Layer 4 biases, [3].</summary>
-    public Span<float> Dense4Biases => _parameters.Span.Slice(Dense4BiasesOffset, 3);
+    public global::System.Span<float> Dense4Biases => _parameters.Span.Slice(Dense4BiasesOffset, 3);
 
-    int IModel.InputSize => InputSize;
-    int IModel.OutputSize => OutputSize;
-    int IModel.ParameterCount => ParameterCount;
-    LossKind IModel.Loss => Loss;
-    string IModel.Architecture => Architecture;
-    IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;
+    int global::NetGen.IModel.InputSize => InputSize;
+    int global::NetGen.IModel.OutputSize => OutputSize;
+    int global::NetGen.IModel.ParameterCount => ParameterCount;
+    global::NetGen.LossKind global::NetGen.IModel.Loss => Loss;
+    string global::NetGen.IModel.Architecture => Architecture;
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.ParameterBlock> global::NetGen.IModel.ParameterBlocks => s_parameterBlocks;
 
     /// <summary>Runs one sample. Thread-safe: many threads may call it on one instance; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
-        if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        SequenceKernels.CheckTokens(input, 30, nameof(input));
-        Span<float> scratch = stackalloc float[475];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), 1);
+        if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
+        global::NetGen.Kernels.SequenceKernels.CheckTokens(input, 30, nameof(input));
+        global::System.Span<float> scratch = stackalloc float[475];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
-        if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if ((long)batch * InputSize > inputs.Length) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        if ((long)batch * OutputSize > outputs.Length) throw new global::System.ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
-        SequenceKernels.CheckTokens(inputs.Slice(0, batch * InputSize), 30, nameof(inputs));
-        int chunk = Math.Min(batch, PredictChunkRows);
-        Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent)];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float x = ref MemoryMarshal.GetReference(inputs);
-        ref float y = ref MemoryMarshal.GetReference(outputs);
+        global::NetGen.Kernels.SequenceKernels.CheckTokens(inputs.Slice(0, batch * InputSize), 30, nameof(inputs));
+        int chunk = global::System.Math.Min(batch, PredictChunkRows);
+        global::System.Span<float> scratch = stackalloc float[chunk * (2 * MaxHidden + MaxRecurrent)];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float pad = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
-            int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
+            int rows = global::System.Math.Min(chunk, batch - start);
+            Infer(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (nint)start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref pad, rows);
         }
     }
 
     /// <summary>The predicted class of one sample: the index of the largest output.</summary>
-    public int Classify(ReadOnlySpan<float> input)
+    public int Classify(global::System.ReadOnlySpan<float> input)
     {
-        Span<float> output = stackalloc float[OutputSize];
+        global::System.Span<float> output = stackalloc float[OutputSize];
         Predict(input, output);
-        return VectorMath.ArgMax(output);
+        return global::NetGen.VectorMath.ArgMax(output);
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; <paramref name="h0"/> and <paramref name="h1"/> hold hidden activations in turn.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Embedding of 9 token ids into 7 values each (vocabulary 30), id 0 is padding
-        SequenceKernels.EmbeddingForward(ref x, ref Unsafe.Add(ref p, Embedding1WeightsOffset), ref h0, rows * 9, 7);
+        global::NetGen.Kernels.SequenceKernels.EmbeddingForward(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Embedding1WeightsOffset), ref h0, rows * 9, 7);
         // Layer 2: GRU 9 steps × 7 → 19, every step's state, padded steps (token 0) skipped — 13,338 MACs per sample
         {
             ref float z = ref pad; // this step's gate pre-activations, [rows, 57]
-            ref float rh = ref Unsafe.Add(ref z, rows * 57); // h-side products, [rows, 57]
-            ref float h = ref Unsafe.Add(ref rh, rows * 57); // states, [rows, 19]
-            ImageKernels.Clear(ref h, rows * 19);
+            ref float rh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, rows * 57); // h-side products, [rows, 57]
+            ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rh, rows * 57); // states, [rows, 19]
+            global::NetGen.Kernels.ImageKernels.Clear(ref h, rows * 19);
             for (int t = 0; t < 9; t++)
             {
-                Kernels.StepInput_7x57_63(ref Unsafe.Add(ref h0, t * 7), ref Unsafe.Add(ref p, Gru2KernelOffset), ref Unsafe.Add(ref p, Gru2BiasesOffset), ref z, rows);
-                if (t > 0) Kernels.RecurrentBiasStep_19x57_19_57(ref h, ref Unsafe.Add(ref p, Gru2RecurrentKernelOffset), ref Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref rh, rows);
-                else for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref Unsafe.Add(ref rh, b * 57), 57); // h_(−1) = 0: just b_h
+                global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.StepInput_7x57_63(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, t * 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2KernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2BiasesOffset), ref z, rows);
+                if (t > 0) global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.RecurrentBiasStep_19x57_19_57(ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2RecurrentKernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref rh, rows);
+                else for (int b = 0; b < rows; b++) global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Gru2BiasesOffset + 57), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rh, b * 57), 57); // h_(−1) = 0: just b_h
                 for (int b = 0; b < rows; b++)
                 {
-                    if (Unsafe.Add(ref x, b * 9 + t) == 0f) continue; // padding: the state carries over
-                    ref float hb = ref Unsafe.Add(ref h, b * 19);
-                    Kernels.GruForward_19(ref Unsafe.Add(ref z, b * 57), ref Unsafe.Add(ref rh, b * 57), ref hb, ref hb);
+                    if (global::System.Runtime.CompilerServices.Unsafe.Add(ref x, b * 9 + t) == 0f) continue; // padding: the state carries over
+                    ref float hb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, b * 19);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.GruForward_19(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, b * 57), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rh, b * 57), ref hb, ref hb);
                 }
-                for (int b = 0; b < rows; b++) ImageKernels.Copy(ref Unsafe.Add(ref h, b * 19), ref Unsafe.Add(ref h1, (b * 9 + t) * 19), 19);
+                for (int b = 0; b < rows; b++) global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, b * 19), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, (b * 9 + t) * 19), 19);
             }
         }
         // Layer 3: SimpleRNN 9 steps × 19 → 5, ReLU, last state, padded steps (token 0) skipped — 1,080 MACs per sample
         {
             ref float z = ref pad; // this step's gate pre-activations, [rows, 5]
             ref float h = ref h0; // states, [rows, 5]: the last step's are the output
-            ImageKernels.Clear(ref h, rows * 5);
+            global::NetGen.Kernels.ImageKernels.Clear(ref h, rows * 5);
             for (int t = 0; t < 9; t++)
             {
-                Kernels.StepInput_19x5_171(ref Unsafe.Add(ref h1, t * 19), ref Unsafe.Add(ref p, SimpleRnn3KernelOffset), ref Unsafe.Add(ref p, SimpleRnn3BiasesOffset), ref z, rows);
-                if (t > 0) Kernels.RecurrentStep_5x5_5_5(ref h, ref Unsafe.Add(ref p, SimpleRnn3RecurrentKernelOffset), ref z, rows);
+                global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.StepInput_19x5_171(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, t * 19), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, SimpleRnn3KernelOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, SimpleRnn3BiasesOffset), ref z, rows);
+                if (t > 0) global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.RecurrentStep_5x5_5_5(ref h, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, SimpleRnn3RecurrentKernelOffset), ref z, rows);
                 for (int b = 0; b < rows; b++)
                 {
-                    if (Unsafe.Add(ref x, b * 9 + t) == 0f) continue; // padding: the state carries over
-                    ref float hb = ref Unsafe.Add(ref h, b * 5);
-                    Kernels.SimpleRnnForward_5_Relu(ref Unsafe.Add(ref z, b * 5), ref hb);
+                    if (global::System.Runtime.CompilerServices.Unsafe.Add(ref x, b * 9 + t) == 0f) continue; // padding: the state carries over
+                    ref float hb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, b * 5);
+                    global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.SimpleRnnForward_5_Relu(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, b * 5), ref hb);
                 }
             }
         }
         // Layer 4: Dense 5→3, Softmax — 15 MACs per sample
-        Kernels.DenseForward_5x3_Linear(ref h0, ref Unsafe.Add(ref p, Dense4WeightsOffset), ref Unsafe.Add(ref p, Dense4BiasesOffset), ref y, rows);
-        VectorMath.SoftmaxRows(ref y, rows, 3);
+        global::NetGen.Generated.Demo.Sequences.TokenGru.Kernels.DenseForward_5x3_Linear(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense4WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense4BiasesOffset), ref y, rows);
+        global::NetGen.VectorMath.SoftmaxRows(ref y, rows, 3);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    global::NetGen.IGradientTrainer global::NetGen.ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 }

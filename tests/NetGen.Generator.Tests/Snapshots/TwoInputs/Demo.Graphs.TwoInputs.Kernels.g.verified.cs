@@ -3,68 +3,1065 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Graphs.TwoInputs;
 
-namespace Demo.Graphs;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class TwoInputs
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Graphs.TwoInputs"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = Relu(conv(X, W) + b) for X [rows, 64] (C, H, W), W [4, 1, 3, 3], Y [rows, 4, 6, 6], computed on the padded grid (6 rows of 8, 48 columns) where every tap is a shifted view of the padded input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DForward_1x8x8_4x3x3_Relu(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
     {
-        /// <summary>Y = Relu(conv(X, W) + b) for X [rows, 64] (C, H, W), W [4, 1, 3, 3], Y [rows, 4, 6, 6], computed on the padded grid (6 rows of 8, 48 columns) where every tap is a shifted view of the padded input.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DForward_1x8x8_4x3x3_Relu(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DForward_1x8x8_4x3x3_Relu_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-            else if (Vector256.IsHardwareAccelerated) Conv2DForward_1x8x8_4x3x3_Relu_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-            else Conv2DForward_1x8x8_4x3x3_Relu_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) Conv2DForward_1x8x8_4x3x3_Relu_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        else if (Vector256.IsHardwareAccelerated) Conv2DForward_1x8x8_4x3x3_Relu_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        else Conv2DForward_1x8x8_4x3x3_Relu_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_1x8x8_4x3x3_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_1x8x8_4x3x3_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
+        for (int s = 0; s < rows; s++)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 64), ref pads, 1, 8, 8, 8, 8, 0, 0, hwc: false);
+            int f = 0;
+            // main loop: 4 rows per tile
+            for (; f + 4 <= 4; f += 4)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 64), ref pads, 1, 8, 8, 8, 8, 0, 0, hwc: false);
+                // columns 0..48
+                {
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 48);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 48);
+                    ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 48);
+                    ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 48);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector512.Create(bias0);
+                    var acc01 = Vector512.Create(bias0);
+                    var acc02 = Vector512.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector512.Create(bias1);
+                    var acc11 = Vector512.Create(bias1);
+                    var acc12 = Vector512.Create(bias1);
+                    float bias2 = Unsafe.Add(ref bias, (f + 2));
+                    var acc20 = Vector512.Create(bias2);
+                    var acc21 = Vector512.Create(bias2);
+                    var acc22 = Vector512.Create(bias2);
+                    float bias3 = Unsafe.Add(ref bias, (f + 3));
+                    var acc30 = Vector512.Create(bias3);
+                    var acc31 = Vector512.Create(bias3);
+                    var acc32 = Vector512.Create(bias3);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 9);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
+                    ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 9);
+                    ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 9);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 1; ch++)
+                    {
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 64 + kh * 8);
+                            for (int kw = 0; kw < 3; kw++, k++)
+                            {
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector512.LoadUnsafe(ref srck);
+                                var src1 = Vector512.LoadUnsafe(ref srck, 16);
+                                var src2 = Vector512.LoadUnsafe(ref srck, 32);
+                                var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
+                                acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
+                                var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
+                                acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
+                                var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
+                                acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
+                                var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
+                                acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
+                                acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
+                            }
+                        }
+                    }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref out0, 16);
+                    VectorMath.Relu(acc02).StoreUnsafe(ref out0, 32);
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref out1, 16);
+                    VectorMath.Relu(acc12).StoreUnsafe(ref out1, 32);
+                    VectorMath.Relu(acc20).StoreUnsafe(ref out2);
+                    VectorMath.Relu(acc21).StoreUnsafe(ref out2, 16);
+                    VectorMath.Relu(acc22).StoreUnsafe(ref out2, 32);
+                    VectorMath.Relu(acc30).StoreUnsafe(ref out3);
+                    VectorMath.Relu(acc31).StoreUnsafe(ref out3, 16);
+                    VectorMath.Relu(acc32).StoreUnsafe(ref out3, 32);
+                }
+            }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 144), 4, 6, 6, 8, 48);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_1x8x8_4x3x3_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
+        for (int s = 0; s < rows; s++)
+        {
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 64), ref pads, 1, 8, 8, 8, 8, 0, 0, hwc: false);
+            int f = 0;
+            // main loop: 2 rows per tile
+            for (; f + 2 <= 4; f += 2)
+            {
+                // columns 0..32
+                {
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 48);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 48);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector256.Create(bias0);
+                    var acc01 = Vector256.Create(bias0);
+                    var acc02 = Vector256.Create(bias0);
+                    var acc03 = Vector256.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector256.Create(bias1);
+                    var acc11 = Vector256.Create(bias1);
+                    var acc12 = Vector256.Create(bias1);
+                    var acc13 = Vector256.Create(bias1);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 9);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 1; ch++)
+                    {
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 64 + kh * 8);
+                            for (int kw = 0; kw < 3; kw++, k++)
+                            {
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector256.LoadUnsafe(ref srck);
+                                var src1 = Vector256.LoadUnsafe(ref srck, 8);
+                                var src2 = Vector256.LoadUnsafe(ref srck, 16);
+                                var src3 = Vector256.LoadUnsafe(ref srck, 24);
+                                var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
+                                acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
+                                acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
+                                acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
+                                var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
+                                acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
+                                acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
+                                acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
+                            }
+                        }
+                    }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref out0, 8);
+                    VectorMath.Relu(acc02).StoreUnsafe(ref out0, 16);
+                    VectorMath.Relu(acc03).StoreUnsafe(ref out0, 24);
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref out1, 8);
+                    VectorMath.Relu(acc12).StoreUnsafe(ref out1, 16);
+                    VectorMath.Relu(acc13).StoreUnsafe(ref out1, 24);
+                }
+                // tail columns 32..48
+                {
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 48);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 48);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = Vector256.Create(bias0);
+                    var acc01 = Vector256.Create(bias0);
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = Vector256.Create(bias1);
+                    var acc11 = Vector256.Create(bias1);
+                    ref float w0 = ref Unsafe.Add(ref w, f * 9);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 1; ch++)
+                    {
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 64 + kh * 8);
+                            for (int kw = 0; kw < 3; kw++, k++)
+                            {
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Vector256.LoadUnsafe(ref srck, 32);
+                                var src1 = Vector256.LoadUnsafe(ref srck, 40);
+                                var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
+                                acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
+                                acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
+                                var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
+                                acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
+                                acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
+                            }
+                        }
+                    }
+                    VectorMath.Relu(acc00).StoreUnsafe(ref out0, 32);
+                    VectorMath.Relu(acc01).StoreUnsafe(ref out0, 40);
+                    VectorMath.Relu(acc10).StoreUnsafe(ref out1, 32);
+                    VectorMath.Relu(acc11).StoreUnsafe(ref out1, 40);
+                }
+            }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 144), 4, 6, 6, 8, 48);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DForward_1x8x8_4x3x3_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
+        for (int s = 0; s < rows; s++)
+        {
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 64), ref pads, 1, 8, 8, 8, 8, 0, 0, hwc: false);
+            int f = 0;
+            // main loop: 2 rows per tile
+            for (; f + 2 <= 4; f += 2)
+            {
+                // columns 0..48, 4 per step
+                for (int c = 0; c < 48; c += 4)
+                {
+                    ref float out0 = ref Unsafe.Add(ref grid, f * 48);
+                    ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 48);
+                    float bias0 = Unsafe.Add(ref bias, f);
+                    var acc00 = bias0;
+                    var acc01 = bias0;
+                    var acc02 = bias0;
+                    var acc03 = bias0;
+                    float bias1 = Unsafe.Add(ref bias, (f + 1));
+                    var acc10 = bias1;
+                    var acc11 = bias1;
+                    var acc12 = bias1;
+                    var acc13 = bias1;
+                    ref float w0 = ref Unsafe.Add(ref w, f * 9);
+                    ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
+                    int k = 0; // tap: (channel, kernel row, kernel column)
+                    for (int ch = 0; ch < 1; ch++)
+                    {
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 64 + kh * 8);
+                            for (int kw = 0; kw < 3; kw++, k++)
+                            {
+                                ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                var src0 = Unsafe.Add(ref srck, c);
+                                var src1 = Unsafe.Add(ref srck, c + 1);
+                                var src2 = Unsafe.Add(ref srck, c + 2);
+                                var src3 = Unsafe.Add(ref srck, c + 3);
+                                var a0 = Unsafe.Add(ref w0, k);
+                                acc00 = a0 * src0 + acc00;
+                                acc01 = a0 * src1 + acc01;
+                                acc02 = a0 * src2 + acc02;
+                                acc03 = a0 * src3 + acc03;
+                                var a1 = Unsafe.Add(ref w1, k);
+                                acc10 = a1 * src0 + acc10;
+                                acc11 = a1 * src1 + acc11;
+                                acc12 = a1 * src2 + acc12;
+                                acc13 = a1 * src3 + acc13;
+                            }
+                        }
+                    }
+                    Unsafe.Add(ref out0, c) = VectorMath.Relu(acc00);
+                    Unsafe.Add(ref out0, c + 1) = VectorMath.Relu(acc01);
+                    Unsafe.Add(ref out0, c + 2) = VectorMath.Relu(acc02);
+                    Unsafe.Add(ref out0, c + 3) = VectorMath.Relu(acc03);
+                    Unsafe.Add(ref out1, c) = VectorMath.Relu(acc10);
+                    Unsafe.Add(ref out1, c + 1) = VectorMath.Relu(acc11);
+                    Unsafe.Add(ref out1, c + 2) = VectorMath.Relu(acc12);
+                    Unsafe.Add(ref out1, c + 3) = VectorMath.Relu(acc13);
+                }
+            }
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 144), 4, 6, 6, 8, 48);
+        }
+    }
+
+    /// <summary>Y = Relu(X·W + b) for X [rows, 5], W [5, 6] row-major, Y [rows, 6].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_5x6_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_5x6_Relu_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_5x6_Relu_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_5x6_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x6_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 6);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 6);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc22 = Unsafe.Add(ref bias, 2);
+                var acc23 = Unsafe.Add(ref bias, 3);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                var acc32 = Unsafe.Add(ref bias, 2);
+                var acc33 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    acc22 = a2 * w2 + acc22;
+                    acc23 = a2 * w3 + acc23;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                    acc32 = a3 * w2 + acc32;
+                    acc33 = a3 * w3 + acc33;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
+                Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
+                Unsafe.Add(ref y1, 0) = VectorMath.Relu(acc10);
+                Unsafe.Add(ref y1, 1) = VectorMath.Relu(acc11);
+                Unsafe.Add(ref y1, 2) = VectorMath.Relu(acc12);
+                Unsafe.Add(ref y1, 3) = VectorMath.Relu(acc13);
+                Unsafe.Add(ref y2, 0) = VectorMath.Relu(acc20);
+                Unsafe.Add(ref y2, 1) = VectorMath.Relu(acc21);
+                Unsafe.Add(ref y2, 2) = VectorMath.Relu(acc22);
+                Unsafe.Add(ref y2, 3) = VectorMath.Relu(acc23);
+                Unsafe.Add(ref y3, 0) = VectorMath.Relu(acc30);
+                Unsafe.Add(ref y3, 1) = VectorMath.Relu(acc31);
+                Unsafe.Add(ref y3, 2) = VectorMath.Relu(acc32);
+                Unsafe.Add(ref y3, 3) = VectorMath.Relu(acc33);
+            }
+            // tail columns 4..6
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 6);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 6);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                var acc11 = Unsafe.Add(ref bias, 5);
+                var acc20 = Unsafe.Add(ref bias, 4);
+                var acc21 = Unsafe.Add(ref bias, 5);
+                var acc30 = Unsafe.Add(ref bias, 4);
+                var acc31 = Unsafe.Add(ref bias, 5);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                }
+                Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y1, 4) = VectorMath.Relu(acc10);
+                Unsafe.Add(ref y1, 5) = VectorMath.Relu(acc11);
+                Unsafe.Add(ref y2, 4) = VectorMath.Relu(acc20);
+                Unsafe.Add(ref y2, 5) = VectorMath.Relu(acc21);
+                Unsafe.Add(ref y3, 4) = VectorMath.Relu(acc30);
+                Unsafe.Add(ref y3, 5) = VectorMath.Relu(acc31);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
+                Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
+            }
+            // tail columns 4..6
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x6_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
+                Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
+                Unsafe.Add(ref y1, 0) = VectorMath.Relu(acc10);
+                Unsafe.Add(ref y1, 1) = VectorMath.Relu(acc11);
+                Unsafe.Add(ref y1, 2) = VectorMath.Relu(acc12);
+                Unsafe.Add(ref y1, 3) = VectorMath.Relu(acc13);
+            }
+            // tail columns 4..6
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                var acc11 = Unsafe.Add(ref bias, 5);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                }
+                Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y1, 4) = VectorMath.Relu(acc10);
+                Unsafe.Add(ref y1, 5) = VectorMath.Relu(acc11);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
+                Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
+            }
+            // tail columns 4..6
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_5x6_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc12 = Unsafe.Add(ref bias, 2);
+                var acc13 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
+                Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
+                Unsafe.Add(ref y1, 0) = VectorMath.Relu(acc10);
+                Unsafe.Add(ref y1, 1) = VectorMath.Relu(acc11);
+                Unsafe.Add(ref y1, 2) = VectorMath.Relu(acc12);
+                Unsafe.Add(ref y1, 3) = VectorMath.Relu(acc13);
+            }
+            // tail columns 4..6
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                var acc10 = Unsafe.Add(ref bias, 4);
+                var acc11 = Unsafe.Add(ref bias, 5);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                }
+                Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y1, 4) = VectorMath.Relu(acc10);
+                Unsafe.Add(ref y1, 5) = VectorMath.Relu(acc11);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..4
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc02 = Unsafe.Add(ref bias, 2);
+                var acc03 = Unsafe.Add(ref bias, 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var w2 = Unsafe.Add(ref wk, 2);
+                    var w3 = Unsafe.Add(ref wk, 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
+                Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
+                Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
+            }
+            // tail columns 4..6
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 6);
+                var acc00 = Unsafe.Add(ref bias, 4);
+                var acc01 = Unsafe.Add(ref bias, 5);
+                ref float x0 = ref Unsafe.Add(ref x, r * 5);
+                for (int k = 0; k < 5; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 6);
+                    var w0 = Unsafe.Add(ref wk, 4);
+                    var w1 = Unsafe.Add(ref wk, 5);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
+                Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
+            }
+        }
+    }
+
+    /// <summary>Y = X·W + b for X [rows, 150], W [150, 2] row-major, Y [rows, 2].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_150x2_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_150x2_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_150x2_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_150x2_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_150x2_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..2
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 2);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc21 = Unsafe.Add(ref bias, 1);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                var acc31 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 150);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 150);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 150);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 150);
+                for (int k = 0; k < 150; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    acc21 = a2 * w1 + acc21;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
+                    acc31 = a3 * w1 + acc31;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y2, 1) = acc21;
+                Unsafe.Add(ref y3, 0) = acc30;
+                Unsafe.Add(ref y3, 1) = acc31;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..2
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 150);
+                for (int k = 0; k < 150; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_150x2_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..2
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 150);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 150);
+                for (int k = 0; k < 150; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..2
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 150);
+                for (int k = 0; k < 150; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_150x2_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..2
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc11 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 150);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 150);
+                for (int k = 0; k < 150; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y1, 1) = acc11;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..2
+            {
+                ref float y0 = ref Unsafe.Add(ref y, r * 2);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc01 = Unsafe.Add(ref bias, 1);
+                ref float x0 = ref Unsafe.Add(ref x, r * 150);
+                for (int k = 0; k < 150; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref w, k * 2);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var w1 = Unsafe.Add(ref wk, 1);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y0, 1) = acc01;
+            }
+        }
+    }
+
+    /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
+        else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
+        else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
+        {
+            var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
+            var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
+            m1.StoreUnsafe(ref m, (nuint)i);
+            v1.StoreUnsafe(ref v, (nuint)i);
+            Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            var grad = Unsafe.Add(ref g, i);
+            var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
+            Unsafe.Add(ref m, i) = m1;
+            Unsafe.Add(ref v, i) = v1;
+            Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
+        }
+    }
+
+    /// <summary>Y = Relu(conv(X, W) + b) on 16 samples per lane group: X [groups, 1, 8, 8, 16] (padded), W [4, 1, 3, 3], Y [groups, 4, 6, 6, 16].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DLanesForward_1x8x8_4x3x3_Relu(ref float x, ref float w, ref float bias, ref float y, int groups)
+    {
+        if (Vector512.IsHardwareAccelerated) Conv2DLanesForward_1x8x8_4x3x3_Relu_V512(ref x, ref w, ref bias, ref y, groups);
+        else if (Vector256.IsHardwareAccelerated) Conv2DLanesForward_1x8x8_4x3x3_Relu_V256(ref x, ref w, ref bias, ref y, groups);
+        else Conv2DLanesForward_1x8x8_4x3x3_Relu_Scalar(ref x, ref w, ref bias, ref y, groups);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int groups)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
+        for (int group = 0; group < groups; group++)
+        {
+            ref float xs = ref Unsafe.Add(ref x, group * 1024);
+            ref float ys = ref Unsafe.Add(ref y, group * 2304);
+            for (int oh = 0; oh < 6; oh++)
+            {
                 int f = 0;
                 // main loop: 4 rows per tile
                 for (; f + 4 <= 4; f += 4)
                 {
-                    // columns 0..48
+                    // columns 0..64
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 48);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 48);
-                        ref float out2 = ref Unsafe.Add(ref grid, (f + 2) * 48);
-                        ref float out3 = ref Unsafe.Add(ref grid, (f + 3) * 48);
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 576 + oh * 96);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 576 + oh * 96);
+                        ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 576 + oh * 96);
+                        ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 576 + oh * 96);
                         float bias0 = Unsafe.Add(ref bias, f);
                         var acc00 = Vector512.Create(bias0);
                         var acc01 = Vector512.Create(bias0);
                         var acc02 = Vector512.Create(bias0);
+                        var acc03 = Vector512.Create(bias0);
                         float bias1 = Unsafe.Add(ref bias, (f + 1));
                         var acc10 = Vector512.Create(bias1);
                         var acc11 = Vector512.Create(bias1);
                         var acc12 = Vector512.Create(bias1);
+                        var acc13 = Vector512.Create(bias1);
                         float bias2 = Unsafe.Add(ref bias, (f + 2));
                         var acc20 = Vector512.Create(bias2);
                         var acc21 = Vector512.Create(bias2);
                         var acc22 = Vector512.Create(bias2);
+                        var acc23 = Vector512.Create(bias2);
                         float bias3 = Unsafe.Add(ref bias, (f + 3));
                         var acc30 = Vector512.Create(bias3);
                         var acc31 = Vector512.Create(bias3);
                         var acc32 = Vector512.Create(bias3);
+                        var acc33 = Vector512.Create(bias3);
                         ref float w0 = ref Unsafe.Add(ref w, f * 9);
                         ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
                         ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 9);
@@ -74,66 +1071,135 @@ partial class TwoInputs
                         {
                             for (int kh = 0; kh < 3; kh++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 64 + kh * 8);
+                                ref float srcrow = ref Unsafe.Add(ref xs, ch * 1024 + (oh + kh) * 128);
                                 for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
                                     var src0 = Vector512.LoadUnsafe(ref srck);
                                     var src1 = Vector512.LoadUnsafe(ref srck, 16);
                                     var src2 = Vector512.LoadUnsafe(ref srck, 32);
+                                    var src3 = Vector512.LoadUnsafe(ref srck, 48);
                                     var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
                                     acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
                                     acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
                                     acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
+                                    acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
                                     var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
                                     acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
                                     acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
                                     acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
+                                    acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
                                     var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
                                     acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
                                     acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
                                     acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
+                                    acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
                                     var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
                                     acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
                                     acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
                                     acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
+                                    acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
                                 }
                             }
                         }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, 16);
-                        VectorMath.Relu(acc02).StoreUnsafe(ref out0, 32);
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1);
-                        VectorMath.Relu(acc11).StoreUnsafe(ref out1, 16);
-                        VectorMath.Relu(acc12).StoreUnsafe(ref out1, 32);
-                        VectorMath.Relu(acc20).StoreUnsafe(ref out2);
-                        VectorMath.Relu(acc21).StoreUnsafe(ref out2, 16);
-                        VectorMath.Relu(acc22).StoreUnsafe(ref out2, 32);
-                        VectorMath.Relu(acc30).StoreUnsafe(ref out3);
-                        VectorMath.Relu(acc31).StoreUnsafe(ref out3, 16);
-                        VectorMath.Relu(acc32).StoreUnsafe(ref out3, 32);
+                        VectorMath.Relu(acc00).StoreUnsafe(ref ys0);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref ys0, 16);
+                        VectorMath.Relu(acc02).StoreUnsafe(ref ys0, 32);
+                        VectorMath.Relu(acc03).StoreUnsafe(ref ys0, 48);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref ys1);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref ys1, 16);
+                        VectorMath.Relu(acc12).StoreUnsafe(ref ys1, 32);
+                        VectorMath.Relu(acc13).StoreUnsafe(ref ys1, 48);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref ys2);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref ys2, 16);
+                        VectorMath.Relu(acc22).StoreUnsafe(ref ys2, 32);
+                        VectorMath.Relu(acc23).StoreUnsafe(ref ys2, 48);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref ys3);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref ys3, 16);
+                        VectorMath.Relu(acc32).StoreUnsafe(ref ys3, 32);
+                        VectorMath.Relu(acc33).StoreUnsafe(ref ys3, 48);
+                    }
+                    // tail columns 64..96
+                    {
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 576 + oh * 96);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 576 + oh * 96);
+                        ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 576 + oh * 96);
+                        ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 576 + oh * 96);
+                        float bias0 = Unsafe.Add(ref bias, f);
+                        var acc00 = Vector512.Create(bias0);
+                        var acc01 = Vector512.Create(bias0);
+                        float bias1 = Unsafe.Add(ref bias, (f + 1));
+                        var acc10 = Vector512.Create(bias1);
+                        var acc11 = Vector512.Create(bias1);
+                        float bias2 = Unsafe.Add(ref bias, (f + 2));
+                        var acc20 = Vector512.Create(bias2);
+                        var acc21 = Vector512.Create(bias2);
+                        float bias3 = Unsafe.Add(ref bias, (f + 3));
+                        var acc30 = Vector512.Create(bias3);
+                        var acc31 = Vector512.Create(bias3);
+                        ref float w0 = ref Unsafe.Add(ref w, f * 9);
+                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
+                        ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 9);
+                        ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 9);
+                        int k = 0; // tap: (channel, kernel row, kernel column)
+                        for (int ch = 0; ch < 1; ch++)
+                        {
+                            for (int kh = 0; kh < 3; kh++)
+                            {
+                                ref float srcrow = ref Unsafe.Add(ref xs, ch * 1024 + (oh + kh) * 128);
+                                for (int kw = 0; kw < 3; kw++, k++)
+                                {
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                    var src0 = Vector512.LoadUnsafe(ref srck, 64);
+                                    var src1 = Vector512.LoadUnsafe(ref srck, 80);
+                                    var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
+                                    acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
+                                    acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
+                                    var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
+                                    acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
+                                    acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
+                                    var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
+                                    acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
+                                    acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
+                                    var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
+                                    acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
+                                    acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
+                                }
+                            }
+                        }
+                        VectorMath.Relu(acc00).StoreUnsafe(ref ys0, 64);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref ys0, 80);
+                        VectorMath.Relu(acc10).StoreUnsafe(ref ys1, 64);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref ys1, 80);
+                        VectorMath.Relu(acc20).StoreUnsafe(ref ys2, 64);
+                        VectorMath.Relu(acc21).StoreUnsafe(ref ys2, 80);
+                        VectorMath.Relu(acc30).StoreUnsafe(ref ys3, 64);
+                        VectorMath.Relu(acc31).StoreUnsafe(ref ys3, 80);
                     }
                 }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 144), 4, 6, 6, 8, 48);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_1x8x8_4x3x3_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int groups)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
+        for (int group = 0; group < groups; group++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float xs = ref Unsafe.Add(ref x, group * 1024);
+            ref float ys = ref Unsafe.Add(ref y, group * 2304);
+            for (int oh = 0; oh < 6; oh++)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 64), ref pads, 1, 8, 8, 8, 8, 0, 0, hwc: false);
                 int f = 0;
                 // main loop: 2 rows per tile
                 for (; f + 2 <= 4; f += 2)
                 {
-                    // columns 0..32
+                    // columns 0..96, 32 per step
+                    for (int c = 0; c < 96; c += 32)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 48);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 48);
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 576 + oh * 96);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 576 + oh * 96);
                         float bias0 = Unsafe.Add(ref bias, f);
                         var acc00 = Vector256.Create(bias0);
                         var acc01 = Vector256.Create(bias0);
@@ -151,14 +1217,14 @@ partial class TwoInputs
                         {
                             for (int kh = 0; kh < 3; kh++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 64 + kh * 8);
+                                ref float srcrow = ref Unsafe.Add(ref xs, ch * 1024 + (oh + kh) * 128);
                                 for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector256.LoadUnsafe(ref srck);
-                                    var src1 = Vector256.LoadUnsafe(ref srck, 8);
-                                    var src2 = Vector256.LoadUnsafe(ref srck, 16);
-                                    var src3 = Vector256.LoadUnsafe(ref srck, 24);
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
+                                    var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
+                                    var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
+                                    var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
+                                    var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
                                     var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
                                     acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
                                     acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
@@ -172,74 +1238,39 @@ partial class TwoInputs
                                 }
                             }
                         }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, 8);
-                        VectorMath.Relu(acc02).StoreUnsafe(ref out0, 16);
-                        VectorMath.Relu(acc03).StoreUnsafe(ref out0, 24);
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1);
-                        VectorMath.Relu(acc11).StoreUnsafe(ref out1, 8);
-                        VectorMath.Relu(acc12).StoreUnsafe(ref out1, 16);
-                        VectorMath.Relu(acc13).StoreUnsafe(ref out1, 24);
-                    }
-                    // tail columns 32..48
-                    {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 48);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 48);
-                        float bias0 = Unsafe.Add(ref bias, f);
-                        var acc00 = Vector256.Create(bias0);
-                        var acc01 = Vector256.Create(bias0);
-                        float bias1 = Unsafe.Add(ref bias, (f + 1));
-                        var acc10 = Vector256.Create(bias1);
-                        var acc11 = Vector256.Create(bias1);
-                        ref float w0 = ref Unsafe.Add(ref w, f * 9);
-                        ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
-                        int k = 0; // tap: (channel, kernel row, kernel column)
-                        for (int ch = 0; ch < 1; ch++)
-                        {
-                            for (int kh = 0; kh < 3; kh++)
-                            {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 64 + kh * 8);
-                                for (int kw = 0; kw < 3; kw++, k++)
-                                {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
-                                    var src0 = Vector256.LoadUnsafe(ref srck, 32);
-                                    var src1 = Vector256.LoadUnsafe(ref srck, 40);
-                                    var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
-                                    acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
-                                    acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
-                                    var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
-                                    acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
-                                    acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
-                                }
-                            }
-                        }
-                        VectorMath.Relu(acc00).StoreUnsafe(ref out0, 32);
-                        VectorMath.Relu(acc01).StoreUnsafe(ref out0, 40);
-                        VectorMath.Relu(acc10).StoreUnsafe(ref out1, 32);
-                        VectorMath.Relu(acc11).StoreUnsafe(ref out1, 40);
+                        VectorMath.Relu(acc00).StoreUnsafe(ref ys0, (nuint)c);
+                        VectorMath.Relu(acc01).StoreUnsafe(ref ys0, (nuint)(c + 8));
+                        VectorMath.Relu(acc02).StoreUnsafe(ref ys0, (nuint)(c + 16));
+                        VectorMath.Relu(acc03).StoreUnsafe(ref ys0, (nuint)(c + 24));
+                        VectorMath.Relu(acc10).StoreUnsafe(ref ys1, (nuint)c);
+                        VectorMath.Relu(acc11).StoreUnsafe(ref ys1, (nuint)(c + 8));
+                        VectorMath.Relu(acc12).StoreUnsafe(ref ys1, (nuint)(c + 16));
+                        VectorMath.Relu(acc13).StoreUnsafe(ref ys1, (nuint)(c + 24));
                     }
                 }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 144), 4, 6, 6, 8, 48);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DForward_1x8x8_4x3x3_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int groups)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
+        for (int group = 0; group < groups; group++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
-            for (int s = 0; s < rows; s++)
+            ref float xs = ref Unsafe.Add(ref x, group * 1024);
+            ref float ys = ref Unsafe.Add(ref y, group * 2304);
+            for (int oh = 0; oh < 6; oh++)
             {
-                ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-                ImageKernels.Pad(ref Unsafe.Add(ref x, s * 64), ref pads, 1, 8, 8, 8, 8, 0, 0, hwc: false);
                 int f = 0;
                 // main loop: 2 rows per tile
                 for (; f + 2 <= 4; f += 2)
                 {
-                    // columns 0..48, 4 per step
-                    for (int c = 0; c < 48; c += 4)
+                    // columns 0..96, 4 per step
+                    for (int c = 0; c < 96; c += 4)
                     {
-                        ref float out0 = ref Unsafe.Add(ref grid, f * 48);
-                        ref float out1 = ref Unsafe.Add(ref grid, (f + 1) * 48);
+                        ref float ys0 = ref Unsafe.Add(ref ys, f * 576 + oh * 96);
+                        ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 576 + oh * 96);
                         float bias0 = Unsafe.Add(ref bias, f);
                         var acc00 = bias0;
                         var acc01 = bias0;
@@ -257,10 +1288,10 @@ partial class TwoInputs
                         {
                             for (int kh = 0; kh < 3; kh++)
                             {
-                                ref float srcrow = ref Unsafe.Add(ref pads, ch * 64 + kh * 8);
+                                ref float srcrow = ref Unsafe.Add(ref xs, ch * 1024 + (oh + kh) * 128);
                                 for (int kw = 0; kw < 3; kw++, k++)
                                 {
-                                    ref float srck = ref Unsafe.Add(ref srcrow, kw);
+                                    ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
                                     var src0 = Unsafe.Add(ref srck, c);
                                     var src1 = Unsafe.Add(ref srck, c + 1);
                                     var src2 = Unsafe.Add(ref srck, c + 2);
@@ -278,2617 +1309,1581 @@ partial class TwoInputs
                                 }
                             }
                         }
-                        Unsafe.Add(ref out0, c) = VectorMath.Relu(acc00);
-                        Unsafe.Add(ref out0, c + 1) = VectorMath.Relu(acc01);
-                        Unsafe.Add(ref out0, c + 2) = VectorMath.Relu(acc02);
-                        Unsafe.Add(ref out0, c + 3) = VectorMath.Relu(acc03);
-                        Unsafe.Add(ref out1, c) = VectorMath.Relu(acc10);
-                        Unsafe.Add(ref out1, c + 1) = VectorMath.Relu(acc11);
-                        Unsafe.Add(ref out1, c + 2) = VectorMath.Relu(acc12);
-                        Unsafe.Add(ref out1, c + 3) = VectorMath.Relu(acc13);
+                        Unsafe.Add(ref ys0, c) = VectorMath.Relu(acc00);
+                        Unsafe.Add(ref ys0, c + 1) = VectorMath.Relu(acc01);
+                        Unsafe.Add(ref ys0, c + 2) = VectorMath.Relu(acc02);
+                        Unsafe.Add(ref ys0, c + 3) = VectorMath.Relu(acc03);
+                        Unsafe.Add(ref ys1, c) = VectorMath.Relu(acc10);
+                        Unsafe.Add(ref ys1, c + 1) = VectorMath.Relu(acc11);
+                        Unsafe.Add(ref ys1, c + 2) = VectorMath.Relu(acc12);
+                        Unsafe.Add(ref ys1, c + 3) = VectorMath.Relu(acc13);
                     }
-                }
-                GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 144), 4, 6, 6, 8, 48);
-            }
-        }
-
-        /// <summary>Y = Relu(X·W + b) for X [rows, 5], W [5, 6] row-major, Y [rows, 6].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_5x6_Relu(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_5x6_Relu_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_5x6_Relu_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_5x6_Relu_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x6_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 6);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 6);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc22 = Unsafe.Add(ref bias, 2);
-                    var acc23 = Unsafe.Add(ref bias, 3);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    var acc32 = Unsafe.Add(ref bias, 2);
-                    var acc33 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        acc22 = a2 * w2 + acc22;
-                        acc23 = a2 * w3 + acc23;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                        acc32 = a3 * w2 + acc32;
-                        acc33 = a3 * w3 + acc33;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
-                    Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Relu(acc10);
-                    Unsafe.Add(ref y1, 1) = VectorMath.Relu(acc11);
-                    Unsafe.Add(ref y1, 2) = VectorMath.Relu(acc12);
-                    Unsafe.Add(ref y1, 3) = VectorMath.Relu(acc13);
-                    Unsafe.Add(ref y2, 0) = VectorMath.Relu(acc20);
-                    Unsafe.Add(ref y2, 1) = VectorMath.Relu(acc21);
-                    Unsafe.Add(ref y2, 2) = VectorMath.Relu(acc22);
-                    Unsafe.Add(ref y2, 3) = VectorMath.Relu(acc23);
-                    Unsafe.Add(ref y3, 0) = VectorMath.Relu(acc30);
-                    Unsafe.Add(ref y3, 1) = VectorMath.Relu(acc31);
-                    Unsafe.Add(ref y3, 2) = VectorMath.Relu(acc32);
-                    Unsafe.Add(ref y3, 3) = VectorMath.Relu(acc33);
-                }
-                // tail columns 4..6
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 6);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 6);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    var acc11 = Unsafe.Add(ref bias, 5);
-                    var acc20 = Unsafe.Add(ref bias, 4);
-                    var acc21 = Unsafe.Add(ref bias, 5);
-                    var acc30 = Unsafe.Add(ref bias, 4);
-                    var acc31 = Unsafe.Add(ref bias, 5);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 5);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                    }
-                    Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y1, 4) = VectorMath.Relu(acc10);
-                    Unsafe.Add(ref y1, 5) = VectorMath.Relu(acc11);
-                    Unsafe.Add(ref y2, 4) = VectorMath.Relu(acc20);
-                    Unsafe.Add(ref y2, 5) = VectorMath.Relu(acc21);
-                    Unsafe.Add(ref y3, 4) = VectorMath.Relu(acc30);
-                    Unsafe.Add(ref y3, 5) = VectorMath.Relu(acc31);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
-                    Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
-                }
-                // tail columns 4..6
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x6_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    /// <summary>dW = Xᵀ·dZ for X [rows, 150], dZ [rows, 2], dW [150, 2].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_150x2(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_150x2_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_150x2_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_150x2_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_150x2_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 150; r += 4)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..4
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 2);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
-                    Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Relu(acc10);
-                    Unsafe.Add(ref y1, 1) = VectorMath.Relu(acc11);
-                    Unsafe.Add(ref y1, 2) = VectorMath.Relu(acc12);
-                    Unsafe.Add(ref y1, 3) = VectorMath.Relu(acc13);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    ref float xk = ref Unsafe.Add(ref x, k * 150 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
                 }
-                // tail columns 4..6
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    var acc11 = Unsafe.Add(ref bias, 5);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y1, 4) = VectorMath.Relu(acc10);
-                    Unsafe.Add(ref y1, 5) = VectorMath.Relu(acc11);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
-                    Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
-                }
-                // tail columns 4..6
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
-                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw3, 0) = acc30;
+                Unsafe.Add(ref dw3, 1) = acc31;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_5x6_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // the last 2 rows
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..4
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc12 = Unsafe.Add(ref bias, 2);
-                    var acc13 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
-                    Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Relu(acc10);
-                    Unsafe.Add(ref y1, 1) = VectorMath.Relu(acc11);
-                    Unsafe.Add(ref y1, 2) = VectorMath.Relu(acc12);
-                    Unsafe.Add(ref y1, 3) = VectorMath.Relu(acc13);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    ref float xk = ref Unsafe.Add(ref x, k * 150 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
                 }
-                // tail columns 4..6
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 6);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    var acc10 = Unsafe.Add(ref bias, 4);
-                    var acc11 = Unsafe.Add(ref bias, 5);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y1, 4) = VectorMath.Relu(acc10);
-                    Unsafe.Add(ref y1, 5) = VectorMath.Relu(acc11);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..4
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc02 = Unsafe.Add(ref bias, 2);
-                    var acc03 = Unsafe.Add(ref bias, 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var w2 = Unsafe.Add(ref wk, 2);
-                        var w3 = Unsafe.Add(ref wk, 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 1) = VectorMath.Relu(acc01);
-                    Unsafe.Add(ref y0, 2) = VectorMath.Relu(acc02);
-                    Unsafe.Add(ref y0, 3) = VectorMath.Relu(acc03);
-                }
-                // tail columns 4..6
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 6);
-                    var acc00 = Unsafe.Add(ref bias, 4);
-                    var acc01 = Unsafe.Add(ref bias, 5);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 5);
-                    for (int k = 0; k < 5; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 6);
-                        var w0 = Unsafe.Add(ref wk, 4);
-                        var w1 = Unsafe.Add(ref wk, 5);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 4) = VectorMath.Relu(acc00);
-                    Unsafe.Add(ref y0, 5) = VectorMath.Relu(acc01);
-                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
             }
         }
+    }
 
-        /// <summary>Y = X·W + b for X [rows, 150], W [150, 2] row-major, Y [rows, 2].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_150x2_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_150x2_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 150; r += 2)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_150x2_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_150x2_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_150x2_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_150x2_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 2);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc21 = Unsafe.Add(ref bias, 1);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    var acc31 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 150);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 150);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 150);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 150);
-                    for (int k = 0; k < 150; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        acc21 = a2 * w1 + acc21;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                        acc31 = a3 * w1 + acc31;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y2, 1) = acc21;
-                    Unsafe.Add(ref y3, 0) = acc30;
-                    Unsafe.Add(ref y3, 1) = acc31;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    ref float xk = ref Unsafe.Add(ref x, k * 150 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_150x2_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 150; r += 2)
+        {
+            // columns 0..2
             {
-                // columns 0..2
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 150);
-                    for (int k = 0; k < 150; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    ref float xk = ref Unsafe.Add(ref x, k * 150 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_150x2_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    /// <summary>db = Σ_rows dZ for dZ [rows, 2].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_2(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_2_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_2_V256(ref dz, ref db, rows);
+        else BiasGradient_2_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_2_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float db0 = ref Unsafe.Add(ref db, r * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 150);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 150);
-                    for (int k = 0; k < 150; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    acc00 += dz0;
+                    acc01 += dz1;
                 }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_2_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..2
             {
-                // columns 0..2
+                ref float db0 = ref Unsafe.Add(ref db, r * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 150);
-                    for (int k = 0; k < 150; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    acc00 += dz0;
+                    acc01 += dz1;
                 }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_150x2_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_2_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..2
             {
-                // columns 0..2
+                ref float db0 = ref Unsafe.Add(ref db, r * 2);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc11 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 150);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 150);
-                    for (int k = 0; k < 150; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y1, 1) = acc11;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 2);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    acc00 += dz0;
+                    acc01 += dz1;
                 }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
             }
-            // tail: one row at a time
-            for (; r < rows; r++)
+        }
+    }
+
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 2], Wᵀ [2, 150] row-major, Y and dX [rows, 150].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_150x2_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_150x2_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_150x2_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_150x2_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_150x2_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..128, 64 per step
+            for (int c = 0; c < 128; c += 64)
             {
-                // columns 0..2
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 150);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 150);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 2);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 2);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc01 = Unsafe.Add(ref bias, 1);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 150);
-                    for (int k = 0; k < 150; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 2);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var w1 = Unsafe.Add(ref wk, 1);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y0, 1) = acc01;
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
+                    acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
+                    acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
                 }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+                acc10.StoreUnsafe(ref dx1, (nuint)c);
+                acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
+                acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
+                acc20.StoreUnsafe(ref dx2, (nuint)c);
+                acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
+                acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
+                acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
+                acc30.StoreUnsafe(ref dx3, (nuint)c);
+                acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
+                acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
+                acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
             }
-        }
-
-        /// <summary>Adam update: β1 = 0.9f, β2 = 0.999f, ε = 1e-7f; α carries the learning rate and bias corrections.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void AdamUpdate(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) AdamUpdate_V512(ref p, ref g, ref m, ref v, alpha, count);
-            else if (Vector256.IsHardwareAccelerated) AdamUpdate_V256(ref p, ref g, ref m, ref v, alpha, count);
-            else AdamUpdate_Scalar(ref p, ref g, ref m, ref v, alpha, count);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V512(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
+            // tail columns 128..150
             {
-                var grad = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref m, (nuint)i), Vector512.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref v, (nuint)i), Vector512.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector512.FusedMultiplyAdd(-m1, Vector512.Create(alpha) / (Vector512.Sqrt(v1) + Vector512.Create(1e-7f)), Vector512.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_V256(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                var grad = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var m1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref m, (nuint)i), Vector256.Create(0.9f), grad * 0.100000024f)); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256.Create(0.999f), grad * grad * 0.0009999871f)); // 1 − β2 in float32
-                m1.StoreUnsafe(ref m, (nuint)i);
-                v1.StoreUnsafe(ref v, (nuint)i);
-                Vector256.FusedMultiplyAdd(-m1, Vector256.Create(alpha) / (Vector256.Sqrt(v1) + Vector256.Create(1e-7f)), Vector256.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void AdamUpdate_Scalar(ref float p, ref float g, ref float m, ref float v, float alpha, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                var grad = Unsafe.Add(ref g, i);
-                var m1 = VectorMath.FlushSubnormal(Unsafe.Add(ref m, i) * 0.9f + grad * 0.100000024f); // 1 − β1 in float32
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref v, i) * 0.999f + grad * grad * 0.0009999871f); // 1 − β2 in float32
-                Unsafe.Add(ref m, i) = m1;
-                Unsafe.Add(ref v, i) = v1;
-                Unsafe.Add(ref p, i) = -m1 * alpha / (MathF.Sqrt(v1) + 1e-7f) + Unsafe.Add(ref p, i);
-            }
-        }
-
-        /// <summary>Y = Relu(conv(X, W) + b) on 16 samples per lane group: X [groups, 1, 8, 8, 16] (padded), W [4, 1, 3, 3], Y [groups, 4, 6, 6, 16].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DLanesForward_1x8x8_4x3x3_Relu(ref float x, ref float w, ref float bias, ref float y, int groups)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DLanesForward_1x8x8_4x3x3_Relu_V512(ref x, ref w, ref bias, ref y, groups);
-            else if (Vector256.IsHardwareAccelerated) Conv2DLanesForward_1x8x8_4x3x3_Relu_V256(ref x, ref w, ref bias, ref y, groups);
-            else Conv2DLanesForward_1x8x8_4x3x3_Relu_Scalar(ref x, ref w, ref bias, ref y, groups);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_V512(ref float x, ref float w, ref float bias, ref float y, int groups)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
-            for (int group = 0; group < groups; group++)
-            {
-                ref float xs = ref Unsafe.Add(ref x, group * 1024);
-                ref float ys = ref Unsafe.Add(ref y, group * 2304);
-                for (int oh = 0; oh < 6; oh++)
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 150);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 150);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 2);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    int f = 0;
-                    // main loop: 4 rows per tile
-                    for (; f + 4 <= 4; f += 4)
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, 128);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 142);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1_V256, wt1, acc11);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector256.FusedMultiplyAdd(a2_V256, wt1, acc21);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector256.FusedMultiplyAdd(a3_V256, wt1, acc31);
+                }
+                acc00.StoreUnsafe(ref dx0, 128);
+                acc01.StoreUnsafe(ref dx0, 142);
+                acc10.StoreUnsafe(ref dx1, 128);
+                acc11.StoreUnsafe(ref dx1, 142);
+                acc20.StoreUnsafe(ref dx2, 128);
+                acc21.StoreUnsafe(ref dx2, 142);
+                acc30.StoreUnsafe(ref dx3, 128);
+                acc31.StoreUnsafe(ref dx3, 142);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..128, 64 per step
+            for (int c = 0; c < 128; c += 64)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
+                    var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
+            }
+            // tail columns 128..150
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, 128);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 142);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
+                }
+                acc00.StoreUnsafe(ref dx0, 128);
+                acc01.StoreUnsafe(ref dx0, 142);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_150x2_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..128, 32 per step
+            for (int c = 0; c < 128; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                    acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+                acc10.StoreUnsafe(ref dx1, (nuint)c);
+                acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
+                acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
+                acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
+            }
+            // tail columns 128..150
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, 128);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 136);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 142);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
+                }
+                acc00.StoreUnsafe(ref dx0, 128);
+                acc01.StoreUnsafe(ref dx0, 136);
+                acc02.StoreUnsafe(ref dx0, 142);
+                acc10.StoreUnsafe(ref dx1, 128);
+                acc11.StoreUnsafe(ref dx1, 136);
+                acc12.StoreUnsafe(ref dx1, 142);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..128, 32 per step
+            for (int c = 0; c < 128; c += 32)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
+                    var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                    acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
+                }
+                acc00.StoreUnsafe(ref dx0, (nuint)c);
+                acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
+                acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
+                acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
+            }
+            // tail columns 128..150
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, 128);
+                    var wt1 = Vector256.LoadUnsafe(ref wtk, 136);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 142);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
+                }
+                acc00.StoreUnsafe(ref dx0, 128);
+                acc01.StoreUnsafe(ref dx0, 136);
+                acc02.StoreUnsafe(ref dx0, 142);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_150x2_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..148, 4 per step
+            for (int c = 0; c < 148; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+                Unsafe.Add(ref dx1, c) = acc10;
+                Unsafe.Add(ref dx1, c + 1) = acc11;
+                Unsafe.Add(ref dx1, c + 2) = acc12;
+                Unsafe.Add(ref dx1, c + 3) = acc13;
+            }
+            // tail columns 148..150
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Unsafe.Add(ref wtk, 148);
+                    var wt1 = Unsafe.Add(ref wtk, 149);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                }
+                Unsafe.Add(ref dx0, 148) = acc00;
+                Unsafe.Add(ref dx0, 149) = acc01;
+                Unsafe.Add(ref dx1, 148) = acc10;
+                Unsafe.Add(ref dx1, 149) = acc11;
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..148, 4 per step
+            for (int c = 0; c < 148; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                Unsafe.Add(ref dx0, c) = acc00;
+                Unsafe.Add(ref dx0, c + 1) = acc01;
+                Unsafe.Add(ref dx0, c + 2) = acc02;
+                Unsafe.Add(ref dx0, c + 3) = acc03;
+            }
+            // tail columns 148..150
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
+                for (int k = 0; k < 2; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 150);
+                    var wt0 = Unsafe.Add(ref wtk, 148);
+                    var wt1 = Unsafe.Add(ref wtk, 149);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                }
+                Unsafe.Add(ref dx0, 148) = acc00;
+                Unsafe.Add(ref dx0, 149) = acc01;
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 5], dZ [rows, 6], dW [5, 6].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_5x6(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_5x6_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_5x6_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_5x6_Scalar(ref x, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_5x6_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 5 rows per tile
+        for (; r + 5 <= 5; r += 5)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 6);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 6);
+                ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc22 = 0f;
+                var acc23 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc32 = 0f;
+                var acc33 = 0f;
+                var acc40 = 0f;
+                var acc41 = 0f;
+                var acc42 = 0f;
+                var acc43 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    acc22 = a2 * dz2 + acc22;
+                    acc23 = a2 * dz3 + acc23;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    acc32 = a3 * dz2 + acc32;
+                    acc33 = a3 * dz3 + acc33;
+                    var a4 = Unsafe.Add(ref xk, 4);
+                    acc40 = a4 * dz0 + acc40;
+                    acc41 = a4 * dz1 + acc41;
+                    acc42 = a4 * dz2 + acc42;
+                    acc43 = a4 * dz3 + acc43;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw2, 1) = acc21;
+                Unsafe.Add(ref dw2, 2) = acc22;
+                Unsafe.Add(ref dw2, 3) = acc23;
+                Unsafe.Add(ref dw3, 0) = acc30;
+                Unsafe.Add(ref dw3, 1) = acc31;
+                Unsafe.Add(ref dw3, 2) = acc32;
+                Unsafe.Add(ref dw3, 3) = acc33;
+                Unsafe.Add(ref dw4, 0) = acc40;
+                Unsafe.Add(ref dw4, 1) = acc41;
+                Unsafe.Add(ref dw4, 2) = acc42;
+                Unsafe.Add(ref dw4, 3) = acc43;
+            }
+            // tail columns 4..6
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 6);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 6);
+                ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc20 = 0f;
+                var acc21 = 0f;
+                var acc30 = 0f;
+                var acc31 = 0f;
+                var acc40 = 0f;
+                var acc41 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    acc21 = a2 * dz1 + acc21;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
+                    acc31 = a3 * dz1 + acc31;
+                    var a4 = Unsafe.Add(ref xk, 4);
+                    acc40 = a4 * dz0 + acc40;
+                    acc41 = a4 * dz1 + acc41;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw1, 4) = acc10;
+                Unsafe.Add(ref dw1, 5) = acc11;
+                Unsafe.Add(ref dw2, 4) = acc20;
+                Unsafe.Add(ref dw2, 5) = acc21;
+                Unsafe.Add(ref dw3, 4) = acc30;
+                Unsafe.Add(ref dw3, 5) = acc31;
+                Unsafe.Add(ref dw4, 4) = acc40;
+                Unsafe.Add(ref dw4, 5) = acc41;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_5x6_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 5; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+            }
+            // tail columns 4..6
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw1, 4) = acc10;
+                Unsafe.Add(ref dw1, 5) = acc11;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 5; r++)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+            }
+            // tail columns 4..6
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_5x6_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 5; r += 2)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw1, 1) = acc11;
+                Unsafe.Add(ref dw1, 2) = acc12;
+                Unsafe.Add(ref dw1, 3) = acc13;
+            }
+            // tail columns 4..6
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+                Unsafe.Add(ref dw1, 4) = acc10;
+                Unsafe.Add(ref dw1, 5) = acc11;
+            }
+        }
+        // tail: one row at a time
+        for (; r < 5; r++)
+        {
+            // columns 0..4
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw0, 1) = acc01;
+                Unsafe.Add(ref dw0, 2) = acc02;
+                Unsafe.Add(ref dw0, 3) = acc03;
+            }
+            // tail columns 4..6
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                }
+                Unsafe.Add(ref dw0, 4) = acc00;
+                Unsafe.Add(ref dw0, 5) = acc01;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 6].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_6(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_6_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_6_V256(ref dz, ref db, rows);
+        else BiasGradient_6_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_6_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..6
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+                Unsafe.Add(ref db0, 5) = acc01;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_6_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..6
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+                Unsafe.Add(ref db0, 5) = acc01;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_6_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..4
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    var dz1 = Unsafe.Add(ref dzk, 1);
+                    var dz2 = Unsafe.Add(ref dzk, 2);
+                    var dz3 = Unsafe.Add(ref dzk, 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+                Unsafe.Add(ref db0, 1) = acc01;
+                Unsafe.Add(ref db0, 2) = acc02;
+                Unsafe.Add(ref db0, 3) = acc03;
+            }
+            // tail columns 4..6
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 6);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 6);
+                    var dz0 = Unsafe.Add(ref dzk, 4);
+                    var dz1 = Unsafe.Add(ref dzk, 5);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                }
+                Unsafe.Add(ref db0, 4) = acc00;
+                Unsafe.Add(ref db0, 5) = acc01;
+            }
+        }
+    }
+
+    /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 1×8×8 input in sample lanes (16 floats per pixel).</summary>
+    private static ReadOnlySpan<int> TapOffsetsLanes_1x8x8_4x3x3 => new int[]
+    {
+        0, 16, 32, 128, 144, 160, 256, 272, 288,
+    };
+
+
+
+
+    /// <summary>dW = Σ_groups dYlanes ⋆ Xlanes, W [4, 1, 3, 3]: 16 samples per lane group, output rows of 6 pixels × 16 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Conv2DLanesWeightGradient_1x8x8_4x3x3(ref float x, ref float dy, ref float dw, int groups)
+    {
+        if (Vector512.IsHardwareAccelerated) Conv2DLanesWeightGradient_1x8x8_4x3x3_V512(ref x, ref dy, ref dw, groups);
+        else if (Vector256.IsHardwareAccelerated) Conv2DLanesWeightGradient_1x8x8_4x3x3_V256(ref x, ref dy, ref dw, groups);
+        else Conv2DLanesWeightGradient_1x8x8_4x3x3_Scalar(ref x, ref dy, ref dw, groups);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesWeightGradient_1x8x8_4x3x3_V512(ref float x, ref float dy, ref float dw, int groups)
+    {
+        ReadOnlySpan<int> offsets = TapOffsetsLanes_1x8x8_4x3x3;
+        int f = 0;
+        // main loop: 4 filters × 4 taps per tile
+        for (; f + 4 <= 4; f += 4)
+        {
+            int t = 0;
+            for (; t + 4 <= 9; t += 4)
+            {
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector512<float>.Zero;
+                var acc03 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector512<float>.Zero;
+                var acc13 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector512<float>.Zero;
+                var acc23 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector512<float>.Zero;
+                var acc33 = Vector512<float>.Zero;
+                for (int group = 0; group < groups; group++)
+                {
+                    for (int oh = 0; oh < 6; oh++)
                     {
-                        // columns 0..64
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
+                        ref float g2 = ref Unsafe.Add(ref dy, group * 2304 + (f + 2) * 576 + oh * 96);
+                        ref float g3 = ref Unsafe.Add(ref dy, group * 2304 + (f + 3) * 576 + oh * 96);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
+                        ref float x1 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 1] + oh * 128);
+                        ref float x2 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 2] + oh * 128);
+                        ref float x3 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 3] + oh * 128);
+                        for (int q = 0; q < 96; q += 16)
                         {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 576 + oh * 96);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 576 + oh * 96);
-                            ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 576 + oh * 96);
-                            ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 576 + oh * 96);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = Vector512.Create(bias0);
-                            var acc01 = Vector512.Create(bias0);
-                            var acc02 = Vector512.Create(bias0);
-                            var acc03 = Vector512.Create(bias0);
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = Vector512.Create(bias1);
-                            var acc11 = Vector512.Create(bias1);
-                            var acc12 = Vector512.Create(bias1);
-                            var acc13 = Vector512.Create(bias1);
-                            float bias2 = Unsafe.Add(ref bias, (f + 2));
-                            var acc20 = Vector512.Create(bias2);
-                            var acc21 = Vector512.Create(bias2);
-                            var acc22 = Vector512.Create(bias2);
-                            var acc23 = Vector512.Create(bias2);
-                            float bias3 = Unsafe.Add(ref bias, (f + 3));
-                            var acc30 = Vector512.Create(bias3);
-                            var acc31 = Vector512.Create(bias3);
-                            var acc32 = Vector512.Create(bias3);
-                            var acc33 = Vector512.Create(bias3);
-                            ref float w0 = ref Unsafe.Add(ref w, f * 9);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
-                            ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 9);
-                            ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 9);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 1; ch++)
-                            {
-                                for (int kh = 0; kh < 3; kh++)
-                                {
-                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 1024 + (oh + kh) * 128);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
-                                        var src0 = Vector512.LoadUnsafe(ref srck);
-                                        var src1 = Vector512.LoadUnsafe(ref srck, 16);
-                                        var src2 = Vector512.LoadUnsafe(ref srck, 32);
-                                        var src3 = Vector512.LoadUnsafe(ref srck, 48);
-                                        var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
-                                        acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
-                                        acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
-                                        acc02 = Vector512.FusedMultiplyAdd(a0, src2, acc02);
-                                        acc03 = Vector512.FusedMultiplyAdd(a0, src3, acc03);
-                                        var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
-                                        acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
-                                        acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
-                                        acc12 = Vector512.FusedMultiplyAdd(a1, src2, acc12);
-                                        acc13 = Vector512.FusedMultiplyAdd(a1, src3, acc13);
-                                        var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
-                                        acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
-                                        acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
-                                        acc22 = Vector512.FusedMultiplyAdd(a2, src2, acc22);
-                                        acc23 = Vector512.FusedMultiplyAdd(a2, src3, acc23);
-                                        var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
-                                        acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
-                                        acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
-                                        acc32 = Vector512.FusedMultiplyAdd(a3, src2, acc32);
-                                        acc33 = Vector512.FusedMultiplyAdd(a3, src3, acc33);
-                                    }
-                                }
-                            }
-                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, 16);
-                            VectorMath.Relu(acc02).StoreUnsafe(ref ys0, 32);
-                            VectorMath.Relu(acc03).StoreUnsafe(ref ys0, 48);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, 16);
-                            VectorMath.Relu(acc12).StoreUnsafe(ref ys1, 32);
-                            VectorMath.Relu(acc13).StoreUnsafe(ref ys1, 48);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref ys2);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref ys2, 16);
-                            VectorMath.Relu(acc22).StoreUnsafe(ref ys2, 32);
-                            VectorMath.Relu(acc23).StoreUnsafe(ref ys2, 48);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref ys3);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref ys3, 16);
-                            VectorMath.Relu(acc32).StoreUnsafe(ref ys3, 32);
-                            VectorMath.Relu(acc33).StoreUnsafe(ref ys3, 48);
-                        }
-                        // tail columns 64..96
-                        {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 576 + oh * 96);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 576 + oh * 96);
-                            ref float ys2 = ref Unsafe.Add(ref ys, (f + 2) * 576 + oh * 96);
-                            ref float ys3 = ref Unsafe.Add(ref ys, (f + 3) * 576 + oh * 96);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = Vector512.Create(bias0);
-                            var acc01 = Vector512.Create(bias0);
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = Vector512.Create(bias1);
-                            var acc11 = Vector512.Create(bias1);
-                            float bias2 = Unsafe.Add(ref bias, (f + 2));
-                            var acc20 = Vector512.Create(bias2);
-                            var acc21 = Vector512.Create(bias2);
-                            float bias3 = Unsafe.Add(ref bias, (f + 3));
-                            var acc30 = Vector512.Create(bias3);
-                            var acc31 = Vector512.Create(bias3);
-                            ref float w0 = ref Unsafe.Add(ref w, f * 9);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
-                            ref float w2 = ref Unsafe.Add(ref w, (f + 2) * 9);
-                            ref float w3 = ref Unsafe.Add(ref w, (f + 3) * 9);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 1; ch++)
-                            {
-                                for (int kh = 0; kh < 3; kh++)
-                                {
-                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 1024 + (oh + kh) * 128);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
-                                        var src0 = Vector512.LoadUnsafe(ref srck, 64);
-                                        var src1 = Vector512.LoadUnsafe(ref srck, 80);
-                                        var a0 = Vector512.Create(Unsafe.Add(ref w0, k));
-                                        acc00 = Vector512.FusedMultiplyAdd(a0, src0, acc00);
-                                        acc01 = Vector512.FusedMultiplyAdd(a0, src1, acc01);
-                                        var a1 = Vector512.Create(Unsafe.Add(ref w1, k));
-                                        acc10 = Vector512.FusedMultiplyAdd(a1, src0, acc10);
-                                        acc11 = Vector512.FusedMultiplyAdd(a1, src1, acc11);
-                                        var a2 = Vector512.Create(Unsafe.Add(ref w2, k));
-                                        acc20 = Vector512.FusedMultiplyAdd(a2, src0, acc20);
-                                        acc21 = Vector512.FusedMultiplyAdd(a2, src1, acc21);
-                                        var a3 = Vector512.Create(Unsafe.Add(ref w3, k));
-                                        acc30 = Vector512.FusedMultiplyAdd(a3, src0, acc30);
-                                        acc31 = Vector512.FusedMultiplyAdd(a3, src1, acc31);
-                                    }
-                                }
-                            }
-                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0, 64);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, 80);
-                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1, 64);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, 80);
-                            VectorMath.Relu(acc20).StoreUnsafe(ref ys2, 64);
-                            VectorMath.Relu(acc21).StoreUnsafe(ref ys2, 80);
-                            VectorMath.Relu(acc30).StoreUnsafe(ref ys3, 64);
-                            VectorMath.Relu(acc31).StoreUnsafe(ref ys3, 80);
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_V256(ref float x, ref float w, ref float bias, ref float y, int groups)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
-            for (int group = 0; group < groups; group++)
-            {
-                ref float xs = ref Unsafe.Add(ref x, group * 1024);
-                ref float ys = ref Unsafe.Add(ref y, group * 2304);
-                for (int oh = 0; oh < 6; oh++)
-                {
-                    int f = 0;
-                    // main loop: 2 rows per tile
-                    for (; f + 2 <= 4; f += 2)
-                    {
-                        // columns 0..96, 32 per step
-                        for (int c = 0; c < 96; c += 32)
-                        {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 576 + oh * 96);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 576 + oh * 96);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = Vector256.Create(bias0);
-                            var acc01 = Vector256.Create(bias0);
-                            var acc02 = Vector256.Create(bias0);
-                            var acc03 = Vector256.Create(bias0);
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = Vector256.Create(bias1);
-                            var acc11 = Vector256.Create(bias1);
-                            var acc12 = Vector256.Create(bias1);
-                            var acc13 = Vector256.Create(bias1);
-                            ref float w0 = ref Unsafe.Add(ref w, f * 9);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 1; ch++)
-                            {
-                                for (int kh = 0; kh < 3; kh++)
-                                {
-                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 1024 + (oh + kh) * 128);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
-                                        var src0 = Vector256.LoadUnsafe(ref srck, (nuint)c);
-                                        var src1 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 8));
-                                        var src2 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 16));
-                                        var src3 = Vector256.LoadUnsafe(ref srck, (nuint)(c + 24));
-                                        var a0 = Vector256.Create(Unsafe.Add(ref w0, k));
-                                        acc00 = Vector256.FusedMultiplyAdd(a0, src0, acc00);
-                                        acc01 = Vector256.FusedMultiplyAdd(a0, src1, acc01);
-                                        acc02 = Vector256.FusedMultiplyAdd(a0, src2, acc02);
-                                        acc03 = Vector256.FusedMultiplyAdd(a0, src3, acc03);
-                                        var a1 = Vector256.Create(Unsafe.Add(ref w1, k));
-                                        acc10 = Vector256.FusedMultiplyAdd(a1, src0, acc10);
-                                        acc11 = Vector256.FusedMultiplyAdd(a1, src1, acc11);
-                                        acc12 = Vector256.FusedMultiplyAdd(a1, src2, acc12);
-                                        acc13 = Vector256.FusedMultiplyAdd(a1, src3, acc13);
-                                    }
-                                }
-                            }
-                            VectorMath.Relu(acc00).StoreUnsafe(ref ys0, (nuint)c);
-                            VectorMath.Relu(acc01).StoreUnsafe(ref ys0, (nuint)(c + 8));
-                            VectorMath.Relu(acc02).StoreUnsafe(ref ys0, (nuint)(c + 16));
-                            VectorMath.Relu(acc03).StoreUnsafe(ref ys0, (nuint)(c + 24));
-                            VectorMath.Relu(acc10).StoreUnsafe(ref ys1, (nuint)c);
-                            VectorMath.Relu(acc11).StoreUnsafe(ref ys1, (nuint)(c + 8));
-                            VectorMath.Relu(acc12).StoreUnsafe(ref ys1, (nuint)(c + 16));
-                            VectorMath.Relu(acc13).StoreUnsafe(ref ys1, (nuint)(c + 24));
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesForward_1x8x8_4x3x3_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, int groups)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
-            for (int group = 0; group < groups; group++)
-            {
-                ref float xs = ref Unsafe.Add(ref x, group * 1024);
-                ref float ys = ref Unsafe.Add(ref y, group * 2304);
-                for (int oh = 0; oh < 6; oh++)
-                {
-                    int f = 0;
-                    // main loop: 2 rows per tile
-                    for (; f + 2 <= 4; f += 2)
-                    {
-                        // columns 0..96, 4 per step
-                        for (int c = 0; c < 96; c += 4)
-                        {
-                            ref float ys0 = ref Unsafe.Add(ref ys, f * 576 + oh * 96);
-                            ref float ys1 = ref Unsafe.Add(ref ys, (f + 1) * 576 + oh * 96);
-                            float bias0 = Unsafe.Add(ref bias, f);
-                            var acc00 = bias0;
-                            var acc01 = bias0;
-                            var acc02 = bias0;
-                            var acc03 = bias0;
-                            float bias1 = Unsafe.Add(ref bias, (f + 1));
-                            var acc10 = bias1;
-                            var acc11 = bias1;
-                            var acc12 = bias1;
-                            var acc13 = bias1;
-                            ref float w0 = ref Unsafe.Add(ref w, f * 9);
-                            ref float w1 = ref Unsafe.Add(ref w, (f + 1) * 9);
-                            int k = 0; // tap: (channel, kernel row, kernel column)
-                            for (int ch = 0; ch < 1; ch++)
-                            {
-                                for (int kh = 0; kh < 3; kh++)
-                                {
-                                    ref float srcrow = ref Unsafe.Add(ref xs, ch * 1024 + (oh + kh) * 128);
-                                    for (int kw = 0; kw < 3; kw++, k++)
-                                    {
-                                        ref float srck = ref Unsafe.Add(ref srcrow, kw * 16);
-                                        var src0 = Unsafe.Add(ref srck, c);
-                                        var src1 = Unsafe.Add(ref srck, c + 1);
-                                        var src2 = Unsafe.Add(ref srck, c + 2);
-                                        var src3 = Unsafe.Add(ref srck, c + 3);
-                                        var a0 = Unsafe.Add(ref w0, k);
-                                        acc00 = a0 * src0 + acc00;
-                                        acc01 = a0 * src1 + acc01;
-                                        acc02 = a0 * src2 + acc02;
-                                        acc03 = a0 * src3 + acc03;
-                                        var a1 = Unsafe.Add(ref w1, k);
-                                        acc10 = a1 * src0 + acc10;
-                                        acc11 = a1 * src1 + acc11;
-                                        acc12 = a1 * src2 + acc12;
-                                        acc13 = a1 * src3 + acc13;
-                                    }
-                                }
-                            }
-                            Unsafe.Add(ref ys0, c) = VectorMath.Relu(acc00);
-                            Unsafe.Add(ref ys0, c + 1) = VectorMath.Relu(acc01);
-                            Unsafe.Add(ref ys0, c + 2) = VectorMath.Relu(acc02);
-                            Unsafe.Add(ref ys0, c + 3) = VectorMath.Relu(acc03);
-                            Unsafe.Add(ref ys1, c) = VectorMath.Relu(acc10);
-                            Unsafe.Add(ref ys1, c + 1) = VectorMath.Relu(acc11);
-                            Unsafe.Add(ref ys1, c + 2) = VectorMath.Relu(acc12);
-                            Unsafe.Add(ref ys1, c + 3) = VectorMath.Relu(acc13);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 150], dZ [rows, 2], dW [150, 2].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_150x2(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_150x2_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_150x2_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_150x2_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_150x2_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 150; r += 4)
-            {
-                // columns 0..2
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 2);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        ref float xk = ref Unsafe.Add(ref x, k * 150 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw3, 0) = acc30;
-                    Unsafe.Add(ref dw3, 1) = acc31;
-                }
-            }
-            // the last 2 rows
-            {
-                // columns 0..2
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        ref float xk = ref Unsafe.Add(ref x, k * 150 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_150x2_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 150; r += 2)
-            {
-                // columns 0..2
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        ref float xk = ref Unsafe.Add(ref x, k * 150 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_150x2_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 150; r += 2)
-            {
-                // columns 0..2
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 2);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        ref float xk = ref Unsafe.Add(ref x, k * 150 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 2].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_2(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_2_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_2_V256(ref dz, ref db, rows);
-            else BiasGradient_2_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_2_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..2
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_2_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..2
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_2_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..2
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 2);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 2);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                }
-            }
-        }
-
-        /// <summary>dX = dZ·Wᵀ for dZ [rows, 2], Wᵀ [2, 150] row-major, Y and dX [rows, 150].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_150x2_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_150x2_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_150x2_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_150x2_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_150x2_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..128, 64 per step
-                for (int c = 0; c < 128; c += 64)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 150);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 150);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 2);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector512.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector512.FusedMultiplyAdd(a1, wt3, acc13);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
-                        acc22 = Vector512.FusedMultiplyAdd(a2, wt2, acc22);
-                        acc23 = Vector512.FusedMultiplyAdd(a2, wt3, acc23);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
-                        acc32 = Vector512.FusedMultiplyAdd(a3, wt2, acc32);
-                        acc33 = Vector512.FusedMultiplyAdd(a3, wt3, acc33);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 32));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 48));
-                    acc20.StoreUnsafe(ref dx2, (nuint)c);
-                    acc21.StoreUnsafe(ref dx2, (nuint)(c + 16));
-                    acc22.StoreUnsafe(ref dx2, (nuint)(c + 32));
-                    acc23.StoreUnsafe(ref dx2, (nuint)(c + 48));
-                    acc30.StoreUnsafe(ref dx3, (nuint)c);
-                    acc31.StoreUnsafe(ref dx3, (nuint)(c + 16));
-                    acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
-                    acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
-                }
-                // tail columns 128..150
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 150);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 150);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector256<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 2);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk, 128);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 142);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
-                        var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
-                        var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1_V256, wt1, acc11);
-                        var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
-                        var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
-                        acc21 = Vector256.FusedMultiplyAdd(a2_V256, wt1, acc21);
-                        var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
-                        var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
-                        acc31 = Vector256.FusedMultiplyAdd(a3_V256, wt1, acc31);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 128);
-                    acc01.StoreUnsafe(ref dx0, 142);
-                    acc10.StoreUnsafe(ref dx1, 128);
-                    acc11.StoreUnsafe(ref dx1, 142);
-                    acc20.StoreUnsafe(ref dx2, 128);
-                    acc21.StoreUnsafe(ref dx2, 142);
-                    acc30.StoreUnsafe(ref dx3, 128);
-                    acc31.StoreUnsafe(ref dx3, 142);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..128, 64 per step
-                for (int c = 0; c < 128; c += 64)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
-                        var wt3 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 48));
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector512.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector512.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
-                }
-                // tail columns 128..150
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Vector512.LoadUnsafe(ref wtk, 128);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 142);
-                        var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
-                        var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0_V256, wt1, acc01);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 128);
-                    acc01.StoreUnsafe(ref dx0, 142);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_150x2_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..128, 32 per step
-                for (int c = 0; c < 128; c += 32)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                        acc13 = Vector256.FusedMultiplyAdd(a1, wt3, acc13);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                    acc10.StoreUnsafe(ref dx1, (nuint)c);
-                    acc11.StoreUnsafe(ref dx1, (nuint)(c + 8));
-                    acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
-                    acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
-                }
-                // tail columns 128..150
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, 128);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 136);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 142);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        acc11 = Vector256.FusedMultiplyAdd(a1, wt1, acc11);
-                        acc12 = Vector256.FusedMultiplyAdd(a1, wt2, acc12);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 128);
-                    acc01.StoreUnsafe(ref dx0, 136);
-                    acc02.StoreUnsafe(ref dx0, 142);
-                    acc10.StoreUnsafe(ref dx1, 128);
-                    acc11.StoreUnsafe(ref dx1, 136);
-                    acc12.StoreUnsafe(ref dx1, 142);
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..128, 32 per step
-                for (int c = 0; c < 128; c += 32)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
-                        var wt3 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 24));
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                        acc03 = Vector256.FusedMultiplyAdd(a0, wt3, acc03);
-                    }
-                    acc00.StoreUnsafe(ref dx0, (nuint)c);
-                    acc01.StoreUnsafe(ref dx0, (nuint)(c + 8));
-                    acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
-                    acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
-                }
-                // tail columns 128..150
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk, 128);
-                        var wt1 = Vector256.LoadUnsafe(ref wtk, 136);
-                        var wt2 = Vector256.LoadUnsafe(ref wtk, 142);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        acc01 = Vector256.FusedMultiplyAdd(a0, wt1, acc01);
-                        acc02 = Vector256.FusedMultiplyAdd(a0, wt2, acc02);
-                    }
-                    acc00.StoreUnsafe(ref dx0, 128);
-                    acc01.StoreUnsafe(ref dx0, 136);
-                    acc02.StoreUnsafe(ref dx0, 142);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_150x2_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
-            {
-                // columns 0..148, 4 per step
-                for (int c = 0; c < 148; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                    Unsafe.Add(ref dx1, c) = acc10;
-                    Unsafe.Add(ref dx1, c + 1) = acc11;
-                    Unsafe.Add(ref dx1, c + 2) = acc12;
-                    Unsafe.Add(ref dx1, c + 3) = acc13;
-                }
-                // tail columns 148..150
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 150);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Unsafe.Add(ref wtk, 148);
-                        var wt1 = Unsafe.Add(ref wtk, 149);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                    }
-                    Unsafe.Add(ref dx0, 148) = acc00;
-                    Unsafe.Add(ref dx0, 149) = acc01;
-                    Unsafe.Add(ref dx1, 148) = acc10;
-                    Unsafe.Add(ref dx1, 149) = acc11;
-                }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..148, 4 per step
-                for (int c = 0; c < 148; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    Unsafe.Add(ref dx0, c) = acc00;
-                    Unsafe.Add(ref dx0, c + 1) = acc01;
-                    Unsafe.Add(ref dx0, c + 2) = acc02;
-                    Unsafe.Add(ref dx0, c + 3) = acc03;
-                }
-                // tail columns 148..150
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 150);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 150);
-                        var wt0 = Unsafe.Add(ref wtk, 148);
-                        var wt1 = Unsafe.Add(ref wtk, 149);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                    }
-                    Unsafe.Add(ref dx0, 148) = acc00;
-                    Unsafe.Add(ref dx0, 149) = acc01;
-                }
-            }
-        }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 5], dZ [rows, 6], dW [5, 6].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_5x6(ref float x, ref float dz, ref float dw, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_5x6_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_5x6_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_5x6_Scalar(ref x, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x6_V512(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V512: 5 rows × up to 4 registers of 16 columns (up to 20 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 5 rows per tile
-            for (; r + 5 <= 5; r += 5)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 6);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 6);
-                    ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc22 = 0f;
-                    var acc23 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc32 = 0f;
-                    var acc33 = 0f;
-                    var acc40 = 0f;
-                    var acc41 = 0f;
-                    var acc42 = 0f;
-                    var acc43 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        acc22 = a2 * dz2 + acc22;
-                        acc23 = a2 * dz3 + acc23;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        acc32 = a3 * dz2 + acc32;
-                        acc33 = a3 * dz3 + acc33;
-                        var a4 = Unsafe.Add(ref xk, 4);
-                        acc40 = a4 * dz0 + acc40;
-                        acc41 = a4 * dz1 + acc41;
-                        acc42 = a4 * dz2 + acc42;
-                        acc43 = a4 * dz3 + acc43;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw2, 1) = acc21;
-                    Unsafe.Add(ref dw2, 2) = acc22;
-                    Unsafe.Add(ref dw2, 3) = acc23;
-                    Unsafe.Add(ref dw3, 0) = acc30;
-                    Unsafe.Add(ref dw3, 1) = acc31;
-                    Unsafe.Add(ref dw3, 2) = acc32;
-                    Unsafe.Add(ref dw3, 3) = acc33;
-                    Unsafe.Add(ref dw4, 0) = acc40;
-                    Unsafe.Add(ref dw4, 1) = acc41;
-                    Unsafe.Add(ref dw4, 2) = acc42;
-                    Unsafe.Add(ref dw4, 3) = acc43;
-                }
-                // tail columns 4..6
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 6);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 6);
-                    ref float dw4 = ref Unsafe.Add(ref dw, (r + 4) * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc20 = 0f;
-                    var acc21 = 0f;
-                    var acc30 = 0f;
-                    var acc31 = 0f;
-                    var acc40 = 0f;
-                    var acc41 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        acc21 = a2 * dz1 + acc21;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                        acc31 = a3 * dz1 + acc31;
-                        var a4 = Unsafe.Add(ref xk, 4);
-                        acc40 = a4 * dz0 + acc40;
-                        acc41 = a4 * dz1 + acc41;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                    Unsafe.Add(ref dw1, 5) = acc11;
-                    Unsafe.Add(ref dw2, 4) = acc20;
-                    Unsafe.Add(ref dw2, 5) = acc21;
-                    Unsafe.Add(ref dw3, 4) = acc30;
-                    Unsafe.Add(ref dw3, 5) = acc31;
-                    Unsafe.Add(ref dw4, 4) = acc40;
-                    Unsafe.Add(ref dw4, 5) = acc41;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x6_V256(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 5; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
-                }
-                // tail columns 4..6
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                    Unsafe.Add(ref dw1, 5) = acc11;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                }
-                // tail columns 4..6
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_5x6_Scalar(ref float x, ref float dz, ref float dw, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 5; r += 2)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw1, 1) = acc11;
-                    Unsafe.Add(ref dw1, 2) = acc12;
-                    Unsafe.Add(ref dw1, 3) = acc13;
-                }
-                // tail columns 4..6
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                    Unsafe.Add(ref dw1, 4) = acc10;
-                    Unsafe.Add(ref dw1, 5) = acc11;
-                }
-            }
-            // tail: one row at a time
-            for (; r < 5; r++)
-            {
-                // columns 0..4
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw0, 1) = acc01;
-                    Unsafe.Add(ref dw0, 2) = acc02;
-                    Unsafe.Add(ref dw0, 3) = acc03;
-                }
-                // tail columns 4..6
-                {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        ref float xk = ref Unsafe.Add(ref x, k * 5 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                    }
-                    Unsafe.Add(ref dw0, 4) = acc00;
-                    Unsafe.Add(ref dw0, 5) = acc01;
-                }
-            }
-        }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 6].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_6(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_6_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_6_V256(ref dz, ref db, rows);
-            else BiasGradient_6_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_6_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..4
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
-                }
-                // tail columns 4..6
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                    Unsafe.Add(ref db0, 5) = acc01;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_6_V256(ref float dz, ref float db, int rows)
-        {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..4
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
-                }
-                // tail columns 4..6
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                    Unsafe.Add(ref db0, 5) = acc01;
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_6_Scalar(ref float dz, ref float db, int rows)
-        {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
-            {
-                // columns 0..4
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        var dz1 = Unsafe.Add(ref dzk, 1);
-                        var dz2 = Unsafe.Add(ref dzk, 2);
-                        var dz3 = Unsafe.Add(ref dzk, 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
-                    Unsafe.Add(ref db0, 1) = acc01;
-                    Unsafe.Add(ref db0, 2) = acc02;
-                    Unsafe.Add(ref db0, 3) = acc03;
-                }
-                // tail columns 4..6
-                {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 6);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 6);
-                        var dz0 = Unsafe.Add(ref dzk, 4);
-                        var dz1 = Unsafe.Add(ref dzk, 5);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                    }
-                    Unsafe.Add(ref db0, 4) = acc00;
-                    Unsafe.Add(ref db0, 5) = acc01;
-                }
-            }
-        }
-
-        /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 1×8×8 input in sample lanes (16 floats per pixel).</summary>
-        private static ReadOnlySpan<int> TapOffsetsLanes_1x8x8_4x3x3 => new int[]
-        {
-            0, 16, 32, 128, 144, 160, 256, 272, 288,
-        };
-
-
-
-
-        /// <summary>dW = Σ_groups dYlanes ⋆ Xlanes, W [4, 1, 3, 3]: 16 samples per lane group, output rows of 6 pixels × 16 lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Conv2DLanesWeightGradient_1x8x8_4x3x3(ref float x, ref float dy, ref float dw, int groups)
-        {
-            if (Vector512.IsHardwareAccelerated) Conv2DLanesWeightGradient_1x8x8_4x3x3_V512(ref x, ref dy, ref dw, groups);
-            else if (Vector256.IsHardwareAccelerated) Conv2DLanesWeightGradient_1x8x8_4x3x3_V256(ref x, ref dy, ref dw, groups);
-            else Conv2DLanesWeightGradient_1x8x8_4x3x3_Scalar(ref x, ref dy, ref dw, groups);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesWeightGradient_1x8x8_4x3x3_V512(ref float x, ref float dy, ref float dw, int groups)
-        {
-            ReadOnlySpan<int> offsets = TapOffsetsLanes_1x8x8_4x3x3;
-            int f = 0;
-            // main loop: 4 filters × 4 taps per tile
-            for (; f + 4 <= 4; f += 4)
-            {
-                int t = 0;
-                for (; t + 4 <= 9; t += 4)
-                {
-                    var acc00 = Vector512<float>.Zero;
-                    var acc01 = Vector512<float>.Zero;
-                    var acc02 = Vector512<float>.Zero;
-                    var acc03 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc11 = Vector512<float>.Zero;
-                    var acc12 = Vector512<float>.Zero;
-                    var acc13 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc21 = Vector512<float>.Zero;
-                    var acc22 = Vector512<float>.Zero;
-                    var acc23 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    var acc31 = Vector512<float>.Zero;
-                    var acc32 = Vector512<float>.Zero;
-                    var acc33 = Vector512<float>.Zero;
-                    for (int group = 0; group < groups; group++)
-                    {
-                        for (int oh = 0; oh < 6; oh++)
-                        {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
-                            ref float g2 = ref Unsafe.Add(ref dy, group * 2304 + (f + 2) * 576 + oh * 96);
-                            ref float g3 = ref Unsafe.Add(ref dy, group * 2304 + (f + 3) * 576 + oh * 96);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
-                            ref float x1 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 1] + oh * 128);
-                            ref float x2 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 2] + oh * 128);
-                            ref float x3 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 3] + oh * 128);
-                            for (int q = 0; q < 96; q += 16)
-                            {
-                                var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
-                                var xv1 = Vector512.LoadUnsafe(ref x1, (nuint)q);
-                                var xv2 = Vector512.LoadUnsafe(ref x2, (nuint)q);
-                                var xv3 = Vector512.LoadUnsafe(ref x3, (nuint)q);
-                                var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
-                                acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
-                                acc01 = Vector512.FusedMultiplyAdd(gv0, xv1, acc01);
-                                acc02 = Vector512.FusedMultiplyAdd(gv0, xv2, acc02);
-                                acc03 = Vector512.FusedMultiplyAdd(gv0, xv3, acc03);
-                                var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
-                                acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
-                                acc11 = Vector512.FusedMultiplyAdd(gv1, xv1, acc11);
-                                acc12 = Vector512.FusedMultiplyAdd(gv1, xv2, acc12);
-                                acc13 = Vector512.FusedMultiplyAdd(gv1, xv3, acc13);
-                                var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
-                                acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
-                                acc21 = Vector512.FusedMultiplyAdd(gv2, xv1, acc21);
-                                acc22 = Vector512.FusedMultiplyAdd(gv2, xv2, acc22);
-                                acc23 = Vector512.FusedMultiplyAdd(gv2, xv3, acc23);
-                                var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
-                                acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
-                                acc31 = Vector512.FusedMultiplyAdd(gv3, xv1, acc31);
-                                acc32 = Vector512.FusedMultiplyAdd(gv3, xv2, acc32);
-                                acc33 = Vector512.FusedMultiplyAdd(gv3, xv3, acc33);
-                            }
+                            var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
+                            var xv1 = Vector512.LoadUnsafe(ref x1, (nuint)q);
+                            var xv2 = Vector512.LoadUnsafe(ref x2, (nuint)q);
+                            var xv3 = Vector512.LoadUnsafe(ref x3, (nuint)q);
+                            var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
+                            acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
+                            acc01 = Vector512.FusedMultiplyAdd(gv0, xv1, acc01);
+                            acc02 = Vector512.FusedMultiplyAdd(gv0, xv2, acc02);
+                            acc03 = Vector512.FusedMultiplyAdd(gv0, xv3, acc03);
+                            var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
+                            acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
+                            acc11 = Vector512.FusedMultiplyAdd(gv1, xv1, acc11);
+                            acc12 = Vector512.FusedMultiplyAdd(gv1, xv2, acc12);
+                            acc13 = Vector512.FusedMultiplyAdd(gv1, xv3, acc13);
+                            var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
+                            acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
+                            acc21 = Vector512.FusedMultiplyAdd(gv2, xv1, acc21);
+                            acc22 = Vector512.FusedMultiplyAdd(gv2, xv2, acc22);
+                            acc23 = Vector512.FusedMultiplyAdd(gv2, xv3, acc23);
+                            var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
+                            acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
+                            acc31 = Vector512.FusedMultiplyAdd(gv3, xv1, acc31);
+                            acc32 = Vector512.FusedMultiplyAdd(gv3, xv2, acc32);
+                            acc33 = Vector512.FusedMultiplyAdd(gv3, xv3, acc33);
                         }
                     }
-                    Unsafe.Add(ref dw, f * 9 + t) = Vector512.Sum(acc00);
-                    Unsafe.Add(ref dw, f * 9 + t + 1) = Vector512.Sum(acc01);
-                    Unsafe.Add(ref dw, f * 9 + t + 2) = Vector512.Sum(acc02);
-                    Unsafe.Add(ref dw, f * 9 + t + 3) = Vector512.Sum(acc03);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t) = Vector512.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t + 1) = Vector512.Sum(acc11);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t + 2) = Vector512.Sum(acc12);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t + 3) = Vector512.Sum(acc13);
-                    Unsafe.Add(ref dw, (f + 2) * 9 + t) = Vector512.Sum(acc20);
-                    Unsafe.Add(ref dw, (f + 2) * 9 + t + 1) = Vector512.Sum(acc21);
-                    Unsafe.Add(ref dw, (f + 2) * 9 + t + 2) = Vector512.Sum(acc22);
-                    Unsafe.Add(ref dw, (f + 2) * 9 + t + 3) = Vector512.Sum(acc23);
-                    Unsafe.Add(ref dw, (f + 3) * 9 + t) = Vector512.Sum(acc30);
-                    Unsafe.Add(ref dw, (f + 3) * 9 + t + 1) = Vector512.Sum(acc31);
-                    Unsafe.Add(ref dw, (f + 3) * 9 + t + 2) = Vector512.Sum(acc32);
-                    Unsafe.Add(ref dw, (f + 3) * 9 + t + 3) = Vector512.Sum(acc33);
                 }
-                for (; t < 9; t++)
+                Unsafe.Add(ref dw, f * 9 + t) = Vector512.Sum(acc00);
+                Unsafe.Add(ref dw, f * 9 + t + 1) = Vector512.Sum(acc01);
+                Unsafe.Add(ref dw, f * 9 + t + 2) = Vector512.Sum(acc02);
+                Unsafe.Add(ref dw, f * 9 + t + 3) = Vector512.Sum(acc03);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t) = Vector512.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t + 1) = Vector512.Sum(acc11);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t + 2) = Vector512.Sum(acc12);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t + 3) = Vector512.Sum(acc13);
+                Unsafe.Add(ref dw, (f + 2) * 9 + t) = Vector512.Sum(acc20);
+                Unsafe.Add(ref dw, (f + 2) * 9 + t + 1) = Vector512.Sum(acc21);
+                Unsafe.Add(ref dw, (f + 2) * 9 + t + 2) = Vector512.Sum(acc22);
+                Unsafe.Add(ref dw, (f + 2) * 9 + t + 3) = Vector512.Sum(acc23);
+                Unsafe.Add(ref dw, (f + 3) * 9 + t) = Vector512.Sum(acc30);
+                Unsafe.Add(ref dw, (f + 3) * 9 + t + 1) = Vector512.Sum(acc31);
+                Unsafe.Add(ref dw, (f + 3) * 9 + t + 2) = Vector512.Sum(acc32);
+                Unsafe.Add(ref dw, (f + 3) * 9 + t + 3) = Vector512.Sum(acc33);
+            }
+            for (; t < 9; t++)
+            {
+                var acc00 = Vector512<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = Vector512<float>.Zero;
-                    var acc10 = Vector512<float>.Zero;
-                    var acc20 = Vector512<float>.Zero;
-                    var acc30 = Vector512<float>.Zero;
-                    for (int group = 0; group < groups; group++)
+                    for (int oh = 0; oh < 6; oh++)
                     {
-                        for (int oh = 0; oh < 6; oh++)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
+                        ref float g2 = ref Unsafe.Add(ref dy, group * 2304 + (f + 2) * 576 + oh * 96);
+                        ref float g3 = ref Unsafe.Add(ref dy, group * 2304 + (f + 3) * 576 + oh * 96);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
+                        for (int q = 0; q < 96; q += 16)
                         {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
-                            ref float g2 = ref Unsafe.Add(ref dy, group * 2304 + (f + 2) * 576 + oh * 96);
-                            ref float g3 = ref Unsafe.Add(ref dy, group * 2304 + (f + 3) * 576 + oh * 96);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
-                            for (int q = 0; q < 96; q += 16)
-                            {
-                                var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
-                                var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
-                                acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
-                                var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
-                                acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
-                                var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
-                                acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
-                                var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
-                                acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
-                            }
+                            var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
+                            var gv0 = Vector512.LoadUnsafe(ref g0, (nuint)q);
+                            acc00 = Vector512.FusedMultiplyAdd(gv0, xv0, acc00);
+                            var gv1 = Vector512.LoadUnsafe(ref g1, (nuint)q);
+                            acc10 = Vector512.FusedMultiplyAdd(gv1, xv0, acc10);
+                            var gv2 = Vector512.LoadUnsafe(ref g2, (nuint)q);
+                            acc20 = Vector512.FusedMultiplyAdd(gv2, xv0, acc20);
+                            var gv3 = Vector512.LoadUnsafe(ref g3, (nuint)q);
+                            acc30 = Vector512.FusedMultiplyAdd(gv3, xv0, acc30);
                         }
                     }
-                    Unsafe.Add(ref dw, f * 9 + t) = Vector512.Sum(acc00);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t) = Vector512.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 2) * 9 + t) = Vector512.Sum(acc20);
-                    Unsafe.Add(ref dw, (f + 3) * 9 + t) = Vector512.Sum(acc30);
                 }
+                Unsafe.Add(ref dw, f * 9 + t) = Vector512.Sum(acc00);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t) = Vector512.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 2) * 9 + t) = Vector512.Sum(acc20);
+                Unsafe.Add(ref dw, (f + 3) * 9 + t) = Vector512.Sum(acc30);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesWeightGradient_1x8x8_4x3x3_V256(ref float x, ref float dy, ref float dw, int groups)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesWeightGradient_1x8x8_4x3x3_V256(ref float x, ref float dy, ref float dw, int groups)
+    {
+        ReadOnlySpan<int> offsets = TapOffsetsLanes_1x8x8_4x3x3;
+        int f = 0;
+        // main loop: 2 filters × 4 taps per tile
+        for (; f + 2 <= 4; f += 2)
         {
-            ReadOnlySpan<int> offsets = TapOffsetsLanes_1x8x8_4x3x3;
-            int f = 0;
-            // main loop: 2 filters × 4 taps per tile
-            for (; f + 2 <= 4; f += 2)
+            int t = 0;
+            for (; t + 4 <= 9; t += 4)
             {
-                int t = 0;
-                for (; t + 4 <= 9; t += 4)
+                var acc00 = Vector256<float>.Zero;
+                var acc01 = Vector256<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc03 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc11 = Vector256<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc13 = Vector256<float>.Zero;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = Vector256<float>.Zero;
-                    var acc01 = Vector256<float>.Zero;
-                    var acc02 = Vector256<float>.Zero;
-                    var acc03 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc11 = Vector256<float>.Zero;
-                    var acc12 = Vector256<float>.Zero;
-                    var acc13 = Vector256<float>.Zero;
-                    for (int group = 0; group < groups; group++)
+                    for (int oh = 0; oh < 6; oh++)
                     {
-                        for (int oh = 0; oh < 6; oh++)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
+                        ref float x1 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 1] + oh * 128);
+                        ref float x2 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 2] + oh * 128);
+                        ref float x3 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 3] + oh * 128);
+                        for (int q = 0; q < 96; q += 8)
                         {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
-                            ref float x1 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 1] + oh * 128);
-                            ref float x2 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 2] + oh * 128);
-                            ref float x3 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 3] + oh * 128);
-                            for (int q = 0; q < 96; q += 8)
-                            {
-                                var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
-                                var xv1 = Vector256.LoadUnsafe(ref x1, (nuint)q);
-                                var xv2 = Vector256.LoadUnsafe(ref x2, (nuint)q);
-                                var xv3 = Vector256.LoadUnsafe(ref x3, (nuint)q);
-                                var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
-                                acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
-                                acc01 = Vector256.FusedMultiplyAdd(gv0, xv1, acc01);
-                                acc02 = Vector256.FusedMultiplyAdd(gv0, xv2, acc02);
-                                acc03 = Vector256.FusedMultiplyAdd(gv0, xv3, acc03);
-                                var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
-                                acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
-                                acc11 = Vector256.FusedMultiplyAdd(gv1, xv1, acc11);
-                                acc12 = Vector256.FusedMultiplyAdd(gv1, xv2, acc12);
-                                acc13 = Vector256.FusedMultiplyAdd(gv1, xv3, acc13);
-                            }
+                            var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
+                            var xv1 = Vector256.LoadUnsafe(ref x1, (nuint)q);
+                            var xv2 = Vector256.LoadUnsafe(ref x2, (nuint)q);
+                            var xv3 = Vector256.LoadUnsafe(ref x3, (nuint)q);
+                            var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
+                            acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(gv0, xv1, acc01);
+                            acc02 = Vector256.FusedMultiplyAdd(gv0, xv2, acc02);
+                            acc03 = Vector256.FusedMultiplyAdd(gv0, xv3, acc03);
+                            var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
+                            acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(gv1, xv1, acc11);
+                            acc12 = Vector256.FusedMultiplyAdd(gv1, xv2, acc12);
+                            acc13 = Vector256.FusedMultiplyAdd(gv1, xv3, acc13);
                         }
                     }
-                    Unsafe.Add(ref dw, f * 9 + t) = Vector256.Sum(acc00);
-                    Unsafe.Add(ref dw, f * 9 + t + 1) = Vector256.Sum(acc01);
-                    Unsafe.Add(ref dw, f * 9 + t + 2) = Vector256.Sum(acc02);
-                    Unsafe.Add(ref dw, f * 9 + t + 3) = Vector256.Sum(acc03);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t) = Vector256.Sum(acc10);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t + 1) = Vector256.Sum(acc11);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t + 2) = Vector256.Sum(acc12);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t + 3) = Vector256.Sum(acc13);
                 }
-                for (; t < 9; t++)
+                Unsafe.Add(ref dw, f * 9 + t) = Vector256.Sum(acc00);
+                Unsafe.Add(ref dw, f * 9 + t + 1) = Vector256.Sum(acc01);
+                Unsafe.Add(ref dw, f * 9 + t + 2) = Vector256.Sum(acc02);
+                Unsafe.Add(ref dw, f * 9 + t + 3) = Vector256.Sum(acc03);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t) = Vector256.Sum(acc10);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t + 1) = Vector256.Sum(acc11);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t + 2) = Vector256.Sum(acc12);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t + 3) = Vector256.Sum(acc13);
+            }
+            for (; t < 9; t++)
+            {
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    for (int group = 0; group < groups; group++)
+                    for (int oh = 0; oh < 6; oh++)
                     {
-                        for (int oh = 0; oh < 6; oh++)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
+                        for (int q = 0; q < 96; q += 8)
                         {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
-                            for (int q = 0; q < 96; q += 8)
-                            {
-                                var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
-                                var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
-                                acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
-                                var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
-                                acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
-                            }
+                            var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
+                            var gv0 = Vector256.LoadUnsafe(ref g0, (nuint)q);
+                            acc00 = Vector256.FusedMultiplyAdd(gv0, xv0, acc00);
+                            var gv1 = Vector256.LoadUnsafe(ref g1, (nuint)q);
+                            acc10 = Vector256.FusedMultiplyAdd(gv1, xv0, acc10);
                         }
                     }
-                    Unsafe.Add(ref dw, f * 9 + t) = Vector256.Sum(acc00);
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t) = Vector256.Sum(acc10);
                 }
+                Unsafe.Add(ref dw, f * 9 + t) = Vector256.Sum(acc00);
+                Unsafe.Add(ref dw, (f + 1) * 9 + t) = Vector256.Sum(acc10);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2DLanesWeightGradient_1x8x8_4x3x3_Scalar(ref float x, ref float dy, ref float dw, int groups)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2DLanesWeightGradient_1x8x8_4x3x3_Scalar(ref float x, ref float dy, ref float dw, int groups)
+    {
+        ReadOnlySpan<int> offsets = TapOffsetsLanes_1x8x8_4x3x3;
+        int f = 0;
+        // main loop: 2 filters × 2 taps per tile
+        for (; f + 2 <= 4; f += 2)
         {
-            ReadOnlySpan<int> offsets = TapOffsetsLanes_1x8x8_4x3x3;
-            int f = 0;
-            // main loop: 2 filters × 2 taps per tile
-            for (; f + 2 <= 4; f += 2)
+            int t = 0;
+            for (; t + 2 <= 9; t += 2)
             {
-                int t = 0;
-                for (; t + 2 <= 9; t += 2)
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    for (int group = 0; group < groups; group++)
+                    for (int oh = 0; oh < 6; oh++)
                     {
-                        for (int oh = 0; oh < 6; oh++)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
+                        ref float x1 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 1] + oh * 128);
+                        for (int q = 0; q < 96; q += 1)
                         {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
-                            ref float x1 = ref Unsafe.Add(ref x, group * 1024 + offsets[t + 1] + oh * 128);
-                            for (int q = 0; q < 96; q += 1)
-                            {
-                                var xv0 = Unsafe.Add(ref x0, q);
-                                var xv1 = Unsafe.Add(ref x1, q);
-                                var gv0 = Unsafe.Add(ref g0, q);
-                                acc00 = gv0 * xv0 + acc00;
-                                acc01 = gv0 * xv1 + acc01;
-                                var gv1 = Unsafe.Add(ref g1, q);
-                                acc10 = gv1 * xv0 + acc10;
-                                acc11 = gv1 * xv1 + acc11;
-                            }
+                            var xv0 = Unsafe.Add(ref x0, q);
+                            var xv1 = Unsafe.Add(ref x1, q);
+                            var gv0 = Unsafe.Add(ref g0, q);
+                            acc00 = gv0 * xv0 + acc00;
+                            acc01 = gv0 * xv1 + acc01;
+                            var gv1 = Unsafe.Add(ref g1, q);
+                            acc10 = gv1 * xv0 + acc10;
+                            acc11 = gv1 * xv1 + acc11;
                         }
                     }
-                    Unsafe.Add(ref dw, f * 9 + t) = acc00;
-                    Unsafe.Add(ref dw, f * 9 + t + 1) = acc01;
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t) = acc10;
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t + 1) = acc11;
                 }
-                for (; t < 9; t++)
+                Unsafe.Add(ref dw, f * 9 + t) = acc00;
+                Unsafe.Add(ref dw, f * 9 + t + 1) = acc01;
+                Unsafe.Add(ref dw, (f + 1) * 9 + t) = acc10;
+                Unsafe.Add(ref dw, (f + 1) * 9 + t + 1) = acc11;
+            }
+            for (; t < 9; t++)
+            {
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int group = 0; group < groups; group++)
                 {
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int group = 0; group < groups; group++)
+                    for (int oh = 0; oh < 6; oh++)
                     {
-                        for (int oh = 0; oh < 6; oh++)
+                        ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
+                        ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
+                        ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
+                        for (int q = 0; q < 96; q += 1)
                         {
-                            ref float g0 = ref Unsafe.Add(ref dy, group * 2304 + f * 576 + oh * 96);
-                            ref float g1 = ref Unsafe.Add(ref dy, group * 2304 + (f + 1) * 576 + oh * 96);
-                            ref float x0 = ref Unsafe.Add(ref x, group * 1024 + offsets[t] + oh * 128);
-                            for (int q = 0; q < 96; q += 1)
-                            {
-                                var xv0 = Unsafe.Add(ref x0, q);
-                                var gv0 = Unsafe.Add(ref g0, q);
-                                acc00 = gv0 * xv0 + acc00;
-                                var gv1 = Unsafe.Add(ref g1, q);
-                                acc10 = gv1 * xv0 + acc10;
-                            }
+                            var xv0 = Unsafe.Add(ref x0, q);
+                            var gv0 = Unsafe.Add(ref g0, q);
+                            acc00 = gv0 * xv0 + acc00;
+                            var gv1 = Unsafe.Add(ref g1, q);
+                            acc10 = gv1 * xv0 + acc10;
                         }
                     }
-                    Unsafe.Add(ref dw, f * 9 + t) = acc00;
-                    Unsafe.Add(ref dw, (f + 1) * 9 + t) = acc10;
                 }
+                Unsafe.Add(ref dw, f * 9 + t) = acc00;
+                Unsafe.Add(ref dw, (f + 1) * 9 + t) = acc10;
             }
         }
     }

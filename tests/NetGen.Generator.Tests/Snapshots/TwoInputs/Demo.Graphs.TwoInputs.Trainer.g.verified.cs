@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Graphs;
 
 partial class TwoInputs
@@ -23,14 +13,14 @@ partial class TwoInputs
     /// on its slice of the batch into its own gradients, which are summed in a fixed order: results are reproducible bit for bit
     /// for a given degree. Use one trainer from one thread at a time; dispose it to stop its worker threads.
     /// </summary>
-    public sealed class Trainer : IGradientTrainer, IBatchWork, IDisposable
+    public sealed class Trainer : global::NetGen.IGradientTrainer, global::NetGen.IBatchWork, global::System.IDisposable
     {
         private readonly TwoInputs _model;
         private readonly Workspace[] _workspaces;
-        private readonly BatchWorkers _workers;
-        private readonly AlignedBuffer _outputs; // last layer logits, [maxBatch, 2]; each worker writes its rows
+        private readonly global::NetGen.BatchWorkers _workers;
+        private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 2]; each worker writes its rows
         private readonly float[] _packed; // a batch given as one span per input, packed into samples
-        private readonly AlignedBuffer _state; // Adam: first moments, then second moments
+        private readonly global::NetGen.AlignedBuffer _state; // Adam: first moments, then second moments
         private int _lastBatch; // rows of the last forward pass
 
         // the job the workers run next
@@ -43,26 +33,26 @@ partial class TwoInputs
         /// <summary>Creates a trainer for batches of up to <paramref name="maxBatchSize"/> samples, split over <paramref name="degreeOfParallelism"/> workers (1, the default: the calling thread; 0: every core).</summary>
         public Trainer(TwoInputs model, int maxBatchSize, int degreeOfParallelism = 1)
         {
-            ArgumentNullException.ThrowIfNull(model);
-            if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
             // every per-row buffer (the widest holds 150 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 150 > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 150 units.");
-            if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
-            int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
+            if ((long)maxBatchSize * 150 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 150 units.");
+            if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
-            _outputs = new AlignedBuffer(maxBatchSize * OutputSize);
+            _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
             _packed = new float[maxBatchSize * InputSize];
-            _state = new AlignedBuffer(2 * ParameterCount);
+            _state = new global::NetGen.AlignedBuffer(2 * ParameterCount);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
             for (int i = 0; i < degree; i++) _workspaces[i] = new Workspace(model, _outputs, rowsPerWorker);
-            _workers = new BatchWorkers(degree, this);
+            _workers = new global::NetGen.BatchWorkers(degree, this);
         }
 
         /// <summary>The model whose parameters this trainer updates.</summary>
         public TwoInputs Model => _model;
-        IModel ITrainer.Model => _model;
+        global::NetGen.IModel global::NetGen.ITrainer.Model => _model;
         /// <summary>The largest batch this trainer accepts.</summary>
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
@@ -72,20 +62,20 @@ partial class TwoInputs
         /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
         public float LearningRate { get; set; } = 0.001f;
         /// <summary>Optimizer state, for checkpoints.</summary>
-        public Span<float> OptimizerState => _state.Span;
+        public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
-        public ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
+        public global::System.ReadOnlySpan<float> Gradients => _workspaces[0].Gradients.Span;
         /// <summary>The last layer's values for the last batch: logits (the loss applies the output activation).</summary>
-        public ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
+        public global::System.ReadOnlySpan<float> LastOutputs => _outputs.Span.Slice(0, _lastBatch * OutputSize);
         /// <summary>True when <see cref="LastOutputs"/> holds logits.</summary>
         public bool OutputsAreLogits => true;
         /// <summary>The output layer's activation (applied by the loss to the logits when <see cref="OutputsAreLogits"/>).</summary>
-        public Activation OutputActivation => Activation.Softmax;
+        public global::NetGen.Activation OutputActivation => global::NetGen.Activation.Softmax;
         /// <summary>True when the loss accepts integer class labels.</summary>
         public bool AcceptsLabels => true;
 
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Update(reduce: true);
@@ -93,7 +83,7 @@ partial class TwoInputs
         }
 
         /// <summary>One training step on a batch with float targets, 2 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Update(reduce: true);
@@ -101,24 +91,45 @@ partial class TwoInputs
         }
 
         /// <summary>One training step on a batch given as one span per input, with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> image, ReadOnlySpan<float> numeric, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.ReadOnlySpan<int> labels)
         {
-            if (labels.Length > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(labels), labels.Length, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (labels.Length > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels.Length, $"The batch size must be between 1 and {MaxBatchSize}.");
             TwoInputs.Pack(image, numeric, _packed, labels.Length);
-            return TrainBatch(_packed.AsSpan(0, labels.Length * InputSize), labels);
+            return TrainBatch(new global::System.ReadOnlySpan<float>(_packed, 0, labels.Length * InputSize), labels);
         }
 
         /// <summary>One training step on a batch given as one span per input, with float targets, 2 per sample. Returns the mean loss.</summary>
-        public float TrainBatch(ReadOnlySpan<float> image, ReadOnlySpan<float> numeric, ReadOnlySpan<float> targets)
+        public float TrainBatch(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(targets), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(targets), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
             TwoInputs.Pack(image, numeric, _packed, batch);
-            return TrainBatch(_packed.AsSpan(0, batch * InputSize), targets);
+            return TrainBatch(new global::System.ReadOnlySpan<float>(_packed, 0, batch * InputSize), targets);
+        }
+
+        /// <summary>
+        /// <c>Fit</c> (<see cref="global::NetGen.Training.Fitter"/>) on samples given as one span per input, each holding its values for every
+        /// sample row after row, with integer class labels: packs them once into a <see cref="global::NetGen.Data.Dataset"/>, then fits.
+        /// </summary>
+        public global::NetGen.Training.TrainingHistory Fit(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.ReadOnlySpan<int> labels, global::NetGen.Training.FitOptions? options = null)
+        {
+            float[] samples = new float[(long)labels.Length * InputSize];
+            TwoInputs.Pack(image, numeric, samples, labels.Length);
+            return global::NetGen.Training.Fitter.Fit(this, new global::NetGen.Data.Dataset(samples, new[] { InputSize }, labels.ToArray()), options);
+        }
+
+        /// <summary><c>Fit</c> on samples given as one span per input, with float targets, 2 per sample: packs them once, then fits.</summary>
+        public global::NetGen.Training.TrainingHistory Fit(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.ReadOnlySpan<float> targets, global::NetGen.Training.FitOptions? options = null)
+        {
+            if (targets.Length % OutputSize != 0) throw new global::System.ArgumentException($"The targets hold {targets.Length} values, not a multiple of the {OutputSize} outputs per sample.", nameof(targets));
+            int batch = targets.Length / OutputSize;
+            float[] samples = new float[(long)batch * InputSize];
+            TwoInputs.Pack(image, numeric, samples, batch);
+            return global::NetGen.Training.Fitter.Fit(this, new global::NetGen.Data.Dataset(samples, new[] { InputSize }, targets.ToArray(), OutputSize), options);
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = Backpropagate(inputs, labels);
             Reduce();
@@ -126,7 +137,7 @@ partial class TwoInputs
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             float loss = Backpropagate(inputs, targets);
             Reduce();
@@ -139,13 +150,13 @@ partial class TwoInputs
         /// <summary>Stops the worker threads.</summary>
         public void Dispose() => _workers.Dispose();
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int batch = labels.Length;
             CheckBatch(inputs.Length, batch);
             for (int r = 0; r < batch; r++)
             {
-                if ((uint)labels[r] >= 2u) throw new ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 2).");
+                if ((uint)labels[r] >= 2u) throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[r], $"Label {labels[r]} at index {r} is outside [0, 2).");
             }
             _job = Job.Labels;
             _batch = batch;
@@ -153,10 +164,10 @@ partial class TwoInputs
             return Loss(batch);
         }
 
-        private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+        private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int batch = targets.Length / OutputSize;
-            if (targets.Length != batch * OutputSize) throw new ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
+            if (targets.Length != batch * OutputSize) throw new global::System.ArgumentException($"{targets.Length} targets is not a whole number of samples of {OutputSize}.", nameof(targets));
             CheckBatch(inputs.Length, batch);
             _job = Job.Targets;
             _batch = batch;
@@ -194,17 +205,17 @@ partial class TwoInputs
             Step++;
             // Adam (Kingma & Ba, Algorithm 1, with the bias corrections folded into the step size as Keras does):
             // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
-            _alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(0.999f, Step)) / (1.0 - Math.Pow(0.9f, Step)));
+            _alpha = (float)(LearningRate * global::System.Math.Sqrt(1.0 - global::System.Math.Pow(0.999f, Step)) / (1.0 - global::System.Math.Pow(0.9f, Step)));
         }
 
         private void CheckBatch(int inputLength, int batch)
         {
-            if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
-            if (inputLength != batch * InputSize) throw new ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
+            if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
+            if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>
-        void IBatchWork.Work(int worker, BatchWorkers workers)
+        void global::NetGen.IBatchWork.Work(int worker, global::NetGen.BatchWorkers workers)
         {
             Workspace workspace = _workspaces[worker];
             switch (_job)
@@ -216,7 +227,7 @@ partial class TwoInputs
                     workspace.Rows = rows;
                     workspace.Loss = 0f;
                     if (rows == 0) return;
-                    ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
+                    global::System.ReadOnlySpan<float> x = workers.Inputs(start * InputSize, rows * InputSize);
                     workspace.Forward(x, start, rows);
                     workspace.Loss = _job == Job.Labels
                         ? workspace.OutputGradient(workers.Labels(start, rows), start, rows, _batch)
@@ -238,181 +249,181 @@ partial class TwoInputs
         }
 
         /// <summary>Sums the other workers' gradients into worker 0's, over this worker's range of parameters, in worker order.</summary>
-        private void ReduceRange(int worker, BatchWorkers workers)
+        private void ReduceRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
+            global::System.Span<float> sum = _workspaces[0].Gradients.Span.Slice(start, count);
             for (int i = 1; i < _workspaces.Length; i++)
             {
-                if (_workspaces[i].Rows > 0) VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
+                if (_workspaces[i].Rows > 0) global::NetGen.VectorMath.Add(sum, _workspaces[i].Gradients.Span.Slice(start, count));
             }
         }
 
         /// <summary>Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f) over this worker's range of parameters.</summary>
-        private void StepRange(int worker, BatchWorkers workers)
+        private void StepRange(int worker, global::NetGen.BatchWorkers workers)
         {
             var (start, count) = workers.Range(worker, ParameterCount);
-            ref float p = ref Unsafe.Add(ref _model._parameters.Reference, start);
-            ref float g = ref Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
-            ref float m = ref Unsafe.Add(ref _state.Reference, start);
-            ref float v = ref Unsafe.Add(ref _state.Reference, ParameterCount + start);
-            Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
+            ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
+            ref float m = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, start);
+            ref float v = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, ParameterCount + start);
+            global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.AdamUpdate(ref p, ref g, ref m, ref v, _alpha, count);
         }
 
         /// <summary>One worker's buffers and its forward, loss and backward over a slice of the batch.</summary>
         private sealed class Workspace
         {
             private readonly TwoInputs _model;
-            private readonly AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
-            private readonly AlignedBuffer _a1; // layer 1 outputs, [rows, 144]
-            private readonly AlignedBuffer _a2; // layer 2 outputs, [rows, 144]
-            private readonly AlignedBuffer _a3; // layer 3 outputs, [rows, 6]
-            private readonly AlignedBuffer _a4; // layer 4 outputs, [rows, 150]
-            private readonly AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 144]
-            private readonly AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 144]
-            private readonly AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 6]
-            private readonly AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 150]
-            private readonly AlignedBuffer _d5; // ∂L/∂z of layer 5, [rows, 2]
-            private readonly AlignedBuffer _xlanes1; // layer 1's zero-padded inputs in sample lanes, [groups, 1, 8, 8, 16]
-            private readonly AlignedBuffer _ylanes1; // layer 1's outputs, then their gradients, in sample lanes, [groups, 4, 6, 6, 16]
-            private readonly AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
-            private readonly AlignedBuffer _input1; // input 1 (image) of this worker's rows, [rows, 64], copied out of the packed samples
-            private readonly AlignedBuffer _input2; // input 2 (numeric) of this worker's rows, [rows, 5], copied out of the packed samples
+            private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
+            private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 144]
+            private readonly global::NetGen.AlignedBuffer _a2; // layer 2 outputs, [rows, 144]
+            private readonly global::NetGen.AlignedBuffer _a3; // layer 3 outputs, [rows, 6]
+            private readonly global::NetGen.AlignedBuffer _a4; // layer 4 outputs, [rows, 150]
+            private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 144]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 144]
+            private readonly global::NetGen.AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 6]
+            private readonly global::NetGen.AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 150]
+            private readonly global::NetGen.AlignedBuffer _d5; // ∂L/∂z of layer 5, [rows, 2]
+            private readonly global::NetGen.AlignedBuffer _xlanes1; // layer 1's zero-padded inputs in sample lanes, [groups, 1, 8, 8, 16]
+            private readonly global::NetGen.AlignedBuffer _ylanes1; // layer 1's outputs, then their gradients, in sample lanes, [groups, 4, 6, 6, 16]
+            private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
+            private readonly global::NetGen.AlignedBuffer _input1; // input 1 (image) of this worker's rows, [rows, 64], copied out of the packed samples
+            private readonly global::NetGen.AlignedBuffer _input2; // input 2 (numeric) of this worker's rows, [rows, 5], copied out of the packed samples
 
-            public Workspace(TwoInputs model, AlignedBuffer outputs, int maxRows)
+            public Workspace(TwoInputs model, global::NetGen.AlignedBuffer outputs, int maxRows)
             {
                 _model = model;
                 _outputs = outputs;
-                _a1 = new AlignedBuffer(maxRows * 144);
-                _a2 = new AlignedBuffer(maxRows * 144);
-                _a3 = new AlignedBuffer(maxRows * 6);
-                _a4 = new AlignedBuffer(maxRows * 150);
-                _d1 = new AlignedBuffer(maxRows * 144);
-                _d2 = new AlignedBuffer(maxRows * 144);
-                _d4 = new AlignedBuffer(maxRows * 150);
-                _d5 = new AlignedBuffer(maxRows * 6);
+                _a1 = new global::NetGen.AlignedBuffer(maxRows * 144);
+                _a2 = new global::NetGen.AlignedBuffer(maxRows * 144);
+                _a3 = new global::NetGen.AlignedBuffer(maxRows * 6);
+                _a4 = new global::NetGen.AlignedBuffer(maxRows * 150);
+                _d1 = new global::NetGen.AlignedBuffer(maxRows * 144);
+                _d2 = new global::NetGen.AlignedBuffer(maxRows * 144);
+                _d4 = new global::NetGen.AlignedBuffer(maxRows * 150);
+                _d5 = new global::NetGen.AlignedBuffer(maxRows * 6);
                 _d3 = _d5; // layer 5's ∂L/∂z is read before layer 3's is written
-                _xlanes1 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 64);
-                _ylanes1 = new AlignedBuffer((maxRows + 15) / 16 * 16 * 144);
-                Gradients = new AlignedBuffer(ParameterCount);
-                _transposed = new AlignedBuffer(300);
-                _input1 = new AlignedBuffer(maxRows * 64);
-                _input2 = new AlignedBuffer(maxRows * 5);
+                _xlanes1 = new global::NetGen.AlignedBuffer((maxRows + 15) / 16 * 16 * 64);
+                _ylanes1 = new global::NetGen.AlignedBuffer((maxRows + 15) / 16 * 16 * 144);
+                Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
+                _transposed = new global::NetGen.AlignedBuffer(300);
+                _input1 = new global::NetGen.AlignedBuffer(maxRows * 64);
+                _input2 = new global::NetGen.AlignedBuffer(maxRows * 5);
             }
 
             /// <summary>∂L/∂parameters of this worker's rows (scaled by the whole batch), laid out as the parameters.</summary>
-            public AlignedBuffer Gradients { get; }
+            public global::NetGen.AlignedBuffer Gradients { get; }
             /// <summary>Rows of the current batch this worker handled.</summary>
             public int Rows;
             /// <summary>This worker's share of the batch's mean loss.</summary>
             public float Loss;
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Forward(ReadOnlySpan<float> inputs, int start, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Forward(global::System.ReadOnlySpan<float> inputs, int start, int rows)
             {
-                ref float x = ref MemoryMarshal.GetReference(inputs);
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float p = ref _model._parameters.Reference;
-                ref float output = ref Unsafe.Add(ref _outputs.Reference, start * OutputSize);
+                ref float output = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _outputs.Reference, start * OutputSize);
                 // each sample is the inputs one after the other: each into a buffer of its own, which its layers read
                 for (int r = 0; r < rows; r++)
                 {
-                    ImageKernels.Copy(ref Unsafe.Add(ref x, r * InputSize), ref Unsafe.Add(ref _input1.Reference, r * 64), 64);
-                    ImageKernels.Copy(ref Unsafe.Add(ref x, r * InputSize + 64), ref Unsafe.Add(ref _input2.Reference, r * 5), 5);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, r * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _input1.Reference, r * 64), 64);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, r * InputSize + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _input2.Reference, r * 5), 5);
                 }
                 // Layer 1: Conv2D 4@3×3, valid, ReLU: 8×8×1 → 6×6×4 — 1,296 MACs per sample
                 // in sample lanes: 16 samples side by side, so every lane of the 6-wide output rows is an output
                 for (int first = 0; first < rows; first += 16)
                 {
-                    int lanes = Math.Min(16, rows - first);
-                    SampleLanes.Pack(ref Unsafe.Add(ref _input1.Reference, first * 64), lanes, 64, 1, 8, 8, 8, 8, 0, 0, hwc: false, ref Unsafe.Add(ref _xlanes1.Reference, first * 64));
+                    int lanes = global::System.Math.Min(16, rows - first);
+                    global::NetGen.Kernels.SampleLanes.Pack(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _input1.Reference, first * 64), lanes, 64, 1, 8, 8, 8, 8, 0, 0, hwc: false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _xlanes1.Reference, first * 64));
                 }
-                Kernels.Conv2DLanesForward_1x8x8_4x3x3_Relu(ref _xlanes1.Reference, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref _ylanes1.Reference, (rows + 15) / 16);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.Conv2DLanesForward_1x8x8_4x3x3_Relu(ref _xlanes1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1BiasesOffset), ref _ylanes1.Reference, (rows + 15) / 16);
                 for (int first = 0; first < rows; first += 16)
                 {
-                    int lanes = Math.Min(16, rows - first);
-                    SampleLanes.Unpack(ref Unsafe.Add(ref _ylanes1.Reference, first * 144), lanes, 144, ref Unsafe.Add(ref _a1.Reference, first * 144));
+                    int lanes = global::System.Math.Min(16, rows - first);
+                    global::NetGen.Kernels.SampleLanes.Unpack(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _ylanes1.Reference, first * 144), lanes, 144, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a1.Reference, first * 144));
                 }
                 // Layer 2: Flatten [6, 6, 4] → 144
-                ImageKernels.Copy(ref _a1.Reference, ref _a2.Reference, rows * 144);
+                global::NetGen.Kernels.ImageKernels.Copy(ref _a1.Reference, ref _a2.Reference, rows * 144);
                 // Layer 3: Dense 5→6, ReLU — 30 MACs per sample
-                Kernels.DenseForward_5x6_Relu(ref _input2.Reference, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref _a3.Reference, rows);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.DenseForward_5x6_Relu(ref _input2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3BiasesOffset), ref _a3.Reference, rows);
                 // Layer 4: Concatenate layer 2, layer 3 along the last axis → [150]
                 for (int r = 0; r < rows; r++)
                 {
-                    ImageKernels.Copy(ref Unsafe.Add(ref _a2.Reference, r * 144), ref Unsafe.Add(ref _a4.Reference, r * 150), 144);
-                    ImageKernels.Copy(ref Unsafe.Add(ref _a3.Reference, r * 6), ref Unsafe.Add(ref _a4.Reference, r * 150 + 144), 6);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a2.Reference, r * 144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a4.Reference, r * 150), 144);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a3.Reference, r * 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a4.Reference, r * 150 + 144), 6);
                 }
                 // Layer 5: Dense 150→2, Softmax — 300 MACs per sample (logits: the loss applies the activation)
-                Kernels.DenseForward_150x2_Linear(ref _a4.Reference, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.DenseForward_150x2_Linear(ref _a4.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<int> labels, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<int> labels, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> logits = _outputs.Span.Slice(start * 2, rows * 2), gradient = _d5.Span;
+                global::System.Span<float> logits = _outputs.Span.Slice(start * 2, rows * 2), gradient = _d5.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 2, 2), labels[r], gradient.Slice(r * 2, 2), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(logits.Slice(r * 2, 2), labels[r], gradient.Slice(r * 2, 2), scale);
                 }
                 return total * scale;
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
-            public float OutputGradient(ReadOnlySpan<float> targets, int start, int rows, int batch)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every batch: optimized from the first call
+            public float OutputGradient(global::System.ReadOnlySpan<float> targets, int start, int rows, int batch)
             {
                 float scale = 1f / batch;
                 float total = 0f;
-                Span<float> outputs = _outputs.Span.Slice(start * 2, rows * 2), gradient = _d5.Span;
+                global::System.Span<float> outputs = _outputs.Span.Slice(start * 2, rows * 2), gradient = _d5.Span;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 2, 2), targets.Slice(r * 2, 2), gradient.Slice(r * 2, 2), scale);
+                    total += global::NetGen.Kernels.LossKernels.SoftmaxCrossEntropy(outputs.Slice(r * 2, 2), targets.Slice(r * 2, 2), gradient.Slice(r * 2, 2), scale);
                 }
                 return total * scale;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Backward(ReadOnlySpan<float> inputs, int rows)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public void Backward(global::System.ReadOnlySpan<float> inputs, int rows)
             {
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
-                Span<float> parameters = _model._parameters.Span;
+                global::System.Span<float> parameters = _model._parameters.Span;
                 // Layer 5: Dense 150→2, Softmax — 300 MACs per sample: backward, into ∂L/∂z of layer 4
-                Kernels.DenseWeightGradient_150x2(ref _a4.Reference, ref _d5.Reference, ref Unsafe.Add(ref g, Dense5WeightsOffset), rows);
-                Kernels.BiasGradient_2(ref _d5.Reference, ref Unsafe.Add(ref g, Dense5BiasesOffset), rows);
-                VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 300), 150, 2, _transposed.Span);
-                Kernels.DenseInputGradient_150x2_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.DenseWeightGradient_150x2(ref _a4.Reference, ref _d5.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense5WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.BiasGradient_2(ref _d5.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense5BiasesOffset), rows);
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 300), 150, 2, _transposed.Span);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.DenseInputGradient_150x2_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
                 // Layer 4: Concatenate layer 2, layer 3 along the last axis → [150]: backward, into ∂L/∂z of layer 2 and layer 3
                 for (int r = 0; r < rows; r++)
                 {
-                    ImageKernels.Copy(ref Unsafe.Add(ref _d4.Reference, r * 150), ref Unsafe.Add(ref _d2.Reference, r * 144), 144);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d4.Reference, r * 150), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, r * 144), 144);
                 }
                 for (int r = 0; r < rows; r++)
                 {
-                    ImageKernels.Copy(ref Unsafe.Add(ref _d4.Reference, r * 150 + 144), ref Unsafe.Add(ref _d3.Reference, r * 6), 6);
+                    global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d4.Reference, r * 150 + 144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d3.Reference, r * 6), 6);
                 }
-                ImageKernels.ReluBackward(ref _d3.Reference, ref _a3.Reference, rows * 6);
+                global::NetGen.Kernels.ImageKernels.ReluBackward(ref _d3.Reference, ref _a3.Reference, rows * 6);
                 // Layer 3: Dense 5→6, ReLU — 30 MACs per sample: backward
-                Kernels.DenseWeightGradient_5x6(ref _input2.Reference, ref _d3.Reference, ref Unsafe.Add(ref g, Dense3WeightsOffset), rows);
-                Kernels.BiasGradient_6(ref _d3.Reference, ref Unsafe.Add(ref g, Dense3BiasesOffset), rows);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.DenseWeightGradient_5x6(ref _input2.Reference, ref _d3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense3WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.BiasGradient_6(ref _d3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense3BiasesOffset), rows);
                 // Layer 2: Flatten [6, 6, 4] → 144: backward, into ∂L/∂z of layer 1
-                ImageKernels.Copy(ref _d2.Reference, ref _d1.Reference, rows * 144);
-                ImageKernels.ReluBackward(ref _d1.Reference, ref _a1.Reference, rows * 144);
+                global::NetGen.Kernels.ImageKernels.Copy(ref _d2.Reference, ref _d1.Reference, rows * 144);
+                global::NetGen.Kernels.ImageKernels.ReluBackward(ref _d1.Reference, ref _a1.Reference, rows * 144);
                 // Layer 1: Conv2D 4@3×3, valid, ReLU: 8×8×1 → 6×6×4 — 1,296 MACs per sample: backward
-                ImageKernels.Clear(ref Unsafe.Add(ref g, Conv1BiasesOffset), 4);
+                global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv1BiasesOffset), 4);
                 for (int s = 0; s < rows; s++)
                 {
-                    GridKernels.AddPlaneSums(ref Unsafe.Add(ref _d1.Reference, s * 144), ref Unsafe.Add(ref g, Conv1BiasesOffset), 4, 36);
+                    global::NetGen.Kernels.GridKernels.AddPlaneSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d1.Reference, s * 144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv1BiasesOffset), 4, 36);
                 }
                 for (int first = 0; first < rows; first += 16)
                 {
-                    int lanes = Math.Min(16, rows - first);
-                    SampleLanes.Pack(ref Unsafe.Add(ref _d1.Reference, first * 144), lanes, 144, 4, 6, 6, 6, 6, 0, 0, hwc: false, ref Unsafe.Add(ref _ylanes1.Reference, first * 144));
+                    int lanes = global::System.Math.Min(16, rows - first);
+                    global::NetGen.Kernels.SampleLanes.Pack(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d1.Reference, first * 144), lanes, 144, 4, 6, 6, 6, 6, 0, 0, hwc: false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _ylanes1.Reference, first * 144));
                 }
-                Kernels.Conv2DLanesWeightGradient_1x8x8_4x3x3(ref _xlanes1.Reference, ref _ylanes1.Reference, ref Unsafe.Add(ref g, Conv1WeightsOffset), (rows + 15) / 16);
+                global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.Conv2DLanesWeightGradient_1x8x8_4x3x3(ref _xlanes1.Reference, ref _ylanes1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv1WeightsOffset), (rows + 15) / 16);
             }
         }
     }

@@ -3,16 +3,6 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
-
 namespace Demo.Graphs;
 
 /// <remarks>
@@ -30,7 +20,7 @@ namespace Demo.Graphs;
 /// <para>Total: 378 parameters, 1,626 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class TwoInputs : INetwork<TwoInputs>
+partial class TwoInputs : global::NetGen.INetwork<TwoInputs>
 {
     /// <summary>Floats per input sample.</summary>
     public const int InputSize = 69;
@@ -41,7 +31,7 @@ partial class TwoInputs : INetwork<TwoInputs>
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
     public const string Architecture = "Input(8,8,1) Conv2D(4,3,stride=1,Valid,ReLU) Flatten Dense(6,ReLU)@-1 Concatenate@2,3 Dense(2,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
-    public const LossKind Loss = LossKind.SparseCategoricalCrossEntropy;
+    public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 150;
@@ -58,84 +48,84 @@ partial class TwoInputs : INetwork<TwoInputs>
     private const int Dense5WeightsOffset = 76;
     private const int Dense5BiasesOffset = 376;
 
-    private static readonly ParameterBlock[] s_parameterBlocks =
+    private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
-        new ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 4, 1, 3, 3 }, 0, "conv.weight") { Torch = new[] { new TorchTensor("weight", 0, 1, 36, new[] { 4, 1, 3, 3 }) } },
-        new ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 4 }, 0, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
-        new ParameterBlock("1.weight", Dense3WeightsOffset, new[] { 5, 6 }, 2, "weight") { Torch = new[] { new TorchTensor("weight", 0, 5, 6, new[] { 6, 5 }) { Transposed = true } } },
-        new ParameterBlock("1.bias", Dense3BiasesOffset, new[] { 6 }, 2, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
-        new ParameterBlock("2.weight", Dense5WeightsOffset, new[] { 150, 2 }, 4, "weight") { Torch = new[] { new TorchTensor("weight", 0, 150, 2, new[] { 2, 150 }) { Transposed = true } } },
-        new ParameterBlock("2.bias", Dense5BiasesOffset, new[] { 2 }, 4, "bias") { Torch = new[] { new TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
+        new global::NetGen.ParameterBlock("0.weight", Conv1WeightsOffset, new[] { 4, 1, 3, 3 }, 0, "conv.weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 1, 36, new[] { 4, 1, 3, 3 }) } },
+        new global::NetGen.ParameterBlock("0.bias", Conv1BiasesOffset, new[] { 4 }, 0, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
+        new global::NetGen.ParameterBlock("1.weight", Dense3WeightsOffset, new[] { 5, 6 }, 2, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 5, 6, new[] { 6, 5 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("1.bias", Dense3BiasesOffset, new[] { 6 }, 2, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 6, new[] { 6 }) } },
+        new global::NetGen.ParameterBlock("2.weight", Dense5WeightsOffset, new[] { 150, 2 }, 4, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 150, 2, new[] { 2, 150 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("2.bias", Dense5BiasesOffset, new[] { 2 }, 4, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 2, new[] { 2 }) } },
     };
 
-    private readonly AlignedBuffer _parameters;
+    private readonly global::NetGen.AlignedBuffer _parameters;
 
     /// <summary>Creates the network with Keras's default initialization from <paramref name="seed"/>: Glorot-uniform weights, zero biases.</summary>
     public TwoInputs(int seed = 0)
     {
-        _parameters = new AlignedBuffer(ParameterCount);
-        var random = new SeededRandom(unchecked((ulong)seed));
-        Initializers.GlorotUniform(Conv1Weights, fanIn: 9, fanOut: 36, ref random);
-        Initializers.GlorotUniform(Dense3Weights, fanIn: 5, fanOut: 6, ref random);
-        Initializers.GlorotUniform(Dense5Weights, fanIn: 150, fanOut: 2, ref random);
+        _parameters = new global::NetGen.AlignedBuffer(ParameterCount);
+        var random = new global::NetGen.SeededRandom(unchecked((ulong)seed));
+        global::NetGen.Initializers.GlorotUniform(Conv1Weights, fanIn: 9, fanOut: 36, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense3Weights, fanIn: 5, fanOut: 6, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense5Weights, fanIn: 150, fanOut: 2, ref random);
     }
 
-    static TwoInputs INetwork<TwoInputs>.Create(int seed) => new TwoInputs(seed);
+    static TwoInputs global::NetGen.INetwork<TwoInputs>.Create(int seed) => new TwoInputs(seed);
 
     /// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>
-    public Span<float> Parameters => _parameters.Span;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Layer 1 kernels, [4, 1, 3, 3] row-major (filter × channel × row × column, PyTorch's layout).</summary>
-    public Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 36);
+    public global::System.Span<float> Conv1Weights => _parameters.Span.Slice(Conv1WeightsOffset, 36);
     /// <summary>Layer 1 biases, [4].</summary>
-    public Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 4);
+    public global::System.Span<float> Conv1Biases => _parameters.Span.Slice(Conv1BiasesOffset, 4);
     /// <summary>Layer 3 weights, [5, 6] row-major (input × unit).</summary>
-    public Span<float> Dense3Weights => _parameters.Span.Slice(Dense3WeightsOffset, 30);
+    public global::System.Span<float> Dense3Weights => _parameters.Span.Slice(Dense3WeightsOffset, 30);
     /// <summary>Layer 3 biases, [6].</summary>
-    public Span<float> Dense3Biases => _parameters.Span.Slice(Dense3BiasesOffset, 6);
+    public global::System.Span<float> Dense3Biases => _parameters.Span.Slice(Dense3BiasesOffset, 6);
     /// <summary>Layer 5 weights, [150, 2] row-major (input × unit).</summary>
-    public Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 300);
+    public global::System.Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 300);
     /// <summary>Layer 5 biases, [2].</summary>
-    public Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 2);
+    public global::System.Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 2);
 
-    int IModel.InputSize => InputSize;
-    int IModel.OutputSize => OutputSize;
-    int IModel.ParameterCount => ParameterCount;
-    LossKind IModel.Loss => Loss;
-    string IModel.Architecture => Architecture;
-    IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;
+    int global::NetGen.IModel.InputSize => InputSize;
+    int global::NetGen.IModel.OutputSize => OutputSize;
+    int global::NetGen.IModel.ParameterCount => ParameterCount;
+    global::NetGen.LossKind global::NetGen.IModel.Loss => Loss;
+    string global::NetGen.IModel.Architecture => Architecture;
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.ParameterBlock> global::NetGen.IModel.ParameterBlocks => s_parameterBlocks;
 
     /// <summary>Runs one sample. Thread-safe: many threads may call it on one instance; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        if (input.Length != InputSize) throw new ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
-        if (output.Length < OutputSize) throw new ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        Span<float> scratch = stackalloc float[708];
-        ref float h0 = ref MemoryMarshal.GetReference(scratch);
-        Infer(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref h0, ref Unsafe.Add(ref h0, MaxHidden), ref Unsafe.Add(ref h0, 2 * MaxHidden), ref Unsafe.Add(ref h0, 3 * MaxHidden), 1);
+        if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
+        global::System.Span<float> scratch = stackalloc float[708];
+        ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 3 * MaxHidden), 1);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples stored row after row. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if ((long)batch * InputSize > inputs.Length) throw new ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
-        if ((long)batch * OutputSize > outputs.Length) throw new ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if ((long)batch * InputSize > inputs.Length) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * InputSize} input values, got {inputs.Length}.", nameof(inputs));
+        if ((long)batch * OutputSize > outputs.Length) throw new global::System.ArgumentException($"{batch} samples need room for {(long)batch * OutputSize} output values, have {outputs.Length}.", nameof(outputs));
         if (batch == 0) return;
-        int chunk = Math.Min(batch, PredictChunkRows);
-        float[] rented = ArrayPool<float>.Shared.Rent(chunk * 3 * MaxHidden + MaxPadded);
+        int chunk = global::System.Math.Min(batch, PredictChunkRows);
+        float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(chunk * 3 * MaxHidden + MaxPadded);
         ref float h0 = ref rented[0];
-        ref float h1 = ref Unsafe.Add(ref h0, chunk * MaxHidden);
-        ref float h2 = ref Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
-        ref float pad = ref Unsafe.Add(ref h0, 3 * chunk * MaxHidden);
-        ref float x = ref MemoryMarshal.GetReference(inputs);
-        ref float y = ref MemoryMarshal.GetReference(outputs);
+        ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, chunk * MaxHidden);
+        ref float h2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * chunk * MaxHidden);
+        ref float pad = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 3 * chunk * MaxHidden);
+        ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+        ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < batch; start += chunk)
         {
-            int rows = Math.Min(chunk, batch - start);
-            Infer(ref Unsafe.Add(ref x, (nint)start * InputSize), ref Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, ref pad, rows);
+            int rows = global::System.Math.Min(chunk, batch - start);
+            Infer(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, (nint)start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (nint)start * OutputSize), ref h0, ref h1, ref h2, ref pad, rows);
         }
-        ArrayPool<float>.Shared.Return(rented);
+        global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
     }
 
     /// <summary>
@@ -143,12 +133,12 @@ partial class TwoInputs : INetwork<TwoInputs>
     /// into <paramref name="samples"/>, each sample the inputs one after the other: the layout <c>Predict</c>, <c>TrainBatch</c>, <c>Fit</c> and
     /// <c>Evaluate</c> take (image: 64 at 0, numeric: 5 at 64).
     /// </summary>
-    public static void Pack(ReadOnlySpan<float> image, ReadOnlySpan<float> numeric, Span<float> samples, int batch)
+    public static void Pack(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.Span<float> samples, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        if (image.Length != (long)batch * 64) throw new ArgumentException($"{batch} samples need {(long)batch * 64} values of input 1 (image), got {image.Length}.", nameof(image));
-        if (numeric.Length != (long)batch * 5) throw new ArgumentException($"{batch} samples need {(long)batch * 5} values of input 2 (numeric), got {numeric.Length}.", nameof(numeric));
-        if (samples.Length < (long)batch * InputSize) throw new ArgumentException($"{batch} packed samples need room for {(long)batch * InputSize} values, have {samples.Length}.", nameof(samples));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        if (image.Length != (long)batch * 64) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * 64} values of input 1 (image), got {image.Length}.", nameof(image));
+        if (numeric.Length != (long)batch * 5) throw new global::System.ArgumentException($"{batch} samples need {(long)batch * 5} values of input 2 (numeric), got {numeric.Length}.", nameof(numeric));
+        if (samples.Length < (long)batch * InputSize) throw new global::System.ArgumentException($"{batch} packed samples need room for {(long)batch * InputSize} values, have {samples.Length}.", nameof(samples));
         for (int r = 0; r < batch; r++)
         {
             image.Slice(r * 64, 64).CopyTo(samples.Slice(r * InputSize, 64));
@@ -157,67 +147,85 @@ partial class TwoInputs : INetwork<TwoInputs>
     }
 
     /// <summary>Runs one sample given as one span per input. Thread-safe; allocates nothing.</summary>
-    public void Predict(ReadOnlySpan<float> image, ReadOnlySpan<float> numeric, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.Span<float> output)
     {
-        Span<float> sample = stackalloc float[InputSize];
+        global::System.Span<float> sample = stackalloc float[InputSize];
         Pack(image, numeric, sample, 1);
         Predict(sample, output);
     }
 
     /// <summary>Runs <paramref name="batch"/> samples given as one span per input. Thread-safe; packs them into pooled memory (nothing allocated once warm).</summary>
-    public void Predict(ReadOnlySpan<float> image, ReadOnlySpan<float> numeric, Span<float> outputs, int batch)
+    public void Predict(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.Span<float> outputs, int batch)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
-        float[] rented = ArrayPool<float>.Shared.Rent(Math.Max(1, batch * InputSize));
+        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
+        float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::System.Math.Max(1, batch * InputSize));
         try
         {
             Pack(image, numeric, rented, batch);
-            Predict(rented.AsSpan(0, batch * InputSize), outputs, batch);
+            Predict(new global::System.ReadOnlySpan<float>(rented, 0, batch * InputSize), outputs, batch);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(rented);
+            global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
         }
     }
 
-    /// <summary>The predicted class of one sample: the index of the largest output.</summary>
-    public int Classify(ReadOnlySpan<float> input)
+    /// <summary><c>Evaluate</c> (<see cref="global::NetGen.Evaluation.Evaluator"/>) on samples given as one span per input, with integer class labels: packs them once, then evaluates.</summary>
+    public global::NetGen.Evaluation.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.ReadOnlySpan<int> labels, int batchSize = 256)
     {
-        Span<float> output = stackalloc float[OutputSize];
+        float[] samples = new float[(long)labels.Length * InputSize];
+        Pack(image, numeric, samples, labels.Length);
+        return global::NetGen.Evaluation.Evaluator.Evaluate(this, new global::NetGen.Data.Dataset(samples, new[] { InputSize }, labels.ToArray()), batchSize);
+    }
+
+    /// <summary><c>Evaluate</c> on samples given as one span per input, with float targets, 2 per sample: packs them once, then evaluates.</summary>
+    public global::NetGen.Evaluation.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> numeric, global::System.ReadOnlySpan<float> targets, int batchSize = 256)
+    {
+        if (targets.Length % OutputSize != 0) throw new global::System.ArgumentException($"The targets hold {targets.Length} values, not a multiple of the {OutputSize} outputs per sample.", nameof(targets));
+        int batch = targets.Length / OutputSize;
+        float[] samples = new float[(long)batch * InputSize];
+        Pack(image, numeric, samples, batch);
+        return global::NetGen.Evaluation.Evaluator.Evaluate(this, new global::NetGen.Data.Dataset(samples, new[] { InputSize }, targets.ToArray(), OutputSize), batchSize);
+    }
+
+    /// <summary>The predicted class of one sample: the index of the largest output.</summary>
+    public int Classify(global::System.ReadOnlySpan<float> input)
+    {
+        global::System.Span<float> output = stackalloc float[OutputSize];
         Predict(input, output);
-        return VectorMath.ArgMax(output);
+        return global::NetGen.VectorMath.ArgMax(output);
     }
 
     /// <summary>Forward pass of <paramref name="rows"/> samples; h0 … h2 hold hidden activations, each reused once no later layer reads it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Infer(ref float x, ref float y, ref float h0, ref float h1, ref float h2, ref float pad, int rows)
     {
         ref float p = ref _parameters.Reference;
         // each sample is the inputs one after the other: each into a row of its own, which its layers read
         for (int r = 0; r < rows; r++)
         {
-            ImageKernels.Copy(ref Unsafe.Add(ref x, r * InputSize), ref Unsafe.Add(ref h0, r * 64), 64);
-            ImageKernels.Copy(ref Unsafe.Add(ref x, r * InputSize + 64), ref Unsafe.Add(ref h1, r * 5), 5);
+            global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, r * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, r * 64), 64);
+            global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, r * InputSize + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, r * 5), 5);
         }
         // Layer 1: Conv2D 4@3×3, valid, ReLU: 8×8×1 → 6×6×4 — 1,296 MACs per sample
-        Kernels.Conv2DForward_1x8x8_4x3x3_Relu(ref h0, ref Unsafe.Add(ref p, Conv1WeightsOffset), ref Unsafe.Add(ref p, Conv1BiasesOffset), ref h2, ref pad, 0, ref Unsafe.Add(ref pad, 66), rows);
+        global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.Conv2DForward_1x8x8_4x3x3_Relu(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1BiasesOffset), ref h2, ref pad, 0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pad, 66), rows);
         // Layer 2: Flatten [6, 6, 4] → 144: nothing to do at inference
         // Layer 3: Dense 5→6, ReLU — 30 MACs per sample
-        Kernels.DenseForward_5x6_Relu(ref h1, ref Unsafe.Add(ref p, Dense3WeightsOffset), ref Unsafe.Add(ref p, Dense3BiasesOffset), ref h0, rows);
+        global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.DenseForward_5x6_Relu(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense3BiasesOffset), ref h0, rows);
         // Layer 4: Concatenate layer 2, layer 3 along the last axis → [150]
         for (int r = 0; r < rows; r++)
         {
-            ImageKernels.Copy(ref Unsafe.Add(ref h2, r * 144), ref Unsafe.Add(ref h1, r * 150), 144);
-            ImageKernels.Copy(ref Unsafe.Add(ref h0, r * 6), ref Unsafe.Add(ref h1, r * 150 + 144), 6);
+            global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h2, r * 144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, r * 150), 144);
+            global::NetGen.Kernels.ImageKernels.Copy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, r * 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, r * 150 + 144), 6);
         }
         // Layer 5: Dense 150→2, Softmax — 300 MACs per sample
-        Kernels.DenseForward_150x2_Linear(ref h1, ref Unsafe.Add(ref p, Dense5WeightsOffset), ref Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
-        VectorMath.SoftmaxRows(ref y, rows, 2);
+        global::NetGen.Generated.Demo.Graphs.TwoInputs.Kernels.DenseForward_150x2_Linear(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
+        global::NetGen.VectorMath.SoftmaxRows(ref y, rows, 2);
     }
 
     /// <summary>Creates a trainer that owns every buffer training needs for batches of up to <paramref name="maxBatchSize"/> samples.</summary>
     /// <param name="maxBatchSize">The largest batch <c>TrainBatch</c> will get.</param>
     /// <param name="degreeOfParallelism">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>
     public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);
-    IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
+    global::NetGen.IGradientTrainer global::NetGen.ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);
 }

@@ -3,1441 +3,1436 @@
 // Do not edit: change the attributes and rebuild.
 #nullable enable
 
-using System;
-using System.Buffers;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using NetGen;
-using NetGen.Kernels;
+namespace NetGen.Generated.Demo.Logic.XorNet;
 
-namespace Demo.Logic;
+using global::System;
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.InteropServices;
+using global::System.Runtime.Intrinsics;
+using global::NetGen;
+using global::NetGen.Kernels;
 
-partial class XorNet
+/// <summary>Kernels specialized to the shapes of <see cref="global::Demo.Logic.XorNet"/>: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path. Only the network's generated code calls them.</summary>
+[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
+internal static class Kernels
 {
-    /// <summary>Kernels specialized to this network's shapes: a dispatcher plus Vector512, Vector256 and portable scalar paths each; the JIT folds the dispatch to one path.</summary>
-    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
-    [global::System.Diagnostics.DebuggerNonUserCode]
-    private static class Kernels
+    /// <summary>Y = Tanh(X·W + b) for X [rows, 2], W [2, 8] row-major, Y [rows, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_2x8_Tanh(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
-        /// <summary>Y = Tanh(X·W + b) for X [rows, 2], W [2, 8] row-major, Y [rows, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_2x8_Tanh(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForward_2x8_Tanh_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_2x8_Tanh_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_2x8_Tanh_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
+        if (Vector512.IsHardwareAccelerated) DenseForward_2x8_Tanh_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_2x8_Tanh_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_2x8_Tanh_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_2x8_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_2x8_Tanh_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc20 = Vector256.LoadUnsafe(ref bias);
+                var acc30 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 2);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 2);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 2);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc30 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 2);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 2);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Tanh(acc20).StoreUnsafe(ref y2);
-                    VectorMath.Tanh(acc30).StoreUnsafe(ref y3);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
+                    var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
+                VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
+                VectorMath.Tanh(acc20).StoreUnsafe(ref y2);
+                VectorMath.Tanh(acc30).StoreUnsafe(ref y3);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_2x8_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..8
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_2x8_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_2x8_Tanh_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..8
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 2);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
-                    Unsafe.Add(ref y1, c) = VectorMath.Tanh(acc10);
-                    Unsafe.Add(ref y1, c + 1) = VectorMath.Tanh(acc11);
-                    Unsafe.Add(ref y1, c + 2) = VectorMath.Tanh(acc12);
-                    Unsafe.Add(ref y1, c + 3) = VectorMath.Tanh(acc13);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
-                }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
+                VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
             }
         }
-
-        /// <summary>Y = Sigmoid(X·W + b) for X [rows, 8], W [8, 1] row-major, Y [rows, 1].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_8x1_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_8x1_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_8x1_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_8x1_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_8x1_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..8
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, r * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 1);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 8);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
-                    Unsafe.Add(ref y2, 0) = VectorMath.Sigmoid(acc20);
-                    Unsafe.Add(ref y3, 0) = VectorMath.Sigmoid(acc30);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..1
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_8x1_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_2x8_Tanh_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 2);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..1
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                }
+                Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
+                Unsafe.Add(ref y1, c) = VectorMath.Tanh(acc10);
+                Unsafe.Add(ref y1, c + 1) = VectorMath.Tanh(acc11);
+                Unsafe.Add(ref y1, c + 2) = VectorMath.Tanh(acc12);
+                Unsafe.Add(ref y1, c + 3) = VectorMath.Tanh(acc13);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_8x1_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, r * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                    Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..1
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
-                }
+                Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
             }
         }
+    }
 
-        /// <summary>SGD with momentum 0.9f.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void SgdMomentumUpdate(ref float p, ref float g, ref float velocity, float learningRate, int count)
-        {
-            if (Vector512.IsHardwareAccelerated) SgdMomentumUpdate_V512(ref p, ref g, ref velocity, learningRate, count);
-            else if (Vector256.IsHardwareAccelerated) SgdMomentumUpdate_V256(ref p, ref g, ref velocity, learningRate, count);
-            else SgdMomentumUpdate_Scalar(ref p, ref g, ref velocity, learningRate, count);
-        }
+    /// <summary>Y = Sigmoid(X·W + b) for X [rows, 8], W [8, 1] row-major, Y [rows, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_8x1_Sigmoid(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_8x1_Sigmoid_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_8x1_Sigmoid_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_8x1_Sigmoid_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_8x1_Sigmoid_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 16 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 16 <= count; i += 16)
+            // columns 0..1
             {
-                var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate);
-                v1.StoreUnsafe(ref velocity, (nuint)i);
-                (Vector512.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
-        {
-            // V256: 8 elements a register, then a scalar tail
-            int i = 0;
-            // main loop
-            for (; i + 8 <= count; i += 8)
-            {
-                var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate);
-                v1.StoreUnsafe(ref velocity, (nuint)i);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
-            }
-            // tail
-            for (; i < count; i++)
-            {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
-        {
-            // scalar: one element at a time
-            int i = 0;
-            // one element at a time
-            for (; i < count; i++)
-            {
-                var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
-                Unsafe.Add(ref velocity, i) = v1;
-                Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
-            }
-        }
-
-        /// <summary>Y = Tanh(X·W + b) for X [rows, 2] with row i = sample index[i] of x, W [2, 8] row-major, Y [rows, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForwardIndexed_2x8_Tanh(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_2x8_Tanh_V512(ref x, ref index, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_2x8_Tanh_V256(ref x, ref index, ref w, ref bias, ref y, rows);
-            else DenseForwardIndexed_2x8_Tanh_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_2x8_Tanh_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
-            {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 1);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 8);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    var acc20 = Vector256.LoadUnsafe(ref bias);
-                    var acc30 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
-                    ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 2);
-                    ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                        var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
-                        var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
-                    VectorMath.Tanh(acc20).StoreUnsafe(ref y2);
-                    VectorMath.Tanh(acc30).StoreUnsafe(ref y3);
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
+                Unsafe.Add(ref y2, 0) = VectorMath.Sigmoid(acc20);
+                Unsafe.Add(ref y3, 0) = VectorMath.Sigmoid(acc30);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_2x8_Tanh_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..1
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    var acc10 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                    VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Vector256.LoadUnsafe(ref bias);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Vector256.LoadUnsafe(ref wk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
-                    }
-                    VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForwardIndexed_2x8_Tanh_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_8x1_Sigmoid_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            // ask for every row of x now: rows read through an index come from anywhere in memory
-            for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..1
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    var acc10 = Unsafe.Add(ref bias, c);
-                    var acc11 = Unsafe.Add(ref bias, c + 1);
-                    var acc12 = Unsafe.Add(ref bias, c + 2);
-                    var acc13 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        acc11 = a1 * w1 + acc11;
-                        acc12 = a1 * w2 + acc12;
-                        acc13 = a1 * w3 + acc13;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
-                    Unsafe.Add(ref y1, c) = VectorMath.Tanh(acc10);
-                    Unsafe.Add(ref y1, c + 1) = VectorMath.Tanh(acc11);
-                    Unsafe.Add(ref y1, c + 2) = VectorMath.Tanh(acc12);
-                    Unsafe.Add(ref y1, c + 3) = VectorMath.Tanh(acc13);
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    var acc00 = Unsafe.Add(ref bias, c);
-                    var acc01 = Unsafe.Add(ref bias, c + 1);
-                    var acc02 = Unsafe.Add(ref bias, c + 2);
-                    var acc03 = Unsafe.Add(ref bias, c + 3);
-                    ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
-                    for (int k = 0; k < 2; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 8);
-                        var w0 = Unsafe.Add(ref wk, c);
-                        var w1 = Unsafe.Add(ref wk, c + 1);
-                        var w2 = Unsafe.Add(ref wk, c + 2);
-                        var w3 = Unsafe.Add(ref wk, c + 3);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        acc01 = a0 * w1 + acc01;
-                        acc02 = a0 * w2 + acc02;
-                        acc03 = a0 * w3 + acc03;
-                    }
-                    Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
-                    Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
-                    Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
-                    Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
             }
         }
-
-        /// <summary>Y = X·W + b for X [rows, 8], W [8, 1] row-major, Y [rows, 1].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseForward_8x1_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseForward_8x1_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseForward_8x1_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-            else DenseForward_8x1_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_8x1_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..1
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 1);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    var acc20 = Unsafe.Add(ref bias, 0);
-                    var acc30 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
-                    ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 8);
-                    ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                        var a2 = Unsafe.Add(ref x2, k);
-                        acc20 = a2 * w0 + acc20;
-                        var a3 = Unsafe.Add(ref x3, k);
-                        acc30 = a3 * w0 + acc30;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y1, 0) = acc10;
-                    Unsafe.Add(ref y2, 0) = acc20;
-                    Unsafe.Add(ref y3, 0) = acc30;
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..1
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_8x1_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_8x1_Sigmoid_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..1
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y1, 0) = acc10;
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..1
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
+                Unsafe.Add(ref y1, 0) = VectorMath.Sigmoid(acc10);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseForward_8x1_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..1
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    var acc10 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                        var a1 = Unsafe.Add(ref x1, k);
-                        acc10 = a1 * w0 + acc10;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                    Unsafe.Add(ref y1, 0) = acc10;
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..1
-                {
-                    ref float y0 = ref Unsafe.Add(ref y, r * 1);
-                    var acc00 = Unsafe.Add(ref bias, 0);
-                    ref float x0 = ref Unsafe.Add(ref x, r * 8);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        ref float wk = ref Unsafe.Add(ref w, k * 1);
-                        var w0 = Unsafe.Add(ref wk, 0);
-                        var a0 = Unsafe.Add(ref x0, k);
-                        acc00 = a0 * w0 + acc00;
-                    }
-                    Unsafe.Add(ref y0, 0) = acc00;
-                }
+                Unsafe.Add(ref y0, 0) = VectorMath.Sigmoid(acc00);
             }
         }
+    }
 
-        /// <summary>dW = Xᵀ·dZ for X [rows, 8], dZ [rows, 1], dW [8, 1].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradient_8x1(ref float x, ref float dz, ref float dw, int rows)
+    /// <summary>SGD with momentum 0.9f.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SgdMomentumUpdate(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) SgdMomentumUpdate_V512(ref p, ref g, ref velocity, learningRate, count);
+        else if (Vector256.IsHardwareAccelerated) SgdMomentumUpdate_V256(ref p, ref g, ref velocity, learningRate, count);
+        else SgdMomentumUpdate_Scalar(ref p, ref g, ref velocity, learningRate, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_V512(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // V512: 16 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 16 <= count; i += 16)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradient_8x1_V512(ref x, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_8x1_V256(ref x, ref dz, ref dw, rows);
-            else DenseWeightGradient_8x1_Scalar(ref x, ref dz, ref dw, rows);
+            var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector512.LoadUnsafe(ref g, (nuint)i) * learningRate);
+            v1.StoreUnsafe(ref velocity, (nuint)i);
+            (Vector512.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_8x1_V512(ref float x, ref float dz, ref float dw, int rows)
+        // tail
+        for (; i < count; i++)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= 8; r += 4)
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_V256(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // V256: 8 elements a register, then a scalar tail
+        int i = 0;
+        // main loop
+        for (; i + 8 <= count; i += 8)
+        {
+            var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - Vector256.LoadUnsafe(ref g, (nuint)i) * learningRate);
+            v1.StoreUnsafe(ref velocity, (nuint)i);
+            (Vector256.LoadUnsafe(ref p, (nuint)i) + v1).StoreUnsafe(ref p, (nuint)i);
+        }
+        // tail
+        for (; i < count; i++)
+        {
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumUpdate_Scalar(ref float p, ref float g, ref float velocity, float learningRate, int count)
+    {
+        // scalar: one element at a time
+        int i = 0;
+        // one element at a time
+        for (; i < count; i++)
+        {
+            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - Unsafe.Add(ref g, i) * learningRate);
+            Unsafe.Add(ref velocity, i) = v1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1;
+        }
+    }
+
+    /// <summary>Y = Tanh(X·W + b) for X [rows, 2] with row i = sample index[i] of x, W [2, 8] row-major, Y [rows, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForwardIndexed_2x8_Tanh(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForwardIndexed_2x8_Tanh_V512(ref x, ref index, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForwardIndexed_2x8_Tanh_V256(ref x, ref index, ref w, ref bias, ref y, rows);
+        else DenseForwardIndexed_2x8_Tanh_Scalar(ref x, ref index, ref w, ref bias, ref y, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_2x8_Tanh_V512(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..8
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                var acc20 = Vector256.LoadUnsafe(ref bias);
+                var acc30 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
+                ref float x2 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 2) * 2);
+                ref float x3 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 3) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 1);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 1);
-                    ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 1);
-                    ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 1);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    var acc20 = 0f;
-                    var acc30 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 1);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        ref float xk = ref Unsafe.Add(ref x, k * 8 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        var a2 = Unsafe.Add(ref xk, 2);
-                        acc20 = a2 * dz0 + acc20;
-                        var a3 = Unsafe.Add(ref xk, 3);
-                        acc30 = a3 * dz0 + acc30;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw1, 0) = acc10;
-                    Unsafe.Add(ref dw2, 0) = acc20;
-                    Unsafe.Add(ref dw3, 0) = acc30;
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
+                    var a2 = Vector256.Create(Unsafe.Add(ref x2, k));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, w0, acc20);
+                    var a3 = Vector256.Create(Unsafe.Add(ref x3, k));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, w0, acc30);
                 }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
+                VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
+                VectorMath.Tanh(acc20).StoreUnsafe(ref y2);
+                VectorMath.Tanh(acc30).StoreUnsafe(ref y3);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_8x1_V256(ref float x, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 8; r += 2)
+            // columns 0..8
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 1);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 1);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 1);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        ref float xk = ref Unsafe.Add(ref x, k * 8 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw1, 0) = acc10;
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                 }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradient_8x1_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_2x8_Tanh_V256(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 8; r += 2)
+            // columns 0..8
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                var acc10 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 1);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 1);
-                    var acc00 = 0f;
-                    var acc10 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 1);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        ref float xk = ref Unsafe.Add(ref x, k * 8 + r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                    }
-                    Unsafe.Add(ref dw0, 0) = acc00;
-                    Unsafe.Add(ref dw1, 0) = acc10;
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref x1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, w0, acc10);
                 }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
+                VectorMath.Tanh(acc10).StoreUnsafe(ref y1);
             }
         }
-
-        /// <summary>db = Σ_rows dZ for dZ [rows, 1].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_1(ref float dz, ref float db, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_1_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_1_V256(ref dz, ref db, rows);
-            else BiasGradient_1_Scalar(ref dz, ref db, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_1_V512(ref float dz, ref float db, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..8
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Vector256.LoadUnsafe(ref bias);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 1);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 1);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Vector256.LoadUnsafe(ref wk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref x0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, w0, acc00);
                 }
+                VectorMath.Tanh(acc00).StoreUnsafe(ref y0);
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_1_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForwardIndexed_2x8_Tanh_Scalar(ref float x, ref int index, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        // ask for every row of x now: rows read through an index come from anywhere in memory
+        for (int row = 0; row < rows; row++) VectorMath.Prefetch(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, row) * 2), 2);
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                var acc10 = Unsafe.Add(ref bias, c);
+                var acc11 = Unsafe.Add(ref bias, c + 1);
+                var acc12 = Unsafe.Add(ref bias, c + 2);
+                var acc13 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
+                ref float x1 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r + 1) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 1);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 1);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    acc11 = a1 * w1 + acc11;
+                    acc12 = a1 * w2 + acc12;
+                    acc13 = a1 * w3 + acc13;
                 }
+                Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
+                Unsafe.Add(ref y1, c) = VectorMath.Tanh(acc10);
+                Unsafe.Add(ref y1, c + 1) = VectorMath.Tanh(acc11);
+                Unsafe.Add(ref y1, c + 2) = VectorMath.Tanh(acc12);
+                Unsafe.Add(ref y1, c + 3) = VectorMath.Tanh(acc13);
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_1_Scalar(ref float dz, ref float db, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
             {
-                // columns 0..1
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                var acc00 = Unsafe.Add(ref bias, c);
+                var acc01 = Unsafe.Add(ref bias, c + 1);
+                var acc02 = Unsafe.Add(ref bias, c + 2);
+                var acc03 = Unsafe.Add(ref bias, c + 3);
+                ref float x0 = ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, r) * 2);
+                for (int k = 0; k < 2; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 1);
-                    var acc00 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 1);
-                        var dz0 = Unsafe.Add(ref dzk, 0);
-                        acc00 += dz0;
-                    }
-                    Unsafe.Add(ref db0, 0) = acc00;
+                    ref float wk = ref Unsafe.Add(ref w, k * 8);
+                    var w0 = Unsafe.Add(ref wk, c);
+                    var w1 = Unsafe.Add(ref wk, c + 1);
+                    var w2 = Unsafe.Add(ref wk, c + 2);
+                    var w3 = Unsafe.Add(ref wk, c + 3);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    acc01 = a0 * w1 + acc01;
+                    acc02 = a0 * w2 + acc02;
+                    acc03 = a0 * w3 + acc03;
                 }
+                Unsafe.Add(ref y0, c) = VectorMath.Tanh(acc00);
+                Unsafe.Add(ref y0, c + 1) = VectorMath.Tanh(acc01);
+                Unsafe.Add(ref y0, c + 2) = VectorMath.Tanh(acc02);
+                Unsafe.Add(ref y0, c + 3) = VectorMath.Tanh(acc03);
             }
         }
+    }
 
-        /// <summary>dX = (dZ·Wᵀ) ⊙ Tanh′(Y) for dZ [rows, 1], Wᵀ [1, 8] row-major, Y and dX [rows, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseInputGradient_8x1_Tanh(ref float dz, ref float wt, ref float y, ref float dx, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) DenseInputGradient_8x1_Tanh_V512(ref dz, ref wt, ref y, ref dx, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseInputGradient_8x1_Tanh_V256(ref dz, ref wt, ref y, ref dx, rows);
-            else DenseInputGradient_8x1_Tanh_Scalar(ref dz, ref wt, ref y, ref dx, rows);
-        }
+    /// <summary>Y = X·W + b for X [rows, 8], W [8, 1] row-major, Y [rows, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseForward_8x1_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseForward_8x1_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_8x1_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_8x1_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_8x1_Tanh_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_8x1_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 4 rows per tile
-            for (; r + 4 <= rows; r += 4)
+            // columns 0..1
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 1);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                var acc20 = Unsafe.Add(ref bias, 0);
+                var acc30 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 8);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 8);
-                    ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 8);
-                    ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    var acc20 = Vector256<float>.Zero;
-                    var acc30 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 1);
-                    ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 1);
-                    ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 1);
-                    for (int k = 0; k < 1; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 8);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                        var a2 = Vector256.Create(Unsafe.Add(ref dz2, k));
-                        acc20 = Vector256.FusedMultiplyAdd(a2, wt0, acc20);
-                        var a3 = Vector256.Create(Unsafe.Add(ref dz3, k));
-                        acc30 = Vector256.FusedMultiplyAdd(a3, wt0, acc30);
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    VectorMath.TanhBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    VectorMath.TanhBackward(acc10, Vector256.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
-                    ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
-                    VectorMath.TanhBackward(acc20, Vector256.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
-                    ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
-                    VectorMath.TanhBackward(acc30, Vector256.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
+                    var a2 = Unsafe.Add(ref x2, k);
+                    acc20 = a2 * w0 + acc20;
+                    var a3 = Unsafe.Add(ref x3, k);
+                    acc30 = a3 * w0 + acc30;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
-                    for (int k = 0; k < 1; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 8);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    VectorMath.TanhBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y1, 0) = acc10;
+                Unsafe.Add(ref y2, 0) = acc20;
+                Unsafe.Add(ref y3, 0) = acc30;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_8x1_Tanh_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..1
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 1);
-                    for (int k = 0; k < 1; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 8);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    VectorMath.TanhBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    VectorMath.TanhBackward(acc10, Vector256.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
-                    for (int k = 0; k < 1; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 8);
-                        var wt0 = Vector256.LoadUnsafe(ref wtk);
-                        var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
-                        acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    VectorMath.TanhBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseInputGradient_8x1_Tanh_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_8x1_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= rows; r += 2)
+            // columns 0..1
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
-                    ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 8);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
-                    ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 1);
-                    for (int k = 0; k < 1; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 8);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                        var a1 = Unsafe.Add(ref dz1, k);
-                        acc10 = a1 * wt0 + acc10;
-                        acc11 = a1 * wt1 + acc11;
-                        acc12 = a1 * wt2 + acc12;
-                        acc13 = a1 * wt3 + acc13;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    Unsafe.Add(ref dx0, c) = VectorMath.TanhBackward(acc00, Unsafe.Add(ref y0, c));
-                    Unsafe.Add(ref dx0, c + 1) = VectorMath.TanhBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                    Unsafe.Add(ref dx0, c + 2) = VectorMath.TanhBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                    Unsafe.Add(ref dx0, c + 3) = VectorMath.TanhBackward(acc03, Unsafe.Add(ref y0, c + 3));
-                    ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
-                    Unsafe.Add(ref dx1, c) = VectorMath.TanhBackward(acc10, Unsafe.Add(ref y1, c));
-                    Unsafe.Add(ref dx1, c + 1) = VectorMath.TanhBackward(acc11, Unsafe.Add(ref y1, c + 1));
-                    Unsafe.Add(ref dx1, c + 2) = VectorMath.TanhBackward(acc12, Unsafe.Add(ref y1, c + 2));
-                    Unsafe.Add(ref dx1, c + 3) = VectorMath.TanhBackward(acc13, Unsafe.Add(ref y1, c + 3));
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
                 }
-            }
-            // tail: one row at a time
-            for (; r < rows; r++)
-            {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
-                {
-                    ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
-                    for (int k = 0; k < 1; k++)
-                    {
-                        ref float wtk = ref Unsafe.Add(ref wt, k * 8);
-                        var wt0 = Unsafe.Add(ref wtk, c);
-                        var wt1 = Unsafe.Add(ref wtk, c + 1);
-                        var wt2 = Unsafe.Add(ref wtk, c + 2);
-                        var wt3 = Unsafe.Add(ref wtk, c + 3);
-                        var a0 = Unsafe.Add(ref dz0, k);
-                        acc00 = a0 * wt0 + acc00;
-                        acc01 = a0 * wt1 + acc01;
-                        acc02 = a0 * wt2 + acc02;
-                        acc03 = a0 * wt3 + acc03;
-                    }
-                    ref float y0 = ref Unsafe.Add(ref y, r * 8);
-                    Unsafe.Add(ref dx0, c) = VectorMath.TanhBackward(acc00, Unsafe.Add(ref y0, c));
-                    Unsafe.Add(ref dx0, c + 1) = VectorMath.TanhBackward(acc01, Unsafe.Add(ref y0, c + 1));
-                    Unsafe.Add(ref dx0, c + 2) = VectorMath.TanhBackward(acc02, Unsafe.Add(ref y0, c + 2));
-                    Unsafe.Add(ref dx0, c + 3) = VectorMath.TanhBackward(acc03, Unsafe.Add(ref y0, c + 3));
-                }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y1, 0) = acc10;
             }
         }
-
-        /// <summary>dW = Xᵀ·dZ for X [rows, 2] with row i = sample index[i] of x, dZ [rows, 8], dW [2, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DenseWeightGradientIndexed_2x8(ref float x, ref int index, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_2x8_V512(ref x, ref index, ref dz, ref dw, rows);
-            else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_2x8_V256(ref x, ref index, ref dz, ref dw, rows);
-            else DenseWeightGradientIndexed_2x8_Scalar(ref x, ref index, ref dz, ref dw, rows);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_2x8_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
-        {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // all 2 rows in one tile
+            // columns 0..1
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 2), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc10.StoreUnsafe(ref dw1);
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_2x8_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseForward_8x1_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 2; r += 2)
+            // columns 0..1
             {
-                // columns 0..8
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                var acc10 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    var acc10 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 2), r);
-                        var a0 = Vector256.Create(xk);
-                        acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
-                        var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
-                        acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
-                    }
-                    acc00.StoreUnsafe(ref dw0);
-                    acc10.StoreUnsafe(ref dw1);
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
+                    var a1 = Unsafe.Add(ref x1, k);
+                    acc10 = a1 * w0 + acc10;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
+                Unsafe.Add(ref y1, 0) = acc10;
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DenseWeightGradientIndexed_2x8_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+        // tail: one row at a time
+        for (; r < rows; r++)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // main loop: 2 rows per tile
-            for (; r + 2 <= 2; r += 2)
+            // columns 0..1
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float y0 = ref Unsafe.Add(ref y, r * 1);
+                var acc00 = Unsafe.Add(ref bias, 0);
+                ref float x0 = ref Unsafe.Add(ref x, r * 8);
+                for (int k = 0; k < 8; k++)
                 {
-                    ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
-                    ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    var acc10 = 0f;
-                    var acc11 = 0f;
-                    var acc12 = 0f;
-                    var acc13 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 2), r);
-                        var a0 = xk;
-                        acc00 = a0 * dz0 + acc00;
-                        acc01 = a0 * dz1 + acc01;
-                        acc02 = a0 * dz2 + acc02;
-                        acc03 = a0 * dz3 + acc03;
-                        var a1 = Unsafe.Add(ref xk, 1);
-                        acc10 = a1 * dz0 + acc10;
-                        acc11 = a1 * dz1 + acc11;
-                        acc12 = a1 * dz2 + acc12;
-                        acc13 = a1 * dz3 + acc13;
-                    }
-                    Unsafe.Add(ref dw0, c) = acc00;
-                    Unsafe.Add(ref dw0, c + 1) = acc01;
-                    Unsafe.Add(ref dw0, c + 2) = acc02;
-                    Unsafe.Add(ref dw0, c + 3) = acc03;
-                    Unsafe.Add(ref dw1, c) = acc10;
-                    Unsafe.Add(ref dw1, c + 1) = acc11;
-                    Unsafe.Add(ref dw1, c + 2) = acc12;
-                    Unsafe.Add(ref dw1, c + 3) = acc13;
+                    ref float wk = ref Unsafe.Add(ref w, k * 1);
+                    var w0 = Unsafe.Add(ref wk, 0);
+                    var a0 = Unsafe.Add(ref x0, k);
+                    acc00 = a0 * w0 + acc00;
                 }
+                Unsafe.Add(ref y0, 0) = acc00;
             }
         }
+    }
 
-        /// <summary>db = Σ_rows dZ for dZ [rows, 8].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void BiasGradient_8(ref float dz, ref float db, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated) BiasGradient_8_V512(ref dz, ref db, rows);
-            else if (Vector256.IsHardwareAccelerated) BiasGradient_8_V256(ref dz, ref db, rows);
-            else BiasGradient_8_Scalar(ref dz, ref db, rows);
-        }
+    /// <summary>dW = Xᵀ·dZ for X [rows, 8], dZ [rows, 1], dW [8, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradient_8x1(ref float x, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_8x1_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_8x1_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_8x1_Scalar(ref x, ref dz, ref dw, rows);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_8_V512(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_8x1_V512(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= 8; r += 4)
         {
-            // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..1
             {
-                // columns 0..8
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 1);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 1);
+                ref float dw2 = ref Unsafe.Add(ref dw, (r + 2) * 1);
+                ref float dw3 = ref Unsafe.Add(ref dw, (r + 3) * 1);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                var acc20 = 0f;
+                var acc30 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        acc00 += dz0;
-                    }
-                    acc00.StoreUnsafe(ref db0);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 1);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    ref float xk = ref Unsafe.Add(ref x, k * 8 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    var a2 = Unsafe.Add(ref xk, 2);
+                    acc20 = a2 * dz0 + acc20;
+                    var a3 = Unsafe.Add(ref xk, 3);
+                    acc30 = a3 * dz0 + acc30;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw1, 0) = acc10;
+                Unsafe.Add(ref dw2, 0) = acc20;
+                Unsafe.Add(ref dw3, 0) = acc30;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_8_V256(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_8x1_V256(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 8; r += 2)
         {
-            // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..1
             {
-                // columns 0..8
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 1);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 1);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 8);
-                    var acc00 = Vector256<float>.Zero;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Vector256.LoadUnsafe(ref dzk);
-                        acc00 += dz0;
-                    }
-                    acc00.StoreUnsafe(ref db0);
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 1);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    ref float xk = ref Unsafe.Add(ref x, k * 8 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw1, 0) = acc10;
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BiasGradient_8_Scalar(ref float dz, ref float db, int rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradient_8x1_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 8; r += 2)
         {
-            // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
-            int r = 0;
-            // one row
+            // columns 0..1
             {
-                // columns 0..8, 4 per step
-                for (int c = 0; c < 8; c += 4)
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 1);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 1);
+                var acc00 = 0f;
+                var acc10 = 0f;
+                for (int k = 0; k < rows; k++)
                 {
-                    ref float db0 = ref Unsafe.Add(ref db, r * 8);
-                    var acc00 = 0f;
-                    var acc01 = 0f;
-                    var acc02 = 0f;
-                    var acc03 = 0f;
-                    for (int k = 0; k < rows; k++)
-                    {
-                        ref float dzk = ref Unsafe.Add(ref dz, k * 8);
-                        var dz0 = Unsafe.Add(ref dzk, c);
-                        var dz1 = Unsafe.Add(ref dzk, c + 1);
-                        var dz2 = Unsafe.Add(ref dzk, c + 2);
-                        var dz3 = Unsafe.Add(ref dzk, c + 3);
-                        acc00 += dz0;
-                        acc01 += dz1;
-                        acc02 += dz2;
-                        acc03 += dz3;
-                    }
-                    Unsafe.Add(ref db0, c) = acc00;
-                    Unsafe.Add(ref db0, c + 1) = acc01;
-                    Unsafe.Add(ref db0, c + 2) = acc02;
-                    Unsafe.Add(ref db0, c + 3) = acc03;
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 1);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    ref float xk = ref Unsafe.Add(ref x, k * 8 + r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
                 }
+                Unsafe.Add(ref dw0, 0) = acc00;
+                Unsafe.Add(ref dw1, 0) = acc10;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_1(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_1_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_1_V256(ref dz, ref db, rows);
+        else BiasGradient_1_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_1_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..1
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 1);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 1);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_1_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..1
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 1);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 1);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_1_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..1
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 1);
+                var acc00 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 1);
+                    var dz0 = Unsafe.Add(ref dzk, 0);
+                    acc00 += dz0;
+                }
+                Unsafe.Add(ref db0, 0) = acc00;
+            }
+        }
+    }
+
+    /// <summary>dX = (dZ·Wᵀ) ⊙ Tanh′(Y) for dZ [rows, 1], Wᵀ [1, 8] row-major, Y and dX [rows, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseInputGradient_8x1_Tanh(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_8x1_Tanh_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_8x1_Tanh_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_8x1_Tanh_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_8x1_Tanh_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 4 rows per tile
+        for (; r + 4 <= rows; r += 4)
+        {
+            // columns 0..8
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 8);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 8);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 8);
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                var acc20 = Vector256<float>.Zero;
+                var acc30 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 1);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 1);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 1);
+                for (int k = 0; k < 1; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 8);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                    var a2 = Vector256.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector256.FusedMultiplyAdd(a2, wt0, acc20);
+                    var a3 = Vector256.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector256.FusedMultiplyAdd(a3, wt0, acc30);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                VectorMath.TanhBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                VectorMath.TanhBackward(acc10, Vector256.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
+                ref float y2 = ref Unsafe.Add(ref y, (r + 2) * 8);
+                VectorMath.TanhBackward(acc20, Vector256.LoadUnsafe(ref y2)).StoreUnsafe(ref dx2);
+                ref float y3 = ref Unsafe.Add(ref y, (r + 3) * 8);
+                VectorMath.TanhBackward(acc30, Vector256.LoadUnsafe(ref y3)).StoreUnsafe(ref dx3);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
+                var acc00 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
+                for (int k = 0; k < 1; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 8);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                VectorMath.TanhBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_8x1_Tanh_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..8
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 8);
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 1);
+                for (int k = 0; k < 1; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 8);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                VectorMath.TanhBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                VectorMath.TanhBackward(acc10, Vector256.LoadUnsafe(ref y1)).StoreUnsafe(ref dx1);
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
+                var acc00 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
+                for (int k = 0; k < 1; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 8);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                VectorMath.TanhBackward(acc00, Vector256.LoadUnsafe(ref y0)).StoreUnsafe(ref dx0);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseInputGradient_8x1_Tanh_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= rows; r += 2)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 8);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 1);
+                for (int k = 0; k < 1; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 8);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                    var a1 = Unsafe.Add(ref dz1, k);
+                    acc10 = a1 * wt0 + acc10;
+                    acc11 = a1 * wt1 + acc11;
+                    acc12 = a1 * wt2 + acc12;
+                    acc13 = a1 * wt3 + acc13;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                Unsafe.Add(ref dx0, c) = VectorMath.TanhBackward(acc00, Unsafe.Add(ref y0, c));
+                Unsafe.Add(ref dx0, c + 1) = VectorMath.TanhBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                Unsafe.Add(ref dx0, c + 2) = VectorMath.TanhBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                Unsafe.Add(ref dx0, c + 3) = VectorMath.TanhBackward(acc03, Unsafe.Add(ref y0, c + 3));
+                ref float y1 = ref Unsafe.Add(ref y, (r + 1) * 8);
+                Unsafe.Add(ref dx1, c) = VectorMath.TanhBackward(acc10, Unsafe.Add(ref y1, c));
+                Unsafe.Add(ref dx1, c + 1) = VectorMath.TanhBackward(acc11, Unsafe.Add(ref y1, c + 1));
+                Unsafe.Add(ref dx1, c + 2) = VectorMath.TanhBackward(acc12, Unsafe.Add(ref y1, c + 2));
+                Unsafe.Add(ref dx1, c + 3) = VectorMath.TanhBackward(acc13, Unsafe.Add(ref y1, c + 3));
+            }
+        }
+        // tail: one row at a time
+        for (; r < rows; r++)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 8);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 1);
+                for (int k = 0; k < 1; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 8);
+                    var wt0 = Unsafe.Add(ref wtk, c);
+                    var wt1 = Unsafe.Add(ref wtk, c + 1);
+                    var wt2 = Unsafe.Add(ref wtk, c + 2);
+                    var wt3 = Unsafe.Add(ref wtk, c + 3);
+                    var a0 = Unsafe.Add(ref dz0, k);
+                    acc00 = a0 * wt0 + acc00;
+                    acc01 = a0 * wt1 + acc01;
+                    acc02 = a0 * wt2 + acc02;
+                    acc03 = a0 * wt3 + acc03;
+                }
+                ref float y0 = ref Unsafe.Add(ref y, r * 8);
+                Unsafe.Add(ref dx0, c) = VectorMath.TanhBackward(acc00, Unsafe.Add(ref y0, c));
+                Unsafe.Add(ref dx0, c + 1) = VectorMath.TanhBackward(acc01, Unsafe.Add(ref y0, c + 1));
+                Unsafe.Add(ref dx0, c + 2) = VectorMath.TanhBackward(acc02, Unsafe.Add(ref y0, c + 2));
+                Unsafe.Add(ref dx0, c + 3) = VectorMath.TanhBackward(acc03, Unsafe.Add(ref y0, c + 3));
+            }
+        }
+    }
+
+    /// <summary>dW = Xᵀ·dZ for X [rows, 2] with row i = sample index[i] of x, dZ [rows, 8], dW [2, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DenseWeightGradientIndexed_2x8(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradientIndexed_2x8_V512(ref x, ref index, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradientIndexed_2x8_V256(ref x, ref index, ref dz, ref dw, rows);
+        else DenseWeightGradientIndexed_2x8_Scalar(ref x, ref index, ref dz, ref dw, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_2x8_V512(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // all 2 rows in one tile
+        {
+            // columns 0..8
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 2), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc10.StoreUnsafe(ref dw1);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_2x8_V256(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 2; r += 2)
+        {
+            // columns 0..8
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 2), r);
+                    var a0 = Vector256.Create(xk);
+                    acc00 = Vector256.FusedMultiplyAdd(a0, dz0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref xk, 1));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, dz0, acc10);
+                }
+                acc00.StoreUnsafe(ref dw0);
+                acc10.StoreUnsafe(ref dw1);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DenseWeightGradientIndexed_2x8_Scalar(ref float x, ref int index, ref float dz, ref float dw, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // main loop: 2 rows per tile
+        for (; r + 2 <= 2; r += 2)
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float dw0 = ref Unsafe.Add(ref dw, r * 8);
+                ref float dw1 = ref Unsafe.Add(ref dw, (r + 1) * 8);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                var acc10 = 0f;
+                var acc11 = 0f;
+                var acc12 = 0f;
+                var acc13 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    ref float xk = ref Unsafe.Add(ref Unsafe.Add(ref x, (nint)Unsafe.Add(ref index, k) * 2), r);
+                    var a0 = xk;
+                    acc00 = a0 * dz0 + acc00;
+                    acc01 = a0 * dz1 + acc01;
+                    acc02 = a0 * dz2 + acc02;
+                    acc03 = a0 * dz3 + acc03;
+                    var a1 = Unsafe.Add(ref xk, 1);
+                    acc10 = a1 * dz0 + acc10;
+                    acc11 = a1 * dz1 + acc11;
+                    acc12 = a1 * dz2 + acc12;
+                    acc13 = a1 * dz3 + acc13;
+                }
+                Unsafe.Add(ref dw0, c) = acc00;
+                Unsafe.Add(ref dw0, c + 1) = acc01;
+                Unsafe.Add(ref dw0, c + 2) = acc02;
+                Unsafe.Add(ref dw0, c + 3) = acc03;
+                Unsafe.Add(ref dw1, c) = acc10;
+                Unsafe.Add(ref dw1, c + 1) = acc11;
+                Unsafe.Add(ref dw1, c + 2) = acc12;
+                Unsafe.Add(ref dw1, c + 3) = acc13;
+            }
+        }
+    }
+
+    /// <summary>db = Σ_rows dZ for dZ [rows, 8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BiasGradient_8(ref float dz, ref float db, int rows)
+    {
+        if (Vector512.IsHardwareAccelerated) BiasGradient_8_V512(ref dz, ref db, rows);
+        else if (Vector256.IsHardwareAccelerated) BiasGradient_8_V256(ref dz, ref db, rows);
+        else BiasGradient_8_Scalar(ref dz, ref db, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_8_V512(ref float dz, ref float db, int rows)
+    {
+        // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..8
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 8);
+                var acc00 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    acc00 += dz0;
+                }
+                acc00.StoreUnsafe(ref db0);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_8_V256(ref float dz, ref float db, int rows)
+    {
+        // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..8
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 8);
+                var acc00 = Vector256<float>.Zero;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Vector256.LoadUnsafe(ref dzk);
+                    acc00 += dz0;
+                }
+                acc00.StoreUnsafe(ref db0);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasGradient_8_Scalar(ref float dz, ref float db, int rows)
+    {
+        // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
+        int r = 0;
+        // one row
+        {
+            // columns 0..8, 4 per step
+            for (int c = 0; c < 8; c += 4)
+            {
+                ref float db0 = ref Unsafe.Add(ref db, r * 8);
+                var acc00 = 0f;
+                var acc01 = 0f;
+                var acc02 = 0f;
+                var acc03 = 0f;
+                for (int k = 0; k < rows; k++)
+                {
+                    ref float dzk = ref Unsafe.Add(ref dz, k * 8);
+                    var dz0 = Unsafe.Add(ref dzk, c);
+                    var dz1 = Unsafe.Add(ref dzk, c + 1);
+                    var dz2 = Unsafe.Add(ref dzk, c + 2);
+                    var dz3 = Unsafe.Add(ref dzk, c + 3);
+                    acc00 += dz0;
+                    acc01 += dz1;
+                    acc02 += dz2;
+                    acc03 += dz3;
+                }
+                Unsafe.Add(ref db0, c) = acc00;
+                Unsafe.Add(ref db0, c + 1) = acc01;
+                Unsafe.Add(ref db0, c + 2) = acc02;
+                Unsafe.Add(ref db0, c + 3) = acc03;
             }
         }
     }
