@@ -34,6 +34,7 @@ namespace NetGen.Generator.Emit
             Add("System.Runtime.CompilerServices", "MethodImpl", "MethodImplOptions", "Unsafe");
             Add("System.Runtime.InteropServices", "MemoryMarshal");
             Add("System.Runtime.Intrinsics", "Vector128", "Vector256", "Vector512");
+            Add("System.Threading", "Interlocked", "Volatile");
             Add("NetGen", "Activation", "AlignedBuffer", "BatchWorkers", "IBatchWork", "IGradientTrainer", "IIndexedTrainer",
                 "IModel", "INetwork", "ITrainableModel", "ITrainer", "Initializers", "LossKind", "ParameterBlock", "SeededRandom",
                 "TorchTensor", "VectorMath");
@@ -53,68 +54,97 @@ namespace NetGen.Generator.Emit
         {
             var b = new StringBuilder(line.Length + 64);
             int i = 0;
-            Code(line, ref i, b, names, closeAtBrace: false);
+            Code(line, ref i, b, names);
             return b.ToString();
         }
 
-        /// <summary>Copies code from <paramref name="i"/>; inside an interpolation hole, stops after its closing brace.</summary>
-        private static void Code(string s, ref int i, StringBuilder b, IReadOnlyDictionary<string, string> names, bool closeAtBrace)
+        /// <summary>Copies code from <paramref name="i"/> to the end of the line; true when it qualified a name.</summary>
+        private static bool Code(string s, ref int i, StringBuilder b, IReadOnlyDictionary<string, string> names)
         {
+            bool qualified = false;
+            while (i < s.Length)
+            {
+                if (s[i] == '/' && i + 1 < s.Length && s[i + 1] == '/')
+                {
+                    b.Append(s, i, s.Length - i);
+                    i = s.Length;
+                    break;
+                }
+                qualified |= Token(s, ref i, b, names);
+            }
+            return qualified;
+        }
+
+        /// <summary>One token of code: a literal, an identifier (qualified when it is a table's type) or one character.</summary>
+        private static bool Token(string s, ref int i, StringBuilder b, IReadOnlyDictionary<string, string> names)
+        {
+            char c = s[i];
+            if (c == '$' && i + 1 < s.Length && s[i + 1] == '"')
+            {
+                b.Append("$\"");
+                i += 2;
+                Interpolated(s, ref i, b, names);
+                return false;
+            }
+            if (c == '"' || c == '\'')
+            {
+                Literal(s, ref i, b, c);
+                return false;
+            }
+            if (c == '@' && i + 1 < s.Length && (char.IsLetter(s[i + 1]) || s[i + 1] == '_'))
+            {
+                // a verbatim identifier (@event): never a type of the table
+                int at = i++;
+                while (i < s.Length && (char.IsLetterOrDigit(s[i]) || s[i] == '_')) i++;
+                b.Append(s, at, i - at);
+                return false;
+            }
+            if (char.IsLetter(c) || c == '_')
+            {
+                int start = i;
+                while (i < s.Length && (char.IsLetterOrDigit(s[i]) || s[i] == '_')) i++;
+                string word = s.Substring(start, i - start);
+                bool member = start > 0 && (s[start - 1] == '.' || s[start - 1] == ':');
+                if (!member && names.TryGetValue(word, out string? qualified))
+                {
+                    b.Append(qualified);
+                    return true;
+                }
+                b.Append(word);
+                return false;
+            }
+            b.Append(c);
+            i++;
+            return false;
+        }
+
+        /// <summary>
+        /// An interpolation hole after its <c>{</c>: the expression as code, then any alignment or format as it is, through
+        /// the closing <c>}</c>. An expression that gained a <c>global::</c> is put in parentheses, since a <c>:</c> at
+        /// the top of a hole would start its format.
+        /// </summary>
+        private static void Hole(string s, ref int i, StringBuilder b, IReadOnlyDictionary<string, string> names)
+        {
+            var expression = new StringBuilder();
+            bool qualified = false;
             int depth = 0;
             while (i < s.Length)
             {
                 char c = s[i];
-                if (c == '/' && i + 1 < s.Length && s[i + 1] == '/')
+                if (depth == 0 && (c == '}' || c == ':' || c == ','))
                 {
-                    b.Append(s, i, s.Length - i);
-                    i = s.Length;
-                    return;
+                    break;
                 }
-                if (c == '$' && i + 1 < s.Length && s[i + 1] == '"')
-                {
-                    b.Append("$\"");
-                    i += 2;
-                    Interpolated(s, ref i, b, names);
-                    continue;
-                }
-                if (c == '"' || c == '\'')
-                {
-                    Literal(s, ref i, b, c);
-                    continue;
-                }
-                if (c == '@' && i + 1 < s.Length && (char.IsLetter(s[i + 1]) || s[i + 1] == '_'))
-                {
-                    // a verbatim identifier (@event): never a type of the table
-                    int start = i++;
-                    while (i < s.Length && (char.IsLetterOrDigit(s[i]) || s[i] == '_')) i++;
-                    b.Append(s, start, i - start);
-                    continue;
-                }
-                if (char.IsLetter(c) || c == '_')
-                {
-                    int start = i;
-                    while (i < s.Length && (char.IsLetterOrDigit(s[i]) || s[i] == '_')) i++;
-                    string word = s.Substring(start, i - start);
-                    bool member = start > 0 && (s[start - 1] == '.' || s[start - 1] == ':');
-                    b.Append(!member && names.TryGetValue(word, out string? qualified) ? qualified : word);
-                    continue;
-                }
-                if (closeAtBrace)
-                {
-                    if (c == '{') depth++;
-                    else if (c == '}')
-                    {
-                        if (depth == 0)
-                        {
-                            b.Append(c);
-                            i++;
-                            return;
-                        }
-                        depth--;
-                    }
-                }
+                if (c == '(' || c == '[' || c == '{') depth++;
+                else if (c == ')' || c == ']' || c == '}') depth--;
+                qualified |= Token(s, ref i, expression, names);
+            }
+            b.Append(qualified ? "(" + expression + ")" : expression.ToString());
+            while (i < s.Length)
+            {
+                char c = s[i++];
                 b.Append(c);
-                i++;
+                if (c == '}') return;
             }
         }
 
@@ -138,7 +168,7 @@ namespace NetGen.Generator.Emit
                 {
                     b.Append(c);
                     i++;
-                    Code(s, ref i, b, names, closeAtBrace: true);
+                    Hole(s, ref i, b, names);
                 }
                 else
                 {

@@ -45,7 +45,15 @@ namespace NetGen.Generator.Emit
                         ? "private readonly AlignedBuffer _state; // momentum velocities"
                         : "private readonly AlignedBuffer _state; // plain SGD keeps no state");
                 w.Line("private int _lastBatch; // rows of the last forward pass");
-                if (indexed) w.Line("private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples");
+                w.Line("private int _busy; // 1 while a call runs: a second thread's call is refused instead of corrupting the buffers");
+                w.Line("private bool _disposed;");
+                w.Line("private long _step;");
+                w.Line($"private float _learningRate = {Literal.Float(plan.Spec.Optimizer.LearningRate)};");
+                if (indexed)
+                {
+                    w.Line("private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples");
+                    w.Line("private readonly int[] _rows; // the caller's row indices, read once, checked and copied: the kernels read these");
+                }
                 if (split is not null)
                 {
                     w.Line($"private readonly AlignedBuffer _partial; // two workers: worker 1's partial sums of layer {split.Index} (the second half of its inputs), [maxBatch, {split.Out}]");
@@ -75,6 +83,7 @@ namespace NetGen.Generator.Emit
                     w.Line($"// every per-row buffer (the widest holds {widest} floats a row) must stay addressable with int offsets");
                     w.Line($"if ((long)maxBatchSize * {widest} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"A batch of {{maxBatchSize}} is too large for this network: its widest layer has {widest} units.\");");
                     w.Line("if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, \"The degree of parallelism cannot be negative (0 means every core).\");");
+                    w.Line("if (degreeOfParallelism > BatchWorkers.MaxDegree) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, $\"The degree of parallelism must be at most {BatchWorkers.MaxDegree}.\");");
                     w.Line("int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);");
                     w.Line("_model = model;");
                     w.Line("MaxBatchSize = maxBatchSize;");
@@ -84,6 +93,7 @@ namespace NetGen.Generator.Emit
                     {
                         w.Line("_identity = new int[maxBatchSize];");
                         w.Line("for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;");
+                        w.Line("_rows = new int[maxBatchSize];");
                     }
                     w.Line(statePerParameter == 0 ? "_state = new AlignedBuffer(0);" : $"_state = new AlignedBuffer({(statePerParameter == 2 ? "2 * " : "")}ParameterCount);");
                     w.Line("int rowsPerWorker = (maxBatchSize + degree - 1) / degree;");
@@ -110,15 +120,25 @@ namespace NetGen.Generator.Emit
                 w.Line("public int MaxBatchSize { get; }");
                 w.Line("/// <summary>Workers that share each batch (the calling thread is one of them).</summary>");
                 w.Line("public int DegreeOfParallelism => _workers.Count;");
-                w.Line("/// <summary>Optimizer steps taken so far (Adam's t).</summary>");
-                w.Line("public long Step { get; set; }");
+                w.Line("/// <summary>Optimizer steps taken so far (Adam's t): 0 … 2^53 (set it to resume from a checkpoint).</summary>");
+                using (w.Block("public long Step"))
+                {
+                    w.Line("get => _step;");
+                    w.Line("set => _step = value is >= 0 and <= MaxStep ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $\"Step must be between 0 and {MaxStep}.\");");
+                }
+                w.Line("/// <summary>The largest <see cref=\"Step\"/>: 2^53, where a double still counts every step.</summary>");
+                w.Line("public const long MaxStep = 1L << 53;");
                 if (plan.ReadsStep)
                 {
                     w.Line("/// <summary>Seeds the dropout masks; with <see cref=\"Step\"/> and the row, it fixes every mask, whatever the degree of parallelism.</summary>");
                     w.Line("public int Seed { get; set; }");
                 }
-                w.Line("/// <summary>The optimizer's step size; change it between batches for a schedule.</summary>");
-                w.Line($"public float LearningRate {{ get; set; }} = {Literal.Float(plan.Spec.Optimizer.LearningRate)};");
+                w.Line("/// <summary>The optimizer's step size, finite and not negative; change it between batches for a schedule.</summary>");
+                using (w.Block("public float LearningRate"))
+                {
+                    w.Line("get => _learningRate;");
+                    w.Line("set => _learningRate = value >= 0f && float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, \"The learning rate must be finite and not negative.\");");
+                }
                 w.Line("/// <summary>Optimizer state, for checkpoints.</summary>");
                 w.Line("public Span<float> OptimizerState => _state.Span;");
                 w.Line("/// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref=\"Parameters\"/>.</summary>");
@@ -133,17 +153,17 @@ namespace NetGen.Generator.Emit
                 w.Line($"public bool AcceptsLabels => {(labels ? "true" : "false")};");
                 w.Line();
 
-                // ---- public entry points
+                // ---- public entry points: each takes the trainer for the call (Enter … Exit), so a second thread is refused
                 w.Line("/// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
                 {
-                    EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, labels" : "inputs, labels", split);
+                    Guarded(w, () => EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, labels" : "inputs, labels", split));
                 }
                 w.Line();
                 w.Line($"/// <summary>One training step on a batch with float targets, {plan.OutputSize} per sample. Returns the mean loss.</summary>");
                 using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
                 {
-                    EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, targets" : "inputs, targets", split);
+                    Guarded(w, () => EmitTrainBatch(w, fusedAdam, indexed ? "inputs, default, targets" : "inputs, targets", split));
                 }
                 w.Line();
                 if (indexed)
@@ -155,15 +175,21 @@ namespace NetGen.Generator.Emit
                     w.Line("/// </summary>");
                     using (w.Block("public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<int> labels)"))
                     {
-                        w.Line("CheckRows(samples.Length, rows, labels.Length);");
-                        EmitTrainBatch(w, fusedAdam, "samples, rows, labels", split);
+                        Guarded(w, () =>
+                        {
+                            w.Line("ReadOnlySpan<int> batchRows = CheckRows(samples.Length, rows, labels.Length);");
+                            EmitTrainBatch(w, fusedAdam, "samples, batchRows, labels", split);
+                        });
                     }
                     w.Line();
                     w.Line($"/// <summary>One training step on the samples at <paramref name=\"rows\"/> of <paramref name=\"samples\"/> with float targets, {plan.OutputSize} per batch row. Returns the mean loss.</summary>");
                     using (w.Block("public float TrainBatch(ReadOnlySpan<float> samples, ReadOnlySpan<int> rows, ReadOnlySpan<float> targets)"))
                     {
-                        w.Line($"CheckRows(samples.Length, rows, targets.Length / OutputSize);");
-                        EmitTrainBatch(w, fusedAdam, "samples, rows, targets", split);
+                        Guarded(w, () =>
+                        {
+                            w.Line("ReadOnlySpan<int> batchRows = CheckRows(samples.Length, rows, targets.Length / OutputSize);");
+                            EmitTrainBatch(w, fusedAdam, "samples, batchRows, targets", split);
+                        });
                     }
                     w.Line();
                 }
@@ -173,18 +199,26 @@ namespace NetGen.Generator.Emit
                     w.Line("/// <summary>One training step on a batch given as one span per input, with integer class labels (batch = labels.Length). Returns the mean loss.</summary>");
                     using (w.Block($"public float TrainBatch({parameters}, ReadOnlySpan<int> labels)"))
                     {
-                        w.Line("if (labels.Length > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(labels), labels.Length, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
-                        w.Line($"{name}.Pack({arguments}, _packed, labels.Length);");
-                        w.Line("return TrainBatch(new ReadOnlySpan<float>(_packed, 0, labels.Length * InputSize), labels);");
+                        Guarded(w, () =>
+                        {
+                            w.Line("if (labels.Length > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(labels), labels.Length, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
+                            w.Line($"{name}.Pack({arguments}, _packed, labels.Length);");
+                            w.Line("ReadOnlySpan<float> packedBatch = new ReadOnlySpan<float>(_packed, 0, labels.Length * InputSize);");
+                            EmitTrainBatch(w, fusedAdam, indexed ? "packedBatch, default, labels" : "packedBatch, labels", split);
+                        });
                     }
                     w.Line();
                     w.Line($"/// <summary>One training step on a batch given as one span per input, with float targets, {plan.OutputSize} per sample. Returns the mean loss.</summary>");
                     using (w.Block($"public float TrainBatch({parameters}, ReadOnlySpan<float> targets)"))
                     {
-                        w.Line("int batch = targets.Length / OutputSize;");
-                        w.Line("if (batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(targets), batch, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
-                        w.Line($"{name}.Pack({arguments}, _packed, batch);");
-                        w.Line("return TrainBatch(new ReadOnlySpan<float>(_packed, 0, batch * InputSize), targets);");
+                        Guarded(w, () =>
+                        {
+                            w.Line("int batch = targets.Length / OutputSize;");
+                            w.Line("if (batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(targets), batch, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
+                            w.Line($"{name}.Pack({arguments}, _packed, batch);");
+                            w.Line("ReadOnlySpan<float> packedBatch = new ReadOnlySpan<float>(_packed, 0, batch * InputSize);");
+                            EmitTrainBatch(w, fusedAdam, indexed ? "packedBatch, default, targets" : "packedBatch, targets", split);
+                        });
                     }
                     w.Line();
                     w.Line("/// <summary>");
@@ -212,24 +246,46 @@ namespace NetGen.Generator.Emit
                 w.Line("/// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref=\"Gradients\"/>.</summary>");
                 using (w.Block("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
                 {
-                    w.Line(indexed ? "float loss = Backpropagate(inputs, default, labels);" : "float loss = Backpropagate(inputs, labels);");
-                    w.Line("Reduce();");
-                    w.Line("return loss;");
+                    Guarded(w, () =>
+                    {
+                        w.Line(indexed ? "float loss = Backpropagate(inputs, default, labels);" : "float loss = Backpropagate(inputs, labels);");
+                        w.Line("Reduce();");
+                        w.Line("return loss;");
+                    });
                 }
                 w.Line();
                 w.Line("/// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref=\"Gradients\"/>.</summary>");
                 using (w.Block("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)"))
                 {
-                    w.Line(indexed ? "float loss = Backpropagate(inputs, default, targets);" : "float loss = Backpropagate(inputs, targets);");
-                    w.Line("Reduce();");
-                    w.Line("return loss;");
+                    Guarded(w, () =>
+                    {
+                        w.Line(indexed ? "float loss = Backpropagate(inputs, default, targets);" : "float loss = Backpropagate(inputs, targets);");
+                        w.Line("Reduce();");
+                        w.Line("return loss;");
+                    });
                 }
                 w.Line();
                 w.Line("/// <summary>Applies one optimizer step with <see cref=\"Gradients\"/>, the result of the last <c>ComputeGradients</c> call.</summary>");
-                w.Line("public void ApplyGradients() => Update(reduce: false);");
+                using (w.Block("public void ApplyGradients()"))
+                {
+                    Guarded(w, () => w.Line("Update(reduce: false);"));
+                }
                 w.Line();
-                w.Line("/// <summary>Stops the worker threads.</summary>");
-                w.Line("public void Dispose() => _workers.Dispose();");
+                w.Line("/// <summary>Stops the worker threads; the trainer refuses every call after it.</summary>");
+                using (w.Block("public void Dispose()"))
+                {
+                    w.Line("_disposed = true;");
+                    w.Line("_workers.Dispose();");
+                }
+                w.Line();
+                w.Line("/// <summary>Takes the trainer for one call: refuses a disposed trainer, and a call while another thread's runs.</summary>");
+                using (w.Block("private void Enter()"))
+                {
+                    w.Line("if (_disposed) throw new ObjectDisposedException(nameof(Trainer));");
+                    w.Line("if (Interlocked.Exchange(ref _busy, 1) != 0) throw new InvalidOperationException(\"This trainer is running a call on another thread: a trainer takes one call at a time (use one trainer per thread, or a degree of parallelism above 1).\");");
+                }
+                w.Line();
+                w.Line("private void Exit() => Volatile.Write(ref _busy, 0);");
                 w.Line();
 
                 // ---- the two halves
@@ -339,15 +395,22 @@ namespace NetGen.Generator.Emit
                 w.Line();
                 if (indexed)
                 {
-                    using (w.Block("private void CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)"))
+                    w.Line("/// <summary>");
+                    w.Line("/// Reads each row index once, checks it and copies it: the kernels read the copy, so a caller that changes its");
+                    w.Line("/// indices while the call runs cannot send them outside the samples.");
+                    w.Line("/// </summary>");
+                    using (w.Block("private ReadOnlySpan<int> CheckRows(int sampleLength, ReadOnlySpan<int> rows, int batch)"))
                     {
                         w.Line("if (batch <= 0 || batch > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batch), batch, $\"The batch size must be between 1 and {MaxBatchSize}.\");");
                         w.Line("if (rows.Length != batch) throw new ArgumentException($\"{rows.Length} row indices for a batch of {batch}.\", nameof(rows));");
                         w.Line("int samples = sampleLength / InputSize;");
                         using (w.Block("for (int i = 0; i < rows.Length; i++)"))
                         {
-                            w.Line("if ((uint)rows[i] >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $\"Row {rows[i]} at index {i} is outside the {samples} samples.\");");
+                            w.Line("int row = rows[i];");
+                            w.Line("if ((uint)row >= (uint)samples) throw new ArgumentOutOfRangeException(nameof(rows), row, $\"Row {row} at index {i} is outside the {samples} samples.\");");
+                            w.Line("_rows[i] = row;");
                         }
+                        w.Line("return new ReadOnlySpan<int>(_rows, 0, batch);");
                     }
                     w.Line();
                 }
@@ -653,6 +716,20 @@ namespace NetGen.Generator.Emit
                     using (w.Block("if (first == 0)")) DenseEmitter.EmitWeightStepRows(w, kernels, split, plan.Spec.Optimizer, lower, refs);
                     using (w.Block("else")) DenseEmitter.EmitWeightStepRows(w, kernels, split, plan.Spec.Optimizer, upper, refs);
                 }
+            }
+        }
+
+        /// <summary>A public entry point's body between <c>Enter()</c> and <c>Exit()</c>.</summary>
+        private static void Guarded(SourceWriter w, System.Action body)
+        {
+            w.Line("Enter();");
+            using (w.Block("try"))
+            {
+                body();
+            }
+            using (w.Block("finally"))
+            {
+                w.Line("Exit();");
             }
         }
 

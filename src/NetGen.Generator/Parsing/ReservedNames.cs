@@ -18,7 +18,7 @@ namespace NetGen.Generator.Parsing
         private static readonly HashSet<string> s_members = new HashSet<string>(System.StringComparer.Ordinal)
         {
             "AcceptsLabels", "ApplyGradients", "Architecture", "Backpropagate", "Backward", "CheckBatch", "CheckRows", "ForwardInputs", "Middle", "SharedLayer", "SharedLayerStep", "StepInputs", "Classify",
-            "ComputeGradients", "Create", "CreateTrainer", "DegreeOfParallelism", "Dispose", "Evaluate", "Fit", "Forward", "Gradients", "Infer",
+            "ComputeGradients", "Create", "CreateTrainer", "DegreeOfParallelism", "Dispose", "Enter", "Evaluate", "Exit", "Fit", "MaxStep", "Forward", "Gradients", "Infer",
             "InputSize", "Job", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
             "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputActivation", "OutputGradient", "Pack", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",

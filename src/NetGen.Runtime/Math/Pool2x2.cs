@@ -19,8 +19,8 @@ public static class Pool2x2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Max512(ref float top, ref float bottom, ref float y)
     {
-        var m = Vector512.MaxNative(Vector512.LoadUnsafe(ref top), Vector512.LoadUnsafe(ref bottom));
-        Evens(Vector512.MaxNative(m, SwapPairs(m))).StoreUnsafe(ref y);
+        var m = Vector512.Max(Vector512.LoadUnsafe(ref top), Vector512.LoadUnsafe(ref bottom));
+        Evens(Vector512.Max(m, SwapPairs(m))).StoreUnsafe(ref y);
     }
 
     /// <summary>y[0..8] = the mean of each 2×2 window.</summary>
@@ -94,8 +94,8 @@ public static class Pool2x2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Max256(ref float top, ref float bottom, ref float y)
     {
-        var m = Vector256.MaxNative(Vector256.LoadUnsafe(ref top), Vector256.LoadUnsafe(ref bottom));
-        Evens(Vector256.MaxNative(m, SwapPairs(m))).StoreUnsafe(ref y);
+        var m = Vector256.Max(Vector256.LoadUnsafe(ref top), Vector256.LoadUnsafe(ref bottom));
+        Evens(Vector256.Max(m, SwapPairs(m))).StoreUnsafe(ref y);
     }
 
     /// <summary>y[0..4] = the mean of each 2×2 window.</summary>

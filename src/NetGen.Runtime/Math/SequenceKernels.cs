@@ -27,15 +27,32 @@ public static class SequenceKernels
     }
 
     /// <summary>y[s] = table[tokens[s]] for <paramref name="count"/> tokens of <paramref name="dimension"/> floats (tokens checked beforehand).</summary>
-    public static void EmbeddingForward(ref float tokens, ref float table, ref float y, int count, int dimension)
+    public static void EmbeddingForward(ref float tokens, ref float table, ref float y, int count, int dimension, int vocabulary)
     {
         for (int s = 0; s < count; s++)
         {
-            int id = (int)Unsafe.Add(ref tokens, s);
+            int id = TokenAt(ref tokens, s, vocabulary);
             MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref table, id * dimension), dimension)
                 .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, s * dimension), dimension));
         }
     }
+
+    /// <summary>
+    /// Token <paramref name="s"/> as a row of the table, read once and checked where it is used: the ids were checked
+    /// before the call (<see cref="CheckTokens"/>), but the caller's buffer may change during it, and a changed id must
+    /// not reach outside the table. (NaN converts to int.MinValue, which fails the check too.)
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TokenAt(ref float tokens, int s, int vocabulary)
+    {
+        int id = (int)Unsafe.Add(ref tokens, s);
+        if ((uint)id >= (uint)vocabulary) ThrowChangedToken(id, s, vocabulary);
+        return id;
+    }
+
+    private static void ThrowChangedToken(int id, int s, int vocabulary) =>
+        throw new ArgumentOutOfRangeException("inputs", id,
+            $"Token {id} at index {s} is outside [0, {vocabulary}): the ids were checked when the call began, so the input changed while the call ran.");
 
     /// <summary>dTable = Σ_s onehot(tokens[s]) ⊗ dy[s]: clears the table's <paramref name="vocabulary"/> rows, then adds each token's gradient to its row.</summary>
     public static void EmbeddingBackward(ref float tokens, ref float dy, ref float dTable, int count, int dimension, int vocabulary)
@@ -43,7 +60,7 @@ public static class SequenceKernels
         MemoryMarshal.CreateSpan(ref dTable, vocabulary * dimension).Clear();
         for (int s = 0; s < count; s++)
         {
-            int id = (int)Unsafe.Add(ref tokens, s);
+            int id = TokenAt(ref tokens, s, vocabulary);
             VectorMath.Add(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dTable, id * dimension), dimension),
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref dy, s * dimension), dimension));
         }

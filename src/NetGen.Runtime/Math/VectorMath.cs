@@ -13,15 +13,17 @@ namespace NetGen;
 /// </summary>
 public static class VectorMath
 {
-    // ---- ReLU: max(x, 0); derivative 1 where y > 0.
+    // ---- ReLU: max(0, x), NaN kept as PyTorch keeps it; derivative 1 where y > 0.
+    // x86's maxps returns its second operand when either is NaN, so zero goes first and a NaN x comes out as it went in
+    // (one vmaxps, as before; ARM's fmax propagates NaN in either order). The scalar path says the same in C#.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Relu(float x) => x > 0f ? x : 0f;
+    public static float Relu(float x) => x < 0f ? 0f : x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Relu(Vector256<float> x) => Vector256.MaxNative(x, Vector256<float>.Zero);
+    public static Vector256<float> Relu(Vector256<float> x) => Vector256.MaxNative(Vector256<float>.Zero, x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Relu(Vector512<float> x) => Vector512.MaxNative(x, Vector512<float>.Zero);
+    public static Vector512<float> Relu(Vector512<float> x) => Vector512.MaxNative(Vector512<float>.Zero, x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ReluBackward(float gradient, float y) => y > 0f ? gradient : 0f;

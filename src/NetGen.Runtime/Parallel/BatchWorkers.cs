@@ -37,7 +37,7 @@ public sealed unsafe class BatchWorkers : IDisposable
     public BatchWorkers(int degree, IBatchWork work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (degree < 1 || degree > 1024) throw new ArgumentOutOfRangeException(nameof(degree), degree, "The degree of parallelism must be between 1 and 1024.");
+        if (degree < 1 || degree > MaxDegree) throw new ArgumentOutOfRangeException(nameof(degree), degree, $"The degree of parallelism must be between 1 and {MaxDegree}.");
         _work = work;
         Count = degree;
         _shared = new Shared(degree - 1, new WeakReference<BatchWorkers>(this));
@@ -51,6 +51,9 @@ public sealed unsafe class BatchWorkers : IDisposable
 
     /// <summary>The default degree of parallelism: every core.</summary>
     public static int DefaultDegree => Environment.ProcessorCount;
+
+    /// <summary>The most workers one instance takes.</summary>
+    public const int MaxDegree = 1024;
 
     /// <summary>Runs the current job on every worker and waits for all of them; rethrows the first worker exception.</summary>
     public void Run(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets) =>

@@ -11,7 +11,7 @@ namespace NetGen.Generator.Layers
             (l.MaskZero ? ", id 0 is padding" : "");
 
         public static void EmitForward(SourceWriter w, EmbeddingLayerPlan l, LayerRefs refs) =>
-            w.Line($"SequenceKernels.EmbeddingForward(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref {refs.Output}, {refs.Rows} * {l.Steps}, {l.Dimension});");
+            w.Line($"SequenceKernels.EmbeddingForward(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref {refs.Output}, {refs.Rows} * {l.Steps}, {l.Dimension}, {l.Vocabulary});");
 
         public static void EmitBackward(SourceWriter w, EmbeddingLayerPlan l, LayerRefs refs) =>
             w.Line($"SequenceKernels.EmbeddingBackward(ref {refs.Input}, ref {refs.Delta}, {DenseEmitter.At(refs.Gradients, l.WeightAt)}, {refs.Rows} * {l.Steps}, {l.Dimension}, {l.Vocabulary});");

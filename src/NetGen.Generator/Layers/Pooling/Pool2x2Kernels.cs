@@ -87,7 +87,7 @@ namespace NetGen.Generator.Layers
                         {
                             w.Line("int left = 2 * ow;");
                             w.Line(IsMax
-                                ? "Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));"
+                                ? "Unsafe.Add(ref row, ow) = float.Max(float.Max(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.Max(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));"
                                 : "Unsafe.Add(ref row, ow) = (Unsafe.Add(ref top, left) + Unsafe.Add(ref top, left + 1) + Unsafe.Add(ref bottom, left) + Unsafe.Add(ref bottom, left + 1)) * 0.25f;");
                         }
                         return;

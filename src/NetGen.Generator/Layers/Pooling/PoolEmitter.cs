@@ -93,7 +93,7 @@ namespace NetGen.Generator.Layers
                     for (int k = 1; k < cells.Count; k++)
                     {
                         w.Line(maxPool
-                            ? $"v = float.MaxNative(v, Unsafe.Add(ref {cells[k]}));"
+                            ? $"v = float.Max(v, Unsafe.Add(ref {cells[k]}));"
                             : $"v += Unsafe.Add(ref {cells[k]});");
                     }
                     w.Line(maxPool ? "Unsafe.Add(ref row, ow) = v;" : $"Unsafe.Add(ref row, ow) = v * {Literal.Float(1f / (l.Size * l.Size))};");
@@ -104,7 +104,7 @@ namespace NetGen.Generator.Layers
             Windows(w, l, refs.Rows,
                 () => w.Line(max ? "float best = float.NegativeInfinity;" : "float sum = 0f; int count = 0;"),
                 () => w.Line(max
-                    ? $"float v = Unsafe.Add(ref {refs.Input}, at); if (v > best) best = v;"
+                    ? $"best = float.Max(best, Unsafe.Add(ref {refs.Input}, at));"
                     : $"sum += Unsafe.Add(ref {refs.Input}, at); count++;"),
                 () => w.Line(max
                     ? $"Unsafe.Add(ref {refs.Output}, o) = best;"

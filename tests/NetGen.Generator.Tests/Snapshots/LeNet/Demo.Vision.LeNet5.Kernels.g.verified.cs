@@ -354,7 +354,7 @@ internal static class Kernels
                 for (int ow = 0; ow < 14; ow++)
                 {
                     int left = 2 * ow;
-                    Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
+                    Unsafe.Add(ref row, ow) = float.Max(float.Max(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.Max(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
                 }
             }
         }
@@ -743,7 +743,7 @@ internal static class Kernels
                 for (int ow = 0; ow < 5; ow++)
                 {
                     int left = 2 * ow;
-                    Unsafe.Add(ref row, ow) = float.MaxNative(float.MaxNative(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.MaxNative(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
+                    Unsafe.Add(ref row, ow) = float.Max(float.Max(Unsafe.Add(ref top, left), Unsafe.Add(ref top, left + 1)), float.Max(Unsafe.Add(ref bottom, left), Unsafe.Add(ref bottom, left + 1)));
                 }
             }
         }

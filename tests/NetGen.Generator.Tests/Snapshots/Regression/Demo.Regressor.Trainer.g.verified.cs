@@ -22,7 +22,12 @@ partial class Regressor
         private readonly global::NetGen.AlignedBuffer _outputs; // last layer outputs, [maxBatch, 1]; each worker writes its rows
         private readonly global::NetGen.AlignedBuffer _state; // plain SGD keeps no state
         private int _lastBatch; // rows of the last forward pass
+        private int _busy; // 1 while a call runs: a second thread's call is refused instead of corrupting the buffers
+        private bool _disposed;
+        private long _step;
+        private float _learningRate = 0.01f;
         private readonly int[] _identity; // 0, 1, 2, …: the row indices of a batch given as contiguous samples
+        private readonly int[] _rows; // the caller's row indices, read once, checked and copied: the kernels read these
 
         // the job the workers run next
         private Job _job;
@@ -38,12 +43,14 @@ partial class Regressor
             // every per-row buffer (the widest holds 16 floats a row) must stay addressable with int offsets
             if ((long)maxBatchSize * 16 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 16 units.");
             if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            if (degreeOfParallelism > global::NetGen.BatchWorkers.MaxDegree) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, $"The degree of parallelism must be at most {(global::NetGen.BatchWorkers.MaxDegree)}.");
             int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
             _outputs = new global::NetGen.AlignedBuffer(maxBatchSize * OutputSize);
             _identity = new int[maxBatchSize];
             for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;
+            _rows = new int[maxBatchSize];
             _state = new global::NetGen.AlignedBuffer(0);
             int rowsPerWorker = (maxBatchSize + degree - 1) / degree;
             _workspaces = new Workspace[degree];
@@ -58,10 +65,20 @@ partial class Regressor
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
         public int DegreeOfParallelism => _workers.Count;
-        /// <summary>Optimizer steps taken so far (Adam's t).</summary>
-        public long Step { get; set; }
-        /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
-        public float LearningRate { get; set; } = 0.01f;
+        /// <summary>Optimizer steps taken so far (Adam's t): 0 … 2^53 (set it to resume from a checkpoint).</summary>
+        public long Step
+        {
+            get => _step;
+            set => _step = value is >= 0 and <= MaxStep ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $"Step must be between 0 and {MaxStep}.");
+        }
+        /// <summary>The largest <see cref="Step"/>: 2^53, where a double still counts every step.</summary>
+        public const long MaxStep = 1L << 53;
+        /// <summary>The optimizer's step size, finite and not negative; change it between batches for a schedule.</summary>
+        public float LearningRate
+        {
+            get => _learningRate;
+            set => _learningRate = value >= 0f && float.IsFinite(value) ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be finite and not negative.");
+        }
         /// <summary>Optimizer state, for checkpoints.</summary>
         public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
@@ -78,17 +95,33 @@ partial class Regressor
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, default, labels);
-            Update(reduce: true);
-            return loss;
+            Enter();
+            try
+            {
+                float loss = Backpropagate(inputs, default, labels);
+                Update(reduce: true);
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>One training step on a batch with float targets, 1 per sample. Returns the mean loss.</summary>
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, default, targets);
-            Update(reduce: true);
-            return loss;
+            Enter();
+            try
+            {
+                float loss = Backpropagate(inputs, default, targets);
+                Update(reduce: true);
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>
@@ -98,42 +131,98 @@ partial class Regressor
         /// </summary>
         public float TrainBatch(global::System.ReadOnlySpan<float> samples, global::System.ReadOnlySpan<int> rows, global::System.ReadOnlySpan<int> labels)
         {
-            CheckRows(samples.Length, rows, labels.Length);
-            float loss = Backpropagate(samples, rows, labels);
-            Update(reduce: true);
-            return loss;
+            Enter();
+            try
+            {
+                global::System.ReadOnlySpan<int> batchRows = CheckRows(samples.Length, rows, labels.Length);
+                float loss = Backpropagate(samples, batchRows, labels);
+                Update(reduce: true);
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>One training step on the samples at <paramref name="rows"/> of <paramref name="samples"/> with float targets, 1 per batch row. Returns the mean loss.</summary>
         public float TrainBatch(global::System.ReadOnlySpan<float> samples, global::System.ReadOnlySpan<int> rows, global::System.ReadOnlySpan<float> targets)
         {
-            CheckRows(samples.Length, rows, targets.Length / OutputSize);
-            float loss = Backpropagate(samples, rows, targets);
-            Update(reduce: true);
-            return loss;
+            Enter();
+            try
+            {
+                global::System.ReadOnlySpan<int> batchRows = CheckRows(samples.Length, rows, targets.Length / OutputSize);
+                float loss = Backpropagate(samples, batchRows, targets);
+                Update(reduce: true);
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, default, labels);
-            Reduce();
-            return loss;
+            Enter();
+            try
+            {
+                float loss = Backpropagate(inputs, default, labels);
+                Reduce();
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, default, targets);
-            Reduce();
-            return loss;
+            Enter();
+            try
+            {
+                float loss = Backpropagate(inputs, default, targets);
+                Reduce();
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>Applies one optimizer step with <see cref="Gradients"/>, the result of the last <c>ComputeGradients</c> call.</summary>
-        public void ApplyGradients() => Update(reduce: false);
+        public void ApplyGradients()
+        {
+            Enter();
+            try
+            {
+                Update(reduce: false);
+            }
+            finally
+            {
+                Exit();
+            }
+        }
 
-        /// <summary>Stops the worker threads.</summary>
-        public void Dispose() => _workers.Dispose();
+        /// <summary>Stops the worker threads; the trainer refuses every call after it.</summary>
+        public void Dispose()
+        {
+            _disposed = true;
+            _workers.Dispose();
+        }
+
+        /// <summary>Takes the trainer for one call: refuses a disposed trainer, and a call while another thread's runs.</summary>
+        private void Enter()
+        {
+            if (_disposed) throw new global::System.ObjectDisposedException(nameof(Trainer));
+            if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0) throw new global::System.InvalidOperationException("This trainer is running a call on another thread: a trainer takes one call at a time (use one trainer per thread, or a degree of parallelism above 1).");
+        }
+
+        private void Exit() => global::System.Threading.Volatile.Write(ref _busy, 0);
 
         /// <summary>Forward and backward; empty <paramref name="sampleRows"/>: the inputs are the batch, else batch row i is sample sampleRows[i] of them (checked by the caller).</summary>
         private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> sampleRows, global::System.ReadOnlySpan<int> labels)
@@ -193,15 +282,22 @@ partial class Regressor
             if (inputLength != batch * InputSize) throw new global::System.ArgumentException($"{batch} samples need {batch * InputSize} input values, got {inputLength}.", "inputs");
         }
 
-        private void CheckRows(int sampleLength, global::System.ReadOnlySpan<int> rows, int batch)
+        /// <summary>
+        /// Reads each row index once, checks it and copies it: the kernels read the copy, so a caller that changes its
+        /// indices while the call runs cannot send them outside the samples.
+        /// </summary>
+        private global::System.ReadOnlySpan<int> CheckRows(int sampleLength, global::System.ReadOnlySpan<int> rows, int batch)
         {
             if (batch <= 0 || batch > MaxBatchSize) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"The batch size must be between 1 and {MaxBatchSize}.");
             if (rows.Length != batch) throw new global::System.ArgumentException($"{rows.Length} row indices for a batch of {batch}.", nameof(rows));
             int samples = sampleLength / InputSize;
             for (int i = 0; i < rows.Length; i++)
             {
-                if ((uint)rows[i] >= (uint)samples) throw new global::System.ArgumentOutOfRangeException(nameof(rows), rows[i], $"Row {rows[i]} at index {i} is outside the {samples} samples.");
+                int row = rows[i];
+                if ((uint)row >= (uint)samples) throw new global::System.ArgumentOutOfRangeException(nameof(rows), row, $"Row {row} at index {i} is outside the {samples} samples.");
+                _rows[i] = row;
             }
+            return new global::System.ReadOnlySpan<int>(_rows, 0, batch);
         }
 
         /// <summary>Worker <paramref name="worker"/>'s share of the current job.</summary>

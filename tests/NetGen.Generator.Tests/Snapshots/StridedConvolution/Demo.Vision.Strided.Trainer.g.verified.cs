@@ -21,6 +21,10 @@ partial class Strided
         private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 2]; each worker writes its rows
         private readonly global::NetGen.AlignedBuffer _state; // momentum velocities
         private int _lastBatch; // rows of the last forward pass
+        private int _busy; // 1 while a call runs: a second thread's call is refused instead of corrupting the buffers
+        private bool _disposed;
+        private long _step;
+        private float _learningRate = 0.05f;
 
         // the job the workers run next
         private Job _job;
@@ -36,6 +40,7 @@ partial class Strided
             // every per-row buffer (the widest holds 429 floats a row) must stay addressable with int offsets
             if ((long)maxBatchSize * 429 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 429 units.");
             if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
+            if (degreeOfParallelism > global::NetGen.BatchWorkers.MaxDegree) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, $"The degree of parallelism must be at most {(global::NetGen.BatchWorkers.MaxDegree)}.");
             int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
             _model = model;
             MaxBatchSize = maxBatchSize;
@@ -54,10 +59,20 @@ partial class Strided
         public int MaxBatchSize { get; }
         /// <summary>Workers that share each batch (the calling thread is one of them).</summary>
         public int DegreeOfParallelism => _workers.Count;
-        /// <summary>Optimizer steps taken so far (Adam's t).</summary>
-        public long Step { get; set; }
-        /// <summary>The optimizer's step size; change it between batches for a schedule.</summary>
-        public float LearningRate { get; set; } = 0.05f;
+        /// <summary>Optimizer steps taken so far (Adam's t): 0 … 2^53 (set it to resume from a checkpoint).</summary>
+        public long Step
+        {
+            get => _step;
+            set => _step = value is >= 0 and <= MaxStep ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $"Step must be between 0 and {MaxStep}.");
+        }
+        /// <summary>The largest <see cref="Step"/>: 2^53, where a double still counts every step.</summary>
+        public const long MaxStep = 1L << 53;
+        /// <summary>The optimizer's step size, finite and not negative; change it between batches for a schedule.</summary>
+        public float LearningRate
+        {
+            get => _learningRate;
+            set => _learningRate = value >= 0f && float.IsFinite(value) ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be finite and not negative.");
+        }
         /// <summary>Optimizer state, for checkpoints.</summary>
         public global::System.Span<float> OptimizerState => _state.Span;
         /// <summary>The gradients of the last <c>ComputeGradients</c> call (the batch mean), laid out as <see cref="Parameters"/>.</summary>
@@ -74,40 +89,96 @@ partial class Strided
         /// <summary>One training step on a batch with integer class labels (batch = labels.Length). Returns the mean loss.</summary>
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
-            Update(reduce: true);
-            return loss;
+            Enter();
+            try
+            {
+                float loss = Backpropagate(inputs, labels);
+                Update(reduce: true);
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>One training step on a batch with float targets, 2 per sample. Returns the mean loss.</summary>
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
-            Update(reduce: true);
-            return loss;
+            Enter();
+            try
+            {
+                float loss = Backpropagate(inputs, targets);
+                Update(reduce: true);
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>Forward and backward on a labelled batch without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            float loss = Backpropagate(inputs, labels);
-            Reduce();
-            return loss;
+            Enter();
+            try
+            {
+                float loss = Backpropagate(inputs, labels);
+                Reduce();
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>Forward and backward on a batch with float targets without updating the parameters; returns the mean loss and fills <see cref="Gradients"/>.</summary>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            float loss = Backpropagate(inputs, targets);
-            Reduce();
-            return loss;
+            Enter();
+            try
+            {
+                float loss = Backpropagate(inputs, targets);
+                Reduce();
+                return loss;
+            }
+            finally
+            {
+                Exit();
+            }
         }
 
         /// <summary>Applies one optimizer step with <see cref="Gradients"/>, the result of the last <c>ComputeGradients</c> call.</summary>
-        public void ApplyGradients() => Update(reduce: false);
+        public void ApplyGradients()
+        {
+            Enter();
+            try
+            {
+                Update(reduce: false);
+            }
+            finally
+            {
+                Exit();
+            }
+        }
 
-        /// <summary>Stops the worker threads.</summary>
-        public void Dispose() => _workers.Dispose();
+        /// <summary>Stops the worker threads; the trainer refuses every call after it.</summary>
+        public void Dispose()
+        {
+            _disposed = true;
+            _workers.Dispose();
+        }
+
+        /// <summary>Takes the trainer for one call: refuses a disposed trainer, and a call while another thread's runs.</summary>
+        private void Enter()
+        {
+            if (_disposed) throw new global::System.ObjectDisposedException(nameof(Trainer));
+            if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0) throw new global::System.InvalidOperationException("This trainer is running a call on another thread: a trainer takes one call at a time (use one trainer per thread, or a degree of parallelism above 1).");
+        }
+
+        private void Exit() => global::System.Threading.Volatile.Write(ref _busy, 0);
 
         private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {

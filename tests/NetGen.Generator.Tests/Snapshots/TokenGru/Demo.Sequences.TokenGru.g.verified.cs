@@ -155,7 +155,7 @@ partial class TokenGru : global::NetGen.INetwork<TokenGru>
     {
         ref float p = ref _parameters.Reference;
         // Layer 1: Embedding of 9 token ids into 7 values each (vocabulary 30), id 0 is padding
-        global::NetGen.Kernels.SequenceKernels.EmbeddingForward(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Embedding1WeightsOffset), ref h0, rows * 9, 7);
+        global::NetGen.Kernels.SequenceKernels.EmbeddingForward(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Embedding1WeightsOffset), ref h0, rows * 9, 7, 30);
         // Layer 2: GRU 9 steps × 7 → 19, every step's state, padded steps (token 0) skipped — 13,338 MACs per sample
         {
             ref float z = ref pad; // this step's gate pre-activations, [rows, 57]
