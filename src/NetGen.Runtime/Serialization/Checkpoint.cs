@@ -59,26 +59,30 @@ public static class Checkpoint
     /// Restores a checkpoint saved by <see cref="Save(ITrainer, int, string)"/> into <paramref name="trainer"/> and its
     /// model: parameters, optimizer state, step, and the learning rate (when both the file and the trainer have one).
     /// </summary>
+    /// <param name="trainer">The trainer to restore.</param>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="options">Settings; null means <see cref="ModelFileOptions.Default"/> (non-finite values refused).</param>
     /// <returns>The epoch to resume from, for <see cref="Training.FitOptions.InitialEpoch"/>.</returns>
     /// <exception cref="ModelFormatException">The file is not a checkpoint (e.g. a model file), has another format
-    /// version or architecture, an optimizer state of another size, or is truncated or corrupt. Nothing is changed.</exception>
-    public static int Load(ITrainer trainer, string path)
+    /// version or architecture, an optimizer state of another size, is truncated or corrupt, or holds a NaN or infinite
+    /// parameter or optimizer-state value (unless <see cref="ModelFileOptions.AllowNonFiniteValues"/>). Nothing is changed.</exception>
+    public static int Load(ITrainer trainer, string path, ModelFileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = ModelFile.OpenRead(path);
-        return Load(trainer, stream, $"'{path}'", stream.Length);
+        return Load(trainer, stream, $"'{path}'", stream.Length, options ?? ModelFileOptions.Default);
     }
 
-    /// <summary>Restores a checkpoint from <paramref name="stream"/> (exactly its bytes are read). See <see cref="Load(ITrainer, string)"/>.</summary>
-    public static int Load(ITrainer trainer, Stream stream)
+    /// <summary>Restores a checkpoint from <paramref name="stream"/> (exactly its bytes are read). See <see cref="Load(ITrainer, string, ModelFileOptions?)"/>.</summary>
+    public static int Load(ITrainer trainer, Stream stream, ModelFileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(stream);
-        return Load(trainer, stream, "The stream", null);
+        return Load(trainer, stream, "The stream", null, options ?? ModelFileOptions.Default);
     }
 
-    private static int Load(ITrainer trainer, Stream stream, string source, long? knownLength)
+    private static int Load(ITrainer trainer, Stream stream, string source, long? knownLength, ModelFileOptions options)
     {
         IModel model = ModelOf(trainer);
         Span<float> parameters = model.Parameters;
@@ -96,6 +100,12 @@ public static class Checkpoint
             throw new ModelFormatException(ModelFormatError.OptimizerStateMismatch,
                 $"{source} holds {info.OptimizerStateCount} optimizer-state values, but the trainer keeps {state.Length}: it was saved from a trainer with other optimizer settings (e.g. SGD with and without momentum).",
                 model.Architecture, info.Architecture);
+
+        if (!options.AllowNonFiniteValues)
+        {
+            ModelContainer.RefuseNonFinite(contents.Parameters, source, "parameter", model.ParameterBlocks, "ModelFileOptions.AllowNonFiniteValues");
+            ModelContainer.RefuseNonFinite(contents.State, source, "optimizer-state value", null, "ModelFileOptions.AllowNonFiniteValues");
+        }
 
         // Everything is verified: now change the trainer, all at once.
         contents.Parameters.AsSpan().CopyTo(parameters);

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -246,6 +247,20 @@ internal static class ModelContainer
         var info = new ModelFileInfo(kind, Version, architecture, Convert.ToHexStringLower(fixedHeader.AsSpan(48, 32)),
             (int)parameterCount, (int)stateCount, step, epoch, hasRate ? learningRate : null, total);
         return new Contents(info, parameters, state);
+    }
+
+    /// <summary>
+    /// Throws <see cref="ModelFormatError.NonFiniteValue"/> naming the first NaN or infinity in <paramref name="values"/>
+    /// (and its tensor, when <paramref name="blocks"/> place it).
+    /// </summary>
+    public static void RefuseNonFinite(ReadOnlySpan<float> values, string source, string what, IReadOnlyList<ParameterBlock>? blocks, string option)
+    {
+        int index = NonFinite.IndexOf(values);
+        if (index < 0) return;
+        string where = NonFinite.Locate(blocks, index);
+        throw new ModelFormatException(ModelFormatError.NonFiniteValue,
+            $"{source} holds a non-finite {what}: {NonFinite.Describe(values[index])} at index {index}{(where.Length > 0 ? $" ({where})" : "")}. " +
+            $"The model it was saved from had diverged; set {option} to load it anyway.");
     }
 
     /// <summary>The offset of the data: the fixed header and the architecture text, rounded up to a multiple of 8.</summary>

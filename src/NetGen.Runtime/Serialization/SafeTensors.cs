@@ -62,7 +62,8 @@ public static class SafeTensors
     /// same names and shapes.
     /// </summary>
     /// <exception cref="ModelFormatException">The header is invalid, a tensor is missing, unexpected, not F32, or of
-    /// another shape, or the file is truncated. The model is unchanged.</exception>
+    /// another shape, the file is truncated, or a tensor holds NaN or an infinity (unless
+    /// <see cref="SafeTensorsOptions.AllowNonFiniteValues"/>). The model is unchanged.</exception>
     public static void Import(IModel model, string path, SafeTensorsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -379,6 +380,11 @@ public static class SafeTensors
                     Span<int> bits = MemoryMarshal.Cast<float, int>(values);
                     BinaryPrimitives.ReverseEndianness(bits, bits);
                 }
+                if (!options.AllowNonFiniteValues && NonFinite.IndexOf(values) is int bad and >= 0)
+                    throw new ModelFormatException(ModelFormatError.NonFiniteValue,
+                        $"{source}: tensor '{tensor.Name}' holds a non-finite value: {NonFinite.Describe(values[bad])} at element {bad} " +
+                        $"(file offset {8 + (long)headerLength + entry.Begin + 4L * bad}). The model it was saved from had diverged; " +
+                        "set SafeTensorsOptions.AllowNonFiniteValues to import it anyway.");
                 Span<float> destination = staging.AsSpan(tensor.Offset, tensor.Length);
                 if (tensor.Summed)
                 {

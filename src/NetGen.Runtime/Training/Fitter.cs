@@ -40,8 +40,9 @@ public static class Fitter
     /// <param name="options">Settings; null means the defaults.</param>
     /// <returns>One <see cref="EpochResult"/> per epoch trained, and how early stopping ended.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The batch size is not in 1…<see cref="ITrainer.MaxBatchSize"/>, or another option is out of range.</exception>
-    /// <exception cref="ArgumentException">The data does not fit the model, or the options contradict each other.</exception>
-    /// <exception cref="TrainingDivergedException">A batch loss was NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the model, holds a NaN or infinite feature or target
+    /// (checked once, before training; the message names the first sample and feature), or the options contradict each other.</exception>
+    /// <exception cref="TrainingDivergedException">A batch loss was NaN or infinite, or a parameter was after an epoch (checked at the end of each epoch).</exception>
     /// <exception cref="OperationCanceledException"><see cref="FitOptions.CancellationToken"/> was cancelled.</exception>
     public static TrainingHistory Fit(this ITrainer trainer, Dataset train, FitOptions? options = null)
     {
@@ -139,6 +140,10 @@ public static class Fitter
             }
             if (_trainCount == 0) throw new ArgumentException("The training data is empty.", nameof(train));
 
+            // Once, before training: one NaN feature would otherwise spread through every weight it touches.
+            RefuseNonFinite(train, "training data", nameof(train));
+            if (options.ValidationData is { } separate) RefuseNonFinite(separate, "validation data (FitOptions.ValidationData)", nameof(options));
+
             // Buffers, allocated once: the batch loop allocates nothing.
             _passLabels = train.HasLabels && trainer.AcceptsLabels;
             _order = new int[_trainCount];
@@ -189,6 +194,26 @@ public static class Fitter
             }
         }
 
+        /// <summary>Throws <see cref="ArgumentException"/> naming the first sample and feature (or target) that is NaN or infinite.</summary>
+        private static void RefuseNonFinite(Dataset data, string what, string parameter)
+        {
+            int index = NonFinite.IndexOf(data.Features);
+            if (index >= 0)
+            {
+                int size = data.FeatureSize;
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The {what} holds a non-finite value ({data.Features[index]}) at sample {index / size}, feature {index % size} (both 0-based). Fit trains on finite numbers only: drop or impute missing values first (e.g. CsvOptions.MissingValues)."),
+                    parameter);
+            }
+            if (data.Targets is { } targets && NonFinite.IndexOf(targets) is int bad and >= 0)
+            {
+                int size = data.TargetSize;
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The {what} holds a non-finite target ({targets[bad]}) at sample {bad / size}, target {bad % size} (both 0-based). Fit trains on finite numbers only."),
+                    parameter);
+            }
+        }
+
         /// <summary>
         /// The outputs of the batch the trainer just stepped on, computed by its own forward pass (before the update, as
         /// Keras's running accuracy): probabilities, or logits where only their arg-max is used.
@@ -220,7 +245,14 @@ public static class Fitter
                 cancellationToken.ThrowIfCancellationRequested();
                 long started = Stopwatch.GetTimestamp();
 
-                TrainEpoch(epoch, out double loss, out double? accuracy, out int batches);
+                TrainEpoch(epoch, out double loss, out double? accuracy, out int batches, out float lastLoss);
+
+                // Once per epoch (a pass over the parameters, cheap next to the epoch): a loss can stay finite while
+                // some weights are already NaN; no callback, checkpoint or validation sees such a model.
+                ReadOnlySpan<float> parameters = _model.Parameters;
+                int bad = NonFinite.IndexOf(parameters);
+                if (bad >= 0)
+                    throw new TrainingDivergedException(epoch + 1, batches, lastLoss, bad, parameters[bad], NonFinite.Locate(_model.ParameterBlocks, bad));
 
                 double? validationLoss = null, validationAccuracy = null;
                 if (_validation is not null)
@@ -282,7 +314,7 @@ public static class Fitter
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call an epoch: optimized from the start, not on-stack replaced
-        private void TrainEpoch(int epoch, out double meanLoss, out double? accuracy, out int batchCount)
+        private void TrainEpoch(int epoch, out double meanLoss, out double? accuracy, out int batchCount, out float lastLoss)
         {
             FitOptions options = _options;
             CancellationToken cancellationToken = options.CancellationToken;
@@ -307,6 +339,7 @@ public static class Fitter
             batchCount = (count + batchSize - 1) / batchSize;
             double lossSum = 0, correct = 0;
             int seen = 0;
+            lastLoss = 0;
             for (int batch = 0, first = 0; first < count; batch++, first += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -399,6 +432,7 @@ public static class Fitter
                 }
 
                 if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, batch + 1, loss);
+                lastLoss = loss;
                 lossSum += (double)loss * n;
                 seen += n;
                 batchProgress?.Report(new BatchProgress(epoch, batch, batchCount, n, loss, lossSum / seen,
