@@ -66,7 +66,7 @@ public class NonFiniteWeightsTests
         e = Assert.Throws<ModelFormatException>(() => Checkpoint.Load(freshTrainer, path));
         Assert.Contains("optimizer-state value: NaN at index 7", e.Message);
 
-        Assert.Equal(1, Checkpoint.Load(freshTrainer, path, new ModelFileOptions { AllowNonFiniteValues = true }));
+        Assert.Equal(1, Checkpoint.Load(freshTrainer, path, options: new ModelFileOptions { AllowNonFiniteValues = true }));
         Assert.True(float.IsNaN(freshTrainer.OptimizerState[7]));
     }
 

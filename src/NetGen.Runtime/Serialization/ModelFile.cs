@@ -15,7 +15,11 @@ namespace NetGen.Serialization;
 /// then renamed over the target, so a crash mid-save leaves the previous file intact.</para>
 /// <para>The architecture must match exactly (<see cref="IModel.Architecture"/>, which includes the loss and the
 /// optimizer's name).</para>
-/// <para>Layout (format version 1, shared with <see cref="Checkpoint"/>; integers and floats little-endian):</para>
+/// <para>Layout (format version 1, shared with <see cref="Checkpoint"/>; integers and floats little-endian). A
+/// checkpoint saved with a <see cref="Training.FitState"/> is version 2: flag bit 1 set (bit 2 when it holds best
+/// weights), and after the optimizer state a 32-byte section (fit-state flags u32, monitor i32, best epoch i32,
+/// patience counter i32, best value f64, epoch i32, 4 zero bytes), then P best weights (f32) with flag bit 2, then the
+/// checksum. Every other file is written as version 1; both versions load.</para>
 /// <code>
 /// offset  size  field
 ///      0     4  magic "NGMF"
@@ -58,7 +62,7 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// Loads parameters saved by <see cref="Save(IModel, string)"/> (or by <see cref="Checkpoint.Save(ITrainer, int, string)"/>,
+    /// Loads parameters saved by <see cref="Save(IModel, string)"/> (or by <see cref="Checkpoint.Save(ITrainer, int, string, Training.FitState?)"/>,
     /// whose optimizer state is then ignored) into <paramref name="model"/>, which must have the same architecture.
     /// </summary>
     /// <param name="model">The model to load into.</param>

@@ -86,6 +86,9 @@ public static class Fitter
         private readonly EarlyStoppingMonitor _monitor;
         private readonly float[]? _bestWeights;
 
+        /// <summary>The caller's <see cref="FitOptions.State"/>: read once when resuming, updated after every epoch.</summary>
+        private readonly FitState? _state;
+
         public Run(ITrainer trainer, Dataset train, FitOptions options)
         {
             _trainer = trainer;
@@ -190,7 +193,36 @@ public static class Fitter
                 };
                 if (missing is not null)
                     throw new ArgumentException($"Early stopping monitors {_monitor}, which needs {missing}.", nameof(options));
-                if (_early.RestoreBestWeights) _bestWeights = new float[_model.Parameters.Length];
+            }
+
+            _state = options.State;
+            if (_state is not null)
+            {
+                if (options.InitialEpoch == 0)
+                {
+                    _state.Clear();
+                }
+                else if (_state.Epoch != options.InitialEpoch)
+                {
+                    throw new ArgumentException(
+                        $"FitOptions.State leads into epoch {_state.Epoch}, but FitOptions.InitialEpoch is {options.InitialEpoch}: load the state from the checkpoint the trainer comes from (Checkpoint.Load(trainer, path, state)).",
+                        nameof(options));
+                }
+                if (_early is not null && _state.HasEarlyStopping)
+                {
+                    if (_state.Monitor != _monitor)
+                        throw new ArgumentException($"FitOptions.State holds early stopping state for {_state.Monitor}, but this run monitors {_monitor}.", nameof(options));
+                    if (_early.RestoreBestWeights && _state.BestEpoch >= 0 && _state.BestWeights.Length != _model.Parameters.Length)
+                        throw new ArgumentException(
+                            $"FitOptions.State holds no best weights for {_model.Parameters.Length} parameters (it has {_state.BestWeights.Length}): it comes from a run without EarlyStoppingOptions.RestoreBestWeights.",
+                            nameof(options));
+                }
+            }
+            if (_early is not null && _early.RestoreBestWeights)
+            {
+                // Resuming: the best weights come from the state (and stay shared with it); else a buffer of our own.
+                _bestWeights = _state is { HasEarlyStopping: true, BestEpoch: >= 0 } ? _state.BestWeightsArray! : new float[_model.Parameters.Length];
+                if (_state is not null) _state.BestWeightsArray = _bestWeights;
             }
         }
 
@@ -239,8 +271,17 @@ public static class Fitter
             double best = 0;
             int bestEpoch = -1, wait = 0;
             bool stoppedEarly = false;
+            FitState? state = _state;
+            if (_early is not null && state is { HasEarlyStopping: true })
+            {
+                // Resuming: early stopping goes on from where the interrupted run was.
+                best = state.BestValue;
+                bestEpoch = state.BestEpoch;
+                wait = state.Wait;
+                stoppedEarly = state.StoppedEarly;
+            }
 
-            for (int epoch = options.InitialEpoch; epoch < options.Epochs; epoch++)
+            for (int epoch = options.InitialEpoch; epoch < options.Epochs && !stoppedEarly; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long started = Stopwatch.GetTimestamp();
@@ -266,7 +307,6 @@ public static class Fitter
                 var result = new EpochResult(epoch, options.Epochs, loss, accuracy, validationLoss, validationAccuracy,
                     Stopwatch.GetElapsedTime(started).TotalSeconds, batches, _trainCount);
                 epochs.Add(result);
-                epochProgress?.Report(result);
 
                 if (_early is not null)
                 {
@@ -289,13 +329,26 @@ public static class Fitter
                     else if (++wait >= _early.Patience)
                     {
                         stoppedEarly = epoch + 1 < options.Epochs;
-                        if (stoppedEarly) break;
                     }
                 }
+
+                // The state as of this epoch, before the callback that may save it in a checkpoint.
+                if (state is not null)
+                {
+                    state.Epoch = epoch + 1;
+                    state.HasEarlyStopping = _early is not null;
+                    state.Monitor = _early is null ? EarlyStoppingMonitor.Auto : _monitor;
+                    state.BestEpoch = bestEpoch;
+                    state.BestValue = best;
+                    state.Wait = wait;
+                    state.StoppedEarly = stoppedEarly;
+                    if (_bestWeights is null) state.BestWeightsArray = null;
+                }
+                epochProgress?.Report(result);
             }
 
             bool restored = false;
-            int lastEpoch = epochs.Count == 0 ? -1 : epochs[^1].Epoch;
+            int lastEpoch = epochs.Count == 0 ? options.InitialEpoch - 1 : epochs[^1].Epoch;
             if (_bestWeights is not null && bestEpoch >= 0 && bestEpoch != lastEpoch)
             {
                 _bestWeights.CopyTo(_model.Parameters);
