@@ -265,7 +265,8 @@ public static class Fitter
             FitOptions options = _options;
             CancellationToken cancellationToken = options.CancellationToken;
             IProgress<EpochResult>? epochProgress = options.EpochProgress;
-            var epochs = new List<EpochResult>(options.Epochs - options.InitialEpoch);
+            // Not pre-sized by the epoch count: Epochs = int.MaxValue (train until early stopping or cancellation) is valid.
+            var epochs = new List<EpochResult>(Math.Min(options.Epochs - options.InitialEpoch, 64));
 
             bool higherIsBetter = _monitor is EarlyStoppingMonitor.Accuracy or EarlyStoppingMonitor.ValidationAccuracy;
             double best = 0;

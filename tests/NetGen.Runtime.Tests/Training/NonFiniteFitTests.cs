@@ -84,3 +84,22 @@ public class NonFiniteFitTests
         Assert.Equal(8, trainer.RecordedBatches);
     }
 }
+
+/// <summary>Issue 22, item 4: Fit with Epochs = int.MaxValue (train until early stopping) does not pre-size its history.</summary>
+public class UnboundedEpochsTests
+{
+    [Fact]
+    public void Epochs_int_MaxValue_trains_until_early_stopping_without_OutOfMemoryException()
+    {
+        var trainer = new ScriptedTrainer(new ConstantModel(1, 2), 10, 1, [1.0, 0.5, 0.6, 0.7]);
+        TrainingHistory history = trainer.Fit(TestData.Indexed(10), new FitOptions
+        {
+            Epochs = int.MaxValue,
+            BatchSize = 10,
+            EarlyStopping = new EarlyStoppingOptions(2),
+        });
+        Assert.True(history.StoppedEarly);
+        Assert.Equal(4, history.Epochs.Count);
+        Assert.Equal(int.MaxValue, history.Epochs[0].TotalEpochs);
+    }
+}
