@@ -115,13 +115,17 @@ public static class PredictRequestParser
     private static string Usage =>
         $"a JSON object {{\"features\": [{Predictor.InputSize} numbers]}} or {{\"batch\": [[{Predictor.InputSize} numbers], ...]}} with 1 to {MaxBatchRows} rows";
 
+    /// <summary>The most characters of a serializer message or JSON path an answer repeats.</summary>
+    private const int MaxMessageQuote = 400;
+
     private static string Describe(JsonException ex)
     {
         // Our converters' messages name the element already; the serializer's own ones (syntax errors, unknown
         // properties, wrong shapes) get the position it found.
-        string message = ex.Message;
-        if (ex is not InvalidFeaturesException && ex.Path is { Length: > 0 } path && !message.Contains("Path:", StringComparison.Ordinal))
-            message += $" Path: {path}.";
+        // The serializer's messages repeat the client's property names (an unknown one, the path): bounded prefixes only.
+        string message = Excerpt.Of(ex.Message, MaxMessageQuote);
+        if (ex is not InvalidFeaturesException && ex.Path is { Length: > 0 } path && !ex.Message.Contains("Path:", StringComparison.Ordinal))
+            message += $" Path: {Excerpt.Of(path, MaxMessageQuote)}.";
         return ex is InvalidFeaturesException ? message : $"Invalid JSON body: {message}";
     }
 }

@@ -15,17 +15,23 @@ public static class Excerpt
     public const int DefaultMaxLength = 64;
 
     /// <summary>
-    /// <paramref name="text"/> in double quotes, at most <paramref name="maxLength"/> of its characters (then
+    /// <paramref name="text"/> between two <paramref name="quote"/> characters (double quotes by default), at most <paramref name="maxLength"/> of its characters (then
     /// <c>…</c> and its full length), control characters written as <c>\u0000</c> (or <c>\t</c>, <c>\r</c>, <c>\n</c>).
     /// </summary>
-    public static string Quote(ReadOnlySpan<char> text, int maxLength = DefaultMaxLength)
+    public static string Quote(ReadOnlySpan<char> text, int maxLength = DefaultMaxLength, char quote = '"') =>
+        Format(text, maxLength, quote);
+
+    /// <summary>As <see cref="Quote"/>, without the quotes: for values that messages show bare, such as a number's text.</summary>
+    public static string Of(ReadOnlySpan<char> text, int maxLength = DefaultMaxLength) => Format(text, maxLength, null);
+
+    private static string Format(ReadOnlySpan<char> text, int maxLength, char? quote)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
         int shown = Math.Min(text.Length, maxLength);
         // Never cut a surrogate pair in half.
         if (shown > 0 && shown < text.Length && char.IsHighSurrogate(text[shown - 1])) shown--;
         var sb = new StringBuilder(shown + 32);
-        sb.Append('"');
+        if (quote is char open) sb.Append(open);
         foreach (char c in text.Slice(0, shown))
         {
             switch (c)
@@ -39,7 +45,7 @@ public static class Excerpt
                     break;
             }
         }
-        sb.Append('"');
+        if (quote is char close) sb.Append(close);
         if (shown < text.Length)
             sb.Append(CultureInfo.InvariantCulture, $"… ({text.Length} characters)");
         return sb.ToString();

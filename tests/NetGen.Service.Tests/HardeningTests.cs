@@ -1,0 +1,39 @@
+using System.Text;
+using NetGen.Samples.InferenceService;
+
+namespace NetGen.Service.Tests;
+
+/// <summary>Issue 22: the service quotes bounded prefixes of what clients send (item 5).</summary>
+public class HardeningTests
+{
+    private const string Json = "application/json";
+
+    private static RequestError Refused(string body, string? contentType = Json)
+    {
+        bool ok = PredictRequestParser.TryParse(contentType, Encoding.UTF8.GetBytes(body), out _, out RequestError error);
+        Assert.False(ok, "accepted: " + body[..Math.Min(80, body.Length)]);
+        return error;
+    }
+
+    [Fact]
+    public void A_huge_unknown_property_name_makes_a_short_message()
+    {
+        string name = new('p', 1_000_000);
+        RequestError error = Refused("{\"" + name + "\":1}");
+        Assert.Equal(400, error.StatusCode);
+        Assert.True(error.Message.Length < 2_000, $"a message of {error.Message.Length} characters");
+        Assert.Contains("characters)", error.Message);
+    }
+
+    [Fact]
+    public void A_huge_string_or_number_in_features_is_quoted_as_a_bounded_prefix()
+    {
+        RequestError text = Refused("{\"features\":[\"" + new string('s', 1_000_000) + "\"]}");
+        Assert.True(text.Message.Length < 500, $"a message of {text.Message.Length} characters");
+        Assert.Contains("(1000000 characters)", text.Message);
+
+        RequestError number = Refused("{\"features\":[1" + new string('0', 100_000) + "]}");
+        Assert.True(number.Message.Length < 500, $"a message of {number.Message.Length} characters");
+        Assert.Contains("(100001 characters)", number.Message);
+    }
+}
