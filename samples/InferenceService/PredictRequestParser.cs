@@ -39,8 +39,10 @@ public static class PredictRequestParser
                 && media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
         if (!json)
             return new RequestError(415, $"The Content-Type is '{media.MediaType}'; {expected}.");
-        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-            && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        // charset="utf-8" (a quoted-string, RFC 9110 §5.6.4) is the same parameter value as charset=utf-8.
+        Microsoft.Extensions.Primitives.StringSegment charset = HeaderUtilities.RemoveQuotes(media.Charset);
+        if (media.Charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             return new RequestError(415, $"The charset is '{media.Charset}'; send UTF-8 JSON.");
         return null;
     }
@@ -89,7 +91,8 @@ public static class PredictRequestParser
             error = new RequestError(400, $"The body is null; send {Usage}.");
             return false;
         }
-        if (request.Features is not null && request.Batch is not null)
+        // Presence, not value: {"features": [...], "batch": null} sends both (the docs: both or neither is a 400).
+        if (request.HasFeatures && request.HasBatch)
         {
             error = new RequestError(400, "The body has both \"features\" and \"batch\"; send one of them.");
             return false;

@@ -3,7 +3,7 @@ using NetGen.Samples.InferenceService;
 
 namespace NetGen.Service.Tests;
 
-/// <summary>Issue 22: the service quotes bounded prefixes of what clients send (item 5).</summary>
+/// <summary>Issue 22: the service quotes bounded prefixes of what clients send (item 5) and agrees with its docs (item 7).</summary>
 public class HardeningTests
 {
     private const string Json = "application/json";
@@ -35,5 +35,34 @@ public class HardeningTests
         RequestError number = Refused("{\"features\":[1" + new string('0', 100_000) + "]}");
         Assert.True(number.Message.Length < 500, $"a message of {number.Message.Length} characters");
         Assert.Contains("(100001 characters)", number.Message);
+    }
+
+    private static readonly string Zeros784 = string.Join(",", Enumerable.Repeat("0", 784));
+
+    [Theory]
+    [InlineData("{\"features\":[F],\"batch\":null}", "both")]
+    [InlineData("{\"batch\":null,\"features\":[F]}", "both")]
+    [InlineData("{\"batch\":[[F]],\"features\":null}", "both")]
+    [InlineData("{\"features\":null}", "neither")]
+    [InlineData("{\"batch\":null}", "neither")]
+    [InlineData("{\"features\":null,\"batch\":null}", "both")]
+    public void A_null_features_or_batch_counts_as_sent(string template, string expected)
+    {
+        // The issue: {"features":[…], "batch":null} got 200; the docs say sending both (or neither) is a 400.
+        RequestError error = Refused(template.Replace("F", Zeros784, StringComparison.Ordinal));
+        Assert.Equal(400, error.StatusCode);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json; charset=\"UTF-8\"")]
+    [InlineData("application/json;charset=\"utf8\"")]
+    public void A_quoted_utf8_charset_is_accepted(string contentType)
+    {
+        // The issue: a valid quoted charset got 415.
+        Assert.Null(PredictRequestParser.CheckContentType(contentType));
+        Assert.True(PredictRequestParser.TryParse(contentType, Encoding.UTF8.GetBytes("{\"features\":[" + Zeros784 + "]}"), out _, out _));
+        Assert.Equal(415, PredictRequestParser.CheckContentType("application/json; charset=\"latin1\"")!.Value.StatusCode);
     }
 }
