@@ -66,3 +66,32 @@ public class HardeningTests
         Assert.Equal(415, PredictRequestParser.CheckContentType("application/json; charset=\"latin1\"")!.Value.StatusCode);
     }
 }
+
+/// <summary>Issue 22, item 1 (service): an input that can overflow inside the network is a 400, as the docs promise.</summary>
+public class OverflowTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    [Fact]
+    public async Task One_huge_pixel_is_a_400_not_a_confident_answer()
+    {
+        // The issue: a 3e38 pixel got 200 "Sandal p=1.0" (the overflow was turned into a finite answer).
+        float[] image = TestModels.Images[0].ToArray();
+        image[400] = 3e38f;
+        (System.Net.HttpStatusCode status, string answer) = await service.PostAsync(TestModels.SingleBody(image));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, status);
+        Assert.Contains("features overflows inside the network", answer);
+
+        (status, answer) = await service.PostAsync(TestModels.BatchBody([TestModels.Images[1], image]));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, status);
+        Assert.Contains("batch[1] overflows inside the network", answer);
+    }
+
+    [Fact]
+    public void The_bound_is_far_above_any_pixel_and_below_the_overflow()
+    {
+        Predictor predictor = Predictor.Load(TestModels.SeedModelPath);
+        Assert.InRange(predictor.MaxSafeInput, 1e6f, 3e38f);
+        Assert.True(predictor.CannotOverflow(TestModels.Images[0]));
+        Assert.False(predictor.CannotOverflow([0f, -3e38f]));
+        Assert.False(predictor.CannotOverflow([float.NaN]));
+    }
+}
