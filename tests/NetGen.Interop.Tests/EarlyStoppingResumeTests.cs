@@ -123,4 +123,25 @@ public class EarlyStoppingResumeTests
         Assert.Throws<ArgumentException>(() => Checkpoint.Save(trainer, 3, directory.File("x.ngck"), state));
         Assert.Throws<ArgumentException>(() => trainer.Fit(Train, Options(state) with { InitialEpoch = 1, Epochs = 3 }));
     }
+
+    [Fact]
+    public void A_state_without_a_best_epoch_yet_saves_and_loads()
+    {
+        // Early stopping on, best weights kept, but no epoch improved yet (a NaN monitored value): no best weights go
+        // into the file, and it loads.
+        var model = new AdamNet(seed: 1);
+        IGradientTrainer trainer = model.CreateTrainer(32);
+        var state = new FitState
+        {
+            Epoch = 1, HasEarlyStopping = true, Monitor = EarlyStoppingMonitor.Loss, BestEpoch = -1, Wait = 1,
+            BestWeightsArray = new float[model.Parameters.Length],
+        };
+        var stream = new MemoryStream();
+        Checkpoint.Save(trainer, 1, stream, state);
+        stream.Position = 0;
+        var loaded = new FitState();
+        Assert.Equal(1, Checkpoint.Load(model.CreateTrainer(32), stream, loaded));
+        Assert.Equal((true, -1, 1), (loaded.HasEarlyStopping, loaded.BestEpoch, loaded.Wait));
+        Assert.True(loaded.BestWeights.IsEmpty);
+    }
 }

@@ -123,7 +123,7 @@ internal static class ModelContainer
             throw new ArgumentOutOfRangeException(nameof(learningRate), rate, "The learning rate must be a finite, non-negative number.");
 
         if (fit is not null && kind != ModelFileKind.Checkpoint) throw new ArgumentException("Only checkpoints carry a fit state.", nameof(fit));
-        ReadOnlySpan<float> bestWeights = fit is { HasEarlyStopping: true } ? fit.BestWeights : default;
+        ReadOnlySpan<float> bestWeights = fit is { HasEarlyStopping: true, BestEpoch: >= 0 } ? fit.BestWeights : default;
         if (!bestWeights.IsEmpty && bestWeights.Length != parameters.Length)
             throw new ArgumentException($"The fit state's best weights hold {bestWeights.Length} values; the model has {parameters.Length} parameters.", nameof(fit));
 
