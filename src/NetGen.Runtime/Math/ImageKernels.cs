@@ -139,17 +139,39 @@ public static class ImageKernels
         static abstract Vector512<float> Apply(Vector512<float> x);
     }
 
-    /// <summary>y = T(x), a register at a time, then a scalar tail.</summary>
+    /// <summary>
+    /// y = T(x), a register at a time; the tail goes through one more register (copied in and out of the stack), so every
+    /// value gets the same bits wherever it falls: one sample's Predict and a batch's agree exactly.
+    /// </summary>
+    [SkipLocalsInit]
     private static void Forward<T>(ref float x, ref float y, int count) where T : struct, IActivation
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i + 16 <= count; i += 16) T.Apply(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            if (i < count)
+            {
+                Span<float> tail = stackalloc float[16];
+                tail.Clear();
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, i), count - i).CopyTo(tail);
+                T.Apply(Vector512.Create((ReadOnlySpan<float>)tail)).CopyTo(tail);
+                tail.Slice(0, count - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, i), count - i));
+            }
+            return;
         }
-        else if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= count; i += 8) T.Apply(Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            if (i < count)
+            {
+                Span<float> tail = stackalloc float[8];
+                tail.Clear();
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, i), count - i).CopyTo(tail);
+                T.Apply(Vector256.Create((ReadOnlySpan<float>)tail)).CopyTo(tail);
+                tail.Slice(0, count - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, i), count - i));
+            }
+            return;
         }
         for (; i < count; i++) Unsafe.Add(ref y, i) = T.Apply(Unsafe.Add(ref x, i));
     }
