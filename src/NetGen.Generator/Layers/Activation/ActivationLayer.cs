@@ -93,6 +93,7 @@ namespace NetGen.Generator.Layers
             string count = $"{refs.Rows} * {a.OutSize}";
             // the layers reading this one applied ReLU′, σ′ or tanh′ from its outputs already (its ReaderActivation);
             // GELU′ and SiLU′ need its inputs, applied here
+            if (Activations.DerivativeFromInput(a.Activation)) w.Line($"// ∂L/∂x = ∂L/∂y ⊙ {Activations.Display(a.Activation)}′(x), from its input x");
             w.Line($"ImageKernels.Copy(ref {refs.Delta}, ref {refs.PreviousDelta}, {count});");
             if (Activations.DerivativeFromInput(a.Activation))
             {
