@@ -14,12 +14,39 @@ public sealed class PredictRequest
     /// <summary>One sample: <see cref="Predictor.InputSize"/> finite numbers.</summary>
     [JsonPropertyName("features")]
     [JsonConverter(typeof(FeatureVectorConverter))]
-    public float[]? Features { get; set; }
+    public float[]? Features
+    {
+        get => _features;
+        set
+        {
+            _features = value;
+            HasFeatures = true;
+        }
+    }
 
     /// <summary>Several samples, each <see cref="Predictor.InputSize"/> finite numbers, stored row after row.</summary>
     [JsonPropertyName("batch")]
     [JsonConverter(typeof(FeatureBatchConverter))]
-    public FeatureBatch? Batch { get; set; }
+    public FeatureBatch? Batch
+    {
+        get => _batch;
+        set
+        {
+            _batch = value;
+            HasBatch = true;
+        }
+    }
+
+    /// <summary>True when the body names <c>features</c>, even as <c>null</c>.</summary>
+    [JsonIgnore]
+    public bool HasFeatures { get; private set; }
+
+    /// <summary>True when the body names <c>batch</c>, even as <c>null</c>.</summary>
+    [JsonIgnore]
+    public bool HasBatch { get; private set; }
+
+    private float[]? _features;
+    private FeatureBatch? _batch;
 }
 
 /// <summary>Rows of features read from a <c>batch</c> array, stored contiguously (what batched inference takes).</summary>

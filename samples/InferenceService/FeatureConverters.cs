@@ -101,7 +101,7 @@ internal static class FeatureReader
 
     public static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        JsonTokenType.String => $"the string \"{Shorten(reader.GetString() ?? "")}\"",
+        JsonTokenType.String => $"the string {Excerpt.Quote(reader.GetString() ?? "", MaxQuoted)}",
         JsonTokenType.Number => $"the number {Raw(ref reader)}",
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
@@ -111,7 +111,9 @@ internal static class FeatureReader
         _ => reader.TokenType.ToString(),
     };
 
-    private static string Raw(ref Utf8JsonReader reader) => Shorten(Encoding.UTF8.GetString(reader.ValueSpan));
+    /// <summary>The most characters of a client's value a message repeats.</summary>
+    private const int MaxQuoted = 40;
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "...");
+    // A number token may be megabytes long (the body's limit); the message shows a bounded prefix.
+    private static string Raw(ref Utf8JsonReader reader) => Excerpt.Of(Encoding.UTF8.GetString(reader.ValueSpan), MaxQuoted);
 }

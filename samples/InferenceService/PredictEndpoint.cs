@@ -68,6 +68,18 @@ public sealed class PredictEndpoint(Predictor predictor, ILogger<PredictEndpoint
     private async Task AnswerAsync(HttpContext context, PredictInput input)
     {
         const int n = Predictor.OutputSize;
+        // Inputs so large that a sum inside the network could overflow float32 are refused before the model runs: a
+        // kernel may turn such an overflow into a finite answer (ReLU by max maps NaN to 0), so the outputs alone
+        // cannot be trusted to show it.
+        for (int r = 0; r < input.Rows; r++)
+        {
+            if (!predictor.CannotOverflow(input.Inputs.AsSpan(r * Predictor.InputSize, Predictor.InputSize)))
+            {
+                await WriteErrorAsync(context, Overflows(input, r));
+                return;
+            }
+        }
+
         // One array for every row's probabilities; each response row is a slice copied into its own array because
         // the JSON contract is one "probabilities" array per prediction.
         float[] outputs = new float[input.Rows * n];
@@ -82,7 +94,7 @@ public sealed class PredictEndpoint(Predictor predictor, ILogger<PredictEndpoint
             ReadOnlySpan<float> row = outputs.AsSpan(r * n, n);
             if (!Predictor.AllFinite(row))
             {
-                // Finite inputs far outside [0, 1] (e.g. 3e38) can overflow inside the network.
+                // Finite inputs far outside [0, 1] can overflow inside the network.
                 await WriteErrorAsync(context, new RequestError(400,
                     $"{(input.IsBatch ? $"batch[{r}]" : "features")} overflows inside the network (the outputs are not finite); " +
                     "send pixels scaled to [0, 1]."));
@@ -97,6 +109,10 @@ public sealed class PredictEndpoint(Predictor predictor, ILogger<PredictEndpoint
         else
             await JsonResponse.WriteAsync(context, predictions[0], ServiceJson.Context.Prediction);
     }
+
+    private RequestError Overflows(PredictInput input, int row) =>
+        new(400, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(input.IsBatch ? $"batch[{row}]" : "features")} overflows inside the network: a value beyond ±{predictor.MaxSafeInput:G3} can make its sums exceed the float32 range; send pixels scaled to [0, 1]."));
 
     /// <summary>Reads the whole body into a pooled buffer; a body over the limit is refused without reading it all.</summary>
     private static async Task<(byte[] Buffer, int Length, RequestError? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancel)

@@ -39,8 +39,10 @@ public static class PredictRequestParser
                 && media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
         if (!json)
             return new RequestError(415, $"The Content-Type is '{media.MediaType}'; {expected}.");
-        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-            && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        // charset="utf-8" (a quoted-string, RFC 9110 §5.6.4) is the same parameter value as charset=utf-8.
+        Microsoft.Extensions.Primitives.StringSegment charset = HeaderUtilities.RemoveQuotes(media.Charset);
+        if (media.Charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             return new RequestError(415, $"The charset is '{media.Charset}'; send UTF-8 JSON.");
         return null;
     }
@@ -89,7 +91,8 @@ public static class PredictRequestParser
             error = new RequestError(400, $"The body is null; send {Usage}.");
             return false;
         }
-        if (request.Features is not null && request.Batch is not null)
+        // Presence, not value: {"features": [...], "batch": null} sends both (the docs: both or neither is a 400).
+        if (request.HasFeatures && request.HasBatch)
         {
             error = new RequestError(400, "The body has both \"features\" and \"batch\"; send one of them.");
             return false;
@@ -115,13 +118,17 @@ public static class PredictRequestParser
     private static string Usage =>
         $"a JSON object {{\"features\": [{Predictor.InputSize} numbers]}} or {{\"batch\": [[{Predictor.InputSize} numbers], ...]}} with 1 to {MaxBatchRows} rows";
 
+    /// <summary>The most characters of a serializer message or JSON path an answer repeats.</summary>
+    private const int MaxMessageQuote = 400;
+
     private static string Describe(JsonException ex)
     {
         // Our converters' messages name the element already; the serializer's own ones (syntax errors, unknown
         // properties, wrong shapes) get the position it found.
-        string message = ex.Message;
-        if (ex is not InvalidFeaturesException && ex.Path is { Length: > 0 } path && !message.Contains("Path:", StringComparison.Ordinal))
-            message += $" Path: {path}.";
+        // The serializer's messages repeat the client's property names (an unknown one, the path): bounded prefixes only.
+        string message = Excerpt.Of(ex.Message, MaxMessageQuote);
+        if (ex is not InvalidFeaturesException && ex.Path is { Length: > 0 } path && !ex.Message.Contains("Path:", StringComparison.Ordinal))
+            message += $" Path: {Excerpt.Of(path, MaxMessageQuote)}.";
         return ex is InvalidFeaturesException ? message : $"Invalid JSON body: {message}";
     }
 }

@@ -32,6 +32,59 @@ public sealed class Predictor
         _model = model;
         Source = source;
         Info = info;
+        MaxSafeInput = SafeInputBound(model);
+    }
+
+    /// <summary>
+    /// The largest |input| for which no sum inside the network can leave float32's range, whatever the other inputs
+    /// (for pixels in [0, 1] this is far above 1: about 2.9e34 for the seed network's initial weights). An input above it
+    /// may overflow inside the network, and a kernel may then turn the overflow into a finite but meaningless answer
+    /// (ReLU by max maps NaN to 0), so the service refuses it instead of trusting the outputs.
+    /// </summary>
+    public float MaxSafeInput { get; }
+
+    /// <summary>True when every value's magnitude is at most <see cref="MaxSafeInput"/>: no sum in the network can overflow.</summary>
+    public bool CannotOverflow(ReadOnlySpan<float> features)
+    {
+        float limit = MaxSafeInput;
+        foreach (float v in features)
+        {
+            if (!(MathF.Abs(v) <= limit)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Interval bound through the dense layers: with every |input| ≤ m, every partial sum of layer k is at most
+    /// a_k·m + b_k in magnitude (a_k, b_k from the column sums of |W| and the largest |bias|; ReLU and softmax do not
+    /// grow magnitudes), so m is safe while every a_k·m + b_k stays below a quarter of float.MaxValue (room for
+    /// rounding, and for softmax's z − max(z)).
+    /// </summary>
+    private static float SafeInputBound(FashionMlp model)
+    {
+        const double ceiling = float.MaxValue / 4.0;
+        double a = 1, b = 0, limit = double.PositiveInfinity;
+        Layer(model.Dense1Weights, model.Dense1Biases, ref a, ref b, ref limit);
+        Layer(model.Dense2Weights, model.Dense2Biases, ref a, ref b, ref limit);
+        Layer(model.Dense3Weights, model.Dense3Biases, ref a, ref b, ref limit);
+        return (float)Math.Min(limit, float.MaxValue);
+
+        static void Layer(ReadOnlySpan<float> weights, ReadOnlySpan<float> biases, ref double a, ref double b, ref double limit)
+        {
+            int outputs = biases.Length, inputs = weights.Length / outputs;
+            double column = 0, bias = 0;
+            for (int o = 0; o < outputs; o++)
+            {
+                double sum = 0;
+                for (int i = 0; i < inputs; i++) sum += Math.Abs((double)weights[i * outputs + o]);
+                column = Math.Max(column, sum);
+                bias = Math.Max(bias, Math.Abs((double)biases[o]));
+            }
+            a *= column;
+            b = b * column + bias;
+            double m = a > 0 ? (ceiling - b) / a : (b < ceiling ? double.PositiveInfinity : 0);
+            limit = Math.Min(limit, Math.Max(m, 0));
+        }
     }
 
     /// <summary>Where the parameters came from (the model file's path).</summary>

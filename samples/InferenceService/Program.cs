@@ -38,6 +38,14 @@ public static class Program
             return 0;
         }
 
+        if (MissingOptionValue(args) is string option)
+        {
+            // The configuration provider would drop a trailing "--model" silently (and take "--urls" as the path of
+            // "--model --urls …"): that is a bad command line, not a missing model file.
+            Console.Error.WriteLine($"InferenceService: bad command line: {option} needs a value ({option} PATH). Run with --help for the usage.");
+            return ExitUsage;
+        }
+
         WebApplication app;
         try
         {
@@ -66,5 +74,26 @@ public static class Program
             Console.Error.WriteLine($"InferenceService: the server could not start: {ex.Message}");
             return ExitServer;
         }
+    }
+
+    /// <summary>The first of <c>--model</c> and <c>--urls</c> given without a value (last, followed by another option, or <c>--model=</c>), or null.</summary>
+    internal static string? MissingOptionValue(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            foreach (string option in (ReadOnlySpan<string>)["--model", "--urls"])
+            {
+                if (args[i].Equals(option, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal) || string.IsNullOrWhiteSpace(args[i + 1]))
+                        return option;
+                }
+                else if (args[i].Length == option.Length + 1 && args[i].StartsWith(option + "=", StringComparison.OrdinalIgnoreCase))
+                {
+                    return option;
+                }
+            }
+        }
+        return null;
     }
 }

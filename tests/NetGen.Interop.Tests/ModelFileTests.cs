@@ -215,7 +215,7 @@ public class ModelFileTests
     {
         var model = new TinyNet(seed: 1);
         byte[] good = Saved(model);
-        foreach (ushort version in new ushort[] { 0, 2, 0xFFFF })
+        foreach (ushort version in new ushort[] { 0, 3, 0xFFFF }) // 2 is a checkpoint with Fit's state (EarlyStoppingResumeTests)
         {
             byte[] bad = (byte[])good.Clone();
             BinaryPrimitives.WriteUInt16LittleEndian(bad.AsSpan(4), version);
@@ -223,8 +223,14 @@ public class ModelFileTests
             ModelFormatException e = Rejected(bad, new TinyNet(seed: 2));
             Assert.Equal(ModelFormatError.UnsupportedVersion, e.Error);
             Assert.Contains($"version {version}", e.Message);
-            if (version > 1) Assert.Contains("newer NetGen", e.Message);
+            if (version > 2) Assert.Contains("newer NetGen", e.Message);
         }
+
+        // Version 2 without the fit-state section it stands for is damaged, not new.
+        byte[] two = (byte[])good.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(two.AsSpan(4), 2);
+        SHA256.HashData(two.AsSpan(0, two.Length - 32), two.AsSpan(two.Length - 32));
+        Assert.Equal(ModelFormatError.Corrupt, Rejected(two, new TinyNet(seed: 2)).Error);
     }
 
     [Fact]

@@ -99,6 +99,20 @@ public class StartupTests
         Assert.Contains(expected, stderr);
     }
 
+    /// <summary>Issue 22, item 7: "--model" without a value is a bad command line (exit 2, as the docs say), not a missing model (3).</summary>
+    [Theory]
+    [InlineData("--model")]
+    [InlineData("--model", "--urls", "http://127.0.0.1:0")]
+    [InlineData("--urls", "http://127.0.0.1:0", "--model")]
+    [InlineData("--model=")]
+    public void Process_ModelOptionWithoutAValue_ExitsWithCode2(params string[] args)
+    {
+        (int code, string stderr) = RunService(args);
+        Assert.Equal(Program.ExitUsage, code);
+        Assert.Contains("bad command line", stderr);
+        Assert.Contains("--model", stderr);
+    }
+
     private static string CopyOfSeedModel()
     {
         string path = TestModels.NewPath("copy.ngmf");

@@ -8,15 +8,23 @@ namespace NetGen.Generator.Diagnostics
     {
         private const string Category = "NetGen";
 
-        /// <summary>docs/diagnostics.md has one section per ID, anchored by the lower-case ID (<c>#ng0001</c>).</summary>
-        public const string HelpBase = "https://github.com/netgen-dev/netgen/blob/main/docs/diagnostics.md#";
+        /// <summary>
+        /// docs/diagnostics.md has one section per ID, anchored by the lower-case ID (<c>#ng0001</c>), and ships in the
+        /// NetGen package (<c>docs/diagnostics.md</c>). No public web page holds it, so the descriptors carry no help link
+        /// (an empty <c>helpLinkUri</c>: never a made-up address); every message ends by naming the section instead.
+        /// </summary>
+        public const string HelpDocument = "docs/diagnostics.md";
+
+        /// <summary>The message with its help reference: <c>… (see docs/diagnostics.md#ng0001 in the NetGen package)</c>.</summary>
+        private static string WithHelp(string id, string message) =>
+            message + " (see " + HelpDocument + "#" + id.ToLowerInvariant() + " in the NetGen package)";
 
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
-            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+            new DiagnosticDescriptor(id, title, WithHelp(id, message), Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: null);
 
         /// <summary>A likely mistake that still compiles: reported, and the network is generated anyway.</summary>
         private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+            new DiagnosticDescriptor(id, title, WithHelp(id, message), Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: null);
 
         public static readonly DiagnosticDescriptor NotPartial = Error(
             "NG0001", "Network class must be partial",
@@ -142,8 +150,8 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(
             "NG9999", "NetGen internal error",
-            "NetGen failed on '{0}' ({1}); this is a bug in NetGen, please report it with the network's attributes",
-            Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "ng9999");
+            WithHelp("NG9999", "NetGen failed on '{0}' ({1}); this is a bug in NetGen, please report it with the network's attributes"),
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: null);
 
         public static readonly DiagnosticDescriptor MaskUnused = Warning(
             "NG0104", "MaskZero has no recurrent layer to act on",

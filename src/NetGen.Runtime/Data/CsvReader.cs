@@ -184,11 +184,11 @@ public static class CsvReader
                 {
                     if (!string.Equals(_names[i], label.Name, StringComparison.Ordinal)) continue;
                     if (found >= 0)
-                        throw Error($"the label column \"{label.Name}\" is ambiguous: columns {found + 1} and {i + 1} have that name", line);
+                        throw Error($"the label column {Excerpt.Quote(label.Name)} is ambiguous: columns {found + 1} and {i + 1} have that name", line);
                     found = i;
                 }
                 if (found < 0)
-                    throw Error($"no column is named \"{label.Name}\"; the header has {Quote(_names)}", line);
+                    throw Error($"no column is named {Excerpt.Quote(label.Name)}; the header has {Quote(_names)}", line);
                 _labelIndex = found;
             }
             else
@@ -216,20 +216,21 @@ public static class CsvReader
             {
                 if (col == _labelIndex) continue;
                 string t = Trim(fields[col]);
+                RefuseControlCharacters(t, line, col + 1);
                 float v;
                 string? problem = null;
                 if (_missingTokens.Contains(t))
                 {
                     v = float.NaN;
-                    problem = $"missing value \"{t}\"";
+                    problem = $"missing value {Excerpt.Quote(t)}";
                 }
                 else if (TryParseFloat(t, out v))
                 {
-                    if (!float.IsFinite(v)) problem = $"non-finite value \"{t}\"";
+                    if (!float.IsFinite(v)) problem = $"non-finite value {Excerpt.Quote(t)}";
                 }
                 else
                 {
-                    throw Error($"\"{fields[col]}\" is not a number", line, col + 1);
+                    throw Error($"{Excerpt.Quote(fields[col])} is not a number", line, col + 1);
                 }
                 if (problem is not null)
                 {
@@ -263,8 +264,9 @@ public static class CsvReader
         {
             int column = _labelIndex + 1;
             string t = Trim(field);
+            if (_o.LabelKind is CsvLabelKind.ClassIndex or CsvLabelKind.Target) RefuseControlCharacters(t, line, column);
             bool missing = _missingTokens.Contains(t);
-            string problem = $"missing label \"{t}\"";
+            string problem = $"missing label {Excerpt.Quote(t)}";
             int classIndex = 0;
             float target = 0;
             string? className = null;
@@ -274,7 +276,7 @@ public static class CsvReader
                 {
                     case CsvLabelKind.ClassIndex:
                         if (!int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out classIndex))
-                            throw Error($"\"{field}\" is not an integer class label", line, column);
+                            throw Error($"{Excerpt.Quote(field)} is not an integer class label", line, column);
                         if (classIndex < 0)
                             throw Error($"class label {classIndex} is negative", line, column);
                         if (_o.ClassNames is not null && classIndex >= _o.ClassNames.Count)
@@ -282,17 +284,17 @@ public static class CsvReader
                         break;
                     case CsvLabelKind.Target:
                         if (!TryParseFloat(t, out target))
-                            throw Error($"\"{field}\" is not a number", line, column);
+                            throw Error($"{Excerpt.Quote(field)} is not a number", line, column);
                         if (!float.IsFinite(target))
                         {
                             missing = true;
-                            problem = $"non-finite label \"{t}\"";
+                            problem = $"non-finite label {Excerpt.Quote(t)}";
                         }
                         break;
                     default:
                         className = t;
                         if (_fixedClasses is not null && !_fixedClasses.ContainsKey(t))
-                            throw Error($"unknown class \"{t}\"; the classes given are {Quote(_o.ClassNames!)}", line, column);
+                            throw Error($"unknown class {Excerpt.Quote(t)}; the classes given are {Quote(_o.ClassNames!)}", line, column);
                         break;
                 }
             }
@@ -318,6 +320,19 @@ public static class CsvReader
             return false;
         }
 
+        /// <summary>
+        /// A number never holds a control character, but .NET's parser skips trailing NULs ("1\0" parses as 1): refuse
+        /// them all, so a field that was cut or padded by a binary tool is not read as a clean number.
+        /// </summary>
+        private void RefuseControlCharacters(string t, int line, int column)
+        {
+            foreach (char c in t)
+            {
+                if (char.IsControl(c))
+                    throw Error($"{Excerpt.Quote(t)} holds the control character U+{(int)c:X4}; a number or class index cannot", line, column);
+            }
+        }
+
         private CsvResult Finish()
         {
             float[] features = _features.ToArray();
@@ -341,7 +356,7 @@ public static class CsvReader
                     if (counts[f] == 0 && rows > 0)
                     {
                         int col = FeatureColumn(f);
-                        string name = _haveNames ? $" (\"{_names[col]}\")" : "";
+                        string name = _haveNames ? $" ({Excerpt.Quote(_names[col])})" : "";
                         throw Error($"column {col + 1}{name} has no finite value, so there is no mean to impute");
                     }
                     means[f] = counts[f] == 0 ? float.NaN : (float)(sums[f] / counts[f]);
@@ -414,10 +429,17 @@ public static class CsvReader
         private static string Quote(IEnumerable<string> names)
         {
             var sb = new StringBuilder();
+            int count = 0;
             foreach (string n in names)
             {
+                if (count == 20)
+                {
+                    sb.Append(", …");
+                    break;
+                }
                 if (sb.Length > 0) sb.Append(", ");
-                sb.Append('"').Append(n).Append('"');
+                sb.Append(Excerpt.Quote(n));
+                count++;
             }
             return sb.ToString();
         }

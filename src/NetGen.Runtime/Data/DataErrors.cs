@@ -38,7 +38,7 @@ internal static class DataErrors
             if (column is int c)
             {
                 sb.Append(", column ").Append(c);
-                if (!string.IsNullOrEmpty(columnName)) sb.Append(" (\"").Append(columnName).Append("\")");
+                if (!string.IsNullOrEmpty(columnName)) sb.Append(" (").Append(Excerpt.Quote(columnName)).Append(')');
             }
             sb.Append(": ");
         }

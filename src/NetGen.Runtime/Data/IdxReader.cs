@@ -118,69 +118,90 @@ public sealed class IdxTensor
     }
 }
 
+/// <summary>Settings of <see cref="IdxReader"/>.</summary>
+public sealed record IdxReadOptions
+{
+    /// <summary>The default <see cref="MaxDataBytes"/>: 1 GiB.</summary>
+    public const long DefaultMaxDataBytes = 1L << 30;
+
+    /// <summary>The defaults.</summary>
+    public static IdxReadOptions Default { get; } = new();
+
+    /// <summary>
+    /// The most bytes of element data a file may declare (its dimensions' product times the element size, after
+    /// decompression), checked against the header before anything is allocated. Fashion-MNIST's training images are
+    /// 47 MB. <see cref="IdxReader.LoadDataset(string, string, IReadOnlyList{string}?, IdxReadOptions?)"/> needs 4 bytes
+    /// per element on top, for the floats. Default <see cref="DefaultMaxDataBytes"/> (1 GiB).
+    /// </summary>
+    public long MaxDataBytes { get; init; } = DefaultMaxDataBytes;
+}
+
 /// <summary>
 /// Reads IDX files (the format of MNIST and Fashion-MNIST), gzip-compressed (detected by the
 /// 0x1f 0x8b magic, not by the extension) or raw. Every inconsistency (bad magic, zero or oversized
 /// dimensions, truncated data, trailing bytes, a damaged gzip stream, image/label count mismatch)
 /// is a <see cref="InvalidDataException"/> whose message starts with the file path; nothing is
-/// ever loaded partially.
+/// ever loaded partially. A header that declares more data than <see cref="IdxReadOptions.MaxDataBytes"/> (1 GiB by
+/// default) is refused before anything is allocated, and gzip is decompressed as it is read, never buffered whole.
 /// </summary>
 public static class IdxReader
 {
     private const int InitialChunk = 1 << 20;
 
     /// <summary>Reads any IDX file.</summary>
-    public static IdxTensor Read(string path)
+    public static IdxTensor Read(string path, IdxReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Read(stream, path);
+        return Read(stream, path, options);
     }
 
     /// <summary>Reads any IDX file from a stream (left open); <paramref name="sourceName"/> names it in errors.</summary>
-    public static IdxTensor Read(Stream stream, string sourceName = "<stream>")
+    public static IdxTensor Read(Stream stream, string sourceName = "<stream>", IdxReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         if (!stream.CanRead) throw new ArgumentException("The stream cannot be read.", nameof(stream));
+        long maxDataBytes = (options ?? IdxReadOptions.Default).MaxDataBytes;
+        if (maxDataBytes < 0) throw new ArgumentOutOfRangeException(nameof(options), maxDataBytes, "IdxReadOptions.MaxDataBytes must not be negative.");
 
         Span<byte> magic = stackalloc byte[2];
         int got = ReadAtMost(stream, magic, sourceName);
         if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-            return ReadGzip(stream, sourceName);
+            return ReadGzip(stream, sourceName, maxDataBytes);
         long remaining = -1;
         if (stream.CanSeek)
         {
             try { remaining = stream.Length - stream.Position + got; }
             catch (NotSupportedException) { remaining = -1; }
         }
-        return ReadIdx(new PrefixStream(magic.Slice(0, got).ToArray(), stream), sourceName, gzip: false, rawRemaining: remaining);
+        return ReadIdx(new PrefixStream(magic.Slice(0, got).ToArray(), stream), sourceName, gzip: false, rawRemaining: remaining, maxDataBytes);
     }
 
     /// <summary>
     /// Reads an image file: unsigned bytes with at least two dimensions, the first being the number of
     /// images (e.g. [60000, 28, 28]).
     /// </summary>
-    public static IdxTensor ReadImages(string path)
+    public static IdxTensor ReadImages(string path, IdxReadOptions? options = null)
     {
-        var tensor = Read(path);
+        var tensor = Read(path, options);
         CheckImages(tensor, path);
         return tensor;
     }
 
-    /// <inheritdoc cref="ReadImages(string)"/>
-    public static IdxTensor ReadImages(Stream stream, string sourceName = "<stream>")
+    /// <inheritdoc cref="ReadImages(string, IdxReadOptions?)"/>
+    public static IdxTensor ReadImages(Stream stream, string sourceName = "<stream>", IdxReadOptions? options = null)
     {
-        var tensor = Read(stream, sourceName);
+        var tensor = Read(stream, sourceName, options);
         CheckImages(tensor, sourceName);
         return tensor;
     }
 
     /// <summary>Reads a label file: one dimension of an integer type (unsigned bytes for MNIST).</summary>
-    public static int[] ReadLabels(string path) => ToLabels(Read(path), path);
+    public static int[] ReadLabels(string path, IdxReadOptions? options = null) => ToLabels(Read(path, options), path);
 
-    /// <inheritdoc cref="ReadLabels(string)"/>
-    public static int[] ReadLabels(Stream stream, string sourceName = "<stream>") => ToLabels(Read(stream, sourceName), sourceName);
+    /// <inheritdoc cref="ReadLabels(string, IdxReadOptions?)"/>
+    public static int[] ReadLabels(Stream stream, string sourceName = "<stream>", IdxReadOptions? options = null) => ToLabels(Read(stream, sourceName, options), sourceName);
 
     /// <summary>
     /// Loads an image file and its label file as a dataset: raw pixel values as floats (0..255 for
@@ -189,19 +210,20 @@ public static class IdxReader
     /// <param name="imagesPath">The image file.</param>
     /// <param name="labelsPath">The label file.</param>
     /// <param name="classNames">Optional class names; every label must then be below their count.</param>
-    public static Dataset LoadDataset(string imagesPath, string labelsPath, IReadOnlyList<string>? classNames = null)
+    /// <param name="options">Settings (the size limit); null means <see cref="IdxReadOptions.Default"/>.</param>
+    public static Dataset LoadDataset(string imagesPath, string labelsPath, IReadOnlyList<string>? classNames = null, IdxReadOptions? options = null)
     {
-        var images = ReadImages(imagesPath);
-        var labels = ReadLabels(labelsPath);
+        var images = ReadImages(imagesPath, options);
+        var labels = ReadLabels(labelsPath, options);
         return ToDataset(images, imagesPath, labels, labelsPath, classNames);
     }
 
-    /// <inheritdoc cref="LoadDataset(string, string, IReadOnlyList{string}?)"/>
+    /// <inheritdoc cref="LoadDataset(string, string, IReadOnlyList{string}?, IdxReadOptions?)"/>
     public static Dataset LoadDataset(Stream images, Stream labels, IReadOnlyList<string>? classNames = null,
-        string imagesName = "<images>", string labelsName = "<labels>")
+        string imagesName = "<images>", string labelsName = "<labels>", IdxReadOptions? options = null)
     {
-        var imageTensor = ReadImages(images, imagesName);
-        var labelArray = ReadLabels(labels, labelsName);
+        var imageTensor = ReadImages(images, imagesName, options);
+        var labelArray = ReadLabels(labels, labelsName, options);
         return ToDataset(imageTensor, imagesName, labelArray, labelsName, classNames);
     }
 
@@ -238,53 +260,53 @@ public static class IdxReader
         return tensor.ToInt32Array();
     }
 
-    private static IdxTensor ReadGzip(Stream stream, string sourceName)
+    private static IdxTensor ReadGzip(Stream stream, string sourceName, long maxDataBytes)
     {
         // GZipStream quietly accepts a stream cut inside its 8-byte trailer and ignores bytes after it,
-        // so the trailer's ISIZE (uncompressed length mod 2^32, little-endian) is checked here.
-        // A seekable stream is read in place; anything else is buffered first.
-        Stream compressed;
-        MemoryStream? buffered = null;
+        // so the trailer's ISIZE (uncompressed length mod 2^32, little-endian) is checked here: the last 4 bytes of the
+        // compressed stream, which a seekable stream shows up front and any other stream once it has been read through.
+        // Either way the data is decompressed as it is read, never buffered whole.
+        uint? isize = null;
+        long start = 0;
         if (stream.CanSeek)
         {
-            compressed = stream;
-        }
-        else
-        {
-            buffered = new MemoryStream();
-            buffered.Write([0x1f, 0x8b]);
-            stream.CopyTo(buffered);
-            buffered.Position = 2;
-            compressed = buffered;
-        }
-        try
-        {
-            long start = compressed.Position - 2;
-            long length = compressed.Length - start;
+            start = stream.Position - 2;
+            long length = stream.Length - start;
             if (length < 18)
                 throw DataErrors.Create(sourceName, $"truncated gzip stream: {length} bytes, less than an empty gzip member (18)");
             Span<byte> trailer = stackalloc byte[4];
-            compressed.Position = start + length - 4;
-            compressed.ReadExactly(trailer);
-            compressed.Position = start;
-            uint isize = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            stream.Position = start + length - 4;
+            stream.ReadExactly(trailer);
+            stream.Position = start + 2;
+            isize = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        }
 
-            using var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
-            var counting = new CountingStream(gzip);
-            var tensor = ReadIdx(counting, sourceName, gzip: true, rawRemaining: -1);
-            if ((uint)counting.BytesRead != isize)
-                throw DataErrors.Create(sourceName,
-                    $"damaged gzip stream: its trailer says {isize} bytes uncompressed (mod 2^32) but it decompressed to {counting.BytesRead} " +
-                    "(the file is truncated, has bytes after the gzip stream, or holds several gzip members, which is not supported)");
-            return tensor;
-        }
-        finally
+        var compressed = new GzipSource(stream);
+        IdxTensor tensor;
+        long decompressed;
+        using (var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true))
         {
-            buffered?.Dispose();
+            var counting = new CountingStream(gzip);
+            tensor = ReadIdx(counting, sourceName, gzip: true, rawRemaining: -1, maxDataBytes);
+            decompressed = counting.BytesRead;
         }
+        if (isize is null)
+        {
+            // Whatever GZipStream left unread (bytes after the member) still counts: drain it to see the stream's end.
+            Span<byte> rest = stackalloc byte[4096];
+            while (ReadAtMost(compressed, rest, sourceName) > 0) { }
+            if (compressed.Length < 18)
+                throw DataErrors.Create(sourceName, $"truncated gzip stream: {compressed.Length} bytes, less than an empty gzip member (18)");
+            isize = compressed.LastFour;
+        }
+        if ((uint)decompressed != isize)
+            throw DataErrors.Create(sourceName,
+                $"damaged gzip stream: its trailer says {isize} bytes uncompressed (mod 2^32) but it decompressed to {decompressed} " +
+                "(the file is truncated, has bytes after the gzip stream, or holds several gzip members, which is not supported)");
+        return tensor;
     }
 
-    private static IdxTensor ReadIdx(Stream s, string sourceName, bool gzip, long rawRemaining)
+    private static IdxTensor ReadIdx(Stream s, string sourceName, bool gzip, long rawRemaining, long maxDataBytes)
     {
         string what = gzip ? "decompressed data" : "file";
         Span<byte> magic = stackalloc byte[4];
@@ -327,6 +349,10 @@ public static class IdxReader
             }
         }
         string shape = DescribeDims(dims);
+        if (!tooLarge && total > maxDataBytes)
+            throw DataErrors.Create(sourceName,
+                $"the header declares {shape} elements of {elementSize} byte(s) = {total} bytes of data, over the limit of {maxDataBytes} bytes " +
+                "(IdxReadOptions.MaxDataBytes; raise it to read a larger file)");
         if (tooLarge)
             throw DataErrors.Create(sourceName,
                 $"the header declares {shape} elements of {elementSize} byte(s), more than the {Array.MaxLength} bytes an array can hold");
@@ -421,6 +447,59 @@ public static class IdxReader
                 return n;
             }
             return inner.Read(buffer);
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// The compressed bytes after the two magic bytes already read, replayed first: counts them and keeps the last
+    /// four (the gzip trailer's ISIZE, once the stream has been read to its end).
+    /// </summary>
+    private sealed class GzipSource(Stream inner) : Stream
+    {
+        private readonly byte[] _last = new byte[4];
+        private int _prefixLeft = 2;
+
+        /// <summary>Bytes read so far, the two magic bytes included.</summary>
+        public override long Length => Count;
+
+        public long Count { get; private set; }
+
+        public uint LastFour => BinaryPrimitives.ReadUInt32LittleEndian(_last);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            if (buffer.IsEmpty) return 0;
+            int n;
+            if (_prefixLeft > 0)
+            {
+                n = Math.Min(buffer.Length, _prefixLeft);
+                for (int i = 0; i < n; i++) buffer[i] = (2 - _prefixLeft + i) == 0 ? (byte)0x1f : (byte)0x8b;
+                _prefixLeft -= n;
+            }
+            else
+            {
+                n = inner.Read(buffer);
+            }
+            if (n >= 4)
+            {
+                buffer.Slice(n - 4, 4).CopyTo(_last);
+            }
+            else if (n > 0)
+            {
+                _last.AsSpan(n).CopyTo(_last);
+                buffer.Slice(0, n).CopyTo(_last.AsSpan(4 - n));
+            }
+            Count += n;
+            return n;
         }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 
 namespace NetGen;
 
@@ -7,7 +8,8 @@ namespace NetGen;
 /// model's own <see cref="IModel.Predict(ReadOnlySpan{float}, Span{float}, int)"/> on each block at once (the generated
 /// <c>Predict</c> is thread-safe and writes nothing but its outputs). A row's outputs are the bits a single-threaded call
 /// gives: rows do not depend on each other. Long-lived workers, nothing allocated per call; use one instance from one
-/// thread at a time, and dispose it to stop its threads.
+/// thread at a time (a call made while another is running on another thread throws
+/// <see cref="InvalidOperationException"/> and touches nothing), and dispose it to stop its threads.
 /// </summary>
 public sealed unsafe class ParallelPredictor : IDisposable
 {
@@ -17,6 +19,9 @@ public sealed unsafe class ParallelPredictor : IDisposable
     private readonly IModel _model;
     private readonly BatchWorkers _workers;
     private readonly Job _job;
+
+    /// <summary>1 while a <see cref="Predict"/> call runs: the workers and the job hold one call's batch at a time.</summary>
+    private int _inUse;
 
     /// <summary>Creates workers for <paramref name="model"/>: <paramref name="degreeOfParallelism"/> of them, 0 for every core.</summary>
     public ParallelPredictor(IModel model, int degreeOfParallelism = 0)
@@ -39,30 +44,41 @@ public sealed unsafe class ParallelPredictor : IDisposable
     /// Runs <paramref name="batch"/> samples stored row after row, as <see cref="IModel.Predict(ReadOnlySpan{float}, Span{float}, int)"/>
     /// does, split over the workers. The lengths are checked before any work starts.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is inside <see cref="Predict"/> on this instance.</exception>
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batch)
     {
         if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size cannot be negative.");
         long inputLength = (long)batch * _model.InputSize, outputLength = (long)batch * _model.OutputSize;
         if (inputLength > inputs.Length) throw new ArgumentException($"{batch} samples need {inputLength} input values, got {inputs.Length}.", nameof(inputs));
         if (outputLength > outputs.Length) throw new ArgumentException($"{batch} samples need room for {outputLength} output values, have {outputs.Length}.", nameof(outputs));
-        if (batch == 0) return;
-        if (_workers.Count == 1 || batch < 2 * MinRowsPerWorker)
+        if (Interlocked.CompareExchange(ref _inUse, 1, 0) != 0)
+            throw new InvalidOperationException(
+                "This ParallelPredictor is running a Predict call on another thread; it serves one call at a time. Use one instance per calling thread, or the model's own Predict, which is thread-safe.");
+        try
         {
-            _model.Predict(inputs, outputs, batch);
-            return;
+            if (batch == 0) return;
+            if (_workers.Count == 1 || batch < 2 * MinRowsPerWorker)
+            {
+                _model.Predict(inputs, outputs, batch);
+                return;
+            }
+            fixed (float* y = outputs)
+            {
+                _job.Outputs = y;
+                _job.Batch = batch;
+                try
+                {
+                    _workers.Run(inputs.Slice(0, (int)inputLength), default, default);
+                }
+                finally
+                {
+                    _job.Outputs = null;
+                }
+            }
         }
-        fixed (float* y = outputs)
+        finally
         {
-            _job.Outputs = y;
-            _job.Batch = batch;
-            try
-            {
-                _workers.Run(inputs.Slice(0, (int)inputLength), default, default);
-            }
-            finally
-            {
-                _job.Outputs = null;
-            }
+            Volatile.Write(ref _inUse, 0);
         }
     }
 

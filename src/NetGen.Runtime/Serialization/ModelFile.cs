@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace NetGen.Serialization;
@@ -14,7 +15,11 @@ namespace NetGen.Serialization;
 /// then renamed over the target, so a crash mid-save leaves the previous file intact.</para>
 /// <para>The architecture must match exactly (<see cref="IModel.Architecture"/>, which includes the loss and the
 /// optimizer's name).</para>
-/// <para>Layout (format version 1, shared with <see cref="Checkpoint"/>; integers and floats little-endian):</para>
+/// <para>Layout (format version 1, shared with <see cref="Checkpoint"/>; integers and floats little-endian). A
+/// checkpoint saved with a <see cref="Training.FitState"/> is version 2: flag bit 1 set (bit 2 when it holds best
+/// weights), and after the optimizer state a 32-byte section (fit-state flags u32, monitor i32, best epoch i32,
+/// patience counter i32, best value f64, epoch i32, 4 zero bytes), then P best weights (f32) with flag bit 2, then the
+/// checksum. Every other file is written as version 1; both versions load.</para>
 /// <code>
 /// offset  size  field
 ///      0     4  magic "NGMF"
@@ -57,29 +62,34 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// Loads parameters saved by <see cref="Save(IModel, string)"/> (or by <see cref="Checkpoint.Save(ITrainer, int, string)"/>,
+    /// Loads parameters saved by <see cref="Save(IModel, string)"/> (or by <see cref="Checkpoint.Save(ITrainer, int, string, Training.FitState?)"/>,
     /// whose optimizer state is then ignored) into <paramref name="model"/>, which must have the same architecture.
     /// </summary>
+    /// <param name="model">The model to load into.</param>
+    /// <param name="path">The model file or checkpoint.</param>
+    /// <param name="options">Settings; null means <see cref="ModelFileOptions.Default"/> (non-finite parameters refused).</param>
     /// <exception cref="ModelFormatException">The file is not a NetGen model file, has another format version or
-    /// architecture, is truncated or corrupt. The model is unchanged.</exception>
+    /// architecture, is truncated or corrupt, or holds a NaN or infinite parameter
+    /// (<see cref="ModelFormatError.NonFiniteValue"/>, unless <see cref="ModelFileOptions.AllowNonFiniteValues"/>).
+    /// The model is unchanged.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static void Load(IModel model, string path)
+    public static void Load(IModel model, string path, ModelFileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = OpenRead(path);
-        Load(model, stream, $"'{path}'", stream.Length);
+        Load(model, stream, $"'{path}'", stream.Length, options ?? ModelFileOptions.Default);
     }
 
     /// <summary>
     /// Loads parameters from <paramref name="stream"/> (from its position; exactly the saved bytes are read) into
-    /// <paramref name="model"/>. See <see cref="Load(IModel, string)"/>.
+    /// <paramref name="model"/>. See <see cref="Load(IModel, string, ModelFileOptions?)"/>.
     /// </summary>
-    public static void Load(IModel model, Stream stream)
+    public static void Load(IModel model, Stream stream, ModelFileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        Load(model, stream, "The stream", knownLength: null);
+        Load(model, stream, "The stream", knownLength: null, options ?? ModelFileOptions.Default);
     }
 
     /// <summary>Reads and verifies the header and checksum of a model file or checkpoint, without a model.</summary>
@@ -101,13 +111,15 @@ public static class ModelFile
     internal static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
 
-    private static void Load(IModel model, Stream stream, string source, long? knownLength)
+    private static void Load(IModel model, Stream stream, string source, long? knownLength, ModelFileOptions options)
     {
         Span<float> target = model.Parameters;
         if (target.Length != model.ParameterCount)
             throw new ArgumentException($"The model's Parameters span has {target.Length} floats but its ParameterCount is {model.ParameterCount}.", nameof(model));
         ModelContainer.Contents contents = ModelContainer.Read(stream, source, knownLength,
             new ModelContainer.Expectation(model.Architecture, model.ParameterCount, KeepParameters: true, StateCount: -1, KeepState: false));
+        if (!options.AllowNonFiniteValues)
+            ModelContainer.RefuseNonFinite(contents.Parameters, source, "parameter", model.ParameterBlocks, "ModelFileOptions.AllowNonFiniteValues");
         contents.Parameters.AsSpan().CopyTo(target);
     }
 }

@@ -47,6 +47,12 @@ public enum ModelFormatError
 
     /// <summary>Safetensors data offsets are out of range, overlap, leave holes, or disagree with the dtype and shape.</summary>
     InvalidOffsets,
+
+    /// <summary>
+    /// A parameter (or optimizer-state value) is NaN or infinite: the model had diverged when it was saved. Refused
+    /// unless <see cref="ModelFileOptions.AllowNonFiniteValues"/> or <see cref="SafeTensorsOptions.AllowNonFiniteValues"/> is set.
+    /// </summary>
+    NonFiniteValue,
 }
 
 /// <summary>

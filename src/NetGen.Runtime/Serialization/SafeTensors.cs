@@ -62,7 +62,8 @@ public static class SafeTensors
     /// same names and shapes.
     /// </summary>
     /// <exception cref="ModelFormatException">The header is invalid, a tensor is missing, unexpected, not F32, or of
-    /// another shape, or the file is truncated. The model is unchanged.</exception>
+    /// another shape, the file is truncated, or a tensor holds NaN or an infinity (unless
+    /// <see cref="SafeTensorsOptions.AllowNonFiniteValues"/>). The model is unchanged.</exception>
     public static void Import(IModel model, string path, SafeTensorsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -306,10 +307,10 @@ public static class SafeTensors
         {
             if (entry.Begin < dataLength)
                 throw new ModelFormatException(ModelFormatError.InvalidOffsets,
-                    $"{source} has overlapping tensors: '{entry.Name}' [{entry.Begin}, {entry.End}) starts inside '{previous!.Name}' [{previous.Begin}, {previous.End}).");
+                    $"{source} has overlapping tensors: {Excerpt.Quote(entry.Name, quote: '\'')} [{entry.Begin}, {entry.End}) starts inside {Excerpt.Quote(previous!.Name, quote: '\'')} [{previous.Begin}, {previous.End}).");
             if (entry.Begin > dataLength)
                 throw new ModelFormatException(ModelFormatError.InvalidOffsets,
-                    $"{source} has a hole in its data: bytes [{dataLength}, {entry.Begin}) belong to no tensor (before '{entry.Name}').");
+                    $"{source} has a hole in its data: bytes [{dataLength}, {entry.Begin}) belong to no tensor (before {Excerpt.Quote(entry.Name, quote: '\'')}).");
             dataLength = entry.End;
             previous = entry;
         }
@@ -344,7 +345,7 @@ public static class SafeTensors
                     ? " That is the Keras layout [in, out]; PyTorch's nn.Linear weight is [out_features, in_features]."
                     : "";
                 throw new ModelFormatException(ModelFormatError.ShapeMismatch,
-                    $"{source}: tensor '{tensor.Name}' has shape [{string.Join(", ", entry.Shape)}], but {model.Architecture} needs [{string.Join(", ", tensor.FileShape)}].{hint}",
+                    $"{source}: tensor '{tensor.Name}' has shape {Dims(entry.Shape)}, but {model.Architecture} needs [{string.Join(", ", tensor.FileShape)}].{hint}",
                     model.Architecture);
             }
         }
@@ -353,7 +354,7 @@ public static class SafeTensors
             foreach (Entry entry in entries)
                 if (!wanted.ContainsKey(entry.Name))
                     throw new ModelFormatException(ModelFormatError.UnexpectedTensor,
-                        $"{source} has a tensor '{entry.Name}' that {model.Architecture} does not have (set SafeTensorsOptions.IgnoreUnexpectedTensors to skip such tensors).{NamingHint(entries, options)}",
+                        $"{source} has a tensor {Excerpt.Quote(entry.Name, quote: '\'')} that {model.Architecture} does not have (set SafeTensorsOptions.IgnoreUnexpectedTensors to skip such tensors).{NamingHint(entries, options)}",
                         model.Architecture);
         }
 
@@ -379,6 +380,11 @@ public static class SafeTensors
                     Span<int> bits = MemoryMarshal.Cast<float, int>(values);
                     BinaryPrimitives.ReverseEndianness(bits, bits);
                 }
+                if (!options.AllowNonFiniteValues && NonFinite.IndexOf(values) is int bad and >= 0)
+                    throw new ModelFormatException(ModelFormatError.NonFiniteValue,
+                        $"{source}: tensor '{tensor.Name}' holds a non-finite value: {NonFinite.Describe(values[bad])} at element {bad} " +
+                        $"(file offset {8 + (long)headerLength + entry.Begin + 4L * bad}). The model it was saved from had diverged; " +
+                        "set SafeTensorsOptions.AllowNonFiniteValues to import it anyway.");
                 Span<float> destination = staging.AsSpan(tensor.Offset, tensor.Length);
                 if (tensor.Summed)
                 {
@@ -463,7 +469,7 @@ public static class SafeTensors
         foreach (JsonProperty property in root.EnumerateObject())
         {
             string name = property.Name;
-            if (!seen.Add(name)) throw Invalid(source, $"its header names '{name}' twice");
+            if (!seen.Add(name)) throw Invalid(source, $"its header names {Excerpt.Quote(name, quote: '\'')} twice");
             if (name == "__metadata__")
             {
                 if (property.Value.ValueKind != JsonValueKind.Object)
@@ -471,9 +477,9 @@ public static class SafeTensors
                 var keys = new HashSet<string>(StringComparer.Ordinal);
                 foreach (JsonProperty entry in property.Value.EnumerateObject())
                 {
-                    if (!keys.Add(entry.Name)) throw Invalid(source, $"its __metadata__ names '{entry.Name}' twice");
+                    if (!keys.Add(entry.Name)) throw Invalid(source, $"its __metadata__ names {Excerpt.Quote(entry.Name, quote: '\'')} twice");
                     if (entry.Value.ValueKind != JsonValueKind.String)
-                        throw Invalid(source, $"its __metadata__ entry '{entry.Name}' is a JSON {entry.Value.ValueKind}, not a string");
+                        throw Invalid(source, $"its __metadata__ entry {Excerpt.Quote(entry.Name, quote: '\'')} is a JSON {entry.Value.ValueKind}, not a string");
                     _ = entry.Value.GetString(); // validates its UTF-8
                 }
                 continue;
@@ -486,7 +492,7 @@ public static class SafeTensors
     private static Entry ParseEntry(string name, JsonElement value, string source)
     {
         if (value.ValueKind != JsonValueKind.Object)
-            throw Invalid(source, $"tensor '{name}' is a JSON {value.ValueKind}, not an object with dtype, shape and data_offsets");
+            throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} is a JSON {value.ValueKind}, not an object with dtype, shape and data_offsets");
         string? dtype = null;
         long[]? shape = null, offsets = null;
         foreach (JsonProperty field in value.EnumerateObject())
@@ -494,55 +500,55 @@ public static class SafeTensors
             switch (field.Name)
             {
                 case "dtype":
-                    if (dtype is not null) throw Invalid(source, $"tensor '{name}' has two dtype fields");
-                    if (field.Value.ValueKind != JsonValueKind.String) throw Invalid(source, $"tensor '{name}' has a dtype that is not a string");
+                    if (dtype is not null) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has two dtype fields");
+                    if (field.Value.ValueKind != JsonValueKind.String) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has a dtype that is not a string");
                     dtype = field.Value.GetString()!;
                     break;
                 case "shape":
-                    if (shape is not null) throw Invalid(source, $"tensor '{name}' has two shape fields");
+                    if (shape is not null) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has two shape fields");
                     shape = Integers(field.Value, name, "shape", source);
                     break;
                 case "data_offsets":
-                    if (offsets is not null) throw Invalid(source, $"tensor '{name}' has two data_offsets fields");
+                    if (offsets is not null) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has two data_offsets fields");
                     offsets = Integers(field.Value, name, "data_offsets", source);
-                    if (offsets.Length != 2) throw Invalid(source, $"tensor '{name}' has {offsets.Length} data_offsets; it needs [begin, end]");
+                    if (offsets.Length != 2) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has {offsets.Length} data_offsets; it needs [begin, end]");
                     break;
                 default:
-                    throw Invalid(source, $"tensor '{name}' has an unknown field '{field.Name}'");
+                    throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has an unknown field {Excerpt.Quote(field.Name, quote: '\'')}");
             }
         }
-        if (dtype is null) throw Invalid(source, $"tensor '{name}' has no dtype");
-        if (shape is null) throw Invalid(source, $"tensor '{name}' has no shape");
-        if (offsets is null) throw Invalid(source, $"tensor '{name}' has no data_offsets");
+        if (dtype is null) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has no dtype");
+        if (shape is null) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has no shape");
+        if (offsets is null) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has no data_offsets");
 
         int size = DtypeSize(dtype);
-        if (size == 0) throw Invalid(source, $"tensor '{name}' has an unknown dtype '{dtype}'");
+        if (size == 0) throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has an unknown dtype {Excerpt.Quote(dtype, quote: '\'')}");
         long begin = offsets[0], end = offsets[1];
         if (begin > end)
-            throw new ModelFormatException(ModelFormatError.InvalidOffsets, $"{source}: tensor '{name}' has data_offsets [{begin}, {end}], which end before they begin.");
+            throw new ModelFormatException(ModelFormatError.InvalidOffsets, $"{source}: tensor {Excerpt.Quote(name, quote: '\'')} has data_offsets [{begin}, {end}], which end before they begin.");
         long elements = 1;
         foreach (long d in shape)
         {
             if (d != 0 && elements > long.MaxValue / 8 / d)
-                throw Invalid(source, $"tensor '{name}' has shape [{string.Join(", ", shape)}], too large");
+                throw Invalid(source, $"tensor {Excerpt.Quote(name, quote: '\'')} has shape {Dims(shape)}, too large");
             elements *= d;
         }
         if (end - begin != elements * size)
             throw new ModelFormatException(ModelFormatError.InvalidOffsets,
-                $"{source}: tensor '{name}' has data_offsets [{begin}, {end}] ({end - begin} bytes), but {dtype} [{string.Join(", ", shape)}] takes {elements * size} bytes.");
+                $"{source}: tensor {Excerpt.Quote(name, quote: '\'')} has data_offsets [{begin}, {end}] ({end - begin} bytes), but {dtype} {Dims(shape)} takes {elements * size} bytes.");
         return new Entry(name, dtype, shape, begin, end);
     }
 
     /// <summary>A JSON array of non-negative integers that fit a <see cref="long"/>.</summary>
     private static long[] Integers(JsonElement value, string tensor, string field, string source)
     {
-        if (value.ValueKind != JsonValueKind.Array) throw Invalid(source, $"tensor '{tensor}' has a {field} that is not an array");
+        if (value.ValueKind != JsonValueKind.Array) throw Invalid(source, $"tensor {Excerpt.Quote(tensor, quote: '\'')} has a {field} that is not an array");
         var result = new long[value.GetArrayLength()];
         int i = 0;
         foreach (JsonElement item in value.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long n) || n < 0)
-                throw Invalid(source, $"tensor '{tensor}' has a {field} entry '{item.GetRawText()}'; it must be a non-negative integer");
+                throw Invalid(source, $"tensor {Excerpt.Quote(tensor, quote: '\'')} has a {field} entry {Excerpt.Quote(item.GetRawText(), quote: '\'')}; it must be a non-negative integer");
             result[i++] = n;
         }
         return result;
@@ -558,6 +564,10 @@ public static class SafeTensors
         _ => 0,
     };
 
+    /// <summary>A shape from the file for a message: <c>[3, 7]</c>, at most 8 dimensions shown.</summary>
+    private static string Dims(long[] shape) =>
+        shape.Length <= 8 ? "[" + string.Join(", ", shape) + "]" : "[" + string.Join(", ", shape.Take(8)) + $", … ({shape.Length} dimensions)]";
+
     private static string Names(List<Entry> entries)
     {
         if (entries.Count == 0) return "no tensors";
@@ -565,7 +575,7 @@ public static class SafeTensors
         for (int i = 0; i < entries.Count && i < 12; i++)
         {
             if (i > 0) text.Append(", ");
-            text.Append('\'').Append(entries[i].Name).Append('\'');
+            text.Append(Excerpt.Quote(entries[i].Name, quote: '\''));
         }
         if (entries.Count > 12) text.Append(", … (").Append(entries.Count).Append(" in all)");
         return text.ToString();

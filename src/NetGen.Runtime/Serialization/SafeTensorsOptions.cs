@@ -27,7 +27,7 @@ public enum SafeTensorsNaming
 /// <summary>Settings of <see cref="SafeTensors.Export(IModel, string, SafeTensorsOptions?)"/> and <see cref="SafeTensors.Import(IModel, string, SafeTensorsOptions?)"/>.</summary>
 public sealed record SafeTensorsOptions
 {
-    /// <summary>The defaults: <see cref="SafeTensorsNaming.LayerIndex"/>, no prefix, unexpected tensors rejected.</summary>
+    /// <summary>The defaults: <see cref="SafeTensorsNaming.LayerIndex"/>, no prefix, unexpected tensors and non-finite values rejected.</summary>
     public static SafeTensorsOptions Default { get; } = new();
 
     /// <summary>How tensors are named. Default <see cref="SafeTensorsNaming.LayerIndex"/>.</summary>
@@ -44,6 +44,13 @@ public sealed record SafeTensorsOptions
     /// Default false.
     /// </summary>
     public bool IgnoreUnexpectedTensors { get; init; }
+
+    /// <summary>
+    /// On import, accept tensors that hold NaN or infinities. By default such a file is refused with a
+    /// <see cref="ModelFormatException"/> (<see cref="ModelFormatError.NonFiniteValue"/>) naming the tensor and the
+    /// element. Default false.
+    /// </summary>
+    public bool AllowNonFiniteValues { get; init; }
 
     /// <summary>
     /// On export, extra <c>__metadata__</c> entries besides the ones NetGen writes (<c>format</c>: <c>pt</c>,

@@ -63,6 +63,14 @@ public sealed record FitOptions
     /// <summary>Called after every epoch (with its validation), synchronously on the training thread; see <see cref="BatchProgress"/>.</summary>
     public IProgress<EpochResult>? EpochProgress { get; init; }
 
+    /// <summary>
+    /// Where <c>Fit</c> keeps what it carries between epochs (early stopping's state and best weights), so that a
+    /// checkpoint can hold it: pass the same instance to <see cref="Serialization.Checkpoint"/>'s <c>Save</c> and
+    /// <c>Load</c>, and a run resumed at <see cref="InitialEpoch"/> continues bit for bit, early stopping included.
+    /// A run from epoch 0 clears it. Null (default): none is kept, and a resumed run starts early stopping afresh.
+    /// </summary>
+    public FitState? State { get; init; }
+
     /// <summary>Checked before every batch and every epoch; cancellation throws <see cref="OperationCanceledException"/> and leaves the model as trained so far.</summary>
     public CancellationToken CancellationToken { get; init; }
 }

@@ -40,8 +40,9 @@ public static class Fitter
     /// <param name="options">Settings; null means the defaults.</param>
     /// <returns>One <see cref="EpochResult"/> per epoch trained, and how early stopping ended.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The batch size is not in 1…<see cref="ITrainer.MaxBatchSize"/>, or another option is out of range.</exception>
-    /// <exception cref="ArgumentException">The data does not fit the model, or the options contradict each other.</exception>
-    /// <exception cref="TrainingDivergedException">A batch loss was NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the model, holds a NaN or infinite feature or target
+    /// (checked once, before training; the message names the first sample and feature), or the options contradict each other.</exception>
+    /// <exception cref="TrainingDivergedException">A batch loss was NaN or infinite, or a parameter was after an epoch (checked at the end of each epoch).</exception>
     /// <exception cref="OperationCanceledException"><see cref="FitOptions.CancellationToken"/> was cancelled.</exception>
     public static TrainingHistory Fit(this ITrainer trainer, Dataset train, FitOptions? options = null)
     {
@@ -84,6 +85,9 @@ public static class Fitter
         private readonly EarlyStoppingOptions? _early;
         private readonly EarlyStoppingMonitor _monitor;
         private readonly float[]? _bestWeights;
+
+        /// <summary>The caller's <see cref="FitOptions.State"/>: read once when resuming, updated after every epoch.</summary>
+        private readonly FitState? _state;
 
         public Run(ITrainer trainer, Dataset train, FitOptions options)
         {
@@ -139,6 +143,10 @@ public static class Fitter
             }
             if (_trainCount == 0) throw new ArgumentException("The training data is empty.", nameof(train));
 
+            // Once, before training: one NaN feature would otherwise spread through every weight it touches.
+            RefuseNonFinite(train, "training data", nameof(train));
+            if (options.ValidationData is { } separate) RefuseNonFinite(separate, "validation data (FitOptions.ValidationData)", nameof(options));
+
             // Buffers, allocated once: the batch loop allocates nothing.
             _passLabels = train.HasLabels && trainer.AcceptsLabels;
             _order = new int[_trainCount];
@@ -185,7 +193,56 @@ public static class Fitter
                 };
                 if (missing is not null)
                     throw new ArgumentException($"Early stopping monitors {_monitor}, which needs {missing}.", nameof(options));
-                if (_early.RestoreBestWeights) _bestWeights = new float[_model.Parameters.Length];
+            }
+
+            _state = options.State;
+            if (_state is not null)
+            {
+                if (options.InitialEpoch == 0)
+                {
+                    _state.Clear();
+                }
+                else if (_state.Epoch != options.InitialEpoch)
+                {
+                    throw new ArgumentException(
+                        $"FitOptions.State leads into epoch {_state.Epoch}, but FitOptions.InitialEpoch is {options.InitialEpoch}: load the state from the checkpoint the trainer comes from (Checkpoint.Load(trainer, path, state)).",
+                        nameof(options));
+                }
+                if (_early is not null && _state.HasEarlyStopping)
+                {
+                    if (_state.Monitor != _monitor)
+                        throw new ArgumentException($"FitOptions.State holds early stopping state for {_state.Monitor}, but this run monitors {_monitor}.", nameof(options));
+                    if (_early.RestoreBestWeights && _state.BestEpoch >= 0 && _state.BestWeights.Length != _model.Parameters.Length)
+                        throw new ArgumentException(
+                            $"FitOptions.State holds no best weights for {_model.Parameters.Length} parameters (it has {_state.BestWeights.Length}): it comes from a run without EarlyStoppingOptions.RestoreBestWeights.",
+                            nameof(options));
+                }
+            }
+            if (_early is not null && _early.RestoreBestWeights)
+            {
+                // Resuming: the best weights come from the state (and stay shared with it); else a buffer of our own.
+                _bestWeights = _state is { HasEarlyStopping: true, BestEpoch: >= 0 } ? _state.BestWeightsArray! : new float[_model.Parameters.Length];
+                if (_state is not null) _state.BestWeightsArray = _bestWeights;
+            }
+        }
+
+        /// <summary>Throws <see cref="ArgumentException"/> naming the first sample and feature (or target) that is NaN or infinite.</summary>
+        private static void RefuseNonFinite(Dataset data, string what, string parameter)
+        {
+            int index = NonFinite.IndexOf(data.Features);
+            if (index >= 0)
+            {
+                int size = data.FeatureSize;
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The {what} holds a non-finite value ({data.Features[index]}) at sample {index / size}, feature {index % size} (both 0-based). Fit trains on finite numbers only: drop or impute missing values first (e.g. CsvOptions.MissingValues)."),
+                    parameter);
+            }
+            if (data.Targets is { } targets && NonFinite.IndexOf(targets) is int bad and >= 0)
+            {
+                int size = data.TargetSize;
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The {what} holds a non-finite target ({targets[bad]}) at sample {bad / size}, target {bad % size} (both 0-based). Fit trains on finite numbers only."),
+                    parameter);
             }
         }
 
@@ -208,19 +265,36 @@ public static class Fitter
             FitOptions options = _options;
             CancellationToken cancellationToken = options.CancellationToken;
             IProgress<EpochResult>? epochProgress = options.EpochProgress;
-            var epochs = new List<EpochResult>(options.Epochs - options.InitialEpoch);
+            // Not pre-sized by the epoch count: Epochs = int.MaxValue (train until early stopping or cancellation) is valid.
+            var epochs = new List<EpochResult>(Math.Min(options.Epochs - options.InitialEpoch, 64));
 
             bool higherIsBetter = _monitor is EarlyStoppingMonitor.Accuracy or EarlyStoppingMonitor.ValidationAccuracy;
             double best = 0;
             int bestEpoch = -1, wait = 0;
             bool stoppedEarly = false;
+            FitState? state = _state;
+            if (_early is not null && state is { HasEarlyStopping: true })
+            {
+                // Resuming: early stopping goes on from where the interrupted run was.
+                best = state.BestValue;
+                bestEpoch = state.BestEpoch;
+                wait = state.Wait;
+                stoppedEarly = state.StoppedEarly;
+            }
 
-            for (int epoch = options.InitialEpoch; epoch < options.Epochs; epoch++)
+            for (int epoch = options.InitialEpoch; epoch < options.Epochs && !stoppedEarly; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long started = Stopwatch.GetTimestamp();
 
-                TrainEpoch(epoch, out double loss, out double? accuracy, out int batches);
+                TrainEpoch(epoch, out double loss, out double? accuracy, out int batches, out float lastLoss);
+
+                // Once per epoch (a pass over the parameters, cheap next to the epoch): a loss can stay finite while
+                // some weights are already NaN; no callback, checkpoint or validation sees such a model.
+                ReadOnlySpan<float> parameters = _model.Parameters;
+                int bad = NonFinite.IndexOf(parameters);
+                if (bad >= 0)
+                    throw new TrainingDivergedException(epoch + 1, batches, lastLoss, bad, parameters[bad], NonFinite.Locate(_model.ParameterBlocks, bad));
 
                 double? validationLoss = null, validationAccuracy = null;
                 if (_validation is not null)
@@ -234,7 +308,6 @@ public static class Fitter
                 var result = new EpochResult(epoch, options.Epochs, loss, accuracy, validationLoss, validationAccuracy,
                     Stopwatch.GetElapsedTime(started).TotalSeconds, batches, _trainCount);
                 epochs.Add(result);
-                epochProgress?.Report(result);
 
                 if (_early is not null)
                 {
@@ -257,13 +330,26 @@ public static class Fitter
                     else if (++wait >= _early.Patience)
                     {
                         stoppedEarly = epoch + 1 < options.Epochs;
-                        if (stoppedEarly) break;
                     }
                 }
+
+                // The state as of this epoch, before the callback that may save it in a checkpoint.
+                if (state is not null)
+                {
+                    state.Epoch = epoch + 1;
+                    state.HasEarlyStopping = _early is not null;
+                    state.Monitor = _early is null ? EarlyStoppingMonitor.Auto : _monitor;
+                    state.BestEpoch = bestEpoch;
+                    state.BestValue = best;
+                    state.Wait = wait;
+                    state.StoppedEarly = stoppedEarly;
+                    if (_bestWeights is null) state.BestWeightsArray = null;
+                }
+                epochProgress?.Report(result);
             }
 
             bool restored = false;
-            int lastEpoch = epochs.Count == 0 ? -1 : epochs[^1].Epoch;
+            int lastEpoch = epochs.Count == 0 ? options.InitialEpoch - 1 : epochs[^1].Epoch;
             if (_bestWeights is not null && bestEpoch >= 0 && bestEpoch != lastEpoch)
             {
                 _bestWeights.CopyTo(_model.Parameters);
@@ -282,7 +368,7 @@ public static class Fitter
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call an epoch: optimized from the start, not on-stack replaced
-        private void TrainEpoch(int epoch, out double meanLoss, out double? accuracy, out int batchCount)
+        private void TrainEpoch(int epoch, out double meanLoss, out double? accuracy, out int batchCount, out float lastLoss)
         {
             FitOptions options = _options;
             CancellationToken cancellationToken = options.CancellationToken;
@@ -307,6 +393,7 @@ public static class Fitter
             batchCount = (count + batchSize - 1) / batchSize;
             double lossSum = 0, correct = 0;
             int seen = 0;
+            lastLoss = 0;
             for (int batch = 0, first = 0; first < count; batch++, first += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -399,6 +486,7 @@ public static class Fitter
                 }
 
                 if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, batch + 1, loss);
+                lastLoss = loss;
                 lossSum += (double)loss * n;
                 seen += n;
                 batchProgress?.Report(new BatchProgress(epoch, batch, batchCount, n, loss, lossSum / seen,
