@@ -82,6 +82,22 @@ namespace NetGen
     }
 
     /// <summary>
+    /// An activation applied to every value of the layer before it, of any shape (Keras's <c>layers.Activation</c>):
+    /// <c>[Activation(Activation.GELU)]</c> after a layer without one, for example a convolution followed later by
+    /// normalization. No parameters; the output has the input's shape. Softmax is written on the last dense layer instead.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class ActivationAttribute : LayerAttribute
+    {
+        /// <summary>Creates the attribute.</summary>
+        /// <param name="activation">The function applied to each value.</param>
+        public ActivationAttribute(Activation activation) => Activation = activation;
+
+        /// <summary>The function applied to each value.</summary>
+        public Activation Activation { get; }
+    }
+
+    /// <summary>
     /// Dropout, as Keras's: in training each value is zeroed with probability <see cref="Rate"/> and the rest are scaled by
     /// 1 / (1 − rate); at inference the layer passes values through. The masks come from the trainer's seed.
     /// </summary>

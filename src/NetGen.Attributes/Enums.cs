@@ -13,6 +13,18 @@ namespace NetGen
         Tanh = 3,
         /// <summary>Softmax over the layer's outputs; only valid on the last layer.</summary>
         Softmax = 4,
+        /// <summary>
+        /// Gaussian error linear unit, exact: <c>x·Φ(x) = ½x(1 + erf(x/√2))</c>, as Keras's <c>gelu</c> (approximate=False)
+        /// and PyTorch's <c>nn.GELU()</c>.
+        /// </summary>
+        GELU = 5,
+        /// <summary>
+        /// GELU's tanh approximation, <c>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</c>, as PyTorch's
+        /// <c>nn.GELU(approximate='tanh')</c> and Keras's <c>gelu(approximate=True)</c>.
+        /// </summary>
+        GELUTanh = 6,
+        /// <summary>Sigmoid linear unit, also called Swish: <c>x·σ(x)</c>, as Keras's <c>silu</c>/<c>swish</c> and PyTorch's <c>nn.SiLU</c>.</summary>
+        SiLU = 7,
     }
 
     /// <summary>The training loss.</summary>

@@ -229,8 +229,30 @@ internal static class Networks
         }
         """;
 
+    /// <summary>GELU, SiLU and GELU (tanh) on convolutions and dense layers, and a standalone [Activation] layer on images.</summary>
+    public const string ModernActivations = """
+        using NetGen;
+
+        namespace Demo.Modern;
+
+        [Input(12, 12, 1)]
+        [Conv2D(4, 3)]
+        [Activation(Activation.GELU)]
+        [MaxPool2D(2)]
+        [Conv2D(6, 3, Activation.SiLU)]
+        [Flatten]
+        [Dense(16, Activation.GELUTanh)]
+        [Dense(10, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class ModernActivations
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(ModernActivations)] = ModernActivations,
         [nameof(TwoInputs)] = TwoInputs,
         [nameof(Residual)] = Residual,
         [nameof(Branches)] = Branches,

@@ -48,6 +48,9 @@ public sealed class SnapshotTests
     public void TwoInputs() => Check(Networks.TwoInputs);
 
     [Fact]
+    public void ModernActivations() => Check(Networks.ModernActivations);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);

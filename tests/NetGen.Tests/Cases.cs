@@ -22,6 +22,12 @@ public sealed record NetCase(string Name, Func<int, ITrainableModel> Create, Ref
         new("MseSoftmaxNet", s => new MseSoftmaxNet(s), new Reference(4, new[] { (8, Activation.Tanh), (5, Activation.Softmax) }, LossKind.MeanSquaredError)),
         new("SoftmaxRegression", s => new SoftmaxRegression(s), new Reference(20, new[] { (3, Activation.Softmax) }, LossKind.SparseCategoricalCrossEntropy)),
         new("RingsNet", s => new RingsNet(s), new Reference(2, new[] { (32, Activation.ReLU), (32, Activation.ReLU), (2, Activation.Softmax) }, LossKind.SparseCategoricalCrossEntropy)),
+        new("GeluSiluNet", s => new GeluSiluNet(s), new Reference(37, new[] { (33, Activation.GELU), (19, Activation.SiLU), (7, Activation.Softmax) }, LossKind.SparseCategoricalCrossEntropy)),
+        new("MseGeluNet", s => new MseGeluNet(s), new Reference(4, new[] { (21, Activation.GELUTanh), (5, Activation.GELU) }, LossKind.MeanSquaredError)),
+        new("MseSiluNet", s => new MseSiluNet(s), new Reference(6, new[] { (12, Activation.GELUTanh), (3, Activation.SiLU) }, LossKind.MeanSquaredError)),
+        // an [Activation] layer after a linear [Dense] computes what the dense layer with that activation does, with the same parameters
+        new("DenseActivationLayers", s => new DenseActivationLayers(s), new Reference(7, new[] { (16, Activation.GELU), (12, Activation.Sigmoid), (10, Activation.SiLU), (5, Activation.Softmax) }, LossKind.SparseCategoricalCrossEntropy)),
+        new("MseActivationLayers", s => new MseActivationLayers(s), new Reference(6, new[] { (8, Activation.GELUTanh), (7, Activation.Tanh), (6, Activation.ReLU), (3, Activation.Linear) }, LossKind.MeanSquaredError)),
     };
 
     public static IEnumerable<object[]> Data() => All.Select(c => new object[] { c.Name });

@@ -36,6 +36,19 @@ public class ImageLayerTests
         {
             new RPool(true, 2, 1, false), new RConv(2, 3, 1, true, Activation.ReLU), new RPool(false, 3, 2, false), new RFlatten(), new RDense(2, Activation.Softmax),
         }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("GeluConvNet", s => new GeluConvNet(s), new ImageReference(new[] { 7, 9, 2 }, new RLayer[]
+        {
+            new RConv(3, 3, 1, false, Activation.GELU), new RPool(true, 2, 2, false), new RConv(4, 2, 1, true, Activation.SiLU), new RFlatten(), new RDense(5, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("WideSiluConvNet", s => new WideSiluConvNet(s), new ImageReference(new[] { 28, 28, 1 }, new RLayer[]
+        {
+            new RConv(6, 5, 1, true, Activation.SiLU), new RPool(false, 2, 2, false), new RConv(4, 3, 2, false, Activation.GELUTanh), new RFlatten(), new RDense(4, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("ConvActivationLayers", s => new ConvActivationLayers(s), new ImageReference(new[] { 8, 6, 3 }, new RLayer[]
+        {
+            new RActivation(Activation.GELUTanh), new RConv(4, 3, 2, true, Activation.Linear), new RActivation(Activation.GELU), new RConv(3, 2, 1, false, Activation.Linear),
+            new RActivation(Activation.Tanh), new RFlatten(), new RActivation(Activation.SiLU), new RDense(3, Activation.Linear),
+        }, LossKind.MeanSquaredError), false),
     };
 
     public static IEnumerable<object[]> Names() => Cases.Select(c => new object[] { c.Name });

@@ -1,4 +1,5 @@
 using NetGen;
+using NetGen.Tests.Support;
 
 namespace NetGen.Tests;
 
@@ -7,6 +8,7 @@ public sealed record RDense(int Units, Activation Act) : RLayer;
 public sealed record RConv(int Filters, int Kernel, int Stride, bool Same, Activation Act) : RLayer;
 public sealed record RPool(bool Max, int Size, int Stride, bool Same) : RLayer;
 public sealed record RFlatten : RLayer;
+public sealed record RActivation(Activation Act) : RLayer;
 
 /// <summary>
 /// A plain double-precision forward pass of image networks (channel-major inside, (H, W, C) input), written from
@@ -122,6 +124,10 @@ public sealed class ImageReference(int[] inputShape, RLayer[] layers, LossKind l
                     shape = new[] { a.Length };
                     z = a;
                     break;
+                case RActivation act:
+                    z = a;
+                    a = Activate(act.Act, a);
+                    break;
             }
         }
         return (z, a);
@@ -135,6 +141,9 @@ public sealed class ImageReference(int[] inputShape, RLayer[] layers, LossKind l
             case Activation.ReLU: for (int i = 0; i < z.Length; i++) y[i] = Math.Max(0, z[i]); break;
             case Activation.Sigmoid: for (int i = 0; i < z.Length; i++) y[i] = 1 / (1 + Math.Exp(-z[i])); break;
             case Activation.Tanh: for (int i = 0; i < z.Length; i++) y[i] = Math.Tanh(z[i]); break;
+            case Activation.GELU: for (int i = 0; i < z.Length; i++) y[i] = DoubleErf.Gelu(z[i]); break;
+            case Activation.GELUTanh: for (int i = 0; i < z.Length; i++) y[i] = DoubleErf.GeluTanh(z[i]); break;
+            case Activation.SiLU: for (int i = 0; i < z.Length; i++) y[i] = DoubleErf.Silu(z[i]); break;
             case Activation.Softmax:
                 double max = z.Max(), sum = 0;
                 for (int i = 0; i < z.Length; i++) sum += y[i] = Math.Exp(z[i] - max);

@@ -1,4 +1,5 @@
 using NetGen;
+using NetGen.Tests.Support;
 
 namespace NetGen.Tests;
 
@@ -68,6 +69,9 @@ public sealed class Reference
             case Activation.ReLU: for (int i = 0; i < z.Length; i++) y[i] = Math.Max(0, z[i]); break;
             case Activation.Sigmoid: for (int i = 0; i < z.Length; i++) y[i] = 1 / (1 + Math.Exp(-z[i])); break;
             case Activation.Tanh: for (int i = 0; i < z.Length; i++) y[i] = Math.Tanh(z[i]); break;
+            case Activation.GELU: for (int i = 0; i < z.Length; i++) y[i] = DoubleErf.Gelu(z[i]); break;
+            case Activation.GELUTanh: for (int i = 0; i < z.Length; i++) y[i] = DoubleErf.GeluTanh(z[i]); break;
+            case Activation.SiLU: for (int i = 0; i < z.Length; i++) y[i] = DoubleErf.Silu(z[i]); break;
             case Activation.Softmax:
                 double max = z.Max(), sum = 0;
                 for (int i = 0; i < z.Length; i++) sum += y[i] = Math.Exp(z[i] - max);
@@ -152,7 +156,7 @@ public sealed class Reference
                 default:
                     var dy = new double[OutputSize];
                     for (int j = 0; j < dy.Length; j++) dy[j] = 2 * (y[j] - t[j]) / (batch * (double)t.Length);
-                    delta = Backward(Layers[L - 1].Activation, y, dy);
+                    delta = Backward(Layers[L - 1].Activation, y, z[L], dy);
                     break;
             }
             for (int l = L - 1; l >= 0; l--)
@@ -169,17 +173,20 @@ public sealed class Reference
                     for (int j = 0; j < m; j++) s += delta[j] * p[wo + i * m + j];
                     dx[i] = s;
                 }
-                delta = Backward(Layers[l - 1].Activation, a[l], dx);
+                delta = Backward(Layers[l - 1].Activation, a[l], z[l], dx);
             }
         }
         return grad;
     }
 
-    private static double[] Backward(Activation act, double[] y, double[] dy)
+    private static double[] Backward(Activation act, double[] y, double[] z, double[] dy)
     {
         var dz = new double[y.Length];
         switch (act)
         {
+            case Activation.GELU: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * DoubleErf.GeluDerivative(z[i]); break;
+            case Activation.GELUTanh: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * DoubleErf.GeluTanhDerivative(z[i]); break;
+            case Activation.SiLU: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * DoubleErf.SiluDerivative(z[i]); break;
             case Activation.ReLU: for (int i = 0; i < y.Length; i++) dz[i] = y[i] > 0 ? dy[i] : 0; break;
             case Activation.Sigmoid: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * y[i] * (1 - y[i]); break;
             case Activation.Tanh: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * (1 - y[i] * y[i]); break;

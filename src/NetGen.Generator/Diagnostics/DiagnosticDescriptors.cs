@@ -181,6 +181,14 @@ namespace NetGen.Generator.Diagnostics
             "NG0032", "The output does not depend on an input",
             "No layer reads input {0} {1}, so the network's output does not depend on it: {2}, or remove the [Input]");
 
+        public static readonly DiagnosticDescriptor RecurrentActivationNeedsInput = Error(
+            "NG0033", "Activation not supported on a recurrent layer",
+            "Layer {0} ([SimpleRNN]) uses {1}, whose derivative needs the pre-activations, which backpropagation through time does not keep: use Activation.Tanh (Keras's default), ReLU or Sigmoid here, or return sequences and apply {1} to a following [Dense]");
+
+        public static readonly DiagnosticDescriptor SoftmaxActivationLayer = Error(
+            "NG0034", "Softmax as an activation layer",
+            "Layer {0} ([Activation(Activation.Softmax)]) applies softmax as a layer of its own, but NetGen applies softmax only with the last [Dense] layer (the loss fuses it with cross-entropy): remove this layer and write Activation.Softmax on the last [Dense], e.g. [Dense(10, Activation.Softmax)]");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -193,7 +201,7 @@ namespace NetGen.Generator.Diagnostics
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
-                InternalError,
+                RecurrentActivationNeedsInput, SoftmaxActivationLayer, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);

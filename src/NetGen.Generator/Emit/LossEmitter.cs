@@ -79,6 +79,8 @@ namespace NetGen.Generator.Emit
         {
             ActivationKind activation = plan.Last.Activation;
             int n = plan.OutputSize;
+            // GELU and SiLU: the trainer applies the derivative from the kept pre-activations before the layer's backward
+            if (plan.Last.KeepsPreActivation) return;
             switch (activation)
             {
                 case ActivationKind.Linear:

@@ -557,8 +557,14 @@ namespace NetGen.Generator.Emit
                 string[] inputs = layer.Sources.Select(s => Activations(plan, s, input, firstActivations, "output")).ToArray();
                 w.Line("// " + layer.Kind.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
                 if (index is not null) w.Line("// (reads its rows through the batch's row indices: the samples are never gathered)");
-                layer.Kind.EmitForward(w, kernels, layer, activation,
-                    new LayerRefs { Input = inputs[0], Inputs = inputs, InputIndex = index, Output = output, Rows = "rows", Training = true, FirstRow = "start" });
+                // GELU and SiLU: the pre-activations are kept for the backward pass, then activated into the outputs
+                bool keeps = layer.KeepsPreActivation && !(last && fused);
+                layer.Kind.EmitForward(w, kernels, layer, keeps ? ActivationKind.Linear : activation,
+                    new LayerRefs { Input = inputs[0], Inputs = inputs, InputIndex = index, Output = keeps ? PreActivations(layer) : output, Rows = "rows", Training = true, FirstRow = "start" });
+                if (keeps)
+                {
+                    w.Line($"ImageKernels.{Layers.Activations.KernelName(activation)}(ref {PreActivations(layer)}, ref {output}, rows * {layer.OutSize});");
+                }
                 if (last && !fused && layer.Activation == ActivationKind.Softmax)
                 {
                     w.Line($"VectorMath.SoftmaxRows(ref output, rows, {layer.OutSize});");
@@ -567,6 +573,9 @@ namespace NetGen.Generator.Emit
         }
 
         private static string InputField(int index) => $"_input{index + 1}";
+
+        /// <summary>The workspace buffer of a layer's pre-activations (<see cref="LayerPlan.KeepsPreActivation"/>).</summary>
+        private static string PreActivations(LayerPlan layer) => $"_z{layer.Index}.Reference";
 
         private static string InputBuffer(int index) => InputField(index) + ".Reference";
 
@@ -597,7 +606,7 @@ namespace NetGen.Generator.Emit
                 IReadOnlyList<int> sources = layer.Sources;
                 string[] inputs = sources.Select(s => Activations(plan, s, "x", firstActivations, lastOutput)).ToArray();
                 string?[] deltas = sources.Select((s, j) => s <= 0 ? null : layer.AccumulatesInto[j] ? "_dfan.Reference" : Delta(s)).ToArray();
-                ActivationKind[] activations = sources.Select(s => s <= 0 ? ActivationKind.Linear : plan.Layers[s - 1].Activation).ToArray();
+                ActivationKind[] activations = sources.Select(s => s <= 0 ? ActivationKind.Linear : plan.Layers[s - 1].ReaderActivation).ToArray();
                 var into = new List<string>();
                 for (int j = 0; j < sources.Count; j++)
                 {
@@ -610,6 +619,11 @@ namespace NetGen.Generator.Emit
                     int source = sources[j];
                     w.Line($"// layer {source} is read by several layers: add this one's share of its ∂L/∂z");
                     w.Line($"Kernels.{kernels.Use(ElementwiseKernels.AddInPlace)}(ref {Delta(source)}, ref _dfan.Reference, rows * {plan.Layers[source - 1].OutSize});");
+                }
+                if (layer.KeepsPreActivation)
+                {
+                    w.Line($"// through {Layers.Activations.Display(layer.Activation)}, from the kept pre-activations: ∂L/∂z = ∂L/∂A ⊙ {Layers.Activations.Display(layer.Activation)}′(z)");
+                    w.Line($"ImageKernels.{Layers.Activations.KernelName(layer.Activation)}Backward(ref {Delta(layer.Index)}, ref {PreActivations(layer)}, rows * {layer.OutSize});");
                 }
                 layer.Kind.EmitBackward(w, kernels, layer, new LayerRefs
                 {
@@ -812,6 +826,7 @@ namespace NetGen.Generator.Emit
                 }
                 foreach (LayerPlan layer in plan.Layers)
                 {
+                    if (layer.KeepsPreActivation) w.Line($"private readonly AlignedBuffer _z{layer.Index}; // layer {layer.Index} pre-activations, for {Layers.Activations.Display(layer.Activation)}′, [rows, {layer.OutSize}]");
                     foreach (TrainingBuffer buffer in layer.Kind.TrainingBuffers(layer)) w.Line($"private readonly AlignedBuffer {buffer.Field}; // {buffer.Comment}");
                 }
                 foreach (var (scratch, _) in plan.TrainingScratch) w.Line($"private readonly AlignedBuffer {scratch.Field}; // {scratch.Comment}");
@@ -839,6 +854,7 @@ namespace NetGen.Generator.Emit
                     }
                     foreach (LayerPlan layer in plan.Layers)
                     {
+                        if (layer.KeepsPreActivation) w.Line($"_z{layer.Index} = new AlignedBuffer(maxRows * {layer.OutSize});");
                         foreach (TrainingBuffer buffer in layer.Kind.TrainingBuffers(layer)) w.Line($"{buffer.Field} = new AlignedBuffer({buffer.Size});");
                     }
                     w.Line("Gradients = new AlignedBuffer(ParameterCount);");

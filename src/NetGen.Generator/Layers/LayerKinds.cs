@@ -13,6 +13,7 @@ namespace NetGen.Generator.Layers
             Pool2DLayerKind.Instance,
             FlattenLayerKind.Instance,
             DropoutLayerKind.Instance,
+            ActivationLayerKind.Instance,
             EmbeddingLayerKind.Instance,
             RecurrentLayerKind.Instance,
             MergeLayerKind.Instance,

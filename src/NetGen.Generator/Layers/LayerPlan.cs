@@ -30,6 +30,19 @@ namespace NetGen.Generator.Layers
         /// <summary>The activation the layer's own kernel applies (a dense softmax layer's kernel is linear: the network applies softmax per row).</summary>
         public virtual ActivationKind KernelActivation => Activation;
 
+        /// <summary>
+        /// True when training keeps the layer's pre-activations (<c>_z{index}</c>): its forward writes them, then the
+        /// activation; its backward first turns ∂L/∂A into ∂L/∂z from them. For activations whose derivative needs its
+        /// input (GELU, SiLU: <see cref="Activations.DerivativeFromInput"/>).
+        /// </summary>
+        public virtual bool KeepsPreActivation => Activations.DerivativeFromInput(Activation);
+
+        /// <summary>
+        /// The activation whose derivative the layers reading this one apply, from its outputs, when they write its ∂L/∂z:
+        /// linear when the layer applies its derivative itself (GELU, SiLU).
+        /// </summary>
+        public ActivationKind ReaderActivation => Activations.DerivativeFromInput(Activation) ? ActivationKind.Linear : Activation;
+
         public int InSize { get; }
 
         public int OutSize { get; }

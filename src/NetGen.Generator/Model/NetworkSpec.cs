@@ -8,6 +8,9 @@ namespace NetGen.Generator.Model
         Sigmoid = 2,
         Tanh = 3,
         Softmax = 4,
+        GELU = 5,
+        GELUTanh = 6,
+        SiLU = 7,
     }
 
     /// <summary>Mirrors NetGen.LossKind.</summary>

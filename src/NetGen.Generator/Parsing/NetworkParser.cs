@@ -35,7 +35,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Largest parameter count or per-sample activation count NetGen generates code for.</summary>
         public const long MaxElements = 1L << 28;
 
-        internal static readonly string[] ActivationNames = { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax" };
+        internal static readonly string[] ActivationNames = { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "GELUTanh", "SiLU" };
         private static readonly string[] LossNames = { "MeanSquaredError", "BinaryCrossEntropy", "CategoricalCrossEntropy", "SparseCategoricalCrossEntropy" };
 
         /// <summary>Entry point for classes carrying [Input]: parses the whole network.</summary>

@@ -68,7 +68,8 @@ namespace NetGen.Generator.Planning
                              first.WeightOffset == 0 && first.CanFuseAdam
                 ? first
                 : null;
-            SharedLayer = FusedAdamLayer is DenseLayerPlan fused && layers.Count >= 2 && fused.In >= 2 ? fused : null;
+            // (not for a layer that keeps its pre-activations: the two halves' sums are activated in one pass that keeps none)
+            SharedLayer = FusedAdamLayer is DenseLayerPlan fused && layers.Count >= 2 && fused.In >= 2 && !fused.KeepsPreActivation ? fused : null;
         }
 
         public NetworkSpec Spec { get; }

@@ -96,15 +96,88 @@ public static class ImageKernels
     }
 
     /// <summary>gradient[i] = ReLU′(y[i]) · gradient[i] over <paramref name="count"/> values (vectorized, branch-free: after ReLU, zeros make branches unpredictable).</summary>
-    public static void ReluBackward(ref float gradient, ref float y, int count) => Backward<Relu>(ref gradient, ref y, count);
+    public static void ReluBackward(ref float gradient, ref float y, int count) => Backward<ReluFunction>(ref gradient, ref y, count);
 
     /// <summary>gradient[i] = σ′ · gradient[i], from the sigmoid's outputs y.</summary>
-    public static void SigmoidBackward(ref float gradient, ref float y, int count) => Backward<Sigmoid>(ref gradient, ref y, count);
+    public static void SigmoidBackward(ref float gradient, ref float y, int count) => Backward<SigmoidFunction>(ref gradient, ref y, count);
 
     /// <summary>gradient[i] = tanh′ · gradient[i], from tanh's outputs y.</summary>
-    public static void TanhBackward(ref float gradient, ref float y, int count) => Backward<Tanh>(ref gradient, ref y, count);
+    public static void TanhBackward(ref float gradient, ref float y, int count) => Backward<TanhFunction>(ref gradient, ref y, count);
 
-    /// <summary>An activation's derivative at every register width, for <see cref="Backward{T}"/>.</summary>
+    /// <summary>gradient[i] = GELU′(x[i]) · gradient[i], from GELU's inputs (pre-activations) x.</summary>
+    public static void GeluBackward(ref float gradient, ref float x, int count) => Backward<GeluFunction>(ref gradient, ref x, count);
+
+    /// <summary>gradient[i] = GELU′(x[i]) · gradient[i] of the tanh approximation, from its inputs x.</summary>
+    public static void GeluTanhBackward(ref float gradient, ref float x, int count) => Backward<GeluTanhFunction>(ref gradient, ref x, count);
+
+    /// <summary>gradient[i] = SiLU′(x[i]) · gradient[i], from SiLU's inputs x.</summary>
+    public static void SiluBackward(ref float gradient, ref float x, int count) => Backward<SiluFunction>(ref gradient, ref x, count);
+
+    /// <summary>y[i] = ReLU(x[i]) over <paramref name="count"/> values (y may be x).</summary>
+    public static void Relu(ref float x, ref float y, int count) => Forward<ReluFunction>(ref x, ref y, count);
+
+    /// <summary>y[i] = σ(x[i]).</summary>
+    public static void Sigmoid(ref float x, ref float y, int count) => Forward<SigmoidFunction>(ref x, ref y, count);
+
+    /// <summary>y[i] = tanh(x[i]).</summary>
+    public static void Tanh(ref float x, ref float y, int count) => Forward<TanhFunction>(ref x, ref y, count);
+
+    /// <summary>y[i] = GELU(x[i]), exact (erf).</summary>
+    public static void Gelu(ref float x, ref float y, int count) => Forward<GeluFunction>(ref x, ref y, count);
+
+    /// <summary>y[i] = GELU(x[i]), tanh approximation.</summary>
+    public static void GeluTanh(ref float x, ref float y, int count) => Forward<GeluTanhFunction>(ref x, ref y, count);
+
+    /// <summary>y[i] = SiLU(x[i]) = x[i]·σ(x[i]).</summary>
+    public static void Silu(ref float x, ref float y, int count) => Forward<SiluFunction>(ref x, ref y, count);
+
+    /// <summary>An activation at every register width, for <see cref="Forward{T}"/>.</summary>
+    private interface IActivation
+    {
+        static abstract float Apply(float x);
+        static abstract Vector256<float> Apply(Vector256<float> x);
+        static abstract Vector512<float> Apply(Vector512<float> x);
+    }
+
+    /// <summary>
+    /// y = T(x), a register at a time; the tail goes through one more register (copied in and out of the stack), so every
+    /// value gets the same bits wherever it falls: one sample's Predict and a batch's agree exactly.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void Forward<T>(ref float x, ref float y, int count) where T : struct, IActivation
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= count; i += 16) T.Apply(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            if (i < count)
+            {
+                Span<float> tail = stackalloc float[16];
+                tail.Clear();
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, i), count - i).CopyTo(tail);
+                T.Apply(Vector512.Create((ReadOnlySpan<float>)tail)).CopyTo(tail);
+                tail.Slice(0, count - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, i), count - i));
+            }
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= count; i += 8) T.Apply(Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            if (i < count)
+            {
+                Span<float> tail = stackalloc float[8];
+                tail.Clear();
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, i), count - i).CopyTo(tail);
+                T.Apply(Vector256.Create((ReadOnlySpan<float>)tail)).CopyTo(tail);
+                tail.Slice(0, count - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, i), count - i));
+            }
+            return;
+        }
+        for (; i < count; i++) Unsafe.Add(ref y, i) = T.Apply(Unsafe.Add(ref x, i));
+    }
+
+    /// <summary>An activation's derivative at every register width, for <see cref="Backward{T}"/>: from the output y for
+    /// ReLU, sigmoid and tanh, from the input x for GELU and SiLU.</summary>
     private interface IDerivative
     {
         static abstract float Apply(float gradient, float y);
@@ -112,25 +185,64 @@ public static class ImageKernels
         static abstract Vector512<float> Apply(Vector512<float> gradient, Vector512<float> y);
     }
 
-    private readonly struct Relu : IDerivative
+    private readonly struct ReluFunction : IDerivative, IActivation
     {
+        public static float Apply(float x) => VectorMath.Relu(x);
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Relu(x);
+        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Relu(x);
         public static float Apply(float g, float y) => VectorMath.ReluBackward(g, y);
         public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.ReluBackward(g, y);
         public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.ReluBackward(g, y);
     }
 
-    private readonly struct Sigmoid : IDerivative
+    private readonly struct SigmoidFunction : IDerivative, IActivation
     {
+        public static float Apply(float x) => VectorMath.Sigmoid(x);
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Sigmoid(x);
+        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Sigmoid(x);
         public static float Apply(float g, float y) => VectorMath.SigmoidBackward(g, y);
         public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.SigmoidBackward(g, y);
         public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.SigmoidBackward(g, y);
     }
 
-    private readonly struct Tanh : IDerivative
+    private readonly struct TanhFunction : IDerivative, IActivation
     {
+        public static float Apply(float x) => VectorMath.Tanh(x);
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Tanh(x);
+        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Tanh(x);
         public static float Apply(float g, float y) => VectorMath.TanhBackward(g, y);
         public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.TanhBackward(g, y);
         public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.TanhBackward(g, y);
+    }
+
+    private readonly struct GeluFunction : IDerivative, IActivation
+    {
+        public static float Apply(float x) => VectorMath.Gelu(x);
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Gelu(x);
+        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Gelu(x);
+        public static float Apply(float g, float x) => VectorMath.GeluBackward(g, x);
+        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.GeluBackward(g, x);
+        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.GeluBackward(g, x);
+    }
+
+    private readonly struct GeluTanhFunction : IDerivative, IActivation
+    {
+        public static float Apply(float x) => VectorMath.GeluTanh(x);
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.GeluTanh(x);
+        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.GeluTanh(x);
+        public static float Apply(float g, float x) => VectorMath.GeluTanhBackward(g, x);
+        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.GeluTanhBackward(g, x);
+        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.GeluTanhBackward(g, x);
+    }
+
+    private readonly struct SiluFunction : IDerivative, IActivation
+    {
+        public static float Apply(float x) => VectorMath.Silu(x);
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Silu(x);
+        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Silu(x);
+        public static float Apply(float g, float x) => VectorMath.SiluBackward(g, x);
+        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.SiluBackward(g, x);
+        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.SiluBackward(g, x);
     }
 
     /// <summary>gradient = T′(y) ⊙ gradient, a register at a time, then a scalar tail.</summary>

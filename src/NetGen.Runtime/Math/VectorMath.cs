@@ -11,7 +11,7 @@ namespace NetGen;
 /// (<see cref="float"/>, <see cref="Vector256{T}"/>, <see cref="Vector512{T}"/>) so a kernel written for any
 /// width calls the same name. Derivatives take the activation's <em>output</em> y, which training keeps.
 /// </summary>
-public static class VectorMath
+public static partial class VectorMath
 {
     // ---- ReLU: max(0, x), NaN kept as PyTorch keeps it; derivative 1 where y > 0.
     // x86's maxps returns its second operand when either is NaN, so zero goes first and a NaN x comes out as it went in

@@ -64,9 +64,9 @@ namespace NetGen.Generator.Layers
             };
 
         /// <summary>Y[group, f, oh, (ow, lane)] = act(b[f] + Σ_taps W[f, tap] · Xlanes[group, tap row, (tap column + ow, lane)]): the direct convolution, a pixel being 16 floats.</summary>
-        public static GemmKernel LanesForward(Conv2DLayerPlan l)
+        public static GemmKernel LanesForward(Conv2DLayerPlan l, ActivationKind activation)
         {
-            string act = Activations.KernelName(l.Activation);
+            string act = Activations.KernelName(activation);
             return new GemmKernel(
                 $"Conv2DLanesForward_{Shape(l)}_{act}",
                 $"Y = {act}(conv(X, W) + b) on 16 samples per lane group: X [groups, {l.Channels}, {l.PaddedHeight}, {l.PaddedWidth}, 16] (padded), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [groups, {l.Filters}, {l.OutHeight}, {l.OutWidth}, 16].",
@@ -83,7 +83,7 @@ namespace NetGen.Generator.Layers
                 CRowRef = row => $"Unsafe.Add(ref ys, {row} * {l.OutHeight * l.OutWidth * Lanes} + oh * {l.OutWidth * Lanes})",
                 RowBias = "bias",
                 Taps = new ConvTaps("xs", l.Channels, l.KernelSize, l.PaddedWidth * Lanes, l.PaddedHeight * l.PaddedWidth * Lanes, "oh", 1) { ColumnScale = Lanes },
-                Epilogue = (isa, acc, row, col) => l.Activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
                 Outer = GroupsAndOutputRows(l, ("xs", "x", l.PaddedPixels), ("ys", "y", l.OutSize)),
             };
         }
@@ -112,9 +112,9 @@ namespace NetGen.Generator.Layers
                 Outer = GroupsAndOutputRows(l, ("dys", "dy", l.OutSize), ("dxs", "dx", l.PaddedPixels)),
             };
 
-        private static void EmitLanesForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
+        private static void EmitLanesForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, ActivationKind activation, LayerRefs refs)
         {
-            string kernel = kernels.Use(LanesForward(l));
+            string kernel = kernels.Use(LanesForward(l, activation));
             w.Line($"// in sample lanes: {Lanes} samples side by side, so every lane of the {l.OutWidth}-wide output rows is an output");
             using (Groups(w, refs.Rows))
             {

@@ -25,9 +25,9 @@ namespace NetGen.Generator.Layers
             $"ImageKernels.Pad(ref {input}, ref {padded}, {l.Channels}, {l.InHeight}, {l.InWidth}, {l.PaddedHeight}, {l.PaddedWidth}, {l.PadTop}, {l.PadLeft}, hwc: {(l.InputIsHwc ? "true" : "false")});";
 
         /// <summary>Y[s, f, oh, :] = act(b[f] + Σ_taps W[f, tap] · Xpad[s, tap row, tap column + stride·(0..OW)]).</summary>
-        public static GemmKernel Forward(Conv2DLayerPlan l)
+        public static GemmKernel Forward(Conv2DLayerPlan l, ActivationKind activation)
         {
-            string act = Activations.KernelName(l.Activation);
+            string act = Activations.KernelName(activation);
             int p = l.OutHeight * l.OutWidth;
             return new GemmKernel(
                 $"Conv2DForward_{Shape(l)}_{act}",
@@ -46,7 +46,7 @@ namespace NetGen.Generator.Layers
                 RowBias = "bias",
                 ColumnStride = l.Stride,
                 Taps = new ConvTaps("pads", l.Channels, l.KernelSize, l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "oh", l.Stride),
-                Epilogue = (isa, acc, row, col) => l.Activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
                 Outer = (w, body) =>
                 {
                     using (w.Block("for (int s = 0; s < rows; s++)"))
@@ -102,9 +102,9 @@ namespace NetGen.Generator.Layers
         }
 
         /// <summary>Grid[f, q] = act(b[f] + Σ_taps W[f, tap] · Xpad[offset(tap) + q]) for q over the padded grid (stride 1).</summary>
-        public static GemmKernel GridForward(Conv2DLayerPlan l)
+        public static GemmKernel GridForward(Conv2DLayerPlan l, ActivationKind activation)
         {
-            string act = Activations.KernelName(l.Activation);
+            string act = Activations.KernelName(activation);
             return new GemmKernel(
                 $"Conv2DForward_{Shape(l)}_{act}",
                 $"Y = {act}(conv(X, W) + b) for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}], " +
@@ -122,7 +122,7 @@ namespace NetGen.Generator.Layers
                 CRowRef = row => $"Unsafe.Add(ref grid, {row} * {l.GridColumns})",
                 RowBias = "bias",
                 Taps = new ConvTaps("pads", l.Channels, l.KernelSize, l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "0", 1),
-                Epilogue = (isa, acc, row, col) => l.Activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
                 Outer = (w, body) =>
                 {
                     using (w.Block("for (int s = 0; s < rows; s++)"))
@@ -166,23 +166,23 @@ namespace NetGen.Generator.Layers
                 Accumulate = true,
             };
 
-        public static void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
+        public static void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, ActivationKind activation, LayerRefs refs)
         {
             if (refs.Training && l.TrainsInLanes)
             {
-                EmitLanesForward(w, kernels, l, refs);
+                EmitLanesForward(w, kernels, l, activation, refs);
                 return;
             }
             if (l.UsesGrid)
             {
-                string grid = kernels.Use(GridForward(l));
+                string grid = kernels.Use(GridForward(l, activation));
                 string padded = refs.Training ? $"_pad{l.Index}.Reference" : refs.Scratch;
                 string gridScratch = refs.Training ? "_grid.Reference" : $"Unsafe.Add(ref {refs.Scratch}, {l.PaddedSize})";
                 string padStride = refs.Training ? Literal.Int(l.PaddedSize) : "0";
                 w.Line($"Kernels.{grid}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {DenseEmitter.At(refs.Parameters, l.BiasAt)}, ref {refs.Output}, ref {padded}, {padStride}, ref {gridScratch}, {refs.Rows});");
                 return;
             }
-            string kernel = kernels.Use(Forward(l));
+            string kernel = kernels.Use(Forward(l, activation));
             string pad = refs.Training ? $"_pad{l.Index}.Reference" : refs.Scratch;
             string stride = refs.Training ? Literal.Int(l.PaddedSize) : "0";
             w.Line($"Kernels.{kernel}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {DenseEmitter.At(refs.Parameters, l.BiasAt)}, ref {refs.Output}, ref {pad}, {stride}, {refs.Rows});");

@@ -89,7 +89,7 @@ namespace NetGen.Generator.Layers
         }
 
         protected override void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan layer, ActivationKind activation, LayerRefs refs) =>
-            Conv2DEmitter.EmitForward(w, kernels, layer, refs);
+            Conv2DEmitter.EmitForward(w, kernels, layer, activation, refs);
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan layer, LayerRefs refs) =>
             Conv2DEmitter.EmitBackward(w, kernels, layer, refs);

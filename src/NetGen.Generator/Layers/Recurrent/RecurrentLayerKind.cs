@@ -57,6 +57,7 @@ namespace NetGen.Generator.Layers
             if (cell == RecurrentKind.SimpleRnn && a.Activation(1, "activation", ActivationKind.Tanh) is ActivationKind value)
             {
                 if (value == ActivationKind.Softmax) a.Report(DiagnosticDescriptors.SoftmaxInsideNetwork, 1, "activation", a.Position, "SimpleRNN");
+                else if (Activations.DerivativeFromInput(value)) a.Report(DiagnosticDescriptors.RecurrentActivationNeedsInput, 1, "activation", a.Position, "Activation." + value);
                 else activation = value;
             }
             return a.Ok ? new RecurrentSpec(cell, units, activation, a.NamedBool("ReturnSequences")) : null;
