@@ -421,21 +421,38 @@ namespace NetGen.Generator.Emit
             w.Line("/// <summary><c>Evaluate</c> (<see cref=\"global::NetGen.Evaluation.Evaluator\"/>) on samples given as one span per input, with integer class labels: packs them once, then evaluates.</summary>");
             using (w.Block($"public EvaluationResult Evaluate({parameters}, ReadOnlySpan<int> labels, int batchSize = 256)"))
             {
-                w.Line("float[] samples = new float[(long)labels.Length * InputSize];");
-                w.Line($"Pack({arguments}, samples, labels.Length);");
-                w.Line("return Evaluator.Evaluate(this, new Dataset(samples, new[] { InputSize }, labels.ToArray()), batchSize);");
+                string data = EmitPackedDataset(w, plan, "Pack", targets: false);
+                w.Line($"return Evaluator.Evaluate(this, {data}, batchSize);");
             }
             w.Line();
             w.Line($"/// <summary><c>Evaluate</c> on samples given as one span per input, with float targets, {plan.OutputSize} per sample: packs them once, then evaluates.</summary>");
             using (w.Block($"public EvaluationResult Evaluate({parameters}, ReadOnlySpan<float> targets, int batchSize = 256)"))
             {
-                w.Line("if (targets.Length % OutputSize != 0) throw new ArgumentException($\"The targets hold {targets.Length} values, not a multiple of the {OutputSize} outputs per sample.\", nameof(targets));");
-                w.Line("int batch = targets.Length / OutputSize;");
-                w.Line("float[] samples = new float[(long)batch * InputSize];");
-                w.Line($"Pack({arguments}, samples, batch);");
-                w.Line("return Evaluator.Evaluate(this, new Dataset(samples, new[] { InputSize }, targets.ToArray(), OutputSize), batchSize);");
+                string data = EmitPackedDataset(w, plan, "Pack", targets: true);
+                w.Line($"return Evaluator.Evaluate(this, {data}, batchSize);");
             }
             w.Line();
+        }
+
+        /// <summary>
+        /// For <c>Fit</c> and <c>Evaluate</c> on one span per input: writes the lines that pack the spans (through
+        /// <paramref name="pack"/>) into <c>samples</c>, checking the targets' length first, and returns the expression of
+        /// the <c>Dataset</c> they make with the <c>labels</c> or <c>targets</c>.
+        /// </summary>
+        public static string EmitPackedDataset(SourceWriter w, NetworkPlan plan, string pack, bool targets)
+        {
+            string arguments = InputArguments(plan);
+            if (!targets)
+            {
+                w.Line("float[] samples = new float[(long)labels.Length * InputSize];");
+                w.Line($"{pack}({arguments}, samples, labels.Length);");
+                return "new Dataset(samples, new[] { InputSize }, labels.ToArray())";
+            }
+            w.Line("if (targets.Length % OutputSize != 0) throw new ArgumentException($\"The targets hold {targets.Length} values, not a multiple of the {OutputSize} outputs per sample.\", nameof(targets));");
+            w.Line("int batch = targets.Length / OutputSize;");
+            w.Line("float[] samples = new float[(long)batch * InputSize];");
+            w.Line($"{pack}({arguments}, samples, batch);");
+            return "new Dataset(samples, new[] { InputSize }, targets.ToArray(), OutputSize)";
         }
 
         /// <summary>Copies each input's values out of <paramref name="rows"/> packed samples at <paramref name="packed"/> into its own rows.</summary>

@@ -58,21 +58,19 @@ namespace NetGen.Generator.Emit
             return b.ToString();
         }
 
-        /// <summary>Copies code from <paramref name="i"/> to the end of the line; true when it qualified a name.</summary>
-        private static bool Code(string s, ref int i, StringBuilder b, IReadOnlyDictionary<string, string> names)
+        /// <summary>Copies code from <paramref name="i"/> to the end of the line (a comment as it is).</summary>
+        private static void Code(string s, ref int i, StringBuilder b, IReadOnlyDictionary<string, string> names)
         {
-            bool qualified = false;
             while (i < s.Length)
             {
                 if (s[i] == '/' && i + 1 < s.Length && s[i + 1] == '/')
                 {
                     b.Append(s, i, s.Length - i);
                     i = s.Length;
-                    break;
+                    return;
                 }
-                qualified |= Token(s, ref i, b, names);
+                Token(s, ref i, b, names);
             }
-            return qualified;
         }
 
         /// <summary>One token of code: a literal, an identifier (qualified when it is a table's type) or one character.</summary>

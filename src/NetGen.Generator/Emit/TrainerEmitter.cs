@@ -227,19 +227,15 @@ namespace NetGen.Generator.Emit
                     w.Line("/// </summary>");
                     using (w.Block($"public TrainingHistory Fit({parameters}, ReadOnlySpan<int> labels, FitOptions? options = null)"))
                     {
-                        w.Line("float[] samples = new float[(long)labels.Length * InputSize];");
-                        w.Line($"{name}.Pack({arguments}, samples, labels.Length);");
-                        w.Line("return Fitter.Fit(this, new Dataset(samples, new[] { InputSize }, labels.ToArray()), options);");
+                        string data = NetworkEmitter.EmitPackedDataset(w, plan, name + ".Pack", targets: false);
+                        w.Line($"return Fitter.Fit(this, {data}, options);");
                     }
                     w.Line();
                     w.Line($"/// <summary><c>Fit</c> on samples given as one span per input, with float targets, {plan.OutputSize} per sample: packs them once, then fits.</summary>");
                     using (w.Block($"public TrainingHistory Fit({parameters}, ReadOnlySpan<float> targets, FitOptions? options = null)"))
                     {
-                        w.Line("if (targets.Length % OutputSize != 0) throw new ArgumentException($\"The targets hold {targets.Length} values, not a multiple of the {OutputSize} outputs per sample.\", nameof(targets));");
-                        w.Line("int batch = targets.Length / OutputSize;");
-                        w.Line("float[] samples = new float[(long)batch * InputSize];");
-                        w.Line($"{name}.Pack({arguments}, samples, batch);");
-                        w.Line("return Fitter.Fit(this, new Dataset(samples, new[] { InputSize }, targets.ToArray(), OutputSize), options);");
+                        string data = NetworkEmitter.EmitPackedDataset(w, plan, name + ".Pack", targets: true);
+                        w.Line($"return Fitter.Fit(this, {data}, options);");
                     }
                     w.Line();
                 }
@@ -558,7 +554,7 @@ namespace NetGen.Generator.Emit
                 w.Line("// " + layer.Kind.Describe(layer) + (last && fused ? " (logits: the loss applies the activation)" : ""));
                 if (index is not null) w.Line("// (reads its rows through the batch's row indices: the samples are never gathered)");
                 // GELU and SiLU: the pre-activations are kept for the backward pass, then activated into the outputs
-                bool keeps = layer.KeepsPreActivation && !(last && fused);
+                bool keeps = layer.KeepsPreActivation; // never the fused output layer: the loss fuses only softmax and sigmoid
                 layer.Kind.EmitForward(w, kernels, layer, keeps ? ActivationKind.Linear : activation,
                     new LayerRefs { Input = inputs[0], Inputs = inputs, InputIndex = index, Output = keeps ? PreActivations(layer) : output, Rows = "rows", Training = true, FirstRow = "start" });
                 if (keeps)
