@@ -40,6 +40,13 @@ namespace NetGen
 
         /// <summary>Activation applied to the outputs.</summary>
         public Activation Activation { get; }
+
+        /// <summary>
+        /// The parameter of <see cref="NetGen.Activation.LeakyReLU"/> (its negative slope, finite and ≥ 0) or
+        /// <see cref="NetGen.Activation.ELU"/> (its α, finite and &gt; 0). Not written (NaN), the activation's Keras default:
+        /// 0.3 for LeakyReLU (PyTorch's is 0.01), 1.0 for ELU. Other activations take none (NG0046).
+        /// </summary>
+        public float Alpha { get; set; } = float.NaN;
     }
 
     /// <summary>The loss minimised in training.</summary>

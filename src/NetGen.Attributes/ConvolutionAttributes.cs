@@ -34,6 +34,13 @@ namespace NetGen
 
         /// <summary>Border handling. Default <see cref="Padding.Valid"/>.</summary>
         public Padding Padding { get; set; } = Padding.Valid;
+
+        /// <summary>
+        /// The parameter of <see cref="NetGen.Activation.LeakyReLU"/> (its negative slope, finite and ≥ 0) or
+        /// <see cref="NetGen.Activation.ELU"/> (its α, finite and &gt; 0). Not written (NaN), the activation's Keras default:
+        /// 0.3 for LeakyReLU (PyTorch's is 0.01), 1.0 for ELU. Other activations take none (NG0046).
+        /// </summary>
+        public float Alpha { get; set; } = float.NaN;
     }
 
     /// <summary>Max pooling over square windows, per channel, as Keras's <c>MaxPool2D</c>.</summary>
@@ -95,6 +102,13 @@ namespace NetGen
 
         /// <summary>The function applied to each value.</summary>
         public Activation Activation { get; }
+
+        /// <summary>
+        /// The parameter of <see cref="NetGen.Activation.LeakyReLU"/> (its negative slope, finite and ≥ 0) or
+        /// <see cref="NetGen.Activation.ELU"/> (its α, finite and &gt; 0). Not written (NaN), the activation's Keras default:
+        /// 0.3 for LeakyReLU (PyTorch's is 0.01), 1.0 for ELU. Other activations take none (NG0046).
+        /// </summary>
+        public float Alpha { get; set; } = float.NaN;
     }
 
     /// <summary>

@@ -25,6 +25,17 @@ namespace NetGen
         GELUTanh = 6,
         /// <summary>Sigmoid linear unit, also called Swish: <c>x·σ(x)</c>, as Keras's <c>silu</c>/<c>swish</c> and PyTorch's <c>nn.SiLU</c>.</summary>
         SiLU = 7,
+        /// <summary>
+        /// Leaky rectified linear unit: <c>x</c> for x &gt; 0, <c>α·x</c> otherwise, as Keras's <c>LeakyReLU</c> and PyTorch's
+        /// <c>nn.LeakyReLU</c>. α is the layer's <c>Alpha</c>, Keras's default 0.3 when not written (PyTorch's default
+        /// negative_slope is 0.01: write <c>Alpha = 0.01f</c> for it).
+        /// </summary>
+        LeakyReLU = 8,
+        /// <summary>
+        /// Exponential linear unit: <c>x</c> for x &gt; 0, <c>α·(eˣ − 1)</c> otherwise, as Keras's <c>elu</c> and PyTorch's
+        /// <c>nn.ELU</c>. α is the layer's <c>Alpha</c>, 1.0 when not written.
+        /// </summary>
+        ELU = 9,
     }
 
     /// <summary>The training loss.</summary>

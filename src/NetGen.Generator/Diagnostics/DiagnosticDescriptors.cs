@@ -189,6 +189,26 @@ namespace NetGen.Generator.Diagnostics
             "NG0034", "Softmax as an activation layer",
             "Layer {0} ([Activation(Activation.Softmax)]) applies softmax as a layer of its own, but NetGen applies softmax only with the last [Dense] layer (the loss fuses it with cross-entropy): remove this layer and write Activation.Softmax on the last [Dense], e.g. [Dense(10, Activation.Softmax)]");
 
+        public static readonly DiagnosticDescriptor InvalidActivationAlpha = Error(
+            "NG0045", "Invalid activation parameter",
+            "Layer {0} ({1}) has Alpha = {2}, but {3}: write a finite value such as Alpha = {4}, or leave Alpha out for Keras's default ({4})");
+
+        public static readonly DiagnosticDescriptor AlphaWithoutParameter = Error(
+            "NG0046", "Alpha on an activation without a parameter",
+            "Layer {0} ({1}) sets Alpha = {2}, but Activation.{3} takes no parameter: remove Alpha, or use Activation.LeakyReLU (Alpha is its negative slope) or Activation.ELU (Alpha is its α)");
+
+        public static readonly DiagnosticDescriptor RecurrentActivationUnsupported = Error(
+            "NG0047", "Activation not offered by the recurrent cell",
+            "Layer {0} ([SimpleRNN]) uses {1}, which NetGen's SimpleRNN cell does not offer: use Activation.Tanh (Keras's default), ReLU, Sigmoid or Linear, or return sequences and apply it with a following [Activation({1})]");
+
+        public static readonly DiagnosticDescriptor InvalidLayerNormEpsilon = Error(
+            "NG0048", "Invalid layer normalization epsilon",
+            "Layer {0} ([LayerNormalization]) has Epsilon = {1}, but it must be finite and greater than 0: leave it out for Keras's default 1e-3, or write PyTorch's Epsilon = 1e-5f");
+
+        public static readonly DiagnosticDescriptor LayerNormNeedsVectorOrSequence = Error(
+            "NG0049", "Layer normalization over an image",
+            "Layer {0} ([LayerNormalization]) reads an image of shape ({1}), but NetGen normalizes the last axis of vectors (n) and sequences (steps, features) only: put [Flatten] before it to normalize all {2} values together");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -201,7 +221,8 @@ namespace NetGen.Generator.Diagnostics
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
-                RecurrentActivationNeedsInput, SoftmaxActivationLayer, InternalError,
+                RecurrentActivationNeedsInput, SoftmaxActivationLayer, InvalidActivationAlpha, AlphaWithoutParameter,
+                RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);

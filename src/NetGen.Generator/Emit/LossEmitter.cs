@@ -77,11 +77,11 @@ namespace NetGen.Generator.Emit
 
         private static void EmitActivationBackward(SourceWriter w, NetworkPlan plan)
         {
-            ActivationKind activation = plan.Last.Activation;
+            ActivationFunction activation = plan.Last.Activation;
             int n = plan.OutputSize;
             // GELU and SiLU: the trainer applies the derivative from the kept pre-activations before the layer's backward
             if (plan.Last.KeepsPreActivation) return;
-            switch (activation)
+            switch (activation.Kind)
             {
                 case ActivationKind.Linear:
                     return;
@@ -97,7 +97,7 @@ namespace NetGen.Generator.Emit
                     w.Line($"// through {act}: dZ = dY ⊙ {act}′(y)");
                     using (w.Block($"for (int i = 0; i < rows * {n}; i++)"))
                     {
-                        w.Line($"gradient[i] = VectorMath.{act}Backward(gradient[i], outputs[i]);");
+                        w.Line($"gradient[i] = {Activations.Backward(activation, "gradient[i]", "outputs[i]")};");
                     }
                     return;
             }

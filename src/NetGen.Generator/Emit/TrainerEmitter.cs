@@ -546,7 +546,7 @@ namespace NetGen.Generator.Emit
             {
                 LayerPlan layer = plan.Layers[i];
                 bool last = i == layers - 1;
-                ActivationKind activation = last && fused ? ActivationKind.Linear
+                ActivationFunction activation = last && fused ? ActivationKind.Linear
                     : layer.KernelActivation;
                 string output = last ? "output" : $"_a{layer.Index}.Reference";
                 string? index = i == 0 ? inputIndex : null;
@@ -559,7 +559,7 @@ namespace NetGen.Generator.Emit
                     new LayerRefs { Input = inputs[0], Inputs = inputs, InputIndex = index, Output = keeps ? PreActivations(layer) : output, Rows = "rows", Training = true, FirstRow = "start" });
                 if (keeps)
                 {
-                    w.Line($"ImageKernels.{Layers.Activations.KernelName(activation)}(ref {PreActivations(layer)}, ref {output}, rows * {layer.OutSize});");
+                    w.Line(Layers.Activations.SpanForward(activation, PreActivations(layer), output, $"rows * {layer.OutSize}"));
                 }
                 if (last && !fused && layer.Activation == ActivationKind.Softmax)
                 {
@@ -602,7 +602,7 @@ namespace NetGen.Generator.Emit
                 IReadOnlyList<int> sources = layer.Sources;
                 string[] inputs = sources.Select(s => Activations(plan, s, "x", firstActivations, lastOutput)).ToArray();
                 string?[] deltas = sources.Select((s, j) => s <= 0 ? null : layer.AccumulatesInto[j] ? "_dfan.Reference" : Delta(s)).ToArray();
-                ActivationKind[] activations = sources.Select(s => s <= 0 ? ActivationKind.Linear : plan.Layers[s - 1].ReaderActivation).ToArray();
+                ActivationFunction[] activations = sources.Select(s => s <= 0 ? ActivationKind.Linear : plan.Layers[s - 1].ReaderActivation).ToArray();
                 var into = new List<string>();
                 for (int j = 0; j < sources.Count; j++)
                 {
@@ -619,7 +619,7 @@ namespace NetGen.Generator.Emit
                 if (layer.KeepsPreActivation)
                 {
                     w.Line($"// through {Layers.Activations.Display(layer.Activation)}, from the kept pre-activations: ∂L/∂z = ∂L/∂A ⊙ {Layers.Activations.Display(layer.Activation)}′(z)");
-                    w.Line($"ImageKernels.{Layers.Activations.KernelName(layer.Activation)}Backward(ref {Delta(layer.Index)}, ref {PreActivations(layer)}, rows * {layer.OutSize});");
+                    w.Line(Layers.Activations.SpanBackward(layer.Activation, Delta(layer.Index), PreActivations(layer), $"rows * {layer.OutSize}"));
                 }
                 layer.Kind.EmitBackward(w, kernels, layer, new LayerRefs
                 {

@@ -74,16 +74,16 @@ namespace NetGen.Generator.Layers
         public abstract IReadOnlyList<TrainingBuffer> TrainingBuffers(LayerPlan layer);
 
         /// <summary>Writes the forward pass (inference skips layers whose plan is an identity at inference).</summary>
-        public abstract void EmitForward(SourceWriter w, KernelSet kernels, LayerPlan layer, ActivationKind activation, LayerRefs refs);
+        public abstract void EmitForward(SourceWriter w, KernelSet kernels, LayerPlan layer, ActivationFunction activation, LayerRefs refs);
 
         /// <summary>Writes the backward pass: the parameter gradients and ∂L/∂z of the layer before it.</summary>
         public abstract void EmitBackward(SourceWriter w, KernelSet kernels, LayerPlan layer, LayerRefs refs);
 
         /// <summary>Turns ∂L/∂A of a layer into ∂L/∂z in place, from its outputs A (nothing for linear layers).</summary>
-        public static void EmitActivationBackward(SourceWriter w, ActivationKind activation, string delta, string outputs, string count)
+        public static void EmitActivationBackward(SourceWriter w, ActivationFunction activation, string delta, string outputs, string count)
         {
             if (activation == ActivationKind.Linear) return;
-            w.Line($"ImageKernels.{Activations.KernelName(activation)}Backward(ref {delta}, ref {outputs}, {count});");
+            w.Line(Activations.SpanBackward(activation, delta, outputs, count));
         }
     }
 
@@ -106,7 +106,7 @@ namespace NetGen.Generator.Layers
         public sealed override void EmitInitialization(SourceWriter w, LayerPlan layer) => EmitInitialization(w, (TPlan)layer);
         public sealed override IReadOnlyList<string> InitializationPhrases(LayerPlan layer) => InitializationPhrases((TPlan)layer);
         public sealed override IReadOnlyList<TrainingBuffer> TrainingBuffers(LayerPlan layer) => TrainingBuffers((TPlan)layer);
-        public sealed override void EmitForward(SourceWriter w, KernelSet kernels, LayerPlan layer, ActivationKind activation, LayerRefs refs) =>
+        public sealed override void EmitForward(SourceWriter w, KernelSet kernels, LayerPlan layer, ActivationFunction activation, LayerRefs refs) =>
             EmitForward(w, kernels, (TPlan)layer, activation, refs);
         public sealed override void EmitBackward(SourceWriter w, KernelSet kernels, LayerPlan layer, LayerRefs refs) =>
             EmitBackward(w, kernels, (TPlan)layer, refs);
@@ -122,7 +122,7 @@ namespace NetGen.Generator.Layers
         protected abstract void EmitInitialization(SourceWriter w, TPlan layer);
         protected abstract IReadOnlyList<string> InitializationPhrases(TPlan layer);
         protected abstract IReadOnlyList<TrainingBuffer> TrainingBuffers(TPlan layer);
-        protected abstract void EmitForward(SourceWriter w, KernelSet kernels, TPlan layer, ActivationKind activation, LayerRefs refs);
+        protected abstract void EmitForward(SourceWriter w, KernelSet kernels, TPlan layer, ActivationFunction activation, LayerRefs refs);
         protected abstract void EmitBackward(SourceWriter w, KernelSet kernels, TPlan layer, LayerRefs refs);
 
         /// <summary>No parameters, no initialization, no extra buffers: for kinds without weights.</summary>

@@ -8,7 +8,7 @@ namespace NetGen.Generator.Layers
     /// stored channel-major (C, H, W) in buffers, except the raw input, which is (H, W, C).</summary>
     internal abstract class LayerPlan
     {
-        protected LayerPlan(int index, int[] inShape, int[] outShape, ActivationKind activation)
+        protected LayerPlan(int index, int[] inShape, int[] outShape, ActivationFunction activation)
         {
             Index = index;
             InShape = inShape;
@@ -25,10 +25,10 @@ namespace NetGen.Generator.Layers
 
         public int[] OutShape { get; }
 
-        public ActivationKind Activation { get; }
+        public ActivationFunction Activation { get; }
 
         /// <summary>The activation the layer's own kernel applies (a dense softmax layer's kernel is linear: the network applies softmax per row).</summary>
-        public virtual ActivationKind KernelActivation => Activation;
+        public virtual ActivationFunction KernelActivation => Activation;
 
         /// <summary>
         /// True when training keeps the layer's pre-activations (<c>_z{index}</c>): its forward writes them, then the
@@ -41,7 +41,7 @@ namespace NetGen.Generator.Layers
         /// The activation whose derivative the layers reading this one apply, from its outputs, when they write its ∂L/∂z:
         /// linear when the layer applies its derivative itself (GELU, SiLU).
         /// </summary>
-        public ActivationKind ReaderActivation => Activations.DerivativeFromInput(Activation) ? ActivationKind.Linear : Activation;
+        public ActivationFunction ReaderActivation => Activations.DerivativeFromInput(Activation) ? ActivationKind.Linear : Activation;
 
         public int InSize { get; }
 

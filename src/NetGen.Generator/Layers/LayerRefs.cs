@@ -39,7 +39,7 @@ namespace NetGen.Generator.Layers
         public string? PreviousDelta { get; set; }
 
         /// <summary>The previous layer's activation, whose derivative turns ∂L/∂A into ∂L/∂z.</summary>
-        public ActivationKind PreviousActivation { get; set; }
+        public ActivationFunction PreviousActivation { get; set; }
 
         /// <summary>The gradient block (<c>ref float</c>), laid out as the parameters.</summary>
         public string Gradients { get; set; } = "g";
@@ -60,7 +60,7 @@ namespace NetGen.Generator.Layers
         public string?[] PreviousDeltas { get; set; } = System.Array.Empty<string?>();
 
         /// <summary>Every input's activation, in order (merge layers).</summary>
-        public ActivationKind[] PreviousActivations { get; set; } = System.Array.Empty<ActivationKind>();
+        public ActivationFunction[] PreviousActivations { get; set; } = System.Array.Empty<ActivationFunction>();
 
         /// <summary>
         /// Called by a merge layer's backward after it wrote input j's ∂L/∂z, before the next: the trainer adds it to the

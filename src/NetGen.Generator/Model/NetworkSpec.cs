@@ -11,6 +11,8 @@ namespace NetGen.Generator.Model
         GELU = 5,
         GELUTanh = 6,
         SiLU = 7,
+        LeakyReLU = 8,
+        ELU = 9,
     }
 
     /// <summary>Mirrors NetGen.LossKind.</summary>

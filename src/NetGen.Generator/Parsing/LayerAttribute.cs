@@ -111,13 +111,52 @@ namespace NetGen.Generator.Parsing
             return false;
         }
 
-        /// <summary>Activation argument <paramref name="index"/>, checked to be defined; null after reporting.</summary>
-        public ActivationKind? Activation(int index, string parameter, ActivationKind fallback, string prefix = "")
+        /// <summary>
+        /// Activation argument <paramref name="index"/>, checked to be defined, with its named <c>Alpha</c>
+        /// (<see cref="WithAlpha"/>); null after reporting.
+        /// </summary>
+        public ActivationFunction? Activation(int index, string parameter, ActivationKind fallback, string display, string prefix = "")
         {
             int value = Int(index, (int)fallback);
             return Defined(value, NetworkParser.ActivationNames.Length, index, parameter, "Activation", NetworkParser.ActivationNames, prefix)
-                ? (ActivationKind)value
+                ? WithAlpha((ActivationKind)value, display)
                 : null;
+        }
+
+        /// <summary>The named float argument <paramref name="name"/> (NaN when not written).</summary>
+        public float NamedFloat(string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
+            {
+                if (named.Key == name && named.Value.Value is float v) return v;
+            }
+            return float.NaN;
+        }
+
+        /// <summary>
+        /// <paramref name="kind"/> with the layer's named <c>Alpha</c>: the kind's default when not written (NaN); NG0045
+        /// when it is out of the kind's range (LeakyReLU's slope finite and ≥ 0, ELU's α finite and &gt; 0), NG0046 when
+        /// the kind takes none. <paramref name="display"/> names the layer in messages (<c>[Dense]</c>).
+        /// </summary>
+        public ActivationFunction WithAlpha(ActivationKind kind, string display)
+        {
+            float alpha = NamedFloat("Alpha");
+            if (float.IsNaN(alpha)) return kind; // not written (NaN is the attribute's "unset")
+            string written = alpha.ToString("R", CultureInfo.InvariantCulture);
+            if (!ActivationFunction.TakesAlpha(kind))
+            {
+                Report(DiagnosticDescriptors.AlphaWithoutParameter, -1, "Alpha", Position, display, written, NetworkParser.ActivationNames[(int)kind]);
+                return kind;
+            }
+            bool elu = kind == ActivationKind.ELU;
+            if (float.IsInfinity(alpha) || alpha < 0f || (elu && alpha == 0f))
+            {
+                Report(DiagnosticDescriptors.InvalidActivationAlpha, -1, "Alpha", Position, display, written,
+                    elu ? "ELU's α must be finite and greater than 0" : "LeakyReLU's negative slope must be finite and 0 or more",
+                    ActivationFunction.DefaultAlpha(kind).ToString("R", CultureInfo.InvariantCulture));
+                return kind;
+            }
+            return new ActivationFunction(kind, alpha);
         }
 
         /// <summary>The named <c>Padding</c> argument, checked to be defined.</summary>

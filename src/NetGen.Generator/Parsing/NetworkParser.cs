@@ -35,7 +35,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Largest parameter count or per-sample activation count NetGen generates code for.</summary>
         public const long MaxElements = 1L << 28;
 
-        internal static readonly string[] ActivationNames = { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "GELUTanh", "SiLU" };
+        internal static readonly string[] ActivationNames = { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "GELUTanh", "SiLU", "LeakyReLU", "ELU" };
         private static readonly string[] LossNames = { "MeanSquaredError", "BinaryCrossEntropy", "CategoricalCrossEntropy", "SparseCategoricalCrossEntropy" };
 
         /// <summary>Entry point for classes carrying [Input]: parses the whole network.</summary>
@@ -247,7 +247,7 @@ namespace NetGen.Generator.Parsing
 
             for (int i = 0; i < layers.Count - 1; i++)
             {
-                if (layers[i] is DenseSpec { Activation: ActivationKind.Softmax } dense)
+                if (layers[i] is DenseSpec { Activation.Kind: ActivationKind.Softmax } dense)
                 {
                     Add(diagnostics, DiagnosticDescriptors.SoftmaxNotLast, ArgumentLocation(layerAttributes[i], 1, "activation", ct),
                         (i + 1).ToString(CultureInfo.InvariantCulture), dense.Units.ToString(CultureInfo.InvariantCulture));
@@ -277,7 +277,7 @@ namespace NetGen.Generator.Parsing
                     AttributeData output = layerAttributes[layerAttributes.Count - 1];
                     Add(diagnostics, DiagnosticDescriptors.LossDoesNotFitOutput, AttributeLocation(losses[0].Attribute, ct),
                         LossNames[losses[0].Kind], layerNumbers[output].ToString(CultureInfo.InvariantCulture),
-                        $"Dense({last.Units}, Activation.{ActivationNames[(int)last.Activation]})", problem);
+                        $"Dense({last.Units}, Activation.{ActivationNames[(int)last.Activation.Kind]})", problem);
                 }
             }
 
@@ -460,7 +460,7 @@ namespace NetGen.Generator.Parsing
             // not a bottleneck (a layer narrower than both neighbours restricts the rank on purpose, as in a linear autoencoder).
             for (int i = 0; stack && i + 1 < layers.Count; i++)
             {
-                if (layers[i] is not DenseSpec { Activation: ActivationKind.Linear } hidden || layers[i + 1] is not DenseSpec next) continue;
+                if (layers[i] is not DenseSpec { Activation.Kind: ActivationKind.Linear } hidden || layers[i + 1] is not DenseSpec next) continue;
                 int fanIn = i == 0 ? (inputShape.Length == 1 ? inputShape[0] : 0) : (layers[i - 1] is DenseSpec previous ? previous.Units : 0);
                 if (fanIn <= 0 || hidden.Units < Math.Min(fanIn, next.Units)) continue;
                 long weights = (long)fanIn * hidden.Units;
@@ -480,7 +480,7 @@ namespace NetGen.Generator.Parsing
             }
 
             // NG0102: softmax output trained with mean squared error.
-            if (loss == (int)LossKind.MeanSquaredError && layers.Count > 0 && layers[layers.Count - 1] is DenseSpec { Activation: ActivationKind.Softmax } output)
+            if (loss == (int)LossKind.MeanSquaredError && layers.Count > 0 && layers[layers.Count - 1] is DenseSpec { Activation.Kind: ActivationKind.Softmax } output)
             {
                 int i = layers.Count - 1;
                 string why = output.Units == 1

@@ -96,47 +96,59 @@ public static class ImageKernels
     }
 
     /// <summary>gradient[i] = ReLU′(y[i]) · gradient[i] over <paramref name="count"/> values (vectorized, branch-free: after ReLU, zeros make branches unpredictable).</summary>
-    public static void ReluBackward(ref float gradient, ref float y, int count) => Backward<ReluFunction>(ref gradient, ref y, count);
+    public static void ReluBackward(ref float gradient, ref float y, int count) => Backward(default(ReluFunction), ref gradient, ref y, count);
 
     /// <summary>gradient[i] = σ′ · gradient[i], from the sigmoid's outputs y.</summary>
-    public static void SigmoidBackward(ref float gradient, ref float y, int count) => Backward<SigmoidFunction>(ref gradient, ref y, count);
+    public static void SigmoidBackward(ref float gradient, ref float y, int count) => Backward(default(SigmoidFunction), ref gradient, ref y, count);
 
     /// <summary>gradient[i] = tanh′ · gradient[i], from tanh's outputs y.</summary>
-    public static void TanhBackward(ref float gradient, ref float y, int count) => Backward<TanhFunction>(ref gradient, ref y, count);
+    public static void TanhBackward(ref float gradient, ref float y, int count) => Backward(default(TanhFunction), ref gradient, ref y, count);
 
     /// <summary>gradient[i] = GELU′(x[i]) · gradient[i], from GELU's inputs (pre-activations) x.</summary>
-    public static void GeluBackward(ref float gradient, ref float x, int count) => Backward<GeluFunction>(ref gradient, ref x, count);
+    public static void GeluBackward(ref float gradient, ref float x, int count) => Backward(default(GeluFunction), ref gradient, ref x, count);
 
     /// <summary>gradient[i] = GELU′(x[i]) · gradient[i] of the tanh approximation, from its inputs x.</summary>
-    public static void GeluTanhBackward(ref float gradient, ref float x, int count) => Backward<GeluTanhFunction>(ref gradient, ref x, count);
+    public static void GeluTanhBackward(ref float gradient, ref float x, int count) => Backward(default(GeluTanhFunction), ref gradient, ref x, count);
 
     /// <summary>gradient[i] = SiLU′(x[i]) · gradient[i], from SiLU's inputs x.</summary>
-    public static void SiluBackward(ref float gradient, ref float x, int count) => Backward<SiluFunction>(ref gradient, ref x, count);
+    public static void SiluBackward(ref float gradient, ref float x, int count) => Backward(default(SiluFunction), ref gradient, ref x, count);
 
     /// <summary>y[i] = ReLU(x[i]) over <paramref name="count"/> values (y may be x).</summary>
-    public static void Relu(ref float x, ref float y, int count) => Forward<ReluFunction>(ref x, ref y, count);
+    public static void Relu(ref float x, ref float y, int count) => Forward(default(ReluFunction), ref x, ref y, count);
 
     /// <summary>y[i] = σ(x[i]).</summary>
-    public static void Sigmoid(ref float x, ref float y, int count) => Forward<SigmoidFunction>(ref x, ref y, count);
+    public static void Sigmoid(ref float x, ref float y, int count) => Forward(default(SigmoidFunction), ref x, ref y, count);
 
     /// <summary>y[i] = tanh(x[i]).</summary>
-    public static void Tanh(ref float x, ref float y, int count) => Forward<TanhFunction>(ref x, ref y, count);
+    public static void Tanh(ref float x, ref float y, int count) => Forward(default(TanhFunction), ref x, ref y, count);
 
     /// <summary>y[i] = GELU(x[i]), exact (erf).</summary>
-    public static void Gelu(ref float x, ref float y, int count) => Forward<GeluFunction>(ref x, ref y, count);
+    public static void Gelu(ref float x, ref float y, int count) => Forward(default(GeluFunction), ref x, ref y, count);
 
     /// <summary>y[i] = GELU(x[i]), tanh approximation.</summary>
-    public static void GeluTanh(ref float x, ref float y, int count) => Forward<GeluTanhFunction>(ref x, ref y, count);
+    public static void GeluTanh(ref float x, ref float y, int count) => Forward(default(GeluTanhFunction), ref x, ref y, count);
 
     /// <summary>y[i] = SiLU(x[i]) = x[i]·σ(x[i]).</summary>
-    public static void Silu(ref float x, ref float y, int count) => Forward<SiluFunction>(ref x, ref y, count);
+    public static void Silu(ref float x, ref float y, int count) => Forward(default(SiluFunction), ref x, ref y, count);
+
+    /// <summary>y[i] = LeakyReLU(x[i]): x[i] for x[i] &gt; 0, <paramref name="alpha"/>·x[i] otherwise.</summary>
+    public static void LeakyRelu(ref float x, ref float y, int count, float alpha) => Forward(new LeakyReluFunction(alpha), ref x, ref y, count);
+
+    /// <summary>gradient[i] = LeakyReLU′ · gradient[i], from LeakyReLU's outputs y (1 for y &gt; 0, <paramref name="alpha"/> otherwise).</summary>
+    public static void LeakyReluBackward(ref float gradient, ref float y, int count, float alpha) => Backward(new LeakyReluFunction(alpha), ref gradient, ref y, count);
+
+    /// <summary>y[i] = ELU(x[i]): x[i] for x[i] &gt; 0, <paramref name="alpha"/>·(e^x[i] − 1) otherwise.</summary>
+    public static void Elu(ref float x, ref float y, int count, float alpha) => Forward(new EluFunction(alpha), ref x, ref y, count);
+
+    /// <summary>gradient[i] = ELU′ · gradient[i], from ELU's outputs y (1 for y &gt; 0, y + <paramref name="alpha"/> otherwise).</summary>
+    public static void EluBackward(ref float gradient, ref float y, int count, float alpha) => Backward(new EluFunction(alpha), ref gradient, ref y, count);
 
     /// <summary>An activation at every register width, for <see cref="Forward{T}"/>.</summary>
     private interface IActivation
     {
-        static abstract float Apply(float x);
-        static abstract Vector256<float> Apply(Vector256<float> x);
-        static abstract Vector512<float> Apply(Vector512<float> x);
+        float Apply(float x);
+        Vector256<float> Apply(Vector256<float> x);
+        Vector512<float> Apply(Vector512<float> x);
     }
 
     /// <summary>
@@ -144,122 +156,143 @@ public static class ImageKernels
     /// value gets the same bits wherever it falls: one sample's Predict and a batch's agree exactly.
     /// </summary>
     [SkipLocalsInit]
-    private static void Forward<T>(ref float x, ref float y, int count) where T : struct, IActivation
+    private static void Forward<T>(T f, ref float x, ref float y, int count) where T : struct, IActivation
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; i + 16 <= count; i += 16) T.Apply(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            for (; i + 16 <= count; i += 16) f.Apply(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
             if (i < count)
             {
                 Span<float> tail = stackalloc float[16];
                 tail.Clear();
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, i), count - i).CopyTo(tail);
-                T.Apply(Vector512.Create((ReadOnlySpan<float>)tail)).CopyTo(tail);
+                f.Apply(Vector512.Create((ReadOnlySpan<float>)tail)).CopyTo(tail);
                 tail.Slice(0, count - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, i), count - i));
             }
             return;
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; i + 8 <= count; i += 8) T.Apply(Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            for (; i + 8 <= count; i += 8) f.Apply(Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
             if (i < count)
             {
                 Span<float> tail = stackalloc float[8];
                 tail.Clear();
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, i), count - i).CopyTo(tail);
-                T.Apply(Vector256.Create((ReadOnlySpan<float>)tail)).CopyTo(tail);
+                f.Apply(Vector256.Create((ReadOnlySpan<float>)tail)).CopyTo(tail);
                 tail.Slice(0, count - i).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, i), count - i));
             }
             return;
         }
-        for (; i < count; i++) Unsafe.Add(ref y, i) = T.Apply(Unsafe.Add(ref x, i));
+        for (; i < count; i++) Unsafe.Add(ref y, i) = f.Apply(Unsafe.Add(ref x, i));
     }
 
     /// <summary>An activation's derivative at every register width, for <see cref="Backward{T}"/>: from the output y for
-    /// ReLU, sigmoid and tanh, from the input x for GELU and SiLU.</summary>
+    /// ReLU, sigmoid, tanh, LeakyReLU and ELU, from the input x for GELU and SiLU. The functions are structs: those
+    /// with a parameter (α) carry it, the others are empty, and each instantiation is compiled for its own struct.</summary>
     private interface IDerivative
     {
-        static abstract float Apply(float gradient, float y);
-        static abstract Vector256<float> Apply(Vector256<float> gradient, Vector256<float> y);
-        static abstract Vector512<float> Apply(Vector512<float> gradient, Vector512<float> y);
+        float Apply(float gradient, float y);
+        Vector256<float> Apply(Vector256<float> gradient, Vector256<float> y);
+        Vector512<float> Apply(Vector512<float> gradient, Vector512<float> y);
     }
 
     private readonly struct ReluFunction : IDerivative, IActivation
     {
-        public static float Apply(float x) => VectorMath.Relu(x);
-        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Relu(x);
-        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Relu(x);
-        public static float Apply(float g, float y) => VectorMath.ReluBackward(g, y);
-        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.ReluBackward(g, y);
-        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.ReluBackward(g, y);
+        public float Apply(float x) => VectorMath.Relu(x);
+        public Vector256<float> Apply(Vector256<float> x) => VectorMath.Relu(x);
+        public Vector512<float> Apply(Vector512<float> x) => VectorMath.Relu(x);
+        public float Apply(float g, float y) => VectorMath.ReluBackward(g, y);
+        public Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.ReluBackward(g, y);
+        public Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.ReluBackward(g, y);
     }
 
     private readonly struct SigmoidFunction : IDerivative, IActivation
     {
-        public static float Apply(float x) => VectorMath.Sigmoid(x);
-        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Sigmoid(x);
-        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Sigmoid(x);
-        public static float Apply(float g, float y) => VectorMath.SigmoidBackward(g, y);
-        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.SigmoidBackward(g, y);
-        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.SigmoidBackward(g, y);
+        public float Apply(float x) => VectorMath.Sigmoid(x);
+        public Vector256<float> Apply(Vector256<float> x) => VectorMath.Sigmoid(x);
+        public Vector512<float> Apply(Vector512<float> x) => VectorMath.Sigmoid(x);
+        public float Apply(float g, float y) => VectorMath.SigmoidBackward(g, y);
+        public Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.SigmoidBackward(g, y);
+        public Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.SigmoidBackward(g, y);
     }
 
     private readonly struct TanhFunction : IDerivative, IActivation
     {
-        public static float Apply(float x) => VectorMath.Tanh(x);
-        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Tanh(x);
-        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Tanh(x);
-        public static float Apply(float g, float y) => VectorMath.TanhBackward(g, y);
-        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.TanhBackward(g, y);
-        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.TanhBackward(g, y);
+        public float Apply(float x) => VectorMath.Tanh(x);
+        public Vector256<float> Apply(Vector256<float> x) => VectorMath.Tanh(x);
+        public Vector512<float> Apply(Vector512<float> x) => VectorMath.Tanh(x);
+        public float Apply(float g, float y) => VectorMath.TanhBackward(g, y);
+        public Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.TanhBackward(g, y);
+        public Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.TanhBackward(g, y);
     }
 
     private readonly struct GeluFunction : IDerivative, IActivation
     {
-        public static float Apply(float x) => VectorMath.Gelu(x);
-        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Gelu(x);
-        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Gelu(x);
-        public static float Apply(float g, float x) => VectorMath.GeluBackward(g, x);
-        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.GeluBackward(g, x);
-        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.GeluBackward(g, x);
+        public float Apply(float x) => VectorMath.Gelu(x);
+        public Vector256<float> Apply(Vector256<float> x) => VectorMath.Gelu(x);
+        public Vector512<float> Apply(Vector512<float> x) => VectorMath.Gelu(x);
+        public float Apply(float g, float x) => VectorMath.GeluBackward(g, x);
+        public Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.GeluBackward(g, x);
+        public Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.GeluBackward(g, x);
     }
 
     private readonly struct GeluTanhFunction : IDerivative, IActivation
     {
-        public static float Apply(float x) => VectorMath.GeluTanh(x);
-        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.GeluTanh(x);
-        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.GeluTanh(x);
-        public static float Apply(float g, float x) => VectorMath.GeluTanhBackward(g, x);
-        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.GeluTanhBackward(g, x);
-        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.GeluTanhBackward(g, x);
+        public float Apply(float x) => VectorMath.GeluTanh(x);
+        public Vector256<float> Apply(Vector256<float> x) => VectorMath.GeluTanh(x);
+        public Vector512<float> Apply(Vector512<float> x) => VectorMath.GeluTanh(x);
+        public float Apply(float g, float x) => VectorMath.GeluTanhBackward(g, x);
+        public Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.GeluTanhBackward(g, x);
+        public Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.GeluTanhBackward(g, x);
     }
 
     private readonly struct SiluFunction : IDerivative, IActivation
     {
-        public static float Apply(float x) => VectorMath.Silu(x);
-        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Silu(x);
-        public static Vector512<float> Apply(Vector512<float> x) => VectorMath.Silu(x);
-        public static float Apply(float g, float x) => VectorMath.SiluBackward(g, x);
-        public static Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.SiluBackward(g, x);
-        public static Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.SiluBackward(g, x);
+        public float Apply(float x) => VectorMath.Silu(x);
+        public Vector256<float> Apply(Vector256<float> x) => VectorMath.Silu(x);
+        public Vector512<float> Apply(Vector512<float> x) => VectorMath.Silu(x);
+        public float Apply(float g, float x) => VectorMath.SiluBackward(g, x);
+        public Vector256<float> Apply(Vector256<float> g, Vector256<float> x) => VectorMath.SiluBackward(g, x);
+        public Vector512<float> Apply(Vector512<float> g, Vector512<float> x) => VectorMath.SiluBackward(g, x);
+    }
+
+    private readonly struct LeakyReluFunction(float alpha) : IDerivative, IActivation
+    {
+        public float Apply(float x) => VectorMath.LeakyRelu(x, alpha);
+        public Vector256<float> Apply(Vector256<float> x) => VectorMath.LeakyRelu(x, alpha);
+        public Vector512<float> Apply(Vector512<float> x) => VectorMath.LeakyRelu(x, alpha);
+        public float Apply(float g, float y) => VectorMath.LeakyReluBackward(g, y, alpha);
+        public Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.LeakyReluBackward(g, y, alpha);
+        public Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.LeakyReluBackward(g, y, alpha);
+    }
+
+    private readonly struct EluFunction(float alpha) : IDerivative, IActivation
+    {
+        public float Apply(float x) => VectorMath.Elu(x, alpha);
+        public Vector256<float> Apply(Vector256<float> x) => VectorMath.Elu(x, alpha);
+        public Vector512<float> Apply(Vector512<float> x) => VectorMath.Elu(x, alpha);
+        public float Apply(float g, float y) => VectorMath.EluBackward(g, y, alpha);
+        public Vector256<float> Apply(Vector256<float> g, Vector256<float> y) => VectorMath.EluBackward(g, y, alpha);
+        public Vector512<float> Apply(Vector512<float> g, Vector512<float> y) => VectorMath.EluBackward(g, y, alpha);
     }
 
     /// <summary>gradient = T′(y) ⊙ gradient, a register at a time, then a scalar tail.</summary>
-    private static void Backward<T>(ref float gradient, ref float y, int count) where T : struct, IDerivative
+    private static void Backward<T>(T f, ref float gradient, ref float y, int count) where T : struct, IDerivative
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i + 16 <= count; i += 16)
-                T.Apply(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+                f.Apply(Vector512.LoadUnsafe(ref gradient, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= count; i += 8)
-                T.Apply(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
+                f.Apply(Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref gradient, (nuint)i);
         }
-        for (; i < count; i++) Unsafe.Add(ref gradient, i) = T.Apply(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
+        for (; i < count; i++) Unsafe.Add(ref gradient, i) = f.Apply(Unsafe.Add(ref gradient, i), Unsafe.Add(ref y, i));
     }
 
     /// <summary>

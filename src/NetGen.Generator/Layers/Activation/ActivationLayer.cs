@@ -9,7 +9,7 @@ using NetGen.Generator.Planning;
 namespace NetGen.Generator.Layers
 {
     /// <summary>An activation applied to every value of the layer before it.</summary>
-    internal sealed record ActivationSpec(ActivationKind Activation) : LayerSpec
+    internal sealed record ActivationSpec(ActivationFunction Activation) : LayerSpec
     {
         public override LayerKind Kind => ActivationLayerKind.Instance;
     }
@@ -21,7 +21,7 @@ namespace NetGen.Generator.Layers
     /// </summary>
     internal sealed class ActivationLayerPlan : LayerPlan
     {
-        public ActivationLayerPlan(int index, int[] shape, ActivationKind activation) : base(index, shape, shape, activation)
+        public ActivationLayerPlan(int index, int[] shape, ActivationFunction activation) : base(index, shape, shape, activation)
         {
         }
 
@@ -50,12 +50,12 @@ namespace NetGen.Generator.Layers
 
         public override LayerSpec? Parse(LayerAttribute a)
         {
-            ActivationKind? activation = a.Activation(0, "activation", ActivationKind.Linear, $"Layer {a.Position} ([Activation]) activation ");
+            ActivationFunction? activation = a.Activation(0, "activation", ActivationKind.Linear, "[Activation]", $"Layer {a.Position} ([Activation]) activation ");
             if (activation == ActivationKind.Softmax) a.Report(DiagnosticDescriptors.SoftmaxActivationLayer, 0, "activation", a.Position);
             return a.Ok ? new ActivationSpec(activation!.Value) : null;
         }
 
-        protected override string Display(ActivationSpec spec) => $"Activation(Activation.{spec.Activation})";
+        protected override string Display(ActivationSpec spec) => $"Activation(Activation.{spec.Activation.Kind})";
 
         protected override ShapeResult OutputShape(ActivationSpec spec, ShapeInput input) => ShapeResult.Of((int[])input.Shape.Clone());
 
@@ -82,10 +82,10 @@ namespace NetGen.Generator.Layers
 
         protected override IReadOnlyList<TrainingBuffer> TrainingBuffers(ActivationLayerPlan layer) => NoBuffers;
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, ActivationLayerPlan a, ActivationKind activation, LayerRefs refs) =>
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, ActivationLayerPlan a, ActivationFunction activation, LayerRefs refs) =>
             w.Line(a.Activation == ActivationKind.Linear
                 ? $"ImageKernels.Copy(ref {refs.Input}, ref {refs.Output}, {refs.Rows} * {a.OutSize});"
-                : $"ImageKernels.{Activations.KernelName(a.Activation)}(ref {refs.Input}, ref {refs.Output}, {refs.Rows} * {a.OutSize});");
+                : Activations.SpanForward(a.Activation, refs.Input, refs.Output, $"{refs.Rows} * {a.OutSize}"));
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, ActivationLayerPlan a, LayerRefs refs)
         {
@@ -97,7 +97,7 @@ namespace NetGen.Generator.Layers
             w.Line($"ImageKernels.Copy(ref {refs.Delta}, ref {refs.PreviousDelta}, {count});");
             if (Activations.DerivativeFromInput(a.Activation))
             {
-                w.Line($"ImageKernels.{Activations.KernelName(a.Activation)}Backward(ref {refs.PreviousDelta}, ref {refs.Input}, {count});");
+                w.Line(Activations.SpanBackward(a.Activation, refs.PreviousDelta, refs.Input, count));
             }
             EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, count);
         }

@@ -64,7 +64,7 @@ namespace NetGen.Generator.Layers
             };
 
         /// <summary>Y[group, f, oh, (ow, lane)] = act(b[f] + Σ_taps W[f, tap] · Xlanes[group, tap row, (tap column + ow, lane)]): the direct convolution, a pixel being 16 floats.</summary>
-        public static GemmKernel LanesForward(Conv2DLayerPlan l, ActivationKind activation)
+        public static GemmKernel LanesForward(Conv2DLayerPlan l, ActivationFunction activation)
         {
             string act = Activations.KernelName(activation);
             return new GemmKernel(
@@ -83,7 +83,7 @@ namespace NetGen.Generator.Layers
                 CRowRef = row => $"Unsafe.Add(ref ys, {row} * {l.OutHeight * l.OutWidth * Lanes} + oh * {l.OutWidth * Lanes})",
                 RowBias = "bias",
                 Taps = new ConvTaps("xs", l.Channels, l.KernelSize, l.PaddedWidth * Lanes, l.PaddedHeight * l.PaddedWidth * Lanes, "oh", 1) { ColumnScale = Lanes },
-                Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Epilogue = (isa, acc, row, col) => Activations.Apply(activation, acc),
                 Outer = GroupsAndOutputRows(l, ("xs", "x", l.PaddedPixels), ("ys", "y", l.OutSize)),
             };
         }
@@ -112,7 +112,7 @@ namespace NetGen.Generator.Layers
                 Outer = GroupsAndOutputRows(l, ("dys", "dy", l.OutSize), ("dxs", "dx", l.PaddedPixels)),
             };
 
-        private static void EmitLanesForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, ActivationKind activation, LayerRefs refs)
+        private static void EmitLanesForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, ActivationFunction activation, LayerRefs refs)
         {
             string kernel = kernels.Use(LanesForward(l, activation));
             w.Line($"// in sample lanes: {Lanes} samples side by side, so every lane of the {l.OutWidth}-wide output rows is an output");

@@ -25,7 +25,7 @@ namespace NetGen.Generator.Layers
             $"ImageKernels.Pad(ref {input}, ref {padded}, {l.Channels}, {l.InHeight}, {l.InWidth}, {l.PaddedHeight}, {l.PaddedWidth}, {l.PadTop}, {l.PadLeft}, hwc: {(l.InputIsHwc ? "true" : "false")});";
 
         /// <summary>Y[s, f, oh, :] = act(b[f] + Σ_taps W[f, tap] · Xpad[s, tap row, tap column + stride·(0..OW)]).</summary>
-        public static GemmKernel Forward(Conv2DLayerPlan l, ActivationKind activation)
+        public static GemmKernel Forward(Conv2DLayerPlan l, ActivationFunction activation)
         {
             string act = Activations.KernelName(activation);
             int p = l.OutHeight * l.OutWidth;
@@ -46,7 +46,7 @@ namespace NetGen.Generator.Layers
                 RowBias = "bias",
                 ColumnStride = l.Stride,
                 Taps = new ConvTaps("pads", l.Channels, l.KernelSize, l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "oh", l.Stride),
-                Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Epilogue = (isa, acc, row, col) => Activations.Apply(activation, acc),
                 Outer = (w, body) =>
                 {
                     using (w.Block("for (int s = 0; s < rows; s++)"))
@@ -102,7 +102,7 @@ namespace NetGen.Generator.Layers
         }
 
         /// <summary>Grid[f, q] = act(b[f] + Σ_taps W[f, tap] · Xpad[offset(tap) + q]) for q over the padded grid (stride 1).</summary>
-        public static GemmKernel GridForward(Conv2DLayerPlan l, ActivationKind activation)
+        public static GemmKernel GridForward(Conv2DLayerPlan l, ActivationFunction activation)
         {
             string act = Activations.KernelName(activation);
             return new GemmKernel(
@@ -122,7 +122,7 @@ namespace NetGen.Generator.Layers
                 CRowRef = row => $"Unsafe.Add(ref grid, {row} * {l.GridColumns})",
                 RowBias = "bias",
                 Taps = new ConvTaps("pads", l.Channels, l.KernelSize, l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "0", 1),
-                Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Epilogue = (isa, acc, row, col) => Activations.Apply(activation, acc),
                 Outer = (w, body) =>
                 {
                     using (w.Block("for (int s = 0; s < rows; s++)"))
@@ -166,7 +166,7 @@ namespace NetGen.Generator.Layers
                 Accumulate = true,
             };
 
-        public static void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, ActivationKind activation, LayerRefs refs)
+        public static void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, ActivationFunction activation, LayerRefs refs)
         {
             if (refs.Training && l.TrainsInLanes)
             {

@@ -9,7 +9,7 @@ using NetGen.Generator.Planning;
 namespace NetGen.Generator.Layers
 {
     /// <summary>A 2-D convolution with a square kernel and the same stride on both axes.</summary>
-    internal sealed record Conv2DSpec(int Filters, int KernelSize, int Stride, PaddingKind Padding, ActivationKind Activation) : LayerSpec
+    internal sealed record Conv2DSpec(int Filters, int KernelSize, int Stride, PaddingKind Padding, ActivationFunction Activation) : LayerSpec
     {
         public override LayerKind Kind => Conv2DLayerKind.Instance;
     }
@@ -36,7 +36,8 @@ namespace NetGen.Generator.Layers
             {
                 a.Report(DiagnosticDescriptors.SoftmaxOnConvolution, 2, "activation", a.Position);
             }
-            return a.Ok ? new Conv2DSpec(filters, kernel, stride, padding, (ActivationKind)activation) : null;
+            ActivationFunction function = a.Ok ? a.WithAlpha((ActivationKind)activation, "[Conv2D]") : ActivationKind.Linear;
+            return a.Ok ? new Conv2DSpec(filters, kernel, stride, padding, function) : null;
         }
 
         protected override string Display(Conv2DSpec spec) => $"Conv2D({spec.Filters}, {spec.KernelSize})";
@@ -88,7 +89,7 @@ namespace NetGen.Generator.Layers
             };
         }
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan layer, ActivationKind activation, LayerRefs refs) =>
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan layer, ActivationFunction activation, LayerRefs refs) =>
             Conv2DEmitter.EmitForward(w, kernels, layer, activation, refs);
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan layer, LayerRefs refs) =>

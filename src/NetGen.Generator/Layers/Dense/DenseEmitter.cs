@@ -9,14 +9,14 @@ namespace NetGen.Generator.Layers
     internal static class DenseEmitter
     {
         /// <summary>Y = act(X·W + b). Softmax layers use the linear kernel; the network applies softmax per row.</summary>
-        public static GemmKernel Forward(DenseLayerPlan layer, ActivationKind activation) => Forward(layer.In, layer.Out, activation);
+        public static GemmKernel Forward(DenseLayerPlan layer, ActivationFunction activation) => Forward(layer.In, layer.Out, activation);
 
         /// <summary>
         /// Y = act(X·W + b) for X [rows, <paramref name="inputs"/>] and W [<paramref name="inputs"/>, <paramref name="outputs"/>].
         /// <paramref name="indexed"/>: X's row i is sample <c>index[i]</c> of x (the first layer in training reads the
         /// caller's samples where they are, and asks for them ahead of use).
         /// </summary>
-        public static GemmKernel Forward(int inputs, int outputs, ActivationKind activation, bool indexed = false, int? depth = null)
+        public static GemmKernel Forward(int inputs, int outputs, ActivationFunction activation, bool indexed = false, int? depth = null)
         {
             string act = Activations.KernelName(activation);
             string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
@@ -39,7 +39,7 @@ namespace NetGen.Generator.Layers
                 B = "w",
                 C = "y",
                 Bias = "bias",
-                Epilogue = (isa, acc, row, col) => activation == ActivationKind.Linear ? acc : $"VectorMath.{act}({acc})",
+                Epilogue = (isa, acc, row, col) => Activations.Apply(activation, acc),
             };
         }
 
@@ -125,10 +125,10 @@ namespace NetGen.Generator.Layers
             };
 
         /// <summary>ΔZ of the previous layer = (ΔZ·Wᵀ) ⊙ act′(Y_prev), with Wᵀ [Out, In] row-major.</summary>
-        public static GemmKernel InputGradient(DenseLayerPlan layer, ActivationKind previous) => InputGradient(layer.In, layer.Out, previous);
+        public static GemmKernel InputGradient(DenseLayerPlan layer, ActivationFunction previous) => InputGradient(layer.In, layer.Out, previous);
 
         /// <summary>dX = (dZ·Wᵀ) ⊙ act′(Y) for dZ [rows, <paramref name="outputs"/>] and Wᵀ [<paramref name="outputs"/>, <paramref name="inputs"/>].</summary>
-        public static GemmKernel InputGradient(int inputs, int outputs, ActivationKind previous)
+        public static GemmKernel InputGradient(int inputs, int outputs, ActivationFunction previous)
         {
             string act = Activations.KernelName(previous);
             string formula = previous == ActivationKind.Linear ? "dZ·Wᵀ" : $"(dZ·Wᵀ) ⊙ {act}′(Y)";
@@ -145,7 +145,7 @@ namespace NetGen.Generator.Layers
                 B = "wt",
                 C = "dx",
                 EpilogueMatrix = previous == ActivationKind.Linear ? null : "y",
-                Epilogue = (isa, acc, row, col) => previous == ActivationKind.Linear ? acc : $"VectorMath.{act}Backward({acc}, {isa.Load(row, col)})",
+                Epilogue = (isa, acc, row, col) => previous == ActivationKind.Linear ? acc : Activations.Backward(previous, acc, isa.Load(row, col)),
             };
         }
 
@@ -154,7 +154,7 @@ namespace NetGen.Generator.Layers
             $"Layer {layer.Index}: Dense {layer.In}→{layer.Out}, {Activations.Display(layer.Activation)} — {Literal.Grouped(layer.Macs)} MACs per sample";
 
         /// <summary>Writes the forward call with <paramref name="activation"/> fused into the kernel.</summary>
-        public static void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationKind activation, LayerRefs refs)
+        public static void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationFunction activation, LayerRefs refs)
         {
             bool indexed = refs.InputIndex is not null;
             string kernel = kernels.Use(Forward(layer.In, layer.Out, activation, indexed));
@@ -212,7 +212,7 @@ namespace NetGen.Generator.Layers
         }
 
         /// <summary>y = act(y + partial), element by element: two blocks of partial sums of a dense layer, and its activation.</summary>
-        public static ElementwiseKernel AddPartial(ActivationKind activation)
+        public static ElementwiseKernel AddPartial(ActivationFunction activation)
         {
             string act = Activations.KernelName(activation);
             return new ElementwiseKernel(
@@ -224,7 +224,7 @@ namespace NetGen.Generator.Layers
                 (isa, i) =>
                 {
                     string sum = $"{isa.Load("y", i)} + {isa.Load("partial", i)}";
-                    return new[] { isa.Store(activation == ActivationKind.Linear ? sum : $"VectorMath.{act}({sum})", "y", i) };
+                    return new[] { isa.Store(Activations.Apply(activation, sum), "y", i) };
                 });
         }
 

@@ -9,7 +9,7 @@ using NetGen.Generator.Parsing;
 namespace NetGen.Generator.Layers
 {
     /// <summary>A fully connected layer.</summary>
-    internal sealed record DenseSpec(int Units, ActivationKind Activation) : LayerSpec
+    internal sealed record DenseSpec(int Units, ActivationFunction Activation) : LayerSpec
     {
         public override LayerKind Kind => DenseLayerKind.Instance;
     }
@@ -26,7 +26,7 @@ namespace NetGen.Generator.Layers
         public override LayerSpec? Parse(LayerAttribute a)
         {
             int units = a.Size(0, "units", $"Layer {a.Position} ([Dense]) units", a.Int(0));
-            ActivationKind? activation = a.Activation(1, "activation", ActivationKind.Linear, $"Layer {a.Position} ([Dense]) activation ");
+            ActivationFunction? activation = a.Activation(1, "activation", ActivationKind.Linear, "[Dense]", $"Layer {a.Position} ([Dense]) activation ");
             return a.Ok ? new DenseSpec(units, activation!.Value) : null;
         }
 
@@ -71,7 +71,7 @@ namespace NetGen.Generator.Layers
 
         protected override IReadOnlyList<TrainingBuffer> TrainingBuffers(DenseLayerPlan layer) => NoBuffers;
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationKind activation, LayerRefs refs) =>
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, ActivationFunction activation, LayerRefs refs) =>
             DenseEmitter.EmitForward(w, kernels, layer, activation, refs);
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, DenseLayerPlan layer, LayerRefs refs) =>

@@ -9,7 +9,7 @@ namespace NetGen.Generator.Layers
     /// </summary>
     internal sealed class DenseLayerPlan : LayerPlan
     {
-        public DenseLayerPlan(int index, int[] inShape, int units, ActivationKind activation, int weightOffset)
+        public DenseLayerPlan(int index, int[] inShape, int units, ActivationFunction activation, int weightOffset)
             : base(index, inShape, new[] { units }, activation)
         {
             WeightOffset = weightOffset;
@@ -52,6 +52,6 @@ namespace NetGen.Generator.Layers
             IsFirst ? System.Array.Empty<SharedScratchNeed>() : new[] { new SharedScratchNeed(Layers.SharedScratch.TransposedWeights, WeightCount) };
 
         /// <summary>Softmax is applied by the network after the layer's linear kernel.</summary>
-        public override ActivationKind KernelActivation => Activation == ActivationKind.Softmax ? ActivationKind.Linear : Activation;
+        public override ActivationFunction KernelActivation => Activation == ActivationKind.Softmax ? ActivationKind.Linear : Activation;
     }
 }

@@ -85,7 +85,7 @@ namespace NetGen.Generator.Layers
             new TrainingBuffer($"_mask{d.Index}", $"maxRows * {d.OutSize}", $"layer {d.Index}'s dropout masks (0 or 1 / (1 − rate)), [rows, {d.OutSize}]"),
         };
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, DropoutLayerPlan dropout, ActivationKind activation, LayerRefs refs)
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, DropoutLayerPlan dropout, ActivationFunction activation, LayerRefs refs)
         {
             using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
             {

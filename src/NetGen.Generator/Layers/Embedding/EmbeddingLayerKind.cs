@@ -66,7 +66,7 @@ namespace NetGen.Generator.Layers
 
         protected override IReadOnlyList<TrainingBuffer> TrainingBuffers(EmbeddingLayerPlan layer) => NoBuffers;
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, EmbeddingLayerPlan layer, ActivationKind activation, LayerRefs refs) =>
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, EmbeddingLayerPlan layer, ActivationFunction activation, LayerRefs refs) =>
             EmbeddingEmitter.EmitForward(w, layer, refs);
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, EmbeddingLayerPlan layer, LayerRefs refs) =>

@@ -69,7 +69,7 @@ namespace NetGen.Generator.Layers
 
         protected override IReadOnlyList<TrainingBuffer> TrainingBuffers(FlattenLayerPlan layer) => NoBuffers;
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, FlattenLayerPlan flatten, ActivationKind activation, LayerRefs refs) =>
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, FlattenLayerPlan flatten, ActivationFunction activation, LayerRefs refs) =>
             w.Line($"ImageKernels.Copy(ref {refs.Input}, ref {refs.Output}, {refs.Rows} * {flatten.OutSize});");
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, FlattenLayerPlan flatten, LayerRefs refs)

@@ -147,7 +147,7 @@ namespace NetGen.Generator.Layers
 
         protected override IReadOnlyList<TrainingBuffer> TrainingBuffers(MergeLayerPlan layer) => NoBuffers;
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, MergeLayerPlan m, ActivationKind activation, LayerRefs refs)
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, MergeLayerPlan m, ActivationFunction activation, LayerRefs refs)
         {
             string[] x = refs.Inputs;
             string count = $"{refs.Rows} * {m.OutSize}";

@@ -73,7 +73,7 @@ namespace NetGen.Generator.Layers
 
         protected override IReadOnlyList<TrainingBuffer> TrainingBuffers(Pool2DLayerPlan layer) => NoBuffers;
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, Pool2DLayerPlan layer, ActivationKind activation, LayerRefs refs) =>
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, Pool2DLayerPlan layer, ActivationFunction activation, LayerRefs refs) =>
             PoolEmitter.EmitForward(w, kernels, layer, refs);
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, Pool2DLayerPlan layer, LayerRefs refs) =>

@@ -54,10 +54,12 @@ namespace NetGen.Generator.Layers
             string attributeName = "[" + RecurrentSpec.NameOf(cell) + "]";
             int units = a.Positive(0, "units", attributeName + " units", a.Int(0));
             var activation = ActivationKind.Tanh;
-            if (cell == RecurrentKind.SimpleRnn && a.Activation(1, "activation", ActivationKind.Tanh) is ActivationKind value)
+            if (cell == RecurrentKind.SimpleRnn && a.Activation(1, "activation", ActivationKind.Tanh, attributeName) is ActivationFunction function)
             {
+                ActivationKind value = function.Kind;
                 if (value == ActivationKind.Softmax) a.Report(DiagnosticDescriptors.SoftmaxInsideNetwork, 1, "activation", a.Position, "SimpleRNN");
                 else if (Activations.DerivativeFromInput(value)) a.Report(DiagnosticDescriptors.RecurrentActivationNeedsInput, 1, "activation", a.Position, "Activation." + value);
+                else if (ActivationFunction.TakesAlpha(value)) a.Report(DiagnosticDescriptors.RecurrentActivationUnsupported, 1, "activation", a.Position, "Activation." + value);
                 else activation = value;
             }
             return a.Ok ? new RecurrentSpec(cell, units, activation, a.NamedBool("ReturnSequences")) : null;
@@ -135,7 +137,7 @@ namespace NetGen.Generator.Layers
 
         protected override IReadOnlyList<TrainingBuffer> TrainingBuffers(RecurrentLayerPlan layer) => RecurrentEmitter.ExtraBuffers(layer);
 
-        protected override void EmitForward(SourceWriter w, KernelSet kernels, RecurrentLayerPlan layer, ActivationKind activation, LayerRefs refs) =>
+        protected override void EmitForward(SourceWriter w, KernelSet kernels, RecurrentLayerPlan layer, ActivationFunction activation, LayerRefs refs) =>
             RecurrentEmitter.EmitForward(w, kernels, layer, refs);
 
         protected override void EmitBackward(SourceWriter w, KernelSet kernels, RecurrentLayerPlan layer, LayerRefs refs) =>
