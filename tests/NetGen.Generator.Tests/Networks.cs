@@ -250,8 +250,34 @@ internal static class Networks
         }
         """;
 
+    /// <summary>
+    /// Layer normalization of a sequence's steps and of a recurrent layer's states (PyTorch's ε, no β), LeakyReLU with a
+    /// slope of 0.2 and ELU on dense layers, and a standalone LeakyReLU layer of Keras's default slope.
+    /// </summary>
+    public const string NormAct = """
+        using NetGen;
+
+        namespace Demo.Norm;
+
+        [Input(6, 11)]
+        [LayerNormalization]
+        [LSTM(8, ReturnSequences = true)]
+        [LayerNormalization(Epsilon = 1e-5f, Center = false)]
+        [Flatten]
+        [Dense(16, Activation.LeakyReLU, Alpha = 0.2f)]
+        [Dense(12, Activation.ELU)]
+        [Activation(Activation.LeakyReLU)]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class NormAct
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(NormAct)] = NormAct,
         [nameof(ModernActivations)] = ModernActivations,
         [nameof(TwoInputs)] = TwoInputs,
         [nameof(Residual)] = Residual,

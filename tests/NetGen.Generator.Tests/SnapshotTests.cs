@@ -51,6 +51,9 @@ public sealed class SnapshotTests
     public void ModernActivations() => Check(Networks.ModernActivations);
 
     [Fact]
+    public void NormAct() => Check(Networks.NormAct);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);

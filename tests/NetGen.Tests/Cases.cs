@@ -27,6 +27,9 @@ public sealed record NetCase(string Name, Func<int, ITrainableModel> Create, Ref
         new("MseSiluNet", s => new MseSiluNet(s), new Reference(6, new[] { (12, Activation.GELUTanh), (3, Activation.SiLU) }, LossKind.MeanSquaredError)),
         // an [Activation] layer after a linear [Dense] computes what the dense layer with that activation does, with the same parameters
         new("DenseActivationLayers", s => new DenseActivationLayers(s), new Reference(7, new[] { (16, Activation.GELU), (12, Activation.Sigmoid), (10, Activation.SiLU), (5, Activation.Softmax) }, LossKind.SparseCategoricalCrossEntropy)),
+        new("LeakyEluNet", s => new LeakyEluNet(s), new Reference(13, new[] { (11, Activation.LeakyReLU), (9, Activation.ELU), (5, Activation.Softmax) }, LossKind.SparseCategoricalCrossEntropy, new[] { double.NaN, 0.5, double.NaN })),
+        new("MseLeakyNet", s => new MseLeakyNet(s), new Reference(5, new[] { (10, Activation.ELU), (3, Activation.LeakyReLU) }, LossKind.MeanSquaredError, new[] { double.NaN, 0.01 })),
+        new("ParametricActivationLayers", s => new ParametricActivationLayers(s), new Reference(6, new[] { (9, Activation.LeakyReLU), (7, Activation.ELU), (3, Activation.ELU) }, LossKind.MeanSquaredError, new[] { 0.2, 1.5, double.NaN })),
         new("MseActivationLayers", s => new MseActivationLayers(s), new Reference(6, new[] { (8, Activation.GELUTanh), (7, Activation.Tanh), (6, Activation.ReLU), (3, Activation.Linear) }, LossKind.MeanSquaredError)),
     };
 

@@ -44,6 +44,33 @@ public class ImageLayerTests
         {
             new RConv(6, 5, 1, true, Activation.SiLU), new RPool(false, 2, 2, false), new RConv(4, 3, 2, false, Activation.GELUTanh), new RFlatten(), new RDense(4, Activation.Softmax),
         }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("LeakyConvNet", s => new LeakyConvNet(s), new ImageReference(new[] { 7, 9, 2 }, new RLayer[]
+        {
+            new RConv(3, 3, 1, false, Activation.LeakyReLU, 0.1), new RPool(true, 2, 2, false), new RConv(4, 2, 1, true, Activation.ELU), new RActivation(Activation.ELU, 0.7),
+            new RFlatten(), new RDense(5, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("WideEluConvNet", s => new WideEluConvNet(s), new ImageReference(new[] { 28, 28, 1 }, new RLayer[]
+        {
+            new RConv(6, 5, 1, true, Activation.ELU, 0.8), new RPool(false, 2, 2, false), new RConv(4, 3, 2, false, Activation.LeakyReLU), new RFlatten(), new RDense(4, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
+        // layer normalization (vectors and sequences; ImageReference runs them as it runs images, from the definitions)
+        new("LayerNormMlp", s => new LayerNormMlp(s), new ImageReference(new[] { 13 }, new RLayer[]
+        {
+            new RDense(16, Activation.ReLU), new RLayerNorm(), new RDense(9, Activation.GELU), new RLayerNorm(1e-5f), new RDense(4, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("LayerNormFirst", s => new LayerNormFirst(s), new ImageReference(new[] { 7 }, new RLayer[]
+        {
+            new RLayerNorm(), new RDense(5, Activation.Tanh), new RLayerNorm(Center: false), new RDense(3, Activation.Linear),
+        }, LossKind.MeanSquaredError), false),
+        new("WideLayerNorm", s => new WideLayerNorm(s), new ImageReference(new[] { 20 }, new RLayer[]
+        {
+            new RDense(37, Activation.ELU), new RLayerNorm(Scale: false), new RDense(40, Activation.Linear), new RLayerNorm(),
+            new RDense(11, Activation.LeakyReLU), new RLayerNorm(Center: false, Scale: false), new RDense(3, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("SequenceLayerNorm", s => new SequenceLayerNorm(s), new ImageReference(new[] { 5, 21 }, new RLayer[]
+        {
+            new RLayerNorm(), new RFlatten(), new RDense(3, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
         new("ConvActivationLayers", s => new ConvActivationLayers(s), new ImageReference(new[] { 8, 6, 3 }, new RLayer[]
         {
             new RActivation(Activation.GELUTanh), new RConv(4, 3, 2, true, Activation.Linear), new RActivation(Activation.GELU), new RConv(3, 2, 1, false, Activation.Linear),

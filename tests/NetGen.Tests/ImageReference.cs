@@ -4,11 +4,13 @@ using NetGen.Tests.Support;
 namespace NetGen.Tests;
 
 public abstract record RLayer;
-public sealed record RDense(int Units, Activation Act) : RLayer;
-public sealed record RConv(int Filters, int Kernel, int Stride, bool Same, Activation Act) : RLayer;
+public sealed record RDense(int Units, Activation Act, double Alpha = double.NaN) : RLayer;
+public sealed record RConv(int Filters, int Kernel, int Stride, bool Same, Activation Act, double Alpha = double.NaN) : RLayer;
 public sealed record RPool(bool Max, int Size, int Stride, bool Same) : RLayer;
 public sealed record RFlatten : RLayer;
-public sealed record RActivation(Activation Act) : RLayer;
+public sealed record RActivation(Activation Act, double Alpha = double.NaN) : RLayer;
+/// <summary>Layer normalization over the last axis of a vector or sequence: γ then β in the parameters, when present.</summary>
+public sealed record RLayerNorm(double Epsilon = 1e-3, bool Center = true, bool Scale = true) : RLayer;
 
 /// <summary>
 /// A plain double-precision forward pass of image networks (channel-major inside, (H, W, C) input), written from
@@ -61,7 +63,7 @@ public sealed class ImageReference(int[] inputShape, RLayer[] layers, LossKind l
                         z[j] = s;
                     }
                     offset += n * m + m;
-                    a = Activate(d.Act, z);
+                    a = Activate(d.Act, z, d.Alpha);
                     shape = new[] { m };
                     break;
                 }
@@ -88,7 +90,7 @@ public sealed class ImageReference(int[] inputShape, RLayer[] layers, LossKind l
                                 z[(f * oh + y) * ow + xx] = s;
                             }
                     offset += c.Filters * taps + c.Filters;
-                    a = Activate(c.Act, z);
+                    a = Activate(c.Act, z, c.Alpha);
                     shape = new[] { oh, ow, c.Filters };
                     break;
                 }
@@ -126,18 +128,43 @@ public sealed class ImageReference(int[] inputShape, RLayer[] layers, LossKind l
                     break;
                 case RActivation act:
                     z = a;
-                    a = Activate(act.Act, a);
+                    a = Activate(act.Act, a, act.Alpha);
                     break;
+                case RLayerNorm norm:
+                {
+                    // each row of the last axis by its own mean and (biased) variance: y = γ (x − μ)/√(σ² + ε) + β
+                    int n = shape[^1];
+                    double[] gamma = norm.Scale ? p[offset..(offset + n)] : Enumerable.Repeat(1.0, n).ToArray();
+                    if (norm.Scale) offset += n;
+                    double[] beta = norm.Center ? p[offset..(offset + n)] : new double[n];
+                    if (norm.Center) offset += n;
+                    var y = new double[a.Length];
+                    for (int r = 0; r < a.Length / n; r++)
+                    {
+                        double mean = 0, variance = 0;
+                        for (int i = 0; i < n; i++) mean += a[r * n + i];
+                        mean /= n;
+                        for (int i = 0; i < n; i++) variance += (a[r * n + i] - mean) * (a[r * n + i] - mean);
+                        variance /= n;
+                        double inverse = 1 / Math.Sqrt(variance + norm.Epsilon);
+                        for (int i = 0; i < n; i++) y[r * n + i] = gamma[i] * (a[r * n + i] - mean) * inverse + beta[i];
+                    }
+                    z = a = y;
+                    break;
+                }
             }
         }
         return (z, a);
     }
 
-    private static double[] Activate(Activation act, double[] z)
+    private static double[] Activate(Activation act, double[] z, double alpha)
     {
         var y = new double[z.Length];
+        alpha = ParametricActivations.Alpha(act, alpha);
         switch (act)
         {
+            case Activation.LeakyReLU: for (int i = 0; i < z.Length; i++) y[i] = ParametricActivations.LeakyRelu(z[i], alpha); break;
+            case Activation.ELU: for (int i = 0; i < z.Length; i++) y[i] = ParametricActivations.Elu(z[i], alpha); break;
             case Activation.ReLU: for (int i = 0; i < z.Length; i++) y[i] = Math.Max(0, z[i]); break;
             case Activation.Sigmoid: for (int i = 0; i < z.Length; i++) y[i] = 1 / (1 + Math.Exp(-z[i])); break;
             case Activation.Tanh: for (int i = 0; i < z.Length; i++) y[i] = Math.Tanh(z[i]); break;

@@ -9,12 +9,16 @@ namespace NetGen.Tests;
 /// </summary>
 public sealed class Reference
 {
-    public Reference(int inputSize, (int Units, Activation Activation)[] layers, LossKind loss)
+    /// <param name="alphas">Each layer's LeakyReLU or ELU α (NaN: Keras's default); null: all defaults.</param>
+    public Reference(int inputSize, (int Units, Activation Activation)[] layers, LossKind loss, double[]? alphas = null)
     {
         InputSize = inputSize;
         Layers = layers;
         Loss = loss;
+        Alphas = alphas ?? Enumerable.Repeat(double.NaN, layers.Length).ToArray();
     }
+
+    public double[] Alphas { get; }
 
     public int InputSize { get; }
     public (int Units, Activation Activation)[] Layers { get; }
@@ -56,16 +60,19 @@ public sealed class Reference
                 for (int i = 0; i < n; i++) s += a[l][i] * p[wo + i * m + j];
                 z[l + 1][j] = s;
             }
-            a[l + 1] = Activate(Layers[l].Activation, z[l + 1]);
+            a[l + 1] = Activate(Layers[l].Activation, z[l + 1], Alphas[l]);
         }
         return (a, z);
     }
 
-    private static double[] Activate(Activation act, double[] z)
+    private static double[] Activate(Activation act, double[] z, double alpha)
     {
         var y = new double[z.Length];
+        alpha = ParametricActivations.Alpha(act, alpha);
         switch (act)
         {
+            case Activation.LeakyReLU: for (int i = 0; i < z.Length; i++) y[i] = ParametricActivations.LeakyRelu(z[i], alpha); break;
+            case Activation.ELU: for (int i = 0; i < z.Length; i++) y[i] = ParametricActivations.Elu(z[i], alpha); break;
             case Activation.ReLU: for (int i = 0; i < z.Length; i++) y[i] = Math.Max(0, z[i]); break;
             case Activation.Sigmoid: for (int i = 0; i < z.Length; i++) y[i] = 1 / (1 + Math.Exp(-z[i])); break;
             case Activation.Tanh: for (int i = 0; i < z.Length; i++) y[i] = Math.Tanh(z[i]); break;
@@ -156,7 +163,7 @@ public sealed class Reference
                 default:
                     var dy = new double[OutputSize];
                     for (int j = 0; j < dy.Length; j++) dy[j] = 2 * (y[j] - t[j]) / (batch * (double)t.Length);
-                    delta = Backward(Layers[L - 1].Activation, y, z[L], dy);
+                    delta = Backward(Layers[L - 1].Activation, Alphas[L - 1], y, z[L], dy);
                     break;
             }
             for (int l = L - 1; l >= 0; l--)
@@ -173,17 +180,20 @@ public sealed class Reference
                     for (int j = 0; j < m; j++) s += delta[j] * p[wo + i * m + j];
                     dx[i] = s;
                 }
-                delta = Backward(Layers[l - 1].Activation, a[l], z[l], dx);
+                delta = Backward(Layers[l - 1].Activation, Alphas[l - 1], a[l], z[l], dx);
             }
         }
         return grad;
     }
 
-    private static double[] Backward(Activation act, double[] y, double[] z, double[] dy)
+    private static double[] Backward(Activation act, double alpha, double[] y, double[] z, double[] dy)
     {
         var dz = new double[y.Length];
+        alpha = ParametricActivations.Alpha(act, alpha);
         switch (act)
         {
+            case Activation.LeakyReLU: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * ParametricActivations.LeakyReluDerivative(z[i], alpha); break;
+            case Activation.ELU: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * ParametricActivations.EluDerivative(z[i], alpha); break;
             case Activation.GELU: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * DoubleErf.GeluDerivative(z[i]); break;
             case Activation.GELUTanh: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * DoubleErf.GeluTanhDerivative(z[i]); break;
             case Activation.SiLU: for (int i = 0; i < y.Length; i++) dz[i] = dy[i] * DoubleErf.SiluDerivative(z[i]); break;

@@ -148,7 +148,7 @@ namespace NetGen.Generator.Emit
                 w.Line("/// <summary>True when <see cref=\"LastOutputs\"/> holds logits.</summary>");
                 w.Line($"public bool OutputsAreLogits => {(fused ? "true" : "false")};");
                 w.Line("/// <summary>The output layer's activation (applied by the loss to the logits when <see cref=\"OutputsAreLogits\"/>).</summary>");
-                w.Line($"public Activation OutputActivation => Activation.{plan.Last.Activation};");
+                w.Line($"public Activation OutputActivation => Activation.{plan.Last.Activation.Kind};");
                 w.Line("/// <summary>True when the loss accepts integer class labels.</summary>");
                 w.Line($"public bool AcceptsLabels => {(labels ? "true" : "false")};");
                 w.Line();

@@ -14,6 +14,7 @@ namespace NetGen.Generator.Layers
             FlattenLayerKind.Instance,
             DropoutLayerKind.Instance,
             ActivationLayerKind.Instance,
+            LayerNormalizationLayerKind.Instance,
             EmbeddingLayerKind.Instance,
             RecurrentLayerKind.Instance,
             MergeLayerKind.Instance,

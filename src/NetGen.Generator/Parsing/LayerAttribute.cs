@@ -56,14 +56,14 @@ namespace NetGen.Generator.Parsing
             return fallback;
         }
 
-        /// <summary>The named bool argument <paramref name="name"/> (false when not written).</summary>
-        public bool NamedBool(string name)
+        /// <summary>The named bool argument <paramref name="name"/> (<paramref name="fallback"/>, false unless given, when not written).</summary>
+        public bool NamedBool(string name, bool fallback = false)
         {
             foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
             {
                 if (named.Key == name && named.Value.Value is bool v) return v;
             }
-            return false;
+            return fallback;
         }
 
         /// <summary>The named string argument <paramref name="name"/> (null when not written).</summary>
@@ -123,14 +123,14 @@ namespace NetGen.Generator.Parsing
                 : null;
         }
 
-        /// <summary>The named float argument <paramref name="name"/> (NaN when not written).</summary>
-        public float NamedFloat(string name)
+        /// <summary>The named float argument <paramref name="name"/> (<paramref name="fallback"/> when not written).</summary>
+        public float NamedFloat(string name, float fallback)
         {
             foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
             {
                 if (named.Key == name && named.Value.Value is float v) return v;
             }
-            return float.NaN;
+            return fallback;
         }
 
         /// <summary>
@@ -140,7 +140,7 @@ namespace NetGen.Generator.Parsing
         /// </summary>
         public ActivationFunction WithAlpha(ActivationKind kind, string display)
         {
-            float alpha = NamedFloat("Alpha");
+            float alpha = NamedFloat("Alpha", float.NaN);
             if (float.IsNaN(alpha)) return kind; // not written (NaN is the attribute's "unset")
             string written = alpha.ToString("R", CultureInfo.InvariantCulture);
             if (!ActivationFunction.TakesAlpha(kind))
