@@ -94,7 +94,7 @@ namespace NetGen.Generator.Emit
                     return;
                 default:
                     string act = Activations.KernelName(activation);
-                    w.Line($"// through {act}: dZ = dY ⊙ {act}′(y)");
+                    w.Line($"// through {act}: dZ = dY ⊙ {Activations.DerivativeFormula(activation, "y")}");
                     using (w.Block($"for (int i = 0; i < rows * {n}; i++)"))
                     {
                         w.Line($"gradient[i] = {Activations.Backward(activation, "gradient[i]", "outputs[i]")};");

@@ -29,6 +29,20 @@ namespace NetGen.Generator.Layers
                 ? Method(activation.Kind) + Literal.Float(activation.Alpha).TrimEnd('f').Replace('.', 'p').Replace('-', 'm')
                 : Method(activation.Kind);
 
+        /// <summary>
+        /// The activation of <paramref name="argument"/> in kernel comments: <c>Relu(X·W + b)</c>, and with the parameter
+        /// <c>LeakyRelu(X·W + b; α = 0.2)</c>.
+        /// </summary>
+        public static string Formula(ActivationFunction activation, string argument) =>
+            $"{Method(activation.Kind)}({argument}{AlphaText(activation)})";
+
+        /// <summary>The derivative at <paramref name="argument"/> in kernel comments: <c>Relu′(Y)</c>, <c>Elu′(Y; α = 1)</c>.</summary>
+        public static string DerivativeFormula(ActivationFunction activation, string argument) =>
+            $"{Method(activation.Kind)}′({argument}{AlphaText(activation)})";
+
+        private static string AlphaText(ActivationFunction activation) =>
+            ActivationFunction.TakesAlpha(activation.Kind) ? "; α = " + Literal.Float(activation.Alpha).TrimEnd('f') : "";
+
         /// <summary>The name in comments and tables: <c>ReLU</c>, <c>Sigmoid</c>, <c>GELU (tanh)</c>, <c>LeakyReLU(0.3)</c>.</summary>
         public static string Display(ActivationFunction activation) => activation.Kind switch
         {

@@ -69,7 +69,7 @@ namespace NetGen.Generator.Layers
             string act = Activations.KernelName(activation);
             return new GemmKernel(
                 $"Conv2DLanesForward_{Shape(l)}_{act}",
-                $"Y = {act}(conv(X, W) + b) on 16 samples per lane group: X [groups, {l.Channels}, {l.PaddedHeight}, {l.PaddedWidth}, 16] (padded), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [groups, {l.Filters}, {l.OutHeight}, {l.OutWidth}, 16].",
+                $"Y = {Activations.Formula(activation, "conv(X, W) + b")} on 16 samples per lane group: X [groups, {l.Channels}, {l.PaddedHeight}, {l.PaddedWidth}, 16] (padded), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [groups, {l.Filters}, {l.OutHeight}, {l.OutWidth}, 16].",
                 "ref float x, ref float w, ref float bias, ref float y, int groups",
                 "ref x, ref w, ref bias, ref y, groups")
             {

@@ -31,7 +31,7 @@ namespace NetGen.Generator.Layers
             int p = l.OutHeight * l.OutWidth;
             return new GemmKernel(
                 $"Conv2DForward_{Shape(l)}_{act}",
-                $"Y = {act}(conv(X, W) + b) for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}]; each sample is padded into pad + s·padStride.",
+                $"Y = {Activations.Formula(activation, "conv(X, W) + b")} for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}]; each sample is padded into pad + s·padStride.",
                 "ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows",
                 "ref x, ref w, ref bias, ref y, ref pad, padStride, rows")
             {
@@ -107,7 +107,7 @@ namespace NetGen.Generator.Layers
             string act = Activations.KernelName(activation);
             return new GemmKernel(
                 $"Conv2DForward_{Shape(l)}_{act}",
-                $"Y = {act}(conv(X, W) + b) for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}], " +
+                $"Y = {Activations.Formula(activation, "conv(X, W) + b")} for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}], " +
                 $"computed on the padded grid ({l.OutHeight} rows of {l.PaddedWidth}, {l.GridColumns} columns) where every tap is a shifted view of the padded input.",
                 "ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows",
                 "ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows")

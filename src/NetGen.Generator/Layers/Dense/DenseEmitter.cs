@@ -19,7 +19,7 @@ namespace NetGen.Generator.Layers
         public static GemmKernel Forward(int inputs, int outputs, ActivationFunction activation, bool indexed = false, int? depth = null)
         {
             string act = Activations.KernelName(activation);
-            string formula = activation == ActivationKind.Linear ? "X·W + b" : $"{act}(X·W + b)";
+            string formula = activation == ActivationKind.Linear ? "X·W + b" : Activations.Formula(activation, "X·W + b");
             string part = depth is int d && d != inputs ? $"_Inputs{d}" : "";
             return new GemmKernel(
                 (indexed ? $"DenseForwardIndexed_{inputs}x{outputs}_{act}" : $"DenseForward_{inputs}x{outputs}_{act}") + part,
@@ -131,7 +131,7 @@ namespace NetGen.Generator.Layers
         public static GemmKernel InputGradient(int inputs, int outputs, ActivationFunction previous)
         {
             string act = Activations.KernelName(previous);
-            string formula = previous == ActivationKind.Linear ? "dZ·Wᵀ" : $"(dZ·Wᵀ) ⊙ {act}′(Y)";
+            string formula = previous == ActivationKind.Linear ? "dZ·Wᵀ" : $"(dZ·Wᵀ) ⊙ {Activations.DerivativeFormula(previous, "Y")}";
             return new GemmKernel(
                 $"DenseInputGradient_{inputs}x{outputs}_{act}",
                 $"dX = {formula} for dZ [rows, {outputs}], Wᵀ [{outputs}, {inputs}] row-major, Y and dX [rows, {inputs}].",
@@ -217,7 +217,7 @@ namespace NetGen.Generator.Layers
             string act = Activations.KernelName(activation);
             return new ElementwiseKernel(
                 $"AddPartial_{act}",
-                activation == ActivationKind.Linear ? "y = y + partial." : $"y = {act}(y + partial).",
+                activation == ActivationKind.Linear ? "y = y + partial." : $"y = {Activations.Formula(activation, "y + partial")}.",
                 "ref float y, ref float partial, int count",
                 "ref y, ref partial, count",
                 null,
