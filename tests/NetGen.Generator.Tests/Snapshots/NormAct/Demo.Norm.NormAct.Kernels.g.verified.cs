@@ -605,7 +605,7 @@ internal static class Kernels
         }
     }
 
-    /// <summary>Y = LeakyRelu0p2(X·W + b) for X [rows, 48], W [48, 16] row-major, Y [rows, 16].</summary>
+    /// <summary>Y = LeakyRelu(X·W + b; α = 0.2) for X [rows, 48], W [48, 16] row-major, Y [rows, 16].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DenseForward_48x16_LeakyRelu0p2(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
@@ -819,7 +819,7 @@ internal static class Kernels
         }
     }
 
-    /// <summary>Y = Elu1(X·W + b) for X [rows, 16], W [16, 12] row-major, Y [rows, 12].</summary>
+    /// <summary>Y = Elu(X·W + b; α = 1) for X [rows, 16], W [16, 12] row-major, Y [rows, 12].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DenseForward_16x12_Elu1(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
@@ -2144,7 +2144,7 @@ internal static class Kernels
         }
     }
 
-    /// <summary>dX = (dZ·Wᵀ) ⊙ LeakyRelu0p3′(Y) for dZ [rows, 3], Wᵀ [3, 12] row-major, Y and dX [rows, 12].</summary>
+    /// <summary>dX = (dZ·Wᵀ) ⊙ LeakyRelu′(Y; α = 0.3) for dZ [rows, 3], Wᵀ [3, 12] row-major, Y and dX [rows, 12].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DenseInputGradient_12x3_LeakyRelu0p3(ref float dz, ref float wt, ref float y, ref float dx, int rows)
     {
@@ -2633,7 +2633,7 @@ internal static class Kernels
         }
     }
 
-    /// <summary>dX = (dZ·Wᵀ) ⊙ LeakyRelu0p2′(Y) for dZ [rows, 12], Wᵀ [12, 16] row-major, Y and dX [rows, 16].</summary>
+    /// <summary>dX = (dZ·Wᵀ) ⊙ LeakyRelu′(Y; α = 0.2) for dZ [rows, 12], Wᵀ [12, 16] row-major, Y and dX [rows, 16].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DenseInputGradient_16x12_LeakyRelu0p2(ref float dz, ref float wt, ref float y, ref float dx, int rows)
     {
