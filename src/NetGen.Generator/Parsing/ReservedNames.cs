@@ -26,7 +26,7 @@ namespace NetGen.Generator.Parsing
         };
 
         /// <summary>Per-layer members (<c>Dense1Weights</c>, <c>Conv3Biases</c>) and private fields (<c>_a1</c>, <c>s_parameterBlocks</c>).</summary>
-        private static readonly Regex s_memberPattern = new Regex(@"^([A-Z][A-Za-z]*[0-9]+(Weights|Biases|Kernel|RecurrentKernel)(Offset)?|_[a-z][A-Za-z]*[0-9]*|s_[A-Za-z]+)$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_memberPattern = new Regex(@"^([A-Z][A-Za-z]*[0-9]+(Weights|Biases|Kernel|RecurrentKernel|Gamma|Beta)(Offset)?|_[a-z][A-Za-z]*[0-9]*|s_[A-Za-z]+)$", RegexOptions.CultureInvariant);
 
         public static bool IsMember(string name) => s_members.Contains(name) || s_memberPattern.IsMatch(name);
 
