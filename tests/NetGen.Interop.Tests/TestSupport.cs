@@ -102,6 +102,23 @@ internal static class TestData
         return p.ToArray();
     }
 
+    /// <summary>Writes raw little-endian float32, as the Python scripts read them.</summary>
+    public static void WriteFloats(string path, float[] values)
+    {
+        var bytes = new byte[4 * values.Length];
+        for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>Reads raw little-endian float32, as the Python scripts write them.</summary>
+    public static float[] ReadFloats(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var values = new float[bytes.Length / 4];
+        for (int i = 0; i < values.Length; i++) values[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i));
+        return values;
+    }
+
     public static float[] Predict(IModel model, float[] inputs)
     {
         int batch = inputs.Length / model.InputSize;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using NetGen.Serialization;
 using Xunit.Abstractions;
@@ -27,21 +26,6 @@ public class TorchNormActTests(ITestOutputHelper output)
 
     public static TheoryData<string> Networks() => new([nameof(TorchActivationZoo), nameof(TorchActivationLayers), nameof(TorchLayerNorm)]);
 
-    private static void WriteFloats(string path, float[] values)
-    {
-        var bytes = new byte[4 * values.Length];
-        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
-        File.WriteAllBytes(path, bytes);
-    }
-
-    private static float[] ReadFloats(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        var values = new float[bytes.Length / 4];
-        for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i));
-        return values;
-    }
-
     /// <summary>Weights in ±0.6 and layer normalization's γ in 1 ± 0.4 and β in ±0.4 (not their initial ones and zeros), seeded.</summary>
     private static void Randomize(ITrainableModel model, int seed)
     {
@@ -66,8 +50,8 @@ public class TorchNormActTests(ITestOutputHelper output)
         // inputs in [-2, 2): every activation sees both signs
         float[] inputs = TestData.Inputs(Count, model.InputSize, seed: 12).Select(v => 2 * v).ToArray();
         float[] targets = TestData.Inputs(Count, model.OutputSize, seed: 13);
-        WriteFloats(directory.File("inputs.f32"), inputs);
-        WriteFloats(directory.File("targets.f32"), targets);
+        TestData.WriteFloats(directory.File("inputs.f32"), inputs);
+        TestData.WriteFloats(directory.File("targets.f32"), targets);
         (int exitCode, string stdout, string stderr) = TorchPython.Run(TorchPython.Timeout, Script, "grad", file, directory.File("inputs.f32"),
             Count.ToString(CultureInfo.InvariantCulture), directory.File("targets.f32"), directory.File("outputs.f32"), directory.File("grads.safetensors"),
             directory.File("resaved.safetensors"));
@@ -75,7 +59,7 @@ public class TorchNormActTests(ITestOutputHelper output)
         output.WriteLine(stdout.Trim());
 
         // outputs
-        float[] netgen = TestData.Predict(model, inputs), torch = ReadFloats(directory.File("outputs.f32"));
+        float[] netgen = TestData.Predict(model, inputs), torch = TestData.ReadFloats(directory.File("outputs.f32"));
         Assert.Equal(torch.Length, netgen.Length);
         double worst = 0;
         for (int i = 0; i < netgen.Length; i++)

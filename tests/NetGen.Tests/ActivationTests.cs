@@ -110,51 +110,12 @@ public class ActivationTests
         // the first input and a middle one reach the outputs (the last may not: valid pooling and strides drop a border),
         // so a NaN there must come out NaN: ReLU, max pooling, GELU and SiLU keep NaN, none turns it into a number
         ITrainableModel model = Create(name, 1);
-        var input = new float[model.InputSize];
-        for (int i = 0; i < input.Length; i++) input[i] = (i % 7 - 3) * 0.1f;
-        var output = new float[model.OutputSize];
-        model.Predict(input, output);
-        Assert.All(output, v => Assert.True(float.IsFinite(v)));
-        foreach (int at in new[] { 0, input.Length / 2 })
-        {
-            float saved = input[at];
-            input[at] = float.NaN;
-            model.Predict(input, output);
-            Assert.True(output.Any(float.IsNaN), $"{name}: NaN at input {at} gave {string.Join(", ", output)}");
-            input[at] = saved;
-        }
-
-        // a NaN weight in layer 1 makes the loss and gradients NaN: nothing turns it into a number on the way back
-        IGradientTrainer trainer = model.CreateTrainer(3);
-        var inputs = new float[3 * model.InputSize];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = (i % 5 - 2) * 0.2f;
+        ModelChecks.NaNInputGivesNaNOutput(model, name, 0, model.InputSize / 2);
         ParameterBlock first = model.ParameterBlocks[0];
-        model.Parameters[first.Offset + first.Length - 1] = float.NaN;
-        float loss = trainer.AcceptsLabels ? trainer.ComputeGradients(inputs, new int[3]) : trainer.ComputeGradients(inputs, new float[3 * model.OutputSize]);
-        Assert.True(float.IsNaN(loss), $"{name}: loss {loss}");
-        Assert.Contains(trainer.Gradients.ToArray(), float.IsNaN);
+        ModelChecks.NaNParameterGivesNaNGradients(model, name, first.Offset + first.Length - 1);
     }
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Predict_and_TrainBatch_allocate_nothing(string name)
-    {
-        ITrainableModel model = Create(name, 2);
-        IGradientTrainer trainer = model.CreateTrainer(8);
-        var inputs = new float[8 * model.InputSize];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = (i % 9 - 4) * 0.1f;
-        var outputs = new float[8 * model.OutputSize];
-        var labels = new int[8];
-        var targets = new float[8 * model.OutputSize];
-        void Step()
-        {
-            model.Predict(inputs, outputs, 8);
-            if (trainer.AcceptsLabels) trainer.TrainBatch(inputs, labels); else trainer.TrainBatch(inputs, targets);
-        }
-        Step();
-        Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Step();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
+    public void Predict_and_TrainBatch_allocate_nothing(string name) => ModelChecks.AllocatesNothing(Create(name, 2));
 }

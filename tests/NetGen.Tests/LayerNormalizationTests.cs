@@ -155,47 +155,12 @@ public class LayerNormalizationTests
     public void A_NaN_input_gives_NaN_outputs_and_a_NaN_parameter_NaN_gradients(string name)
     {
         ITrainableModel model = Create(name, 1);
-        var input = new float[model.InputSize];
-        for (int i = 0; i < input.Length; i++) input[i] = (i % 7 - 3) * 0.1f;
-        var output = new float[model.OutputSize];
-        model.Predict(input, output);
-        Assert.All(output, v => Assert.True(float.IsFinite(v)));
-        input[input.Length / 2] = float.NaN;
-        model.Predict(input, output);
-        Assert.True(output.Any(float.IsNaN), $"{name}: NaN input gave {string.Join(", ", output)}");
-
-        IGradientTrainer trainer = model.CreateTrainer(3);
-        var inputs = new float[3 * model.InputSize];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = (i % 5 - 2) * 0.2f;
+        ModelChecks.NaNInputGivesNaNOutput(model, name, model.InputSize / 2);
         ParameterBlock norm = model.ParameterBlocks.First(b => b.Kind.StartsWith("layernorm.", StringComparison.Ordinal));
-        model.Parameters[norm.Offset] = float.NaN;
-        float loss = trainer.AcceptsLabels ? trainer.ComputeGradients(inputs, new int[3]) : trainer.ComputeGradients(inputs, new float[3 * model.OutputSize]);
-        Assert.True(float.IsNaN(loss), $"{name}: loss {loss}");
-        Assert.Contains(trainer.Gradients.ToArray(), float.IsNaN);
+        ModelChecks.NaNParameterGivesNaNGradients(model, name, norm.Offset);
     }
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Predict_and_TrainBatch_allocate_nothing(string name)
-    {
-        ITrainableModel model = Create(name, 2);
-        IGradientTrainer trainer = model.CreateTrainer(8);
-        var inputs = new float[8 * model.InputSize];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = (i % 9 - 4) * 0.1f;
-        var outputs = new float[8 * model.OutputSize];
-        var output = new float[model.OutputSize];
-        var labels = new int[8];
-        var targets = new float[8 * model.OutputSize];
-        void Step()
-        {
-            model.Predict(inputs, outputs, 8);
-            model.Predict(inputs.AsSpan(0, model.InputSize), output);
-            if (trainer.AcceptsLabels) trainer.TrainBatch(inputs, labels); else trainer.TrainBatch(inputs, targets);
-        }
-        Step();
-        Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Step();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
+    public void Predict_and_TrainBatch_allocate_nothing(string name) => ModelChecks.AllocatesNothing(Create(name, 2));
 }
