@@ -36,7 +36,7 @@ public class LayerNormalizationTests
         ParameterBlock[] norms = model.ParameterBlocks.Where(b => b.Kind.StartsWith("layernorm.", StringComparison.Ordinal)).ToArray();
         // layer 2: β only (Scale = false); layer 4: γ and β; layer 6: neither (ParameterBlock.Layer counts from 0)
         Assert.Equal(new[] { ("layernorm.beta", 1), ("layernorm.gamma", 3), ("layernorm.beta", 3) }, norms.Select(b => (b.Kind, b.Layer)));
-        Assert.Equal(new[] { "1.beta", "2.gamma", "2.beta" }, norms.Select(b => b.Name));
+        Assert.Equal(new[] { "1.beta", "3.gamma", "3.beta" }, norms.Select(b => b.Name)); // the index of the layer among those with parameters: PyTorch's child
         Assert.Equal(new[] { "bias", "weight", "bias" }, norms.Select(b => b.Torch.Single().Name));
         foreach (ParameterBlock block in norms)
         {
