@@ -189,6 +189,14 @@ namespace NetGen.Generator.Diagnostics
             "NG0034", "Softmax as an activation layer",
             "Layer {0} ([Activation(Activation.Softmax)]) applies softmax as a layer of its own, but NetGen applies softmax only with the last [Dense] layer (the loss fuses it with cross-entropy): remove this layer and write Activation.Softmax on the last [Dense], e.g. [Dense(10, Activation.Softmax)]");
 
+        public static readonly DiagnosticDescriptor ConflictingWindowSettings = Error(
+            "NG0040", "A setting for both axes and one per axis",
+            "Layer {0} ([{1}]) sets {2} and {3}: write {2} for both axes, or {3} and {4} for each axis");
+
+        public static readonly DiagnosticDescriptor StrideWithDilation = Error(
+            "NG0041", "Stride and dilation both above 1",
+            "Layer {0} ([{1}]) has stride {2} and dilation {3}: as in Keras, a convolution is either strided or dilated, so set the stride or the dilation to 1 (on both axes)");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -201,7 +209,7 @@ namespace NetGen.Generator.Diagnostics
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
-                RecurrentActivationNeedsInput, SoftmaxActivationLayer, InternalError,
+                RecurrentActivationNeedsInput, SoftmaxActivationLayer, ConflictingWindowSettings, StrideWithDilation, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);
