@@ -14,8 +14,8 @@ namespace NetGen.Generator.Layers
     internal static class DepthwiseConv2DEmitter
     {
         private static string Shape(DepthwiseConv2DLayerPlan l) =>
-            $"{l.Channels}x{l.InHeight}x{l.InWidth}_{l.KernelHeight}x{l.KernelWidth}" + (l.Multiplier != 1 ? $"_m{l.Multiplier}" : "") +
-            l.Window.NameSuffix + (l.InputIsHwc ? "_Hwc" : "");
+            $"{l.Channels}x{l.InHeight}x{l.InWidth}_{l.KernelHeight}x{l.KernelWidth}" + l.Window.NameSuffix +
+            (l.Multiplier != 1 ? $"_m{l.Multiplier}" : "") + (l.InputIsHwc ? "_Hwc" : "");
 
         public static string Describe(DepthwiseConv2DLayerPlan l) =>
             $"Layer {l.Index}: DepthwiseConv2D {l.KernelHeight}×{l.KernelWidth}" + (l.Multiplier != 1 ? $", depth multiplier {l.Multiplier}" : "") + l.Window.DescribeSteps +
@@ -87,6 +87,8 @@ namespace NetGen.Generator.Layers
             int offset = kh * L.Window.DilationHeight;
             return offset == 0 ? oh : $"{oh} + {offset}";
         }
+
+        protected static string Parenthesized(string expression) => expression.Contains(" ") ? $"({expression})" : expression;
 
         /// <summary>The input row of a runtime kernel row <c>kh</c> for output row <c>oh</c>.</summary>
         protected string InputRowOfLoop()
@@ -204,7 +206,7 @@ namespace NetGen.Generator.Layers
                     {
                         for (int kh = 0; kh < l.KernelHeight; kh++)
                         {
-                            w.Line($"ref float x{kh} = ref Unsafe.Add(ref xc, ({InputRow(kh)}) * {l.PaddedWidth});");
+                            w.Line($"ref float x{kh} = ref Unsafe.Add(ref xc, {Parenthesized(InputRow(kh))} * {l.PaddedWidth});");
                         }
                         w.Line($"ref float yr = ref Unsafe.Add(ref ys, o * {l.OutPlane} + oh * {l.OutWidth});");
                         Columns(w, isa, l.OutWidth, overlap: true, chunks =>
@@ -267,7 +269,7 @@ namespace NetGen.Generator.Layers
                     w.Line($"ref float g = ref Unsafe.Add(ref dy, o * {l.OutPlane} + oh * {l.OutWidth});");
                     for (int kh = 0; kh < l.KernelHeight; kh++)
                     {
-                        w.Line($"ref float dx{kh} = ref Unsafe.Add(ref dxc, ({InputRow(kh)}) * {l.PaddedWidth});");
+                        w.Line($"ref float dx{kh} = ref Unsafe.Add(ref dxc, {Parenthesized(InputRow(kh))} * {l.PaddedWidth});");
                     }
                     // taps one after the other: the columns of two taps of one row overlap in dXpad
                     Columns(w, isa, l.OutWidth, overlap: false, chunks =>
