@@ -88,7 +88,7 @@ namespace NetGen.Generator.Layers
             return offset == 0 ? oh : $"{oh} + {offset}";
         }
 
-        protected static string Parenthesized(string expression) => expression.Contains(" ") ? $"({expression})" : expression;
+        protected static string Parenthesized(string expression) => expression.Contains(" + ") ? $"({expression})" : expression;
 
         /// <summary>The input row of a runtime kernel row <c>kh</c> for output row <c>oh</c>.</summary>
         protected string InputRowOfLoop()

@@ -311,26 +311,144 @@ internal static class Kernels
         }
     }
 
-    /// <summary>Y = Relu(depthwise(X, W) + b) for X [rows, 1440] (C, H, W), W [16, 1, 3, 3], Y [rows, 16, 12, 8]; each sample is padded into pad + s·padStride.</summary>
+    /// <summary>Y = Relu(depthwise(X, W) + b) for X [rows, 1440] (C, H, W), W [16, 1, 3, 3], Y [rows, 16, 6, 15]; each sample is padded into pad + s·padStride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    public static void DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
     {
-        if (Vector512.IsHardwareAccelerated) DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
-        else if (Vector256.IsHardwareAccelerated) DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
-        else DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
+        if (Vector512.IsHardwareAccelerated) DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
+        else if (Vector256.IsHardwareAccelerated) DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
+        else DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    private static void DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
     {
         for (int s = 0; s < rows; s++)
         {
             ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 8, 12, 15, 14, 17, 1, 1, hwc: false);
-            ref float ys = ref Unsafe.Add(ref y, s * 1536);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 8, 12, 15, 13, 17, 0, 1, hwc: false);
+            ref float ys = ref Unsafe.Add(ref y, s * 1440);
             for (int o = 0; o < 16; o++)
             {
-                ref float xc = ref Unsafe.Add(ref pads, o / 2 * 238);
+                ref float xc = ref Unsafe.Add(ref pads, o / 2 * 221);
+                ref float wo = ref Unsafe.Add(ref w, o * 9);
+                // the 9 taps, broadcast once per channel
+                var w0 = Vector512.Create(Unsafe.Add(ref wo, 0));
+                var w1 = Vector512.Create(Unsafe.Add(ref wo, 1));
+                var w2 = Vector512.Create(Unsafe.Add(ref wo, 2));
+                var w3 = Vector512.Create(Unsafe.Add(ref wo, 3));
+                var w4 = Vector512.Create(Unsafe.Add(ref wo, 4));
+                var w5 = Vector512.Create(Unsafe.Add(ref wo, 5));
+                var w6 = Vector512.Create(Unsafe.Add(ref wo, 6));
+                var w7 = Vector512.Create(Unsafe.Add(ref wo, 7));
+                var w8 = Vector512.Create(Unsafe.Add(ref wo, 8));
+                var b = Vector512.Create(Unsafe.Add(ref bias, o));
+                for (int oh = 0; oh < 6; oh++)
+                {
+                    ref float x0 = ref Unsafe.Add(ref xc, (oh * 2) * 17);
+                    ref float x1 = ref Unsafe.Add(ref xc, (oh * 2 + 1) * 17);
+                    ref float x2 = ref Unsafe.Add(ref xc, (oh * 2 + 2) * 17);
+                    ref float yr = ref Unsafe.Add(ref ys, o * 90 + oh * 15);
+                    // columns 0..15
+                    {
+                        var acc0 = Vector256.Create(Unsafe.Add(ref bias, o));
+                        var acc1 = Vector256.Create(Unsafe.Add(ref bias, o));
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 0)), Vector256.LoadUnsafe(ref x0), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 0)), Vector256.LoadUnsafe(ref x0, 7), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 1)), Vector256.LoadUnsafe(ref x0, 1), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 1)), Vector256.LoadUnsafe(ref x0, 8), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 2)), Vector256.LoadUnsafe(ref x0, 2), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 2)), Vector256.LoadUnsafe(ref x0, 9), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 3)), Vector256.LoadUnsafe(ref x1), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 3)), Vector256.LoadUnsafe(ref x1, 7), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 4)), Vector256.LoadUnsafe(ref x1, 1), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 4)), Vector256.LoadUnsafe(ref x1, 8), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 5)), Vector256.LoadUnsafe(ref x1, 2), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 5)), Vector256.LoadUnsafe(ref x1, 9), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 6)), Vector256.LoadUnsafe(ref x2), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 6)), Vector256.LoadUnsafe(ref x2, 7), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 7)), Vector256.LoadUnsafe(ref x2, 1), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 7)), Vector256.LoadUnsafe(ref x2, 8), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 8)), Vector256.LoadUnsafe(ref x2, 2), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 8)), Vector256.LoadUnsafe(ref x2, 9), acc1);
+                        VectorMath.Relu(acc0).StoreUnsafe(ref yr);
+                        VectorMath.Relu(acc1).StoreUnsafe(ref yr, 7);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    {
+        for (int s = 0; s < rows; s++)
+        {
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 8, 12, 15, 13, 17, 0, 1, hwc: false);
+            ref float ys = ref Unsafe.Add(ref y, s * 1440);
+            for (int o = 0; o < 16; o++)
+            {
+                ref float xc = ref Unsafe.Add(ref pads, o / 2 * 221);
+                ref float wo = ref Unsafe.Add(ref w, o * 9);
+                // the 9 taps, broadcast once per channel
+                var w0 = Vector256.Create(Unsafe.Add(ref wo, 0));
+                var w1 = Vector256.Create(Unsafe.Add(ref wo, 1));
+                var w2 = Vector256.Create(Unsafe.Add(ref wo, 2));
+                var w3 = Vector256.Create(Unsafe.Add(ref wo, 3));
+                var w4 = Vector256.Create(Unsafe.Add(ref wo, 4));
+                var w5 = Vector256.Create(Unsafe.Add(ref wo, 5));
+                var w6 = Vector256.Create(Unsafe.Add(ref wo, 6));
+                var w7 = Vector256.Create(Unsafe.Add(ref wo, 7));
+                var w8 = Vector256.Create(Unsafe.Add(ref wo, 8));
+                var b = Vector256.Create(Unsafe.Add(ref bias, o));
+                for (int oh = 0; oh < 6; oh++)
+                {
+                    ref float x0 = ref Unsafe.Add(ref xc, (oh * 2) * 17);
+                    ref float x1 = ref Unsafe.Add(ref xc, (oh * 2 + 1) * 17);
+                    ref float x2 = ref Unsafe.Add(ref xc, (oh * 2 + 2) * 17);
+                    ref float yr = ref Unsafe.Add(ref ys, o * 90 + oh * 15);
+                    // columns 0..15
+                    {
+                        var acc0 = b;
+                        var acc1 = b;
+                        acc0 = Vector256.FusedMultiplyAdd(w0, Vector256.LoadUnsafe(ref x0), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w0, Vector256.LoadUnsafe(ref x0, 7), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(w1, Vector256.LoadUnsafe(ref x0, 1), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w1, Vector256.LoadUnsafe(ref x0, 8), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(w2, Vector256.LoadUnsafe(ref x0, 2), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w2, Vector256.LoadUnsafe(ref x0, 9), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(w3, Vector256.LoadUnsafe(ref x1), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w3, Vector256.LoadUnsafe(ref x1, 7), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(w4, Vector256.LoadUnsafe(ref x1, 1), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w4, Vector256.LoadUnsafe(ref x1, 8), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(w5, Vector256.LoadUnsafe(ref x1, 2), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w5, Vector256.LoadUnsafe(ref x1, 9), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(w6, Vector256.LoadUnsafe(ref x2), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w6, Vector256.LoadUnsafe(ref x2, 7), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(w7, Vector256.LoadUnsafe(ref x2, 1), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w7, Vector256.LoadUnsafe(ref x2, 8), acc1);
+                        acc0 = Vector256.FusedMultiplyAdd(w8, Vector256.LoadUnsafe(ref x2, 2), acc0);
+                        acc1 = Vector256.FusedMultiplyAdd(w8, Vector256.LoadUnsafe(ref x2, 9), acc1);
+                        VectorMath.Relu(acc0).StoreUnsafe(ref yr);
+                        VectorMath.Relu(acc1).StoreUnsafe(ref yr, 7);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
+    {
+        for (int s = 0; s < rows; s++)
+        {
+            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 8, 12, 15, 13, 17, 0, 1, hwc: false);
+            ref float ys = ref Unsafe.Add(ref y, s * 1440);
+            for (int o = 0; o < 16; o++)
+            {
+                ref float xc = ref Unsafe.Add(ref pads, o / 2 * 221);
                 ref float wo = ref Unsafe.Add(ref w, o * 9);
                 // the 9 taps, broadcast once per channel
                 var w0 = Unsafe.Add(ref wo, 0);
@@ -343,24 +461,24 @@ internal static class Kernels
                 var w7 = Unsafe.Add(ref wo, 7);
                 var w8 = Unsafe.Add(ref wo, 8);
                 var b = Unsafe.Add(ref bias, o);
-                for (int oh = 0; oh < 12; oh++)
+                for (int oh = 0; oh < 6; oh++)
                 {
-                    ref float x0 = ref Unsafe.Add(ref xc, (oh) * 17);
-                    ref float x1 = ref Unsafe.Add(ref xc, (oh + 1) * 17);
-                    ref float x2 = ref Unsafe.Add(ref xc, (oh + 2) * 17);
-                    ref float yr = ref Unsafe.Add(ref ys, o * 96 + oh * 8);
-                    for (int ow = 0; ow < 8; ow++)
+                    ref float x0 = ref Unsafe.Add(ref xc, (oh * 2) * 17);
+                    ref float x1 = ref Unsafe.Add(ref xc, (oh * 2 + 1) * 17);
+                    ref float x2 = ref Unsafe.Add(ref xc, (oh * 2 + 2) * 17);
+                    ref float yr = ref Unsafe.Add(ref ys, o * 90 + oh * 15);
+                    for (int ow = 0; ow < 15; ow++)
                     {
                         var acc0 = b;
-                        acc0 = w0 * Unsafe.Add(ref x0, ow * 2) + acc0;
-                        acc0 = w1 * Unsafe.Add(ref x0, ow * 2 + 1) + acc0;
-                        acc0 = w2 * Unsafe.Add(ref x0, ow * 2 + 2) + acc0;
-                        acc0 = w3 * Unsafe.Add(ref x1, ow * 2) + acc0;
-                        acc0 = w4 * Unsafe.Add(ref x1, ow * 2 + 1) + acc0;
-                        acc0 = w5 * Unsafe.Add(ref x1, ow * 2 + 2) + acc0;
-                        acc0 = w6 * Unsafe.Add(ref x2, ow * 2) + acc0;
-                        acc0 = w7 * Unsafe.Add(ref x2, ow * 2 + 1) + acc0;
-                        acc0 = w8 * Unsafe.Add(ref x2, ow * 2 + 2) + acc0;
+                        acc0 = w0 * Unsafe.Add(ref x0, ow) + acc0;
+                        acc0 = w1 * Unsafe.Add(ref x0, ow + 1) + acc0;
+                        acc0 = w2 * Unsafe.Add(ref x0, ow + 2) + acc0;
+                        acc0 = w3 * Unsafe.Add(ref x1, ow) + acc0;
+                        acc0 = w4 * Unsafe.Add(ref x1, ow + 1) + acc0;
+                        acc0 = w5 * Unsafe.Add(ref x1, ow + 2) + acc0;
+                        acc0 = w6 * Unsafe.Add(ref x2, ow) + acc0;
+                        acc0 = w7 * Unsafe.Add(ref x2, ow + 1) + acc0;
+                        acc0 = w8 * Unsafe.Add(ref x2, ow + 2) + acc0;
                         Unsafe.Add(ref yr, ow) = VectorMath.Relu(acc0);
                     }
                 }
@@ -368,119 +486,23 @@ internal static class Kernels
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
-    {
-        for (int s = 0; s < rows; s++)
-        {
-            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 8, 12, 15, 14, 17, 1, 1, hwc: false);
-            ref float ys = ref Unsafe.Add(ref y, s * 1536);
-            for (int o = 0; o < 16; o++)
-            {
-                ref float xc = ref Unsafe.Add(ref pads, o / 2 * 238);
-                ref float wo = ref Unsafe.Add(ref w, o * 9);
-                // the 9 taps, broadcast once per channel
-                var w0 = Unsafe.Add(ref wo, 0);
-                var w1 = Unsafe.Add(ref wo, 1);
-                var w2 = Unsafe.Add(ref wo, 2);
-                var w3 = Unsafe.Add(ref wo, 3);
-                var w4 = Unsafe.Add(ref wo, 4);
-                var w5 = Unsafe.Add(ref wo, 5);
-                var w6 = Unsafe.Add(ref wo, 6);
-                var w7 = Unsafe.Add(ref wo, 7);
-                var w8 = Unsafe.Add(ref wo, 8);
-                var b = Unsafe.Add(ref bias, o);
-                for (int oh = 0; oh < 12; oh++)
-                {
-                    ref float x0 = ref Unsafe.Add(ref xc, (oh) * 17);
-                    ref float x1 = ref Unsafe.Add(ref xc, (oh + 1) * 17);
-                    ref float x2 = ref Unsafe.Add(ref xc, (oh + 2) * 17);
-                    ref float yr = ref Unsafe.Add(ref ys, o * 96 + oh * 8);
-                    for (int ow = 0; ow < 8; ow++)
-                    {
-                        var acc0 = b;
-                        acc0 = w0 * Unsafe.Add(ref x0, ow * 2) + acc0;
-                        acc0 = w1 * Unsafe.Add(ref x0, ow * 2 + 1) + acc0;
-                        acc0 = w2 * Unsafe.Add(ref x0, ow * 2 + 2) + acc0;
-                        acc0 = w3 * Unsafe.Add(ref x1, ow * 2) + acc0;
-                        acc0 = w4 * Unsafe.Add(ref x1, ow * 2 + 1) + acc0;
-                        acc0 = w5 * Unsafe.Add(ref x1, ow * 2 + 2) + acc0;
-                        acc0 = w6 * Unsafe.Add(ref x2, ow * 2) + acc0;
-                        acc0 = w7 * Unsafe.Add(ref x2, ow * 2 + 1) + acc0;
-                        acc0 = w8 * Unsafe.Add(ref x2, ow * 2 + 2) + acc0;
-                        Unsafe.Add(ref yr, ow) = VectorMath.Relu(acc0);
-                    }
-                }
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows)
-    {
-        for (int s = 0; s < rows; s++)
-        {
-            ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 8, 12, 15, 14, 17, 1, 1, hwc: false);
-            ref float ys = ref Unsafe.Add(ref y, s * 1536);
-            for (int o = 0; o < 16; o++)
-            {
-                ref float xc = ref Unsafe.Add(ref pads, o / 2 * 238);
-                ref float wo = ref Unsafe.Add(ref w, o * 9);
-                // the 9 taps, broadcast once per channel
-                var w0 = Unsafe.Add(ref wo, 0);
-                var w1 = Unsafe.Add(ref wo, 1);
-                var w2 = Unsafe.Add(ref wo, 2);
-                var w3 = Unsafe.Add(ref wo, 3);
-                var w4 = Unsafe.Add(ref wo, 4);
-                var w5 = Unsafe.Add(ref wo, 5);
-                var w6 = Unsafe.Add(ref wo, 6);
-                var w7 = Unsafe.Add(ref wo, 7);
-                var w8 = Unsafe.Add(ref wo, 8);
-                var b = Unsafe.Add(ref bias, o);
-                for (int oh = 0; oh < 12; oh++)
-                {
-                    ref float x0 = ref Unsafe.Add(ref xc, (oh) * 17);
-                    ref float x1 = ref Unsafe.Add(ref xc, (oh + 1) * 17);
-                    ref float x2 = ref Unsafe.Add(ref xc, (oh + 2) * 17);
-                    ref float yr = ref Unsafe.Add(ref ys, o * 96 + oh * 8);
-                    for (int ow = 0; ow < 8; ow++)
-                    {
-                        var acc0 = b;
-                        acc0 = w0 * Unsafe.Add(ref x0, ow * 2) + acc0;
-                        acc0 = w1 * Unsafe.Add(ref x0, ow * 2 + 1) + acc0;
-                        acc0 = w2 * Unsafe.Add(ref x0, ow * 2 + 2) + acc0;
-                        acc0 = w3 * Unsafe.Add(ref x1, ow * 2) + acc0;
-                        acc0 = w4 * Unsafe.Add(ref x1, ow * 2 + 1) + acc0;
-                        acc0 = w5 * Unsafe.Add(ref x1, ow * 2 + 2) + acc0;
-                        acc0 = w6 * Unsafe.Add(ref x2, ow * 2) + acc0;
-                        acc0 = w7 * Unsafe.Add(ref x2, ow * 2 + 1) + acc0;
-                        acc0 = w8 * Unsafe.Add(ref x2, ow * 2 + 2) + acc0;
-                        Unsafe.Add(ref yr, ow) = VectorMath.Relu(acc0);
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>Y = Linear(conv(X, W) + b) for X [rows, 1536] (C, H, W), W [4, 16, 1, 1], Y [rows, 4, 12, 8], computed on the padded grid (12 rows of 8, 96 columns) where every tap is a shifted view of the padded input.</summary>
+    /// <summary>Y = Linear(conv(X, W) + b) for X [rows, 1440] (C, H, W), W [4, 16, 1, 1], Y [rows, 4, 6, 15], computed on the padded grid (6 rows of 15, 96 columns) where every tap is a shifted view of the padded input.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Conv2DForward_16x12x8_4x1x1_Linear(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    public static void Conv2DForward_16x6x15_4x1x1_Linear(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
     {
-        if (Vector512.IsHardwareAccelerated) Conv2DForward_16x12x8_4x1x1_Linear_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-        else if (Vector256.IsHardwareAccelerated) Conv2DForward_16x12x8_4x1x1_Linear_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
-        else Conv2DForward_16x12x8_4x1x1_Linear_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        if (Vector512.IsHardwareAccelerated) Conv2DForward_16x6x15_4x1x1_Linear_V512(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        else if (Vector256.IsHardwareAccelerated) Conv2DForward_16x6x15_4x1x1_Linear_V256(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
+        else Conv2DForward_16x6x15_4x1x1_Linear_Scalar(ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DForward_16x12x8_4x1x1_Linear_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    private static void Conv2DForward_16x6x15_4x1x1_Linear_V512(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
     {
         // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), k over the taps
         for (int s = 0; s < rows; s++)
         {
             ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1536), ref pads, 16, 12, 8, 12, 8, 0, 0, hwc: false);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 16, 6, 15, 6, 15, 0, 0, hwc: false);
             int f = 0;
             // main loop: 4 rows per tile
             for (; f + 4 <= 4; f += 4)
@@ -520,7 +542,7 @@ internal static class Kernels
                     {
                         for (int kh = 0; kh < 1; kh++)
                         {
-                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 96 + kh * 8);
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 90 + kh * 15);
                             for (int kw = 0; kw < 1; kw++, k++)
                             {
                                 ref float srck = ref Unsafe.Add(ref srcrow, kw);
@@ -595,7 +617,7 @@ internal static class Kernels
                     {
                         for (int kh = 0; kh < 1; kh++)
                         {
-                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 96 + kh * 8);
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 90 + kh * 15);
                             for (int kw = 0; kw < 1; kw++, k++)
                             {
                                 ref float srck = ref Unsafe.Add(ref srcrow, kw);
@@ -626,18 +648,18 @@ internal static class Kernels
                     acc31.StoreUnsafe(ref out3, 80);
                 }
             }
-            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 384), 4, 12, 8, 8, 96);
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 360), 4, 6, 15, 15, 96);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DForward_16x12x8_4x1x1_Linear_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    private static void Conv2DForward_16x6x15_4x1x1_Linear_V256(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
     {
         // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), k over the taps
         for (int s = 0; s < rows; s++)
         {
             ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1536), ref pads, 16, 12, 8, 12, 8, 0, 0, hwc: false);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 16, 6, 15, 6, 15, 0, 0, hwc: false);
             int f = 0;
             // main loop: 2 rows per tile
             for (; f + 2 <= 4; f += 2)
@@ -664,7 +686,7 @@ internal static class Kernels
                     {
                         for (int kh = 0; kh < 1; kh++)
                         {
-                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 96 + kh * 8);
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 90 + kh * 15);
                             for (int kw = 0; kw < 1; kw++, k++)
                             {
                                 ref float srck = ref Unsafe.Add(ref srcrow, kw);
@@ -695,18 +717,18 @@ internal static class Kernels
                     acc13.StoreUnsafe(ref out1, (nuint)(c + 24));
                 }
             }
-            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 384), 4, 12, 8, 8, 96);
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 360), 4, 6, 15, 15, 96);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DForward_16x12x8_4x1x1_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
+    private static void Conv2DForward_16x6x15_4x1x1_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows)
     {
         // scalar: 2 rows × up to 4 columns of accumulators, k over the taps
         for (int s = 0; s < rows; s++)
         {
             ref float pads = ref Unsafe.Add(ref pad, s * padStride);
-            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1536), ref pads, 16, 12, 8, 12, 8, 0, 0, hwc: false);
+            ImageKernels.Pad(ref Unsafe.Add(ref x, s * 1440), ref pads, 16, 6, 15, 6, 15, 0, 0, hwc: false);
             int f = 0;
             // main loop: 2 rows per tile
             for (; f + 2 <= 4; f += 2)
@@ -733,7 +755,7 @@ internal static class Kernels
                     {
                         for (int kh = 0; kh < 1; kh++)
                         {
-                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 96 + kh * 8);
+                            ref float srcrow = ref Unsafe.Add(ref pads, ch * 90 + kh * 15);
                             for (int kw = 0; kw < 1; kw++, k++)
                             {
                                 ref float srck = ref Unsafe.Add(ref srcrow, kw);
@@ -764,21 +786,21 @@ internal static class Kernels
                     Unsafe.Add(ref out1, c + 3) = acc13;
                 }
             }
-            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 384), 4, 12, 8, 8, 96);
+            GridKernels.FromGrid(ref grid, ref Unsafe.Add(ref y, s * 360), 4, 6, 15, 15, 96);
         }
     }
 
-    /// <summary>Y = X·W + b for X [rows, 384], W [384, 3] row-major, Y [rows, 3].</summary>
+    /// <summary>Y = X·W + b for X [rows, 360], W [360, 3] row-major, Y [rows, 3].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DenseForward_384x3_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
+    public static void DenseForward_360x3_Linear(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
-        if (Vector512.IsHardwareAccelerated) DenseForward_384x3_Linear_V512(ref x, ref w, ref bias, ref y, rows);
-        else if (Vector256.IsHardwareAccelerated) DenseForward_384x3_Linear_V256(ref x, ref w, ref bias, ref y, rows);
-        else DenseForward_384x3_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
+        if (Vector512.IsHardwareAccelerated) DenseForward_360x3_Linear_V512(ref x, ref w, ref bias, ref y, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseForward_360x3_Linear_V256(ref x, ref w, ref bias, ref y, rows);
+        else DenseForward_360x3_Linear_Scalar(ref x, ref w, ref bias, ref y, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseForward_384x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
+    private static void DenseForward_360x3_Linear_V512(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
         // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
         int r = 0;
@@ -803,11 +825,11 @@ internal static class Kernels
                 var acc30 = Unsafe.Add(ref bias, 0);
                 var acc31 = Unsafe.Add(ref bias, 1);
                 var acc32 = Unsafe.Add(ref bias, 2);
-                ref float x0 = ref Unsafe.Add(ref x, r * 384);
-                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 384);
-                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 384);
-                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 384);
-                for (int k = 0; k < 384; k++)
+                ref float x0 = ref Unsafe.Add(ref x, r * 360);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 360);
+                ref float x2 = ref Unsafe.Add(ref x, (r + 2) * 360);
+                ref float x3 = ref Unsafe.Add(ref x, (r + 3) * 360);
+                for (int k = 0; k < 360; k++)
                 {
                     ref float wk = ref Unsafe.Add(ref w, k * 3);
                     var w0 = Unsafe.Add(ref wk, 0);
@@ -853,8 +875,8 @@ internal static class Kernels
                 var acc00 = Unsafe.Add(ref bias, 0);
                 var acc01 = Unsafe.Add(ref bias, 1);
                 var acc02 = Unsafe.Add(ref bias, 2);
-                ref float x0 = ref Unsafe.Add(ref x, r * 384);
-                for (int k = 0; k < 384; k++)
+                ref float x0 = ref Unsafe.Add(ref x, r * 360);
+                for (int k = 0; k < 360; k++)
                 {
                     ref float wk = ref Unsafe.Add(ref w, k * 3);
                     var w0 = Unsafe.Add(ref wk, 0);
@@ -873,7 +895,7 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseForward_384x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
+    private static void DenseForward_360x3_Linear_V256(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
         // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
         int r = 0;
@@ -890,9 +912,9 @@ internal static class Kernels
                 var acc10 = Unsafe.Add(ref bias, 0);
                 var acc11 = Unsafe.Add(ref bias, 1);
                 var acc12 = Unsafe.Add(ref bias, 2);
-                ref float x0 = ref Unsafe.Add(ref x, r * 384);
-                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 384);
-                for (int k = 0; k < 384; k++)
+                ref float x0 = ref Unsafe.Add(ref x, r * 360);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 360);
+                for (int k = 0; k < 360; k++)
                 {
                     ref float wk = ref Unsafe.Add(ref w, k * 3);
                     var w0 = Unsafe.Add(ref wk, 0);
@@ -924,8 +946,8 @@ internal static class Kernels
                 var acc00 = Unsafe.Add(ref bias, 0);
                 var acc01 = Unsafe.Add(ref bias, 1);
                 var acc02 = Unsafe.Add(ref bias, 2);
-                ref float x0 = ref Unsafe.Add(ref x, r * 384);
-                for (int k = 0; k < 384; k++)
+                ref float x0 = ref Unsafe.Add(ref x, r * 360);
+                for (int k = 0; k < 360; k++)
                 {
                     ref float wk = ref Unsafe.Add(ref w, k * 3);
                     var w0 = Unsafe.Add(ref wk, 0);
@@ -944,7 +966,7 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseForward_384x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
+    private static void DenseForward_360x3_Linear_Scalar(ref float x, ref float w, ref float bias, ref float y, int rows)
     {
         // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
         int r = 0;
@@ -961,9 +983,9 @@ internal static class Kernels
                 var acc10 = Unsafe.Add(ref bias, 0);
                 var acc11 = Unsafe.Add(ref bias, 1);
                 var acc12 = Unsafe.Add(ref bias, 2);
-                ref float x0 = ref Unsafe.Add(ref x, r * 384);
-                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 384);
-                for (int k = 0; k < 384; k++)
+                ref float x0 = ref Unsafe.Add(ref x, r * 360);
+                ref float x1 = ref Unsafe.Add(ref x, (r + 1) * 360);
+                for (int k = 0; k < 360; k++)
                 {
                     ref float wk = ref Unsafe.Add(ref w, k * 3);
                     var w0 = Unsafe.Add(ref wk, 0);
@@ -995,8 +1017,8 @@ internal static class Kernels
                 var acc00 = Unsafe.Add(ref bias, 0);
                 var acc01 = Unsafe.Add(ref bias, 1);
                 var acc02 = Unsafe.Add(ref bias, 2);
-                ref float x0 = ref Unsafe.Add(ref x, r * 384);
-                for (int k = 0; k < 384; k++)
+                ref float x0 = ref Unsafe.Add(ref x, r * 360);
+                for (int k = 0; k < 360; k++)
                 {
                     ref float wk = ref Unsafe.Add(ref w, k * 3);
                     var w0 = Unsafe.Add(ref wk, 0);
@@ -1441,22 +1463,22 @@ internal static class Kernels
         }
     }
 
-    /// <summary>dW = Xᵀ·dZ for X [rows, 384], dZ [rows, 3], dW [384, 3].</summary>
+    /// <summary>dW = Xᵀ·dZ for X [rows, 360], dZ [rows, 3], dW [360, 3].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DenseWeightGradient_384x3(ref float x, ref float dz, ref float dw, int rows)
+    public static void DenseWeightGradient_360x3(ref float x, ref float dz, ref float dw, int rows)
     {
-        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_384x3_V512(ref x, ref dz, ref dw, rows);
-        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_384x3_V256(ref x, ref dz, ref dw, rows);
-        else DenseWeightGradient_384x3_Scalar(ref x, ref dz, ref dw, rows);
+        if (Vector512.IsHardwareAccelerated) DenseWeightGradient_360x3_V512(ref x, ref dz, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseWeightGradient_360x3_V256(ref x, ref dz, ref dw, rows);
+        else DenseWeightGradient_360x3_Scalar(ref x, ref dz, ref dw, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseWeightGradient_384x3_V512(ref float x, ref float dz, ref float dw, int rows)
+    private static void DenseWeightGradient_360x3_V512(ref float x, ref float dz, ref float dw, int rows)
     {
         // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
         int r = 0;
         // main loop: 4 rows per tile
-        for (; r + 4 <= 384; r += 4)
+        for (; r + 4 <= 360; r += 4)
         {
             // columns 0..3
             {
@@ -1482,7 +1504,7 @@ internal static class Kernels
                     var dz0 = Unsafe.Add(ref dzk, 0);
                     var dz1 = Unsafe.Add(ref dzk, 1);
                     var dz2 = Unsafe.Add(ref dzk, 2);
-                    ref float xk = ref Unsafe.Add(ref x, k * 384 + r);
+                    ref float xk = ref Unsafe.Add(ref x, k * 360 + r);
                     var a0 = xk;
                     acc00 = a0 * dz0 + acc00;
                     acc01 = a0 * dz1 + acc01;
@@ -1517,12 +1539,12 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseWeightGradient_384x3_V256(ref float x, ref float dz, ref float dw, int rows)
+    private static void DenseWeightGradient_360x3_V256(ref float x, ref float dz, ref float dw, int rows)
     {
         // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
         int r = 0;
         // main loop: 2 rows per tile
-        for (; r + 2 <= 384; r += 2)
+        for (; r + 2 <= 360; r += 2)
         {
             // columns 0..3
             {
@@ -1540,7 +1562,7 @@ internal static class Kernels
                     var dz0 = Unsafe.Add(ref dzk, 0);
                     var dz1 = Unsafe.Add(ref dzk, 1);
                     var dz2 = Unsafe.Add(ref dzk, 2);
-                    ref float xk = ref Unsafe.Add(ref x, k * 384 + r);
+                    ref float xk = ref Unsafe.Add(ref x, k * 360 + r);
                     var a0 = xk;
                     acc00 = a0 * dz0 + acc00;
                     acc01 = a0 * dz1 + acc01;
@@ -1561,12 +1583,12 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseWeightGradient_384x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
+    private static void DenseWeightGradient_360x3_Scalar(ref float x, ref float dz, ref float dw, int rows)
     {
         // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
         int r = 0;
         // main loop: 2 rows per tile
-        for (; r + 2 <= 384; r += 2)
+        for (; r + 2 <= 360; r += 2)
         {
             // columns 0..3
             {
@@ -1584,7 +1606,7 @@ internal static class Kernels
                     var dz0 = Unsafe.Add(ref dzk, 0);
                     var dz1 = Unsafe.Add(ref dzk, 1);
                     var dz2 = Unsafe.Add(ref dzk, 2);
-                    ref float xk = ref Unsafe.Add(ref x, k * 384 + r);
+                    ref float xk = ref Unsafe.Add(ref x, k * 360 + r);
                     var a0 = xk;
                     acc00 = a0 * dz0 + acc00;
                     acc01 = a0 * dz1 + acc01;
@@ -1703,30 +1725,30 @@ internal static class Kernels
         }
     }
 
-    /// <summary>dX = dZ·Wᵀ for dZ [rows, 3], Wᵀ [3, 384] row-major, Y and dX [rows, 384].</summary>
+    /// <summary>dX = dZ·Wᵀ for dZ [rows, 3], Wᵀ [3, 360] row-major, Y and dX [rows, 360].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DenseInputGradient_384x3_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    public static void DenseInputGradient_360x3_Linear(ref float dz, ref float wt, ref float y, ref float dx, int rows)
     {
-        if (Vector512.IsHardwareAccelerated) DenseInputGradient_384x3_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
-        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_384x3_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
-        else DenseInputGradient_384x3_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
+        if (Vector512.IsHardwareAccelerated) DenseInputGradient_360x3_Linear_V512(ref dz, ref wt, ref y, ref dx, rows);
+        else if (Vector256.IsHardwareAccelerated) DenseInputGradient_360x3_Linear_V256(ref dz, ref wt, ref y, ref dx, rows);
+        else DenseInputGradient_360x3_Linear_Scalar(ref dz, ref wt, ref y, ref dx, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseInputGradient_384x3_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    private static void DenseInputGradient_360x3_Linear_V512(ref float dz, ref float wt, ref float y, ref float dx, int rows)
     {
         // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
         int r = 0;
         // main loop: 4 rows per tile
         for (; r + 4 <= rows; r += 4)
         {
-            // columns 0..384, 64 per step
-            for (int c = 0; c < 384; c += 64)
+            // columns 0..320, 64 per step
+            for (int c = 0; c < 320; c += 64)
             {
-                ref float dx0 = ref Unsafe.Add(ref dx, r * 384);
-                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 384);
-                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 384);
-                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 384);
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 360);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 360);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 360);
                 var acc00 = Vector512<float>.Zero;
                 var acc01 = Vector512<float>.Zero;
                 var acc02 = Vector512<float>.Zero;
@@ -1749,7 +1771,7 @@ internal static class Kernels
                 ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 3);
                 for (int k = 0; k < 3; k++)
                 {
-                    ref float wtk = ref Unsafe.Add(ref wt, k * 384);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
                     var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
                     var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
                     var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
@@ -1792,14 +1814,76 @@ internal static class Kernels
                 acc32.StoreUnsafe(ref dx3, (nuint)(c + 32));
                 acc33.StoreUnsafe(ref dx3, (nuint)(c + 48));
             }
+            // tail columns 320..360
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 360);
+                ref float dx2 = ref Unsafe.Add(ref dx, (r + 2) * 360);
+                ref float dx3 = ref Unsafe.Add(ref dx, (r + 3) * 360);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                var acc10 = Vector512<float>.Zero;
+                var acc11 = Vector512<float>.Zero;
+                var acc12 = Vector256<float>.Zero;
+                var acc20 = Vector512<float>.Zero;
+                var acc21 = Vector512<float>.Zero;
+                var acc22 = Vector256<float>.Zero;
+                var acc30 = Vector512<float>.Zero;
+                var acc31 = Vector512<float>.Zero;
+                var acc32 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                ref float dz2 = ref Unsafe.Add(ref dz, (r + 2) * 3);
+                ref float dz3 = ref Unsafe.Add(ref dz, (r + 3) * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, 320);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 336);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 352);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
+                    var a1 = Vector512.Create(Unsafe.Add(ref dz1, k));
+                    var a1_V256 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector512.FusedMultiplyAdd(a1, wt0, acc10);
+                    acc11 = Vector512.FusedMultiplyAdd(a1, wt1, acc11);
+                    acc12 = Vector256.FusedMultiplyAdd(a1_V256, wt2, acc12);
+                    var a2 = Vector512.Create(Unsafe.Add(ref dz2, k));
+                    var a2_V256 = Vector256.Create(Unsafe.Add(ref dz2, k));
+                    acc20 = Vector512.FusedMultiplyAdd(a2, wt0, acc20);
+                    acc21 = Vector512.FusedMultiplyAdd(a2, wt1, acc21);
+                    acc22 = Vector256.FusedMultiplyAdd(a2_V256, wt2, acc22);
+                    var a3 = Vector512.Create(Unsafe.Add(ref dz3, k));
+                    var a3_V256 = Vector256.Create(Unsafe.Add(ref dz3, k));
+                    acc30 = Vector512.FusedMultiplyAdd(a3, wt0, acc30);
+                    acc31 = Vector512.FusedMultiplyAdd(a3, wt1, acc31);
+                    acc32 = Vector256.FusedMultiplyAdd(a3_V256, wt2, acc32);
+                }
+                acc00.StoreUnsafe(ref dx0, 320);
+                acc01.StoreUnsafe(ref dx0, 336);
+                acc02.StoreUnsafe(ref dx0, 352);
+                acc10.StoreUnsafe(ref dx1, 320);
+                acc11.StoreUnsafe(ref dx1, 336);
+                acc12.StoreUnsafe(ref dx1, 352);
+                acc20.StoreUnsafe(ref dx2, 320);
+                acc21.StoreUnsafe(ref dx2, 336);
+                acc22.StoreUnsafe(ref dx2, 352);
+                acc30.StoreUnsafe(ref dx3, 320);
+                acc31.StoreUnsafe(ref dx3, 336);
+                acc32.StoreUnsafe(ref dx3, 352);
+            }
         }
         // tail: one row at a time
         for (; r < rows; r++)
         {
-            // columns 0..384, 64 per step
-            for (int c = 0; c < 384; c += 64)
+            // columns 0..320, 64 per step
+            for (int c = 0; c < 320; c += 64)
             {
-                ref float dx0 = ref Unsafe.Add(ref dx, r * 384);
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
                 var acc00 = Vector512<float>.Zero;
                 var acc01 = Vector512<float>.Zero;
                 var acc02 = Vector512<float>.Zero;
@@ -1807,7 +1891,7 @@ internal static class Kernels
                 ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
                 for (int k = 0; k < 3; k++)
                 {
-                    ref float wtk = ref Unsafe.Add(ref wt, k * 384);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
                     var wt0 = Vector512.LoadUnsafe(ref wtk, (nuint)c);
                     var wt1 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 16));
                     var wt2 = Vector512.LoadUnsafe(ref wtk, (nuint)(c + 32));
@@ -1823,22 +1907,45 @@ internal static class Kernels
                 acc02.StoreUnsafe(ref dx0, (nuint)(c + 32));
                 acc03.StoreUnsafe(ref dx0, (nuint)(c + 48));
             }
+            // tail columns 320..360
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
+                var acc00 = Vector512<float>.Zero;
+                var acc01 = Vector512<float>.Zero;
+                var acc02 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
+                    var wt0 = Vector512.LoadUnsafe(ref wtk, 320);
+                    var wt1 = Vector512.LoadUnsafe(ref wtk, 336);
+                    var wt2 = Vector256.LoadUnsafe(ref wtk, 352);
+                    var a0 = Vector512.Create(Unsafe.Add(ref dz0, k));
+                    var a0_V256 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector512.FusedMultiplyAdd(a0, wt0, acc00);
+                    acc01 = Vector512.FusedMultiplyAdd(a0, wt1, acc01);
+                    acc02 = Vector256.FusedMultiplyAdd(a0_V256, wt2, acc02);
+                }
+                acc00.StoreUnsafe(ref dx0, 320);
+                acc01.StoreUnsafe(ref dx0, 336);
+                acc02.StoreUnsafe(ref dx0, 352);
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseInputGradient_384x3_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    private static void DenseInputGradient_360x3_Linear_V256(ref float dz, ref float wt, ref float y, ref float dx, int rows)
     {
         // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
         int r = 0;
         // main loop: 2 rows per tile
         for (; r + 2 <= rows; r += 2)
         {
-            // columns 0..384, 32 per step
-            for (int c = 0; c < 384; c += 32)
+            // columns 0..352, 32 per step
+            for (int c = 0; c < 352; c += 32)
             {
-                ref float dx0 = ref Unsafe.Add(ref dx, r * 384);
-                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 384);
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 360);
                 var acc00 = Vector256<float>.Zero;
                 var acc01 = Vector256<float>.Zero;
                 var acc02 = Vector256<float>.Zero;
@@ -1851,7 +1958,7 @@ internal static class Kernels
                 ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
                 for (int k = 0; k < 3; k++)
                 {
-                    ref float wtk = ref Unsafe.Add(ref wt, k * 384);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
                     var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                     var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                     var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
@@ -1876,14 +1983,34 @@ internal static class Kernels
                 acc12.StoreUnsafe(ref dx1, (nuint)(c + 16));
                 acc13.StoreUnsafe(ref dx1, (nuint)(c + 24));
             }
+            // tail columns 352..360
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 360);
+                var acc00 = Vector256<float>.Zero;
+                var acc10 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, 352);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                    var a1 = Vector256.Create(Unsafe.Add(ref dz1, k));
+                    acc10 = Vector256.FusedMultiplyAdd(a1, wt0, acc10);
+                }
+                acc00.StoreUnsafe(ref dx0, 352);
+                acc10.StoreUnsafe(ref dx1, 352);
+            }
         }
         // tail: one row at a time
         for (; r < rows; r++)
         {
-            // columns 0..384, 32 per step
-            for (int c = 0; c < 384; c += 32)
+            // columns 0..352, 32 per step
+            for (int c = 0; c < 352; c += 32)
             {
-                ref float dx0 = ref Unsafe.Add(ref dx, r * 384);
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
                 var acc00 = Vector256<float>.Zero;
                 var acc01 = Vector256<float>.Zero;
                 var acc02 = Vector256<float>.Zero;
@@ -1891,7 +2018,7 @@ internal static class Kernels
                 ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
                 for (int k = 0; k < 3; k++)
                 {
-                    ref float wtk = ref Unsafe.Add(ref wt, k * 384);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
                     var wt0 = Vector256.LoadUnsafe(ref wtk, (nuint)c);
                     var wt1 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 8));
                     var wt2 = Vector256.LoadUnsafe(ref wtk, (nuint)(c + 16));
@@ -1907,22 +2034,36 @@ internal static class Kernels
                 acc02.StoreUnsafe(ref dx0, (nuint)(c + 16));
                 acc03.StoreUnsafe(ref dx0, (nuint)(c + 24));
             }
+            // tail columns 352..360
+            {
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
+                var acc00 = Vector256<float>.Zero;
+                ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
+                for (int k = 0; k < 3; k++)
+                {
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
+                    var wt0 = Vector256.LoadUnsafe(ref wtk, 352);
+                    var a0 = Vector256.Create(Unsafe.Add(ref dz0, k));
+                    acc00 = Vector256.FusedMultiplyAdd(a0, wt0, acc00);
+                }
+                acc00.StoreUnsafe(ref dx0, 352);
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DenseInputGradient_384x3_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
+    private static void DenseInputGradient_360x3_Linear_Scalar(ref float dz, ref float wt, ref float y, ref float dx, int rows)
     {
         // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
         int r = 0;
         // main loop: 2 rows per tile
         for (; r + 2 <= rows; r += 2)
         {
-            // columns 0..384, 4 per step
-            for (int c = 0; c < 384; c += 4)
+            // columns 0..360, 4 per step
+            for (int c = 0; c < 360; c += 4)
             {
-                ref float dx0 = ref Unsafe.Add(ref dx, r * 384);
-                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 384);
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
+                ref float dx1 = ref Unsafe.Add(ref dx, (r + 1) * 360);
                 var acc00 = 0f;
                 var acc01 = 0f;
                 var acc02 = 0f;
@@ -1935,7 +2076,7 @@ internal static class Kernels
                 ref float dz1 = ref Unsafe.Add(ref dz, (r + 1) * 3);
                 for (int k = 0; k < 3; k++)
                 {
-                    ref float wtk = ref Unsafe.Add(ref wt, k * 384);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
                     var wt0 = Unsafe.Add(ref wtk, c);
                     var wt1 = Unsafe.Add(ref wtk, c + 1);
                     var wt2 = Unsafe.Add(ref wtk, c + 2);
@@ -1964,10 +2105,10 @@ internal static class Kernels
         // tail: one row at a time
         for (; r < rows; r++)
         {
-            // columns 0..384, 4 per step
-            for (int c = 0; c < 384; c += 4)
+            // columns 0..360, 4 per step
+            for (int c = 0; c < 360; c += 4)
             {
-                ref float dx0 = ref Unsafe.Add(ref dx, r * 384);
+                ref float dx0 = ref Unsafe.Add(ref dx, r * 360);
                 var acc00 = 0f;
                 var acc01 = 0f;
                 var acc02 = 0f;
@@ -1975,7 +2116,7 @@ internal static class Kernels
                 ref float dz0 = ref Unsafe.Add(ref dz, r * 3);
                 for (int k = 0; k < 3; k++)
                 {
-                    ref float wtk = ref Unsafe.Add(ref wt, k * 384);
+                    ref float wtk = ref Unsafe.Add(ref wt, k * 360);
                     var wt0 = Unsafe.Add(ref wtk, c);
                     var wt1 = Unsafe.Add(ref wtk, c + 1);
                     var wt2 = Unsafe.Add(ref wtk, c + 2);
@@ -1994,28 +2135,28 @@ internal static class Kernels
         }
     }
 
-    /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 16×12×8 input.</summary>
-    private static ReadOnlySpan<int> TapOffsets_16x12x8_4x1x1 => new int[]
+    /// <summary>Offset of each tap (channel, kernel row, kernel column) in a padded 16×6×15 input.</summary>
+    private static ReadOnlySpan<int> TapOffsets_16x6x15_4x1x1 => new int[]
     {
-        0, 96, 192, 288, 384, 480, 576, 672, 768, 864, 960, 1056, 1152, 1248, 1344, 1440,
+        0, 90, 180, 270, 360, 450, 540, 630, 720, 810, 900, 990, 1080, 1170, 1260, 1350,
     };
 
 
 
 
-    /// <summary>dW += Σ_samples dY ⋆ Xpad, W [4, 16, 1, 1]: dY of every sample on the padded grid (stride 384), padded inputs at stride 1536.</summary>
+    /// <summary>dW += Σ_samples dY ⋆ Xpad, W [4, 16, 1, 1]: dY of every sample on the padded grid (stride 384), padded inputs at stride 1446.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Conv2DWeightGradient_16x12x8_4x1x1(ref float pad, ref float grid, ref float dw, int rows)
+    public static void Conv2DWeightGradient_16x6x15_4x1x1(ref float pad, ref float grid, ref float dw, int rows)
     {
-        if (Vector512.IsHardwareAccelerated) Conv2DWeightGradient_16x12x8_4x1x1_V512(ref pad, ref grid, ref dw, rows);
-        else if (Vector256.IsHardwareAccelerated) Conv2DWeightGradient_16x12x8_4x1x1_V256(ref pad, ref grid, ref dw, rows);
-        else Conv2DWeightGradient_16x12x8_4x1x1_Scalar(ref pad, ref grid, ref dw, rows);
+        if (Vector512.IsHardwareAccelerated) Conv2DWeightGradient_16x6x15_4x1x1_V512(ref pad, ref grid, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) Conv2DWeightGradient_16x6x15_4x1x1_V256(ref pad, ref grid, ref dw, rows);
+        else Conv2DWeightGradient_16x6x15_4x1x1_Scalar(ref pad, ref grid, ref dw, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DWeightGradient_16x12x8_4x1x1_V512(ref float pad, ref float grid, ref float dw, int rows)
+    private static void Conv2DWeightGradient_16x6x15_4x1x1_V512(ref float pad, ref float grid, ref float dw, int rows)
     {
-        ReadOnlySpan<int> offsets = TapOffsets_16x12x8_4x1x1;
+        ReadOnlySpan<int> offsets = TapOffsets_16x6x15_4x1x1;
         int f = 0;
         // main loop: 4 filters × 4 taps per tile
         for (; f + 4 <= 4; f += 4)
@@ -2045,10 +2186,10 @@ internal static class Kernels
                     ref float g1 = ref Unsafe.Add(ref grid, s * 384 + (f + 1) * 96);
                     ref float g2 = ref Unsafe.Add(ref grid, s * 384 + (f + 2) * 96);
                     ref float g3 = ref Unsafe.Add(ref grid, s * 384 + (f + 3) * 96);
-                    ref float x0 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t]);
-                    ref float x1 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t + 1]);
-                    ref float x2 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t + 2]);
-                    ref float x3 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t + 3]);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t]);
+                    ref float x1 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t + 1]);
+                    ref float x2 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t + 2]);
+                    ref float x3 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t + 3]);
                     for (int q = 0; q < 96; q += 16)
                     {
                         var xv0 = Vector512.LoadUnsafe(ref x0, (nuint)q);
@@ -2098,9 +2239,9 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DWeightGradient_16x12x8_4x1x1_V256(ref float pad, ref float grid, ref float dw, int rows)
+    private static void Conv2DWeightGradient_16x6x15_4x1x1_V256(ref float pad, ref float grid, ref float dw, int rows)
     {
-        ReadOnlySpan<int> offsets = TapOffsets_16x12x8_4x1x1;
+        ReadOnlySpan<int> offsets = TapOffsets_16x6x15_4x1x1;
         int f = 0;
         // main loop: 2 filters × 4 taps per tile
         for (; f + 2 <= 4; f += 2)
@@ -2120,10 +2261,10 @@ internal static class Kernels
                 {
                     ref float g0 = ref Unsafe.Add(ref grid, s * 384 + f * 96);
                     ref float g1 = ref Unsafe.Add(ref grid, s * 384 + (f + 1) * 96);
-                    ref float x0 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t]);
-                    ref float x1 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t + 1]);
-                    ref float x2 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t + 2]);
-                    ref float x3 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t + 3]);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t]);
+                    ref float x1 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t + 1]);
+                    ref float x2 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t + 2]);
+                    ref float x3 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t + 3]);
                     for (int q = 0; q < 96; q += 8)
                     {
                         var xv0 = Vector256.LoadUnsafe(ref x0, (nuint)q);
@@ -2155,9 +2296,9 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DWeightGradient_16x12x8_4x1x1_Scalar(ref float pad, ref float grid, ref float dw, int rows)
+    private static void Conv2DWeightGradient_16x6x15_4x1x1_Scalar(ref float pad, ref float grid, ref float dw, int rows)
     {
-        ReadOnlySpan<int> offsets = TapOffsets_16x12x8_4x1x1;
+        ReadOnlySpan<int> offsets = TapOffsets_16x6x15_4x1x1;
         int f = 0;
         // main loop: 2 filters × 2 taps per tile
         for (; f + 2 <= 4; f += 2)
@@ -2173,8 +2314,8 @@ internal static class Kernels
                 {
                     ref float g0 = ref Unsafe.Add(ref grid, s * 384 + f * 96);
                     ref float g1 = ref Unsafe.Add(ref grid, s * 384 + (f + 1) * 96);
-                    ref float x0 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t]);
-                    ref float x1 = ref Unsafe.Add(ref pad, s * 1536 + offsets[t + 1]);
+                    ref float x0 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t]);
+                    ref float x1 = ref Unsafe.Add(ref pad, s * 1446 + offsets[t + 1]);
                     for (int q = 0; q < 96; q += 1)
                     {
                         var xv0 = Unsafe.Add(ref x0, q);
@@ -2195,10 +2336,10 @@ internal static class Kernels
         }
     }
 
-    /// <summary>Offset of each tap (kernel row, kernel column, channel) in a padded 16×12×8 input.</summary>
-    private static ReadOnlySpan<int> TapOffsetsChannelLast_16x12x8_4x1x1 => new int[]
+    /// <summary>Offset of each tap (kernel row, kernel column, channel) in a padded 16×6×15 input.</summary>
+    private static ReadOnlySpan<int> TapOffsetsChannelLast_16x6x15_4x1x1 => new int[]
     {
-        0, 96, 192, 288, 384, 480, 576, 672, 768, 864, 960, 1056, 1152, 1248, 1344, 1440,
+        0, 90, 180, 270, 360, 450, 540, 630, 720, 810, 900, 990, 1080, 1170, 1260, 1350,
     };
 
 
@@ -2206,15 +2347,15 @@ internal static class Kernels
 
     /// <summary>dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid (96 columns per filter) and W permuted to [4, 1, 1, 16].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Conv2DInputGradient_16x12x8_4x1x1(ref float grid, ref float w, ref float dpad)
+    public static void Conv2DInputGradient_16x6x15_4x1x1(ref float grid, ref float w, ref float dpad)
     {
-        if (Vector512.IsHardwareAccelerated) Conv2DInputGradient_16x12x8_4x1x1_V512(ref grid, ref w, ref dpad);
-        else if (Vector256.IsHardwareAccelerated) Conv2DInputGradient_16x12x8_4x1x1_V256(ref grid, ref w, ref dpad);
-        else Conv2DInputGradient_16x12x8_4x1x1_Scalar(ref grid, ref w, ref dpad);
+        if (Vector512.IsHardwareAccelerated) Conv2DInputGradient_16x6x15_4x1x1_V512(ref grid, ref w, ref dpad);
+        else if (Vector256.IsHardwareAccelerated) Conv2DInputGradient_16x6x15_4x1x1_V256(ref grid, ref w, ref dpad);
+        else Conv2DInputGradient_16x6x15_4x1x1_Scalar(ref grid, ref w, ref dpad);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DInputGradient_16x12x8_4x1x1_V512(ref float grid, ref float w, ref float dpad)
+    private static void Conv2DInputGradient_16x6x15_4x1x1_V512(ref float grid, ref float w, ref float dpad)
     {
         // V512: 4 rows × up to 4 registers of 16 columns (up to 16 accumulators), whole k in registers
         int t = 0;
@@ -2223,10 +2364,10 @@ internal static class Kernels
         {
             // columns 0..64
             {
-                ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[t]);
-                ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[(t + 1)]);
-                ref float dx2 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[(t + 2)]);
-                ref float dx3 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[(t + 3)]);
+                ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[t]);
+                ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[(t + 1)]);
+                ref float dx2 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[(t + 2)]);
+                ref float dx3 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[(t + 3)]);
                 var acc00 = Vector512.LoadUnsafe(ref dx0);
                 var acc01 = Vector512.LoadUnsafe(ref dx0, 16);
                 var acc02 = Vector512.LoadUnsafe(ref dx0, 32);
@@ -2291,10 +2432,10 @@ internal static class Kernels
             }
             // tail columns 64..96
             {
-                ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[t]);
-                ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[(t + 1)]);
-                ref float dx2 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[(t + 2)]);
-                ref float dx3 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[(t + 3)]);
+                ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[t]);
+                ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[(t + 1)]);
+                ref float dx2 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[(t + 2)]);
+                ref float dx3 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[(t + 3)]);
                 var acc00 = Vector512.LoadUnsafe(ref dx0, 64);
                 var acc01 = Vector512.LoadUnsafe(ref dx0, 80);
                 var acc10 = Vector512.LoadUnsafe(ref dx1, 64);
@@ -2335,7 +2476,7 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DInputGradient_16x12x8_4x1x1_V256(ref float grid, ref float w, ref float dpad)
+    private static void Conv2DInputGradient_16x6x15_4x1x1_V256(ref float grid, ref float w, ref float dpad)
     {
         // V256: 2 rows × up to 4 registers of 8 columns (up to 8 accumulators), whole k in registers
         int t = 0;
@@ -2345,8 +2486,8 @@ internal static class Kernels
             // columns 0..96, 32 per step
             for (int c = 0; c < 96; c += 32)
             {
-                ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[t]);
-                ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[(t + 1)]);
+                ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[t]);
+                ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[(t + 1)]);
                 var acc00 = Vector256.LoadUnsafe(ref dx0, (nuint)c);
                 var acc01 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 8));
                 var acc02 = Vector256.LoadUnsafe(ref dx0, (nuint)(c + 16));
@@ -2387,7 +2528,7 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2DInputGradient_16x12x8_4x1x1_Scalar(ref float grid, ref float w, ref float dpad)
+    private static void Conv2DInputGradient_16x6x15_4x1x1_Scalar(ref float grid, ref float w, ref float dpad)
     {
         // scalar: 2 rows × up to 4 columns of accumulators, whole k in registers
         int t = 0;
@@ -2397,8 +2538,8 @@ internal static class Kernels
             // columns 0..96, 4 per step
             for (int c = 0; c < 96; c += 4)
             {
-                ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[t]);
-                ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x12x8_4x1x1[(t + 1)]);
+                ref float dx0 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[t]);
+                ref float dx1 = ref Unsafe.Add(ref dpad, TapOffsetsChannelLast_16x6x15_4x1x1[(t + 1)]);
                 var acc00 = Unsafe.Add(ref dx0, c);
                 var acc01 = Unsafe.Add(ref dx0, c + 1);
                 var acc02 = Unsafe.Add(ref dx0, c + 2);
@@ -2438,17 +2579,153 @@ internal static class Kernels
         }
     }
 
-    /// <summary>dW = Σ dY ⋆ Xpad over the batch, for W [16, 1, 3, 3] (padded inputs kept from the forward pass, at stride 1904).</summary>
+    /// <summary>dW = Σ dY ⋆ Xpad over the batch, for W [16, 1, 3, 3] (padded inputs kept from the forward pass, at stride 1768).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DepthwiseConv2DWeightGradient_8x12x15_3x3_m2s1x2_Same(ref float pad, ref float dy, ref float dw, int rows)
+    public static void DepthwiseConv2DWeightGradient_8x12x15_3x3s2x1_Same_m2(ref float pad, ref float dy, ref float dw, int rows)
     {
-        if (Vector512.IsHardwareAccelerated) DepthwiseConv2DWeightGradient_8x12x15_3x3_m2s1x2_Same_V512(ref pad, ref dy, ref dw, rows);
-        else if (Vector256.IsHardwareAccelerated) DepthwiseConv2DWeightGradient_8x12x15_3x3_m2s1x2_Same_V256(ref pad, ref dy, ref dw, rows);
-        else DepthwiseConv2DWeightGradient_8x12x15_3x3_m2s1x2_Same_Scalar(ref pad, ref dy, ref dw, rows);
+        if (Vector512.IsHardwareAccelerated) DepthwiseConv2DWeightGradient_8x12x15_3x3s2x1_Same_m2_V512(ref pad, ref dy, ref dw, rows);
+        else if (Vector256.IsHardwareAccelerated) DepthwiseConv2DWeightGradient_8x12x15_3x3s2x1_Same_m2_V256(ref pad, ref dy, ref dw, rows);
+        else DepthwiseConv2DWeightGradient_8x12x15_3x3s2x1_Same_m2_Scalar(ref pad, ref dy, ref dw, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DWeightGradient_8x12x15_3x3_m2s1x2_Same_V512(ref float pad, ref float dy, ref float dw, int rows)
+    private static void DepthwiseConv2DWeightGradient_8x12x15_3x3s2x1_Same_m2_V512(ref float pad, ref float dy, ref float dw, int rows)
+    {
+        for (int o = 0; o < 16; o++)
+        {
+            for (int kh = 0; kh < 3; kh++)
+            {
+                var acc0_V256 = Vector256<float>.Zero;
+                var acc1_V256 = Vector256<float>.Zero;
+                var acc2_V256 = Vector256<float>.Zero;
+                var acc0_Scalar = 0f;
+                var acc1_Scalar = 0f;
+                var acc2_Scalar = 0f;
+                for (int s = 0; s < rows; s++)
+                {
+                    ref float xc = ref Unsafe.Add(ref pad, s * 1768 + o / 2 * 221);
+                    ref float dys = ref Unsafe.Add(ref dy, s * 1440 + o * 90);
+                    for (int oh = 0; oh < 6; oh++)
+                    {
+                        ref float xr = ref Unsafe.Add(ref xc, (oh * 2 + kh) * 17);
+                        ref float g = ref Unsafe.Add(ref dys, oh * 15);
+                        // columns 0..11
+                        {
+                            var g0 = Vector256.LoadUnsafe(ref g);
+                            acc0_V256 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref xr), acc0_V256);
+                            acc1_V256 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref xr, 1), acc1_V256);
+                            acc2_V256 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref xr, 2), acc2_V256);
+                            var g1 = Unsafe.Add(ref g, 8);
+                            acc0_Scalar = g1 * Unsafe.Add(ref xr, 8) + acc0_Scalar;
+                            acc1_Scalar = g1 * Unsafe.Add(ref xr, 9) + acc1_Scalar;
+                            acc2_Scalar = g1 * Unsafe.Add(ref xr, 10) + acc2_Scalar;
+                            var g2 = Unsafe.Add(ref g, 9);
+                            acc0_Scalar = g2 * Unsafe.Add(ref xr, 9) + acc0_Scalar;
+                            acc1_Scalar = g2 * Unsafe.Add(ref xr, 10) + acc1_Scalar;
+                            acc2_Scalar = g2 * Unsafe.Add(ref xr, 11) + acc2_Scalar;
+                            var g3 = Unsafe.Add(ref g, 10);
+                            acc0_Scalar = g3 * Unsafe.Add(ref xr, 10) + acc0_Scalar;
+                            acc1_Scalar = g3 * Unsafe.Add(ref xr, 11) + acc1_Scalar;
+                            acc2_Scalar = g3 * Unsafe.Add(ref xr, 12) + acc2_Scalar;
+                        }
+                        // columns 11..15
+                        {
+                            var g0 = Unsafe.Add(ref g, 11);
+                            acc0_Scalar = g0 * Unsafe.Add(ref xr, 11) + acc0_Scalar;
+                            acc1_Scalar = g0 * Unsafe.Add(ref xr, 12) + acc1_Scalar;
+                            acc2_Scalar = g0 * Unsafe.Add(ref xr, 13) + acc2_Scalar;
+                            var g1 = Unsafe.Add(ref g, 12);
+                            acc0_Scalar = g1 * Unsafe.Add(ref xr, 12) + acc0_Scalar;
+                            acc1_Scalar = g1 * Unsafe.Add(ref xr, 13) + acc1_Scalar;
+                            acc2_Scalar = g1 * Unsafe.Add(ref xr, 14) + acc2_Scalar;
+                            var g2 = Unsafe.Add(ref g, 13);
+                            acc0_Scalar = g2 * Unsafe.Add(ref xr, 13) + acc0_Scalar;
+                            acc1_Scalar = g2 * Unsafe.Add(ref xr, 14) + acc1_Scalar;
+                            acc2_Scalar = g2 * Unsafe.Add(ref xr, 15) + acc2_Scalar;
+                            var g3 = Unsafe.Add(ref g, 14);
+                            acc0_Scalar = g3 * Unsafe.Add(ref xr, 14) + acc0_Scalar;
+                            acc1_Scalar = g3 * Unsafe.Add(ref xr, 15) + acc1_Scalar;
+                            acc2_Scalar = g3 * Unsafe.Add(ref xr, 16) + acc2_Scalar;
+                        }
+                    }
+                }
+                Unsafe.Add(ref dw, o * 9 + kh * 3 + 0) = Vector256.Sum(acc0_V256) + acc0_Scalar;
+                Unsafe.Add(ref dw, o * 9 + kh * 3 + 1) = Vector256.Sum(acc1_V256) + acc1_Scalar;
+                Unsafe.Add(ref dw, o * 9 + kh * 3 + 2) = Vector256.Sum(acc2_V256) + acc2_Scalar;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DepthwiseConv2DWeightGradient_8x12x15_3x3s2x1_Same_m2_V256(ref float pad, ref float dy, ref float dw, int rows)
+    {
+        for (int o = 0; o < 16; o++)
+        {
+            for (int kh = 0; kh < 3; kh++)
+            {
+                var acc0 = Vector256<float>.Zero;
+                var acc1 = Vector256<float>.Zero;
+                var acc2 = Vector256<float>.Zero;
+                var acc0_Scalar = 0f;
+                var acc1_Scalar = 0f;
+                var acc2_Scalar = 0f;
+                for (int s = 0; s < rows; s++)
+                {
+                    ref float xc = ref Unsafe.Add(ref pad, s * 1768 + o / 2 * 221);
+                    ref float dys = ref Unsafe.Add(ref dy, s * 1440 + o * 90);
+                    for (int oh = 0; oh < 6; oh++)
+                    {
+                        ref float xr = ref Unsafe.Add(ref xc, (oh * 2 + kh) * 17);
+                        ref float g = ref Unsafe.Add(ref dys, oh * 15);
+                        // columns 0..11
+                        {
+                            var g0 = Vector256.LoadUnsafe(ref g);
+                            acc0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref xr), acc0);
+                            acc1 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref xr, 1), acc1);
+                            acc2 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref xr, 2), acc2);
+                            var g1 = Unsafe.Add(ref g, 8);
+                            acc0_Scalar = g1 * Unsafe.Add(ref xr, 8) + acc0_Scalar;
+                            acc1_Scalar = g1 * Unsafe.Add(ref xr, 9) + acc1_Scalar;
+                            acc2_Scalar = g1 * Unsafe.Add(ref xr, 10) + acc2_Scalar;
+                            var g2 = Unsafe.Add(ref g, 9);
+                            acc0_Scalar = g2 * Unsafe.Add(ref xr, 9) + acc0_Scalar;
+                            acc1_Scalar = g2 * Unsafe.Add(ref xr, 10) + acc1_Scalar;
+                            acc2_Scalar = g2 * Unsafe.Add(ref xr, 11) + acc2_Scalar;
+                            var g3 = Unsafe.Add(ref g, 10);
+                            acc0_Scalar = g3 * Unsafe.Add(ref xr, 10) + acc0_Scalar;
+                            acc1_Scalar = g3 * Unsafe.Add(ref xr, 11) + acc1_Scalar;
+                            acc2_Scalar = g3 * Unsafe.Add(ref xr, 12) + acc2_Scalar;
+                        }
+                        // columns 11..15
+                        {
+                            var g0 = Unsafe.Add(ref g, 11);
+                            acc0_Scalar = g0 * Unsafe.Add(ref xr, 11) + acc0_Scalar;
+                            acc1_Scalar = g0 * Unsafe.Add(ref xr, 12) + acc1_Scalar;
+                            acc2_Scalar = g0 * Unsafe.Add(ref xr, 13) + acc2_Scalar;
+                            var g1 = Unsafe.Add(ref g, 12);
+                            acc0_Scalar = g1 * Unsafe.Add(ref xr, 12) + acc0_Scalar;
+                            acc1_Scalar = g1 * Unsafe.Add(ref xr, 13) + acc1_Scalar;
+                            acc2_Scalar = g1 * Unsafe.Add(ref xr, 14) + acc2_Scalar;
+                            var g2 = Unsafe.Add(ref g, 13);
+                            acc0_Scalar = g2 * Unsafe.Add(ref xr, 13) + acc0_Scalar;
+                            acc1_Scalar = g2 * Unsafe.Add(ref xr, 14) + acc1_Scalar;
+                            acc2_Scalar = g2 * Unsafe.Add(ref xr, 15) + acc2_Scalar;
+                            var g3 = Unsafe.Add(ref g, 14);
+                            acc0_Scalar = g3 * Unsafe.Add(ref xr, 14) + acc0_Scalar;
+                            acc1_Scalar = g3 * Unsafe.Add(ref xr, 15) + acc1_Scalar;
+                            acc2_Scalar = g3 * Unsafe.Add(ref xr, 16) + acc2_Scalar;
+                        }
+                    }
+                }
+                Unsafe.Add(ref dw, o * 9 + kh * 3 + 0) = Vector256.Sum(acc0) + acc0_Scalar;
+                Unsafe.Add(ref dw, o * 9 + kh * 3 + 1) = Vector256.Sum(acc1) + acc1_Scalar;
+                Unsafe.Add(ref dw, o * 9 + kh * 3 + 2) = Vector256.Sum(acc2) + acc2_Scalar;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DepthwiseConv2DWeightGradient_8x12x15_3x3s2x1_Same_m2_Scalar(ref float pad, ref float dy, ref float dw, int rows)
     {
         for (int o = 0; o < 16; o++)
         {
@@ -2459,18 +2736,18 @@ internal static class Kernels
                 var acc2 = 0f;
                 for (int s = 0; s < rows; s++)
                 {
-                    ref float xc = ref Unsafe.Add(ref pad, s * 1904 + o / 2 * 238);
-                    ref float dys = ref Unsafe.Add(ref dy, s * 1536 + o * 96);
-                    for (int oh = 0; oh < 12; oh++)
+                    ref float xc = ref Unsafe.Add(ref pad, s * 1768 + o / 2 * 221);
+                    ref float dys = ref Unsafe.Add(ref dy, s * 1440 + o * 90);
+                    for (int oh = 0; oh < 6; oh++)
                     {
-                        ref float xr = ref Unsafe.Add(ref xc, (oh + kh) * 17);
-                        ref float g = ref Unsafe.Add(ref dys, oh * 8);
-                        for (int ow = 0; ow < 8; ow++)
+                        ref float xr = ref Unsafe.Add(ref xc, (oh * 2 + kh) * 17);
+                        ref float g = ref Unsafe.Add(ref dys, oh * 15);
+                        for (int ow = 0; ow < 15; ow++)
                         {
                             var g0 = Unsafe.Add(ref g, ow);
-                            acc0 = g0 * Unsafe.Add(ref xr, ow * 2) + acc0;
-                            acc1 = g0 * Unsafe.Add(ref xr, ow * 2 + 1) + acc1;
-                            acc2 = g0 * Unsafe.Add(ref xr, ow * 2 + 2) + acc2;
+                            acc0 = g0 * Unsafe.Add(ref xr, ow) + acc0;
+                            acc1 = g0 * Unsafe.Add(ref xr, ow + 1) + acc1;
+                            acc2 = g0 * Unsafe.Add(ref xr, ow + 2) + acc2;
                         }
                     }
                 }
@@ -2481,167 +2758,245 @@ internal static class Kernels
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DWeightGradient_8x12x15_3x3_m2s1x2_Same_V256(ref float pad, ref float dy, ref float dw, int rows)
-    {
-        for (int o = 0; o < 16; o++)
-        {
-            for (int kh = 0; kh < 3; kh++)
-            {
-                var acc0 = 0f;
-                var acc1 = 0f;
-                var acc2 = 0f;
-                for (int s = 0; s < rows; s++)
-                {
-                    ref float xc = ref Unsafe.Add(ref pad, s * 1904 + o / 2 * 238);
-                    ref float dys = ref Unsafe.Add(ref dy, s * 1536 + o * 96);
-                    for (int oh = 0; oh < 12; oh++)
-                    {
-                        ref float xr = ref Unsafe.Add(ref xc, (oh + kh) * 17);
-                        ref float g = ref Unsafe.Add(ref dys, oh * 8);
-                        for (int ow = 0; ow < 8; ow++)
-                        {
-                            var g0 = Unsafe.Add(ref g, ow);
-                            acc0 = g0 * Unsafe.Add(ref xr, ow * 2) + acc0;
-                            acc1 = g0 * Unsafe.Add(ref xr, ow * 2 + 1) + acc1;
-                            acc2 = g0 * Unsafe.Add(ref xr, ow * 2 + 2) + acc2;
-                        }
-                    }
-                }
-                Unsafe.Add(ref dw, o * 9 + kh * 3 + 0) = acc0;
-                Unsafe.Add(ref dw, o * 9 + kh * 3 + 1) = acc1;
-                Unsafe.Add(ref dw, o * 9 + kh * 3 + 2) = acc2;
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DWeightGradient_8x12x15_3x3_m2s1x2_Same_Scalar(ref float pad, ref float dy, ref float dw, int rows)
-    {
-        for (int o = 0; o < 16; o++)
-        {
-            for (int kh = 0; kh < 3; kh++)
-            {
-                var acc0 = 0f;
-                var acc1 = 0f;
-                var acc2 = 0f;
-                for (int s = 0; s < rows; s++)
-                {
-                    ref float xc = ref Unsafe.Add(ref pad, s * 1904 + o / 2 * 238);
-                    ref float dys = ref Unsafe.Add(ref dy, s * 1536 + o * 96);
-                    for (int oh = 0; oh < 12; oh++)
-                    {
-                        ref float xr = ref Unsafe.Add(ref xc, (oh + kh) * 17);
-                        ref float g = ref Unsafe.Add(ref dys, oh * 8);
-                        for (int ow = 0; ow < 8; ow++)
-                        {
-                            var g0 = Unsafe.Add(ref g, ow);
-                            acc0 = g0 * Unsafe.Add(ref xr, ow * 2) + acc0;
-                            acc1 = g0 * Unsafe.Add(ref xr, ow * 2 + 1) + acc1;
-                            acc2 = g0 * Unsafe.Add(ref xr, ow * 2 + 2) + acc2;
-                        }
-                    }
-                }
-                Unsafe.Add(ref dw, o * 9 + kh * 3 + 0) = acc0;
-                Unsafe.Add(ref dw, o * 9 + kh * 3 + 1) = acc1;
-                Unsafe.Add(ref dw, o * 9 + kh * 3 + 2) = acc2;
-            }
-        }
-    }
-
-    /// <summary>dXpad += Wᵀ ⋆ dY for one sample (dY [16, 12, 8], dXpad [8, 14, 17]); the caller crops it into dX.</summary>
+    /// <summary>dXpad += Wᵀ ⋆ dY for one sample (dY [16, 6, 15], dXpad [8, 13, 17]); the caller crops it into dX.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DepthwiseConv2DInputGradient_8x12x15_3x3_m2s1x2_Same(ref float dy, ref float w, ref float dpad)
+    public static void DepthwiseConv2DInputGradient_8x12x15_3x3s2x1_Same_m2(ref float dy, ref float w, ref float dpad)
     {
-        if (Vector512.IsHardwareAccelerated) DepthwiseConv2DInputGradient_8x12x15_3x3_m2s1x2_Same_V512(ref dy, ref w, ref dpad);
-        else if (Vector256.IsHardwareAccelerated) DepthwiseConv2DInputGradient_8x12x15_3x3_m2s1x2_Same_V256(ref dy, ref w, ref dpad);
-        else DepthwiseConv2DInputGradient_8x12x15_3x3_m2s1x2_Same_Scalar(ref dy, ref w, ref dpad);
+        if (Vector512.IsHardwareAccelerated) DepthwiseConv2DInputGradient_8x12x15_3x3s2x1_Same_m2_V512(ref dy, ref w, ref dpad);
+        else if (Vector256.IsHardwareAccelerated) DepthwiseConv2DInputGradient_8x12x15_3x3s2x1_Same_m2_V256(ref dy, ref w, ref dpad);
+        else DepthwiseConv2DInputGradient_8x12x15_3x3s2x1_Same_m2_Scalar(ref dy, ref w, ref dpad);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DInputGradient_8x12x15_3x3_m2s1x2_Same_V512(ref float dy, ref float w, ref float dpad)
+    private static void DepthwiseConv2DInputGradient_8x12x15_3x3s2x1_Same_m2_V512(ref float dy, ref float w, ref float dpad)
     {
         for (int o = 0; o < 16; o++)
         {
-            ref float dxc = ref Unsafe.Add(ref dpad, o / 2 * 238);
+            ref float dxc = ref Unsafe.Add(ref dpad, o / 2 * 221);
             ref float wo = ref Unsafe.Add(ref w, o * 9);
-            var w0 = Unsafe.Add(ref wo, 0);
-            var w1 = Unsafe.Add(ref wo, 1);
-            var w2 = Unsafe.Add(ref wo, 2);
-            var w3 = Unsafe.Add(ref wo, 3);
-            var w4 = Unsafe.Add(ref wo, 4);
-            var w5 = Unsafe.Add(ref wo, 5);
-            var w6 = Unsafe.Add(ref wo, 6);
-            var w7 = Unsafe.Add(ref wo, 7);
-            var w8 = Unsafe.Add(ref wo, 8);
-            for (int oh = 0; oh < 12; oh++)
+            var w0 = Vector512.Create(Unsafe.Add(ref wo, 0));
+            var w1 = Vector512.Create(Unsafe.Add(ref wo, 1));
+            var w2 = Vector512.Create(Unsafe.Add(ref wo, 2));
+            var w3 = Vector512.Create(Unsafe.Add(ref wo, 3));
+            var w4 = Vector512.Create(Unsafe.Add(ref wo, 4));
+            var w5 = Vector512.Create(Unsafe.Add(ref wo, 5));
+            var w6 = Vector512.Create(Unsafe.Add(ref wo, 6));
+            var w7 = Vector512.Create(Unsafe.Add(ref wo, 7));
+            var w8 = Vector512.Create(Unsafe.Add(ref wo, 8));
+            for (int oh = 0; oh < 6; oh++)
             {
-                ref float g = ref Unsafe.Add(ref dy, o * 96 + oh * 8);
-                ref float dx0 = ref Unsafe.Add(ref dxc, (oh) * 17);
-                ref float dx1 = ref Unsafe.Add(ref dxc, (oh + 1) * 17);
-                ref float dx2 = ref Unsafe.Add(ref dxc, (oh + 2) * 17);
-                for (int ow = 0; ow < 8; ow++)
+                ref float g = ref Unsafe.Add(ref dy, o * 90 + oh * 15);
+                ref float dx0 = ref Unsafe.Add(ref dxc, (oh * 2) * 17);
+                ref float dx1 = ref Unsafe.Add(ref dxc, (oh * 2 + 1) * 17);
+                ref float dx2 = ref Unsafe.Add(ref dxc, (oh * 2 + 2) * 17);
+                // columns 0..11
                 {
-                    var g0 = Unsafe.Add(ref g, ow);
-                    Unsafe.Add(ref dx0, ow * 2) = w0 * g0 + Unsafe.Add(ref dx0, ow * 2);
-                    Unsafe.Add(ref dx0, ow * 2 + 1) = w1 * g0 + Unsafe.Add(ref dx0, ow * 2 + 1);
-                    Unsafe.Add(ref dx0, ow * 2 + 2) = w2 * g0 + Unsafe.Add(ref dx0, ow * 2 + 2);
-                    Unsafe.Add(ref dx1, ow * 2) = w3 * g0 + Unsafe.Add(ref dx1, ow * 2);
-                    Unsafe.Add(ref dx1, ow * 2 + 1) = w4 * g0 + Unsafe.Add(ref dx1, ow * 2 + 1);
-                    Unsafe.Add(ref dx1, ow * 2 + 2) = w5 * g0 + Unsafe.Add(ref dx1, ow * 2 + 2);
-                    Unsafe.Add(ref dx2, ow * 2) = w6 * g0 + Unsafe.Add(ref dx2, ow * 2);
-                    Unsafe.Add(ref dx2, ow * 2 + 1) = w7 * g0 + Unsafe.Add(ref dx2, ow * 2 + 1);
-                    Unsafe.Add(ref dx2, ow * 2 + 2) = w8 * g0 + Unsafe.Add(ref dx2, ow * 2 + 2);
+                    var g0 = Vector256.LoadUnsafe(ref g);
+                    var g1 = Unsafe.Add(ref g, 8);
+                    var g2 = Unsafe.Add(ref g, 9);
+                    var g3 = Unsafe.Add(ref g, 10);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 0)), g0, Vector256.LoadUnsafe(ref dx0)).StoreUnsafe(ref dx0);
+                    Unsafe.Add(ref dx0, 8) = Unsafe.Add(ref wo, 0) * g1 + Unsafe.Add(ref dx0, 8);
+                    Unsafe.Add(ref dx0, 9) = Unsafe.Add(ref wo, 0) * g2 + Unsafe.Add(ref dx0, 9);
+                    Unsafe.Add(ref dx0, 10) = Unsafe.Add(ref wo, 0) * g3 + Unsafe.Add(ref dx0, 10);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 1)), g0, Vector256.LoadUnsafe(ref dx0, 1)).StoreUnsafe(ref dx0, 1);
+                    Unsafe.Add(ref dx0, 9) = Unsafe.Add(ref wo, 1) * g1 + Unsafe.Add(ref dx0, 9);
+                    Unsafe.Add(ref dx0, 10) = Unsafe.Add(ref wo, 1) * g2 + Unsafe.Add(ref dx0, 10);
+                    Unsafe.Add(ref dx0, 11) = Unsafe.Add(ref wo, 1) * g3 + Unsafe.Add(ref dx0, 11);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 2)), g0, Vector256.LoadUnsafe(ref dx0, 2)).StoreUnsafe(ref dx0, 2);
+                    Unsafe.Add(ref dx0, 10) = Unsafe.Add(ref wo, 2) * g1 + Unsafe.Add(ref dx0, 10);
+                    Unsafe.Add(ref dx0, 11) = Unsafe.Add(ref wo, 2) * g2 + Unsafe.Add(ref dx0, 11);
+                    Unsafe.Add(ref dx0, 12) = Unsafe.Add(ref wo, 2) * g3 + Unsafe.Add(ref dx0, 12);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 3)), g0, Vector256.LoadUnsafe(ref dx1)).StoreUnsafe(ref dx1);
+                    Unsafe.Add(ref dx1, 8) = Unsafe.Add(ref wo, 3) * g1 + Unsafe.Add(ref dx1, 8);
+                    Unsafe.Add(ref dx1, 9) = Unsafe.Add(ref wo, 3) * g2 + Unsafe.Add(ref dx1, 9);
+                    Unsafe.Add(ref dx1, 10) = Unsafe.Add(ref wo, 3) * g3 + Unsafe.Add(ref dx1, 10);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 4)), g0, Vector256.LoadUnsafe(ref dx1, 1)).StoreUnsafe(ref dx1, 1);
+                    Unsafe.Add(ref dx1, 9) = Unsafe.Add(ref wo, 4) * g1 + Unsafe.Add(ref dx1, 9);
+                    Unsafe.Add(ref dx1, 10) = Unsafe.Add(ref wo, 4) * g2 + Unsafe.Add(ref dx1, 10);
+                    Unsafe.Add(ref dx1, 11) = Unsafe.Add(ref wo, 4) * g3 + Unsafe.Add(ref dx1, 11);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 5)), g0, Vector256.LoadUnsafe(ref dx1, 2)).StoreUnsafe(ref dx1, 2);
+                    Unsafe.Add(ref dx1, 10) = Unsafe.Add(ref wo, 5) * g1 + Unsafe.Add(ref dx1, 10);
+                    Unsafe.Add(ref dx1, 11) = Unsafe.Add(ref wo, 5) * g2 + Unsafe.Add(ref dx1, 11);
+                    Unsafe.Add(ref dx1, 12) = Unsafe.Add(ref wo, 5) * g3 + Unsafe.Add(ref dx1, 12);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 6)), g0, Vector256.LoadUnsafe(ref dx2)).StoreUnsafe(ref dx2);
+                    Unsafe.Add(ref dx2, 8) = Unsafe.Add(ref wo, 6) * g1 + Unsafe.Add(ref dx2, 8);
+                    Unsafe.Add(ref dx2, 9) = Unsafe.Add(ref wo, 6) * g2 + Unsafe.Add(ref dx2, 9);
+                    Unsafe.Add(ref dx2, 10) = Unsafe.Add(ref wo, 6) * g3 + Unsafe.Add(ref dx2, 10);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 7)), g0, Vector256.LoadUnsafe(ref dx2, 1)).StoreUnsafe(ref dx2, 1);
+                    Unsafe.Add(ref dx2, 9) = Unsafe.Add(ref wo, 7) * g1 + Unsafe.Add(ref dx2, 9);
+                    Unsafe.Add(ref dx2, 10) = Unsafe.Add(ref wo, 7) * g2 + Unsafe.Add(ref dx2, 10);
+                    Unsafe.Add(ref dx2, 11) = Unsafe.Add(ref wo, 7) * g3 + Unsafe.Add(ref dx2, 11);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, 8)), g0, Vector256.LoadUnsafe(ref dx2, 2)).StoreUnsafe(ref dx2, 2);
+                    Unsafe.Add(ref dx2, 10) = Unsafe.Add(ref wo, 8) * g1 + Unsafe.Add(ref dx2, 10);
+                    Unsafe.Add(ref dx2, 11) = Unsafe.Add(ref wo, 8) * g2 + Unsafe.Add(ref dx2, 11);
+                    Unsafe.Add(ref dx2, 12) = Unsafe.Add(ref wo, 8) * g3 + Unsafe.Add(ref dx2, 12);
+                }
+                // columns 11..15
+                {
+                    var g0 = Unsafe.Add(ref g, 11);
+                    var g1 = Unsafe.Add(ref g, 12);
+                    var g2 = Unsafe.Add(ref g, 13);
+                    var g3 = Unsafe.Add(ref g, 14);
+                    Unsafe.Add(ref dx0, 11) = Unsafe.Add(ref wo, 0) * g0 + Unsafe.Add(ref dx0, 11);
+                    Unsafe.Add(ref dx0, 12) = Unsafe.Add(ref wo, 0) * g1 + Unsafe.Add(ref dx0, 12);
+                    Unsafe.Add(ref dx0, 13) = Unsafe.Add(ref wo, 0) * g2 + Unsafe.Add(ref dx0, 13);
+                    Unsafe.Add(ref dx0, 14) = Unsafe.Add(ref wo, 0) * g3 + Unsafe.Add(ref dx0, 14);
+                    Unsafe.Add(ref dx0, 12) = Unsafe.Add(ref wo, 1) * g0 + Unsafe.Add(ref dx0, 12);
+                    Unsafe.Add(ref dx0, 13) = Unsafe.Add(ref wo, 1) * g1 + Unsafe.Add(ref dx0, 13);
+                    Unsafe.Add(ref dx0, 14) = Unsafe.Add(ref wo, 1) * g2 + Unsafe.Add(ref dx0, 14);
+                    Unsafe.Add(ref dx0, 15) = Unsafe.Add(ref wo, 1) * g3 + Unsafe.Add(ref dx0, 15);
+                    Unsafe.Add(ref dx0, 13) = Unsafe.Add(ref wo, 2) * g0 + Unsafe.Add(ref dx0, 13);
+                    Unsafe.Add(ref dx0, 14) = Unsafe.Add(ref wo, 2) * g1 + Unsafe.Add(ref dx0, 14);
+                    Unsafe.Add(ref dx0, 15) = Unsafe.Add(ref wo, 2) * g2 + Unsafe.Add(ref dx0, 15);
+                    Unsafe.Add(ref dx0, 16) = Unsafe.Add(ref wo, 2) * g3 + Unsafe.Add(ref dx0, 16);
+                    Unsafe.Add(ref dx1, 11) = Unsafe.Add(ref wo, 3) * g0 + Unsafe.Add(ref dx1, 11);
+                    Unsafe.Add(ref dx1, 12) = Unsafe.Add(ref wo, 3) * g1 + Unsafe.Add(ref dx1, 12);
+                    Unsafe.Add(ref dx1, 13) = Unsafe.Add(ref wo, 3) * g2 + Unsafe.Add(ref dx1, 13);
+                    Unsafe.Add(ref dx1, 14) = Unsafe.Add(ref wo, 3) * g3 + Unsafe.Add(ref dx1, 14);
+                    Unsafe.Add(ref dx1, 12) = Unsafe.Add(ref wo, 4) * g0 + Unsafe.Add(ref dx1, 12);
+                    Unsafe.Add(ref dx1, 13) = Unsafe.Add(ref wo, 4) * g1 + Unsafe.Add(ref dx1, 13);
+                    Unsafe.Add(ref dx1, 14) = Unsafe.Add(ref wo, 4) * g2 + Unsafe.Add(ref dx1, 14);
+                    Unsafe.Add(ref dx1, 15) = Unsafe.Add(ref wo, 4) * g3 + Unsafe.Add(ref dx1, 15);
+                    Unsafe.Add(ref dx1, 13) = Unsafe.Add(ref wo, 5) * g0 + Unsafe.Add(ref dx1, 13);
+                    Unsafe.Add(ref dx1, 14) = Unsafe.Add(ref wo, 5) * g1 + Unsafe.Add(ref dx1, 14);
+                    Unsafe.Add(ref dx1, 15) = Unsafe.Add(ref wo, 5) * g2 + Unsafe.Add(ref dx1, 15);
+                    Unsafe.Add(ref dx1, 16) = Unsafe.Add(ref wo, 5) * g3 + Unsafe.Add(ref dx1, 16);
+                    Unsafe.Add(ref dx2, 11) = Unsafe.Add(ref wo, 6) * g0 + Unsafe.Add(ref dx2, 11);
+                    Unsafe.Add(ref dx2, 12) = Unsafe.Add(ref wo, 6) * g1 + Unsafe.Add(ref dx2, 12);
+                    Unsafe.Add(ref dx2, 13) = Unsafe.Add(ref wo, 6) * g2 + Unsafe.Add(ref dx2, 13);
+                    Unsafe.Add(ref dx2, 14) = Unsafe.Add(ref wo, 6) * g3 + Unsafe.Add(ref dx2, 14);
+                    Unsafe.Add(ref dx2, 12) = Unsafe.Add(ref wo, 7) * g0 + Unsafe.Add(ref dx2, 12);
+                    Unsafe.Add(ref dx2, 13) = Unsafe.Add(ref wo, 7) * g1 + Unsafe.Add(ref dx2, 13);
+                    Unsafe.Add(ref dx2, 14) = Unsafe.Add(ref wo, 7) * g2 + Unsafe.Add(ref dx2, 14);
+                    Unsafe.Add(ref dx2, 15) = Unsafe.Add(ref wo, 7) * g3 + Unsafe.Add(ref dx2, 15);
+                    Unsafe.Add(ref dx2, 13) = Unsafe.Add(ref wo, 8) * g0 + Unsafe.Add(ref dx2, 13);
+                    Unsafe.Add(ref dx2, 14) = Unsafe.Add(ref wo, 8) * g1 + Unsafe.Add(ref dx2, 14);
+                    Unsafe.Add(ref dx2, 15) = Unsafe.Add(ref wo, 8) * g2 + Unsafe.Add(ref dx2, 15);
+                    Unsafe.Add(ref dx2, 16) = Unsafe.Add(ref wo, 8) * g3 + Unsafe.Add(ref dx2, 16);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DInputGradient_8x12x15_3x3_m2s1x2_Same_V256(ref float dy, ref float w, ref float dpad)
+    private static void DepthwiseConv2DInputGradient_8x12x15_3x3s2x1_Same_m2_V256(ref float dy, ref float w, ref float dpad)
     {
         for (int o = 0; o < 16; o++)
         {
-            ref float dxc = ref Unsafe.Add(ref dpad, o / 2 * 238);
+            ref float dxc = ref Unsafe.Add(ref dpad, o / 2 * 221);
             ref float wo = ref Unsafe.Add(ref w, o * 9);
-            var w0 = Unsafe.Add(ref wo, 0);
-            var w1 = Unsafe.Add(ref wo, 1);
-            var w2 = Unsafe.Add(ref wo, 2);
-            var w3 = Unsafe.Add(ref wo, 3);
-            var w4 = Unsafe.Add(ref wo, 4);
-            var w5 = Unsafe.Add(ref wo, 5);
-            var w6 = Unsafe.Add(ref wo, 6);
-            var w7 = Unsafe.Add(ref wo, 7);
-            var w8 = Unsafe.Add(ref wo, 8);
-            for (int oh = 0; oh < 12; oh++)
+            var w0 = Vector256.Create(Unsafe.Add(ref wo, 0));
+            var w1 = Vector256.Create(Unsafe.Add(ref wo, 1));
+            var w2 = Vector256.Create(Unsafe.Add(ref wo, 2));
+            var w3 = Vector256.Create(Unsafe.Add(ref wo, 3));
+            var w4 = Vector256.Create(Unsafe.Add(ref wo, 4));
+            var w5 = Vector256.Create(Unsafe.Add(ref wo, 5));
+            var w6 = Vector256.Create(Unsafe.Add(ref wo, 6));
+            var w7 = Vector256.Create(Unsafe.Add(ref wo, 7));
+            var w8 = Vector256.Create(Unsafe.Add(ref wo, 8));
+            for (int oh = 0; oh < 6; oh++)
             {
-                ref float g = ref Unsafe.Add(ref dy, o * 96 + oh * 8);
-                ref float dx0 = ref Unsafe.Add(ref dxc, (oh) * 17);
-                ref float dx1 = ref Unsafe.Add(ref dxc, (oh + 1) * 17);
-                ref float dx2 = ref Unsafe.Add(ref dxc, (oh + 2) * 17);
-                for (int ow = 0; ow < 8; ow++)
+                ref float g = ref Unsafe.Add(ref dy, o * 90 + oh * 15);
+                ref float dx0 = ref Unsafe.Add(ref dxc, (oh * 2) * 17);
+                ref float dx1 = ref Unsafe.Add(ref dxc, (oh * 2 + 1) * 17);
+                ref float dx2 = ref Unsafe.Add(ref dxc, (oh * 2 + 2) * 17);
+                // columns 0..11
                 {
-                    var g0 = Unsafe.Add(ref g, ow);
-                    Unsafe.Add(ref dx0, ow * 2) = w0 * g0 + Unsafe.Add(ref dx0, ow * 2);
-                    Unsafe.Add(ref dx0, ow * 2 + 1) = w1 * g0 + Unsafe.Add(ref dx0, ow * 2 + 1);
-                    Unsafe.Add(ref dx0, ow * 2 + 2) = w2 * g0 + Unsafe.Add(ref dx0, ow * 2 + 2);
-                    Unsafe.Add(ref dx1, ow * 2) = w3 * g0 + Unsafe.Add(ref dx1, ow * 2);
-                    Unsafe.Add(ref dx1, ow * 2 + 1) = w4 * g0 + Unsafe.Add(ref dx1, ow * 2 + 1);
-                    Unsafe.Add(ref dx1, ow * 2 + 2) = w5 * g0 + Unsafe.Add(ref dx1, ow * 2 + 2);
-                    Unsafe.Add(ref dx2, ow * 2) = w6 * g0 + Unsafe.Add(ref dx2, ow * 2);
-                    Unsafe.Add(ref dx2, ow * 2 + 1) = w7 * g0 + Unsafe.Add(ref dx2, ow * 2 + 1);
-                    Unsafe.Add(ref dx2, ow * 2 + 2) = w8 * g0 + Unsafe.Add(ref dx2, ow * 2 + 2);
+                    var g0 = Vector256.LoadUnsafe(ref g);
+                    var g1 = Unsafe.Add(ref g, 8);
+                    var g2 = Unsafe.Add(ref g, 9);
+                    var g3 = Unsafe.Add(ref g, 10);
+                    Vector256.FusedMultiplyAdd(w0, g0, Vector256.LoadUnsafe(ref dx0)).StoreUnsafe(ref dx0);
+                    Unsafe.Add(ref dx0, 8) = Unsafe.Add(ref wo, 0) * g1 + Unsafe.Add(ref dx0, 8);
+                    Unsafe.Add(ref dx0, 9) = Unsafe.Add(ref wo, 0) * g2 + Unsafe.Add(ref dx0, 9);
+                    Unsafe.Add(ref dx0, 10) = Unsafe.Add(ref wo, 0) * g3 + Unsafe.Add(ref dx0, 10);
+                    Vector256.FusedMultiplyAdd(w1, g0, Vector256.LoadUnsafe(ref dx0, 1)).StoreUnsafe(ref dx0, 1);
+                    Unsafe.Add(ref dx0, 9) = Unsafe.Add(ref wo, 1) * g1 + Unsafe.Add(ref dx0, 9);
+                    Unsafe.Add(ref dx0, 10) = Unsafe.Add(ref wo, 1) * g2 + Unsafe.Add(ref dx0, 10);
+                    Unsafe.Add(ref dx0, 11) = Unsafe.Add(ref wo, 1) * g3 + Unsafe.Add(ref dx0, 11);
+                    Vector256.FusedMultiplyAdd(w2, g0, Vector256.LoadUnsafe(ref dx0, 2)).StoreUnsafe(ref dx0, 2);
+                    Unsafe.Add(ref dx0, 10) = Unsafe.Add(ref wo, 2) * g1 + Unsafe.Add(ref dx0, 10);
+                    Unsafe.Add(ref dx0, 11) = Unsafe.Add(ref wo, 2) * g2 + Unsafe.Add(ref dx0, 11);
+                    Unsafe.Add(ref dx0, 12) = Unsafe.Add(ref wo, 2) * g3 + Unsafe.Add(ref dx0, 12);
+                    Vector256.FusedMultiplyAdd(w3, g0, Vector256.LoadUnsafe(ref dx1)).StoreUnsafe(ref dx1);
+                    Unsafe.Add(ref dx1, 8) = Unsafe.Add(ref wo, 3) * g1 + Unsafe.Add(ref dx1, 8);
+                    Unsafe.Add(ref dx1, 9) = Unsafe.Add(ref wo, 3) * g2 + Unsafe.Add(ref dx1, 9);
+                    Unsafe.Add(ref dx1, 10) = Unsafe.Add(ref wo, 3) * g3 + Unsafe.Add(ref dx1, 10);
+                    Vector256.FusedMultiplyAdd(w4, g0, Vector256.LoadUnsafe(ref dx1, 1)).StoreUnsafe(ref dx1, 1);
+                    Unsafe.Add(ref dx1, 9) = Unsafe.Add(ref wo, 4) * g1 + Unsafe.Add(ref dx1, 9);
+                    Unsafe.Add(ref dx1, 10) = Unsafe.Add(ref wo, 4) * g2 + Unsafe.Add(ref dx1, 10);
+                    Unsafe.Add(ref dx1, 11) = Unsafe.Add(ref wo, 4) * g3 + Unsafe.Add(ref dx1, 11);
+                    Vector256.FusedMultiplyAdd(w5, g0, Vector256.LoadUnsafe(ref dx1, 2)).StoreUnsafe(ref dx1, 2);
+                    Unsafe.Add(ref dx1, 10) = Unsafe.Add(ref wo, 5) * g1 + Unsafe.Add(ref dx1, 10);
+                    Unsafe.Add(ref dx1, 11) = Unsafe.Add(ref wo, 5) * g2 + Unsafe.Add(ref dx1, 11);
+                    Unsafe.Add(ref dx1, 12) = Unsafe.Add(ref wo, 5) * g3 + Unsafe.Add(ref dx1, 12);
+                    Vector256.FusedMultiplyAdd(w6, g0, Vector256.LoadUnsafe(ref dx2)).StoreUnsafe(ref dx2);
+                    Unsafe.Add(ref dx2, 8) = Unsafe.Add(ref wo, 6) * g1 + Unsafe.Add(ref dx2, 8);
+                    Unsafe.Add(ref dx2, 9) = Unsafe.Add(ref wo, 6) * g2 + Unsafe.Add(ref dx2, 9);
+                    Unsafe.Add(ref dx2, 10) = Unsafe.Add(ref wo, 6) * g3 + Unsafe.Add(ref dx2, 10);
+                    Vector256.FusedMultiplyAdd(w7, g0, Vector256.LoadUnsafe(ref dx2, 1)).StoreUnsafe(ref dx2, 1);
+                    Unsafe.Add(ref dx2, 9) = Unsafe.Add(ref wo, 7) * g1 + Unsafe.Add(ref dx2, 9);
+                    Unsafe.Add(ref dx2, 10) = Unsafe.Add(ref wo, 7) * g2 + Unsafe.Add(ref dx2, 10);
+                    Unsafe.Add(ref dx2, 11) = Unsafe.Add(ref wo, 7) * g3 + Unsafe.Add(ref dx2, 11);
+                    Vector256.FusedMultiplyAdd(w8, g0, Vector256.LoadUnsafe(ref dx2, 2)).StoreUnsafe(ref dx2, 2);
+                    Unsafe.Add(ref dx2, 10) = Unsafe.Add(ref wo, 8) * g1 + Unsafe.Add(ref dx2, 10);
+                    Unsafe.Add(ref dx2, 11) = Unsafe.Add(ref wo, 8) * g2 + Unsafe.Add(ref dx2, 11);
+                    Unsafe.Add(ref dx2, 12) = Unsafe.Add(ref wo, 8) * g3 + Unsafe.Add(ref dx2, 12);
+                }
+                // columns 11..15
+                {
+                    var g0 = Unsafe.Add(ref g, 11);
+                    var g1 = Unsafe.Add(ref g, 12);
+                    var g2 = Unsafe.Add(ref g, 13);
+                    var g3 = Unsafe.Add(ref g, 14);
+                    Unsafe.Add(ref dx0, 11) = Unsafe.Add(ref wo, 0) * g0 + Unsafe.Add(ref dx0, 11);
+                    Unsafe.Add(ref dx0, 12) = Unsafe.Add(ref wo, 0) * g1 + Unsafe.Add(ref dx0, 12);
+                    Unsafe.Add(ref dx0, 13) = Unsafe.Add(ref wo, 0) * g2 + Unsafe.Add(ref dx0, 13);
+                    Unsafe.Add(ref dx0, 14) = Unsafe.Add(ref wo, 0) * g3 + Unsafe.Add(ref dx0, 14);
+                    Unsafe.Add(ref dx0, 12) = Unsafe.Add(ref wo, 1) * g0 + Unsafe.Add(ref dx0, 12);
+                    Unsafe.Add(ref dx0, 13) = Unsafe.Add(ref wo, 1) * g1 + Unsafe.Add(ref dx0, 13);
+                    Unsafe.Add(ref dx0, 14) = Unsafe.Add(ref wo, 1) * g2 + Unsafe.Add(ref dx0, 14);
+                    Unsafe.Add(ref dx0, 15) = Unsafe.Add(ref wo, 1) * g3 + Unsafe.Add(ref dx0, 15);
+                    Unsafe.Add(ref dx0, 13) = Unsafe.Add(ref wo, 2) * g0 + Unsafe.Add(ref dx0, 13);
+                    Unsafe.Add(ref dx0, 14) = Unsafe.Add(ref wo, 2) * g1 + Unsafe.Add(ref dx0, 14);
+                    Unsafe.Add(ref dx0, 15) = Unsafe.Add(ref wo, 2) * g2 + Unsafe.Add(ref dx0, 15);
+                    Unsafe.Add(ref dx0, 16) = Unsafe.Add(ref wo, 2) * g3 + Unsafe.Add(ref dx0, 16);
+                    Unsafe.Add(ref dx1, 11) = Unsafe.Add(ref wo, 3) * g0 + Unsafe.Add(ref dx1, 11);
+                    Unsafe.Add(ref dx1, 12) = Unsafe.Add(ref wo, 3) * g1 + Unsafe.Add(ref dx1, 12);
+                    Unsafe.Add(ref dx1, 13) = Unsafe.Add(ref wo, 3) * g2 + Unsafe.Add(ref dx1, 13);
+                    Unsafe.Add(ref dx1, 14) = Unsafe.Add(ref wo, 3) * g3 + Unsafe.Add(ref dx1, 14);
+                    Unsafe.Add(ref dx1, 12) = Unsafe.Add(ref wo, 4) * g0 + Unsafe.Add(ref dx1, 12);
+                    Unsafe.Add(ref dx1, 13) = Unsafe.Add(ref wo, 4) * g1 + Unsafe.Add(ref dx1, 13);
+                    Unsafe.Add(ref dx1, 14) = Unsafe.Add(ref wo, 4) * g2 + Unsafe.Add(ref dx1, 14);
+                    Unsafe.Add(ref dx1, 15) = Unsafe.Add(ref wo, 4) * g3 + Unsafe.Add(ref dx1, 15);
+                    Unsafe.Add(ref dx1, 13) = Unsafe.Add(ref wo, 5) * g0 + Unsafe.Add(ref dx1, 13);
+                    Unsafe.Add(ref dx1, 14) = Unsafe.Add(ref wo, 5) * g1 + Unsafe.Add(ref dx1, 14);
+                    Unsafe.Add(ref dx1, 15) = Unsafe.Add(ref wo, 5) * g2 + Unsafe.Add(ref dx1, 15);
+                    Unsafe.Add(ref dx1, 16) = Unsafe.Add(ref wo, 5) * g3 + Unsafe.Add(ref dx1, 16);
+                    Unsafe.Add(ref dx2, 11) = Unsafe.Add(ref wo, 6) * g0 + Unsafe.Add(ref dx2, 11);
+                    Unsafe.Add(ref dx2, 12) = Unsafe.Add(ref wo, 6) * g1 + Unsafe.Add(ref dx2, 12);
+                    Unsafe.Add(ref dx2, 13) = Unsafe.Add(ref wo, 6) * g2 + Unsafe.Add(ref dx2, 13);
+                    Unsafe.Add(ref dx2, 14) = Unsafe.Add(ref wo, 6) * g3 + Unsafe.Add(ref dx2, 14);
+                    Unsafe.Add(ref dx2, 12) = Unsafe.Add(ref wo, 7) * g0 + Unsafe.Add(ref dx2, 12);
+                    Unsafe.Add(ref dx2, 13) = Unsafe.Add(ref wo, 7) * g1 + Unsafe.Add(ref dx2, 13);
+                    Unsafe.Add(ref dx2, 14) = Unsafe.Add(ref wo, 7) * g2 + Unsafe.Add(ref dx2, 14);
+                    Unsafe.Add(ref dx2, 15) = Unsafe.Add(ref wo, 7) * g3 + Unsafe.Add(ref dx2, 15);
+                    Unsafe.Add(ref dx2, 13) = Unsafe.Add(ref wo, 8) * g0 + Unsafe.Add(ref dx2, 13);
+                    Unsafe.Add(ref dx2, 14) = Unsafe.Add(ref wo, 8) * g1 + Unsafe.Add(ref dx2, 14);
+                    Unsafe.Add(ref dx2, 15) = Unsafe.Add(ref wo, 8) * g2 + Unsafe.Add(ref dx2, 15);
+                    Unsafe.Add(ref dx2, 16) = Unsafe.Add(ref wo, 8) * g3 + Unsafe.Add(ref dx2, 16);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwiseConv2DInputGradient_8x12x15_3x3_m2s1x2_Same_Scalar(ref float dy, ref float w, ref float dpad)
+    private static void DepthwiseConv2DInputGradient_8x12x15_3x3s2x1_Same_m2_Scalar(ref float dy, ref float w, ref float dpad)
     {
         for (int o = 0; o < 16; o++)
         {
-            ref float dxc = ref Unsafe.Add(ref dpad, o / 2 * 238);
+            ref float dxc = ref Unsafe.Add(ref dpad, o / 2 * 221);
             ref float wo = ref Unsafe.Add(ref w, o * 9);
             var w0 = Unsafe.Add(ref wo, 0);
             var w1 = Unsafe.Add(ref wo, 1);
@@ -2652,24 +3007,24 @@ internal static class Kernels
             var w6 = Unsafe.Add(ref wo, 6);
             var w7 = Unsafe.Add(ref wo, 7);
             var w8 = Unsafe.Add(ref wo, 8);
-            for (int oh = 0; oh < 12; oh++)
+            for (int oh = 0; oh < 6; oh++)
             {
-                ref float g = ref Unsafe.Add(ref dy, o * 96 + oh * 8);
-                ref float dx0 = ref Unsafe.Add(ref dxc, (oh) * 17);
-                ref float dx1 = ref Unsafe.Add(ref dxc, (oh + 1) * 17);
-                ref float dx2 = ref Unsafe.Add(ref dxc, (oh + 2) * 17);
-                for (int ow = 0; ow < 8; ow++)
+                ref float g = ref Unsafe.Add(ref dy, o * 90 + oh * 15);
+                ref float dx0 = ref Unsafe.Add(ref dxc, (oh * 2) * 17);
+                ref float dx1 = ref Unsafe.Add(ref dxc, (oh * 2 + 1) * 17);
+                ref float dx2 = ref Unsafe.Add(ref dxc, (oh * 2 + 2) * 17);
+                for (int ow = 0; ow < 15; ow++)
                 {
                     var g0 = Unsafe.Add(ref g, ow);
-                    Unsafe.Add(ref dx0, ow * 2) = w0 * g0 + Unsafe.Add(ref dx0, ow * 2);
-                    Unsafe.Add(ref dx0, ow * 2 + 1) = w1 * g0 + Unsafe.Add(ref dx0, ow * 2 + 1);
-                    Unsafe.Add(ref dx0, ow * 2 + 2) = w2 * g0 + Unsafe.Add(ref dx0, ow * 2 + 2);
-                    Unsafe.Add(ref dx1, ow * 2) = w3 * g0 + Unsafe.Add(ref dx1, ow * 2);
-                    Unsafe.Add(ref dx1, ow * 2 + 1) = w4 * g0 + Unsafe.Add(ref dx1, ow * 2 + 1);
-                    Unsafe.Add(ref dx1, ow * 2 + 2) = w5 * g0 + Unsafe.Add(ref dx1, ow * 2 + 2);
-                    Unsafe.Add(ref dx2, ow * 2) = w6 * g0 + Unsafe.Add(ref dx2, ow * 2);
-                    Unsafe.Add(ref dx2, ow * 2 + 1) = w7 * g0 + Unsafe.Add(ref dx2, ow * 2 + 1);
-                    Unsafe.Add(ref dx2, ow * 2 + 2) = w8 * g0 + Unsafe.Add(ref dx2, ow * 2 + 2);
+                    Unsafe.Add(ref dx0, ow) = w0 * g0 + Unsafe.Add(ref dx0, ow);
+                    Unsafe.Add(ref dx0, ow + 1) = w1 * g0 + Unsafe.Add(ref dx0, ow + 1);
+                    Unsafe.Add(ref dx0, ow + 2) = w2 * g0 + Unsafe.Add(ref dx0, ow + 2);
+                    Unsafe.Add(ref dx1, ow) = w3 * g0 + Unsafe.Add(ref dx1, ow);
+                    Unsafe.Add(ref dx1, ow + 1) = w4 * g0 + Unsafe.Add(ref dx1, ow + 1);
+                    Unsafe.Add(ref dx1, ow + 2) = w5 * g0 + Unsafe.Add(ref dx1, ow + 2);
+                    Unsafe.Add(ref dx2, ow) = w6 * g0 + Unsafe.Add(ref dx2, ow);
+                    Unsafe.Add(ref dx2, ow + 1) = w7 * g0 + Unsafe.Add(ref dx2, ow + 1);
+                    Unsafe.Add(ref dx2, ow + 2) = w8 * g0 + Unsafe.Add(ref dx2, ow + 2);
                 }
             }
         }

@@ -38,8 +38,8 @@ partial class WindowConvolutions
         {
             global::System.ArgumentNullException.ThrowIfNull(model);
             if (maxBatchSize <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The maximum batch size must be positive.");
-            // every per-row buffer (the widest holds 1904 floats a row) must stay addressable with int offsets
-            if ((long)maxBatchSize * 1904 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 1904 units.");
+            // every per-row buffer (the widest holds 1768 floats a row) must stay addressable with int offsets
+            if ((long)maxBatchSize * 1768 > int.MaxValue / 2) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"A batch of {maxBatchSize} is too large for this network: its widest layer has 1768 units.");
             if (degreeOfParallelism < 0) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "The degree of parallelism cannot be negative (0 means every core).");
             if (degreeOfParallelism > global::NetGen.BatchWorkers.MaxDegree) throw new global::System.ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, $"The degree of parallelism must be at most {(global::NetGen.BatchWorkers.MaxDegree)}.");
             int degree = global::System.Math.Min(degreeOfParallelism == 0 ? global::NetGen.BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);
@@ -307,18 +307,18 @@ partial class WindowConvolutions
             private readonly WindowConvolutions _model;
             private readonly global::NetGen.AlignedBuffer _outputs; // the trainer's last-layer buffer, shared: this worker writes its rows
             private readonly global::NetGen.AlignedBuffer _a1; // layer 1 outputs, [rows, 1440]
-            private readonly global::NetGen.AlignedBuffer _a2; // layer 2 outputs, [rows, 1536]
-            private readonly global::NetGen.AlignedBuffer _a3; // layer 3 outputs, [rows, 384]
-            private readonly global::NetGen.AlignedBuffer _a4; // layer 4 outputs, [rows, 384]
+            private readonly global::NetGen.AlignedBuffer _a2; // layer 2 outputs, [rows, 1440]
+            private readonly global::NetGen.AlignedBuffer _a3; // layer 3 outputs, [rows, 360]
+            private readonly global::NetGen.AlignedBuffer _a4; // layer 4 outputs, [rows, 360]
             private readonly global::NetGen.AlignedBuffer _d1; // ∂L/∂z of layer 1, [rows, 1440]
-            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 1536]
-            private readonly global::NetGen.AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 384]
-            private readonly global::NetGen.AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 384]
+            private readonly global::NetGen.AlignedBuffer _d2; // ∂L/∂z of layer 2, [rows, 1440]
+            private readonly global::NetGen.AlignedBuffer _d3; // ∂L/∂z of layer 3, [rows, 360]
+            private readonly global::NetGen.AlignedBuffer _d4; // ∂L/∂z of layer 4, [rows, 360]
             private readonly global::NetGen.AlignedBuffer _d5; // ∂L/∂z of layer 5, [rows, 3]
             private readonly global::NetGen.AlignedBuffer _xlanes1; // layer 1's zero-padded inputs in sample lanes, [groups, 3, 16, 23, 16]
             private readonly global::NetGen.AlignedBuffer _ylanes1; // layer 1's outputs, then their gradients, in sample lanes, [groups, 8, 12, 15, 16]
-            private readonly global::NetGen.AlignedBuffer _pad2; // layer 2's zero-padded inputs, [rows, 8, 14, 17]
-            private readonly global::NetGen.AlignedBuffer _pad3; // layer 3's zero-padded inputs, [rows, 16, 12, 8] (+ slack)
+            private readonly global::NetGen.AlignedBuffer _pad2; // layer 2's zero-padded inputs, [rows, 8, 13, 17]
+            private readonly global::NetGen.AlignedBuffer _pad3; // layer 3's zero-padded inputs, [rows, 16, 6, 15] (+ slack)
             private readonly global::NetGen.AlignedBuffer _dgrid3; // layer 3's output gradients on the padded grid, [rows, 4, 96]
             private readonly global::NetGen.AlignedBuffer _wperm3; // layer 3's kernels with the channel last, [4, 1, 1, 16], for its input gradient
             private readonly global::NetGen.AlignedBuffer _transposed; // one dense layer's weights transposed, for input gradients
@@ -330,23 +330,23 @@ partial class WindowConvolutions
                 _model = model;
                 _outputs = outputs;
                 _a1 = new global::NetGen.AlignedBuffer(maxRows * 1440);
-                _a2 = new global::NetGen.AlignedBuffer(maxRows * 1536);
-                _a3 = new global::NetGen.AlignedBuffer(maxRows * 384);
-                _a4 = new global::NetGen.AlignedBuffer(maxRows * 384);
+                _a2 = new global::NetGen.AlignedBuffer(maxRows * 1440);
+                _a3 = new global::NetGen.AlignedBuffer(maxRows * 360);
+                _a4 = new global::NetGen.AlignedBuffer(maxRows * 360);
                 _d1 = new global::NetGen.AlignedBuffer(maxRows * 1440);
-                _d4 = new global::NetGen.AlignedBuffer(maxRows * 1536);
-                _d5 = new global::NetGen.AlignedBuffer(maxRows * 384);
+                _d4 = new global::NetGen.AlignedBuffer(maxRows * 1440);
+                _d5 = new global::NetGen.AlignedBuffer(maxRows * 360);
                 _d2 = _d4; // layer 4's ∂L/∂z is read before layer 2's is written
                 _d3 = _d5; // layer 5's ∂L/∂z is read before layer 3's is written
                 _xlanes1 = new global::NetGen.AlignedBuffer((maxRows + 15) / 16 * 16 * 1104);
                 _ylanes1 = new global::NetGen.AlignedBuffer((maxRows + 15) / 16 * 16 * 1440);
-                _pad2 = new global::NetGen.AlignedBuffer(maxRows * 1904);
-                _pad3 = new global::NetGen.AlignedBuffer(maxRows * 1536);
+                _pad2 = new global::NetGen.AlignedBuffer(maxRows * 1768);
+                _pad3 = new global::NetGen.AlignedBuffer(maxRows * 1446);
                 _dgrid3 = new global::NetGen.AlignedBuffer(maxRows * 384);
                 _wperm3 = new global::NetGen.AlignedBuffer(64);
                 Gradients = new global::NetGen.AlignedBuffer(ParameterCount);
-                _transposed = new global::NetGen.AlignedBuffer(1152);
-                _dpad = new global::NetGen.AlignedBuffer(1904);
+                _transposed = new global::NetGen.AlignedBuffer(1080);
+                _dpad = new global::NetGen.AlignedBuffer(1768);
                 _grid = new global::NetGen.AlignedBuffer(384);
             }
 
@@ -376,14 +376,14 @@ partial class WindowConvolutions
                     int lanes = global::System.Math.Min(16, rows - first);
                     global::NetGen.Kernels.SampleLanes.Unpack(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _ylanes1.Reference, first * 1440), lanes, 1440, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _a1.Reference, first * 1440));
                 }
-                // Layer 2: DepthwiseConv2D 3×3, depth multiplier 2, stride 1×2, same, ReLU: 12×15×8 → 12×8×16 — 13,824 MACs per sample
-                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu(ref _a1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2BiasesOffset), ref _a2.Reference, ref _pad2.Reference, 1904, rows);
-                // Layer 3: Conv2D 4@1×1, valid, Linear: 12×8×16 → 12×8×4 — 6,144 MACs per sample
-                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DForward_16x12x8_4x1x1_Linear(ref _a2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3BiasesOffset), ref _a3.Reference, ref _pad3.Reference, 1536, ref _grid.Reference, rows);
-                // Layer 4: Flatten [12, 8, 4] → 384
-                global::NetGen.Kernels.ImageKernels.Copy(ref _a3.Reference, ref _a4.Reference, rows * 384);
-                // Layer 5: Dense 384→3, Softmax — 1,152 MACs per sample (logits: the loss applies the activation)
-                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DenseForward_384x3_Linear(ref _a4.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
+                // Layer 2: DepthwiseConv2D 3×3, depth multiplier 2, stride 2×1, same, ReLU: 12×15×8 → 6×15×16 — 12,960 MACs per sample
+                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu(ref _a1.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2BiasesOffset), ref _a2.Reference, ref _pad2.Reference, 1768, rows);
+                // Layer 3: Conv2D 4@1×1, valid, Linear: 6×15×16 → 6×15×4 — 5,760 MACs per sample
+                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DForward_16x6x15_4x1x1_Linear(ref _a2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3BiasesOffset), ref _a3.Reference, ref _pad3.Reference, 1446, ref _grid.Reference, rows);
+                // Layer 4: Flatten [6, 15, 4] → 360
+                global::NetGen.Kernels.ImageKernels.Copy(ref _a3.Reference, ref _a4.Reference, rows * 360);
+                // Layer 5: Dense 360→3, Softmax — 1,080 MACs per sample (logits: the loss applies the activation)
+                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DenseForward_360x3_Linear(ref _a4.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref output, rows);
             }
 
             /// <summary>Loss: softmax + sparse categorical cross-entropy, fused: dZ = (softmax(z) − onehot(label)) / batch. Returns this worker's share of the mean loss.</summary>
@@ -421,42 +421,42 @@ partial class WindowConvolutions
                 ref float p = ref _model._parameters.Reference;
                 ref float g = ref Gradients.Reference;
                 global::System.Span<float> parameters = _model._parameters.Span;
-                // Layer 5: Dense 384→3, Softmax — 1,152 MACs per sample: backward, into ∂L/∂z of layer 4
-                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DenseWeightGradient_384x3(ref _a4.Reference, ref _d5.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense5WeightsOffset), rows);
+                // Layer 5: Dense 360→3, Softmax — 1,080 MACs per sample: backward, into ∂L/∂z of layer 4
+                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DenseWeightGradient_360x3(ref _a4.Reference, ref _d5.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense5WeightsOffset), rows);
                 global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.BiasGradient_3(ref _d5.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Dense5BiasesOffset), rows);
-                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 1152), 384, 3, _transposed.Span);
-                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DenseInputGradient_384x3_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
-                // Layer 4: Flatten [12, 8, 4] → 384: backward, into ∂L/∂z of layer 3
-                global::NetGen.Kernels.ImageKernels.Copy(ref _d4.Reference, ref _d3.Reference, rows * 384);
-                // Layer 3: Conv2D 4@1×1, valid, Linear: 12×8×16 → 12×8×4 — 6,144 MACs per sample: backward, into ∂L/∂z of layer 2
+                global::NetGen.VectorMath.Transpose(parameters.Slice(Dense5WeightsOffset, 1080), 360, 3, _transposed.Span);
+                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DenseInputGradient_360x3_Linear(ref _d5.Reference, ref _transposed.Reference, ref _a4.Reference, ref _d4.Reference, rows);
+                // Layer 4: Flatten [6, 15, 4] → 360: backward, into ∂L/∂z of layer 3
+                global::NetGen.Kernels.ImageKernels.Copy(ref _d4.Reference, ref _d3.Reference, rows * 360);
+                // Layer 3: Conv2D 4@1×1, valid, Linear: 6×15×16 → 6×15×4 — 5,760 MACs per sample: backward, into ∂L/∂z of layer 2
                 global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv3BiasesOffset), 4);
                 for (int s = 0; s < rows; s++)
                 {
-                    ref float dys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d3.Reference, s * 384);
-                    global::NetGen.Kernels.GridKernels.ToGrid(ref dys, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _dgrid3.Reference, s * 384), 4, 12, 8, 8, 96);
-                    global::NetGen.Kernels.GridKernels.AddPlaneSums(ref dys, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv3BiasesOffset), 4, 96);
+                    ref float dys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d3.Reference, s * 360);
+                    global::NetGen.Kernels.GridKernels.ToGrid(ref dys, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _dgrid3.Reference, s * 384), 4, 6, 15, 15, 96);
+                    global::NetGen.Kernels.GridKernels.AddPlaneSums(ref dys, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv3BiasesOffset), 4, 90);
                 }
-                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DWeightGradient_16x12x8_4x1x1(ref _pad3.Reference, ref _dgrid3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv3WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DWeightGradient_16x6x15_4x1x1(ref _pad3.Reference, ref _dgrid3.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Conv3WeightsOffset), rows);
                 global::NetGen.Kernels.GridKernels.ChannelLast(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3WeightsOffset), ref _wperm3.Reference, 4, 16, 1);
                 for (int s = 0; s < rows; s++)
                 {
-                    global::NetGen.Kernels.ImageKernels.Clear(ref _dpad.Reference, 1536);
-                    global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DInputGradient_16x12x8_4x1x1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _dgrid3.Reference, s * 384), ref _wperm3.Reference, ref _dpad.Reference);
-                    global::NetGen.Kernels.ImageKernels.Unpad(ref _dpad.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, s * 1536), 16, 12, 8, 12, 8, 0, 0);
+                    global::NetGen.Kernels.ImageKernels.Clear(ref _dpad.Reference, 1446);
+                    global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DInputGradient_16x6x15_4x1x1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _dgrid3.Reference, s * 384), ref _wperm3.Reference, ref _dpad.Reference);
+                    global::NetGen.Kernels.ImageKernels.Unpad(ref _dpad.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, s * 1440), 16, 6, 15, 6, 15, 0, 0);
                 }
-                global::NetGen.Kernels.ImageKernels.ReluBackward(ref _d2.Reference, ref _a2.Reference, rows * 1536);
-                // Layer 2: DepthwiseConv2D 3×3, depth multiplier 2, stride 1×2, same, ReLU: 12×15×8 → 12×8×16 — 13,824 MACs per sample: backward, into ∂L/∂z of layer 1
+                global::NetGen.Kernels.ImageKernels.ReluBackward(ref _d2.Reference, ref _a2.Reference, rows * 1440);
+                // Layer 2: DepthwiseConv2D 3×3, depth multiplier 2, stride 2×1, same, ReLU: 12×15×8 → 6×15×16 — 12,960 MACs per sample: backward, into ∂L/∂z of layer 1
                 global::NetGen.Kernels.ImageKernels.Clear(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Depthwise2BiasesOffset), 16);
                 for (int s = 0; s < rows; s++)
                 {
-                    global::NetGen.Kernels.GridKernels.AddPlaneSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, s * 1536), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Depthwise2BiasesOffset), 16, 96);
+                    global::NetGen.Kernels.GridKernels.AddPlaneSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, s * 1440), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Depthwise2BiasesOffset), 16, 90);
                 }
-                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DepthwiseConv2DWeightGradient_8x12x15_3x3_m2s1x2_Same(ref _pad2.Reference, ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Depthwise2WeightsOffset), rows);
+                global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DepthwiseConv2DWeightGradient_8x12x15_3x3s2x1_Same_m2(ref _pad2.Reference, ref _d2.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, Depthwise2WeightsOffset), rows);
                 for (int s = 0; s < rows; s++)
                 {
-                    global::NetGen.Kernels.ImageKernels.Clear(ref _dpad.Reference, 1904);
-                    global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DepthwiseConv2DInputGradient_8x12x15_3x3_m2s1x2_Same(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, s * 1536), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2WeightsOffset), ref _dpad.Reference);
-                    global::NetGen.Kernels.ImageKernels.Unpad(ref _dpad.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d1.Reference, s * 1440), 8, 12, 15, 14, 17, 1, 1);
+                    global::NetGen.Kernels.ImageKernels.Clear(ref _dpad.Reference, 1768);
+                    global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DepthwiseConv2DInputGradient_8x12x15_3x3s2x1_Same_m2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d2.Reference, s * 1440), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2WeightsOffset), ref _dpad.Reference);
+                    global::NetGen.Kernels.ImageKernels.Unpad(ref _dpad.Reference, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _d1.Reference, s * 1440), 8, 12, 15, 13, 17, 0, 1);
                 }
                 global::NetGen.Kernels.ImageKernels.ReluBackward(ref _d1.Reference, ref _a1.Reference, rows * 1440);
                 // Layer 1: Conv2D 8@3×5, dilation 2, same, ReLU, no bias: 12×15×3 → 12×15×8 — 64,800 MACs per sample: backward

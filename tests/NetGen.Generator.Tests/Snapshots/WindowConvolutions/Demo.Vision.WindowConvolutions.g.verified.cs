@@ -11,12 +11,12 @@ namespace Demo.Vision;
 /// <listheader><term>Layer</term><description>Kind · shape · activation · parameters · MACs per sample</description></listheader>
 /// <item><term>0</term><description>Input · 12×15×3</description></item>
 /// <item><term>1</term><description>Conv2D(8, 3, 5) · [12, 15, 3] → [12, 15, 8] · ReLU · 360 · 64,800</description></item>
-/// <item><term>2</term><description>DepthwiseConv2D(3) · [12, 15, 8] → [12, 8, 16] · ReLU · 160 · 13,824</description></item>
-/// <item><term>3</term><description>Conv2D(4, 1) · [12, 8, 16] → [12, 8, 4] · Linear · 68 · 6,144</description></item>
-/// <item><term>4</term><description>Flatten · [12, 8, 4] → [384] · Linear · 0 · 0</description></item>
-/// <item><term>5</term><description>Dense · [384] → [3] · Softmax · 1,155 · 1,152</description></item>
+/// <item><term>2</term><description>DepthwiseConv2D(3) · [12, 15, 8] → [6, 15, 16] · ReLU · 160 · 12,960</description></item>
+/// <item><term>3</term><description>Conv2D(4, 1) · [6, 15, 16] → [6, 15, 4] · Linear · 68 · 5,760</description></item>
+/// <item><term>4</term><description>Flatten · [6, 15, 4] → [360] · Linear · 0 · 0</description></item>
+/// <item><term>5</term><description>Dense · [360] → [3] · Softmax · 1,083 · 1,080</description></item>
 /// </list>
-/// <para>Total: 1,743 parameters, 85,920 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
+/// <para>Total: 1,671 parameters, 84,600 MACs per sample. Loss: SparseCategoricalCrossEntropy. Optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
 partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
@@ -26,14 +26,14 @@ partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
     /// <summary>Floats per output sample.</summary>
     public const int OutputSize = 3;
     /// <summary>Trainable parameters (weights and biases of every layer).</summary>
-    public const int ParameterCount = 1743;
+    public const int ParameterCount = 1671;
     /// <summary>The canonical architecture text; model files use it as a fingerprint.</summary>
-    public const string Architecture = "Input(12,15,3) Conv2D(8,3x5,stride=1x1,dilation=2x2,Same,bias=False,ReLU) DepthwiseConv2D(2,3x3,stride=1x2,dilation=1x1,Same,bias=True,ReLU) Conv2D(4,1,stride=1,Valid,Linear) Flatten Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
+    public const string Architecture = "Input(12,15,3) Conv2D(8,3x5,stride=1x1,dilation=2x2,Same,bias=False,ReLU) DepthwiseConv2D(2,3x3,stride=2x1,dilation=1x1,Same,bias=True,ReLU) Conv2D(4,1,stride=1,Valid,Linear) Flatten Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
-    private const int MaxHidden = 1536;
+    private const int MaxHidden = 1440;
     /// <summary>The largest zero-padded convolution input of one sample, with its output grid.</summary>
     private const int MaxPadded = 3428;
     /// <summary>Rows per step of batched inference (bounds the stack scratch).</summary>
@@ -46,7 +46,7 @@ partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
     private const int Conv3WeightsOffset = 520;
     private const int Conv3BiasesOffset = 584;
     private const int Dense5WeightsOffset = 588;
-    private const int Dense5BiasesOffset = 1740;
+    private const int Dense5BiasesOffset = 1668;
 
     private static readonly global::NetGen.ParameterBlock[] s_parameterBlocks =
     {
@@ -55,7 +55,7 @@ partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
         new global::NetGen.ParameterBlock("1.bias", Depthwise2BiasesOffset, new[] { 16 }, 1, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 16, new[] { 16 }) } },
         new global::NetGen.ParameterBlock("2.weight", Conv3WeightsOffset, new[] { 4, 16, 1, 1 }, 2, "conv.weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 1, 64, new[] { 4, 16, 1, 1 }) } },
         new global::NetGen.ParameterBlock("2.bias", Conv3BiasesOffset, new[] { 4 }, 2, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 4, new[] { 4 }) } },
-        new global::NetGen.ParameterBlock("3.weight", Dense5WeightsOffset, new[] { 384, 3 }, 4, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 384, 3, new[] { 3, 384 }) { Transposed = true } } },
+        new global::NetGen.ParameterBlock("3.weight", Dense5WeightsOffset, new[] { 360, 3 }, 4, "weight") { Torch = new[] { new global::NetGen.TorchTensor("weight", 0, 360, 3, new[] { 3, 360 }) { Transposed = true } } },
         new global::NetGen.ParameterBlock("3.bias", Dense5BiasesOffset, new[] { 3 }, 4, "bias") { Torch = new[] { new global::NetGen.TorchTensor("bias", 0, 1, 3, new[] { 3 }) } },
     };
 
@@ -69,7 +69,7 @@ partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
         global::NetGen.Initializers.GlorotUniform(Conv1Weights, fanIn: 45, fanOut: 120, ref random);
         global::NetGen.Initializers.GlorotUniform(Depthwise2Weights, fanIn: 72, fanOut: 18, ref random);
         global::NetGen.Initializers.GlorotUniform(Conv3Weights, fanIn: 16, fanOut: 4, ref random);
-        global::NetGen.Initializers.GlorotUniform(Dense5Weights, fanIn: 384, fanOut: 3, ref random);
+        global::NetGen.Initializers.GlorotUniform(Dense5Weights, fanIn: 360, fanOut: 3, ref random);
     }
 
     static WindowConvolutions global::NetGen.INetwork<WindowConvolutions>.Create(int seed) => new WindowConvolutions(seed);
@@ -87,8 +87,8 @@ partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
     public global::System.Span<float> Conv3Weights => _parameters.Span.Slice(Conv3WeightsOffset, 64);
     /// <summary>Layer 3 biases, [4].</summary>
     public global::System.Span<float> Conv3Biases => _parameters.Span.Slice(Conv3BiasesOffset, 4);
-    /// <summary>Layer 5 weights, [384, 3] row-major (input × unit).</summary>
-    public global::System.Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 1152);
+    /// <summary>Layer 5 weights, [360, 3] row-major (input × unit).</summary>
+    public global::System.Span<float> Dense5Weights => _parameters.Span.Slice(Dense5WeightsOffset, 1080);
     /// <summary>Layer 5 biases, [3].</summary>
     public global::System.Span<float> Dense5Biases => _parameters.Span.Slice(Dense5BiasesOffset, 3);
 
@@ -104,7 +104,7 @@ partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
     {
         if (input.Length != InputSize) throw new global::System.ArgumentException($"Expected {InputSize} input values, got {input.Length}.", nameof(input));
         if (output.Length < OutputSize) throw new global::System.ArgumentException($"The output needs room for {OutputSize} values, has {output.Length}.", nameof(output));
-        global::System.Span<float> scratch = stackalloc float[6500];
+        global::System.Span<float> scratch = stackalloc float[6308];
         ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
         Infer(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, MaxHidden), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2 * MaxHidden), 1);
     }
@@ -146,13 +146,13 @@ partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
         ref float p = ref _parameters.Reference;
         // Layer 1: Conv2D 8@3×5, dilation 2, same, ReLU, no bias: 12×15×3 → 12×15×8 — 64,800 MACs per sample
         global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DForward_3x12x15_8x3x5d2_Same_NoBias_Hwc_Relu(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv1WeightsOffset), ref h0, ref pad, 0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pad, 1124), rows);
-        // Layer 2: DepthwiseConv2D 3×3, depth multiplier 2, stride 1×2, same, ReLU: 12×15×8 → 12×8×16 — 13,824 MACs per sample
-        global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DepthwiseConv2DForward_8x12x15_3x3_m2s1x2_Same_Relu(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2BiasesOffset), ref h1, ref pad, 0, rows);
-        // Layer 3: Conv2D 4@1×1, valid, Linear: 12×8×16 → 12×8×4 — 6,144 MACs per sample
-        global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DForward_16x12x8_4x1x1_Linear(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3BiasesOffset), ref h0, ref pad, 0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pad, 1536), rows);
-        // Layer 4: Flatten [12, 8, 4] → 384: nothing to do at inference
-        // Layer 5: Dense 384→3, Softmax — 1,152 MACs per sample
-        global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DenseForward_384x3_Linear(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
+        // Layer 2: DepthwiseConv2D 3×3, depth multiplier 2, stride 2×1, same, ReLU: 12×15×8 → 6×15×16 — 12,960 MACs per sample
+        global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DepthwiseConv2DForward_8x12x15_3x3s2x1_Same_m2_Relu(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Depthwise2BiasesOffset), ref h1, ref pad, 0, rows);
+        // Layer 3: Conv2D 4@1×1, valid, Linear: 6×15×16 → 6×15×4 — 5,760 MACs per sample
+        global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.Conv2DForward_16x6x15_4x1x1_Linear(ref h1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Conv3BiasesOffset), ref h0, ref pad, 0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pad, 1446), rows);
+        // Layer 4: Flatten [6, 15, 4] → 360: nothing to do at inference
+        // Layer 5: Dense 360→3, Softmax — 1,080 MACs per sample
+        global::NetGen.Generated.Demo.Vision.WindowConvolutions.Kernels.DenseForward_360x3_Linear(ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5WeightsOffset), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Dense5BiasesOffset), ref y, rows);
         global::NetGen.VectorMath.SoftmaxRows(ref y, rows, 3);
     }
 
