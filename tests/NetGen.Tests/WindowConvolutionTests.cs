@@ -9,7 +9,7 @@ public class WindowConvolutionTests
     [Fact]
     public void A_convolution_without_bias_has_no_bias_parameter()
     {
-        var model = new DilatedRectangularCnn(0);
+        IModel model = new DilatedRectangularCnn(0);
         // conv 3@2×3 on 2 channels with biases, conv 2@3×1 on 3 channels without, dense 110 → 3
         Assert.Equal(3 * 2 * 2 * 3 + 3 + 2 * 3 * 3 * 1 + 110 * 3 + 3, model.ParameterCount);
         Assert.Equal(new[] { "0.weight", "0.bias", "1.weight", "2.weight", "2.bias" }, model.ParameterBlocks.Select(b => b.Name).ToArray());
@@ -19,7 +19,7 @@ public class WindowConvolutionTests
     [Fact]
     public void Depthwise_kernels_are_stored_as_pytorch_groups()
     {
-        var model = new DepthwiseCnn(0);
+        IModel model = new DepthwiseCnn(0);
         ParameterBlock[] blocks = model.ParameterBlocks.ToArray();
         Assert.Equal(new[] { 3, 1, 3, 3 }, blocks[0].Shape);
         Assert.Equal(new[] { 3 }, blocks[1].Shape);
