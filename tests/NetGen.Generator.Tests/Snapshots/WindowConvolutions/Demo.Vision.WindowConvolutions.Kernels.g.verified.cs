@@ -345,7 +345,7 @@ internal static class Kernels
                 var b = Vector512.Create(Unsafe.Add(ref bias, o));
                 for (int oh = 0; oh < 6; oh++)
                 {
-                    ref float x0 = ref Unsafe.Add(ref xc, (oh * 2) * 17);
+                    ref float x0 = ref Unsafe.Add(ref xc, oh * 2 * 17);
                     ref float x1 = ref Unsafe.Add(ref xc, (oh * 2 + 1) * 17);
                     ref float x2 = ref Unsafe.Add(ref xc, (oh * 2 + 2) * 17);
                     ref float yr = ref Unsafe.Add(ref ys, o * 90 + oh * 15);
@@ -404,7 +404,7 @@ internal static class Kernels
                 var b = Vector256.Create(Unsafe.Add(ref bias, o));
                 for (int oh = 0; oh < 6; oh++)
                 {
-                    ref float x0 = ref Unsafe.Add(ref xc, (oh * 2) * 17);
+                    ref float x0 = ref Unsafe.Add(ref xc, oh * 2 * 17);
                     ref float x1 = ref Unsafe.Add(ref xc, (oh * 2 + 1) * 17);
                     ref float x2 = ref Unsafe.Add(ref xc, (oh * 2 + 2) * 17);
                     ref float yr = ref Unsafe.Add(ref ys, o * 90 + oh * 15);
@@ -463,7 +463,7 @@ internal static class Kernels
                 var b = Unsafe.Add(ref bias, o);
                 for (int oh = 0; oh < 6; oh++)
                 {
-                    ref float x0 = ref Unsafe.Add(ref xc, (oh * 2) * 17);
+                    ref float x0 = ref Unsafe.Add(ref xc, oh * 2 * 17);
                     ref float x1 = ref Unsafe.Add(ref xc, (oh * 2 + 1) * 17);
                     ref float x2 = ref Unsafe.Add(ref xc, (oh * 2 + 2) * 17);
                     ref float yr = ref Unsafe.Add(ref ys, o * 90 + oh * 15);
@@ -2786,7 +2786,7 @@ internal static class Kernels
             for (int oh = 0; oh < 6; oh++)
             {
                 ref float g = ref Unsafe.Add(ref dy, o * 90 + oh * 15);
-                ref float dx0 = ref Unsafe.Add(ref dxc, (oh * 2) * 17);
+                ref float dx0 = ref Unsafe.Add(ref dxc, oh * 2 * 17);
                 ref float dx1 = ref Unsafe.Add(ref dxc, (oh * 2 + 1) * 17);
                 ref float dx2 = ref Unsafe.Add(ref dxc, (oh * 2 + 2) * 17);
                 // columns 0..11
@@ -2898,7 +2898,7 @@ internal static class Kernels
             for (int oh = 0; oh < 6; oh++)
             {
                 ref float g = ref Unsafe.Add(ref dy, o * 90 + oh * 15);
-                ref float dx0 = ref Unsafe.Add(ref dxc, (oh * 2) * 17);
+                ref float dx0 = ref Unsafe.Add(ref dxc, oh * 2 * 17);
                 ref float dx1 = ref Unsafe.Add(ref dxc, (oh * 2 + 1) * 17);
                 ref float dx2 = ref Unsafe.Add(ref dxc, (oh * 2 + 2) * 17);
                 // columns 0..11
@@ -3010,7 +3010,7 @@ internal static class Kernels
             for (int oh = 0; oh < 6; oh++)
             {
                 ref float g = ref Unsafe.Add(ref dy, o * 90 + oh * 15);
-                ref float dx0 = ref Unsafe.Add(ref dxc, (oh * 2) * 17);
+                ref float dx0 = ref Unsafe.Add(ref dxc, oh * 2 * 17);
                 ref float dx1 = ref Unsafe.Add(ref dxc, (oh * 2 + 1) * 17);
                 ref float dx2 = ref Unsafe.Add(ref dxc, (oh * 2 + 2) * 17);
                 for (int ow = 0; ow < 15; ow++)
