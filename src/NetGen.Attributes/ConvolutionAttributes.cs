@@ -3,28 +3,48 @@ using System;
 namespace NetGen
 {
     /// <summary>
-    /// A 2-D convolution over (height, width, channels) inputs, as Keras's <c>Conv2D</c>: square kernels,
-    /// the same stride on both axes, Glorot-uniform weights and zero biases.
+    /// A 2-D convolution over (height, width, channels) inputs, as Keras's <c>Conv2D</c>: Glorot-uniform weights and zero
+    /// biases. <c>[Conv2D(32, 3)]</c> is a 3×3 kernel; <c>[Conv2D(32, 3, 5)]</c> a 3-high, 5-wide one (Keras's
+    /// <c>kernel_size=(3, 5)</c>). <see cref="Stride"/> and <see cref="DilationRate"/> set both axes; the per-axis
+    /// properties set one (write one form or the other). Keras refuses a stride above 1 together with a dilation above 1,
+    /// and so does NetGen (NG0041).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class Conv2DAttribute : LayerAttribute
     {
-        /// <summary>Creates the attribute.</summary>
+        /// <summary>Creates the attribute with a square kernel.</summary>
         /// <param name="filters">Output channels.</param>
         /// <param name="kernelSize">Height and width of the kernel.</param>
         /// <param name="activation">Activation applied to the outputs.</param>
         public Conv2DAttribute(int filters, int kernelSize, Activation activation = Activation.Linear)
+            : this(filters, kernelSize, kernelSize, activation)
+        {
+        }
+
+        /// <summary>Creates the attribute with a rectangular kernel (Keras's <c>kernel_size=(kernelHeight, kernelWidth)</c>).</summary>
+        /// <param name="filters">Output channels.</param>
+        /// <param name="kernelHeight">Rows of the kernel.</param>
+        /// <param name="kernelWidth">Columns of the kernel.</param>
+        /// <param name="activation">Activation applied to the outputs.</param>
+        public Conv2DAttribute(int filters, int kernelHeight, int kernelWidth, Activation activation = Activation.Linear)
         {
             Filters = filters;
-            KernelSize = kernelSize;
+            KernelHeight = kernelHeight;
+            KernelWidth = kernelWidth;
             Activation = activation;
         }
 
         /// <summary>Output channels.</summary>
         public int Filters { get; }
 
-        /// <summary>Height and width of the kernel.</summary>
-        public int KernelSize { get; }
+        /// <summary>Height and width of a square kernel; 0 for a rectangular one.</summary>
+        public int KernelSize => KernelHeight == KernelWidth ? KernelHeight : 0;
+
+        /// <summary>Rows of the kernel.</summary>
+        public int KernelHeight { get; }
+
+        /// <summary>Columns of the kernel.</summary>
+        public int KernelWidth { get; }
 
         /// <summary>Activation applied to the outputs.</summary>
         public Activation Activation { get; }
@@ -32,7 +52,25 @@ namespace NetGen
         /// <summary>Step between windows on both axes. Default 1.</summary>
         public int Stride { get; set; } = 1;
 
-        /// <summary>Border handling. Default <see cref="Padding.Valid"/>.</summary>
+        /// <summary>Step between windows down the rows; 0 (the default) means <see cref="Stride"/>.</summary>
+        public int StrideHeight { get; set; }
+
+        /// <summary>Step between windows along the columns; 0 (the default) means <see cref="Stride"/>.</summary>
+        public int StrideWidth { get; set; }
+
+        /// <summary>Spacing between the kernel's taps on both axes (Keras's <c>dilation_rate</c>). Default 1.</summary>
+        public int DilationRate { get; set; } = 1;
+
+        /// <summary>Spacing between the kernel's rows; 0 (the default) means <see cref="DilationRate"/>.</summary>
+        public int DilationHeight { get; set; }
+
+        /// <summary>Spacing between the kernel's columns; 0 (the default) means <see cref="DilationRate"/>.</summary>
+        public int DilationWidth { get; set; }
+
+        /// <summary>Whether the layer adds a bias per filter. Default true; false leaves no bias parameter at all (a convolution before batch normalization).</summary>
+        public bool UseBias { get; set; } = true;
+
+        /// <summary>Border handling. Default <see cref="Padding.Valid"/>; <see cref="Padding.Same"/> pads as TensorFlow (the odd row or column at the bottom or right).</summary>
         public Padding Padding { get; set; } = Padding.Valid;
 
         /// <summary>

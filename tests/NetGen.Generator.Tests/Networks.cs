@@ -137,6 +137,25 @@ internal static class Networks
         }
         """;
 
+    /// <summary>A rectangular dilated convolution without bias, a strided depthwise convolution with a depth multiplier, a pointwise convolution.</summary>
+    public const string WindowConvolutions = """
+        using NetGen;
+
+        namespace Demo.Vision;
+
+        [Input(12, 15, 3)]
+        [Conv2D(8, 3, 5, Activation.ReLU, DilationRate = 2, Padding = Padding.Same, UseBias = false)]
+        [DepthwiseConv2D(3, Activation.ReLU, DepthMultiplier = 2, StrideHeight = 2, Padding = Padding.Same)]
+        [Conv2D(4, 1)]
+        [Flatten]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class WindowConvolutions
+        {
+        }
+        """;
+
     /// <summary>Row-sequential Fashion-MNIST: 28 steps of 28 pixels through an LSTM.</summary>
     public const string RowLstm = """
         using NetGen;
@@ -286,6 +305,7 @@ internal static class Networks
         [nameof(TokenGru)] = TokenGru,
         [nameof(LeNet)] = LeNet,
         [nameof(StridedConvolution)] = StridedConvolution,
+        [nameof(WindowConvolutions)] = WindowConvolutions,
         [nameof(Seed)] = Seed,
         [nameof(Xor)] = Xor,
         [nameof(Regression)] = Regression,

@@ -33,6 +33,9 @@ public sealed class SnapshotTests
     public void StridedConvolution() => Check(Networks.StridedConvolution);
 
     [Fact]
+    public void WindowConvolutions() => Check(Networks.WindowConvolutions);
+
+    [Fact]
     public void RowLstm() => Check(Networks.RowLstm);
 
     [Fact]

@@ -97,14 +97,14 @@ public class TorchLayerInteropTests(ITestOutputHelper output)
         }
     }
 
-    private static void WriteFloats(string path, float[] values)
+    internal static void WriteFloats(string path, float[] values)
     {
         var bytes = new byte[4 * values.Length];
         for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
         File.WriteAllBytes(path, bytes);
     }
 
-    private static float[] ReadFloats(string path)
+    internal static float[] ReadFloats(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
         var values = new float[bytes.Length / 4];

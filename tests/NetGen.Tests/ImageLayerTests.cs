@@ -11,7 +11,7 @@ public class ImageLayerTests
         public override string ToString() => Name;
     }
 
-    public static readonly ImageCase[] Cases =
+    public static readonly ImageCase[] Cases = new ImageCase[]
     {
         new("SmallCnn", s => new SmallCnn(s), new ImageReference(new[] { 7, 9, 2 }, new RLayer[]
         {
@@ -76,7 +76,7 @@ public class ImageLayerTests
             new RActivation(Activation.GELUTanh), new RConv(4, 3, 2, true, Activation.Linear), new RActivation(Activation.GELU), new RConv(3, 2, 1, false, Activation.Linear),
             new RActivation(Activation.Tanh), new RFlatten(), new RActivation(Activation.SiLU), new RDense(3, Activation.Linear),
         }, LossKind.MeanSquaredError), false),
-    };
+    }.Concat(WindowConvolutionCases.All).ToArray();
 
     public static IEnumerable<object[]> Names() => Cases.Select(c => new object[] { c.Name });
 

@@ -6,6 +6,14 @@ namespace NetGen.Tests;
 public abstract record RLayer;
 public sealed record RDense(int Units, Activation Act, double Alpha = double.NaN) : RLayer;
 public sealed record RConv(int Filters, int Kernel, int Stride, bool Same, Activation Act, double Alpha = double.NaN) : RLayer;
+/// <summary>Any convolution: rectangular kernel, per-axis strides and dilations, with or without bias; depthwise when <see cref="Multiplier"/> is set.</summary>
+public sealed record RWindowConv(int Filters, int KernelHeight, int KernelWidth, Activation Act, int StrideHeight = 1, int StrideWidth = 1,
+    int DilationHeight = 1, int DilationWidth = 1, bool Same = false, bool Bias = true, int? Multiplier = null) : RLayer
+{
+    public static RWindowConv Depthwise(int multiplier, int kernelHeight, int kernelWidth, Activation act, int strideHeight = 1, int strideWidth = 1,
+        int dilationHeight = 1, int dilationWidth = 1, bool same = false, bool bias = true) =>
+        new(0, kernelHeight, kernelWidth, act, strideHeight, strideWidth, dilationHeight, dilationWidth, same, bias, multiplier);
+}
 public sealed record RPool(bool Max, int Size, int Stride, bool Same) : RLayer;
 public sealed record RFlatten : RLayer;
 public sealed record RActivation(Activation Act, double Alpha = double.NaN) : RLayer;
@@ -68,32 +76,13 @@ public sealed class ImageReference(int[] inputShape, RLayer[] layers, LossKind l
                     break;
                 }
                 case RConv c:
-                {
-                    int h = shape[0], w = shape[1], ch = shape[2];
-                    int oh = OutLength(h, c.Kernel, c.Stride, c.Same), ow = OutLength(w, c.Kernel, c.Stride, c.Same);
-                    int pt = PadBefore(h, c.Kernel, c.Stride, c.Same), pl = PadBefore(w, c.Kernel, c.Stride, c.Same);
-                    int taps = ch * c.Kernel * c.Kernel;
-                    z = new double[c.Filters * oh * ow];
-                    for (int f = 0; f < c.Filters; f++)
-                        for (int y = 0; y < oh; y++)
-                            for (int xx = 0; xx < ow; xx++)
-                            {
-                                double s = p[offset + c.Filters * taps + f];
-                                for (int k = 0; k < ch; k++)
-                                    for (int u = 0; u < c.Kernel; u++)
-                                        for (int v = 0; v < c.Kernel; v++)
-                                        {
-                                            int ih = y * c.Stride + u - pt, iw = xx * c.Stride + v - pl;
-                                            if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
-                                            s += p[offset + ((f * ch + k) * c.Kernel + u) * c.Kernel + v] * a[(k * h + ih) * w + iw];
-                                        }
-                                z[(f * oh + y) * ow + xx] = s;
-                            }
-                    offset += c.Filters * taps + c.Filters;
+                    (z, shape) = Convolve(a, shape, p, ref offset, new RWindowConv(c.Filters, c.Kernel, c.Kernel, c.Act, c.Stride, c.Stride, Same: c.Same));
                     a = Activate(c.Act, z, c.Alpha);
-                    shape = new[] { oh, ow, c.Filters };
                     break;
-                }
+                case RWindowConv c:
+                    (z, shape) = Convolve(a, shape, p, ref offset, c);
+                    a = Activate(c.Act, z, double.NaN);
+                    break;
                 case RPool pool:
                 {
                     int h = shape[0], w = shape[1], ch = shape[2];
@@ -155,6 +144,43 @@ public sealed class ImageReference(int[] inputShape, RLayer[] layers, LossKind l
             }
         }
         return (z, a);
+    }
+
+    /// <summary>
+    /// The convolution from its definition: output (f, y, x) sums kernel tap (u, v) times the input at
+    /// (y·sh + u·dh − top, x·sw + v·dw − left), zero outside; TensorFlow's padding for the dilated extent. A depthwise
+    /// filter f reads input channel f / multiplier only.
+    /// </summary>
+    private static (double[] Z, int[] Shape) Convolve(double[] a, int[] shape, double[] p, ref int offset, RWindowConv c)
+    {
+        int h = shape[0], w = shape[1], ch = shape[2];
+        int filters = c.Multiplier is int m ? ch * m : c.Filters;
+        int perFilter = c.Multiplier is null ? ch : 1;
+        int extentH = (c.KernelHeight - 1) * c.DilationHeight + 1, extentW = (c.KernelWidth - 1) * c.DilationWidth + 1;
+        int oh = OutLength(h, extentH, c.StrideHeight, c.Same), ow = OutLength(w, extentW, c.StrideWidth, c.Same);
+        int pt = PadBefore(h, extentH, c.StrideHeight, c.Same), pl = PadBefore(w, extentW, c.StrideWidth, c.Same);
+        int taps = perFilter * c.KernelHeight * c.KernelWidth;
+        var z = new double[filters * oh * ow];
+        for (int f = 0; f < filters; f++)
+            for (int y = 0; y < oh; y++)
+                for (int xx = 0; xx < ow; xx++)
+                {
+                    double s = c.Bias ? p[offset + filters * taps + f] : 0;
+                    for (int k = 0; k < perFilter; k++)
+                    {
+                        int channel = c.Multiplier is int mm ? f / mm : k;
+                        for (int u = 0; u < c.KernelHeight; u++)
+                            for (int v = 0; v < c.KernelWidth; v++)
+                            {
+                                int ih = y * c.StrideHeight + u * c.DilationHeight - pt, iw = xx * c.StrideWidth + v * c.DilationWidth - pl;
+                                if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                                s += p[offset + ((f * perFilter + k) * c.KernelHeight + u) * c.KernelWidth + v] * a[(channel * h + ih) * w + iw];
+                            }
+                    }
+                    z[(f * oh + y) * ow + xx] = s;
+                }
+        offset += filters * taps + (c.Bias ? filters : 0);
+        return (z, new[] { oh, ow, filters });
     }
 
     private static double[] Activate(Activation act, double[] z, double alpha)

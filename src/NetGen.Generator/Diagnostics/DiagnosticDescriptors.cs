@@ -189,6 +189,14 @@ namespace NetGen.Generator.Diagnostics
             "NG0034", "Softmax as an activation layer",
             "Layer {0} ([Activation(Activation.Softmax)]) applies softmax as a layer of its own, but NetGen applies softmax only with the last [Dense] layer (the loss fuses it with cross-entropy): remove this layer and write Activation.Softmax on the last [Dense], e.g. [Dense(10, Activation.Softmax)]");
 
+        public static readonly DiagnosticDescriptor ConflictingWindowSettings = Error(
+            "NG0040", "A setting for both axes and one per axis",
+            "Layer {0} ([{1}]) sets {2} and {3}: write {2} for both axes, or {3} and {4} for each axis");
+
+        public static readonly DiagnosticDescriptor StrideWithDilation = Error(
+            "NG0041", "Stride and dilation both above 1",
+            "Layer {0} ([{1}]) has stride {2} and dilation {3}: as in Keras, a convolution is either strided or dilated, so set the stride or the dilation to 1 (on both axes)");
+
         public static readonly DiagnosticDescriptor InvalidActivationAlpha = Error(
             "NG0045", "Invalid activation parameter",
             "Layer {0} ({1}) has Alpha = {2}, but {3}: write a finite value such as Alpha = {4}, or leave Alpha out for Keras's default ({4})");
@@ -221,7 +229,7 @@ namespace NetGen.Generator.Diagnostics
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
-                RecurrentActivationNeedsInput, SoftmaxActivationLayer, InvalidActivationAlpha, AlphaWithoutParameter,
+                RecurrentActivationNeedsInput, SoftmaxActivationLayer, ConflictingWindowSettings, StrideWithDilation, InvalidActivationAlpha, AlphaWithoutParameter,
                 RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();

@@ -10,6 +10,7 @@ namespace NetGen.Generator.Layers
         {
             DenseLayerKind.Instance,
             Conv2DLayerKind.Instance,
+            DepthwiseConv2DLayerKind.Instance,
             Pool2DLayerKind.Instance,
             FlattenLayerKind.Instance,
             DropoutLayerKind.Instance,

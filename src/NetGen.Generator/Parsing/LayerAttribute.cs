@@ -56,7 +56,7 @@ namespace NetGen.Generator.Parsing
             return fallback;
         }
 
-        /// <summary>The named bool argument <paramref name="name"/> (<paramref name="fallback"/>, false unless given, when not written).</summary>
+        /// <summary>The named bool argument <paramref name="name"/> (<paramref name="fallback"/> when not written).</summary>
         public bool NamedBool(string name, bool fallback = false)
         {
             foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
@@ -64,6 +64,13 @@ namespace NetGen.Generator.Parsing
                 if (named.Key == name && named.Value.Value is bool v) return v;
             }
             return fallback;
+        }
+
+        /// <summary>The name of the chosen constructor's parameter <paramref name="index"/> (null when it has fewer), telling overloads apart.</summary>
+        public string? ConstructorParameter(int index)
+        {
+            IMethodSymbol? constructor = _attribute.AttributeConstructor;
+            return constructor is not null && constructor.Parameters.Length > index ? constructor.Parameters[index].Name : null;
         }
 
         /// <summary>The named string argument <paramref name="name"/> (null when not written).</summary>

@@ -348,9 +348,9 @@ namespace NetGen.Generator.Emit.Kernels
             {
                 w.Line("int k = 0; // tap: (channel, kernel row, kernel column)");
                 closers.Add(w.Block($"for (int ch = 0; ch < {taps.Channels}; ch++)"));
-                closers.Add(w.Block($"for (int kh = 0; kh < {taps.Kernel}; kh++)"));
+                closers.Add(w.Block($"for (int kh = 0; kh < {taps.KernelHeight}; kh++)"));
                 w.Line($"ref float {B}row = ref Unsafe.Add(ref {taps.Source}, ch * {taps.PlaneStride} + {taps.RowExpression("kh")} * {taps.RowStride});");
-                closers.Add(w.Block($"for (int kw = 0; kw < {taps.Kernel}; kw++, k++)"));
+                closers.Add(w.Block($"for (int kw = 0; kw < {taps.KernelWidth}; kw++, k++)"));
                 w.Line($"ref float {B}k = ref Unsafe.Add(ref {B}row, {taps.ColumnExpression("kw")});");
             }
             else

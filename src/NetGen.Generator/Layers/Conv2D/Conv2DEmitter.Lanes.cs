@@ -27,9 +27,15 @@ namespace NetGen.Generator.Layers
             if (!c.IsFirst)
             {
                 buffers.Add(new TrainingBuffer($"_dxlanes{c.Index}", $"{rows16} * {c.PaddedPixels}", $"layer {c.Index}'s gradients with respect to its padded inputs, in sample lanes"));
-                buffers.Add(new TrainingBuffer($"_wperm{c.Index}", $"{c.WeightCount}", $"layer {c.Index}'s kernels with the channel last, [{c.Filters}, {c.KernelSize}, {c.KernelSize}, {c.Channels}], for its input gradient"));
+                buffers.Add(new TrainingBuffer($"_wperm{c.Index}", $"{c.WeightCount}", $"layer {c.Index}'s kernels with the channel last, [{c.Filters}, {c.KernelHeight}, {c.KernelWidth}, {c.Channels}], for its input gradient"));
             }
             return buffers.ToArray();
+        }
+
+        private static ConvTaps WithLanes(ConvTaps taps)
+        {
+            taps.ColumnScale = Lanes;
+            return taps;
         }
 
         private static string PackArguments(Conv2DLayerPlan l) =>
@@ -69,9 +75,9 @@ namespace NetGen.Generator.Layers
             string act = Activations.KernelName(activation);
             return new GemmKernel(
                 $"Conv2DLanesForward_{Shape(l)}_{act}",
-                $"Y = {Activations.Formula(activation, "conv(X, W) + b")} on 16 samples per lane group: X [groups, {l.Channels}, {l.PaddedHeight}, {l.PaddedWidth}, 16] (padded), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [groups, {l.Filters}, {l.OutHeight}, {l.OutWidth}, 16].",
-                "ref float x, ref float w, ref float bias, ref float y, int groups",
-                "ref x, ref w, ref bias, ref y, groups")
+                $"Y = {Activations.Formula(activation, "conv(X, W)" + (l.UseBias ? " + b" : ""))} on 16 samples per lane group: X [groups, {l.Channels}, {l.PaddedHeight}, {l.PaddedWidth}, 16] (padded), W {WeightShape(l)}, Y [groups, {l.Filters}, {l.OutHeight}, {l.OutWidth}, 16].",
+                $"ref float x, ref float w, {BiasParameter(l)}ref float y, int groups",
+                $"ref x, ref w, {BiasParameter(l).Replace("float ", "")}ref y, groups")
             {
                 RowVar = "f",
                 ConstRows = l.Filters,
@@ -81,8 +87,8 @@ namespace NetGen.Generator.Layers
                 B = "src",
                 C = "ys",
                 CRowRef = row => $"Unsafe.Add(ref ys, {row} * {l.OutHeight * l.OutWidth * Lanes} + oh * {l.OutWidth * Lanes})",
-                RowBias = "bias",
-                Taps = new ConvTaps("xs", l.Channels, l.KernelSize, l.PaddedWidth * Lanes, l.PaddedHeight * l.PaddedWidth * Lanes, "oh", 1) { ColumnScale = Lanes },
+                RowBias = l.UseBias ? "bias" : null,
+                Taps = WithLanes(Taps(l, "xs", l.PaddedWidth * Lanes, l.PaddedHeight * l.PaddedWidth * Lanes, "oh", 1)),
                 Epilogue = (isa, acc, row, col) => Activations.Apply(activation, acc),
                 Outer = GroupsAndOutputRows(l, ("xs", "x", l.PaddedPixels), ("ys", "y", l.OutSize)),
             };
@@ -92,7 +98,7 @@ namespace NetGen.Generator.Layers
         public static GemmKernel LanesInputGradient(Conv2DLayerPlan l, string offsets) =>
             new GemmKernel(
                 $"Conv2DLanesInputGradient_{Shape(l)}",
-                $"dXlanes += Wᵀ ⋆ dYlanes on 16 samples per lane group, with W permuted to [{l.Filters}, {l.KernelSize}, {l.KernelSize}, {l.Channels}].",
+                $"dXlanes += Wᵀ ⋆ dYlanes on 16 samples per lane group, with W permuted to [{l.Filters}, {l.KernelHeight}, {l.KernelWidth}, {l.Channels}].",
                 "ref float dy, ref float w, ref float dx, int groups",
                 "ref dy, ref w, ref dx, groups")
             {
@@ -120,7 +126,7 @@ namespace NetGen.Generator.Layers
             {
                 w.Line($"SampleLanes.Pack(ref Unsafe.Add(ref {refs.Input}, first * {l.InSize}), lanes, {l.InSize}, {PackArguments(l)}, ref Unsafe.Add(ref _xlanes{l.Index}.Reference, first * {l.PaddedPixels}));");
             }
-            w.Line($"Kernels.{kernel}(ref _xlanes{l.Index}.Reference, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {DenseEmitter.At(refs.Parameters, l.BiasAt)}, ref _ylanes{l.Index}.Reference, ({refs.Rows} + {Lanes - 1}) / {Lanes});");
+            w.Line($"Kernels.{kernel}(ref _xlanes{l.Index}.Reference, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {BiasArgument(l, refs)}ref _ylanes{l.Index}.Reference, ({refs.Rows} + {Lanes - 1}) / {Lanes});");
             using (Groups(w, refs.Rows))
             {
                 w.Line($"SampleLanes.Unpack(ref Unsafe.Add(ref _ylanes{l.Index}.Reference, first * {l.OutSize}), lanes, {l.OutSize}, ref Unsafe.Add(ref {refs.Output}, first * {l.OutSize}));");
@@ -134,10 +140,13 @@ namespace NetGen.Generator.Layers
             kernels.Use(offsets);
             kernels.Use(weightGradient);
             string groups = $"({refs.Rows} + {Lanes - 1}) / {Lanes}";
-            w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters});");
-            using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
+            if (l.UseBias)
             {
-                w.Line($"GridKernels.AddPlaneSums(ref Unsafe.Add(ref {refs.Delta}, s * {l.OutSize}), {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
+                w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters});");
+                using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
+                {
+                    w.Line($"GridKernels.AddPlaneSums(ref Unsafe.Add(ref {refs.Delta}, s * {l.OutSize}), {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
+                }
             }
             using (Groups(w, refs.Rows))
             {
@@ -148,7 +157,7 @@ namespace NetGen.Generator.Layers
             var channelLast = new TapOffsets(l, Shape(l), channelLast: true, lanes: Lanes);
             kernels.Use(channelLast);
             string inputGradient = kernels.Use(LanesInputGradient(l, channelLast.Name));
-            w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelSize * l.KernelSize});");
+            w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelHeight * l.KernelWidth});");
             w.Line($"ImageKernels.Clear(ref _dxlanes{l.Index}.Reference, {groups} * {l.PaddedPixels * Lanes});");
             w.Line($"Kernels.{inputGradient}(ref _ylanes{l.Index}.Reference, ref _wperm{l.Index}.Reference, ref _dxlanes{l.Index}.Reference, {groups});");
             using (Groups(w, refs.Rows))

@@ -13,13 +13,29 @@ namespace NetGen.Generator.Layers
     internal static partial class Conv2DEmitter
     {
         private static string Shape(Conv2DLayerPlan l) =>
-            $"{l.Channels}x{l.InHeight}x{l.InWidth}_{l.Filters}x{l.KernelSize}x{l.KernelSize}" +
-            (l.Stride != 1 ? $"s{l.Stride}" : "") + (l.Padding == PaddingKind.Same ? "_Same" : "") + (l.InputIsHwc ? "_Hwc" : "");
+            $"{l.Channels}x{l.InHeight}x{l.InWidth}_{l.Filters}x{l.KernelHeight}x{l.KernelWidth}" + l.Window.NameSuffix + (l.InputIsHwc ? "_Hwc" : "");
 
         public static string Describe(Conv2DLayerPlan l) =>
-            $"Layer {l.Index}: Conv2D {l.Filters}@{l.KernelSize}×{l.KernelSize}" + (l.Stride != 1 ? $", stride {l.Stride}" : "") +
-            $", {(l.Padding == PaddingKind.Same ? "same" : "valid")}, {Activations.Display(l.Activation)}: " +
+            $"Layer {l.Index}: Conv2D {l.Filters}@{l.KernelHeight}×{l.KernelWidth}" + l.Window.DescribeSteps +
+            $", {(l.Padding == PaddingKind.Same ? "same" : "valid")}, {Activations.Display(l.Activation)}{(l.UseBias ? "" : ", no bias")}: " +
             $"{l.InHeight}×{l.InWidth}×{l.Channels} → {l.OutHeight}×{l.OutWidth}×{l.Filters} — {Literal.Grouped(l.Macs)} MACs per sample";
+
+        /// <summary>The kernels' weight shape in summaries: [filters, channels, kh, kw].</summary>
+        private static string WeightShape(Conv2DLayerPlan l) => $"[{l.Filters}, {l.Channels}, {l.KernelHeight}, {l.KernelWidth}]";
+
+        /// <summary>The bias parameter of a forward kernel's signature (none without biases).</summary>
+        private static string BiasParameter(Conv2DLayerPlan l) => l.UseBias ? "ref float bias, " : "";
+
+        /// <summary>The bias argument of a forward kernel's call (none without biases).</summary>
+        private static string BiasArgument(Conv2DLayerPlan l, LayerRefs refs) => l.UseBias ? DenseEmitter.At(refs.Parameters, l.BiasAt) + ", " : "";
+
+        /// <summary>The taps of the direct convolution over a padded input with rows of <paramref name="rowStride"/> floats.</summary>
+        private static ConvTaps Taps(Conv2DLayerPlan l, string source, int rowStride, int planeStride, string outputRow, int stride) =>
+            new ConvTaps(source, l.Channels, l.KernelHeight, l.KernelWidth, rowStride, planeStride, outputRow, stride)
+            {
+                DilationHeight = l.DilationHeight,
+                DilationWidth = l.DilationWidth,
+            };
 
         private static string PadCall(Conv2DLayerPlan l, string input, string padded) =>
             $"ImageKernels.Pad(ref {input}, ref {padded}, {l.Channels}, {l.InHeight}, {l.InWidth}, {l.PaddedHeight}, {l.PaddedWidth}, {l.PadTop}, {l.PadLeft}, hwc: {(l.InputIsHwc ? "true" : "false")});";
@@ -31,9 +47,9 @@ namespace NetGen.Generator.Layers
             int p = l.OutHeight * l.OutWidth;
             return new GemmKernel(
                 $"Conv2DForward_{Shape(l)}_{act}",
-                $"Y = {Activations.Formula(activation, "conv(X, W) + b")} for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}]; each sample is padded into pad + s·padStride.",
-                "ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, int rows",
-                "ref x, ref w, ref bias, ref y, ref pad, padStride, rows")
+                $"Y = {Activations.Formula(activation, "conv(X, W)" + (l.UseBias ? " + b" : ""))} for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W {WeightShape(l)}, Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}]; each sample is padded into pad + s·padStride.",
+                $"ref float x, ref float w, {BiasParameter(l)}ref float y, ref float pad, int padStride, int rows",
+                $"ref x, ref w, {BiasParameter(l).Replace("float ", "")}ref y, ref pad, padStride, rows")
             {
                 RowVar = "f",
                 ConstRows = l.Filters,
@@ -43,9 +59,9 @@ namespace NetGen.Generator.Layers
                 B = "src",
                 C = "ys",
                 CRowRef = row => $"Unsafe.Add(ref ys, {row} * {p} + oh * {l.OutWidth})",
-                RowBias = "bias",
-                ColumnStride = l.Stride,
-                Taps = new ConvTaps("pads", l.Channels, l.KernelSize, l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "oh", l.Stride),
+                RowBias = l.UseBias ? "bias" : null,
+                ColumnStride = l.StrideWidth,
+                Taps = Taps(l, "pads", l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "oh", l.StrideHeight),
                 Epilogue = (isa, acc, row, col) => Activations.Apply(activation, acc),
                 Outer = (w, body) =>
                 {
@@ -67,9 +83,11 @@ namespace NetGen.Generator.Layers
         public static GemmKernel InputGradient(Conv2DLayerPlan l)
         {
             int p = l.OutHeight * l.OutWidth;
-            int kk = l.KernelSize * l.KernelSize;
+            int kk = l.KernelHeight * l.KernelWidth;
             int plane = l.PaddedHeight * l.PaddedWidth;
-            string rowOfTap = $"(t / {kk} * {plane} + (oh * {l.Stride} + t / {l.KernelSize} % {l.KernelSize}) * {l.PaddedWidth} + t % {l.KernelSize})";
+            string kernelRow = l.DilationHeight == 1 ? $"t / {l.KernelWidth} % {l.KernelHeight}" : $"t / {l.KernelWidth} % {l.KernelHeight} * {l.DilationHeight}";
+            string kernelColumn = l.DilationWidth == 1 ? $"t % {l.KernelWidth}" : $"t % {l.KernelWidth} * {l.DilationWidth}";
+            string rowOfTap = $"(t / {kk} * {plane} + (oh * {l.StrideHeight} + {kernelRow}) * {l.PaddedWidth} + {kernelColumn})";
             return new GemmKernel(
                 $"Conv2DInputGradient_{Shape(l)}",
                 $"dXpad += Wᵀ ⋆ dY for one sample at a time, then cropped into dX [rows, {l.InSize}] and multiplied by the previous activation's derivative by the caller.",
@@ -89,7 +107,7 @@ namespace NetGen.Generator.Layers
                 C = "dx",
                 CRowRef = row => $"Unsafe.Add(ref dpad, {rowOfTap.Replace("t", row)})",
                 Accumulate = true,
-                CColumnStride = l.Stride,
+                CColumnStride = l.StrideWidth,
                 Outer = (w, body) =>
                 {
                     w.Line($"ref float dys = ref Unsafe.Add(ref dy, s * {l.OutSize});");
@@ -107,10 +125,10 @@ namespace NetGen.Generator.Layers
             string act = Activations.KernelName(activation);
             return new GemmKernel(
                 $"Conv2DForward_{Shape(l)}_{act}",
-                $"Y = {Activations.Formula(activation, "conv(X, W) + b")} for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W [{l.Filters}, {l.Channels}, {l.KernelSize}, {l.KernelSize}], Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}], " +
+                $"Y = {Activations.Formula(activation, "conv(X, W)" + (l.UseBias ? " + b" : ""))} for X [rows, {l.InSize}] ({(l.InputIsHwc ? "H, W, C" : "C, H, W")}), W {WeightShape(l)}, Y [rows, {l.Filters}, {l.OutHeight}, {l.OutWidth}], " +
                 $"computed on the padded grid ({l.OutHeight} rows of {l.PaddedWidth}, {l.GridColumns} columns) where every tap is a shifted view of the padded input.",
-                "ref float x, ref float w, ref float bias, ref float y, ref float pad, int padStride, ref float grid, int rows",
-                "ref x, ref w, ref bias, ref y, ref pad, padStride, ref grid, rows")
+                $"ref float x, ref float w, {BiasParameter(l)}ref float y, ref float pad, int padStride, ref float grid, int rows",
+                $"ref x, ref w, {BiasParameter(l).Replace("float ", "")}ref y, ref pad, padStride, ref grid, rows")
             {
                 RowVar = "f",
                 ConstRows = l.Filters,
@@ -120,8 +138,8 @@ namespace NetGen.Generator.Layers
                 B = "src",
                 C = "out",
                 CRowRef = row => $"Unsafe.Add(ref grid, {row} * {l.GridColumns})",
-                RowBias = "bias",
-                Taps = new ConvTaps("pads", l.Channels, l.KernelSize, l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "0", 1),
+                RowBias = l.UseBias ? "bias" : null,
+                Taps = Taps(l, "pads", l.PaddedWidth, l.PaddedHeight * l.PaddedWidth, "0", 1),
                 Epilogue = (isa, acc, row, col) => Activations.Apply(activation, acc),
                 Outer = (w, body) =>
                 {
@@ -147,7 +165,7 @@ namespace NetGen.Generator.Layers
         public static GemmKernel GridInputGradient(Conv2DLayerPlan l, string offsets) =>
             new GemmKernel(
                 $"Conv2DInputGradient_{Shape(l)}",
-                $"dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid ({l.GridColumns} columns per filter) and W permuted to [{l.Filters}, {l.KernelSize}, {l.KernelSize}, {l.Channels}].",
+                $"dXpad += Wᵀ ⋆ dY for one sample, with dY on the padded grid ({l.GridColumns} columns per filter) and W permuted to [{l.Filters}, {l.KernelHeight}, {l.KernelWidth}, {l.Channels}].",
                 "ref float grid, ref float w, ref float dpad",
                 "ref grid, ref w, ref dpad")
             {
@@ -179,13 +197,13 @@ namespace NetGen.Generator.Layers
                 string padded = refs.Training ? $"_pad{l.Index}.Reference" : refs.Scratch;
                 string gridScratch = refs.Training ? "_grid.Reference" : $"Unsafe.Add(ref {refs.Scratch}, {l.PaddedSize})";
                 string padStride = refs.Training ? Literal.Int(l.PaddedSize) : "0";
-                w.Line($"Kernels.{grid}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {DenseEmitter.At(refs.Parameters, l.BiasAt)}, ref {refs.Output}, ref {padded}, {padStride}, ref {gridScratch}, {refs.Rows});");
+                w.Line($"Kernels.{grid}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {BiasArgument(l, refs)}ref {refs.Output}, ref {padded}, {padStride}, ref {gridScratch}, {refs.Rows});");
                 return;
             }
             string kernel = kernels.Use(Forward(l, activation));
             string pad = refs.Training ? $"_pad{l.Index}.Reference" : refs.Scratch;
             string stride = refs.Training ? Literal.Int(l.PaddedSize) : "0";
-            w.Line($"Kernels.{kernel}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {DenseEmitter.At(refs.Parameters, l.BiasAt)}, ref {refs.Output}, ref {pad}, {stride}, {refs.Rows});");
+            w.Line($"Kernels.{kernel}(ref {refs.Input}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, {BiasArgument(l, refs)}ref {refs.Output}, ref {pad}, {stride}, {refs.Rows});");
         }
 
         public static void EmitBackward(SourceWriter w, KernelSet kernels, Conv2DLayerPlan l, LayerRefs refs)
@@ -202,7 +220,7 @@ namespace NetGen.Generator.Layers
             }
             var weightGradient = new ConvWeightGradientKernel(l, Shape(l));
             kernels.Use(weightGradient);
-            w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref {refs.Delta}, {DenseEmitter.At(refs.Gradients, l.WeightAt)}, {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {refs.Rows});");
+            w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref {refs.Delta}, {DenseEmitter.At(refs.Gradients, l.WeightAt)}, {(l.UseBias ? DenseEmitter.At(refs.Gradients, l.BiasAt) + ", " : "")}{refs.Rows});");
             if (refs.PreviousDelta is null) return;
             string kernel = kernels.Use(InputGradient(l));
             using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
@@ -229,17 +247,17 @@ namespace NetGen.Generator.Layers
                 kernels.Use(channelLast);
                 inputGradient = kernels.Use(GridInputGradient(l, channelLast.Name));
             }
-            w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters});");
+            if (l.UseBias) w.Line($"ImageKernels.Clear({DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters});");
             using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
             {
                 w.Line($"ref float dys = ref Unsafe.Add(ref {refs.Delta}, s * {l.OutSize});");
                 w.Line($"GridKernels.ToGrid(ref dys, ref Unsafe.Add(ref _dgrid{l.Index}.Reference, s * {l.GridSize}), {l.Filters}, {l.OutHeight}, {l.OutWidth}, {l.PaddedWidth}, {l.GridColumns});");
-                w.Line($"GridKernels.AddPlaneSums(ref dys, {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
+                if (l.UseBias) w.Line($"GridKernels.AddPlaneSums(ref dys, {DenseEmitter.At(refs.Gradients, l.BiasAt)}, {l.Filters}, {l.OutHeight * l.OutWidth});");
             }
             w.Line($"Kernels.{weightGradient.Name}(ref _pad{l.Index}.Reference, ref _dgrid{l.Index}.Reference, {DenseEmitter.At(refs.Gradients, l.WeightAt)}, {refs.Rows});");
             if (inputGradient is not null)
             {
-                w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelSize * l.KernelSize});");
+                w.Line($"GridKernels.ChannelLast({DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref _wperm{l.Index}.Reference, {l.Filters}, {l.Channels}, {l.KernelHeight * l.KernelWidth});");
                 using (w.Block($"for (int s = 0; s < {refs.Rows}; s++)"))
                 {
                     w.Line($"ImageKernels.Clear(ref _dpad.Reference, {l.PaddedSize});");

@@ -17,9 +17,9 @@ namespace NetGen.Generator.Layers
 
         public ConvWeightGradientKernel(Conv2DLayerPlan layer, string shape)
             : base("Conv2DWeightGradient_" + shape,
-                $"dW = Σ dY ⋆ Xpad and db = Σ dY over the batch, for W [{layer.Filters}, {layer.Channels}, {layer.KernelSize}, {layer.KernelSize}] (padded inputs kept from the forward pass).",
-                "ref float pad, ref float dy, ref float dw, ref float db, int rows",
-                "ref pad, ref dy, ref dw, ref db, rows")
+                $"dW = Σ dY ⋆ Xpad{(layer.UseBias ? " and db = Σ dY" : "")} over the batch, for W [{layer.Filters}, {layer.Channels}, {layer.KernelHeight}, {layer.KernelWidth}] (padded inputs kept from the forward pass).",
+                layer.UseBias ? "ref float pad, ref float dy, ref float dw, ref float db, int rows" : "ref float pad, ref float dy, ref float dw, int rows",
+                layer.UseBias ? "ref pad, ref dy, ref dw, ref db, rows" : "ref pad, ref dy, ref dw, rows")
         {
             _l = layer;
         }
@@ -27,7 +27,7 @@ namespace NetGen.Generator.Layers
         public override void EmitPath(SourceWriter w, Isa path)
         {
             Conv2DLayerPlan l = _l;
-            Isa isa = l.Stride != 1 ? Isa.Scalar : path; // strided columns are not contiguous
+            Isa isa = l.StrideWidth != 1 ? Isa.Scalar : path; // strided columns are not contiguous
             int p = l.OutHeight * l.OutWidth;
             int plane = l.PaddedHeight * l.PaddedWidth;
             List<Chunk> chunks = Isa.SplitColumns(isa, 0, l.OutWidth);
@@ -36,14 +36,17 @@ namespace NetGen.Generator.Layers
             using (w.Block($"private static void {Name}_{path.Suffix}({Signature})"))
             {
                 w.Line($"ImageKernels.Clear(ref dw, {l.WeightCount});");
-                w.Line($"ImageKernels.Clear(ref db, {l.Filters});");
+                if (l.UseBias) w.Line($"ImageKernels.Clear(ref db, {l.Filters});");
                 using (w.Block("for (int s = 0; s < rows; s++)"))
                 {
                     w.Line($"ref float pads = ref Unsafe.Add(ref pad, s * {l.PaddedSize});");
                     w.Line($"ref float dys = ref Unsafe.Add(ref dy, s * {l.OutSize});");
-                    using (w.Block($"for (int f = 0; f < {l.Filters}; f++)"))
+                    if (l.UseBias)
                     {
-                        w.Line($"Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dys, f * {p}), {p});");
+                        using (w.Block($"for (int f = 0; f < {l.Filters}; f++)"))
+                        {
+                            w.Line($"Unsafe.Add(ref db, f) += ImageKernels.Sum(ref Unsafe.Add(ref dys, f * {p}), {p});");
+                        }
                     }
                     w.Line("int f0 = 0;");
                     if (l.Filters >= rowTile)
@@ -75,8 +78,8 @@ namespace NetGen.Generator.Layers
             }
             w.Line("int k = 0; // tap: (channel, kernel row, kernel column)");
             using (w.Block($"for (int c = 0; c < {l.Channels}; c++)"))
-            using (w.Block($"for (int kh = 0; kh < {l.KernelSize}; kh++)"))
-            using (w.Block($"for (int kw = 0; kw < {l.KernelSize}; kw++, k++)"))
+            using (w.Block($"for (int kh = 0; kh < {l.KernelHeight}; kh++)"))
+            using (w.Block($"for (int kw = 0; kw < {l.KernelWidth}; kw++, k++)"))
             {
                 // column groups of at most 4 registers, each summed over the output rows
                 for (int start = 0; start < chunks.Count; start += 4)
@@ -90,11 +93,13 @@ namespace NetGen.Generator.Layers
                         }
                         using (w.Block($"for (int oh = 0; oh < {l.OutHeight}; oh++)"))
                         {
-                            string row = l.Stride == 1 ? "(oh + kh)" : $"(oh * {l.Stride} + kh)";
-                            w.Line($"ref float xr = ref Unsafe.Add(ref pads, c * {plane} + {row} * {l.PaddedWidth} + kw);");
+                            string kernelRow = l.DilationHeight == 1 ? "kh" : $"kh * {l.DilationHeight}";
+                            string row = l.StrideHeight == 1 ? $"(oh + {kernelRow})" : $"(oh * {l.StrideHeight} + {kernelRow})";
+                            string column = l.DilationWidth == 1 ? "kw" : $"kw * {l.DilationWidth}";
+                            w.Line($"ref float xr = ref Unsafe.Add(ref pads, c * {plane} + {row} * {l.PaddedWidth} + {column});");
                             for (int j = 0; j < group.Count; j++)
                             {
-                                w.Line($"var x{j} = {group[j].Isa.Load("xr", Literal.Int(group[j].Column * l.Stride))};");
+                                w.Line($"var x{j} = {group[j].Isa.Load("xr", Literal.Int(group[j].Column * l.StrideWidth))};");
                             }
                             for (int i = 0; i < rows; i++)
                             {
@@ -141,12 +146,13 @@ namespace NetGen.Generator.Layers
         public void EmitDispatcher(SourceWriter w)
         {
             var offsets = new System.Collections.Generic.List<string>();
-            int k = _l.KernelSize;
+            int kh = _l.KernelHeight, kw = _l.KernelWidth;
             for (int i = 0; i < _l.Taps; i++)
             {
-                int c = _channelLast ? i % _l.Channels : i / (k * k);
-                int khkw = _channelLast ? i / _l.Channels : i % (k * k);
-                offsets.Add(Literal.Int(((c * _l.PaddedHeight + khkw / k) * _l.PaddedWidth + khkw % k) * _lanes));
+                int c = _channelLast ? i % _l.Channels : i / (kh * kw);
+                int khkw = _channelLast ? i / _l.Channels : i % (kh * kw);
+                int row = khkw / kw * _l.DilationHeight, column = khkw % kw * _l.DilationWidth;
+                offsets.Add(Literal.Int(((c * _l.PaddedHeight + row) * _l.PaddedWidth + column) * _lanes));
             }
             string order = _channelLast ? "(kernel row, kernel column, channel)" : "(channel, kernel row, kernel column)";
             string layout = _lanes == 1 ? "" : $" in sample lanes ({_lanes} floats per pixel)";
@@ -180,8 +186,8 @@ namespace NetGen.Generator.Layers
         public ConvTapTileWeightGradientKernel(Conv2DLayerPlan layer, string shape, string offsets, bool lanes = false)
             : base((lanes ? "Conv2DLanesWeightGradient_" : "Conv2DWeightGradient_") + shape,
                 lanes
-                    ? $"dW = Σ_groups dYlanes ⋆ Xlanes, W [{layer.Filters}, {layer.Channels}, {layer.KernelSize}, {layer.KernelSize}]: 16 samples per lane group, output rows of {layer.OutWidth} pixels × 16 lanes."
-                    : $"dW += Σ_samples dY ⋆ Xpad, W [{layer.Filters}, {layer.Channels}, {layer.KernelSize}, {layer.KernelSize}]: dY of every sample on the padded grid (stride {layer.GridSize}), padded inputs at stride {layer.PaddedSize}.",
+                    ? $"dW = Σ_groups dYlanes ⋆ Xlanes, W [{layer.Filters}, {layer.Channels}, {layer.KernelHeight}, {layer.KernelWidth}]: 16 samples per lane group, output rows of {layer.OutWidth} pixels × 16 lanes."
+                    : $"dW += Σ_samples dY ⋆ Xpad, W [{layer.Filters}, {layer.Channels}, {layer.KernelHeight}, {layer.KernelWidth}]: dY of every sample on the padded grid (stride {layer.GridSize}), padded inputs at stride {layer.PaddedSize}.",
                 lanes ? "ref float x, ref float dy, ref float dw, int groups" : "ref float pad, ref float grid, ref float dw, int rows",
                 lanes ? "ref x, ref dy, ref dw, groups" : "ref pad, ref grid, ref dw, rows")
         {

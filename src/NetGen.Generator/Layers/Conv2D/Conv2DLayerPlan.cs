@@ -4,8 +4,9 @@ using NetGen.Generator.Planning;
 namespace NetGen.Generator.Layers
 {
     /// <summary>
-    /// A 2-D convolution, stride 1 or more, computed directly on a zero-padded copy of each sample.
-    /// Weights are stored [Filters, Channels, Kernel, Kernel] (PyTorch's layout) at <see cref="WeightOffset"/>.
+    /// A 2-D convolution, any kernel, strides and dilations, computed directly on a zero-padded copy of each sample.
+    /// Weights are stored [Filters, Channels, KernelHeight, KernelWidth] (PyTorch's layout) at <see cref="WeightOffset"/>,
+    /// biases (when it has them) after them.
     /// </summary>
     internal sealed class Conv2DLayerPlan : LayerPlan
     {
@@ -13,21 +14,18 @@ namespace NetGen.Generator.Layers
             : base(index, inShape, outShape, spec.Activation)
         {
             Filters = spec.Filters;
-            KernelSize = spec.KernelSize;
-            Stride = spec.Stride;
-            Padding = spec.Padding;
+            Window = spec.Window;
             WeightOffset = weightOffset;
             BiasOffset = weightOffset + Filters * Taps;
             InputIsHwc = inputIsHwc;
-            PadTop = ShapeInference.PadBefore(InHeight, KernelSize, Stride, Padding);
-            PadLeft = ShapeInference.PadBefore(InWidth, KernelSize, Stride, Padding);
-            // rows and columns of the padded copy: enough for every window, at least the input
-            PaddedHeight = System.Math.Max((OutHeight - 1) * Stride + KernelSize, PadTop + InHeight);
-            PaddedWidth = System.Math.Max((OutWidth - 1) * Stride + KernelSize, PadLeft + InWidth);
+            PadTop = Window.PadTop(InHeight);
+            PadLeft = Window.PadLeft(InWidth);
+            PaddedHeight = Window.PaddedHeight(InHeight, OutHeight);
+            PaddedWidth = Window.PaddedWidth(InWidth, OutWidth);
             if (UsesGrid)
             {
                 GridColumns = (OutHeight * PaddedWidth + 15) / 16 * 16;
-                int lastTap = (Channels - 1) * PaddedHeight * PaddedWidth + (KernelSize - 1) * PaddedWidth + KernelSize - 1;
+                int lastTap = (Channels - 1) * PaddedHeight * PaddedWidth + (Window.ExtentHeight - 1) * PaddedWidth + Window.ExtentWidth - 1;
                 PaddedSize = System.Math.Max(Channels * PaddedHeight * PaddedWidth, lastTap + GridColumns);
             }
             else
@@ -37,11 +35,11 @@ namespace NetGen.Generator.Layers
         }
 
         /// <summary>
-        /// Stride 1 runs on the padded grid: output (oh, ow) is computed at oh·PaddedWidth + ow, where every tap is a
-        /// shifted contiguous view of the padded input, so whole registers cover whole output planes; the PaddedWidth −
-        /// OutWidth extra columns per row are computed and dropped.
+        /// Stride 1 (on both axes, any kernel and dilation) runs on the padded grid: output (oh, ow) is computed at
+        /// oh·PaddedWidth + ow, where every tap is a shifted contiguous view of the padded input, so whole registers cover
+        /// whole output planes; the PaddedWidth − OutWidth extra columns per row are computed and dropped.
         /// </summary>
-        public bool UsesGrid => Stride == 1;
+        public bool UsesGrid => StrideHeight == 1 && StrideWidth == 1;
 
         /// <summary>
         /// Training runs in sample lanes when the grid would waste more than a fifth of its columns (LeNet's second
@@ -66,9 +64,18 @@ namespace NetGen.Generator.Layers
         public int OutHeight => OutShape[0];
         public int OutWidth => OutShape[1];
         public int Filters { get; }
-        public int KernelSize { get; }
-        public int Stride { get; }
-        public PaddingKind Padding { get; }
+
+        /// <summary>Kernel, strides, dilations, padding and bias.</summary>
+        public ConvWindow Window { get; }
+
+        public int KernelHeight => Window.KernelHeight;
+        public int KernelWidth => Window.KernelWidth;
+        public int StrideHeight => Window.StrideHeight;
+        public int StrideWidth => Window.StrideWidth;
+        public int DilationHeight => Window.DilationHeight;
+        public int DilationWidth => Window.DilationWidth;
+        public PaddingKind Padding => Window.Padding;
+        public bool UseBias => Window.UseBias;
         public int PadTop { get; }
         public int PadLeft { get; }
         public int PaddedHeight { get; }
@@ -77,13 +84,14 @@ namespace NetGen.Generator.Layers
         /// <summary>Floats of one sample's zero-padded input, with the slack the grid's last registers read.</summary>
         public int PaddedSize { get; }
 
-        /// <summary>Weights per filter: channels × kernel × kernel.</summary>
-        public int Taps => Channels * KernelSize * KernelSize;
+        /// <summary>Weights per filter: channels × kernel height × kernel width.</summary>
+        public int Taps => Channels * Window.Taps;
 
         public int WeightOffset { get; }
+        /// <summary>Where the biases start; meaningless without <see cref="UseBias"/>.</summary>
         public int BiasOffset { get; }
 
-        /// <summary>The generated constants holding <see cref="WeightOffset"/> and <see cref="BiasOffset"/>.</summary>
+        /// <summary>The generated constants holding <see cref="WeightOffset"/> and <see cref="BiasOffset"/> (the latter only with biases).</summary>
         public string WeightAt => $"Conv{Index}WeightsOffset";
         public string BiasAt => $"Conv{Index}BiasesOffset";
         public int WeightCount => Filters * Taps;
@@ -91,13 +99,13 @@ namespace NetGen.Generator.Layers
         /// <summary>True when the input is the network's raw (height, width, channels) input with several channels.</summary>
         public bool InputIsHwc { get; }
 
-        public override int ParameterCount => WeightCount + Filters;
+        public override int ParameterCount => WeightCount + (UseBias ? Filters : 0);
 
         public override long Macs => (long)OutHeight * OutWidth * Filters * Taps;
 
         public override LayerKind Kind => Conv2DLayerKind.Instance;
 
-        public override string Title => $"Conv2D({Filters}, {KernelSize})";
+        public override string Title => Window.IsSquare ? $"Conv2D({Filters}, {KernelHeight})" : $"Conv2D({Filters}, {KernelHeight}, {KernelWidth})";
 
         public override int InferenceScratchPerSample => PaddedSize + GridSize;
 
