@@ -269,8 +269,27 @@ internal static class Networks
         }
         """;
 
+    /// <summary>Token ids → embedding → a causal, dilated Conv1D → the maximum over the steps (the language-identification CNN's shape).</summary>
+    public const string TokenConv1D = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(12)]
+        [Embedding(20, 6)]
+        [Conv1D(8, 3, Activation.ReLU, DilationRate = 2, Padding = Padding.Causal)]
+        [GlobalMaxPooling1D]
+        [Dense(4, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class TokenCnn
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(TokenConv1D)] = TokenConv1D,
         [nameof(GlobalPooling)] = GlobalPooling,
         [nameof(ModernActivations)] = ModernActivations,
         [nameof(TwoInputs)] = TwoInputs,

@@ -54,6 +54,9 @@ public sealed class SnapshotTests
     public void GlobalPooling() => Check(Networks.GlobalPooling);
 
     [Fact]
+    public void TokenConv1D() => Check(Networks.TokenConv1D);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);

@@ -18,6 +18,7 @@ namespace NetGen.Generator.Layers
             RecurrentLayerKind.Instance,
             MergeLayerKind.Instance,
             GlobalPoolingLayerKind.Instance,
+            Conv1DLayerKind.Instance,
         };
 
         /// <summary>Every layer attribute's metadata name, kind by kind.</summary>

@@ -99,5 +99,6 @@ namespace NetGen.Generator.Model
     {
         Valid = 0,
         Same = 1,
+        Causal = 2,
     }
 }
