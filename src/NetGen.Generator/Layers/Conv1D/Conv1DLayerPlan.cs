@@ -43,8 +43,8 @@ namespace NetGen.Generator.Layers
         public int WeightOffset { get; }
         public int BiasOffset { get; }
 
-        public string WeightAccessor => $"Conv1D{Index}Weights";
-        public string BiasAccessor => $"Conv1D{Index}Biases";
+        public string WeightAccessor => $"Conv{Index}Weights";
+        public string BiasAccessor => $"Conv{Index}Biases";
 
         /// <summary>The generated constants holding <see cref="WeightOffset"/> and <see cref="BiasOffset"/>.</summary>
         public string WeightAt => WeightAccessor + "Offset";
