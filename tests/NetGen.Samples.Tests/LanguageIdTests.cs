@@ -132,7 +132,7 @@ public sealed class LanguageIdTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(new[] { "--model", "rnn" }, "--model needs gru or lstm")]
+    [InlineData(new[] { "--model", "rnn" }, "--model needs gru, lstm or cnn")]
     [InlineData(new[] { "--per-language", "1" }, "--per-language needs a whole number from 2")]
     [InlineData(new[] { "--per-language", "100", "--balanced" }, "--per-language and --balanced")]
     [InlineData(new[] { "--test-fraction", "1" }, "--test-fraction needs a fraction strictly between 0 and 1")]

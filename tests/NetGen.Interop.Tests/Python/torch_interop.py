@@ -194,13 +194,13 @@ class LayerIndexModel(nn.Sequential):
                 mask = None
             elif kind == "Conv1D":
                 # [N, T, C] → [N, C, T]; Same: TensorFlow's zeros (the odd one after); Causal: (K − 1)·D zeros before
-                x = x.transpose(1, 2)
+                x = x.transpose(1, 2).contiguous()
                 span = (step["kernel"] - 1) * step["dilation"] + 1
                 if step["padding"] == "Same":
                     x = F.pad(x, same_padding(x.shape[2], span, step["stride"]))
                 elif step["padding"] == "Causal":
                     x = F.pad(x, (span - 1, 0))
-                x = ACTIVATIONS[step["activation"]][0](module(x)).transpose(1, 2)
+                x = ACTIVATIONS[step["activation"]][0](module(x)).transpose(1, 2).contiguous()
                 mask = None
             elif kind == "GlobalPooling":
                 dims = (1,) if step["rank"] == 1 else (2, 3)  # [N, T, F] over T; NCHW over H, W
@@ -395,6 +395,9 @@ def main(argv):
     elif command == "gradients":
         # the mean sparse cross-entropy of the softmax outputs over the samples, and its gradient, under PyTorch's names
         path, naming, inputs_path, labels_path, count, gradients_path = argv[2:8]
+        # Debian's torch 1.13 (1.13.0a0) returns nondeterministic garbage for nn.Conv1d's input gradient in float32 through
+        # oneDNN (mkldnn); its native kernels agree with float64 to rounding
+        torch.backends.mkldnn.enabled = False
         tensors, metadata = read_safetensors(path)
         model, input_size, _ = build(metadata["netgen.architecture"], naming)
         model.load_state_dict(tensors, strict=True)

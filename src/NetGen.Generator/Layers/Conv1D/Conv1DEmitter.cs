@@ -49,7 +49,11 @@ namespace NetGen.Generator.Layers
         }
 
         private static string Unfold(Conv1DLayerPlan l, string input, string windows, string rows) =>
-            $"UnfoldKernels.Unfold(ref {input}, ref {windows}, {rows}, {l.Steps}, {l.Channels}, {l.OutSteps}, {l.KernelSize}, {l.Stride}, {l.Dilation}, {l.PadBefore});";
+            $"UnfoldKernels.Unfold(ref {input}, ref {windows}, {rows}, {Geometry(l)});";
+
+        /// <summary>The window geometry arguments of <c>Unfold</c> and <c>Fold</c>, named so that the call reads.</summary>
+        private static string Geometry(Conv1DLayerPlan l) =>
+            $"steps: {l.Steps}, channels: {l.Channels}, outSteps: {l.OutSteps}, kernel: {l.KernelSize}, stride: {l.Stride}, dilation: {l.Dilation}, padBefore: {l.PadBefore}";
 
         private static string Bias(Conv1DLayerPlan l, string parameters) => l.UseBias ? DenseEmitter.At(parameters, l.BiasAt) + ", " : "";
 
@@ -92,7 +96,7 @@ namespace NetGen.Generator.Layers
             string inputGradient = kernels.Use(DenseEmitter.InputGradient(l.Columns, l.Filters, ActivationKind.Linear));
             w.Line($"// ∂L/∂windows = ∂L/∂Y · W, then each window's share added back onto the steps it read");
             w.Line($"Kernels.{inputGradient}(ref {refs.Delta}, {DenseEmitter.At(refs.Parameters, l.WeightAt)}, ref {l.WindowGradients}.Reference, ref {l.WindowGradients}.Reference, {rows});");
-            w.Line($"UnfoldKernels.Fold(ref {l.WindowGradients}.Reference, ref {refs.PreviousDelta}, {refs.Rows}, {l.Steps}, {l.Channels}, {l.OutSteps}, {l.KernelSize}, {l.Stride}, {l.Dilation}, {l.PadBefore});");
+            w.Line($"UnfoldKernels.Fold(ref {l.WindowGradients}.Reference, ref {refs.PreviousDelta}, {refs.Rows}, {Geometry(l)});");
             LayerKind.EmitActivationBackward(w, refs.PreviousActivation, refs.PreviousDelta, refs.Input, $"{refs.Rows} * {l.InSize}");
         }
     }
