@@ -36,6 +36,14 @@ def keras_init_(module):
                         if isinstance(m, nn.LSTM) and name.startswith("bias_ih"):
                             h = m.hidden_size
                             p[h:2 * h] = 1.0          # PyTorch's gate order is (input, forget, cell, output)
+        elif isinstance(m, nn.Conv1d):
+            # Keras's Glorot uniform for a [K, C, F] kernel: fan_in C·K, fan_out F·K (torch's fans of [F, C, K] are the same)
+            fan_in, fan_out = m.in_channels * m.kernel_size[0], m.out_channels * m.kernel_size[0]
+            limit = (6.0 / (fan_in + fan_out)) ** 0.5
+            with torch.no_grad():
+                m.weight.uniform_(-limit, limit)
+                if m.bias is not None:
+                    m.bias.zero_()
         elif isinstance(m, nn.Linear):
             _glorot_(m.weight)
             with torch.no_grad():

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """The language-identification network of samples/LanguageId in PyTorch, on the very split the sample exports:
 Embedding(128, 32) with padding masked (pack_padded_sequence over the real length: Keras's mask_zero=True, the
-sequences are padded after the characters) -> GRU(64) (or --model lstm: LSTM(64)) -> Linear(64, 5); Adam 1e-3
+sequences are padded after the characters) -> GRU(64) (or --model lstm: LSTM(64)) -> Linear(64, 5), or --model cnn:
+Embedding(128, 32) (no mask) -> Conv1d(32, 128, 5, padding 2) -> ReLU -> max over the steps -> Linear(128, 5); Adam 1e-3
 (eps 1e-7, Keras's), batch 32, sparse categorical cross-entropy, shuffled each epoch, one thread, Keras's initializers
 (bench/peers/keras_init.py; --init torch for PyTorch's own).
 
 Make the data first (the same fortunes, split, vocabulary and encoding as a NetGen run with the same --split-seed):
   dotnet run -c Release --project samples/LanguageId -- --export /tmp/langid
 then, with Debian's interpreter and OpenBLAS's AVX-512 kernels:
-  OPENBLAS_CORETYPE=Cooperlake OMP_NUM_THREADS=1 /usr/bin/python3 bench/peers/torch_langid.py --data /tmp/langid [--epochs N] [--model gru|lstm]
+  OPENBLAS_CORETYPE=Cooperlake OMP_NUM_THREADS=1 /usr/bin/python3 bench/peers/torch_langid.py --data /tmp/langid [--epochs N] [--model gru|lstm|cnn]
 
 Prints one JSON object on its last line: epoch_s (median), epoch_seconds, test_accuracy, macro_f1, per_class_f1,
 test_loss, epochs, model, torch version.
@@ -47,6 +48,20 @@ class LanguageNet(nn.Module):
         return self.dense(h[-1])
 
 
+class LanguageCnn(nn.Module):
+    """samples/LanguageId's LanguageCnn: each filter a character 5-gram, its maximum over the text."""
+
+    def __init__(self, vocabulary, dimension, filters, width, classes):
+        super().__init__()
+        self.embedding = nn.Embedding(vocabulary, dimension)
+        self.conv = nn.Conv1d(dimension, filters, width, padding=width // 2)   # Keras's padding="same" for an odd width
+        self.dense = nn.Linear(filters, classes)
+
+    def forward(self, ids):
+        h = torch.relu(self.conv(self.embedding(ids).transpose(1, 2)))       # [batch, filters, steps]
+        return self.dense(h.amax(2))
+
+
 def evaluate(model, x, y, classes):
     model.eval()
     with torch.no_grad():
@@ -69,7 +84,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True, help="the directory samples/LanguageId --export wrote")
     ap.add_argument("--epochs", type=int, default=10)
-    ap.add_argument("--model", choices=["gru", "lstm"], default="gru")
+    ap.add_argument("--model", choices=["gru", "lstm", "cnn"], default="gru")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--init", choices=["keras", "torch"], default="keras")
@@ -84,7 +99,10 @@ def main():
 
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
-    model = LanguageNet(args.model, meta["vocabulary_size"], meta["embedding_dimension"], meta["recurrent_units"], classes)
+    if args.model == "cnn":
+        model = LanguageCnn(meta["vocabulary_size"], meta["embedding_dimension"], 128, 5, classes)
+    else:
+        model = LanguageNet(args.model, meta["vocabulary_size"], meta["embedding_dimension"], meta["recurrent_units"], classes)
     if args.init == "keras":
         keras_init_(model)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)

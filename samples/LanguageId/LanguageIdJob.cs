@@ -167,11 +167,17 @@ public static class LanguageIdJob
     {
         LanguageModelKind.Gru => new LanguageGru(seed),
         LanguageModelKind.Lstm => new LanguageLstm(seed),
+        LanguageModelKind.Cnn => new LanguageCnn(seed),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown model."),
     };
 
     /// <summary>The <c>--model</c> value of <paramref name="kind"/>.</summary>
-    public static string NameOf(LanguageModelKind kind) => kind == LanguageModelKind.Lstm ? "lstm" : "gru";
+    public static string NameOf(LanguageModelKind kind) => kind switch
+    {
+        LanguageModelKind.Lstm => "lstm",
+        LanguageModelKind.Cnn => "cnn",
+        _ => "gru",
+    };
 
     /// <summary>
     /// Checks the files the options name before any data is read: <c>--load</c> exists and holds a model of this

@@ -5,7 +5,7 @@ using System.Globalization;
 
 namespace NetGen.Samples.LanguageId;
 
-/// <summary>The recurrent layer of the network (<c>--model</c>).</summary>
+/// <summary>The network (<c>--model</c>): which recurrent layer, or the convolution.</summary>
 public enum LanguageModelKind
 {
     /// <summary><c>--model gru</c>: <see cref="LanguageGru"/> (the default).</summary>
@@ -13,6 +13,9 @@ public enum LanguageModelKind
 
     /// <summary><c>--model lstm</c>: <see cref="LanguageLstm"/>.</summary>
     Lstm,
+
+    /// <summary><c>--model cnn</c>: <see cref="LanguageCnn"/>, a 1-D convolution and global max pooling instead of a recurrent layer.</summary>
+    Cnn,
 }
 
 /// <summary>The sample's command line.</summary>
@@ -20,7 +23,7 @@ public sealed record LanguageIdOptions
 {
     private readonly int _epochs = 10;
 
-    /// <summary><c>--model gru|lstm</c>. Default GRU.</summary>
+    /// <summary><c>--model gru|lstm|cnn</c>. Default GRU.</summary>
     public LanguageModelKind Model { get; init; } = LanguageModelKind.Gru;
 
     /// <summary><c>--epochs N</c>: default 10. Setting it also sets <see cref="EpochsGiven"/> (a run from <c>--load</c> then trains).</summary>
@@ -95,12 +98,13 @@ public sealed record LanguageIdOptions
         Usage: dotnet run -c Release --project samples/LanguageId -- [options]
 
         Tells English, German, Spanish, Italian and Portuguese apart from the first 64 characters
-        of a text: Embedding(128, 32, mask_zero) -> GRU(64) (or LSTM(64)) -> Dense(5, softmax),
+        of a text: Embedding(128, 32, mask_zero) -> GRU(64) (or LSTM(64)) -> Dense(5, softmax), or
+        Embedding(128, 32) -> Conv1D(128, 5, relu, same) -> GlobalMaxPooling1D -> Dense(5, softmax),
         trained on Debian's fortune packages (apt-get install fortunes fortunes-de fortunes-es
         fortunes-it fortunes-br).
 
         Options:
-          --model gru|lstm       the recurrent layer (default gru)
+          --model gru|lstm|cnn   the recurrent layer, or a convolution (default gru)
           --epochs N             epochs to train (default 10)
           --batch-size N         samples per optimizer step (default 32)
           --seed N               weight-initialization and shuffling seed (default 0)
@@ -169,8 +173,9 @@ public sealed record LanguageIdOptions
                     {
                         case "gru": result = result with { Model = LanguageModelKind.Gru }; break;
                         case "lstm": result = result with { Model = LanguageModelKind.Lstm }; break;
+                        case "cnn": result = result with { Model = LanguageModelKind.Cnn }; break;
                         default:
-                            error = $"{name} needs gru or lstm; got '{text}'.";
+                            error = $"{name} needs gru, lstm or cnn; got '{text}'.";
                             return false;
                     }
                     break;

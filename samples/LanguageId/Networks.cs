@@ -21,6 +21,12 @@ public static class LanguageIdShapes
     /// <summary>Hidden units of the recurrent layer.</summary>
     public const int RecurrentUnits = 64;
 
+    /// <summary>Filters of the convolution of <c>--model cnn</c>.</summary>
+    public const int ConvolutionFilters = 128;
+
+    /// <summary>Characters each filter of <c>--model cnn</c> sees at once.</summary>
+    public const int ConvolutionWidth = 5;
+
     /// <summary>Classes: English, German, Spanish, Italian, Portuguese.</summary>
     public const int Languages = 5;
 }
@@ -61,3 +67,30 @@ public partial class LanguageGru;
 [Loss(LossKind.SparseCategoricalCrossEntropy)]
 [Adam(LearningRate = 1e-3f)]
 public partial class LanguageLstm;
+
+/// <summary>
+/// <c>--model cnn</c>: characters → 32-dimensional embeddings → Conv1D(128 filters of 5 characters, ReLU, same padding)
+/// → the maximum of each filter over the text → softmax over the five languages. Each filter learns a character
+/// 5-gram; the maximum says whether (and how strongly) the text contains it anywhere. No mask: padding (id 0) is a
+/// character like the others, which the filters learn to ignore.
+/// </summary>
+/// <remarks>
+/// Keras:
+/// <code>
+/// model = keras.Sequential([
+///     keras.Input(shape=(64,)),
+///     keras.layers.Embedding(128, 32),
+///     keras.layers.Conv1D(128, 5, activation="relu", padding="same"),
+///     keras.layers.GlobalMaxPooling1D(),
+///     keras.layers.Dense(5, activation="softmax"),
+/// ])
+/// </code>
+/// </remarks>
+[Input(LanguageIdShapes.SequenceLength)]
+[Embedding(LanguageIdShapes.VocabularySize, LanguageIdShapes.EmbeddingDimension)]
+[Conv1D(LanguageIdShapes.ConvolutionFilters, LanguageIdShapes.ConvolutionWidth, Activation.ReLU, Padding = Padding.Same)]
+[GlobalMaxPooling1D]
+[Dense(LanguageIdShapes.Languages, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 1e-3f)]
+public partial class LanguageCnn;

@@ -61,5 +61,10 @@ namespace NetGen
         Valid = 0,
         /// <summary>Zero padding so that the output has ceil(input / stride) positions (TensorFlow's rule: the extra row or column goes at the end).</summary>
         Same = 1,
+        /// <summary>
+        /// <c>[Conv1D]</c> only: (kernel − 1) · dilation zeros before the sequence, none after, so output step t sees
+        /// input steps up to t · stride and never a later one (Keras's <c>padding="causal"</c>).
+        /// </summary>
+        Causal = 2,
     }
 }

@@ -294,9 +294,48 @@ internal static class Networks
         }
         """;
 
+    /// <summary>Global pooling: the maximum of a convolution's channel-major planes, the mean of the raw (H, W, C) input, joined.</summary>
+    public const string GlobalPooling = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(6, 5, 3, Name = "image")]
+        [Conv2D(4, 3, Activation.ReLU)]
+        [GlobalMaxPooling2D(Name = "max")]
+        [GlobalAveragePooling2D(Input = "image", Name = "mean")]
+        [Concatenate("max", "mean")]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class GlobalPoolingNet
+        {
+        }
+        """;
+
+    /// <summary>Token ids → embedding → a causal, dilated Conv1D → the maximum over the steps (the language-identification CNN's shape).</summary>
+    public const string TokenConv1D = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(12)]
+        [Embedding(20, 6)]
+        [Conv1D(8, 3, Activation.ReLU, DilationRate = 2, Padding = Padding.Causal)]
+        [GlobalMaxPooling1D]
+        [Dense(4, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class TokenCnn
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
         [nameof(NormAct)] = NormAct,
+        [nameof(TokenConv1D)] = TokenConv1D,
+        [nameof(GlobalPooling)] = GlobalPooling,
         [nameof(ModernActivations)] = ModernActivations,
         [nameof(TwoInputs)] = TwoInputs,
         [nameof(Residual)] = Residual,

@@ -57,6 +57,12 @@ public sealed class SnapshotTests
     public void NormAct() => Check(Networks.NormAct);
 
     [Fact]
+    public void GlobalPooling() => Check(Networks.GlobalPooling);
+
+    [Fact]
+    public void TokenConv1D() => Check(Networks.TokenConv1D);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);

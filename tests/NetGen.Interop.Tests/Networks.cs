@@ -150,3 +150,32 @@ public partial class TorchEmbeddingFlatten;
 [Loss(LossKind.SparseCategoricalCrossEntropy)]
 [Adam(LearningRate = 0.01f)]
 public partial class TorchMaskedEmbeddingRnnSequence;
+
+/// <summary>Two 1-D convolutions: same padding with stride 2 and dilation 2, then causal without bias; the maximum over the steps.</summary>
+[Input(11, 3)]
+[Conv1D(4, 3, Activation.ReLU, Stride = 2, DilationRate = 2, Padding = Padding.Same)]
+[Conv1D(5, 2, Activation.Tanh, Padding = Padding.Causal, UseBias = false)]
+[GlobalMaxPooling1D]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchConv1D;
+
+/// <summary>Token embeddings into a valid GELU Conv1D, the mean over the steps.</summary>
+[Input(9)]
+[Embedding(10, 4)]
+[Conv1D(6, 3, Activation.GELU)]
+[GlobalAveragePooling1D]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchEmbeddingConv1D;
+
+/// <summary>Global max pooling of a convolution's channels, as torch.amax over NCHW's height and width.</summary>
+[Input(6, 5, 2)]
+[Conv2D(3, 3, Activation.ReLU)]
+[GlobalMaxPooling2D]
+[Dense(3, Activation.Softmax)]
+[Loss(LossKind.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchGlobalMaxCnn;

@@ -28,6 +28,9 @@ public class TorchLayerInteropTests(ITestOutputHelper output)
         nameof(TorchMaskedEmbeddingGruLstm) => new TorchMaskedEmbeddingGruLstm(seed),
         nameof(TorchMaskedEmbeddingRnnSequence) => new TorchMaskedEmbeddingRnnSequence(seed),
         nameof(TorchEmbeddingFlatten) => new TorchEmbeddingFlatten(seed),
+        nameof(TorchConv1D) => new TorchConv1D(seed),
+        nameof(TorchEmbeddingConv1D) => new TorchEmbeddingConv1D(seed),
+        nameof(TorchGlobalMaxCnn) => new TorchGlobalMaxCnn(seed),
         _ => throw new ArgumentOutOfRangeException(nameof(network), network, null),
     };
 
@@ -42,7 +45,7 @@ public class TorchLayerInteropTests(ITestOutputHelper output)
     /// <summary>The kind (Dense, Conv2D, Embedding, SimpleRNN, LSTM, GRU) of each layer with parameters, in order: index t is tensor prefix "t.".</summary>
     private static string[] ParameterizedKinds(string architecture) =>
         architecture.Split(' ').Select(token => token.Split('(')[0])
-            .Where(kind => kind is "Dense" or "Conv2D" or "Embedding" or "SimpleRNN" or "LSTM" or "GRU").ToArray();
+            .Where(kind => kind is "Dense" or "Conv2D" or "Conv1D" or "Embedding" or "SimpleRNN" or "LSTM" or "GRU").ToArray();
 
     /// <summary>
     /// Inputs for <paramref name="model"/>: floats in [-1, 1), or for an embedding network integer token ids in
@@ -159,6 +162,9 @@ public class TorchLayerInteropTests(ITestOutputHelper output)
         nameof(TorchMaskedEmbeddingGruLstm),
         nameof(TorchMaskedEmbeddingRnnSequence),
         nameof(TorchEmbeddingFlatten),
+        nameof(TorchConv1D),
+        nameof(TorchEmbeddingConv1D),
+        nameof(TorchGlobalMaxCnn),
     ];
 
     public static TheoryData<string> Networks() => new(s_networks);
@@ -246,5 +252,51 @@ public class TorchLayerInteropTests(ITestOutputHelper output)
             Bits.Equal(expected, exported[name].Values, $"{name} exported after PyTorch → NetGen");
         }
         Assert.Equal(kinds.Count(kind => kind is "SimpleRNN" or "LSTM"), summed);
+    }
+
+    /// <summary>
+    /// Conv1D (strides, dilations, Same, Causal, no bias) and global pooling backpropagate as PyTorch's nn.Conv1d,
+    /// amax and mean do: on shared weights, the mean cross-entropy's gradient of every parameter agrees. PyTorch's
+    /// gradients come back as a safetensors file under its own names, which NetGen imports into a scratch model's
+    /// parameters (its layout).
+    /// </summary>
+    [RequiresTorchTheory]
+    [InlineData(nameof(TorchConv1D))]
+    [InlineData(nameof(TorchEmbeddingConv1D))]
+    [InlineData(nameof(TorchGlobalMaxCnn))]
+    public void Gradients_agree_with_pytorch_on_shared_weights(string network)
+    {
+        using var directory = new TempDirectory();
+        ITrainableModel model = Create(network, seed: 41);
+        TrainAFewSteps(model, steps: 4, seed: 41);
+        string file = directory.File("netgen.safetensors");
+        SafeTensors.Export(model, file, LayerIndex);
+        const int batch = 12;
+        float[] inputs = Inputs(model, batch, seed: 42);
+        int[] labels = Enumerable.Range(0, batch).Select(i => (i * 5 + 1) % model.OutputSize).ToArray();
+        WriteFloats(directory.File("inputs.f32"), inputs);
+        var labelBytes = new byte[4 * batch];
+        for (int i = 0; i < batch; i++) BinaryPrimitives.WriteInt32LittleEndian(labelBytes.AsSpan(4 * i), labels[i]);
+        File.WriteAllBytes(directory.File("labels.i32"), labelBytes);
+        string facts = TorchPython.RunScript("gradients", file, "layer-index", directory.File("inputs.f32"), directory.File("labels.i32"),
+            batch.ToString(CultureInfo.InvariantCulture), directory.File("gradients.safetensors"));
+        output.WriteLine(facts.Trim());
+        double torchLoss = JsonNode.Parse(facts.Trim().Split('\n')[^1])!["loss"]!.GetValue<double>();
+
+        IGradientTrainer trainer = model.CreateTrainer(batch);
+        float loss = trainer.ComputeGradients(inputs, labels);
+        Assert.True(Math.Abs(loss - torchLoss) <= 1e-5 * Math.Max(1, Math.Abs(torchLoss)), $"loss {loss} in NetGen, {torchLoss} in PyTorch");
+        ITrainableModel gradients = Create(network, seed: 43);
+        SafeTensors.Import(gradients, directory.File("gradients.safetensors"), LayerIndex);
+        float[] expected = gradients.Parameters.ToArray(), actual = trainer.Gradients.ToArray();
+        double scale = expected.Max(v => Math.Abs((double)v)), worst = 0;
+        int at = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double error = Math.Abs(actual[i] - expected[i]) / scale;
+            if (error > worst) (worst, at) = (error, i);
+        }
+        output.WriteLine($"{network}: {expected.Length} gradients, largest |NetGen − PyTorch| / max |g| = {worst:E2}");
+        Assert.True(worst <= 1e-4, $"{network}: parameter {at}: {actual[at]} in NetGen, {expected[at]} in PyTorch (relative {worst:E2})");
     }
 }

@@ -50,6 +50,15 @@ public class SequenceLayerTests(ITestOutputHelper log)
         new("LongGruNet", s => new LongGruNet(s), R(new[] { 16, 2 }, Sparse, new SGru(3), new SDense(2, Activation.Softmax))),
         new("WideLstmNet", s => new WideLstmNet(s), R(new[] { 3, 5 }, Sparse, new SLstm(32), new SDense(3, Activation.Softmax))),
         new("WideGruRnnNet", s => new WideGruRnnNet(s), R(new[] { 4, 9 }, Sparse, new SGru(16, true), new SSimpleRnn(19), new SDense(3, Activation.Softmax))),
+        new("SequenceGlobalMaxNet", s => new SequenceGlobalMaxNet(s), R(new[] { 6, 19 }, Sparse, new SGlobalPool(true), new SDense(3, Activation.Softmax))),
+        new("LstmGlobalAverageNet", s => new LstmGlobalAverageNet(s), R(new[] { 5, 3 }, Sparse, new SLstm(7, true), new SGlobalPool(false), new SDense(3, Activation.Softmax))),
+        new("EmbeddingGlobalMaxNet", s => new EmbeddingGlobalMaxNet(s), R(new[] { 7 }, Sparse, new SEmbedding(11, 9), new SGlobalPool(true), new SDense(3, Activation.Softmax))),
+        new("Conv1DValidNet", s => new Conv1DValidNet(s), R(new[] { 9, 3 }, Sparse, new SConv1D(4, 3, Activation.ReLU), new SGlobalPool(true), new SDense(3, Activation.Softmax))),
+        new("Conv1DSameStrideNet", s => new Conv1DSameStrideNet(s), R(new[] { 10, 5 }, LossKind.MeanSquaredError, new SConv1D(6, 4, Activation.Tanh, Stride: 3, Padding: "same"), new SFlatten(), new SDense(2))),
+        new("Conv1DCausalDilatedNet", s => new Conv1DCausalDilatedNet(s), R(new[] { 11, 2 }, Sparse, new SConv1D(5, 3, Activation.GELU, Dilation: 2, Padding: "causal"), new SGlobalPool(false), new SDense(3, Activation.Softmax))),
+        new("Conv1DStackedNet", s => new Conv1DStackedNet(s), R(new[] { 7, 4 }, Sparse, new SConv1D(3, 2, Activation.SiLU, Stride: 2, Padding: "causal", UseBias: false), new SConv1D(17, 3, Activation.Sigmoid, Dilation: 2, Padding: "same"), new SGlobalPool(true), new SDense(2, Activation.Softmax))),
+        new("Conv1DValidStrideDilationNet", s => new Conv1DValidStrideDilationNet(s), R(new[] { 12, 3 }, Sparse, new SConv1D(4, 3, Stride: 2, Dilation: 3), new SFlatten(), new SDense(3, Activation.Softmax))),
+        new("EmbeddingConv1DNet", s => new EmbeddingConv1DNet(s), R(new[] { 13 }, Sparse, new SEmbedding(10, 5), new SConv1D(16, 5, Activation.ReLU, Padding: "same"), new SGlobalPool(true), new SDense(3, Activation.Softmax))),
     };
 
     public static IEnumerable<object[]> Names() => Cases.Select(c => new object[] { c.Name });
@@ -147,7 +156,7 @@ public class SequenceLayerTests(ITestOutputHelper log)
         for (int i = 0; i < tensors.Count; i++)
         {
             STensor t = tensors[i];
-            int[] shape = t.Rows == 1 && t.Name is "bias" or "biases" ? new[] { t.Cols } : new[] { t.Rows, t.Cols };
+            int[] shape = t.Shape ?? (t.Rows == 1 && t.Name is "bias" or "biases" ? new[] { t.Cols } : new[] { t.Rows, t.Cols });
             string what = $"{name} block {i} ({blocks[i].Name}): expected layer {t.Layer} {t.Name} at {t.Offset} shape [{string.Join(", ", shape)}]";
             Assert.True(blocks[i].Offset == t.Offset && blocks[i].Layer == t.Layer && blocks[i].Shape.SequenceEqual(shape), $"{what}, got layer {blocks[i].Layer} at {blocks[i].Offset} shape [{string.Join(", ", blocks[i].Shape)}]");
         }
@@ -500,6 +509,9 @@ public class SequenceLayerTests(ITestOutputHelper log)
     [InlineData("WideGruRnnNet")]
     [InlineData("MaskedStackedNet")]
     [InlineData("StackedLstmGruNet")]
+    [InlineData("LstmGlobalAverageNet")]
+    [InlineData("Conv1DStackedNet")]
+    [InlineData("EmbeddingConv1DNet")]
     public void Predict_and_TrainBatch_allocate_nothing_after_warm_up(string name)
     {
         SeqCase c = Get(name);

@@ -24,10 +24,34 @@ public sealed record SFlatten : SLayer;
 
 public sealed record SDense(int Units, Activation Act = Activation.Linear) : SLayer;
 
+/// <summary>Global max or average pooling of a (T, F) sequence over its steps: (F).</summary>
+public sealed record SGlobalPool(bool Max) : SLayer;
+
+/// <summary>
+/// Conv1D(F, K) on (T, C): weights [F, C, K] (PyTorch's layout), bias [F] unless <paramref name="UseBias"/> is false;
+/// <paramref name="Padding"/> "valid", "same" (TensorFlow's: the odd zero after) or "causal" ((K − 1)·D zeros before).
+/// </summary>
+public sealed record SConv1D(int Filters, int Kernel, Activation Act = Activation.Linear, int Stride = 1, int Dilation = 1, string Padding = "valid", bool UseBias = true) : SLayer
+{
+    public int Span => (Kernel - 1) * Dilation + 1;
+
+    public int OutSteps(int steps) => Padding == "valid" ? (steps - Span) / Stride + 1 : (steps + Stride - 1) / Stride;
+
+    public int PadBefore(int steps) => Padding switch
+    {
+        "causal" => Span - 1,
+        "same" => Math.Max((OutSteps(steps) - 1) * Stride + Span - steps, 0) / 2,
+        _ => 0,
+    };
+}
+
 /// <summary>One tensor of the parameter block as the reference lays it out.</summary>
 public sealed record STensor(int Layer, string Name, int Offset, int Rows, int Cols)
 {
     public int Length => Rows * Cols;
+
+    /// <summary>The block's shape when it is not [Rows, Cols] (a convolution's [F, C, K]).</summary>
+    public int[]? Shape { get; init; }
 }
 
 /// <summary>
@@ -117,6 +141,18 @@ public sealed class SequenceReference
                     if (sequence) width *= steps;
                     sequence = false;
                     break;
+                case SConv1D c:
+                    if (!sequence) throw new ArgumentException("Conv1D needs a sequence");
+                    list.Add(new STensor(l, "weights", offset, c.Filters, width * c.Kernel) { Shape = new[] { c.Filters, width, c.Kernel } });
+                    offset += c.Filters * width * c.Kernel;
+                    if (c.UseBias) Add(l, "biases", 1, c.Filters);
+                    steps = c.OutSteps(steps);
+                    width = c.Filters;
+                    break;
+                case SGlobalPool:
+                    if (!sequence) throw new ArgumentException("global pooling needs a sequence");
+                    sequence = false;
+                    break;
                 case SDense d:
                     if (sequence) throw new ArgumentException("Dense after a sequence needs Flatten");
                     Add(l, "weights", width, d.Units);
@@ -139,6 +175,14 @@ public sealed class SequenceReference
         Activation.Tanh => Math.Tanh(v),
         Activation.Linear => v,
         _ => throw new ArgumentException($"{act} is not an element-wise activation"),
+    };
+
+    private static double ConvAct(Activation act, double v) => act switch
+    {
+        Activation.GELU => NetGen.Tests.Support.DoubleErf.Gelu(v),
+        Activation.GELUTanh => NetGen.Tests.Support.DoubleErf.GeluTanh(v),
+        Activation.SiLU => NetGen.Tests.Support.DoubleErf.Silu(v),
+        _ => Act(act, v),
     };
 
     /// <summary>The token id at one step, checked as the layer documents (an integer in [0, V)).</summary>
@@ -233,6 +277,48 @@ public sealed class SequenceReference
                         present = null;
                     }
                     break;
+                case SConv1D c:
+                {
+                    STensor w = Tensor(l, "weights");
+                    int steps0 = seq!.Length, channels = seq[0].Length, outSteps = c.OutSteps(steps0), pad = c.PadBefore(steps0);
+                    var o = new double[outSteps][];
+                    for (int t = 0; t < outSteps; t++)
+                    {
+                        o[t] = new double[c.Filters];
+                        for (int f = 0; f < c.Filters; f++)
+                        {
+                            double z = c.UseBias ? p[Tensor(l, "biases").Offset + f] : 0;
+                            for (int ch = 0; ch < channels; ch++)
+                                for (int k = 0; k < c.Kernel; k++)
+                                {
+                                    int step = t * c.Stride + k * c.Dilation - pad;
+                                    if (step >= 0 && step < steps0) z += p[w.Offset + ((f * channels) + ch) * c.Kernel + k] * seq[step][ch];
+                                }
+                            o[t][f] = ConvAct(c.Act, z);
+                        }
+                    }
+                    seq = o;
+                    present = null;
+                    break;
+                }
+                case SGlobalPool pool:
+                {
+                    int features = seq![0].Length;
+                    vec = new double[features];
+                    for (int k = 0; k < features; k++)
+                    {
+                        double best = double.NegativeInfinity, sum = 0;
+                        foreach (double[] step in seq)
+                        {
+                            best = Math.Max(best, step[k]);
+                            sum += step[k];
+                        }
+                        vec[k] = pool.Max ? best : sum / seq.Length;
+                    }
+                    seq = null;
+                    present = null;
+                    break;
+                }
                 case SDense d:
                 {
                     STensor w = Tensor(l, "weights"), b = Tensor(l, "biases");

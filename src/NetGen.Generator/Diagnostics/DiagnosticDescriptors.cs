@@ -110,6 +110,14 @@ namespace NetGen.Generator.Diagnostics
             "NG0021", "The last layer must be [Dense]",
             "Layer {0} ([{1}]) is the last layer, but losses apply to a [Dense] output: end the network with e.g. [Flatten] and [Dense(10, Activation.Softmax)]");
 
+        public static readonly DiagnosticDescriptor CausalPaddingNotConv1D = Error(
+            "NG0035", "Causal padding only on Conv1D",
+            "Layer {0} ({1}) uses Padding.Causal, which only [Conv1D] has (it pads the start of a sequence): use Padding.Valid or Padding.Same here");
+
+        public static readonly DiagnosticDescriptor SoftmaxOnConv1D = Error(
+            "NG0036", "Softmax on a Conv1D layer",
+            "Layer {0} ([Conv1D]) uses softmax, which NetGen supports only on the last [Dense] layer: use Activation.ReLU, GELU or another element-wise activation here");
+
         public static readonly DiagnosticDescriptor SoftmaxOnConvolution = Error(
             "NG0022", "Softmax on a convolution",
             "Layer {0} ([Conv2D]) uses softmax, which NetGen supports only on the last [Dense] layer: use Activation.ReLU, Tanh or Sigmoid here");
@@ -230,7 +238,7 @@ namespace NetGen.Generator.Diagnostics
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
                 RecurrentActivationNeedsInput, SoftmaxActivationLayer, ConflictingWindowSettings, StrideWithDilation, InvalidActivationAlpha, AlphaWithoutParameter,
-                RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, InternalError,
+                RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, CausalPaddingNotConv1D, SoftmaxOnConv1D, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);

@@ -19,6 +19,8 @@ namespace NetGen.Generator.Layers
             EmbeddingLayerKind.Instance,
             RecurrentLayerKind.Instance,
             MergeLayerKind.Instance,
+            GlobalPoolingLayerKind.Instance,
+            Conv1DLayerKind.Instance,
         };
 
         /// <summary>Every layer attribute's metadata name, kind by kind.</summary>

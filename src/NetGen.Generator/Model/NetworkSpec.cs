@@ -101,5 +101,6 @@ namespace NetGen.Generator.Model
     {
         Valid = 0,
         Same = 1,
+        Causal = 2,
     }
 }

@@ -166,11 +166,27 @@ namespace NetGen.Generator.Parsing
             return new ActivationFunction(kind, alpha);
         }
 
-        /// <summary>The named <c>Padding</c> argument, checked to be defined.</summary>
-        public PaddingKind Padding()
+        /// <summary>
+        /// The named <c>Padding</c> argument, checked to be defined; <c>Padding.Causal</c> only where
+        /// <paramref name="causalAllowed"/> (NG0035 about <paramref name="layer"/> otherwise).
+        /// </summary>
+        public PaddingKind Padding(bool causalAllowed = false, string layer = "")
         {
             int value = Named("Padding", 0);
-            return Defined(value, NetworkParser.PaddingNames.Length, -1, "Padding", "Padding", NetworkParser.PaddingNames) ? (PaddingKind)value : PaddingKind.Valid;
+            if (!Defined(value, NetworkParser.PaddingNames.Length, -1, "Padding", "Padding", NetworkParser.PaddingNames)) return PaddingKind.Valid;
+            if ((PaddingKind)value == PaddingKind.Causal && !causalAllowed)
+            {
+                Report(DiagnosticDescriptors.CausalPaddingNotConv1D, -1, "Padding", Position, Display());
+                return PaddingKind.Valid;
+            }
+            return (PaddingKind)value;
+        }
+
+        /// <summary>The attribute as written in messages: <c>[MaxPool2D]</c>.</summary>
+        private string Display()
+        {
+            string name = _attribute.AttributeClass?.Name ?? "";
+            return "[" + (name.EndsWith("Attribute", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name) + "]";
         }
     }
 }

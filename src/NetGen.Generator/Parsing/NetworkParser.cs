@@ -30,7 +30,7 @@ namespace NetGen.Generator.Parsing
         /// <summary>Largest size of one dimension or layer.</summary>
         public const int MaxDimension = 1 << 24;
 
-        internal static readonly string[] PaddingNames = { "Valid", "Same" };
+        internal static readonly string[] PaddingNames = { "Valid", "Same", "Causal" };
 
         /// <summary>Largest parameter count or per-sample activation count NetGen generates code for.</summary>
         public const long MaxElements = 1L << 28;

@@ -20,6 +20,7 @@ NAMING is "layer-index" or "sequential-with-activations".
   the t-th layer with parameters is child t and its tensors are PyTorch's own names under "t.":
       Dense      nn.Linear          t.weight [out, in], t.bias [out]
       Conv2D     nn.Conv2d          t.weight [filters, channels, k, k], t.bias [filters]
+      Conv1D     nn.Conv1d          t.weight [filters, channels, k], t.bias [filters] (none with UseBias = false)
       Embedding  nn.Embedding       t.weight [V, D]
       SimpleRNN  nn.RNN (tanh/relu) t.weight_ih_l0 [U, F], t.weight_hh_l0 [U, U], t.bias_ih_l0 [U], t.bias_hh_l0 [U]
       LSTM       nn.LSTM            the same names, 4U rows (gates i, f, g, o)
@@ -58,6 +59,8 @@ ACTIVATIONS = {
     "Tanh": (torch.tanh, nn.Tanh),
     "Sigmoid": (torch.sigmoid, nn.Sigmoid),
     "Linear": (lambda x: x, nn.Identity),
+    "GELU": (F.gelu, nn.GELU),
+    "SiLU": (F.silu, nn.SiLU),
     "Softmax": (lambda x: torch.softmax(x, dim=1), lambda: nn.Softmax(dim=1)),
 }
 
@@ -68,6 +71,8 @@ _PATTERNS = [
     ("Conv2D", re.compile(r"Conv2D\((\d+),(\d+),stride=(\d+),(Valid|Same),(\w+)\)")),
     ("MaxPool2D", re.compile(r"MaxPool2D\((\d+),stride=(\d+),(Valid|Same)\)")),
     ("AvgPool2D", re.compile(r"AvgPool2D\((\d+),stride=(\d+),(Valid|Same)\)")),
+    ("Conv1D", re.compile(r"Conv1D\((\d+),(\d+),stride=(\d+),dilation=(\d+),(Valid|Same|Causal),(\w+)(,nobias)?\)")),
+    ("GlobalPooling", re.compile(r"Global(Max|Average)Pooling([12])D")),
     ("Flatten", re.compile(r"Flatten")),
     ("Dropout", re.compile(r"Dropout\(([0-9.eE+-]+)\)")),
     ("Embedding", re.compile(r"Embedding\((\d+),(\d+)(,mask_zero)?\)")),
@@ -100,6 +105,11 @@ def parse_architecture(text):
             layer = {"filters": int(g[0]), "kernel": int(g[1]), "stride": int(g[2]), "padding": g[3], "activation": g[4]}
         elif kind in ("MaxPool2D", "AvgPool2D"):
             layer = {"size": int(g[0]), "stride": int(g[1]), "padding": g[2]}
+        elif kind == "Conv1D":
+            layer = {"filters": int(g[0]), "kernel": int(g[1]), "stride": int(g[2]), "dilation": int(g[3]), "padding": g[4],
+                     "activation": g[5], "bias": g[6] is None}
+        elif kind == "GlobalPooling":
+            layer = {"max": g[0] == "Max", "rank": int(g[1])}
         elif kind == "Flatten":
             layer = {}
         elif kind == "Dropout":
@@ -182,6 +192,20 @@ class LayerIndexModel(nn.Sequential):
                 else:
                     x = F.avg_pool2d(x, size, stride)
                 mask = None
+            elif kind == "Conv1D":
+                # [N, T, C] → [N, C, T]; Same: TensorFlow's zeros (the odd one after); Causal: (K − 1)·D zeros before
+                x = x.transpose(1, 2).contiguous()
+                span = (step["kernel"] - 1) * step["dilation"] + 1
+                if step["padding"] == "Same":
+                    x = F.pad(x, same_padding(x.shape[2], span, step["stride"]))
+                elif step["padding"] == "Causal":
+                    x = F.pad(x, (span - 1, 0))
+                x = ACTIVATIONS[step["activation"]][0](module(x)).transpose(1, 2).contiguous()
+                mask = None
+            elif kind == "GlobalPooling":
+                dims = (1,) if step["rank"] == 1 else (2, 3)  # [N, T, F] over T; NCHW over H, W
+                x = torch.amax(x, dim=dims) if step["max"] else torch.mean(x, dim=dims)
+                mask = None
             elif kind == "Flatten":
                 x = torch.flatten(x, 1)  # NCHW → (C, H, W); [N, T, U] → step-major
                 mask = None
@@ -258,6 +282,16 @@ def build(architecture, naming):
             h, w, c = shape
             k, s, p = layer["size"], layer["stride"], layer["padding"]
             shape = [window_output(h, k, s, p), window_output(w, k, s, p), c]
+        elif kind == "Conv1D":
+            steps, channels = shape
+            k, s, d = layer["kernel"], layer["stride"], layer["dilation"]
+            step["module"] = len(modules)
+            modules.append(nn.Conv1d(channels, layer["filters"], k, stride=s, dilation=d, bias=layer["bias"]))
+            span = (k - 1) * d + 1
+            out = (steps - span) // s + 1 if layer["padding"] == "Valid" else (steps + s - 1) // s
+            shape = [out, layer["filters"]]
+        elif kind == "GlobalPooling":
+            shape = [shape[-1]]
         elif kind == "Flatten":
             shape = [int(np.prod(shape))]
         elif kind == "Dropout":
@@ -358,6 +392,21 @@ def main(argv):
         run(model, inputs_path, int(count), input_size, outputs_path)
         write_safetensors(resaved, model.state_dict(), {"format": "pt"})
         print(json.dumps({"architecture": architecture, "tensors": shapes(tensors), "torch": torch.__version__}))
+    elif command == "gradients":
+        # the mean sparse cross-entropy of the softmax outputs over the samples, and its gradient, under PyTorch's names
+        path, naming, inputs_path, labels_path, count, gradients_path = argv[2:8]
+        # Debian's torch 1.13 (1.13.0a0) returns nondeterministic garbage for nn.Conv1d's input gradient in float32 through
+        # oneDNN (mkldnn); its native kernels agree with float64 to rounding
+        torch.backends.mkldnn.enabled = False
+        tensors, metadata = read_safetensors(path)
+        model, input_size, _ = build(metadata["netgen.architecture"], naming)
+        model.load_state_dict(tensors, strict=True)
+        x = np.fromfile(inputs_path, dtype="<f4").astype(np.float32).reshape(int(count), input_size)
+        labels = torch.from_numpy(np.fromfile(labels_path, dtype="<i4").astype(np.int64))
+        loss = F.nll_loss(torch.log(model(torch.from_numpy(x))), labels)
+        loss.backward()
+        write_safetensors(gradients_path, {name: p.grad for name, p in model.named_parameters()}, {"format": "pt"})
+        print(json.dumps({"loss": loss.item(), "torch": torch.__version__}))
     elif command == "init":
         architecture, seed, naming, path, inputs_path, count, outputs_path = argv[2:9]
         torch.manual_seed(int(seed))
