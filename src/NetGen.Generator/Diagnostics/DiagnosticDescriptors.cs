@@ -189,6 +189,10 @@ namespace NetGen.Generator.Diagnostics
             "NG0034", "Softmax as an activation layer",
             "Layer {0} ([Activation(Activation.Softmax)]) applies softmax as a layer of its own, but NetGen applies softmax only with the last [Dense] layer (the loss fuses it with cross-entropy): remove this layer and write Activation.Softmax on the last [Dense], e.g. [Dense(10, Activation.Softmax)]");
 
+        public static readonly DiagnosticDescriptor InvalidNormalizationSetting = Error(
+            "NG0050", "Invalid normalization setting",
+            "Layer {0} ([BatchNormalization]) {1} = {2} is invalid: {3}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -201,7 +205,7 @@ namespace NetGen.Generator.Diagnostics
                 TooLarge, NeedsImageInput, ShapeDoesNotFit, InvalidDropoutRate, OutputMustBeDense, SoftmaxOnConvolution,
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
-                RecurrentActivationNeedsInput, SoftmaxActivationLayer, InternalError,
+                RecurrentActivationNeedsInput, SoftmaxActivationLayer, InvalidNormalizationSetting, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);

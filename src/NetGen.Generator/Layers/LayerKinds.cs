@@ -17,6 +17,7 @@ namespace NetGen.Generator.Layers
             EmbeddingLayerKind.Instance,
             RecurrentLayerKind.Instance,
             MergeLayerKind.Instance,
+            BatchNormalizationLayerKind.Instance,
         };
 
         /// <summary>Every layer attribute's metadata name, kind by kind.</summary>

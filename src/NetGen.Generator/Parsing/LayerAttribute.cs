@@ -66,6 +66,26 @@ namespace NetGen.Generator.Parsing
             return false;
         }
 
+        /// <summary>The named bool argument <paramref name="name"/>, <paramref name="fallback"/> when not written.</summary>
+        public bool NamedBool(string name, bool fallback)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
+            {
+                if (named.Key == name && named.Value.Value is bool v) return v;
+            }
+            return fallback;
+        }
+
+        /// <summary>The named float argument <paramref name="name"/>, <paramref name="fallback"/> when not written.</summary>
+        public float NamedFloat(string name, float fallback)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
+            {
+                if (named.Key == name && named.Value.Value is float v) return v;
+            }
+            return fallback;
+        }
+
         /// <summary>The named string argument <paramref name="name"/> (null when not written).</summary>
         public string? NamedString(string name) => NetworkParser.NamedString(_attribute, name);
 

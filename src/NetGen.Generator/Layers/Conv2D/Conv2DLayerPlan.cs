@@ -95,6 +95,9 @@ namespace NetGen.Generator.Layers
 
         public override long Macs => (long)OutHeight * OutWidth * Filters * Taps;
 
+        /// <summary>Filter f's weights are its [Channels, Kernel, Kernel] block.</summary>
+        public override ChannelWeights? OutputChannelWeights => new ChannelWeights(Filters, WeightOffset, Taps, 1, Taps, BiasOffset);
+
         public override LayerKind Kind => Conv2DLayerKind.Instance;
 
         public override string Title => $"Conv2D({Filters}, {KernelSize})";
