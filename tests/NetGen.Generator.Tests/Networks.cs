@@ -250,8 +250,28 @@ internal static class Networks
         }
         """;
 
+    /// <summary>Global pooling: the maximum of a convolution's channel-major planes, the mean of the raw (H, W, C) input, joined.</summary>
+    public const string GlobalPooling = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(6, 5, 3, Name = "image")]
+        [Conv2D(4, 3, Activation.ReLU)]
+        [GlobalMaxPooling2D(Name = "max")]
+        [GlobalAveragePooling2D(Input = "image", Name = "mean")]
+        [Concatenate("max", "mean")]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class GlobalPoolingNet
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(GlobalPooling)] = GlobalPooling,
         [nameof(ModernActivations)] = ModernActivations,
         [nameof(TwoInputs)] = TwoInputs,
         [nameof(Residual)] = Residual,

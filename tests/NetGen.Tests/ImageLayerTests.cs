@@ -49,6 +49,22 @@ public class ImageLayerTests
             new RActivation(Activation.GELUTanh), new RConv(4, 3, 2, true, Activation.Linear), new RActivation(Activation.GELU), new RConv(3, 2, 1, false, Activation.Linear),
             new RActivation(Activation.Tanh), new RFlatten(), new RActivation(Activation.SiLU), new RDense(3, Activation.Linear),
         }, LossKind.MeanSquaredError), false),
+        new("GlobalMaxCnn", s => new GlobalMaxCnn(s), new ImageReference(new[] { 7, 9, 2 }, new RLayer[]
+        {
+            new RConv(5, 3, 1, false, Activation.ReLU), new RGlobalPool(true), new RDense(3, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("GlobalAverageCnn", s => new GlobalAverageCnn(s), new ImageReference(new[] { 6, 5, 3 }, new RLayer[]
+        {
+            new RConv(4, 3, 1, true, Activation.Tanh), new RGlobalPool(false), new RDense(2, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
+        new("RawGlobalMaxNet", s => new RawGlobalMaxNet(s), new ImageReference(new[] { 3, 5, 17 }, new RLayer[]
+        {
+            new RGlobalPool(true), new RDense(4, Activation.GELU), new RDense(3, Activation.Linear),
+        }, LossKind.MeanSquaredError), false),
+        new("RawGlobalAverageNet", s => new RawGlobalAverageNet(s), new ImageReference(new[] { 4, 6, 3 }, new RLayer[]
+        {
+            new RGlobalPool(false), new RDense(5, Activation.Tanh), new RDense(2, Activation.Softmax),
+        }, LossKind.SparseCategoricalCrossEntropy), true),
     };
 
     public static IEnumerable<object[]> Names() => Cases.Select(c => new object[] { c.Name });

@@ -9,6 +9,8 @@ public sealed record RConv(int Filters, int Kernel, int Stride, bool Same, Activ
 public sealed record RPool(bool Max, int Size, int Stride, bool Same) : RLayer;
 public sealed record RFlatten : RLayer;
 public sealed record RActivation(Activation Act) : RLayer;
+/// <summary>Global max or average pooling: (H, W, C) → (C).</summary>
+public sealed record RGlobalPool(bool Max) : RLayer;
 
 /// <summary>
 /// A plain double-precision forward pass of image networks (channel-major inside, (H, W, C) input), written from
@@ -118,6 +120,24 @@ public sealed class ImageReference(int[] inputShape, RLayer[] layers, LossKind l
                             }
                     a = z = o;
                     shape = new[] { oh, ow, ch };
+                    break;
+                }
+                case RGlobalPool pool:
+                {
+                    int positions = shape[0] * shape[1], ch = shape[2];
+                    var o = new double[ch];
+                    for (int k = 0; k < ch; k++)
+                    {
+                        double best = double.NegativeInfinity, sum = 0;
+                        for (int i = 0; i < positions; i++)
+                        {
+                            best = Math.Max(best, a[k * positions + i]);
+                            sum += a[k * positions + i];
+                        }
+                        o[k] = pool.Max ? best : sum / positions;
+                    }
+                    a = z = o;
+                    shape = new[] { ch };
                     break;
                 }
                 case RFlatten:

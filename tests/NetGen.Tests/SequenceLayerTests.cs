@@ -50,6 +50,9 @@ public class SequenceLayerTests(ITestOutputHelper log)
         new("LongGruNet", s => new LongGruNet(s), R(new[] { 16, 2 }, Sparse, new SGru(3), new SDense(2, Activation.Softmax))),
         new("WideLstmNet", s => new WideLstmNet(s), R(new[] { 3, 5 }, Sparse, new SLstm(32), new SDense(3, Activation.Softmax))),
         new("WideGruRnnNet", s => new WideGruRnnNet(s), R(new[] { 4, 9 }, Sparse, new SGru(16, true), new SSimpleRnn(19), new SDense(3, Activation.Softmax))),
+        new("SequenceGlobalMaxNet", s => new SequenceGlobalMaxNet(s), R(new[] { 6, 19 }, Sparse, new SGlobalPool(true), new SDense(3, Activation.Softmax))),
+        new("LstmGlobalAverageNet", s => new LstmGlobalAverageNet(s), R(new[] { 5, 3 }, Sparse, new SLstm(7, true), new SGlobalPool(false), new SDense(3, Activation.Softmax))),
+        new("EmbeddingGlobalMaxNet", s => new EmbeddingGlobalMaxNet(s), R(new[] { 7 }, Sparse, new SEmbedding(11, 9), new SGlobalPool(true), new SDense(3, Activation.Softmax))),
     };
 
     public static IEnumerable<object[]> Names() => Cases.Select(c => new object[] { c.Name });
@@ -500,6 +503,7 @@ public class SequenceLayerTests(ITestOutputHelper log)
     [InlineData("WideGruRnnNet")]
     [InlineData("MaskedStackedNet")]
     [InlineData("StackedLstmGruNet")]
+    [InlineData("LstmGlobalAverageNet")]
     public void Predict_and_TrainBatch_allocate_nothing_after_warm_up(string name)
     {
         SeqCase c = Get(name);

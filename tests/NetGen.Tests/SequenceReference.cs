@@ -24,6 +24,9 @@ public sealed record SFlatten : SLayer;
 
 public sealed record SDense(int Units, Activation Act = Activation.Linear) : SLayer;
 
+/// <summary>Global max or average pooling of a (T, F) sequence over its steps: (F).</summary>
+public sealed record SGlobalPool(bool Max) : SLayer;
+
 /// <summary>One tensor of the parameter block as the reference lays it out.</summary>
 public sealed record STensor(int Layer, string Name, int Offset, int Rows, int Cols)
 {
@@ -115,6 +118,10 @@ public sealed class SequenceReference
                     break;
                 case SFlatten:
                     if (sequence) width *= steps;
+                    sequence = false;
+                    break;
+                case SGlobalPool:
+                    if (!sequence) throw new ArgumentException("global pooling needs a sequence");
                     sequence = false;
                     break;
                 case SDense d:
@@ -233,6 +240,24 @@ public sealed class SequenceReference
                         present = null;
                     }
                     break;
+                case SGlobalPool pool:
+                {
+                    int features = seq![0].Length;
+                    vec = new double[features];
+                    for (int k = 0; k < features; k++)
+                    {
+                        double best = double.NegativeInfinity, sum = 0;
+                        foreach (double[] step in seq)
+                        {
+                            best = Math.Max(best, step[k]);
+                            sum += step[k];
+                        }
+                        vec[k] = pool.Max ? best : sum / seq.Length;
+                    }
+                    seq = null;
+                    present = null;
+                    break;
+                }
                 case SDense d:
                 {
                     STensor w = Tensor(l, "weights"), b = Tensor(l, "biases");

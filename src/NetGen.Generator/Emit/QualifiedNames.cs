@@ -39,6 +39,7 @@ namespace NetGen.Generator.Emit
                 "IModel", "INetwork", "ITrainableModel", "ITrainer", "Initializers", "LossKind", "ParameterBlock", "SeededRandom",
                 "TorchTensor", "VectorMath");
             Add("NetGen.Kernels", "ChannelNormalization", "GridKernels", "ImageKernels", "LossKernels", "Pool2x2", "SampleLanes", "SequenceKernels");
+            Add("NetGen.Kernels", "ReductionKernels"); // global pooling
             Add("NetGen.Training", "TrainingHistory", "FitOptions", "Fitter");
             Add("NetGen.Data", "Dataset");
             Add("NetGen.Evaluation", "EvaluationResult", "Evaluator");

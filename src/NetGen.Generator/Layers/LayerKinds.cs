@@ -18,6 +18,7 @@ namespace NetGen.Generator.Layers
             RecurrentLayerKind.Instance,
             MergeLayerKind.Instance,
             BatchNormalizationLayerKind.Instance,
+            GlobalPoolingLayerKind.Instance,
         };
 
         /// <summary>Every layer attribute's metadata name, kind by kind.</summary>
