@@ -51,6 +51,9 @@ public sealed class SnapshotTests
     public void ModernActivations() => Check(Networks.ModernActivations);
 
     [Fact]
+    public void BatchNormalization() => Check(Networks.BatchNormalization);
+
+    [Fact]
     public void GlobalPooling() => Check(Networks.GlobalPooling);
 
     [Fact]
