@@ -18,6 +18,9 @@ public enum ModelKind
 
     /// <summary><c>--model gru</c>: a GRU(128) reading the image row by row (<c>FashionGru</c>, input [28, 28]).</summary>
     Gru,
+
+    /// <summary><c>--model resnet</c>: a residual CNN with batch normalization and a global-average-pooling head (<see cref="FashionResNet"/>, input [28, 28, 1]).</summary>
+    ResNet,
 }
 
 /// <summary>
@@ -52,6 +55,9 @@ public sealed class SampleNetwork
     /// <summary>A GRU(128) over the image's 28 rows, then Dense(10, Softmax); images as [28, 28] (steps, features).</summary>
     public static SampleNetwork Gru { get; } = Of<FashionGru>(ModelKind.Gru, "gru", [28, 28], FashionGru.Architecture, FashionGru.ParameterCount);
 
+    /// <summary>A residual CNN with batch normalization (two residual blocks, 24 and 48 channels) and global average pooling; images as [28, 28, 1].</summary>
+    public static SampleNetwork ResNet { get; } = Of<FashionResNet>(ModelKind.ResNet, "resnet", [28, 28, 1], FashionResNet.Architecture, FashionResNet.ParameterCount);
+
     /// <summary>The network for <paramref name="kind"/>.</summary>
     public static SampleNetwork For(ModelKind kind) => kind switch
     {
@@ -59,6 +65,7 @@ public sealed class SampleNetwork
         ModelKind.LeNet => LeNet,
         ModelKind.Lstm => Lstm,
         ModelKind.Gru => Gru,
+        ModelKind.ResNet => ResNet,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown model."),
     };
 
@@ -68,18 +75,19 @@ public sealed class SampleNetwork
         ModelKind.LeNet => "LeNet-5",
         ModelKind.Lstm => "LSTM",
         ModelKind.Gru => "GRU",
+        ModelKind.ResNet => "ResNet",
         _ => "MLP",
     };
 
     /// <summary>Which network this is.</summary>
     public ModelKind Kind { get; }
 
-    /// <summary>The <c>--model</c> value and the JSON report's <c>model</c>: <c>mlp</c>, <c>lenet</c>, <c>lstm</c> or <c>gru</c>.</summary>
+    /// <summary>The <c>--model</c> value and the JSON report's <c>model</c>: <c>mlp</c>, <c>lenet</c>, <c>lstm</c>, <c>gru</c> or <c>resnet</c>.</summary>
     public string Name { get; }
 
     private readonly int[] _sampleShape;
 
-    /// <summary>The shape of one input sample: [784] for the MLP, [28, 28, 1] (height, width, channels) for LeNet-5, [28, 28] (steps, features) for the LSTM and the GRU.</summary>
+    /// <summary>The shape of one input sample: [784] for the MLP, [28, 28, 1] (height, width, channels) for LeNet-5 and the ResNet, [28, 28] (steps, features) for the LSTM and the GRU.</summary>
     public ReadOnlySpan<int> SampleShape => _sampleShape;
 
     /// <summary>The generated class's canonical architecture text (model files check it).</summary>

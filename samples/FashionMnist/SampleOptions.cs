@@ -10,7 +10,7 @@ public sealed record SampleOptions
 {
     private readonly int _epochs = 10;
 
-    /// <summary><c>--model mlp|lenet|lstm|gru</c>: which network to train. Default <see cref="ModelKind.Mlp"/>, the seed network.</summary>
+    /// <summary><c>--model mlp|lenet|lstm|gru|resnet</c>: which network to train. Default <see cref="ModelKind.Mlp"/>, the seed network.</summary>
     public ModelKind Model { get; init; } = ModelKind.Mlp;
 
     /// <summary>
@@ -100,13 +100,16 @@ public sealed record SampleOptions
         Usage: dotnet run -c Release --project samples/FashionMnist -- [options]
 
         Trains the seed MLP (784-64-64-10, Adam 1e-3) on Fashion-MNIST, as Keras's example does,
-        or LeNet-5 (--model lenet), or an LSTM or GRU reading the image row by row (--model lstm|gru).
+        or LeNet-5 (--model lenet), an LSTM or GRU reading the image row by row (--model lstm|gru),
+        or a residual CNN with batch normalization (--model resnet).
 
         Options:
-          --model mlp|lenet|lstm|gru
+          --model mlp|lenet|lstm|gru|resnet
                                  the network: the seed MLP (default), LeNet-5 (two 5x5
-                                 convolutions with max pooling, then dense 120-84-10), or
-                                 LSTM(128) / GRU(128) over the 28 rows of 28 pixels, then dense 10
+                                 convolutions with max pooling, then dense 120-84-10),
+                                 LSTM(128) / GRU(128) over the 28 rows of 28 pixels, then dense 10,
+                                 or a residual CNN (24 and 48 channels, batch normalization,
+                                 global average pooling)
           --epochs N             epochs to train (default 10)
           --batch-size N         samples per optimizer step (default 32)
           --seed N               weight-initialization and shuffling seed (default 0)
@@ -189,8 +192,9 @@ public sealed record SampleOptions
                         case "lenet": result = result with { Model = ModelKind.LeNet }; break;
                         case "lstm": result = result with { Model = ModelKind.Lstm }; break;
                         case "gru": result = result with { Model = ModelKind.Gru }; break;
+                        case "resnet": result = result with { Model = ModelKind.ResNet }; break;
                         default:
-                            error = $"{name} needs mlp, lenet, lstm or gru; got '{text}'.";
+                            error = $"{name} needs mlp, lenet, lstm, gru or resnet; got '{text}'.";
                             return false;
                     }
                     break;

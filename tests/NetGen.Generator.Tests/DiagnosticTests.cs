@@ -200,6 +200,12 @@ public sealed class DiagnosticTests
             "NG0024", "GlobalMaxPooling1D", new[] { "Layer 1", "[GlobalMaxPooling1D]", "[6, 6, 2]" }),
         ["GlobalPooling2DOnSequence"] = new(Net("[Input(6, 4)]\n[GlobalAveragePooling2D]\n[Dense(3, Activation.Softmax)]\n" + Tail),
             "NG0018", "GlobalAveragePooling2D", new[] { "Layer 1", "[GlobalAveragePooling2D]", "[6, 4]" }),
+        ["BatchNormalizationMomentumOne"] = new(Net("[Input(8)]\n[Dense(10)]\n[BatchNormalization(Momentum = 1f)]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0050", "Momentum = 1f", new[] { "Layer 2 ([BatchNormalization]) Momentum = 1 is invalid", "[0, 1)", "momentum=0.01" }),
+        ["BatchNormalizationZeroEpsilon"] = new(Net("[Input(8)]\n[Dense(10)]\n[BatchNormalization(Epsilon = 0f)]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0050", "Epsilon = 0f", new[] { "Layer 2 ([BatchNormalization]) Epsilon = 0 is invalid", "above 0" }),
+        ["BatchNormalizationNaNEpsilon"] = new(Net("[Input(8)]\n[Dense(10)]\n[BatchNormalization(Epsilon = float.NaN)]\n[Dense(3, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
+            "NG0050", "Epsilon = float.NaN", new[] { "Epsilon = NaN is invalid" }),
         ["ZeroVocabulary"] = new(Net("[Input(5)]\n[Embedding(0, 4)]\n[Flatten]\n[Dense(2, Activation.Softmax)]\n[Loss(LossKind.SparseCategoricalCrossEntropy)]\n[Adam]"),
             "NG0004", "0", new[] { "Layer 1 ([Embedding] vocabulary)" }),
     };

@@ -248,6 +248,35 @@ internal static class Networks
         }
         """;
 
+    /// <summary>
+    /// Batch normalization after a convolution and a dense layer (both fold at inference), after an activation (kept as
+    /// a scale and shift), and on the raw (H, W, C) input.
+    /// </summary>
+    public const string BatchNormalization = """
+        using NetGen;
+
+        namespace Demo.Normalized;
+
+        [Input(10, 10, 2)]
+        [BatchNormalization(Scale = false)]
+        [Conv2D(4, 3)]
+        [BatchNormalization]
+        [Activation(Activation.ReLU)]
+        [MaxPool2D(2)]
+        [Flatten]
+        [Dense(16)]
+        [BatchNormalization(Momentum = 0.9f, Epsilon = 1e-5f)]
+        [Activation(Activation.ReLU)]
+        [Dense(8, Activation.Tanh)]
+        [BatchNormalization(Center = false)]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Adam]
+        public partial class BatchNormalized
+        {
+        }
+        """;
+
     /// <summary>GELU, SiLU and GELU (tanh) on convolutions and dense layers, and a standalone [Activation] layer on images.</summary>
     public const string ModernActivations = """
         using NetGen;
@@ -337,6 +366,7 @@ internal static class Networks
         [nameof(TokenConv1D)] = TokenConv1D,
         [nameof(GlobalPooling)] = GlobalPooling,
         [nameof(ModernActivations)] = ModernActivations,
+        [nameof(BatchNormalization)] = BatchNormalization,
         [nameof(TwoInputs)] = TwoInputs,
         [nameof(Residual)] = Residual,
         [nameof(Branches)] = Branches,

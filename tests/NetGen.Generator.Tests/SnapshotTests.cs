@@ -57,6 +57,9 @@ public sealed class SnapshotTests
     public void NormAct() => Check(Networks.NormAct);
 
     [Fact]
+    public void BatchNormalization() => Check(Networks.BatchNormalization);
+
+    [Fact]
     public void GlobalPooling() => Check(Networks.GlobalPooling);
 
     [Fact]

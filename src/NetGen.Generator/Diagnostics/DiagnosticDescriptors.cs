@@ -225,6 +225,10 @@ namespace NetGen.Generator.Diagnostics
             "NG0049", "Layer normalization over an image",
             "Layer {0} ([LayerNormalization]) reads an image of shape ({1}), but NetGen normalizes the last axis of vectors (n) and sequences (steps, features) only: put [Flatten] before it to normalize all {2} values together");
 
+        public static readonly DiagnosticDescriptor InvalidNormalizationSetting = Error(
+            "NG0050", "Invalid normalization setting",
+            "Layer {0} ([BatchNormalization]) {1} = {2} is invalid: {3}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -238,7 +242,7 @@ namespace NetGen.Generator.Diagnostics
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
                 RecurrentActivationNeedsInput, SoftmaxActivationLayer, ConflictingWindowSettings, StrideWithDilation, InvalidActivationAlpha, AlphaWithoutParameter,
-                RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, CausalPaddingNotConv1D, SoftmaxOnConv1D, InternalError,
+                RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, CausalPaddingNotConv1D, SoftmaxOnConv1D, InvalidNormalizationSetting, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);

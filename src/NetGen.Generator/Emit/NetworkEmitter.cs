@@ -193,14 +193,28 @@ namespace NetGen.Generator.Emit
                     IReadOnlyList<ParameterTensor> tensors = layer.Kind.Parameters(layer);
                     foreach (ParameterTensor t in tensors)
                     {
+                        var options = new List<string>();
+                        if (t.Torch.Length > 0) options.Add($"Torch = new[] {{ {string.Join(", ", t.Torch.Select(TorchTensor))} }}");
+                        if (!t.Trainable) options.Add("Trainable = false");
                         w.Line($"new ParameterBlock(\"{tensor}.{t.Name}\", {t.Accessor}Offset, {IntArray(t.Shape)}, {layer.Index - 1}, \"{t.BlockKind}\")" +
-                               (t.Torch.Length == 0 ? "," : $" {{ Torch = new[] {{ {string.Join(", ", t.Torch.Select(TorchTensor))} }} }},"));
+                               (options.Count == 0 ? "," : $" {{ {string.Join(", ", options)} }},"));
                     }
                     if (tensors.Count > 0) tensor++;
                 }
             }
             w.Line();
             w.Line("private readonly AlignedBuffer _parameters;");
+            bool folds = plan.FoldsParameters;
+            if (folds)
+            {
+                w.Line();
+                w.Line("/// <summary>Floats of the inference parameters: the parameters with batch normalization folded in, then unfolded layers' scales and shifts.</summary>");
+                w.Line($"private const int InferenceParameterCount = {plan.InferenceParameterCount};");
+                w.Line("private readonly AlignedBuffer _inference; // what Predict reads: rebuilt from _parameters when they may have changed");
+                w.Line("private readonly object _foldLock = new object();");
+                w.Line("private int _version = 1; // bumped whenever the parameters may change");
+                w.Line("private int _foldedVersion; // the version _inference was built from");
+            }
             w.Line();
 
             var phrases = new List<string>();
@@ -212,24 +226,49 @@ namespace NetGen.Generator.Emit
             using (w.Block($"public {name}(int seed = 0)"))
             {
                 w.Line("_parameters = new AlignedBuffer(ParameterCount);");
+                if (folds) w.Line("_inference = new AlignedBuffer(InferenceParameterCount);");
                 w.Line("var random = new SeededRandom(unchecked((ulong)seed));");
                 foreach (LayerPlan layer in plan.Layers) layer.Kind.EmitInitialization(w, layer);
             }
             w.Line();
             w.Line($"static {name} INetwork<{name}>.Create(int seed) => new {name}(seed);");
             w.Line();
-            w.Line("/// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>");
-            w.Line("public Span<float> Parameters => _parameters.Span;");
+            if (folds)
+            {
+                w.Line("/// <summary>");
+                w.Line("/// All parameters, layer after layer (weights then biases; batch normalization's moving statistics are state kept here too), in");
+                w.Line("/// one 64-byte-aligned block. Reading it (or a tensor's accessor) marks the folded inference parameters stale: Predict rebuilds");
+                w.Line("/// them first. After writing through a span kept across a Predict, call <see cref=\"ParametersChanged\"/>.");
+                w.Line("/// </summary>");
+                w.Line("public Span<float> Parameters");
+                using (w.Block(null))
+                {
+                    w.Line("get");
+                    using (w.Block(null))
+                    {
+                        w.Line("ParametersChanged();");
+                        w.Line("return _parameters.Span;");
+                    }
+                }
+            }
+            else
+            {
+                w.Line("/// <summary>All parameters, layer after layer (weights then biases), in one 64-byte-aligned block.</summary>");
+                w.Line("public Span<float> Parameters => _parameters.Span;");
+            }
             w.Line();
             foreach (LayerPlan layer in plan.Layers)
             {
                 foreach (ParameterTensor t in layer.Kind.Parameters(layer))
                 {
                     w.Line($"/// <summary>{t.Summary}</summary>");
-                    w.Line($"public Span<float> {t.Accessor} => _parameters.Span.Slice({t.Accessor}Offset, {t.Count});");
+                    w.Line(folds
+                        ? $"public Span<float> {t.Accessor} => Parameters.Slice({t.Accessor}Offset, {t.Count});"
+                        : $"public Span<float> {t.Accessor} => _parameters.Span.Slice({t.Accessor}Offset, {t.Count});");
                 }
             }
             w.Line();
+            if (folds) EmitFolding(w, plan);
             w.Line("int IModel.InputSize => InputSize;");
             w.Line("int IModel.OutputSize => OutputSize;");
             w.Line("int IModel.ParameterCount => ParameterCount;");
@@ -328,7 +367,9 @@ namespace NetGen.Generator.Emit
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private void Infer(ref float x, ref float y, {string.Join(", ", System.Linq.Enumerable.Range(0, slots).Select(k => $"ref float h{k}"))}{padParameter}, int rows)"))
             {
-                w.Line("ref float p = ref _parameters.Reference;");
+                w.Line(plan.FoldsParameters
+                    ? "ref float p = ref InferenceParameters(); // batch normalization folded in"
+                    : "ref float p = ref _parameters.Reference;");
                 string Slot(int slot) => slot == LayerPlan.InputSlot ? "x" : slot == LayerPlan.OutputSlot ? "y" : $"h{slot}";
                 if (plan.Inputs.Count > 1)
                 {
@@ -358,6 +399,36 @@ namespace NetGen.Generator.Emit
             w.Line("/// <param name=\"degreeOfParallelism\">Workers that share each batch: 1 (the default) trains on the calling thread, 0 uses every core.</param>");
             w.Line("public Trainer CreateTrainer(int maxBatchSize = 32, int degreeOfParallelism = 1) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
             w.Line("IGradientTrainer ITrainableModel.CreateTrainer(int maxBatchSize, int degreeOfParallelism) => new Trainer(this, maxBatchSize, degreeOfParallelism);");
+        }
+
+        /// <summary>The inference parameters of a network with batch normalization: version, rebuild, and the fold itself.</summary>
+        private static void EmitFolding(SourceWriter w, NetworkPlan plan)
+        {
+            w.Line("/// <summary>Marks the parameters changed: the next Predict rebuilds the inference parameters (batch normalization folded in) first.</summary>");
+            w.Line("public void ParametersChanged() => Interlocked.Increment(ref _version);");
+            w.Line();
+            w.Line("/// <summary>The inference parameters, rebuilt first when the parameters may have changed since they were built.</summary>");
+            using (w.Block("private ref float InferenceParameters()"))
+            {
+                w.Line("if (Volatile.Read(ref _foldedVersion) != Volatile.Read(ref _version)) Refold();");
+                w.Line("return ref _inference.Reference;");
+            }
+            w.Line();
+            w.Line("/// <summary>Copies the parameters into the inference parameters and folds each batch normalization's moving statistics in.</summary>");
+            using (w.Block("private void Refold()"))
+            {
+                using (w.Block("lock (_foldLock)"))
+                {
+                    w.Line("int version = Volatile.Read(ref _version);");
+                    w.Line("if (_foldedVersion == version) return;");
+                    w.Line("_parameters.Span.CopyTo(_inference.Span);");
+                    w.Line("ref float p = ref _parameters.Reference;");
+                    w.Line("ref float q = ref _inference.Reference;");
+                    foreach (LayerPlan layer in plan.Layers) layer.Kind.EmitInferenceParameters(w, layer);
+                    w.Line("Volatile.Write(ref _foldedVersion, version);");
+                }
+            }
+            w.Line();
         }
 
         /// <summary>The parameter list of one span per input: <c>ReadOnlySpan&lt;float&gt; image, ReadOnlySpan&lt;float&gt; numeric</c>.</summary>
@@ -468,7 +539,7 @@ namespace NetGen.Generator.Emit
             }
         }
 
-        private static string IntArray(int[] values) => $"new[] {{ {string.Join(", ", values)} }}";
+        private static string IntArray(int[] values) => values.Length == 0 ? "new int[0]" : $"new[] {{ {string.Join(", ", values)} }}";
 
         /// <summary>A runtime <c>TorchTensor</c> expression: where PyTorch's module keeps the tensor, and how.</summary>
         private static string TorchTensor(TorchMapping t)
@@ -477,6 +548,7 @@ namespace NetGen.Generator.Emit
             if (t.Transposed) options.Add("Transposed = true");
             if (t.GateOrder is not null) options.Add($"GateOrder = {IntArray(t.GateOrder)}");
             if (t.Summed) options.Add("Summed = true");
+            if (t.Integer) options.Add("Integer = true");
             string tensor = $"new TorchTensor(\"{t.Name}\", {t.Offset}, {t.Rows}, {t.Columns}, {IntArray(t.Shape)})";
             return options.Count == 0 ? tensor : $"{tensor} {{ {string.Join(", ", options)} }}";
         }

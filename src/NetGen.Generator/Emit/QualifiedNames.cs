@@ -38,7 +38,7 @@ namespace NetGen.Generator.Emit
             Add("NetGen", "Activation", "AlignedBuffer", "BatchWorkers", "IBatchWork", "IGradientTrainer", "IIndexedTrainer",
                 "IModel", "INetwork", "ITrainableModel", "ITrainer", "Initializers", "LossKind", "ParameterBlock", "SeededRandom",
                 "TorchTensor", "VectorMath");
-            Add("NetGen.Kernels", "GridKernels", "ImageKernels", "LayerNormKernels", "LossKernels", "Pool2x2", "SampleLanes", "SequenceKernels");
+            Add("NetGen.Kernels", "ChannelNormalization", "GridKernels", "ImageKernels", "LayerNormKernels", "LossKernels", "Pool2x2", "SampleLanes", "SequenceKernels");
             Add("NetGen.Kernels", "ReductionKernels", "UnfoldKernels"); // global pooling, Conv1D
             Add("NetGen.Training", "TrainingHistory", "FitOptions", "Fitter");
             Add("NetGen.Data", "Dataset");

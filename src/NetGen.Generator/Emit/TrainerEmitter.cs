@@ -84,7 +84,15 @@ namespace NetGen.Generator.Emit
                     w.Line($"if ((long)maxBatchSize * {widest} > int.MaxValue / 2) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $\"A batch of {{maxBatchSize}} is too large for this network: its widest layer has {widest} units.\");");
                     w.Line("if (degreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, \"The degree of parallelism cannot be negative (0 means every core).\");");
                     w.Line("if (degreeOfParallelism > BatchWorkers.MaxDegree) throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, $\"The degree of parallelism must be at most {BatchWorkers.MaxDegree}.\");");
-                    w.Line("int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);");
+                    if (plan.TrainsOnOneWorker)
+                    {
+                        w.Line("// batch normalization's statistics are over the whole batch: one worker trains it, whatever the degree asked for");
+                        w.Line("int degree = 1;");
+                    }
+                    else
+                    {
+                        w.Line("int degree = Math.Min(degreeOfParallelism == 0 ? BatchWorkers.DefaultDegree : degreeOfParallelism, maxBatchSize);");
+                    }
                     w.Line("_model = model;");
                     w.Line("MaxBatchSize = maxBatchSize;");
                     w.Line("_outputs = new AlignedBuffer(maxBatchSize * OutputSize);");
@@ -356,6 +364,7 @@ namespace NetGen.Generator.Emit
                 using (w.Block("private float Loss(int batch)"))
                 {
                     w.Line("_lastBatch = batch;");
+                    if (plan.FoldsParameters) w.Line("_model.ParametersChanged(); // the forward pass moved batch normalization's moving statistics");
                     w.Line("float loss = 0f;");
                     w.Line("foreach (Workspace workspace in _workspaces) loss += workspace.Loss;");
                     w.Line("return loss;");
@@ -380,6 +389,7 @@ namespace NetGen.Generator.Emit
                 using (w.Block("private void BeginStep()"))
                 {
                     w.Line("Step++;");
+                    if (plan.FoldsParameters) w.Line("_model.ParametersChanged();");
                     OptimizerEmitter.EmitStepSize(w, plan);
                 }
                 w.Line();

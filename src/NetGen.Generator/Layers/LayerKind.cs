@@ -79,6 +79,15 @@ namespace NetGen.Generator.Layers
         /// <summary>Writes the backward pass: the parameter gradients and ∂L/∂z of the layer before it.</summary>
         public abstract void EmitBackward(SourceWriter w, KernelSet kernels, LayerPlan layer, LayerRefs refs);
 
+        /// <summary>
+        /// Writes the layer's part of the model's inference parameters (<c>q</c>, a copy of the parameters <c>p</c>), for a
+        /// layer that is an affine at inference (<see cref="LayerPlan.FoldsIntoSource"/>): folded into the layer before, or
+        /// its own scale and shift. Nothing for the other kinds.
+        /// </summary>
+        public virtual void EmitInferenceParameters(SourceWriter w, LayerPlan layer)
+        {
+        }
+
         /// <summary>Turns ∂L/∂A of a layer into ∂L/∂z in place, from its outputs A (nothing for linear layers).</summary>
         public static void EmitActivationBackward(SourceWriter w, ActivationFunction activation, string delta, string outputs, string count)
         {

@@ -19,6 +19,7 @@ namespace NetGen.Generator.Layers
             EmbeddingLayerKind.Instance,
             RecurrentLayerKind.Instance,
             MergeLayerKind.Instance,
+            BatchNormalizationLayerKind.Instance,
             GlobalPoolingLayerKind.Instance,
             Conv1DLayerKind.Instance,
         };

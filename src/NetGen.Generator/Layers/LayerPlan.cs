@@ -61,6 +61,27 @@ namespace NetGen.Generator.Layers
         public virtual bool IdentityAtInference => false;
 
         /// <summary>
+        /// Where the weights and bias of each output channel lie, for a per-channel affine read after the layer (batch
+        /// normalization) to fold into at inference; null for layers that cannot take one (no bias, not linear in them).
+        /// </summary>
+        public virtual ChannelWeights? OutputChannelWeights => null;
+
+        /// <summary>True when the layer's training reads statistics of the whole batch (batch normalization): one worker trains it.</summary>
+        public virtual bool NeedsWholeBatch => false;
+
+        /// <summary>True for a layer that is a per-channel affine at inference and folds into the layer it reads when it can.</summary>
+        public virtual bool FoldsIntoSource => false;
+
+        /// <summary>The layer this one is folded into at inference (its weights and bias absorb it); null when not folded. Set by the planner.</summary>
+        public LayerPlan? FoldedInto { get; internal set; }
+
+        /// <summary>Floats the layer keeps in the model's inference parameters after the parameter block (an unfolded affine's scale and shift).</summary>
+        public virtual int InferenceFloats => 0;
+
+        /// <summary>Where those floats start in the inference parameters. Set by the planner.</summary>
+        public int InferenceOffset { get; internal set; }
+
+        /// <summary>
         /// The nodes the layer reads, set by the planner: 0 is the network input, k is layer k. One for all kinds but the
         /// merges; a stack's layer k reads node k − 1.
         /// </summary>
@@ -117,6 +138,31 @@ namespace NetGen.Generator.Layers
             foreach (int d in shape) n *= d;
             return n;
         }
+    }
+
+    /// <summary>
+    /// The layout of a linear layer's weights by output channel: channel k's <see cref="Elements"/> weights start at
+    /// <see cref="WeightOffset"/> + k·<see cref="ChannelStride"/>, <see cref="ElementStride"/> apart; its bias at
+    /// <see cref="BiasOffset"/> + k.
+    /// </summary>
+    internal sealed class ChannelWeights
+    {
+        public ChannelWeights(int channels, int weightOffset, int channelStride, int elementStride, int elements, int biasOffset)
+        {
+            Channels = channels;
+            WeightOffset = weightOffset;
+            ChannelStride = channelStride;
+            ElementStride = elementStride;
+            Elements = elements;
+            BiasOffset = biasOffset;
+        }
+
+        public int Channels { get; }
+        public int WeightOffset { get; }
+        public int ChannelStride { get; }
+        public int ElementStride { get; }
+        public int Elements { get; }
+        public int BiasOffset { get; }
     }
 
     /// <summary>Workspace scratch that layers share: each is sized for the largest layer that uses it.</summary>

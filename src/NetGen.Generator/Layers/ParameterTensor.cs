@@ -43,6 +43,9 @@ namespace NetGen.Generator.Layers
 
         /// <summary>How PyTorch's module holds the tensor (one entry, or two where PyTorch keeps two biases).</summary>
         public TorchMapping[] Torch { get; }
+
+        /// <summary>False for state that lies in the parameter block but takes no gradient (batch normalization's moving statistics).</summary>
+        public bool Trainable { get; set; } = true;
     }
 
     /// <summary>
@@ -72,6 +75,9 @@ namespace NetGen.Generator.Layers
         public bool Transposed { get; }
         public int[]? GateOrder { get; }
         public bool Summed { get; }
+
+        /// <summary>PyTorch keeps the tensor as int64 (a batch count), NetGen as floats.</summary>
+        public bool Integer { get; set; }
 
         /// <summary>A vector of <paramref name="count"/> floats, PyTorch's shape [count].</summary>
         public static TorchMapping Vector(string name, int count, int offset = 0) => new TorchMapping(name, offset, 1, count, new[] { count });

@@ -22,11 +22,11 @@ namespace NetGen.Generator.Parsing
             "InputSize", "Job", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
             "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputActivation", "OutputGradient", "Pack", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",
-            "Seed", "BeginStep", "Step", "StepRange", "StepRest", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
+            "Seed", "BeginStep", "InferenceParameterCount", "InferenceParameters", "ParametersChanged", "Refold", "Step", "StepRange", "StepRest", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
         };
 
         /// <summary>Per-layer members (<c>Dense1Weights</c>, <c>Conv3Biases</c>) and private fields (<c>_a1</c>, <c>s_parameterBlocks</c>).</summary>
-        private static readonly Regex s_memberPattern = new Regex(@"^([A-Z][A-Za-z]*[0-9]+(Weights|Biases|Kernel|RecurrentKernel|Gamma|Beta)(Offset)?|_[a-z][A-Za-z]*[0-9]*|s_[A-Za-z]+)$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_memberPattern = new Regex(@"^([A-Z][A-Za-z]*[0-9]+(Weights|Biases|Kernel|RecurrentKernel|Gamma|Beta|MovingMean|MovingVariance|BatchCount)(Offset)?|_[a-z][A-Za-z]*[0-9]*|s_[A-Za-z]+)$", RegexOptions.CultureInvariant);
 
         public static bool IsMember(string name) => s_members.Contains(name) || s_memberPattern.IsMatch(name);
 

@@ -12,8 +12,9 @@ namespace NetGen.Generator.Planning
     internal sealed class NetworkPlan
     {
         public NetworkPlan(NetworkSpec spec, int inputSize, int parameterCount, IReadOnlyList<LayerPlan> layers, string architecture, int inferenceSlots,
-            IReadOnlyList<InputPlan> inputs)
+            IReadOnlyList<InputPlan> inputs, int inferenceParameterCount)
         {
+            InferenceParameterCount = inferenceParameterCount;
             InferenceSlots = inferenceSlots;
             Inputs = inputs;
             Spec = spec;
@@ -69,10 +70,37 @@ namespace NetGen.Generator.Planning
                 ? first
                 : null;
             // (not for a layer that keeps its pre-activations: the two halves' sums are activated in one pass that keeps none)
-            SharedLayer = FusedAdamLayer is DenseLayerPlan fused && layers.Count >= 2 && fused.In >= 2 && !fused.KeepsPreActivation ? fused : null;
+            SharedLayer = FusedAdamLayer is DenseLayerPlan fused && !TrainsOnOneWorker && layers.Count >= 2 && fused.In >= 2 && !fused.KeepsPreActivation ? fused : null;
         }
 
         public NetworkSpec Spec { get; }
+
+        /// <summary>
+        /// Floats of the inference parameters: the parameter block with per-channel affines folded into the layers before
+        /// them, then the scale and shift of those that cannot fold. Equal to <see cref="ParameterCount"/> when no layer
+        /// folds or keeps an affine (inference then reads the parameters themselves).
+        /// </summary>
+        public int InferenceParameterCount { get; }
+
+        /// <summary>True when inference reads a folded copy of the parameters, rebuilt whenever they change.</summary>
+        public bool FoldsParameters
+        {
+            get
+            {
+                foreach (LayerPlan layer in Layers) if (layer.FoldsIntoSource) return true;
+                return false;
+            }
+        }
+
+        /// <summary>True when a layer's training needs the whole batch at once (batch statistics): the trainer runs one worker.</summary>
+        public bool TrainsOnOneWorker
+        {
+            get
+            {
+                foreach (LayerPlan layer in Layers) if (layer.NeedsWholeBatch) return true;
+                return false;
+            }
+        }
 
         /// <summary>The inputs, in declaration order: one, or several packed one after the other in each sample.</summary>
         public IReadOnlyList<InputPlan> Inputs { get; }

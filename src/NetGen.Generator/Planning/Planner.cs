@@ -53,6 +53,7 @@ namespace NetGen.Generator.Planning
             }
             PlanGradientSums(layers);
             PlanGradientBuffers(layers);
+            int inferenceParameters = PlanFolding(layers, offset);
             int[] inputSlots = new int[m];
             int slots = PlanInferenceBuffers(layers, m, inputSlots);
             var inputs = new InputPlan[m];
@@ -60,7 +61,7 @@ namespace NetGen.Generator.Planning
             {
                 inputs[j] = new InputPlan(j, ParameterName(spec.InputNameOf(j), j), inputShapes[j], start, inputSlots[j]);
             }
-            return new NetworkPlan(spec, inputSize, offset, layers, Describe(spec), slots, inputs);
+            return new NetworkPlan(spec, inputSize, offset, layers, Describe(spec), slots, inputs, inferenceParameters);
         }
 
         /// <summary>The C# parameter the typed entry points take input <paramref name="j"/> as: its name when that is an identifier.</summary>
@@ -71,6 +72,33 @@ namespace NetGen.Generator.Planning
                 name is "output" or "outputs" or "batch" or "samples" or "labels" or "targets" or "sample" or "rented" or "r")
                 return "input" + (j + 1);
             return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+        }
+
+        /// <summary>
+        /// Inference folds a per-channel affine (batch normalization) into the layer it reads when that layer is linear, has
+        /// weights and a bias per output channel, and is read by nothing else: the affine then costs nothing. An affine that
+        /// cannot fold keeps its scale and shift after the parameter block. Returns the floats of the inference parameters.
+        /// </summary>
+        private static int PlanFolding(List<LayerPlan> layers, int parameterCount)
+        {
+            var readers = new int[layers.Count + 1];
+            foreach (LayerPlan layer in layers) foreach (int source in layer.Sources) if (source > 0) readers[source]++;
+            int floats = parameterCount;
+            foreach (LayerPlan layer in layers)
+            {
+                if (!layer.FoldsIntoSource) continue;
+                int source = layer.Sources[0];
+                LayerPlan? producer = source > 0 ? layers[source - 1] : null;
+                if (producer is { OutputChannelWeights: not null, FoldedInto: null } && producer.Activation.Kind == ActivationKind.Linear && readers[source] == 1 &&
+                    !producer.FoldsIntoSource)
+                {
+                    layer.FoldedInto = producer;
+                    continue;
+                }
+                layer.InferenceOffset = floats;
+                floats += layer.InferenceFloats;
+            }
+            return floats;
         }
 
         /// <summary>

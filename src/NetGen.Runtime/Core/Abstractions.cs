@@ -73,6 +73,13 @@ public sealed record ParameterBlock(string Name, int Offset, int[] Shape, int La
     /// </summary>
     public TorchTensor[] Torch { get; init; } = [];
 
+    /// <summary>
+    /// False for state kept in the parameter block that takes no gradient (batch normalization's moving mean, variance and
+    /// batch count): its gradients are always zero, so optimizers leave it as it is, and model files, checkpoints and early
+    /// stopping keep it with the weights. Keras counts these as non-trainable parameters.
+    /// </summary>
+    public bool Trainable { get; init; } = true;
+
     /// <summary>Number of floats.</summary>
     public int Length
     {
@@ -191,4 +198,7 @@ public sealed record TorchTensor(string Name, int Offset, int Rows, int Columns,
 
     /// <summary>PyTorch has this tensor where NetGen folds it into another (a second bias): exported as zeros, added on import.</summary>
     public bool Summed { get; init; }
+
+    /// <summary>PyTorch keeps the tensor as int64 (<c>num_batches_tracked</c>): exported as I64, imported from I64 (or F32).</summary>
+    public bool Integer { get; init; }
 }

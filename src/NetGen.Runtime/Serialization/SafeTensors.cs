@@ -98,6 +98,15 @@ public static class SafeTensors
         /// <summary>PyTorch's second recurrent bias where NetGen has one: written as zeros, added on import.</summary>
         public bool Summed { get; init; }
 
+        /// <summary>An int64 tensor in PyTorch (a batch count): written as I64, read from I64 or F32.</summary>
+        public bool Integer { get; init; }
+
+        /// <summary>The tensor's dtype in files NetGen writes.</summary>
+        public string Dtype => Integer ? "I64" : "F32";
+
+        /// <summary>Bytes of the tensor in files NetGen writes.</summary>
+        public long Bytes => (Integer ? 8L : 4L) * Length;
+
         /// <summary>The file's column (before any transpose) of NetGen column <paramref name="column"/>.</summary>
         public int FileColumn(int column)
         {
@@ -162,6 +171,7 @@ public static class SafeTensors
                 FileBlock = t.GateOrder,
                 GateSize = gateSize,
                 Summed = t.Summed,
+                Integer = t.Integer,
             };
         }
         return tensors;
@@ -212,13 +222,13 @@ public static class SafeTensors
             foreach (Tensor tensor in map)
             {
                 writer.WriteStartObject(tensor.Name);
-                writer.WriteString("dtype", "F32");
+                writer.WriteString("dtype", tensor.Dtype);
                 writer.WriteStartArray("shape");
                 foreach (long d in tensor.FileShape) writer.WriteNumberValue(d);
                 writer.WriteEndArray();
                 writer.WriteStartArray("data_offsets");
                 writer.WriteNumberValue(offset);
-                offset += 4L * tensor.Length;
+                offset += tensor.Bytes;
                 writer.WriteNumberValue(offset);
                 writer.WriteEndArray();
                 writer.WriteEndObject();
@@ -238,6 +248,7 @@ public static class SafeTensors
         foreach (Tensor tensor in map) largest = Math.Max(largest, tensor.Length);
         float[] scratch = new float[largest];
         ReadOnlySpan<float> parameters = model.Parameters;
+        byte[] integer = new byte[8];
         foreach (Tensor tensor in map)
         {
             ReadOnlySpan<float> source = parameters.Slice(tensor.Offset, tensor.Length);
@@ -253,6 +264,16 @@ public static class SafeTensors
                 for (int i = 0; i < rows; i++)
                     for (int o = 0; o < columns; o++)
                         values[tensor.FileIndex(i, o)] = source[i * columns + o];
+            }
+            else if (tensor.Integer)
+            {
+                // counts kept as floats in NetGen, int64 in PyTorch
+                foreach (float value in source)
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(integer, (long)value);
+                    stream.Write(integer);
+                }
+                continue;
             }
             else
             {
@@ -336,7 +357,7 @@ public static class SafeTensors
                 throw new ModelFormatException(ModelFormatError.MissingTensor,
                     $"{source} has no tensor '{tensor.Name}' (shape [{string.Join(", ", tensor.FileShape)}]), which {model.Architecture} needs. It has: {Names(entries)}.{NamingHint(entries, options)}",
                     model.Architecture);
-            if (entry.Dtype != "F32")
+            if (entry.Dtype != "F32" && !(tensor.Integer && entry.Dtype == "I64"))
                 throw new ModelFormatException(ModelFormatError.UnsupportedDtype,
                     $"{source}: tensor '{tensor.Name}' has dtype {entry.Dtype}; NetGen imports F32 only (in PyTorch, convert with module.float() before saving).");
             if (!entry.Shape.AsSpan().SequenceEqual(tensor.FileShape))
@@ -372,6 +393,24 @@ public static class SafeTensors
             if (wanted.TryGetValue(entry.Name, out Tensor? tensor))
             {
                 Span<float> values = scratch.AsSpan(0, tensor.Length);
+                if (entry.Dtype == "I64")
+                {
+                    // a count (num_batches_tracked): int64 in PyTorch, a float in NetGen
+                    byte[] count = new byte[8];
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        got = stream.ReadAtLeast(count, 8, throwOnEndOfStream: false);
+                        if (got < 8) throw DataTruncated(source, headerLength, position + 8L * i + got, dataLength);
+                        long integer = BinaryPrimitives.ReadInt64LittleEndian(count);
+                        if (integer < 0)
+                            throw new ModelFormatException(ModelFormatError.Corrupt,
+                                $"{source}: tensor '{tensor.Name}' holds the count {integer} at element {i}; a batch count cannot be negative.");
+                        values[i] = integer;
+                    }
+                    values.CopyTo(staging.AsSpan(tensor.Offset, tensor.Length));
+                    position += bytes;
+                    continue;
+                }
                 Span<byte> raw = MemoryMarshal.AsBytes(values);
                 got = stream.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false);
                 if (got < raw.Length) throw DataTruncated(source, headerLength, position + got, dataLength);

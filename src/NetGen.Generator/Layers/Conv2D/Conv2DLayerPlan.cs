@@ -103,6 +103,9 @@ namespace NetGen.Generator.Layers
 
         public override long Macs => (long)OutHeight * OutWidth * Filters * Taps;
 
+        /// <summary>Filter f's weights are its [Channels, KernelHeight, KernelWidth] block; without a bias, nothing to fold a shift into.</summary>
+        public override ChannelWeights? OutputChannelWeights => UseBias ? new ChannelWeights(Filters, WeightOffset, Taps, 1, Taps, BiasOffset) : null;
+
         public override LayerKind Kind => Conv2DLayerKind.Instance;
 
         public override string Title => Window.IsSquare ? $"Conv2D({Filters}, {KernelHeight})" : $"Conv2D({Filters}, {KernelHeight}, {KernelWidth})";

@@ -36,6 +36,9 @@ namespace NetGen.Generator.Layers
 
         public override long Macs => (long)In * Out;
 
+        /// <summary>Output j's weights are column j of the [In, Out] kernel.</summary>
+        public override ChannelWeights? OutputChannelWeights => new ChannelWeights(Out, WeightOffset, 1, Out, In, BiasOffset);
+
         public override LayerKind Kind => DenseLayerKind.Instance;
 
         public override string Title => "Dense";
