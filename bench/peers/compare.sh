@@ -4,6 +4,9 @@
 #   bench/peers/compare.sh [epochs]         the seed MLP: NetGen's quick benchmark vs bench/peers/torch_mlp.py (default 3 epochs)
 #   bench/peers/compare.sh lenet [epochs]   LeNet-5: the Fashion-MNIST sample (--model lenet --json --threads 1) vs
 #                                           bench/peers/torch_lenet.py (default 1 epoch), on the full Fashion-MNIST
+#   bench/peers/compare.sh resnet [epochs] [limit]
+#                                           the residual CNN with batch normalization: the sample's --model resnet vs
+#                                           bench/peers/torch_resnet.py (default 1 epoch; limit: the first N training images)
 #   bench/peers/compare.sh rnn lstm|gru [epochs] [limit]
 #                                           Fashion-MNIST read row by row: the sample's --model lstm|gru vs
 #                                           bench/peers/torch_rnn.py (default 1 epoch; limit: the first N training images)
@@ -17,13 +20,16 @@ cd "$(dirname "$0")/../.."
 # exports OPENBLAS_CORETYPE=Haswell (AVX2) for everything; PEER_OPENBLAS_CORETYPE chooses another one on purpose.
 export OPENBLAS_CORETYPE="${PEER_OPENBLAS_CORETYPE:-Cooperlake}" OMP_NUM_THREADS=1
 
-if [[ "${1:-}" == "lenet" ]]; then
+if [[ "${1:-}" == "lenet" || "${1:-}" == "resnet" ]]; then
+  model="$1"
   epochs="${2:-1}"
+  limit=()
+  [[ "$model" == "resnet" && -n "${3:-}" ]] && limit=(--limit "$3")
   data="${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
   # --data, not the sample's fallback to the subset: both sides must train on the full set.
-  netgen=$(dotnet run -c Release --project samples/FashionMnist -- --model lenet --json --threads 1 --no-plots \
-             --epochs "$epochs" --data "$data" | tail -n 1)
-  torch=$(/usr/bin/python3 bench/peers/torch_lenet.py --epochs "$epochs" --data "$data" | tail -n 1)
+  netgen=$(dotnet run -c Release --project samples/FashionMnist -- --model "$model" --json --threads 1 --no-plots \
+             --epochs "$epochs" --data "$data" "${limit[@]}" | tail -n 1)
+  torch=$(/usr/bin/python3 "bench/peers/torch_$model.py" --epochs "$epochs" --data "$data" "${limit[@]}" | tail -n 1)
   /usr/bin/python3 - "$netgen" "$torch" <<'PY'
 import json, statistics, sys
 n, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -31,7 +37,7 @@ n_epoch_s = statistics.median(n["epoch_seconds"])
 print("netgen: " + json.dumps({"model": n["model"], "threads": n["threads"], "epoch_s": n_epoch_s,
                                "epoch_seconds": n["epoch_seconds"], "test_accuracy": n["test_accuracy"], "epochs": n["epochs"]}))
 print("torch:  " + json.dumps(t))
-print(json.dumps({"network": "lenet5", "epochs": n["epochs"], "netgen_epoch_s": round(n_epoch_s, 3),
+print(json.dumps({"network": n["model"], "epochs": n["epochs"], "netgen_epoch_s": round(n_epoch_s, 3),
                   "torch_epoch_s": round(t["epoch_s"], 3), "speedup": round(t["epoch_s"] / n_epoch_s, 2),
                   "netgen_test_accuracy": n["test_accuracy"], "torch_test_accuracy": t["test_accuracy"]}))
 PY
