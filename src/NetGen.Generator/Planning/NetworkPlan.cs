@@ -33,6 +33,8 @@ namespace NetGen.Generator.Planning
                 if (i < layers.Count - 1) maxHidden = System.Math.Max(maxHidden, layer.OutSize);
                 widest = System.Math.Max(widest, layer.WidestTrainingRow);
                 readsStep |= layer.ReadsStep;
+                FoldsParameters |= layer.FoldsIntoSource;
+                TrainsOnOneWorker |= layer.NeedsWholeBatch;
                 for (int j = 0; j < layer.Sources.Count; j++)
                 {
                     if (layer.Sources[j] <= 0) inputReaders++;
@@ -83,24 +85,10 @@ namespace NetGen.Generator.Planning
         public int InferenceParameterCount { get; }
 
         /// <summary>True when inference reads a folded copy of the parameters, rebuilt whenever they change.</summary>
-        public bool FoldsParameters
-        {
-            get
-            {
-                foreach (LayerPlan layer in Layers) if (layer.FoldsIntoSource) return true;
-                return false;
-            }
-        }
+        public bool FoldsParameters { get; }
 
         /// <summary>True when a layer's training needs the whole batch at once (batch statistics): the trainer runs one worker.</summary>
-        public bool TrainsOnOneWorker
-        {
-            get
-            {
-                foreach (LayerPlan layer in Layers) if (layer.NeedsWholeBatch) return true;
-                return false;
-            }
-        }
+        public bool TrainsOnOneWorker { get; }
 
         /// <summary>The inputs, in declaration order: one, or several packed one after the other in each sample.</summary>
         public IReadOnlyList<InputPlan> Inputs { get; }

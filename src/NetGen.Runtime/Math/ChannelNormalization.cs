@@ -174,7 +174,7 @@ public static class ChannelNormalization
             for (int k = 0; k < channels; k++)
             {
                 double sum = 0;
-                for (int s = 0; s < rows; s++) sum += Sum(ref Unsafe.Add(ref x, ((nint)s * channels + k) * positions), positions);
+                for (int s = 0; s < rows; s++) sum += ImageKernels.Sum(ref Unsafe.Add(ref x, ((nint)s * channels + k) * positions), positions);
                 float m = (float)(sum / n);
                 double squares = 0;
                 for (int s = 0; s < rows; s++) squares += SumSquaresAbout(ref Unsafe.Add(ref x, ((nint)s * channels + k) * positions), positions, m);
@@ -187,7 +187,7 @@ public static class ChannelNormalization
         int w = Vector<float>.Count;
         long count = (long)rows * positions;
         ref float sums = ref scratch;
-        Clear(ref sums, channels);
+        ImageKernels.Clear(ref sums, channels);
         for (long r = 0; r < count; r++)
         {
             ref float xs = ref Unsafe.Add(ref x, (nint)(r * channels));
@@ -196,7 +196,7 @@ public static class ChannelNormalization
             for (; k < channels; k++) Unsafe.Add(ref sums, k) += Unsafe.Add(ref xs, k);
         }
         for (int k = 0; k < channels; k++) Unsafe.Add(ref mean, k) = (float)(Unsafe.Add(ref sums, k) / n);
-        Clear(ref sums, channels);
+        ImageKernels.Clear(ref sums, channels);
         for (long r = 0; r < count; r++)
         {
             ref float xs = ref Unsafe.Add(ref x, (nint)(r * channels));
@@ -255,8 +255,8 @@ public static class ChannelNormalization
             }
             return;
         }
-        Clear(ref sumDy, channels);
-        Clear(ref sumDyCentered, channels);
+        ImageKernels.Clear(ref sumDy, channels);
+        ImageKernels.Clear(ref sumDyCentered, channels);
         long count = (long)rows * positions;
         for (long r = 0; r < count; r++)
         {
@@ -331,16 +331,6 @@ public static class ChannelNormalization
         for (; i < count; i++) Unsafe.Add(ref destination, i) = Unsafe.Add(ref source, i) * s;
     }
 
-    private static float Sum(ref float values, int count)
-    {
-        int w = Vector<float>.Count, i = 0;
-        Vector<float> acc = Vector<float>.Zero;
-        for (; i + w <= count; i += w) acc += Load(ref values, i);
-        float total = Vector.Sum(acc);
-        for (; i < count; i++) total += Unsafe.Add(ref values, i);
-        return total;
-    }
-
     private static float SumSquaresAbout(ref float values, int count, float mean)
     {
         int w = Vector<float>.Count, i = 0;
@@ -358,11 +348,6 @@ public static class ChannelNormalization
             total += d * d;
         }
         return total;
-    }
-
-    private static void Clear(ref float values, int count)
-    {
-        for (int i = 0; i < count; i++) Unsafe.Add(ref values, i) = 0f;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
