@@ -283,6 +283,7 @@ public static class FashionMnistJob
                     ValidationData = options.ValidateOnTest ? test : null,
                     BatchProgress = batchProgress,
                     EpochProgress = onEpoch,
+                    LearningRateSchedule = options.CosineSchedule ? CosineOverTheRun(trainer, train.Count, options) : null,
                 });
             }
             else
@@ -303,6 +304,18 @@ public static class FashionMnistJob
         EvaluationResult evaluation = Evaluator.Evaluate(model, test);
 
         return new JobResult(data, network, model, history, evaluation, options, loadedFrom, initialEpoch);
+    }
+
+    /// <summary>
+    /// Cosine decay from the optimizer's learning rate to 0 over every step of the run's epochs (Keras:
+    /// <c>CosineDecay(lr, decay_steps=epochs · steps_per_epoch)</c>); a resumed run goes on along the same curve, since the
+    /// schedule reads the trainer's step, which the checkpoint restores.
+    /// </summary>
+    private static CosineDecay CosineOverTheRun(IGradientTrainer trainer, int samples, SampleOptions options)
+    {
+        int trained = options.ValidationSplit > 0 ? (int)Math.Round(samples * (1.0 - options.ValidationSplit), MidpointRounding.ToEven) : samples;
+        long stepsPerEpoch = (trained + options.BatchSize - 1) / options.BatchSize;
+        return new CosineDecay(trainer.LearningRate, Math.Max(1, stepsPerEpoch * options.Epochs));
     }
 
     /// <summary>The data as the network takes it (a view when the shape differs, e.g. data loaded for the other model).</summary>

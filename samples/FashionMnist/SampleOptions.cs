@@ -88,6 +88,12 @@ public sealed record SampleOptions
     /// </summary>
     public bool Trains => EpochsGiven || (LoadPath is null && ImportSafeTensorsPath is null);
 
+    /// <summary>
+    /// <c>--lr-schedule constant|cosine</c>: the optimizer's learning rate throughout (the default, as Keras's example), or
+    /// cosine decay from it to 0 over all the run's steps (<see cref="NetGen.Training.CosineDecay"/>, set before every batch).
+    /// </summary>
+    public bool CosineSchedule { get; init; }
+
     /// <summary><c>--json</c>: plain progress lines and, as the last line, one JSON object with the results.</summary>
     public bool Json { get; init; }
 
@@ -113,6 +119,9 @@ public sealed record SampleOptions
           --epochs N             epochs to train (default 10)
           --batch-size N         samples per optimizer step (default 32)
           --seed N               weight-initialization and shuffling seed (default 0)
+          --lr-schedule constant|cosine
+                                 keep the optimizer's learning rate (default), or decay it
+                                 from there to 0 over the run's steps along a cosine
           --validation-split F   hold out the last fraction F in [0, 1) of the training data
                                  for val_loss/val_accuracy (default 0: none, as the example)
           --validate-on-test     evaluate the test set after every epoch (Keras's validation_data=
@@ -195,6 +204,19 @@ public sealed record SampleOptions
                         case "resnet": result = result with { Model = ModelKind.ResNet }; break;
                         default:
                             error = $"{name} needs mlp, lenet, lstm, gru or resnet; got '{text}'.";
+                            return false;
+                    }
+                    break;
+                }
+                case "--lr-schedule":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    switch (text)
+                    {
+                        case "constant": result = result with { CosineSchedule = false }; break;
+                        case "cosine": result = result with { CosineSchedule = true }; break;
+                        default:
+                            error = $"{name} needs constant or cosine; got '{text}'.";
                             return false;
                     }
                     break;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using NetGen.Data;
 
@@ -73,6 +74,16 @@ public sealed record FitOptions
 
     /// <summary>Checked before every batch and every epoch; cancellation throws <see cref="OperationCanceledException"/> and leaves the model as trained so far.</summary>
     public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>
+    /// A step-wise learning-rate schedule: before every batch Fit sets the trainer's learning rate to
+    /// <c>schedule.Rate(trainer.Step)</c>. Needs an <see cref="IGradientTrainer"/> (every generated trainer is one). Null
+    /// keeps the rate as it is (the optimizer attribute's, or what a callback sets).
+    /// </summary>
+    public LearningRateSchedule? LearningRateSchedule { get; init; }
+
+    /// <summary>Callbacks, called in this order (see <see cref="FitCallback"/>). Null or empty: none.</summary>
+    public IReadOnlyList<FitCallback>? Callbacks { get; init; }
 }
 
 /// <summary>The metric early stopping watches.</summary>

@@ -86,6 +86,13 @@ public static class Fitter
         private readonly EarlyStoppingMonitor _monitor;
         private readonly float[]? _bestWeights;
 
+        /// <summary>The step-wise schedule, applied to <see cref="_gradientTrainer"/> before every batch; null: none.</summary>
+        private readonly LearningRateSchedule? _schedule;
+
+        /// <summary>The callbacks, in order (empty: none), and what they see of the run.</summary>
+        private readonly FitCallback[] _callbacks;
+        private readonly FitContext _context;
+
         /// <summary>The caller's <see cref="FitOptions.State"/>: read once when resuming, updated after every epoch.</summary>
         private readonly FitState? _state;
 
@@ -113,6 +120,17 @@ public static class Fitter
                 throw new ArgumentOutOfRangeException(nameof(options), options.ValidationBatchSize, "FitOptions.ValidationBatchSize must be positive.");
 
             Classification.Validate(_model, train, nameof(train));
+
+            _schedule = options.LearningRateSchedule;
+            if (_schedule is not null && _gradientTrainer is null)
+                throw new ArgumentException(
+                    $"FitOptions.LearningRateSchedule sets the learning rate, which {trainer.GetType().Name} does not expose: it is not an IGradientTrainer.", nameof(options));
+            _callbacks = options.Callbacks is { } callbacks ? [.. callbacks] : [];
+            for (int i = 0; i < _callbacks.Length; i++)
+            {
+                if (_callbacks[i] is null) throw new ArgumentException($"FitOptions.Callbacks[{i}] is null.", nameof(options));
+            }
+            _context = new FitContext(trainer, options);
 
             // Validation: a held-out tail of the training data (before shuffling), or separate data.
             double fraction = options.ValidationFraction;
@@ -282,10 +300,16 @@ public static class Fitter
                 stoppedEarly = state.StoppedEarly;
             }
 
-            for (int epoch = options.InitialEpoch; epoch < options.Epochs && !stoppedEarly; epoch++)
+            FitContext context = _context;
+            foreach (FitCallback callback in _callbacks) callback.OnTrainBegin(context);
+            bool stoppedByCallback = false;
+
+            for (int epoch = options.InitialEpoch; epoch < options.Epochs && !stoppedEarly && !stoppedByCallback; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long started = Stopwatch.GetTimestamp();
+                context.Epoch = epoch;
+                foreach (FitCallback callback in _callbacks) callback.OnEpochBegin(context, epoch);
 
                 TrainEpoch(epoch, out double loss, out double? accuracy, out int batches, out float lastLoss);
 
@@ -306,7 +330,10 @@ public static class Fitter
                 }
 
                 var result = new EpochResult(epoch, options.Epochs, loss, accuracy, validationLoss, validationAccuracy,
-                    Stopwatch.GetElapsedTime(started).TotalSeconds, batches, _trainCount);
+                    Stopwatch.GetElapsedTime(started).TotalSeconds, batches, _trainCount)
+                {
+                    LearningRate = _gradientTrainer?.LearningRate,
+                };
                 epochs.Add(result);
 
                 if (_early is not null)
@@ -345,6 +372,8 @@ public static class Fitter
                     state.StoppedEarly = stoppedEarly;
                     if (_bestWeights is null) state.BestWeightsArray = null;
                 }
+                foreach (FitCallback callback in _callbacks) callback.OnEpochEnd(context, result);
+                stoppedByCallback = context.StopTraining && epoch + 1 < options.Epochs;
                 epochProgress?.Report(result);
             }
 
@@ -356,7 +385,7 @@ public static class Fitter
                 restored = true;
             }
 
-            return new TrainingHistory(
+            var history = new TrainingHistory(
                 epochs,
                 _trainCount,
                 _validationCount,
@@ -364,7 +393,12 @@ public static class Fitter
                 stoppedEarly,
                 _early is null || bestEpoch < 0 ? null : bestEpoch,
                 _early is null || bestEpoch < 0 ? null : best,
-                restored);
+                restored)
+            {
+                StoppedByCallback = stoppedByCallback,
+            };
+            foreach (FitCallback callback in _callbacks) callback.OnTrainEnd(context, history);
+            return history;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call an epoch: optimized from the start, not on-stack replaced
@@ -378,6 +412,9 @@ public static class Fitter
             IModel model = _model;
             int inputSize = _inputSize, outputSize = _outputSize, batchSize = _batchSize, count = _trainCount;
             bool shuffle = options.Shuffle;
+            LearningRateSchedule? schedule = _schedule;
+            FitCallback[] callbacks = _callbacks;
+            FitContext context = _context;
             float[] features = _train.Features;
             int[]? labels = _train.Labels;
             float[]? targets = _train.Targets;
@@ -399,6 +436,8 @@ public static class Fitter
                 cancellationToken.ThrowIfCancellationRequested();
                 int n = Math.Min(batchSize, count - first);
                 ReadOnlySpan<int> batchOrder = order.AsSpan(first, n);
+                if (schedule is not null) _gradientTrainer!.LearningRate = (float)schedule.Rate(trainer.Step);
+                for (int c = 0; c < callbacks.Length; c++) callbacks[c].OnBatchBegin(context, epoch, batch);
 
                 // Inputs: a slice of the data in order, else gathered rows (or, for a trainer that reads rows through
                 // indices, none: it takes the data and the batch's rows).
@@ -489,8 +528,9 @@ public static class Fitter
                 lastLoss = loss;
                 lossSum += (double)loss * n;
                 seen += n;
-                batchProgress?.Report(new BatchProgress(epoch, batch, batchCount, n, loss, lossSum / seen,
-                    _trackAccuracy ? correct / seen : null));
+                var progress = new BatchProgress(epoch, batch, batchCount, n, loss, lossSum / seen, _trackAccuracy ? correct / seen : null);
+                for (int c = 0; c < callbacks.Length; c++) callbacks[c].OnBatchEnd(context, in progress);
+                batchProgress?.Report(progress);
             }
 
             meanLoss = lossSum / seen;

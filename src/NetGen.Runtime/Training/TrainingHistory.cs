@@ -29,6 +29,12 @@ public sealed record EpochResult(
     int Batches,
     int Samples)
 {
+    /// <summary>
+    /// The learning rate of the epoch's last step (after a schedule or callback set it), or null when the trainer has none
+    /// to read (it is not an <see cref="IGradientTrainer"/>).
+    /// </summary>
+    public double? LearningRate { get; init; }
+
     /// <summary>One line in Keras's style: <c>Epoch 3/10 - 1.20s - loss: 0.4321 - accuracy: 0.8765 - val_loss: …</c>.</summary>
     public override string ToString()
     {
@@ -82,6 +88,9 @@ public sealed class TrainingHistory
     /// <summary>True when early stopping ended training before <see cref="FitOptions.Epochs"/>.</summary>
     public bool StoppedEarly { get; }
 
+    /// <summary>True when a callback ended training before <see cref="FitOptions.Epochs"/> (<see cref="FitContext.StopTraining"/>).</summary>
+    public bool StoppedByCallback { get; init; }
+
     /// <summary>The zero-based index of the last epoch trained when training stopped early, else null.</summary>
     public int? StoppedEpoch => StoppedEarly && Epochs.Count > 0 ? Epochs[^1].Epoch : null;
 
@@ -107,7 +116,9 @@ public sealed class TrainingHistory
         else if (BestEpoch is int best)
             sb.Append(CultureInfo.InvariantCulture, $"Best {Monitor} {BestValue:F4} at epoch {best + 1}");
         if (RestoredBestWeights) sb.Append("; restored its weights");
-        if (StoppedEarly || BestEpoch is not null) sb.Append('\n');
+        if (StoppedByCallback && Epochs.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"{(StoppedEarly || BestEpoch is not null ? "\n" : "")}Stopped by a callback after epoch {Epochs[^1].Epoch + 1}");
+        if (StoppedEarly || BestEpoch is not null || StoppedByCallback) sb.Append('\n');
         return sb.ToString();
     }
 }
