@@ -121,7 +121,8 @@ public sealed class ReduceLROnPlateau : FitCallback
         else if (_cooldownLeft == 0 && ++_wait >= Patience)
         {
             double old = context.LearningRate;
-            if (old > MinLearningRate)
+            // compared in float, as Keras does, since the trainer keeps the rate as a float: a rate at the floor stays there
+            if ((float)old > (float)MinLearningRate)
             {
                 context.LearningRate = Math.Max(old * Factor, MinLearningRate);
                 Reductions++;
