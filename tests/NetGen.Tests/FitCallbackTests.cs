@@ -284,3 +284,28 @@ public class FitCallbackTests
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
+
+/// <summary>The generated <c>Summary()</c>, Keras's <c>model.summary()</c>.</summary>
+public class SummaryTests
+{
+    [Fact]
+    public void The_seed_networks_summary_lists_every_layer_and_the_totals()
+    {
+        string[] lines = FashionMlp.Summary().Split('\n');
+        Assert.Equal("Model: FashionMlp", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("Input ") && l.Contains("[784]"));
+        Assert.Contains(lines, l => l.StartsWith("1 Dense") && l.Contains("[64]") && l.Contains("ReLU") && l.Contains("50,240") && l.Contains("50,176"));
+        Assert.Contains(lines, l => l.StartsWith("3 Dense") && l.Contains("[10]") && l.Contains("Softmax") && l.Contains("650"));
+        Assert.Contains(FormattableString.Invariant($"Total parameters: {FashionMlp.ParameterCount:N0} ({FashionMlp.ParameterCount:N0} trainable, 0 non-trainable)"), lines);
+        Assert.Contains("Multiply-adds per sample: 54,912", lines);
+    }
+
+    [Fact]
+    public void Batch_normalizations_moving_statistics_count_as_non_trainable()
+    {
+        string summary = ConvBatchNormNet.Summary();
+        long state = ((IModel)new ConvBatchNormNet(1)).ParameterBlocks.Where(b => !b.Trainable).Sum(b => (long)b.Length);
+        Assert.True(state > 0);
+        Assert.Contains(FormattableString.Invariant($"({ConvBatchNormNet.ParameterCount - state:N0} trainable, {state:N0} non-trainable)"), summary);
+    }
+}

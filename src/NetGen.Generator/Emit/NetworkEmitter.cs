@@ -136,6 +136,49 @@ namespace NetGen.Generator.Emit
             w.Line("/// </remarks>");
         }
 
+        /// <summary>The rows of <c>Summary()</c>: one per input and layer, padded into columns, then the totals.</summary>
+        private static IReadOnlyList<string> SummaryLines(NetworkPlan plan)
+        {
+            var rows = new List<string[]> { new[] { "Layer", "Output shape", "Activation", "Parameters", "MACs" } };
+            foreach (InputPlan input in plan.Inputs)
+                rows.Add(new[] { plan.Inputs.Count > 1 ? $"Input {input.Parameter}" : "Input", ShapeInference.Format(input.Shape), "", "0", "0" });
+            long trainable = 0;
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                foreach (ParameterTensor t in layer.Kind.Parameters(layer))
+                {
+                    if (t.Trainable) trainable += t.Count;
+                }
+                string activation = layer.Activation.Kind == ActivationKind.Linear ? "" : Activations.Display(layer.Activation);
+                rows.Add(new[] { $"{layer.Index} {layer.Title}", ShapeInference.Format(layer.OutShape), activation, Literal.Grouped(layer.ParameterCount), Literal.Grouped(layer.Macs) });
+            }
+            var widths = new int[rows[0].Length];
+            foreach (string[] row in rows)
+            {
+                for (int c = 0; c < row.Length; c++) widths[c] = System.Math.Max(widths[c], row[c].Length);
+            }
+            string Format(string[] row)
+            {
+                var sb = new System.Text.StringBuilder();
+                for (int c = 0; c < row.Length; c++)
+                {
+                    if (c > 0) sb.Append("  ");
+                    sb.Append(c >= 3 ? row[c].PadLeft(widths[c]) : row[c].PadRight(widths[c])); // numbers right-aligned
+                }
+                return sb.ToString().TrimEnd();
+            }
+            int total = 2 * (widths.Length - 1);
+            foreach (int width in widths) total += width;
+            string rule = new string('─', total);
+            var lines = new List<string> { $"Model: {plan.Spec.ClassName}", rule, Format(rows[0]), rule };
+            for (int i = 1; i < rows.Count; i++) lines.Add(Format(rows[i]));
+            lines.Add(rule);
+            lines.Add($"Total parameters: {Literal.Grouped(plan.ParameterCount)} ({Literal.Grouped(trainable)} trainable, {Literal.Grouped(plan.ParameterCount - trainable)} non-trainable)");
+            lines.Add($"Multiply-adds per sample: {Literal.Grouped(plan.TotalMacs)}");
+            lines.Add($"Loss: {plan.Spec.Loss}; optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}");
+            return lines;
+        }
+
         private static void EmitShell(SourceWriter w, KernelSet kernels, NetworkPlan plan)
         {
             string name = SelfName(plan.Spec);
@@ -162,6 +205,15 @@ namespace NetGen.Generator.Emit
             w.Line($"public const string Architecture = {Literal.String(plan.Architecture)};");
             w.Line("/// <summary>The loss this network trains with.</summary>");
             w.Line($"public const LossKind Loss = LossKind.{plan.Spec.Loss};");
+            w.Line("/// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>");
+            w.Line("public static string Summary() => s_summary;");
+            w.Line();
+            w.Line("private static readonly string s_summary = string.Join(\"\\n\",");
+            using (w.Indent())
+            {
+                IReadOnlyList<string> lines = SummaryLines(plan);
+                for (int i = 0; i < lines.Count; i++) w.Line(Literal.String(lines[i]) + (i + 1 < lines.Count ? "," : ");"));
+            }
             w.Line();
             w.Line("/// <summary>Widest hidden layer: the size of each inference scratch row.</summary>");
             w.Line($"private const int MaxHidden = {plan.MaxHiddenWidth};");

@@ -38,6 +38,31 @@ partial class BatchNormalized : global::NetGen.INetwork<BatchNormalized>
     public const string Architecture = "Input(10,10,2) BatchNormalization(momentum=0.99,epsilon=0.001,center=true,scale=false) Conv2D(4,3,stride=1,Valid,Linear) BatchNormalization(momentum=0.99,epsilon=0.001,center=true,scale=true) Activation(ReLU) MaxPool2D(2,stride=2,Valid) Flatten Dense(16,Linear) BatchNormalization(momentum=0.9,epsilon=1E-05,center=true,scale=true) Activation(ReLU) Dense(8,Tanh) BatchNormalization(momentum=0.99,epsilon=0.001,center=false,scale=true) Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: BatchNormalized",
+        "──────────────────────────────────────────────────────────────────",
+        "Layer                  Output shape  Activation  Parameters   MACs",
+        "──────────────────────────────────────────────────────────────────",
+        "Input                  [10, 10, 2]                        0      0",
+        "1 BatchNormalization   [10, 10, 2]                        7      0",
+        "2 Conv2D(4, 3)         [8, 8, 4]                         76  4,608",
+        "3 BatchNormalization   [8, 8, 4]                         17      0",
+        "4 Activation(ReLU)     [8, 8, 4]     ReLU                 0      0",
+        "5 MaxPool2D(2)         [4, 4, 4]                          0      0",
+        "6 Flatten              [64]                               0      0",
+        "7 Dense                [16]                           1,040  1,024",
+        "8 BatchNormalization   [16]                              65      0",
+        "9 Activation(ReLU)     [16]          ReLU                 0      0",
+        "10 Dense               [8]           Tanh               136    128",
+        "11 BatchNormalization  [8]                               25      0",
+        "12 Dense               [3]           Softmax             27     24",
+        "──────────────────────────────────────────────────────────────────",
+        "Total parameters: 1,393 (1,329 trainable, 64 non-trainable)",
+        "Multiply-adds per sample: 5,784",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 256;

@@ -31,6 +31,24 @@ partial class Branches : global::NetGen.INetwork<Branches>
     public const string Architecture = "Input(12) Dense(8,Tanh) Dense(8,Sigmoid)@0 Multiply@1,2 Concatenate@3,0,1 Dense(3,Softmax) Loss(CategoricalCrossEntropy) Sgd";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.CategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: Branches",
+        "─────────────────────────────────────────────────────────",
+        "Layer          Output shape  Activation  Parameters  MACs",
+        "─────────────────────────────────────────────────────────",
+        "Input          [12]                               0     0",
+        "1 Dense        [8]           Tanh               104    96",
+        "2 Dense        [8]           Sigmoid            104    96",
+        "3 Multiply     [8]                                0     0",
+        "4 Concatenate  [28]                               0     0",
+        "5 Dense        [3]           Softmax             87    84",
+        "─────────────────────────────────────────────────────────",
+        "Total parameters: 295 (295 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 276",
+        "Loss: CategoricalCrossEntropy; optimizer: SGD with momentum (learning rate 0.05f, momentum 0.9f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 28;

@@ -25,6 +25,20 @@ partial class GlobalNet : global::NetGen.INetwork<GlobalNet>
     public const string Architecture = "Input(4) Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: GlobalNet",
+        "───────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters  MACs",
+        "───────────────────────────────────────────────────",
+        "Input    [4]                                0     0",
+        "1 Dense  [3]           Softmax             15    12",
+        "───────────────────────────────────────────────────",
+        "Total parameters: 15 (15 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 12",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 1;

@@ -31,6 +31,24 @@ partial class GlobalPoolingNet : global::NetGen.INetwork<GlobalPoolingNet>
     public const string Architecture = "Input(6,5,3) Conv2D(4,3,stride=1,Valid,ReLU) GlobalMaxPooling2D GlobalAveragePooling2D@0 Concatenate@2,3 Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: GlobalPoolingNet",
+        "─────────────────────────────────────────────────────────────────────",
+        "Layer                     Output shape  Activation  Parameters   MACs",
+        "─────────────────────────────────────────────────────────────────────",
+        "Input                     [6, 5, 3]                          0      0",
+        "1 Conv2D(4, 3)            [4, 3, 4]     ReLU               112  1,296",
+        "2 GlobalMaxPooling2D      [4]                                0      0",
+        "3 GlobalAveragePooling2D  [3]                                0      0",
+        "4 Concatenate             [7]                                0      0",
+        "5 Dense                   [3]           Softmax             24     21",
+        "─────────────────────────────────────────────────────────────────────",
+        "Total parameters: 136 (136 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 1,317",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 48;

@@ -35,6 +35,28 @@ partial class LeNet5 : global::NetGen.INetwork<LeNet5>
     public const string Architecture = "Input(28,28,1) Conv2D(6,5,stride=1,Same,ReLU) MaxPool2D(2,stride=2,Valid) Conv2D(16,5,stride=1,Valid,ReLU) MaxPool2D(2,stride=2,Valid) Flatten Dropout(0.25) Dense(120,ReLU) Dense(84,ReLU) Dense(10,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: LeNet5",
+        "───────────────────────────────────────────────────────────────",
+        "Layer             Output shape  Activation  Parameters     MACs",
+        "───────────────────────────────────────────────────────────────",
+        "Input             [28, 28, 1]                        0        0",
+        "1 Conv2D(6, 5)    [28, 28, 6]   ReLU               156  117,600",
+        "2 MaxPool2D(2)    [14, 14, 6]                        0        0",
+        "3 Conv2D(16, 5)   [10, 10, 16]  ReLU             2,416  240,000",
+        "4 MaxPool2D(2)    [5, 5, 16]                         0        0",
+        "5 Flatten         [400]                              0        0",
+        "6 Dropout(0.25f)  [400]                              0        0",
+        "7 Dense           [120]         ReLU            48,120   48,000",
+        "8 Dense           [84]          ReLU            10,164   10,080",
+        "9 Dense           [10]          Softmax            850      840",
+        "───────────────────────────────────────────────────────────────",
+        "Total parameters: 61,706 (61,706 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 416,520",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 4704;

@@ -33,6 +33,26 @@ partial class ModernActivations : global::NetGen.INetwork<ModernActivations>
     public const string Architecture = "Input(12,12,1) Conv2D(4,3,stride=1,Valid,Linear) Activation(GELU) MaxPool2D(2,stride=2,Valid) Conv2D(6,3,stride=1,Valid,SiLU) Flatten Dense(16,GELUTanh) Dense(10,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: ModernActivations",
+        "────────────────────────────────────────────────────────────────",
+        "Layer               Output shape  Activation   Parameters   MACs",
+        "────────────────────────────────────────────────────────────────",
+        "Input               [12, 12, 1]                         0      0",
+        "1 Conv2D(4, 3)      [10, 10, 4]                        40  3,600",
+        "2 Activation(GELU)  [10, 10, 4]   GELU                  0      0",
+        "3 MaxPool2D(2)      [5, 5, 4]                           0      0",
+        "4 Conv2D(6, 3)      [3, 3, 6]     SiLU                222  1,944",
+        "5 Flatten           [54]                                0      0",
+        "6 Dense             [16]          GELU (tanh)         880    864",
+        "7 Dense             [10]          Softmax             170    160",
+        "────────────────────────────────────────────────────────────────",
+        "Total parameters: 1,312 (1,312 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 6,568",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 400;

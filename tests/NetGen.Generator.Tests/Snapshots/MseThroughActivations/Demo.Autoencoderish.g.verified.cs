@@ -28,6 +28,21 @@ partial class Autoencoderish : global::NetGen.INetwork<Autoencoderish>
     public const string Architecture = "Input(20) Dense(80,Linear) Dense(17,Sigmoid) Loss(MeanSquaredError) Sgd";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.MeanSquaredError;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: Autoencoderish",
+        "────────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters   MACs",
+        "────────────────────────────────────────────────────",
+        "Input    [20]                               0      0",
+        "1 Dense  [80]                           1,680  1,600",
+        "2 Dense  [17]          Sigmoid          1,377  1,360",
+        "────────────────────────────────────────────────────",
+        "Total parameters: 3,057 (3,057 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 2,960",
+        "Loss: MeanSquaredError; optimizer: SGD (learning rate 0.05f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 80;

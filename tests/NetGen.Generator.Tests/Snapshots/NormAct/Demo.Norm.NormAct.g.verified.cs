@@ -34,6 +34,27 @@ partial class NormAct : global::NetGen.INetwork<NormAct>
     public const string Architecture = "Input(6,11) LayerNormalization(epsilon=0.001) LSTM(8,return_sequences) LayerNormalization(epsilon=1E-05,no_center) Flatten Dense(16,LeakyReLU(0.2)) Dense(12,ELU(1)) Activation(LeakyReLU(0.3)) Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: NormAct",
+        "─────────────────────────────────────────────────────────────────────────────",
+        "Layer                         Output shape  Activation      Parameters   MACs",
+        "─────────────────────────────────────────────────────────────────────────────",
+        "Input                         [6, 11]                                0      0",
+        "1 LayerNormalization          [6, 11]                               22      0",
+        "2 LSTM(8, sequences)          [6, 8]                               640  3,648",
+        "3 LayerNormalization          [6, 8]                                 8      0",
+        "4 Flatten                     [48]                                   0      0",
+        "5 Dense                       [16]          LeakyReLU(0.2)         784    768",
+        "6 Dense                       [12]          ELU(1)                 204    192",
+        "7 Activation(LeakyReLU(0.3))  [12]          LeakyReLU(0.3)           0      0",
+        "8 Dense                       [3]           Softmax                 39     36",
+        "─────────────────────────────────────────────────────────────────────────────",
+        "Total parameters: 1,697 (1,697 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 4,644",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 66;

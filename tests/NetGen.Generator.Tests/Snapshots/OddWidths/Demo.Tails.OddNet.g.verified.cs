@@ -28,6 +28,21 @@ partial class OddNet : global::NetGen.INetwork<OddNet>
     public const string Architecture = "Input(5) Dense(33,Sigmoid) Dense(7,Softmax) Loss(CategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.CategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: OddNet",
+        "───────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters  MACs",
+        "───────────────────────────────────────────────────",
+        "Input    [5]                                0     0",
+        "1 Dense  [33]          Sigmoid            198   165",
+        "2 Dense  [7]           Softmax            238   231",
+        "───────────────────────────────────────────────────",
+        "Total parameters: 436 (436 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 396",
+        "Loss: CategoricalCrossEntropy; optimizer: Adam (learning rate 0.0005f, β1 0.85f, β2 0.995f, ε 1e-6f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 33;

@@ -28,6 +28,21 @@ partial class Regressor : global::NetGen.INetwork<Regressor>
     public const string Architecture = "Input(3) Dense(16,ReLU) Dense(1,Linear) Loss(MeanSquaredError) Sgd";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.MeanSquaredError;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: Regressor",
+        "───────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters  MACs",
+        "───────────────────────────────────────────────────",
+        "Input    [3]                                0     0",
+        "1 Dense  [16]          ReLU                64    48",
+        "2 Dense  [1]                               17    16",
+        "───────────────────────────────────────────────────",
+        "Total parameters: 81 (81 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 64",
+        "Loss: MeanSquaredError; optimizer: SGD (learning rate 0.01f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 16;

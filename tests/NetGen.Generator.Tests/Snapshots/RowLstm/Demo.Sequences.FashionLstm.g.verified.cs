@@ -28,6 +28,21 @@ partial class FashionLstm : global::NetGen.INetwork<FashionLstm>
     public const string Architecture = "Input(28,28) LSTM(128) Dense(10,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: FashionLstm",
+        "────────────────────────────────────────────────────────────",
+        "Layer        Output shape  Activation  Parameters       MACs",
+        "────────────────────────────────────────────────────────────",
+        "Input        [28, 28]                           0          0",
+        "1 LSTM(128)  [128]                         80,384  2,236,416",
+        "2 Dense      [10]          Softmax          1,290      1,280",
+        "────────────────────────────────────────────────────────────",
+        "Total parameters: 81,674 (81,674 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 2,237,696",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 128;

@@ -29,6 +29,22 @@ partial class FashionMlp : global::NetGen.INetwork<FashionMlp>
     public const string Architecture = "Input(784) Dense(64,ReLU) Dense(64,ReLU) Dense(10,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: FashionMlp",
+        "─────────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters    MACs",
+        "─────────────────────────────────────────────────────",
+        "Input    [784]                              0       0",
+        "1 Dense  [64]          ReLU            50,240  50,176",
+        "2 Dense  [64]          ReLU             4,160   4,096",
+        "3 Dense  [10]          Softmax            650     640",
+        "─────────────────────────────────────────────────────",
+        "Total parameters: 55,050 (55,050 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 54,912",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 64;

@@ -30,6 +30,23 @@ partial class Strided : global::NetGen.INetwork<Strided>
     public const string Architecture = "Input(11,9,3) Conv2D(4,3,stride=2,Same,Tanh) AvgPool2D(2,stride=2,Same) Flatten Dense(2,Sigmoid) Loss(BinaryCrossEntropy) Sgd";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.BinaryCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: Strided",
+        "───────────────────────────────────────────────────────────",
+        "Layer           Output shape  Activation  Parameters   MACs",
+        "───────────────────────────────────────────────────────────",
+        "Input           [11, 9, 3]                         0      0",
+        "1 Conv2D(4, 3)  [6, 5, 4]     Tanh               112  3,240",
+        "2 AvgPool2D(2)  [3, 3, 4]                          0      0",
+        "3 Flatten       [36]                               0      0",
+        "4 Dense         [2]           Sigmoid             74     72",
+        "───────────────────────────────────────────────────────────",
+        "Total parameters: 186 (186 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 3,312",
+        "Loss: BinaryCrossEntropy; optimizer: SGD with momentum (learning rate 0.05f, momentum 0.9f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 120;

@@ -30,6 +30,23 @@ partial class TokenCnn : global::NetGen.INetwork<TokenCnn>
     public const string Architecture = "Input(12) Embedding(20,6) Conv1D(8,3,stride=1,dilation=2,Causal,ReLU) GlobalMaxPooling1D Dense(4,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: TokenCnn",
+        "─────────────────────────────────────────────────────────────────",
+        "Layer                 Output shape  Activation  Parameters   MACs",
+        "─────────────────────────────────────────────────────────────────",
+        "Input                 [12]                               0      0",
+        "1 Embedding(20, 6)    [12, 6]                          120      0",
+        "2 Conv1D(8, 3)        [12, 8]       ReLU               152  1,728",
+        "3 GlobalMaxPooling1D  [8]                                0      0",
+        "4 Dense               [4]           Softmax             36     32",
+        "─────────────────────────────────────────────────────────────────",
+        "Total parameters: 308 (308 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 1,760",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 96;

@@ -30,6 +30,23 @@ partial class TokenGru : global::NetGen.INetwork<TokenGru>
     public const string Architecture = "Input(9) Embedding(30,7,mask_zero) GRU(19,return_sequences) SimpleRNN(5,ReLU) Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Sgd";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: TokenGru",
+        "──────────────────────────────────────────────────────────────────",
+        "Layer                 Output shape  Activation  Parameters    MACs",
+        "──────────────────────────────────────────────────────────────────",
+        "Input                 [9]                                0       0",
+        "1 Embedding(30, 7)    [9, 7]                           210       0",
+        "2 GRU(19, sequences)  [9, 19]                        1,596  13,338",
+        "3 SimpleRNN(5)        [5]                              125   1,080",
+        "4 Dense               [3]           Softmax             18      15",
+        "──────────────────────────────────────────────────────────────────",
+        "Total parameters: 1,949 (1,949 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 14,433",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: SGD (learning rate 0.05f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 171;

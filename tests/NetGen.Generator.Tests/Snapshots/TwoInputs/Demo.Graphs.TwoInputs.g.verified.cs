@@ -32,6 +32,25 @@ partial class TwoInputs : global::NetGen.INetwork<TwoInputs>
     public const string Architecture = "Input(8,8,1) Conv2D(4,3,stride=1,Valid,ReLU) Flatten Dense(6,ReLU)@-1 Concatenate@2,3 Dense(2,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: TwoInputs",
+        "───────────────────────────────────────────────────────────",
+        "Layer           Output shape  Activation  Parameters   MACs",
+        "───────────────────────────────────────────────────────────",
+        "Input image     [8, 8, 1]                          0      0",
+        "Input numeric   [5]                                0      0",
+        "1 Conv2D(4, 3)  [6, 6, 4]     ReLU                40  1,296",
+        "2 Flatten       [144]                              0      0",
+        "3 Dense         [6]           ReLU                36     30",
+        "4 Concatenate   [150]                              0      0",
+        "5 Dense         [2]           Softmax            302    300",
+        "───────────────────────────────────────────────────────────",
+        "Total parameters: 378 (378 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 1,626",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 150;

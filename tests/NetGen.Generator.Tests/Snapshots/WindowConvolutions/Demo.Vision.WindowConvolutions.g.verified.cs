@@ -31,6 +31,24 @@ partial class WindowConvolutions : global::NetGen.INetwork<WindowConvolutions>
     public const string Architecture = "Input(12,15,3) Conv2D(8,3x5,stride=1x1,dilation=2x2,Same,bias=False,ReLU) DepthwiseConv2D(2,3x3,stride=2x1,dilation=1x1,Same,bias=True,ReLU) Conv2D(4,1,stride=1,Valid,Linear) Flatten Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) Adam";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: WindowConvolutions",
+        "──────────────────────────────────────────────────────────────────",
+        "Layer                 Output shape  Activation  Parameters    MACs",
+        "──────────────────────────────────────────────────────────────────",
+        "Input                 [12, 15, 3]                        0       0",
+        "1 Conv2D(8, 3, 5)     [12, 15, 8]   ReLU               360  64,800",
+        "2 DepthwiseConv2D(3)  [6, 15, 16]   ReLU               160  12,960",
+        "3 Conv2D(4, 1)        [6, 15, 4]                        68   5,760",
+        "4 Flatten             [360]                              0       0",
+        "5 Dense               [3]           Softmax          1,083   1,080",
+        "──────────────────────────────────────────────────────────────────",
+        "Total parameters: 1,671 (1,671 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 84,600",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 1440;

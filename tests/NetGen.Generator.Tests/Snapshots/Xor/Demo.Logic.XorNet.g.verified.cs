@@ -28,6 +28,21 @@ partial class XorNet : global::NetGen.INetwork<XorNet>
     public const string Architecture = "Input(2) Dense(8,Tanh) Dense(1,Sigmoid) Loss(BinaryCrossEntropy) Sgd";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.BinaryCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: XorNet",
+        "───────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters  MACs",
+        "───────────────────────────────────────────────────",
+        "Input    [2]                                0     0",
+        "1 Dense  [8]           Tanh                24    16",
+        "2 Dense  [1]           Sigmoid              9     8",
+        "───────────────────────────────────────────────────",
+        "Total parameters: 33 (33 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 24",
+        "Loss: BinaryCrossEntropy; optimizer: SGD with momentum (learning rate 0.1f, momentum 0.9f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 8;
