@@ -20,9 +20,9 @@ public sealed class EvaluationResult
         ClassNames = classNames;
     }
 
-    /// <summary>A copy of <paramref name="other"/>, for <c>with</c>-style initializers of the metrics below.</summary>
+    /// <summary>A copy of <paramref name="other"/>, for initializers that add the metrics below.</summary>
     /// <param name="other">The result to copy.</param>
-    public EvaluationResult(EvaluationResult other)
+    internal EvaluationResult(EvaluationResult other)
     {
         ArgumentNullException.ThrowIfNull(other);
         Count = other.Count;
