@@ -113,7 +113,96 @@ public class EvaluatorTests
         Assert.Equal(3.5, result.Loss, Digits);
         Assert.Null(result.Accuracy);
         Assert.Null(result.ConfusionMatrix);
-        Assert.Equal("2 samples, loss (MeanSquaredError) 3.5000\n", result.ToString());
+        // Per output: MAE 0.5 and 2.5, RMSE √0.5 and √6.5, R² 1 − 1/4.5 and 1 − 13/0.5.
+        Assert.Equal(1.5, result.MeanAbsoluteError!.Value, Digits);
+        Assert.Equal((Math.Sqrt(0.5) + Math.Sqrt(6.5)) / 2, result.RootMeanSquaredError!.Value, Digits);
+        Assert.Equal((1 - 1 / 4.5 + 1 - 26) / 2, result.R2!.Value, Digits);
+        Assert.Null(result.RocAuc);
+        Assert.Null(result.AveragePrecision);
+        Assert.Equal("2 samples, loss (MeanSquaredError) 3.5000\nMAE 1.5, RMSE 1.62831, R² -12.1111\n", result.ToString());
+    }
+
+    [Fact]
+    public void Binary_classifier_gets_ROC_AUC_and_average_precision_of_its_output()
+    {
+        float[][] outputs = [[0.1f], [0.4f], [0.35f], [0.8f]];
+        var model = new TableModel(outputs, LossKind.BinaryCrossEntropy);
+
+        EvaluationResult result = Evaluator.Evaluate(model, new Dataset(TableModel.Indices(4), [1], [0, 0, 1, 1]), batchSize: 3);
+
+        Assert.Equal(0.75, result.RocAuc!.Value, Digits);
+        Assert.Equal(0.5 + 0.5 * 2 / 3.0, result.AveragePrecision!.Value, Digits);
+        Assert.Null(result.TopKAccuracy);
+        Assert.Null(result.MeanAbsoluteError);
+        Assert.Contains("ROC AUC 0.7500, average precision 0.8333\n", result.ToString());
+
+        // Float targets are classes by target ≥ 0.5.
+        EvaluationResult targets = Evaluator.Evaluate(model, new Dataset(TableModel.Indices(4), [1], [0.2f, 0f, 0.9f, 1f], 1));
+        Assert.Equal(0.75, targets.RocAuc!.Value, Digits);
+
+        // One class only: ROC AUC is not defined (null, not an exception); average precision of all positives is 1.
+        EvaluationResult allPositive = Evaluator.Evaluate(model, new Dataset(TableModel.Indices(4), [1], [1, 1, 1, 1]));
+        Assert.Null(allPositive.RocAuc);
+        Assert.Equal(1.0, allPositive.AveragePrecision);
+        EvaluationResult allNegative = Evaluator.Evaluate(model, new Dataset(TableModel.Indices(4), [1], [0, 0, 0, 0]));
+        Assert.Null(allNegative.RocAuc);
+        Assert.Null(allNegative.AveragePrecision);
+    }
+
+    [Fact]
+    public void Multi_class_classifier_gets_one_vs_rest_metrics_and_top_k_on_request_across_batches()
+    {
+        float[][] outputs =
+        [
+            [0.7f, 0.2f, 0.1f], [0.2f, 0.5f, 0.3f], [0.1f, 0.8f, 0.1f], [0.4f, 0.4f, 0.2f],
+            [0.3f, 0.3f, 0.4f], [0.6f, 0.1f, 0.3f], [0.0f, 0.0f, 1.0f],
+        ];
+        int[] labels = [0, 0, 1, 1, 2, 2, 2];
+        float[] flat = outputs.SelectMany(o => o).ToArray();
+        var model = new TableModel(outputs, LossKind.SparseCategoricalCrossEntropy);
+        var data = new Dataset(TableModel.Indices(7), [1], labels);
+
+        EvaluationResult result = Evaluator.Evaluate(model, data, new EvaluationOptions { BatchSize = 3, TopK = 2 });
+
+        Assert.Equal([3, 3, 1], model.BatchSizes);
+        Assert.Equal(Metrics.RocAucOneVsRest(flat, labels, 3), result.RocAuc);
+        Assert.Equal(Metrics.AveragePrecisionOneVsRest(flat, labels, 3), result.AveragePrecision);
+        Assert.Equal(2, result.TopK);
+        Assert.Equal(Metrics.TopKAccuracy(flat, labels, 3, 2), result.TopKAccuracy);
+        Assert.Equal(6.0 / 7, result.TopKAccuracy!.Value, Digits); // only sample 1 misses (label 0 ranks third)
+        Assert.Equal(4.0 / 7, result.Accuracy!.Value, Digits); // unchanged by the new metrics
+        Assert.Contains("ROC AUC (one-vs-rest macro) ", result.ToString());
+        Assert.Contains(", top-2 accuracy 0.8571\n", result.ToString());
+        Assert.Null(Evaluator.Evaluate(model, data).TopKAccuracy); // not asked for
+
+        // One-hot targets give the same classes.
+        float[] oneHot = labels.SelectMany(l => Enumerable.Range(0, 3).Select(j => j == l ? 1f : 0f)).ToArray();
+        EvaluationResult fromTargets = Evaluator.Evaluate(model, new Dataset(TableModel.Indices(7), [1], oneHot, 3), new EvaluationOptions { TopK = 1 });
+        Assert.Equal(result.RocAuc, fromTargets.RocAuc);
+        Assert.Equal(Metrics.TopKAccuracy(flat, labels, 3, 1), fromTargets.TopKAccuracy);
+
+        // A class without samples: its one-vs-rest score is not defined, so neither is the macro average.
+        EvaluationResult missing = Evaluator.Evaluate(model, new Dataset(TableModel.Indices(3), [1], [0, 1, 1]));
+        Assert.Null(missing.RocAuc);
+        Assert.Null(missing.AveragePrecision);
+    }
+
+    [Fact]
+    public void Diverged_outputs_give_NaN_metrics_and_top_k_needs_classes()
+    {
+        var nan = new TableModel([[0.2f, float.NaN], [0.5f, 0.5f]], LossKind.SparseCategoricalCrossEntropy);
+        EvaluationResult result = Evaluator.Evaluate(nan, new Dataset(TableModel.Indices(2), [1], [0, 1]), new EvaluationOptions { TopK = 1 });
+        Assert.True(double.IsNaN(result.RocAuc!.Value));
+        Assert.True(double.IsNaN(result.AveragePrecision!.Value));
+        Assert.True(double.IsNaN(result.TopKAccuracy!.Value));
+
+        var regression = new TableModel([[1f], [2f]], LossKind.MeanSquaredError);
+        var targets = new Dataset(TableModel.Indices(2), [1], [1f, 3f], 1);
+        Assert.Contains("Top-k accuracy needs a multi-class model", Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(regression, targets, new EvaluationOptions { TopK = 1 })).Message);
+        var binary = new TableModel([[0.1f], [0.9f]], LossKind.BinaryCrossEntropy);
+        Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(binary, new Dataset(TableModel.Indices(2), [1], [0, 1]), new EvaluationOptions { TopK = 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.Evaluate(nan, new Dataset(TableModel.Indices(2), [1], [0, 1]), new EvaluationOptions { TopK = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.Evaluate(nan, new Dataset(TableModel.Indices(2), [1], [0, 1]), new EvaluationOptions { BatchSize = 0 }));
     }
 
     [Fact]
