@@ -272,6 +272,52 @@ public class FitCallbackTests
         Assert.Equal(64, counter.Batches); // 1 + 2 + 1 epochs of 16 batches
     }
 
+    [Fact]
+    public void Validation_metrics_are_in_each_epochs_logs_and_equal_Evaluate()
+    {
+        Dataset train = Blobs(96, 37, 7, 13), validation = Blobs(70, 37, 7, 14);
+        var options = new FitOptions { Epochs = 2, BatchSize = 16, Seed = 3, ValidationData = validation };
+        TrainingHistory plain = new OddSparse(6).CreateTrainer(16).Fit(train, options);
+
+        using var directory = new TempDirectory();
+        string csv = Path.Combine(directory.Path, "log.csv");
+        var model = new OddSparse(6);
+        TrainingHistory history = model.CreateTrainer(16).Fit(train, options with { ValidationMetrics = true, ValidationTopK = 2, Callbacks = [new CsvLogger(csv)] });
+
+        // the same run: the loss and accuracy are the numbers Fit reports without the metrics
+        Assert.Equal(plain.Epochs.Select(e => e.ValidationLoss), history.Epochs.Select(e => e.ValidationLoss));
+        Assert.Equal(plain.Epochs.Select(e => e.ValidationAccuracy), history.Epochs.Select(e => e.ValidationAccuracy));
+        Assert.All(plain.Epochs, e => Assert.Null(e.Validation));
+
+        NetGen.Evaluation.EvaluationResult last = history.Epochs[^1].Validation!;
+        NetGen.Evaluation.EvaluationResult evaluated = NetGen.Evaluation.Evaluator.Evaluate(model, validation, new NetGen.Evaluation.EvaluationOptions { TopK = 2 });
+        Assert.NotNull(last.RocAuc);
+        Assert.Equal(evaluated.RocAuc, last.RocAuc);
+        Assert.Equal(evaluated.AveragePrecision, last.AveragePrecision);
+        Assert.Equal(evaluated.TopKAccuracy, last.TopKAccuracy);
+        Assert.Equal(evaluated.Loss, last.Loss);
+
+        string[] lines = File.ReadAllLines(csv);
+        Assert.Equal(CsvLogger.Header + "," + CsvLogger.MetricsHeader, lines[0]);
+        string[] fields = lines[2].Split(',');
+        Assert.Equal(last.RocAuc!.Value, double.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(last.TopKAccuracy!.Value, double.Parse(fields[9], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("", fields[10]); // no MAE for a classifier
+    }
+
+    [Fact]
+    public void Validation_metrics_on_a_held_out_fraction_evaluate_exactly_that_tail()
+    {
+        Dataset data = Blobs(100, 37, 7, 15);
+        var model = new OddSparse(7);
+        TrainingHistory history = model.CreateTrainer(16).Fit(data, new FitOptions { Epochs = 1, BatchSize = 16, ValidationFraction = 0.2, ValidationMetrics = true });
+        NetGen.Evaluation.EvaluationResult v = history.Epochs[0].Validation!;
+        Assert.Equal(20, v.Count);
+        Dataset tail = data.Subset(Enumerable.Range(80, 20).ToArray());
+        Assert.Equal(NetGen.Evaluation.Evaluator.Evaluate(model, tail).Loss, v.Loss);
+        Assert.Throws<ArgumentException>(() => { model.CreateTrainer(16).Fit(data, new FitOptions { BatchSize = 16, ValidationMetrics = true }); });
+    }
+
     private sealed class CountingCallback : FitCallback
     {
         public int Batches;

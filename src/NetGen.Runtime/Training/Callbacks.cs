@@ -224,13 +224,19 @@ public sealed class ModelCheckpoint : FitCallback
 }
 
 /// <summary>
-/// Keras's <c>CSVLogger</c>: one row per epoch — <c>epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds</c> —
-/// appended and flushed as each epoch ends, so the file survives a crash. Missing values are empty fields.
+/// Keras's <c>CSVLogger</c>: one row per epoch — <c>epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds</c>,
+/// and with <see cref="FitOptions.ValidationMetrics"/> also <see cref="MetricsHeader"/>'s columns — appended and flushed
+/// as each epoch ends, so the file survives a crash. Missing values are empty fields.
 /// </summary>
 public sealed class CsvLogger : FitCallback
 {
     /// <summary>The header row.</summary>
     public const string Header = "epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds";
+
+    /// <summary>The columns added with <see cref="FitOptions.ValidationMetrics"/>.</summary>
+    public const string MetricsHeader = "val_roc_auc,val_average_precision,val_top_k_accuracy,val_mae,val_rmse,val_r2";
+
+    private bool _metrics;
 
     /// <summary>Creates the logger.</summary>
     /// <param name="path">The CSV file.</param>
@@ -251,8 +257,9 @@ public sealed class CsvLogger : FitCallback
     /// <inheritdoc/>
     public override void OnTrainBegin(FitContext context)
     {
+        _metrics = context.Options.ValidationMetrics;
         if (!Append || !File.Exists(Path) || new FileInfo(Path).Length == 0)
-            File.WriteAllText(Path, Header + "\n", new UTF8Encoding(false));
+            File.WriteAllText(Path, (_metrics ? Header + "," + MetricsHeader : Header) + "\n", new UTF8Encoding(false));
     }
 
     /// <inheritdoc/>
@@ -262,6 +269,12 @@ public sealed class CsvLogger : FitCallback
         string Field(double? v) => v is double d ? d.ToString("R", inv) : "";
         string row = string.Join(',', result.Epoch.ToString(inv), Field(result.Loss), Field(result.Accuracy), Field(result.ValidationLoss),
             Field(result.ValidationAccuracy), Field(result.LearningRate), result.Seconds.ToString("R", inv));
+        if (_metrics)
+        {
+            NetGen.Evaluation.EvaluationResult? v = result.Validation;
+            row = string.Join(',', row, Field(v?.RocAuc), Field(v?.AveragePrecision), Field(v?.TopKAccuracy), Field(v?.MeanAbsoluteError),
+                Field(v?.RootMeanSquaredError), Field(v?.R2));
+        }
         File.AppendAllText(Path, row + "\n", new UTF8Encoding(false));
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using NetGen.Data;
+using NetGen.Evaluation;
 
 namespace NetGen.Training;
 
@@ -81,6 +82,17 @@ public sealed record FitOptions
     /// keeps the rate as it is (the optimizer attribute's, or what a callback sets).
     /// </summary>
     public LearningRateSchedule? LearningRateSchedule { get; init; }
+
+    /// <summary>
+    /// Evaluate the validation data after each epoch with every metric <see cref="Evaluator.Evaluate(IModel, Dataset, EvaluationOptions, CancellationToken)"/>
+    /// reports (ROC AUC and average precision for classifiers, MAE, RMSE and R² for regression, the confusion matrix), into
+    /// <see cref="EpochResult.Validation"/>. Needs validation data. It keeps every validation output for the epoch's
+    /// ranking metrics, so each epoch allocates a result; the loss and accuracy are the same numbers as without it.
+    /// </summary>
+    public bool ValidationMetrics { get; init; }
+
+    /// <summary>With <see cref="ValidationMetrics"/>: also the validation top-k accuracy for this k (multi-class models).</summary>
+    public int? ValidationTopK { get; init; }
 
     /// <summary>Callbacks, called in this order (see <see cref="FitCallback"/>). Null or empty: none.</summary>
     public IReadOnlyList<FitCallback>? Callbacks { get; init; }

@@ -86,6 +86,10 @@ public static class Fitter
         private readonly EarlyStoppingMonitor _monitor;
         private readonly float[]? _bestWeights;
 
+        /// <summary>The validation data as one data set and the options to evaluate it with, when <see cref="FitOptions.ValidationMetrics"/> is on.</summary>
+        private readonly Dataset? _validationSet;
+        private readonly EvaluationOptions? _validationMetrics;
+
         /// <summary>The step-wise schedule, applied to <see cref="_gradientTrainer"/> before every batch; null: none.</summary>
         private readonly LearningRateSchedule? _schedule;
 
@@ -191,6 +195,29 @@ public static class Fitter
                 _validationMode = Classification.ModeFor(_model.Loss, _outputSize, _validation.HasLabels);
                 _validationChunk = Math.Min(options.ValidationBatchSize, _validationCount);
                 _validationOutputs = new float[_validationChunk * _outputSize];
+            }
+
+            if (options.ValidationMetrics)
+            {
+                if (_validation is null)
+                    throw new ArgumentException("FitOptions.ValidationMetrics evaluates the validation data: set ValidationData or ValidationFraction as well.", nameof(options));
+                if (options.ValidationTopK is int k && k < 1)
+                    throw new ArgumentOutOfRangeException(nameof(options), k, "FitOptions.ValidationTopK must be at least 1.");
+                if (_validationStart == 0 && _validationCount == _validation.Count)
+                {
+                    _validationSet = _validation;
+                }
+                else
+                {
+                    var rows = new int[_validationCount];
+                    for (int i = 0; i < rows.Length; i++) rows[i] = _validationStart + i;
+                    _validationSet = _validation.Subset(rows);
+                }
+                _validationMetrics = new EvaluationOptions { BatchSize = options.ValidationBatchSize, TopK = options.ValidationTopK };
+            }
+            else if (options.ValidationTopK is not null)
+            {
+                throw new ArgumentException("FitOptions.ValidationTopK needs FitOptions.ValidationMetrics on.", nameof(options));
             }
 
             _early = options.EarlyStopping;
@@ -321,7 +348,14 @@ public static class Fitter
                     throw new TrainingDivergedException(epoch + 1, batches, lastLoss, bad, parameters[bad], NonFinite.Locate(_model.ParameterBlocks, bad));
 
                 double? validationLoss = null, validationAccuracy = null;
-                if (_validation is not null)
+                EvaluationResult? validationResult = null;
+                if (_validationSet is not null)
+                {
+                    validationResult = Evaluator.Evaluate(_model, _validationSet, _validationMetrics!, cancellationToken);
+                    validationLoss = validationResult.Loss;
+                    validationAccuracy = validationResult.Accuracy;
+                }
+                else if (_validation is not null)
                 {
                     Evaluator.Tally tally = default;
                     Evaluator.Accumulate(_model, _validation, _validationStart, _validationCount, _validationOutputs!, _validationChunk, ref tally, null, cancellationToken);
@@ -333,6 +367,7 @@ public static class Fitter
                     Stopwatch.GetElapsedTime(started).TotalSeconds, batches, _trainCount)
                 {
                     LearningRate = _gradientTrainer?.LearningRate,
+                    Validation = validationResult,
                 };
                 epochs.Add(result);
 

@@ -35,6 +35,12 @@ public sealed record EpochResult(
     /// </summary>
     public double? LearningRate { get; init; }
 
+    /// <summary>
+    /// The whole evaluation of the validation data after the epoch (ROC AUC, average precision, top-k, MAE, RMSE, R², the
+    /// confusion matrix) when <see cref="FitOptions.ValidationMetrics"/> is on; else null.
+    /// </summary>
+    public NetGen.Evaluation.EvaluationResult? Validation { get; init; }
+
     /// <summary>One line in Keras's style: <c>Epoch 3/10 - 1.20s - loss: 0.4321 - accuracy: 0.8765 - val_loss: …</c>.</summary>
     public override string ToString()
     {
