@@ -162,6 +162,16 @@ namespace NetGen.Generator.Emit
             w.Line($"public const string Architecture = {Literal.String(plan.Architecture)};");
             w.Line("/// <summary>The loss this network trains with.</summary>");
             w.Line($"public const LossKind Loss = LossKind.{plan.Spec.Loss};");
+            if (plan.Spec.Loss == LossKind.Huber)
+            {
+                w.Line("/// <summary>The Huber loss's δ: quadratic where |y − t| ≤ δ, linear beyond.</summary>");
+                w.Line($"public const float HuberDelta = {Literal.Float(plan.Spec.HuberDelta)};");
+            }
+            if (plan.Spec.LabelSmoothing != 0f)
+            {
+                w.Line($"/// <summary>Label smoothing ε: the loss's targets are t·(1 − ε) + ε/{plan.OutputSize}, in training and in evaluation.</summary>");
+                w.Line($"public const float LabelSmoothing = {Literal.Float(plan.Spec.LabelSmoothing)};");
+            }
             w.Line();
             w.Line("/// <summary>Widest hidden layer: the size of each inference scratch row.</summary>");
             w.Line($"private const int MaxHidden = {plan.MaxHiddenWidth};");
@@ -273,6 +283,8 @@ namespace NetGen.Generator.Emit
             w.Line("int IModel.OutputSize => OutputSize;");
             w.Line("int IModel.ParameterCount => ParameterCount;");
             w.Line("LossKind IModel.Loss => Loss;");
+            if (plan.Spec.Loss == LossKind.Huber) w.Line("float IModel.HuberDelta => HuberDelta;");
+            if (plan.Spec.LabelSmoothing != 0f) w.Line("float IModel.LabelSmoothing => LabelSmoothing;");
             w.Line("string IModel.Architecture => Architecture;");
             w.Line("IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;");
             w.Line();
