@@ -148,9 +148,10 @@ namespace NetGen.Generator.Diagnostics
             "NG0101", "Adam's Beta2 is not larger than Beta1",
             "[Adam] Beta2 = {0} is not larger than Beta1 = {1}: the squared-gradient average (Beta2) must forget more slowly than the gradient average (Beta1), or steps become erratic; did you swap them? Write e.g. Beta1 = 0.9f, Beta2 = 0.999f");
 
+        /// <summary>Mean squared error, and since they came mean absolute error and Huber: a regression loss on a softmax output.</summary>
         public static readonly DiagnosticDescriptor SoftmaxWithMeanSquaredError = Warning(
-            "NG0102", "Softmax output trained with mean squared error",
-            "Layer {0} ([Dense({1}, Activation.Softmax)]) is the output layer and [Loss(LossKind.MeanSquaredError)] trains it: {2}");
+            "NG0102", "Softmax output trained with a regression loss",
+            "Layer {0} ([Dense({1}, Activation.Softmax)]) is the output layer and [Loss(LossKind.{2})] trains it: {3}");
 
         public static readonly DiagnosticDescriptor RedundantLinearLayer = Warning(
             "NG0103", "Hidden layer without an activation adds no capacity",
@@ -245,10 +246,6 @@ namespace NetGen.Generator.Diagnostics
             "NG0073", "Delta on a loss other than Huber",
             "[Loss(LossKind.{0})] sets Delta = {1}, but only LossKind.Huber has a δ: remove Delta, or use LossKind.Huber");
 
-        public static readonly DiagnosticDescriptor SoftmaxWithRegressionLoss = Warning(
-            "NG0074", "Softmax output trained with a regression loss",
-            "Layer {0} ([Dense({1}, Activation.Softmax)]) is the output layer and [Loss(LossKind.{2})] trains it: {3}");
-
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -263,7 +260,7 @@ namespace NetGen.Generator.Diagnostics
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
                 RecurrentActivationNeedsInput, SoftmaxActivationLayer, ConflictingWindowSettings, StrideWithDilation, InvalidActivationAlpha, AlphaWithoutParameter,
                 RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, CausalPaddingNotConv1D, SoftmaxOnConv1D, InvalidNormalizationSetting,
-                InvalidLabelSmoothing, LabelSmoothingWithoutClasses, InvalidHuberDelta, DeltaWithoutHuber, SoftmaxWithRegressionLoss, InternalError,
+                InvalidLabelSmoothing, LabelSmoothingWithoutClasses, InvalidHuberDelta, DeltaWithoutHuber, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);

@@ -540,25 +540,19 @@ namespace NetGen.Generator.Parsing
                 }
             }
 
-            // NG0102: softmax output trained with mean squared error.
-            if (loss == (int)LossKind.MeanSquaredError && layers.Count > 0 && layers[layers.Count - 1] is DenseSpec { Activation.Kind: ActivationKind.Softmax } output)
+            // NG0102: softmax output trained with a regression loss (mean squared or absolute error, Huber).
+            if ((loss == (int)LossKind.MeanSquaredError || loss == (int)LossKind.MeanAbsoluteError || loss == (int)LossKind.Huber)
+                && layers.Count > 0 && layers[layers.Count - 1] is DenseSpec { Activation.Kind: ActivationKind.Softmax } output)
             {
+                // a warning, not an error: a bounded loss on probabilities is a known choice (MAE is robust to noisy labels)
                 int i = layers.Count - 1;
                 string why = output.Units == 1
                     ? "softmax over one unit always outputs 1, so the network cannot learn anything; for a yes/no output write [Dense(1, Activation.Sigmoid)] with LossKind.BinaryCrossEntropy"
-                    : "the gradient of the squared error through softmax vanishes when the softmax saturates, so learning stalls on confidently wrong samples; for classes write LossKind.SparseCategoricalCrossEntropy (integer labels) or LossKind.CategoricalCrossEntropy (one-hot targets)";
+                    : loss == (int)LossKind.MeanSquaredError
+                        ? "the gradient of the squared error through softmax vanishes when the softmax saturates, so learning stalls on confidently wrong samples; for classes write LossKind.SparseCategoricalCrossEntropy (integer labels) or LossKind.CategoricalCrossEntropy (one-hot targets)"
+                        : "its gradient does not grow with the error as cross-entropy's does and vanishes through a saturated softmax, so learning stalls on confidently wrong samples; for classes write LossKind.SparseCategoricalCrossEntropy (integer labels) or LossKind.CategoricalCrossEntropy (one-hot targets), with LabelSmoothing for noisy labels";
                 Add(diagnostics, DiagnosticDescriptors.SoftmaxWithMeanSquaredError, ArgumentLocation(layerAttributes[i], 1, "activation", ct),
-                    Number(i), output.Units.ToString(CultureInfo.InvariantCulture), why);
-            }
-            if ((loss == (int)LossKind.MeanAbsoluteError || loss == (int)LossKind.Huber) && layers.Count > 0
-                && layers[layers.Count - 1] is DenseSpec { Activation.Kind: ActivationKind.Softmax } regressed)
-            {
-                int i = layers.Count - 1;
-                string why = regressed.Units == 1
-                    ? "softmax over one unit always outputs 1, so the network cannot learn anything; for a yes/no output write [Dense(1, Activation.Sigmoid)] with LossKind.BinaryCrossEntropy"
-                    : "a regression loss on probabilities learns slowly (its gradient does not grow with the error as cross-entropy's does, and vanishes when the softmax saturates); for classes write LossKind.SparseCategoricalCrossEntropy or LossKind.CategoricalCrossEntropy, optionally with LabelSmoothing";
-                Add(diagnostics, DiagnosticDescriptors.SoftmaxWithRegressionLoss, ArgumentLocation(layerAttributes[i], 1, "activation", ct),
-                    Number(i), regressed.Units.ToString(CultureInfo.InvariantCulture), LossNames[loss], why);
+                    Number(i), output.Units.ToString(CultureInfo.InvariantCulture), LossNames[loss], why);
             }
         }
 
