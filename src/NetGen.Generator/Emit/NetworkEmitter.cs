@@ -10,6 +10,12 @@ namespace NetGen.Generator.Emit
     /// <summary>Writes the whole generated file of one network: the model shell, its trainer and its kernels.</summary>
     internal static class NetworkEmitter
     {
+        /// <summary>The loss's settings for the remarks: <c> (δ = 0.5f)</c>, <c> (label smoothing ε = 0.1f)</c>; empty for none.</summary>
+        private static string LossSettings(NetworkSpec spec) =>
+            spec.Loss == LossKind.Huber ? $" (δ = {Literal.Float(spec.HuberDelta)})"
+            : spec.LabelSmoothing != 0f ? $" (label smoothing ε = {Literal.Float(spec.LabelSmoothing)})"
+            : "";
+
         public const string GeneratorVersion = "0.1.0";
 
         /// <summary>Largest scratch (floats) put on the stack; bigger networks rent from the shared array pool.</summary>
@@ -132,7 +138,7 @@ namespace NetGen.Generator.Emit
                 w.Line($"/// <item><term>{layer.Index}</term><description>{layer.Title} · {shape} · {Activations.Display(layer.Activation)} · {Literal.Grouped(layer.ParameterCount)} · {Literal.Grouped(layer.Macs)}</description></item>");
             }
             w.Line("/// </list>");
-            w.Line($"/// <para>Total: {Literal.Grouped(plan.ParameterCount)} parameters, {Literal.Grouped(plan.TotalMacs)} MACs per sample. Loss: {plan.Spec.Loss}. Optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}.</para>");
+            w.Line($"/// <para>Total: {Literal.Grouped(plan.ParameterCount)} parameters, {Literal.Grouped(plan.TotalMacs)} MACs per sample. Loss: {plan.Spec.Loss}{LossSettings(plan.Spec)}. Optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}.</para>");
             w.Line("/// </remarks>");
         }
 
