@@ -66,6 +66,13 @@ public class TorchLossTests(ITestOutputHelper output)
             {
                 for (int i = 0; i < targets.Length; i++) targets[i] *= 1.5f;
             }
+            if (network == nameof(TorchHuber))
+            {
+                // both of Huber's pieces are compared: some errors within δ = 0.4, some beyond
+                float[] outputs = TestData.Predict(model, inputs);
+                int inside = outputs.Select((y, i) => Math.Abs(y - targets[i]) <= 0.4f ? 1 : 0).Sum();
+                Assert.True(inside >= 5 && outputs.Length - inside >= 5, $"{inside} of {outputs.Length} errors within δ");
+            }
             loss = trainer.ComputeGradients(inputs, (ReadOnlySpan<float>)targets);
             written = targets;
         }
