@@ -58,6 +58,21 @@ namespace NetGen
 
         /// <summary>The loss.</summary>
         public LossKind Kind { get; }
+
+        /// <summary>
+        /// <see cref="LossKind.Huber"/>'s δ, where the loss turns from quadratic to linear: finite and &gt; 0, 1.0 (the
+        /// default of Keras and PyTorch) when not written. Other losses take none (NG0073).
+        /// </summary>
+        public float Delta { get; set; } = 1f;
+
+        /// <summary>
+        /// Label smoothing ε for <see cref="LossKind.CategoricalCrossEntropy"/> and
+        /// <see cref="LossKind.SparseCategoricalCrossEntropy"/>, in [0, 1): the targets become t·(1 − ε) + ε/K over K
+        /// classes, as Keras's <c>label_smoothing</c> and PyTorch's <c>CrossEntropyLoss(label_smoothing=)</c>. Training and
+        /// evaluation losses both use the smoothed targets (as Keras's <c>fit</c> and <c>evaluate</c> do). 0 by default;
+        /// other losses take none (NG0071).
+        /// </summary>
+        public float LabelSmoothing { get; set; }
     }
 
     /// <summary>Stochastic gradient descent with optional (heavy-ball) momentum, as Keras's <c>SGD</c>.</summary>

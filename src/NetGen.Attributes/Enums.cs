@@ -49,6 +49,17 @@ namespace NetGen
         CategoricalCrossEntropy = 2,
         /// <summary>Categorical cross-entropy on softmax outputs with integer class labels.</summary>
         SparseCategoricalCrossEntropy = 3,
+        /// <summary>
+        /// Mean absolute error over all outputs (float targets): <c>mean |y − t|</c>, as Keras's <c>MeanAbsoluteError</c>
+        /// and PyTorch's <c>nn.L1Loss</c>. Its gradient at y = t is 0 (PyTorch's sign(0) = 0).
+        /// </summary>
+        MeanAbsoluteError = 4,
+        /// <summary>
+        /// Huber loss over all outputs (float targets), with d = y − t: <c>½d²</c> where |d| ≤ δ, <c>δ·(|d| − ½δ)</c>
+        /// beyond, averaged, as Keras's <c>Huber</c> and PyTorch's <c>nn.HuberLoss</c>. δ is the attribute's
+        /// <c>Delta</c>, 1.0 when not written.
+        /// </summary>
+        Huber = 5,
     }
 }
 

@@ -360,8 +360,42 @@ internal static class Networks
         }
         """;
 
+    /// <summary>Huber regression: 5-12 Tanh-2 Linear, δ = 0.5, Adam.</summary>
+    public const string HuberRegression = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(5)]
+        [Dense(12, Activation.Tanh)]
+        [Dense(2)]
+        [Loss(LossKind.Huber, Delta = 0.5f)]
+        [Adam]
+        internal partial class RobustRegressor
+        {
+        }
+        """;
+
+    /// <summary>Label smoothing: 20-16 ReLU-10 Softmax, sparse categorical cross-entropy with ε = 0.1, Adam.</summary>
+    public const string LabelSmoothing = """
+        using NetGen;
+
+        namespace Demo;
+
+        [Input(20)]
+        [Dense(16, Activation.ReLU)]
+        [Dense(10, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy, LabelSmoothing = 0.1f)]
+        [Adam]
+        internal partial class SmoothClassifier
+        {
+        }
+        """;
+
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
+        [nameof(HuberRegression)] = HuberRegression,
+        [nameof(LabelSmoothing)] = LabelSmoothing,
         [nameof(NormAct)] = NormAct,
         [nameof(TokenConv1D)] = TokenConv1D,
         [nameof(GlobalPooling)] = GlobalPooling,

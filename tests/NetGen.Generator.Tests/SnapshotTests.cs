@@ -18,6 +18,12 @@ public sealed class SnapshotTests
     public void Regression() => Check(Networks.Regression);
 
     [Fact]
+    public void HuberRegression() => Check(Networks.HuberRegression);
+
+    [Fact]
+    public void LabelSmoothing() => Check(Networks.LabelSmoothing);
+
+    [Fact]
     public void OddWidths() => Check(Networks.OddWidths);
 
     [Fact]

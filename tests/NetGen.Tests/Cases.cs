@@ -31,6 +31,13 @@ public sealed record NetCase(string Name, Func<int, ITrainableModel> Create, Ref
         new("MseLeakyNet", s => new MseLeakyNet(s), new Reference(5, new[] { (10, Activation.ELU), (3, Activation.LeakyReLU) }, LossKind.MeanSquaredError, new[] { double.NaN, 0.01 })),
         new("ParametricActivationLayers", s => new ParametricActivationLayers(s), new Reference(6, new[] { (9, Activation.LeakyReLU), (7, Activation.ELU), (3, Activation.ELU) }, LossKind.MeanSquaredError, new[] { 0.2, 1.5, double.NaN })),
         new("MseActivationLayers", s => new MseActivationLayers(s), new Reference(6, new[] { (8, Activation.GELUTanh), (7, Activation.Tanh), (6, Activation.ReLU), (3, Activation.Linear) }, LossKind.MeanSquaredError)),
+        new("MaeNet", s => new MaeNet(s), new Reference(4, new[] { (9, Activation.Tanh), (3, Activation.Linear) }, LossKind.MeanAbsoluteError)),
+        new("MaeSigmoidNet", s => new MaeSigmoidNet(s), new Reference(5, new[] { (8, Activation.ReLU), (4, Activation.Sigmoid) }, LossKind.MeanAbsoluteError)),
+        new("HuberNet", s => new HuberNet(s), new Reference(4, new[] { (10, Activation.ReLU), (3, Activation.Tanh) }, LossKind.Huber) { Delta = 0.5 }),
+        new("HuberLinearNet", s => new HuberLinearNet(s), new Reference(3, new[] { (12, Activation.GELU), (2, Activation.Linear) }, LossKind.Huber)),
+        new("SmoothSparseNet", s => new SmoothSparseNet(s), new Reference(6, new[] { (11, Activation.ReLU), (10, Activation.Softmax) }, LossKind.SparseCategoricalCrossEntropy) { LabelSmoothing = 0.1f }),
+        new("SmoothSparseOddNet", s => new SmoothSparseOddNet(s), new Reference(7, new[] { (6, Activation.Tanh), (5, Activation.Softmax) }, LossKind.SparseCategoricalCrossEntropy) { LabelSmoothing = 0.3f }),
+        new("SmoothCategoricalNet", s => new SmoothCategoricalNet(s), new Reference(5, new[] { (7, Activation.Tanh), (4, Activation.Softmax) }, LossKind.CategoricalCrossEntropy) { LabelSmoothing = 0.2f }),
     };
 
     public static IEnumerable<object[]> Data() => All.Select(c => new object[] { c.Name });
@@ -44,7 +51,7 @@ public sealed record NetCase(string Name, Func<int, ITrainableModel> Create, Ref
         var r = Reference;
         var inputs = new float[batch * r.InputSize];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 2 - 1);
-        bool labels = preferLabels && r.Loss != LossKind.MeanSquaredError && (r.Loss != LossKind.BinaryCrossEntropy || r.OutputSize == 1);
+        bool labels = preferLabels && r.Loss is not (LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber) && (r.Loss != LossKind.BinaryCrossEntropy || r.OutputSize == 1);
         if (labels)
         {
             int classes = r.OutputSize == 1 ? 2 : r.OutputSize;

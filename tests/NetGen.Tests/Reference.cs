@@ -20,6 +20,12 @@ public sealed class Reference
 
     public double[] Alphas { get; }
 
+    /// <summary>Huber's δ (1 unless set).</summary>
+    public double Delta { get; init; } = 1;
+
+    /// <summary>Label smoothing ε of the categorical losses, as a float (the trainer and Keras smooth in single precision).</summary>
+    public float LabelSmoothing { get; init; }
+
     public int InputSize { get; }
     public (int Units, Activation Activation)[] Layers { get; }
     public LossKind Loss { get; }
@@ -102,6 +108,11 @@ public sealed class Reference
         {
             for (int j = 0; j < OutputSize; j++) t[j] = targets![sample * OutputSize + j];
         }
+        if (LabelSmoothing != 0 && Loss is LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy)
+        {
+            // t·(1 − ε) + ε/K, in float as Keras computes it
+            for (int j = 0; j < t.Length; j++) t[j] = (float)t[j] * (1f - LabelSmoothing) + LabelSmoothing / t.Length;
+        }
         return t;
     }
 
@@ -127,6 +138,20 @@ public sealed class Reference
                     double s = 0;
                     for (int j = 0; j < t.Length; j++) s += Math.Max(logits[j], 0) - logits[j] * t[j] + Math.Log(1 + Math.Exp(-Math.Abs(logits[j])));
                     total += s / t.Length;
+                    break;
+                case LossKind.MeanAbsoluteError:
+                    double absolute = 0;
+                    for (int j = 0; j < t.Length; j++) absolute += Math.Abs(y[j] - t[j]);
+                    total += absolute / t.Length;
+                    break;
+                case LossKind.Huber:
+                    double huber = 0;
+                    for (int j = 0; j < t.Length; j++)
+                    {
+                        double d = y[j] - t[j];
+                        huber += Math.Abs(d) <= Delta ? 0.5 * d * d : Delta * (Math.Abs(d) - 0.5 * Delta);
+                    }
+                    total += huber / t.Length;
                     break;
                 default:
                     double e = 0;
@@ -162,7 +187,17 @@ public sealed class Reference
                     break;
                 default:
                     var dy = new double[OutputSize];
-                    for (int j = 0; j < dy.Length; j++) dy[j] = 2 * (y[j] - t[j]) / (batch * (double)t.Length);
+                    for (int j = 0; j < dy.Length; j++)
+                    {
+                        double d = y[j] - t[j];
+                        double dLoss = Loss switch
+                        {
+                            LossKind.MeanAbsoluteError => Math.Sign(d), // sign(0) = 0, as PyTorch
+                            LossKind.Huber => Math.Clamp(d, -Delta, Delta),
+                            _ => 2 * d,
+                        };
+                        dy[j] = dLoss / (batch * (double)t.Length);
+                    }
                     delta = Backward(Layers[L - 1].Activation, Alphas[L - 1], y, z[L], dy);
                     break;
             }

@@ -148,9 +148,10 @@ namespace NetGen.Generator.Diagnostics
             "NG0101", "Adam's Beta2 is not larger than Beta1",
             "[Adam] Beta2 = {0} is not larger than Beta1 = {1}: the squared-gradient average (Beta2) must forget more slowly than the gradient average (Beta1), or steps become erratic; did you swap them? Write e.g. Beta1 = 0.9f, Beta2 = 0.999f");
 
+        /// <summary>Mean squared error, and since they came mean absolute error and Huber: a regression loss on a softmax output.</summary>
         public static readonly DiagnosticDescriptor SoftmaxWithMeanSquaredError = Warning(
-            "NG0102", "Softmax output trained with mean squared error",
-            "Layer {0} ([Dense({1}, Activation.Softmax)]) is the output layer and [Loss(LossKind.MeanSquaredError)] trains it: {2}");
+            "NG0102", "Softmax output trained with a regression loss",
+            "Layer {0} ([Dense({1}, Activation.Softmax)]) is the output layer and [Loss(LossKind.{2})] trains it: {3}");
 
         public static readonly DiagnosticDescriptor RedundantLinearLayer = Warning(
             "NG0103", "Hidden layer without an activation adds no capacity",
@@ -229,6 +230,22 @@ namespace NetGen.Generator.Diagnostics
             "NG0050", "Invalid normalization setting",
             "Layer {0} ([BatchNormalization]) {1} = {2} is invalid: {3}");
 
+        public static readonly DiagnosticDescriptor InvalidLabelSmoothing = Error(
+            "NG0070", "Invalid label smoothing",
+            "[Loss(LossKind.{0})] LabelSmoothing = {1} is invalid: it must be in [0, 1), typically 0.1f (targets become t·(1 − ε) + ε/K)");
+
+        public static readonly DiagnosticDescriptor LabelSmoothingWithoutClasses = Error(
+            "NG0071", "Label smoothing on a loss without classes",
+            "[Loss(LossKind.{0})] sets LabelSmoothing = {1}, but only LossKind.CategoricalCrossEntropy and LossKind.SparseCategoricalCrossEntropy smooth their targets: remove LabelSmoothing, or use one of those losses");
+
+        public static readonly DiagnosticDescriptor InvalidHuberDelta = Error(
+            "NG0072", "Invalid Huber delta",
+            "[Loss(LossKind.Huber)] Delta = {0} is invalid: δ, where the loss turns from quadratic to linear, must be a positive finite number (1f by default)");
+
+        public static readonly DiagnosticDescriptor DeltaWithoutHuber = Error(
+            "NG0073", "Delta on a loss other than Huber",
+            "[Loss(LossKind.{0})] sets Delta = {1}, but only LossKind.Huber has a δ: remove Delta, or use LossKind.Huber");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Build();
 
         private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -242,7 +259,8 @@ namespace NetGen.Generator.Diagnostics
                 ReservedName, NeedsSequenceInput, EmbeddingNotFirst, SoftmaxInsideNetwork, LearningRateOutOfRange, AdamBetasSwapped, SoftmaxWithMeanSquaredError, RedundantLinearLayer,
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
                 RecurrentActivationNeedsInput, SoftmaxActivationLayer, ConflictingWindowSettings, StrideWithDilation, InvalidActivationAlpha, AlphaWithoutParameter,
-                RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, CausalPaddingNotConv1D, SoftmaxOnConv1D, InvalidNormalizationSetting, InternalError,
+                RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, CausalPaddingNotConv1D, SoftmaxOnConv1D, InvalidNormalizationSetting,
+                InvalidLabelSmoothing, LabelSmoothingWithoutClasses, InvalidHuberDelta, DeltaWithoutHuber, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();
             foreach (DiagnosticDescriptor d in all) map.Add(d.Id, d);

@@ -10,6 +10,12 @@ namespace NetGen.Generator.Emit
     /// <summary>Writes the whole generated file of one network: the model shell, its trainer and its kernels.</summary>
     internal static class NetworkEmitter
     {
+        /// <summary>The loss's settings for the remarks: <c> (δ = 0.5f)</c>, <c> (label smoothing ε = 0.1f)</c>; empty for none.</summary>
+        private static string LossSettings(NetworkSpec spec) =>
+            spec.Loss == LossKind.Huber ? $" (δ = {Literal.Float(spec.HuberDelta)})"
+            : spec.LabelSmoothing != 0f ? $" (label smoothing ε = {Literal.Float(spec.LabelSmoothing)})"
+            : "";
+
         public const string GeneratorVersion = "0.1.0";
 
         /// <summary>Largest scratch (floats) put on the stack; bigger networks rent from the shared array pool.</summary>
@@ -132,7 +138,7 @@ namespace NetGen.Generator.Emit
                 w.Line($"/// <item><term>{layer.Index}</term><description>{layer.Title} · {shape} · {Activations.Display(layer.Activation)} · {Literal.Grouped(layer.ParameterCount)} · {Literal.Grouped(layer.Macs)}</description></item>");
             }
             w.Line("/// </list>");
-            w.Line($"/// <para>Total: {Literal.Grouped(plan.ParameterCount)} parameters, {Literal.Grouped(plan.TotalMacs)} MACs per sample. Loss: {plan.Spec.Loss}. Optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}.</para>");
+            w.Line($"/// <para>Total: {Literal.Grouped(plan.ParameterCount)} parameters, {Literal.Grouped(plan.TotalMacs)} MACs per sample. Loss: {plan.Spec.Loss}{LossSettings(plan.Spec)}. Optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}.</para>");
             w.Line("/// </remarks>");
         }
 
@@ -175,7 +181,10 @@ namespace NetGen.Generator.Emit
             lines.Add(rule);
             lines.Add($"Total parameters: {Literal.Grouped(plan.ParameterCount)} ({Literal.Grouped(trainable)} trainable, {Literal.Grouped(plan.ParameterCount - trainable)} non-trainable)");
             lines.Add($"Multiply-adds per sample: {Literal.Grouped(plan.TotalMacs)}");
-            lines.Add($"Loss: {plan.Spec.Loss}; optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}");
+            string loss = plan.Spec.Loss == LossKind.Huber ? $"Huber (δ {Literal.Float(plan.Spec.HuberDelta)})"
+                : plan.Spec.LabelSmoothing != 0f ? $"{plan.Spec.Loss} (label smoothing {Literal.Float(plan.Spec.LabelSmoothing)})"
+                : plan.Spec.Loss.ToString();
+            lines.Add($"Loss: {loss}; optimizer: {OptimizerEmitter.Describe(plan.Spec.Optimizer)}");
             return lines;
         }
 
@@ -205,6 +214,16 @@ namespace NetGen.Generator.Emit
             w.Line($"public const string Architecture = {Literal.String(plan.Architecture)};");
             w.Line("/// <summary>The loss this network trains with.</summary>");
             w.Line($"public const LossKind Loss = LossKind.{plan.Spec.Loss};");
+            if (plan.Spec.Loss == LossKind.Huber)
+            {
+                w.Line("/// <summary>The Huber loss's δ: quadratic where |y − t| ≤ δ, linear beyond.</summary>");
+                w.Line($"public const float HuberDelta = {Literal.Float(plan.Spec.HuberDelta)};");
+            }
+            if (plan.Spec.LabelSmoothing != 0f)
+            {
+                w.Line($"/// <summary>Label smoothing ε: the loss's targets are t·(1 − ε) + ε/{plan.OutputSize}, in training and in evaluation.</summary>");
+                w.Line($"public const float LabelSmoothing = {Literal.Float(plan.Spec.LabelSmoothing)};");
+            }
             w.Line("/// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>");
             w.Line("public static string Summary() => s_summary;");
             w.Line();
@@ -325,6 +344,8 @@ namespace NetGen.Generator.Emit
             w.Line("int IModel.OutputSize => OutputSize;");
             w.Line("int IModel.ParameterCount => ParameterCount;");
             w.Line("LossKind IModel.Loss => Loss;");
+            if (plan.Spec.Loss == LossKind.Huber) w.Line("float IModel.HuberDelta => HuberDelta;");
+            if (plan.Spec.LabelSmoothing != 0f) w.Line("float IModel.LabelSmoothing => LabelSmoothing;");
             w.Line("string IModel.Architecture => Architecture;");
             w.Line("IReadOnlyList<ParameterBlock> IModel.ParameterBlocks => s_parameterBlocks;");
             w.Line();

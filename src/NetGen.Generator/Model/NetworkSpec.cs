@@ -22,6 +22,8 @@ namespace NetGen.Generator.Model
         BinaryCrossEntropy = 1,
         CategoricalCrossEntropy = 2,
         SparseCategoricalCrossEntropy = 3,
+        MeanAbsoluteError = 4,
+        Huber = 5,
     }
 
     internal enum OptimizerKind
@@ -47,6 +49,12 @@ namespace NetGen.Generator.Model
 
         /// <summary>The name of the [Input], if it has one.</summary>
         public string? InputName { get; init; }
+
+        /// <summary>[Loss]'s Delta: <see cref="LossKind.Huber"/>'s δ (1 for every other loss).</summary>
+        public float HuberDelta { get; init; } = 1f;
+
+        /// <summary>[Loss]'s LabelSmoothing ε for the categorical losses (0: none).</summary>
+        public float LabelSmoothing { get; init; }
 
         /// <summary>
         /// Every [Input] when there are several, in declaration order (the first is <see cref="InputShape"/> and

@@ -36,7 +36,7 @@ namespace NetGen.Generator.Parsing
         public const long MaxElements = 1L << 28;
 
         internal static readonly string[] ActivationNames = { "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "GELU", "GELUTanh", "SiLU", "LeakyReLU", "ELU" };
-        private static readonly string[] LossNames = { "MeanSquaredError", "BinaryCrossEntropy", "CategoricalCrossEntropy", "SparseCategoricalCrossEntropy" };
+        private static readonly string[] LossNames = { "MeanSquaredError", "BinaryCrossEntropy", "CategoricalCrossEntropy", "SparseCategoricalCrossEntropy", "MeanAbsoluteError", "Huber" };
 
         /// <summary>Entry point for classes carrying [Input]: parses the whole network.</summary>
         public static ParseResult ParseFromInput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -281,6 +281,12 @@ namespace NetGen.Generator.Parsing
                 }
             }
 
+            float huberDelta = 1f, labelSmoothing = 0f;
+            if (losses.Count == 1 && losses[0].Kind >= 0 && losses[0].Kind < LossNames.Length)
+            {
+                ParseLossSettings(losses[0].Attribute, (LossKind)losses[0].Kind, diagnostics, ct, out huberDelta, out labelSmoothing);
+            }
+
             // ---- optimizer
             if (optimizers.Count == 0 && !broken)
             {
@@ -311,12 +317,67 @@ namespace NetGen.Generator.Parsing
                 (LossKind)losses[0].Kind,
                 optimizers[0].Spec!)
             {
+                HuberDelta = huberDelta,
+                LabelSmoothing = labelSmoothing,
                 Wiring = wiring,
                 InputName = inputs[0].Name,
                 Inputs = inputs.Count == 1 ? EquatableArray<InputSpec>.Empty
                     : new EquatableArray<InputSpec>(inputs.Select(i => new InputSpec(i.Name, new EquatableArray<int>(i.Shape!))).ToArray()),
             };
             return Result(spec, diagnostics);
+        }
+
+        /// <summary>
+        /// [Loss]'s Delta and LabelSmoothing: each only on the loss that has it (NG0073, NG0071) and in its range (NG0072,
+        /// NG0070). Written is what counts, not the value: <c>Delta = 1f</c> on a mean squared error is still a mistake.
+        /// </summary>
+        private static void ParseLossSettings(AttributeData attribute, LossKind loss, List<DiagnosticInfo> diagnostics, CancellationToken ct,
+            out float huberDelta, out float labelSmoothing)
+        {
+            huberDelta = 1f;
+            labelSmoothing = 0f;
+            string lossName = LossNames[(int)loss];
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                float value = named.Value.Value switch
+                {
+                    float f => f,
+                    double d => (float)d,
+                    int i => i,
+                    _ => float.NaN,
+                };
+                switch (named.Key)
+                {
+                    case "Delta":
+                        if (loss != LossKind.Huber)
+                        {
+                            Add(diagnostics, DiagnosticDescriptors.DeltaWithoutHuber, ArgumentLocation(attribute, -1, "Delta", ct), lossName, Format(value));
+                        }
+                        else if (!IsFinite(value) || value <= 0f)
+                        {
+                            Add(diagnostics, DiagnosticDescriptors.InvalidHuberDelta, ArgumentLocation(attribute, -1, "Delta", ct), Format(value));
+                        }
+                        else
+                        {
+                            huberDelta = value;
+                        }
+                        break;
+                    case "LabelSmoothing":
+                        if (loss != LossKind.CategoricalCrossEntropy && loss != LossKind.SparseCategoricalCrossEntropy)
+                        {
+                            Add(diagnostics, DiagnosticDescriptors.LabelSmoothingWithoutClasses, ArgumentLocation(attribute, -1, "LabelSmoothing", ct), lossName, Format(value));
+                        }
+                        else if (!IsFinite(value) || value < 0f || value >= 1f)
+                        {
+                            Add(diagnostics, DiagnosticDescriptors.InvalidLabelSmoothing, ArgumentLocation(attribute, -1, "LabelSmoothing", ct), lossName, Format(value));
+                        }
+                        else
+                        {
+                            labelSmoothing = value;
+                        }
+                        break;
+                }
+            }
         }
 
         private static string? CheckLossFits(LossKind loss, DenseSpec last)
@@ -479,15 +540,19 @@ namespace NetGen.Generator.Parsing
                 }
             }
 
-            // NG0102: softmax output trained with mean squared error.
-            if (loss == (int)LossKind.MeanSquaredError && layers.Count > 0 && layers[layers.Count - 1] is DenseSpec { Activation.Kind: ActivationKind.Softmax } output)
+            // NG0102: softmax output trained with a regression loss (mean squared or absolute error, Huber).
+            if ((loss == (int)LossKind.MeanSquaredError || loss == (int)LossKind.MeanAbsoluteError || loss == (int)LossKind.Huber)
+                && layers.Count > 0 && layers[layers.Count - 1] is DenseSpec { Activation.Kind: ActivationKind.Softmax } output)
             {
+                // a warning, not an error: a bounded loss on probabilities is a known choice (MAE is robust to noisy labels)
                 int i = layers.Count - 1;
                 string why = output.Units == 1
                     ? "softmax over one unit always outputs 1, so the network cannot learn anything; for a yes/no output write [Dense(1, Activation.Sigmoid)] with LossKind.BinaryCrossEntropy"
-                    : "the gradient of the squared error through softmax vanishes when the softmax saturates, so learning stalls on confidently wrong samples; for classes write LossKind.SparseCategoricalCrossEntropy (integer labels) or LossKind.CategoricalCrossEntropy (one-hot targets)";
+                    : loss == (int)LossKind.MeanSquaredError
+                        ? "the gradient of the squared error through softmax vanishes when the softmax saturates, so learning stalls on confidently wrong samples; for classes write LossKind.SparseCategoricalCrossEntropy (integer labels) or LossKind.CategoricalCrossEntropy (one-hot targets)"
+                        : "its gradient does not grow with the error as cross-entropy's does and vanishes through a saturated softmax, so learning stalls on confidently wrong samples; for classes write LossKind.SparseCategoricalCrossEntropy (integer labels) or LossKind.CategoricalCrossEntropy (one-hot targets), with LabelSmoothing for noisy labels";
                 Add(diagnostics, DiagnosticDescriptors.SoftmaxWithMeanSquaredError, ArgumentLocation(layerAttributes[i], 1, "activation", ct),
-                    Number(i), output.Units.ToString(CultureInfo.InvariantCulture), why);
+                    Number(i), output.Units.ToString(CultureInfo.InvariantCulture), LossNames[loss], why);
             }
         }
 

@@ -23,6 +23,7 @@ namespace NetGen.Generator.Parsing
             "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputActivation", "OutputGradient", "Pack", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",
             "Seed", "BeginStep", "InferenceParameterCount", "InferenceParameters", "ParametersChanged", "Refold", "Step", "StepRange", "StepRest", "Summary", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
+            "HuberDelta", "LabelSmoothing",
         };
 
         /// <summary>Per-layer members (<c>Dense1Weights</c>, <c>Conv3Biases</c>) and private fields (<c>_a1</c>, <c>s_parameterBlocks</c>).</summary>

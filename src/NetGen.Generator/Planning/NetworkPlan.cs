@@ -62,7 +62,7 @@ namespace NetGen.Generator.Planning
             // whole register tiles (4 rows): a chunk of 18 would leave two rows to the one-row tail at every step
             PredictChunkRows = chunk >= 8 ? chunk / 4 * 4 : chunk;
 
-            FusesActivation = spec.Loss != LossKind.MeanSquaredError;
+            FusesActivation = spec.Loss is LossKind.SparseCategoricalCrossEntropy or LossKind.CategoricalCrossEntropy or LossKind.BinaryCrossEntropy;
             AcceptsLabels = spec.Loss == LossKind.SparseCategoricalCrossEntropy || spec.Loss == LossKind.CategoricalCrossEntropy ||
                             (spec.Loss == LossKind.BinaryCrossEntropy && OutputSize == 1);
             // the training paths below read the caller's samples in layer 1 only: the input must have no other reader

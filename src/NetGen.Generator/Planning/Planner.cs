@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq;
 using System.Collections.Generic;
 using System.Text;
@@ -231,7 +232,11 @@ namespace NetGen.Generator.Planning
                 EquatableArray<int> sources = spec.SourcesOf(i);
                 if (sources.Count != 1 || sources[0] != i) sb.Append('@').Append(string.Join(",", sources));
             }
-            sb.Append(" Loss(").Append(spec.Loss).Append(')');
+            sb.Append(" Loss(").Append(spec.Loss);
+            // the loss's settings, only where it has them, so the text of every network declared before they existed stays
+            if (spec.Loss == LossKind.Huber) sb.Append(",delta=").Append(spec.HuberDelta.ToString("R", CultureInfo.InvariantCulture));
+            if (spec.LabelSmoothing != 0f) sb.Append(",label_smoothing=").Append(spec.LabelSmoothing.ToString("R", CultureInfo.InvariantCulture));
+            sb.Append(')');
             sb.Append(' ').Append(spec.Optimizer.Kind == OptimizerKind.Adam ? "Adam" : "Sgd");
             return sb.ToString();
         }

@@ -22,6 +22,15 @@ public interface IModel
     /// <summary>The loss the network was declared with.</summary>
     LossKind Loss { get; }
 
+    /// <summary>δ of a <see cref="LossKind.Huber"/> loss ([Loss]'s <c>Delta</c>); 1 for the other losses.</summary>
+    float HuberDelta => 1f;
+
+    /// <summary>
+    /// Label smoothing ε of a categorical loss ([Loss]'s <c>LabelSmoothing</c>; 0: none). Evaluation and validation
+    /// losses use the smoothed targets too, as Keras's <c>evaluate</c> does.
+    /// </summary>
+    float LabelSmoothing => 0f;
+
     /// <summary>A canonical text of the architecture, e.g. <c>Input(784) Dense(64,ReLU) … Loss(SparseCategoricalCrossEntropy) Adam</c>; model files use it as a fingerprint.</summary>
     string Architecture { get; }
 

@@ -125,9 +125,9 @@ internal static class Classification
             throw new ArgumentException("The dataset has neither labels nor targets; training and evaluation need one or the other.", paramName);
         if (data.Labels is { } labels)
         {
-            // One output: the label is the target (0/1 for binary cross-entropy, any class for mean squared error).
+            // One output: the label is the target (0/1 for binary cross-entropy, any class for the regression losses).
             // Several outputs, or a categorical loss: the label picks an output.
-            bool singleOutput = outputSize == 1 && model.Loss is LossKind.BinaryCrossEntropy or LossKind.MeanSquaredError;
+            bool singleOutput = outputSize == 1 && model.Loss is LossKind.BinaryCrossEntropy or LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber;
             int limit = !singleOutput ? outputSize : model.Loss == LossKind.BinaryCrossEntropy ? 2 : int.MaxValue;
             for (int i = 0; i < labels.Length; i++)
             {

@@ -219,7 +219,7 @@ public static class Evaluator
             if (labels is not null)
             {
                 ReadOnlySpan<int> l = labels.AsSpan(s, n);
-                tally.LossSum += LossFunctions.Sum(loss, yr, l, outputSize);
+                tally.LossSum += LossFunctions.Sum(loss, yr, l, outputSize, model.HuberDelta, model.LabelSmoothing);
                 for (int i = 0; i < n; i++)
                 {
                     int predicted = Classification.PredictedClass(yr.Slice(i * outputSize, outputSize));
@@ -230,7 +230,7 @@ public static class Evaluator
             else
             {
                 ReadOnlySpan<float> t = targets.AsSpan(s * outputSize, n * outputSize);
-                tally.LossSum += LossFunctions.Sum(loss, yr, t, outputSize);
+                tally.LossSum += LossFunctions.Sum(loss, yr, t, outputSize, model.HuberDelta, model.LabelSmoothing);
                 tally.Correct += Classification.CorrectWithTargets(mode, yr, t, outputSize, n);
                 if (matrix is not null)
                 {

@@ -17,7 +17,11 @@ namespace NetGen.Evaluation;
 /// <item><see cref="LossKind.CategoricalCrossEntropy"/> and <see cref="LossKind.SparseCategoricalCrossEntropy"/>:
 /// <c>−Σ t_j·log(clip(p_j, 1e-7, 1))</c>, which for an integer label is <c>−log(clip(p[label], 1e-7, 1))</c>.
 /// Keras also renormalises the outputs to sum 1 and clips at 1 − 1e-7; for softmax outputs that changes the
-/// loss by at most ~1.2e-7 per sample and is not done here.</item>
+/// loss by at most ~1.2e-7 per sample and is not done here. With label smoothing ε over K classes the targets are
+/// <c>t_j·(1 − ε) + ε/K</c> (Keras's <c>label_smoothing</c>, PyTorch's for integer labels), as the trainer uses them.</item>
+/// <item><see cref="LossKind.MeanAbsoluteError"/>: <c>Σ |p_j − t_j| / k</c>.</item>
+/// <item><see cref="LossKind.Huber"/>: <c>Σ h(p_j − t_j) / k</c> with <c>h(d) = ½d²</c> for |d| ≤ δ and
+/// <c>δ·(|d| − ½δ)</c> beyond.</item>
 /// </list>
 /// <para>A batch's loss is the mean of the per-sample losses. Integer labels stand for targets: with one output,
 /// the target is the label itself (0 or 1 for a sigmoid classifier); with several outputs, the one-hot vector of the
@@ -35,8 +39,10 @@ public static class LossFunctions
     /// <param name="loss">The loss function.</param>
     /// <param name="output">The model's activated outputs for the sample.</param>
     /// <param name="label">The class label (see the remarks on <see cref="LossFunctions"/>).</param>
+    /// <param name="huberDelta"><see cref="LossKind.Huber"/>'s δ (<see cref="IModel.HuberDelta"/>); other losses ignore it.</param>
+    /// <param name="labelSmoothing">The categorical losses' label smoothing ε in [0, 1) (<see cref="IModel.LabelSmoothing"/>); other losses ignore it.</param>
     /// <exception cref="ArgumentOutOfRangeException">The label is not a valid class for the outputs.</exception>
-    public static double SampleLoss(LossKind loss, ReadOnlySpan<float> output, int label)
+    public static double SampleLoss(LossKind loss, ReadOnlySpan<float> output, int label, float huberDelta = 1f, float labelSmoothing = 0f)
     {
         int k = output.Length;
         if (k == 0) throw new ArgumentException("The output is empty.", nameof(output));
@@ -45,6 +51,7 @@ public static class LossFunctions
             case LossKind.CategoricalCrossEntropy:
             case LossKind.SparseCategoricalCrossEntropy:
                 if ((uint)label >= (uint)k) throw LabelOutOfRange(label, k);
+                if (labelSmoothing != 0f) return SmoothedLabelTerm(output, label, labelSmoothing);
                 return -Math.Log(Math.Clamp(output[label], Epsilon, 1f));
 
             case LossKind.BinaryCrossEntropy:
@@ -63,20 +70,14 @@ public static class LossFunctions
                 }
 
             case LossKind.MeanSquaredError:
-                if (k == 1)
-                {
-                    double d = (double)output[0] - label;
-                    return d * d;
-                }
+            case LossKind.MeanAbsoluteError:
+            case LossKind.Huber:
+                if (k == 1) return RegressionTerm(loss, (double)output[0] - label, huberDelta);
                 else
                 {
                     if ((uint)label >= (uint)k) throw LabelOutOfRange(label, k);
                     double sum = 0;
-                    for (int j = 0; j < k; j++)
-                    {
-                        double d = (double)output[j] - (j == label ? 1.0 : 0.0);
-                        sum += d * d;
-                    }
+                    for (int j = 0; j < k; j++) sum += RegressionTerm(loss, (double)output[j] - (j == label ? 1.0 : 0.0), huberDelta);
                     return sum / k;
                 }
 
@@ -89,7 +90,9 @@ public static class LossFunctions
     /// <param name="loss">The loss function.</param>
     /// <param name="output">The model's activated outputs for the sample.</param>
     /// <param name="target">The targets, one per output.</param>
-    public static double SampleLoss(LossKind loss, ReadOnlySpan<float> output, ReadOnlySpan<float> target)
+    /// <param name="huberDelta"><see cref="LossKind.Huber"/>'s δ (<see cref="IModel.HuberDelta"/>); other losses ignore it.</param>
+    /// <param name="labelSmoothing">The categorical losses' label smoothing ε in [0, 1) (<see cref="IModel.LabelSmoothing"/>); other losses ignore it.</param>
+    public static double SampleLoss(LossKind loss, ReadOnlySpan<float> output, ReadOnlySpan<float> target, float huberDelta = 1f, float labelSmoothing = 0f)
     {
         int k = output.Length;
         if (k == 0) throw new ArgumentException("The output is empty.", nameof(output));
@@ -100,10 +103,12 @@ public static class LossFunctions
             case LossKind.CategoricalCrossEntropy:
             case LossKind.SparseCategoricalCrossEntropy:
             {
+                // smoothed in single precision, as Keras does: t·(1 − ε) + ε/K
+                float keep = 1f - labelSmoothing, uniform = labelSmoothing / k;
                 double sum = 0;
                 for (int j = 0; j < k; j++)
                 {
-                    float t = target[j];
+                    float t = labelSmoothing == 0f ? target[j] : target[j] * keep + uniform;
                     if (t != 0f) sum -= t * Math.Log(Math.Clamp(output[j], Epsilon, 1f));
                 }
                 return sum;
@@ -119,6 +124,14 @@ public static class LossFunctions
             case LossKind.MeanSquaredError:
                 return SquaredDifferenceSum(output, target) / k;
 
+            case LossKind.MeanAbsoluteError:
+            case LossKind.Huber:
+            {
+                double sum = 0;
+                for (int j = 0; j < k; j++) sum += RegressionTerm(loss, (double)output[j] - target[j], huberDelta);
+                return sum / k;
+            }
+
             default:
                 throw UnknownLoss(loss);
         }
@@ -129,11 +142,13 @@ public static class LossFunctions
     /// <param name="outputs">The outputs, <paramref name="outputSize"/> per sample, sample after sample.</param>
     /// <param name="labels">One label per sample.</param>
     /// <param name="outputSize">Outputs per sample.</param>
-    public static double Sum(LossKind loss, ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int outputSize)
+    /// <param name="huberDelta"><see cref="LossKind.Huber"/>'s δ (<see cref="IModel.HuberDelta"/>); other losses ignore it.</param>
+    /// <param name="labelSmoothing">The categorical losses' label smoothing ε in [0, 1) (<see cref="IModel.LabelSmoothing"/>); other losses ignore it.</param>
+    public static double Sum(LossKind loss, ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int outputSize, float huberDelta = 1f, float labelSmoothing = 0f)
     {
         CheckShape(outputs.Length, labels.Length, outputSize, nameof(labels));
         double sum = 0;
-        if (loss is LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy)
+        if (loss is LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy && labelSmoothing == 0f)
         {
             // The common case, kept tight: one logarithm per sample.
             for (int i = 0; i < labels.Length; i++)
@@ -145,7 +160,7 @@ public static class LossFunctions
             return sum;
         }
         for (int i = 0; i < labels.Length; i++)
-            sum += SampleLoss(loss, outputs.Slice(i * outputSize, outputSize), labels[i]);
+            sum += SampleLoss(loss, outputs.Slice(i * outputSize, outputSize), labels[i], huberDelta, labelSmoothing);
         return sum;
     }
 
@@ -154,7 +169,9 @@ public static class LossFunctions
     /// <param name="outputs">The outputs, <paramref name="outputSize"/> per sample, sample after sample.</param>
     /// <param name="targets">The targets, laid out like <paramref name="outputs"/>.</param>
     /// <param name="outputSize">Outputs (and targets) per sample.</param>
-    public static double Sum(LossKind loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int outputSize)
+    /// <param name="huberDelta"><see cref="LossKind.Huber"/>'s δ (<see cref="IModel.HuberDelta"/>); other losses ignore it.</param>
+    /// <param name="labelSmoothing">The categorical losses' label smoothing ε in [0, 1) (<see cref="IModel.LabelSmoothing"/>); other losses ignore it.</param>
+    public static double Sum(LossKind loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int outputSize, float huberDelta = 1f, float labelSmoothing = 0f)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
         if (targets.Length != outputs.Length)
@@ -166,20 +183,39 @@ public static class LossFunctions
         int count = outputs.Length / outputSize;
         double sum = 0;
         for (int i = 0; i < count; i++)
-            sum += SampleLoss(loss, outputs.Slice(i * outputSize, outputSize), targets.Slice(i * outputSize, outputSize));
+            sum += SampleLoss(loss, outputs.Slice(i * outputSize, outputSize), targets.Slice(i * outputSize, outputSize), huberDelta, labelSmoothing);
         return sum;
     }
 
     /// <summary>The mean loss of a batch with integer labels (0 for an empty batch).</summary>
-    public static double Mean(LossKind loss, ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int outputSize)
-        => labels.Length == 0 ? 0 : Sum(loss, outputs, labels, outputSize) / labels.Length;
+    public static double Mean(LossKind loss, ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int outputSize, float huberDelta = 1f, float labelSmoothing = 0f)
+        => labels.Length == 0 ? 0 : Sum(loss, outputs, labels, outputSize, huberDelta, labelSmoothing) / labels.Length;
 
     /// <summary>The mean loss of a batch with float targets (0 for an empty batch).</summary>
-    public static double Mean(LossKind loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int outputSize)
+    public static double Mean(LossKind loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int outputSize, float huberDelta = 1f, float labelSmoothing = 0f)
     {
-        double sum = Sum(loss, outputs, targets, outputSize);
+        double sum = Sum(loss, outputs, targets, outputSize, huberDelta, labelSmoothing);
         int count = outputs.Length / outputSize;
         return count == 0 ? 0 : sum / count;
+    }
+
+    /// <summary>−Σ s_j·log(clip(p_j)) with s = (1 − ε)·onehot(label) + ε/K, the smoothed target in single precision.</summary>
+    private static double SmoothedLabelTerm(ReadOnlySpan<float> output, int label, float smoothing)
+    {
+        int k = output.Length;
+        float uniform = smoothing / k, top = (1f - smoothing) + uniform;
+        double sum = 0;
+        for (int j = 0; j < k; j++) sum -= (j == label ? top : uniform) * Math.Log(Math.Clamp(output[j], Epsilon, 1f));
+        return sum;
+    }
+
+    /// <summary>One output's term of the mean squared, absolute or Huber error, for the difference <paramref name="d"/>.</summary>
+    private static double RegressionTerm(LossKind loss, double d, float delta)
+    {
+        if (loss == LossKind.MeanSquaredError) return d * d;
+        double a = Math.Abs(d);
+        if (loss == LossKind.MeanAbsoluteError) return a;
+        return a <= delta ? 0.5 * d * d : delta * (a - 0.5 * delta);
     }
 
     private static double BinaryTerm(float output, float target)
