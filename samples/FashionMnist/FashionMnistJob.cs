@@ -284,6 +284,7 @@ public static class FashionMnistJob
                     BatchProgress = batchProgress,
                     EpochProgress = onEpoch,
                     LearningRateSchedule = options.CosineSchedule ? CosineOverTheRun(trainer, train.Count, options) : null,
+                    Augmentation = AugmentationFor(options.Augment, network),
                 });
             }
             else
@@ -316,6 +317,34 @@ public static class FashionMnistJob
         int trained = options.ValidationSplit > 0 ? (int)Math.Round(samples * (1.0 - options.ValidationSplit), MidpointRounding.ToEven) : samples;
         long stepsPerEpoch = (trained + options.BatchSize - 1) / options.BatchSize;
         return new CosineDecay(trainer.LearningRate, Math.Max(1, stepsPerEpoch * options.Epochs));
+    }
+
+    /// <summary>
+    /// <c>--augment</c>: flips (and shifts) of the 28×28×1 images, for the models that take images.
+    /// </summary>
+    private static Augmentation? AugmentationFor(string augment, SampleNetwork network)
+    {
+        if (augment == "none") return null;
+        if (network.SampleShape.Length != 3)
+            throw new SampleUsageException($"--augment {augment} is for the models that take images (lenet, resnet); --model {network.Name} takes its samples as {(network.SampleShape.Length == 1 ? "a vector" : "a sequence of rows")}.");
+        Augmentation flip = new RandomFlip();
+        return augment == "flip" ? flip : new Chained(flip, new RandomTranslation(2));
+    }
+
+    /// <summary>Two augmentations, one after the other.</summary>
+    private sealed class Chained(Augmentation first, Augmentation second) : Augmentation
+    {
+        public override void Check(ReadOnlySpan<int> sampleShape)
+        {
+            first.Check(sampleShape);
+            second.Check(sampleShape);
+        }
+
+        public override void Apply(Span<float> inputs, int batch, ReadOnlySpan<int> sampleShape, ref SeededRandom random)
+        {
+            first.Apply(inputs, batch, sampleShape, ref random);
+            second.Apply(inputs, batch, sampleShape, ref random);
+        }
     }
 
     /// <summary>The data as the network takes it (a view when the shape differs, e.g. data loaded for the other model).</summary>

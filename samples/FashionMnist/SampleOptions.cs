@@ -94,6 +94,13 @@ public sealed record SampleOptions
     /// </summary>
     public bool CosineSchedule { get; init; }
 
+    /// <summary>
+    /// <c>--augment none|flip|flip-shift</c>: random changes to each training batch — left-right flips, and with
+    /// <c>flip-shift</c> also shifts of up to 2 pixels (<see cref="NetGen.Training.RandomFlip"/>,
+    /// <see cref="NetGen.Training.RandomTranslation"/>). For the models that take images (LeNet-5, the ResNet). Default none.
+    /// </summary>
+    public string Augment { get; init; } = "none";
+
     /// <summary><c>--json</c>: plain progress lines and, as the last line, one JSON object with the results.</summary>
     public bool Json { get; init; }
 
@@ -119,6 +126,10 @@ public sealed record SampleOptions
           --epochs N             epochs to train (default 10)
           --batch-size N         samples per optimizer step (default 32)
           --seed N               weight-initialization and shuffling seed (default 0)
+          --augment none|flip|flip-shift
+                                 random left-right flips of the training images, and with
+                                 flip-shift also shifts of up to 2 pixels; lenet and resnet
+                                 (default none)
           --lr-schedule constant|cosine
                                  keep the optimizer's learning rate (default), or decay it
                                  from there to 0 over the run's steps along a cosine
@@ -206,6 +217,17 @@ public sealed record SampleOptions
                             error = $"{name} needs mlp, lenet, lstm, gru or resnet; got '{text}'.";
                             return false;
                     }
+                    break;
+                }
+                case "--augment":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    if (text is not ("none" or "flip" or "flip-shift"))
+                    {
+                        error = $"{name} needs none, flip or flip-shift; got '{text}'.";
+                        return false;
+                    }
+                    result = result with { Augment = text };
                     break;
                 }
                 case "--lr-schedule":

@@ -94,6 +94,12 @@ public sealed record FitOptions
     /// <summary>With <see cref="ValidationMetrics"/>: also the validation top-k accuracy for this k (multi-class models).</summary>
     public int? ValidationTopK { get; init; }
 
+    /// <summary>
+    /// Random changes to each training batch (<see cref="RandomFlip"/>, <see cref="RandomTranslation"/>), made on Fit's
+    /// own copy of the batch before the step; validation and evaluation see the data unchanged. Null: none.
+    /// </summary>
+    public Augmentation? Augmentation { get; init; }
+
     /// <summary>Callbacks, called in this order (see <see cref="FitCallback"/>). Null or empty: none.</summary>
     public IReadOnlyList<FitCallback>? Callbacks { get; init; }
 }

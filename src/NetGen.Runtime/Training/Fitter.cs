@@ -176,8 +176,11 @@ public static class Fitter
             _trackAccuracy = options.TrainAccuracy && _trainMode != AccuracyMode.None;
             // A trainer that reads rows through indices takes a shuffled batch as the data plus the batch's rows, unless
             // training accuracy needs a separate forward pass over the gathered rows (a trainer without its own outputs).
-            if (options.Shuffle && trainer is IIndexedTrainer indexed && (!_trackAccuracy || _gradientTrainer is not null))
+            // Augmentation changes a copy of each batch, so every batch is gathered (or copied) into Fit's own buffer.
+            options.Augmentation?.Check(train.SampleShape);
+            if (options.Shuffle && options.Augmentation is null && trainer is IIndexedTrainer indexed && (!_trackAccuracy || _gradientTrainer is not null))
                 _indexedTrainer = indexed;
+            if (options.Augmentation is not null && !options.Shuffle) _inputs = new AlignedBuffer(_batchSize * _inputSize);
             if (options.Shuffle)
             {
                 if (_indexedTrainer is null) _inputs = new AlignedBuffer(_batchSize * _inputSize); // 64-byte aligned, like the kernels' own buffers
@@ -448,6 +451,10 @@ public static class Fitter
             int inputSize = _inputSize, outputSize = _outputSize, batchSize = _batchSize, count = _trainCount;
             bool shuffle = options.Shuffle;
             LearningRateSchedule? schedule = _schedule;
+            Augmentation? augmentation = options.Augmentation;
+            ReadOnlySpan<int> sampleShape = _train.SampleShape;
+            // its own stream, apart from the shuffle's: turning augmentation on does not change the batches' order
+            var augmentRandom = new SeededRandom(EpochSeed(options.Seed, epoch) ^ 0x9E3779B97F4A7C15UL);
             FitCallback[] callbacks = _callbacks;
             FitContext context = _context;
             float[] features = _train.Features;
@@ -487,6 +494,13 @@ public static class Fitter
                     for (int i = 0; i < n; i++)
                         features.AsSpan(batchOrder[i] * inputSize, inputSize).CopyTo(gathered.Slice(i * inputSize, inputSize));
                     x = gathered;
+                }
+                if (augmentation is not null)
+                {
+                    Span<float> batchInputs = _inputs!.Span.Slice(0, n * inputSize);
+                    if (!shuffle) x.CopyTo(batchInputs); // shuffled batches are already gathered there
+                    augmentation.Apply(batchInputs, n, sampleShape, ref augmentRandom);
+                    x = batchInputs;
                 }
 
                 float loss;
