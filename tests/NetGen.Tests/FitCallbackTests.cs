@@ -318,6 +318,30 @@ public class FitCallbackTests
         Assert.Throws<ArgumentException>(() => { model.CreateTrainer(16).Fit(data, new FitOptions { BatchSize = 16, ValidationMetrics = true }); });
     }
 
+    [Fact]
+    public void Augmentation_changes_the_steps_not_the_data_and_is_reproducible()
+    {
+        var random = new SeededRandom(5);
+        var x = new float[48 * 28 * 28];
+        for (int i = 0; i < x.Length; i++) x[i] = random.NextSingle();
+        var data = new Dataset(x, new[] { 28, 28, 1 }, Enumerable.Range(0, 48).Select(i => i % 10).ToArray());
+        float[] before = (float[])x.Clone();
+
+        float[] Train(Augmentation? augmentation, bool shuffle)
+        {
+            var model = new MiniLeNet(1);
+            model.CreateTrainer(16).Fit(data, new FitOptions { Epochs = 2, BatchSize = 16, Seed = 9, Shuffle = shuffle, Augmentation = augmentation, ValidationData = data });
+            return model.Parameters.ToArray();
+        }
+
+        float[] plain = Train(null, true), flipped = Train(new RandomFlip(), true), again = Train(new RandomFlip(), true);
+        Assert.Equal(before, x); // Fit flips its own copy of each batch
+        Assert.NotEqual(plain, flipped);
+        Assert.Equal(flipped, again);
+        Assert.NotEqual(Train(null, false), Train(new RandomTranslation(2), false)); // unshuffled batches are copied first
+        Assert.Equal(before, x);
+    }
+
     private sealed class CountingCallback : FitCallback
     {
         public int Batches;
