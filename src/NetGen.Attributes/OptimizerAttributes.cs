@@ -16,9 +16,9 @@ namespace NetGen
     }
 
     /// <summary>
-    /// Stochastic gradient descent with optional momentum, as Keras's <c>SGD</c>: <c>v ← μ·v − lr·g; p ← p + v</c>
-    /// (with Nesterov, <c>p ← p + μ·v − lr·g</c>), which is PyTorch's <c>SGD(momentum, nesterov)</c> at a constant
-    /// learning rate.
+    /// Stochastic gradient descent with optional momentum, as Keras's <c>SGD</c>: <c>v ← μ·v − lr·g; p ← p + v</c>, which
+    /// is PyTorch's <c>SGD(momentum)</c> at a constant learning rate. With <see cref="Nesterov"/>, PyTorch's
+    /// <c>nesterov=True</c> update: <c>b ← μ·b + g; p ← p − lr·(g + μ·b)</c> (Keras's at a constant learning rate).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class SgdAttribute : Attribute

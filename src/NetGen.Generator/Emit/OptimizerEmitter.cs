@@ -40,7 +40,7 @@ namespace NetGen.Generator.Emit
             {
                 OptimizerKind.Adam or OptimizerKind.AdamW => $"{o.Kind}: first moments, then second moments",
                 OptimizerKind.RMSprop => "RMSprop: square averages" + (o.Momentum > 0 ? ", then momentum buffers" : "") + (o.Centered ? ", then gradient averages" : ""),
-                _ => plan.OptimizerStateArrays == 1 ? "momentum velocities" : "plain SGD keeps no state",
+                _ => plan.OptimizerStateArrays == 0 ? "plain SGD keeps no state" : o.Nesterov ? "Nesterov momentum buffers (PyTorch's: no learning rate in them)" : "momentum velocities",
             };
         }
 
@@ -210,7 +210,7 @@ namespace NetGen.Generator.Emit
                         : "// p ← p − lr·g / d";
                     break;
                 case OptimizerKind.Sgd when o.Momentum > 0 && o.Nesterov:
-                    yield return "// SGD with Nesterov momentum (Keras; PyTorch's nesterov=True at a constant learning rate): v ← μ·v − lr·g;  p ← p + μ·v − lr·g";
+                    yield return "// SGD with Nesterov momentum (PyTorch's nesterov=True; Keras's at a constant learning rate): b ← μ·b + g;  p ← p − lr·(g + μ·b)";
                     break;
                 case OptimizerKind.Sgd when o.Momentum > 0:
                     yield return "// SGD with momentum (Keras): v ← μ·v − lr·g;  p ← p + v";
@@ -393,12 +393,19 @@ namespace NetGen.Generator.Emit
 
         private static IEnumerable<string> MomentumBody(Isa isa, string i, OptimizerSpec o, string grad)
         {
+            if (o.Nesterov)
+            {
+                // PyTorch's form: the buffer holds no learning rate, b ← μ·b + g;  p ← p − lr·(g + μ·b)
+                if (grad != "grad") yield return $"var grad = {grad};";
+                yield return $"var b1 = VectorMath.FlushSubnormal({isa.Fma(isa.Load("velocity", i), isa.Broadcast(Literal.Float(o.Momentum)), "grad")});";
+                yield return isa.Store("b1", "velocity", i);
+                yield return isa.Store($"{isa.Load("p", i)} - ({isa.Fma("b1", isa.Broadcast(Literal.Float(o.Momentum)), "grad")}) * learningRate", "p", i);
+                yield break;
+            }
             // the velocity decays geometrically where the gradient is 0: flushed to 0 before it turns subnormal (slow on x86)
             yield return $"var v1 = VectorMath.FlushSubnormal({isa.Load("velocity", i)} * {Literal.Float(o.Momentum)} - {grad} * learningRate);";
             yield return isa.Store("v1", "velocity", i);
-            yield return o.Nesterov
-                ? isa.Store($"{isa.Load("p", i)} + v1 * {Literal.Float(o.Momentum)} - {grad} * learningRate", "p", i)
-                : isa.Store($"{isa.Load("p", i)} + v1", "p", i);
+            yield return isa.Store($"{isa.Load("p", i)} + v1", "p", i);
         }
 
         /// <summary>AdamW's step in PyTorch's order of operations (the decay first, ε added to the bias-corrected root).</summary>
