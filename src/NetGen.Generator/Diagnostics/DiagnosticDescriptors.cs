@@ -251,11 +251,11 @@ namespace NetGen.Generator.Diagnostics
             "NG0064", "Invalid gradient-clipping threshold",
             "[{0}] {1} = {2} is invalid: a clipping threshold must be a positive finite number such as 1f; leave {1} out to turn clipping off");
 
-        public static readonly DiagnosticDescriptor DecayScopeWithoutDecay = Warning(
+        public static readonly DiagnosticDescriptor DecayScopeWithoutDecay = Error(
             "NG0065", "WeightDecayApplies without weight decay",
             "[{0}] WeightDecayApplies = WeightDecayScope.{1} has no effect: WeightDecay is 0; set WeightDecay (e.g. 0.01f) or remove WeightDecayApplies");
 
-        public static readonly DiagnosticDescriptor DecoupledDecayTooLarge = Warning(
+        public static readonly DiagnosticDescriptor DecoupledDecayTooLarge = Error(
             "NG0066", "AdamW's weight decay times learning rate reaches 1",
             "[AdamW] LearningRate × WeightDecay = {0} is 1 or more: each step multiplies the decayed weights by 1 − lr·λ = {1}, which zeroes or flips them; use a weight decay such as 0.01f to 0.1f");
 

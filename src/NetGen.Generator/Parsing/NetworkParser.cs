@@ -486,6 +486,18 @@ namespace NetGen.Generator.Parsing
                 ok = false;
             }
 
+            if (scope == 1 && weightDecay == 0f)
+            {
+                Add(diagnostics, DiagnosticDescriptors.DecayScopeWithoutDecay, ArgumentLocation(attribute, -1, "WeightDecayApplies", ct), attributeName, "WeightsOnly");
+                ok = false;
+            }
+            if (kind == OptimizerKind.AdamW && ok && (double)learningRate * weightDecay >= 1.0)
+            {
+                Add(diagnostics, DiagnosticDescriptors.DecoupledDecayTooLarge, ArgumentLocation(attribute, -1, written.Contains("WeightDecay") ? "WeightDecay" : "LearningRate", ct),
+                    ((double)learningRate * weightDecay).ToString("R", CultureInfo.InvariantCulture),
+                    (1.0 - (double)learningRate * weightDecay).ToString("R", CultureInfo.InvariantCulture));
+                ok = false;
+            }
             if (!ok) return null;
 
             // Valid but suspicious settings: warn, and generate anyway.
@@ -503,16 +515,6 @@ namespace NetGen.Generator.Parsing
                 Location? where = ArgumentLocation(attribute, -1, "Beta2", ct);
                 if (where is not null && where.SourceSpan == AttributeLocation(attribute, ct)?.SourceSpan) where = ArgumentLocation(attribute, -1, "Beta1", ct);
                 Add(diagnostics, DiagnosticDescriptors.AdamBetasSwapped, where, Format(beta2), Format(beta1));
-            }
-            if (scope != 0 && weightDecay == 0f)
-            {
-                Add(diagnostics, DiagnosticDescriptors.DecayScopeWithoutDecay, ArgumentLocation(attribute, -1, "WeightDecayApplies", ct), attributeName, "WeightsOnly");
-            }
-            if (kind == OptimizerKind.AdamW && (double)learningRate * weightDecay >= 1.0)
-            {
-                Add(diagnostics, DiagnosticDescriptors.DecoupledDecayTooLarge, ArgumentLocation(attribute, -1, written.Contains("WeightDecay") ? "WeightDecay" : "LearningRate", ct),
-                    ((double)learningRate * weightDecay).ToString("R", CultureInfo.InvariantCulture),
-                    (1.0 - (double)learningRate * weightDecay).ToString("R", CultureInfo.InvariantCulture));
             }
 
             return new OptimizerSpec(kind, learningRate, kind == OptimizerKind.Sgd || kind == OptimizerKind.RMSprop ? momentum : 0f,
