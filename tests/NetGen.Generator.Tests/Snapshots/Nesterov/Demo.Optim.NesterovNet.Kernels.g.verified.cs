@@ -720,17 +720,17 @@ internal static class Kernels
         for (; i + 16 <= count; i += 16)
         {
             var grad = Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref g, (nuint)i), Vector512.Create(-0.5f)), Vector512.Create(0.5f));
-            var v1 = VectorMath.FlushSubnormal(Vector512.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - grad * learningRate);
-            v1.StoreUnsafe(ref velocity, (nuint)i);
-            (Vector512.LoadUnsafe(ref p, (nuint)i) + v1 * 0.9f - grad * learningRate).StoreUnsafe(ref p, (nuint)i);
+            var b1 = VectorMath.FlushSubnormal(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref velocity, (nuint)i), Vector512.Create(0.9f), grad));
+            b1.StoreUnsafe(ref velocity, (nuint)i);
+            (Vector512.LoadUnsafe(ref p, (nuint)i) - (Vector512.FusedMultiplyAdd(b1, Vector512.Create(0.9f), grad)) * learningRate).StoreUnsafe(ref p, (nuint)i);
         }
         // tail
         for (; i < count; i++)
         {
             var grad = Math.Clamp(Unsafe.Add(ref g, i), -0.5f, 0.5f);
-            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - grad * learningRate);
-            Unsafe.Add(ref velocity, i) = v1;
-            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1 * 0.9f - grad * learningRate;
+            var b1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f + grad);
+            Unsafe.Add(ref velocity, i) = b1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - (b1 * 0.9f + grad) * learningRate;
         }
     }
 
@@ -743,17 +743,17 @@ internal static class Kernels
         for (; i + 8 <= count; i += 8)
         {
             var grad = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref g, (nuint)i), Vector256.Create(-0.5f)), Vector256.Create(0.5f));
-            var v1 = VectorMath.FlushSubnormal(Vector256.LoadUnsafe(ref velocity, (nuint)i) * 0.9f - grad * learningRate);
-            v1.StoreUnsafe(ref velocity, (nuint)i);
-            (Vector256.LoadUnsafe(ref p, (nuint)i) + v1 * 0.9f - grad * learningRate).StoreUnsafe(ref p, (nuint)i);
+            var b1 = VectorMath.FlushSubnormal(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref velocity, (nuint)i), Vector256.Create(0.9f), grad));
+            b1.StoreUnsafe(ref velocity, (nuint)i);
+            (Vector256.LoadUnsafe(ref p, (nuint)i) - (Vector256.FusedMultiplyAdd(b1, Vector256.Create(0.9f), grad)) * learningRate).StoreUnsafe(ref p, (nuint)i);
         }
         // tail
         for (; i < count; i++)
         {
             var grad = Math.Clamp(Unsafe.Add(ref g, i), -0.5f, 0.5f);
-            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - grad * learningRate);
-            Unsafe.Add(ref velocity, i) = v1;
-            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1 * 0.9f - grad * learningRate;
+            var b1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f + grad);
+            Unsafe.Add(ref velocity, i) = b1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - (b1 * 0.9f + grad) * learningRate;
         }
     }
 
@@ -766,9 +766,9 @@ internal static class Kernels
         for (; i < count; i++)
         {
             var grad = Math.Clamp(Unsafe.Add(ref g, i), -0.5f, 0.5f);
-            var v1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f - grad * learningRate);
-            Unsafe.Add(ref velocity, i) = v1;
-            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) + v1 * 0.9f - grad * learningRate;
+            var b1 = VectorMath.FlushSubnormal(Unsafe.Add(ref velocity, i) * 0.9f + grad);
+            Unsafe.Add(ref velocity, i) = b1;
+            Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) - (b1 * 0.9f + grad) * learningRate;
         }
     }
 

@@ -20,7 +20,7 @@ partial class NesterovNet
         private readonly Workspace[] _workspaces;
         private readonly global::NetGen.BatchWorkers _workers;
         private readonly global::NetGen.AlignedBuffer _outputs; // last layer logits, [maxBatch, 2]; each worker writes its rows
-        private readonly global::NetGen.AlignedBuffer _state; // momentum velocities
+        private readonly global::NetGen.AlignedBuffer _state; // Nesterov momentum buffers (PyTorch's: no learning rate in them)
         private int _lastBatch; // rows of the last forward pass
         private int _busy; // 1 while a call runs: a second thread's call is refused instead of corrupting the buffers
         private bool _disposed;
@@ -367,7 +367,7 @@ partial class NesterovNet
             ref float p = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _model._parameters.Reference, start);
             ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _workspaces[0].Gradients.Reference, start);
             // g ← clamp(g, −0.5f, 0.5f) (clip_grad_value_)
-            // SGD with Nesterov momentum (Keras; PyTorch's nesterov=True at a constant learning rate): v ← μ·v − lr·g;  p ← p + μ·v − lr·g
+            // SGD with Nesterov momentum (PyTorch's nesterov=True; Keras's at a constant learning rate): b ← μ·b + g;  p ← p − lr·(g + μ·b)
             global::NetGen.Generated.Demo.Optim.NesterovNet.Kernels.SgdNesterovUpdateClipValue(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _state.Reference, start), LearningRate, count);
         }
 
