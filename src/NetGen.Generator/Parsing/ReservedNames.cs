@@ -22,7 +22,7 @@ namespace NetGen.Generator.Parsing
             "InputSize", "Job", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
             "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputActivation", "OutputGradient", "Pack", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",
-            "Seed", "BeginStep", "InferenceParameterCount", "InferenceParameters", "ParametersChanged", "Refold", "Step", "StepRange", "StepRest", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
+            "Seed", "BeginStep", "ClipScales", "InferenceParameterCount", "InferenceParameters", "ParametersChanged", "Refold", "Step", "StepRange", "StepRest", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
         };
 
         /// <summary>Per-layer members (<c>Dense1Weights</c>, <c>Conv3Biases</c>) and private fields (<c>_a1</c>, <c>s_parameterBlocks</c>).</summary>
