@@ -74,32 +74,4 @@ namespace NetGen
         /// </summary>
         public float LabelSmoothing { get; set; }
     }
-
-    /// <summary>Stochastic gradient descent with optional (heavy-ball) momentum, as Keras's <c>SGD</c>.</summary>
-    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class SgdAttribute : Attribute
-    {
-        /// <summary>Step size. Keras default 0.01.</summary>
-        public float LearningRate { get; set; } = 0.01f;
-
-        /// <summary>Momentum factor in [0, 1). Keras default 0.</summary>
-        public float Momentum { get; set; }
-    }
-
-    /// <summary>The Adam optimizer with Keras's defaults.</summary>
-    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class AdamAttribute : Attribute
-    {
-        /// <summary>Step size. Keras default 0.001.</summary>
-        public float LearningRate { get; set; } = 0.001f;
-
-        /// <summary>Decay of the first moment. Keras default 0.9.</summary>
-        public float Beta1 { get; set; } = 0.9f;
-
-        /// <summary>Decay of the second moment. Keras default 0.999.</summary>
-        public float Beta2 { get; set; } = 0.999f;
-
-        /// <summary>Numerical stabiliser. Keras default 1e-7.</summary>
-        public float Epsilon { get; set; } = 1e-7f;
-    }
 }

@@ -51,7 +51,7 @@ public sealed class LayerKindTests
                 Assert.True(typeof(NetGen.InputAttribute).Assembly.GetType(name) is not null, $"{kind.GetType().Name} names {name}, which NetGen.Attributes does not define");
             }
         }
-        string[] notLayers = { "NetGen.InputAttribute", "NetGen.LossAttribute", "NetGen.SgdAttribute", "NetGen.AdamAttribute" };
+        string[] notLayers = { "NetGen.InputAttribute", "NetGen.LossAttribute", "NetGen.SgdAttribute", "NetGen.AdamAttribute", "NetGen.AdamWAttribute", "NetGen.RMSpropAttribute" };
         foreach (Type attribute in typeof(NetGen.InputAttribute).Assembly.GetExportedTypes().Where(t => typeof(Attribute).IsAssignableFrom(t) && !t.IsAbstract))
         {
             if (notLayers.Contains(attribute.FullName)) continue;

@@ -415,7 +415,61 @@ internal static class Networks
         [nameof(OddWidths)] = OddWidths,
         [nameof(GlobalNamespace)] = GlobalNamespace,
         [nameof(MseThroughActivations)] = MseThroughActivations,
+        [nameof(AdamWDecay)] = AdamWDecay,
+        [nameof(RMSpropClipped)] = RMSpropClipped,
+        [nameof(Nesterov)] = Nesterov,
     };
 
     public static IEnumerable<object[]> Names => All.Keys.Select(k => new object[] { k });
+
+    /// <summary>AdamW with decoupled weight decay on the 2-D weights only (not biases, not γ and β), gradients clipped by global norm.</summary>
+    public const string AdamWDecay = """
+        using NetGen;
+
+        namespace Demo.Optim;
+
+        [Input(12)]
+        [Dense(16, Activation.ReLU)]
+        [LayerNormalization]
+        [Dense(4, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [AdamW(LearningRate = 1e-3f, WeightDecay = 0.1f, WeightDecayApplies = WeightDecayScope.WeightsOnly, GlobalClipNorm = 1f)]
+        public partial class AdamWNet
+        {
+        }
+        """;
+
+    /// <summary>Centered RMSprop with momentum, L2 weight decay, each tensor's gradient clipped by its norm, batch normalization (never stepped).</summary>
+    public const string RMSpropClipped = """
+        using NetGen;
+
+        namespace Demo.Optim;
+
+        [Input(10)]
+        [Dense(8)]
+        [BatchNormalization]
+        [Activation(Activation.ReLU)]
+        [Dense(3, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [RMSprop(Rho = 0.9f, Momentum = 0.5f, Centered = true, WeightDecay = 1e-4f, ClipNorm = 1f)]
+        public partial class RMSpropNet
+        {
+        }
+        """;
+
+    /// <summary>SGD with Nesterov momentum, gradients clipped by value.</summary>
+    public const string Nesterov = """
+        using NetGen;
+
+        namespace Demo.Optim;
+
+        [Input(5)]
+        [Dense(7, Activation.Tanh)]
+        [Dense(2, Activation.Softmax)]
+        [Loss(LossKind.SparseCategoricalCrossEntropy)]
+        [Sgd(LearningRate = 0.05f, Momentum = 0.9f, Nesterov = true, ClipValue = 0.5f)]
+        public partial class NesterovNet
+        {
+        }
+        """;
 }

@@ -72,6 +72,15 @@ public sealed class SnapshotTests
     public void TokenConv1D() => Check(Networks.TokenConv1D);
 
     [Fact]
+    public void AdamWDecay() => Check(Networks.AdamWDecay);
+
+    [Fact]
+    public void RMSpropClipped() => Check(Networks.RMSpropClipped);
+
+    [Fact]
+    public void Nesterov() => Check(Networks.Nesterov);
+
+    [Fact]
     public void TwoNetworksInOneCompilation()
     {
         GeneratorRun run = GeneratorHarness.Run(Networks.Seed, Networks.Xor);

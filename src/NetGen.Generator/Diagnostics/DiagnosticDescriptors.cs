@@ -64,7 +64,7 @@ namespace NetGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor SeveralOptimizers = Error(
             "NG0010", "Several optimizers",
-            "Network '{0}' declares {1} optimizers: keep exactly one of [Adam] or [Sgd]");
+            "Network '{0}' declares {1} optimizers: keep exactly one of [Adam], [AdamW], [RMSprop] or [Sgd]");
 
         public static readonly DiagnosticDescriptor SpreadOverPartials = Error(
             "NG0011", "Network attributes spread over several partial declarations",
@@ -230,6 +230,36 @@ namespace NetGen.Generator.Diagnostics
             "NG0050", "Invalid normalization setting",
             "Layer {0} ([BatchNormalization]) {1} = {2} is invalid: {3}");
 
+        // ---- optimizers: weight decay, RMSprop, Nesterov, gradient clipping (NG0060–NG0069)
+
+        public static readonly DiagnosticDescriptor InvalidWeightDecay = Error(
+            "NG0060", "Invalid weight decay",
+            "[{0}] WeightDecay = {1} is invalid: the weight decay must be a finite number of at least 0, typically 0.01f for AdamW or 5e-4f for SGD (0 turns it off)");
+
+        public static readonly DiagnosticDescriptor InvalidRho = Error(
+            "NG0061", "RMSprop's Rho outside (0, 1)",
+            "[RMSprop] Rho = {0} is outside (0, 1): it is how slowly the squared-gradient average forgets, typically 0.9f (Keras) or 0.99f (PyTorch's alpha)");
+
+        public static readonly DiagnosticDescriptor NesterovWithoutMomentum = Error(
+            "NG0062", "Nesterov without momentum",
+            "[Sgd] Nesterov = true needs a momentum (Nesterov's look-ahead is along the velocity): set Momentum = 0.9f, or remove Nesterov");
+
+        public static readonly DiagnosticDescriptor SeveralClipModes = Error(
+            "NG0063", "Two gradient-clipping modes",
+            "[{0}] sets both {1} and {2}: clip the gradient one way, by ClipValue, ClipNorm (per tensor) or GlobalClipNorm (as Keras, which refuses two); keep one of them");
+
+        public static readonly DiagnosticDescriptor InvalidClip = Error(
+            "NG0064", "Invalid gradient-clipping threshold",
+            "[{0}] {1} = {2} is invalid: a clipping threshold must be a positive finite number such as 1f; leave {1} out to turn clipping off");
+
+        public static readonly DiagnosticDescriptor DecayScopeWithoutDecay = Error(
+            "NG0065", "WeightDecayApplies without weight decay",
+            "[{0}] WeightDecayApplies = WeightDecayScope.{1} has no effect: WeightDecay is 0; set WeightDecay (e.g. 0.01f) or remove WeightDecayApplies");
+
+        public static readonly DiagnosticDescriptor DecoupledDecayTooLarge = Error(
+            "NG0066", "AdamW's weight decay times learning rate reaches 1",
+            "[AdamW] LearningRate × WeightDecay = {0} is 1 or more: each step multiplies the decayed weights by 1 − lr·λ = {1}, which zeroes or flips them; use a weight decay such as 0.01f to 0.1f");
+
         public static readonly DiagnosticDescriptor InvalidLabelSmoothing = Error(
             "NG0070", "Invalid label smoothing",
             "[Loss(LossKind.{0})] LabelSmoothing = {1} is invalid: it must be in [0, 1), typically 0.1f (targets become t·(1 − ε) + ε/K)");
@@ -260,6 +290,7 @@ namespace NetGen.Generator.Diagnostics
                 MaskUnused, DuplicateName, UnknownName, ReadsLaterLayer, UnusedOutput, MergeDoesNotFit, OutputIgnoresInput,
                 RecurrentActivationNeedsInput, SoftmaxActivationLayer, ConflictingWindowSettings, StrideWithDilation, InvalidActivationAlpha, AlphaWithoutParameter,
                 RecurrentActivationUnsupported, InvalidLayerNormEpsilon, LayerNormNeedsVectorOrSequence, CausalPaddingNotConv1D, SoftmaxOnConv1D, InvalidNormalizationSetting,
+                InvalidWeightDecay, InvalidRho, NesterovWithoutMomentum, SeveralClipModes, InvalidClip, DecayScopeWithoutDecay, DecoupledDecayTooLarge,
                 InvalidLabelSmoothing, LabelSmoothingWithoutClasses, InvalidHuberDelta, DeltaWithoutHuber, InternalError,
             };
             var map = new Dictionary<string, DiagnosticDescriptor>();

@@ -16,7 +16,7 @@ namespace NetGen.Generator.Emit
         public static void Emit(SourceWriter w, KernelSet kernels, NetworkPlan plan)
         {
             string name = NetworkEmitter.SelfName(plan.Spec);
-            int statePerParameter = OptimizerEmitter.StatePerParameter(plan.Spec.Optimizer);
+            int statePerParameter = plan.OptimizerStateArrays;
             bool labels = plan.AcceptsLabels;
             bool fused = plan.FusesActivation;
             bool indexed = plan.IndexedFirstLayer is not null;
@@ -39,11 +39,7 @@ namespace NetGen.Generator.Emit
                 w.Line("private readonly BatchWorkers _workers;");
                 w.Line($"private readonly AlignedBuffer _outputs; // last layer {(fused ? "logits" : "outputs")}, [maxBatch, {plan.OutputSize}]; each worker writes its rows");
                 if (plan.Inputs.Count > 1) w.Line("private readonly float[] _packed; // a batch given as one span per input, packed into samples");
-                w.Line(statePerParameter == 2
-                    ? "private readonly AlignedBuffer _state; // Adam: first moments, then second moments"
-                    : statePerParameter == 1
-                        ? "private readonly AlignedBuffer _state; // momentum velocities"
-                        : "private readonly AlignedBuffer _state; // plain SGD keeps no state");
+                w.Line($"private readonly AlignedBuffer _state; // {OptimizerEmitter.StateComment(plan)}");
                 w.Line("private int _lastBatch; // rows of the last forward pass");
                 w.Line("private int _busy; // 1 while a call runs: a second thread's call is refused instead of corrupting the buffers");
                 w.Line("private bool _disposed;");
@@ -63,7 +59,7 @@ namespace NetGen.Generator.Emit
                 w.Line("// the job the workers run next");
                 w.Line("private Job _job;");
                 w.Line("private int _batch;");
-                if (plan.Spec.Optimizer.Kind == OptimizerKind.Adam) w.Line("private float _alpha; // Adam's step size for this step");
+                OptimizerEmitter.EmitFields(w, plan);
                 DenseLayerPlan? fusedAdam = plan.FusedAdamLayer;
                 if (fusedAdam is not null) w.Line($"private bool _fuse; // this batch's backward pass applies Adam's step to layer {fusedAdam.Index}'s weights itself");
                 w.Line();
@@ -103,7 +99,7 @@ namespace NetGen.Generator.Emit
                         w.Line("for (int row = 0; row < maxBatchSize; row++) _identity[row] = row;");
                         w.Line("_rows = new int[maxBatchSize];");
                     }
-                    w.Line(statePerParameter == 0 ? "_state = new AlignedBuffer(0);" : $"_state = new AlignedBuffer({(statePerParameter == 2 ? "2 * " : "")}ParameterCount);");
+                    w.Line(statePerParameter == 0 ? "_state = new AlignedBuffer(0);" : $"_state = new AlignedBuffer({(statePerParameter >= 2 ? statePerParameter + " * " : "")}ParameterCount);");
                     w.Line("int rowsPerWorker = (maxBatchSize + degree - 1) / degree;");
                     w.Line("_workspaces = new Workspace[degree];");
                     if (split is null)
@@ -381,11 +377,23 @@ namespace NetGen.Generator.Emit
                 w.Line();
                 using (w.Block("private void Update(bool reduce)"))
                 {
-                    w.Line("BeginStep();");
-                    w.Line("_job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;");
+                    if (plan.ClipNormGroups > 0)
+                    {
+                        w.Line("// clipping by norm needs the whole summed gradient before any parameter steps");
+                        w.Line("if (reduce) Reduce();");
+                        w.Line("ClipScales();");
+                        w.Line("BeginStep();");
+                        w.Line("_job = Job.Step;");
+                    }
+                    else
+                    {
+                        w.Line("BeginStep();");
+                        w.Line("_job = reduce && _workspaces.Length > 1 ? Job.ReduceAndStep : Job.Step;");
+                    }
                     w.Line("_workers.Run();");
                 }
                 w.Line();
+                OptimizerEmitter.EmitClipScales(w, plan);
                 using (w.Block("private void BeginStep()"))
                 {
                     w.Line("Step++;");
@@ -534,6 +542,7 @@ namespace NetGen.Generator.Emit
                     }
                 }
                 w.Line();
+                OptimizerEmitter.EmitSegments(w, plan);
                 OptimizerEmitter.EmitStepRange(w, kernels, plan, withFirst: fusedAdam is not null);
                 w.Line();
 

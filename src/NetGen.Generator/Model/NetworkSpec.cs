@@ -30,6 +30,10 @@ namespace NetGen.Generator.Model
     {
         Sgd,
         Adam,
+        /// <summary>Adam with decoupled weight decay, PyTorch's <c>torch.optim.AdamW</c> update.</summary>
+        AdamW,
+        /// <summary>PyTorch's <c>torch.optim.RMSprop</c> update.</summary>
+        RMSprop,
     }
 
     /// <summary>Everything the generator needs to know about one network: plain, equatable data, no symbols.</summary>
@@ -99,7 +103,38 @@ namespace NetGen.Generator.Model
         float Momentum,
         float Beta1,
         float Beta2,
-        float Epsilon);
+        float Epsilon)
+    {
+        /// <summary>SGD: Nesterov momentum.</summary>
+        public bool Nesterov { get; init; }
+
+        /// <summary>RMSprop: decay of the squared-gradient average (PyTorch's <c>alpha</c>).</summary>
+        public float Rho { get; init; }
+
+        /// <summary>RMSprop: keeps a gradient average and normalizes by the variance estimate.</summary>
+        public bool Centered { get; init; }
+
+        /// <summary>Weight decay λ (0: none): coupled L2 (g ← g + λ·p) for SGD, Adam and RMSprop; decoupled for AdamW.</summary>
+        public float WeightDecay { get; init; }
+
+        /// <summary>The weight decay applies to tensors of rank 2 or more only (not biases, not normalization's γ and β).</summary>
+        public bool DecayWeightsOnly { get; init; }
+
+        /// <summary>Clip every gradient value to [−ClipValue, ClipValue] (0: off).</summary>
+        public float ClipValue { get; init; }
+
+        /// <summary>Scale each parameter tensor's gradient to a norm of at most ClipNorm (0: off).</summary>
+        public float ClipNorm { get; init; }
+
+        /// <summary>Scale the whole gradient to a norm of at most GlobalClipNorm (0: off).</summary>
+        public float GlobalClipNorm { get; init; }
+
+        /// <summary>True when the step needs gradient norms first (per tensor or global), computed after the workers' gradients are summed.</summary>
+        public bool ClipsByNorm => ClipNorm > 0 || GlobalClipNorm > 0;
+
+        /// <summary>True when the decay is AdamW's decoupled p ← p·(1 − lr·λ) rather than an L2 term in the gradient.</summary>
+        public bool DecouplesDecay => Kind == OptimizerKind.AdamW;
+    }
 }
 
 namespace NetGen.Generator.Model

@@ -21,11 +21,13 @@ namespace NetGen.Generator.Parsing
         public const string InputAttributeName = "NetGen.InputAttribute";
         /// <summary>Every NetGen attribute but [Input]: a class carrying any of them without [Input] gets NG0002 (from <see cref="ParseFromLayer"/>).</summary>
         public static readonly string[] NonInputAttributeNames =
-            LayerKinds.AttributeNames.Concat(new[] { LossAttributeName, SgdAttributeName, AdamAttributeName }).ToArray();
+            LayerKinds.AttributeNames.Concat(new[] { LossAttributeName, SgdAttributeName, AdamAttributeName, AdamWAttributeName, RMSpropAttributeName }).ToArray();
 
         private const string LossAttributeName = "NetGen.LossAttribute";
         private const string SgdAttributeName = "NetGen.SgdAttribute";
         private const string AdamAttributeName = "NetGen.AdamAttribute";
+        private const string AdamWAttributeName = "NetGen.AdamWAttribute";
+        private const string RMSpropAttributeName = "NetGen.RMSpropAttribute";
 
         /// <summary>Largest size of one dimension or layer.</summary>
         public const int MaxDimension = 1 << 24;
@@ -213,6 +215,8 @@ namespace NetGen.Generator.Parsing
                         break;
                     case SgdAttributeName:
                     case AdamAttributeName:
+                    case AdamWAttributeName:
+                    case RMSpropAttributeName:
                         OptimizerSpec? optimizer = ParseOptimizer(attribute, diagnostics, ct);
                         if (optimizer is null) broken = true;
                         optimizers.Add((attribute, optimizer));
@@ -441,11 +445,21 @@ namespace NetGen.Generator.Parsing
 
         private static OptimizerSpec? ParseOptimizer(AttributeData attribute, List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {
-            bool adam = FullName(attribute) == AdamAttributeName;
-            string attributeName = adam ? "Adam" : "Sgd";
-            float learningRate = adam ? 0.001f : 0.01f, momentum = 0f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-7f;
+            string full = FullName(attribute) ?? "";
+            OptimizerKind kind = full == AdamAttributeName ? OptimizerKind.Adam
+                : full == AdamWAttributeName ? OptimizerKind.AdamW
+                : full == RMSpropAttributeName ? OptimizerKind.RMSprop
+                : OptimizerKind.Sgd;
+            bool adam = kind == OptimizerKind.Adam || kind == OptimizerKind.AdamW;
+            string attributeName = kind == OptimizerKind.Sgd ? "Sgd" : kind.ToString();
+            float learningRate = kind == OptimizerKind.Sgd ? 0.01f : 0.001f, momentum = 0f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-7f;
+            float rho = 0.9f, weightDecay = kind == OptimizerKind.AdamW ? 0.01f : 0f, clipValue = 0f, clipNorm = 0f, globalClipNorm = 0f;
+            bool nesterov = false, centered = false;
+            int scope = 0;
+            var written = new HashSet<string>();
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
+                written.Add(named.Key);
                 float value = named.Value.Value switch
                 {
                     float f => f,
@@ -460,6 +474,14 @@ namespace NetGen.Generator.Parsing
                     case "Beta1": beta1 = value; break;
                     case "Beta2": beta2 = value; break;
                     case "Epsilon": epsilon = value; break;
+                    case "Rho": rho = value; break;
+                    case "WeightDecay": weightDecay = value; break;
+                    case "ClipValue": clipValue = value; break;
+                    case "ClipNorm": clipNorm = value; break;
+                    case "GlobalClipNorm": globalClipNorm = value; break;
+                    case "Nesterov": nesterov = named.Value.Value is true; break;
+                    case "Centered": centered = named.Value.Value is true; break;
+                    case "WeightDecayApplies": scope = named.Value.Value is int s ? s : -1; break;
                 }
             }
 
@@ -477,24 +499,77 @@ namespace NetGen.Generator.Parsing
             {
                 Check("Beta1", beta1, IsFinite(beta1) && beta1 >= 0 && beta1 < 1, "Beta1 must be in [0, 1), typically 0.9f");
                 Check("Beta2", beta2, IsFinite(beta2) && beta2 >= 0 && beta2 < 1, "Beta2 must be in [0, 1), typically 0.999f");
+            }
+            if (kind != OptimizerKind.Sgd)
+            {
                 Check("Epsilon", epsilon, IsFinite(epsilon) && epsilon > 0, "Epsilon must be a small positive number, typically 1e-7f");
             }
-            else
+            if (kind == OptimizerKind.Sgd || kind == OptimizerKind.RMSprop)
             {
                 Check("Momentum", momentum, IsFinite(momentum) && momentum >= 0 && momentum < 1, "Momentum must be in [0, 1), typically 0.9f");
             }
+            if (kind == OptimizerKind.RMSprop && !(IsFinite(rho) && rho > 0 && rho < 1))
+            {
+                Add(diagnostics, DiagnosticDescriptors.InvalidRho, ArgumentLocation(attribute, -1, "Rho", ct), Format(rho));
+                ok = false;
+            }
+            if (nesterov && momentum == 0f && IsFinite(momentum))
+            {
+                Add(diagnostics, DiagnosticDescriptors.NesterovWithoutMomentum, ArgumentLocation(attribute, -1, "Nesterov", ct));
+                ok = false;
+            }
+            if (!(IsFinite(weightDecay) && weightDecay >= 0))
+            {
+                Add(diagnostics, DiagnosticDescriptors.InvalidWeightDecay, ArgumentLocation(attribute, -1, "WeightDecay", ct), attributeName, Format(weightDecay));
+                ok = false;
+            }
+            if (scope != 0 && scope != 1)
+            {
+                Add(diagnostics, DiagnosticDescriptors.UndefinedEnumValue, ArgumentLocation(attribute, -1, "WeightDecayApplies", ct),
+                    "(WeightDecayScope)" + scope.ToString(CultureInfo.InvariantCulture), "WeightDecayScope", "AllTrainable, WeightsOnly");
+                ok = false;
+            }
+            // clipping: each threshold that is written must be positive; at most one mode
+            var clips = new List<string>();
+            foreach (var (property, value) in new[] { ("ClipValue", clipValue), ("ClipNorm", clipNorm), ("GlobalClipNorm", globalClipNorm) })
+            {
+                if (!written.Contains(property)) continue;
+                clips.Add(property);
+                if (!(IsFinite(value) && value > 0))
+                {
+                    Add(diagnostics, DiagnosticDescriptors.InvalidClip, ArgumentLocation(attribute, -1, property, ct), attributeName, property, Format(value));
+                    ok = false;
+                }
+            }
+            if (clips.Count > 1)
+            {
+                Add(diagnostics, DiagnosticDescriptors.SeveralClipModes, ArgumentLocation(attribute, -1, clips[1], ct), attributeName, clips[0], clips[1]);
+                ok = false;
+            }
 
+            if (scope == 1 && weightDecay == 0f)
+            {
+                Add(diagnostics, DiagnosticDescriptors.DecayScopeWithoutDecay, ArgumentLocation(attribute, -1, "WeightDecayApplies", ct), attributeName, "WeightsOnly");
+                ok = false;
+            }
+            if (kind == OptimizerKind.AdamW && ok && (double)learningRate * weightDecay >= 1.0)
+            {
+                Add(diagnostics, DiagnosticDescriptors.DecoupledDecayTooLarge, ArgumentLocation(attribute, -1, written.Contains("WeightDecay") ? "WeightDecay" : "LearningRate", ct),
+                    ((double)learningRate * weightDecay).ToString("R", CultureInfo.InvariantCulture),
+                    (1.0 - (double)learningRate * weightDecay).ToString("R", CultureInfo.InvariantCulture));
+                ok = false;
+            }
             if (!ok) return null;
 
             // Valid but suspicious settings: warn, and generate anyway.
-            float low = 1e-6f, high = adam ? 0.1f : 1f;
+            float low = 1e-6f, high = adam || kind == OptimizerKind.RMSprop ? 0.1f : 1f;
             if (learningRate < low || learningRate > high)
             {
                 bool tooHigh = learningRate > high;
                 Add(diagnostics, DiagnosticDescriptors.LearningRateOutOfRange, ArgumentLocation(attribute, -1, "LearningRate", ct),
                     attributeName, Format(learningRate), tooHigh ? "very large" : "very small", Format(low), Format(high),
                     tooHigh ? "likely diverge (the loss grows or becomes NaN)" : "barely move the weights",
-                    adam ? "1e-3f" : "0.01f");
+                    kind == OptimizerKind.Sgd ? "0.01f" : "1e-3f");
             }
             if (adam && beta2 <= beta1)
             {
@@ -503,9 +578,18 @@ namespace NetGen.Generator.Parsing
                 Add(diagnostics, DiagnosticDescriptors.AdamBetasSwapped, where, Format(beta2), Format(beta1));
             }
 
-            return adam
-                ? new OptimizerSpec(OptimizerKind.Adam, learningRate, 0f, beta1, beta2, epsilon)
-                : new OptimizerSpec(OptimizerKind.Sgd, learningRate, momentum, 0.9f, 0.999f, 1e-7f);
+            return new OptimizerSpec(kind, learningRate, kind == OptimizerKind.Sgd || kind == OptimizerKind.RMSprop ? momentum : 0f,
+                adam ? beta1 : 0.9f, adam ? beta2 : 0.999f, kind == OptimizerKind.Sgd ? 1e-7f : epsilon)
+            {
+                Nesterov = nesterov,
+                Rho = kind == OptimizerKind.RMSprop ? rho : 0f,
+                Centered = kind == OptimizerKind.RMSprop && centered,
+                WeightDecay = weightDecay,
+                DecayWeightsOnly = weightDecay > 0 && scope == 1,
+                ClipValue = clipValue,
+                ClipNorm = clipNorm,
+                GlobalClipNorm = globalClipNorm,
+            };
         }
 
         /// <summary>
@@ -665,7 +749,8 @@ namespace NetGen.Generator.Parsing
         }
 
         private static bool IsNonLayerAttribute(string? name) =>
-            name == InputAttributeName || name == LossAttributeName || name == SgdAttributeName || name == AdamAttributeName;
+            name == InputAttributeName || name == LossAttributeName || name == SgdAttributeName || name == AdamAttributeName ||
+            name == AdamWAttributeName || name == RMSpropAttributeName;
 
         /// <summary>An attribute as the user wrote it, without brackets: <c>Dense(8, Activation.ReLU)</c>.</summary>
         private static string AttributeText(AttributeData attribute, CancellationToken ct) =>

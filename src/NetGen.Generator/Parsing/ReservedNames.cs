@@ -22,7 +22,7 @@ namespace NetGen.Generator.Parsing
             "InputSize", "Job", "Labels", "LastOutputs", "LearningRate", "Loss", "MaxBatchSize", "MaxHidden",
             "MaxPadded", "MaxRecurrent", "Model", "OptimizerState", "OutputActivation", "OutputGradient", "Pack", "OutputSize", "OutputsAreLogits", "ParameterBlocks",
             "ParameterCount", "Parameters", "Predict", "PredictChunkRows", "Reduce", "ReduceAndStep", "ReduceRange", "Rows",
-            "Seed", "BeginStep", "InferenceParameterCount", "InferenceParameters", "ParametersChanged", "Refold", "Step", "StepRange", "StepRest", "Summary", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
+            "Seed", "BeginStep", "ClipScales", "InferenceParameterCount", "InferenceParameters", "ParametersChanged", "Refold", "Step", "StepRange", "StepRest", "Summary", "Targets", "TrainBatch", "Trainer", "Update", "Work", "Workspace",
             "HuberDelta", "LabelSmoothing",
         };
 

@@ -67,12 +67,66 @@ namespace NetGen.Generator.Planning
                             (spec.Loss == LossKind.BinaryCrossEntropy && OutputSize == 1);
             // the training paths below read the caller's samples in layer 1 only: the input must have no other reader
             IndexedFirstLayer = inputReaders == 1 && inputs.Count == 1 ? layers[0] as DenseLayerPlan : null;
-            FusedAdamLayer = spec.Optimizer.Kind == OptimizerKind.Adam && !readsStep && IndexedFirstLayer is DenseLayerPlan first &&
+            // the fused step is plain Adam's: weight decay and clipping (a norm needs every gradient before any step) turn it off
+            OptimizerSpec optimizer = spec.Optimizer;
+            bool plainUpdate = optimizer.WeightDecay == 0f && optimizer.ClipValue == 0f && !optimizer.ClipsByNorm;
+            FusedAdamLayer = optimizer.Kind == OptimizerKind.Adam && plainUpdate && !readsStep && IndexedFirstLayer is DenseLayerPlan first &&
                              first.WeightOffset == 0 && first.CanFuseAdam
                 ? first
                 : null;
             // (not for a layer that keeps its pre-activations: the two halves' sums are activated in one pass that keeps none)
             SharedLayer = FusedAdamLayer is DenseLayerPlan fused && !TrainsOnOneWorker && layers.Count >= 2 && fused.In >= 2 && !fused.KeepsPreActivation ? fused : null;
+
+            OptimizerStateArrays = optimizer.Kind switch
+            {
+                OptimizerKind.Adam or OptimizerKind.AdamW => 2,
+                OptimizerKind.RMSprop => 1 + (optimizer.Momentum > 0 ? 1 : 0) + (optimizer.Centered ? 1 : 0),
+                _ => optimizer.Momentum > 0 ? 1 : 0,
+            };
+            (OptimizerSegments, ClipNormGroups) = PlanOptimizerSegments(optimizer, layers, parameterCount);
+        }
+
+        /// <summary>
+        /// The parameter ranges the step treats alike, when weight decay or per-tensor norm clipping tells tensors apart:
+        /// each trainable tensor decays or not (rank ≥ 2 only with <c>DecayWeightsOnly</c>) and, clipped per tensor, has
+        /// a norm group of its own; neighbours that agree merge into one range. Non-trainable tensors (batch
+        /// normalization's moving statistics) are in no range: the step never touches them. Empty when the step treats
+        /// every parameter alike (one call over the worker's range, as without these options).
+        /// </summary>
+        private static (IReadOnlyList<OptimizerSegment>, int) PlanOptimizerSegments(OptimizerSpec optimizer, IReadOnlyList<LayerPlan> layers, int parameterCount)
+        {
+            var segments = new List<OptimizerSegment>();
+            bool perTensor = optimizer.ClipNorm > 0;
+            if (optimizer.WeightDecay == 0f && !perTensor) return (segments, optimizer.GlobalClipNorm > 0 ? 1 : 0);
+            var tensors = new List<ParameterTensor>();
+            foreach (LayerPlan layer in layers) tensors.AddRange(layer.Kind.Parameters(layer));
+            tensors.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+            int groups = 0, at = 0;
+            void Add(int start, int end, bool decays, int group, string tensor)
+            {
+                if (end <= start) return;
+                OptimizerSegment? last = segments.Count > 0 ? segments[segments.Count - 1] : null;
+                if (last is not null && last.End == start && last.Decays == decays && last.NormGroup == group && group < 0)
+                {
+                    segments[segments.Count - 1] = new OptimizerSegment(last.Start, end, decays, group, last.Tensors + ", " + tensor);
+                }
+                else
+                {
+                    segments.Add(new OptimizerSegment(start, end, decays, group, tensor));
+                }
+            }
+            foreach (ParameterTensor t in tensors)
+            {
+                if (t.Offset > at) Add(at, t.Offset, false, -1, "(between tensors)");
+                if (t.Trainable)
+                {
+                    bool decays = optimizer.WeightDecay > 0 && (!optimizer.DecayWeightsOnly || t.Shape.Length >= 2);
+                    Add(t.Offset, t.Offset + t.Count, decays, perTensor ? groups++ : -1, t.Accessor);
+                }
+                at = System.Math.Max(at, t.Offset + t.Count);
+            }
+            if (at < parameterCount) Add(at, parameterCount, false, -1, "(after the tensors)");
+            return (segments, perTensor ? groups : optimizer.GlobalClipNorm > 0 ? 1 : 0);
         }
 
         public NetworkSpec Spec { get; }
@@ -170,6 +224,18 @@ namespace NetGen.Generator.Planning
         /// </summary>
         public DenseLayerPlan? SharedLayer { get; }
 
+        /// <summary>Optimizer-state arrays of <see cref="ParameterCount"/> floats (Adam: m, v; RMSprop: square average, then the momentum buffer and the gradient average where used; SGD: the velocity with momentum).</summary>
+        public int OptimizerStateArrays { get; }
+
+        /// <summary>
+        /// The ranges the step walks when tensors differ in weight decay or clipping norm (<see cref="PlanOptimizerSegments"/>);
+        /// empty when one update covers every parameter.
+        /// </summary>
+        public IReadOnlyList<OptimizerSegment> OptimizerSegments { get; }
+
+        /// <summary>Gradient norms the step needs first: one per trainable tensor with ClipNorm, 1 with GlobalClipNorm, else 0.</summary>
+        public int ClipNormGroups { get; }
+
         public long TotalMacs
         {
             get
@@ -207,4 +273,10 @@ namespace NetGen.Generator.Planning
         public int InferenceSlot { get; }
 
     }
+
+    /// <summary>
+    /// A range [<see cref="Start"/>, <see cref="End"/>) of parameters the optimizer steps alike: decayed or not, and the
+    /// norm group whose clipping scale it takes (−1: none). <see cref="Tensors"/> names them for the comment.
+    /// </summary>
+    internal sealed record OptimizerSegment(int Start, int End, bool Decays, int NormGroup, string Tensors);
 }

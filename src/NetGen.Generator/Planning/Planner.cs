@@ -237,8 +237,29 @@ namespace NetGen.Generator.Planning
             if (spec.Loss == LossKind.Huber) sb.Append(",delta=").Append(spec.HuberDelta.ToString("R", CultureInfo.InvariantCulture));
             if (spec.LabelSmoothing != 0f) sb.Append(",label_smoothing=").Append(spec.LabelSmoothing.ToString("R", CultureInfo.InvariantCulture));
             sb.Append(')');
-            sb.Append(' ').Append(spec.Optimizer.Kind == OptimizerKind.Adam ? "Adam" : "Sgd");
+            sb.Append(' ').Append(DescribeOptimizer(spec.Optimizer));
             return sb.ToString();
+        }
+
+        /// <summary>
+        /// The optimizer's part of the fingerprint: <c>Adam</c> or <c>Sgd</c> as before for the settings that existed, then
+        /// the kind and every setting that changes the update or the state's layout, e.g.
+        /// <c>AdamW(weight_decay=0.01,weights_only,global_clipnorm=1)</c>, <c>RMSprop(momentum,centered)</c>.
+        /// </summary>
+        public static string DescribeOptimizer(OptimizerSpec o)
+        {
+            string F(float f) => f.ToString("R", CultureInfo.InvariantCulture);
+            var settings = new List<string>();
+            if (o.Kind == OptimizerKind.Sgd && o.Nesterov) settings.Add("nesterov");
+            if (o.Kind == OptimizerKind.RMSprop && o.Momentum > 0) settings.Add("momentum");
+            if (o.Kind == OptimizerKind.RMSprop && o.Centered) settings.Add("centered");
+            if (o.WeightDecay > 0) settings.Add("weight_decay=" + F(o.WeightDecay));
+            if (o.WeightDecay > 0 && o.DecayWeightsOnly) settings.Add("weights_only");
+            if (o.ClipValue > 0) settings.Add("clipvalue=" + F(o.ClipValue));
+            if (o.ClipNorm > 0) settings.Add("clipnorm=" + F(o.ClipNorm));
+            if (o.GlobalClipNorm > 0) settings.Add("global_clipnorm=" + F(o.GlobalClipNorm));
+            string name = o.Kind == OptimizerKind.Sgd ? "Sgd" : o.Kind.ToString();
+            return settings.Count == 0 ? name : name + "(" + string.Join(",", settings) + ")";
         }
     }
 }

@@ -358,6 +358,34 @@ public static partial class VectorMath
         for (; i < n; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
     }
 
+    /// <summary>
+    /// Σ x², accumulated in double (gradient clipping by norm): each float is widened before it is squared, so the sum
+    /// of a tensor of millions of values keeps float's precision and cannot overflow.
+    /// </summary>
+    public static double SumOfSquares(ReadOnlySpan<float> values)
+    {
+        ref float x = ref MemoryMarshal.GetReference(values);
+        int i = 0, n = values.Length;
+        double sum = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
+            for (; i + 8 <= n; i += 8)
+            {
+                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref x, (nuint)i));
+                a0 = Vector256.FusedMultiplyAdd(lower, lower, a0);
+                a1 = Vector256.FusedMultiplyAdd(upper, upper, a1);
+            }
+            sum = Vector256.Sum(a0 + a1);
+        }
+        for (; i < n; i++)
+        {
+            double v = Unsafe.Add(ref x, i);
+            sum += v * v;
+        }
+        return sum;
+    }
+
     /// <summary>Writes the transpose of a row-major [rows, cols] matrix into <paramref name="destination"/> ([cols, rows]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
