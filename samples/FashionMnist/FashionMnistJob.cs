@@ -248,6 +248,7 @@ public static class FashionMnistJob
         // the trainer owns every training buffer (activations, gradients, Adam's moments) for batches up to batch_size,
         // and its workers (--threads: 0 = every core, 1 = this thread only); disposing it stops them.
         IGradientTrainer trainer = model.CreateTrainer(options.BatchSize, options.Threads);
+        if (options.LearningRate is float rate) trainer.LearningRate = rate;
         TrainingHistory history;
         int initialEpoch = 0;
         try

@@ -101,6 +101,9 @@ public sealed record SampleOptions
     /// </summary>
     public string Augment { get; init; } = "none";
 
+    /// <summary><c>--learning-rate F</c>: the optimizer's learning rate instead of the network's declared one (1e-3 for every sample network); with <c>--lr-schedule cosine</c>, the peak.</summary>
+    public float? LearningRate { get; init; }
+
     /// <summary><c>--json</c>: plain progress lines and, as the last line, one JSON object with the results.</summary>
     public bool Json { get; init; }
 
@@ -130,6 +133,7 @@ public sealed record SampleOptions
                                  random left-right flips of the training images, and with
                                  flip-shift also shifts of up to 2 pixels; lenet and resnet
                                  (default none)
+          --learning-rate F      the optimizer's learning rate (default: the network's, 1e-3)
           --lr-schedule constant|cosine
                                  keep the optimizer's learning rate (default), or decay it
                                  from there to 0 over the run's steps along a cosine
@@ -217,6 +221,17 @@ public sealed record SampleOptions
                             error = $"{name} needs mlp, lenet, lstm, gru or resnet; got '{text}'.";
                             return false;
                     }
+                    break;
+                }
+                case "--learning-rate":
+                {
+                    if (!Value(args, ref i, name, inlineValue, out string? text, out error)) return false;
+                    if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !(v > 0 && v < 10))
+                    {
+                        error = $"{name} needs a number in (0, 10), e.g. {name} 0.002; got '{text}'.";
+                        return false;
+                    }
+                    result = result with { LearningRate = v };
                     break;
                 }
                 case "--augment":

@@ -29,6 +29,22 @@ partial class AdamWNet : global::NetGen.INetwork<AdamWNet>
     public const string Architecture = "Input(12) Dense(16,ReLU) LayerNormalization(epsilon=0.001) Dense(4,Softmax) Loss(SparseCategoricalCrossEntropy) AdamW(weight_decay=0.1,weights_only,global_clipnorm=1)";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: AdamWNet",
+        "────────────────────────────────────────────────────────────────",
+        "Layer                 Output shape  Activation  Parameters  MACs",
+        "────────────────────────────────────────────────────────────────",
+        "Input                 [12]                               0     0",
+        "1 Dense               [16]          ReLU               208   192",
+        "2 LayerNormalization  [16]                              32     0",
+        "3 Dense               [4]           Softmax             68    64",
+        "────────────────────────────────────────────────────────────────",
+        "Total parameters: 308 (308 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 256",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: AdamW (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f, decoupled weight decay 0.1f); decay on weights of rank ≥ 2 only, gradient clipped to global norm 1f");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 16;

@@ -30,6 +30,21 @@ partial class RobustRegressor : global::NetGen.INetwork<RobustRegressor>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.Huber;
     /// <summary>The Huber loss's δ: quadratic where |y − t| ≤ δ, linear beyond.</summary>
     public const float HuberDelta = 0.5f;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: RobustRegressor",
+        "───────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters  MACs",
+        "───────────────────────────────────────────────────",
+        "Input    [5]                                0     0",
+        "1 Dense  [12]          Tanh                72    60",
+        "2 Dense  [2]                               26    24",
+        "───────────────────────────────────────────────────",
+        "Total parameters: 98 (98 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 84",
+        "Loss: Huber (δ 0.5f); optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 12;

@@ -30,6 +30,21 @@ partial class SmoothClassifier : global::NetGen.INetwork<SmoothClassifier>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
     /// <summary>Label smoothing ε: the loss's targets are t·(1 − ε) + ε/10, in training and in evaluation.</summary>
     public const float LabelSmoothing = 0.1f;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: SmoothClassifier",
+        "───────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters  MACs",
+        "───────────────────────────────────────────────────",
+        "Input    [20]                               0     0",
+        "1 Dense  [16]          ReLU               336   320",
+        "2 Dense  [10]          Softmax            170   160",
+        "───────────────────────────────────────────────────",
+        "Total parameters: 506 (506 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 480",
+        "Loss: SparseCategoricalCrossEntropy (label smoothing 0.1f); optimizer: Adam (learning rate 0.001f, β1 0.9f, β2 0.999f, ε 1e-7f)");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 16;

@@ -28,6 +28,21 @@ partial class NesterovNet : global::NetGen.INetwork<NesterovNet>
     public const string Architecture = "Input(5) Dense(7,Tanh) Dense(2,Softmax) Loss(SparseCategoricalCrossEntropy) Sgd(nesterov,clipvalue=0.5)";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: NesterovNet",
+        "───────────────────────────────────────────────────",
+        "Layer    Output shape  Activation  Parameters  MACs",
+        "───────────────────────────────────────────────────",
+        "Input    [5]                                0     0",
+        "1 Dense  [7]           Tanh                42    35",
+        "2 Dense  [2]           Softmax             16    14",
+        "───────────────────────────────────────────────────",
+        "Total parameters: 58 (58 trainable, 0 non-trainable)",
+        "Multiply-adds per sample: 49",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: SGD with Nesterov momentum (learning rate 0.05f, momentum 0.9f); gradients clipped to ±0.5f");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 7;

@@ -30,6 +30,23 @@ partial class RMSpropNet : global::NetGen.INetwork<RMSpropNet>
     public const string Architecture = "Input(10) Dense(8,Linear) BatchNormalization(momentum=0.99,epsilon=0.001,center=true,scale=true) Activation(ReLU) Dense(3,Softmax) Loss(SparseCategoricalCrossEntropy) RMSprop(momentum,centered,weight_decay=0.0001,clipnorm=1)";
     /// <summary>The loss this network trains with.</summary>
     public const global::NetGen.LossKind Loss = global::NetGen.LossKind.SparseCategoricalCrossEntropy;
+    /// <summary>Keras's <c>model.summary()</c>: a table of the layers (output shape, activation, parameters, multiply-adds per sample) and the totals, as in the remarks above.</summary>
+    public static string Summary() => s_summary;
+
+    private static readonly string s_summary = string.Join("\n",
+        "Model: RMSpropNet",
+        "────────────────────────────────────────────────────────────────",
+        "Layer                 Output shape  Activation  Parameters  MACs",
+        "────────────────────────────────────────────────────────────────",
+        "Input                 [10]                               0     0",
+        "1 Dense               [8]                               88    80",
+        "2 BatchNormalization  [8]                               33     0",
+        "3 Activation(ReLU)    [8]           ReLU                 0     0",
+        "4 Dense               [3]           Softmax             27    24",
+        "────────────────────────────────────────────────────────────────",
+        "Total parameters: 148 (131 trainable, 17 non-trainable)",
+        "Multiply-adds per sample: 104",
+        "Loss: SparseCategoricalCrossEntropy; optimizer: RMSprop, centered (learning rate 0.001f, ρ 0.9f, ε 1e-7f, momentum 0.5f); L2 weight decay 0.0001f, each tensor's gradient clipped to norm 1f");
 
     /// <summary>Widest hidden layer: the size of each inference scratch row.</summary>
     private const int MaxHidden = 8;
