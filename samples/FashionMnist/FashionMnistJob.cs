@@ -326,8 +326,8 @@ public static class FashionMnistJob
     private static Augmentation? AugmentationFor(string augment, SampleNetwork network)
     {
         if (augment == "none") return null;
-        if (network.SampleShape.Length != 3)
-            throw new SampleUsageException($"--augment {augment} is for the models that take images (lenet, resnet); --model {network.Name} takes its samples as {(network.SampleShape.Length == 1 ? "a vector" : "a sequence of rows")}.");
+        if (network.SampleShape.Length != 3) // SampleOptions refuses it for the other models
+            throw new SampleUsageException($"--augment {augment} is for the models that take images (lenet, resnet); --model {network.Name} does not.");
         Augmentation flip = new RandomFlip();
         return augment == "flip" ? flip : new Chained(flip, new RandomTranslation(2));
     }

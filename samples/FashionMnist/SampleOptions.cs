@@ -337,6 +337,11 @@ public sealed record SampleOptions
             }
         }
 
+        if (result.Augment != "none" && result.Model is not (ModelKind.LeNet or ModelKind.ResNet))
+        {
+            error = $"--augment {result.Augment} is for the models that take images (lenet, resnet); --model {result.Model.ToString().ToLowerInvariant()} takes its samples as {(result.Model == ModelKind.Mlp ? "a vector" : "a sequence of rows")}.";
+            return false;
+        }
         if (result.Subset && result.DataDirectory is not null)
         {
             error = "--subset and --data contradict each other: pass one of them.";

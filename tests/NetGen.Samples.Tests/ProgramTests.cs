@@ -133,6 +133,12 @@ public sealed class ProgramTests
     [InlineData("--checkpoint", "c.ngck", "--load", "a.ngmf")]
     [InlineData("--checkpoint", "c.ngck", "--import-safetensors", "b.safetensors")]
     [InlineData("--save")]
+    [InlineData("--lr-schedule", "linear")]
+    [InlineData("--augment", "rotate")]
+    [InlineData("--learning-rate", "0")]
+    [InlineData("--learning-rate", "fast")]
+    [InlineData("--subset", "--augment", "flip")]                  // the MLP takes vectors, not images
+    [InlineData("--subset", "--model", "lstm", "--augment", "flip")]
     public void BadOptions_ExitCodeTwo_WithAMessage(params string[] args)
     {
         var run = SampleRunner.Run(args);
@@ -208,6 +214,29 @@ public sealed class ProgramTests
         Assert.True((options with { Seed = 1 }).Trains); // `with` keeps it
         Assert.False(new SampleOptions { LoadPath = "a.ngmf" }.Trains);
         Assert.True(new SampleOptions { LoadPath = "a.ngmf", Epochs = 10 }.Trains);
+    }
+
+    [Fact]
+    public void Options_ScheduleAugmentationAndLearningRate()
+    {
+        Assert.True(SampleOptions.TryParse(new[] { "--model", "resnet", "--lr-schedule", "cosine", "--augment=flip-shift", "--learning-rate", "0.003" }, out SampleOptions? options, out string? error), error);
+        Assert.True(options.CosineSchedule);
+        Assert.Equal("flip-shift", options.Augment);
+        Assert.Equal(0.003f, options.LearningRate);
+        Assert.True(SampleOptions.TryParse(Array.Empty<string>(), out options, out _));
+        Assert.False(options.CosineSchedule);
+        Assert.Equal("none", options.Augment);
+        Assert.Null(options.LearningRate);
+    }
+
+    [Fact]
+    public void LeNet_trains_with_a_cosine_schedule_and_flips()
+    {
+        var run = SampleRunner.Run("--subset", "--json", "--model", "lenet", "--epochs", "2", "--limit", "600", "--lr-schedule", "cosine", "--augment", "flip", "--learning-rate", "0.002", "--no-plots");
+        Assert.Equal(0, run.ExitCode);
+        using JsonDocument json = JsonDocument.Parse(run.Lines[^1]);
+        Assert.Equal(2, json.RootElement.GetProperty("history").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("test_accuracy").GetDouble() > 0.3, run.Lines[^1]);
     }
 
     [Fact]
