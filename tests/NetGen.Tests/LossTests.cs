@@ -125,6 +125,8 @@ public class LossTests
 
         float nan = LossKernels.AbsoluteError([float.NaN], [0f], g, 1f);
         Assert.True(float.IsNaN(nan) && float.IsNaN(g[0]));
+        nan = LossKernels.Huber([float.NaN], [0f], g, 1f, 1f);
+        Assert.True(float.IsNaN(nan) && float.IsNaN(g[0])); // not an ordinary −δ
     }
 
     [Fact]

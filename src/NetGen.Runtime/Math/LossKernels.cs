@@ -178,7 +178,8 @@ public static class LossKernels
             else
             {
                 loss += delta * (a - 0.5f * delta);
-                gradient[i] = (d > 0f ? delta : -delta) * scale; // (a NaN d takes this branch: its loss is NaN)
+                // a NaN d takes this branch too: its loss and its gradient stay NaN (never an ordinary ±δ)
+                gradient[i] = (d > 0f ? delta : d < 0f ? -delta : d) * scale;
             }
         }
         return loss;
