@@ -23,6 +23,18 @@ internal readonly struct MonitoredValue
 
     public static bool HigherIsBetter(EarlyStoppingMonitor m) => m is EarlyStoppingMonitor.Accuracy or EarlyStoppingMonitor.ValidationAccuracy;
 
+    /// <summary>
+    /// True when <paramref name="current"/> beats <paramref name="best"/> by more than <paramref name="minDelta"/> (absolute,
+    /// Keras's rule), or there is no best yet: the one test of early stopping, ReduceLROnPlateau and ModelCheckpoint.
+    /// </summary>
+    public static bool Improves(double current, double best, bool hasBest, bool higherIsBetter, double minDelta) =>
+        !hasBest || (higherIsBetter ? current - minDelta > best : current + minDelta < best);
+
+    /// <summary>Throws unless <paramref name="minDelta"/> is a finite number ≥ 0.</summary>
+    public static double CheckMinDelta(double minDelta) =>
+        minDelta >= 0 && double.IsFinite(minDelta) ? minDelta
+            : throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "minDelta must be a finite number ≥ 0.");
+
     /// <summary>The monitored value of <paramref name="result"/>; throws, naming the owner, when the epoch lacks it.</summary>
     public double Read(EpochResult result, string owner)
     {
@@ -62,12 +74,11 @@ public sealed class ReduceLROnPlateau : FitCallback
         if (!(factor > 0 && factor < 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "ReduceLROnPlateau's factor must be in (0, 1).");
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
         ArgumentOutOfRangeException.ThrowIfNegative(cooldown);
-        if (!(minDelta >= 0) || !double.IsFinite(minDelta)) throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "minDelta must be a finite number ≥ 0.");
         if (!(minLearningRate >= 0) || !double.IsFinite(minLearningRate)) throw new ArgumentOutOfRangeException(nameof(minLearningRate), minLearningRate, "minLearningRate must be a finite number ≥ 0.");
         Monitor = monitor;
         Factor = factor;
         Patience = patience;
-        MinDelta = minDelta;
+        MinDelta = MonitoredValue.CheckMinDelta(minDelta);
         Cooldown = cooldown;
         MinLearningRate = minLearningRate;
     }
@@ -112,7 +123,7 @@ public sealed class ReduceLROnPlateau : FitCallback
             _cooldownLeft--;
             _wait = 0;
         }
-        if (!_hasBest || (higher ? current - MinDelta > _best : current + MinDelta < _best))
+        if (MonitoredValue.Improves(current, _best, _hasBest, higher, MinDelta))
         {
             _best = current;
             _hasBest = true;
@@ -174,11 +185,10 @@ public sealed class ModelCheckpoint : FitCallback
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _monitor = new MonitoredValue(monitor, nameof(ModelCheckpoint));
-        if (!(minDelta >= 0) || !double.IsFinite(minDelta)) throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "minDelta must be a finite number ≥ 0.");
         Path = path;
         Monitor = monitor;
         SaveBestOnly = saveBestOnly;
-        MinDelta = minDelta;
+        MinDelta = MonitoredValue.CheckMinDelta(minDelta);
     }
 
     /// <summary>The file (pattern) written.</summary>
@@ -211,7 +221,7 @@ public sealed class ModelCheckpoint : FitCallback
     {
         double current = _monitor.Read(result, nameof(ModelCheckpoint));
         bool higher = MonitoredValue.HigherIsBetter(_monitor.Resolve(result));
-        bool improved = !double.IsNaN(current) && (!_hasBest || (higher ? current - MinDelta > _best : current + MinDelta < _best));
+        bool improved = !double.IsNaN(current) && MonitoredValue.Improves(current, _best, _hasBest, higher, MinDelta);
         if (improved)
         {
             _best = current;

@@ -383,8 +383,7 @@ public static class Fitter
                         EarlyStoppingMonitor.Accuracy => accuracy!.Value,
                         _ => validationAccuracy!.Value,
                     };
-                    bool improved = !double.IsNaN(current) && (bestEpoch < 0 ||
-                        (higherIsBetter ? current - _early.MinDelta > best : current + _early.MinDelta < best));
+                    bool improved = !double.IsNaN(current) && MonitoredValue.Improves(current, best, bestEpoch >= 0, higherIsBetter, _early.MinDelta);
                     if (improved)
                     {
                         best = current;
